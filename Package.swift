@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Registrar",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "registrar", targets: ["registrar"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        /// libzstd through a module map; the Makefile installs libzstd-dev.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+
+        // MARK: - Pure domain
+        /// Deciders, commands, events, validation rules and the season calendar. Foundation value types only.
+        .target(name: "RegistrationDomain"),
+
+        // MARK: - Storage
+        /// The append-only SQLite event log: hash chain, group commit, idempotency, claims, zstd snapshots.
+        .target(
+            name: "EventLog",
+            dependencies: [
+                "CZstd",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // MARK: - Application
+        /// Event codecs and upcasters, the command handler, clock and id generator, the demo season.
+        .target(
+            name: "RegistrarApp",
+            dependencies: ["RegistrationDomain", "EventLog"]
+        ),
+
+        // MARK: - Shells
+        /// swift-argument-parser commands, one file per command.
+        .target(
+            name: "RegistrarCLI",
+            dependencies: [
+                "RegistrarApp", "EventLog", "RegistrationDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// The `registrar` executable: one entry point.
+        .executableTarget(
+            name: "registrar",
+            dependencies: ["RegistrarCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: - Tests
+        .testTarget(
+            name: "RegistrationDomainTests",
+            dependencies: [
+                "RegistrationDomain",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: ["EventLog", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RegistrarAppTests",
+            dependencies: ["RegistrarApp", "RegistrationDomain", "EventLog"],
+            resources: [.copy("../../events")]
+        ),
+        .testTarget(
+            name: "RegistrarCLITests",
+            dependencies: ["RegistrarCLI", "EventLog"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

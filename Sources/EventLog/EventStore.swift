@@ -1,0 +1,101 @@
+import Foundation
+
+/// The one storage contract. Every implementation passes the same conformance suite
+/// (`Tests/EventLogTests/ConformanceSuite.swift`).
+public protocol EventStore: Sendable {
+    /// Appends events to one stream atomically: all or nothing.
+    ///
+    /// - Throws: `EventLogError.wrongExpectedVersion` (with the actual version), `.claimTaken` (naming the claim and
+    ///   the stream holding it), `.requestIdReused`, `.invalidRequest`. Nothing is written when it throws.
+    /// - Returns: the positions written; for a request id seen before, the original result with `wasDuplicate`.
+    func append(_ request: AppendRequest) async throws -> AppendResult
+
+    /// Events of one stream with `fromVersion <= version <= toVersion`, oldest first.
+    func readStream(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [RecordedEvent]
+
+    /// Events of one stream recorded at or before an instant (ISO-8601 text comparison on `recordedAt`).
+    func readStream(_ streamId: String, recordedAtOrBefore instant: String) async throws -> [RecordedEvent]
+
+    /// Up to `limit` events with position greater than `afterPosition`, in position order.
+    func readAll(after afterPosition: Int64, limit: Int) async throws -> [RecordedEvent]
+
+    /// The current version of a stream (0 when it has no events).
+    func streamVersion(_ streamId: String) async throws -> Int
+
+    /// The position of the last event (0 when the log is empty).
+    func headPosition() async throws -> Int64
+
+    /// Which stream holds a claim, if any.
+    func claimHolder(_ claim: String) async throws -> String?
+
+    /// A live subscription: every event after `afterPosition`, catching up first, then following new appends.
+    func subscribe(after afterPosition: Int64) -> AsyncThrowingStream<RecordedEvent, Error>
+}
+
+/// A stored snapshot: the encoded state of a stream at a version.
+public struct Snapshot: Sendable, Equatable {
+    /// The stream the state belongs to.
+    public var streamId: String
+    /// Stream version the state includes.
+    public var streamVersion: Int
+    /// Schema version of the state's encoding; a snapshot of another version is ignored.
+    public var stateSchemaVersion: Int
+    /// The uncompressed encoded state.
+    public var payload: Data
+
+    /// Creates a snapshot.
+    public init(streamId: String, streamVersion: Int, stateSchemaVersion: Int, payload: Data) {
+        self.streamId = streamId
+        self.streamVersion = streamVersion
+        self.stateSchemaVersion = stateSchemaVersion
+        self.payload = payload
+    }
+}
+
+/// Snapshots are a cache, never a fact: losing one only costs a replay.
+public protocol SnapshotStore: Sendable {
+    /// Stores (or replaces) the snapshot of a stream for its state schema version.
+    func saveSnapshot(_ snapshot: Snapshot) async throws
+    /// The newest snapshot of a stream for this state schema version; snapshots of other versions are ignored.
+    func loadSnapshot(streamId: String, stateSchemaVersion: Int) async throws -> Snapshot?
+}
+
+extension EventStore {
+    /// Every event of a stream.
+    public func readStream(_ streamId: String) async throws -> [RecordedEvent] {
+        try await readStream(streamId, fromVersion: 1, toVersion: nil)
+    }
+}
+
+enum AppendValidation {
+    /// Checks what no store may accept, before anything is written.
+    static func validate(_ request: AppendRequest) throws(EventLogError) {
+        if request.events.isEmpty { throw .invalidRequest("no events") }
+        if request.streamId.isEmpty || request.streamId.utf8.count > 200 {
+            throw .invalidRequest("stream id must be 1 to 200 bytes")
+        }
+        if request.streamId.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw .invalidRequest("stream id contains a control character")
+        }
+        if case .exact(let version) = request.expectedVersion, version < 0 {
+            throw .invalidRequest("expected version must not be negative")
+        }
+        if request.metadata.claims != nil { throw .invalidRequest("metadata.claims is set by the store, pass claims separately") }
+        if Set(request.claims).count != request.claims.count { throw .invalidRequest("duplicate claim in one append") }
+        for event in request.events {
+            if event.type.isEmpty { throw .invalidRequest("event type is empty") }
+            if event.schemaVersion < 1 { throw .invalidRequest("schema version of \(event.type) must be at least 1") }
+            // Full JSON validity is checked by the store (SQLite: a CHECK(json_valid) constraint); this is the cheap part.
+            if event.data.first != UInt8(ascii: "{") || event.data.last != UInt8(ascii: "}") {
+                throw .invalidRequest("data of \(event.type) is not a JSON object")
+            }
+        }
+    }
+
+    /// The metadata of each event of an append: claims recorded on the first only.
+    static func metadataBytes(for request: AppendRequest) throws -> (first: Data, rest: Data) {
+        var first = request.metadata
+        first.claims = request.claims.isEmpty ? nil : request.claims
+        return (try CanonicalJSON.encode(first), try CanonicalJSON.encode(request.metadata))
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+
+/// One line of an export file. `data` and `metadata` are the exact stored canonical JSON texts (as strings), so that
+/// an import reproduces identical hashes.
+public struct ExportedEvent: Codable, Sendable, Equatable {
+    /// Global position.
+    public var position: Int64
+    /// Stream id.
+    public var streamId: String
+    /// Stream version.
+    public var streamVersion: Int
+    /// Event type.
+    public var type: String
+    /// Payload schema version.
+    public var schemaVersion: Int
+    /// Payload, canonical JSON text.
+    public var data: String
+    /// Metadata, canonical JSON text.
+    public var metadata: String
+    /// Previous hash, hex.
+    public var previousHash: String
+    /// Hash, hex.
+    public var hash: String
+}
+
+extension SQLiteEventStore {
+    /// Writes the whole log as zstd-compressed JSON Lines, oldest first. Returns the number of events.
+    @discardableResult
+    public func export(to url: URL, progress: ProgressReporter? = nil) async throws -> Int64 {
+        let writer = try ZstdFileWriter(url: url)
+        let total = try await headPosition()
+        var position: Int64 = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        while true {
+            let batch = try await readAll(after: position, limit: 5_000)
+            if batch.isEmpty { break }
+            var chunk = Data()
+            for event in batch {
+                let line = ExportedEvent(
+                    position: event.position,
+                    streamId: event.streamId,
+                    streamVersion: event.streamVersion,
+                    type: event.type,
+                    schemaVersion: event.schemaVersion,
+                    data: String(decoding: event.data, as: UTF8.self),
+                    metadata: String(decoding: event.metadata, as: UTF8.self),
+                    previousHash: event.previousHash.hexString,
+                    hash: event.hash.hexString
+                )
+                chunk.append(try encoder.encode(line))
+                chunk.append(0x0A)
+            }
+            try writer.write(chunk)
+            position = batch.last!.position
+            progress?(position, total)
+        }
+        try writer.finish()
+        return position
+    }
+
+    /// Loads an export into this (empty) log, verifying the chain line by line; all or nothing.
+    ///
+    /// Claims and request ids are restored from the events' metadata. Throws naming the first line that does not
+    /// verify; nothing is kept then.
+    @discardableResult
+    public func importLog(from url: URL, progress: ProgressReporter? = nil) async throws -> Int64 {
+        guard try await headPosition() == 0 else { throw EventLogError.invalidRequest("import needs an empty log; this one has events") }
+        let reader = try ZstdLineReader(url: url)
+        let decoder = JSONDecoder()
+        return try await pool.write { db in
+            var previous = ChainHash.genesis
+            var lineNumber: Int64 = 0
+            var openRequests = [String: (streamId: String, firstVersion: Int, firstPosition: Int64)]()
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO events (position, stream_id, stream_version, event_type, schema_version, data, metadata, previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
+            while let line = try reader.nextLine() {
+                lineNumber += 1
+                if line.isEmpty { continue }
+                guard let event = try? decoder.decode(ExportedEvent.self, from: line) else {
+                    throw EventLogError.invalidRequest("line \(lineNumber) is not an exported event")
+                }
+                guard event.position == lineNumber else {
+                    throw EventLogError.invalidRequest("line \(lineNumber) holds position \(event.position); positions must be 1, 2, 3...")
+                }
+                guard let storedPrevious = Data(hexString: event.previousHash), storedPrevious == previous else {
+                    throw EventLogError.invalidRequest("position \(event.position): previous hash does not chain")
+                }
+                let data = Data(event.data.utf8)
+                let metadataBytes = Data(event.metadata.utf8)
+                let hash = ChainHash.hash(
+                    previous: previous,
+                    position: event.position,
+                    streamId: event.streamId,
+                    streamVersion: event.streamVersion,
+                    type: event.type,
+                    schemaVersion: event.schemaVersion,
+                    data: data,
+                    metadata: metadataBytes
+                )
+                guard hash.hexString == event.hash.lowercased() else {
+                    throw EventLogError.invalidRequest("position \(event.position): hash does not match the event's contents")
+                }
+                try insert.execute(arguments: [
+                    event.position, event.streamId, event.streamVersion, event.type, event.schemaVersion,
+                    event.data, event.metadata, previous, hash,
+                ])
+                let metadata = try decoder.decode(EventMetadata.self, from: metadataBytes)
+                for claim in metadata.claims ?? [] {
+                    try db.execute(
+                        sql: "INSERT INTO claims (claim, stream_id, position) VALUES (?, ?, ?)",
+                        arguments: [claim, event.streamId, event.position]
+                    )
+                }
+                if let requestId = metadata.requestId {
+                    let open = openRequests[requestId] ?? (event.streamId, event.streamVersion, event.position)
+                    openRequests[requestId] = open
+                    try db.execute(
+                        sql: """
+                            INSERT INTO requests (request_id, stream_id, first_version, last_version, first_position, last_position)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (request_id) DO UPDATE SET last_version = excluded.last_version, last_position = excluded.last_position
+                            """,
+                        arguments: [requestId, open.streamId, open.firstVersion, event.streamVersion, open.firstPosition, event.position]
+                    )
+                }
+                previous = hash
+                if lineNumber % 10_000 == 0 { progress?(lineNumber, 0) }
+            }
+            progress?(lineNumber, lineNumber)
+            return lineNumber
+        }
+    }
+}

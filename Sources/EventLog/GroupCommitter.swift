@@ -1,0 +1,257 @@
+import Dispatch
+import Foundation
+import GRDB
+import Synchronization
+
+/// Gathers concurrent appends into one SQLite transaction (one fsync), while each caller gets its own result.
+///
+/// One writer thread drains the queue: whatever arrived while the previous batch was committing forms the next batch,
+/// so batching costs no added latency. Every append runs in its own savepoint: one that fails is rolled back alone
+/// and the rest of its batch commits.
+final class GroupCommitter: Sendable {
+    private struct Pending {
+        let request: AppendRequest
+        let metadata: (first: Data, rest: Data)
+        let continuation: CheckedContinuation<AppendResult, Error>
+    }
+
+    private struct Queue {
+        var pending: [Pending] = []
+        var draining = false
+    }
+
+    private struct Head {
+        var position: Int64
+        var hash: Data
+    }
+
+    private let pool: DatabasePool
+    private let maximumBatch: Int
+    private let notifier: HeadNotifier
+    private let queue = Mutex(Queue())
+    private let writer = DispatchQueue(label: "registrar.eventlog.group-commit", qos: .userInitiated)
+    let afterAppend = Mutex<(@Sendable (Database, [RecordedEvent]) throws -> Void)?>(nil)
+
+    init(pool: DatabasePool, maximumBatch: Int, notifier: HeadNotifier) {
+        self.pool = pool
+        self.maximumBatch = max(1, maximumBatch)
+        self.notifier = notifier
+    }
+
+    func submit(_ request: AppendRequest, metadata: (first: Data, rest: Data)) async throws -> AppendResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let startDraining = queue.withLock { queue in
+                queue.pending.append(Pending(request: request, metadata: metadata, continuation: continuation))
+                if queue.draining { return false }
+                queue.draining = true
+                return true
+            }
+            if startDraining { writer.async { self.drain() } }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let batch = queue.withLock { queue -> [Pending] in
+                if queue.pending.isEmpty {
+                    queue.draining = false
+                    return []
+                }
+                let count = min(maximumBatch, queue.pending.count)
+                let batch = Array(queue.pending.prefix(count))
+                queue.pending.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Pending]) {
+        var outcomes = [Result<AppendResult, Error>](repeating: .failure(EventLogError.storage("not attempted")), count: batch.count)
+        var wroteSomething = false
+        let hook = afterAppend.withLock { $0 }
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    // Read the head inside the write lock: another process may have appended since our last batch.
+                    var head = try Self.readHead(db)
+                    var written = [RecordedEvent]()
+                    for (index, pending) in batch.enumerated() {
+                        let saved = head
+                        let writtenBefore = written.count
+                        do {
+                            try db.execute(sql: "SAVEPOINT append_request")
+                            let result = try Self.apply(pending, db: db, head: &head, written: &written)
+                            try db.execute(sql: "RELEASE append_request")
+                            outcomes[index] = .success(result)
+                        } catch {
+                            try db.execute(sql: "ROLLBACK TO append_request")
+                            try db.execute(sql: "RELEASE append_request")
+                            head = saved
+                            written.removeSubrange(writtenBefore...)
+                            outcomes[index] = .failure(Self.map(error))
+                        }
+                    }
+                    if let hook, !written.isEmpty { try hook(db, written) }
+                    wroteSomething = !written.isEmpty
+                    return .commit
+                }
+            }
+        } catch {
+            let failure = EventLogError.storage("commit failed: \(SQLiteEventStore.describe(error))")
+            outcomes = outcomes.map { _ in .failure(failure) }
+            wroteSomething = false
+        }
+        for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: outcome) }
+        if wroteSomething { notifier.notify() }
+    }
+
+    private static func readHead(_ db: Database) throws -> Head {
+        let statement = RawStatement(try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"), in: db)
+        defer { statement.finish() }
+        guard try statement.step() else { return Head(position: 0, hash: ChainHash.genesis) }
+        return Head(position: statement.int64(0), hash: statement.data(1))
+    }
+
+    private static func apply(_ pending: Pending, db: Database, head: inout Head, written: inout [RecordedEvent]) throws -> AppendResult {
+        let request = pending.request
+        if let requestId = request.metadata.requestId {
+            let lookup = RawStatement(
+                try db.cachedStatement(
+                    sql: "SELECT stream_id, first_version, last_version, first_position, last_position FROM requests WHERE request_id = ?"
+                ),
+                in: db
+            )
+            lookup.bind(1, requestId)
+            defer { lookup.finish() }
+            if try lookup.step() {
+                let streamId = lookup.string(0)
+                guard streamId == request.streamId else { throw EventLogError.requestIdReused(requestId: requestId, streamId: streamId) }
+                return AppendResult(
+                    streamId: streamId,
+                    firstVersion: Int(lookup.int64(1)),
+                    lastVersion: Int(lookup.int64(2)),
+                    firstPosition: lookup.int64(3),
+                    lastPosition: lookup.int64(4),
+                    wasDuplicate: true
+                )
+            }
+        }
+
+        let versionQuery = RawStatement(try db.cachedStatement(sql: "SELECT MAX(stream_version) FROM events WHERE stream_id = ?"), in: db)
+        versionQuery.bind(1, request.streamId)
+        _ = try versionQuery.step()
+        let actual = Int(versionQuery.int64(0))
+        versionQuery.finish()
+        guard request.expectedVersion.admits(actual) else {
+            throw EventLogError.wrongExpectedVersion(streamId: request.streamId, expected: request.expectedVersion, actual: actual)
+        }
+
+        let firstPosition = head.position + 1
+        if !request.claims.isEmpty {
+            let holderQuery = RawStatement(try db.cachedStatement(sql: "SELECT stream_id FROM claims WHERE claim = ?"), in: db)
+            for claim in request.claims {
+                holderQuery.bind(1, claim)
+                let holder = try holderQuery.step() ? holderQuery.string(0) : nil
+                holderQuery.finish()
+                if let holder, holder != request.streamId { throw EventLogError.claimTaken(claim: claim, heldBy: holder) }
+                if holder == nil {
+                    let insert = RawStatement(try db.cachedStatement(sql: "INSERT INTO claims (claim, stream_id, position) VALUES (?, ?, ?)"), in: db)
+                    insert.bind(1, claim)
+                    insert.bind(2, request.streamId)
+                    insert.bind(3, firstPosition)
+                    _ = try insert.step()
+                    insert.finish()
+                }
+            }
+        }
+
+        let insert = RawStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO events (position, stream_id, stream_version, event_type, schema_version, data, metadata, previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ),
+            in: db
+        )
+        for (offset, proposed) in request.events.enumerated() {
+            let position = head.position + 1
+            let metadata = offset == 0 ? pending.metadata.first : pending.metadata.rest
+            let version = actual + offset + 1
+            let hash = ChainHash.hash(
+                previous: head.hash,
+                position: position,
+                streamId: request.streamId,
+                streamVersion: version,
+                type: proposed.type,
+                schemaVersion: proposed.schemaVersion,
+                data: proposed.data,
+                metadata: metadata
+            )
+            insert.bind(1, position)
+            insert.bind(2, request.streamId)
+            insert.bind(3, Int64(version))
+            insert.bind(4, proposed.type)
+            insert.bind(5, Int64(proposed.schemaVersion))
+            insert.bindText(6, proposed.data)
+            insert.bindText(7, metadata)
+            insert.bindBlob(8, head.hash)
+            insert.bindBlob(9, hash)
+            _ = try insert.step()
+            insert.finish()
+            written.append(
+                RecordedEvent(
+                    position: position,
+                    streamId: request.streamId,
+                    streamVersion: version,
+                    type: proposed.type,
+                    schemaVersion: proposed.schemaVersion,
+                    data: proposed.data,
+                    metadata: metadata,
+                    previousHash: head.hash,
+                    hash: hash
+                )
+            )
+            head = Head(position: position, hash: hash)
+        }
+
+        let result = AppendResult(
+            streamId: request.streamId,
+            firstVersion: actual + 1,
+            lastVersion: actual + request.events.count,
+            firstPosition: firstPosition,
+            lastPosition: head.position,
+            wasDuplicate: false
+        )
+        if let requestId = request.metadata.requestId {
+            let remember = RawStatement(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO requests (request_id, stream_id, first_version, last_version, first_position, last_position)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """
+                ),
+                in: db
+            )
+            remember.bind(1, requestId)
+            remember.bind(2, request.streamId)
+            remember.bind(3, Int64(result.firstVersion))
+            remember.bind(4, Int64(result.lastVersion))
+            remember.bind(5, result.firstPosition)
+            remember.bind(6, result.lastPosition)
+            _ = try remember.step()
+            remember.finish()
+        }
+        return result
+    }
+
+    private static func map(_ error: any Error) -> Error {
+        if let error = error as? EventLogError { return error }
+        if let error = error as? DatabaseError, error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
+            return EventLogError.invalidRequest("event data or metadata is not valid JSON")
+        }
+        return EventLogError.storage(SQLiteEventStore.describe(error))
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+
+/// Who did something, why, and on whose behalf. Stored with every event as canonical JSON and covered by the hash.
+public struct EventMetadata: Codable, Sendable, Equatable, Hashable {
+    /// The acting person or system, e.g. a candidate id, a staff id, `chsi`, `bank`, `system`.
+    public var actorId: String
+    /// The actor's role: `candidate`, `reviewer`, `auditor`, `admin`, `system`, `chsi`, `bank`.
+    public var role: String
+    /// Where the action came from: `web`, `review-site`, `chsi`, `bank`, `system`, `cli`.
+    public var channel: String
+    /// The client's idempotency key; a retried append with the same id writes nothing.
+    public var requestId: String?
+    /// Groups every event caused by one user intent across streams.
+    public var correlationId: String?
+    /// The event or request that directly caused this one.
+    public var causationId: String?
+    /// Why the change was made (mandatory for reviewer actions; the domain enforces that).
+    public var reason: String?
+    /// When the event was recorded, ISO-8601 UTC with milliseconds, from the injected clock.
+    public var recordedAt: String
+    /// Uniqueness claims taken by the append this event opened; set by the store on the first event only, so the
+    /// claims travel with the log (export, import) and are covered by the hash chain.
+    public var claims: [String]?
+
+    /// Creates metadata.
+    public init(
+        actorId: String,
+        role: String,
+        channel: String,
+        requestId: String? = nil,
+        correlationId: String? = nil,
+        causationId: String? = nil,
+        reason: String? = nil,
+        recordedAt: String,
+        claims: [String]? = nil
+    ) {
+        self.actorId = actorId
+        self.role = role
+        self.channel = channel
+        self.requestId = requestId
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.reason = reason
+        self.recordedAt = recordedAt
+        self.claims = claims
+    }
+}
+
+/// An event about to be appended: its type, schema version and canonical JSON payload.
+public struct ProposedEvent: Sendable, Equatable {
+    /// Past-tense event type name, e.g. `CandidateRegistered`.
+    public var type: String
+    /// Schema version of the payload, starting at 1.
+    public var schemaVersion: Int
+    /// Canonical JSON bytes of the payload (sorted keys, no escaped slashes).
+    public var data: Data
+
+    /// Creates a proposed event.
+    public init(type: String, schemaVersion: Int, data: Data) {
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
+    }
+}
+
+/// An event as stored: position, stream, version, payload, metadata and its place in the hash chain.
+///
+/// Payload and metadata are kept as the exact stored bytes; decode them where needed (`decodedMetadata()`), so that
+/// scans that do not need them pay nothing.
+public struct RecordedEvent: Sendable, Equatable {
+    /// Gapless global position, starting at 1; commit order equals position order.
+    public var position: Int64
+    /// The stream (aggregate) the event belongs to.
+    public var streamId: String
+    /// Version of the stream after this event, starting at 1.
+    public var streamVersion: Int
+    /// Event type name.
+    public var type: String
+    /// Payload schema version.
+    public var schemaVersion: Int
+    /// Canonical JSON payload bytes.
+    public var data: Data
+    /// Canonical JSON metadata bytes.
+    public var metadata: Data
+    /// Hash of the previous event (32 zero bytes for position 1).
+    public var previousHash: Data
+    /// SHA-256 of the previous hash and this event's canonical bytes.
+    public var hash: Data
+
+    /// Creates a recorded event.
+    public init(
+        position: Int64,
+        streamId: String,
+        streamVersion: Int,
+        type: String,
+        schemaVersion: Int,
+        data: Data,
+        metadata: Data,
+        previousHash: Data,
+        hash: Data
+    ) {
+        self.position = position
+        self.streamId = streamId
+        self.streamVersion = streamVersion
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
+        self.metadata = metadata
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// Decodes the metadata.
+    public func decodedMetadata() throws -> EventMetadata {
+        try JSONDecoder().decode(EventMetadata.self, from: metadata)
+    }
+}
+
+/// What the caller believes the stream's version to be.
+public enum ExpectedVersion: Sendable, Equatable, Hashable {
+    /// No check.
+    case any
+    /// The stream must not exist yet (version 0).
+    case noStream
+    /// The stream must be at exactly this version (0 means empty).
+    case exact(Int)
+
+    func admits(_ actual: Int) -> Bool {
+        switch self {
+        case .any: true
+        case .noStream: actual == 0
+        case .exact(let expected): expected == actual
+        }
+    }
+}
+
+/// One atomic append: events to one stream, with their metadata, an optional idempotency key and claims.
+public struct AppendRequest: Sendable, Equatable {
+    /// Target stream.
+    public var streamId: String
+    /// Optimistic concurrency check.
+    public var expectedVersion: ExpectedVersion
+    /// Events, in order. May not be empty.
+    public var events: [ProposedEvent]
+    /// Metadata stored with every event of the append (its `requestId` is the idempotency key).
+    public var metadata: EventMetadata
+    /// Unique keys (e.g. `username:zhangsan`) this stream takes in the same transaction.
+    public var claims: [String]
+
+    /// Creates an append request.
+    public init(
+        streamId: String,
+        expectedVersion: ExpectedVersion,
+        events: [ProposedEvent],
+        metadata: EventMetadata,
+        claims: [String] = []
+    ) {
+        self.streamId = streamId
+        self.expectedVersion = expectedVersion
+        self.events = events
+        self.metadata = metadata
+        self.claims = claims
+    }
+}
+
+/// The outcome of a successful append, or of a retried one.
+public struct AppendResult: Sendable, Equatable, Codable {
+    /// Stream appended to.
+    public var streamId: String
+    /// Version of the first event written.
+    public var firstVersion: Int
+    /// Version of the stream after the append.
+    public var lastVersion: Int
+    /// Global position of the first event written.
+    public var firstPosition: Int64
+    /// Global position of the last event written.
+    public var lastPosition: Int64
+    /// True when this request id had been seen: nothing was written now, the original result is returned.
+    public var wasDuplicate: Bool
+
+    /// Creates a result.
+    public init(streamId: String, firstVersion: Int, lastVersion: Int, firstPosition: Int64, lastPosition: Int64, wasDuplicate: Bool) {
+        self.streamId = streamId
+        self.firstVersion = firstVersion
+        self.lastVersion = lastVersion
+        self.firstPosition = firstPosition
+        self.lastPosition = lastPosition
+        self.wasDuplicate = wasDuplicate
+    }
+}
+
+/// Why an append or a read was refused. Nothing is written when an append fails.
+public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The stream is not at the expected version.
+    case wrongExpectedVersion(streamId: String, expected: ExpectedVersion, actual: Int)
+    /// A claim is held by another stream.
+    case claimTaken(claim: String, heldBy: String)
+    /// A request id was reused for a different stream.
+    case requestIdReused(requestId: String, streamId: String)
+    /// The request itself is malformed (empty, bad stream id, payload not JSON...).
+    case invalidRequest(String)
+    /// The database could not be opened or written.
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case .wrongExpectedVersion(let stream, let expected, let actual):
+            "stream \(stream) is at version \(actual), expected \(expected)"
+        case .claimTaken(let claim, let heldBy): "claim \(claim) is already held by stream \(heldBy)"
+        case .requestIdReused(let requestId, let streamId): "request id \(requestId) was already used for stream \(streamId)"
+        case .invalidRequest(let why): "invalid append: \(why)"
+        case .storage(let why): "storage error: \(why)"
+        }
+    }
+}

@@ -1,0 +1,326 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The event log in one SQLite file (WAL mode) through GRDB.
+///
+/// Durability is explicit: `synchronous=FULL` by default, so an acknowledged append survives a crash of the process
+/// and of the machine. Appends go through a group committer: concurrent appends share one transaction and one
+/// fsync, yet each gets its own result or error.
+public final class SQLiteEventStore: EventStore, SnapshotStore {
+    /// How hard SQLite works to keep a commit.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// fsync the WAL at every commit: survives power loss. The default.
+        case full = "FULL"
+        /// fsync at checkpoints only: survives a process crash, may lose the last commits on power loss.
+        case normal = "NORMAL"
+    }
+
+    /// Store settings.
+    public struct Options: Sendable {
+        /// SQLite `synchronous` setting.
+        public var durability: Durability = .full
+        /// Most appends gathered into one transaction.
+        public var maximumBatch: Int = 512
+        /// How often live subscriptions look for appends made by other processes.
+        public var pollInterval: Duration = .milliseconds(250)
+        /// Open read-only (verify, export, queries); appends then fail.
+        public var readOnly = false
+
+        /// Default options.
+        public init() {}
+    }
+
+    /// The GRDB pool; projections share it so that their rows and checkpoints commit with the events.
+    public let pool: DatabasePool
+    /// The file's path.
+    public let path: String
+    let notifier = HeadNotifier()
+    private let options: Options
+    private let committer: GroupCommitter
+    private let codecs = Mutex<[Int64: ZstdCodec]>([:])
+    private let plainCodec = ZstdCodec(level: 3, dictionary: nil)
+
+    /// Opens (creating if needed) the log at `path` and brings its schema up to date.
+    public init(path: String, options: Options = Options()) throws {
+        self.path = path
+        self.options = options
+        var configuration = Configuration()
+        configuration.readonly = options.readOnly
+        configuration.busyMode = .timeout(10)
+        configuration.label = "registrar.eventlog"
+        do {
+            if options.readOnly && !FileManager.default.fileExists(atPath: path) {
+                throw EventLogError.storage("no database at \(path)")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if !options.readOnly {
+                // Set on the pool's one writer connection, after GRDB's WAL setup (which chooses NORMAL).
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(options.durability.rawValue)") }
+                try EventLogSchema.migrator.migrate(pool)
+            }
+        } catch let error as EventLogError {
+            throw error
+        } catch {
+            throw EventLogError.storage("cannot open \(path): \(Self.describe(error))")
+        }
+        committer = GroupCommitter(pool: pool, maximumBatch: options.maximumBatch, notifier: notifier)
+    }
+
+    /// Registers extra work that must run inside every append transaction after the events are written (projections
+    /// use it for read-your-writes). It receives the events the transaction wrote, in position order.
+    public func setAfterAppendHook(_ hook: (@Sendable (Database, [RecordedEvent]) throws -> Void)?) {
+        committer.afterAppend.withLock { $0 = hook }
+    }
+
+    // MARK: Appends
+
+    public func append(_ request: AppendRequest) async throws -> AppendResult {
+        try AppendValidation.validate(request)
+        let metadata = try AppendValidation.metadataBytes(for: request)
+        return try await committer.submit(request, metadata: metadata)
+    }
+
+    // MARK: Reads
+
+    public func readStream(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [RecordedEvent] {
+        try await pool.read { db in
+            try EventRow.fetch(
+                db,
+                sql: "SELECT \(EventRow.columns) FROM events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version"
+            ) { statement in
+                statement.bind(1, streamId)
+                statement.bind(2, Int64(fromVersion))
+                statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
+            }
+        }
+    }
+
+    public func readStream(_ streamId: String, recordedAtOrBefore instant: String) async throws -> [RecordedEvent] {
+        try await pool.read { db in
+            try EventRow.fetch(
+                db,
+                sql: """
+                    SELECT \(EventRow.columns) FROM events
+                    WHERE stream_id = ? AND json_extract(metadata, '$.recordedAt') <= ? ORDER BY stream_version
+                    """
+            ) { statement in
+                statement.bind(1, streamId)
+                statement.bind(2, instant)
+            }
+        }
+    }
+
+    public func readAll(after afterPosition: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await pool.read { db in try Self.readAll(db, after: afterPosition, limit: limit) }
+    }
+
+    /// Reads a batch inside an existing database access (rebuilds and scans use it).
+    public static func readAll(_ db: Database, after afterPosition: Int64, limit: Int) throws -> [RecordedEvent] {
+        try EventRow.fetch(db, sql: "SELECT \(EventRow.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?") { statement in
+            statement.bind(1, afterPosition)
+            statement.bind(2, Int64(limit))
+        }
+    }
+
+    public func streamVersion(_ streamId: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT MAX(stream_version) FROM events WHERE stream_id = ?", arguments: [streamId]) ?? 0
+        }
+    }
+
+    public func headPosition() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0 }
+    }
+
+    public func claimHolder(_ claim: String) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT stream_id FROM claims WHERE claim = ?", arguments: [claim]) }
+    }
+
+    /// The ids of every stream whose id starts with `prefix`, sorted.
+    public func streamIds(prefix: String) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT stream_id FROM events WHERE stream_id >= ? AND stream_id < ? ORDER BY stream_id",
+                arguments: [prefix, prefix + "\u{10FFFF}"]
+            )
+        }
+    }
+
+    public func subscribe(after afterPosition: Int64) -> AsyncThrowingStream<RecordedEvent, Error> {
+        LiveSubscription.make(after: afterPosition, notifier: notifier, pollInterval: options.pollInterval) { [pool] position in
+            try await pool.read { db in try Self.readAll(db, after: position, limit: 500) }
+        }
+    }
+
+    // MARK: Snapshots
+
+    public func saveSnapshot(_ snapshot: Snapshot) async throws {
+        let (codec, dictionaryId) = try await currentCodec()
+        let blob = try codec.compress(snapshot.payload)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO snapshots (stream_id, state_schema_version, stream_version, codec, dictionary_id, raw_size, blob)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (stream_id, state_schema_version) DO UPDATE SET
+                        stream_version = excluded.stream_version, codec = excluded.codec,
+                        dictionary_id = excluded.dictionary_id, raw_size = excluded.raw_size, blob = excluded.blob
+                    WHERE excluded.stream_version >= snapshots.stream_version
+                    """,
+                arguments: [
+                    snapshot.streamId, snapshot.stateSchemaVersion, snapshot.streamVersion,
+                    dictionaryId == nil ? "zstd" : "zstd-dictionary", dictionaryId, snapshot.payload.count, blob,
+                ]
+            )
+        }
+    }
+
+    public func loadSnapshot(streamId: String, stateSchemaVersion: Int) async throws -> Snapshot? {
+        let stored = try await pool.read { db -> (version: Int, dictionaryId: Int64?, blob: Data)? in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?",
+                    arguments: [streamId, stateSchemaVersion]
+                )
+            else { return nil }
+            return (row["stream_version"], row["dictionary_id"], row["blob"])
+        }
+        guard let stored else { return nil }
+        // A snapshot that no longer decompresses is a cache miss, not an error: the stream is replayed instead.
+        guard let codec = try? await codec(forDictionary: stored.dictionaryId),
+            let payload = try? codec.decompress(stored.blob)
+        else { return nil }
+        return Snapshot(streamId: streamId, streamVersion: stored.version, stateSchemaVersion: stateSchemaVersion, payload: payload)
+    }
+
+    /// Trains a zstd dictionary from the stored snapshots, makes it current and recompresses every snapshot with it.
+    public func trainSnapshotDictionary(capacity: Int = 32 * 1024) async throws -> DictionaryTrainingReport {
+        let stored = try await pool.read { db -> [(streamId: String, schemaVersion: Int, dictionaryId: Int64?, blob: Data)] in
+            try Row.fetchAll(db, sql: "SELECT stream_id, state_schema_version, dictionary_id, blob FROM snapshots").map {
+                ($0["stream_id"], $0["state_schema_version"], $0["dictionary_id"], $0["blob"])
+            }
+        }
+        var samples = [Data]()
+        for row in stored {
+            samples.append(try await codec(forDictionary: row.dictionaryId).decompress(row.blob))
+        }
+        let dictionary = try Zstd.trainDictionary(samples: samples, capacity: capacity)
+        let id = Int64(Zstd.dictionaryID(dictionary))
+        let codec = ZstdCodec(level: 3, dictionary: dictionary)
+        var recompressed = [(String, Int, Data)]()
+        var before = 0
+        var after = 0
+        for (row, sample) in zip(stored, samples) {
+            let blob = try codec.compress(sample)
+            before += row.blob.count
+            after += blob.count
+            recompressed.append((row.streamId, row.schemaVersion, blob))
+        }
+        let head = try await headPosition()
+        let sampleCount = samples.count
+        try await pool.write { [recompressed] db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO zstd_dictionaries (id, trained_at_position, sample_count, bytes) VALUES (?, ?, ?, ?)",
+                arguments: [id, head, sampleCount, dictionary]
+            )
+            for (streamId, schemaVersion, blob) in recompressed {
+                try db.execute(
+                    sql: """
+                        UPDATE snapshots SET codec = 'zstd-dictionary', dictionary_id = ?, blob = ?
+                        WHERE stream_id = ? AND state_schema_version = ?
+                        """,
+                    arguments: [id, blob, streamId, schemaVersion]
+                )
+            }
+        }
+        codecs.withLock { $0[id] = codec }
+        return DictionaryTrainingReport(
+            dictionaryId: id,
+            dictionaryBytes: dictionary.count,
+            sampleCount: samples.count,
+            rawBytes: samples.reduce(0) { $0 + $1.count },
+            compressedBytesBefore: before,
+            compressedBytesAfter: after
+        )
+    }
+
+    /// The bytes of a stored dictionary (for `zstd -D`).
+    public func dictionary(id: Int64) async throws -> Data? {
+        try await pool.read { db in try Data.fetchOne(db, sql: "SELECT bytes FROM zstd_dictionaries WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Counts and sizes of the stored snapshots.
+    public func snapshotStatistics() async throws -> SnapshotStatistics {
+        try await pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS count, COALESCE(SUM(raw_size), 0) AS raw, COALESCE(SUM(LENGTH(blob)), 0) AS stored,
+                           COALESCE(SUM(dictionary_id IS NOT NULL), 0) AS with_dictionary FROM snapshots
+                    """
+            )!
+            let current = try Int64.fetchOne(db, sql: "SELECT id FROM zstd_dictionaries ORDER BY trained_at_position DESC, rowid DESC LIMIT 1")
+            return SnapshotStatistics(
+                count: row["count"],
+                rawBytes: row["raw"],
+                storedBytes: row["stored"],
+                withDictionary: row["with_dictionary"],
+                currentDictionaryId: current
+            )
+        }
+    }
+
+    func codec(forDictionary id: Int64?) async throws -> ZstdCodec {
+        guard let id else { return plainCodec }
+        if let codec = codecs.withLock({ $0[id] }) { return codec }
+        guard let bytes = try await dictionary(id: id) else { throw ZstdError(description: "dictionary \(id) is missing") }
+        let codec = ZstdCodec(level: 3, dictionary: bytes)
+        codecs.withLock { $0[id] = codec }
+        return codec
+    }
+
+    private func currentCodec() async throws -> (ZstdCodec, Int64?) {
+        let current = try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM zstd_dictionaries ORDER BY trained_at_position DESC, rowid DESC LIMIT 1")
+        }
+        return (try await codec(forDictionary: current), current)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// What training a snapshot dictionary did.
+public struct DictionaryTrainingReport: Sendable, Equatable {
+    /// The dictionary's id (its ZDICT id, also written in every frame made with it).
+    public var dictionaryId: Int64
+    /// Size of the dictionary.
+    public var dictionaryBytes: Int
+    /// Snapshots used as samples.
+    public var sampleCount: Int
+    /// Their uncompressed size.
+    public var rawBytes: Int
+    /// Their stored size before, with the previous codec.
+    public var compressedBytesBefore: Int
+    /// Their stored size after recompression with the new dictionary.
+    public var compressedBytesAfter: Int
+}
+
+/// Counts and sizes of the stored snapshots.
+public struct SnapshotStatistics: Sendable, Equatable {
+    /// Number of snapshots.
+    public var count: Int
+    /// Uncompressed bytes.
+    public var rawBytes: Int
+    /// Stored (compressed) bytes.
+    public var storedBytes: Int
+    /// Snapshots compressed with a dictionary.
+    public var withDictionary: Int
+    /// The dictionary new snapshots use.
+    public var currentDictionaryId: Int64?
+}

@@ -1,0 +1,10 @@
+/// An event payload: a versioned contract with primitive fields (strings, numbers, booleans, arrays of them).
+///
+/// `eventType` is the past-tense name stored in the log; `schemaVersion` starts at 1 and only grows, with an
+/// upcaster in the application layer for every older version.
+public protocol DomainEvent: Codable, Equatable, Sendable {
+    /// The name stored in the log, e.g. `CandidateRegistered`.
+    static var eventType: String { get }
+    /// The payload's schema version, starting at 1.
+    static var schemaVersion: Int { get }
+}

@@ -1,0 +1,102 @@
+// Generic input rules (half-width, required text) and the character classes shared by the other rules.
+
+extension Rules {
+    /// Refuses full-width (全角) input: the full-width forms of ASCII U+FF01–U+FF5E (`Ａ`, `１`, `？`, `，`, …) and the
+    /// ideographic space U+3000. All hand-typed input of the national system is half-width (半角).
+    ///
+    /// Chinese characters and Chinese punctuation outside those ranges (such as `、` or `。`) are not full-width ASCII
+    /// variants and are left to the field's own rule.
+    ///
+    /// - Throws: `input.full_width_character`, naming the first offending character.
+    public static func validateHalfWidth(_ value: String, field: String) throws(Rejection) {
+        if let scalar = firstFullWidthScalar(in: value) {
+            throw Rejection(
+                code: "input.full_width_character",
+                field: field,
+                message: "请使用半角字符输入，“\(Character(scalar))”是全角字符，请关闭全角输入后重新填写"
+            )
+        }
+    }
+
+    /// Requires a value that is not empty and not only whitespace, with at most `maxLength` characters
+    /// (counted as Swift `Character`s, so `张` and `é` each count once).
+    ///
+    /// - Throws: `value.required` when empty or blank, `value.too_long` when longer than `maxLength`.
+    public static func validateNonEmpty(_ value: String, maxLength: Int, field: String) throws(Rejection) {
+        if isBlank(value) {
+            throw Rejection(code: "value.required", field: field, message: "此项为必填项，不能为空")
+        }
+        if value.count > maxLength {
+            throw Rejection(
+                code: "value.too_long",
+                field: field,
+                message: "长度不能超过\(maxLength)个字符，当前为\(value.count)个字符"
+            )
+        }
+    }
+
+    /// Whether a scalar is a full-width ASCII variant (U+FF01–U+FF5E) or the ideographic space (U+3000).
+    static func isFullWidth(_ scalar: Unicode.Scalar) -> Bool {
+        (0xFF01...0xFF5E).contains(scalar.value) || scalar.value == 0x3000
+    }
+
+    /// The first full-width scalar of a value, if any.
+    static func firstFullWidthScalar(in value: String) -> Unicode.Scalar? {
+        value.unicodeScalars.first(where: isFullWidth)
+    }
+
+    /// Empty or only whitespace and newlines.
+    static func isBlank(_ value: String) -> Bool {
+        value.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+    }
+
+    /// `0`–`9` (ASCII only).
+    static func isASCIIDigit(_ scalar: Unicode.Scalar) -> Bool {
+        (0x30...0x39).contains(scalar.value)
+    }
+
+    /// `A`–`Z` (ASCII only).
+    static func isASCIIUpper(_ scalar: Unicode.Scalar) -> Bool {
+        (0x41...0x5A).contains(scalar.value)
+    }
+
+    /// `a`–`z` (ASCII only).
+    static func isASCIILower(_ scalar: Unicode.Scalar) -> Bool {
+        (0x61...0x7A).contains(scalar.value)
+    }
+
+    /// `A`–`Z` or `a`–`z` (ASCII only).
+    static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
+        isASCIIUpper(scalar) || isASCIILower(scalar)
+    }
+
+    /// An ASCII letter or digit.
+    static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        isASCIILetter(scalar) || isASCIIDigit(scalar)
+    }
+
+    /// Whether every scalar of a non-empty value is an ASCII digit.
+    static func isAllASCIIDigits(_ value: some StringProtocol) -> Bool {
+        !value.isEmpty && value.unicodeScalars.allSatisfy(isASCIIDigit)
+    }
+
+    /// A CJK Unified Ideograph of the basic block (U+4E00–U+9FFF) or of extension A (U+3400–U+4DBF): the Chinese
+    /// characters the national system's font covers. Rarer characters are typed as `?`.
+    static func isChineseCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+
+    /// The single scalar of a `Character`, or nil when it is made of several (a letter plus a combining mark, a
+    /// character plus a variation selector, an emoji sequence, `\r\n`, …).
+    static func singleScalar(_ character: Character) -> Unicode.Scalar? {
+        let scalars = character.unicodeScalars
+        guard scalars.count == 1 else { return nil }
+        return scalars.first
+    }
+
+    /// Left-pads a non-negative number with zeros to `width` digits.
+    static func zeroPadded(_ number: Int, width: Int) -> String {
+        let digits = String(number)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}

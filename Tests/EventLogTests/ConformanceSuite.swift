@@ -1,0 +1,205 @@
+import EventLog
+import Foundation
+import Testing
+
+/// The one conformance suite every `EventStore` implementation passes.
+@Suite("EventStore conformance")
+struct ConformanceSuite {
+    @Test("append assigns gapless positions and stream versions from 1", arguments: StoreKind.allCases)
+    func appendAssignsPositions(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        let first = try await store.append(request("a", expected: .noStream, events: [event(), event()]))
+        let second = try await store.append(request("b", expected: .noStream))
+        let third = try await store.append(request("a", expected: .exact(2)))
+        #expect(first == AppendResult(streamId: "a", firstVersion: 1, lastVersion: 2, firstPosition: 1, lastPosition: 2, wasDuplicate: false))
+        #expect(second.firstPosition == 3 && second.firstVersion == 1)
+        #expect(third.firstPosition == 4 && third.firstVersion == 3)
+        let all = try await store.readAll(after: 0, limit: 100)
+        #expect(all.map(\.position) == [1, 2, 3, 4])
+        #expect(all.map(\.streamId) == ["a", "a", "b", "a"])
+        #expect(try await store.headPosition() == 4)
+        #expect(try await store.streamVersion("a") == 3)
+        #expect(try await store.streamVersion("nobody") == 0)
+    }
+
+    @Test("a wrong expected version is refused with the actual version and writes nothing", arguments: StoreKind.allCases)
+    func wrongExpectedVersion(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        _ = try await store.append(request("a", expected: .noStream, events: [event(), event()]))
+        await #expect(throws: EventLogError.wrongExpectedVersion(streamId: "a", expected: .exact(1), actual: 2)) {
+            try await store.append(request("a", expected: .exact(1)))
+        }
+        await #expect(throws: EventLogError.wrongExpectedVersion(streamId: "a", expected: .noStream, actual: 2)) {
+            try await store.append(request("a", expected: .noStream))
+        }
+        #expect(try await store.headPosition() == 2)
+    }
+
+    @Test("a retried request id returns the original result and writes nothing", arguments: StoreKind.allCases)
+    func idempotentRetry(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        let original = try await store.append(request("a", expected: .noStream, events: [event(), event()], requestId: "req-1"))
+        // A retry carries the same expectation as the original; it must not fail as a version conflict.
+        let retry = try await store.append(request("a", expected: .noStream, events: [event(), event()], requestId: "req-1"))
+        #expect(retry.wasDuplicate)
+        #expect(retry.firstPosition == original.firstPosition && retry.lastPosition == original.lastPosition)
+        #expect(try await store.headPosition() == 2)
+        await #expect(throws: EventLogError.requestIdReused(requestId: "req-1", streamId: "a")) {
+            try await store.append(request("b", requestId: "req-1"))
+        }
+    }
+
+    @Test("claims are unique across streams; a taken claim names its holder and writes nothing", arguments: StoreKind.allCases)
+    func claims(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        _ = try await store.append(request("candidate-1", expected: .noStream, claims: ["username:zhangsan", "person:居民身份证:11010519491231002X"]))
+        await #expect(throws: EventLogError.claimTaken(claim: "person:居民身份证:11010519491231002X", heldBy: "candidate-1")) {
+            try await store.append(request("candidate-2", expected: .noStream, claims: ["username:lisi", "person:居民身份证:11010519491231002X"]))
+        }
+        // Nothing of the refused append stays: neither its events nor its other claim.
+        #expect(try await store.headPosition() == 1)
+        #expect(try await store.claimHolder("username:lisi") == nil)
+        #expect(try await store.claimHolder("username:zhangsan") == "candidate-1")
+        // The holder may name its own claim again.
+        _ = try await store.append(request("candidate-1", claims: ["username:zhangsan"]))
+        // The claims travel in the first event's metadata.
+        let first = try await store.readStream("candidate-1")[0]
+        #expect(try first.decodedMetadata().claims == ["username:zhangsan", "person:居民身份证:11010519491231002X"])
+    }
+
+    @Test("malformed appends are refused before anything is written", arguments: StoreKind.allCases)
+    func malformed(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        await #expect(throws: EventLogError.self) { try await store.append(request("a", events: [])) }
+        await #expect(throws: EventLogError.self) { try await store.append(request("", events: [event()])) }
+        await #expect(throws: EventLogError.self) {
+            try await store.append(request("a", events: [ProposedEvent(type: "X", schemaVersion: 1, data: Data("{not json}".utf8))]))
+        }
+        await #expect(throws: EventLogError.self) {
+            try await store.append(request("a", events: [ProposedEvent(type: "X", schemaVersion: 0, data: Data("{}".utf8))]))
+        }
+        await #expect(throws: EventLogError.self) { try await store.append(request("a", claims: ["same", "same"])) }
+        #expect(try await store.headPosition() == 0)
+    }
+
+    @Test("the hash chain links every event to the previous one", arguments: StoreKind.allCases)
+    func hashChain(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        for index in 0..<10 { _ = try await store.append(request("s\(index % 3)", events: [event("E", ["i": "\(index)"])])) }
+        let all = try await store.readAll(after: 0, limit: 100)
+        var previous = ChainHash.genesis
+        for recorded in all {
+            #expect(recorded.previousHash == previous)
+            #expect(ChainHash.hash(of: recorded) == recorded.hash)
+            previous = recorded.hash
+        }
+        #expect(Set(all.map(\.hash)).count == all.count)
+    }
+
+    @Test("both stores compute the same chain for the same appends")
+    func storesAgree() async throws {
+        var heads = [Data]()
+        for kind in StoreKind.allCases {
+            let store = try StoreFixture(kind).store
+            for index in 0..<5 {
+                _ = try await store.append(request("s\(index % 2)", events: [event("E", ["i": "\(index)"])], claims: index == 0 ? ["c"] : []))
+            }
+            heads.append(try await store.readAll(after: 4, limit: 1)[0].hash)
+        }
+        #expect(heads[0] == heads[1])
+    }
+
+    @Test("streams read by version range and by recorded-at time", arguments: StoreKind.allCases)
+    func readStreamRanges(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        for day in 1...5 {
+            _ = try await store.append(request("a", events: [event("E", ["day": "\(day)"])], at: "2026-01-0\(day)T08:00:00.000Z"))
+            _ = try await store.append(request("b", events: [event()]))
+        }
+        #expect(try await store.readStream("a", fromVersion: 2, toVersion: 4).map(\.streamVersion) == [2, 3, 4])
+        #expect(try await store.readStream("a", fromVersion: 4, toVersion: nil).map(\.streamVersion) == [4, 5])
+        #expect(try await store.readStream("a", fromVersion: 6, toVersion: nil).isEmpty)
+        #expect(try await store.readStream("a", recordedAtOrBefore: "2026-01-03T12:00:00.000Z").map(\.streamVersion) == [1, 2, 3])
+        #expect(try await store.readAll(after: 3, limit: 4).map(\.position) == [4, 5, 6, 7])
+    }
+
+    @Test("concurrent appenders to one stream: exactly one wins each version, no gaps, no duplicates", arguments: StoreKind.allCases)
+    func concurrentAppendersOneStream(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        let appenders = 16
+        let appendsEach = 10
+        let wins = try await withThrowingTaskGroup(of: Int.self) { group in
+            for appender in 0..<appenders {
+                group.addTask {
+                    var won = 0
+                    while won < appendsEach {
+                        let version = try await store.streamVersion("shared")
+                        do {
+                            _ = try await store.append(request("shared", expected: .exact(version), events: [event("E", ["by": "\(appender)"])]))
+                            won += 1
+                        } catch EventLogError.wrongExpectedVersion {
+                            continue
+                        }
+                    }
+                    return won
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(wins == appenders * appendsEach)
+        let events = try await store.readStream("shared")
+        #expect(events.map(\.streamVersion) == Array(1...(appenders * appendsEach)))
+        #expect(events.map(\.position) == (1...(appenders * appendsEach)).map(Int64.init))
+    }
+
+    @Test("concurrent appends to many streams each get their own result; a failing one does not fail its batch", arguments: StoreKind.allCases)
+    func concurrentMixedOutcomes(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        _ = try await store.append(request("taken", expected: .noStream))
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    // Every fourth append expects a fresh stream that already exists, and must fail alone.
+                    let stream = index % 4 == 0 ? "taken" : "stream-\(index)"
+                    let result = try? await store.append(request(stream, expected: .noStream))
+                    return (index, result != nil)
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        for index in 0..<64 { #expect(outcomes[index] == (index % 4 != 0)) }
+        #expect(try await store.headPosition() == 1 + 48)
+        let positions = try await store.readAll(after: 0, limit: 1000).map(\.position)
+        #expect(positions == Array(1...49))
+    }
+
+    @Test("a live subscription catches up, then follows new appends", arguments: StoreKind.allCases)
+    func subscription(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        for index in 0..<3 { _ = try await store.append(request("a", events: [event("E", ["i": "\(index)"])])) }
+        let subscription = store.subscribe(after: 1)
+        let reader = Task {
+            var seen = [Int64]()
+            for try await recorded in subscription {
+                seen.append(recorded.position)
+                if seen.count == 5 { break }
+            }
+            return seen
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        for index in 0..<3 { _ = try await store.append(request("b", events: [event("E", ["i": "\(index)"])])) }
+        #expect(try await reader.value == [2, 3, 4, 5, 6])
+    }
+
+    @Test("snapshots: the newest of the same state schema version is returned, other versions ignored", arguments: StoreKind.allCases)
+    func snapshots(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        let payload = Data(String(repeating: "{\"name\":\"张三\",\"school\":\"北京大学\"}", count: 20).utf8)
+        try await store.saveSnapshot(Snapshot(streamId: "a", streamVersion: 10, stateSchemaVersion: 1, payload: payload))
+        #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 1)?.payload == payload)
+        #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 2) == nil)
+        #expect(try await store.loadSnapshot(streamId: "b", stateSchemaVersion: 1) == nil)
+        try await store.saveSnapshot(Snapshot(streamId: "a", streamVersion: 20, stateSchemaVersion: 1, payload: Data("{}".utf8)))
+        #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 1)?.streamVersion == 20)
+    }
+}

@@ -1,0 +1,223 @@
+import EventLog
+import Foundation
+import GRDB
+import Testing
+
+@Suite("SQLite event log")
+struct SQLiteStoreTests {
+    let directory: URL
+    let path: String
+
+    init() throws {
+        directory = try TemporaryDirectory.make()
+        path = directory.appendingPathComponent("log.sqlite").path
+    }
+
+    private func filled(events count: Int = 30) async throws -> SQLiteEventStore {
+        let store = try SQLiteEventStore(path: path)
+        for index in 0..<count {
+            _ = try await store.append(request("candidate-\(index % 4)", events: [event("E", ["i": "\(index)", "name": "张三"])]))
+        }
+        return store
+    }
+
+    @Test("WAL mode, synchronous FULL, and the events table refuses UPDATE and DELETE")
+    func appendOnlyTriggers() async throws {
+        let store = try await filled(events: 3)
+        let (journalMode, synchronous) = try await store.pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(journalMode == "wal")
+        #expect(synchronous == 2)
+        await #expect(throws: DatabaseError.self) {
+            try await store.pool.write { db in try db.execute(sql: "UPDATE events SET data = '{}' WHERE position = 1") }
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await store.pool.write { db in try db.execute(sql: "DELETE FROM events WHERE position = 2") }
+        }
+        let report = try await store.verify()
+        #expect(report.isIntact)
+        #expect(report.eventsChecked == 3)
+    }
+
+    @Test("the payload is readable with SQLite's JSON functions")
+    func jsonReadable() async throws {
+        let store = try await filled(events: 2)
+        let name = try await store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT json_extract(data, '$.name') FROM events WHERE position = 2")
+        }
+        #expect(name == "张三")
+    }
+
+    @Test("verify names the first position whose contents were changed behind the triggers' back")
+    func tamperedRowIsFound() async throws {
+        let store = try await filled(events: 20)
+        try await store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "UPDATE events SET data = json_set(data, '$.name', '李四') WHERE position = 7")
+        }
+        let report = try await store.verify()
+        #expect(!report.isIntact)
+        #expect(report.firstBadPosition == 7)
+        #expect(report.problems.contains { $0.contains("events_refuse_update is missing") })
+    }
+
+    @Test("verify catches a deleted event as a gap")
+    func deletedRowIsFound() async throws {
+        let store = try await filled(events: 10)
+        try await store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_delete")
+            try db.execute(sql: "DELETE FROM events WHERE position = 4")
+        }
+        let report = try await store.verify()
+        #expect(report.firstBadPosition == 4)
+    }
+
+    @Test("verify catches a claim removed from the claims table")
+    func claimTableTampering() async throws {
+        let store = try SQLiteEventStore(path: path)
+        _ = try await store.append(request("candidate-1", claims: ["username:zhangsan"]))
+        #expect(try await store.verify().isIntact)
+        try await store.pool.write { db in try db.execute(sql: "DELETE FROM claims") }
+        let report = try await store.verify()
+        #expect(!report.isIntact)
+        #expect(report.firstBadPosition == nil)
+    }
+
+    @Test("an acknowledged append survives closing and reopening the file")
+    func reopen() async throws {
+        let head: Data
+        do {
+            let store = try await filled(events: 12)
+            head = try await store.readAll(after: 11, limit: 1)[0].hash
+        }
+        let reopened = try SQLiteEventStore(path: path)
+        #expect(try await reopened.headPosition() == 12)
+        let next = try await reopened.append(request("candidate-9"))
+        #expect(next.firstPosition == 13)
+        #expect(try await reopened.readAll(after: 12, limit: 1)[0].previousHash == head)
+    }
+
+    @Test("two store instances on one file (two writers) never break the chain or lose an append")
+    func twoWriters() async throws {
+        let first = try SQLiteEventStore(path: path)
+        let second = try SQLiteEventStore(path: path)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in [first, second].enumerated() {
+                group.addTask {
+                    for round in 0..<25 { _ = try await store.append(request("writer-\(index)", events: [event("E", ["r": "\(round)"])])) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await first.headPosition() == 50)
+        #expect(try await first.verify().isIntact)
+    }
+
+    @Test("export then import reproduces every event and hash; claims and request ids come back")
+    func exportImport() async throws {
+        let store = try SQLiteEventStore(path: path)
+        _ = try await store.append(request("candidate-1", requestId: "r-1", claims: ["username:zhangsan"]))
+        for index in 0..<40 { _ = try await store.append(request("candidate-\(index % 3)", events: [event("E", ["i": "\(index)"])])) }
+        let exportURL = directory.appendingPathComponent("log.jsonl.zst")
+        #expect(try await store.export(to: exportURL) == 41)
+
+        let copy = try SQLiteEventStore(path: directory.appendingPathComponent("copy.sqlite").path)
+        #expect(try await copy.importLog(from: exportURL) == 41)
+        #expect(try await copy.readAll(after: 0, limit: 100) == store.readAll(after: 0, limit: 100))
+        #expect(try await copy.claimHolder("username:zhangsan") == "candidate-1")
+        let retry = try await copy.append(request("candidate-1", requestId: "r-1", claims: ["username:zhangsan"]))
+        #expect(retry.wasDuplicate && retry.firstPosition == 1)
+        #expect(try await copy.verify().isIntact)
+        // A second import into a non-empty log is refused.
+        await #expect(throws: EventLogError.self) { try await copy.importLog(from: exportURL) }
+    }
+
+    @Test("import refuses an export whose event was altered, and keeps nothing")
+    func importRefusesTamperedExport() async throws {
+        let store = try await filled(events: 10)
+        let exportURL = directory.appendingPathComponent("log.jsonl.zst")
+        try await store.export(to: exportURL)
+        let lines = String(decoding: try Zstd.decompressFile(exportURL), as: UTF8.self).split(separator: "\n")
+        var altered = lines.map(String.init)
+        altered[5] = altered[5].replacingOccurrences(of: "张三", with: "王五")
+        let alteredURL = directory.appendingPathComponent("altered.jsonl.zst")
+        let writer = try ZstdFileWriter(url: alteredURL)
+        try writer.write(Data((altered.joined(separator: "\n") + "\n").utf8))
+        try writer.finish()
+
+        let copy = try SQLiteEventStore(path: directory.appendingPathComponent("copy.sqlite").path)
+        await #expect(throws: EventLogError.invalidRequest("position 6: hash does not match the event's contents")) {
+            try await copy.importLog(from: alteredURL)
+        }
+        #expect(try await copy.headPosition() == 0)
+    }
+
+    @Test("snapshots are real zstd frames; a trained dictionary shrinks them and zstd -D decompresses them")
+    func snapshotsWithDictionary() async throws {
+        let store = try SQLiteEventStore(path: path)
+        var payloads = [Data]()
+        for index in 0..<200 {
+            let state = [
+                "candidateId": "candidate-\(index)", "name": ["张三", "李四", "王五", "阿依古丽.买买提"][index % 4],
+                "school": ["北京大学", "复旦大学", "中国医科大学"][index % 3], "major": "临床医学", "level": "本科",
+                "studyForm": "普通全日制", "enrolment": "20\(10 + index % 9)-09", "graduation": "20\(15 + index % 9)-07",
+                "address": "湖北省武汉市洪山区珞喻路\(index)号", "mobile": "138\(String(format: "%08d", index * 7919))",
+            ]
+            let payload = try CanonicalJSON.encode(state)
+            payloads.append(payload)
+            try await store.saveSnapshot(Snapshot(streamId: "candidate-\(index)", streamVersion: 20, stateSchemaVersion: 1, payload: payload))
+        }
+        let before = try await store.snapshotStatistics()
+        #expect(before.count == 200 && before.withDictionary == 0)
+
+        let report = try await store.trainSnapshotDictionary(capacity: 8 * 1024)
+        let after = try await store.snapshotStatistics()
+        #expect(after.withDictionary == 200)
+        #expect(after.currentDictionaryId == report.dictionaryId)
+        #expect(after.storedBytes < before.storedBytes)
+        for index in [0, 77, 199] {
+            #expect(try await store.loadSnapshot(streamId: "candidate-\(index)", stateSchemaVersion: 1)?.payload == payloads[index])
+        }
+
+        // The zstd command-line tool reads the stored blob with the stored dictionary.
+        let zstd = try #require(which("zstd"), "the zstd CLI is installed by the Makefile")
+        let (blob, dictionaryId) = try await store.pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT blob, dictionary_id FROM snapshots WHERE stream_id = 'candidate-77'")!
+            return (row["blob"] as Data, row["dictionary_id"] as Int64)
+        }
+        #expect(Zstd.frameDictionaryID(blob) == UInt32(dictionaryId))
+        let dictionary = try #require(try await store.dictionary(id: dictionaryId))
+        let blobURL = directory.appendingPathComponent("snapshot.zst")
+        let dictionaryURL = directory.appendingPathComponent("dictionary.zdict")
+        try blob.write(to: blobURL)
+        try dictionary.write(to: dictionaryURL)
+        let outputURL = directory.appendingPathComponent("snapshot.json")
+        let result = try run(zstd, ["-q", "-d", "-D", dictionaryURL.path, blobURL.path, "-o", outputURL.path])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(try Data(contentsOf: outputURL) == payloads[77])
+        #expect(try await store.verify().snapshotsChecked == 200)
+    }
+
+    @Test("a snapshot that no longer decompresses is a cache miss for loading and a problem for verify")
+    func corruptSnapshot() async throws {
+        let store = try SQLiteEventStore(path: path)
+        try await store.saveSnapshot(Snapshot(streamId: "a", streamVersion: 3, stateSchemaVersion: 1, payload: Data("{\"x\":1}".utf8)))
+        try await store.pool.write { db in try db.execute(sql: "UPDATE snapshots SET blob = x'00112233'") }
+        #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 1) == nil)
+        #expect(try await !store.verify().isIntact)
+    }
+}
+
+extension Zstd {
+    /// Decompresses a whole stream file (test helper).
+    static func decompressFile(_ url: URL) throws -> Data {
+        let reader = try ZstdLineReader(url: url)
+        var out = Data()
+        while let line = try reader.nextLine() {
+            out.append(line)
+            out.append(0x0A)
+        }
+        return out
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+
+@testable import RegistrationDomain
+
+@Suite("Season decider")
+struct SeasonDeciderTests {
+    let admin = Fixture.actor(.admin, at: T.beforeRegistration)
+    let opened: [SeasonEvent] = [
+        .seasonOpened(SeasonOpened(seasonID: "2025", title: "2025年医师资格考试", openedAt: "2024-11-01T00:00:00.000Z"))
+    ]
+
+    @Test func openingRecordsSeasonTitleAndTime() {
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2025", title: "2025年医师资格考试")), admin)
+            .then([
+                .seasonOpened(
+                    SeasonOpened(seasonID: "2025", title: "2025年医师资格考试", openedAt: "2024-12-20T02:00:00.000Z")
+                )
+            ])
+    }
+
+    @Test func openingTwiceIsRefused() {
+        given(SeasonDecider.self, opened)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "2026")), admin)
+            .thenRejects(.seasonAlreadyOpened, field: "seasonID")
+    }
+
+    @Test func everythingButOpeningNeedsAnOpenedSeason() {
+        given(SeasonDecider.self)
+            .when(SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: 30_720)), admin)
+            .thenRejects(.seasonNotOpened)
+    }
+
+    @Test func openingNeedsAnIDAndATitle() {
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: " ", title: "x")), admin)
+            .thenRejects(.inputRequired, field: "seasonID")
+    }
+
+    @Test(arguments: [Role.candidate, .reviewer, .chsi, .bank])
+    func onlyAdministratorsAndTheSystemConfigureTheSeason(role: Role) {
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2025", title: "t")), Fixture.actor(role))
+            .thenRejects(.authForbidden, field: "actor")
+    }
+
+    @Test func theSystemMayConfigureTheSeason() {
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2025", title: "t")), Fixture.actor(.system))
+            .thenAccepts()
+    }
+
+    @Test func auditorsNeverWrite() {
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2025", title: "t")), Fixture.actor(.auditor))
+            .thenRejects(.authReadOnly, field: "actor")
+    }
+
+    @Test func calendarIsRecordedAsISOInstants() {
+        given(SeasonDecider.self, opened)
+            .when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: Fixture.calendar)), admin)
+            .then([
+                .calendarSet(
+                    SeasonCalendarSet(
+                        registrationOpens: "2025-01-08T01:00:00.000Z",
+                        registrationCloses: "2025-01-22T09:00:00.000Z",
+                        reviewOpens: "2025-02-10T00:00:00.000Z",
+                        reviewCloses: "2025-03-10T00:00:00.000Z",
+                        paymentOpens: "2025-02-20T00:00:00.000Z",
+                        paymentCloses: "2025-03-31T00:00:00.000Z"
+                    )
+                )
+            ])
+    }
+
+    static let badCalendars: [(String, String, @Sendable (inout SeasonCalendar) -> Void)] = [
+        ("empty registration", "calendar.registrationCloses", { $0.registrationCloses = $0.registrationOpens }),
+        ("empty review", "calendar.reviewCloses", { $0.reviewCloses = $0.reviewOpens }),
+        ("empty payment", "calendar.paymentCloses", { $0.paymentCloses = $0.paymentOpens }),
+        ("review before registration closes", "calendar.reviewOpens", { $0.reviewOpens = T.registration }),
+        ("payment before review", "calendar.paymentOpens", { $0.paymentOpens = T.betweenRegistrationAndReview }),
+        ("gap between review and payment", "calendar.paymentOpens", { $0.paymentOpens = T.paymentOnly }),
+        ("payment closing before review", "calendar.paymentCloses", { $0.paymentCloses = T.reviewAndPayment }),
+    ]
+
+    @Test(arguments: badCalendars.indices)
+    func calendarWindowsMustBeOrdered(index: Int) {
+        let (_, field, breakIt) = Self.badCalendars[index]
+        var calendar = Fixture.calendar
+        breakIt(&calendar)
+        given(SeasonDecider.self, opened)
+            .when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: calendar)), admin)
+            .thenRejects(.seasonCalendarInvalid, field: field)
+    }
+
+    @Test func reviewAndPaymentMayTouchWithoutGap() {
+        var calendar = Fixture.calendar
+        calendar.paymentOpens = calendar.reviewCloses
+        given(SeasonDecider.self, opened)
+            .when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: calendar)), admin)
+            .thenAccepts()
+    }
+
+    @Test func photoLimitIsInBytes() {
+        given(SeasonDecider.self, opened)
+            .when(SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: 30 * 1024)), admin)
+            .then([.photoSizeLimitSet(PhotoSizeLimitSet(maximumBytes: 30_720))])
+    }
+
+    @Test(arguments: [0, -1, SeasonDecider.maximumPhotoLimitBytes + 1])
+    func photoLimitMustBePositiveAndSane(bytes: Int) {
+        given(SeasonDecider.self, opened)
+            .when(SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: bytes)), admin)
+            .thenRejects(.seasonPhotoLimitInvalid, field: "maximumBytes")
+    }
+
+    @Test func photoLimitDefaultsToTheNationalFortyKilobytes() {
+        #expect(SeasonDecider.replay(opened).photoLimitBytes == 40_960)
+        #expect(Fixture.season.photoLimitBytes == 30_720)
+    }
+
+    @Test func examsAreAddedWithLevelAndCategory() {
+        given(SeasonDecider.self, opened)
+            .when(SeasonCommand.addExam(AddExam(code: "110", name: "临床执业医师", level: .physician, category: .clinical)), admin)
+            .then([.examAdded(ExamAdded(code: "110", name: "临床执业医师", level: "执业医师", category: "临床"))])
+    }
+
+    @Test func examCodesAreUnique() {
+        given(SeasonDecider.self, Fixture.seasonEvents)
+            .when(SeasonCommand.addExam(AddExam(code: "110", name: "x", level: .physician, category: .dental)), admin)
+            .thenRejects(.seasonDuplicateExam, field: "code")
+    }
+
+    @Test func withdrawingNeedsAKnownActiveExam() {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        history.when(SeasonCommand.withdrawExam(WithdrawExam(code: "120")), admin)
+            .then([.examWithdrawn(ExamWithdrawn(code: "120"))])
+        history.when(SeasonCommand.withdrawExam(WithdrawExam(code: "777")), admin).thenRejects(.seasonUnknownExam)
+        history.when(SeasonCommand.withdrawExam(WithdrawExam(code: "999")), admin).thenRejects(.seasonUnknownExam)
+    }
+
+    @Test func areasNeedARefundPolicyWhenTheyTakePayments() {
+        let history = given(SeasonDecider.self, opened)
+        history.when(SeasonCommand.addArea(AddExamArea(code: "11", name: "北京考区", onlinePayment: true, refundPolicy: "")), admin)
+            .thenRejects(.inputRequired, field: "refundPolicy")
+        history.when(SeasonCommand.addArea(AddExamArea(code: "41", name: "河南考区", onlinePayment: false, refundPolicy: " ")), admin)
+            .then([.areaAdded(ExamAreaAdded(code: "41", name: "河南考区", onlinePayment: false, refundPolicy: ""))])
+    }
+
+    @Test func areaCodesAreUniqueAndUpdatesNeedAnExistingArea() {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        history.when(SeasonCommand.addArea(AddExamArea(code: "11", name: "x", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(.seasonDuplicateArea, field: "code")
+        history.when(SeasonCommand.updateArea(UpdateExamArea(code: "99", name: "x", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(.seasonUnknownArea, field: "code")
+        let events = history.when(
+            SeasonCommand.updateArea(UpdateExamArea(code: "41", name: "河南考区", onlinePayment: true, refundPolicy: "全额退费")),
+            admin
+        )
+        .then([.areaUpdated(ExamAreaUpdated(code: "41", name: "河南考区", onlinePayment: true, refundPolicy: "全额退费"))])
+        #expect(SeasonDecider.replay(events).area("41")?.onlinePayment == true)
+    }
+
+    @Test func sitesBelongToAnExistingAreaAndHaveUniqueCodes() {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        history.when(SeasonCommand.addSite(AddExamSite(code: "1103", name: "朝阳区考点", areaCode: "11")), admin)
+            .then([.siteAdded(ExamSiteAdded(code: "1103", name: "朝阳区考点", areaCode: "11"))])
+        history.when(SeasonCommand.addSite(AddExamSite(code: "1101", name: "x", areaCode: "11")), admin)
+            .thenRejects(.seasonDuplicateSite, field: "code")
+        history.when(SeasonCommand.addSite(AddExamSite(code: "5101", name: "成都考点", areaCode: "51")), admin)
+            .thenRejects(.seasonUnknownArea, field: "areaCode")
+    }
+
+    @Test func stateAnswersSiteAreaAndExamLookups() {
+        let season = Fixture.season
+        #expect(season.seasonID == "2025")
+        #expect(season.site("1102")?.areaCode == "11")
+        #expect(season.area("41")?.onlinePayment == false)
+        #expect(season.exam("110")?.examLevel == .physician)
+        #expect(season.exam("999")?.withdrawn == true)
+        #expect(season.site("0000") == nil)
+    }
+
+    // MARK: Phases
+
+    @Test(arguments: [
+        (T.beforeRegistration, SeasonPhase.beforeRegistration, true),
+        (T.registrationOpens, .onlineRegistration, false),
+        (T.registration, .onlineRegistration, false),
+        (T.registrationCloses, .betweenRegistrationAndReview, false),
+        (T.betweenRegistrationAndReview, .betweenRegistrationAndReview, false),
+        (T.reviewOpens, .qualificationReview, true),
+        (T.review, .qualificationReview, true),
+        (T.paymentOpens, .payment, true),
+        (T.reviewAndPayment, .payment, true),
+        (T.reviewCloses, .payment, false),
+        (T.paymentOnly, .payment, false),
+        (T.paymentCloses, .closed, false),
+        (T.closed, .closed, false),
+    ])
+    func phaseAndChsiWindowFollowTheCalendar(now: Date, phase: SeasonPhase, chsiOpen: Bool) {
+        #expect(Fixture.season.phase(at: now) == phase)
+        #expect(Fixture.season.isChsiVerificationOpen(at: now) == chsiOpen)
+    }
+
+    @Test func overlappingReviewAndPaymentKeepBothWindowsOpen() {
+        let season = Fixture.season
+        #expect(season.phase(at: T.reviewAndPayment) == .payment)
+        #expect(season.isReviewOpen(at: T.reviewAndPayment))
+        #expect(season.isPaymentOpen(at: T.reviewAndPayment))
+        #expect(!season.isReviewOpen(at: T.paymentOnly))
+        #expect(!season.isPaymentOpen(at: T.review))
+        #expect(season.isRegistrationOpen(at: T.registration))
+        #expect(!season.isRegistrationOpen(at: T.registrationCloses))
+    }
+
+    @Test func withoutCalendarNothingIsOpen() {
+        let season = SeasonDecider.replay(opened)
+        #expect(season.phase(at: T.registration) == .notConfigured)
+        #expect(!season.isChsiVerificationOpen(at: T.beforeRegistration))
+        #expect(!season.isRegistrationOpen(at: T.registration))
+    }
+
+    @Test func stateSurvivesAJSONSnapshot() throws {
+        let data = try JSONEncoder().encode(Fixture.season)
+        #expect(try JSONDecoder().decode(SeasonState.self, from: data) == Fixture.season)
+        #expect(String(decoding: data, as: UTF8.self).contains("2025-01-08T01:00:00.000Z"))
+    }
+
+    @Test func evolveIgnoresMalformedCalendarInstants() {
+        let bad = SeasonEvent.calendarSet(
+            SeasonCalendarSet(
+                registrationOpens: "yesterday",
+                registrationCloses: "",
+                reviewOpens: "",
+                reviewCloses: "",
+                paymentOpens: "",
+                paymentCloses: ""
+            )
+        )
+        #expect(SeasonDecider.evolve(Fixture.season, bad) == Fixture.season)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+@testable import RegistrationDomain
+
+@Suite("Staff decider")
+struct StaffDeciderTests {
+    let admin = Fixture.actor(.admin, id: "admin-1", at: T.beforeRegistration)
+    let now = "2024-12-20T02:00:00.000Z"
+
+    var reviewerCreated: StaffEvent {
+        .created(
+            StaffAccountCreated(
+                staffID: "r-li",
+                role: "reviewer",
+                displayName: "李审核",
+                areaCode: "11",
+                siteCodes: ["1101", "1102"],
+                createdAt: now
+            )
+        )
+    }
+
+    @Test func adminCreatesAReviewerScopedToAnAreaAndItsSites() {
+        let events = given(StaffDecider.self)
+            .when(
+                StaffCommand.create(
+                    CreateStaffAccount(
+                        staffID: "r-li",
+                        role: .reviewer,
+                        displayName: "李审核",
+                        areaCode: "11",
+                        siteCodes: ["1101", "1102", "1101"]
+                    )
+                ),
+                admin
+            )
+            .then([reviewerCreated])
+        #expect(StaffDecider.replay(events).actor == .reviewer("r-li", area: "11", sites: ["1101", "1102"]))
+    }
+
+    @Test(arguments: [Role.auditor, .admin])
+    func auditorsAndAdminsHaveNoScope(role: Role) {
+        let history = given(StaffDecider.self)
+        history.when(StaffCommand.create(CreateStaffAccount(staffID: "s1", role: role, displayName: "王")), admin)
+            .then([
+                .created(
+                    StaffAccountCreated(
+                        staffID: "s1",
+                        role: role.rawValue,
+                        displayName: "王",
+                        areaCode: nil,
+                        siteCodes: [],
+                        createdAt: now
+                    )
+                )
+            ])
+        history.when(StaffCommand.create(CreateStaffAccount(staffID: "s1", role: role, displayName: "王", areaCode: "11")), admin)
+            .thenRejects(.staffScopeInvalid, field: "areaCode")
+    }
+
+    @Test(arguments: [Role.candidate, .system, .chsi, .bank])
+    func staffAccountsAreReviewersAuditorsOrAdmins(role: Role) {
+        given(StaffDecider.self)
+            .when(StaffCommand.create(CreateStaffAccount(staffID: "s1", role: role, displayName: "王")), admin)
+            .thenRejects(.staffRoleInvalid, field: "role")
+    }
+
+    @Test func reviewerScopeMustBeAKnownAreaWithItsOwnSites() {
+        let history = given(StaffDecider.self)
+        func create(_ area: String?, _ sites: [String]) -> StaffCommand {
+            .create(CreateStaffAccount(staffID: "r", role: .reviewer, displayName: "李", areaCode: area, siteCodes: sites))
+        }
+        history.when(create(nil, ["1101"]), admin).thenRejects(.inputRequired, field: "areaCode")
+        history.when(create("99", ["1101"]), admin).thenRejects(.staffScopeInvalid, field: "areaCode")
+        history.when(create("11", ["1101", "4101"]), admin).thenRejects(.staffScopeInvalid, field: "siteCodes[1]")
+        history.when(create("11", ["7777"]), admin).thenRejects(.staffScopeInvalid, field: "siteCodes[0]")
+        history.when(create("11", []), admin).thenRejects(.inputRequired, field: "siteCodes")
+    }
+
+    @Test func accountsAreCreatedOnce() {
+        given(StaffDecider.self, [reviewerCreated])
+            .when(StaffCommand.create(CreateStaffAccount(staffID: "r-li", role: .auditor, displayName: "x")), admin)
+            .thenRejects(.staffAlreadyExists, field: "staffID")
+    }
+
+    @Test func scopeChangeKeepsTheOldScopeForTheAudit() {
+        let events = given(StaffDecider.self, [reviewerCreated])
+            .when(StaffCommand.changeScope(ChangeStaffScope(staffID: "r-li", areaCode: "41", siteCodes: ["4101"])), admin)
+            .then([
+                .scopeChanged(
+                    StaffScopeChanged(
+                        staffID: "r-li",
+                        previousAreaCode: "11",
+                        previousSiteCodes: ["1101", "1102"],
+                        areaCode: "41",
+                        siteCodes: ["4101"],
+                        changedAt: now
+                    )
+                )
+            ])
+        #expect(StaffDecider.replay(events).siteCodes == ["4101"])
+    }
+
+    @Test func onlyReviewersHaveAScope() {
+        let auditor = StaffEvent.created(
+            StaffAccountCreated(staffID: "a1", role: "auditor", displayName: "审计", areaCode: nil, siteCodes: [], createdAt: now)
+        )
+        given(StaffDecider.self, [auditor])
+            .when(StaffCommand.changeScope(ChangeStaffScope(staffID: "a1", areaCode: "11", siteCodes: ["1101"])), admin)
+            .thenRejects(.staffScopeInvalid, field: "staffID")
+    }
+
+    @Test func unknownAccountsCannotChange() {
+        given(StaffDecider.self)
+            .when(StaffCommand.changeScope(ChangeStaffScope(staffID: "nobody", areaCode: "11", siteCodes: ["1101"])), admin)
+            .thenRejects(.staffNotFound, field: "staffID")
+        given(StaffDecider.self, [reviewerCreated])
+            .when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "other", reason: "离职")), admin)
+            .thenRejects(.staffNotFound, field: "staffID")
+    }
+
+    @Test func deactivationNeedsAReasonHappensOnceAndEndsTheAccount() {
+        let history = given(StaffDecider.self, [reviewerCreated])
+        history.when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "r-li", reason: "")), admin)
+            .thenRejects(.inputRequired, field: "reason")
+        let events = history.when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "r-li", reason: "离职")), admin)
+            .then([.deactivated(StaffAccountDeactivated(staffID: "r-li", reason: "离职", deactivatedAt: now))])
+        #expect(StaffDecider.replay(events).actor == nil)
+        let after = given(StaffDecider.self, events)
+        after.when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "r-li", reason: "again")), admin)
+            .thenRejects(.staffDeactivated)
+        after.when(StaffCommand.changeScope(ChangeStaffScope(staffID: "r-li", areaCode: "11", siteCodes: ["1101"])), admin)
+            .thenRejects(.staffDeactivated)
+    }
+
+    @Test func adminsCannotDeactivateThemselves() {
+        let me = StaffEvent.created(
+            StaffAccountCreated(staffID: "admin-1", role: "admin", displayName: "管理员", areaCode: nil, siteCodes: [], createdAt: now)
+        )
+        given(StaffDecider.self, [me])
+            .when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "admin-1", reason: "x")), admin)
+            .thenRejects(.staffSelfDeactivation)
+    }
+
+    @Test(arguments: [Role.reviewer, .candidate])
+    func onlyAdminsManageStaff(role: Role) {
+        given(StaffDecider.self)
+            .when(StaffCommand.create(CreateStaffAccount(staffID: "x", role: .auditor, displayName: "x")), Fixture.actor(role))
+            .thenRejects(.authForbidden)
+        given(StaffDecider.self)
+            .when(StaffCommand.create(CreateStaffAccount(staffID: "x", role: .auditor, displayName: "x")), Fixture.actor(.auditor))
+            .thenRejects(.authReadOnly)
+    }
+}
