@@ -45,12 +45,24 @@ let package = Package(
             dependencies: ["RegistrationDomain", "EventLog"]
         ),
 
+        // MARK: - Benchmarks
+        /// Benchmarks against a raw-SQLite baseline and the Python peer; run by `registrar bench`, never by the tests.
+        .target(
+            name: "RegistrarBench",
+            dependencies: [
+                "EventLog", "RegistrarApp", "RegistrationDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
         // MARK: - Shells
         /// swift-argument-parser commands, one file per command.
         .target(
             name: "RegistrarCLI",
             dependencies: [
-                "RegistrarApp", "EventLog", "RegistrationDomain",
+                "RegistrarApp", "EventLog", "RegistrationDomain", "RegistrarBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

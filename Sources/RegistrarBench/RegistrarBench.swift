@@ -1,0 +1,2 @@
+/// Benchmarks: every figure is a ratio against a baseline measured in the same run.
+public enum RegistrarBench {}

@@ -1,0 +1,91 @@
+import EventLog
+import Foundation
+import Testing
+
+@Suite("Operator commands")
+struct OperatorCommandTests {
+    let directory: URL
+    let path: String
+
+    init() throws {
+        directory = try makeTemporaryDirectory()
+        path = directory.appendingPathComponent("log.sqlite").path
+    }
+
+    private func fill(_ count: Int) throws {
+        let result = try registrar("stress-append", "--db", path, "--count", "\(count)", "--concurrency", "2")
+        #expect(result.status == 0, "\(result.error)")
+    }
+
+    @Test("verify: exit 0 and the head hash when intact")
+    func verifyIntact() throws {
+        try fill(40)
+        let result = try registrar("verify", "--db", path)
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("intact: 40 events"))
+    }
+
+    @Test("verify: a row edited with the sqlite3 shell (triggers dropped) is named, exit 1")
+    func verifyTampered() throws {
+        try fill(40)
+        try sqliteShell(path, "DROP TRIGGER events_refuse_update; UPDATE events SET data = json_set(data, '$.note', '篡改') WHERE position = 17;")
+        let result = try registrar("verify", "--db", path)
+        #expect(result.status == 1)
+        #expect(result.output.contains("first bad position: 17"))
+        #expect(result.output.contains("events_refuse_update is missing"))
+    }
+
+    @Test("verify: a missing file is one clear line and exit 2, no stack trace")
+    func verifyMissingFile() throws {
+        let result = try registrar("verify", "--db", directory.appendingPathComponent("absent.sqlite").path)
+        #expect(result.status == 2)
+        #expect(result.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+        #expect(result.error.contains("no database at"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("absent.sqlite").path))
+    }
+
+    @Test("verify: a file that is not a database is an error, not a crash")
+    func verifyGarbageFile() throws {
+        let garbage = directory.appendingPathComponent("garbage.sqlite")
+        try Data("this is not sqlite".utf8).write(to: garbage)
+        let result = try registrar("verify", "--db", garbage.path)
+        #expect(result.status == 2)
+        #expect(!result.error.contains("Backtrac"))
+    }
+
+    @Test("export then import through the command line reproduces the head hash")
+    func exportImport() throws {
+        try fill(60)
+        let exported = directory.appendingPathComponent("log.jsonl.zst").path
+        #expect(try registrar("export", "--db", path, "--out", exported).status == 0)
+        let copy = directory.appendingPathComponent("copy.sqlite").path
+        let imported = try registrar("import", "--db", copy, "--in", exported)
+        #expect(imported.status == 0, "\(imported.error)")
+        let original = try registrar("verify", "--db", path).output
+        let restored = try registrar("verify", "--db", copy).output
+        #expect(original == restored)
+        // The export is plain zstd: the zstd CLI reads it.
+        let zstd = try #require(which("zstd"))
+        let lines = try run(zstd, ["-dc", exported]).output.split(separator: "\n")
+        #expect(lines.count == 60)
+    }
+
+    @Test("import into a log that has events is refused and changes nothing")
+    func importIntoNonEmpty() throws {
+        try fill(5)
+        let exported = directory.appendingPathComponent("log.jsonl.zst").path
+        #expect(try registrar("export", "--db", path, "--out", exported).status == 0)
+        let result = try registrar("import", "--db", path, "--in", exported)
+        #expect(result.status == 2)
+        #expect(result.error.contains("empty log"))
+        #expect(try registrar("verify", "--db", path).output.hasPrefix("intact: 5 events"))
+    }
+
+    @Test("training a dictionary with too few snapshots is refused with a clear message")
+    func trainWithoutSamples() throws {
+        try fill(3)
+        let result = try registrar("snapshot", "--db", path, "--train-dictionary")
+        #expect(result.status == 2)
+        #expect(result.error.contains("need at least 8 samples"))
+    }
+}
