@@ -42,7 +42,21 @@ let package = Package(
         /// Event codecs and upcasters, the command handler, clock and id generator, the demo season.
         .target(
             name: "RegistrarApp",
-            dependencies: ["RegistrationDomain", "EventLog"]
+            dependencies: [
+                "RegistrationDomain", "EventLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+
+        // MARK: - Read side
+        /// Read models (candidate view, review comparison, audit trail): pure folds, SQL, checkpoints, rebuild.
+        .target(
+            name: "Projections",
+            dependencies: [
+                "EventLog", "RegistrationDomain", "RegistrarApp",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
 
         // MARK: - Benchmarks
@@ -50,7 +64,7 @@ let package = Package(
         .target(
             name: "RegistrarBench",
             dependencies: [
-                "EventLog", "RegistrarApp", "RegistrationDomain",
+                "EventLog", "RegistrarApp", "RegistrationDomain", "Projections",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -62,7 +76,7 @@ let package = Package(
         .target(
             name: "RegistrarCLI",
             dependencies: [
-                "RegistrarApp", "EventLog", "RegistrationDomain", "RegistrarBench",
+                "RegistrarApp", "EventLog", "RegistrationDomain", "Projections", "RegistrarBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +102,14 @@ let package = Package(
             name: "RegistrarAppTests",
             dependencies: ["RegistrarApp", "RegistrationDomain", "EventLog"],
             resources: [.copy("../../events")]
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "Projections", "RegistrarApp", "RegistrationDomain", "EventLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("../../projections")]
         ),
         .testTarget(
             name: "RegistrarCLITests",

@@ -25,6 +25,9 @@ public protocol EventStore: Sendable {
     /// The position of the last event (0 when the log is empty).
     func headPosition() async throws -> Int64
 
+    /// The result of an append made earlier with this request id, if any (marked `wasDuplicate`).
+    func result(ofRequest requestId: String) async throws -> AppendResult?
+
     /// Which stream holds a claim, if any.
     func claimHolder(_ claim: String) async throws -> String?
 

@@ -12,6 +12,7 @@ final class GroupCommitter: Sendable {
     private struct Pending {
         let request: AppendRequest
         let metadata: (first: Data, rest: Data)
+        let alongside: (@Sendable (Database) throws -> Void)?
         let continuation: CheckedContinuation<AppendResult, Error>
     }
 
@@ -38,10 +39,14 @@ final class GroupCommitter: Sendable {
         self.notifier = notifier
     }
 
-    func submit(_ request: AppendRequest, metadata: (first: Data, rest: Data)) async throws -> AppendResult {
+    func submit(
+        _ request: AppendRequest,
+        metadata: (first: Data, rest: Data),
+        alongside: (@Sendable (Database) throws -> Void)?
+    ) async throws -> AppendResult {
         try await withCheckedThrowingContinuation { continuation in
             let startDraining = queue.withLock { queue in
-                queue.pending.append(Pending(request: request, metadata: metadata, continuation: continuation))
+                queue.pending.append(Pending(request: request, metadata: metadata, alongside: alongside, continuation: continuation))
                 if queue.draining { return false }
                 queue.draining = true
                 return true
@@ -83,6 +88,7 @@ final class GroupCommitter: Sendable {
                         do {
                             try db.execute(sql: "SAVEPOINT append_request")
                             let result = try Self.apply(pending, db: db, head: &head, written: &written)
+                            if !result.wasDuplicate, let alongside = pending.alongside { try alongside(db) }
                             try db.execute(sql: "RELEASE append_request")
                             outcomes[index] = .success(result)
                         } catch {

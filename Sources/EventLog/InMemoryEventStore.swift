@@ -112,6 +112,14 @@ public final class InMemoryEventStore: EventStore, SnapshotStore {
         contents.withLock { Int64($0.events.count) }
     }
 
+    public func result(ofRequest requestId: String) async throws -> AppendResult? {
+        contents.withLock { contents in
+            guard var result = contents.requests[requestId] else { return nil }
+            result.wasDuplicate = true
+            return result
+        }
+    }
+
     public func claimHolder(_ claim: String) async throws -> String? {
         contents.withLock { $0.claims[claim] }
     }

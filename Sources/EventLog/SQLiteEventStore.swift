@@ -76,9 +76,16 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     // MARK: Appends
 
     public func append(_ request: AppendRequest) async throws -> AppendResult {
+        try await append(request, alongside: nil)
+    }
+
+    /// Appends, and runs `alongside` inside the same transaction and savepoint, after the events are written (for
+    /// rows that must commit with the events, such as a new account's credentials). If it throws, the append fails
+    /// and nothing of it is kept. It does not run for a duplicate request id.
+    public func append(_ request: AppendRequest, alongside: (@Sendable (Database) throws -> Void)?) async throws -> AppendResult {
         try AppendValidation.validate(request)
         let metadata = try AppendValidation.metadataBytes(for: request)
-        return try await committer.submit(request, metadata: metadata)
+        return try await committer.submit(request, metadata: metadata, alongside: alongside)
     }
 
     // MARK: Reads
@@ -131,6 +138,25 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func headPosition() async throws -> Int64 {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0 }
+    }
+
+    public func result(ofRequest requestId: String) async throws -> AppendResult? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT stream_id, first_version, last_version, first_position, last_position FROM requests WHERE request_id = ?",
+                arguments: [requestId]
+            ).map { row in
+                AppendResult(
+                    streamId: row["stream_id"],
+                    firstVersion: row["first_version"],
+                    lastVersion: row["last_version"],
+                    firstPosition: row["first_position"],
+                    lastPosition: row["last_position"],
+                    wasDuplicate: true
+                )
+            }
+        }
     }
 
     public func claimHolder(_ claim: String) async throws -> String? {

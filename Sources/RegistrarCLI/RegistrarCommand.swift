@@ -11,6 +11,7 @@ public struct RegistrarCommand: AsyncParsableCommand {
             ImportCommand.self,
             SnapshotCommand.self,
             StressAppendCommand.self,
+            RecordEventSamplesCommand.self,
         ]
     )
 

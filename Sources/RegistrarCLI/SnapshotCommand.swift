@@ -1,12 +1,13 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import RegistrarApp
 
 /// `registrar snapshot`: snapshot statistics, and training of the zstd dictionary.
 struct SnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Show snapshot statistics; with --train-dictionary, train a zstd dictionary from the stored snapshots and recompress them."
+        abstract: "Write a fresh snapshot of every stream; with --train-dictionary, then train a zstd dictionary from them and recompress them."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -20,6 +21,10 @@ struct SnapshotCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open()
         do {
+            let bar = ProgressBar("snapshot")
+            let written = try await Maintenance(store: store).snapshotAllStreams(progress: bar.reporter)
+            bar.finish()
+            print("wrote \(written) snapshots")
             if trainDictionary {
                 let report = try await store.trainSnapshotDictionary(capacity: dictionarySize)
                 print(

@@ -79,19 +79,32 @@ enum Fixture {
     /// Born 1990-03-07, 17th digit 3: male.
     static let zhangID = residentID("11010519900307123")
 
-    static func candidate(_ id: String = zhang, at now: Date = T.beforeRegistration, season: SeasonState = season)
+    static func candidate(
+        _ id: String = zhang,
+        at now: Date = T.beforeRegistration,
+        season: SeasonState = season
+    )
         -> CommandContext
     {
         CommandContext(actor: .candidate(id), now: now, season: season)
     }
 
-    static func reviewer(at now: Date = T.review, sites: [String] = ["1101"], season: SeasonState = season)
+    static func reviewer(
+        at now: Date = T.review,
+        sites: [String] = ["1101"],
+        season: SeasonState = season
+    )
         -> CommandContext
     {
         CommandContext(actor: .reviewer("r-li", area: "11", sites: sites), now: now, season: season)
     }
 
-    static func actor(_ role: Role, id: String? = nil, at now: Date = T.review, season: SeasonState = season)
+    static func actor(
+        _ role: Role,
+        id: String? = nil,
+        at now: Date = T.review,
+        season: SeasonState = season
+    )
         -> CommandContext
     {
         CommandContext(actor: Actor(id: id ?? "x-\(role.rawValue)", role: role), now: now, season: season)

@@ -103,11 +103,11 @@ func given<D: Decider>(_ decider: D.Type, _ events: [D.Event] = []) -> Given<D> 
 func given(_ events: [CandidateEvent]) -> Given<CandidateDecider> { Given(history: events) }
 
 /// The rejection a validation rule throws, or nil when it accepts (to compare with what a decider throws).
-func ruleRejection(_ rule: () throws(Rejection) -> Void) -> Rejection? {
+func ruleRejection(_ rule: () throws -> Void) -> Rejection? {
     do {
         try rule()
         return nil
     } catch {
-        return error
+        return error as? Rejection
     }
 }

@@ -143,6 +143,12 @@ struct StaffDeciderTests {
             .thenRejects(.staffSelfDeactivation)
     }
 
+    @Test func theSystemMayManageStaff() {
+        given(StaffDecider.self)
+            .when(StaffCommand.create(CreateStaffAccount(staffID: "x", role: .auditor, displayName: "审计")), Fixture.actor(.system))
+            .thenAccepts()
+    }
+
     @Test(arguments: [Role.reviewer, .candidate])
     func onlyAdminsManageStaff(role: Role) {
         given(StaffDecider.self)

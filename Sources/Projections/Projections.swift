@@ -1,0 +1,2 @@
+/// Read models projected from the event log.
+public enum Projections {}

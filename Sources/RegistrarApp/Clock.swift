@@ -1,0 +1,77 @@
+import Foundation
+import Synchronization
+
+/// The only source of "now" in the application; deciders receive the time inside the command.
+public protocol Clock: Sendable {
+    /// The current instant.
+    func now() -> Date
+}
+
+/// The machine's clock.
+public struct SystemClock: Clock {
+    /// Creates the system clock.
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+/// A clock that stands still until moved: tests and the demo season use it so that runs are reproducible.
+public final class ManualClock: Clock {
+    private let current: Mutex<Date>
+
+    /// Starts at an instant.
+    public init(_ start: Date) { current = Mutex(start) }
+
+    public func now() -> Date { current.withLock { $0 } }
+
+    /// Moves to an instant.
+    public func set(_ date: Date) { current.withLock { $0 = date } }
+
+    /// Moves forward.
+    public func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// The only source of new ids in the application.
+public protocol IDGenerator: Sendable {
+    /// A new id with a readable prefix, e.g. `candidate-…`.
+    func next(_ prefix: String) -> String
+}
+
+/// Random UUIDs.
+public struct RandomIDGenerator: IDGenerator {
+    /// Creates the generator.
+    public init() {}
+    public func next(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.lowercased())" }
+}
+
+/// Reproducible ids from a seed (SplitMix64): the same seed gives the same ids, so the same database and hashes.
+public final class SeededIDGenerator: IDGenerator {
+    private let state: Mutex<UInt64>
+
+    /// Starts from a seed.
+    public init(seed: UInt64) { state = Mutex(seed) }
+
+    public func next(_ prefix: String) -> String {
+        let (high, low) = state.withLock { state -> (UInt64, UInt64) in
+            (SplitMix64.next(&state), SplitMix64.next(&state))
+        }
+        return "\(prefix)-" + String(format: "%016llx%016llx", high, low)
+    }
+}
+
+/// The SplitMix64 generator: tiny, fast, and fully determined by its seed.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// Starts from a seed.
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 { Self.next(&state) }
+
+    static func next(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,173 @@
+import EventLog
+import Foundation
+import RegistrationDomain
+
+/// A state that can be cached as a snapshot: JSON-encoded, keyed by its schema version.
+public protocol SnapshotState: Codable, Sendable {
+    /// Bumped whenever the encoded shape changes; snapshots of another version are ignored and the stream replayed.
+    static var stateSchemaVersion: Int { get }
+}
+
+/// Who asked, and how: everything the metadata of the resulting events records besides the time.
+public struct RequestContext: Sendable, Equatable {
+    /// The client's idempotency key: a retried request with the same id appends nothing and returns the first outcome.
+    public var requestId: String?
+    /// Groups the events of one user intent.
+    public var correlationId: String?
+    /// What caused this request.
+    public var causationId: String?
+    /// Where the request came from: `web`, `review-site`, `chsi`, `bank`, `system`, `cli`.
+    public var channel: String
+    /// Why (mandatory for reviewer actions; the deciders enforce it through the command's own reason field).
+    public var reason: String?
+
+    /// Creates a request context.
+    public init(requestId: String? = nil, correlationId: String? = nil, causationId: String? = nil, channel: String, reason: String? = nil) {
+        self.requestId = requestId
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.channel = channel
+        self.reason = reason
+    }
+}
+
+/// What running a command did.
+public struct CommandOutcome<Event: Sendable>: Sendable {
+    /// The events appended now (empty for a retried request or a command that changed nothing).
+    public var events: [Event]
+    /// Where they went; nil when nothing was appended.
+    public var append: AppendResult?
+    /// The stream's version after the command.
+    public var streamVersion: Int
+}
+
+/// Why a command failed.
+public enum CommandError: Error, Equatable, CustomStringConvertible {
+    /// A business rule refused it: nothing was appended.
+    case rejected(Rejection)
+    /// The stream kept moving under us; retried and still conflicting.
+    case conflict(streamId: String, attempts: Int)
+
+    public var description: String {
+        switch self {
+        case .rejected(let rejection): rejection.description
+        case .conflict(let streamId, let attempts): "stream \(streamId) kept changing; gave up after \(attempts) attempts"
+        }
+    }
+}
+
+/// Runs a decider against the event log: load (newest valid snapshot + tail), decide, append, retry on conflict.
+public struct CommandHandler<D: Decider>: Sendable
+where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
+    /// The log.
+    public let store: any EventStore & SnapshotStore
+    /// The codec of the decider's events.
+    public let codec: EventCodec<D.Event>
+    /// A snapshot is written when a stream's version crosses a multiple of this (0: never).
+    public let snapshotEvery: Int
+    /// Appends attempted before giving up on a stream that keeps changing.
+    public let maximumAttempts: Int
+
+    /// Creates a handler.
+    public init(store: any EventStore & SnapshotStore, codec: EventCodec<D.Event>, snapshotEvery: Int = 20, maximumAttempts: Int = 5) {
+        self.store = store
+        self.codec = codec
+        self.snapshotEvery = snapshotEvery
+        self.maximumAttempts = maximumAttempts
+    }
+
+    /// The state of a stream now, and its version.
+    public func load(_ streamId: String) async throws -> (state: D.State, version: Int) {
+        var state = D.initial
+        var version = 0
+        if let snapshot = try await store.loadSnapshot(streamId: streamId, stateSchemaVersion: D.State.stateSchemaVersion),
+            let decoded = try? JSONDecoder().decode(D.State.self, from: snapshot.payload)
+        {
+            state = decoded
+            version = snapshot.streamVersion
+        }
+        for recorded in try await store.readStream(streamId, fromVersion: version + 1, toVersion: nil) {
+            state = D.evolve(state, try codec.decode(recorded))
+            version = recorded.streamVersion
+        }
+        return (state, version)
+    }
+
+    /// The state of a stream replayed from its first event, ignoring snapshots (verification and tests).
+    public func replay(_ streamId: String, toVersion: Int? = nil) async throws -> (state: D.State, version: Int) {
+        var state = D.initial
+        var version = 0
+        for recorded in try await store.readStream(streamId, fromVersion: 1, toVersion: toVersion) {
+            state = D.evolve(state, try codec.decode(recorded))
+            version = recorded.streamVersion
+        }
+        return (state, version)
+    }
+
+    /// Decides and appends.
+    ///
+    /// - Parameters:
+    ///   - makeCommand: builds the command for an attempt (the application puts the current time and season in it).
+    ///   - metadata: the metadata of the events (time from the injected clock).
+    ///   - claims: the uniqueness claims the new events take.
+    ///   - alongside: extra rows committed in the same transaction (SQLite store only).
+    public func handle(
+        streamId: String,
+        metadata: EventMetadata,
+        claims: @Sendable ([D.Event]) -> [String] = { _ in [] },
+        alongside: (@Sendable (GRDBDatabase) throws -> Void)? = nil,
+        makeCommand: @Sendable () -> D.Command
+    ) async throws -> CommandOutcome<D.Event> {
+        if let requestId = metadata.requestId, let earlier = try await store.result(ofRequest: requestId) {
+            return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
+        }
+        for _ in 0..<maximumAttempts {
+            let (state, version) = try await load(streamId)
+            let events: [D.Event]
+            do {
+                events = try D.decide(makeCommand(), state)
+            } catch {
+                throw CommandError.rejected(error)
+            }
+            guard !events.isEmpty else { return CommandOutcome(events: [], append: nil, streamVersion: version) }
+            let request = AppendRequest(
+                streamId: streamId,
+                expectedVersion: .exact(version),
+                events: try events.map(codec.encode),
+                metadata: metadata,
+                claims: claims(events)
+            )
+            let result: AppendResult
+            do {
+                if let sqlite = store as? SQLiteEventStore {
+                    result = try await sqlite.append(request, alongside: alongside)
+                } else {
+                    result = try await store.append(request)
+                }
+            } catch EventLogError.wrongExpectedVersion {
+                continue
+            }
+            if !result.wasDuplicate { try await snapshotIfDue(streamId: streamId, state: state, events: events, result: result) }
+            return CommandOutcome(events: result.wasDuplicate ? [] : events, append: result, streamVersion: result.lastVersion)
+        }
+        throw CommandError.conflict(streamId: streamId, attempts: maximumAttempts)
+    }
+
+    private func snapshotIfDue(streamId: String, state: D.State, events: [D.Event], result: AppendResult) async throws {
+        guard snapshotEvery > 0, result.lastVersion / snapshotEvery > (result.firstVersion - 1) / snapshotEvery else { return }
+        let newState = events.reduce(state, D.evolve)
+        try await writeSnapshot(streamId: streamId, state: newState, version: result.lastVersion)
+    }
+
+    /// Writes a snapshot of a state at a version.
+    public func writeSnapshot(streamId: String, state: D.State, version: Int) async throws {
+        let payload = try CanonicalJSON.encode(state)
+        try await store.saveSnapshot(
+            Snapshot(streamId: streamId, streamVersion: version, stateSchemaVersion: D.State.stateSchemaVersion, payload: payload)
+        )
+    }
+}
+
+extension CandidateState: SnapshotState {}
+extension SeasonState: SnapshotState {}
+extension StaffState: SnapshotState {}

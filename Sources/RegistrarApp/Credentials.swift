@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+import GRDB
+import _CryptoExtras
+
+/// Salted, slow password hashing (PBKDF2-HMAC-SHA256). The encoded hash records its parameters, so the cost can be
+/// raised later without invalidating stored hashes.
+public struct PasswordHasher: Sendable {
+    /// PBKDF2 rounds; OWASP's floor for PBKDF2-HMAC-SHA256 is 210,000 (swift-crypto refuses fewer in its checked API).
+    public let rounds: Int
+
+    /// The production hasher.
+    public static let standard = PasswordHasher(rounds: 210_000)
+
+    /// A deliberately cheap hasher for tests only: same algorithm and format, fewer rounds.
+    public static let cheapForTests = PasswordHasher(rounds: 1_000)
+
+    /// Creates a hasher with a number of rounds.
+    public init(rounds: Int) { self.rounds = rounds }
+
+    /// `pbkdf2-sha256$<rounds>$<salt hex>$<hash hex>` with a fresh random 16-byte salt.
+    public func hash(_ secret: String) throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return "pbkdf2-sha256$\(rounds)$\(salt.hexString)$\(try derive(secret, salt: salt, rounds: rounds).hexString)"
+    }
+
+    /// Checks a secret against an encoded hash, in constant time over the derived bytes.
+    public func verify(_ secret: String, against encoded: String) -> Bool {
+        let parts = encoded.split(separator: "$")
+        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds > 0,
+            let salt = Data(hexString: String(parts[2])), let expected = Data(hexString: String(parts[3])),
+            let actual = try? derive(secret, salt: salt, rounds: rounds)
+        else { return false }
+        guard actual.count == expected.count else { return false }
+        return zip(actual, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    private func derive(_ secret: String, salt: Data, rounds: Int) throws -> Data {
+        let key = try KDF.Insecure.PBKDF2.deriveKey(
+            from: Data(secret.utf8),
+            salt: salt,
+            using: .sha256,
+            outputByteCount: 32,
+            unsafeUncheckedRounds: rounds
+        )
+        return key.withUnsafeBytes { Data($0) }
+    }
+}
+
+/// A credential row: never in the event log.
+public struct Credential: Sendable, Equatable {
+    /// The candidate or staff id the credential opens.
+    public var subjectId: String
+    /// The login name (lower-cased for lookup).
+    public var username: String
+    /// Encoded password hash.
+    public var passwordHash: String
+    /// The recovery question, as chosen.
+    public var recoveryQuestion: String?
+    /// Encoded recovery-answer hash.
+    public var recoveryAnswerHash: String?
+}
+
+/// The credentials table, in the event log's SQLite file but outside the log.
+public enum CredentialTable {
+    /// Creates the table when missing.
+    public static func migrate(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS credentials (
+                    subject_id TEXT PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE,
+                    password_hash TEXT NOT NULL,
+                    recovery_question TEXT,
+                    recovery_answer_hash TEXT,
+                    failed_attempts INTEGER NOT NULL DEFAULT 0,
+                    locked_until TEXT
+                ) WITHOUT ROWID
+                """
+        )
+    }
+
+    /// Inserts a credential (inside an append transaction, so that the account and its events commit together).
+    public static func insert(_ credential: Credential, into db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO credentials (subject_id, username, password_hash, recovery_question, recovery_answer_hash)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                credential.subjectId, credential.username.lowercased(), credential.passwordHash, credential.recoveryQuestion,
+                credential.recoveryAnswerHash,
+            ]
+        )
+    }
+
+    /// The credential of a username, if any.
+    public static func find(username: String, in db: Database) throws -> Credential? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT subject_id, username, password_hash, recovery_question, recovery_answer_hash FROM credentials WHERE username = ?",
+            arguments: [username.lowercased()]
+        ).map {
+            Credential(
+                subjectId: $0["subject_id"],
+                username: $0["username"],
+                passwordHash: $0["password_hash"],
+                recoveryQuestion: $0["recovery_question"],
+                recoveryAnswerHash: $0["recovery_answer_hash"]
+            )
+        }
+    }
+}

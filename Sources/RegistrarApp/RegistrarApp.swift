@@ -1,1 +1,0 @@
-// The application layer arrives with the domain.

@@ -1,0 +1,56 @@
+/// The cross-candidate uniqueness claims an append of candidate events must take (one registration per person,
+/// unique usernames). The event log writes them in the append transaction; a taken claim fails the append and
+/// the application layer answers with ``alreadyRegistered(username:)`` or ``usernameTaken(_:)``.
+///
+/// DOMAIN.md says one person is name + ID number. The claim key is ID type + ID number: one document number
+/// identifies one person, and keying on the name too would let the same person register again with a variant
+/// of the name (a `?` for a rare character, a corrected spelling).
+public enum CandidateClaims {
+    /// `person:<ID type>:<ID number>`, e.g. `person:居民身份证:11010519491231002X`.
+    public static func personKey(idType: String, idNumber: String) -> String {
+        "person:\(idType):\(idNumber.uppercased())"
+    }
+
+    /// `username:<username, lower-cased>`, e.g. `username:zhangsan`: usernames are unique regardless of case.
+    public static func usernameKey(_ username: String) -> String {
+        "username:\(username.lowercased())"
+    }
+
+    /// The claims of a batch of events: person and username at registration, the new person key when a reviewer
+    /// corrects the ID number. Claims are never released (a corrected-away number stays claimed by this file).
+    public static func keys(for events: [CandidateEvent]) -> [String] {
+        var keys: [String] = []
+        for event in events {
+            switch event {
+            case .registered(let e):
+                keys.append(personKey(idType: e.idType, idNumber: e.idNumber))
+                keys.append(usernameKey(e.username))
+            case .basicInfoCorrected(let e) where e.field == BasicInfoField.idNumber.rawValue:
+                keys.append(personKey(idType: e.idType, idNumber: e.newValue))
+            default:
+                break
+            }
+        }
+        return keys
+    }
+
+    /// The national system's message when the person claim is taken: already registered under another username,
+    /// to be resolved at the review site.
+    public static func alreadyRegistered(username: String) -> Rejection {
+        Reject.make(
+            .registrationPersonAlreadyRegistered,
+            field: "idNumber",
+            message: "已经以用户名\(username)在网站上完成了注册，请勿重复注册用户信息。（若用户名\(username)非您本人注册，"
+                + "请您在资格审核期间，携本人身份证明和相关报名材料到资格审核现场处理。）"
+        )
+    }
+
+    /// The message when the username claim is taken.
+    public static func usernameTaken(_ username: String) -> Rejection {
+        Reject.make(
+            .registrationUsernameTaken,
+            field: "username",
+            message: "用户名\(username)已被使用，请换一个用户名"
+        )
+    }
+}

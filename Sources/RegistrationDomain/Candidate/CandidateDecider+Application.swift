@@ -1,0 +1,390 @@
+import Foundation
+
+// CHSI verification (DOMAIN §3) and applications (§4): submit and abandon.
+extension CandidateDecider {
+    // MARK: - CHSI
+
+    /// Why an education entry is outside CHSI's scope, or nil when CHSI can verify it: higher education (专科 and
+    /// above) obtained in the mainland, graduating in 2001 or later.
+    public static func chsiScope(_ record: EducationRecord) -> Rejection? {
+        func refuse(_ message: String) -> Rejection {
+            Reject.make(.chsiOutOfScope, field: "entryID", message: message)
+        }
+        guard let level = record.levelValue, level.isHigherEducation else {
+            return refuse("学信网验证仅适用于专科及以上的高等教育学历")
+        }
+        guard record.region == EducationRegion.mainland.rawValue else {
+            return refuse("港澳台及国外学历不能通过学信网验证，请在现场资格审核时提交认证材料")
+        }
+        if let text = record.graduation, let graduation = try? Rules.parseYearMonth(text, field: ""), graduation.year < 2001 {
+            return refuse("学信网验证仅适用于2001年以来国家承认的高等教育学历证书")
+        }
+        return nil
+    }
+
+    static func startChsiScan(
+        _ c: StartChsiScan,
+        _ context: CommandContext,
+        _ state: CandidateState
+    ) throws(Rejection)
+        -> [CandidateEvent]
+    {
+        try requireOwnFile(context, c.candidateID, action: "验证")
+        try requireRegistered(state, c.candidateID)
+        guard context.season.isChsiVerificationOpen(at: context.now) else {
+            throw Reject.make(
+                .chsiWindowClosed,
+                field: "entryID",
+                message: "学信网验证仅在网报开通前和资格审核期间开放，网报期间暂不开通"
+            )
+        }
+        guard let entry = state.education[c.entryID] else {
+            throw Reject.make(.entryNotFound, field: "entryID", message: "教育经历\(c.entryID)不存在")
+        }
+        if let outOfScope = chsiScope(entry.record) { throw outOfScope }
+        guard !entry.flags.verified else {
+            throw Reject.make(.chsiEntryVerified, field: "entryID", message: "该学历已审核通过，无需再进行学信网验证")
+        }
+        guard !Check.isBlank(c.scanID) else { throw Reject.required("scanID", "验证编号") }
+        // A retried request for a scan still waiting is the same request; an answered scan id is never reused,
+        // or its new answer would be ignored as a repeat.
+        if entry.pendingScanIDs.contains(c.scanID) { return [] }
+        guard !entry.answeredScanIDs.contains(c.scanID) else {
+            throw Reject.make(.chsiScanIDUsed, field: "scanID", message: "验证编号\(c.scanID)已使用，请重新扫码验证")
+        }
+        return [
+            .chsiScanStarted(
+                ChsiScanStarted(candidateID: c.candidateID, entryID: c.entryID, scanID: c.scanID, startedAt: now(context))
+            )
+        ]
+    }
+
+    /// CHSI's answer. The window was checked when the scan started; an answer arriving just after it closed still
+    /// counts. A repeated answer to the same scan emits nothing.
+    static func recordChsiResult(
+        _ c: RecordChsiResult,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        try context.actor.require([.chsi], action: "提交学信网验证结果")
+        let basic = try requireRegistered(state, c.candidateID)
+        guard let entry = state.education[c.entryID] else {
+            throw Reject.make(.entryNotFound, field: "entryID", message: "教育经历\(c.entryID)不存在")
+        }
+        if entry.answeredScanIDs.contains(c.scanID) { return [] }
+        guard entry.pendingScanIDs.contains(c.scanID) else {
+            throw Reject.make(.chsiUnknownScan, field: "scanID", message: "没有找到对应的学信网扫码请求，请重新扫码验证")
+        }
+        let r = c.record
+        func requirePresent(_ value: String, _ field: String, _ label: String) throws(Rejection) {
+            guard !Check.isBlank(value) else {
+                throw Reject.make(.chsiInvalidResult, field: "record.\(field)", message: "学信网返回的结果缺少\(label)")
+            }
+        }
+        try requirePresent(r.name, "name", "姓名")
+        try requirePresent(r.idNumber, "idNumber", "证件号码")
+        try requirePresent(r.school, "school", "院校名称")
+        try requirePresent(r.level, "level", "层次")
+        try requirePresent(r.conclusion, "conclusion", "毕业结论")
+        for (value, field, label) in [(r.enrolmentDate, "enrolmentDate", "入学日期"), (r.graduationDate, "graduationDate", "毕业日期")] {
+            guard ChsiDate.parse(value) != nil else {
+                throw Reject.make(
+                    .chsiInvalidResult,
+                    field: "record.\(field)",
+                    message: "学信网返回的\(label)“\(value)”不是YYYYMMDD格式的有效日期"
+                )
+            }
+        }
+        return [
+            .chsiResultReceived(
+                ChsiResultReceived(
+                    candidateID: c.candidateID,
+                    entryID: c.entryID,
+                    scanID: c.scanID,
+                    name: r.name,
+                    idNumber: r.idNumber,
+                    school: r.school,
+                    major: r.major,
+                    level: r.level,
+                    studyForm: r.studyForm,
+                    educationCategory: r.educationCategory,
+                    enrolmentDate: r.enrolmentDate,
+                    graduationDate: r.graduationDate,
+                    conclusion: r.conclusion,
+                    nameMatches: r.name == basic.name,
+                    idNumberMatches: r.idNumber.uppercased() == basic.idNumber.uppercased(),
+                    receivedAt: now(context)
+                )
+            )
+        ]
+    }
+
+    // MARK: - Submit
+
+    static func submitApplication(
+        _ c: SubmitApplication,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        try requireOwnFile(context, c.candidateID, action: "报名")
+        let basic = try requireRegistered(state, c.candidateID)
+        let season = context.season
+        let seasonID = try requireSeason(context)
+        guard season.isRegistrationOpen(at: context.now) else {
+            throw Reject.make(.applicationRegistrationClosed, field: "applicationID", message: "当前不在网上报名期间，不能提交报名")
+        }
+        guard !Check.isBlank(c.applicationID) else { throw Reject.required("applicationID", "报名编号") }
+        guard state.applications[c.applicationID] == nil else {
+            throw Reject.make(.applicationAlreadyExists, field: "applicationID", message: "报名记录\(c.applicationID)已存在")
+        }
+        if let live = state.liveApplication(season: seasonID) {
+            throw Reject.make(
+                .applicationLiveExists,
+                field: "applicationID",
+                message: "本年度已有有效报名（\(live.examCode)），如需重新报考请先放弃原报名"
+            )
+        }
+        guard let exam = season.exam(c.examCode), !exam.withdrawn else {
+            throw Reject.make(.applicationUnknownExam, field: "examCode", message: "考试科目\(c.examCode)不存在或已停止报名")
+        }
+        guard let area = season.area(c.areaCode) else {
+            throw Reject.make(.applicationUnknownArea, field: "areaCode", message: "考区\(c.areaCode)不存在")
+        }
+        guard let site = season.site(c.siteCode) else {
+            throw Reject.make(.applicationUnknownSite, field: "siteCode", message: "考点\(c.siteCode)不存在")
+        }
+        guard site.areaCode == area.code else {
+            throw Reject.make(
+                .applicationSiteNotInArea,
+                field: "siteCode",
+                message: "考点\(site.name)不属于考区\(area.name)，请重新选择"
+            )
+        }
+        let attemptCount = c.attemptCount ?? 1
+        guard attemptCount >= 1 else {
+            throw Reject.make(.applicationAttemptCountInvalid, field: "attemptCount", message: "累计报考次数至少为1")
+        }
+        let educationIDs = unique(c.educationEntryIDs)
+        guard !educationIDs.isEmpty else {
+            throw Reject.make(.applicationEducationRequired, field: "educationEntryIDs", message: "请勾选用于报考的教育经历")
+        }
+        var ticked: [EducationEntry] = []
+        for (index, id) in educationIDs.enumerated() {
+            guard let entry = state.education[id] else {
+                throw Reject.make(.entryNotFound, field: "educationEntryIDs[\(index)]", message: "教育经历\(id)不存在")
+            }
+            ticked.append(entry)
+        }
+        let trainingIDs = unique(c.trainingEntryIDs)
+        for (index, id) in trainingIDs.enumerated() {
+            guard let entry = state.training[id] else {
+                throw Reject.make(.entryNotFound, field: "trainingEntryIDs[\(index)]", message: "培训经历\(id)不存在")
+            }
+            guard entry.kind == TrainingKind.residency.rawValue else {
+                throw Reject.make(
+                    .applicationTrainingNotResidency,
+                    field: "trainingEntryIDs[\(index)]",
+                    message: "医考报名只勾选住院医师规范化培训经历"
+                )
+            }
+        }
+        var certificate: CertificateEntry?
+        if let id = c.certificateEntryID, !Check.isBlank(id) {
+            guard let entry = state.certificates[id] else {
+                throw Reject.make(.entryNotFound, field: "certificateEntryID", message: "证书\(id)不存在")
+            }
+            certificate = entry
+        }
+        try checkSecondaryEducationRule(exam: exam, ticked: ticked, certificate: certificate)
+        let subject = try checkAdditionalSubject(c.additionalSubject, exam: exam, basic: basic)
+        try checkPhoto(c.photo, limit: season.photoLimitBytes)
+        let passNumber = try checkPassNumber(c.passNumber, basic: basic)
+        let submitted = ApplicationSubmitted(
+            candidateID: c.candidateID,
+            applicationID: c.applicationID,
+            seasonID: seasonID,
+            examCode: exam.code,
+            examLevel: exam.level,
+            examCategory: exam.category,
+            educationEntryIDs: educationIDs,
+            trainingEntryIDs: trainingIDs,
+            certificateEntryID: certificate?.entryID,
+            areaCode: area.code,
+            siteCode: site.code,
+            attemptCount: attemptCount,
+            additionalSubject: subject?.rawValue,
+            photoID: c.photo.photoID,
+            photoFormat: c.photo.format.lowercased() == "jpeg" ? "jpg" : c.photo.format.lowercased(),
+            photoSizeBytes: c.photo.sizeBytes,
+            passNumber: passNumber,
+            identity: basic.identity,
+            submittedAt: now(context)
+        )
+        let locks = Application(submitted).tickedEntries.map { kind, entryID in
+            CandidateEvent.entryLocked(
+                EntryLocked(entryKind: kind.rawValue, entryID: entryID, applicationID: c.applicationID)
+            )
+        }
+        return [.applicationSubmitted(submitted)] + locks
+    }
+
+    private static func unique(_ ids: [String]) -> [String] {
+        var seen: Set<String> = []
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// 执业医师 with a 中专 education (the highest ticked level is 中专) needs a 执业助理医师 certificate; the
+    /// 执业助理医师（乡镇） type does not count.
+    private static func checkSecondaryEducationRule(
+        exam: Exam,
+        ticked: [EducationEntry],
+        certificate: CertificateEntry?
+    ) throws(Rejection) {
+        guard exam.examLevel == .physician else { return }
+        let highest = ticked.compactMap { $0.record.levelValue?.rank }.max()
+        guard highest == EducationLevel.secondary.rank else { return }
+        if certificate?.type == CertificateType.townshipAssistantPhysician.rawValue {
+            throw Reject.make(
+                .applicationTownshipCertificateNotAccepted,
+                field: "certificateEntryID",
+                message: "“执业助理医师（乡镇）”类型证书不具备报考执业医师的资格"
+            )
+        }
+        guard certificate?.type == CertificateType.assistantPhysician.rawValue else {
+            throw Reject.make(
+                .applicationAssistantCertificateRequired,
+                field: "certificateEntryID",
+                message: "以中专学历报考执业医师，须选择“执业助理医师”证书"
+            )
+        }
+    }
+
+    /// 军事医学 only for active servicemen; 院前急救 and 儿科 only for clinical 执业医师 exams.
+    private static func checkAdditionalSubject(
+        _ value: String?,
+        exam: Exam,
+        basic: BasicInfo
+    ) throws(Rejection)
+        -> AdditionalSubject?
+    {
+        guard let value, !Check.isBlank(value) else { return nil }
+        let subject = try Check.choice(value, as: AdditionalSubject.self, field: "additionalSubject", label: "加试科目")
+        switch subject {
+        case .militaryMedicine:
+            guard basic.isActiveServiceman else {
+                throw Reject.make(
+                    .applicationAdditionalSubjectNotAllowed,
+                    field: "additionalSubject",
+                    message: "只有现役军人（本人身份为1、2、4、5项）才能加试军事医学"
+                )
+            }
+        case .prehospitalEmergency, .pediatrics:
+            guard exam.examLevel == .physician, exam.examCategory == .clinical else {
+                throw Reject.make(
+                    .applicationAdditionalSubjectNotAllowed,
+                    field: "additionalSubject",
+                    message: "只有报考临床执业医师的考生才能加试\(subject.rawValue)"
+                )
+            }
+        }
+        return subject
+    }
+
+    /// jpg, not empty, at most the season's limit.
+    private static func checkPhoto(_ photo: PhotoUpload, limit: Int) throws(Rejection) {
+        guard !Check.isBlank(photo.photoID), photo.sizeBytes > 0 else { throw Reject.required("photo", "照片") }
+        guard ["jpg", "jpeg"].contains(photo.format.lowercased()) else {
+            throw Reject.make(.applicationPhotoFormat, field: "photo.format", message: "照片须为jpg格式")
+        }
+        guard photo.sizeBytes <= limit else {
+            throw Reject.make(
+                .applicationPhotoTooLarge,
+                field: "photo.sizeBytes",
+                message: "照片文件不能大于\(limit / 1024)KB，当前为\((photo.sizeBytes + 1023) / 1024)KB"
+            )
+        }
+    }
+
+    /// Hong Kong, Macau and Taiwan candidates give their 往来大陆通行证 number (defaulting to their ID number when
+    /// they registered with the pass itself); nobody else gives one.
+    private static func checkPassNumber(_ value: String?, basic: BasicInfo) throws(Rejection) -> String? {
+        let typed = value.flatMap { Check.isBlank($0) ? nil : $0 }
+        let passType: IDType
+        switch basic.idTypeValue {
+        case .taiwanPass, .taiwanID: passType = .taiwanPass
+        case .hongKongPass, .hongKongID: passType = .hongKongPass
+        case .macauPass, .macauID: passType = .macauPass
+        default:
+            guard typed == nil else {
+                throw Reject.make(
+                    .applicationPassNumberNotApplicable,
+                    field: "passNumber",
+                    message: "只有台港澳考生需要填写往来大陆通行证编号"
+                )
+            }
+            return nil
+        }
+        let pass = typed ?? (basic.idTypeValue == passType ? basic.idNumber : nil)
+        guard let pass else { throw Reject.required("passNumber", "往来大陆通行证编号") }
+        try Rules.validateHalfWidth(pass, field: "passNumber")
+        try Rules.validateIDNumber(pass, type: passType, field: "passNumber")
+        return pass
+    }
+
+    // MARK: - Abandon
+
+    static func abandonApplication(
+        _ c: AbandonApplication,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        try requireOwnFile(context, c.candidateID, action: "放弃报考")
+        try requireRegistered(state, c.candidateID)
+        let application = try requireApplication(state, c.applicationID)
+        try requireUnsigned(application)
+        guard application.status == .submitted else {
+            throw Reject.make(
+                .applicationInvalidStatus,
+                field: "applicationID",
+                message: "报名状态为“\(application.status.label)”，不能放弃报考"
+            )
+        }
+        guard context.season.isRegistrationOpen(at: context.now) else {
+            throw Reject.make(
+                .applicationRegistrationClosed,
+                field: "applicationID",
+                message: "网上报名已截止，不能放弃报考"
+            )
+        }
+        return [
+            .applicationAbandoned(
+                ApplicationAbandoned(candidateID: c.candidateID, applicationID: c.applicationID, abandonedAt: now(context))
+            )
+        ] + unlocks(application)
+    }
+
+    /// One ``EntryUnlocked`` per ticked entry of an application.
+    static func unlocks(_ application: Application) -> [CandidateEvent] {
+        application.tickedEntries.map { kind, entryID in
+            .entryUnlocked(EntryUnlocked(entryKind: kind.rawValue, entryID: entryID, applicationID: application.applicationID))
+        }
+    }
+}
+
+/// CHSI's `YYYYMMDD` dates.
+public enum ChsiDate {
+    /// Parses exactly eight ASCII digits forming a real date, or nil.
+    public static func parse(_ text: String) -> CalendarDate? {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count == 8, scalars.allSatisfy({ (0x30...0x39).contains($0.value) }) else { return nil }
+        let digits = scalars.map { Int($0.value - 0x30) }
+        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+        return CalendarDate(year: year, month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
+    }
+}

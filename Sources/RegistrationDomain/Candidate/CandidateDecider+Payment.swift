@@ -1,0 +1,162 @@
+import Foundation
+
+// Online payment and refunds (DOMAIN §6).
+extension CandidateDecider {
+    static func startPayment(
+        _ c: StartPayment,
+        _ context: CommandContext,
+        _ state: CandidateState
+    ) throws(Rejection)
+        -> [CandidateEvent]
+    {
+        try requireOwnFile(context, c.candidateID, action: "缴费")
+        try requireRegistered(state, c.candidateID)
+        let application = try requireApplication(state, c.applicationID)
+        guard application.isApproved else {
+            throw Reject.make(.paymentNotApproved, field: "applicationID", message: "现场资格审核通过后才能缴费")
+        }
+        guard context.season.area(application.areaCode)?.onlinePayment == true else {
+            throw Reject.make(
+                .paymentOnlineUnavailable,
+                field: "applicationID",
+                message: "您报考的考区未开通网上缴费，请按考区通知办理缴费"
+            )
+        }
+        guard context.season.isPaymentOpen(at: context.now) else {
+            throw Reject.make(.paymentWindowClosed, field: "applicationID", message: "当前不在网上缴费时间内")
+        }
+        guard application.paidFen == 0 else {
+            throw Reject.make(.paymentAlreadyPaid, field: "applicationID", message: "该报名已缴费，请勿重复缴费")
+        }
+        guard application.payments.last?.outcome != .pending else {
+            throw Reject.make(
+                .paymentPending,
+                field: "applicationID",
+                message: "上一笔缴费正在等待银行确认，请几分钟后刷新页面查看结果"
+            )
+        }
+        guard !Check.isBlank(c.orderNumber) else { throw Reject.required("orderNumber", "订单号") }
+        let used = state.applications.values.contains { $0.payments.contains { $0.orderNumber == c.orderNumber } }
+        guard !used else {
+            throw Reject.make(.paymentDuplicateOrder, field: "orderNumber", message: "订单号\(c.orderNumber)已使用")
+        }
+        guard c.amountFen > 0 else {
+            throw Reject.make(.paymentAmountInvalid, field: "amountFen", message: "缴费金额必须大于0")
+        }
+        return [
+            .paymentStarted(
+                PaymentStarted(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    orderNumber: c.orderNumber,
+                    amountFen: c.amountFen,
+                    startedAt: now(context)
+                )
+            )
+        ]
+    }
+
+    /// The bank's answer. No window check: a late confirmation still counts. A transaction id already recorded
+    /// emits nothing (the bank's duplicate delivery).
+    static func recordBankResult(
+        _ c: RecordBankResult,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        try context.actor.require([.bank], action: "提交银行缴费结果")
+        try requireRegistered(state, c.candidateID)
+        let application = try requireApplication(state, c.applicationID)
+        guard let attempt = application.payments.last(where: { $0.orderNumber == c.orderNumber }) else {
+            throw Reject.make(.paymentUnknownOrder, field: "orderNumber", message: "订单号\(c.orderNumber)不存在")
+        }
+        guard !Check.isBlank(c.bankTransactionID) else { throw Reject.required("bankTransactionID", "银行交易流水号") }
+        if application.payments.contains(where: { $0.bankTransactionIDs.contains(c.bankTransactionID) }) { return [] }
+        guard attempt.outcome != .succeeded else {
+            throw Reject.make(
+                .paymentOrderAlreadySettled,
+                field: "bankTransactionID",
+                message: "订单\(c.orderNumber)已由另一笔银行交易确认缴费"
+            )
+        }
+        let at = now(context)
+        if c.succeeded {
+            guard c.amountFen == attempt.amountFen else {
+                throw Reject.make(
+                    .paymentAmountMismatch,
+                    field: "amountFen",
+                    message: "银行确认金额\(c.amountFen)分与订单金额\(attempt.amountFen)分不一致"
+                )
+            }
+            return [
+                .paymentConfirmed(
+                    PaymentConfirmed(
+                        candidateID: c.candidateID,
+                        applicationID: c.applicationID,
+                        orderNumber: c.orderNumber,
+                        bankTransactionID: c.bankTransactionID,
+                        amountFen: c.amountFen,
+                        confirmedAt: at
+                    )
+                )
+            ]
+        }
+        let reason = c.failureReason.flatMap { Check.isBlank($0) ? nil : $0 } ?? "银行未说明原因"
+        return [
+            .paymentFailed(
+                PaymentFailed(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    orderNumber: c.orderNumber,
+                    bankTransactionID: c.bankTransactionID,
+                    reason: reason,
+                    failedAt: at
+                )
+            )
+        ]
+    }
+
+    static func recordRefund(
+        _ c: RecordRefund,
+        _ context: CommandContext,
+        _ state: CandidateState
+    ) throws(Rejection)
+        -> [CandidateEvent]
+    {
+        try context.actor.require([.admin, .system], action: "登记退费")
+        try requireRegistered(state, c.candidateID)
+        let application = try requireApplication(state, c.applicationID)
+        guard application.paidFen > 0 else {
+            throw Reject.make(.paymentNotPaid, field: "applicationID", message: "该报名尚未缴费，不能退费")
+        }
+        guard !Check.isBlank(c.refundID) else { throw Reject.required("refundID", "退费编号") }
+        guard !application.refunds.contains(where: { $0.refundID == c.refundID }) else {
+            throw Reject.make(.paymentDuplicateRefund, field: "refundID", message: "退费编号\(c.refundID)已使用")
+        }
+        guard c.amountFen > 0 else {
+            throw Reject.make(.paymentAmountInvalid, field: "amountFen", message: "退费金额必须大于0")
+        }
+        guard application.refundedFen + c.amountFen <= application.paidFen else {
+            throw Reject.make(
+                .paymentRefundExceedsPaid,
+                field: "amountFen",
+                message: "退费总额不能超过已缴金额\(application.paidFen)分（已退\(application.refundedFen)分）"
+            )
+        }
+        let reason = try Check.text(c.reason, field: "reason", label: "退费原因", maxLength: 200, halfWidth: false)
+        return [
+            .refundRecorded(
+                RefundRecorded(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    refundID: c.refundID,
+                    amountFen: c.amountFen,
+                    reason: reason,
+                    refundPolicy: context.season.area(application.areaCode)?.refundPolicy ?? "",
+                    recordedAt: now(context)
+                )
+            )
+        ]
+    }
+}

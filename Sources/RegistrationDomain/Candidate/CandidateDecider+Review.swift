@@ -1,0 +1,204 @@
+import Foundation
+
+// On-site qualification review (DOMAIN §5): corrections, approval, rejection, signature.
+extension CandidateDecider {
+    /// Common preconditions of reviewer actions: a reviewer of the application's site, during review, on an
+    /// unsigned application.
+    private static func reviewable(
+        _ candidateID: String,
+        _ applicationID: String,
+        _ context: CommandContext,
+        _ state: CandidateState,
+        action: String
+    ) throws(Rejection) -> (BasicInfo, Application) {
+        try context.actor.require([.reviewer], action: action)
+        let basic = try requireRegistered(state, candidateID)
+        let application = try requireApplication(state, applicationID)
+        try requireReviewer(context, of: application, action: action)
+        guard context.season.isReviewOpen(at: context.now) else {
+            throw Reject.make(.reviewWindowClosed, field: "applicationID", message: "当前不在现场资格审核期间")
+        }
+        try requireUnsigned(application)
+        return (basic, application)
+    }
+
+    private static func requireSubmitted(_ application: Application, action: String) throws(Rejection) {
+        guard application.status == .submitted else {
+            throw Reject.make(
+                .applicationInvalidStatus,
+                field: "applicationID",
+                message: "报名状态为“\(application.status.label)”，不能\(action)"
+            )
+        }
+    }
+
+    private static func reason(_ value: String) throws(Rejection) -> String {
+        guard !Check.isBlank(value) else {
+            throw Reject.make(.reviewReasonRequired, field: "reason", message: "请填写原因")
+        }
+        return try Check.text(value, field: "reason", label: "原因", maxLength: 200, halfWidth: false)
+    }
+
+    // MARK: - Correct basic information
+
+    static func correctBasicInfo(
+        _ c: CorrectBasicInfo,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        if context.actor.role == .candidate {
+            throw Reject.make(
+                .profileBasicInfoLocked,
+                field: c.field.rawValue,
+                message: "基本信息注册后不能修改，如有错误请在现场资格审核时由考点工作人员修改"
+            )
+        }
+        let (basic, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "修改基本信息")
+        try requireSubmitted(application, action: "修改基本信息")
+        let why = try reason(c.reason)
+        let idType = basic.idTypeValue ?? .residentID
+        let field = c.field
+        let value = c.newValue
+        let today = Instant.beijingDate(context.now)
+        guard value != basic.value(of: field) else {
+            throw Reject.make(.reviewNoChange, field: "newValue", message: "新值与原值相同，无需修改")
+        }
+        var changes: [(BasicInfoField, String)] = [(field, value)]
+        switch field {
+        case .name:
+            try Rules.validateName(value, idType: idType, field: "newValue")
+        case .surnamePinyin, .givenNamePinyin:
+            try Rules.validatePinyin(value, field: "newValue")
+        case .idNumber:
+            try Rules.validateIDNumber(value, type: idType, field: "newValue")
+            if idType == .residentID, let facts = Rules.residentIDFacts(value) {
+                try Rules.validateAge(birthDate: facts.birthDate, today: today, field: "newValue")
+                if facts.sex.rawValue != basic.sex { changes.append((.sex, facts.sex.rawValue)) }
+                if facts.birthDate.description != basic.birthDate {
+                    changes.append((.birthDate, facts.birthDate.description))
+                }
+            }
+        case .sex, .birthDate:
+            guard idType != .residentID else {
+                throw Reject.make(
+                    .reviewDerivedField,
+                    field: "field",
+                    message: "居民身份证考生的性别和出生日期由身份证号码确定，请修改证件号码"
+                )
+            }
+            if field == .sex {
+                _ = try Check.choice(value, as: Sex.self, field: "newValue", label: "性别")
+            } else {
+                let date = try Rules.parseCalendarDate(value, field: "newValue")
+                try Rules.validateAge(birthDate: date, today: today, field: "newValue")
+            }
+        case .nationality:
+            _ = try Check.text(value, field: "newValue", label: "国籍", maxLength: 40)
+            try checkNationality(value, idType: idType, field: "newValue")
+        case .ethnicity:
+            _ = try checkEthnicity(value, field: "newValue")
+        case .identity:
+            if !value.isEmpty {
+                guard let number = Int(value) else { throw Reject.invalidChoice("newValue", "本人身份", value) }
+                try checkIdentity(number, idType: idType, field: "newValue")
+            }
+        }
+        let at = now(context)
+        return changes.map { field, newValue in
+            .basicInfoCorrected(
+                BasicInfoCorrected(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    idType: basic.idType,
+                    field: field.rawValue,
+                    oldValue: basic.value(of: field),
+                    newValue: newValue,
+                    reason: why,
+                    reviewerID: context.actor.id,
+                    correctedAt: at
+                )
+            )
+        }
+    }
+
+    // MARK: - Approve, reject, sign
+
+    static func approveApplication(
+        _ c: ApproveApplication,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        let (_, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "审核")
+        try requireSubmitted(application, action: "审核通过")
+        let verifications = application.tickedEntries.compactMap { kind, entryID -> CandidateEvent? in
+            guard let flags = state.flags(kind, entryID), !flags.verified else { return nil }
+            return .entryVerified(EntryVerified(entryKind: kind.rawValue, entryID: entryID, applicationID: c.applicationID))
+        }
+        return [
+            .applicationApproved(
+                ApplicationApproved(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    reviewerID: context.actor.id,
+                    approvedAt: now(context)
+                )
+            )
+        ] + verifications
+    }
+
+    /// A rejected application releases its locks: its entries were not accepted and the candidate must be able to
+    /// correct them before the next season.
+    static func rejectApplication(
+        _ c: RejectApplication,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        let (_, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "审核")
+        try requireSubmitted(application, action: "审核不通过")
+        let why = try reason(c.reason)
+        return [
+            .applicationRejected(
+                ApplicationRejected(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    reviewerID: context.actor.id,
+                    reason: why,
+                    rejectedAt: now(context)
+                )
+            )
+        ] + unlocks(application)
+    }
+
+    static func recordSignature(
+        _ c: RecordSignature,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        let (_, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "记录签字确认")
+        guard application.isApproved else {
+            throw Reject.make(
+                .applicationInvalidStatus,
+                field: "applicationID",
+                message: "报名状态为“\(application.status.label)”，审核通过后才能签字确认"
+            )
+        }
+        return [
+            .applicationSigned(
+                ApplicationSigned(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    reviewerID: context.actor.id,
+                    signedAt: now(context)
+                )
+            )
+        ]
+    }
+}

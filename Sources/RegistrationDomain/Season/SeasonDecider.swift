@@ -1,0 +1,344 @@
+import Foundation
+
+/// Opens the season stream.
+public struct OpenSeason: Sendable, Equatable {
+    /// The season id, e.g. `2025`.
+    public var seasonID: String
+    /// The title.
+    public var title: String
+
+    /// Creates the command.
+    public init(seasonID: String, title: String) {
+        self.seasonID = seasonID
+        self.title = title
+    }
+}
+
+/// Sets (or resets) the season calendar.
+public struct SetSeasonCalendar: Sendable, Equatable {
+    /// The calendar.
+    public var calendar: SeasonCalendar
+
+    /// Creates the command.
+    public init(calendar: SeasonCalendar) {
+        self.calendar = calendar
+    }
+}
+
+/// Sets the photo size limit.
+public struct SetPhotoSizeLimit: Sendable, Equatable {
+    /// The largest photo accepted, in bytes (40 KB = 40960).
+    public var maximumBytes: Int
+
+    /// Creates the command.
+    public init(maximumBytes: Int) {
+        self.maximumBytes = maximumBytes
+    }
+}
+
+/// Adds an exam to the catalogue.
+public struct AddExam: Sendable, Equatable {
+    /// The exam code.
+    public var code: String
+    /// The display name.
+    public var name: String
+    /// 级别.
+    public var level: ExamLevel
+    /// 类别.
+    public var category: ExamCategory
+
+    /// Creates the command.
+    public init(code: String, name: String, level: ExamLevel, category: ExamCategory) {
+        self.code = code
+        self.name = name
+        self.level = level
+        self.category = category
+    }
+}
+
+/// Withdraws an exam from the catalogue.
+public struct WithdrawExam: Sendable, Equatable {
+    /// The exam code.
+    public var code: String
+
+    /// Creates the command.
+    public init(code: String) {
+        self.code = code
+    }
+}
+
+/// Adds an exam area, or (as ``UpdateExamArea``) changes one.
+public struct AddExamArea: Sendable, Equatable {
+    /// The area code.
+    public var code: String
+    /// The display name.
+    public var name: String
+    /// Whether online payment is enabled.
+    public var onlinePayment: Bool
+    /// The refund policy text; required when online payment is enabled.
+    public var refundPolicy: String
+
+    /// Creates the command.
+    public init(code: String, name: String, onlinePayment: Bool, refundPolicy: String) {
+        self.code = code
+        self.name = name
+        self.onlinePayment = onlinePayment
+        self.refundPolicy = refundPolicy
+    }
+}
+
+/// Changes an exam area (full new values).
+public typealias UpdateExamArea = AddExamArea
+
+/// Adds an exam site to an existing area.
+public struct AddExamSite: Sendable, Equatable {
+    /// The site code.
+    public var code: String
+    /// The display name.
+    public var name: String
+    /// The area code.
+    public var areaCode: String
+
+    /// Creates the command.
+    public init(code: String, name: String, areaCode: String) {
+        self.code = code
+        self.name = name
+        self.areaCode = areaCode
+    }
+}
+
+/// Every command of the season stream (administrators and the system only).
+public enum SeasonCommand: Sendable, Equatable {
+    /// ``OpenSeason``.
+    case open(OpenSeason)
+    /// ``SetSeasonCalendar``.
+    case setCalendar(SetSeasonCalendar)
+    /// ``SetPhotoSizeLimit``.
+    case setPhotoSizeLimit(SetPhotoSizeLimit)
+    /// ``AddExam``.
+    case addExam(AddExam)
+    /// ``WithdrawExam``.
+    case withdrawExam(WithdrawExam)
+    /// ``AddExamArea``.
+    case addArea(AddExamArea)
+    /// ``UpdateExamArea``.
+    case updateArea(UpdateExamArea)
+    /// ``AddExamSite``.
+    case addSite(AddExamSite)
+}
+
+/// The season stream: calendar, photo limit, exam catalogue, areas and sites.
+public enum SeasonDecider: Decider {
+    /// A season command with its context.
+    public typealias Command = ContextualCommand<SeasonCommand>
+    /// ``SeasonState``.
+    public typealias State = SeasonState
+    /// ``SeasonEvent``.
+    public typealias Event = SeasonEvent
+
+    /// The largest photo limit an administrator may set: 1 MB.
+    public static let maximumPhotoLimitBytes = 1024 * 1024
+
+    /// No season opened.
+    public static var initial: SeasonState { SeasonState() }
+
+    /// Decides a command in its context.
+    public static func decide(
+        _ command: SeasonCommand,
+        in context: CommandContext,
+        state: SeasonState
+    ) throws(Rejection)
+        -> [SeasonEvent]
+    {
+        try decide(ContextualCommand(command, context), state)
+    }
+
+    /// Decides a season command.
+    public static func decide(_ command: Command, _ state: SeasonState) throws(Rejection) -> [SeasonEvent] {
+        let context = command.context
+        try context.actor.require([.admin, .system], action: "维护考试季设置")
+        if case .open(let open) = command.body {
+            guard state.seasonID == nil else {
+                throw Reject.make(.seasonAlreadyOpened, field: "seasonID", message: "考试季已开启，不能重复开启")
+            }
+            let seasonID = try Check.text(open.seasonID, field: "seasonID", label: "考试季编号", maxLength: 20)
+            let title = try Check.text(open.title, field: "title", label: "考试季名称", maxLength: 60, halfWidth: false)
+            return [.seasonOpened(SeasonOpened(seasonID: seasonID, title: title, openedAt: Instant.string(from: context.now)))]
+        }
+        guard state.seasonID != nil else {
+            throw Reject.make(.seasonNotOpened, field: "seasonID", message: "考试季尚未开启，请先开启考试季")
+        }
+        switch command.body {
+        case .open:
+            return []  // handled above
+        case .setCalendar(let set):
+            try validate(set.calendar)
+            let calendar = set.calendar
+            return [
+                .calendarSet(
+                    SeasonCalendarSet(
+                        registrationOpens: Instant.string(from: calendar.registrationOpens),
+                        registrationCloses: Instant.string(from: calendar.registrationCloses),
+                        reviewOpens: Instant.string(from: calendar.reviewOpens),
+                        reviewCloses: Instant.string(from: calendar.reviewCloses),
+                        paymentOpens: Instant.string(from: calendar.paymentOpens),
+                        paymentCloses: Instant.string(from: calendar.paymentCloses)
+                    )
+                )
+            ]
+        case .setPhotoSizeLimit(let set):
+            guard (1...maximumPhotoLimitBytes).contains(set.maximumBytes) else {
+                throw Reject.make(
+                    .seasonPhotoLimitInvalid,
+                    field: "maximumBytes",
+                    message: "照片大小上限须在1字节到\(maximumPhotoLimitBytes)字节之间"
+                )
+            }
+            return [.photoSizeLimitSet(PhotoSizeLimitSet(maximumBytes: set.maximumBytes))]
+        case .addExam(let add):
+            let code = try Check.text(add.code, field: "code", label: "考试科目代码", maxLength: 10)
+            let name = try Check.text(add.name, field: "name", label: "考试科目名称", maxLength: 40, halfWidth: false)
+            guard state.exams[code] == nil else {
+                throw Reject.make(.seasonDuplicateExam, field: "code", message: "考试科目代码\(code)已存在")
+            }
+            return [.examAdded(ExamAdded(code: code, name: name, level: add.level.rawValue, category: add.category.rawValue))]
+        case .withdrawExam(let withdraw):
+            guard let exam = state.exams[withdraw.code], !exam.withdrawn else {
+                throw Reject.make(.seasonUnknownExam, field: "code", message: "考试科目\(withdraw.code)不存在或已撤销")
+            }
+            return [.examWithdrawn(ExamWithdrawn(code: exam.code))]
+        case .addArea(let add):
+            let area = try validate(add)
+            guard state.areas[area.code] == nil else {
+                throw Reject.make(.seasonDuplicateArea, field: "code", message: "考区代码\(area.code)已存在")
+            }
+            return [.areaAdded(area)]
+        case .updateArea(let update):
+            let area = try validate(update)
+            guard state.areas[area.code] != nil else {
+                throw Reject.make(.seasonUnknownArea, field: "code", message: "考区\(area.code)不存在")
+            }
+            return [
+                .areaUpdated(
+                    ExamAreaUpdated(
+                        code: area.code,
+                        name: area.name,
+                        onlinePayment: area.onlinePayment,
+                        refundPolicy: area.refundPolicy
+                    )
+                )
+            ]
+        case .addSite(let add):
+            let code = try Check.text(add.code, field: "code", label: "考点代码", maxLength: 20)
+            let name = try Check.text(add.name, field: "name", label: "考点名称", maxLength: 60, halfWidth: false)
+            guard state.sites[code] == nil else {
+                throw Reject.make(.seasonDuplicateSite, field: "code", message: "考点代码\(code)已存在")
+            }
+            guard state.areas[add.areaCode] != nil else {
+                throw Reject.make(.seasonUnknownArea, field: "areaCode", message: "考区\(add.areaCode)不存在")
+            }
+            return [.siteAdded(ExamSiteAdded(code: code, name: name, areaCode: add.areaCode))]
+        }
+    }
+
+    /// Applies one event. Events that cannot apply (bad instants, unknown codes) leave the state unchanged.
+    public static func evolve(_ state: SeasonState, _ event: SeasonEvent) -> SeasonState {
+        var state = state
+        switch event {
+        case .seasonOpened(let event):
+            state.seasonID = event.seasonID
+            state.title = event.title
+        case .calendarSet(let event):
+            if let registrationOpens = Instant.date(from: event.registrationOpens),
+                let registrationCloses = Instant.date(from: event.registrationCloses),
+                let reviewOpens = Instant.date(from: event.reviewOpens),
+                let reviewCloses = Instant.date(from: event.reviewCloses),
+                let paymentOpens = Instant.date(from: event.paymentOpens),
+                let paymentCloses = Instant.date(from: event.paymentCloses)
+            {
+                state.calendar = SeasonCalendar(
+                    registrationOpens: registrationOpens,
+                    registrationCloses: registrationCloses,
+                    reviewOpens: reviewOpens,
+                    reviewCloses: reviewCloses,
+                    paymentOpens: paymentOpens,
+                    paymentCloses: paymentCloses
+                )
+            }
+        case .photoSizeLimitSet(let event):
+            state.photoLimitBytes = event.maximumBytes
+        case .examAdded(let event):
+            state.exams[event.code] = Exam(
+                code: event.code,
+                name: event.name,
+                level: event.level,
+                category: event.category,
+                withdrawn: false
+            )
+        case .examWithdrawn(let event):
+            state.exams[event.code]?.withdrawn = true
+        case .areaAdded(let event):
+            state.areas[event.code] = ExamArea(
+                code: event.code,
+                name: event.name,
+                onlinePayment: event.onlinePayment,
+                refundPolicy: event.refundPolicy
+            )
+        case .areaUpdated(let event):
+            state.areas[event.code] = ExamArea(
+                code: event.code,
+                name: event.name,
+                onlinePayment: event.onlinePayment,
+                refundPolicy: event.refundPolicy
+            )
+        case .siteAdded(let event):
+            state.sites[event.code] = ExamSite(code: event.code, name: event.name, areaCode: event.areaCode)
+        }
+        return state
+    }
+
+    private static func validate(_ calendar: SeasonCalendar) throws(Rejection) {
+        func refuse(_ field: String, _ message: String) -> Rejection {
+            Reject.make(.seasonCalendarInvalid, field: "calendar.\(field)", message: message)
+        }
+        // Compare at millisecond precision: that is what the event keeps.
+        let c = SeasonCalendar(
+            registrationOpens: Instant.truncated(calendar.registrationOpens),
+            registrationCloses: Instant.truncated(calendar.registrationCloses),
+            reviewOpens: Instant.truncated(calendar.reviewOpens),
+            reviewCloses: Instant.truncated(calendar.reviewCloses),
+            paymentOpens: Instant.truncated(calendar.paymentOpens),
+            paymentCloses: Instant.truncated(calendar.paymentCloses)
+        )
+        guard c.registrationOpens < c.registrationCloses else {
+            throw refuse("registrationCloses", "网上报名结束时间须晚于开始时间")
+        }
+        guard c.reviewOpens < c.reviewCloses else { throw refuse("reviewCloses", "资格审核结束时间须晚于开始时间") }
+        guard c.paymentOpens < c.paymentCloses else { throw refuse("paymentCloses", "缴费结束时间须晚于开始时间") }
+        guard c.registrationCloses <= c.reviewOpens else {
+            throw refuse("reviewOpens", "资格审核须在网上报名结束后开始")
+        }
+        guard c.reviewOpens <= c.paymentOpens else { throw refuse("paymentOpens", "缴费不能早于资格审核开始") }
+        guard c.paymentOpens <= c.reviewCloses else {
+            throw refuse("paymentOpens", "缴费须在资格审核结束前开始，两者之间不能留有空档")
+        }
+        guard c.reviewCloses <= c.paymentCloses else { throw refuse("paymentCloses", "缴费不能早于资格审核结束") }
+    }
+
+    private static func validate(_ area: AddExamArea) throws(Rejection) -> ExamAreaAdded {
+        let code = try Check.text(area.code, field: "code", label: "考区代码", maxLength: 20)
+        let name = try Check.text(area.name, field: "name", label: "考区名称", maxLength: 60, halfWidth: false)
+        let policy =
+            try Check.optionalText(
+                area.refundPolicy,
+                field: "refundPolicy",
+                label: "退费说明",
+                maxLength: 2000,
+                halfWidth: false
+            ) ?? ""
+        if area.onlinePayment && policy.isEmpty {
+            throw Reject.required("refundPolicy", "开通网上缴费考区的退费说明")
+        }
+        return ExamAreaAdded(code: code, name: name, onlinePayment: area.onlinePayment, refundPolicy: policy)
+    }
+}

@@ -1,0 +1,203 @@
+/// Every rejection code the three deciders throw themselves (the validation rules in `Rules` have their own).
+///
+/// Raw values are the stable, dotted codes of ``Rejection/code``: never reword one once shipped. The test suite
+/// proves that every case is reachable by a command.
+public enum DecisionCode: String, CaseIterable, Sendable {
+    // MARK: Authorisation
+    /// An auditor tried to write.
+    case authReadOnly = "auth.read_only"
+    /// The actor's role may not issue this command.
+    case authForbidden = "auth.forbidden"
+    /// A candidate acted on someone else's file.
+    case authNotOwnFile = "auth.not_own_file"
+    /// A reviewer acted on an application outside their sites.
+    case authNotReviewerOfSite = "auth.not_reviewer_of_site"
+
+    // MARK: Generic input
+    /// A required value is missing.
+    case inputRequired = "input.required"
+    /// A value is not one of the allowed choices.
+    case inputInvalidChoice = "input.invalid_choice"
+
+    // MARK: Season
+    /// The season stream has not been opened.
+    case seasonNotOpened = "season.not_opened"
+    /// The season was opened already.
+    case seasonAlreadyOpened = "season.already_opened"
+    /// The calendar windows are empty or out of order.
+    case seasonCalendarInvalid = "season.calendar_invalid"
+    /// The photo size limit is out of range.
+    case seasonPhotoLimitInvalid = "season.photo_limit_invalid"
+    /// An exam with this code exists.
+    case seasonDuplicateExam = "season.duplicate_exam"
+    /// No exam with this code.
+    case seasonUnknownExam = "season.unknown_exam"
+    /// An exam area with this code exists.
+    case seasonDuplicateArea = "season.duplicate_area"
+    /// No exam area with this code.
+    case seasonUnknownArea = "season.unknown_area"
+    /// An exam site with this code exists.
+    case seasonDuplicateSite = "season.duplicate_site"
+    /// A command needs a season with a calendar, and there is none.
+    case seasonNotConfigured = "season.not_configured"
+
+    // MARK: Staff
+    /// A staff account with this id exists.
+    case staffAlreadyExists = "staff.already_exists"
+    /// No staff account with this id.
+    case staffNotFound = "staff.not_found"
+    /// The staff account is deactivated.
+    case staffDeactivated = "staff.deactivated"
+    /// Staff accounts are reviewers, auditors or administrators.
+    case staffRoleInvalid = "staff.role_invalid"
+    /// A reviewer's scope is missing, unknown or inconsistent; other roles have no scope.
+    case staffScopeInvalid = "staff.scope_invalid"
+    /// An administrator may not deactivate their own account.
+    case staffSelfDeactivation = "staff.self_deactivation"
+
+    // MARK: Registration and profile
+    /// This file is registered already.
+    case registrationAlreadyRegistered = "registration.already_registered"
+    /// Sex or birth date typed for a 居民身份证 differs from what the number says.
+    case registrationDerivedMismatch = "registration.derived_mismatch"
+    /// Nationality does not fit the ID type.
+    case registrationNationalityMismatch = "registration.nationality_mismatch"
+    /// Active servicemen must register with a 居民身份证.
+    case registrationActiveServiceRequiresResidentID = "registration.active_service_requires_resident_id"
+    /// The username is already registered (produced by the application layer when the claim is taken).
+    case registrationUsernameTaken = "registration.username_taken"
+    /// The person is already registered under another username (produced by the application layer).
+    case registrationPersonAlreadyRegistered = "registration.person_already_registered"
+    /// No registration file for this candidate id.
+    case candidateNotRegistered = "candidate.not_registered"
+    /// Basic information cannot be changed by the candidate.
+    case profileBasicInfoLocked = "profile.basic_info_locked"
+
+    // MARK: Entries
+    /// An entry with this id exists.
+    case entryAlreadyExists = "entry.already_exists"
+    /// No entry with this id.
+    case entryNotFound = "entry.not_found"
+    /// The entry is locked by an application.
+    case applicationLockedEntry = "application.locked_entry"
+    /// Graduation before enrolment.
+    case educationGraduationBeforeEnrolment = "education.graduation_before_enrolment"
+    /// The certificate number may be empty only in the allowed cases.
+    case educationCertificateNumberRequired = "education.certificate_number_required"
+    /// A flag that does not fit the level: 初中起点五年制大专临床专业 is for 专科, 硕博连读 for graduate levels.
+    case educationFlagNotApplicable = "education.flag_not_applicable"
+    /// Training ends before it starts.
+    case trainingEndBeforeStart = "training.end_before_start"
+    /// Certificate registered before it was issued.
+    case certificateRegisteredBeforeIssued = "certificate.registered_before_issued"
+
+    // MARK: CHSI
+    /// CHSI verification is closed now.
+    case chsiWindowClosed = "chsi.window_closed"
+    /// The entry is not a state-recognised higher-education record since 2001.
+    case chsiOutOfScope = "chsi.out_of_scope"
+    /// The entry is verified already: no scan needed.
+    case chsiEntryVerified = "chsi.entry_verified"
+    /// The result answers no scan of this entry.
+    case chsiUnknownScan = "chsi.unknown_scan"
+    /// The scan id was used (and answered) already.
+    case chsiScanIDUsed = "chsi.scan_id_used"
+    /// The result is malformed.
+    case chsiInvalidResult = "chsi.invalid_result"
+
+    // MARK: Application
+    /// Submitting or abandoning outside online registration.
+    case applicationRegistrationClosed = "application.registration_closed"
+    /// A live application exists in this season.
+    case applicationLiveExists = "application.live_exists"
+    /// An application with this id exists.
+    case applicationAlreadyExists = "application.already_exists"
+    /// No application with this id.
+    case applicationNotFound = "application.not_found"
+    /// Unknown or withdrawn exam.
+    case applicationUnknownExam = "application.unknown_exam"
+    /// Unknown exam area.
+    case applicationUnknownArea = "application.unknown_area"
+    /// Unknown exam site.
+    case applicationUnknownSite = "application.unknown_site"
+    /// The site belongs to another area.
+    case applicationSiteNotInArea = "application.site_not_in_area"
+    /// The attempt count is below 1.
+    case applicationAttemptCountInvalid = "application.attempt_count_invalid"
+    /// No education entry ticked.
+    case applicationEducationRequired = "application.education_required"
+    /// Only residency training may be ticked.
+    case applicationTrainingNotResidency = "application.training_not_residency"
+    /// 执业医师 with a 中专 education needs a 执业助理医师 certificate.
+    case applicationAssistantCertificateRequired = "application.assistant_certificate_required"
+    /// The 执业助理医师（乡镇） certificate does not qualify.
+    case applicationTownshipCertificateNotAccepted = "application.township_certificate_not_accepted"
+    /// The additional subject is not open to this candidate or exam.
+    case applicationAdditionalSubjectNotAllowed = "application.additional_subject_not_allowed"
+    /// The photo is not a jpg.
+    case applicationPhotoFormat = "application.photo_format"
+    /// The photo is larger than the season's limit (or empty).
+    case applicationPhotoTooLarge = "application.photo_too_large"
+    /// A pass number was given by a candidate who is not from Hong Kong, Macau or Taiwan.
+    case applicationPassNumberNotApplicable = "application.pass_number_not_applicable"
+    /// The application is signed: nothing in it changes any more.
+    case applicationSigned = "application.signed"
+    /// The application's status does not allow the command.
+    case applicationInvalidStatus = "application.invalid_status"
+
+    // MARK: Review
+    /// On-site review is closed now.
+    case reviewWindowClosed = "review.window_closed"
+    /// A reviewer action without a reason.
+    case reviewReasonRequired = "review.reason_required"
+    /// A correction that changes nothing.
+    case reviewNoChange = "review.no_change"
+    /// Sex and birth date of a 居民身份证 holder are corrected through the ID number.
+    case reviewDerivedField = "review.derived_field"
+
+    // MARK: Payment
+    /// Payment before approval.
+    case paymentNotApproved = "payment.not_approved"
+    /// The exam area has no online payment.
+    case paymentOnlineUnavailable = "payment.online_payment_unavailable"
+    /// Outside the payment window.
+    case paymentWindowClosed = "payment.window_closed"
+    /// Amount not positive.
+    case paymentAmountInvalid = "payment.amount_invalid"
+    /// Already paid.
+    case paymentAlreadyPaid = "payment.already_paid"
+    /// An earlier attempt still awaits the bank.
+    case paymentPending = "payment.pending"
+    /// The order number was used already.
+    case paymentDuplicateOrder = "payment.duplicate_order"
+    /// No payment with this order number.
+    case paymentUnknownOrder = "payment.unknown_order"
+    /// The bank confirmed another amount than the order's.
+    case paymentAmountMismatch = "payment.amount_mismatch"
+    /// The order was settled by another bank transaction.
+    case paymentOrderAlreadySettled = "payment.order_already_settled"
+    /// Refund of an application that is not paid.
+    case paymentNotPaid = "payment.not_paid"
+    /// Refunds would exceed what was paid.
+    case paymentRefundExceedsPaid = "payment.refund_exceeds_paid"
+    /// The refund id was used already.
+    case paymentDuplicateRefund = "payment.duplicate_refund"
+}
+
+/// Builds the deciders' rejections.
+enum Reject {
+    /// A rejection with one of the deciders' codes.
+    static func make(_ code: DecisionCode, field: String, message: String) -> Rejection {
+        Rejection(code: code.rawValue, field: field, message: message)
+    }
+
+    /// `input.required`.
+    static func required(_ field: String, _ label: String) -> Rejection {
+        make(.inputRequired, field: field, message: "请填写\(label)")
+    }
+
+    /// `input.invalid_choice`.
+    static func invalidChoice(_ field: String, _ label: String, _ value: String) -> Rejection {
+        make(.inputInvalidChoice, field: field, message: "“\(value)”不是有效的\(label)，请从列表中选择")
+    }
+}

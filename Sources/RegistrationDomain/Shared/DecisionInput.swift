@@ -1,0 +1,59 @@
+/// Input checks shared by the deciders, on top of the validation rules in `Rules`.
+enum Check {
+    /// A required free-text value: present, half-width (unless `halfWidth` is false: staff prose such as reasons
+    /// and refund policies may use Chinese punctuation) and at most `maxLength` characters. Returns it unchanged.
+    static func text(
+        _ value: String?,
+        field: String,
+        label: String,
+        maxLength: Int,
+        halfWidth: Bool = true
+    ) throws(Rejection) -> String {
+        guard let value, !isBlank(value) else { throw Reject.required(field, label) }
+        if halfWidth { try Rules.validateHalfWidth(value, field: field) }
+        try Rules.validateNonEmpty(value, maxLength: maxLength, field: field)
+        return value
+    }
+
+    /// An optional free-text value: nil or blank gives nil, anything else is checked like ``text(_:field:label:maxLength:)``.
+    static func optionalText(
+        _ value: String?,
+        field: String,
+        label: String,
+        maxLength: Int,
+        halfWidth: Bool = true
+    ) throws(Rejection) -> String? {
+        guard let value, !isBlank(value) else { return nil }
+        return try text(value, field: field, label: label, maxLength: maxLength, halfWidth: halfWidth)
+    }
+
+    /// A required `YYYY-MM` value.
+    static func yearMonth(_ value: String?, field: String, label: String) throws(Rejection) -> YearMonth {
+        guard let value, !isBlank(value) else { throw Reject.required(field, label) }
+        try Rules.validateHalfWidth(value, field: field)
+        return try Rules.parseYearMonth(value, field: field)
+    }
+
+    /// An optional `YYYY-MM` value.
+    static func optionalYearMonth(_ value: String?, field: String, label: String) throws(Rejection) -> YearMonth? {
+        guard let value, !isBlank(value) else { return nil }
+        return try yearMonth(value, field: field, label: label)
+    }
+
+    /// A value from a closed list, given as its raw (Chinese) text.
+    static func choice<Choice: RawRepresentable>(
+        _ value: String?,
+        as type: Choice.Type,
+        field: String,
+        label: String
+    ) throws(Rejection) -> Choice where Choice.RawValue == String {
+        guard let value, !isBlank(value) else { throw Reject.required(field, label) }
+        guard let choice = Choice(rawValue: value) else { throw Reject.invalidChoice(field, label, value) }
+        return choice
+    }
+
+    /// Empty or only whitespace.
+    static func isBlank(_ value: String) -> Bool {
+        value.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+    }
+}

@@ -1,0 +1,128 @@
+/// A staff account was created by an administrator.
+public struct StaffAccountCreated: DomainEvent {
+    /// `StaffAccountCreated`.
+    public static let eventType = "StaffAccountCreated"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The account id.
+    public var staffID: String
+    /// `reviewer`, `auditor` or `admin` (raw value of ``Role``).
+    public var role: String
+    /// The name shown in audit trails.
+    public var displayName: String
+    /// A reviewer's exam area; nil for other roles.
+    public var areaCode: String?
+    /// A reviewer's exam sites; empty for other roles.
+    public var siteCodes: [String]
+    /// When (ISO-8601 UTC).
+    public var createdAt: String
+
+    /// Creates the event.
+    public init(
+        staffID: String,
+        role: String,
+        displayName: String,
+        areaCode: String?,
+        siteCodes: [String],
+        createdAt: String
+    ) {
+        self.staffID = staffID
+        self.role = role
+        self.displayName = displayName
+        self.areaCode = areaCode
+        self.siteCodes = siteCodes
+        self.createdAt = createdAt
+    }
+}
+
+/// A reviewer's area and sites changed. Carries the old scope too, for the audit trail.
+public struct StaffScopeChanged: DomainEvent {
+    /// `StaffScopeChanged`.
+    public static let eventType = "StaffScopeChanged"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The account id.
+    public var staffID: String
+    /// The previous area.
+    public var previousAreaCode: String?
+    /// The previous sites.
+    public var previousSiteCodes: [String]
+    /// The new area.
+    public var areaCode: String
+    /// The new sites.
+    public var siteCodes: [String]
+    /// When (ISO-8601 UTC).
+    public var changedAt: String
+
+    /// Creates the event.
+    public init(
+        staffID: String,
+        previousAreaCode: String?,
+        previousSiteCodes: [String],
+        areaCode: String,
+        siteCodes: [String],
+        changedAt: String
+    ) {
+        self.staffID = staffID
+        self.previousAreaCode = previousAreaCode
+        self.previousSiteCodes = previousSiteCodes
+        self.areaCode = areaCode
+        self.siteCodes = siteCodes
+        self.changedAt = changedAt
+    }
+}
+
+/// A staff account was deactivated (for good).
+public struct StaffAccountDeactivated: DomainEvent {
+    /// `StaffAccountDeactivated`.
+    public static let eventType = "StaffAccountDeactivated"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The account id.
+    public var staffID: String
+    /// Why.
+    public var reason: String
+    /// When (ISO-8601 UTC).
+    public var deactivatedAt: String
+
+    /// Creates the event.
+    public init(staffID: String, reason: String, deactivatedAt: String) {
+        self.staffID = staffID
+        self.reason = reason
+        self.deactivatedAt = deactivatedAt
+    }
+}
+
+/// Every event of a staff account stream.
+public enum StaffEvent: Equatable, Sendable {
+    /// ``StaffAccountCreated``.
+    case created(StaffAccountCreated)
+    /// ``StaffScopeChanged``.
+    case scopeChanged(StaffScopeChanged)
+    /// ``StaffAccountDeactivated``.
+    case deactivated(StaffAccountDeactivated)
+
+    /// The payload, for encoding.
+    public var payload: any DomainEvent {
+        switch self {
+        case .created(let event): event
+        case .scopeChanged(let event): event
+        case .deactivated(let event): event
+        }
+    }
+
+    /// Every payload type of the stream, one per case.
+    public static let payloadTypes: [any DomainEvent.Type] = [
+        StaffAccountCreated.self, StaffScopeChanged.self, StaffAccountDeactivated.self,
+    ]
+
+    /// Wraps a decoded payload, or nil if it is not a staff event.
+    public init?(payload: any DomainEvent) {
+        switch payload {
+        case let event as StaffAccountCreated: self = .created(event)
+        case let event as StaffScopeChanged: self = .scopeChanged(event)
+        case let event as StaffAccountDeactivated: self = .deactivated(event)
+        default: return nil
+        }
+    }
+}

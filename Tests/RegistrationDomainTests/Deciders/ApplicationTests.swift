@@ -1,0 +1,327 @@
+import Foundation
+import Testing
+
+@testable import RegistrationDomain
+
+@Suite("Candidate: applications (DOMAIN §4)")
+struct ApplicationTests {
+    let during = Fixture.candidate(at: T.registration)
+    let ready = given(History.withEducation().events)
+
+    var submittedEvent: ApplicationSubmitted {
+        ApplicationSubmitted(
+            candidateID: Fixture.zhang,
+            applicationID: "a1",
+            seasonID: "2025",
+            examCode: "110",
+            examLevel: "执业医师",
+            examCategory: "临床",
+            educationEntryIDs: ["e1"],
+            trainingEntryIDs: [],
+            certificateEntryID: nil,
+            areaCode: "11",
+            siteCode: "1101",
+            attemptCount: 1,
+            additionalSubject: nil,
+            photoID: "photo-1",
+            photoFormat: "jpg",
+            photoSizeBytes: 25_600,
+            passNumber: nil,
+            identity: nil,
+            submittedAt: "2025-01-10T03:00:00.000Z"
+        )
+    }
+
+    /// Registered with a 中专 entry `zz` and the two kinds of assistant certificates.
+    func secondaryHistory() -> History {
+        var history = History.registered()
+        let ctx = Fixture.candidate()
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "zz", education: Fixture.secondary)), ctx)
+        history.run(
+            .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: "z1", certificate: Fixture.assistantCertificate)),
+            ctx
+        )
+        var township = Fixture.assistantCertificate
+        township.type = "执业助理医师（乡镇）"
+        history.run(.addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: "z2", certificate: township)), ctx)
+        return history
+    }
+
+    @Test func submittingRecordsTheApplicationAndLocksEveryTickedEntry() {
+        var history = History.withEducation()
+        let ctx = Fixture.candidate()
+        history.run(.addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: "t1", training: Fixture.residency)), ctx)
+        history.run(
+            .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: "z1", certificate: Fixture.assistantCertificate)),
+            ctx
+        )
+        var expected = submittedEvent
+        expected.trainingEntryIDs = ["t1"]
+        expected.certificateEntryID = "z1"
+        let events = given(history.events).when(Fixture.submit(training: ["t1"], certificate: "z1"), during)
+            .then([
+                .applicationSubmitted(expected),
+                .entryLocked(EntryLocked(entryKind: "education", entryID: "e1", applicationID: "a1")),
+                .entryLocked(EntryLocked(entryKind: "training", entryID: "t1", applicationID: "a1")),
+                .entryLocked(EntryLocked(entryKind: "certificate", entryID: "z1", applicationID: "a1")),
+            ])
+        let state = CandidateDecider.replay(events)
+        #expect(state.education["e1"]?.flags.isLocked == true)
+        #expect(state.training["t1"]?.flags.lockedBy == ["a1"])
+        #expect(state.certificates["z1"]?.flags.isLocked == true)
+        #expect(state.applications["a1"]?.status == .submitted)
+        #expect(state.liveApplication(season: "2025")?.applicationID == "a1")
+    }
+
+    @Test func attemptCountDefaultsToOneAndMustBePositive() {
+        ready.when(Fixture.submit(attemptCount: 3), during).thenAccepts { events in
+            guard case .applicationSubmitted(let e) = events.first else {
+                Issue.record("not submitted")
+                return
+            }
+            #expect(e.attemptCount == 3)
+        }
+        ready.when(Fixture.submit(attemptCount: 0), during).thenRejects(.applicationAttemptCountInvalid, field: "attemptCount")
+    }
+
+    @Test(arguments: [T.beforeRegistration, T.betweenRegistrationAndReview, T.review, T.closed])
+    func submittingOnlyDuringOnlineRegistration(now: Date) {
+        ready.when(Fixture.submit(), Fixture.candidate(at: now)).thenRejects(.applicationRegistrationClosed)
+    }
+
+    @Test func submittingNeedsAConfiguredSeason() {
+        ready.when(Fixture.submit(), Fixture.candidate(at: T.registration, season: SeasonState()))
+            .thenRejects(.seasonNotConfigured)
+    }
+
+    @Test func atMostOneLiveApplicationPerSeason() {
+        let submitted = given(History.submitted().events)
+        submitted.when(Fixture.submit("a2"), during).thenRejects(.applicationLiveExists)
+        submitted.when(Fixture.submit("a1"), during).thenRejects(.applicationAlreadyExists, field: "applicationID")
+        ready.when(Fixture.submit(" "), during).thenRejects(.inputRequired, field: "applicationID")
+    }
+
+    @Test func aLiveApplicationOfAnotherSeasonDoesNotCountAndItsLocksAreShared() {
+        var lastYear = submittedEvent
+        lastYear.applicationID = "a2024"
+        lastYear.seasonID = "2024"
+        let history =
+            History.withEducation().events + [
+                .applicationSubmitted(lastYear),
+                .entryLocked(EntryLocked(entryKind: "education", entryID: "e1", applicationID: "a2024")),
+            ]
+        let events = given(history).when(Fixture.submit(), during).thenAccepts()
+        #expect(CandidateDecider.replay(events).education["e1"]?.flags.lockedBy == ["a1", "a2024"])
+    }
+
+    @Test func examAreaAndSiteMustExistAndBelongTogether() {
+        ready.when(Fixture.submit(exam: "000"), during).thenRejects(.applicationUnknownExam, field: "examCode")
+        ready.when(Fixture.submit(exam: "999"), during).thenRejects(.applicationUnknownExam, field: "examCode")
+        ready.when(Fixture.submit(area: "99"), during).thenRejects(.applicationUnknownArea, field: "areaCode")
+        ready.when(Fixture.submit(site: "9999"), during).thenRejects(.applicationUnknownSite, field: "siteCode")
+        ready.when(Fixture.submit(area: "11", site: "4101"), during).thenRejects(.applicationSiteNotInArea, field: "siteCode")
+        ready.when(Fixture.submit(area: "41", site: "4101"), during).thenAccepts()
+    }
+
+    @Test func tickedEntriesMustExist() {
+        ready.when(Fixture.submit(education: []), during).thenRejects(.applicationEducationRequired)
+        ready.when(Fixture.submit(education: ["e1", "e7"]), during).thenRejects(.entryNotFound, field: "educationEntryIDs[1]")
+        ready.when(Fixture.submit(training: ["t7"]), during).thenRejects(.entryNotFound, field: "trainingEntryIDs[0]")
+        ready.when(Fixture.submit(certificate: "z7"), during).thenRejects(.entryNotFound, field: "certificateEntryID")
+        ready.when(Fixture.submit(education: ["e1", "e1"]), during).thenAccepts { events in
+            #expect(events.count == 2, "a duplicate tick is one tick: one submission, one lock")
+        }
+    }
+
+    @Test func onlyResidencyTrainingIsTicked() {
+        var history = History.withEducation()
+        var other = Fixture.residency
+        other.kind = "其它培训"
+        history.run(.addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: "t2", training: other)), Fixture.candidate())
+        given(history.events).when(Fixture.submit(training: ["t2"]), during)
+            .thenRejects(.applicationTrainingNotResidency, field: "trainingEntryIDs[0]")
+    }
+
+    @Test func aPhysicianExamWithSecondaryEducationNeedsAnAssistantCertificate() {
+        let history = given(secondaryHistory().events)
+        history.when(Fixture.submit(education: ["zz"]), during)
+            .thenRejects(.applicationAssistantCertificateRequired, field: "certificateEntryID")
+        history.when(Fixture.submit(education: ["zz"], certificate: "z2"), during)
+            .thenRejects(.applicationTownshipCertificateNotAccepted, field: "certificateEntryID")
+        history.when(Fixture.submit(education: ["zz"], certificate: "z1"), during).thenAccepts()
+        // Assistant exams and the rural general assistant exam need no certificate.
+        history.when(Fixture.submit(exam: "120", education: ["zz"]), during).thenAccepts()
+        history.when(Fixture.submit(exam: "130", education: ["zz"]), during).thenAccepts()
+    }
+
+    @Test func theSecondaryRuleLooksAtTheHighestTickedEducation() {
+        var history = secondaryHistory()
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        given(history.events).when(Fixture.submit(education: ["zz", "e1"]), during).thenAccepts()
+    }
+
+    @Test func militaryMedicineIsForActiveServicemenOnly() {
+        ready.when(Fixture.submit(additionalSubject: "军事医学"), during)
+            .thenRejects(.applicationAdditionalSubjectNotAllowed, field: "additionalSubject")
+        var soldier = History()
+        soldier.run(.register(Fixture.register(identity: 2)), Fixture.candidate())
+        soldier.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        given(soldier.events).when(Fixture.submit(additionalSubject: "军事医学"), during).thenAccepts { events in
+            guard case .applicationSubmitted(let e) = events.first else {
+                Issue.record("not submitted")
+                return
+            }
+            #expect(e.additionalSubject == "军事医学")
+            #expect(e.identity == 2, "an active serviceman's identity goes with the application")
+        }
+        var employee = History()
+        employee.run(.register(Fixture.register(identity: 3)), Fixture.candidate())
+        employee.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        given(employee.events).when(Fixture.submit(additionalSubject: "军事医学"), during)
+            .thenRejects(.applicationAdditionalSubjectNotAllowed)
+    }
+
+    @Test(arguments: ["院前急救", "儿科"])
+    func shortageSubjectsAreForClinicalPhysicianExamsOnly(subject: String) {
+        ready.when(Fixture.submit(exam: "110", additionalSubject: subject), during).thenAccepts()
+        ready.when(Fixture.submit(exam: "120", additionalSubject: subject), during)
+            .thenRejects(.applicationAdditionalSubjectNotAllowed, field: "additionalSubject")
+        ready.when(Fixture.submit(exam: "210", additionalSubject: subject), during)
+            .thenRejects(.applicationAdditionalSubjectNotAllowed)
+    }
+
+    @Test func unknownAdditionalSubjectsAreRefused() {
+        ready.when(Fixture.submit(additionalSubject: "外语"), during).thenRejects(.inputInvalidChoice, field: "additionalSubject")
+    }
+
+    @Test func thePhotoIsAJpgWithinTheSeasonLimit() {
+        ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "png", sizeBytes: 1000)), during)
+            .thenRejects(.applicationPhotoFormat, field: "photo.format")
+        ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "JPEG", sizeBytes: 30_720)), during)
+            .thenAccepts { events in
+                guard case .applicationSubmitted(let e) = events.first else {
+                    Issue.record("not submitted")
+                    return
+                }
+                #expect(e.photoFormat == "jpg")
+            }
+        ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 30_721)), during)
+            .thenRejects(.applicationPhotoTooLarge, field: "photo.sizeBytes")
+        ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 0)), during)
+            .thenRejects(.inputRequired, field: "photo")
+        // The national 40 KB limit applies when the season sets none.
+        var national = Fixture.season
+        national.photoLimitBytes = SeasonState.nationalPhotoLimitBytes
+        ready.when(
+            Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 40_000)),
+            Fixture.candidate(at: T.registration, season: national)
+        )
+        .thenAccepts()
+    }
+
+    @Test func hongKongMacauAndTaiwanCandidatesGiveTheirPassNumber() {
+        var history = History()
+        history.run(
+            .register(Fixture.register(name: "Chan Tai Man", idType: "香港身份证", idNumber: "A1234567", sex: "男", birthDate: "1990-01-01")),
+            Fixture.candidate()
+        )
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        let hongKong = given(history.events)
+        hongKong.when(Fixture.submit(), during).thenRejects(.inputRequired, field: "passNumber")
+        hongKong.when(Fixture.submit(passNumber: "H123"), during)
+            .thenRejects(ruleRejection { try Rules.validateIDNumber("H123", type: .hongKongPass, field: "passNumber") })
+        hongKong.when(Fixture.submit(passNumber: "H1234567801"), during).thenAccepts { events in
+            guard case .applicationSubmitted(let e) = events.first else {
+                Issue.record("not submitted")
+                return
+            }
+            #expect(e.passNumber == "H1234567801")
+        }
+    }
+
+    @Test func aPassHolderDefaultsToTheirOwnNumber() {
+        var history = History()
+        history.run(
+            .register(Fixture.register(name: "Lin Mei", idType: "台湾往来大陆通行证", idNumber: "T123456789", sex: "女", birthDate: "1990-01-01")),
+            Fixture.candidate()
+        )
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        given(history.events).when(Fixture.submit(), during).thenAccepts { events in
+            guard case .applicationSubmitted(let e) = events.first else {
+                Issue.record("not submitted")
+                return
+            }
+            #expect(e.passNumber == "T123456789")
+        }
+    }
+
+    @Test func mainlandCandidatesGiveNoPassNumber() {
+        ready.when(Fixture.submit(passNumber: "H1234567801"), during)
+            .thenRejects(.applicationPassNumberNotApplicable, field: "passNumber")
+    }
+
+    @Test func candidatesApplyOnlyForThemselves() {
+        ready.when(Fixture.submit(), Fixture.candidate("c-other", at: T.registration)).thenRejects(.authNotOwnFile)
+        ready.when(Fixture.submit(), Fixture.reviewer(at: T.registration)).thenRejects(.authForbidden)
+        ready.when(Fixture.submit(), Fixture.actor(.auditor, at: T.registration)).thenRejects(.authReadOnly)
+    }
+
+    // MARK: Abandon and re-apply
+
+    @Test func abandoningUnlocksTheTickedEntries() {
+        let events = given(History.submitted().events)
+            .when(CandidateCommand.abandonApplication(AbandonApplication(candidateID: Fixture.zhang, applicationID: "a1")), during)
+            .then([
+                .applicationAbandoned(
+                    ApplicationAbandoned(candidateID: Fixture.zhang, applicationID: "a1", abandonedAt: "2025-01-10T03:00:00.000Z")
+                ),
+                .entryUnlocked(EntryUnlocked(entryKind: "education", entryID: "e1", applicationID: "a1")),
+            ])
+        let state = CandidateDecider.replay(events)
+        #expect(state.education["e1"]?.flags.isLocked == false)
+        #expect(state.applications["a1"]?.status == .abandoned)
+        #expect(state.liveApplication(season: "2025") == nil)
+    }
+
+    @Test func afterAbandoningTheCandidateAmendsAndReApplies() {
+        var history = History.submitted()
+        history.run(.abandonApplication(AbandonApplication(candidateID: Fixture.zhang, applicationID: "a1")), during)
+        var fixed = Fixture.bachelor
+        fixed.major = "临床医学"
+        history.run(.amendEducation(AmendEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: fixed)), during)
+        given(history.events).when(Fixture.submit("a2", exam: "120"), during).thenAccepts { events in
+            #expect(events.count == 2)
+        }
+    }
+
+    @Test func abandoningOnlyDuringOnlineRegistrationAndOnlyWhileSubmitted() {
+        let abandon = CandidateCommand.abandonApplication(AbandonApplication(candidateID: Fixture.zhang, applicationID: "a1"))
+        given(History.submitted().events).when(abandon, Fixture.candidate(at: T.betweenRegistrationAndReview))
+            .thenRejects(.applicationRegistrationClosed)
+        given(History.approved().events).when(abandon, Fixture.candidate(at: T.review))
+            .thenRejects(.applicationInvalidStatus)
+        given(History.signed().events).when(abandon, Fixture.candidate(at: T.review))
+            .thenRejects(.applicationSigned)
+        var abandoned = History.submitted()
+        abandoned.run(abandon, during)
+        given(abandoned.events).when(abandon, during).thenRejects(.applicationInvalidStatus)
+        given(History.submitted().events)
+            .when(CandidateCommand.abandonApplication(AbandonApplication(candidateID: Fixture.zhang, applicationID: "zz")), during)
+            .thenRejects(.applicationNotFound, field: "applicationID")
+        given(History.submitted().events).when(abandon, Fixture.candidate("c-other", at: T.registration))
+            .thenRejects(.authNotOwnFile)
+    }
+
+    @Test func anEntryLockedByTwoApplicationsStaysLockedUntilBothRelease() {
+        var flags = EntryFlags()
+        let state = CandidateDecider.replay(
+            History.withEducation().events + [
+                .entryLocked(EntryLocked(entryKind: "education", entryID: "e1", applicationID: "a0")),
+                .entryLocked(EntryLocked(entryKind: "education", entryID: "e1", applicationID: "a1")),
+                .entryUnlocked(EntryUnlocked(entryKind: "education", entryID: "e1", applicationID: "a0")),
+            ]
+        )
+        flags.lockedBy = ["a1"]
+        #expect(state.education["e1"]?.flags == flags)
+    }
+}

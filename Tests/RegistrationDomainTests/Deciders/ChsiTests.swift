@@ -1,0 +1,301 @@
+import Foundation
+import Testing
+
+@testable import RegistrationDomain
+
+@Suite("Candidate: CHSI scan verification (DOMAIN §3)")
+struct ChsiTests {
+    let chsi = Fixture.actor(.chsi, at: T.beforeRegistration)
+
+    func start(_ entryID: String = "e1", scan: String = "s1") -> CandidateCommand {
+        .startChsiScan(StartChsiScan(candidateID: Fixture.zhang, entryID: entryID, scanID: scan))
+    }
+
+    func result(_ entryID: String = "e1", scan: String = "s1", _ change: (inout ChsiRecord) -> Void = { _ in }) -> CandidateCommand {
+        var record = Fixture.chsiRecord
+        change(&record)
+        return .recordChsiResult(RecordChsiResult(candidateID: Fixture.zhang, entryID: entryID, scanID: scan, record: record))
+    }
+
+    func scanned(_ scans: [String] = ["s1"]) -> History {
+        var history = History.withEducation()
+        for scan in scans { history.run(start(scan: scan), Fixture.candidate()) }
+        return history
+    }
+
+    @Test(arguments: [T.beforeRegistration, T.review, T.reviewAndPayment])
+    func scanningIsOpenBeforeRegistrationAndDuringReview(now: Date) {
+        given(History.withEducation().events).when(start(), Fixture.candidate(at: now))
+            .then([
+                .chsiScanStarted(
+                    ChsiScanStarted(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1", startedAt: Instant.string(from: now))
+                )
+            ])
+    }
+
+    @Test(arguments: [T.registration, T.betweenRegistrationAndReview, T.paymentOnly, T.closed])
+    func scanningIsClosedOtherwise(now: Date) {
+        given(History.withEducation().events).when(start(), Fixture.candidate(at: now))
+            .thenRejects(.chsiWindowClosed)
+    }
+
+    @Test func scanningIsClosedWithoutACalendar() {
+        given(History.withEducation().events).when(start(), Fixture.candidate(season: SeasonState()))
+            .thenRejects(.chsiWindowClosed)
+    }
+
+    @Test func onlyStateRecognisedMainlandHigherEducationSince2001() {
+        var history = History.registered()
+        let ctx = Fixture.candidate()
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "zz", education: Fixture.secondary)), ctx)
+        var abroad = Fixture.bachelor
+        abroad.region = "国外"
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "ab", education: abroad)), ctx)
+        var old = Fixture.bachelor
+        old.enrolment = "1995-09"
+        old.graduation = "2000-07"
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "old", education: old)), ctx)
+        let state = given(history.events)
+        state.when(start("zz"), ctx).thenRejects(.chsiOutOfScope, field: "entryID")
+        state.when(start("ab"), ctx).thenRejects(.chsiOutOfScope, field: "entryID")
+        state.when(start("old"), ctx).thenRejects(.chsiOutOfScope, field: "entryID")
+        state.when(start("nope"), ctx).thenRejects(.entryNotFound)
+    }
+
+    @Test func verifiedEntriesNeedNoScan() {
+        given(History.approved().events).when(start(), Fixture.candidate(at: T.review))
+            .thenRejects(.chsiEntryVerified)
+    }
+
+    @Test func onlyTheCandidateStartsAScan() {
+        given(History.withEducation().events).when(start(), Fixture.candidate("c-other")).thenRejects(.authNotOwnFile)
+        given(History.withEducation().events).when(start(), chsi).thenRejects(.authForbidden)
+        given(History.withEducation().events).when(start(scan: ""), Fixture.candidate()).thenRejects(.inputRequired, field: "scanID")
+    }
+
+    @Test func theResultIsRecordedVerbatimWithIdentityFlags() {
+        let events = given(scanned().events).when(result(), chsi)
+            .then([
+                .chsiResultReceived(
+                    ChsiResultReceived(
+                        candidateID: Fixture.zhang,
+                        entryID: "e1",
+                        scanID: "s1",
+                        name: "张三",
+                        idNumber: Fixture.zhangID,
+                        school: "北京大学",
+                        major: "基础医学",
+                        level: "本科",
+                        studyForm: "普通全日制",
+                        educationCategory: "普通高等教育",
+                        enrolmentDate: "20060901",
+                        graduationDate: "20100701",
+                        conclusion: "毕业",
+                        nameMatches: true,
+                        idNumberMatches: true,
+                        receivedAt: "2024-12-20T02:00:00.000Z"
+                    )
+                )
+            ])
+        let entry = CandidateDecider.replay(events).education["e1"]
+        #expect(entry?.pendingScanIDs == [])
+        #expect(entry?.currentChsiResult?.school == "北京大学")
+        #expect(entry?.record.certificateNumber == "100011201005001234", "CHSI never touches the declared entry")
+    }
+
+    @Test func aNameOrIDMismatchIsAFlagNotARejection() {
+        given(scanned().events).when(
+            result {
+                $0.name = "朱浩民"
+                $0.idNumber = "13102319070727241X"
+            },
+            chsi
+        )
+        .thenAccepts { events in
+            guard case .chsiResultReceived(let e) = events.first else {
+                Issue.record("no result")
+                return
+            }
+            #expect(!e.nameMatches)
+            #expect(!e.idNumberMatches)
+        }
+        given(scanned().events).when(result { $0.idNumber = Fixture.zhangID.lowercased() }, chsi)
+            .thenAccepts { events in
+                guard case .chsiResultReceived(let e) = events.first else {
+                    Issue.record("no result")
+                    return
+                }
+                #expect(e.nameMatches && e.idNumberMatches)
+            }
+    }
+
+    @Test func theNewestResultSupersedesAndTheOlderStaysInHistory() {
+        var history = scanned(["s1", "s2"])
+        history.run(result(scan: "s1") { $0.school = "中国地质大学(北京)" }, chsi)
+        history.run(result(scan: "s2"), chsi)
+        let entry = history.state.education["e1"]
+        #expect(entry?.chsiResults.map(\.school) == ["中国地质大学(北京)", "北京大学"])
+        #expect(entry?.currentChsiResult?.scanID == "s2")
+    }
+
+    @Test func aRepeatedAnswerEmitsNothing() {
+        var history = scanned()
+        history.run(result(), chsi)
+        given(history.events).when(result { $0.school = "别的学校" }, chsi).then([])
+    }
+
+    @Test func aRetriedScanRequestIsTheSameRequestAndAnsweredScanIDsAreNotReused() {
+        given(scanned().events).when(start(), Fixture.candidate()).then([])
+        var answered = scanned()
+        answered.run(result(), chsi)
+        given(answered.events).when(start(), Fixture.candidate()).thenRejects(.chsiScanIDUsed, field: "scanID")
+        given(answered.events).when(start(scan: "s2"), Fixture.candidate()).thenAccepts()
+    }
+
+    @Test func answersMustMatchAScanOfTheEntry() {
+        given(scanned().events).when(result(scan: "s9"), chsi).thenRejects(.chsiUnknownScan, field: "scanID")
+        given(scanned().events).when(result("e9"), chsi).thenRejects(.entryNotFound)
+    }
+
+    @Test func onlyCHSIReportsResults() {
+        given(scanned().events).when(result(), Fixture.candidate()).thenRejects(.authForbidden)
+        given(scanned().events).when(result(), Fixture.actor(.auditor)).thenRejects(.authReadOnly)
+    }
+
+    @Test func malformedResultsAreRefused() {
+        given(scanned().events).when(result { $0.enrolmentDate = "2006-09-01" }, chsi)
+            .thenRejects(.chsiInvalidResult, field: "record.enrolmentDate")
+        given(scanned().events).when(result { $0.graduationDate = "20100231" }, chsi)
+            .thenRejects(.chsiInvalidResult, field: "record.graduationDate")
+        given(scanned().events).when(result { $0.school = "" }, chsi)
+            .thenRejects(.chsiInvalidResult, field: "record.school")
+        given(scanned().events).when(result { $0.name = " " }, chsi)
+            .thenRejects(.chsiInvalidResult, field: "record.name")
+    }
+
+    @Test func anAnswerArrivingAfterTheWindowClosedStillCounts() {
+        given(scanned().events).when(result(), Fixture.actor(.chsi, at: T.registration)).thenAccepts()
+    }
+
+    @Test func theResultCarriesNoCertificateNumberAndNoStudyLength() {
+        let keys = Set(
+            Mirror(
+                reflecting: ChsiResultReceived(
+                    candidateID: "",
+                    entryID: "",
+                    scanID: "",
+                    name: "",
+                    idNumber: "",
+                    school: "",
+                    major: "",
+                    level: "",
+                    studyForm: "",
+                    educationCategory: "",
+                    enrolmentDate: "",
+                    graduationDate: "",
+                    conclusion: "",
+                    nameMatches: true,
+                    idNumberMatches: true,
+                    receivedAt: ""
+                )
+            ).children.compactMap(\.label)
+        )
+        #expect(!keys.contains("certificateNumber"))
+        #expect(!keys.contains("length"))
+        #expect(
+            keys.isSuperset(of: [
+                "name", "idNumber", "school", "major", "level", "studyForm", "educationCategory",
+                "enrolmentDate", "graduationDate", "conclusion",
+            ])
+        )
+    }
+}
+
+@Suite("Review comparison (DOMAIN §5)")
+struct ComparisonTests {
+    /// The seed case of chsi-scan-verification-guide.zh.txt.
+    static let seedResult = ChsiResult(
+        scanID: "s1",
+        name: "朱浩民",
+        idNumber: "13102319070727241X",
+        school: "中国地质大学(北京)",
+        major: "计算机科学与技术",
+        level: "本科",
+        studyForm: "非全日制",
+        educationCategory: "网络教育",
+        enrolmentDate: "20190901",
+        graduationDate: "20240928",
+        conclusion: "毕业",
+        nameMatches: false,
+        idNumberMatches: false,
+        receivedAt: "2024-12-20T02:00:00.000Z"
+    )
+
+    static var seedRecord: EducationRecord {
+        try! CandidateDecider.validate(Fixture.bachelor, state: CandidateState())
+    }
+
+    @Test func theSeedCaseShowsEveryDifferenceAndNoneForFieldsCHSIDoesNotReturn() {
+        let comparison = EducationComparison.compare(Self.seedRecord, with: Self.seedResult)
+        let rows = comparison.rows.map { ($0.label, $0.declared, $0.chsi, $0.verdict) }
+        #expect(rows.map(\.0) == ["院校", "形式", "学历", "专业", "学制", "入学", "毕业", "结论"])
+        #expect(rows[0] == ("院校", "北京大学", "中国地质大学(北京)", .mismatch))
+        #expect(rows[1] == ("形式", "普通全日制", "非全日制", .mismatch))
+        #expect(rows[2] == ("学历", "本科", "本科", .match))
+        #expect(rows[3] == ("专业", "基础医学", "计算机科学与技术", .mismatch))
+        #expect(rows[4] == ("学制", "五年制", nil, .notProvided))
+        #expect(rows[5] == ("入学", "2006-07", "20190901", .mismatch))
+        #expect(rows[6] == ("毕业", "2010-07", "20240928", .mismatch))
+        #expect(rows[7] == ("结论", "", "毕业", .match))
+        #expect(comparison.identityMismatch)
+        #expect(comparison.isVerified)
+    }
+
+    @Test func datesCompareByYearAndMonth() {
+        var result = Self.seedResult
+        result.enrolmentDate = "20060901"
+        result.graduationDate = "20100728"
+        let rows = EducationComparison.compare(Self.seedRecord, with: result).rows
+        #expect(rows[5].verdict == .mismatch, "2006-07 vs 2006-09")
+        #expect(rows[6].verdict == .match, "2010-07 vs 20100728")
+    }
+
+    @Test func withoutAResultEveryRowIsNotVerified() {
+        let comparison = EducationComparison.compare(Self.seedRecord, with: nil)
+        #expect(comparison.rows.allSatisfy { $0.verdict == .notVerified && $0.chsi == nil })
+        #expect(!comparison.isVerified)
+        #expect(!comparison.identityMismatch)
+    }
+
+    @Test func theSeedCaseEndToEnd() {
+        var history = History.withEducation()
+        history.run(.startChsiScan(StartChsiScan(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1")), Fixture.candidate())
+        let r = Self.seedResult
+        history.run(
+            .recordChsiResult(
+                RecordChsiResult(
+                    candidateID: Fixture.zhang,
+                    entryID: "e1",
+                    scanID: "s1",
+                    record: ChsiRecord(
+                        name: r.name,
+                        idNumber: r.idNumber,
+                        school: r.school,
+                        major: r.major,
+                        level: r.level,
+                        studyForm: r.studyForm,
+                        educationCategory: r.educationCategory,
+                        enrolmentDate: r.enrolmentDate,
+                        graduationDate: r.graduationDate,
+                        conclusion: r.conclusion
+                    )
+                )
+            ),
+            Fixture.actor(.chsi, at: T.beforeRegistration)
+        )
+        let entry = history.state.education["e1"]!
+        let comparison = EducationComparison.compare(entry.record, with: entry.currentChsiResult)
+        #expect(comparison.rows.filter { $0.verdict == .mismatch }.map(\.label) == ["院校", "形式", "专业", "入学", "毕业"])
+        #expect(comparison.identityMismatch, "朱浩民 is not 张三: a red flag for the reviewer")
+    }
+}

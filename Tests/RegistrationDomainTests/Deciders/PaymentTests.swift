@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+
+@testable import RegistrationDomain
+
+@Suite("Candidate: payment and refunds (DOMAIN §6)")
+struct PaymentTests {
+    let payTime = Fixture.candidate(at: T.reviewAndPayment)
+    let bank = Fixture.actor(.bank, at: T.reviewAndPayment)
+    let at = "2025-03-01T02:00:00.000Z"
+
+    func start(_ order: String = "o1", amount: Int = 15000) -> CandidateCommand {
+        .startPayment(StartPayment(candidateID: Fixture.zhang, applicationID: "a1", orderNumber: order, amountFen: amount))
+    }
+
+    func bankResult(
+        _ order: String = "o1",
+        txn: String = "t1",
+        ok: Bool = true,
+        amount: Int = 15000,
+        reason: String? = nil
+    )
+        -> CandidateCommand
+    {
+        .recordBankResult(
+            RecordBankResult(
+                candidateID: Fixture.zhang,
+                applicationID: "a1",
+                orderNumber: order,
+                bankTransactionID: txn,
+                succeeded: ok,
+                amountFen: amount,
+                failureReason: reason
+            )
+        )
+    }
+
+    func refund(_ id: String = "rf1", amount: Int = 15000, reason: String = "考生申请退考") -> CandidateCommand {
+        .recordRefund(RecordRefund(candidateID: Fixture.zhang, applicationID: "a1", refundID: id, amountFen: amount, reason: reason))
+    }
+
+    @Test func anApprovedCandidateStartsAPayment() {
+        let events = given(History.signed().events).when(start(), payTime)
+            .then([
+                .paymentStarted(
+                    PaymentStarted(candidateID: Fixture.zhang, applicationID: "a1", orderNumber: "o1", amountFen: 15000, startedAt: at)
+                )
+            ])
+        let application = CandidateDecider.replay(events).applications["a1"]
+        #expect(application?.paymentStatus == .pending)
+        #expect(application?.status == .signed, "not 已缴费 before the bank confirms")
+    }
+
+    @Test func paymentNeedsApprovalButNotYetTheSignature() {
+        given(History.submitted().events).when(start(), payTime).thenRejects(.paymentNotApproved)
+        given(History.approved().events).when(start(), payTime).thenAccepts()
+        var rejected = History.submitted()
+        rejected.run(.rejectApplication(RejectApplication(candidateID: Fixture.zhang, applicationID: "a1", reason: "x")), Fixture.reviewer())
+        given(rejected.events).when(start(), payTime).thenRejects(.paymentNotApproved)
+    }
+
+    @Test func paymentOnlyInAreasWithOnlinePayment() {
+        var henan = History.withEducation()
+        henan.run(Fixture.submit(area: "41", site: "4101"), Fixture.candidate(at: T.registration))
+        henan.run(
+            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")),
+            Fixture.reviewer(sites: ["4101"])
+        )
+        given(henan.events).when(start(), payTime).thenRejects(.paymentOnlineUnavailable)
+    }
+
+    @Test(arguments: [T.review, T.closed])
+    func paymentOnlyInThePaymentWindow(now: Date) {
+        given(History.signed().events).when(start(), Fixture.candidate(at: now)).thenRejects(.paymentWindowClosed)
+    }
+
+    @Test func paymentInputRules() {
+        let signed = given(History.signed().events)
+        signed.when(start(amount: 0), payTime).thenRejects(.paymentAmountInvalid, field: "amountFen")
+        signed.when(start(""), payTime).thenRejects(.inputRequired, field: "orderNumber")
+        signed.when(start(), Fixture.candidate("c-other", at: T.reviewAndPayment)).thenRejects(.authNotOwnFile)
+        signed.when(start(), bank).thenRejects(.authForbidden)
+    }
+
+    @Test func theBankConfirmationMakesItPaid() {
+        let events = given(History.paymentStarted().events).when(bankResult(), bank)
+            .then([
+                .paymentConfirmed(
+                    PaymentConfirmed(
+                        candidateID: Fixture.zhang,
+                        applicationID: "a1",
+                        orderNumber: "o1",
+                        bankTransactionID: "t1",
+                        amountFen: 15000,
+                        confirmedAt: at
+                    )
+                )
+            ])
+        let application = CandidateDecider.replay(events).applications["a1"]
+        #expect(application?.status == .paid)
+        #expect(application?.paymentStatus == .paid)
+        #expect(application?.paymentStatus.label == "已缴费")
+    }
+
+    @Test func aDuplicateConfirmationEmitsNothing() {
+        given(History.paid().events).when(bankResult(), bank).then([])
+    }
+
+    @Test func aLateConfirmationStillCounts() {
+        let late = Fixture.actor(.bank, at: T.closed)
+        given(History.paymentStarted().events).when(bankResult(), late).thenAccepts { events in
+            #expect(events.count == 1)
+        }
+    }
+
+    @Test func aFailureLeavesThePaymentFailedAndAllowsANewAttempt() {
+        var history = History.paymentStarted()
+        let failed = history.run(bankResult(txn: "t-fail", ok: false, reason: "余额不足"), bank)
+        #expect(
+            failed == [
+                .paymentFailed(
+                    PaymentFailed(
+                        candidateID: Fixture.zhang,
+                        applicationID: "a1",
+                        orderNumber: "o1",
+                        bankTransactionID: "t-fail",
+                        reason: "余额不足",
+                        failedAt: at
+                    )
+                )
+            ]
+        )
+        #expect(history.state.applications["a1"]?.paymentStatus == .failed)
+        #expect(history.state.applications["a1"]?.status == .signed)
+        given(history.events).when(start("o1"), payTime).thenRejects(.paymentDuplicateOrder, field: "orderNumber")
+        history.run(start("o2"), payTime)
+        history.run(bankResult("o2", txn: "t2"), bank)
+        #expect(history.state.applications["a1"]?.status == .paid)
+    }
+
+    @Test func aFailureWithoutReasonGetsADefaultReason() {
+        given(History.paymentStarted().events).when(bankResult(ok: false), bank).thenAccepts { events in
+            guard case .paymentFailed(let e) = events.first else {
+                Issue.record("no failure")
+                return
+            }
+            #expect(!e.reason.isEmpty)
+        }
+    }
+
+    @Test func aPendingAttemptBlocksANewOne() {
+        given(History.paymentStarted().events).when(start("o2"), payTime).thenRejects(.paymentPending)
+    }
+
+    @Test func paidApplicationsAreNotPaidAgain() {
+        given(History.paid().events).when(start("o2"), payTime).thenRejects(.paymentAlreadyPaid)
+    }
+
+    @Test func bankResultsMustMatchAnOrder() {
+        let started = given(History.paymentStarted().events)
+        started.when(bankResult("o9"), bank).thenRejects(.paymentUnknownOrder, field: "orderNumber")
+        started.when(bankResult(amount: 100), bank).thenRejects(.paymentAmountMismatch, field: "amountFen")
+        started.when(bankResult(txn: ""), bank).thenRejects(.inputRequired, field: "bankTransactionID")
+        given(History.paid().events).when(bankResult(txn: "t-other"), bank).thenRejects(.paymentOrderAlreadySettled)
+        given(History.paid().events).when(bankResult(txn: "t-other", ok: false), bank).thenRejects(.paymentOrderAlreadySettled)
+    }
+
+    @Test func aSuccessAfterAReportedFailureOfTheSameOrderCounts() {
+        var history = History.paymentStarted()
+        history.run(bankResult(txn: "t-fail", ok: false), bank)
+        history.run(bankResult(txn: "t-ok"), bank)
+        #expect(history.state.applications["a1"]?.paymentStatus == .paid)
+    }
+
+    @Test func onlyTheBankConfirms() {
+        let started = given(History.paymentStarted().events)
+        started.when(bankResult(), payTime).thenRejects(.authForbidden)
+        started.when(bankResult(), Fixture.actor(.chsi)).thenRejects(.authForbidden)
+        started.when(bankResult(), Fixture.actor(.auditor)).thenRejects(.authReadOnly)
+    }
+
+    @Test func refundsAreRecordedWithTheAreasPolicy() {
+        let admin = Fixture.actor(.admin, id: "admin-1", at: T.closed)
+        let events = given(History.paid().events).when(refund(), admin)
+            .then([
+                .refundRecorded(
+                    RefundRecorded(
+                        candidateID: Fixture.zhang,
+                        applicationID: "a1",
+                        refundID: "rf1",
+                        amountFen: 15000,
+                        reason: "考生申请退考",
+                        refundPolicy: Fixture.refundPolicy,
+                        recordedAt: "2025-04-10T00:00:00.000Z"
+                    )
+                )
+            ])
+        let application = CandidateDecider.replay(events).applications["a1"]
+        #expect(application?.status == .refunded)
+        #expect(application?.paymentStatus == .refunded)
+    }
+
+    @Test func partialRefundsAddUpToAtMostWhatWasPaid() {
+        let admin = Fixture.actor(.admin)
+        var history = History.paid()
+        history.run(refund("rf1", amount: 5000), admin)
+        #expect(history.state.applications["a1"]?.status == .paid)
+        given(history.events).when(refund("rf1", amount: 100), admin).thenRejects(.paymentDuplicateRefund, field: "refundID")
+        given(history.events).when(refund("rf2", amount: 10001), admin).thenRejects(.paymentRefundExceedsPaid, field: "amountFen")
+        history.run(refund("rf2", amount: 10000), admin)
+        #expect(history.state.applications["a1"]?.status == .refunded)
+    }
+
+    @Test func refundRules() {
+        let admin = Fixture.actor(.admin)
+        given(History.signed().events).when(refund(), admin).thenRejects(.paymentNotPaid)
+        given(History.paymentStarted().events).when(refund(), admin).thenRejects(.paymentNotPaid)
+        given(History.paid().events).when(refund(amount: 0), admin).thenRejects(.paymentAmountInvalid)
+        given(History.paid().events).when(refund(reason: ""), admin).thenRejects(.inputRequired, field: "reason")
+        given(History.paid().events).when(refund(""), admin).thenRejects(.inputRequired, field: "refundID")
+        given(History.paid().events).when(refund(), Fixture.candidate(at: T.closed)).thenRejects(.authForbidden)
+        given(History.paid().events).when(refund(), Fixture.actor(.system)).thenAccepts()
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import Testing
+
+@testable import RegistrationDomain
+
+@Suite("Candidate: on-site review and signature (DOMAIN §5)")
+struct ReviewTests {
+    let reviewer = Fixture.reviewer()
+    let submitted = given(History.submitted().events)
+    let at = "2025-02-15T02:00:00.000Z"
+
+    func correct(_ field: BasicInfoField, _ value: String, reason: String = "核对证件后更正") -> CandidateCommand {
+        .correctBasicInfo(CorrectBasicInfo(candidateID: Fixture.zhang, applicationID: "a1", field: field, newValue: value, reason: reason))
+    }
+
+    let approve = CandidateCommand.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1"))
+    let sign = CandidateCommand.recordSignature(RecordSignature(candidateID: Fixture.zhang, applicationID: "a1"))
+
+    func reject(_ reason: String) -> CandidateCommand {
+        .rejectApplication(RejectApplication(candidateID: Fixture.zhang, applicationID: "a1", reason: reason))
+    }
+
+    /// 军官证 holder (typed sex and birth date) with application a1.
+    func officerHistory() -> History {
+        var history = History()
+        history.run(
+            .register(Fixture.register(idType: "军官证", idNumber: "JG20101234", sex: "男", birthDate: "1985-06-01")),
+            Fixture.candidate()
+        )
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
+        return history
+    }
+
+    @Test func aCorrectionKeepsTheOldValueTheNewValueAndTheReason() {
+        let events = submitted.when(correct(.name, "张叁"), reviewer)
+            .then([
+                .basicInfoCorrected(
+                    BasicInfoCorrected(
+                        candidateID: Fixture.zhang,
+                        applicationID: "a1",
+                        idType: "居民身份证",
+                        field: "name",
+                        oldValue: "张三",
+                        newValue: "张叁",
+                        reason: "核对证件后更正",
+                        reviewerID: "r-li",
+                        correctedAt: at
+                    )
+                )
+            ])
+        let state = CandidateDecider.replay(events)
+        #expect(state.basic?.name == "张叁")
+        #expect(state.applications["a1"]?.corrections.map(\.oldValue) == ["张三"])
+    }
+
+    @Test func aRareCharacterTypedAsQuestionMarkIsFixedOnSite() {
+        var history = History()
+        history.run(.register(Fixture.register(name: "王?")), Fixture.candidate())
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
+        let events = given(history.events).when(correct(.name, "王䶮"), reviewer).thenAccepts()
+        #expect(CandidateDecider.replay(events).basic?.name == "王䶮")
+    }
+
+    @Test func correctingAResidentIDNumberAlsoCorrectsTheDerivedSexAndBirthDate() {
+        let newID = Fixture.residentID("11010519910408124")
+        submitted.when(correct(.idNumber, newID), reviewer)
+            .then(
+                [
+                    ("idNumber", Fixture.zhangID, newID), ("sex", "男", "女"), ("birthDate", "1990-03-07", "1991-04-08"),
+                ]
+                .map { field, old, new in
+                    .basicInfoCorrected(
+                        BasicInfoCorrected(
+                            candidateID: Fixture.zhang,
+                            applicationID: "a1",
+                            idType: "居民身份证",
+                            field: field,
+                            oldValue: old,
+                            newValue: new,
+                            reason: "核对证件后更正",
+                            reviewerID: "r-li",
+                            correctedAt: at
+                        )
+                    )
+                }
+            )
+    }
+
+    @Test func correctedValuesFollowTheSameRulesAsRegistration() {
+        submitted.when(correct(.name, "Zhang"), reviewer)
+            .thenRejects(ruleRejection { try Rules.validateName("Zhang", idType: .residentID, field: "newValue") })
+        let wrongCheck = "11010519900307123" + (Fixture.zhangID.last == "0" ? "1" : "0")
+        submitted.when(correct(.idNumber, wrongCheck), reviewer)
+            .thenRejects(code: "id_number.check_character", field: "newValue")
+        submitted.when(correct(.surnamePinyin, "zh ang"), reviewer)
+            .thenRejects(ruleRejection { try Rules.validatePinyin("zh ang", field: "newValue") })
+        submitted.when(correct(.ethnicity, "火星族"), reviewer).thenRejects(.inputInvalidChoice, field: "newValue")
+        submitted.when(correct(.ethnicity, "满族"), reviewer).thenAccepts()
+        submitted.when(correct(.nationality, "日本"), reviewer).thenRejects(.registrationNationalityMismatch)
+        submitted.when(correct(.identity, "9"), reviewer).thenRejects(.inputInvalidChoice)
+        submitted.when(correct(.identity, "x"), reviewer).thenRejects(.inputInvalidChoice)
+        submitted.when(correct(.identity, "1"), reviewer).thenAccepts()
+        let tooYoung = Fixture.residentID("11010520100101123")
+        submitted.when(correct(.idNumber, tooYoung), reviewer).thenRejects(code: "age.too_young", field: "newValue")
+    }
+
+    @Test func sexAndBirthDateOfAResidentIDFollowTheNumber() {
+        submitted.when(correct(.sex, "女"), reviewer).thenRejects(.reviewDerivedField, field: "field")
+        submitted.when(correct(.birthDate, "1990-03-08"), reviewer).thenRejects(.reviewDerivedField)
+    }
+
+    @Test func typedSexAndBirthDateAreCorrectedDirectly() {
+        let officer = given(officerHistory().events)
+        officer.when(correct(.sex, "女"), reviewer).thenAccepts()
+        officer.when(correct(.sex, "F"), reviewer).thenRejects(.inputInvalidChoice)
+        officer.when(correct(.birthDate, "1985-07-01"), reviewer).thenAccepts()
+        officer.when(correct(.birthDate, "1985-13-01"), reviewer)
+            .thenRejects(ruleRejection { _ = try Rules.parseCalendarDate("1985-13-01", field: "newValue") })
+        officer.when(correct(.identity, "1"), reviewer).thenRejects(.registrationActiveServiceRequiresResidentID)
+        officer.when(correct(.identity, "3"), reviewer).thenAccepts()
+    }
+
+    @Test func aCorrectionNeedsAReasonAndAChange() {
+        submitted.when(correct(.name, "张叁", reason: " "), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+        submitted.when(correct(.name, "张三"), reviewer).thenRejects(.reviewNoChange, field: "newValue")
+        submitted.when(correct(.identity, ""), reviewer).thenRejects(.reviewNoChange)
+    }
+
+    @Test func onlyTheReviewerOfTheApplicationsSiteDuringReview() {
+        submitted.when(correct(.name, "张叁"), Fixture.reviewer(sites: ["1102"])).thenRejects(.authNotReviewerOfSite)
+        submitted.when(approve, Fixture.reviewer(sites: ["1102", "4101"])).thenRejects(.authNotReviewerOfSite)
+        submitted.when(approve, Fixture.reviewer(sites: ["1102", "1101"])).thenAccepts()
+        submitted.when(approve, Fixture.actor(.admin)).thenRejects(.authForbidden)
+        submitted.when(approve, Fixture.actor(.auditor)).thenRejects(.authReadOnly)
+        submitted.when(approve, Fixture.candidate(at: T.review)).thenRejects(.authForbidden)
+        for now in [T.registration, T.betweenRegistrationAndReview, T.paymentOnly] {
+            submitted.when(approve, Fixture.reviewer(at: now)).thenRejects(.reviewWindowClosed)
+            submitted.when(correct(.name, "张叁"), Fixture.reviewer(at: now)).thenRejects(.reviewWindowClosed)
+        }
+        submitted.when(approve, Fixture.reviewer(at: T.reviewAndPayment)).thenAccepts()
+        given(History.withEducation().events).when(approve, reviewer).thenRejects(.applicationNotFound)
+    }
+
+    @Test func approvalVerifiesEveryTickedEntryNotYetVerified() {
+        let events = submitted.when(approve, reviewer)
+            .then([
+                .applicationApproved(ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at)),
+                .entryVerified(EntryVerified(entryKind: "education", entryID: "e1", applicationID: "a1")),
+            ])
+        let state = CandidateDecider.replay(events)
+        #expect(state.education["e1"]?.flags.verified == true)
+        #expect(state.education["e1"]?.flags.isLocked == true, "approval keeps the lock")
+        #expect(state.applications["a1"]?.status == .approved)
+        #expect(state.applications["a1"]?.approvedBy == "r-li")
+    }
+
+    @Test func anAlreadyVerifiedEntryIsNotVerifiedAgain() {
+        let history =
+            History.submitted().events + [
+                .entryVerified(EntryVerified(entryKind: "education", entryID: "e1", applicationID: "a0"))
+            ]
+        given(history).when(approve, reviewer)
+            .then([
+                .applicationApproved(ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at))
+            ])
+    }
+
+    @Test func rejectionNeedsAReasonAndReleasesTheLocks() {
+        submitted.when(reject(""), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+        let events = submitted.when(reject("学历不符合报考条件"), reviewer)
+            .then([
+                .applicationRejected(
+                    ApplicationRejected(
+                        candidateID: Fixture.zhang,
+                        applicationID: "a1",
+                        reviewerID: "r-li",
+                        reason: "学历不符合报考条件",
+                        rejectedAt: at
+                    )
+                ),
+                .entryUnlocked(EntryUnlocked(entryKind: "education", entryID: "e1", applicationID: "a1")),
+            ])
+        let state = CandidateDecider.replay(events)
+        #expect(state.applications["a1"]?.status == .rejected)
+        #expect(state.applications["a1"]?.rejectionReason == "学历不符合报考条件")
+        #expect(state.education["e1"]?.flags.isLocked == false)
+        #expect(state.education["e1"]?.flags.verified == false)
+    }
+
+    @Test func decisionsAreTakenOnce() {
+        let approved = given(History.approved().events)
+        approved.when(approve, reviewer).thenRejects(.applicationInvalidStatus)
+        approved.when(reject("x"), reviewer).thenRejects(.applicationInvalidStatus)
+        approved.when(correct(.name, "张叁"), reviewer).thenRejects(.applicationInvalidStatus)
+        var rejected = History.submitted()
+        rejected.run(reject("x"), reviewer)
+        given(rejected.events).when(approve, reviewer).thenRejects(.applicationInvalidStatus)
+    }
+
+    @Test func theSignatureIsRecordedAfterApproval() {
+        submitted.when(sign, reviewer).thenRejects(.applicationInvalidStatus)
+        let events = given(History.approved().events).when(sign, reviewer)
+            .then([.applicationSigned(ApplicationSigned(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", signedAt: at))])
+        #expect(CandidateDecider.replay(events).applications["a1"]?.status == .signed)
+        given(History.approved().events).when(sign, Fixture.reviewer(sites: ["1102"])).thenRejects(.authNotReviewerOfSite)
+        given(History.approved().events).when(sign, Fixture.reviewer(at: T.paymentOnly)).thenRejects(.reviewWindowClosed)
+    }
+
+    @Test func afterSignatureNothingInTheApplicationChanges() {
+        let signed = given(History.signed().events)
+        signed.when(sign, reviewer).thenRejects(.applicationSigned)
+        signed.when(approve, reviewer).thenRejects(.applicationSigned)
+        signed.when(reject("x"), reviewer).thenRejects(.applicationSigned)
+        signed.when(correct(.name, "张叁"), reviewer).thenRejects(.applicationSigned)
+        signed.when(
+            CandidateCommand.abandonApplication(AbandonApplication(candidateID: Fixture.zhang, applicationID: "a1")),
+            Fixture.candidate(at: T.review)
+        )
+        .thenRejects(.applicationSigned)
+        signed.when(
+            CandidateCommand.removeEducation(RemoveEducationEntry(candidateID: Fixture.zhang, entryID: "e1")),
+            Fixture.candidate(at: T.review)
+        )
+        .thenRejects(.applicationLockedEntry)
+    }
+}
