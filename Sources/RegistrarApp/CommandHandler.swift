@@ -65,15 +65,25 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     public let codec: EventCodec<D.Event>
     /// A snapshot is written when a stream's version crosses a multiple of this (0: never).
     public let snapshotEvery: Int
-    /// Appends attempted before giving up on a stream that keeps changing.
+    /// Appends attempted before giving up on a stream that keeps changing (changes from other processes: in this
+    /// process, commands on one stream are queued by `streamLocks`).
     public let maximumAttempts: Int
+    /// Serialises commands per stream within the process.
+    public let streamLocks: KeyedLock
 
     /// Creates a handler.
-    public init(store: any EventStore & SnapshotStore, codec: EventCodec<D.Event>, snapshotEvery: Int = 20, maximumAttempts: Int = 5) {
+    public init(
+        store: any EventStore & SnapshotStore,
+        codec: EventCodec<D.Event>,
+        snapshotEvery: Int = 20,
+        maximumAttempts: Int = 5,
+        streamLocks: KeyedLock = KeyedLock()
+    ) {
         self.store = store
         self.codec = codec
         self.snapshotEvery = snapshotEvery
         self.maximumAttempts = maximumAttempts
+        self.streamLocks = streamLocks
     }
 
     /// The state of a stream now, and its version.
@@ -118,6 +128,19 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         alongside: (@Sendable (GRDBDatabase) throws -> Void)? = nil,
         makeCommand: @Sendable () -> D.Command
     ) async throws -> CommandOutcome<D.Event> {
+        try await streamLocks.withLock(streamId) {
+            try await decideAndAppend(streamId: streamId, metadata: metadata, claims: claims, alongside: alongside, makeCommand: makeCommand)
+        }
+    }
+
+    private func decideAndAppend(
+        streamId: String,
+        metadata: EventMetadata,
+        claims: @Sendable ([D.Event]) -> [String],
+        alongside: (@Sendable (GRDBDatabase) throws -> Void)?,
+        makeCommand: @Sendable () -> D.Command
+    ) async throws -> CommandOutcome<D.Event> {
+        // Checked under the stream's lock, so that a retry racing its original sees the original's outcome.
         if let requestId = metadata.requestId, let earlier = try await store.result(ofRequest: requestId) {
             return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
         }

@@ -169,7 +169,9 @@ public final class RegistrarService: Sendable {
                 makeCommand: makeCommand
             )
         } catch EventLogError.claimTaken(let claim, let holder) {
-            if claim.hasPrefix("username:") { throw CommandError.rejected(CandidateClaims.usernameTaken(String(claim.dropFirst(9)))) }
+            if case .register(let registration) = command, claim == CandidateClaims.usernameKey(registration.username) {
+                throw CommandError.rejected(CandidateClaims.usernameTaken(registration.username))
+            }
             let holderUsername = try await candidates.load(holder).state.basic?.username ?? "?"
             throw CommandError.rejected(CandidateClaims.alreadyRegistered(username: holderUsername))
         }

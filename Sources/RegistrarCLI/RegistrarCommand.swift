@@ -6,12 +6,14 @@ public struct RegistrarCommand: AsyncParsableCommand {
         commandName: "registrar",
         abstract: "Registrar: the event-sourced registration backend for the national medical licensing exam.",
         subcommands: [
+            DemoCommand.self,
             VerifyCommand.self,
             ExportCommand.self,
             ImportCommand.self,
             SnapshotCommand.self,
             StressAppendCommand.self,
             RecordEventSamplesCommand.self,
+            ReplayCommand.self,
         ]
     )
 

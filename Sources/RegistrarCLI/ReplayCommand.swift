@@ -1,0 +1,100 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import RegistrarApp
+import RegistrationDomain
+
+/// `registrar replay`: a candidate's file as it was at a point, with the timeline that led there.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Show a candidate's file as it was at a version or an instant, and the events (who, when, what) that led there.",
+        discussion: "--diff A..B shows the field-level difference between two versions instead."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "The candidate id or username.")
+    var candidate: String
+
+    @Option(name: .long, help: "Replay up to this stream version.")
+    var version: Int?
+
+    @Option(name: .long, help: "Replay up to this instant (ISO 8601 UTC, e.g. 2026-01-12T03:00:00.000Z).")
+    var at: String?
+
+    @Option(name: .long, help: "Two versions A..B: show what changed between them.")
+    var diff: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Format = .text
+
+    func validate() throws {
+        if version != nil && at != nil { throw ValidationError("give --version or --at, not both") }
+        if let version, version < 0 { throw ValidationError("--version must be 0 or more") }
+        if let at, Instant.date(from: at) == nil {
+            throw ValidationError("--at must be an ISO-8601 UTC instant like 2026-01-12T03:00:00.000Z")
+        }
+        if let diff, Self.parseRange(diff) == nil { throw ValidationError("--diff must be two versions like 3..9") }
+    }
+
+    static func parseRange(_ text: String) -> (Int, Int)? {
+        let parts = text.components(separatedBy: "..")
+        guard parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]), from >= 0, to >= from else { return nil }
+        return (from, to)
+    }
+
+    func run() async throws {
+        let store = try database.open(readOnly: true)
+        let history = CandidateHistory(store: store)
+        guard let candidateId = try await history.resolve(candidate) else { throw failure("no candidate with id or username \(candidate)") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        if let diff, let (from, to) = Self.parseRange(diff) {
+            let changes = try await history.diff(candidateId, from: .version(from), to: .version(to))
+            switch format {
+            case .json: print(String(decoding: try encoder.encode(changes), as: UTF8.self))
+            case .text:
+                print("\(candidateId): \(changes.count) fields changed between version \(from) and \(to)")
+                for change in changes { print("  \(change.path): \(change.before ?? "—") → \(change.after ?? "—")") }
+            }
+            return
+        }
+        let point: CandidateHistory.Point = version.map { .version($0) } ?? at.map { .instant($0) } ?? .latest
+        let (state, reached, timeline) = try await history.replay(candidateId, at: point)
+        switch format {
+        case .json:
+            struct Output: Encodable {
+                let candidateId: String
+                let version: Int
+                let state: CandidateState
+                let timeline: [CandidateHistory.Step]
+            }
+            print(
+                String(
+                    decoding: try encoder.encode(Output(candidateId: candidateId, version: reached, state: state, timeline: timeline)),
+                    as: UTF8.self
+                )
+            )
+        case .text:
+            print("\(candidateId) at version \(reached)")
+            if let basic = state.basic { print("  \(basic.name) (\(basic.username)), \(basic.idType) \(Masking.idNumber(basic.idNumber))") }
+            for application in state.applicationsInOrder {
+                print(
+                    "  application \(application.applicationID): \(application.examCode) at \(application.siteCode) — \(application.status.rawValue)"
+                )
+            }
+            print("timeline:")
+            for step in timeline {
+                let reason = step.reason.map { " — \($0)" } ?? ""
+                print(
+                    "  v\(step.version) #\(step.position) \(step.recordedAt) \(step.role) \(step.actorId) via \(step.channel): \(step.action)\(reason)"
+                )
+            }
+        }
+    }
+}
