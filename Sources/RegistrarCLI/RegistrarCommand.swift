@@ -14,6 +14,7 @@ public struct RegistrarCommand: AsyncParsableCommand {
             StressAppendCommand.self,
             RecordEventSamplesCommand.self,
             ReplayCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -130,8 +130,9 @@ struct DemoCast {
 
     // MARK: Unique identifiers
 
+    /// A username of 4 to 20 characters, not taken yet (case-insensitively).
     mutating func uniqueUsername(_ base: String) -> String {
-        var candidate = base
+        var candidate = String(base.prefix(Rules.usernameLengths.upperBound))
         while candidate.count < 4 || usernames.contains(candidate.lowercased()) {
             candidate = String(base.prefix(14)) + random.digits(4)
         }
@@ -500,11 +501,10 @@ struct DemoCast {
         let graduate = graduate && [.clinical, .traditional, .integrated, .dental, .publicHealth].contains(track)
         let graduating = graduating && graduate || (graduating && track == .clinical)
 
-        // Education first: it fixes the age.
+        // Education first: the birth date is derived from it, so that ages and graduation years agree.
         let timeline = educationTimeline(track: track, graduate: graduate || graduating, graduating: graduating, age: age)
         let birth = timeline.birth
 
-        // Identity.
         var sex: Sex = random.chance(0.5) ? .male : .female
         var name: String
         var realName: String
@@ -531,7 +531,6 @@ struct DemoCast {
                 identity = type == .civilianCadreID ? 3 : nil
             }
             if case .activeServiceman = kind {
-                sex = .male
                 identity = random.pick([1, 2, 4, 5])
                 militaryCardAttempt = true
             }
@@ -587,7 +586,6 @@ struct DemoCast {
         )
         if idType == .foreignPassport { registration.ethnicity = nil }
 
-        // Contact and work.
         let nonMainland = !idType.isMainland
         let mobile =
             nonMainland && random.chance(0.5)
@@ -617,7 +615,6 @@ struct DemoCast {
             work.titleObtained = Self.yearMonth(timeline.highestGraduation.year + 1, random.int(1...12))
         }
 
-        // Education entries, CHSI records and scan habits.
         var education: [DemoEducation] = []
         for (position, entry) in timeline.entries.enumerated() {
             let isHighest = position == timeline.entries.count - 1
@@ -663,7 +660,6 @@ struct DemoCast {
             education[index].abandonedScan = false
         }
 
-        // Training and certificates.
         var training: [(String, TrainingInput, Bool)] = []
         let physicianTrack = [.clinical, .traditional, .integrated, .dental, .publicHealth].contains(track)
         if physicianTrack && !graduating && timeline.highestGraduation.year <= 2022 && (random.chance(0.45) || index == 7 || index == 1) {
@@ -854,7 +850,7 @@ struct DemoCast {
                         end: (lastYear, 1),
                         form: .adult,
                         level: .juniorCollege,
-                        degree: .none,
+                        degree: Degree.none,
                         length: .three,
                         major: track.major
                     )
@@ -870,7 +866,7 @@ struct DemoCast {
                         end: (lastYear, 6),
                         form: .fullTime,
                         level: .juniorCollege,
-                        degree: .none,
+                        degree: Degree.none,
                         length: .three,
                         major: track.major
                     )
@@ -904,7 +900,7 @@ struct DemoCast {
                         end: (lastYear + 6, 1),
                         form: .online,
                         level: .juniorCollege,
-                        degree: .none,
+                        degree: Degree.none,
                         length: .three,
                         major: "临床医学"
                     )
@@ -926,7 +922,7 @@ struct DemoCast {
             lastYear = firstEnrolmentYear + 3
         }
         var birthYear = firstEnrolmentYear - firstEnrolmentAge - random.int(0...1)
-        if let age { birthYear = today.year - age - (track == .rural ? 0 : 0) }
+        if let age { birthYear = today.year - age }
         // Keep every person between 18 and 75 on the day they register.
         birthYear = min(max(birthYear, today.year - 75), today.year - 18)
         var birthMonth = random.int(1...12)

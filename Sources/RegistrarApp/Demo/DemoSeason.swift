@@ -53,8 +53,8 @@ public struct DemoSeason: Sendable {
     ///     demo candidate (the accounts people log in with).
     ///   - clock: the service's clock.
     ///   - seed: the same seed gives the same log.
-    ///   - candidates: how many candidates register (at least 1; from 14 on, every kind of event and every persona
-    ///     appears; from 23 on, every ID type).
+    ///   - candidates: how many candidates register (at least 1). The first ones are fixed personas: from 12 on,
+    ///     every candidate event type appears; from 14 on, the ages 18 and 75; from 23 on, every ID type.
     ///   - candidatePasswordHasher: hashes the generated candidates' passwords and recovery answers. Hashing runs
     ///     twice per registration; at production cost (210,000 rounds) that dominates the run, so the default is a
     ///     cheap ``defaultCandidatePasswordRounds``: fine for invented people nobody logs in as.
@@ -207,7 +207,7 @@ final class DemoScript {
 
     static func at(_ text: String) -> Date { Instant.date(from: text)! }
 
-    // The calendar. Registration first closes on the 20th; the administrator extends it to the 22nd.
+    // Registration first closes on the 20th, so that the administrator has a deadline to extend (to the 22nd).
     static let registrationOpens = at("2026-01-08T01:00:00.000Z")
     static let firstRegistrationCloses = at("2026-01-20T09:00:00.000Z")
     static let registrationCloses = at("2026-01-22T09:00:00.000Z")
@@ -238,7 +238,7 @@ final class DemoScript {
 
         try await stage(from: "2025-12-02T00:00:00.000Z", to: "2026-01-07T12:00:00.000Z") { try await self.prepare($0) }
         try await stage(from: "2026-01-08T01:30:00.000Z", to: "2026-01-19T01:00:00.000Z") { try await self.apply($0) }
-        clock.set(Self.at("2026-01-19T02:00:00.000Z"))
+        moveForward(to: Self.at("2026-01-19T02:00:00.000Z"))
         try await season(
             .setCalendar(SetSeasonCalendar(calendar: calendar(registrationCloses: Self.registrationCloses))),
             reason: "网上报名延期两天"
@@ -256,12 +256,16 @@ final class DemoScript {
         let end = Self.at(to)
         slot = end.timeIntervalSince(start) / Double(people.count)
         for index in people.indices {
-            let slotStart = start.addingTimeInterval(slot * Double(index))
-            if clock.now() < slotStart { clock.set(Self.milliseconds(slotStart)) }
+            moveForward(to: start.addingTimeInterval(slot * Double(index)))
             try await body(index)
             done += 1
             progress?(done, Int64(people.count) * 6)
         }
+    }
+
+    /// Moves the clock to `date` unless it is there already: time never goes back.
+    func moveForward(to date: Date) {
+        if clock.now() < date { clock.set(Self.milliseconds(date)) }
     }
 
     static func milliseconds(_ date: Date) -> Date {
@@ -424,6 +428,46 @@ final class DemoScript {
                 number += 1
             }
         }
+        try await correctTheSetUp()
+    }
+
+    /// The administrator's corrections every real season sees: an exam entered by mistake and withdrawn, an area's
+    /// refund policy filled in late, a seconded reviewer whose scope grows and who leaves before review opens.
+    func correctTheSetUp() async throws {
+        try await season(.addExam(AddExam(code: "510", name: "传统医学师承和确有专长（本年度不开考）", level: .physician, category: .traditionalChinese)))
+        try await season(.withdrawExam(WithdrawExam(code: "510")), reason: "本年度本考区不组织该类别考试")
+        guard let henan = DemoData.areas.first(where: { !$0.onlinePayment }) else { return }
+        try await season(
+            .updateArea(
+                UpdateExamArea(code: henan.code, name: henan.name, onlinePayment: false, refundPolicy: "未开通网上缴费，现场缴费后不予退费。")
+            ),
+            reason: "补充退费政策"
+        )
+        let secondedID = ids.next("staff")
+        let sites = henan.sites.map(\.code)
+        try await createStaff(
+            CreateStaffAccount(staffID: secondedID, role: .reviewer, displayName: "借调审核员 钱海涛", areaCode: henan.code, siteCodes: [sites[0]]),
+            username: "reviewer_seconded",
+            password: DemoSeason.reviewerPassword,
+            by: admin,
+            account: DemoReport.Account(
+                role: "审核人员",
+                username: "reviewer_seconded",
+                password: DemoSeason.reviewerPassword,
+                note: "借调人员，已停用（演示账号停用）"
+            )
+        )
+        try await staffChange(.changeScope(ChangeStaffScope(staffID: secondedID, areaCode: henan.code, siteCodes: sites)), staffId: secondedID)
+        try await staffChange(.deactivate(DeactivateStaffAccount(staffID: secondedID, reason: "借调结束，返回原单位")), staffId: secondedID)
+    }
+
+    func staffChange(_ command: StaffCommand, staffId: String) async throws {
+        tick()
+        do {
+            try await service.execute(command, staffId: staffId, actor: admin, request: request("web"))
+        } catch {
+            throw DemoError.unexpected(step: "staff \(command)", error: error)
+        }
     }
 
     func createStaff(_ create: CreateStaffAccount, username: String, password: String, by actor: Actor, account: DemoReport.Account) async throws {
@@ -449,12 +493,13 @@ final class DemoScript {
         let person = people[index]
         let id = person.candidateID
         if person.plan.militaryCardAttempt {
-            // An active serviceman tries his 军官证 first; active servicemen must use the resident ID card.
+            // Shows the rule: active servicemen must register with the resident ID card, not their 军官证.
             var attempt = person.registration
             attempt.idType = IDType.officerID.rawValue
-            attempt.idNumber = cast.number(for: .officerID, sex: .male, nationality: Nationality.china)
-            attempt.sex = Sex.male.rawValue
-            attempt.birthDate = Rules.residentIDFacts(person.registration.idNumber)?.birthDate.description
+            let facts = Rules.residentIDFacts(person.registration.idNumber)
+            attempt.idNumber = cast.number(for: .officerID, sex: facts?.sex ?? .male, nationality: Nationality.china)
+            attempt.sex = facts?.sex.rawValue
+            attempt.birthDate = facts?.birthDate.description
             try await refuse(.registrationActiveServiceRequiresResidentID, person, .register(attempt))
         }
         try await run(person, .register(person.registration))
@@ -494,7 +539,8 @@ final class DemoScript {
                 try await run(person, .amendTraining(AmendTrainingEntry(candidateID: id, entryID: entry.entryID, training: entry.input)))
             }
         }
-        if person.plan.removeTraining {
+        if person.plan.removeTraining || (person.plan.amendTraining && person.training.isEmpty) {
+            // A course that is not residency training: never ticked; typed with a wrong end, amended, then removed.
             let other = ids.next("training")
             let course = TrainingInput(
                 kind: TrainingKind.other.rawValue,
@@ -503,8 +549,15 @@ final class DemoScript {
                 start: "2024-03",
                 end: "2024-12"
             )
-            try await run(person, .addTraining(AddTrainingEntry(candidateID: id, entryID: other, training: course)))
-            try await run(person, .removeTraining(RemoveTrainingEntry(candidateID: id, entryID: other)))
+            var typed = course
+            if person.plan.amendTraining && person.training.isEmpty { typed.end = typed.start }
+            try await run(person, .addTraining(AddTrainingEntry(candidateID: id, entryID: other, training: typed)))
+            if typed != course {
+                try await run(person, .amendTraining(AmendTrainingEntry(candidateID: id, entryID: other, training: course)))
+            }
+            if person.plan.removeTraining {
+                try await run(person, .removeTraining(RemoveTrainingEntry(candidateID: id, entryID: other)))
+            }
         }
         for entry in person.certificates {
             var input = entry.input
