@@ -36,7 +36,11 @@ public struct EducationComparison: Equatable, Sendable {
     /// Compares an entry's declared record with its current CHSI result (nil: not verified). Texts compare exactly;
     /// dates compare by year and month (`2010-07` vs `20100728`). 结论 has no declared counterpart and is shown
     /// for information (a match when CHSI says 毕业).
-    public static func compare(_ record: EducationRecord, with result: ChsiResult?) -> EducationComparison {
+    ///
+    /// With `basic`, the identity flag compares CHSI's name and ID number with the candidate's basic information as
+    /// it is now: a `?` that a reviewer corrected to the real character clears the flag. Without it, the flags
+    /// recorded when the result arrived are used.
+    public static func compare(_ record: EducationRecord, with result: ChsiResult?, against basic: BasicInfo? = nil) -> EducationComparison {
         let declared: [(String, String)] = [
             ("院校", record.school ?? ""), ("形式", record.studyForm ?? ""), ("学历", record.level),
             ("专业", record.major ?? ""), ("学制", record.length ?? ""), ("入学", record.enrolment ?? ""),
@@ -73,6 +77,8 @@ public struct EducationComparison: Equatable, Sendable {
             ),
             Row(label: "结论", declared: "", chsi: result.conclusion, verdict: result.conclusion == "毕业" ? .match : .mismatch),
         ]
-        return EducationComparison(rows: rows, identityMismatch: result.isIdentityMismatch)
+        let identityMismatch =
+            basic.map { result.name != $0.name || result.idNumber.uppercased() != $0.idNumber.uppercased() } ?? result.isIdentityMismatch
+        return EducationComparison(rows: rows, identityMismatch: identityMismatch)
     }
 }

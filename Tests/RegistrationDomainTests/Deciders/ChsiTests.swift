@@ -298,4 +298,26 @@ struct ComparisonTests {
         #expect(comparison.rows.filter { $0.verdict == .mismatch }.map(\.label) == ["院校", "形式", "专业", "入学", "毕业"])
         #expect(comparison.identityMismatch, "朱浩民 is not 张三: a red flag for the reviewer")
     }
+
+    @Test func aReviewersNameCorrectionClearsTheIdentityFlagAgainstTheCurrentBasicInfo() {
+        var history = History.submitted()
+        history.run(.startChsiScan(StartChsiScan(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1")), Fixture.candidate(at: T.review))
+        var record = Fixture.chsiRecord
+        record.name = "张叁"
+        history.run(
+            .recordChsiResult(RecordChsiResult(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1", record: record)),
+            Fixture.actor(.chsi, at: T.review)
+        )
+        let before = history.state
+        let entry = before.education["e1"]!
+        #expect(EducationComparison.compare(entry.record, with: entry.currentChsiResult, against: before.basic).identityMismatch)
+        history.run(
+            .correctBasicInfo(CorrectBasicInfo(candidateID: Fixture.zhang, applicationID: "a1", field: .name, newValue: "张叁", reason: "证件原件为“叁”")),
+            Fixture.reviewer()
+        )
+        let after = history.state
+        #expect(!EducationComparison.compare(entry.record, with: entry.currentChsiResult, against: after.basic).identityMismatch)
+        // Without the current basic information, the flag recorded on arrival stands.
+        #expect(EducationComparison.compare(entry.record, with: entry.currentChsiResult).identityMismatch)
+    }
 }
