@@ -26,6 +26,31 @@ public enum ChainHash {
         data: UnsafeRawBufferPointer,
         metadata: UnsafeRawBufferPointer
     ) -> Data {
+        Data(
+            digest(
+                previous: previous,
+                position: position,
+                streamId: streamId,
+                streamVersion: streamVersion,
+                type: type,
+                schemaVersion: schemaVersion,
+                data: data,
+                metadata: metadata
+            )
+        )
+    }
+
+    /// The same hash as a digest value, without allocating (the verifier's hot loop).
+    static func digest(
+        previous: UnsafeRawBufferPointer,
+        position: Int64,
+        streamId: UnsafeRawBufferPointer,
+        streamVersion: Int,
+        type: UnsafeRawBufferPointer,
+        schemaVersion: Int,
+        data: UnsafeRawBufferPointer,
+        metadata: UnsafeRawBufferPointer
+    ) -> SHA256.Digest {
         var hasher = SHA256()
         hasher.update(bufferPointer: previous)
         update(&hasher, integer: UInt64(bitPattern: position))
@@ -35,7 +60,7 @@ public enum ChainHash {
         update(&hasher, integer: UInt64(schemaVersion))
         update(&hasher, field: data)
         update(&hasher, field: metadata)
-        return Data(hasher.finalize())
+        return hasher.finalize()
     }
 
     /// Hashes one event.

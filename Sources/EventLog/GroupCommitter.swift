@@ -5,8 +5,8 @@ import Synchronization
 
 /// Gathers concurrent appends into one SQLite transaction (one fsync), while each caller gets its own result.
 ///
-/// One writer thread drains the queue: whatever arrived while the previous batch was committing forms the next batch,
-/// so batching costs no added latency. Every append runs in its own savepoint: one that fails is rolled back alone
+/// An append that finds the log idle commits at once on its caller's thread; whatever arrives while a batch is
+/// committing forms the next batch, which one writer thread commits, so batching costs no added latency. Every append runs in its own savepoint: one that fails is rolled back alone
 /// and the rest of its batch commits.
 final class GroupCommitter: Sendable {
     private struct Pending {
@@ -51,25 +51,36 @@ final class GroupCommitter: Sendable {
                 queue.draining = true
                 return true
             }
-            if startDraining { writer.async { self.drain() } }
+            guard startDraining else { return }
+            // An append that finds the log idle commits its batch on the caller's thread: the hop to the writer
+            // thread and back costs as much as the rest of an uncontended append besides the fsync. Appends arriving
+            // meanwhile queue up and the writer thread commits them, so a caller is held for its own batch only.
+            guard let batch = nextBatch() else { return }
+            commit(batch)
+            let more = queue.withLock { queue in
+                if queue.pending.isEmpty { queue.draining = false }
+                return queue.draining
+            }
+            if more { writer.async { self.drain() } }
+        }
+    }
+
+    /// Takes the next batch; when nothing is pending, ends draining and returns nil.
+    private func nextBatch() -> [Pending]? {
+        queue.withLock { queue -> [Pending]? in
+            if queue.pending.isEmpty {
+                queue.draining = false
+                return nil
+            }
+            let count = min(maximumBatch, queue.pending.count)
+            let batch = Array(queue.pending.prefix(count))
+            queue.pending.removeFirst(count)
+            return batch
         }
     }
 
     private func drain() {
-        while true {
-            let batch = queue.withLock { queue -> [Pending] in
-                if queue.pending.isEmpty {
-                    queue.draining = false
-                    return []
-                }
-                let count = min(maximumBatch, queue.pending.count)
-                let batch = Array(queue.pending.prefix(count))
-                queue.pending.removeFirst(count)
-                return batch
-            }
-            if batch.isEmpty { return }
-            commit(batch)
-        }
+        while let batch = nextBatch() { commit(batch) }
     }
 
     private func commit(_ batch: [Pending]) {
@@ -86,14 +97,14 @@ final class GroupCommitter: Sendable {
                         let saved = head
                         let writtenBefore = written.count
                         do {
-                            try db.execute(sql: "SAVEPOINT append_request")
+                            try db.cachedStatement(sql: "SAVEPOINT append_request").execute()
                             let result = try Self.apply(pending, db: db, head: &head, written: &written)
                             if !result.wasDuplicate, let alongside = pending.alongside { try alongside(db) }
-                            try db.execute(sql: "RELEASE append_request")
+                            try db.cachedStatement(sql: "RELEASE append_request").execute()
                             outcomes[index] = .success(result)
                         } catch {
-                            try db.execute(sql: "ROLLBACK TO append_request")
-                            try db.execute(sql: "RELEASE append_request")
+                            try db.cachedStatement(sql: "ROLLBACK TO append_request").execute()
+                            try db.cachedStatement(sql: "RELEASE append_request").execute()
                             head = saved
                             written.removeSubrange(writtenBefore...)
                             outcomes[index] = .failure(Self.map(error))

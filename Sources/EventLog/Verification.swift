@@ -42,10 +42,14 @@ extension SQLiteEventStore {
         let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
         let scan = RawStatement(try db.makeStatement(sql: "SELECT \(EventRow.columns) FROM events ORDER BY position"), in: db)
         defer { scan.finish() }
-        var previous = ChainHash.genesis
+        // The hot loop of `verify`: the previous hash lives in a fixed buffer, hashes are compared in place and
+        // nothing is allocated per event but the stream id, so that verify runs close to a raw scan-and-hash.
+        var previous = [UInt8](ChainHash.genesis)
         var expectedPosition: Int64 = 1
+        var checked: Int64 = 0
         var streamVersions = [String: Int]()
         var claimsInLog = [String: String]()
+        let claimsKey = Array("\"claims\"".utf8)
         let decoder = JSONDecoder()
         func fail(_ position: Int64, _ why: String) {
             if report.firstBadPosition == nil {
@@ -60,9 +64,9 @@ extension SQLiteEventStore {
             }
             expectedPosition = position + 1
             let streamVersion = Int(scan.int64(2))
-            let storedPrevious = scan.bytes(7)
+            let metadataBytes = scan.bytes(6)
             let computed = previous.withUnsafeBytes { previousBytes in
-                ChainHash.hash(
+                ChainHash.digest(
                     previous: previousBytes,
                     position: position,
                     streamId: scan.bytes(1),
@@ -70,33 +74,32 @@ extension SQLiteEventStore {
                     type: scan.bytes(3),
                     schemaVersion: Int(scan.int64(4)),
                     data: scan.bytes(5),
-                    metadata: scan.bytes(6)
+                    metadata: metadataBytes
                 )
             }
-            if !previous.elementsEqual(storedPrevious) {
+            if !previous.withUnsafeBytes({ Bytes.equal($0, scan.bytes(7)) }) {
                 fail(position, "previous_hash does not match the hash of position \(position - 1)")
-            } else if !computed.elementsEqual(scan.bytes(8)) {
+            } else if !computed.withUnsafeBytes({ Bytes.equal($0, scan.bytes(8)) }) {
                 fail(position, "hash does not match the event's contents")
             }
-            let streamId = scan.string(1)
-            let lastVersion = streamVersions[streamId] ?? 0
+            let streamId = String(decoding: scan.bytes(1), as: UTF8.self)
+            let lastVersion = streamVersions.updateValue(streamVersion, forKey: streamId) ?? 0
             if streamVersion != lastVersion + 1 {
                 fail(position, "stream \(streamId) jumps from version \(lastVersion) to \(streamVersion)")
             }
-            streamVersions[streamId] = streamVersion
-            // Claims are recorded only on an append's first event; avoid decoding every metadata blob.
-            let metadataBytes = scan.bytes(6)
-            if metadataBytes.count > 10, Data(metadataBytes).range(of: Data("\"claims\"".utf8)) != nil,
+            // Claims are recorded only on an append's first event; decode only metadata that mentions them.
+            if metadataBytes.count > 10, claimsKey.withUnsafeBytes({ Bytes.contains(metadataBytes, $0) }),
                 let claims = try? decoder.decode(EventMetadata.self, from: Data(metadataBytes)).claims
             {
                 for claim in claims { claimsInLog[claim] = claimsInLog[claim] ?? streamId }
             }
-            previous = computed
-            report.eventsChecked += 1
-            if report.eventsChecked % 50_000 == 0 { progress?(report.eventsChecked, total) }
+            previous.withUnsafeMutableBytes { target in computed.withUnsafeBytes { target.copyMemory(from: $0) } }
+            checked += 1
+            if checked % 50_000 == 0 { progress?(checked, total) }
         }
-        progress?(report.eventsChecked, total)
-        report.headHash = previous
+        report.eventsChecked = checked
+        progress?(checked, total)
+        report.headHash = Data(previous)
         var claimsInTable = [String: String]()
         for row in try Row.fetchAll(db, sql: "SELECT claim, stream_id FROM claims") {
             claimsInTable[row["claim"]] = row["stream_id"]
@@ -128,5 +131,28 @@ extension SQLiteEventStore {
             }
             report.snapshotsChecked += 1
         }
+    }
+}
+
+/// Byte comparisons on raw buffers, without Foundation's generic paths.
+enum Bytes {
+    /// True when both buffers hold the same bytes.
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let left = a.baseAddress, let right = b.baseAddress else { return true }
+        return memcmp(left, right, a.count) == 0
+    }
+
+    /// True when `needle` occurs in `haystack`.
+    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard let base = haystack.baseAddress, let pattern = needle.baseAddress else { return needle.isEmpty }
+        let first = Int32(needle[0])
+        var offset = 0
+        while offset + needle.count <= haystack.count {
+            guard let hit = memchr(base + offset, first, haystack.count - needle.count - offset + 1) else { return false }
+            if memcmp(hit, pattern, needle.count) == 0 { return true }
+            offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+        }
+        return false
     }
 }
