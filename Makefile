@@ -2,10 +2,15 @@
 SWIFT        ?= swift
 DB           ?= var/registrar.sqlite
 CANDIDATES   ?= 200
+PORT         ?= 8080
 SYSTEM_PACKAGES := libsqlite3-dev libzstd-dev sqlite3 zstd
 BIN          := .build/debug/registrar
 
-.PHONY: all deps build run test test-build format format-check bench clean
+PEER_VENV    ?= .build-peer-venv
+BENCH_BUILD  ?= .build-bench
+SCALE        ?= 200000
+
+.PHONY: all deps build run run-fresh demo test test-browser format format-check openapi-check bench bench-scale peer-venv clean
 
 all: build
 
@@ -23,18 +28,37 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Builds, plays a demo season into a fresh embedded SQLite file, then verifies the log.
+# Builds and serves the API on an embedded SQLite file; the first run plays a demo season into it and prints the
+# demo accounts. `make run-fresh` starts over from an empty file.
 run: build
 	@mkdir -p $(dir $(DB))
-	@rm -f $(DB) $(DB)-wal $(DB)-shm
-	$(BIN) demo --db $(DB) --candidates $(CANDIDATES)
-	$(BIN) snapshot --db $(DB)
-	$(BIN) verify --db $(DB)
+	$(BIN) serve --db $(DB) --demo $(CANDIDATES) --port $(PORT)
+
+run-fresh:
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(MAKE) run
+
+# Plays a demo season into a new file and checks it: snapshots, dictionary training, verify.
+demo: build
+	@mkdir -p $(dir $(DB))
+	@rm -f var/demo.sqlite var/demo.sqlite-wal var/demo.sqlite-shm
+	$(BIN) demo --db var/demo.sqlite --candidates $(CANDIDATES)
+	$(BIN) snapshot --db var/demo.sqlite --train-dictionary
+	$(BIN) verify --db var/demo.sqlite
 
 # Builds once with the tests, then runs them without rebuilding (switching rebuilds some modules otherwise).
-test: deps format-check
+test: deps format-check openapi-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Validates openapi.json (OpenAPI 3.1) and checks the copy the server embeds is current.
+openapi-check:
+	tools/validate-openapi.sh
+
+# The reviewer's comparison page in headless chromium (installed when missing): demo season, log-in as the demo
+# reviewer, the seed's CHSI case checked for highlighted mismatches, screenshot in var/screenshots/. Not part of `test`.
+test-browser: deps
+	tools/test-browser.sh
 
 format:
 	swift-format format --in-place --recursive --configuration .swift-format Package.swift Sources Tests tools
@@ -43,9 +67,24 @@ format-check:
 	swift-format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests tools
 
 # Benchmarks live apart from the tests: release build, ratios measured in one run. See BENCHMARKS.md.
-bench: deps
-	$(SWIFT) build -c release
-	.build/release/registrar bench
+# The Python peer (tools/peer) runs inside `registrar bench`, from a venv created here when missing.
+bench: deps peer-venv
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
+	$(BENCH_BUILD)/release/registrar bench --peer-python $(PEER_VENV)/bin/python
+
+# The rebuild benchmark at scale (the demo season replicated to $(SCALE) candidates; several minutes, GBs on disk).
+bench-scale: deps peer-venv
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
+	$(BENCH_BUILD)/release/registrar bench --only rebuild --scale-candidates $(SCALE) --peer-python $(PEER_VENV)/bin/python
+
+# The peer's interpreter: a venv with tools/peer/requirements.txt, (re)installed when the requirements change.
+peer-venv: $(PEER_VENV)/.installed
+
+$(PEER_VENV)/.installed: tools/peer/requirements.txt
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="python3 python3-venv"
+	test -x $(PEER_VENV)/bin/python || python3 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q -r tools/peer/requirements.txt
+	touch $@
 
 clean:
-	rm -rf .build var
+	rm -rf .build $(BENCH_BUILD) $(PEER_VENV) var

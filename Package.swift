@@ -12,6 +12,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -56,6 +61,8 @@ let package = Package(
             dependencies: [
                 "EventLog", "RegistrationDomain", "RegistrarApp",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -72,12 +79,27 @@ let package = Package(
         ),
 
         // MARK: - Shells
+        /// The HTTP service (Hummingbird): JSON API v1, bearer sessions, errors, metrics, the OpenAPI document.
+        .target(
+            name: "RegistrarHTTP",
+            dependencies: [
+                "RegistrarApp", "EventLog", "RegistrationDomain", "Projections",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         /// swift-argument-parser commands, one file per command.
         .target(
             name: "RegistrarCLI",
             dependencies: [
-                "RegistrarApp", "EventLog", "RegistrationDomain", "Projections", "RegistrarBench",
+                "RegistrarApp", "EventLog", "RegistrationDomain", "Projections", "RegistrarBench", "RegistrarHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         /// The `registrar` executable: one entry point.
@@ -110,6 +132,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("../../projections")]
+        ),
+        .testTarget(
+            name: "RegistrarHTTPTests",
+            dependencies: [
+                "RegistrarHTTP", "RegistrarApp", "RegistrationDomain", "EventLog", "Projections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "RegistrarCLITests",

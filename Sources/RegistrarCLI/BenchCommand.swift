@@ -6,7 +6,8 @@ import RegistrarBench
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Run the benchmarks (BENCHMARKS.md): every figure is a ratio against a raw-SQLite baseline measured in the same run.",
+        abstract:
+            "Run the benchmarks (BENCHMARKS.md): every figure is a ratio against a baseline (raw SQLite, the Python peer) measured in the same run.",
         discussion: """
             Build with -c release first (`make bench` does). Each scenario writes a fresh SQLite file under --dir and \
             deletes it afterwards unless --keep-files. Progress goes to standard error, the table to standard output.
@@ -17,6 +18,10 @@ struct BenchCommand: AsyncParsableCommand {
     enum Suite: String, ExpressibleByArgument, CaseIterable {
         /// Issue 2: appends, group commit, reads, scans and verify against raw SQLite.
         case eventlog
+        /// Issue 3: the full command path and candidate loads against the Python eventsourcing peer.
+        case commands
+        /// Issue 4: rebuilding every read model against a raw scan and the peer's read + decode.
+        case rebuild
     }
 
     @Option(name: .long, help: "Directory for the benchmark's SQLite files.")
@@ -40,6 +45,33 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Appends per concurrent appender per round.")
     var appendsPerAppender = EventLogBenchConfiguration().appendsPerAppender
 
+    @Option(name: .long, help: "Concurrent clients in the command-path scenario, each on its own candidates.")
+    var clients = CommandPathBenchConfiguration().clients
+
+    @Option(name: .long, help: "Candidates per client per round in the command-path scenario (20 events each).")
+    var candidatesPerClient = CommandPathBenchConfiguration().candidatesPerClient
+
+    @Option(
+        name: .long,
+        help: "Python of a venv with tools/peer/requirements.txt installed (`make bench` creates .build-peer-venv); without it, no peer ratios."
+    )
+    var peerPython: String?
+
+    @Option(name: .long, help: "The peer script.")
+    var peerScript = "tools/peer/peer_bench.py"
+
+    @Option(name: .long, help: "Candidates in the peer's workload (20 events each).")
+    var peerCandidates = 2_000
+
+    @Option(name: .long, help: "Candidates of the demo season the rebuild scenario plays.")
+    var rebuildCandidates = RebuildBenchConfiguration().candidates
+
+    @Option(name: .long, help: "Also rebuild a log of this many candidates (the demo season replicated); `make bench-scale`.")
+    var scaleCandidates: Int?
+
+    @Flag(name: .long, help: "Command-path suite: also time the parts of a candidate load one by one (standard error).")
+    var breakdown = false
+
     @Flag(name: .long, help: "Keep the benchmark's SQLite files.")
     var keepFiles = false
 
@@ -49,6 +81,12 @@ struct BenchCommand: AsyncParsableCommand {
         guard serialAppends >= 1, appenders >= 1, appendsPerAppender >= 1 else {
             throw ValidationError("--serial-appends, --appenders and --appends-per-appender must be at least 1")
         }
+        guard clients >= 1, candidatesPerClient >= 1, peerCandidates >= 1, rebuildCandidates >= 1 else {
+            throw ValidationError("--clients, --candidates-per-client, --peer-candidates and --rebuild-candidates must be at least 1")
+        }
+        if let peerPython, !FileManager.default.isExecutableFile(atPath: peerPython) {
+            throw ValidationError("--peer-python \(peerPython) is not an executable (`make bench` creates .build-peer-venv)")
+        }
     }
 
     func run() async throws {
@@ -56,6 +94,16 @@ struct BenchCommand: AsyncParsableCommand {
         printError("registrar bench: this is a debug build, its figures mean little; use `make bench` (release)")
         #endif
         let suites = only.map { [$0] } ?? Suite.allCases
+        let peer = PeerRun(
+            configuration: peerPython.map {
+                PeerConfiguration(
+                    python: $0,
+                    script: peerScript,
+                    candidates: peerCandidates,
+                    directory: URL(fileURLWithPath: dir).appendingPathComponent("peer").path
+                )
+            }
+        )
         for suite in suites {
             switch suite {
             case .eventlog:
@@ -74,7 +122,37 @@ struct BenchCommand: AsyncParsableCommand {
                 } catch {
                     throw failure("bench failed: \(error)")
                 }
+            case .commands:
+                var configuration = CommandPathBenchConfiguration()
+                configuration.clients = clients
+                configuration.candidatesPerClient = candidatesPerClient
+                configuration.breakdown = breakdown
+                configuration.keepFiles = keepFiles
+                do {
+                    _ = try await RegistrarBench.runCommandPath(
+                        directory: URL(fileURLWithPath: dir).appendingPathComponent("commands"),
+                        configuration: configuration,
+                        peer: peer
+                    )
+                } catch {
+                    throw failure("bench failed: \(error)")
+                }
+            case .rebuild:
+                var configuration = RebuildBenchConfiguration()
+                configuration.candidates = rebuildCandidates
+                configuration.scaleCandidates = scaleCandidates
+                configuration.keepFiles = keepFiles
+                do {
+                    _ = try await RegistrarBench.runRebuild(
+                        directory: URL(fileURLWithPath: dir).appendingPathComponent("rebuild"),
+                        configuration: configuration,
+                        peer: peer
+                    )
+                } catch {
+                    throw failure("bench failed: \(error)")
+                }
             }
+            print("")
         }
     }
 }

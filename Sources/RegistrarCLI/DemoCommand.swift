@@ -54,21 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
             guard try await store.headPosition() == 0 else {
                 throw failure("\(database.db) already holds events; the demo needs a new database file")
             }
-            let clock = ManualClock(DemoSeason.start)
-            let service = try RegistrarService(
-                store: store,
-                clock: clock,
-                ids: SeededIDGenerator(seed: seed),
-                configuration: .init(seasonId: "2026", passwordHasher: .standard)
-            )
-            let demo = try DemoSeason(
-                service: service,
-                clock: clock,
-                seed: seed,
-                candidates: candidates,
-                candidatePasswordHasher: PasswordHasher(rounds: passwordRounds)
-            )
-            report = try await demo.play(progress: bar.reporter)
+            report = try await Self.play(store: store, candidates: candidates, seed: seed, passwordRounds: passwordRounds, progress: bar.reporter)
             bar.finish()
         } catch let exit as ExitCode {
             bar.finish()
@@ -79,6 +65,31 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - started
         print(Self.summary(report, path: database.db, elapsed: elapsed))
+    }
+
+    /// Plays a demo season into an empty store with a manual clock and seeded ids.
+    static func play(
+        store: SQLiteEventStore,
+        candidates: Int,
+        seed: UInt64,
+        passwordRounds: Int = DemoSeason.defaultCandidatePasswordRounds,
+        progress: ProgressReporter?
+    ) async throws -> DemoReport {
+        let clock = ManualClock(DemoSeason.start)
+        let service = try RegistrarService(
+            store: store,
+            clock: clock,
+            ids: SeededIDGenerator(seed: seed),
+            configuration: .init(seasonId: "2026", passwordHasher: .standard)
+        )
+        let demo = try DemoSeason(
+            service: service,
+            clock: clock,
+            seed: seed,
+            candidates: candidates,
+            candidatePasswordHasher: PasswordHasher(rounds: passwordRounds)
+        )
+        return try await demo.play(progress: progress)
     }
 
     static func summary(_ report: DemoReport, path: String, elapsed: Duration) -> String {

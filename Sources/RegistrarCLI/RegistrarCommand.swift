@@ -15,6 +15,9 @@ public struct RegistrarCommand: AsyncParsableCommand {
             RecordEventSamplesCommand.self,
             ReplayCommand.self,
             BenchCommand.self,
+            ServeCommand.self,
+            ChsiSimCommand.self,
+            BankSimCommand.self,
         ]
     )
 

@@ -1,0 +1,329 @@
+import EventLog
+import Foundation
+import RegistrationDomain
+
+/// One changed field of one event.
+public struct FieldChange: Codable, Sendable, Equatable {
+    /// The field path, e.g. `basic.name`, `education[e1].school`, `applications[a1].status`.
+    public var field: String
+    /// The value before (nil: not set).
+    public var before: String?
+    /// The value after (nil: removed).
+    public var after: String?
+}
+
+/// The audit fold: a subject's (stream's) current field values, and the event → the changed fields.
+///
+/// The row is a flat map of field paths to values; it is what lets the trail show "before" for events that carry only
+/// the new values (amendments, replaced contact details). Reviewer corrections carry their old value themselves.
+public enum AuditFold {
+    /// Field values of one subject.
+    public typealias Values = [String: String]
+
+    /// Folds one event: the new values and the fields that changed, sorted by path. An event that changes no field
+    /// (a repeated bank confirmation, say) still yields one row with an empty path, so that every action is traced.
+    public static func fold(_ row: Values?, _ payload: DecodedEvent.Payload) -> (Values, [FieldChange]) {
+        var values = row ?? [:]
+        var changes = [FieldChange]()
+        for (field, after) in assignments(values, payload) {
+            let before = values[field]
+            guard before != after else { continue }
+            changes.append(FieldChange(field: field, before: before, after: after))
+            values[field] = after
+        }
+        if case .candidate(.basicInfoCorrected(let e)) = payload {
+            // The correction's own record of the old value is the fact the reviewer saw.
+            let field = "basic.\(e.field)"
+            changes = [FieldChange(field: field, before: e.oldValue, after: e.newValue)]
+            values[field] = e.newValue
+        }
+        if changes.isEmpty { changes = [FieldChange(field: "", before: nil, after: nil)] }
+        return (values, changes)
+    }
+
+    /// The action in plain words, Chinese then English.
+    public static func action(_ type: String) -> String {
+        actions[type] ?? type
+    }
+
+    static let actions: [String: String] = [
+        "CandidateRegistered": "注册 / registered",
+        "ContactDetailsUpdated": "修改联系方式 / contact details updated",
+        "WorkDetailsUpdated": "修改工作情况 / work details updated",
+        "EducationEntryAdded": "添加教育经历 / education entry added",
+        "EducationEntryAmended": "修改教育经历 / education entry amended",
+        "EducationEntryRemoved": "删除教育经历 / education entry removed",
+        "TrainingEntryAdded": "添加培训经历 / training entry added",
+        "TrainingEntryAmended": "修改培训经历 / training entry amended",
+        "TrainingEntryRemoved": "删除培训经历 / training entry removed",
+        "CertificateEntryAdded": "添加证书 / certificate added",
+        "CertificateEntryAmended": "修改证书 / certificate amended",
+        "CertificateEntryRemoved": "删除证书 / certificate removed",
+        "ChsiScanStarted": "学信网扫码验证开始 / CHSI scan started",
+        "ChsiResultReceived": "学信网验证结果 / CHSI result received",
+        "ApplicationSubmitted": "提交报名 / application submitted",
+        "EntryLocked": "锁定 / entry locked",
+        "EntryUnlocked": "解锁 / entry unlocked",
+        "EntryVerified": "审核通过的条目 / entry verified",
+        "ApplicationAbandoned": "放弃报考 / application abandoned",
+        "BasicInfoCorrected": "审核人员修改基本信息 / basic information corrected by reviewer",
+        "ApplicationApproved": "现场审核通过 / application approved",
+        "ApplicationRejected": "现场审核未通过 / application rejected",
+        "ApplicationSigned": "签字确认 / form signed",
+        "PaymentStarted": "发起缴费 / payment started",
+        "PaymentConfirmed": "银行确认缴费 / payment confirmed by the bank",
+        "PaymentFailed": "缴费失败 / payment failed",
+        "RefundRecorded": "退费 / refund recorded",
+        "SeasonOpened": "开放考试年度 / season opened",
+        "SeasonCalendarSet": "设置考试日程 / season calendar set",
+        "PhotoSizeLimitSet": "设置照片大小上限 / photo size limit set",
+        "ExamAdded": "添加考试类别 / exam added",
+        "ExamWithdrawn": "撤销考试类别 / exam withdrawn",
+        "ExamAreaAdded": "添加考区 / exam area added",
+        "ExamAreaUpdated": "修改考区 / exam area updated",
+        "ExamSiteAdded": "添加考点 / exam site added",
+        "StaffAccountCreated": "创建工作人员账号 / staff account created",
+        "StaffScopeChanged": "修改审核范围 / staff scope changed",
+        "StaffAccountDeactivated": "停用工作人员账号 / staff account deactivated",
+    ]
+
+    /// The fields an event sets (nil: removes), given the subject's values before it.
+    static func assignments(_ values: Values, _ payload: DecodedEvent.Payload) -> [(String, String?)] {
+        switch payload {
+        case .candidate(let event): candidate(values, event)
+        case .season(let event): season(event)
+        case .staff(let event): staff(event)
+        case .other: []
+        }
+    }
+
+    private static func flag(_ value: Bool) -> String { value ? "true" : "false" }
+
+    private static func removing(_ values: Values, prefix: String) -> [(String, String?)] {
+        values.keys.filter { $0.hasPrefix(prefix) }.sorted().map { ($0, nil) }
+    }
+
+    private static func candidate(_ values: Values, _ event: CandidateEvent) -> [(String, String?)] {
+        switch event {
+        case .registered(let e):
+            return [
+                ("basic.username", e.username), ("basic.name", e.name), ("basic.surnamePinyin", e.surnamePinyin),
+                ("basic.givenNamePinyin", e.givenNamePinyin), ("basic.idType", e.idType), ("basic.idNumber", e.idNumber),
+                ("basic.sex", e.sex), ("basic.birthDate", e.birthDate), ("basic.nationality", e.nationality),
+                ("basic.ethnicity", e.ethnicity), ("basic.identity", e.identity.map(String.init)),
+            ]
+        case .contactUpdated(let e):
+            return [
+                ("contact.homePhone", e.homePhone), ("contact.workPhone", e.workPhone), ("contact.mobile", e.mobile),
+                ("contact.email", e.email), ("contact.address", e.address), ("contact.postcode", e.postcode),
+            ]
+        case .workUpdated(let e):
+            return [
+                ("work.onDutyStatus", e.onDutyStatus), ("work.workUnit", e.workUnit), ("work.title", e.title),
+                ("work.titleObtained", e.titleObtained),
+            ]
+        case .educationAdded(let e):
+            return education(
+                e.entryID, e.region, e.school, e.category, e.enrolment, e.graduation, e.studyForm, e.level, e.degree, e.length,
+                e.major, e.fiveYearJuniorCollegeClinical, e.combinedMasterDoctor, e.certificateNumber)
+        case .educationAmended(let e):
+            return education(
+                e.entryID, e.region, e.school, e.category, e.enrolment, e.graduation, e.studyForm, e.level, e.degree, e.length,
+                e.major, e.fiveYearJuniorCollegeClinical, e.combinedMasterDoctor, e.certificateNumber)
+        case .educationRemoved(let e):
+            return removing(values, prefix: "education[\(e.entryID)].")
+        case .trainingAdded(let e):
+            return training(e.entryID, e.kind, e.institution, e.specialty, e.start, e.end, e.certificateNumber)
+        case .trainingAmended(let e):
+            return training(e.entryID, e.kind, e.institution, e.specialty, e.start, e.end, e.certificateNumber)
+        case .trainingRemoved(let e):
+            return removing(values, prefix: "training[\(e.entryID)].")
+        case .certificateAdded(let e):
+            return certificate(e.entryID, e.type, e.issued, e.number, e.registered, e.registrationNumber)
+        case .certificateAmended(let e):
+            return certificate(e.entryID, e.type, e.issued, e.number, e.registered, e.registrationNumber)
+        case .certificateRemoved(let e):
+            return removing(values, prefix: "certificates[\(e.entryID)].")
+        case .chsiScanStarted(let e):
+            return [("education[\(e.entryID)].chsiScans[\(e.scanID)]", "started")]
+        case .chsiResultReceived(let e):
+            let p = "education[\(e.entryID)].chsi."
+            return [
+                ("education[\(e.entryID)].chsiScans[\(e.scanID)]", "answered"), (p + "scanID", e.scanID), (p + "name", e.name),
+                (p + "idNumber", e.idNumber), (p + "school", e.school), (p + "major", e.major), (p + "level", e.level),
+                (p + "studyForm", e.studyForm), (p + "educationCategory", e.educationCategory),
+                (p + "enrolmentDate", e.enrolmentDate), (p + "graduationDate", e.graduationDate),
+                (p + "conclusion", e.conclusion), (p + "nameMatches", flag(e.nameMatches)),
+                (p + "idNumberMatches", flag(e.idNumberMatches)),
+            ]
+        case .applicationSubmitted(let e):
+            let p = "applications[\(e.applicationID)]."
+            return [
+                (p + "status", ApplicationStatus.submitted.rawValue), (p + "seasonID", e.seasonID), (p + "examCode", e.examCode),
+                (p + "educationEntryIDs", e.educationEntryIDs.joined(separator: ",")),
+                (p + "trainingEntryIDs", e.trainingEntryIDs.isEmpty ? nil : e.trainingEntryIDs.joined(separator: ",")),
+                (p + "certificateEntryID", e.certificateEntryID), (p + "areaCode", e.areaCode), (p + "siteCode", e.siteCode),
+                (p + "attemptCount", String(e.attemptCount)), (p + "additionalSubject", e.additionalSubject),
+                (p + "photoID", e.photoID), (p + "passNumber", e.passNumber), (p + "identity", e.identity.map(String.init)),
+            ]
+        case .entryLocked(let e):
+            return [("\(entryPath(e.entryKind))[\(e.entryID)].lockedBy[\(e.applicationID)]", "locked")]
+        case .entryUnlocked(let e):
+            return [("\(entryPath(e.entryKind))[\(e.entryID)].lockedBy[\(e.applicationID)]", nil)]
+        case .entryVerified(let e):
+            return [("\(entryPath(e.entryKind))[\(e.entryID)].verified", "true")]
+        case .applicationAbandoned(let e):
+            return [("applications[\(e.applicationID)].status", ApplicationStatus.abandoned.rawValue)]
+        case .basicInfoCorrected:
+            return []
+        case .applicationApproved(let e):
+            return [
+                ("applications[\(e.applicationID)].status", ApplicationStatus.approved.rawValue),
+                ("applications[\(e.applicationID)].approvedBy", e.reviewerID),
+            ]
+        case .applicationRejected(let e):
+            return [
+                ("applications[\(e.applicationID)].status", ApplicationStatus.rejected.rawValue),
+                ("applications[\(e.applicationID)].rejectionReason", e.reason),
+            ]
+        case .applicationSigned(let e):
+            return [("applications[\(e.applicationID)].status", ApplicationStatus.signed.rawValue)]
+        case .paymentStarted(let e):
+            let p = "applications[\(e.applicationID)].payments[\(e.orderNumber)]."
+            return [(p + "outcome", PaymentOutcome.pending.rawValue), (p + "amountFen", String(e.amountFen))]
+        case .paymentConfirmed(let e):
+            let a = "applications[\(e.applicationID)]."
+            let p = a + "payments[\(e.orderNumber)]."
+            var result: [(String, String?)] = [
+                (p + "outcome", PaymentOutcome.succeeded.rawValue), (p + "bankTransactions[\(e.bankTransactionID)]", "confirmed"),
+            ]
+            if values[p + "outcome"] != PaymentOutcome.succeeded.rawValue {
+                let paid = Int(values[a + "paidFen"] ?? "0")! + (Int(values[p + "amountFen"] ?? "") ?? e.amountFen)
+                result.append((a + "paidFen", String(paid)))
+                result.append((a + "status", paymentStatus(paid: paid, refunded: Int(values[a + "refundedFen"] ?? "0")!)))
+            }
+            return result
+        case .paymentFailed(let e):
+            let p = "applications[\(e.applicationID)].payments[\(e.orderNumber)]."
+            var result: [(String, String?)] = [(p + "bankTransactions[\(e.bankTransactionID)]", "failed")]
+            if values[p + "outcome"] != PaymentOutcome.succeeded.rawValue {
+                result += [(p + "outcome", PaymentOutcome.failed.rawValue), (p + "failureReason", e.reason)]
+            }
+            return result
+        case .refundRecorded(let e):
+            let a = "applications[\(e.applicationID)]."
+            let refunded = Int(values[a + "refundedFen"] ?? "0")! + e.amountFen
+            let paid = Int(values[a + "paidFen"] ?? "0")!
+            return [
+                (a + "refunds[\(e.refundID)].amountFen", String(e.amountFen)), (a + "refunds[\(e.refundID)].reason", e.reason),
+                (a + "refundedFen", String(refunded)), (a + "status", paymentStatus(paid: paid, refunded: refunded)),
+            ]
+        }
+    }
+
+    private static func paymentStatus(paid: Int, refunded: Int) -> String {
+        paid > 0 && refunded >= paid ? ApplicationStatus.refunded.rawValue : ApplicationStatus.paid.rawValue
+    }
+
+    private static func entryPath(_ kind: String) -> String {
+        kind == ProfileEntryKind.certificate.rawValue ? "certificates" : kind
+    }
+
+    private static func education(
+        _ id: String,
+        _ region: String,
+        _ school: String?,
+        _ category: String,
+        _ enrolment: String?,
+        _ graduation: String?,
+        _ studyForm: String?,
+        _ level: String,
+        _ degree: String?,
+        _ length: String?,
+        _ major: String?,
+        _ fiveYear: Bool,
+        _ combined: Bool,
+        _ certificateNumber: String
+    ) -> [(String, String?)] {
+        let p = "education[\(id)]."
+        return [
+            (p + "region", region), (p + "school", school), (p + "category", category), (p + "enrolment", enrolment),
+            (p + "graduation", graduation), (p + "studyForm", studyForm), (p + "level", level), (p + "degree", degree),
+            (p + "length", length), (p + "major", major), (p + "fiveYearJuniorCollegeClinical", flag(fiveYear)),
+            (p + "combinedMasterDoctor", flag(combined)), (p + "certificateNumber", certificateNumber),
+        ]
+    }
+
+    private static func training(
+        _ id: String,
+        _ kind: String,
+        _ institution: String,
+        _ specialty: String,
+        _ start: String,
+        _ end: String,
+        _ number: String?
+    ) -> [(String, String?)] {
+        let p = "training[\(id)]."
+        return [
+            (p + "kind", kind), (p + "institution", institution), (p + "specialty", specialty), (p + "start", start), (p + "end", end),
+            (p + "certificateNumber", number),
+        ]
+    }
+
+    private static func certificate(
+        _ id: String,
+        _ type: String,
+        _ issued: String,
+        _ number: String,
+        _ registered: String?,
+        _ registrationNumber: String?
+    ) -> [(String, String?)] {
+        let p = "certificates[\(id)]."
+        return [
+            (p + "type", type), (p + "issued", issued), (p + "number", number), (p + "registered", registered),
+            (p + "registrationNumber", registrationNumber),
+        ]
+    }
+
+    private static func season(_ event: SeasonEvent) -> [(String, String?)] {
+        switch event {
+        case .seasonOpened(let e): [("season.seasonID", e.seasonID), ("season.title", e.title)]
+        case .calendarSet(let e):
+            [
+                ("calendar.registrationOpens", e.registrationOpens), ("calendar.registrationCloses", e.registrationCloses),
+                ("calendar.reviewOpens", e.reviewOpens), ("calendar.reviewCloses", e.reviewCloses),
+                ("calendar.paymentOpens", e.paymentOpens), ("calendar.paymentCloses", e.paymentCloses),
+            ]
+        case .photoSizeLimitSet(let e): [("season.photoLimitBytes", String(e.maximumBytes))]
+        case .examAdded(let e):
+            [
+                ("exams[\(e.code)].name", e.name), ("exams[\(e.code)].level", e.level), ("exams[\(e.code)].category", e.category),
+                ("exams[\(e.code)].withdrawn", "false"),
+            ]
+        case .examWithdrawn(let e): [("exams[\(e.code)].withdrawn", "true")]
+        case .areaAdded(let e):
+            [
+                ("areas[\(e.code)].name", e.name), ("areas[\(e.code)].onlinePayment", flag(e.onlinePayment)),
+                ("areas[\(e.code)].refundPolicy", e.refundPolicy),
+            ]
+        case .areaUpdated(let e):
+            [
+                ("areas[\(e.code)].name", e.name), ("areas[\(e.code)].onlinePayment", flag(e.onlinePayment)),
+                ("areas[\(e.code)].refundPolicy", e.refundPolicy),
+            ]
+        case .siteAdded(let e): [("sites[\(e.code)].name", e.name), ("sites[\(e.code)].areaCode", e.areaCode)]
+        }
+    }
+
+    private static func staff(_ event: StaffEvent) -> [(String, String?)] {
+        switch event {
+        case .created(let e):
+            [
+                ("staff.role", e.role), ("staff.displayName", e.displayName), ("staff.areaCode", e.areaCode),
+                ("staff.siteCodes", e.siteCodes.joined(separator: ",")), ("staff.active", "true"),
+            ]
+        case .scopeChanged(let e): [("staff.areaCode", e.areaCode), ("staff.siteCodes", e.siteCodes.joined(separator: ","))]
+        case .deactivated: [("staff.active", "false")]
+        }
+    }
+}

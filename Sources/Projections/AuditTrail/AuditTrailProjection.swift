@@ -1,0 +1,153 @@
+import EventLog
+import Foundation
+import GRDB
+
+/// The audit trail: one row per changed field of every event (candidate, season and staff streams), with who, when,
+/// through which channel, why, and the event's hash.
+///
+/// ID numbers are stored as they are: masking is the HTTP layer's job, per role (an auditor sees them masked unless
+/// the case needs them). The trail is as sensitive as the log itself.
+public struct AuditTrailProjection: Projection {
+    public let name = "audit_trail"
+    public let version = 1
+    public let tables = ["audit_trail", "audit_trail_values"]
+
+    /// Creates the projection.
+    public init() {}
+
+    public func createTables(_ t: TableNames) -> [String] {
+        [
+            """
+            CREATE TABLE \(t("audit_trail")) (
+                position INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                subject_id TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                actor_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                event_type TEXT NOT NULL,
+                action TEXT NOT NULL,
+                field TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
+                reason TEXT,
+                request_id TEXT,
+                correlation_id TEXT,
+                hash TEXT NOT NULL,
+                PRIMARY KEY (position, seq)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE \(t("audit_trail_values")) (
+                subject_id TEXT PRIMARY KEY,
+                fields BLOB NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ]
+    }
+
+    public func createIndexes(_ t: TableNames) -> [String] {
+        [
+            "CREATE INDEX audit_trail_by_subject ON \(t("audit_trail")) (subject_id, position)",
+            "CREATE INDEX audit_trail_by_actor ON \(t("audit_trail")) (actor_id, position)",
+            "CREATE INDEX audit_trail_by_time ON \(t("audit_trail")) (recorded_at)",
+            "CREATE INDEX audit_trail_by_field ON \(t("audit_trail")) (field, position)",
+        ]
+    }
+
+    /// The reason of an event: the metadata's, or the one the event itself records.
+    static func reason(_ event: DecodedEvent) -> String? {
+        if let reason = event.metadata.reason { return reason }
+        switch event.payload {
+        case .candidate(.basicInfoCorrected(let e)): return e.reason
+        case .candidate(.applicationRejected(let e)): return e.reason
+        case .candidate(.refundRecorded(let e)): return e.reason
+        case .staff(.deactivated(let e)): return e.reason
+        default: return nil
+        }
+    }
+
+    public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
+        let subjects = state.cache("values", of: AuditFold.Values.self)
+        let load = try db.cachedStatement(sql: "SELECT fields FROM \(t("audit_trail_values")) WHERE subject_id = ?")
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO \(t("audit_trail")) (position, seq, subject_id, recorded_at, actor_id, role, channel, event_type, action,
+                    field, before, after, reason, request_id, correlation_id, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for event in events {
+            var changes = [FieldChange]()
+            try subjects.fold(
+                event.streamId,
+                load: { key in try Data.fetchOne(load, arguments: [key]).map(FieldValuesCodec.decode) },
+                { row in
+                    let (values, changed) = AuditFold.fold(row, event.payload)
+                    changes = changed
+                    return values
+                }
+            )
+            let metadata = event.metadata
+            let action = AuditFold.action(event.recorded.type)
+            let reason = Self.reason(event)
+            let hash = event.recorded.hash.hexString
+            for (seq, change) in changes.enumerated() {
+                try insert.executeRaw(
+                    .int(event.position), .int(Int64(seq)), .text(event.streamId), .text(metadata.recordedAt), .text(metadata.actorId),
+                    .text(metadata.role), .text(metadata.channel), .text(event.recorded.type), .text(action), .text(change.field),
+                    RawValue(change.before), RawValue(change.after), RawValue(reason), RawValue(metadata.requestId),
+                    RawValue(metadata.correlationId), .text(hash)
+                )
+            }
+        }
+    }
+
+    public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
+        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(t("audit_trail_values")) (subject_id, fields) VALUES (?, ?)")
+        try state.cache("values", of: AuditFold.Values.self).flush { key, values in
+            try upsert.execute(arguments: [key, FieldValuesCodec.encode(values ?? [:])])
+        }
+    }
+}
+
+/// A compact, deterministic encoding of a field map: sorted pairs, each string length-prefixed (UTF-8).
+enum FieldValuesCodec {
+    static func encode(_ values: AuditFold.Values) -> Data {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(values.count * 48)
+        func append(_ text: String) {
+            let utf8 = text.utf8
+            var length = UInt32(utf8.count)
+            for _ in 0..<4 {
+                bytes.append(UInt8(length & 0xff))
+                length >>= 8
+            }
+            bytes.append(contentsOf: utf8)
+        }
+        for key in values.keys.sorted() {
+            append(key)
+            append(values[key]!)
+        }
+        return Data(bytes)
+    }
+
+    static func decode(_ data: Data) -> AuditFold.Values {
+        var values = AuditFold.Values()
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var index = 0
+            func read() -> String? {
+                guard index + 4 <= buffer.count else { return nil }
+                var length = 0
+                for shift in 0..<4 { length |= Int(buffer[index + shift]) << (8 * shift) }
+                index += 4
+                guard index + length <= buffer.count else { return nil }
+                let text = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[index..<index + length]), as: UTF8.self)
+                index += length
+                return text
+            }
+            while let key = read(), let value = read() { values[key] = value }
+        }
+        return values
+    }
+}

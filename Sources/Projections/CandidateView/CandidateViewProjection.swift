@@ -1,0 +1,132 @@
+import EventLog
+import Foundation
+import GRDB
+import RegistrationDomain
+
+/// `candidate_view`: one row per candidate with the whole registration file as a JSON document (the domain's
+/// ``CandidateState``) and indexed columns for lookups; plus the seasons, so that "what may the candidate do next"
+/// is computed at query time for the current instant.
+public struct CandidateViewProjection: Projection {
+    public let name = "candidate_view"
+    public let version = 1
+    public let tables = ["candidate_view", "candidate_view_seasons"]
+
+    /// Creates the projection.
+    public init() {}
+
+    public func createTables(_ t: TableNames) -> [String] {
+        [
+            """
+            CREATE TABLE \(t("candidate_view")) (
+                candidate_id TEXT PRIMARY KEY,
+                username TEXT NOT NULL COLLATE NOCASE,
+                name TEXT NOT NULL,
+                id_number_masked TEXT NOT NULL,
+                status TEXT NOT NULL,
+                site_code TEXT,
+                registered_at TEXT,
+                document TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE \(t("candidate_view_seasons")) (
+                stream_id TEXT PRIMARY KEY,
+                season_id TEXT,
+                document TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ]
+    }
+
+    public func createIndexes(_ t: TableNames) -> [String] {
+        [
+            "CREATE INDEX candidate_view_by_username ON \(t("candidate_view")) (username)",
+            "CREATE INDEX candidate_view_by_site ON \(t("candidate_view")) (site_code, status)",
+        ]
+    }
+
+    // MARK: The fold
+
+    /// The pure fold of a candidate's row: the domain's own `evolve`.
+    public static func fold(_ row: CandidateState?, _ event: CandidateEvent) -> CandidateState? {
+        CandidateDecider.evolve(row ?? CandidateDecider.initial, event)
+    }
+
+    /// The pure fold of a season's row.
+    public static func fold(_ row: SeasonState?, _ event: SeasonEvent) -> SeasonState? {
+        SeasonDecider.evolve(row ?? SeasonDecider.initial, event)
+    }
+
+    /// The status column: the newest application's status, or `registered`.
+    public static func status(of state: CandidateState) -> String {
+        state.applicationsInOrder.last?.status.rawValue ?? "registered"
+    }
+
+    /// `110105********1234`: enough to recognise a number in a list without showing it.
+    public static func mask(_ idNumber: String) -> String {
+        let characters = Array(idNumber)
+        switch characters.count {
+        case 15...: return String(characters.prefix(6)) + String(repeating: "*", count: characters.count - 10) + String(characters.suffix(4))
+        case 6...: return String(characters.prefix(2)) + String(repeating: "*", count: characters.count - 4) + String(characters.suffix(2))
+        default: return String(repeating: "*", count: characters.count)
+        }
+    }
+
+    // MARK: SQL
+
+    public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
+        let candidates = state.cache("candidates", of: CandidateState.self)
+        let seasons = state.cache("seasons", of: SeasonState.self)
+        let decoder = JSONDecoder()
+        let loadCandidate = try db.cachedStatement(sql: "SELECT document FROM \(t("candidate_view")) WHERE candidate_id = ?")
+        let loadSeason = try db.cachedStatement(sql: "SELECT document FROM \(t("candidate_view_seasons")) WHERE stream_id = ?")
+        for event in events {
+            switch event.payload {
+            case .candidate(let candidateEvent):
+                try candidates.fold(
+                    event.streamId,
+                    load: { key in
+                        try Data.fetchOne(loadCandidate, arguments: [key]).map { try decoder.decode(CandidateState.self, from: $0) }
+                    },
+                    { Self.fold($0, candidateEvent) }
+                )
+            case .season(let seasonEvent):
+                try seasons.fold(
+                    event.streamId,
+                    load: { key in try Data.fetchOne(loadSeason, arguments: [key]).map { try decoder.decode(SeasonState.self, from: $0) } },
+                    { Self.fold($0, seasonEvent) }
+                )
+            case .staff, .other:
+                break
+            }
+        }
+    }
+
+    public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO \(t("candidate_view"))
+                    (candidate_id, username, name, id_number_masked, status, site_code, registered_at, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try state.cache("candidates", of: CandidateState.self).flush { key, state in
+            // Events of an unregistered file change nothing worth showing; the decider never produces them.
+            guard let state, let basic = state.basic else { return }
+            let document = String(decoding: try encoder.encode(state), as: UTF8.self)
+            try upsert.execute(arguments: [
+                key, basic.username, basic.name, Self.mask(basic.idNumber), Self.status(of: state),
+                state.applicationsInOrder.last?.siteCode, state.registeredAt, document,
+            ])
+        }
+        let upsertSeason = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO \(t("candidate_view_seasons")) (stream_id, season_id, document) VALUES (?, ?, ?)"
+        )
+        try state.cache("seasons", of: SeasonState.self).flush { key, state in
+            guard let state else { return }
+            try upsertSeason.execute(arguments: [key, state.seasonID, String(decoding: try encoder.encode(state), as: UTF8.self)])
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import RegistrationDomain
+
+/// An education entry as the candidate and the reviewer see it: content, flags and CHSI verification.
+public struct EducationEntryView: Codable, Sendable, Equatable {
+    /// The entry with its declared record and CHSI history.
+    public var entry: EducationEntry
+    /// 已锁定.
+    public var locked: Bool
+    /// 已审核.
+    public var verified: Bool
+    /// Has a CHSI result.
+    public var chsiVerified: Bool
+    /// When the current CHSI result arrived.
+    public var chsiVerifiedAt: String?
+}
+
+/// A training or certificate entry with its flags.
+public struct EntryFlagsView: Codable, Sendable, Equatable {
+    /// The entry id.
+    public var entryID: String
+    /// 已锁定.
+    public var locked: Bool
+    /// 已审核.
+    public var verified: Bool
+}
+
+/// An application with its derived statuses.
+public struct ApplicationView: Codable, Sendable, Equatable {
+    /// Everything recorded about it.
+    public var application: Application
+    /// submitted, abandoned, approved, rejected, signed, paid or refunded.
+    public var status: ApplicationStatus
+    /// The payment status.
+    public var paymentStatus: PaymentStatus
+}
+
+/// A candidate's page: profile, entries with flags, applications with status, and what to do next.
+public struct CandidateView: Codable, Sendable, Equatable {
+    /// The candidate id.
+    public var candidateID: String
+    /// The permanent username.
+    public var username: String
+    /// 姓名.
+    public var name: String
+    /// The ID number masked for lists (the full number is in `state.basic`; the HTTP layer masks by role).
+    public var idNumberMasked: String
+    /// The newest application's status, or `registered`.
+    public var status: String
+    /// The newest application's exam site.
+    public var siteCode: String?
+    /// 基本信息, 联系方式, 工作情况.
+    public var basic: BasicInfo?
+    /// 联系方式.
+    public var contact: ContactInfo?
+    /// 工作情况.
+    public var work: WorkInfo?
+    /// Education entries in the order they were added.
+    public var education: [EducationEntryView]
+    /// Training entries in order.
+    public var training: [TrainingEntry]
+    /// Certificates in order.
+    public var certificates: [CertificateEntry]
+    /// Flags of the training and certificate entries, in the same order (training first).
+    public var entryFlags: [EntryFlagsView]
+    /// Applications in submission order.
+    public var applications: [ApplicationView]
+    /// What the candidate may do next, at the instant of the query.
+    public var nextActions: [CandidateAction]
+
+    /// Builds the view of a state at an instant of a season.
+    public init(candidateID: String, state: CandidateState, now: Date, season: SeasonState?) {
+        self.candidateID = candidateID
+        username = state.basic?.username ?? ""
+        name = state.basic?.name ?? ""
+        idNumberMasked = CandidateViewProjection.mask(state.basic?.idNumber ?? "")
+        status = CandidateViewProjection.status(of: state)
+        siteCode = state.applicationsInOrder.last?.siteCode
+        basic = state.basic
+        contact = state.contact
+        work = state.work
+        education = state.educationInOrder.map {
+            EducationEntryView(
+                entry: $0,
+                locked: $0.flags.isLocked,
+                verified: $0.flags.verified,
+                chsiVerified: $0.currentChsiResult != nil,
+                chsiVerifiedAt: $0.currentChsiResult?.receivedAt
+            )
+        }
+        training = state.trainingInOrder
+        certificates = state.certificatesInOrder
+        entryFlags =
+            state.trainingInOrder.map { EntryFlagsView(entryID: $0.entryID, locked: $0.flags.isLocked, verified: $0.flags.verified) }
+            + state.certificatesInOrder.map { EntryFlagsView(entryID: $0.entryID, locked: $0.flags.isLocked, verified: $0.flags.verified) }
+        applications = state.applicationsInOrder.map { ApplicationView(application: $0, status: $0.status, paymentStatus: $0.paymentStatus) }
+        nextActions = season.map { state.nextActions(at: now, season: $0) } ?? []
+    }
+}
+
+/// A line of a list of candidates.
+public struct CandidateSummary: Codable, Sendable, Equatable {
+    /// The candidate id.
+    public var candidateID: String
+    /// The username.
+    public var username: String
+    /// 姓名.
+    public var name: String
+    /// Masked ID number.
+    public var idNumberMasked: String
+    /// The newest application's status, or `registered`.
+    public var status: String
+    /// The newest application's site.
+    public var siteCode: String?
+}
+
+/// Queries of `candidate_view`.
+public struct CandidateViewQueries: Sendable {
+    /// Where the read model lives (the event store's pool).
+    public let reader: any DatabaseReader
+
+    /// Creates the queries over a database.
+    public init(_ reader: any DatabaseReader) { self.reader = reader }
+
+    /// A candidate's view at `now` (next actions use the season `seasonStreamId`, or the most recent one).
+    public func candidate(id: String, now: Date = Date(), seasonStreamId: String? = nil) async throws -> CandidateView? {
+        try await reader.read { db in try Self.candidate(db, where: "candidate_id = ?", id, now: now, seasonStreamId: seasonStreamId) }
+    }
+
+    /// A candidate's view by username (case-insensitive).
+    public func candidate(username: String, now: Date = Date(), seasonStreamId: String? = nil) async throws -> CandidateView? {
+        try await reader.read { db in try Self.candidate(db, where: "username = ?", username, now: now, seasonStreamId: seasonStreamId) }
+    }
+
+    /// The raw folded state of a candidate.
+    public func state(id: String) async throws -> CandidateState? {
+        try await reader.read { db in
+            try Data.fetchOne(db, sql: "SELECT document FROM candidate_view WHERE candidate_id = ?", arguments: [id]).map {
+                try JSONDecoder().decode(CandidateState.self, from: $0)
+            }
+        }
+    }
+
+    /// Candidates whose newest application is at a site, optionally with a status.
+    public func candidates(site: String, status: String? = nil) async throws -> [CandidateSummary] {
+        try await reader.read { db in
+            var sql = "SELECT candidate_id, username, name, id_number_masked, status, site_code FROM candidate_view WHERE site_code = ?"
+            var arguments: StatementArguments = [site]
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY candidate_id", arguments: arguments).map {
+                CandidateSummary(
+                    candidateID: $0[0],
+                    username: $0[1],
+                    name: $0[2],
+                    idNumberMasked: $0[3],
+                    status: $0[4],
+                    siteCode: $0[5]
+                )
+            }
+        }
+    }
+
+    private static func candidate(
+        _ db: Database,
+        where condition: String,
+        _ key: String,
+        now: Date,
+        seasonStreamId: String?
+    ) throws -> CandidateView? {
+        guard
+            let row = try Row.fetchOne(db, sql: "SELECT candidate_id, document FROM candidate_view WHERE \(condition)", arguments: [key])
+        else { return nil }
+        let decoder = JSONDecoder()
+        let state = try decoder.decode(CandidateState.self, from: row["document"] as Data)
+        let seasonDocument: Data?
+        if let seasonStreamId {
+            seasonDocument = try Data.fetchOne(db, sql: "SELECT document FROM candidate_view_seasons WHERE stream_id = ?", arguments: [seasonStreamId])
+        } else {
+            // The most recent season by id (season ids are years).
+            seasonDocument = try Data.fetchOne(db, sql: "SELECT document FROM candidate_view_seasons ORDER BY season_id DESC LIMIT 1")
+        }
+        let season = try seasonDocument.map { try decoder.decode(SeasonState.self, from: $0) }
+        return CandidateView(candidateID: row["candidate_id"], state: state, now: now, season: season)
+    }
+}

@@ -1,0 +1,337 @@
+import Crypto
+import EventLog
+import Foundation
+import GRDB
+
+/// How far a rebuild got.
+public struct RebuildProgress: Sendable, Equatable {
+    /// Events folded into the shadow tables so far.
+    public var processed: Int64
+    /// The head of the log when the rebuild started (appends made meanwhile are caught up at the swap).
+    public var total: Int64
+    /// Seconds since the rebuild started.
+    public var elapsed: Double
+
+    /// Events per second so far.
+    public var rate: Double { elapsed > 0 ? Double(processed) / elapsed : 0 }
+    /// Seconds left at the current rate, if known.
+    public var eta: Double? { rate > 0 ? Double(max(0, total - processed)) / rate : nil }
+}
+
+/// What a rebuild did.
+public struct RebuildReport: Sendable, Equatable {
+    /// The rebuilt read models.
+    public var projections: [String]
+    /// Events folded (including the tail caught up under the write lock).
+    public var events: Int64
+    /// The checkpoint written at the swap.
+    public var position: Int64
+    /// Wall-clock seconds.
+    public var seconds: Double
+    /// Events per second.
+    public var rate: Double { seconds > 0 ? Double(events) / seconds : 0 }
+}
+
+/// Why the engine refused something.
+public enum ProjectionError: Error, Equatable, CustomStringConvertible {
+    /// No read model of that name.
+    case unknownProjection(String)
+
+    public var description: String {
+        switch self {
+        case .unknownProjection(let name): "no read model named \(name)"
+        }
+    }
+}
+
+/// Keeps the read models up to date with the log.
+///
+/// - `install()` creates the tables, catches up from each checkpoint to the head (after a restart, or appends made by
+///   another process without the hook), and registers the append hook: every append then updates the read models in
+///   its own transaction, so a query made after a command returns sees it (read-your-writes).
+/// - `rebuild(projection:progress:)` refills a read model from position 0 into shadow tables while the service keeps
+///   serving and appending, then swaps them in atomically.
+public final class ProjectionEngine: Sendable {
+    /// The log; projections share its pool so that rows and checkpoints commit with the events.
+    public let store: SQLiteEventStore
+    /// The maintained read models.
+    public let projections: [any Projection]
+    private let decoder = EventDecoder()
+
+    /// Creates an engine over a store. Call ``install()`` before serving.
+    public init(store: SQLiteEventStore, projections: [any Projection] = Projections.all) {
+        self.store = store
+        self.projections = projections
+    }
+
+    static let checkpointDDL = """
+        CREATE TABLE IF NOT EXISTS projection_checkpoints (
+            name TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            position INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """
+
+    // MARK: Install and catch-up
+
+    /// Creates missing tables (and rebuilds in place a read model whose stored version differs), catches up to the
+    /// head, and registers the append hook.
+    public func install() throws {
+        try store.pool.write { db in
+            try db.execute(sql: Self.checkpointDDL)
+            for projection in projections {
+                let stored = try Row.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = ?", arguments: [projection.name])
+                let storedVersion: Int? = stored?["version"]
+                if storedVersion == projection.version { continue }
+                // A new read model, or a new version of one: start from scratch (tables are disposable).
+                try Self.drop(projection, .live, db)
+                try Self.drop(projection, .shadow, db)
+                for statement in projection.createTables(.live) + projection.createIndexes(.live) { try db.execute(sql: statement) }
+                try Self.setCheckpoint(projection, 0, db)
+            }
+        }
+        try catchUp()
+        store.setAfterAppendHook { [self] db, written in try self.afterAppend(db, written) }
+    }
+
+    /// Stops updating the read models on append (their checkpoints stay where they are).
+    public func detach() {
+        store.setAfterAppendHook(nil)
+    }
+
+    /// Folds every event after each checkpoint into the live tables, in batches (one transaction each). Returns the
+    /// number of events read.
+    @discardableResult
+    public func catchUp(batchSize: Int = 5_000) throws -> Int {
+        var total = 0
+        while true {
+            let count = try store.pool.write { db -> Int in
+                let checkpoints = try Self.checkpoints(db)
+                let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
+                let events = try SQLiteEventStore.readAll(db, after: from, limit: batchSize)
+                try apply(events, checkpoints: checkpoints, db: db)
+                return events.count
+            }
+            total += count
+            if count < batchSize { return total }
+        }
+    }
+
+    /// Runs inside every append transaction, after the events are written.
+    private func afterAppend(_ db: Database, _ written: [RecordedEvent]) throws {
+        guard let first = written.first else { return }
+        let checkpoints = try Self.checkpoints(db)
+        let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
+        if from >= first.position - 1 {
+            try apply(written, checkpoints: checkpoints, db: db)
+        } else {
+            // Another process appended without the hook: fold its events first, inside this transaction.
+            var position = from
+            while true {
+                let events = try SQLiteEventStore.readAll(db, after: position, limit: 5_000)
+                guard let last = events.last else { break }
+                try apply(events, checkpoints: try Self.checkpoints(db), db: db)
+                position = last.position
+            }
+        }
+    }
+
+    /// Folds events into every projection whose checkpoint is below them, and moves the checkpoints.
+    private func apply(_ events: [RecordedEvent], checkpoints: [String: Int64], db: Database) throws {
+        guard let last = events.last else { return }
+        let decoded = try decoder.decode(events)
+        for projection in projections {
+            let checkpoint = checkpoints[projection.name] ?? 0
+            guard checkpoint < last.position else { continue }
+            let slice = checkpoint < events[0].position ? decoded : decoded.filter { $0.position > checkpoint }
+            let state = FoldState()
+            try projection.apply(slice, db: db, tables: .live, state: state)
+            try projection.flush(db: db, tables: .live, state: state)
+            try Self.setCheckpoint(projection, last.position, db)
+        }
+    }
+
+    // MARK: Rebuild
+
+    /// Rebuilds read models (one by name, or all of them when `projection` is nil) from position 0.
+    ///
+    /// Batches are read outside the write lock and folded into shadow tables in short write transactions, so the
+    /// service keeps serving and appending. Then, under the write lock, the remaining tail is folded, the indexes are
+    /// built, and the live tables are replaced by the shadow ones with the new checkpoint, in one transaction.
+    /// Cancelling the task drops the shadow tables and leaves the live ones untouched.
+    /// - Parameters:
+    ///   - batchSize: events per read and per write transaction.
+    ///   - cachedRows: rows each read model keeps in memory across batches before it writes and forgets them.
+    @discardableResult
+    public func rebuild(
+        projection name: String? = nil,
+        batchSize: Int = 20_000,
+        cachedRows: Int = 100_000,
+        progress: (@Sendable (RebuildProgress) -> Void)? = nil
+    ) async throws -> RebuildReport {
+        let selected: [any Projection]
+        if let name {
+            guard let projection = projections.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
+            selected = [projection]
+        } else {
+            selected = projections
+        }
+        let started = ContinuousClock.now
+        func seconds() -> Double {
+            let elapsed = ContinuousClock.now - started
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        let states = selected.map { _ in FoldState() }
+        let previousCacheSize = try await store.pool.write { db -> Int in
+            // A larger page cache for the writer while shadow tables fill: fewer pages re-read and re-written.
+            let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -131072")
+            try db.execute(sql: Self.checkpointDDL)
+            for projection in selected {
+                try Self.drop(projection, .shadow, db)
+                for statement in projection.createTables(.shadow) { try db.execute(sql: statement) }
+            }
+            return previous
+        }
+        let pool = store.pool
+        defer {
+            Task { try? await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(previousCacheSize)") } }
+        }
+        let decoder = self.decoder
+        do {
+            let total = try await store.headPosition()
+            var position: Int64 = 0
+            var processed: Int64 = 0
+            // Reading and decoding the next batch overlaps with folding the current one (two cores).
+            func read(after position: Int64) async throws -> [DecodedEvent] {
+                let batch = try await pool.read { db in try SQLiteEventStore.readAll(db, after: position, limit: batchSize) }
+                return try decoder.decode(batch)
+            }
+            var next = try await read(after: 0)
+            while let last = next.last {
+                try Task.checkCancellation()
+                let current = next
+                let more = current.count >= batchSize
+                async let upcoming = more ? read(after: last.position) : []
+                try await pool.write { db in
+                    for (projection, state) in zip(selected, states) {
+                        try projection.apply(current, db: db, tables: .shadow, state: state)
+                        if state.rowCount > cachedRows {
+                            try projection.flush(db: db, tables: .shadow, state: state)
+                            state.evict()
+                        }
+                    }
+                }
+                next = try await upcoming
+                position = last.position
+                processed += Int64(current.count)
+                progress?(RebuildProgress(processed: processed, total: max(total, position), elapsed: seconds()))
+            }
+            try Task.checkCancellation()
+            // Write the rows held in memory now, so that the swap transaction only writes the tail's rows.
+            try await pool.write { db in
+                for (projection, state) in zip(selected, states) { try projection.flush(db: db, tables: .shadow, state: state) }
+            }
+            let shadowPosition = position
+            let (finalPosition, tailCount) = try await pool.write { db -> (Int64, Int64) in
+                var position = shadowPosition
+                var count: Int64 = 0
+                while true {
+                    let tail = try SQLiteEventStore.readAll(db, after: position, limit: batchSize)
+                    guard let last = tail.last else { break }
+                    let decoded = try decoder.decode(tail)
+                    for (projection, state) in zip(selected, states) { try projection.apply(decoded, db: db, tables: .shadow, state: state) }
+                    count += Int64(tail.count)
+                    position = last.position
+                }
+                for (projection, state) in zip(selected, states) { try projection.flush(db: db, tables: .shadow, state: state) }
+                for projection in selected {
+                    try Self.drop(projection, .live, db)
+                    for table in projection.tables {
+                        try db.execute(sql: "ALTER TABLE \(TableNames.shadow(table)) RENAME TO \(TableNames.live(table))")
+                    }
+                    for statement in projection.createIndexes(.live) { try db.execute(sql: statement) }
+                    try Self.setCheckpoint(projection, position, db)
+                }
+                return (position, count)
+            }
+            processed += tailCount
+            progress?(RebuildProgress(processed: processed, total: max(total, finalPosition), elapsed: seconds()))
+            return RebuildReport(projections: selected.map(\.name), events: processed, position: finalPosition, seconds: seconds())
+        } catch {
+            // In a task of its own: a cancelled task must still clean up.
+            await Task {
+                try? await pool.write { db in
+                    for projection in selected { try Self.drop(projection, .shadow, db) }
+                }
+            }.value
+            throw error
+        }
+    }
+
+    // MARK: Inspection
+
+    /// The checkpoint of a read model (0 when it has none).
+    public func checkpoint(_ name: String) throws -> Int64 {
+        try store.pool.read { db in try Self.checkpoints(db)[name] ?? 0 }
+    }
+
+    /// A SHA-256 (hex) of every row of a read model's live tables, in a total order: equal hashes mean equal rows.
+    public func contentHash(_ name: String) throws -> String {
+        guard let projection = projections.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
+        return try store.pool.read { db in try Self.contentHash(projection, db: db) }
+    }
+
+    /// The hash of a projection's tables as seen by `db`.
+    public static func contentHash(_ projection: any Projection, db: Database, tables names: TableNames = .live) throws -> String {
+        var hasher = SHA256()
+        for table in projection.tables {
+            let physical = names(table)
+            let columnCount = try Row.fetchAll(db, sql: "PRAGMA table_info(\(physical))").count
+            hasher.update(data: Data("table \(table) \(columnCount)\n".utf8))
+            let order = (1...max(1, columnCount)).map(String.init).joined(separator: ", ")
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(physical) ORDER BY \(order)")
+            while let row = try rows.next() {
+                for value in row.databaseValues {
+                    switch value.storage {
+                    case .null: hasher.update(data: Data([0]))
+                    case .int64(let number): hasher.update(data: Data("i\(number);".utf8))
+                    case .double(let number): hasher.update(data: Data("d\(number);".utf8))
+                    case .string(let text):
+                        hasher.update(data: Data("s\(text.utf8.count):".utf8))
+                        hasher.update(data: Data(text.utf8))
+                    case .blob(let bytes):
+                        hasher.update(data: Data("b\(bytes.count):".utf8))
+                        hasher.update(data: bytes)
+                    }
+                }
+                hasher.update(data: Data([10]))
+            }
+        }
+        return Data(hasher.finalize()).hexString
+    }
+
+    // MARK: Helpers
+
+    static func checkpoints(_ db: Database) throws -> [String: Int64] {
+        var result = [String: Int64]()
+        let statement = try db.cachedStatement(sql: "SELECT name, position FROM projection_checkpoints")
+        let rows = try Row.fetchCursor(statement)
+        while let row = try rows.next() { result[row[0]] = row[1] }
+        return result
+    }
+
+    static func setCheckpoint(_ projection: any Projection, _ position: Int64, _ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO projection_checkpoints (name, version, position) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
+                """
+        )
+        try statement.execute(arguments: [projection.name, projection.version, position])
+    }
+
+    static func drop(_ projection: any Projection, _ names: TableNames, _ db: Database) throws {
+        for table in projection.tables { try db.execute(sql: "DROP TABLE IF EXISTS \(names(table))") }
+    }
+}

@@ -1,2 +1,0 @@
-/// Read models projected from the event log.
-public enum Projections {}

@@ -1,0 +1,262 @@
+import Foundation
+import GRDB
+import RegistrationDomain
+
+/// One row of the reviewer's side-by-side comparison.
+public struct ComparisonRow: Codable, Sendable, Equatable {
+    /// 姓名, 证件号码, 院校, 形式, 学历, 专业, 学制, 入学, 毕业, 结论 or 证书编号.
+    public var label: String
+    /// 填报: the declared value (`""` where nothing is declared, as for 结论).
+    public var declared: String
+    /// 学信网: CHSI's value verbatim; nil when CHSI does not provide it or there is no result.
+    public var chsi: String?
+    /// The declared value as compared (dates as `YYYY-MM`).
+    public var declaredNormalised: String
+    /// CHSI's value as compared (`20100728` becomes `2010-07`).
+    public var chsiNormalised: String?
+    /// match, mismatch, notProvided (学制, 证书编号: never a mismatch) or notVerified.
+    public var status: EducationComparison.Verdict
+}
+
+/// The review-comparison read model: per application and ticked education entry, the rows of DOMAIN.md §5 plus the
+/// identity rows; the history of CHSI verification attempts per entry; and the review queue per exam site.
+public struct ReviewComparisonProjection: Projection {
+    public let name = "review_comparison"
+    public let version = 1
+    public let tables = ["review_files", "review_comparison", "review_attempts", "review_queue"]
+
+    /// Creates the projection.
+    public init() {}
+
+    public func createTables(_ t: TableNames) -> [String] {
+        [
+            """
+            CREATE TABLE \(t("review_files")) (
+                candidate_id TEXT PRIMARY KEY,
+                document TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE \(t("review_comparison")) (
+                candidate_id TEXT NOT NULL,
+                application_id TEXT NOT NULL,
+                entry_id TEXT NOT NULL,
+                row_order INTEGER NOT NULL,
+                site_code TEXT NOT NULL,
+                label TEXT NOT NULL,
+                declared TEXT NOT NULL,
+                chsi TEXT,
+                declared_normalised TEXT NOT NULL,
+                chsi_normalised TEXT,
+                status TEXT NOT NULL CHECK (status IN ('match', 'mismatch', 'notProvided', 'notVerified')),
+                PRIMARY KEY (candidate_id, application_id, entry_id, row_order)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE \(t("review_attempts")) (
+                candidate_id TEXT NOT NULL,
+                entry_id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                scan_id TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                name TEXT NOT NULL,
+                id_number TEXT NOT NULL,
+                school TEXT NOT NULL,
+                major TEXT NOT NULL,
+                level TEXT NOT NULL,
+                study_form TEXT NOT NULL,
+                education_category TEXT NOT NULL,
+                enrolment_date TEXT NOT NULL,
+                graduation_date TEXT NOT NULL,
+                conclusion TEXT NOT NULL,
+                name_matches INTEGER NOT NULL,
+                id_number_matches INTEGER NOT NULL,
+                superseded INTEGER NOT NULL,
+                PRIMARY KEY (candidate_id, entry_id, seq)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE \(t("review_queue")) (
+                candidate_id TEXT NOT NULL,
+                application_id TEXT NOT NULL,
+                site_code TEXT NOT NULL,
+                area_code TEXT NOT NULL,
+                exam_code TEXT NOT NULL,
+                name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                submitted_at TEXT NOT NULL,
+                decided_at TEXT,
+                decided_by TEXT,
+                reason TEXT,
+                entries INTEGER NOT NULL,
+                verified_entries INTEGER NOT NULL,
+                mismatches INTEGER NOT NULL,
+                identity_mismatch INTEGER NOT NULL,
+                corrections INTEGER NOT NULL,
+                PRIMARY KEY (candidate_id, application_id)
+            ) WITHOUT ROWID
+            """,
+        ]
+    }
+
+    public func createIndexes(_ t: TableNames) -> [String] {
+        [
+            "CREATE INDEX review_comparison_by_application ON \(t("review_comparison")) (application_id, entry_id, row_order)",
+            "CREATE INDEX review_queue_by_site ON \(t("review_queue")) (site_code, status, submitted_at)",
+            "CREATE INDEX review_queue_by_application ON \(t("review_queue")) (application_id)",
+        ]
+    }
+
+    // MARK: Pure derivations
+
+    /// The rows for one education entry of a file: identity rows, the eight rows of the review screen, and the
+    /// certificate number (which CHSI never returns).
+    public static func rows(file: ReviewFile, entry: EducationEntry) -> [ComparisonRow] {
+        let result = entry.currentChsiResult
+        // Compared with the file's current name and number, not the flags computed on receipt: a reviewer's
+        // correction made afterwards must show up here.
+        func identity(_ label: String, _ declared: String, _ chsi: String?, upper: Bool) -> ComparisonRow {
+            let normalise = { (text: String) in
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                return upper ? trimmed.uppercased() : trimmed
+            }
+            let status: EducationComparison.Verdict = chsi.map { normalise($0) == normalise(declared) ? .match : .mismatch } ?? .notVerified
+            return ComparisonRow(
+                label: label,
+                declared: declared,
+                chsi: chsi,
+                declaredNormalised: normalise(declared),
+                chsiNormalised: chsi.map(normalise),
+                status: status
+            )
+        }
+        var rows = [
+            identity("姓名", file.name, result?.name, upper: false),
+            identity("证件号码", file.idNumber, result?.idNumber, upper: true),
+        ]
+        for row in EducationComparison.compare(entry.record, with: result).rows {
+            let isDate = row.label == "入学" || row.label == "毕业"
+            rows.append(
+                ComparisonRow(
+                    label: row.label,
+                    declared: row.declared,
+                    chsi: row.chsi,
+                    declaredNormalised: row.declared.trimmingCharacters(in: .whitespaces),
+                    chsiNormalised: row.chsi.map { isDate ? normaliseChsiDate($0) : $0.trimmingCharacters(in: .whitespaces) },
+                    status: row.verdict
+                )
+            )
+        }
+        rows.append(
+            ComparisonRow(
+                label: "证书编号",
+                declared: entry.record.certificateNumber,
+                chsi: nil,
+                declaredNormalised: entry.record.certificateNumber,
+                chsiNormalised: nil,
+                status: result == nil ? .notVerified : .notProvided
+            )
+        )
+        return rows
+    }
+
+    /// CHSI's `YYYYMMDD` as `YYYY-MM` (other shapes are kept as they are).
+    public static func normaliseChsiDate(_ text: String) -> String {
+        let digits = Array(text.utf8)
+        guard digits.count == 8, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return text }
+        return "\(text.prefix(4))-\(text.dropFirst(4).prefix(2))"
+    }
+
+    // MARK: SQL
+
+    public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
+        let files = state.cache("files", of: ReviewFile.self)
+        let decoder = JSONDecoder()
+        let load = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
+        for event in events {
+            guard case .candidate(let candidateEvent) = event.payload, ReviewFile.isRelevant(candidateEvent) else { continue }
+            try files.fold(
+                event.streamId,
+                load: { key in try Data.fetchOne(load, arguments: [key]).map { try decoder.decode(ReviewFile.self, from: $0) } },
+                { ReviewFile.fold($0, candidateEvent) }
+            )
+        }
+    }
+
+    public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(t("review_files")) (candidate_id, document) VALUES (?, ?)")
+        let deleteFile = try db.cachedStatement(sql: "DELETE FROM \(t("review_files")) WHERE candidate_id = ?")
+        let deleteRows = try db.cachedStatement(sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ?")
+        let deleteAttempts = try db.cachedStatement(sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ?")
+        let deleteQueue = try db.cachedStatement(sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ?")
+        let insertRow = try db.cachedStatement(
+            sql: """
+                INSERT INTO \(t("review_comparison")) (candidate_id, application_id, entry_id, row_order, site_code, label, declared, chsi,
+                    declared_normalised, chsi_normalised, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        let insertAttempt = try db.cachedStatement(
+            sql: """
+                INSERT INTO \(t("review_attempts")) (candidate_id, entry_id, seq, scan_id, received_at, name, id_number, school, major,
+                    level, study_form, education_category, enrolment_date, graduation_date, conclusion, name_matches,
+                    id_number_matches, superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        let insertQueue = try db.cachedStatement(
+            sql: """
+                INSERT INTO \(t("review_queue")) (candidate_id, application_id, site_code, area_code, exam_code, name, status,
+                    submitted_at, decided_at, decided_by, reason, entries, verified_entries, mismatches, identity_mismatch,
+                    corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try state.cache("files", of: ReviewFile.self).flush { candidateID, file in
+            let hadRows = !(file?.applications.isEmpty ?? true) || file?.education.values.contains { !$0.chsiResults.isEmpty } == true
+            try deleteRows.execute(arguments: [candidateID])
+            try deleteAttempts.execute(arguments: [candidateID])
+            try deleteQueue.execute(arguments: [candidateID])
+            guard let file else {
+                try deleteFile.execute(arguments: [candidateID])
+                return
+            }
+            try upsert.execute(arguments: [candidateID, String(decoding: try encoder.encode(file), as: UTF8.self)])
+            guard hadRows else { return }
+            for (entryID, entry) in file.education.sorted(by: { $0.key < $1.key }) {
+                for (seq, result) in entry.chsiResults.enumerated() {
+                    try insertAttempt.execute(arguments: [
+                        candidateID, entryID, seq, result.scanID, result.receivedAt, result.name, result.idNumber, result.school,
+                        result.major, result.level, result.studyForm, result.educationCategory, result.enrolmentDate,
+                        result.graduationDate, result.conclusion, result.nameMatches, result.idNumberMatches,
+                        seq < entry.chsiResults.count - 1,
+                    ])
+                }
+            }
+            for application in file.applications {
+                var mismatches = 0
+                var verified = 0
+                var identityMismatch = false
+                for entryID in application.educationEntryIDs {
+                    guard let entry = file.education[entryID] else { continue }
+                    if entry.currentChsiResult != nil { verified += 1 }
+                    for (order, row) in Self.rows(file: file, entry: entry).enumerated() {
+                        if row.status == .mismatch {
+                            mismatches += 1
+                            if order < 2 { identityMismatch = true }
+                        }
+                        try insertRow.execute(arguments: [
+                            candidateID, application.applicationID, entryID, order, application.siteCode, row.label, row.declared,
+                            row.chsi, row.declaredNormalised, row.chsiNormalised, row.status.rawValue,
+                        ])
+                    }
+                }
+                try insertQueue.execute(arguments: [
+                    candidateID, application.applicationID, application.siteCode, application.areaCode, application.examCode,
+                    file.name, application.status, application.submittedAt, application.decidedAt, application.decidedBy,
+                    application.reason, application.educationEntryIDs.count, verified, mismatches, identityMismatch,
+                    application.corrections,
+                ])
+            }
+        }
+    }
+}

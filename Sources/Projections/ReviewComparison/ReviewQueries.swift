@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+import RegistrationDomain
+
+/// One line of a site's review queue.
+public struct ReviewQueueItem: Codable, Sendable, Equatable {
+    /// The candidate.
+    public var candidateID: String
+    /// The application.
+    public var applicationID: String
+    /// 考点.
+    public var siteCode: String
+    /// 考区.
+    public var areaCode: String
+    /// The exam.
+    public var examCode: String
+    /// 姓名.
+    public var name: String
+    /// submitted, abandoned, approved, rejected or signed.
+    public var status: String
+    /// When it was submitted.
+    public var submittedAt: String
+    /// When it was decided (or abandoned).
+    public var decidedAt: String?
+    /// The deciding reviewer.
+    public var decidedBy: String?
+    /// Why it was rejected.
+    public var reason: String?
+    /// Ticked education entries.
+    public var entries: Int
+    /// Of which with a CHSI result.
+    public var verifiedEntries: Int
+    /// Rows compared as mismatch (identity rows included).
+    public var mismatches: Int
+    /// A CHSI result names someone else: a red flag.
+    public var identityMismatch: Bool
+    /// Corrections of basic information made during review.
+    public var corrections: Int
+}
+
+/// One CHSI verification attempt of an entry (superseded ones are kept).
+public struct VerificationAttempt: Codable, Sendable, Equatable {
+    /// 0 for the first attempt.
+    public var sequence: Int
+    /// The scan it answered.
+    public var scanID: String
+    /// When it arrived.
+    public var receivedAt: String
+    /// 院校名称.
+    public var school: String
+    /// 专业名称.
+    public var major: String
+    /// 层次.
+    public var level: String
+    /// 学习形式.
+    public var studyForm: String
+    /// 入学日期.
+    public var enrolmentDate: String
+    /// 毕业日期.
+    public var graduationDate: String
+    /// 毕业结论.
+    public var conclusion: String
+    /// CHSI's name equals the candidate's.
+    public var nameMatches: Bool
+    /// CHSI's ID number equals the candidate's.
+    public var idNumberMatches: Bool
+    /// A newer attempt replaced it.
+    public var superseded: Bool
+}
+
+/// The comparison of one ticked education entry.
+public struct EntryComparison: Codable, Sendable, Equatable {
+    /// The entry.
+    public var entryID: String
+    /// The rows in screen order.
+    public var rows: [ComparisonRow]
+    /// Every verification attempt, oldest first.
+    public var attempts: [VerificationAttempt]
+}
+
+/// The reviewer's screen for one application.
+public struct ApplicationComparison: Codable, Sendable, Equatable {
+    /// The queue line (status, counts).
+    public var summary: ReviewQueueItem
+    /// One comparison per ticked education entry.
+    public var entries: [EntryComparison]
+}
+
+/// Queries of the review-comparison read model.
+public struct ReviewQueries: Sendable {
+    /// Where the read model lives.
+    public let reader: any DatabaseReader
+
+    /// Creates the queries over a database.
+    public init(_ reader: any DatabaseReader) { self.reader = reader }
+
+    static let queueColumns = """
+        candidate_id, application_id, site_code, area_code, exam_code, name, status, submitted_at, decided_at, decided_by, reason,
+        entries, verified_entries, mismatches, identity_mismatch, corrections
+        """
+
+    /// The review queue of a site, oldest submission first; optionally only one status (e.g. `submitted`).
+    public func queue(site: String, status: String? = nil) async throws -> [ReviewQueueItem] {
+        try await reader.read { db in
+            var sql = "SELECT \(Self.queueColumns) FROM review_queue WHERE site_code = ?"
+            var arguments: StatementArguments = [site]
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY submitted_at, application_id", arguments: arguments).map(Self.item)
+        }
+    }
+
+    /// The comparison of an application, or nil when unknown.
+    public func comparison(application: String) async throws -> ApplicationComparison? {
+        try await reader.read { db in
+            guard
+                let summary = try Row.fetchOne(
+                    db,
+                    sql: "SELECT \(Self.queueColumns) FROM review_queue WHERE application_id = ?",
+                    arguments: [application]
+                ).map(Self.item)
+            else { return nil }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT entry_id, label, declared, chsi, declared_normalised, chsi_normalised, status FROM review_comparison
+                    WHERE application_id = ? ORDER BY entry_id, row_order
+                    """,
+                arguments: [application]
+            )
+            var entries = [EntryComparison]()
+            for row in rows {
+                let entryID: String = row["entry_id"]
+                if entries.last?.entryID != entryID {
+                    let attempts = try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT seq, scan_id, received_at, school, major, level, study_form, enrolment_date, graduation_date,
+                                conclusion, name_matches, id_number_matches, superseded
+                            FROM review_attempts WHERE candidate_id = ? AND entry_id = ? ORDER BY seq
+                            """,
+                        arguments: [summary.candidateID, entryID]
+                    ).map { attempt in
+                        VerificationAttempt(
+                            sequence: attempt["seq"],
+                            scanID: attempt["scan_id"],
+                            receivedAt: attempt["received_at"],
+                            school: attempt["school"],
+                            major: attempt["major"],
+                            level: attempt["level"],
+                            studyForm: attempt["study_form"],
+                            enrolmentDate: attempt["enrolment_date"],
+                            graduationDate: attempt["graduation_date"],
+                            conclusion: attempt["conclusion"],
+                            nameMatches: attempt["name_matches"],
+                            idNumberMatches: attempt["id_number_matches"],
+                            superseded: attempt["superseded"]
+                        )
+                    }
+                    entries.append(EntryComparison(entryID: entryID, rows: [], attempts: attempts))
+                }
+                entries[entries.count - 1].rows.append(
+                    ComparisonRow(
+                        label: row["label"],
+                        declared: row["declared"],
+                        chsi: row["chsi"],
+                        declaredNormalised: row["declared_normalised"],
+                        chsiNormalised: row["chsi_normalised"],
+                        status: EducationComparison.Verdict(rawValue: row["status"]) ?? .notVerified
+                    )
+                )
+            }
+            return ApplicationComparison(summary: summary, entries: entries)
+        }
+    }
+
+    private static func item(_ row: Row) -> ReviewQueueItem {
+        ReviewQueueItem(
+            candidateID: row["candidate_id"],
+            applicationID: row["application_id"],
+            siteCode: row["site_code"],
+            areaCode: row["area_code"],
+            examCode: row["exam_code"],
+            name: row["name"],
+            status: row["status"],
+            submittedAt: row["submitted_at"],
+            decidedAt: row["decided_at"],
+            decidedBy: row["decided_by"],
+            reason: row["reason"],
+            entries: row["entries"],
+            verifiedEntries: row["verified_entries"],
+            mismatches: row["mismatches"],
+            identityMismatch: row["identity_mismatch"],
+            corrections: row["corrections"]
+        )
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import RegistrarHTTP
+import RegistrationDomain
+
+/// `registrar chsi-sim`: plays CHSI against a running server: answers a scan with a signed callback.
+struct ChsiSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chsi-sim",
+        abstract: "Answer a CHSI scan with a signed callback to a running server.",
+        discussion: """
+            Sends POST /api/v1/callbacks/chsi with X-Chsi-Timestamp, X-Chsi-Nonce and X-Chsi-Signature (HMAC-SHA256 \
+            of timestamp, nonce and body under the shared secret). --scan takes the QR payload shown when the scan \
+            started (the qr id of the reply) or the scan id. The record is the one given by the options; \
+            --mismatch returns another school and major (the seed's 中国地质大学(北京) case), for the reviewer's red flag.
+            """
+    )
+
+    @Option(name: .long, help: "The server's base URL.")
+    var url = "http://127.0.0.1:8080"
+
+    @Option(name: .long, help: "The shared CHSI secret (default: $REGISTRAR_CHSI_SECRET, else the development secret).")
+    var secret = ProcessInfo.processInfo.environment["REGISTRAR_CHSI_SECRET"] ?? CallbackSettings.developmentCHSISecret
+
+    @Option(name: .long, help: "The QR payload (chsi1~…) or the scan id.")
+    var scan: String
+
+    @Option(name: .long, help: "姓名 in CHSI's record.")
+    var name = "张三"
+
+    @Option(name: .long, help: "证件号码 in CHSI's record.")
+    var idNumber = "420106199003070018"
+
+    @Option(name: .long, help: "院校名称 in CHSI's record.")
+    var school = "北京大学"
+
+    @Option(name: .long, help: "专业名称 in CHSI's record.")
+    var major = "基础医学"
+
+    @Flag(name: .long, help: "Return a record that does not match the declared entry.")
+    var mismatch = false
+
+    func run() async throws {
+        let record = ChsiRecord(
+            name: name,
+            idNumber: idNumber,
+            school: mismatch ? "中国地质大学(北京)" : school,
+            major: mismatch ? "地质学" : major,
+            level: "本科",
+            studyForm: "普通全日制",
+            educationCategory: "普通高等教育",
+            enrolmentDate: "20060901",
+            graduationDate: "20100701",
+            conclusion: "毕业"
+        )
+        var body: [String: Any] = [:]
+        body[scan.hasPrefix("chsi1~") ? "qr" : "scanID"] = scan
+        let recordData = try JSONEncoder().encode(record)
+        body["record"] = try JSONSerialization.jsonObject(with: recordData)
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let client = CallbackClient(baseURL: url, signature: .chsi(secret: secret))
+        let (status, reply) = try await client.post("/api/v1/callbacks/chsi", body: data)
+        print("chsi-sim: \(status) \(reply)")
+        guard (200..<300).contains(status) else { throw ExitCode(1) }
+    }
+}

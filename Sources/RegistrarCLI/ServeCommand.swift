@@ -1,0 +1,125 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Logging
+import RegistrarApp
+import RegistrarHTTP
+import RegistrationDomain
+
+/// `registrar serve`: the JSON API over an event log file.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON API over an event log until SIGINT or SIGTERM.",
+        discussion: """
+            Opens (or creates) the log, brings the read models up to date, prints the URL and serves. On SIGINT or \
+            SIGTERM it stops accepting connections, answers the requests in flight and exits. Logs are JSON lines on \
+            standard error.
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on (0: any free port).")
+    var port = 8080
+
+    @Option(name: .long, help: "The current season's id (its stream is season-<id>).")
+    var season = "2026"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Play a demo season of N candidates into the database first, when it is empty.",
+            discussion: """
+                After the demo (whose clock runs through early 2026), the system extends the review and payment windows \
+                to include today, as an administrator would, so that the demo reviewers and candidates can act now. The \
+                extension is an ordinary, audited SeasonCalendarSet event.
+                """
+        )
+    )
+    var demo: Int?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(name: .long, help: "CHSI's callback secret (default: $REGISTRAR_CHSI_SECRET, else a development secret).")
+    var chsiSecret: String?
+
+    @Option(name: .long, help: "The bank's callback secret (default: $REGISTRAR_BANK_SECRET, else a development secret).")
+    var bankSecret: String?
+
+    @Option(name: .long, help: "The key of the CHSI QR payloads (default: $REGISTRAR_QR_KEY, else a development key).")
+    var qrKey: String?
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        if let demo, demo < 1 { throw ValidationError("--demo must be at least 1") }
+    }
+
+    /// Plays the demo into an empty log, then opens the review and payment windows around today.
+    private func prepareDemo(candidates: Int) async throws {
+        let store = try database.open(mustExist: false)
+        guard try await store.headPosition() == 0 else {
+            say("\(database.db) already holds events: serving it as it is (no demo played)")
+            return
+        }
+        let started = ContinuousClock.now
+        let bar = ProgressBar("demo")
+        let report = try await DemoCommand.play(store: store, candidates: candidates, seed: 2026, progress: bar.reporter)
+        bar.finish()
+        say(DemoCommand.summary(report, path: database.db, elapsed: ContinuousClock.now - started))
+        let service = try RegistrarService(
+            store: store,
+            clock: SystemClock(),
+            ids: RandomIDGenerator(),
+            configuration: .init(seasonId: season)
+        )
+        guard let calendar = try await service.seasonState().calendar else { return }
+        let now = Date()
+        let day: TimeInterval = 86_400
+        var extended = calendar
+        extended.reviewCloses = max(calendar.reviewCloses, now.addingTimeInterval(30 * day))
+        extended.paymentCloses = max(calendar.paymentCloses, now.addingTimeInterval(45 * day))
+        try await service.execute(
+            .setCalendar(SetSeasonCalendar(calendar: extended)),
+            actor: Actor(id: "system", role: .system),
+            request: RequestContext(channel: "system", reason: "演示：现场审核与缴费期延长至今日之后")
+        )
+        say("review window extended to \(Instant.string(from: extended.reviewCloses)), payment to \(Instant.string(from: extended.paymentCloses))")
+    }
+
+    /// Writes a line to standard output unbuffered, so that it comes before the server's own lines.
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    func run() async throws {
+        JSONLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let path = database.db
+        if let demo {
+            do {
+                try await prepareDemo(candidates: demo)
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                throw failure("demo failed: \(error)")
+            }
+        }
+        var callbacks = CallbackSettings.fromEnvironment()
+        if let chsiSecret { callbacks.chsiSecret = chsiSecret }
+        if let bankSecret { callbacks.bankSecret = bankSecret }
+        if let qrKey { callbacks.qrKey = qrKey }
+        do {
+            try await runServer(databasePath: path, host: host, port: port, seasonID: season, callbacks: callbacks) { url in
+                // Unbuffered, so that a script reading the pipe sees the URL at once.
+                FileHandle.standardOutput.write(Data("registrar serving \(path) at \(url)\n".utf8))
+            }
+        } catch {
+            throw failure("serve failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import EventLog
+import Foundation
+import Hummingbird
+import RegistrarApp
+import RegistrationDomain
+
+/// An error answered to the client: a status and the same `{code, field, message}` body as a domain rejection.
+///
+/// Every 4xx the API sends has this body, so a client handles a refused command, a malformed request and a missing
+/// route the same way. Codes of the HTTP layer itself start with `request.`, `http.` or `auth.`.
+public struct APIError: Error, Sendable, Equatable {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// The body.
+    public var body: ErrorBody
+    /// Extra headers (e.g. `Retry-After`, `WWW-Authenticate`).
+    public var headers: [String: String]
+
+    /// Creates an error.
+    public init(_ status: HTTPResponse.Status, code: String, field: String = "", message: String, headers: [String: String] = [:]) {
+        self.status = status
+        self.body = ErrorBody(code: code, field: field, message: message)
+        self.headers = headers
+    }
+
+    /// The body of every error response.
+    public struct ErrorBody: Codable, Sendable, Equatable {
+        /// Stable machine code, e.g. `id_number.check_character`, `request.unknown_field`.
+        public var code: String
+        /// The offending field's path, e.g. `contact.mobile`; empty when the error is not about one field.
+        public var field: String
+        /// A message for people (Chinese, as the national system speaks to candidates).
+        public var message: String
+    }
+
+    // MARK: Errors of the HTTP layer
+
+    static func badRequest(_ code: String, field: String, message: String) -> APIError {
+        APIError(.badRequest, code: "request.\(code)", field: field, message: message)
+    }
+
+    static let unauthenticated = APIError(
+        .unauthorized,
+        code: "auth.unauthenticated",
+        message: "请先登录（需要有效的 Bearer 令牌）",
+        headers: ["WWW-Authenticate": "Bearer"]
+    )
+
+    static func forbidden(_ message: String, code: String = "auth.forbidden", field: String = "actor") -> APIError {
+        APIError(.forbidden, code: code, field: field, message: message)
+    }
+
+    static func notFound(_ code: String = "http.not_found", field: String = "", message: String = "请求的资源不存在") -> APIError {
+        APIError(.notFound, code: code, field: field, message: message)
+    }
+
+    // MARK: Mapping
+
+    /// The status of a domain rejection: `auth.*` → 403; conflicts and duplicates → 409; an unknown file, entry,
+    /// application or account → 404; every other rule → 422.
+    ///
+    /// 404 is a deliberate refinement of "every rejection is 422": the ids in question are in the request path, so
+    /// "no such entry" is a missing resource, not a broken rule.
+    public static func status(of rejection: Rejection) -> HTTPResponse.Status {
+        let code = rejection.code
+        if code.hasPrefix("auth.") { return .forbidden }
+        if conflictCodes.contains(code) || code.hasSuffix(".already_exists") || code.contains(".duplicate_") {
+            return .conflict
+        }
+        if code.hasSuffix(".not_found") || code == DecisionCode.candidateNotRegistered.rawValue || code == DecisionCode.seasonUnknownExam.rawValue {
+            return .notFound
+        }
+        return .unprocessableContent
+    }
+
+    /// Codes that mean "this exists already / somebody got there first": 409.
+    static let conflictCodes: Set<String> = [
+        DecisionCode.registrationAlreadyRegistered.rawValue,
+        DecisionCode.registrationUsernameTaken.rawValue,
+        DecisionCode.registrationPersonAlreadyRegistered.rawValue,
+        DecisionCode.seasonAlreadyOpened.rawValue,
+        DecisionCode.applicationLiveExists.rawValue,
+        DecisionCode.chsiScanIDUsed.rawValue,
+        DecisionCode.paymentAlreadyPaid.rawValue,
+        DecisionCode.paymentPending.rawValue,
+        DecisionCode.paymentOrderAlreadySettled.rawValue,
+    ]
+
+    /// The answer for any error a handler throws. Anything unexpected is a 500 with no detail (logged by the caller).
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let api as APIError:
+            return api
+        case CommandError.rejected(let rejection):
+            return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
+        case let rejection as Rejection:
+            return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
+        case CommandError.conflict:
+            return APIError(.conflict, code: "request.concurrent_update", message: "数据正在被同时修改，请稍后重试")
+        case EventLogError.requestIdReused:
+            return APIError(.conflict, code: "request.idempotency_key_reused", field: "Idempotency-Key", message: "该幂等键已用于另一请求")
+        case let decoding as EventDecodingError where decoding.description.contains("unknown event type"):
+            // Every stored event type is known to this code (the event catalog test proves it), so an unknown one
+            // means the id in the path names another kind of stream: a staff account or the season, say.
+            return notFound()
+        case let http as HTTPError:
+            return fromHTTPError(http)
+        case let responseError as any HTTPResponseError:
+            return fromStatus(responseError.status)
+        default:
+            return nil
+        }
+    }
+
+    private static func fromHTTPError(_ error: HTTPError) -> APIError {
+        fromStatus(error.status)
+    }
+
+    private static func fromStatus(_ status: HTTPResponse.Status) -> APIError {
+        switch status.code {
+        case 404: return notFound()
+        case 405: return APIError(.methodNotAllowed, code: "http.method_not_allowed", message: "不支持该请求方法")
+        case 413: return tooLarge
+        case 400..<500: return APIError(status, code: "http.\(status.code)", message: status.reasonPhrase)
+        default: return APIError(.internalServerError, code: "http.internal", message: "服务器内部错误")
+        }
+    }
+
+    static let tooLarge = APIError(.contentTooLarge, code: "request.too_large", message: "请求内容过大")
+}

@@ -1,0 +1,164 @@
+import Foundation
+import RegistrationDomain
+
+// Request bodies. Ids the server makes (candidate, entry, scan, application, order, staff) and the ids in the path
+// are never in a body. Every body is decoded strictly: unknown fields are refused (400).
+
+/// `POST /api/v1/candidates`: 注册. The basic information of ``RegisterCandidate`` without the file id.
+struct RegistrationBody: Codable, Sendable {
+    var username: String
+    var name: String
+    var surnamePinyin: String
+    var givenNamePinyin: String
+    var idType: String
+    var idNumber: String
+    var sex: String?
+    var birthDate: String?
+    var nationality: String
+    var ethnicity: String?
+    var identity: Int?
+    var password: String
+    var recoveryQuestion: String
+    var recoveryAnswer: String
+
+    func command(candidateID: String) -> RegisterCandidate {
+        RegisterCandidate(
+            candidateID: candidateID,
+            username: username,
+            name: name,
+            surnamePinyin: surnamePinyin,
+            givenNamePinyin: givenNamePinyin,
+            idType: idType,
+            idNumber: idNumber,
+            sex: sex,
+            birthDate: birthDate,
+            nationality: nationality,
+            ethnicity: ethnicity,
+            identity: identity,
+            password: password,
+            recoveryQuestion: recoveryQuestion,
+            recoveryAnswer: recoveryAnswer
+        )
+    }
+}
+
+/// `POST /api/v1/sessions`: 登录.
+struct LoginBody: Codable, Sendable {
+    var username: String
+    var password: String
+}
+
+/// An education entry (教育经历) as typed; the flags default to false and the certificate number to empty.
+struct EducationBody: Codable, Sendable {
+    var region: String
+    var school: String?
+    var category: String
+    var enrolment: String?
+    var graduation: String?
+    var studyForm: String?
+    var level: String
+    var degree: String?
+    var length: String?
+    var major: String?
+    var fiveYearJuniorCollegeClinical: Bool?
+    var combinedMasterDoctor: Bool?
+    var certificateNumber: String?
+
+    var input: EducationInput {
+        EducationInput(
+            region: region,
+            school: school,
+            category: category,
+            enrolment: enrolment,
+            graduation: graduation,
+            studyForm: studyForm,
+            level: level,
+            degree: degree,
+            length: length,
+            major: major,
+            fiveYearJuniorCollegeClinical: fiveYearJuniorCollegeClinical ?? false,
+            combinedMasterDoctor: combinedMasterDoctor ?? false,
+            certificateNumber: certificateNumber ?? ""
+        )
+    }
+}
+
+/// `POST /api/v1/candidates/{candidateID}/applications`: 考试报名.
+struct ApplicationBody: Codable, Sendable {
+    /// The photo: a JPEG, base64-encoded; its size and format are measured by the server.
+    struct Photo: Codable, Sendable {
+        var jpegBase64: String
+    }
+
+    var examCode: String
+    var educationEntryIDs: [String]
+    var trainingEntryIDs: [String]?
+    var certificateEntryID: String?
+    var areaCode: String
+    var siteCode: String
+    var attemptCount: Int?
+    var additionalSubject: String?
+    var photo: Photo
+    var passNumber: String?
+}
+
+/// `POST …/corrections`: a reviewer corrects one basic-information field, with a reason.
+struct CorrectionBody: Codable, Sendable {
+    var field: BasicInfoField
+    var newValue: String
+    var reason: String
+}
+
+/// A reason (reject an application, deactivate a staff account).
+struct ReasonBody: Codable, Sendable {
+    var reason: String
+}
+
+/// `POST /api/v1/admin/season`: opens the configured season.
+struct OpenSeasonBody: Codable, Sendable {
+    var title: String
+}
+
+/// `PUT /api/v1/admin/season/photo-limit`.
+struct PhotoLimitBody: Codable, Sendable {
+    var maximumBytes: Int
+}
+
+/// `POST /api/v1/admin/season/exams`.
+struct ExamBody: Codable, Sendable {
+    var code: String
+    var name: String
+    var level: ExamLevel
+    var category: ExamCategory
+}
+
+/// `POST /api/v1/admin/season/areas` (with `code`) and `PUT …/areas/{areaCode}` (without).
+struct AreaBody: Codable, Sendable {
+    var code: String?
+    var name: String
+    var onlinePayment: Bool
+    var refundPolicy: String?
+}
+
+/// `POST /api/v1/admin/season/sites`.
+struct SiteBody: Codable, Sendable {
+    var code: String
+    var name: String
+    var areaCode: String
+}
+
+/// `POST /api/v1/admin/staff`: a staff account and its log-in.
+struct StaffBody: Codable, Sendable {
+    var role: Role
+    var displayName: String
+    var areaCode: String?
+    var siteCodes: [String]?
+    var username: String
+    var password: String
+}
+
+/// `PUT /api/v1/admin/staff/{staffID}/scope`.
+struct ScopeBody: Codable, Sendable {
+    var areaCode: String
+    var siteCodes: [String]
+}

@@ -1,0 +1,398 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import RegistrarApp
+import RegistrationDomain
+import Synchronization
+
+/// The shared secrets and limits of the outside systems' callbacks (CHSI, the bank).
+///
+/// The defaults are development values, fine on a laptop and nowhere else: production sets
+/// `REGISTRAR_CHSI_SECRET`, `REGISTRAR_BANK_SECRET` and `REGISTRAR_QR_KEY` (or `registrar serve --chsi-secret …
+/// --bank-secret … --qr-key …`).
+public struct CallbackSettings: Sendable {
+    /// The development CHSI secret.
+    public static let developmentCHSISecret = "dev-chsi-secret"
+    /// The development bank secret.
+    public static let developmentBankSecret = "dev-bank-secret"
+    /// The development QR key.
+    public static let developmentQRKey = "dev-qr-key"
+
+    /// The secret CHSI signs its callbacks with.
+    public var chsiSecret: String
+    /// The secret the bank signs its callbacks with.
+    public var bankSecret: String
+    /// The server's own key for the QR payloads (never shared: CHSI only echoes them).
+    public var qrKey: String
+    /// How long a QR code is accepted after the scan starts.
+    public var qrLifetime: TimeInterval
+    /// The largest difference between a callback's timestamp and the server's clock.
+    public var maximumSkew: TimeInterval
+
+    /// Creates the settings.
+    public init(
+        chsiSecret: String = CallbackSettings.developmentCHSISecret,
+        bankSecret: String = CallbackSettings.developmentBankSecret,
+        qrKey: String = CallbackSettings.developmentQRKey,
+        qrLifetime: TimeInterval = 10 * 60,
+        maximumSkew: TimeInterval = 5 * 60
+    ) {
+        self.chsiSecret = chsiSecret
+        self.bankSecret = bankSecret
+        self.qrKey = qrKey
+        self.qrLifetime = qrLifetime
+        self.maximumSkew = maximumSkew
+    }
+
+    /// The development defaults overridden by `REGISTRAR_CHSI_SECRET`, `REGISTRAR_BANK_SECRET` and
+    /// `REGISTRAR_QR_KEY` when they are set and not empty.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> CallbackSettings {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var settings = CallbackSettings()
+        if let secret = value("REGISTRAR_CHSI_SECRET") { settings.chsiSecret = secret }
+        if let secret = value("REGISTRAR_BANK_SECRET") { settings.bankSecret = secret }
+        if let key = value("REGISTRAR_QR_KEY") { settings.qrKey = key }
+        return settings
+    }
+}
+
+/// What the callbacks remember outside the event log: nonces seen (until they expire), the QR payload of each scan
+/// and the file of each order. In tables of the log's SQLite file (so they survive a restart), or in memory when the
+/// store is not SQLite.
+final class CallbackLedger: Sendable {
+    private let writer: (any DatabaseWriter)?
+    private let memory = Mutex(Memory())
+
+    private struct Memory {
+        var nonces: [String: Double] = [:]
+        var scans: [String: String] = [:]
+        var orders: [String: (String, String)] = [:]
+    }
+
+    init(writer: (any DatabaseWriter)?) {
+        self.writer = writer
+        try? writer?.write { db in try Self.migrate(db) }
+    }
+
+    static func migrate(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS callback_nonces (
+                    source TEXT NOT NULL, nonce TEXT NOT NULL, expires_at REAL NOT NULL, PRIMARY KEY (source, nonce)
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS callback_nonces_expiry ON callback_nonces (expires_at);
+                CREATE TABLE IF NOT EXISTS callback_scans (scan_id TEXT PRIMARY KEY, payload TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS callback_orders (
+                    order_number TEXT PRIMARY KEY, candidate_id TEXT NOT NULL, application_id TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """
+        )
+    }
+
+    /// Records a nonce of `source`; false when it was seen and has not expired. Expired nonces are forgotten.
+    func use(nonce: String, source: String, expiresAt: Date, now: Date) async throws -> Bool {
+        let key = "\(source)/\(nonce)"
+        let (until, at) = (expiresAt.timeIntervalSince1970, now.timeIntervalSince1970)
+        guard let writer else {
+            return memory.withLock { memory in
+                memory.nonces = memory.nonces.filter { $0.value >= at }
+                guard memory.nonces[key] == nil else { return false }
+                memory.nonces[key] = until
+                return true
+            }
+        }
+        return try await writer.write { db in
+            try db.execute(sql: "DELETE FROM callback_nonces WHERE expires_at < ?", arguments: [at])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO callback_nonces (source, nonce, expires_at) VALUES (?, ?, ?)",
+                arguments: [source, nonce, until]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    /// Remembers the QR payload of a scan (the simulator may name the scan by id).
+    func record(scanID: String, payload: String) async throws {
+        guard let writer else {
+            memory.withLock { $0.scans[scanID] = payload }
+            return
+        }
+        try await writer.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO callback_scans (scan_id, payload) VALUES (?, ?)", arguments: [scanID, payload])
+        }
+    }
+
+    /// The QR payload of a scan.
+    func payload(scanID: String) async throws -> String? {
+        guard let writer else { return memory.withLock { $0.scans[scanID] } }
+        return try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT payload FROM callback_scans WHERE scan_id = ?", arguments: [scanID])
+        }
+    }
+
+    /// Remembers whose an order is (the bank only knows the order number).
+    func record(orderNumber: String, candidateID: String, applicationID: String) async throws {
+        guard let writer else {
+            memory.withLock { $0.orders[orderNumber] = (candidateID, applicationID) }
+            return
+        }
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO callback_orders (order_number, candidate_id, application_id) VALUES (?, ?, ?)",
+                arguments: [orderNumber, candidateID, applicationID]
+            )
+        }
+    }
+
+    /// The candidate and application of an order.
+    func order(_ orderNumber: String) async throws -> (candidateID: String, applicationID: String)? {
+        guard let writer else { return memory.withLock { $0.orders[orderNumber] } }
+        return try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT candidate_id, application_id FROM callback_orders WHERE order_number = ?",
+                arguments: [orderNumber]
+            ).map { ($0["candidate_id"], $0["application_id"]) }
+        }
+    }
+}
+
+// MARK: - Bodies
+
+/// CHSI's callback: the QR payload it scanned (or, from the simulator, the scan id) and the record.
+struct ChsiCallbackBody: Codable, Sendable {
+    var qr: String?
+    var scanID: String?
+    var record: ChsiRecord
+}
+
+/// The bank's callback for one of our orders.
+struct BankCallbackBody: Codable, Sendable {
+    var orderNumber: String
+    var bankTransactionID: String
+    var succeeded: Bool
+    var amountFen: Int
+    var failureReason: String?
+}
+
+/// An administrator's refund.
+struct RefundBody: Codable, Sendable {
+    var amountFen: Int
+    var reason: String
+}
+
+/// A payment's status, as the candidate or an administrator sees it.
+struct PaymentStatusReply: Codable, Sendable {
+    var orderNumber: String
+    var applicationID: String
+    var amountFen: Int
+    /// `pending`, `failed` or `succeeded`.
+    var status: String
+    var startedAt: String
+    var confirmedAt: String?
+    var failureReason: String?
+    var bankTransactionIDs: [String]
+    var paidFen: Int
+    var refundedFen: Int
+}
+
+// MARK: - Verification
+
+extension RegistrarAPI {
+    /// The body of a signed callback, once its signature and timestamp are checked (401 otherwise), and its nonce
+    /// and timestamp. The nonce is not consumed here: see ``consume(nonce:source:timestamp:)``.
+    func verifiedCallback(
+        _ request: Request,
+        _ signature: CallbackSignature
+    ) async throws -> (body: ByteBuffer, nonce: String, timestamp: Int64) {
+        let buffer = try await StrictJSON.collect(request, limit: configuration.maximumBodyBytes)
+        func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { request.headers[$0] } }
+        guard let timestampText = header(signature.timestampHeader), let timestamp = Int64(timestampText),
+            let nonce = header(signature.nonceHeader), nonce.utf8.count >= 8, Header.token(nonce) != nil,
+            let mac = header(signature.signatureHeader)
+        else {
+            throw APIError(
+                .unauthorized,
+                code: "callback.unsigned",
+                field: signature.signatureHeader,
+                message: "回调缺少签名、时间戳或随机数"
+            )
+        }
+        let body = Data(buffer.readableBytesView)
+        guard signature.verify(signature: mac, timestamp: timestampText, nonce: nonce, body: body) else {
+            throw APIError(.unauthorized, code: "callback.bad_signature", field: signature.signatureHeader, message: "回调签名无效")
+        }
+        let now = service.clock.now().timeIntervalSince1970
+        guard abs(now - Double(timestamp)) <= configuration.callbacks.maximumSkew else {
+            throw APIError(.unauthorized, code: "callback.stale_timestamp", field: signature.timestampHeader, message: "回调时间戳超出允许范围")
+        }
+        return (buffer, nonce, timestamp)
+    }
+
+    /// Consumes a callback's nonce; 409 when it was used.
+    func consume(nonce: String, source: String, timestamp: Int64) async throws {
+        let skew = configuration.callbacks.maximumSkew
+        let fresh = try await callbackLedger.use(
+            nonce: nonce,
+            source: source,
+            expiresAt: Date(timeIntervalSince1970: Double(timestamp) + skew + 60),
+            now: service.clock.now()
+        )
+        guard fresh else {
+            throw APIError(.conflict, code: "callback.replayed_nonce", field: "\(source)-nonce", message: "回调随机数已使用（重放请求）")
+        }
+    }
+
+    /// The QR payload of a new scan, remembered for the callback.
+    func issueQRCode(scanID: String, candidateID: String, entryID: String) async throws -> (payload: String, expiresAt: Date) {
+        let expiresAt = service.clock.now().addingTimeInterval(configuration.callbacks.qrLifetime)
+        let code = ChsiQRCode(
+            scanID: scanID,
+            candidateID: candidateID,
+            entryID: entryID,
+            expiresAt: Int64(expiresAt.timeIntervalSince1970.rounded(.down))
+        )
+        let payload = code.payload(key: configuration.callbacks.qrKey)
+        try await callbackLedger.record(scanID: scanID, payload: payload)
+        return (payload, Date(timeIntervalSince1970: Double(code.expiresAt)))
+    }
+
+    /// The request context of an outside system's command.
+    func systemRequestContext(_ request: Request, _ context: RegistrarRequestContext, channel: String) throws -> RegistrarApp.RequestContext {
+        try requestContext(request, context, scope: channel, channel: channel)
+    }
+}
+
+// MARK: - Routes
+
+extension Routes {
+    mutating func addCallbacks() {
+        let api = self.api
+        let limit = self.limit
+        let file = "/api/v1/candidates/{candidateID}"
+
+        // CHSI's answer to a scan: signed, fresh, the QR unexpired, the nonce new; then the scan's result.
+        open(.post, "/api/v1/callbacks/chsi") { request, context in
+            let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, .chsi(secret: api.configuration.callbacks.chsiSecret))
+            let body = try StrictJSON.decode(ChsiCallbackBody.self, from: buffer)
+            let payload: String
+            switch (body.qr, body.scanID) {
+            case (let qr?, nil):
+                payload = qr
+            case (nil, let scanID?):
+                guard RegistrarRequestContext.isValidID(scanID), let known = try await api.callbackLedger.payload(scanID: scanID) else {
+                    throw APIError.notFound("chsi.unknown_scan", field: "scanID", message: "没有找到对应的学信网扫码请求")
+                }
+                payload = known
+            default:
+                throw APIError.badRequest("invalid_value", field: "qr", message: "须提供二维码内容qr或验证编号scanID之一")
+            }
+            guard let code = ChsiQRCode.parse(payload, key: api.configuration.callbacks.qrKey) else {
+                throw APIError(.unauthorized, code: "chsi.bad_qr", field: "qr", message: "二维码内容无效")
+            }
+            guard Double(code.expiresAt) >= api.service.clock.now().timeIntervalSince1970 else {
+                throw APIError(.gone, code: "chsi.qr_expired", field: "qr", message: "二维码已过期，请重新扫码验证")
+            }
+            try await api.consume(nonce: nonce, source: "chsi", timestamp: timestamp)
+            let command = CandidateCommand.recordChsiResult(
+                RecordChsiResult(candidateID: code.candidateID, entryID: code.entryID, scanID: code.scanID, record: body.record)
+            )
+            let requestContext = try api.systemRequestContext(request, context, channel: "chsi")
+            return try api.commandReply(
+                try await api.counted {
+                    try await api.service.execute(
+                        command,
+                        candidateId: code.candidateID,
+                        actor: Actor(id: "chsi", role: .chsi),
+                        request: requestContext
+                    )
+                }
+            )
+        }
+
+        // The bank's answer for an order: signed, fresh, the nonce new. A transaction already recorded answers 200
+        // and appends nothing.
+        open(.post, "/api/v1/callbacks/bank") { request, context in
+            let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, .bank(secret: api.configuration.callbacks.bankSecret))
+            let body = try StrictJSON.decode(BankCallbackBody.self, from: buffer)
+            guard RegistrarRequestContext.isValidID(body.orderNumber), let order = try await api.callbackLedger.order(body.orderNumber) else {
+                throw APIError.notFound("payment.unknown_order", field: "orderNumber", message: "订单号\(body.orderNumber)不存在")
+            }
+            try await api.consume(nonce: nonce, source: "bank", timestamp: timestamp)
+            let command = CandidateCommand.recordBankResult(
+                RecordBankResult(
+                    candidateID: order.candidateID,
+                    applicationID: order.applicationID,
+                    orderNumber: body.orderNumber,
+                    bankTransactionID: body.bankTransactionID,
+                    succeeded: body.succeeded,
+                    amountFen: body.amountFen,
+                    failureReason: body.failureReason
+                )
+            )
+            let requestContext = try api.systemRequestContext(request, context, channel: "bank")
+            return try api.commandReply(
+                try await api.counted {
+                    try await api.service.execute(
+                        command,
+                        candidateId: order.candidateID,
+                        actor: Actor(id: "bank", role: .bank),
+                        request: requestContext
+                    )
+                }
+            )
+        }
+
+        // A payment's status: pending until the bank answers (which may never happen).
+        authenticated(.get, "\(file)/applications/{applicationID}/payments/{orderNumber}") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            let orderNumber = try context.id("orderNumber")
+            if principal.actor.role != .admin {
+                try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
+            }
+            guard let state = try await api.registeredState(candidateID), let application = state.applications[applicationID],
+                let payment = application.payments.last(where: { $0.orderNumber == orderNumber })
+            else {
+                throw APIError.notFound("payment.unknown_order", field: "orderNumber", message: "订单号\(orderNumber)不存在")
+            }
+            return try api.json(
+                PaymentStatusReply(
+                    orderNumber: payment.orderNumber,
+                    applicationID: applicationID,
+                    amountFen: payment.amountFen,
+                    status: payment.outcome.rawValue,
+                    startedAt: payment.startedAt,
+                    confirmedAt: payment.confirmedAt,
+                    failureReason: payment.failureReason,
+                    bankTransactionIDs: payment.bankTransactionIDs,
+                    paidFen: application.paidFen,
+                    refundedFen: application.refundedFen
+                )
+            )
+        }
+
+        // 退费: an administrator records a refund under the area's policy.
+        authenticated(.post, "\(file)/applications/{applicationID}/refunds") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            let body = try await request.strictBody(RefundBody.self, limit: limit)
+            let refundID = try api.newID("refund", request, scope: principal.actor.id)
+            let command = CandidateCommand.recordRefund(
+                RecordRefund(
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    refundID: refundID,
+                    amountFen: body.amountFen,
+                    reason: body.reason
+                )
+            )
+            return try api.commandReply(
+                try await api.run(command, as: principal.actor, request, context, reason: body.reason),
+                created: true,
+                ids: ["refundID": refundID]
+            )
+        }
+    }
+}

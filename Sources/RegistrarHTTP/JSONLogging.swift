@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// One JSON object per line on standard error: `ts`, `level`, `label`, `message` and the metadata (e.g.
+/// `request_id`, `method`, `route`, `status`, `duration_ms`), for log shippers to parse.
+///
+/// The API logs route patterns and ids it made itself, never paths, queries, bodies or credentials, so no personal
+/// data reaches the log.
+public struct JSONLogHandler: LogHandler {
+    /// The level below which nothing is written.
+    public var logLevel: Logger.Level
+    /// Metadata added to every line of this logger.
+    public var metadata: Logger.Metadata = [:]
+    /// Where metadata comes from besides `metadata`.
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+
+    private static let output = Mutex<Void>(())
+
+    /// Creates a handler.
+    public init(label: String, level: Logger.Level = .info) {
+        self.label = label
+        self.logLevel = level
+    }
+
+    /// Makes every logger of the process write JSON lines at `level` (call once, at start-up).
+    public static func bootstrap(level: Logger.Level = .info) {
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields: [String: String] = [:]
+        let merged = metadata.merging(metadataProvider?.get() ?? [:]) { $1 }.merging(event.metadata ?? [:]) { $1 }
+        for (key, value) in merged { fields[key] = "\(value)" }
+        fields["ts"] = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        fields["level"] = event.level.rawValue
+        fields["label"] = label
+        fields["message"] = "\(event.message)"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = try? encoder.encode(fields) else { return }
+        line.append(0x0A)
+        Self.output.withLock { _ in FileHandle.standardError.write(line) }
+    }
+}

@@ -1,0 +1,210 @@
+/// The Mustache templates of the pages, as string literals (no resource bundle to find beside the binary).
+///
+/// `{{name}}` is HTML-escaped by swift-mustache; only the layout's `{{{content}}}` (a rendered template) is not.
+enum PageTemplates {
+    static let all: [String: String] = [
+        "layout": layout, "login": login, "queue": queue, "comparison": comparison, "history": history, "audit": audit,
+        "notice": notice, "error": error,
+    ]
+
+    static let layout = """
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}}</title>
+        <style>
+        body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
+        header { background: #0b4f8a; color: #fff; padding: 8px 24px; display: flex; align-items: center; gap: 24px; }
+        header a { color: #fff; }
+        header .who { margin-left: auto; }
+        header form { display: inline; }
+        main { padding: 16px 24px; max-width: 1200px; }
+        h1 { font-size: 22px; margin: 8px 0 16px; }
+        h2 { font-size: 18px; margin: 24px 0 8px; }
+        table { border-collapse: collapse; width: 100%; background: #fff; margin-bottom: 12px; }
+        th, td { border: 1px solid #c5ccd6; padding: 6px 10px; text-align: left; vertical-align: top; }
+        th { background: #e4e9f0; }
+        tr.mismatch td { background: #fbd5d5; color: #8a1c1c; font-weight: bold; }
+        tr.not-provided td.chsi, tr.not-verified td.chsi { color: #6b7280; font-style: italic; }
+        tr.superseded td { color: #6b7280; text-decoration: line-through; }
+        tr.future td { color: #9aa5b1; }
+        tr.current td { background: #fff4c2; }
+        .flag { color: #b91c1c; font-weight: bold; }
+        .notice { background: #dcfce7; border: 1px solid #16a34a; padding: 8px 12px; margin-bottom: 12px; }
+        .error { background: #fee2e2; border: 1px solid #b91c1c; padding: 8px 12px; margin-bottom: 12px; color: #7f1d1d; }
+        .summary td:first-child, .print td:first-child { width: 160px; background: #f0f3f7; }
+        form.box { background: #fff; border: 1px solid #c5ccd6; padding: 12px; margin: 8px 0; }
+        form.box label { display: inline-block; margin-right: 12px; }
+        input[type=text], input[type=password], select { padding: 4px 6px; }
+        button { padding: 4px 14px; }
+        @media print {
+          header, form, .noprint { display: none !important; }
+          body { background: #fff; }
+          main { padding: 0; }
+          tr.mismatch td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        }
+        </style>
+        </head>
+        <body>
+        <header>
+        <strong>医师资格考试网上报名</strong>
+        {{#links}}<a href="{{href}}">{{label}}</a>{{/links}}
+        {{#user}}<span class="who">{{role}}：{{user}}</span>
+        <form method="post" action="/logout"><button type="submit">退出登录</button></form>{{/user}}
+        </header>
+        <main>
+        {{{content}}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let login = """
+        <h1>{{title}}</h1>
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
+        <form class="box" method="post" action="/login">
+        <input type="hidden" name="next" value="{{next}}">
+        <p><label>用户名 <input type="text" name="username" value="{{username}}" required maxlength="64" autocomplete="username"></label></p>
+        <p><label>密码 <input type="password" name="password" required maxlength="128" autocomplete="current-password"></label></p>
+        <p><button type="submit">登录</button></p>
+        </form>
+        """
+
+    static let queue = """
+        <h1>{{title}}</h1>
+        {{#empty}}<p>该考点暂无报名记录。</p>{{/empty}}
+        {{^empty}}
+        <table>
+        <thead><tr><th>姓名</th><th>报名号</th><th>报考类别</th><th>提交时间</th><th>状态</th><th>学历条目</th><th>已验证</th><th>不一致项</th><th>身份</th><th>修改</th></tr></thead>
+        <tbody>
+        {{#items}}
+        <tr{{#hasMismatch}} class="mismatch"{{/hasMismatch}}>
+        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td>{{applicationID}}</td><td>{{examCode}}</td>
+        <td>{{submittedAt}}</td><td>{{status}}</td><td>{{entries}}</td><td>{{verified}}</td><td>{{mismatches}}</td>
+        <td>{{#identity}}<span class="flag">身份不符</span>{{/identity}}{{^identity}}—{{/identity}}</td><td>{{corrections}}</td>
+        </tr>
+        {{/items}}
+        </tbody>
+        </table>
+        {{/empty}}
+        """
+
+    static let comparison = """
+        <h1>{{title}}</h1>
+        {{#notice}}<p class="notice">{{notice}}</p>{{/notice}}
+        {{#error}}<p class="error">操作未完成：{{error}}</p>{{/error}}
+        <table class="summary">
+        <tr><td>姓名</td><td>{{name}}</td></tr>
+        <tr><td>报名号</td><td>{{applicationID}}</td></tr>
+        <tr><td>报考类别</td><td>{{exam}}</td></tr>
+        <tr><td>考点</td><td><a href="{{siteLink}}">{{site}}</a></td></tr>
+        <tr><td>提交时间</td><td>{{submittedAt}}</td></tr>
+        <tr><td>审核状态</td><td>{{status}}{{#reason}}（原因：{{reason}}）{{/reason}}</td></tr>
+        <tr><td>不一致项</td><td>{{#hasMismatches}}<span class="flag">{{mismatches}}</span>{{/hasMismatches}}{{^hasMismatches}}0{{/hasMismatches}}{{#identityMismatch}} <span class="flag">学信网记录的姓名或证件号码与考生不符</span>{{/identityMismatch}}</td></tr>
+        </table>
+        <p class="noprint"><a href="{{historyLink}}">档案历史</a></p>
+        {{#noEntries}}<p>本次报名未勾选学历条目。</p>{{/noEntries}}
+        {{#entries}}
+        <h2>学历 {{number}}：填报 / 学信网比对</h2>
+        <table class="comparison" data-entry="{{entryID}}">
+        <thead><tr><th>项目</th><th>填报</th><th>学信网</th><th>比对结果</th></tr></thead>
+        <tbody>
+        {{#rows}}
+        <tr class="{{class}}" data-label="{{label}}"><td>{{label}}</td><td class="declared">{{declared}}</td><td class="chsi">{{chsi}}</td><td>{{verdict}}</td></tr>
+        {{/rows}}
+        </tbody>
+        </table>
+        <h2>学信网验证记录</h2>
+        {{^hasAttempts}}<p>未验证：没有学信网验证结果。</p>{{/hasAttempts}}
+        {{#hasAttempts}}
+        <table class="attempts">
+        <thead><tr><th>次序</th><th>收到时间</th><th>院校</th><th>形式</th><th>学历</th><th>专业</th><th>入学</th><th>毕业</th><th>结论</th><th>身份</th><th>状态</th></tr></thead>
+        <tbody>
+        {{#attempts}}
+        <tr{{#superseded}} class="superseded"{{/superseded}}><td>{{sequence}}</td><td>{{receivedAt}}</td><td>{{school}}</td><td>{{studyForm}}</td><td>{{level}}</td><td>{{major}}</td><td>{{enrolment}}</td><td>{{graduation}}</td><td>{{conclusion}}</td>
+        <td>{{#identityMismatch}}<span class="flag">{{identity}}</span>{{/identityMismatch}}{{^identityMismatch}}{{identity}}{{/identityMismatch}}</td>
+        <td>{{#superseded}}已被新结果取代{{/superseded}}{{^superseded}}当前结果{{/superseded}}</td></tr>
+        {{/attempts}}
+        </tbody>
+        </table>
+        {{/hasAttempts}}
+        {{/entries}}
+        {{#canCorrect}}
+        <h2 class="noprint">修改基本信息</h2>
+        <form class="box" method="post" action="/review/applications/{{applicationID}}/corrections">
+        <label>字段 <select name="field">{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></label>
+        <label>新值 <input type="text" name="newValue" value="{{newValue}}" required maxlength="200"></label>
+        <label>修改原因 <input type="text" name="reason" value="{{formReason}}" required maxlength="500"></label>
+        <button type="submit">保存修改</button>
+        </form>
+        {{/canCorrect}}
+        {{#canDecide}}
+        <h2 class="noprint">审核结论</h2>
+        <form class="box" method="post" action="/review/applications/{{applicationID}}/approve"><button type="submit">审核通过</button></form>
+        <form class="box" method="post" action="/review/applications/{{applicationID}}/reject">
+        <label>不通过原因 <input type="text" name="reason" required maxlength="500"></label>
+        <button type="submit">审核不通过</button>
+        </form>
+        {{/canDecide}}
+        """
+
+    static let history = """
+        <h1>{{title}}</h1>
+        <p>考生编号 {{candidateID}}；显示版本 {{version}} / 最新版本 {{latestVersion}}{{#isPast}}（历史回放，<a href="/candidates/{{candidateID}}/history">回到最新</a>）{{/isPast}}</p>
+        <h2>时间线</h2>
+        <table class="timeline">
+        <thead><tr><th>版本</th><th>时间</th><th>操作</th><th>操作人</th><th>角色</th><th>原因</th><th class="noprint">回放</th></tr></thead>
+        <tbody>
+        {{#steps}}
+        <tr class="{{#current}}current{{/current}}{{#future}}future{{/future}}"><td>{{version}}</td><td>{{recordedAt}}</td><td>{{action}}</td><td>{{actor}}</td><td>{{role}}</td><td>{{reason}}</td>
+        <td class="noprint"><a href="{{link}}">回放到此版本</a></td></tr>
+        {{/steps}}
+        </tbody>
+        </table>
+        <h2>该版本的档案内容</h2>
+        <table class="fields">
+        <thead><tr><th>字段</th><th>值</th></tr></thead>
+        <tbody>
+        {{#fields}}<tr><td>{{path}}</td><td>{{value}}</td></tr>{{/fields}}
+        </tbody>
+        </table>
+        """
+
+    static let audit = """
+        <h1>{{title}}</h1>
+        <form class="box" method="get" action="/audit">
+        <label>考生 <input type="text" name="candidate" value="{{candidate}}"></label>
+        <label>操作人 <input type="text" name="actor" value="{{actor}}"></label>
+        <label>起始 <input type="text" name="since" value="{{since}}" placeholder="2026-01-01T00:00:00.000Z"></label>
+        <label>截止 <input type="text" name="until" value="{{until}}"></label>
+        <label>字段 <input type="text" name="field" value="{{field}}" placeholder="basic.name"></label>
+        <button type="submit">筛选</button>
+        </form>
+        <p>共 {{count}} 条 <a class="noprint" href="{{csv}}">导出CSV</a></p>
+        <table class="audit">
+        <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>操作人</th><th>角色</th><th>操作</th><th>字段</th><th>修改前</th><th>修改后</th><th>原因</th></tr></thead>
+        <tbody>
+        {{#rows}}
+        <tr><td>{{position}}</td><td>{{recordedAt}}</td><td>{{subject}}</td><td>{{actor}}</td><td>{{role}}</td><td>{{action}}</td><td>{{field}}</td><td>{{before}}</td><td>{{after}}</td><td>{{reason}}</td></tr>
+        {{/rows}}
+        </tbody>
+        </table>
+        """
+
+    static let notice = """
+        <h1 style="text-align:center">{{title}}</h1>
+        <table class="print">
+        {{#rows}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/rows}}
+        </table>
+        <p>请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。</p>
+        <p style="margin-top:48px">考生签字：____________　　　日期：____________</p>
+        """
+
+    static let error = """
+        <h1>{{title}}</h1>
+        <p class="error">{{message}}</p>
+        <p>状态 {{status}}，代码 {{code}}</p>
+        """
+}

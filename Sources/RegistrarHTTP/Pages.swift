@@ -1,0 +1,640 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import Projections
+import RegistrarApp
+import RegistrationDomain
+import ServiceLifecycle
+
+// Server-rendered pages for staff and candidates: log-in, the reviewer's queue and comparison, a candidate's
+// history, the audit trail (and its CSV), the printable success notice and a live feed of events (SSE).
+//
+// Authentication: the HTML log-in form opens the same bearer session as `POST /api/v1/sessions` and puts its token in
+// an HttpOnly, SameSite=Strict cookie; every page then authorises exactly as the API does (the same
+// `authorizeRead`/`authorizeSite`/`require` checks, the same masking). The pages are not part of the OpenAPI
+// document (which describes the JSON API): they are kept in a separate list (``registeredPages(_:)``).
+//
+// Templates are Swift string literals (``PageTemplates``), compiled once: no resource bundle to locate beside the
+// binary, and every page is self-contained (inline CSS, no script, no external resource).
+
+/// The cookie that carries the bearer token of a page session.
+let sessionCookieName = "registrar_session"
+
+extension Routes {
+    /// A page route (not in the OpenAPI document; listed by ``registeredPages(_:)``).
+    mutating func page(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        pageEntries.append(RouteEntry(method: method.rawValue, path: path))
+        router.on(RouterPath(path), method: method, use: handler)
+    }
+
+    /// A page that needs a session: anonymous callers are sent to the log-in form; refusals and rejections are shown
+    /// as an HTML page with the status and the message.
+    mutating func staffPage(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping AuthenticatedHandler) {
+        let api = self.api
+        page(method, path) { request, context in
+            guard let principal = try await api.pagePrincipal(request) else {
+                let next = method == .get ? request.uri.description : "/"
+                return PageRender.redirect("/login?next=" + PageRender.queryEscape(next))
+            }
+            do {
+                return try await handler(request, context, principal)
+            } catch {
+                guard let known = APIError.from(error) else { throw error }
+                return api.errorPage(known, principal: principal)
+            }
+        }
+    }
+
+    mutating func addPages() {
+        let api = self.api
+        let limit = self.limit
+
+        page(.get, "/login") { request, _ in
+            let next = PageRender.safeNext(try? request.query("next", maxLength: 500))
+            return PageRender.html(PageRender.render("login", ["next": next, "title": "工作人员与考生登录"], principal: nil))
+        }
+
+        page(.post, "/login") { request, _ in
+            let form = try await PageForm.read(request, limit: limit)
+            let username = form["username"] ?? ""
+            let password = form["password"] ?? ""
+            let next = PageRender.safeNext(form["next"])
+            do {
+                let (token, session, actor) = try await api.openSession(username: username, password: password)
+                var response = PageRender.redirect(next.isEmpty ? PageRender.home(of: actor) : next)
+                let maxAge = max(1, Int(session.expiresAt.timeIntervalSince(api.service.clock.now())))
+                response.headers[.setCookie] = "\(sessionCookieName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
+                return response
+            } catch {
+                guard let known = APIError.from(error) else { throw error }
+                let body = PageRender.render(
+                    "login",
+                    ["next": next, "username": username, "error": known.body.message, "title": "工作人员与考生登录"],
+                    principal: nil
+                )
+                return PageRender.html(body, status: known.status)
+            }
+        }
+
+        page(.post, "/logout") { request, _ in
+            if let token = request.cookies[sessionCookieName]?.value { await api.sessions.revoke(token) }
+            var response = PageRender.redirect("/login")
+            response.headers[.setCookie] = "\(sessionCookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+            return response
+        }
+
+        staffPage(.get, "/") { _, _, principal in
+            PageRender.redirect(PageRender.home(of: principal.actor))
+        }
+
+        addReviewPages()
+        addHistoryAndNoticePages()
+        addAuditPages()
+        addEventStream()
+    }
+
+    mutating func addReviewPages() {
+        let api = self.api
+        let limit = self.limit
+
+        // The queue of a site.
+        staffPage(.get, "/review/sites/{siteCode}") { _, context, principal in
+            let siteCode = try context.id("siteCode")
+            try api.authorizeSite(principal.actor, siteCode)
+            let queue = try await api.readModels().queue(site: siteCode)
+            let season = try await api.service.seasonState()
+            let items: [[String: Any]] = queue.map { item in
+                [
+                    "applicationID": item.applicationID, "candidateID": item.candidateID, "name": item.name,
+                    "examCode": item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
+                    "status": PageRender.statusLabel(item.status), "entries": item.entries, "verified": item.verifiedEntries,
+                    "mismatches": item.mismatches, "hasMismatch": item.mismatches > 0, "identity": item.identityMismatch,
+                    "corrections": item.corrections,
+                ]
+            }
+            let siteName = season.site(siteCode)?.name ?? siteCode
+            return PageRender.html(
+                PageRender.render(
+                    "queue",
+                    ["title": "\(siteName)（\(siteCode)）现场审核", "items": items, "empty": items.isEmpty],
+                    principal: principal
+                )
+            )
+        }
+
+        // The comparison of an application.
+        staffPage(.get, "/review/applications/{applicationID}") { request, context, principal in
+            let applicationID = try context.id("applicationID")
+            let done = try request.query("done", maxLength: 20)
+            return try await api.comparisonPage(applicationID, principal: principal, notice: done.flatMap(PageRender.doneMessages.get))
+        }
+
+        // The reviewer's forms: the same commands as the API; a rejection is shown on the page with its message.
+        for action in ["corrections", "approve", "reject"] {
+            staffPage(.post, "/review/applications/{applicationID}/\(action)") { request, context, principal in
+                let applicationID = try context.id("applicationID")
+                let form = try await PageForm.read(request, limit: limit)
+                guard let comparison = try await api.readModels().comparison(application: applicationID) else {
+                    throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+                }
+                try api.authorizeSite(principal.actor, comparison.summary.siteCode)
+                let candidateID = comparison.summary.candidateID
+                let reason = form["reason"].flatMap { $0.isEmpty ? nil : $0 }
+                let command: CandidateCommand
+                switch action {
+                case "corrections":
+                    guard let field = BasicInfoField(rawValue: form["field"] ?? "") else {
+                        throw APIError.badRequest("invalid_value", field: "field", message: "请选择要修改的字段")
+                    }
+                    command = .correctBasicInfo(
+                        CorrectBasicInfo(
+                            candidateID: candidateID,
+                            applicationID: applicationID,
+                            field: field,
+                            newValue: form["newValue"] ?? "",
+                            reason: reason ?? ""
+                        )
+                    )
+                case "approve":
+                    command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
+                default:
+                    command = .rejectApplication(RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
+                }
+                do {
+                    _ = try await api.run(command, as: principal.actor, request, context, reason: reason)
+                } catch {
+                    guard let known = APIError.from(error) else { throw error }
+                    var response = try await api.comparisonPage(applicationID, principal: principal, error: known.body.message, form: form)
+                    response.status = known.status
+                    return response
+                }
+                try await api.waitForReadModels()
+                return PageRender.redirect("/review/applications/\(applicationID)?done=\(action)")
+            }
+        }
+    }
+
+    mutating func addHistoryAndNoticePages() {
+        let api = self.api
+
+        // The timeline of a candidate's file, with the file replayed to any version.
+        staffPage(.get, "/candidates/{candidateID}/history") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
+            let wanted = try request.query("version", in: 0...Int(Int32.max))
+            let latest = try await api.history.replay(candidateID, at: .latest)
+            guard latest.version > 0 else {
+                throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
+            }
+            var replay = latest
+            if let wanted, wanted < latest.version { replay = try await api.history.replay(candidateID, at: .version(wanted)) }
+            var state = replay.state
+            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
+            let fields = try CandidateHistory.diff(CandidateDecider.initial, state).map {
+                ["path": $0.path, "value": $0.after ?? ""] as [String: Any]
+            }
+            let steps: [[String: Any]] = latest.timeline.map { step in
+                [
+                    "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt), "action": step.action,
+                    "actor": step.actorId, "role": step.role, "reason": step.reason ?? "", "current": step.version == replay.version,
+                    "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
+                ]
+            }
+            let values: [String: Any] = [
+                "title": "考生档案历史：\(state.basic?.name ?? candidateID)",
+                "candidateID": candidateID, "version": replay.version, "latestVersion": latest.version,
+                "isPast": replay.version < latest.version, "steps": steps, "fields": fields,
+            ]
+            return PageRender.html(PageRender.render("history", values, principal: principal))
+        }
+
+        // 网上报名成功通知单, printable.
+        staffPage(.get, "/candidates/{candidateID}/applications/{applicationID}/notice") { _, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
+            guard let state = try await api.registeredState(candidateID), let application = state.applications[applicationID] else {
+                throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+            }
+            guard application.isLive else {
+                throw APIError(
+                    .unprocessableContent,
+                    code: DecisionCode.applicationInvalidStatus.rawValue,
+                    field: "applicationID",
+                    message: "报名状态为“\(application.status.label)”，没有报名成功通知单"
+                )
+            }
+            var notice = SuccessNotice(state: state, application: application, season: try await api.service.seasonState())
+            if !api.seesFullIDNumbers(principal.actor) { notice.idNumber = Masking.idNumber(notice.idNumber) }
+            let rows: [[String: Any]] = [
+                ("报名号", notice.applicationID), ("用户名", notice.username), ("姓名", notice.name), ("性别", notice.sex),
+                ("出生日期", notice.birthDate), ("证件类型", notice.idType), ("证件号码", notice.idNumber),
+                ("报考类别", "\(notice.examName)（\(notice.examCode)）"), ("考区", "\(notice.areaName)（\(notice.areaCode)）"),
+                ("考点", "\(notice.siteName)（\(notice.siteCode)）"), ("报考次数", String(notice.attemptCount)),
+                ("加试科目", notice.additionalSubject ?? "无"), ("报名时间", PageRender.shortTime(notice.submittedAt)),
+                ("报名状态", notice.statusLabel),
+            ].map { ["label": $0.0, "value": $0.1] }
+            return PageRender.html(PageRender.render("notice", ["title": notice.title, "rows": rows], principal: principal))
+        }
+    }
+
+    mutating func addAuditPages() {
+        let api = self.api
+
+        staffPage(.get, "/audit") { request, _, principal in
+            let filters = try AuditFilters(request)
+            let records = try await api.auditRecords(filters, principal: principal)
+            let rows: [[String: Any]] = records.map { record in
+                [
+                    "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
+                    "actor": record.actorID, "role": record.role, "action": record.action, "field": record.field,
+                    "before": record.before ?? "", "after": record.after ?? "", "reason": record.reason ?? "",
+                ]
+            }
+            var values: [String: Any] = filters.values
+            values["title"] = "审计记录"
+            values["rows"] = rows
+            values["count"] = rows.count
+            values["csv"] = "/audit.csv" + filters.query
+            return PageRender.html(PageRender.render("audit", values, principal: principal))
+        }
+
+        staffPage(.get, "/audit.csv") { request, _, principal in
+            let filters = try AuditFilters(request)
+            let records = try await api.auditRecords(filters, principal: principal)
+            var lines = ["position,recorded_at,subject,actor,role,channel,event,action,field,before,after,reason,request_id"]
+            for record in records {
+                let cells: [String] = [
+                    String(record.position), record.recordedAt, record.subjectID, record.actorID, record.role, record.channel,
+                    record.eventType, record.action, record.field, record.before ?? "", record.after ?? "", record.reason ?? "",
+                    record.requestID ?? "",
+                ]
+                lines.append(cells.map(PageRender.csvCell).joined(separator: ","))
+            }
+            var response = api.text(lines.joined(separator: "\r\n") + "\r\n", contentType: "text/csv; charset=utf-8")
+            response.headers[.contentDisposition] = "attachment; filename=\"audit.csv\""
+            return response
+        }
+    }
+
+    mutating func addEventStream() {
+        let api = self.api
+
+        // New events as server-sent events: auditors see all, reviewers their sites' candidates only, administrators
+        // the season and staff streams only; candidates nothing. `?max=N` closes the stream after N events.
+        staffPage(.get, "/events/stream") { request, _, principal in
+            let actor = principal.actor
+            guard [.auditor, .reviewer, .admin].contains(actor.role) else { throw APIError.forbidden("当前账号无权查看事件动态") }
+            let maximum = try request.query("max", in: 1...100_000)
+            let start: Int64
+            if let last = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap({ Int64($0) }), last >= 0 {
+                start = last
+            } else {
+                start = try await api.service.store.headPosition()
+            }
+            let events = api.service.store.subscribe(after: start)
+            let body = ResponseBody { writer in
+                var sent = 0
+                try await writer.write(ByteBuffer(string: ": registrar events after \(start)\n\n"))
+                for try await event in events.cancelOnGracefulShutdown() {
+                    guard try await api.feedShows(event, to: actor) else { continue }
+                    let recordedAt = (try? event.decodedMetadata().recordedAt) ?? ""
+                    let data: [String: String] = [
+                        "position": String(event.position), "stream": event.streamId, "version": String(event.streamVersion),
+                        "type": event.type, "action": EventDescriptions.describe(event.type), "recordedAt": recordedAt,
+                    ]
+                    let json = String(decoding: try RegistrarAPI.encoder.encode(data), as: UTF8.self)
+                    try await writer.write(ByteBuffer(string: "id: \(event.position)\nevent: \(event.type)\ndata: \(json)\n\n"))
+                    sent += 1
+                    if let maximum, sent >= maximum { break }
+                }
+                try await writer.finish(nil)
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                body: body
+            )
+        }
+    }
+}
+
+// MARK: - Helpers of the handlers
+
+/// The filters of the audit page, from the query.
+struct AuditFilters {
+    var candidate: String?
+    var actor: String?
+    var since: String?
+    var until: String?
+    var field: String?
+
+    init(_ request: Request) throws {
+        candidate = try request.query("candidate", maxLength: 128)
+        actor = try request.query("actor", maxLength: 128)
+        since = try request.query("since", maxLength: 40)
+        until = try request.query("until", maxLength: 40)
+        field = try request.query("field", maxLength: 200)
+    }
+
+    var values: [String: Any] {
+        ["candidate": candidate ?? "", "actor": actor ?? "", "since": since ?? "", "until": until ?? "", "field": field ?? ""]
+    }
+
+    /// `?candidate=…&…` with the filters set (empty when none).
+    var query: String {
+        let pairs = [("candidate", candidate), ("actor", actor), ("since", since), ("until", until), ("field", field)]
+            .compactMap { name, value in value.map { "\(name)=\(PageRender.queryEscape($0))" } }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+}
+
+extension RegistrarAPI {
+    /// The caller of a page, from the session cookie (nil when there is none or it no longer works).
+    func pagePrincipal(_ request: Request) async throws -> Principal? {
+        guard let token = request.cookies[sessionCookieName]?.value, Header.token(token, maxLength: 256) != nil,
+            let session = await sessions.session(for: token),
+            let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
+        else { return nil }
+        return Principal(actor: actor, token: token, expiresAt: session.expiresAt)
+    }
+
+    /// Checks a username and password as `POST /api/v1/sessions` does (lock-out included) and issues a token.
+    func openSession(username: String, password: String) async throws -> (String, Session, Actor) {
+        let invalid = APIError(.unauthorized, code: "auth.invalid_credentials", field: "password", message: "用户名或密码错误")
+        guard !username.isEmpty, username.count <= 64, password.count <= 128 else { throw invalid }
+        if let wait = await throttle.retryAfter(username) { throw APIError.lockedOut(seconds: wait) }
+        guard let subject = try await service.authenticate(username: username, password: password) else {
+            if let wait = await throttle.fail(username) { throw APIError.lockedOut(seconds: wait) }
+            throw invalid
+        }
+        let staff = try await isStaff(subject)
+        guard let actor = try await actor(of: subject, isStaff: staff) else {
+            throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
+        }
+        await throttle.succeed(username)
+        let (token, session) = await sessions.issue(for: subject, isStaff: staff)
+        return (token, session, actor)
+    }
+
+    /// The audit records of the filters: auditors only, ID numbers masked.
+    func auditRecords(_ filters: AuditFilters, principal: Principal) async throws -> [AuditRecord] {
+        try require(principal.actor, [.auditor], action: "查看审计记录")
+        guard let reader else { throw APIError.notFound() }
+        return try await AuditQueries(reader).trail(
+            candidate: filters.candidate,
+            actor: filters.actor,
+            since: filters.since,
+            until: filters.until,
+            field: filters.field,
+            limit: 2_000
+        ).map(Disclosure.mask)
+    }
+
+    /// Waits (briefly) until the read models have caught up with the log, so that a page shown after a command
+    /// shows its effect.
+    func waitForReadModels() async throws {
+        let head = try await service.store.headPosition()
+        for _ in 0..<100 {
+            let checkpoints = try await projectionCheckpoints()
+            if checkpoints.isEmpty || checkpoints.values.allSatisfy({ $0 >= head }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Whether the live feed shows an event to a staff member.
+    func feedShows(_ event: RecordedEvent, to actor: Actor) async throws -> Bool {
+        let isCandidateEvent = EventCatalog.candidateCodec.eventTypes.contains(event.type)
+        switch actor.role {
+        case .auditor: return true
+        case .admin: return !isCandidateEvent
+        case .reviewer:
+            guard isCandidateEvent else { return false }
+            let sites = Set(actor.siteCodes)
+            return try await service.candidateState(event.streamId).applications.values.contains { sites.contains($0.siteCode) }
+        default: return false
+        }
+    }
+
+    /// The comparison page of an application (also shown again with a rejection's message after a form).
+    func comparisonPage(
+        _ applicationID: String,
+        principal: Principal,
+        notice: String? = nil,
+        error: String? = nil,
+        form: [String: String] = [:]
+    ) async throws -> Response {
+        try require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
+        guard var comparison = try await readModels().comparison(application: applicationID) else {
+            throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+        }
+        try authorizeSite(principal.actor, comparison.summary.siteCode)
+        if !seesFullIDNumbers(principal.actor) { Disclosure.mask(&comparison) }
+        let summary = comparison.summary
+        let season = try await service.seasonState()
+        let entries: [[String: Any]] = comparison.entries.enumerated().map { index, entry in
+            let rows: [[String: Any]] = entry.rows.map { row in
+                let chsi: String
+                switch row.status {
+                case .notProvided: chsi = "学信网未提供"
+                case .notVerified: chsi = "未验证"
+                default: chsi = row.chsi ?? ""
+                }
+                let verdict: String
+                switch row.status {
+                case .match: verdict = "一致"
+                case .mismatch: verdict = "不一致"
+                case .notProvided: verdict = "学信网未提供"
+                case .notVerified: verdict = "未验证"
+                }
+                return [
+                    "label": row.label, "declared": row.declared.isEmpty ? "—" : row.declared, "chsi": chsi, "verdict": verdict,
+                    "class": PageRender.rowClass(row.status),
+                ]
+            }
+            let attempts: [[String: Any]] = entry.attempts.map { attempt in
+                [
+                    "sequence": attempt.sequence + 1, "receivedAt": PageRender.shortTime(attempt.receivedAt), "school": attempt.school,
+                    "major": attempt.major, "level": attempt.level, "studyForm": attempt.studyForm,
+                    "enrolment": attempt.enrolmentDate, "graduation": attempt.graduationDate, "conclusion": attempt.conclusion,
+                    "identity": attempt.nameMatches && attempt.idNumberMatches ? "一致" : "不一致",
+                    "identityMismatch": !(attempt.nameMatches && attempt.idNumberMatches),
+                    "superseded": attempt.superseded,
+                ]
+            }
+            return [
+                "number": index + 1, "entryID": entry.entryID, "rows": rows, "attempts": attempts, "hasAttempts": !attempts.isEmpty,
+            ]
+        }
+        let fields: [[String: Any]] = BasicInfoField.allCases.map { field in
+            ["value": field.rawValue, "label": PageRender.fieldLabels[field.rawValue] ?? field.rawValue, "selected": form["field"] == field.rawValue]
+        }
+        let canDecide = principal.actor.role == .reviewer && summary.status == ApplicationStatus.submitted.rawValue
+        var values: [String: Any] = [
+            "title": "现场资格审核：\(summary.name)",
+            "name": summary.name, "candidateID": summary.candidateID, "applicationID": summary.applicationID,
+            "exam": season.exam(summary.examCode)?.name ?? summary.examCode,
+            "site": "\(season.site(summary.siteCode)?.name ?? summary.siteCode)（\(summary.siteCode)）",
+            "siteLink": "/review/sites/\(summary.siteCode)",
+            "status": PageRender.statusLabel(summary.status), "submittedAt": PageRender.shortTime(summary.submittedAt),
+            "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
+            "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "canDecide": canDecide,
+            "canCorrect": principal.actor.role == .reviewer,
+            "newValue": form["newValue"] ?? "", "formReason": form["reason"] ?? "",
+            "historyLink": "/candidates/\(summary.candidateID)/history",
+        ]
+        // Mustache sections treat any string as true: optional texts are left out when absent.
+        if let reason = summary.reason, !reason.isEmpty { values["reason"] = reason }
+        if let notice { values["notice"] = notice }
+        if let error { values["error"] = error }
+        return PageRender.html(PageRender.render("comparison", values, principal: principal))
+    }
+
+    /// A refusal or rejection as an HTML page.
+    func errorPage(_ error: APIError, principal: Principal) -> Response {
+        let body = PageRender.render(
+            "error",
+            ["title": "无法完成请求", "message": error.body.message, "code": error.body.code, "status": Int(error.status.code)],
+            principal: principal
+        )
+        return PageRender.html(body, status: error.status)
+    }
+}
+
+/// `application/x-www-form-urlencoded` bodies of the page forms.
+enum PageForm {
+    /// The fields of a form (the last value of a repeated name wins).
+    static func read(_ request: Request, limit: Int) async throws -> [String: String] {
+        let buffer = try await StrictJSON.collect(request, limit: limit)
+        return parse(String(decoding: buffer.readableBytesView, as: UTF8.self))
+    }
+
+    static func parse(_ text: String) -> [String: String] {
+        var fields = [String: String]()
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (part: Substring) in String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            guard let name = parts.first.map(decode), !name.isEmpty else { continue }
+            fields[name] = parts.count > 1 ? decode(parts[1]).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        }
+        return fields
+    }
+}
+
+/// Rendering: the templates, the layout and the small formatting rules of the pages.
+enum PageRender {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, text) in PageTemplates.all {
+            // The templates are literals of this file: a parse error is a programming error caught by every page test.
+            try! library.register(text, named: name)
+        }
+        return library
+    }()
+
+    /// A page: the named template inside the layout (navigation by role, log-out button).
+    static func render(_ name: String, _ values: [String: Any], principal: Principal?) -> String {
+        let content = library.render(values, withTemplate: name) ?? ""
+        var layout: [String: Any] = ["title": values["title"] ?? "报名系统", "content": content]
+        if let actor = principal?.actor {
+            layout["user"] = actor.id
+            layout["role"] = roleLabels[actor.role.rawValue] ?? actor.role.rawValue
+            layout["links"] = navigation(actor)
+        }
+        return library.render(layout, withTemplate: "layout") ?? ""
+    }
+
+    static func navigation(_ actor: Actor) -> [[String: String]] {
+        switch actor.role {
+        case .reviewer:
+            return actor.siteCodes.map { ["href": "/review/sites/\($0)", "label": "考点\($0)审核队列"] }
+        case .auditor:
+            return [["href": "/audit", "label": "审计记录"]]
+        case .candidate:
+            return [["href": "/candidates/\(actor.id)/history", "label": "我的档案历史"]]
+        default:
+            return []
+        }
+    }
+
+    static func home(of actor: Actor) -> String {
+        switch actor.role {
+        case .reviewer: return actor.siteCodes.first.map { "/review/sites/\($0)" } ?? "/events/stream"
+        case .auditor: return "/audit"
+        case .candidate: return "/candidates/\(actor.id)/history"
+        default: return "/events/stream"
+        }
+    }
+
+    static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        let buffer = ByteBuffer(string: body)
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .contentLength: String(buffer.readableBytes), .cacheControl: "no-store",
+                HTTPField.Name("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+            ],
+            body: .init(byteBuffer: buffer)
+        )
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .contentLength: "0"])
+    }
+
+    /// A local path to go back to after log-in (never another host).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return "" }
+        return next
+    }
+
+    static func queryEscape(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// A CSV cell, quoted; a leading `=`, `+`, `-` or `@` is neutralised so that spreadsheets do not run it.
+    static func csvCell(_ text: String) -> String {
+        var text = text
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `2026-01-12T03:00:00.000Z` as `2026-01-12 03:00:00 UTC`.
+    static func shortTime(_ instant: String) -> String {
+        guard instant.count >= 19, instant.contains("T") else { return instant }
+        return instant.prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
+
+    static func statusLabel(_ status: String) -> String { ApplicationStatus(rawValue: status)?.label ?? status }
+
+    static func rowClass(_ verdict: EducationComparison.Verdict) -> String {
+        switch verdict {
+        case .match: "match"
+        case .mismatch: "mismatch"
+        case .notProvided: "not-provided"
+        case .notVerified: "not-verified"
+        }
+    }
+
+    static let doneMessages: [String: String] = [
+        "corrections": "已修改基本信息（原值保留在档案历史中）", "approve": "已审核通过", "reject": "已审核不通过",
+    ]
+
+    static let roleLabels: [String: String] = [
+        "candidate": "考生", "reviewer": "审核人员", "auditor": "审计人员", "admin": "管理员",
+    ]
+
+    static let fieldLabels: [String: String] = [
+        "name": "姓名", "surnamePinyin": "姓（拼音）", "givenNamePinyin": "名（拼音）", "idNumber": "证件号码", "sex": "性别",
+        "birthDate": "出生日期", "nationality": "国籍", "ethnicity": "民族", "idType": "证件类型",
+    ]
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// A lookup usable as a function (`done.flatMap(messages.get)`).
+    func get(_ key: String) -> String? { self[key] }
+}

@@ -1,0 +1,350 @@
+import Crypto
+import EventLog
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Logging
+import Projections
+import RegistrarApp
+import RegistrationDomain
+
+/// One route of the API, as registered: the method and the path pattern (`{name}` for parameters).
+public struct RouteEntry: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// `GET`, `POST`, …
+    public var method: String
+    /// `/api/v1/candidates/{candidateID}`.
+    public var path: String
+
+    public var description: String { "\(method) \(path)" }
+
+    public static func < (lhs: RouteEntry, rhs: RouteEntry) -> Bool { (lhs.path, lhs.method) < (rhs.path, rhs.method) }
+}
+
+/// The authenticated caller of a request.
+struct Principal: Sendable {
+    /// As the deciders see it.
+    var actor: Actor
+    /// The bearer token (to log out).
+    var token: String
+    /// When the token expires.
+    var expiresAt: Date
+}
+
+/// Everything the handlers share: the application layer, the read models, sessions, metrics and settings.
+///
+/// The handlers only parse, authenticate, call the application layer and render (ARCHITECTURE principle 8).
+final class RegistrarAPI: Sendable {
+    let service: RegistrarService
+    let history: CandidateHistory
+    let configuration: ServerConfiguration
+    let sessions: SessionStore
+    let throttle: LoginThrottle
+    let metrics: HTTPMetrics
+    let logger: Logger
+    /// The read models, when the store is SQLite (always, outside unit tests of the shell itself).
+    let reader: (any DatabaseReader)?
+    /// Nonces, QR payloads and orders of the outside systems' callbacks.
+    let callbackLedger: CallbackLedger
+
+    init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.service = configuration.service
+        self.history = CandidateHistory(store: configuration.service.store)
+        self.sessions = SessionStore(clock: configuration.service.clock, lifetime: configuration.tokenLifetime)
+        self.throttle = LoginThrottle(
+            clock: configuration.service.clock,
+            maximumFailures: configuration.maximumFailedLogins,
+            window: configuration.failedLoginWindow,
+            lockout: configuration.lockoutDuration
+        )
+        self.metrics = HTTPMetrics()
+        self.logger = logger
+        self.reader = (configuration.service.store as? SQLiteEventStore)?.pool
+        self.callbackLedger = CallbackLedger(writer: (configuration.service.store as? SQLiteEventStore)?.pool)
+    }
+
+    // MARK: Authentication
+
+    /// The caller, from the bearer token; 401 when there is none, or it is unknown, expired or its account is
+    /// deactivated. Staff scope is read from the staff stream on every request, so a changed scope or a
+    /// deactivation takes effect at once.
+    func principal(_ request: Request) async throws -> Principal {
+        guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+            throw APIError.unauthenticated
+        }
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        guard Header.token(token, maxLength: 256) != nil, let session = await sessions.session(for: token),
+            let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
+        else { throw APIError.unauthenticated }
+        return Principal(actor: actor, token: token, expiresAt: session.expiresAt)
+    }
+
+    /// The actor a credential's subject acts as: the staff account's role and scope, or a candidate; nil for a
+    /// deactivated staff account.
+    func actor(of subjectId: String, isStaff: Bool) async throws -> Actor? {
+        guard isStaff else { return .candidate(subjectId) }
+        return try await service.staff.load(subjectId).state.actor
+    }
+
+    /// Whether a credential's subject is a staff account: its stream starts with a staff event.
+    func isStaff(_ subjectId: String) async throws -> Bool {
+        guard let first = try await service.store.readStream(subjectId, fromVersion: 1, toVersion: 1).first else { return false }
+        return EventCatalog.staffCodec.eventTypes.contains(first.type)
+    }
+
+    // MARK: Requests to the application layer
+
+    /// The request context of a command: the idempotency key scoped to the caller (so that two callers' keys never
+    /// collide), the correlation id (the client's `X-Correlation-Id`, else the request id) and the channel.
+    func requestContext(
+        _ request: Request,
+        _ context: RegistrarRequestContext,
+        scope: String,
+        channel: String,
+        reason: String? = nil
+    ) throws -> RegistrarApp.RequestContext {
+        RegistrarApp.RequestContext(
+            requestId: try idempotencyKey(request).map { "\(scope)/\($0)" },
+            correlationId: Header.token(request.headers[Header.correlationID]) ?? context.requestID,
+            causationId: nil,
+            channel: channel,
+            reason: reason
+        )
+    }
+
+    /// The client's `Idempotency-Key`, checked: 1 to 128 visible ASCII characters.
+    func idempotencyKey(_ request: Request) throws -> String? {
+        guard let raw = request.headers[Header.idempotencyKey] else { return nil }
+        guard let key = Header.token(raw) else {
+            throw APIError.badRequest("invalid_header", field: "Idempotency-Key", message: "Idempotency-Key须为1到128个可见ASCII字符")
+        }
+        return key
+    }
+
+    /// A new id for something a command creates. With an idempotency key the id is derived from it, so that a
+    /// retried request names the same entry, application or order as the first one.
+    func newID(_ prefix: String, _ request: Request, scope: String) throws -> String {
+        guard let key = try idempotencyKey(request) else { return service.ids.next(prefix) }
+        let digest = SHA256.hash(data: Data("\(scope)/\(key)/\(prefix)".utf8))
+        return "\(prefix)-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The channel of the events an actor appends through the API.
+    func channel(for actor: Actor) -> String {
+        actor.role == .reviewer ? "review-site" : "web"
+    }
+
+    /// Runs a candidate command for the caller, counting it in the metrics.
+    func run(
+        _ command: CandidateCommand,
+        as actor: Actor,
+        _ request: Request,
+        _ context: RegistrarRequestContext,
+        reason: String? = nil
+    ) async throws -> CommandOutcome<CandidateEvent> {
+        let requestContext = try self.requestContext(request, context, scope: actor.id, channel: channel(for: actor), reason: reason)
+        return try await counted {
+            try await service.execute(command, candidateId: command.candidateID, actor: actor, request: requestContext)
+        }
+    }
+
+    /// Runs a season command.
+    func run(
+        _ command: SeasonCommand,
+        as actor: Actor,
+        _ request: Request,
+        _ context: RegistrarRequestContext
+    ) async throws -> CommandOutcome<SeasonEvent> {
+        let requestContext = try self.requestContext(request, context, scope: actor.id, channel: channel(for: actor))
+        return try await counted { try await service.execute(command, actor: actor, request: requestContext) }
+    }
+
+    /// Counts a command's outcome and appended events.
+    func counted<Event>(_ body: () async throws -> CommandOutcome<Event>) async throws -> CommandOutcome<Event> {
+        do {
+            let outcome = try await body()
+            let label = outcome.events.isEmpty ? (outcome.append == nil ? "unchanged" : "replayed") : "appended"
+            metrics.recordCommand(outcome: label, appended: outcome.events.count)
+            return outcome
+        } catch {
+            metrics.recordCommand(outcome: "rejected", appended: 0)
+            throw error
+        }
+    }
+
+    // MARK: Reading candidate files
+
+    /// Checks that the caller may read a candidate's file. Candidates: their own file only. Reviewers: files with
+    /// an application at one of their sites (403, not 404, for every other id, so that ids cannot be probed).
+    /// Auditors: every file. Administrators and the outside systems: none.
+    func authorizeRead(_ actor: Actor, candidateID: String, state: () async throws -> CandidateState?) async throws {
+        switch actor.role {
+        case .candidate:
+            guard actor.id == candidateID else {
+                throw APIError.forbidden("只能查看本人的报名信息", code: DecisionCode.authNotOwnFile.rawValue, field: "candidateID")
+            }
+        case .reviewer:
+            let sites = Set(actor.siteCodes)
+            guard let state = try await state(), state.applications.values.contains(where: { sites.contains($0.siteCode) }) else {
+                throw APIError.forbidden(
+                    "该考生未在您负责的考点报名",
+                    code: DecisionCode.authNotReviewerOfSite.rawValue,
+                    field: "candidateID"
+                )
+            }
+        case .auditor:
+            return
+        case .admin, .system, .chsi, .bank:
+            throw APIError.forbidden("当前账号无权查看考生报名信息")
+        }
+    }
+
+    /// Whether the caller sees ID numbers in full: the candidate (their own) and the reviewer of the candidate's
+    /// site (who compares them with the document in hand and with CHSI's record) do; an auditor traces changes and
+    /// sees them masked (`Masking.idNumber`), enough to tell candidates apart.
+    func seesFullIDNumbers(_ actor: Actor) -> Bool {
+        actor.role == .candidate || actor.role == .reviewer
+    }
+
+    /// The caller must be one of these roles (for reads; commands are authorised by the deciders).
+    func require(_ actor: Actor, _ roles: Set<Role>, action: String) throws {
+        guard roles.contains(actor.role) else {
+            throw APIError.forbidden("当前账号无权\(action)")
+        }
+    }
+
+    // MARK: Rendering
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A JSON response.
+    func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let data = try Self.encoder.encode(value)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.contentLength] = String(data.count)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A plain-text response.
+    func text(_ value: String, contentType: String) -> Response {
+        let buffer = ByteBuffer(string: value)
+        return Response(
+            status: .ok,
+            headers: [.contentType: contentType, .contentLength: String(buffer.readableBytes)],
+            body: .init(byteBuffer: buffer)
+        )
+    }
+
+    /// The answer to a command: the stream's version, the events appended now and the ids it created; 201 when it
+    /// created something. A replayed request (same idempotency key) gets the same status and `Idempotent-Replayed`.
+    func commandReply<Event: EventFamily>(
+        _ outcome: CommandOutcome<Event>,
+        created: Bool = false,
+        ids: [String: String] = [:]
+    ) throws -> Response {
+        let replayed = outcome.events.isEmpty && outcome.append != nil
+        let reply = CommandReply(
+            version: outcome.streamVersion,
+            events: outcome.events.map { type(of: $0.payload).eventType },
+            replayed: replayed,
+            ids: ids
+        )
+        var headers = HTTPFields()
+        if replayed { headers[Header.idempotentReplayed] = "true" }
+        return try json(reply, status: created ? .created : .ok, headers: headers)
+    }
+
+    /// The response for an error thrown by a handler: the `{code, field, message}` body; 500 (logged, no detail)
+    /// for anything unexpected.
+    func errorResponse(_ error: any Error, context: RegistrarRequestContext) -> Response {
+        let api: APIError
+        if let known = APIError.from(error) {
+            api = known
+        } else {
+            context.logger.error("unexpected error", metadata: ["error.type": "\(String(reflecting: type(of: error)))", "error": "\(error)"])
+            api = APIError(.internalServerError, code: "http.internal", message: "服务器内部错误，请稍后重试")
+        }
+        var headers = HTTPFields()
+        for (name, value) in api.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return (try? json(api.body, status: api.status, headers: headers)) ?? Response(status: api.status)
+    }
+}
+
+/// The body answered to every command.
+struct CommandReply: Codable, Sendable {
+    /// The stream's version after the command.
+    var version: Int
+    /// Event types appended now (empty for a replayed request or a command that changed nothing).
+    var events: [String]
+    /// True when the idempotency key had been used: nothing was appended now.
+    var replayed: Bool
+    /// Ids created by the command, e.g. `{"entryID": "education-…"}`.
+    var ids: [String: String]
+}
+
+// MARK: - Request parameters
+
+extension Request {
+    /// The body, collected up to the limit and decoded strictly (see ``StrictJSON``).
+    func strictBody<T: Codable>(_ type: T.Type, limit: Int) async throws -> T {
+        try StrictJSON.decode(type, from: try await StrictJSON.collect(self, limit: limit))
+    }
+
+    /// A body that may be empty or `{}` (commands without parameters); anything else in it is refused.
+    func emptyBody(limit: Int) async throws {
+        let buffer = try await StrictJSON.collect(self, limit: limit)
+        _ = try StrictJSON.decodeOptional(NoFields.self, from: buffer, empty: NoFields())
+    }
+}
+
+/// An empty JSON object.
+struct NoFields: Codable, Sendable {}
+
+extension RegistrarRequestContext {
+    /// A path parameter that is an id: 1 to 128 characters of letters, digits, `-`, `_` and `.`, starting with a
+    /// letter or digit (400 otherwise, before anything is looked up).
+    func id(_ name: String) throws -> String {
+        guard let value = parameters.get(name), Self.isValidID(value) else {
+            throw APIError.badRequest("invalid_parameter", field: name, message: "路径参数\(name)无效")
+        }
+        return value
+    }
+
+    static func isValidID(_ value: String) -> Bool {
+        guard let first = value.unicodeScalars.first, value.utf8.count <= 128 else { return false }
+        let allowed = { (scalar: Unicode.Scalar) -> Bool in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
+        }
+        return first.isASCII && CharacterSet.alphanumerics.contains(first) && value.unicodeScalars.allSatisfy(allowed)
+    }
+}
+
+extension Request {
+    /// A query parameter (percent-decoded by Hummingbird), or nil when absent; 400 when empty or longer than
+    /// `maxLength`.
+    func query(_ name: String, maxLength: Int = 200) throws -> String? {
+        guard let value = uri.queryParameters[name[...]] else { return nil }
+        let text = String(value)
+        guard !text.isEmpty, text.count <= maxLength else {
+            throw APIError.badRequest("invalid_parameter", field: name, message: "查询参数\(name)无效")
+        }
+        return text
+    }
+
+    /// An integer query parameter within a range.
+    func query(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try query(name, maxLength: 20) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIError.badRequest("invalid_parameter", field: name, message: "查询参数\(name)须为\(range.lowerBound)到\(range.upperBound)之间的整数")
+        }
+        return value
+    }
+}

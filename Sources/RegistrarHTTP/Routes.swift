@@ -1,0 +1,827 @@
+import EventLog
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Projections
+import RegistrarApp
+import RegistrationDomain
+
+/// Registers the routes and keeps the list of them.
+struct Routes {
+    typealias Handler = @Sendable (Request, RegistrarRequestContext) async throws -> Response
+    typealias AuthenticatedHandler = @Sendable (Request, RegistrarRequestContext, Principal) async throws -> Response
+
+    let router: Router<RegistrarRequestContext>
+    let api: RegistrarAPI
+    private(set) var entries: [RouteEntry] = []
+    /// The HTML pages and the event stream (not in the OpenAPI document).
+    var pageEntries: [RouteEntry] = []
+
+    init(router: Router<RegistrarRequestContext>, api: RegistrarAPI) {
+        self.router = router
+        self.api = api
+    }
+
+    /// A route anyone may call.
+    mutating func open(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        entries.append(RouteEntry(method: method.rawValue, path: path))
+        router.on(RouterPath(path), method: method, use: handler)
+    }
+
+    /// A route that needs a bearer token; the handler gets the caller.
+    mutating func authenticated(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping AuthenticatedHandler) {
+        let api = self.api
+        open(method, path) { request, context in
+            try await handler(request, context, try await api.principal(request))
+        }
+    }
+
+    var limit: Int { api.configuration.maximumBodyBytes }
+}
+
+// MARK: - Operations
+
+extension Routes {
+    mutating func addOperations() {
+        let api = self.api
+        open(.get, "/health") { _, _ in
+            try api.json(Health(status: "ok", headPosition: try await api.service.store.headPosition()))
+        }
+        open(.get, "/metrics") { _, _ in
+            let head = try await api.service.store.headPosition()
+            let checkpoints = try await api.projectionCheckpoints()
+            return api.text(api.metrics.render(headPosition: head, checkpoints: checkpoints), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        open(.get, "/openapi.json") { _, _ in
+            api.text(OpenAPIDocument.json, contentType: "application/json; charset=utf-8")
+        }
+    }
+}
+
+struct Health: Codable, Sendable {
+    var status: String
+    var headPosition: Int64
+}
+
+extension RegistrarAPI {
+    /// The read models' checkpoints (empty when they are not installed).
+    func projectionCheckpoints() async throws -> [String: Int64] {
+        guard let reader else { return [:] }
+        return try await reader.read { db in
+            guard try db.tableExists("projection_checkpoints") else { return [:] }
+            var out = [String: Int64]()
+            for row in try Row.fetchAll(db, sql: "SELECT name, position FROM projection_checkpoints") {
+                out[row["name"]] = row["position"]
+            }
+            return out
+        }
+    }
+}
+
+// MARK: - Accounts and sessions
+
+struct SessionReply: Codable, Sendable {
+    var token: String
+    var tokenType: String
+    var expiresAt: String
+    var subjectID: String
+    var role: String
+    var areaCode: String?
+    var siteCodes: [String]
+}
+
+struct RegistrationReply: Codable, Sendable {
+    var candidateID: String
+    var username: String
+    var version: Int
+    var replayed: Bool
+}
+
+extension Routes {
+    mutating func addAccounts() {
+        let api = self.api
+        let limit = self.limit
+
+        // 注册. Public; a retried request with the same Idempotency-Key and username returns the same file.
+        open(.post, "/api/v1/candidates") { request, context in
+            let body = try await request.strictBody(RegistrationBody.self, limit: limit)
+            let scope = "register:\(body.username.lowercased())"
+            let candidateID = try api.newID("candidate", request, scope: scope)
+            let requestContext = try api.requestContext(request, context, scope: scope, channel: "web")
+            let outcome = try await api.counted {
+                try await api.service.execute(
+                    .register(body.command(candidateID: candidateID)),
+                    candidateId: candidateID,
+                    actor: .candidate(candidateID),
+                    request: requestContext
+                )
+            }
+            let replayed = outcome.events.isEmpty && outcome.append != nil
+            let storedID = outcome.append?.streamId ?? candidateID
+            var headers = HTTPFields()
+            if replayed { headers[Header.idempotentReplayed] = "true" }
+            return try api.json(
+                RegistrationReply(candidateID: storedID, username: body.username, version: outcome.streamVersion, replayed: replayed),
+                status: .created,
+                headers: headers
+            )
+        }
+
+        // 登录: username and password for an expiring bearer token. Locked for a while after repeated failures.
+        open(.post, "/api/v1/sessions") { request, _ in
+            let body = try await request.strictBody(LoginBody.self, limit: limit)
+            let invalid = APIError(.unauthorized, code: "auth.invalid_credentials", field: "password", message: "用户名或密码错误")
+            guard body.username.count <= 64, body.password.count <= 128 else { throw invalid }
+            if let wait = await api.throttle.retryAfter(body.username) {
+                throw APIError.lockedOut(seconds: wait)
+            }
+            guard let subject = try await api.service.authenticate(username: body.username, password: body.password) else {
+                if let wait = await api.throttle.fail(body.username) { throw APIError.lockedOut(seconds: wait) }
+                throw invalid
+            }
+            let isStaff = try await api.isStaff(subject)
+            guard let actor = try await api.actor(of: subject, isStaff: isStaff) else {
+                throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
+            }
+            await api.throttle.succeed(body.username)
+            let (token, session) = await api.sessions.issue(for: subject, isStaff: isStaff)
+            return try api.json(
+                SessionReply(
+                    token: token,
+                    tokenType: "Bearer",
+                    expiresAt: Instant.string(from: session.expiresAt),
+                    subjectID: subject,
+                    role: actor.role.rawValue,
+                    areaCode: actor.areaCode,
+                    siteCodes: actor.siteCodes
+                ),
+                status: .created
+            )
+        }
+
+        // 退出登录.
+        authenticated(.delete, "/api/v1/sessions/current") { _, _, principal in
+            await api.sessions.revoke(principal.token)
+            return Response(status: .noContent)
+        }
+
+        // Who the token stands for.
+        authenticated(.get, "/api/v1/me") { _, _, principal in
+            try api.json(
+                Me(
+                    subjectID: principal.actor.id,
+                    role: principal.actor.role.rawValue,
+                    areaCode: principal.actor.areaCode,
+                    siteCodes: principal.actor.siteCodes,
+                    expiresAt: Instant.string(from: principal.expiresAt)
+                )
+            )
+        }
+
+        // The season as published: calendar, photo limit, exams, areas and sites. Public (no personal data).
+        open(.get, "/api/v1/season") { _, _ in
+            let season = try await api.service.seasonState()
+            let now = api.service.clock.now()
+            return try api.json(SeasonView(season, phase: season.phase(at: now)))
+        }
+    }
+}
+
+struct Me: Codable, Sendable {
+    var subjectID: String
+    var role: String
+    var areaCode: String?
+    var siteCodes: [String]
+    var expiresAt: String
+}
+
+struct SeasonView: Codable, Sendable {
+    var seasonID: String?
+    var title: String
+    var phase: String
+    var calendar: SeasonCalendar?
+    var photoLimitBytes: Int
+    var exams: [Exam]
+    var areas: [ExamArea]
+    var sites: [ExamSite]
+
+    init(_ season: SeasonState, phase: SeasonPhase) {
+        seasonID = season.seasonID
+        title = season.title
+        self.phase = phase.rawValue
+        calendar = season.calendar
+        photoLimitBytes = season.photoLimitBytes
+        exams = season.exams.values.sorted { $0.code < $1.code }
+        areas = season.areas.values.sorted { $0.code < $1.code }
+        sites = season.sites.values.sorted { $0.code < $1.code }
+    }
+}
+
+extension APIError {
+    static func lockedOut(seconds: Int) -> APIError {
+        APIError(
+            .tooManyRequests,
+            code: "auth.locked_out",
+            field: "username",
+            message: "登录失败次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            headers: ["Retry-After": String(seconds)]
+        )
+    }
+}
+
+// MARK: - The candidate's own file
+
+extension Routes {
+    mutating func addCandidateFile() {
+        let api = self.api
+        let limit = self.limit
+        let file = "/api/v1/candidates/{candidateID}"
+
+        // The file: basic information, profile, entries with their flags, applications and next actions.
+        authenticated(.get, file) { _, context, principal in
+            let candidateID = try context.id("candidateID")
+            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
+            guard var view = try await api.candidateView(candidateID) else {
+                throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
+            }
+            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&view) }
+            return try api.json(view)
+        }
+
+        authenticated(.put, "\(file)/contact") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let contact = try await request.strictBody(ContactInput.self, limit: limit)
+            let command = CandidateCommand.updateContact(UpdateContactDetails(candidateID: candidateID, contact: contact))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+
+        authenticated(.put, "\(file)/work") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let work = try await request.strictBody(WorkInput.self, limit: limit)
+            let command = CandidateCommand.updateWork(UpdateWorkDetails(candidateID: candidateID, work: work))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+
+        // Education entries.
+        authenticated(.post, "\(file)/education") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let body = try await request.strictBody(EducationBody.self, limit: limit)
+            let entryID = try api.newID("education", request, scope: principal.actor.id)
+            let command = CandidateCommand.addEducation(AddEducationEntry(candidateID: candidateID, entryID: entryID, education: body.input))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true, ids: ["entryID": entryID])
+        }
+        authenticated(.put, "\(file)/education/{entryID}") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let entryID = try context.id("entryID")
+            let body = try await request.strictBody(EducationBody.self, limit: limit)
+            let command = CandidateCommand.amendEducation(AmendEducationEntry(candidateID: candidateID, entryID: entryID, education: body.input))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+        authenticated(.delete, "\(file)/education/{entryID}") { request, context, principal in
+            let command = CandidateCommand.removeEducation(
+                RemoveEducationEntry(candidateID: try context.id("candidateID"), entryID: try context.id("entryID"))
+            )
+            try await request.emptyBody(limit: limit)
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+
+        // 学信网验证: starts a scan of an education entry.
+        authenticated(.post, "\(file)/education/{entryID}/chsi-scans") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let entryID = try context.id("entryID")
+            try await request.emptyBody(limit: limit)
+            let scanID = try api.newID("scan", request, scope: principal.actor.id)
+            let command = CandidateCommand.startChsiScan(StartChsiScan(candidateID: candidateID, entryID: entryID, scanID: scanID))
+            let outcome = try await api.run(command, as: principal.actor, request, context)
+            // The QR code CHSI's app scans: signed, expiring, bound to the scan, the file and the entry.
+            let qr = try await api.issueQRCode(scanID: scanID, candidateID: candidateID, entryID: entryID)
+            return try api.commandReply(
+                outcome,
+                created: true,
+                ids: ["scanID": scanID, "qr": qr.payload, "qrExpiresAt": Instant.string(from: qr.expiresAt)]
+            )
+        }
+
+        // Training entries.
+        authenticated(.post, "\(file)/training") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let training = try await request.strictBody(TrainingInput.self, limit: limit)
+            let entryID = try api.newID("training", request, scope: principal.actor.id)
+            let command = CandidateCommand.addTraining(AddTrainingEntry(candidateID: candidateID, entryID: entryID, training: training))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true, ids: ["entryID": entryID])
+        }
+        authenticated(.put, "\(file)/training/{entryID}") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let entryID = try context.id("entryID")
+            let training = try await request.strictBody(TrainingInput.self, limit: limit)
+            let command = CandidateCommand.amendTraining(AmendTrainingEntry(candidateID: candidateID, entryID: entryID, training: training))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+        authenticated(.delete, "\(file)/training/{entryID}") { request, context, principal in
+            let command = CandidateCommand.removeTraining(
+                RemoveTrainingEntry(candidateID: try context.id("candidateID"), entryID: try context.id("entryID"))
+            )
+            try await request.emptyBody(limit: limit)
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+
+        // Certificate entries.
+        authenticated(.post, "\(file)/certificates") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let certificate = try await request.strictBody(CertificateInput.self, limit: limit)
+            let entryID = try api.newID("certificate", request, scope: principal.actor.id)
+            let command = CandidateCommand.addCertificate(AddCertificateEntry(candidateID: candidateID, entryID: entryID, certificate: certificate))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true, ids: ["entryID": entryID])
+        }
+        authenticated(.put, "\(file)/certificates/{entryID}") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let entryID = try context.id("entryID")
+            let certificate = try await request.strictBody(CertificateInput.self, limit: limit)
+            let command = CandidateCommand.amendCertificate(
+                AmendCertificateEntry(candidateID: candidateID, entryID: entryID, certificate: certificate)
+            )
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+        authenticated(.delete, "\(file)/certificates/{entryID}") { request, context, principal in
+            let command = CandidateCommand.removeCertificate(
+                RemoveCertificateEntry(candidateID: try context.id("candidateID"), entryID: try context.id("entryID"))
+            )
+            try await request.emptyBody(limit: limit)
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+
+        // 考试报名: submits an application. The photo comes in the body; the server measures it.
+        authenticated(.post, "\(file)/applications") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let body = try await request.strictBody(ApplicationBody.self, limit: limit)
+            guard let photo = Data(base64Encoded: body.photo.jpegBase64) else {
+                throw APIError.badRequest("invalid_value", field: "photo.jpegBase64", message: "照片须为base64编码的JPEG文件")
+            }
+            let applicationID = try api.newID("application", request, scope: principal.actor.id)
+            let photoID = try api.newID("photo", request, scope: principal.actor.id)
+            let isJPEG = photo.starts(with: [0xFF, 0xD8, 0xFF])
+            let command = CandidateCommand.submitApplication(
+                SubmitApplication(
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    examCode: body.examCode,
+                    educationEntryIDs: body.educationEntryIDs,
+                    trainingEntryIDs: body.trainingEntryIDs ?? [],
+                    certificateEntryID: body.certificateEntryID,
+                    areaCode: body.areaCode,
+                    siteCode: body.siteCode,
+                    attemptCount: body.attemptCount,
+                    additionalSubject: body.additionalSubject,
+                    photo: PhotoUpload(photoID: photoID, format: isJPEG ? "jpg" : "unknown", sizeBytes: photo.count),
+                    passNumber: body.passNumber
+                )
+            )
+            return try api.commandReply(
+                try await api.run(command, as: principal.actor, request, context),
+                created: true,
+                ids: ["applicationID": applicationID]
+            )
+        }
+
+        // 放弃报考.
+        authenticated(.post, "\(file)/applications/{applicationID}/abandon") { request, context, principal in
+            let command = CandidateCommand.abandonApplication(
+                AbandonApplication(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"))
+            )
+            try await request.emptyBody(limit: limit)
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+
+        // 网上缴费: starts a payment; the amount is the exam's fee, the order number is new.
+        authenticated(.post, "\(file)/applications/{applicationID}/payments") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            try await request.emptyBody(limit: limit)
+            // The fee needs the application's exam; a missing file or application is the decider's to refuse.
+            let state = try await api.service.candidateState(candidateID)
+            let level = state.applications[applicationID]?.examLevel ?? ""
+            let amount = api.configuration.feeFen(level)
+            let orderNumber = try api.newID("order", request, scope: principal.actor.id)
+            let command = CandidateCommand.startPayment(
+                StartPayment(candidateID: candidateID, applicationID: applicationID, orderNumber: orderNumber, amountFen: amount)
+            )
+            let outcome = try await api.run(command, as: principal.actor, request, context)
+            // The bank only knows the order number: remember whose it is.
+            try await api.callbackLedger.record(orderNumber: orderNumber, candidateID: candidateID, applicationID: applicationID)
+            return try api.commandReply(outcome, created: true, ids: ["orderNumber": orderNumber, "amountFen": String(amount)])
+        }
+    }
+}
+
+extension RegistrarAPI {
+    /// The current state of a registered candidate, or nil.
+    func registeredState(_ candidateID: String) async throws -> CandidateState? {
+        let state = try await service.candidateState(candidateID)
+        return state.isRegistered ? state : nil
+    }
+
+    /// The candidate's read model at the service's `now`.
+    func candidateView(_ candidateID: String) async throws -> CandidateView? {
+        if let reader {
+            return try await CandidateViewQueries(reader).candidate(
+                id: candidateID,
+                now: service.clock.now(),
+                seasonStreamId: service.seasonStreamId
+            )
+        }
+        guard let state = try await registeredState(candidateID) else { return nil }
+        return CandidateView(candidateID: candidateID, state: state, now: service.clock.now(), season: try await service.seasonState())
+    }
+}
+
+// MARK: - On-site review
+
+extension Routes {
+    mutating func addReview() {
+        let api = self.api
+        let limit = self.limit
+        let application = "/api/v1/candidates/{candidateID}/applications/{applicationID}"
+
+        // A reviewer corrects one field of the basic information, with a reason.
+        authenticated(.post, "\(application)/corrections") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            let body = try await request.strictBody(CorrectionBody.self, limit: limit)
+            let command = CandidateCommand.correctBasicInfo(
+                CorrectBasicInfo(
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    field: body.field,
+                    newValue: body.newValue,
+                    reason: body.reason
+                )
+            )
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+        }
+
+        // 现场资格审核通过.
+        authenticated(.post, "\(application)/approve") { request, context, principal in
+            let command = CandidateCommand.approveApplication(
+                ApproveApplication(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"))
+            )
+            try await request.emptyBody(limit: limit)
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+
+        // 现场资格审核不通过, with a reason.
+        authenticated(.post, "\(application)/reject") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            let body = try await request.strictBody(ReasonBody.self, limit: limit)
+            let command = CandidateCommand.rejectApplication(
+                RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: body.reason)
+            )
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+        }
+
+        // 签字确认, recorded by the reviewer at the site.
+        authenticated(.post, "\(application)/signature") { request, context, principal in
+            let command = CandidateCommand.recordSignature(
+                RecordSignature(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"))
+            )
+            try await request.emptyBody(limit: limit)
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+    }
+}
+
+// MARK: - Administration
+
+extension Routes {
+    mutating func addAdministration() {
+        let api = self.api
+        let limit = self.limit
+
+        authenticated(.post, "/api/v1/admin/season") { request, context, principal in
+            let body = try await request.strictBody(OpenSeasonBody.self, limit: limit)
+            let command = SeasonCommand.open(OpenSeason(seasonID: api.service.configuration.seasonId, title: body.title))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+        }
+
+        authenticated(.put, "/api/v1/admin/season/calendar") { request, context, principal in
+            let calendar = try await request.strictBody(SeasonCalendar.self, limit: limit)
+            return try api.commandReply(try await api.run(.setCalendar(SetSeasonCalendar(calendar: calendar)), as: principal.actor, request, context))
+        }
+        authenticated(.put, "/api/v1/admin/season/photo-limit") { request, context, principal in
+            let body = try await request.strictBody(PhotoLimitBody.self, limit: limit)
+            let command = SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: body.maximumBytes))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+        authenticated(.post, "/api/v1/admin/season/exams") { request, context, principal in
+            let body = try await request.strictBody(ExamBody.self, limit: limit)
+            let command = SeasonCommand.addExam(AddExam(code: body.code, name: body.name, level: body.level, category: body.category))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+        }
+        authenticated(.delete, "/api/v1/admin/season/exams/{examCode}") { request, context, principal in
+            let command = SeasonCommand.withdrawExam(WithdrawExam(code: try context.id("examCode")))
+            try await request.emptyBody(limit: limit)
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+        authenticated(.post, "/api/v1/admin/season/areas") { request, context, principal in
+            let body = try await request.strictBody(AreaBody.self, limit: limit)
+            guard let code = body.code else {
+                throw APIError.badRequest("missing_field", field: "code", message: "缺少字段：code")
+            }
+            let command = SeasonCommand.addArea(
+                AddExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
+            )
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+        }
+        authenticated(.put, "/api/v1/admin/season/areas/{areaCode}") { request, context, principal in
+            let code = try context.id("areaCode")
+            let body = try await request.strictBody(AreaBody.self, limit: limit)
+            guard body.code == nil || body.code == code else {
+                throw APIError.badRequest("unknown_field", field: "code", message: "考区代码在路径中，不能在请求内容中修改")
+            }
+            let command = SeasonCommand.updateArea(
+                UpdateExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
+            )
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+        }
+        authenticated(.post, "/api/v1/admin/season/sites") { request, context, principal in
+            let body = try await request.strictBody(SiteBody.self, limit: limit)
+            let command = SeasonCommand.addSite(AddExamSite(code: body.code, name: body.name, areaCode: body.areaCode))
+            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+        }
+
+        // Staff accounts. The username and password go to the credentials table, never into the log.
+        authenticated(.post, "/api/v1/admin/staff") { request, context, principal in
+            let body = try await request.strictBody(StaffBody.self, limit: limit)
+            // Refuse non-administrators before validating or hashing anything.
+            try api.requireWriter(principal.actor, [.admin], action: "管理工作人员账号")
+            try Rules.validateUsername(body.username)
+            try Rules.validatePassword(body.password)
+            let staffID = try api.newID("staff", request, scope: principal.actor.id)
+            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web")
+            let outcome = try await api.counted {
+                try await api.service.execute(
+                    .create(
+                        CreateStaffAccount(
+                            staffID: staffID,
+                            role: body.role,
+                            displayName: body.displayName,
+                            areaCode: body.areaCode,
+                            siteCodes: body.siteCodes ?? []
+                        )
+                    ),
+                    staffId: staffID,
+                    username: body.username,
+                    password: body.password,
+                    actor: principal.actor,
+                    request: requestContext
+                )
+            }
+            return try api.commandReply(outcome, created: true, ids: ["staffID": staffID])
+        }
+        authenticated(.get, "/api/v1/admin/staff/{staffID}") { _, context, principal in
+            try api.require(principal.actor, [.admin, .auditor], action: "查看工作人员账号")
+            let staffID = try context.id("staffID")
+            let state = try await api.service.staff.load(staffID).state
+            guard state.staffID != nil else {
+                throw APIError.notFound(DecisionCode.staffNotFound.rawValue, field: "staffID", message: "工作人员账号\(staffID)不存在")
+            }
+            return try api.json(state)
+        }
+        authenticated(.put, "/api/v1/admin/staff/{staffID}/scope") { request, context, principal in
+            let staffID = try context.id("staffID")
+            let body = try await request.strictBody(ScopeBody.self, limit: limit)
+            let command = StaffCommand.changeScope(ChangeStaffScope(staffID: staffID, areaCode: body.areaCode, siteCodes: body.siteCodes))
+            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web")
+            let outcome = try await api.counted {
+                try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
+            }
+            return try api.commandReply(outcome)
+        }
+        authenticated(.post, "/api/v1/admin/staff/{staffID}/deactivate") { request, context, principal in
+            let staffID = try context.id("staffID")
+            let body = try await request.strictBody(ReasonBody.self, limit: limit)
+            let command = StaffCommand.deactivate(DeactivateStaffAccount(staffID: staffID, reason: body.reason))
+            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web", reason: body.reason)
+            let outcome = try await api.counted {
+                try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
+            }
+            return try api.commandReply(outcome)
+        }
+    }
+}
+
+extension RegistrarAPI {
+    /// For the few writes checked here before the decider sees them (to avoid work such as hashing a password for
+    /// a caller who may not create accounts): auditors get `auth.read_only`, other roles `auth.forbidden`.
+    func requireWriter(_ actor: Actor, _ roles: Set<Role>, action: String) throws {
+        if actor.role == .auditor {
+            throw APIError.forbidden("审计账号只能查看，不能\(action)", code: DecisionCode.authReadOnly.rawValue)
+        }
+        try require(actor, roles, action: action)
+    }
+}
+
+// MARK: - Reads for reviewers and auditors
+
+struct HistoryReply: Codable, Sendable {
+    var candidateID: String
+    var version: Int
+    var state: CandidateState
+    var timeline: [CandidateHistory.Step]
+}
+
+/// 网上报名成功通知单.
+struct SuccessNotice: Codable, Sendable {
+    var title: String
+    var candidateID: String
+    var username: String
+    var name: String
+    var sex: String
+    var birthDate: String
+    var idType: String
+    var idNumber: String
+    var applicationID: String
+    var examCode: String
+    var examName: String
+    var areaCode: String
+    var areaName: String
+    var siteCode: String
+    var siteName: String
+    var attemptCount: Int
+    var additionalSubject: String?
+    var submittedAt: String
+    var status: String
+    var statusLabel: String
+
+    init(state: CandidateState, application: RegistrationDomain.Application, season: SeasonState) {
+        let basic = state.basic
+        title = "\(season.title)网上报名成功通知单"
+        candidateID = state.candidateID ?? ""
+        username = basic?.username ?? ""
+        name = basic?.name ?? ""
+        sex = basic?.sex ?? ""
+        birthDate = basic?.birthDate ?? ""
+        idType = basic?.idType ?? ""
+        idNumber = basic?.idNumber ?? ""
+        applicationID = application.applicationID
+        examCode = application.examCode
+        examName = season.exam(application.examCode)?.name ?? application.examCode
+        areaCode = application.areaCode
+        areaName = season.area(application.areaCode)?.name ?? application.areaCode
+        siteCode = application.siteCode
+        siteName = season.site(application.siteCode)?.name ?? application.siteCode
+        attemptCount = application.attemptCount
+        additionalSubject = application.additionalSubject
+        submittedAt = application.submittedAt
+        status = application.status.rawValue
+        statusLabel = application.status.label
+    }
+}
+
+struct DiffReply: Codable, Sendable {
+    var candidateID: String
+    var changes: [CandidateHistory.Change]
+}
+
+extension Routes {
+    mutating func addReads() {
+        let api = self.api
+
+        // A candidate's file at a version (`?version=N`) or an instant (`?at=ISO-8601`), with the timeline.
+        authenticated(.get, "/api/v1/candidates/{candidateID}/history") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
+            let point = try api.historyPoint(version: request.query("version", in: 0...Int(Int32.max)), at: request.query("at", maxLength: 40))
+            let replay = try await api.history.replay(candidateID, at: point)
+            guard replay.version > 0 || point != .latest else {
+                throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
+            }
+            var state = replay.state
+            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
+            return try api.json(HistoryReply(candidateID: candidateID, version: replay.version, state: state, timeline: replay.timeline))
+        }
+
+        // Field-level differences of a file between two points (`from`/`to`: a version number or an instant).
+        authenticated(.get, "/api/v1/candidates/{candidateID}/history/diff") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
+            let from = try api.historyPoint(request.query("from", maxLength: 40), field: "from")
+            let to = try api.historyPoint(request.query("to", maxLength: 40), field: "to")
+            var changes = try await api.history.diff(candidateID, from: from, to: to)
+            if !api.seesFullIDNumbers(principal.actor) { changes = changes.map(Disclosure.mask) }
+            return try api.json(DiffReply(candidateID: candidateID, changes: changes))
+        }
+
+        // 网上报名成功通知单: what the printable success notice shows, for a submitted (live) application.
+        authenticated(.get, "/api/v1/candidates/{candidateID}/applications/{applicationID}/notice") { _, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
+            guard let state = try await api.registeredState(candidateID) else {
+                throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
+            }
+            guard let application = state.applications[applicationID] else {
+                throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+            }
+            guard application.isLive else {
+                throw APIError(
+                    .unprocessableContent,
+                    code: DecisionCode.applicationInvalidStatus.rawValue,
+                    field: "applicationID",
+                    message: "报名状态为“\(application.status.label)”，没有报名成功通知单"
+                )
+            }
+            var notice = SuccessNotice(state: state, application: application, season: try await api.service.seasonState())
+            if !api.seesFullIDNumbers(principal.actor) { notice.idNumber = Masking.idNumber(notice.idNumber) }
+            return try api.json(notice)
+        }
+
+        // The candidates whose newest application is at a site (optionally with a status): its reviewers and auditors.
+        authenticated(.get, "/api/v1/review/sites/{siteCode}/candidates") { request, context, principal in
+            let siteCode = try context.id("siteCode")
+            try api.authorizeSite(principal.actor, siteCode)
+            guard let reader = api.reader else { throw APIError.notFound() }
+            let status = try request.query("status", maxLength: 20)
+            return try api.json(try await CandidateViewQueries(reader).candidates(site: siteCode, status: status))
+        }
+
+        // The review queue of a site: its reviewers and auditors.
+        authenticated(.get, "/api/v1/review/sites/{siteCode}/queue") { request, context, principal in
+            let siteCode = try context.id("siteCode")
+            try api.authorizeSite(principal.actor, siteCode)
+            let status = try request.query("status", maxLength: 20)
+            return try api.json(try await api.readModels().queue(site: siteCode, status: status))
+        }
+
+        // The 填报 / 学信网 comparison of an application.
+        authenticated(.get, "/api/v1/review/applications/{applicationID}/comparison") { _, context, principal in
+            let applicationID = try context.id("applicationID")
+            try api.require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
+            guard var comparison = try await api.readModels().comparison(application: applicationID) else {
+                throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+            }
+            try api.authorizeSite(principal.actor, comparison.summary.siteCode)
+            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&comparison) }
+            return try api.json(comparison)
+        }
+
+        // The audit trail: who changed what, when, before and after, why. Auditors only.
+        authenticated(.get, "/api/v1/audit/trail") { request, _, principal in
+            try api.require(principal.actor, [.auditor], action: "查看审计记录")
+            guard let reader = api.reader else { throw APIError.notFound() }
+            let records = try await AuditQueries(reader).trail(
+                candidate: request.query("candidate", maxLength: 128),
+                actor: request.query("actor", maxLength: 128),
+                since: request.query("since", maxLength: 40),
+                until: request.query("until", maxLength: 40),
+                field: request.query("field", maxLength: 200),
+                limit: request.query("limit", in: 1...10_000) ?? 1_000
+            )
+            return try api.json(records.map(Disclosure.mask))
+        }
+    }
+}
+
+extension RegistrarAPI {
+    /// The review read model (404 when the read models are not installed).
+    func readModels() throws -> ReviewQueries {
+        guard let reader else { throw APIError.notFound() }
+        return ReviewQueries(reader)
+    }
+
+    /// Reviewers read their own sites only; auditors every site; nobody else.
+    func authorizeSite(_ actor: Actor, _ siteCode: String) throws {
+        switch actor.role {
+        case .reviewer:
+            guard actor.siteCodes.contains(siteCode) else {
+                throw APIError.forbidden("考点\(siteCode)不在您的审核范围内", code: DecisionCode.authNotReviewerOfSite.rawValue, field: "siteCode")
+            }
+        case .auditor:
+            return
+        default:
+            throw APIError.forbidden("当前账号无权查看审核信息")
+        }
+    }
+
+    /// The history point of `?version=` or `?at=` (at most one of them; neither: now).
+    func historyPoint(version: Int?, at instant: String?) throws -> CandidateHistory.Point {
+        switch (version, instant) {
+        case (nil, nil): return .latest
+        case (let version?, nil): return .version(version)
+        case (nil, let instant?): return try historyPoint(instant, field: "at")
+        case (.some, .some):
+            throw APIError.badRequest("invalid_parameter", field: "at", message: "version和at只能指定一个")
+        }
+    }
+
+    /// A history point from text: a version number, or an instant `YYYY-MM-DDTHH:MM:SS.sssZ`; nil text is now.
+    func historyPoint(_ text: String?, field: String) throws -> CandidateHistory.Point {
+        guard let text else { return .latest }
+        if let version = Int(text), version >= 0 { return .version(version) }
+        guard let date = Instant.date(from: text) else {
+            throw APIError.badRequest("invalid_parameter", field: field, message: "\(field)须为版本号或时间（如2026-01-12T03:00:00.000Z）")
+        }
+        return .instant(Instant.string(from: date))
+    }
+}

@@ -1,0 +1,184 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Projections
+import RegistrarApp
+import RegistrationDomain
+
+/// Settings of the HTTP service.
+public struct ServerConfiguration: Sendable {
+    /// The application layer the routes call (its clock and ids are the server's).
+    public var service: RegistrarService
+    /// The address to listen on.
+    public var host: String
+    /// The port (0: any free port).
+    public var port: Int
+    /// The largest request body accepted, in bytes (413 beyond it).
+    public var maximumBodyBytes: Int
+    /// How long a bearer token works.
+    public var tokenLifetime: TimeInterval
+    /// Failed log-ins of one username, within `failedLoginWindow`, that lock it for `lockoutDuration`.
+    public var maximumFailedLogins: Int
+    /// The window in which failed log-ins are counted.
+    public var failedLoginWindow: TimeInterval
+    /// How long a username stays locked.
+    public var lockoutDuration: TimeInterval
+    /// The examination fee of an application, in fen, by exam level (the season has no fee table yet).
+    public var feeFen: @Sendable (_ examLevel: String) -> Int
+    /// The shared secrets and limits of the CHSI and bank callbacks.
+    public var callbacks: CallbackSettings
+
+    /// The default fees: 600 yuan for 执业医师, 500 yuan for the assistant levels.
+    public static let defaultFees: @Sendable (String) -> Int = { level in
+        level == ExamLevel.physician.rawValue ? 60_000 : 50_000
+    }
+
+    /// Creates a configuration.
+    public init(
+        service: RegistrarService,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        maximumBodyBytes: Int = 256 * 1024,
+        tokenLifetime: TimeInterval = 8 * 3600,
+        maximumFailedLogins: Int = 5,
+        failedLoginWindow: TimeInterval = 15 * 60,
+        lockoutDuration: TimeInterval = 15 * 60,
+        feeFen: @escaping @Sendable (String) -> Int = ServerConfiguration.defaultFees,
+        callbacks: CallbackSettings = CallbackSettings()
+    ) {
+        self.service = service
+        self.host = host
+        self.port = port
+        self.maximumBodyBytes = maximumBodyBytes
+        self.tokenLifetime = tokenLifetime
+        self.maximumFailedLogins = maximumFailedLogins
+        self.failedLoginWindow = failedLoginWindow
+        self.lockoutDuration = lockoutDuration
+        self.feeFen = feeFen
+        self.callbacks = callbacks
+    }
+}
+
+/// Builds the HTTP application: the JSON API under `/api/v1`, `/health`, `/metrics` and `/openapi.json`.
+///
+/// The read models must be installed on the service's store beforehand (``runServer(databasePath:host:port:seasonID:logger:)``
+/// does it) for the review and audit routes to answer.
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+    let logger = logger ?? Logger(label: "registrar.http")
+    let (router, _) = makeRouter(configuration, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "registrar"),
+        logger: logger
+    )
+}
+
+/// The router and the list of its routes (the OpenAPI test compares the list with the document).
+func makeRouter(_ configuration: ServerConfiguration, logger: Logger) -> (Router<RegistrarRequestContext>, [RouteEntry]) {
+    let (router, routes, _) = makeRouterAndPages(configuration, logger: logger)
+    return (router, routes)
+}
+
+/// The router, the routes of the API (the OpenAPI document's scope) and the page routes.
+func makeRouterAndPages(
+    _ configuration: ServerConfiguration,
+    logger: Logger
+) -> (Router<RegistrarRequestContext>, [RouteEntry], [RouteEntry]) {
+    let api = RegistrarAPI(configuration: configuration, logger: logger)
+    let router = Router(context: RegistrarRequestContext.self)
+    router.add(middleware: FrontMiddleware(api: api))
+    var routes = Routes(router: router, api: api)
+    routes.addOperations()
+    routes.addAccounts()
+    routes.addCandidateFile()
+    routes.addReview()
+    routes.addAdministration()
+    routes.addReads()
+    routes.addCallbacks()
+    routes.addPages()
+    return (router, routes.entries.sorted(), routes.pageEntries.sorted())
+}
+
+/// The routes of the JSON API and operations, as registered (for tests and the OpenAPI check); the HTML pages are
+/// listed by ``registeredPages(_:)``.
+public func registeredRoutes(_ configuration: ServerConfiguration) -> [RouteEntry] {
+    makeRouter(configuration, logger: Logger(label: "registrar.routes")).1
+}
+
+/// The server-rendered pages and the event stream, as registered (for the pages' authorisation test).
+public func registeredPages(_ configuration: ServerConfiguration) -> [RouteEntry] {
+    makeRouterAndPages(configuration, logger: Logger(label: "registrar.routes")).2
+}
+
+/// Opens the event log at `databasePath`, installs the read models, and serves until SIGINT or SIGTERM, then shuts
+/// down gracefully (requests in flight are answered).
+///
+/// - Parameter ready: called with the URL once the server listens.
+public func runServer(
+    databasePath: String,
+    host: String = "127.0.0.1",
+    port: Int = 8080,
+    seasonID: String = "2026",
+    logger: Logger = Logger(label: "registrar.http"),
+    callbacks: CallbackSettings = .fromEnvironment(),
+    ready: @escaping @Sendable (String) -> Void = { print($0) }
+) async throws {
+    let store = try SQLiteEventStore(path: databasePath)
+    let service = try RegistrarService(
+        store: store,
+        clock: SystemClock(),
+        ids: RandomIDGenerator(),
+        configuration: .init(seasonId: seasonID)
+    )
+    try ProjectionEngine(store: store).install()
+    let configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks)
+    let (router, _) = makeRouter(configuration, logger: logger)
+    let app = Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "registrar"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? port
+            ready("http://\(host):\(port)/")
+        },
+        logger: logger
+    )
+    try await app.runService()
+}
+
+/// The first middleware of every route (and of unknown routes): request id, errors as JSON, metrics and one
+/// structured log line per request. The log line has the route pattern, never the path, the query or the body, so
+/// no personal data reaches the logs.
+struct FrontMiddleware: RouterMiddleware {
+    typealias Context = RegistrarRequestContext
+    let api: RegistrarAPI
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        context.requestID = Header.token(request.headers[Header.requestID]) ?? UUID().uuidString.lowercased()
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = api.errorResponse(error, context: context)
+        }
+        response.headers[Header.requestID] = context.requestID
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = context.endpointPath ?? "unmatched"
+        api.metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "route": .string(route),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(String(format: "%.2f", seconds * 1000)),
+            ]
+        )
+        return response
+    }
+}

@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+import RegistrarApp
+
+/// Who a bearer token stands for.
+struct Session: Sendable, Equatable {
+    /// The candidate or staff id the credentials opened.
+    var subjectId: String
+    /// A staff account (whose role and scope are read on every request), or a candidate.
+    var isStaff: Bool
+    /// When the token stops working.
+    var expiresAt: Date
+}
+
+/// Bearer tokens, kept server-side in memory: a token is 32 random bytes (base64url), stored only as its SHA-256,
+/// and expires after a fixed lifetime. Restarting the server logs everybody out, which is acceptable for a
+/// registration site (and avoids writing secrets to the database file).
+actor SessionStore {
+    private var sessions: [String: Session] = [:]
+    private let clock: any RegistrarApp.Clock
+    private let lifetime: TimeInterval
+    private var issuedSinceSweep = 0
+
+    init(clock: any RegistrarApp.Clock, lifetime: TimeInterval) {
+        self.clock = clock
+        self.lifetime = lifetime
+    }
+
+    /// Issues a new token for a subject.
+    func issue(for subjectId: String, isStaff: Bool) -> (token: String, session: Session) {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let token = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let session = Session(subjectId: subjectId, isStaff: isStaff, expiresAt: clock.now().addingTimeInterval(lifetime))
+        sessions[Self.key(token)] = session
+        issuedSinceSweep += 1
+        if issuedSinceSweep >= 1_000 { sweep() }
+        return (token, session)
+    }
+
+    /// The live session of a token, if any.
+    func session(for token: String) -> Session? {
+        let key = Self.key(token)
+        guard let session = sessions[key] else { return nil }
+        guard session.expiresAt > clock.now() else {
+            sessions[key] = nil
+            return nil
+        }
+        return session
+    }
+
+    /// Ends a session.
+    func revoke(_ token: String) {
+        sessions[Self.key(token)] = nil
+    }
+
+    private func sweep() {
+        let now = clock.now()
+        sessions = sessions.filter { $0.value.expiresAt > now }
+        issuedSinceSweep = 0
+    }
+
+    private static func key(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Lock-out after repeated failed log-ins: `maximumFailures` failures for a username within `window` lock it for
+/// `lockout`. Kept in memory: a restart forgives, which is no worse than the guess rate the KDF already limits.
+actor LoginThrottle {
+    private struct Record {
+        var failures: [Date] = []
+        var lockedUntil: Date?
+    }
+
+    private var records: [String: Record] = [:]
+    private let clock: any RegistrarApp.Clock
+    private let maximumFailures: Int
+    private let window: TimeInterval
+    private let lockout: TimeInterval
+
+    init(clock: any RegistrarApp.Clock, maximumFailures: Int, window: TimeInterval, lockout: TimeInterval) {
+        self.clock = clock
+        self.maximumFailures = maximumFailures
+        self.window = window
+        self.lockout = lockout
+    }
+
+    /// Seconds until the username may try again, or nil when it may try now.
+    func retryAfter(_ username: String) -> Int? {
+        let key = username.lowercased()
+        guard let until = records[key]?.lockedUntil else { return nil }
+        let now = clock.now()
+        guard until > now else {
+            records[key] = nil
+            return nil
+        }
+        return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+    }
+
+    /// Records a failure; returns the lock-out in seconds when this failure triggered one.
+    func fail(_ username: String) -> Int? {
+        let key = username.lowercased()
+        let now = clock.now()
+        var record = records[key] ?? Record()
+        if let until = record.lockedUntil, until <= now { record.lockedUntil = nil }
+        record.failures = record.failures.filter { now.timeIntervalSince($0) < window } + [now]
+        if record.failures.count >= maximumFailures {
+            record.lockedUntil = now.addingTimeInterval(lockout)
+            record.failures = []
+        }
+        records[key] = record
+        if records.count > 100_000 { records = records.filter { $0.value.lockedUntil != nil } }
+        return record.lockedUntil.map { max(1, Int($0.timeIntervalSince(now).rounded(.up))) }
+    }
+
+    /// Forgets the failures of a username after a successful log-in.
+    func succeed(_ username: String) {
+        records[username.lowercased()] = nil
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Hummingbird
+
+/// Request bodies: collected up to a limit and decoded strictly.
+///
+/// Strict means: the body is one JSON object, every required field is there with the right type, and no field is
+/// unknown. Unknown fields are found by comparing the body with the decoded value encoded again: a key the
+/// decoded value does not write back is a key the type does not know (explicit `null`s are ignored, as absent).
+enum StrictJSON {
+    /// Reads the whole body, refusing more than `limit` bytes (413) before decoding anything.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let declared = request.headers[.contentLength], let length = Int(declared), length > limit {
+            throw APIError.tooLarge
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIError.tooLarge
+        }
+    }
+
+    /// Decodes a body into `T`, or throws a 400 naming the field at fault.
+    static func decode<T: Codable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
+        let data = Data(buffer.readableBytesView)
+        guard !data.isEmpty else {
+            throw APIError.badRequest("empty_body", field: "", message: "请求内容为空，需要一个JSON对象")
+        }
+        let tree: JSONTree
+        do {
+            tree = try JSONDecoder().decode(JSONTree.self, from: data)
+        } catch {
+            throw APIError.badRequest("invalid_json", field: "", message: "请求内容不是有效的JSON（须为UTF-8编码）")
+        }
+        guard case .object = tree else {
+            throw APIError.badRequest("wrong_type", field: "", message: "请求内容须为JSON对象")
+        }
+        let value: T
+        do {
+            value = try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            // Foundation reports a number that does not fit its field (1.5 or 1e30 for an integer) at the root;
+            // every number of the API's bodies is an integer, so the first number that is not one is the culprit.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let field = firstNonInteger(in: tree, path: "") {
+                throw APIError.badRequest("wrong_type", field: field, message: "字段\(field)须为整数")
+            }
+            throw describe(error)
+        }
+        let known = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(value))
+        if let unknown = firstUnknownKey(in: tree, known: known, path: "") {
+            throw APIError.badRequest("unknown_field", field: unknown, message: "不允许的字段：\(unknown)")
+        }
+        return value
+    }
+
+    /// Decodes a body that may be empty (commands without parameters): empty means `T()`.
+    static func decodeOptional<T: Codable>(_ type: T.Type, from buffer: ByteBuffer, empty: T) throws -> T {
+        buffer.readableBytes == 0 ? empty : try decode(type, from: buffer)
+    }
+
+    static func describe(_ error: DecodingError) -> APIError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return .badRequest("missing_field", field: field, message: "缺少字段：\(field)")
+        case .valueNotFound(_, let context):
+            let field = path(context.codingPath)
+            return .badRequest("missing_value", field: field, message: "字段\(field)不能为null")
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath)
+            return .badRequest("wrong_type", field: field, message: "字段\(field)的类型不正确，应为\(typeName(type))")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return .badRequest("invalid_value", field: field, message: "字段\(field)的值无效")
+        @unknown default:
+            return .badRequest("invalid_json", field: "", message: "请求内容无效")
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        var out = ""
+        for key in keys {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return out
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "字符串"
+        case is Int.Type, is Double.Type: "数字"
+        case is Bool.Type: "true或false"
+        case is [Any].Type: "数组"
+        default: "对象"
+        }
+    }
+
+    /// The path of the first number (in sorted key order) that is not an integer an `Int` can hold.
+    static func firstNonInteger(in tree: JSONTree, path: String) -> String? {
+        switch tree {
+        case .number(let value):
+            return value.rounded() == value && abs(value) < 9.2e18 ? nil : path
+        case .object(let fields):
+            for key in fields.keys.sorted() {
+                if let found = firstNonInteger(in: fields[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+            return nil
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = firstNonInteger(in: element, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case .scalar, .null:
+            return nil
+        }
+    }
+
+    /// The path of the first key (in sorted order) present in `input` but not in `known`.
+    static func firstUnknownKey(in input: JSONTree, known: JSONTree, path: String) -> String? {
+        switch (input, known) {
+        case (.object(let fields), .object(let knownFields)):
+            for key in fields.keys.sorted() {
+                guard let child = fields[key], child != .null else { continue }
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                guard let knownChild = knownFields[key] else { return childPath }
+                if let unknown = firstUnknownKey(in: child, known: knownChild, path: childPath) { return unknown }
+            }
+            return nil
+        case (.array(let elements), .array(let knownElements)):
+            for (index, element) in elements.enumerated() where index < knownElements.count {
+                if let unknown = firstUnknownKey(in: element, known: knownElements[index], path: "\(path)[\(index)]") {
+                    return unknown
+                }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}
+
+/// Any JSON value; strings and booleans are kept only as "a scalar" (the strictness check compares shapes).
+enum JSONTree: Decodable, Equatable {
+    case object([String: JSONTree])
+    case array([JSONTree])
+    case number(Double)
+    case scalar
+    case null
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if (try? container.decode(Bool.self)) != nil || (try? container.decode(String.self)) != nil {
+            self = .scalar
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let array = try? container.decode([JSONTree].self) {
+            self = .array(array)
+        } else {
+            self = .object(try container.decode([String: JSONTree].self))
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import EventLog
+import Foundation
+import GRDB
+import RegistrarApp
+import RegistrationDomain
+import Testing
+
+@testable import Projections
+
+@Suite("Projection engine")
+struct EngineTests {
+    @Test("read-your-writes: once a command returns, the read models show it")
+    func readYourWrites() async throws {
+        let season = try await SeasonFixture()
+        let candidates = CandidateViewQueries(season.store.pool)
+        let review = ReviewQueries(season.store.pool)
+        let audit = AuditQueries(season.store.pool)
+        try await season.register(1)
+        let id = SeasonFixture.candidateID(1)
+        let view = try #require(try await candidates.candidate(id: id, now: SeasonFixture.beforeRegistration))
+        #expect(view.username == "user1" && view.status == "registered")
+        #expect(view.idNumberMasked.hasPrefix("420106") && view.idNumberMasked.contains("*"))
+        #expect(view.nextActions.contains(.verifyEducationWithChsi))
+        #expect(try await candidates.candidate(username: "USER1")?.candidateID == id)
+
+        try await season.scan(1, scan: "s1", seedMismatch: true)
+        season.clock.set(SeasonFixture.registration)
+        try await season.submit(1, application: "a1")
+        let queued = try await review.queue(site: "4201")
+        #expect(queued.map(\.applicationID) == ["a1"])
+        #expect(queued.first?.status == "submitted" && queued.first?.mismatches == 5)
+        let comparison = try #require(try await review.comparison(application: "a1"))
+        let rows = try #require(comparison.entries.first?.rows)
+        #expect(rows.filter { $0.status == .mismatch }.map(\.label) == ["院校", "形式", "专业", "入学", "毕业"])
+        #expect(rows.first { $0.label == "学制" }?.status == .notProvided)
+        #expect(comparison.entries.first?.attempts.map(\.scanID) == ["s1"])
+        let after = try #require(try await candidates.candidate(id: id, now: SeasonFixture.registration))
+        #expect(after.status == "submitted" && after.siteCode == "4201")
+        #expect(after.education.first?.locked == true && after.education.first?.chsiVerified == true)
+        #expect(after.nextActions.contains(.abandonApplication))
+
+        season.clock.set(SeasonFixture.review)
+        try await season.scan(1, scan: "s2", seedMismatch: false)
+        try await season.run(
+            .correctBasicInfo(CorrectBasicInfo(candidateID: id, applicationID: "a1", field: .name, newValue: "张叁", reason: "证件原件为“叁”")),
+            id,
+            as: SeasonFixture.reviewer,
+            channel: "review-site",
+            reason: "证件原件为“叁”"
+        )
+        try await season.run(.approveApplication(ApproveApplication(candidateID: id, applicationID: "a1")), id, as: SeasonFixture.reviewer)
+        let decided = try #require(try await review.comparison(application: "a1"))
+        #expect(decided.summary.status == "approved" && decided.summary.corrections == 1)
+        #expect(decided.entries.first?.attempts.map(\.superseded) == [true, false])
+        // The corrected name no longer equals CHSI's 张三: the identity row turns red.
+        #expect(decided.entries.first?.rows.first?.status == .mismatch)
+        #expect(decided.entries.first?.rows.first?.declared == "张叁")
+        #expect(decided.summary.identityMismatch)
+
+        let corrections = try await audit.trail(candidate: id, field: "basic.name")
+        #expect(corrections.map(\.after) == ["张三", "张叁"])
+        #expect(corrections.last?.before == "张三" && corrections.last?.reason == "证件原件为“叁”")
+        #expect(corrections.last?.actorID == "staff-r1" && corrections.last?.role == "reviewer")
+        let byReviewer = try await audit.trail(actor: "staff-r1")
+        #expect(byReviewer.contains { $0.field == "applications[a1].status" && $0.before == "submitted" && $0.after == "approved" })
+        let entry = try await audit.trail(candidate: id, field: "education[e1]")
+        #expect(entry.contains { $0.field == "education[e1].chsi.school" && $0.before == "中国地质大学(北京)" && $0.after == "北京大学" })
+        let window = try await audit.trail(since: "2026-01-01T00:00:00.000Z", until: "2026-02-01T00:00:00.000Z")
+        #expect(!window.isEmpty && window.allSatisfy { $0.recordedAt.hasPrefix("2026-01") })
+        #expect(window.allSatisfy { $0.hash.count == 64 })
+    }
+
+    @Test("catch-up: appends made without the hook are folded at install, and before the next hooked append")
+    func catchUp() async throws {
+        // Appends by a process without projections, then an engine installed later.
+        let season = try await SeasonFixture(installEngine: false)
+        try await season.playSeason(candidates: 6)
+        let head = try await season.store.headPosition()
+        let engine = ProjectionEngine(store: season.store)
+        try engine.install()
+        for projection in Projections.all { #expect(try engine.checkpoint(projection.name) == head) }
+        #expect(try await CandidateViewQueries(season.store.pool).candidate(id: SeasonFixture.candidateID(3)) != nil)
+
+        // Another process appends (no hook); the next append through the hooked store folds both, in its transaction.
+        let cli = try season.otherProcess()
+        try await cli.execute(
+            .register(
+                RegisterCandidate(
+                    candidateID: "candidate-cli",
+                    username: "cliuser",
+                    name: "李四",
+                    surnamePinyin: "li",
+                    givenNamePinyin: "si",
+                    idType: IDType.residentID.rawValue,
+                    idNumber: SeasonFixture.residentID(500),
+                    nationality: "中国",
+                    ethnicity: "汉族",
+                    password: "secret123",
+                    recoveryQuestion: "q?",
+                    recoveryAnswer: "answer"
+                )
+            ),
+            candidateId: "candidate-cli",
+            actor: .candidate("candidate-cli"),
+            request: RequestContext(channel: "cli")
+        )
+        let queries = CandidateViewQueries(season.store.pool)
+        #expect(try await queries.candidate(id: "candidate-cli") == nil)
+        season.clock.set(SeasonFixture.beforeRegistration)
+        try await season.register(40)
+        #expect(try await queries.candidate(id: "candidate-cli")?.name == "李四")
+        #expect(try await queries.candidate(id: SeasonFixture.candidateID(40)) != nil)
+        let incremental = try hashes(engine)
+        try await engine.rebuild()
+        #expect(try hashes(engine) == incremental)
+    }
+
+    @Test("rebuild from position 0 gives exactly the rows the incremental updates gave")
+    func rebuildEqualsIncremental() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 40)
+        let engine = try #require(season.engine)
+        let incremental = try season.hashes()
+        let head = try await season.store.headPosition()
+        let progress = Progress()
+        let report = try await engine.rebuild(batchSize: 97) { progress.record($0) }
+        #expect(report.position == head && report.events == head)
+        #expect(try season.hashes() == incremental)
+        for projection in Projections.all { #expect(try engine.checkpoint(projection.name) == head) }
+        #expect(progress.values.last?.processed == head)
+        #expect(progress.values.count > 3)
+        // One read model alone, too.
+        try await engine.rebuild(projection: "audit_trail", batchSize: 500)
+        #expect(try season.hashes() == incremental)
+        try await expectNoShadowTables(season.store)
+        // The live rows are right, not only stable: spot-check the queue.
+        let queue = try await ReviewQueries(season.store.pool).queue(site: "4201")
+        #expect(Set(queue.map(\.status)).isSuperset(of: ["approved", "signed", "rejected", "abandoned"]) || !queue.isEmpty)
+    }
+
+    @Test("the demo season: every event type folds, and a rebuild gives the incremental rows")
+    func demoSeason() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-projections-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var options = SQLiteEventStore.Options()
+        options.durability = .normal
+        let store = try SQLiteEventStore(path: directory.appendingPathComponent("demo.sqlite").path, options: options)
+        let engine = ProjectionEngine(store: store)
+        try engine.install()
+        let clock = ManualClock(DemoSeason.start)
+        let service = try RegistrarService(
+            store: store,
+            clock: clock,
+            ids: SeededIDGenerator(seed: 2026),
+            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
+        )
+        let demo = try DemoSeason(service: service, clock: clock, seed: 2026, candidates: 30, candidatePasswordHasher: .cheapForTests)
+        _ = try await demo.play()
+        let head = try await store.headPosition()
+        let incremental = try hashes(engine)
+        try await engine.rebuild(batchSize: 250)
+        #expect(try hashes(engine) == incremental)
+        for projection in Projections.all { #expect(try engine.checkpoint(projection.name) == head) }
+        let seed = try #require(try await CandidateViewQueries(store.pool).candidate(username: DemoSeason.candidateUsername))
+        #expect(seed.applications.last?.status == .submitted)
+        let application = try #require(seed.applications.last?.application.applicationID)
+        let comparison = try #require(try await ReviewQueries(store.pool).comparison(application: application))
+        let mismatched = Set(comparison.entries.flatMap { $0.rows.filter { $0.status == .mismatch }.map(\.label) })
+        #expect(mismatched.isSuperset(of: ["院校", "形式", "专业", "入学", "毕业"]))
+        // The fast decoder agrees with the codecs (Foundation's JSONDecoder) on every stored event.
+        let decoder = EventDecoder()
+        let candidateCodec = EventCodec<CandidateEvent>()
+        let seasonCodec = EventCodec<SeasonEvent>()
+        let staffCodec = EventCodec<StaffEvent>()
+        for recorded in try await store.readAll(after: 0, limit: 1_000_000) {
+            let decoded = try decoder.decode(recorded)
+            #expect(decoded.metadata == (try recorded.decodedMetadata()))
+            switch decoded.payload {
+            case .candidate(let event): #expect(event == (try candidateCodec.decode(recorded)))
+            case .season(let event): #expect(event == (try seasonCodec.decode(recorded)))
+            case .staff(let event): #expect(event == (try staffCodec.decode(recorded)))
+            case .other: Issue.record("unknown event type \(recorded.type)")
+            }
+        }
+        let types = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT event_type FROM audit_trail") }
+        #expect(Set(types).isSuperset(of: CandidateEvent.payloadTypes.map { $0.eventType }))
+    }
+
+    @Test("rebuild while appends continue: the swap catches up the tail, later appends keep flowing")
+    func rebuildDuringAppends() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 30)
+        let engine = try #require(season.engine)
+        let rebuild = Task { try await engine.rebuild(batchSize: 40) }
+        season.clock.set(SeasonFixture.beforeRegistration)
+        for index in 200..<215 { try await season.register(index) }
+        let report = try await rebuild.value
+        for index in 215..<220 { try await season.register(index) }
+        let head = try await season.store.headPosition()
+        #expect(report.position <= head)
+        for projection in Projections.all { #expect(try engine.checkpoint(projection.name) == head) }
+        let afterConcurrentRun = try season.hashes()
+        try await engine.rebuild()
+        #expect(try season.hashes() == afterConcurrentRun)
+        #expect(try await CandidateViewQueries(season.store.pool).candidate(id: SeasonFixture.candidateID(219)) != nil)
+    }
+
+    @Test("a cancelled rebuild drops its shadow tables and leaves the live ones untouched")
+    func cancelledRebuild() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 20)
+        let engine = try #require(season.engine)
+        let before = try season.hashes()
+        let (started, continuation) = AsyncStream<Void>.makeStream()
+        let rebuild = Task {
+            try await engine.rebuild(batchSize: 10) { _ in
+                continuation.yield()
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+        for await _ in started { break }
+        rebuild.cancel()
+        await #expect(throws: CancellationError.self) { try await rebuild.value }
+        #expect(try season.hashes() == before)
+        try await expectNoShadowTables(season.store)
+        // And the live tables keep being updated.
+        try await season.register(300)
+        #expect(try await CandidateViewQueries(season.store.pool).candidate(id: SeasonFixture.candidateID(300)) != nil)
+    }
+
+    @Test("an unknown read model is refused")
+    func unknownProjection() async throws {
+        let season = try await SeasonFixture()
+        await #expect(throws: ProjectionError.unknownProjection("nope")) { try await season.engine!.rebuild(projection: "nope") }
+    }
+
+    private func hashes(_ engine: ProjectionEngine) throws -> [String: String] {
+        try Dictionary(uniqueKeysWithValues: Projections.all.map { ($0.name, try engine.contentHash($0.name)) })
+    }
+
+    private func expectNoShadowTables(_ store: SQLiteEventStore) async throws {
+        let leftovers = try await store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE '%\\_\\_rebuild%' ESCAPE '\\'")
+        }
+        #expect(leftovers.isEmpty)
+    }
+}
+
+/// Collects progress reports from the rebuild's callback.
+final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = [RebuildProgress]()
+
+    func record(_ value: RebuildProgress) { lock.withLock { stored.append(value) } }
+    var values: [RebuildProgress] { lock.withLock { stored } }
+}

@@ -1,0 +1,367 @@
+import EventLog
+import Foundation
+import RegistrationDomain
+import Testing
+
+@testable import Projections
+
+/// Builds decoded events by hand: the folds need no database.
+enum Given {
+    static let candidate = "candidate-1"
+    static let idNumber = "110105199003071238"
+
+    static func event(
+        _ payload: DecodedEvent.Payload,
+        position: Int64 = 1,
+        stream: String = candidate,
+        actor: String = candidate,
+        role: String = "candidate",
+        reason: String? = nil,
+        at recordedAt: String = "2025-12-20T02:00:00.000Z"
+    ) -> DecodedEvent {
+        let type: String =
+            switch payload {
+            case .candidate(let e): Swift.type(of: e.payload).eventType
+            case .season(let e): Swift.type(of: e.payload).eventType
+            case .staff(let e): Swift.type(of: e.payload).eventType
+            case .other: "Unknown"
+            }
+        return DecodedEvent(
+            recorded: RecordedEvent(
+                position: position,
+                streamId: stream,
+                streamVersion: Int(position),
+                type: type,
+                schemaVersion: 1,
+                data: Data("{}".utf8),
+                metadata: Data("{}".utf8),
+                previousHash: Data(repeating: 0, count: 32),
+                hash: Data(repeating: UInt8(position & 0xff), count: 32)
+            ),
+            metadata: EventMetadata(actorId: actor, role: role, channel: "web", reason: reason, recordedAt: recordedAt),
+            payload: payload
+        )
+    }
+
+    static let registered = CandidateEvent.registered(
+        CandidateRegistered(
+            candidateID: candidate,
+            username: "zhangsan",
+            name: "张三",
+            surnamePinyin: "zhang",
+            givenNamePinyin: "san",
+            idType: "居民身份证",
+            idNumber: idNumber,
+            sex: "男",
+            birthDate: "1990-03-07",
+            nationality: "中国",
+            ethnicity: "汉族",
+            identity: nil,
+            registeredAt: "2025-12-20T02:00:00.000Z"
+        )
+    )
+
+    /// The seed case's declared entry: 北京大学 / 普通全日制 / 本科 / 基础医学 / 五年制 / 2006-07 / 2010-07.
+    static func seedEntry(_ entryID: String = "e1", school: String = "北京大学") -> CandidateEvent {
+        .educationAdded(
+            EducationEntryAdded(
+                candidateID: candidate,
+                entryID: entryID,
+                region: "大陆",
+                school: school,
+                category: "高等医学教育",
+                enrolment: "2006-07",
+                graduation: "2010-07",
+                studyForm: "普通全日制",
+                level: "本科",
+                degree: "医学学士",
+                length: "五年制",
+                major: "基础医学",
+                fiveYearJuniorCollegeClinical: false,
+                combinedMasterDoctor: false,
+                certificateNumber: "100011201005001234",
+                addedAt: "2025-12-20T02:00:00.000Z"
+            )
+        )
+    }
+
+    static func amended(school: String) -> CandidateEvent {
+        .educationAmended(
+            EducationEntryAmended(
+                candidateID: candidate,
+                entryID: "e1",
+                region: "大陆",
+                school: school,
+                category: "高等医学教育",
+                enrolment: "2006-07",
+                graduation: "2010-07",
+                studyForm: "普通全日制",
+                level: "本科",
+                degree: "医学学士",
+                length: "五年制",
+                major: "基础医学",
+                fiveYearJuniorCollegeClinical: false,
+                combinedMasterDoctor: false,
+                certificateNumber: "100011201005001234",
+                amendedAt: "2025-12-21T02:00:00.000Z"
+            )
+        )
+    }
+
+    /// The seed case's CHSI record: 中国地质大学(北京) / 非全日制 / 本科 / 计算机科学与技术 / 20190901 / 20240928 / 毕业.
+    static func seedChsi(scan: String = "scan-1", school: String = "中国地质大学(北京)", name: String = "张三") -> CandidateEvent {
+        .chsiResultReceived(
+            ChsiResultReceived(
+                candidateID: candidate,
+                entryID: "e1",
+                scanID: scan,
+                name: name,
+                idNumber: idNumber,
+                school: school,
+                major: "计算机科学与技术",
+                level: "本科",
+                studyForm: "非全日制",
+                educationCategory: "普通高等教育",
+                enrolmentDate: "20190901",
+                graduationDate: "20240928",
+                conclusion: "毕业",
+                nameMatches: name == "张三",
+                idNumberMatches: true,
+                receivedAt: "2025-12-20T03:00:00.000Z"
+            )
+        )
+    }
+
+    static let submitted = CandidateEvent.applicationSubmitted(
+        ApplicationSubmitted(
+            candidateID: candidate,
+            applicationID: "a1",
+            seasonID: "2026",
+            examCode: "110",
+            examLevel: "执业医师",
+            examCategory: "临床",
+            educationEntryIDs: ["e1"],
+            trainingEntryIDs: [],
+            certificateEntryID: nil,
+            areaCode: "42",
+            siteCode: "4201",
+            attemptCount: 1,
+            additionalSubject: nil,
+            photoID: "photo-1",
+            photoFormat: "jpg",
+            photoSizeBytes: 20_000,
+            passNumber: nil,
+            identity: nil,
+            submittedAt: "2026-01-12T03:00:00.000Z"
+        )
+    )
+
+    static let locked = CandidateEvent.entryLocked(EntryLocked(entryKind: "education", entryID: "e1", applicationID: "a1"))
+
+    static let corrected = CandidateEvent.basicInfoCorrected(
+        BasicInfoCorrected(
+            candidateID: candidate,
+            applicationID: "a1",
+            idType: "居民身份证",
+            field: "name",
+            oldValue: "张三",
+            newValue: "张叁",
+            reason: "身份证原件为“叁”",
+            reviewerID: "staff-r1",
+            correctedAt: "2026-02-15T02:00:00.000Z"
+        )
+    )
+}
+
+@Suite("Fold specs")
+struct FoldSpecs {
+    // MARK: candidate_view
+
+    @Test("candidate_view: the row is the domain state; status, site and mask follow the newest application")
+    func candidateView() {
+        let events: [CandidateEvent] = [Given.registered, Given.seedEntry(), Given.seedChsi(), Given.submitted, Given.locked]
+        let row = events.reduce(nil as CandidateState?) { CandidateViewProjection.fold($0, $1) }
+        #expect(row?.basic?.username == "zhangsan")
+        #expect(row?.education["e1"]?.flags.isLocked == true)
+        #expect(row?.education["e1"]?.currentChsiResult?.school == "中国地质大学(北京)")
+        #expect(row.map(CandidateViewProjection.status) == "submitted")
+        #expect(CandidateViewProjection.mask(Given.idNumber) == "110105********1238")
+        let view = CandidateView(candidateID: Given.candidate, state: row!, now: Date(), season: nil)
+        #expect(view.education.first?.locked == true && view.education.first?.chsiVerified == true)
+        #expect(view.education.first?.chsiVerifiedAt == "2025-12-20T03:00:00.000Z")
+        #expect(view.applications.map(\.status) == [.submitted])
+    }
+
+    // MARK: review_comparison
+
+    @Test("review_comparison: the seed case gives mismatches on 院校, 形式, 专业, 入学, 毕业; 学制 not provided; 学历 matches")
+    func seedCase() throws {
+        let events: [CandidateEvent] = [Given.registered, Given.seedEntry(), Given.seedChsi(), Given.submitted]
+        let file = try #require(events.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        let rows = ReviewComparisonProjection.rows(file: file, entry: try #require(file.education["e1"]))
+        let status = Dictionary(uniqueKeysWithValues: rows.map { ($0.label, $0.status) })
+        #expect(rows.map(\.label) == ["姓名", "证件号码", "院校", "形式", "学历", "专业", "学制", "入学", "毕业", "结论", "证书编号"])
+        #expect(status["院校"] == .mismatch)
+        #expect(status["形式"] == .mismatch)
+        #expect(status["专业"] == .mismatch)
+        #expect(status["入学"] == .mismatch)
+        #expect(status["毕业"] == .mismatch)
+        #expect(status["学制"] == .notProvided)
+        #expect(status["证书编号"] == .notProvided)
+        #expect(status["学历"] == .match)
+        #expect(status["结论"] == .match)
+        #expect(status["姓名"] == .match && status["证件号码"] == .match)
+        let graduation = try #require(rows.first { $0.label == "毕业" })
+        #expect(graduation.declared == "2010-07" && graduation.chsi == "20240928")
+        #expect(graduation.declaredNormalised == "2010-07" && graduation.chsiNormalised == "2024-09")
+        #expect(rows.first { $0.label == "学制" }?.declared == "五年制")
+        #expect(rows.first { $0.label == "学制" }?.chsi == nil)
+    }
+
+    @Test("review_comparison: dates compare by year and month; without a CHSI result every row is not verified")
+    func datesAndUnverified() throws {
+        var file = try #require([Given.registered, Given.seedEntry()].reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        var rows = ReviewComparisonProjection.rows(file: file, entry: file.education["e1"]!)
+        #expect(rows.allSatisfy { $0.status == .notVerified })
+        let matching = CandidateEvent.chsiResultReceived(
+            ChsiResultReceived(
+                candidateID: Given.candidate,
+                entryID: "e1",
+                scanID: "scan-2",
+                name: "张三",
+                idNumber: Given.idNumber,
+                school: "北京大学",
+                major: "基础医学",
+                level: "本科",
+                studyForm: "普通全日制",
+                educationCategory: "普通高等教育",
+                enrolmentDate: "20060901",
+                graduationDate: "20100728",
+                conclusion: "毕业",
+                nameMatches: true,
+                idNumberMatches: true,
+                receivedAt: "2025-12-21T00:00:00.000Z"
+            )
+        )
+        file = try #require(ReviewFile.fold(file, matching))
+        rows = ReviewComparisonProjection.rows(file: file, entry: file.education["e1"]!)
+        #expect(rows.first { $0.label == "毕业" }?.status == .match)
+        #expect(rows.first { $0.label == "入学" }?.status == .mismatch)  // 2006-07 declared, 2006-09 at CHSI
+        #expect(rows.filter { $0.status == .mismatch }.count == 1)
+    }
+
+    @Test("review_comparison: a newer scan supersedes the older, which stays in the history; a wrong name is a red flag")
+    func supersededAttempts() throws {
+        let events: [CandidateEvent] = [
+            Given.registered, Given.seedEntry(), Given.seedChsi(scan: "s1"), Given.seedChsi(scan: "s2", school: "北京大学", name: "李四"),
+        ]
+        let file = try #require(events.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        let entry = try #require(file.education["e1"])
+        #expect(entry.chsiResults.map(\.scanID) == ["s1", "s2"])
+        let rows = ReviewComparisonProjection.rows(file: file, entry: entry)
+        #expect(rows.first { $0.label == "院校" }?.status == .match)
+        #expect(rows.first { $0.label == "姓名" }?.status == .mismatch)
+    }
+
+    @Test("review_comparison: corrections and decisions reach the file; unrelated events are skipped")
+    func reviewDecisions() throws {
+        let approved = CandidateEvent.applicationApproved(
+            ApplicationApproved(candidateID: Given.candidate, applicationID: "a1", reviewerID: "staff-r1", approvedAt: "2026-02-15T03:00:00.000Z")
+        )
+        let events: [CandidateEvent] = [Given.registered, Given.seedEntry(), Given.submitted, Given.corrected, approved]
+        let file = try #require(events.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        #expect(file.name == "张叁")
+        #expect(file.applications.first?.status == "approved" && file.applications.first?.decidedBy == "staff-r1")
+        #expect(file.applications.first?.corrections == 1)
+        #expect(!ReviewFile.isRelevant(Given.locked))
+    }
+
+    // MARK: audit_trail
+
+    @Test("audit_trail: registration sets each basic field from nothing")
+    func auditRegistration() {
+        let (values, changes) = AuditFold.fold(nil, .candidate(Given.registered))
+        #expect(changes.contains(FieldChange(field: "basic.name", before: nil, after: "张三")))
+        #expect(changes.contains(FieldChange(field: "basic.idNumber", before: nil, after: Given.idNumber)))
+        #expect(!changes.contains { $0.field == "basic.identity" })
+        #expect(values["basic.username"] == "zhangsan")
+    }
+
+    @Test("audit_trail: an amendment shows only the changed field, with the value before")
+    func auditAmendment() {
+        let (afterAdd, _) = AuditFold.fold(nil, .candidate(Given.seedEntry()))
+        let (values, changes) = AuditFold.fold(afterAdd, .candidate(Given.amended(school: "北京大学医学部")))
+        #expect(changes == [FieldChange(field: "education[e1].school", before: "北京大学", after: "北京大学医学部")])
+        #expect(values["education[e1].school"] == "北京大学医学部")
+        let removed = CandidateEvent.educationRemoved(EducationEntryRemoved(candidateID: Given.candidate, entryID: "e1", removedAt: "x"))
+        let (emptied, removals) = AuditFold.fold(values, .candidate(removed))
+        #expect(removals.count == 13)  // every field the entry had
+        #expect(removals.allSatisfy { $0.after == nil && $0.before != nil })
+        #expect(!emptied.keys.contains { $0.hasPrefix("education[e1].") })
+    }
+
+    @Test("audit_trail: a reviewer's correction shows the old value and the reason")
+    func auditCorrection() {
+        let (values, _) = AuditFold.fold(nil, .candidate(Given.registered))
+        let (_, changes) = AuditFold.fold(values, .candidate(Given.corrected))
+        #expect(changes == [FieldChange(field: "basic.name", before: "张三", after: "张叁")])
+        let event = Given.event(.candidate(Given.corrected), actor: "staff-r1", role: "reviewer")
+        #expect(AuditTrailProjection.reason(event) == "身份证原件为“叁”")
+        #expect(AuditFold.action("BasicInfoCorrected").contains("corrected"))
+    }
+
+    @Test("audit_trail: a repeated bank confirmation is still traced, with no field changed")
+    func auditRepeat() {
+        let started = CandidateEvent.paymentStarted(
+            PaymentStarted(candidateID: Given.candidate, applicationID: "a1", orderNumber: "o1", amountFen: 15000, startedAt: "t")
+        )
+        let confirmed = CandidateEvent.paymentConfirmed(
+            PaymentConfirmed(
+                candidateID: Given.candidate,
+                applicationID: "a1",
+                orderNumber: "o1",
+                bankTransactionID: "t1",
+                amountFen: 15000,
+                confirmedAt: "t"
+            )
+        )
+        var (values, _) = AuditFold.fold(nil, .candidate(started))
+        let (paid, changes) = AuditFold.fold(values, .candidate(confirmed))
+        #expect(changes.contains(FieldChange(field: "applications[a1].status", before: nil, after: "paid")))
+        #expect(paid["applications[a1].paidFen"] == "15000")
+        values = paid
+        let (_, repeated) = AuditFold.fold(values, .candidate(confirmed))
+        #expect(repeated == [FieldChange(field: "", before: nil, after: nil)])
+    }
+
+    @Test("the flat decoder reads escapes, unicode, numbers, null and arrays as JSONDecoder does; nested objects fall back")
+    func flatDecoder() throws {
+        struct Sample: Codable, Equatable {
+            var text: String
+            var number: Int
+            var negative: Int
+            var flag: Bool
+            var missing: String?
+            var null: String?
+            var list: [String]
+            var empty: [String]
+        }
+        let json = Data(
+            #"{"empty":[],"flag":true,"list":["a","\u00e9\ud83d\ude00"],"negative":-42,"null":null,"number":15000,"text":"张三 \"q\" \\ \/ \n\t"}"#.utf8
+        )
+        let flat = try FlatJSONDecoder.decode(Sample.self, from: json)
+        #expect(flat == (try JSONDecoder().decode(Sample.self, from: json)))
+        #expect(flat.text == "张三 \"q\" \\ / \n\t" && flat.list[1] == "é😀")
+        struct Nested: Codable, Equatable { var inner: [String: String] }
+        let nested = Data(#"{"inner":{"a":"b"}}"#.utf8)
+        #expect(throws: FlatJSONDecoder.Unsupported.self) { try FlatJSONDecoder.decode(Nested.self, from: nested) }
+        #expect(try FlatJSONDecoder.decodeOrFallBack(Nested.self, from: nested) == Nested(inner: ["a": "b"]))
+    }
+
+    @Test("audit_trail: the field map encoding round-trips")
+    func valuesCodec() {
+        let values = ["basic.name": "张三", "a": "", "education[e1].school": "北京大学"]
+        #expect(FieldValuesCodec.decode(FieldValuesCodec.encode(values)) == values)
+        #expect(FieldValuesCodec.encode(values) == FieldValuesCodec.encode(values))
+    }
+}

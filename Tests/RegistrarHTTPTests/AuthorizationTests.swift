@@ -1,0 +1,203 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import RegistrarHTTP
+
+/// Every route, called by every kind of caller: anonymous, the candidate who owns the file, another candidate, the
+/// reviewer of the file's site, a reviewer of another site, an auditor and an administrator.
+@Suite struct AuthorizationTests {
+    enum Who: String, CaseIterable, Sendable {
+        case anonymous, owner, otherCandidate, reviewer, otherReviewer, auditor, admin
+    }
+
+    enum Expect: Sendable, Equatable {
+        /// 401 with `auth.unauthenticated`.
+        case unauthenticated
+        /// 403 with an `auth.*` code.
+        case forbidden
+        /// Let through: any answer but 401 and 403 (a domain rule may still refuse it, e.g. outside a window).
+        case allowed
+        /// This exact status (a domain answer that is not about authorisation).
+        case status(Int)
+    }
+
+    struct Row: Sendable {
+        var method: HTTPRequest.Method
+        var pattern: String
+        var uri: @Sendable (Cast) -> String
+        var body: @Sendable (Cast) -> String?
+        var expect: [Who: Expect]
+    }
+
+    static func everyone(_ expect: Expect) -> [Who: Expect] { Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, expect) }) }
+    static func only(_ allowed: Set<Who>, except: [Who: Expect] = [:]) -> [Who: Expect] {
+        var out = [Who: Expect]()
+        for who in Who.allCases { out[who] = who == .anonymous ? .unauthenticated : (allowed.contains(who) ? .allowed : .forbidden) }
+        return out.merging(except) { $1 }
+    }
+
+    static let fileReaders: Set<Who> = [.owner, .reviewer, .auditor]
+
+    static func row(
+        _ method: HTTPRequest.Method,
+        _ pattern: String,
+        _ expect: [Who: Expect],
+        entry: @escaping @Sendable (Cast) -> String = { $0.educationA },
+        body: @escaping @Sendable (Cast) -> String? = { _ in nil }
+    ) -> Row {
+        Row(
+            method: method,
+            pattern: pattern,
+            uri: { cast in
+                pattern.replacingOccurrences(of: "{candidateID}", with: cast.candidateA)
+                    .replacingOccurrences(of: "{entryID}", with: entry(cast))
+                    .replacingOccurrences(of: "{applicationID}", with: cast.applicationA)
+                    .replacingOccurrences(of: "{staffID}", with: "staff-spare")
+                    .replacingOccurrences(of: "{siteCode}", with: "4201")
+                    .replacingOccurrences(of: "{areaCode}", with: "42")
+                    .replacingOccurrences(of: "{examCode}", with: "110")
+            },
+            body: body,
+            expect: expect
+        )
+    }
+
+    static func entryRow(_ method: HTTPRequest.Method, _ kind: String, _ entry: @escaping @Sendable (Cast) -> String, body: String?) -> Row {
+        row(method, "/api/v1/candidates/{candidateID}/\(kind)/{entryID}", only([.owner]), entry: entry, body: { _ in body })
+    }
+
+    /// In an order where a call that is let through does not spoil a later row (log-out comes last).
+    static let rows: [Row] = [
+        row(.get, "/health", everyone(.allowed)),
+        row(.get, "/metrics", everyone(.allowed)),
+        row(.get, "/openapi.json", everyone(.allowed)),
+        row(.get, "/api/v1/season", everyone(.allowed)),
+        row(.post, "/api/v1/candidates", everyone(.allowed), body: { _ in World.registration("wangwu01", index: 3) }),
+        row(.post, "/api/v1/sessions", everyone(.allowed), body: { _ in #"{"username": "zhangsan01", "password": "secret123"}"# }),
+        row(.get, "/api/v1/me", only(Set(Who.allCases))),
+        row(.get, "/api/v1/candidates/{candidateID}", only(fileReaders)),
+        row(.get, "/api/v1/candidates/{candidateID}/history", only(fileReaders)),
+        row(.get, "/api/v1/candidates/{candidateID}/history/diff", only(fileReaders)),
+        row(.put, "/api/v1/candidates/{candidateID}/contact", only([.owner]), body: { _ in World.contact }),
+        row(.put, "/api/v1/candidates/{candidateID}/work", only([.owner]), body: { _ in World.work }),
+        row(.post, "/api/v1/candidates/{candidateID}/education", only([.owner]), body: { _ in World.education }),
+        entryRow(.put, "education", { $0.spareEducationA }, body: World.education),
+        row(.post, "/api/v1/candidates/{candidateID}/education/{entryID}/chsi-scans", only([.owner])),
+        entryRow(.put, "training", { $0.trainingA }, body: World.training),
+        entryRow(.delete, "training", { $0.trainingA }, body: nil),
+        row(.post, "/api/v1/candidates/{candidateID}/training", only([.owner]), body: { _ in World.training }),
+        entryRow(.put, "certificates", { $0.certificateA }, body: World.certificate),
+        entryRow(.delete, "certificates", { $0.certificateA }, body: nil),
+        row(.post, "/api/v1/candidates/{candidateID}/certificates", only([.owner]), body: { _ in World.certificate }),
+        entryRow(.delete, "education", { $0.spareEducationA }, body: nil),
+        row(
+            .post,
+            "/api/v1/candidates/{candidateID}/applications",
+            only([.owner]),
+            body: { cast in World.application(education: [cast.educationA]) }
+        ),
+        row(.get, "/api/v1/candidates/{candidateID}/applications/{applicationID}/notice", only(fileReaders)),
+        row(.get, "/api/v1/review/sites/{siteCode}/queue", only([.reviewer, .auditor])),
+        row(.get, "/api/v1/review/sites/{siteCode}/candidates", only([.reviewer, .auditor])),
+        row(.get, "/api/v1/review/applications/{applicationID}/comparison", only([.reviewer, .auditor])),
+        row(.get, "/api/v1/audit/trail", only([.auditor])),
+        // A candidate who tries to correct basic information is told it is locked (the decider's answer to any
+        // candidate, before it looks at whose file it is).
+        row(
+            .post,
+            "/api/v1/candidates/{candidateID}/applications/{applicationID}/corrections",
+            only([.reviewer], except: [.owner: .status(422), .otherCandidate: .status(422)]),
+            body: { _ in #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"# }
+        ),
+        row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/signature", only([.reviewer])),
+        row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/approve", only([.reviewer])),
+        row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/payments", only([.owner])),
+        row(
+            .post,
+            "/api/v1/candidates/{candidateID}/applications/{applicationID}/reject",
+            only([.reviewer]),
+            body: { _ in #"{"reason": "学历材料不全"}"# }
+        ),
+        row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/abandon", only([.owner])),
+        row(.post, "/api/v1/admin/season", only([.admin]), body: { _ in #"{"title": "2026年医师资格考试"}"# }),
+        row(
+            .put,
+            "/api/v1/admin/season/calendar",
+            only([.admin]),
+            body: { _ in
+                """
+                {"registrationOpens": "2026-01-08T01:00:00.000Z", "registrationCloses": "2026-01-22T09:00:00.000Z",
+                 "reviewOpens": "2026-02-10T00:00:00.000Z", "reviewCloses": "2026-03-10T00:00:00.000Z",
+                 "paymentOpens": "2026-02-20T00:00:00.000Z", "paymentCloses": "2026-03-31T00:00:00.000Z"}
+                """
+            }
+        ),
+        row(.put, "/api/v1/admin/season/photo-limit", only([.admin]), body: { _ in #"{"maximumBytes": 30720}"# }),
+        row(
+            .post,
+            "/api/v1/admin/season/exams",
+            only([.admin]),
+            body: { _ in #"{"code": "210", "name": "口腔执业医师", "level": "执业医师", "category": "口腔"}"# }
+        ),
+        row(.delete, "/api/v1/admin/season/exams/{examCode}", only([.admin])),
+        row(
+            .post,
+            "/api/v1/admin/season/areas",
+            only([.admin]),
+            body: { _ in #"{"code": "11", "name": "北京考区", "onlinePayment": false}"# }
+        ),
+        row(
+            .put,
+            "/api/v1/admin/season/areas/{areaCode}",
+            only([.admin]),
+            body: { _ in #"{"name": "湖北考区", "onlinePayment": true, "refundPolicy": "考试开始前申请全额退费"}"# }
+        ),
+        row(.post, "/api/v1/admin/season/sites", only([.admin]), body: { _ in #"{"code": "4203", "name": "襄阳考点", "areaCode": "42"}"# }),
+        row(
+            .post,
+            "/api/v1/admin/staff",
+            only([.admin]),
+            body: { _ in #"{"role": "auditor", "displayName": "审计员乙", "username": "auditor02", "password": "secret123"}"# }
+        ),
+        row(.get, "/api/v1/admin/staff/{staffID}", only([.admin, .auditor])),
+        row(.put, "/api/v1/admin/staff/{staffID}/scope", only([.admin]), body: { _ in #"{"areaCode": "42", "siteCodes": ["4201"]}"# }),
+        row(.post, "/api/v1/admin/staff/{staffID}/deactivate", only([.admin]), body: { _ in #"{"reason": "调离岗位"}"# }),
+        row(.delete, "/api/v1/sessions/current", only(Set(Who.allCases))),
+    ]
+
+    @Test func everyRouteIsInTheTable() async throws {
+        let world = try await World()
+        let registered = Set(registeredRoutes(world.configuration).map(\.description))
+        let tabled = Set(Self.rows.map { "\($0.method.rawValue) \($0.pattern)" })
+        #expect(registered.subtracting(tabled).sorted() == [], "routes without an authorisation row")
+        #expect(tabled.subtracting(registered).sorted() == [], "rows without a route")
+    }
+
+    @Test func everyRouteForEveryRole() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            for row in Self.rows {
+                // Refused callers first, so that a call let through cannot change what a refused one sees.
+                let order = Who.allCases.sorted { (row.expect[$0] == .allowed ? 1 : 0) < (row.expect[$1] == .allowed ? 1 : 0) }
+                for who in order {
+                    let expect = try #require(row.expect[who])
+                    let reply = try await client.call(row.method, row.uri(cast), token: cast.tokens[who.rawValue], json: row.body(cast))
+                    let label = "\(row.method) \(row.pattern) as \(who): \(reply.status.code) \(reply.text.prefix(300))"
+                    #expect(reply.status.code < 500, "\(label)")
+                    switch expect {
+                    case .unauthenticated:
+                        #expect(reply.status == .unauthorized && reply.code == "auth.unauthenticated", "\(label)")
+                    case .forbidden:
+                        #expect(reply.status == .forbidden && reply.code?.hasPrefix("auth.") == true, "\(label)")
+                    case .allowed:
+                        #expect(reply.status != .unauthorized && reply.status != .forbidden, "\(label)")
+                    case .status(let code):
+                        #expect(reply.status.code == code, "\(label)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RegistrarApp
+import RegistrationDomain
+import Testing
+
+@testable import RegistrarHTTP
+
+/// The outside systems' callbacks: CHSI's scan results and the bank's payment answers, signed, fresh and not
+/// replayed.
+@Suite struct CallbackTests {
+    static let chsi = CallbackSignature.chsi(secret: CallbackSettings.developmentCHSISecret)
+    static let bank = CallbackSignature.bank(secret: CallbackSettings.developmentBankSecret)
+
+    static func record(school: String = "北京大学", major: String = "基础医学", index: Int = 41) -> String {
+        """
+        {"name": "张三", "idNumber": "\(World.residentID(index))", "school": "\(school)", "major": "\(major)", "level": "本科",
+         "studyForm": "普通全日制", "educationCategory": "普通高等教育", "enrolmentDate": "20060901",
+         "graduationDate": "20100701", "conclusion": "毕业"}
+        """
+    }
+
+    static func chsiBody(qr: String, school: String = "北京大学", major: String = "基础医学") -> String {
+        #"{"qr": "\#(qr)", "record": \#(record(school: school, major: major))}"#
+    }
+
+    /// A file with an education entry and a started scan, before online registration.
+    static func scanned(_ world: World, _ client: Client) async throws -> (candidate: String, token: String, entry: String, scan: Reply) {
+        world.clock.set(Instant.date(from: "2025-12-20T02:00:00.000Z")!)
+        let candidate = try await client.register("chsi0001", index: 41)
+        let token = try await client.login("chsi0001")
+        let file = "/api/v1/candidates/\(candidate)"
+        for (path, json) in [("contact", World.contact), ("work", World.work)] {
+            try #require(try await client.call(.put, "\(file)/\(path)", token: token, json: json).status == .ok)
+        }
+        let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+        let scan = try await client.call(.post, "\(file)/education/\(entry)/chsi-scans", token: token)
+        try #require(scan.status == .created, "\(scan.text)")
+        return (candidate, token, entry, scan)
+    }
+
+    static func signed(
+        _ client: Client,
+        _ path: String,
+        _ body: String,
+        _ signature: CallbackSignature,
+        at date: Date,
+        nonce: String? = nil
+    ) async throws -> Reply {
+        var headers = HTTPFields()
+        for header in signature.headers(body: Data(body.utf8), date: date, nonce: nonce) {
+            headers[HTTPField.Name(header.name)!] = header.value
+        }
+        return try await client.call(.post, path, json: body, headers: headers)
+    }
+
+    @Test func signatureRoundTripsAndQRCodeIsBound() {
+        let body = Data(#"{"a": 1}"#.utf8)
+        let mac = Self.chsi.sign(timestamp: "100", nonce: "nonce-0001", body: body)
+        #expect(Self.chsi.verify(signature: mac, timestamp: "100", nonce: "nonce-0001", body: body))
+        #expect(!Self.chsi.verify(signature: mac, timestamp: "101", nonce: "nonce-0001", body: body))
+        #expect(!CallbackSignature.chsi(secret: "other").verify(signature: mac, timestamp: "100", nonce: "nonce-0001", body: body))
+        let code = ChsiQRCode(scanID: "scan-1", candidateID: "candidate-1", entryID: "education-1", expiresAt: 1_000)
+        let payload = code.payload(key: "k")
+        #expect(ChsiQRCode.parse(payload, key: "k") == code)
+        #expect(ChsiQRCode.parse(payload, key: "other") == nil)
+        #expect(ChsiQRCode.parse(payload.replacingOccurrences(of: "education-1", with: "education-2"), key: "k") == nil)
+    }
+
+    @Test func chsiCallbackRecordsTheResultAndRefusesForgeriesStaleAndReplays() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (candidate, token, entry, scan) = try await Self.scanned(world, client)
+            let qr = try #require(scan.id("qr"))
+            #expect(qr.hasPrefix("chsi1~"))
+            #expect(scan.id("qrExpiresAt") != nil)
+            let body = Self.chsiBody(qr: qr)
+            let now = world.clock.now()
+            let head = try await world.store.headPosition()
+
+            // Wrong secret, stale timestamp, unsigned, a tampered QR: 401 and nothing appended.
+            let forged = try await Self.signed(client, "/api/v1/callbacks/chsi", body, .chsi(secret: "wrong"), at: now)
+            #expect(forged.status == .unauthorized)
+            #expect(forged.code == "callback.bad_signature")
+            let stale = try await Self.signed(client, "/api/v1/callbacks/chsi", body, Self.chsi, at: now.addingTimeInterval(-400))
+            #expect(stale.status == .unauthorized)
+            #expect(stale.code == "callback.stale_timestamp")
+            let unsigned = try await client.call(.post, "/api/v1/callbacks/chsi", json: body)
+            #expect(unsigned.status == .unauthorized)
+            let tampered = Self.chsiBody(qr: qr.replacingOccurrences(of: entry, with: "education-other"))
+            let badQR = try await Self.signed(client, "/api/v1/callbacks/chsi", tampered, Self.chsi, at: now)
+            #expect(badQR.status == .unauthorized)
+            #expect(badQR.code == "chsi.bad_qr")
+            #expect(try await world.store.headPosition() == head)
+
+            // The valid callback records the result as CHSI, on the chsi channel.
+            let accepted = try await Self.signed(client, "/api/v1/callbacks/chsi", body, Self.chsi, at: now, nonce: "nonce-chsi-0001")
+            #expect(accepted.status == .ok, "\(accepted.text)")
+            #expect(accepted.object["events"] as? [String] == ["ChsiResultReceived"])
+            let events = try await world.store.readStream(candidate, fromVersion: 1, toVersion: nil)
+            let received = try #require(events.last)
+            #expect(received.type == "ChsiResultReceived")
+            let state = try await world.service.candidateState(candidate)
+            #expect(state.education[entry]?.chsiResults.count == 1)
+
+            // The same request again: the nonce is spent (409), nothing appended.
+            let headAfter = try await world.store.headPosition()
+            let replayed = try await Self.signed(client, "/api/v1/callbacks/chsi", body, Self.chsi, at: now, nonce: "nonce-chsi-0001")
+            #expect(replayed.status == .conflict)
+            #expect(replayed.code == "callback.replayed_nonce")
+            #expect(try await world.store.headPosition() == headAfter)
+
+            // A scan named by id (as the simulator may) works like its QR payload.
+            let file = "/api/v1/candidates/\(candidate)"
+            let second = try await client.call(.post, "\(file)/education/\(entry)/chsi-scans", token: token)
+            let scanID = try #require(second.id("scanID"))
+            let byID = try await Self.signed(
+                client,
+                "/api/v1/callbacks/chsi",
+                #"{"scanID": "\#(scanID)", "record": \#(Self.record())}"#,
+                Self.chsi,
+                at: now
+            )
+            #expect(byID.status == .ok, "\(byID.text)")
+            #expect(byID.object["events"] as? [String] == ["ChsiResultReceived"])
+        }
+    }
+
+    @Test func expiredQRCodeIsRefused() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (_, _, _, scan) = try await Self.scanned(world, client)
+            let qr = try #require(scan.id("qr"))
+            world.clock.set(world.clock.now().addingTimeInterval(11 * 60))
+            let head = try await world.store.headPosition()
+            let expired = try await Self.signed(client, "/api/v1/callbacks/chsi", Self.chsiBody(qr: qr), Self.chsi, at: world.clock.now())
+            #expect(expired.status == .gone)
+            #expect(expired.code == "chsi.qr_expired")
+            #expect(try await world.store.headPosition() == head)
+        }
+    }
+
+    @Test func chsiMismatchIsFlaggedInTheComparison() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (candidate, token, entry, scan) = try await Self.scanned(world, client)
+            let qr = try #require(scan.id("qr"))
+            let body = Self.chsiBody(qr: qr, school: "中国地质大学(北京)", major: "地质学")
+            let reply = try await Self.signed(client, "/api/v1/callbacks/chsi", body, Self.chsi, at: world.clock.now())
+            #expect(reply.status == .ok, "\(reply.text)")
+
+            world.clock.set(World.registration)
+            let applied = try await client.call(
+                .post,
+                "/api/v1/candidates/\(candidate)/applications",
+                token: token,
+                json: World.application(education: [entry])
+            )
+            let application = try #require(applied.id("applicationID"), "\(applied.text)")
+            world.clock.set(World.review)
+            let reviewer = try await client.login("reviewer01")
+            let comparison = try await client.call(.get, "/api/v1/review/applications/\(application)/comparison", token: reviewer)
+            #expect(comparison.status == .ok, "\(comparison.text)")
+            let summary = try #require(comparison.object["summary"] as? [String: Any])
+            #expect((summary["mismatches"] as? Int ?? 0) >= 1)
+            #expect(summary["identityMismatch"] as? Bool == false)
+            let rows = try #require((comparison.object["entries"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+            let school = try #require(rows.first { $0["chsi"] as? String == "中国地质大学(北京)" })
+            #expect(school["declared"] as? String == "北京大学")
+            #expect(school["status"] as? String == "mismatch")
+        }
+    }
+
+    /// Cast A's application approved and signed, in the payment window; returns its base path.
+    static func payable(_ world: World, _ client: Client) async throws -> (cast: Cast, base: String) {
+        let cast = try await Cast.make(client)
+        world.clock.set(World.review)
+        let base = "/api/v1/candidates/\(cast.candidateA)/applications/\(cast.applicationA)"
+        let reviewer = try #require(cast.tokens["reviewer"])
+        try #require(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+        try #require(try await client.call(.post, "\(base)/signature", token: reviewer, json: "{}").status == .ok)
+        world.clock.set(World.payment)
+        return (cast, base)
+    }
+
+    static func bankBody(order: String, transaction: String, succeeded: Bool = true, amount: Int = 60_000) -> String {
+        let reason = succeeded ? "" : #", "failureReason": "余额不足""#
+        return #"{"orderNumber": "\#(order)", "bankTransactionID": "\#(transaction)", "succeeded": \#(succeeded), "amountFen": \#(amount)\#(reason)}"#
+    }
+
+    @Test func duplicateBankConfirmationIsOKAndRecordedOnce() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (cast, base) = try await Self.payable(world, client)
+            let owner = try #require(cast.tokens["owner"])
+            let started = try await client.call(.post, "\(base)/payments", token: owner)
+            let order = try #require(started.id("orderNumber"))
+
+            // Pending until the bank answers; the candidate and an administrator may ask, another candidate may not.
+            let pending = try await client.call(.get, "\(base)/payments/\(order)", token: owner)
+            #expect(pending.status == .ok, "\(pending.text)")
+            #expect(pending.object["status"] as? String == "pending")
+            #expect(try await client.call(.get, "\(base)/payments/\(order)", token: cast.tokens["admin"]).status == .ok)
+            #expect(try await client.call(.get, "\(base)/payments/\(order)", token: cast.tokens["otherCandidate"]).status == .forbidden)
+            #expect(try await client.call(.get, "\(base)/payments/order-unknown", token: owner).status == .notFound)
+
+            // A bad signature appends nothing; an unknown order is 404.
+            let body = Self.bankBody(order: order, transaction: "txn-0001")
+            let head = try await world.store.headPosition()
+            let forged = try await Self.signed(client, "/api/v1/callbacks/bank", body, .bank(secret: "wrong"), at: world.clock.now())
+            #expect(forged.status == .unauthorized)
+            let unknown = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: "order-unknown", transaction: "txn-0009"),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(unknown.status == .notFound)
+            #expect(try await world.store.headPosition() == head)
+
+            // Late, then twice: 200 both times, one confirmation.
+            world.clock.set(World.payment.addingTimeInterval(20 * 60))
+            let first = try await Self.signed(client, "/api/v1/callbacks/bank", body, Self.bank, at: world.clock.now())
+            #expect(first.status == .ok, "\(first.text)")
+            #expect(first.object["events"] as? [String] == ["PaymentConfirmed"])
+            let second = try await Self.signed(client, "/api/v1/callbacks/bank", body, Self.bank, at: world.clock.now())
+            #expect(second.status == .ok, "\(second.text)")
+            #expect(second.object["events"] as? [String] == [])
+            let events = try await world.store.readStream(cast.candidateA, fromVersion: 1, toVersion: nil)
+            #expect(events.filter { $0.type == "PaymentConfirmed" }.count == 1)
+            let paid = try await client.call(.get, "\(base)/payments/\(order)", token: owner)
+            #expect(paid.object["status"] as? String == "succeeded")
+            #expect(paid.object["paidFen"] as? Int == 60_000)
+            #expect((paid.object["bankTransactionIDs"] as? [String]) == ["txn-0001"])
+
+            // Refunds: an administrator's, not the candidate's.
+            let refundBody = #"{"amountFen": 60000, "reason": "考生因病无法参加考试"}"#
+            let refusal = try await client.call(.post, "\(base)/refunds", token: owner, json: refundBody)
+            #expect(refusal.status == .forbidden)
+            let refunded = try await client.call(.post, "\(base)/refunds", token: cast.tokens["admin"], json: refundBody)
+            #expect(refunded.status == .created, "\(refunded.text)")
+            #expect(refunded.object["events"] as? [String] == ["RefundRecorded"])
+            #expect(refunded.id("refundID")?.hasPrefix("refund-") == true)
+            let after = try await client.call(.get, "\(base)/payments/\(order)", token: owner)
+            #expect(after.object["refundedFen"] as? Int == 60_000)
+        }
+    }
+
+    @Test func failedPaymentThenANewAttempt() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (cast, base) = try await Self.payable(world, client)
+            let owner = try #require(cast.tokens["owner"])
+            let first = try #require(try await client.call(.post, "\(base)/payments", token: owner).id("orderNumber"))
+            let failed = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: first, transaction: "txn-fail", succeeded: false),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(failed.status == .ok, "\(failed.text)")
+            #expect(failed.object["events"] as? [String] == ["PaymentFailed"])
+            let status = try await client.call(.get, "\(base)/payments/\(first)", token: owner)
+            #expect(status.object["status"] as? String == "failed")
+            #expect(status.object["failureReason"] as? String == "余额不足")
+
+            let retry = try await client.call(.post, "\(base)/payments", token: owner)
+            #expect(retry.status == .created, "\(retry.text)")
+            let second = try #require(retry.id("orderNumber"))
+            #expect(second != first)
+            let confirmed = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: second, transaction: "txn-ok"),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(confirmed.object["events"] as? [String] == ["PaymentConfirmed"])
+            let paid = try await client.call(.get, "\(base)/payments/\(second)", token: owner)
+            #expect(paid.object["status"] as? String == "succeeded")
+        }
+    }
+
+    @Test func settingsComeFromTheEnvironment() {
+        let settings = CallbackSettings.fromEnvironment(["REGISTRAR_CHSI_SECRET": "c", "REGISTRAR_BANK_SECRET": "", "REGISTRAR_QR_KEY": "q"])
+        #expect(settings.chsiSecret == "c")
+        #expect(settings.bankSecret == CallbackSettings.developmentBankSecret)
+        #expect(settings.qrKey == "q")
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+
+@testable import RegistrarHTTP
+
+/// Malformed requests get a 4xx with the `{code, field, message}` body; nothing a client sends causes a 5xx.
+@Suite struct ErrorTests {
+    @Test func malformedBodiesAreRefusedWithTheFieldNamed() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("errors01", index: 11)
+            let token = try await client.login("errors01")
+            let contact = "/api/v1/candidates/\(candidate)/contact"
+
+            let cases: [(String, ByteBuffer, String, String)] = [
+                ("not JSON", ByteBuffer(string: "{mobile: 1"), "request.invalid_json", ""),
+                ("empty", ByteBuffer(), "request.empty_body", ""),
+                ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]), "request.invalid_json", ""),
+                ("an array", ByteBuffer(string: "[1, 2]"), "request.wrong_type", ""),
+                (
+                    "unknown field", ByteBuffer(string: World.contact.replacingOccurrences(of: "{", with: #"{"fax": "1", "#)),
+                    "request.unknown_field", "fax"
+                ),
+                ("missing field", ByteBuffer(string: #"{"mobile": "13800138000", "address": "湖北省武汉市"}"#), "request.missing_field", "postcode"),
+                (
+                    "wrong type", ByteBuffer(string: World.contact.replacingOccurrences(of: #""13800138000""#, with: "13800138000")),
+                    "request.wrong_type", "mobile"
+                ),
+                (
+                    "null for a required field", ByteBuffer(string: World.contact.replacingOccurrences(of: #""13800138000""#, with: "null")),
+                    "request.missing_value", "mobile"
+                ),
+            ]
+            for (label, body, code, field) in cases {
+                let reply = try await client.call(.put, contact, token: token, body: body)
+                #expect(reply.status == .badRequest, "\(label): \(reply.status) \(reply.text)")
+                #expect(reply.code == code, "\(label): \(reply.text)")
+                #expect(reply.field == field, "\(label): \(reply.text)")
+                #expect(reply.object["message"] is String, "\(label)")
+            }
+
+            // A malformed Idempotency-Key.
+            let badKey = try await client.call(
+                .put,
+                contact,
+                token: token,
+                json: World.contact,
+                headers: [HTTPField.Name("Idempotency-Key")!: String(repeating: "k", count: 200)]
+            )
+            #expect(badKey.status == .badRequest)
+            #expect(badKey.field == "Idempotency-Key")
+
+            // Nested unknown fields and wrong types name the path.
+            let application = World.application(education: ["x"]).replacingOccurrences(of: #""jpegBase64""#, with: #""size": 1, "jpegBase64""#)
+            let nested = try await client.call(.post, "/api/v1/candidates/\(candidate)/applications", token: token, json: application)
+            #expect(nested.code == "request.unknown_field")
+            #expect(nested.field == "photo.size")
+            let huge = try await client.call(
+                .put,
+                "/api/v1/admin/season/photo-limit",
+                token: try await client.login("admin01"),
+                json: #"{"maximumBytes": 1e400}"#
+            )
+            #expect(huge.status == .badRequest)
+            let bigInteger = try await client.call(
+                .put,
+                "/api/v1/admin/season/photo-limit",
+                token: try await client.login("admin01"),
+                json: #"{"maximumBytes": 123456789012345678901234567890}"#
+            )
+            #expect(bigInteger.status == .badRequest)
+            #expect(bigInteger.field == "maximumBytes")
+        }
+    }
+
+    @Test func oversizedBodiesAre413() async throws {
+        let world = try await World(maximumBodyBytes: 1_024)
+        try await world.test { client in
+            let candidate = try await client.register("large001", index: 12)
+            let token = try await client.login("large001")
+            let big = ByteBuffer(string: #"{"mobile": ""# + String(repeating: "1", count: 4_000) + #""}"#)
+            let reply = try await client.call(.put, "/api/v1/candidates/\(candidate)/contact", token: token, body: big)
+            #expect(reply.status == .contentTooLarge)
+            #expect(reply.code == "request.too_large")
+        }
+    }
+
+    @Test func unknownRoutesAndBadIDsAre4xxWithABody() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let token = try await client.login("auditor01")
+            let missing = try await client.call(.get, "/api/v1/nothing-here", token: token)
+            #expect(missing.status == .notFound)
+            #expect(missing.code == "http.not_found")
+            let wrongMethod = try await client.call(.patch, "/api/v1/season")
+            #expect(wrongMethod.status == .notFound)
+            #expect(wrongMethod.code == "http.not_found")
+            let badID = try await client.call(.get, "/api/v1/candidates/%2E%2E%2Fetc", token: token)
+            #expect(badID.status == .badRequest)
+            #expect(badID.field == "candidateID")
+            let badQuery = try await client.call(.get, "/api/v1/candidates/candidate-1/history?version=-1", token: token)
+            #expect(badQuery.status == .badRequest)
+            #expect(badQuery.field == "version")
+            let badInstant = try await client.call(.get, "/api/v1/candidates/candidate-1/history?at=yesterday", token: token)
+            #expect(badInstant.status == .badRequest)
+            #expect(badInstant.field == "at")
+            let unknown = try await client.call(.get, "/api/v1/candidates/candidate-unknown", token: token)
+            #expect(unknown.status == .notFound)
+            #expect(unknown.code == "candidate.not_registered")
+        }
+    }
+
+    /// Garbage at every route, as every kind of caller: never a 5xx, always a JSON error body for a 4xx.
+    @Test func garbageNeverCausesA5xx() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let routes = registeredRoutes(world.configuration)
+            let bodies: [ByteBuffer?] = [
+                nil,
+                ByteBuffer(),
+                ByteBuffer(bytes: [0xC3, 0x28, 0xA0, 0xA1, 0xFF]),
+                ByteBuffer(string: "[]"),
+                ByteBuffer(string: "[{}]"),
+                ByteBuffer(string: "null"),
+                ByteBuffer(string: "\"text\""),
+                ByteBuffer(string: "1e999999"),
+                ByteBuffer(string: #"{"a": 99999999999999999999999999999999999999}"#),
+                ByteBuffer(string: String(repeating: "[", count: 10_000)),
+                ByteBuffer(string: #"{"username": [], "password": {}, "maximumBytes": -1, "reason": 7, "field": "idNumber"}"#),
+                ByteBuffer(string: #"{"title": "\u0000\u0001", "code": "../../etc/passwd", "role": "system"}"#),
+                ByteBuffer(repeating: 0x41, count: 300 * 1024),
+            ]
+            let ids = ["..", "%00", "a%2Fb", "%E4%B8%AD", String(repeating: "x", count: 300), "-1", "candidate-\u{202E}", cast.candidateA]
+            let tokens: [String?] = [nil, "garbage", cast.tokens["owner"], cast.tokens["reviewer"], cast.tokens["auditor"], cast.tokens["admin"]]
+            var calls = 0
+            for route in routes {
+                let method = HTTPRequest.Method(route.method)!
+                for (index, body) in bodies.enumerated() {
+                    let id = ids[index % ids.count]
+                    let uri =
+                        route.path.replacingOccurrences(of: #"\{[A-Za-z]+\}"#, with: id, options: .regularExpression)
+                        + (index % 3 == 0 ? "?version=99999999999999999999&at=%FF&from=..&to=&limit=0" : "")
+                    let token = tokens[(index + calls) % tokens.count]
+                    // Log-out would end the session the other calls use.
+                    if route.path == "/api/v1/sessions/current" && token != nil && token != "garbage" { continue }
+                    let reply = try await client.call(method, uri, token: token, body: body)
+                    calls += 1
+                    #expect(reply.status.code < 500, "\(route) \(uri.prefix(80)) body #\(index): \(reply.status) \(reply.text.prefix(200))")
+                    if (400..<500).contains(reply.status.code) {
+                        #expect(reply.code != nil, "\(route) body #\(index): no error body: \(reply.text.prefix(200))")
+                    }
+                }
+            }
+            // Path traversal and odd paths outside the routes.
+            for path in [
+                "/../../etc/passwd", "/api/v1/../../openapi.json", "/api/v1/candidates/../admin/staff", "//", "/api/v1/%",
+                "/api/v1/candidates/a/b/c/d/e/f",
+            ] {
+                let reply = try await client.call(.get, path, token: cast.tokens["auditor"])
+                #expect(reply.status.code < 500, "\(path): \(reply.status)")
+            }
+            #expect(calls > routes.count * 5)
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import HTTPTypes
+import RegistrationDomain
+import Testing
+
+@testable import RegistrarHTTP
+
+/// A season through the API: register, profile, apply, review, sign, pay; history, comparison and trail.
+@Suite struct FlowTests {
+    @Test func registerApplyReviewSignPay() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let a = cast.candidateA
+            let owner = try #require(cast.tokens["owner"])
+            let reviewer = try #require(cast.tokens["reviewer"])
+
+            // The candidate's file: full ID number, the application submitted, the ticked entry locked.
+            let file = try await client.call(.get, "/api/v1/candidates/\(a)", token: owner)
+            #expect(file.status == .ok)
+            let basic = try #require(file.object["basic"] as? [String: Any])
+            #expect(basic["idNumber"] as? String == World.residentID(1))
+            let applications = try #require(file.object["applications"] as? [[String: Any]])
+            #expect(applications.count == 1)
+            #expect(applications.first?["status"] as? String == "submitted")
+
+            // The success notice.
+            let notice = try await client.call(.get, "/api/v1/candidates/\(a)/applications/\(cast.applicationA)/notice", token: owner)
+            #expect(notice.status == .ok, "\(notice.text)")
+            #expect(notice.object["siteName"] as? String == "武汉考点")
+            #expect(notice.object["examName"] as? String == "临床执业医师")
+            #expect(notice.object["title"] as? String == "2026年医师资格考试网上报名成功通知单")
+
+            // The reviewer's queue and comparison, during review.
+            world.clock.set(World.review)
+            let queue = try await client.call(.get, "/api/v1/review/sites/4201/queue", token: reviewer)
+            #expect(queue.status == .ok)
+            #expect(queue.array.count == 1)
+            let listed = try await client.call(.get, "/api/v1/review/sites/4201/candidates", token: reviewer)
+            #expect(listed.array.compactMap { ($0 as? [String: Any])?["candidateID"] as? String } == [a])
+            let comparison = try await client.call(.get, "/api/v1/review/applications/\(cast.applicationA)/comparison", token: reviewer)
+            #expect(comparison.status == .ok, "\(comparison.text)")
+            #expect((comparison.object["entries"] as? [Any])?.count == 1)
+
+            // Correct, approve, sign.
+            let base = "/api/v1/candidates/\(a)/applications/\(cast.applicationA)"
+            let corrected = try await client.call(
+                .post,
+                "\(base)/corrections",
+                token: reviewer,
+                json: #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"#
+            )
+            #expect(corrected.status == .ok, "\(corrected.text)")
+            #expect(corrected.object["events"] as? [String] == ["BasicInfoCorrected"])
+            let approved = try await client.call(.post, "\(base)/approve", token: reviewer)
+            #expect(approved.status == .ok, "\(approved.text)")
+            let signed = try await client.call(.post, "\(base)/signature", token: reviewer, json: "{}")
+            #expect(signed.status == .ok, "\(signed.text)")
+
+            // Pay, in the payment window: the fee of a 执业医师 exam.
+            world.clock.set(World.payment)
+            let payment = try await client.call(.post, "\(base)/payments", token: owner)
+            #expect(payment.status == .created, "\(payment.text)")
+            #expect(payment.id("amountFen") == "60000")
+            #expect(payment.id("orderNumber")?.hasPrefix("order-") == true)
+
+            let after = try await client.call(.get, "/api/v1/candidates/\(a)", token: owner)
+            let application = try #require((after.object["applications"] as? [[String: Any]])?.first)
+            #expect(application["status"] as? String == "signed")
+            #expect(application["paymentStatus"] as? String == "pending")
+            #expect((after.object["basic"] as? [String: Any])?["name"] as? String == "张珊")
+
+            // History: version 1 is the registration as typed; the timeline names the reviewer and the reason.
+            let atRegistration = try await client.call(.get, "/api/v1/candidates/\(a)/history?version=1", token: reviewer)
+            #expect(atRegistration.status == .ok)
+            #expect(atRegistration.object["version"] as? Int == 1)
+            #expect(((atRegistration.object["state"] as? [String: Any])?["basic"] as? [String: Any])?["name"] as? String == "张三")
+            let now = try await client.call(.get, "/api/v1/candidates/\(a)/history", token: reviewer)
+            let timeline = try #require(now.object["timeline"] as? [[String: Any]])
+            let correction = try #require(timeline.first { $0["event"] as? String == "BasicInfoCorrected" })
+            #expect(correction["actorId"] as? String == "staff-r1")
+            #expect(correction["reason"] as? String == "身份证上的姓名为张珊")
+            let diff = try await client.call(.get, "/api/v1/candidates/\(a)/history/diff?from=1&to=\(timeline.count)", token: reviewer)
+            let changes = try #require(diff.object["changes"] as? [[String: Any]])
+            #expect(changes.contains { $0["path"] as? String == "basic.name" && $0["after"] as? String == "张珊" })
+
+            // The audit trail shows the correction with its reason.
+            let trail = try await client.call(.get, "/api/v1/audit/trail?candidate=\(a)&field=basic.name", token: cast.tokens["auditor"])
+            #expect(trail.status == .ok, "\(trail.text)")
+            let rows = trail.array.compactMap { $0 as? [String: Any] }
+            #expect(rows.contains { $0["after"] as? String == "张珊" && $0["reason"] as? String == "身份证上的姓名为张珊" })
+        }
+    }
+
+    @Test func chsiScanAbandonAndReapply() async throws {
+        let world = try await World()
+        world.clock.set(Instant.date(from: "2025-12-20T02:00:00.000Z")!)
+        try await world.test { client in
+            // Before online registration: CHSI verification is open.
+            let candidate = try await client.register("chsi0001", index: 41)
+            let token = try await client.login("chsi0001")
+            let file = "/api/v1/candidates/\(candidate)"
+            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+            let scan = try await client.call(.post, "\(file)/education/\(entry)/chsi-scans", token: token)
+            #expect(scan.status == .created, "\(scan.text)")
+            #expect(scan.id("scanID")?.hasPrefix("scan-") == true)
+            #expect(scan.object["events"] as? [String] == ["ChsiScanStarted"])
+
+            // During online registration: apply, abandon (the entry unlocks), apply again.
+            world.clock.set(World.registration)
+            let closed = try await client.call(.post, "\(file)/education/\(entry)/chsi-scans", token: token)
+            #expect(closed.status == .unprocessableContent)
+            #expect(closed.code == "chsi.window_closed")
+            let first = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+            let application = try #require(first.id("applicationID"))
+            let locked = try await client.call(.delete, "\(file)/education/\(entry)", token: token)
+            #expect(locked.status == .unprocessableContent)
+            #expect(locked.code == "application.locked_entry")
+            let abandoned = try await client.call(.post, "\(file)/applications/\(application)/abandon", token: token)
+            #expect(abandoned.status == .ok, "\(abandoned.text)")
+            let notice = try await client.call(.get, "\(file)/applications/\(application)/notice", token: token)
+            #expect(notice.status == .unprocessableContent)
+            let second = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+            #expect(second.status == .created, "\(second.text)")
+            let twice = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+            #expect(twice.status == .conflict)
+            #expect(twice.code == "application.live_exists")
+
+            // Review: rejected with a reason, which the candidate sees.
+            world.clock.set(World.review)
+            let reviewer = try await client.login("reviewer01")
+            let secondID = try #require(second.id("applicationID"))
+            let noReason = try await client.call(.post, "\(file)/applications/\(secondID)/reject", token: reviewer, json: #"{"reason": " "}"#)
+            #expect(noReason.status == .unprocessableContent)
+            #expect(noReason.code == "review.reason_required")
+            let rejected = try await client.call(
+                .post,
+                "\(file)/applications/\(secondID)/reject",
+                token: reviewer,
+                json: #"{"reason": "学历证书与学信网记录不符"}"#
+            )
+            #expect(rejected.status == .ok, "\(rejected.text)")
+            let view = try await client.call(.get, file, token: token)
+            let last = try #require((view.object["applications"] as? [[String: Any]])?.last)
+            #expect(last["status"] as? String == "rejected")
+            #expect((last["application"] as? [String: Any])?["rejectionReason"] as? String == "学历证书与学信网记录不符")
+        }
+    }
+
+    @Test func domainRejectionsKeepTheirCodeAndField() async throws {
+        let world = try await World()
+        try await world.test { client in
+            // A wrong check character: 422 with the validation rule's code and the field.
+            let number = String(World.residentID(9).dropLast()) + (World.residentID(9).hasSuffix("0") ? "1" : "0")
+            let body = World.registration("badid001", index: 9).replacingOccurrences(of: World.residentID(9), with: number)
+            let refused = try await client.call(.post, "/api/v1/candidates", json: body)
+            #expect(refused.status == .unprocessableContent, "\(refused.text)")
+            #expect(refused.field == "idNumber")
+            #expect(refused.code?.hasPrefix("id_number.") == true)
+            #expect((refused.object["message"] as? String)?.isEmpty == false)
+
+            // The same person twice: 409, naming the username already registered.
+            _ = try await client.register("first001", index: 4)
+            let again = try await client.call(.post, "/api/v1/candidates", json: World.registration("second01", index: 4))
+            #expect(again.status == .conflict)
+            #expect(again.code == "registration.person_already_registered")
+            #expect((again.object["message"] as? String)?.contains("first001") == true)
+
+            // An entry that does not exist: 404 with the domain's code.
+            let token = try await client.login("first001")
+            let candidate = try #require(try await client.call(.get, "/api/v1/me", token: token).object["subjectID"] as? String)
+            let missing = try await client.call(.delete, "/api/v1/candidates/\(candidate)/education/nope", token: token)
+            #expect(missing.status == .notFound)
+            #expect(missing.code == "entry.not_found")
+        }
+    }
+
+    @Test func idempotencyKeyReplaysInsteadOfAppending() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("idem0001", index: 5)
+            let token = try await client.login("idem0001")
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "add-bachelor-1"]
+            let head = try await world.store.headPosition()
+            let first = try await client.call(.post, "/api/v1/candidates/\(candidate)/education", token: token, json: World.education, headers: key)
+            let second = try await client.call(.post, "/api/v1/candidates/\(candidate)/education", token: token, json: World.education, headers: key)
+            #expect(first.status == .created)
+            #expect(second.status == .created)
+            #expect(first.id("entryID") == second.id("entryID"))
+            #expect(second.object["replayed"] as? Bool == true)
+            #expect(second.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await world.store.headPosition() == head + 1)
+
+            // The same key from another caller is another request.
+            let other = try await client.register("idem0002", index: 6)
+            let otherToken = try await client.login("idem0002")
+            let theirs = try await client.call(.post, "/api/v1/candidates/\(other)/education", token: otherToken, json: World.education, headers: key)
+            #expect(theirs.status == .created)
+            #expect(theirs.object["replayed"] as? Bool == false)
+
+            // A retried registration returns the same file.
+            let registrationKey: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "register-1"]
+            let once = try await client.call(.post, "/api/v1/candidates", json: World.registration("retry001", index: 7), headers: registrationKey)
+            let twice = try await client.call(.post, "/api/v1/candidates", json: World.registration("retry001", index: 7), headers: registrationKey)
+            #expect(once.status == .created)
+            #expect(twice.status == .created, "\(twice.text)")
+            #expect(once.object["candidateID"] as? String == twice.object["candidateID"] as? String)
+            #expect(twice.object["replayed"] as? Bool == true)
+        }
+    }
+
+    @Test func requestIDIsEchoedAndBecomesTheCorrelationID() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("trace001", index: 8)
+            let token = try await client.login("trace001")
+            let headers: HTTPFields = [HTTPField.Name("X-Request-Id")!: "req-abc-123"]
+            let reply = try await client.call(.put, "/api/v1/candidates/\(candidate)/contact", token: token, json: World.contact, headers: headers)
+            #expect(reply.headers[HTTPField.Name("X-Request-Id")!] == "req-abc-123")
+            let generated = try await client.call(.get, "/health")
+            #expect(generated.headers[HTTPField.Name("X-Request-Id")!]?.count == 36)
+            let events = try await world.store.readStream(candidate, fromVersion: 1, toVersion: nil)
+            let metadata = try #require(try events.last?.decodedMetadata())
+            #expect(metadata.correlationId == "req-abc-123")
+            #expect(metadata.channel == "web")
+            #expect(metadata.actorId == candidate)
+        }
+    }
+}

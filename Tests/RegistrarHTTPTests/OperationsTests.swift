@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import RegistrarHTTP
+
+/// `/health`, `/metrics` and the OpenAPI document.
+@Suite struct OperationsTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func healthAndMetrics() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let health = try await client.call(.get, "/health")
+            #expect(health.status == .ok)
+            #expect(health.object["status"] as? String == "ok")
+            #expect(health.object["headPosition"] as? Int == Int(try await world.store.headPosition()))
+
+            _ = try await client.register("metrics1", index: 31)
+            _ = try await client.call(.get, "/api/v1/nothing")
+            let metrics = try await client.call(.get, "/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = metrics.text
+            #expect(text.contains(#"registrar_http_requests_total{method="POST",route="/api/v1/candidates",status="201"} 1"#))
+            #expect(text.contains(#"registrar_http_requests_total{method="GET",route="NotFound",status="404"} 1"#))
+            #expect(text.contains(#"registrar_http_request_duration_seconds_bucket{method="POST",route="/api/v1/candidates",le="+Inf"} 1"#))
+            #expect(text.contains("registrar_events_appended_total 1"))
+            #expect(text.contains(#"registrar_commands_total{outcome="appended"} 1"#))
+            #expect(text.contains("registrar_log_head_position \(try await world.store.headPosition())"))
+            #expect(text.contains(#"registrar_projection_lag_events{projection="audit_trail"} 0"#))
+            // Route patterns only: no ids, usernames or other personal data in the labels.
+            #expect(!text.contains("metrics1"))
+            #expect(!text.contains("candidate-"))
+        }
+    }
+
+    /// The document lists exactly the routes of the router, method for method.
+    @Test func documentMatchesTheRoutes() async throws {
+        let world = try await World()
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
+        let documented = Set(paths.flatMap { path, operations in operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" } })
+        let registered = Set(registeredRoutes(world.configuration).map(\.description))
+        #expect(registered.subtracting(documented).sorted() == [], "routes missing from openapi.json")
+        #expect(documented.subtracting(registered).sorted() == [], "documented routes that do not exist")
+    }
+
+    /// The server serves the checked-in file (tools/embed-openapi.sh keeps them equal).
+    @Test func servedDocumentIsTheCheckedInOne() async throws {
+        let checkedIn = try String(contentsOf: Self.repositoryRoot.appendingPathComponent("openapi.json"), encoding: .utf8)
+        #expect(checkedIn == OpenAPIDocument.json + "\n", "openapi.json changed: run tools/embed-openapi.sh")
+        let world = try await World()
+        try await world.test { client in
+            let served = try await client.call(.get, "/openapi.json")
+            #expect(served.status == .ok)
+            #expect(served.text == OpenAPIDocument.json)
+        }
+    }
+
+    static let validatorAvailable: Bool = run(["python3", "-c", "import openapi_spec_validator"]) == 0
+
+    /// Validated against the OpenAPI 3.1 schema by `openapi-spec-validator` (PyPI; `make test` installs it).
+    @Test(.enabled(if: validatorAvailable, "python3 -m pip install openapi-spec-validator")) func documentValidates() throws {
+        let path = Self.repositoryRoot.appendingPathComponent("openapi.json").path
+        #expect(Self.run(["python3", "-m", "openapi_spec_validator", path]) == 0)
+    }
+
+    static func run(_ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        } catch {
+            return -1
+        }
+    }
+}

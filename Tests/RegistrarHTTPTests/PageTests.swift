@@ -1,0 +1,271 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+
+@testable import RegistrarHTTP
+
+/// The server-rendered pages: log-in by form and cookie, every page for every role, and what the pages show.
+@Suite struct PageTests {
+    typealias Who = AuthorizationTests.Who
+
+    enum Expect: Sendable, Equatable {
+        /// 303 to the log-in form.
+        case login
+        /// 403 (an HTML page).
+        case forbidden
+        /// Neither 303 to the log-in form nor 401/403.
+        case allowed
+    }
+
+    struct Row: Sendable {
+        var method: HTTPRequest.Method
+        var pattern: String
+        var form: String?
+        var expect: [Who: Expect]
+    }
+
+    static func only(_ allowed: Set<Who>) -> [Who: Expect] {
+        Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, $0 == .anonymous ? .login : (allowed.contains($0) ? .allowed : .forbidden)) })
+    }
+
+    static let everyone = Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, Expect.allowed) })
+    static let signedIn = Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, $0 == .anonymous ? Expect.login : .allowed) })
+
+    static let rows: [Row] = [
+        Row(method: .get, pattern: "/login", expect: everyone),
+        Row(method: .get, pattern: "/", expect: signedIn),
+        Row(method: .get, pattern: "/review/sites/{siteCode}", expect: only([.reviewer, .auditor])),
+        Row(method: .get, pattern: "/review/applications/{applicationID}", expect: only([.reviewer, .auditor])),
+        Row(
+            method: .post,
+            pattern: "/review/applications/{applicationID}/corrections",
+            form: "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
+            expect: only([.reviewer])
+        ),
+        Row(method: .post, pattern: "/review/applications/{applicationID}/reject", form: "reason=", expect: only([.reviewer])),
+        Row(method: .post, pattern: "/review/applications/{applicationID}/approve", form: "", expect: only([.reviewer])),
+        Row(method: .get, pattern: "/candidates/{candidateID}/history", expect: only([.owner, .reviewer, .auditor])),
+        Row(method: .get, pattern: "/candidates/{candidateID}/applications/{applicationID}/notice", expect: only([.owner, .reviewer, .auditor])),
+        Row(method: .get, pattern: "/audit", expect: only([.auditor])),
+        Row(method: .get, pattern: "/audit.csv", expect: only([.auditor])),
+        Row(method: .get, pattern: "/events/stream", expect: only([.reviewer, .auditor, .admin])),
+        Row(method: .post, pattern: "/login", form: "username=zhangsan01&password=secret123", expect: everyone),
+        Row(method: .post, pattern: "/logout", form: "", expect: everyone),
+    ]
+
+    static func uri(_ pattern: String, _ cast: Cast) -> String {
+        pattern.replacingOccurrences(of: "{candidateID}", with: cast.candidateA)
+            .replacingOccurrences(of: "{applicationID}", with: cast.applicationA)
+            .replacingOccurrences(of: "{siteCode}", with: "4201")
+    }
+
+    /// Logs in through the HTML form and returns the `Cookie` header value.
+    static func cookie(_ client: Client, _ username: String) async throws -> String {
+        let reply = try await form(client, .post, "/login", "username=\(username)&password=\(World.password)")
+        try #require(reply.status == .seeOther, "page log-in of \(username): \(reply.status) \(reply.text)")
+        let setCookie = try #require(reply.headers[.setCookie])
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+        return String(try #require(setCookie.split(separator: ";").first))
+    }
+
+    static func form(
+        _ client: Client,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        _ body: String?,
+        cookie: String? = nil,
+        headers: HTTPFields = [:]
+    ) async throws -> Reply {
+        var headers = headers
+        if let cookie { headers[.cookie] = cookie }
+        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        return try await client.call(method, uri, body: body.map { ByteBuffer(string: $0) }, headers: headers)
+    }
+
+    static func cookies(_ client: Client) async throws -> [Who: String] {
+        var out = [Who: String]()
+        for (who, username) in [
+            (Who.owner, "zhangsan01"), (.otherCandidate, "lisi0002"), (.reviewer, "reviewer01"), (.otherReviewer, "reviewer02"),
+            (.auditor, "auditor01"), (.admin, "admin01"),
+        ] {
+            out[who] = try await cookie(client, username)
+        }
+        return out
+    }
+
+    @Test func everyPageIsInTheTable() async throws {
+        let world = try await World()
+        let registered = Set(registeredPages(world.configuration).map(\.description))
+        let tabled = Set(Self.rows.map { "\($0.method.rawValue) \($0.pattern)" })
+        #expect(registered == tabled)
+        // The pages are not API routes (nor in the OpenAPI document).
+        #expect(Set(registeredRoutes(world.configuration).map(\.description)).isDisjoint(with: registered))
+    }
+
+    @Test func everyPageForEveryRole() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let cookies = try await Self.cookies(client)
+            for row in Self.rows {
+                let order = Who.allCases.sorted { (row.expect[$0] == .allowed ? 1 : 0) < (row.expect[$1] == .allowed ? 1 : 0) }
+                for who in order {
+                    let expect = try #require(row.expect[who])
+                    var uri = Self.uri(row.pattern, cast)
+                    var headers = HTTPFields()
+                    if row.pattern == "/events/stream" {
+                        uri += "?max=1"
+                        headers[HTTPField.Name("Last-Event-ID")!] = "0"
+                    }
+                    let reply = try await Self.form(client, row.method, uri, row.form, cookie: cookies[who], headers: headers)
+                    let label = "\(row.method) \(row.pattern) as \(who): \(reply.status.code) \(reply.text.prefix(300))"
+                    #expect(reply.status.code < 500, "\(label)")
+                    let toLogin = reply.status == .seeOther && reply.headers[.location]?.hasPrefix("/login") == true
+                    switch expect {
+                    case .login: #expect(toLogin, "\(label)")
+                    case .forbidden: #expect(reply.status == .forbidden, "\(label)")
+                    case .allowed:
+                        #expect(reply.status != .forbidden && reply.status != .unauthorized && (!toLogin || row.pattern == "/logout"), "\(label)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func reviewerSeesTheQueueComparisonAndDecides() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+
+            let queue = try await Self.form(client, .get, "/review/sites/4201", nil, cookie: reviewer)
+            #expect(queue.status == .ok)
+            #expect(queue.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(queue.text.contains("/review/applications/\(cast.applicationA)"))
+            #expect(queue.text.contains("武汉考点"))
+
+            let page = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: reviewer)
+            #expect(page.status == .ok)
+            // No CHSI result: every row says 未验证; 学制 is not provided by CHSI either way.
+            #expect(page.text.contains(#"data-label="院校""#))
+            #expect(page.text.contains("未验证"))
+            #expect(page.text.contains("北京大学"))
+            #expect(page.text.contains("审核通过") && page.text.contains("不通过原因"))
+            #expect(!page.text.contains("<script"))
+
+            // A rejection without a reason: the page again, with the rejection's message.
+            let noReason = try await Self.form(client, .post, "/review/applications/\(cast.applicationA)/reject", "reason=+", cookie: reviewer)
+            #expect(noReason.status == .unprocessableContent, "\(noReason.text.prefix(300))")
+            #expect(noReason.text.contains("class=\"error\""))
+
+            // A correction without a reason is refused; with one it is recorded and the page says so.
+            let corrected = try await Self.form(
+                client,
+                .post,
+                "/review/applications/\(cast.applicationA)/corrections",
+                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
+                cookie: reviewer
+            )
+            #expect(corrected.status == .seeOther, "\(corrected.text.prefix(300))")
+            #expect(corrected.headers[.location] == "/review/applications/\(cast.applicationA)?done=corrections")
+
+            let approved = try await Self.form(client, .post, "/review/applications/\(cast.applicationA)/approve", "", cookie: reviewer)
+            #expect(approved.status == .seeOther, "\(approved.text.prefix(300))")
+            let after = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=approve", nil, cookie: reviewer)
+            #expect(after.text.contains("已审核通过"))
+            #expect(after.text.contains("张小三"))
+
+            // The other site's reviewer cannot see it.
+            let other = try await Self.cookie(client, "reviewer02")
+            let refused = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: other)
+            #expect(refused.status == .forbidden)
+            #expect(refused.text.contains("不在您的审核范围内"))
+        }
+    }
+
+    @Test func historyNoticeAuditAndCSV() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
+            #expect(history.status == .ok)
+            #expect(history.text.contains("注册账号"))
+            #expect(history.text.contains("/candidates/\(cast.candidateA)/history?version=1"))
+            let replayed = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history?version=1", nil, cookie: owner)
+            #expect(replayed.text.contains("显示版本 1"))
+            #expect(replayed.text.contains("回到最新"))
+            #expect(!replayed.text.contains("zhangsan@example.com"))
+            #expect(history.text.contains("zhangsan@example.com"))
+
+            let notice = try await Self.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                nil,
+                cookie: owner
+            )
+            #expect(notice.status == .ok)
+            #expect(notice.text.contains("网上报名成功通知单"))
+            #expect(notice.text.contains(World.residentID(1)))
+
+            let auditor = try await Self.cookie(client, "auditor01")
+            let masked = try await Self.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                nil,
+                cookie: auditor
+            )
+            #expect(!masked.text.contains(World.residentID(1)))
+
+            let audit = try await Self.form(client, .get, "/audit?candidate=\(cast.candidateA)&field=contact", nil, cookie: auditor)
+            #expect(audit.status == .ok)
+            #expect(audit.text.contains("13800138000"))
+            #expect(audit.text.contains("/audit.csv?candidate=\(cast.candidateA)&amp;field=contact"))
+            let csv = try await Self.form(client, .get, "/audit.csv?candidate=\(cast.candidateA)&field=contact", nil, cookie: auditor)
+            #expect(csv.status == .ok)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let header = csv.text.split(separator: "\r\n").first.map(String.init) ?? ""
+            #expect(header.contains("actor") && header.contains("before") && header.contains("after") && header.contains("reason"))
+            #expect(csv.text.contains("\"13800138000\""))
+        }
+    }
+
+    @Test func eventStreamShowsReviewersTheirSitesOnly() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let other = try await Self.cookie(client, "reviewer02")
+            let headers: HTTPFields = [HTTPField.Name("Last-Event-ID")!: "0"]
+            let stream = try await Self.form(client, .get, "/events/stream?max=3", nil, cookie: other, headers: headers)
+            #expect(stream.status == .ok)
+            #expect(stream.headers[.contentType]?.hasPrefix("text/event-stream") == true)
+            #expect(stream.text.contains("\"stream\":\"\(cast.candidateB)\""))
+            #expect(!stream.text.contains(cast.candidateA))
+            #expect(stream.text.components(separatedBy: "\nid: ").count - 1 == 3, "\(stream.text)")
+        }
+    }
+
+    @Test func loginFormShowsFailuresAndLogoutEndsTheSession() async throws {
+        let world = try await World()
+        try await world.test { client in
+            _ = try await Cast.make(client)
+            let wrong = try await Self.form(client, .post, "/login", "username=reviewer01&password=nope")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text.contains("用户名或密码错误"))
+            let anonymous = try await Self.form(client, .get, "/review/sites/4201", nil)
+            #expect(anonymous.status == .seeOther)
+            #expect(anonymous.headers[.location] == "/login?next=%2Freview%2Fsites%2F4201")
+            let next = try await Self.form(client, .post, "/login", "username=reviewer01&password=\(World.password)&next=%2F%2Fevil.example")
+            #expect(next.headers[.location] == "/review/sites/4201")
+            let cookie = try await Self.cookie(client, "reviewer01")
+            #expect(try await Self.form(client, .get, "/review/sites/4201", nil, cookie: cookie).status == .ok)
+            _ = try await Self.form(client, .post, "/logout", "", cookie: cookie)
+            #expect(try await Self.form(client, .get, "/review/sites/4201", nil, cookie: cookie).status == .seeOther)
+        }
+    }
+}

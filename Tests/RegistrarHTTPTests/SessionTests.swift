@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import RegistrarHTTP
+
+/// Log-in, bearer tokens, expiry, log-out and lock-out.
+@Suite struct SessionTests {
+    @Test func wrongPasswordsLockTheUsernameForAWhile() async throws {
+        let world = try await World()
+        try await world.test { client in
+            _ = try await client.register("locked01", index: 21)
+            for attempt in 1...4 {
+                let reply = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "locked01", "password": "wrong\#(attempt)"}"#)
+                #expect(reply.status == .unauthorized)
+                #expect(reply.code == "auth.invalid_credentials")
+            }
+            let fifth = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "locked01", "password": "wrong5"}"#)
+            #expect(fifth.status == .tooManyRequests)
+            #expect(fifth.code == "auth.locked_out")
+            #expect(fifth.headers[HTTPField.Name("Retry-After")!] == "900")
+            // Locked: even the right password is refused, without checking it.
+            let right = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "locked01", "password": "secret123"}"#)
+            #expect(right.status == .tooManyRequests)
+            // Other usernames are not affected; after the lock-out the right password works.
+            _ = try await client.login("auditor01")
+            world.clock.advance(by: 15 * 60 + 1)
+            _ = try await client.login("locked01")
+            // Unknown usernames answer exactly like wrong passwords.
+            let unknown = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "nobody01", "password": "secret123"}"#)
+            #expect(unknown.status == .unauthorized)
+            #expect(unknown.code == "auth.invalid_credentials")
+        }
+    }
+
+    @Test func tokensExpireAndLogOutEndsThem() async throws {
+        let world = try await World(tokenLifetime: 3_600)
+        try await world.test { client in
+            let token = try await client.login("auditor01")
+            let me = try await client.call(.get, "/api/v1/me", token: token)
+            #expect(me.status == .ok)
+            #expect(me.object["role"] as? String == "auditor")
+            world.clock.advance(by: 3_601)
+            let expired = try await client.call(.get, "/api/v1/me", token: token)
+            #expect(expired.status == .unauthorized)
+            #expect(expired.headers[HTTPField.Name("WWW-Authenticate")!] == "Bearer")
+
+            let fresh = try await client.login("auditor01")
+            #expect(try await client.call(.delete, "/api/v1/sessions/current", token: fresh).status == .noContent)
+            #expect(try await client.call(.get, "/api/v1/me", token: fresh).status == .unauthorized)
+            #expect(try await client.call(.get, "/api/v1/me", token: "Bearer").status == .unauthorized)
+            #expect(try await client.call(.get, "/api/v1/me", headers: [.authorization: "Basic YTpi"]).status == .unauthorized)
+        }
+    }
+
+    @Test func deactivatedStaffAndChangedScopeTakeEffectAtOnce() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let admin = try await client.login("admin01")
+            let spare = try await client.login("spare01")
+            #expect(try await client.call(.get, "/api/v1/review/sites/4201/queue", token: spare).status == .forbidden)
+            let scope = try await client.call(
+                .put,
+                "/api/v1/admin/staff/staff-spare/scope",
+                token: admin,
+                json: #"{"areaCode": "42", "siteCodes": ["4201"]}"#
+            )
+            #expect(scope.status == .ok, "\(scope.text)")
+            #expect(try await client.call(.get, "/api/v1/review/sites/4201/queue", token: spare).status == .ok)
+            let deactivated = try await client.call(.post, "/api/v1/admin/staff/staff-spare/deactivate", token: admin, json: #"{"reason": "调离岗位"}"#)
+            #expect(deactivated.status == .ok, "\(deactivated.text)")
+            #expect(try await client.call(.get, "/api/v1/me", token: spare).status == .unauthorized)
+            let again = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "spare01", "password": "secret123"}"#)
+            #expect(again.status == .forbidden)
+            #expect(again.code == "auth.account_deactivated")
+        }
+    }
+
+    @Test func adminCreatesStaffWhoCanLogIn() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let admin = try await client.login("admin01")
+            let created = try await client.call(
+                .post,
+                "/api/v1/admin/staff",
+                token: admin,
+                json:
+                    #"{"role": "reviewer", "displayName": "审核员丙", "areaCode": "42", "siteCodes": ["4202"], "username": "reviewer03", "password": "secret456"}"#
+            )
+            #expect(created.status == .created, "\(created.text)")
+            let staffID = try #require(created.id("staffID"))
+            let token = try await client.login("reviewer03", password: "secret456")
+            let me = try await client.call(.get, "/api/v1/me", token: token)
+            #expect(me.object["subjectID"] as? String == staffID)
+            #expect(me.object["siteCodes"] as? [String] == ["4202"])
+            // The username is taken, by staff and candidates alike; a weak password is refused before anything.
+            let taken = try await client.call(
+                .post,
+                "/api/v1/admin/staff",
+                token: admin,
+                json: #"{"role": "auditor", "displayName": "审计员丙", "username": "reviewer03", "password": "secret456"}"#
+            )
+            #expect(taken.status == .conflict)
+            #expect(taken.code == "registration.username_taken")
+            let weak = try await client.call(
+                .post,
+                "/api/v1/admin/staff",
+                token: admin,
+                json: #"{"role": "auditor", "displayName": "审计员丙", "username": "auditor09", "password": "a b"}"#
+            )
+            #expect(weak.status == .unprocessableContent)
+            #expect(weak.field == "password")
+        }
+    }
+}

@@ -1,0 +1,34 @@
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v1.
+
+CREATE TABLE audit_trail (
+    position INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    subject_id TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    action TEXT NOT NULL,
+    field TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    reason TEXT,
+    request_id TEXT,
+    correlation_id TEXT,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (position, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE audit_trail_values (
+    subject_id TEXT PRIMARY KEY,
+    fields BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX audit_trail_by_actor ON audit_trail (actor_id, position);
+
+CREATE INDEX audit_trail_by_field ON audit_trail (field, position);
+
+CREATE INDEX audit_trail_by_subject ON audit_trail (subject_id, position);
+
+CREATE INDEX audit_trail_by_time ON audit_trail (recorded_at);
