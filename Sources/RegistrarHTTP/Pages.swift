@@ -358,7 +358,8 @@ extension RegistrarAPI {
             let session = await sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { return nil }
-        return Principal(actor: actor, token: token, expiresAt: session.expiresAt)
+        let displayName = session.isStaff ? try await service.staff.load(session.subjectId).state.displayName : nil
+        return Principal(actor: actor, token: token, expiresAt: session.expiresAt, displayName: displayName)
     }
 
     /// Checks a username and password as `POST /api/v1/sessions` does (lock-out included) and issues a token.
@@ -539,7 +540,7 @@ enum PageRender {
         let content = library.render(values, withTemplate: name) ?? ""
         var layout: [String: Any] = ["title": values["title"] ?? "报名系统", "content": content]
         if let actor = principal?.actor {
-            layout["user"] = actor.id
+            layout["user"] = principal?.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? actor.id
             layout["role"] = roleLabels[actor.role.rawValue] ?? actor.role.rawValue
             layout["links"] = navigation(actor)
         }

@@ -29,6 +29,8 @@ struct Principal: Sendable {
     var token: String
     /// When the token expires.
     var expiresAt: Date
+    /// The staff member's display name, shown by the pages (nil for candidates and API calls).
+    var displayName: String? = nil
 }
 
 /// Everything the handlers share: the application layer, the read models, sessions, metrics and settings.

@@ -141,7 +141,13 @@ struct SeasonFixture {
     }
 
     @discardableResult
-    func run(_ command: CandidateCommand, _ id: String, as actor: Actor? = nil, channel: String = "web", reason: String? = nil)
+    func run(
+        _ command: CandidateCommand,
+        _ id: String,
+        as actor: Actor? = nil,
+        channel: String = "web",
+        reason: String? = nil
+    )
         async throws -> CommandOutcome<CandidateEvent>
     {
         try await service.execute(
@@ -190,7 +196,9 @@ struct SeasonFixture {
         let id = Self.candidateID(index)
         try await run(.startChsiScan(StartChsiScan(candidateID: id, entryID: "e1", scanID: scan)), id)
         try await run(
-            .recordChsiResult(RecordChsiResult(candidateID: id, entryID: "e1", scanID: scan, record: Self.chsiRecord(index, seedMismatch: seedMismatch))),
+            .recordChsiResult(
+                RecordChsiResult(candidateID: id, entryID: "e1", scanID: scan, record: Self.chsiRecord(index, seedMismatch: seedMismatch))
+            ),
             id,
             as: Self.chsi,
             channel: "chsi"
@@ -250,7 +258,9 @@ struct SeasonFixture {
             if index % 4 == 0 { try await scan(index, scan: "scan-\(index)-2", seedMismatch: false) }
             if index % 6 == 1 {
                 try await run(
-                    .correctBasicInfo(CorrectBasicInfo(candidateID: id, applicationID: application, field: .name, newValue: "张叁", reason: "证件原件为“叁”")),
+                    .correctBasicInfo(
+                        CorrectBasicInfo(candidateID: id, applicationID: application, field: .name, newValue: "张叁", reason: "证件原件为“叁”")
+                    ),
                     id,
                     as: Self.reviewer,
                     channel: "review-site",
@@ -268,8 +278,18 @@ struct SeasonFixture {
                 continue
             }
             if index % 8 == 5 { continue }  // still waiting for review
-            try await run(.approveApplication(ApproveApplication(candidateID: id, applicationID: application)), id, as: Self.reviewer, channel: "review-site")
-            try await run(.recordSignature(RecordSignature(candidateID: id, applicationID: application)), id, as: Self.reviewer, channel: "review-site")
+            try await run(
+                .approveApplication(ApproveApplication(candidateID: id, applicationID: application)),
+                id,
+                as: Self.reviewer,
+                channel: "review-site"
+            )
+            try await run(
+                .recordSignature(RecordSignature(candidateID: id, applicationID: application)),
+                id,
+                as: Self.reviewer,
+                channel: "review-site"
+            )
         }
         clock.set(Self.payment)
         for index in range where index % 9 != 4 && index % 8 != 5 {

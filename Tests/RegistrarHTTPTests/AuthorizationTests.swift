@@ -57,6 +57,7 @@ import Testing
                     .replacingOccurrences(of: "{siteCode}", with: "4201")
                     .replacingOccurrences(of: "{areaCode}", with: "42")
                     .replacingOccurrences(of: "{examCode}", with: "110")
+                    .replacingOccurrences(of: "{orderNumber}", with: "order-none")
             },
             body: body,
             expect: expect
@@ -113,6 +114,20 @@ import Testing
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/signature", only([.reviewer])),
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/approve", only([.reviewer])),
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/payments", only([.owner])),
+        row(
+            .get,
+            "/api/v1/candidates/{candidateID}/applications/{applicationID}/payments/{orderNumber}",
+            only(fileReaders.union([.admin]))
+        ),
+        row(
+            .post,
+            "/api/v1/candidates/{candidateID}/applications/{applicationID}/refunds",
+            only([.admin]),
+            body: { _ in #"{"amountFen": 100, "reason": "考生因病无法参加考试"}"# }
+        ),
+        // The outside systems' callbacks take no bearer token: unsigned, they are refused whoever sends them.
+        row(.post, "/api/v1/callbacks/chsi", everyone(.status(401)), body: { _ in "{}" }),
+        row(.post, "/api/v1/callbacks/bank", everyone(.status(401)), body: { _ in "{}" }),
         row(
             .post,
             "/api/v1/candidates/{candidateID}/applications/{applicationID}/reject",

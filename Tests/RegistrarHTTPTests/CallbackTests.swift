@@ -129,6 +129,24 @@ import Testing
         }
     }
 
+    @Test func spentNoncesSurviveARestart() async throws {
+        let world = try await World()
+        let (body, now) = try await world.test { client in
+            let (_, _, _, scan) = try await Self.scanned(world, client)
+            let body = Self.chsiBody(qr: try #require(scan.id("qr")))
+            let now = world.clock.now()
+            let accepted = try await Self.signed(client, "/api/v1/callbacks/chsi", body, Self.chsi, at: now, nonce: "nonce-restart-1")
+            #expect(accepted.status == .ok, "\(accepted.text)")
+            return (body, now)
+        }
+        // A new application over the same log file: the nonce is still spent.
+        try await world.test { client in
+            let replayed = try await Self.signed(client, "/api/v1/callbacks/chsi", body, Self.chsi, at: now, nonce: "nonce-restart-1")
+            #expect(replayed.status == .conflict)
+            #expect(replayed.code == "callback.replayed_nonce")
+        }
+    }
+
     @Test func expiredQRCodeIsRefused() async throws {
         let world = try await World()
         try await world.test { client in

@@ -24,6 +24,12 @@ public enum AuditFold {
     /// (a repeated bank confirmation, say) still yields one row with an empty path, so that every action is traced.
     public static func fold(_ row: Values?, _ payload: DecodedEvent.Payload) -> (Values, [FieldChange]) {
         var values = row ?? [:]
+        let changes = apply(payload, to: &values)
+        return (values, changes)
+    }
+
+    /// ``fold(_:_:)`` in place (the projection's hot path: no copy of the subject's values per event).
+    public static func apply(_ payload: DecodedEvent.Payload, to values: inout Values) -> [FieldChange] {
         var changes = [FieldChange]()
         for (field, after) in assignments(values, payload) {
             let before = values[field]
@@ -38,7 +44,7 @@ public enum AuditFold {
             values[field] = e.newValue
         }
         if changes.isEmpty { changes = [FieldChange(field: "", before: nil, after: nil)] }
-        return (values, changes)
+        return changes
     }
 
     /// The action in plain words, Chinese then English.
@@ -124,12 +130,38 @@ public enum AuditFold {
             ]
         case .educationAdded(let e):
             return education(
-                e.entryID, e.region, e.school, e.category, e.enrolment, e.graduation, e.studyForm, e.level, e.degree, e.length,
-                e.major, e.fiveYearJuniorCollegeClinical, e.combinedMasterDoctor, e.certificateNumber)
+                e.entryID,
+                e.region,
+                e.school,
+                e.category,
+                e.enrolment,
+                e.graduation,
+                e.studyForm,
+                e.level,
+                e.degree,
+                e.length,
+                e.major,
+                e.fiveYearJuniorCollegeClinical,
+                e.combinedMasterDoctor,
+                e.certificateNumber
+            )
         case .educationAmended(let e):
             return education(
-                e.entryID, e.region, e.school, e.category, e.enrolment, e.graduation, e.studyForm, e.level, e.degree, e.length,
-                e.major, e.fiveYearJuniorCollegeClinical, e.combinedMasterDoctor, e.certificateNumber)
+                e.entryID,
+                e.region,
+                e.school,
+                e.category,
+                e.enrolment,
+                e.graduation,
+                e.studyForm,
+                e.level,
+                e.degree,
+                e.length,
+                e.major,
+                e.fiveYearJuniorCollegeClinical,
+                e.combinedMasterDoctor,
+                e.certificateNumber
+            )
         case .educationRemoved(let e):
             return removing(values, prefix: "education[\(e.entryID)].")
         case .trainingAdded(let e):

@@ -79,26 +79,40 @@ public struct AuditTrailProjection: Projection {
         )
         for event in events {
             var changes = [FieldChange]()
-            try subjects.fold(
+            try subjects.update(
                 event.streamId,
                 load: { key in try Data.fetchOne(load, arguments: [key]).map(FieldValuesCodec.decode) },
                 { row in
-                    let (values, changed) = AuditFold.fold(row, event.payload)
-                    changes = changed
-                    return values
+                    var values = row ?? [:]
+                    row = nil
+                    changes = AuditFold.apply(event.payload, to: &values)
+                    row = values
                 }
             )
             let metadata = event.metadata
             let action = AuditFold.action(event.recorded.type)
             let reason = Self.reason(event)
             let hash = event.recorded.hash.hexString
+            let row = RawBinder(insert)
             for (seq, change) in changes.enumerated() {
-                try insert.executeRaw(
-                    .int(event.position), .int(Int64(seq)), .text(event.streamId), .text(metadata.recordedAt), .text(metadata.actorId),
-                    .text(metadata.role), .text(metadata.channel), .text(event.recorded.type), .text(action), .text(change.field),
-                    RawValue(change.before), RawValue(change.after), RawValue(reason), RawValue(metadata.requestId),
-                    RawValue(metadata.correlationId), .text(hash)
-                )
+                row.reset()
+                row.bind(1, event.position)
+                row.bind(2, Int64(seq))
+                row.bind(3, event.streamId)
+                row.bind(4, metadata.recordedAt)
+                row.bind(5, metadata.actorId)
+                row.bind(6, metadata.role)
+                row.bind(7, metadata.channel)
+                row.bind(8, event.recorded.type)
+                row.bind(9, action)
+                row.bind(10, change.field)
+                row.bind(11, change.before)
+                row.bind(12, change.after)
+                row.bind(13, reason)
+                row.bind(14, metadata.requestId)
+                row.bind(15, metadata.correlationId)
+                row.bind(16, hash)
+                try row.step()
             }
         }
     }

@@ -178,7 +178,11 @@ public struct CandidateViewQueries: Sendable {
         let state = try decoder.decode(CandidateState.self, from: row["document"] as Data)
         let seasonDocument: Data?
         if let seasonStreamId {
-            seasonDocument = try Data.fetchOne(db, sql: "SELECT document FROM candidate_view_seasons WHERE stream_id = ?", arguments: [seasonStreamId])
+            seasonDocument = try Data.fetchOne(
+                db,
+                sql: "SELECT document FROM candidate_view_seasons WHERE stream_id = ?",
+                arguments: [seasonStreamId]
+            )
         } else {
             // The most recent season by id (season ids are years).
             seasonDocument = try Data.fetchOne(db, sql: "SELECT document FROM candidate_view_seasons ORDER BY season_id DESC LIMIT 1")

@@ -167,34 +167,52 @@ protocol RowCounting: AnyObject {
 
 /// Rows keyed by a string, with the keys changed since the last flush.
 final class RowCache<Row>: RowCounting {
-    private var rows: [String: Row?] = [:]
-    private var dirty: [String] = []
+    // Boxed so that folding mutates a row in place instead of copying it out of the dictionary and back.
+    private final class Box {
+        var row: Row?
+        init(_ row: Row?) { self.row = row }
+    }
+
+    private var rows: [String: Box] = [:]
+    private var dirty: [Box] = []
+    private var dirtyKeys: [String] = []
     private var isDirty: Set<String> = []
 
     var count: Int { rows.count }
 
-    /// Folds one event into the row `key`, loading it first if it is not in memory.
+    /// Folds one event into the row `key` (loading it first if it is not in memory): `(row?, event) -> row?`.
     func fold(_ key: String, load: (String) throws -> Row?, _ step: (Row?) -> Row?) rethrows {
-        let current: Row?
+        try update(key, load: load) { $0 = step($0) }
+    }
+
+    /// The same fold, mutating the row in place.
+    func update(_ key: String, load: (String) throws -> Row?, _ step: (inout Row?) -> Void) rethrows {
+        let box: Box
         if let cached = rows[key] {
-            current = cached
+            box = cached
         } else {
-            current = try load(key)
+            box = Box(try load(key))
+            rows[key] = box
         }
-        rows[key] = .some(step(current))
-        if isDirty.insert(key).inserted { dirty.append(key) }
+        step(&box.row)
+        if isDirty.insert(key).inserted {
+            dirty.append(box)
+            dirtyKeys.append(key)
+        }
     }
 
     /// Writes every row changed since the last flush, in first-change order.
     func flush(_ write: (String, Row?) throws -> Void) rethrows {
-        for key in dirty { try write(key, rows[key] ?? nil) }
+        for (key, box) in zip(dirtyKeys, dirty) { try write(key, box.row) }
         dirty.removeAll(keepingCapacity: true)
+        dirtyKeys.removeAll(keepingCapacity: true)
         isDirty.removeAll(keepingCapacity: true)
     }
 
     func removeAll() {
         rows.removeAll()
         dirty.removeAll()
+        dirtyKeys.removeAll()
         isDirty.removeAll()
     }
 }

@@ -1,34 +1,40 @@
 import GRDB
 import GRDBSQLite
 
-/// A value bound without GRDB's argument boxing (which costs more than the insert itself on the audit trail's hot
-/// path).
-enum RawValue {
-    case int(Int64)
-    case text(String)
-    case null
+/// Binds and runs a prepared statement through the SQLite C API: GRDB's argument boxing costs more than the insert
+/// itself on the audit trail's hot path (several rows per event).
+struct RawBinder {
+    private let handle: SQLiteStatement
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ text: String?) { self = text.map(RawValue.text) ?? .null }
-}
+    init(_ statement: Statement) { handle = statement.sqliteStatement }
 
-extension Statement {
-    /// Binds the values to the parameters 1... and runs the statement once.
-    func executeRaw(_ values: RawValue...) throws {
-        let handle = sqliteStatement
+    func reset() {
         sqlite3_reset(handle)
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            switch value {
-            case .int(let number): sqlite3_bind_int64(handle, index, number)
-            case .text(let text):
-                var text = text
-                text.withUTF8 { bytes in
-                    _ = bytes.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), transient) }
-                }
-            case .null: sqlite3_bind_null(handle, index)
+        sqlite3_clear_bindings(handle)
+    }
+
+    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
+
+    func bind(_ index: Int32, _ value: String?) {
+        guard var value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        value.withUTF8 { bytes in
+            // An empty buffer may have no base address, which SQLite would read as NULL rather than "".
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                return
+            }
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                _ = sqlite3_bind_text(handle, index, $0, Int32(bytes.count), Self.transient)
             }
         }
+    }
+
+    /// Runs the statement once.
+    func step() throws {
         let code = sqlite3_step(handle)
         sqlite3_reset(handle)
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
