@@ -14,6 +14,8 @@ public struct RegistrarCommand: AsyncParsableCommand {
             StressAppendCommand.self,
             RecordEventSamplesCommand.self,
             ReplayCommand.self,
+            RebuildCommand.self,
+            TraceCommand.self,
             BenchCommand.self,
             ServeCommand.self,
             ChsiSimCommand.self,

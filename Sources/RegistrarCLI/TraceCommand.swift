@@ -1,0 +1,100 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Projections
+import RegistrarApp
+
+/// `registrar trace`: the audit trail, filtered.
+struct TraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Print the audit trail (one row per changed field: who, when, what, before, after, why), filtered."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, csv
+    }
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "A candidate id or username.")
+    var candidate: String?
+
+    @Option(name: .long, help: "An actor id (candidate, staff, chsi, bank, system).")
+    var actor: String?
+
+    @Option(name: .long, help: "From this instant (ISO 8601 UTC, inclusive).")
+    var since: String?
+
+    @Option(name: .long, help: "Until this instant (ISO 8601 UTC, exclusive).")
+    var until: String?
+
+    @Option(name: .long, help: "A field path; matches the field and everything under it (e.g. basic, contact.mobile).")
+    var field: String?
+
+    @Option(name: .long, help: "At most this many rows.")
+    var limit = 10_000
+
+    @Option(name: .long, help: "Output format: text, json or csv.")
+    var format: Format = .text
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let store = try database.open()
+        do {
+            try ProjectionEngine(store: store).install()
+            var subject = candidate
+            if let candidate {
+                guard let resolved = try await CandidateHistory(store: store).resolve(candidate) else {
+                    throw failure("no candidate with id or username \(candidate)")
+                }
+                subject = resolved
+            }
+            let rows = try await AuditQueries(store.pool).trail(
+                candidate: subject,
+                actor: actor,
+                since: since,
+                until: until,
+                field: field,
+                limit: limit
+            )
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            case .csv:
+                print("position,recorded_at,actor,role,channel,action,field,before,after,reason,request_id,correlation_id,hash")
+                for row in rows {
+                    let cells: [String] = [
+                        String(row.position), row.recordedAt, row.actorID, row.role, row.channel, row.action, row.field,
+                        row.before ?? "", row.after ?? "", row.reason ?? "", row.requestID ?? "", row.correlationID ?? "", row.hash,
+                    ]
+                    print(cells.map(Self.csvCell).joined(separator: ","))
+                }
+            case .text:
+                for row in rows {
+                    let reason = row.reason.map { " — \($0)" } ?? ""
+                    let change = row.field.isEmpty ? "" : " \(row.field): \(row.before ?? "—") → \(row.after ?? "—")"
+                    print("#\(row.position) \(row.recordedAt) \(row.role) \(row.actorID) via \(row.channel): \(row.action)\(change)\(reason)")
+                }
+                print("\(rows.count) rows")
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw failure("trace failed: \(error)")
+        }
+    }
+
+    /// RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula.
+    static func csvCell(_ value: String) -> String {
+        var text = value
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
