@@ -57,7 +57,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Runs a decider against the event log: load (newest valid snapshot + tail), decide, append, retry on conflict.
-public struct CommandHandler<D: Decider>: Sendable
+public struct CommandHandler<D: Decider & SendableMetatype>: Sendable
 where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     /// The log.
     public let store: any EventStore & SnapshotStore

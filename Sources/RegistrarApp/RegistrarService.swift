@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import GRDB
 import RegistrationDomain
+import Synchronization
 
 /// The application layer: runs candidate, season and staff commands against the event log with the injected clock
 /// and ids, the season state as context, the uniqueness claims, and credentials that never enter the log.
@@ -37,6 +38,7 @@ public final class RegistrarService: Sendable {
     public let seasons: CommandHandler<SeasonDecider>
     /// Staff accounts.
     public let staff: CommandHandler<StaffDecider>
+    private let seasonCache = Mutex<(version: Int, state: SeasonState)?>(nil)
 
     /// Creates the service over a store. For the SQLite store the credentials table is created in the same file.
     public init(store: any EventStore & SnapshotStore, clock: any Clock, ids: any IDGenerator, configuration: Configuration) throws {
@@ -56,8 +58,15 @@ public final class RegistrarService: Sendable {
     public var seasonStreamId: String { "season-\(configuration.seasonId)" }
 
     /// The current season state.
+    ///
+    /// Every command needs it, and it changes a few dozen times a season: the state is kept with its stream version
+    /// and replayed again only when the version moved (also when another process appended to it).
     public func seasonState() async throws -> SeasonState {
-        try await seasons.load(seasonStreamId).state
+        let version = try await store.streamVersion(seasonStreamId)
+        if let cached = seasonCache.withLock({ $0 }), cached.version == version { return cached.state }
+        let (state, loadedVersion) = try await seasons.load(seasonStreamId)
+        seasonCache.withLock { $0 = (loadedVersion, state) }
+        return state
     }
 
     /// The metadata of events appended now on behalf of `actor`.

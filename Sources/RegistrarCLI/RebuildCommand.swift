@@ -40,7 +40,7 @@ struct RebuildCommand: AsyncParsableCommand {
                     + String(format: "%.1f s (%.0f events/s)", report.seconds, report.rate) + ", checkpoint \(report.position)"
             )
             for name in report.projections {
-                print("  \(name) content hash \(try await engine.contentHash(name))")
+                print("  \(name) content hash \(try engine.contentHash(name))")
             }
         } catch {
             bar.finish()

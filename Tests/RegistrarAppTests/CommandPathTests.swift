@@ -169,3 +169,27 @@ struct CommandPathTests {
         #expect(loaded.state.contact?.mobile == "13800000012")
     }
 }
+
+@Suite("Season state cache")
+struct SeasonCacheTests {
+    @Test("a season change made through another service on the same log is seen by the next command")
+    func seesChangesFromElsewhere() async throws {
+        let app = try await AppFixture(.sqlite)
+        let before = try await app.service.seasonState()
+        #expect(before.site("4202") == nil)
+        // A second service over the same file, as the CLI would be next to a running server.
+        let other = try RegistrarService(
+            store: try SQLiteEventStore(path: app.sqlite!.path),
+            clock: app.clock,
+            ids: SeededIDGenerator(seed: 99),
+            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
+        )
+        try await other.execute(
+            .addSite(AddExamSite(code: "4202", name: "襄阳考点", areaCode: "42")),
+            actor: AppFixture.admin,
+            request: RequestContext(channel: "cli")
+        )
+        #expect(try await app.service.seasonState().site("4202") != nil)
+        #expect(try await app.service.seasonState() == other.seasonState())
+    }
+}
