@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import GRDB
+import RegistrarApp
 
 /// Sizes of the event-log benchmark. The defaults take about a minute on a 2-core machine in release mode.
 public struct EventLogBenchConfiguration: Sendable {
@@ -592,20 +593,5 @@ struct EventLogBench {
             String(format: "raw %d/txn ÷ raw 1/txn: %.1f×; whole benchmark %.0f s", batch, batchedGain, report.totalSeconds),
         ]
         return lines.joined(separator: "\n")
-    }
-}
-
-/// A small deterministic generator, so every run reads the same streams.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

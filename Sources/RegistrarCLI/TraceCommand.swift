@@ -73,7 +73,7 @@ struct TraceCommand: AsyncParsableCommand {
                         String(row.position), row.recordedAt, row.actorID, row.role, row.channel, row.action, row.field,
                         row.before ?? "", row.after ?? "", row.reason ?? "", row.requestID ?? "", row.correlationID ?? "", row.hash,
                     ]
-                    print(cells.map(Self.csvCell).joined(separator: ","))
+                    print(cells.map { CSVField.escape($0) }.joined(separator: ","))
                 }
             case .text:
                 for row in rows {
@@ -88,13 +88,5 @@ struct TraceCommand: AsyncParsableCommand {
         } catch {
             throw failure("trace failed: \(error)")
         }
-    }
-
-    /// RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula.
-    static func csvCell(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

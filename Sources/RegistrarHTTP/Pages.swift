@@ -597,12 +597,8 @@ enum PageRender {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
-    /// A CSV cell, quoted; a leading `=`, `+`, `-` or `@` is neutralised so that spreadsheets do not run it.
-    static func csvCell(_ text: String) -> String {
-        var text = text
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// A CSV cell, always quoted, with formulas neutralised (``CSVField``).
+    static func csvCell(_ text: String) -> String { CSVField.escape(text, alwaysQuoted: true) }
 
     /// `2026-01-12T03:00:00.000Z` as `2026-01-12 03:00:00 UTC`.
     static func shortTime(_ instant: String) -> String {

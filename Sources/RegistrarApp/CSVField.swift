@@ -1,0 +1,11 @@
+/// One CSV cell (RFC 4180), for every CSV export: a leading `=`, `+`, `-` or `@` gets a `'` so that a spreadsheet
+/// shows the text instead of running it as a formula.
+public enum CSVField {
+    /// The cell text; quoted when it needs to be, or always when `alwaysQuoted`.
+    public static func escape(_ value: String, alwaysQuoted: Bool = false) -> String {
+        var text = value
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard alwaysQuoted || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
