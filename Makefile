@@ -10,7 +10,7 @@ PEER_VENV    ?= .build-peer-venv
 BENCH_BUILD  ?= .build-bench
 SCALE        ?= 200000
 
-.PHONY: all deps build run run-fresh demo test test-browser format format-check openapi-check bench bench-scale peer-venv clean
+.PHONY: all deps build run run-fresh demo test test-browser format format-check openapi-check bench bench-scale bench-http peer-venv clean
 
 all: build
 
@@ -76,6 +76,13 @@ bench: deps peer-venv
 bench-scale: deps peer-venv
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
 	$(BENCH_BUILD)/release/registrar bench --only rebuild --scale-candidates $(SCALE) --peer-python $(PEER_VENV)/bin/python
+
+# HTTP load (issue 5): wrk (installed when missing) against `registrar serve` on loopback, then the in-process command
+# rate of the same binary; see BENCHMARKS.md. Not part of `test`. Options: LOAD_ARGS="--duration 30 ...".
+bench-http: deps
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="wrk python3"
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
+	python3 tools/load/http_load.py --binary $(BENCH_BUILD)/release/registrar $(LOAD_ARGS)
 
 # The peer's interpreter: a venv with tools/peer/requirements.txt, (re)installed when the requirements change.
 peer-venv: $(PEER_VENV)/.installed

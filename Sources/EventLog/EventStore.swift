@@ -12,6 +12,9 @@ public protocol EventStore: Sendable {
 
     /// Events of one stream with `fromVersion <= version <= toVersion`, oldest first.
     func readStream(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [RecordedEvent]
+    /// The payloads of a stream's events in a version range (inclusive; `toVersion` nil means to the end): what a
+    /// command or a replay needs, without metadata and hashes.
+    func readPayloads(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [StoredPayload]
 
     /// Events of one stream recorded at or before an instant (ISO-8601 text comparison on `recordedAt`).
     func readStream(_ streamId: String, recordedAtOrBefore instant: String) async throws -> [RecordedEvent]
@@ -67,6 +70,13 @@ extension EventStore {
     /// Every event of a stream.
     public func readStream(_ streamId: String) async throws -> [RecordedEvent] {
         try await readStream(streamId, fromVersion: 1, toVersion: nil)
+    }
+
+    /// Reads whole events and keeps their payloads (stores with a cheaper read override it).
+    public func readPayloads(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [StoredPayload] {
+        try await readStream(streamId, fromVersion: fromVersion, toVersion: toVersion).map {
+            StoredPayload(position: $0.position, streamVersion: $0.streamVersion, type: $0.type, schemaVersion: $0.schemaVersion, data: $0.data)
+        }
     }
 }
 

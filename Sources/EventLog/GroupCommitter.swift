@@ -12,6 +12,7 @@ final class GroupCommitter: Sendable {
     private struct Pending {
         let request: AppendRequest
         let metadata: (first: Data, rest: Data)
+        let snapshot: SnapshotRow?
         let alongside: (@Sendable (Database) throws -> Void)?
         let continuation: CheckedContinuation<AppendResult, Error>
     }
@@ -42,11 +43,14 @@ final class GroupCommitter: Sendable {
     func submit(
         _ request: AppendRequest,
         metadata: (first: Data, rest: Data),
+        snapshot: SnapshotRow?,
         alongside: (@Sendable (Database) throws -> Void)?
     ) async throws -> AppendResult {
         try await withCheckedThrowingContinuation { continuation in
             let startDraining = queue.withLock { queue in
-                queue.pending.append(Pending(request: request, metadata: metadata, alongside: alongside, continuation: continuation))
+                queue.pending.append(
+                    Pending(request: request, metadata: metadata, snapshot: snapshot, alongside: alongside, continuation: continuation)
+                )
                 if queue.draining { return false }
                 queue.draining = true
                 return true
@@ -99,7 +103,10 @@ final class GroupCommitter: Sendable {
                         do {
                             try db.cachedStatement(sql: "SAVEPOINT append_request").execute()
                             let result = try Self.apply(pending, db: db, head: &head, written: &written)
-                            if !result.wasDuplicate, let alongside = pending.alongside { try alongside(db) }
+                            if !result.wasDuplicate {
+                                if let snapshot = pending.snapshot { try Self.store(snapshot, of: result, db: db) }
+                                if let alongside = pending.alongside { try alongside(db) }
+                            }
                             try db.cachedStatement(sql: "RELEASE append_request").execute()
                             outcomes[index] = .success(result)
                         } catch {
@@ -264,6 +271,31 @@ final class GroupCommitter: Sendable {
         return result
     }
 
+    private static func store(_ snapshot: SnapshotRow, of result: AppendResult, db: Database) throws {
+        let upsert = RawStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO snapshots (stream_id, state_schema_version, stream_version, codec, dictionary_id, raw_size, blob)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (stream_id, state_schema_version) DO UPDATE SET
+                        stream_version = excluded.stream_version, codec = excluded.codec,
+                        dictionary_id = excluded.dictionary_id, raw_size = excluded.raw_size, blob = excluded.blob
+                    WHERE excluded.stream_version >= snapshots.stream_version
+                    """
+            ),
+            in: db
+        )
+        defer { upsert.finish() }
+        upsert.bind(1, result.streamId)
+        upsert.bind(2, Int64(snapshot.stateSchemaVersion))
+        upsert.bind(3, Int64(result.lastVersion))
+        upsert.bind(4, snapshot.dictionaryId == nil ? "zstd" : "zstd-dictionary")
+        if let dictionaryId = snapshot.dictionaryId { upsert.bind(5, dictionaryId) }
+        upsert.bind(6, Int64(snapshot.rawSize))
+        upsert.bindBlob(7, snapshot.blob)
+        _ = try upsert.step()
+    }
+
     private static func map(_ error: any Error) -> Error {
         if let error = error as? EventLogError { return error }
         if let error = error as? DatabaseError, error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
@@ -271,4 +303,12 @@ final class GroupCommitter: Sendable {
         }
         return EventLogError.storage(SQLiteEventStore.describe(error))
     }
+}
+
+/// A compressed snapshot waiting to be stored with its append.
+struct SnapshotRow: Sendable {
+    let stateSchemaVersion: Int
+    let dictionaryId: Int64?
+    let rawSize: Int
+    let blob: Data
 }

@@ -74,6 +74,14 @@ public final class InMemoryEventStore: EventStore, SnapshotStore {
                 wasDuplicate: false
             )
             if let requestId = request.metadata.requestId { contents.requests[requestId] = result }
+            if let snapshot = request.snapshot {
+                contents.snapshots["\(snapshot.stateSchemaVersion)|\(request.streamId)"] = Snapshot(
+                    streamId: request.streamId,
+                    streamVersion: result.lastVersion,
+                    stateSchemaVersion: snapshot.stateSchemaVersion,
+                    payload: snapshot.payload
+                )
+            }
             return result
         }
         if !result.wasDuplicate { notifier.notify() }

@@ -146,6 +146,9 @@ public struct AppendRequest: Sendable, Equatable {
     public var metadata: EventMetadata
     /// Unique keys (e.g. `username:zhangsan`) this stream takes in the same transaction.
     public var claims: [String]
+    /// The stream's state after these events, stored as its snapshot in the same transaction (at the append's last
+    /// version), so that taking a snapshot costs no commit of its own. Not stored for a retried request.
+    public var snapshot: SnapshotAfterAppend?
 
     /// Creates an append request.
     public init(
@@ -153,13 +156,52 @@ public struct AppendRequest: Sendable, Equatable {
         expectedVersion: ExpectedVersion,
         events: [ProposedEvent],
         metadata: EventMetadata,
-        claims: [String] = []
+        claims: [String] = [],
+        snapshot: SnapshotAfterAppend? = nil
     ) {
         self.streamId = streamId
         self.expectedVersion = expectedVersion
         self.events = events
         self.metadata = metadata
         self.claims = claims
+        self.snapshot = snapshot
+    }
+}
+
+/// The encoded state of a stream after an append, to be stored as its snapshot with the append.
+public struct SnapshotAfterAppend: Sendable, Equatable {
+    /// Schema version of the state's encoding.
+    public var stateSchemaVersion: Int
+    /// The uncompressed encoded state.
+    public var payload: Data
+
+    /// Creates the snapshot part of an append.
+    public init(stateSchemaVersion: Int, payload: Data) {
+        self.stateSchemaVersion = stateSchemaVersion
+        self.payload = payload
+    }
+}
+
+/// A stored event's payload and what is needed to decode it: what a command or a replay reads.
+public struct StoredPayload: Sendable, Equatable {
+    /// Global position.
+    public var position: Int64
+    /// Version within its stream.
+    public var streamVersion: Int
+    /// Event type name.
+    public var type: String
+    /// Schema version of the payload.
+    public var schemaVersion: Int
+    /// The payload (canonical JSON).
+    public var data: Data
+
+    /// Creates a stored payload.
+    public init(position: Int64, streamVersion: Int, type: String, schemaVersion: Int, data: Data) {
+        self.position = position
+        self.streamVersion = streamVersion
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
     }
 }
 

@@ -6,7 +6,7 @@ import GRDBSQLite
 /// GRDB's argument boxing costs more than the work itself when an event is a few hundred bytes.
 struct RawStatement {
     // Holding the GRDB statement keeps the SQLite handle alive (an uncached statement is finalized on release).
-    let statement: Statement
+    let statement: Statement?
     let handle: SQLiteStatement
     let connection: SQLiteConnection?
 
@@ -14,6 +14,15 @@ struct RawStatement {
         self.statement = statement
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// A statement prepared outside GRDB (the read connections), owned by its connection.
+    init(handle: SQLiteStatement, connection: SQLiteConnection) {
+        statement = nil
+        self.handle = handle
+        self.connection = connection
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }

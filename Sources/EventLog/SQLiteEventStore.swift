@@ -40,6 +40,10 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     private let committer: GroupCommitter
     private let codecs = Mutex<[Int64: ZstdCodec]>([:])
     private let plainCodec = ZstdCodec(level: 3, dictionary: nil)
+    private let reads: ReadConnections
+    // The dictionary new snapshots are compressed with, looked up again after a while in case another process
+    // (`registrar snapshot --train-dictionary`) trained a newer one.
+    private let currentDictionary = Mutex<(id: Int64?, checkedAt: ContinuousClock.Instant)?>(nil)
 
     /// Opens (creating if needed) the log at `path` and brings its schema up to date.
     public init(path: String, options: Options = Options()) throws {
@@ -65,6 +69,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
             throw EventLogError.storage("cannot open \(path): \(Self.describe(error))")
         }
         committer = GroupCommitter(pool: pool, maximumBatch: options.maximumBatch, notifier: notifier)
+        reads = ReadConnections(path: path, readOnly: options.readOnly)
     }
 
     /// Registers extra work that must run inside every append transaction after the events are written (projections
@@ -85,21 +90,61 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     public func append(_ request: AppendRequest, alongside: (@Sendable (Database) throws -> Void)?) async throws -> AppendResult {
         try AppendValidation.validate(request)
         let metadata = try AppendValidation.metadataBytes(for: request)
-        return try await committer.submit(request, metadata: metadata, alongside: alongside)
+        // Compressed here, on the caller's thread, so that the writer only inserts the row.
+        let snapshot = try request.snapshot.map { snapshot in
+            let (codec, dictionaryId) = try currentCodec()
+            return SnapshotRow(
+                stateSchemaVersion: snapshot.stateSchemaVersion,
+                dictionaryId: dictionaryId,
+                rawSize: snapshot.payload.count,
+                blob: try codec.compress(snapshot.payload)
+            )
+        }
+        return try await committer.submit(request, metadata: metadata, snapshot: snapshot, alongside: alongside)
     }
 
     // MARK: Reads
 
     public func readStream(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [RecordedEvent] {
-        try await pool.read { db in
-            try EventRow.fetch(
-                db,
-                sql: "SELECT \(EventRow.columns) FROM events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version"
-            ) { statement in
-                statement.bind(1, streamId)
-                statement.bind(2, Int64(fromVersion))
-                statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
+        try reads.read { connection in
+            let statement = try connection.statement(
+                "SELECT \(EventRow.columns) FROM events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version"
+            )
+            defer { statement.finish() }
+            statement.bind(1, streamId)
+            statement.bind(2, Int64(fromVersion))
+            statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
+            var events = [RecordedEvent]()
+            while try statement.step() { events.append(EventRow.decode(statement)) }
+            return events
+        }
+    }
+
+    public func readPayloads(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [StoredPayload] {
+        try reads.read { connection in
+            let statement = try connection.statement(
+                """
+                SELECT position, stream_version, event_type, schema_version, data FROM events
+                WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version
+                """
+            )
+            defer { statement.finish() }
+            statement.bind(1, streamId)
+            statement.bind(2, Int64(fromVersion))
+            statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
+            var payloads = [StoredPayload]()
+            while try statement.step() {
+                payloads.append(
+                    StoredPayload(
+                        position: statement.int64(0),
+                        streamVersion: Int(statement.int64(1)),
+                        type: statement.string(2),
+                        schemaVersion: Int(statement.int64(3)),
+                        data: statement.data(4)
+                    )
+                )
             }
+            return payloads
         }
     }
 
@@ -131,36 +176,48 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func streamVersion(_ streamId: String) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT MAX(stream_version) FROM events WHERE stream_id = ?", arguments: [streamId]) ?? 0
+        try reads.read { connection in
+            let statement = try connection.statement("SELECT MAX(stream_version) FROM events WHERE stream_id = ?")
+            defer { statement.finish() }
+            statement.bind(1, streamId)
+            return try statement.step() ? Int(statement.int64(0)) : 0
         }
     }
 
     public func headPosition() async throws -> Int64 {
-        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0 }
+        try reads.read { connection in
+            let statement = try connection.statement("SELECT MAX(position) FROM events")
+            defer { statement.finish() }
+            return try statement.step() ? statement.int64(0) : 0
+        }
     }
 
     public func result(ofRequest requestId: String) async throws -> AppendResult? {
-        try await pool.read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT stream_id, first_version, last_version, first_position, last_position FROM requests WHERE request_id = ?",
-                arguments: [requestId]
-            ).map { row in
-                AppendResult(
-                    streamId: row["stream_id"],
-                    firstVersion: row["first_version"],
-                    lastVersion: row["last_version"],
-                    firstPosition: row["first_position"],
-                    lastPosition: row["last_position"],
-                    wasDuplicate: true
-                )
-            }
+        try reads.read { connection in
+            let statement = try connection.statement(
+                "SELECT stream_id, first_version, last_version, first_position, last_position FROM requests WHERE request_id = ?"
+            )
+            defer { statement.finish() }
+            statement.bind(1, requestId)
+            guard try statement.step() else { return nil }
+            return AppendResult(
+                streamId: statement.string(0),
+                firstVersion: Int(statement.int64(1)),
+                lastVersion: Int(statement.int64(2)),
+                firstPosition: statement.int64(3),
+                lastPosition: statement.int64(4),
+                wasDuplicate: true
+            )
         }
     }
 
     public func claimHolder(_ claim: String) async throws -> String? {
-        try await pool.read { db in try String.fetchOne(db, sql: "SELECT stream_id FROM claims WHERE claim = ?", arguments: [claim]) }
+        try reads.read { connection in
+            let statement = try connection.statement("SELECT stream_id FROM claims WHERE claim = ?")
+            defer { statement.finish() }
+            statement.bind(1, claim)
+            return try statement.step() ? statement.string(0) : nil
+        }
     }
 
     /// The ids of every stream whose id starts with `prefix`, sorted.
@@ -183,7 +240,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     // MARK: Snapshots
 
     public func saveSnapshot(_ snapshot: Snapshot) async throws {
-        let (codec, dictionaryId) = try await currentCodec()
+        let (codec, dictionaryId) = try currentCodec()
         let blob = try codec.compress(snapshot.payload)
         try await pool.write { db in
             try db.execute(
@@ -204,19 +261,19 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func loadSnapshot(streamId: String, stateSchemaVersion: Int) async throws -> Snapshot? {
-        let stored = try await pool.read { db -> (version: Int, dictionaryId: Int64?, blob: Data)? in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?",
-                    arguments: [streamId, stateSchemaVersion]
-                )
-            else { return nil }
-            return (row["stream_version"], row["dictionary_id"], row["blob"])
+        let stored = try reads.read { connection -> (version: Int, dictionaryId: Int64?, blob: Data)? in
+            let statement = try connection.statement(
+                "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?"
+            )
+            defer { statement.finish() }
+            statement.bind(1, streamId)
+            statement.bind(2, Int64(stateSchemaVersion))
+            guard try statement.step() else { return nil }
+            return (Int(statement.int64(0)), statement.isNull(1) ? nil : statement.int64(1), statement.data(2))
         }
         guard let stored else { return nil }
         // A snapshot that no longer decompresses is a cache miss, not an error: the stream is replayed instead.
-        guard let codec = try? await codec(forDictionary: stored.dictionaryId),
+        guard let codec = try? codec(forDictionary: stored.dictionaryId),
             let payload = try? codec.decompress(stored.blob)
         else { return nil }
         return Snapshot(streamId: streamId, streamVersion: stored.version, stateSchemaVersion: stateSchemaVersion, payload: payload)
@@ -231,7 +288,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
         var samples = [Data]()
         for row in stored {
-            samples.append(try await codec(forDictionary: row.dictionaryId).decompress(row.blob))
+            samples.append(try codec(forDictionary: row.dictionaryId).decompress(row.blob))
         }
         let dictionary = try Zstd.trainDictionary(samples: samples, capacity: capacity)
         let id = Int64(Zstd.dictionaryID(dictionary))
@@ -263,6 +320,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
             }
         }
         codecs.withLock { $0[id] = codec }
+        currentDictionary.withLock { $0 = (id, .now) }
         return DictionaryTrainingReport(
             dictionaryId: id,
             dictionaryBytes: dictionary.count,
@@ -275,7 +333,16 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     /// The bytes of a stored dictionary (for `zstd -D`).
     public func dictionary(id: Int64) async throws -> Data? {
-        try await pool.read { db in try Data.fetchOne(db, sql: "SELECT bytes FROM zstd_dictionaries WHERE id = ?", arguments: [id]) }
+        try storedDictionary(id: id)
+    }
+
+    private func storedDictionary(id: Int64) throws -> Data? {
+        try reads.read { connection in
+            let statement = try connection.statement("SELECT bytes FROM zstd_dictionaries WHERE id = ?")
+            defer { statement.finish() }
+            statement.bind(1, id)
+            return try statement.step() ? statement.data(0) : nil
+        }
     }
 
     /// Counts and sizes of the stored snapshots.
@@ -299,20 +366,29 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
     }
 
-    func codec(forDictionary id: Int64?) async throws -> ZstdCodec {
+    func codec(forDictionary id: Int64?) throws -> ZstdCodec {
         guard let id else { return plainCodec }
         if let codec = codecs.withLock({ $0[id] }) { return codec }
-        guard let bytes = try await dictionary(id: id) else { throw ZstdError(description: "dictionary \(id) is missing") }
+        guard let bytes = try storedDictionary(id: id) else { throw ZstdError(description: "dictionary \(id) is missing") }
         let codec = ZstdCodec(level: 3, dictionary: bytes)
         codecs.withLock { $0[id] = codec }
         return codec
     }
 
-    private func currentCodec() async throws -> (ZstdCodec, Int64?) {
-        let current = try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM zstd_dictionaries ORDER BY trained_at_position DESC, rowid DESC LIMIT 1")
+    private func currentCodec() throws -> (ZstdCodec, Int64?) {
+        let now = ContinuousClock.now
+        if let known = currentDictionary.withLock({ $0 }), now - known.checkedAt < .seconds(5) {
+            return (try codec(forDictionary: known.id), known.id)
         }
-        return (try await codec(forDictionary: current), current)
+        let current = try reads.read { connection -> Int64? in
+            let statement = try connection.statement(
+                "SELECT id FROM zstd_dictionaries ORDER BY trained_at_position DESC, rowid DESC LIMIT 1"
+            )
+            defer { statement.finish() }
+            return try statement.step() ? statement.int64(0) : nil
+        }
+        currentDictionary.withLock { $0 = (current, now) }
+        return (try codec(forDictionary: current), current)
     }
 
     static func describe(_ error: any Error) -> String {

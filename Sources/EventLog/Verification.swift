@@ -122,7 +122,7 @@ extension SQLiteEventStore {
         }
         for snapshot in stored {
             do {
-                let payload = try await codec(forDictionary: snapshot.dictionaryId).decompress(snapshot.blob)
+                let payload = try codec(forDictionary: snapshot.dictionaryId).decompress(snapshot.blob)
                 if payload.count != snapshot.rawSize {
                     report.problems.append("snapshot of \(snapshot.streamId) is \(payload.count) bytes, recorded \(snapshot.rawSize)")
                 }

@@ -74,7 +74,7 @@ public struct CandidateHistory: Sendable {
         var timeline = [Step]()
         for event in recorded {
             let decoded = try handler.codec.decode(event)
-            state = CandidateDecider.evolve(state, decoded)
+            state = CandidateDecider.evolve(consume state, decoded)
             let metadata = try event.decodedMetadata()
             timeline.append(
                 Step(

@@ -70,6 +70,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     public let maximumAttempts: Int
     /// Serialises commands per stream within the process.
     public let streamLocks: KeyedLock
+    private let stateCache: StateCache<D.State>
 
     /// Creates a handler.
     public init(
@@ -77,28 +78,33 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         codec: EventCodec<D.Event>,
         snapshotEvery: Int = 20,
         maximumAttempts: Int = 5,
-        streamLocks: KeyedLock = KeyedLock()
+        streamLocks: KeyedLock = KeyedLock(),
+        stateCacheCapacity: Int = 0
     ) {
         self.store = store
         self.codec = codec
         self.snapshotEvery = snapshotEvery
         self.maximumAttempts = maximumAttempts
         self.streamLocks = streamLocks
+        stateCache = StateCache(capacity: stateCacheCapacity)
     }
+
+    /// How many streams' latest states are kept in memory for the next command (0: every command loads).
+    public var stateCacheCapacity: Int { stateCache.capacity }
 
     /// The state of a stream now, and its version.
     public func load(_ streamId: String) async throws -> (state: D.State, version: Int) {
         var state = D.initial
         var version = 0
         if let snapshot = try await store.loadSnapshot(streamId: streamId, stateSchemaVersion: D.State.stateSchemaVersion),
-            let decoded = try? JSONDecoder().decode(D.State.self, from: snapshot.payload)
+            let decoded = try? SnapshotCoding.decoder.decode(D.State.self, from: snapshot.payload)
         {
             state = decoded
             version = snapshot.streamVersion
         }
-        for recorded in try await store.readStream(streamId, fromVersion: version + 1, toVersion: nil) {
-            state = D.evolve(state, try codec.decode(recorded))
-            version = recorded.streamVersion
+        for stored in try await store.readPayloads(streamId, fromVersion: version + 1, toVersion: nil) {
+            state = D.evolve(consume state, try codec.decode(stored))
+            version = stored.streamVersion
         }
         return (state, version)
     }
@@ -107,9 +113,9 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     public func replay(_ streamId: String, toVersion: Int? = nil) async throws -> (state: D.State, version: Int) {
         var state = D.initial
         var version = 0
-        for recorded in try await store.readStream(streamId, fromVersion: 1, toVersion: toVersion) {
-            state = D.evolve(state, try codec.decode(recorded))
-            version = recorded.streamVersion
+        for stored in try await store.readPayloads(streamId, fromVersion: 1, toVersion: toVersion) {
+            state = D.evolve(consume state, try codec.decode(stored))
+            version = stored.streamVersion
         }
         return (state, version)
     }
@@ -144,8 +150,14 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         if let requestId = metadata.requestId, let earlier = try await store.result(ofRequest: requestId) {
             return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
         }
-        for _ in 0..<maximumAttempts {
-            let (state, version) = try await load(streamId)
+        for attempt in 0..<maximumAttempts {
+            let state: D.State
+            let version: Int
+            if attempt == 0, let cached = stateCache.state(of: streamId) {
+                (state, version) = cached
+            } else {
+                (state, version) = try await load(streamId)
+            }
             let events: [D.Event]
             do {
                 events = try D.decide(makeCommand(), state)
@@ -153,12 +165,15 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 throw CommandError.rejected(error)
             }
             guard !events.isEmpty else { return CommandOutcome(events: [], append: nil, streamVersion: version) }
+            var newState = state
+            for event in events { newState = D.evolve(consume newState, event) }
             let request = AppendRequest(
                 streamId: streamId,
                 expectedVersion: .exact(version),
                 events: try events.map(codec.encode),
                 metadata: metadata,
-                claims: claims(events)
+                claims: claims(events),
+                snapshot: try snapshotIfDue(newState, fromVersion: version, eventCount: events.count)
             )
             let result: AppendResult
             do {
@@ -168,18 +183,27 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                     result = try await store.append(request)
                 }
             } catch EventLogError.wrongExpectedVersion {
+                stateCache.forget(streamId)
                 continue
+            } catch {
+                stateCache.forget(streamId)
+                throw error
             }
-            if !result.wasDuplicate { try await snapshotIfDue(streamId: streamId, state: state, events: events, result: result) }
+            if result.wasDuplicate {
+                stateCache.forget(streamId)
+            } else {
+                stateCache.remember(newState, version: result.lastVersion, of: streamId)
+            }
             return CommandOutcome(events: result.wasDuplicate ? [] : events, append: result, streamVersion: result.lastVersion)
         }
         throw CommandError.conflict(streamId: streamId, attempts: maximumAttempts)
     }
 
-    private func snapshotIfDue(streamId: String, state: D.State, events: [D.Event], result: AppendResult) async throws {
-        guard snapshotEvery > 0, result.lastVersion / snapshotEvery > (result.firstVersion - 1) / snapshotEvery else { return }
-        let newState = events.reduce(state, D.evolve)
-        try await writeSnapshot(streamId: streamId, state: newState, version: result.lastVersion)
+    /// The state after `events`, encoded, when the append crosses a multiple of `snapshotEvery`: it is stored in the
+    /// append's own transaction.
+    private func snapshotIfDue(_ newState: D.State, fromVersion version: Int, eventCount: Int) throws -> SnapshotAfterAppend? {
+        guard snapshotEvery > 0, (version + eventCount) / snapshotEvery > version / snapshotEvery else { return nil }
+        return SnapshotAfterAppend(stateSchemaVersion: D.State.stateSchemaVersion, payload: try CanonicalJSON.encode(newState))
     }
 
     /// Writes a snapshot of a state at a version.
@@ -189,6 +213,11 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
             Snapshot(streamId: streamId, streamVersion: version, stateSchemaVersion: D.State.stateSchemaVersion, payload: payload)
         )
     }
+}
+
+/// How snapshot payloads are read back.
+enum SnapshotCoding {
+    static let decoder = FastJSONDecoder()
 }
 
 extension CandidateState: SnapshotState {}

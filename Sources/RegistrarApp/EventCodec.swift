@@ -65,6 +65,11 @@ public struct EventCodec<Family: EventFamily>: Sendable {
         try decode(type: recorded.type, schemaVersion: recorded.schemaVersion, data: recorded.data, position: recorded.position)
     }
 
+    /// Decodes a stored payload, upcasting older schema versions.
+    public func decode(_ stored: StoredPayload) throws -> Family {
+        try decode(type: stored.type, schemaVersion: stored.schemaVersion, data: stored.data, position: stored.position)
+    }
+
     /// Decodes a payload given its type name and schema version.
     public func decode(type name: String, schemaVersion: Int, data: Data, position: Int64 = 0) throws -> Family {
         guard let type = typesByName[name] else {
@@ -97,6 +102,6 @@ public struct EventCodec<Family: EventFamily>: Sendable {
     }
 
     private static func decodePayload<Payload: DomainEvent>(_ type: Payload.Type, from data: Data) throws -> any DomainEvent {
-        try JSONDecoder().decode(type, from: data)
+        try FastJSONDecoder().decode(type, from: data)
     }
 }

@@ -15,12 +15,16 @@ public final class RegistrarService: Sendable {
         public var snapshotEvery: Int
         /// How passwords and recovery answers are hashed.
         public var passwordHasher: PasswordHasher
+        /// Candidate files whose latest state is kept in memory after a command, so that the next command on the
+        /// same file skips loading it (0: every command loads from the log).
+        public var stateCacheCapacity: Int
 
         /// Creates a configuration.
-        public init(seasonId: String, snapshotEvery: Int = 20, passwordHasher: PasswordHasher = .standard) {
+        public init(seasonId: String, snapshotEvery: Int = 20, passwordHasher: PasswordHasher = .standard, stateCacheCapacity: Int = 4096) {
             self.seasonId = seasonId
             self.snapshotEvery = snapshotEvery
             self.passwordHasher = passwordHasher
+            self.stateCacheCapacity = stateCacheCapacity
         }
     }
 
@@ -46,7 +50,12 @@ public final class RegistrarService: Sendable {
         self.clock = clock
         self.ids = ids
         self.configuration = configuration
-        candidates = CommandHandler(store: store, codec: EventCatalog.candidateCodec, snapshotEvery: configuration.snapshotEvery)
+        candidates = CommandHandler(
+            store: store,
+            codec: EventCatalog.candidateCodec,
+            snapshotEvery: configuration.snapshotEvery,
+            stateCacheCapacity: configuration.stateCacheCapacity
+        )
         seasons = CommandHandler(store: store, codec: EventCatalog.seasonCodec, snapshotEvery: configuration.snapshotEvery)
         staff = CommandHandler(store: store, codec: EventCatalog.staffCodec, snapshotEvery: configuration.snapshotEvery)
         if let sqlite = store as? SQLiteEventStore {

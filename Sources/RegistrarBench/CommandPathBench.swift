@@ -25,6 +25,9 @@ public struct CommandPathBenchConfiguration: Sendable {
     /// Also time the parts of a load one by one (in round 1, printed to standard error): the async and the blocking
     /// hop to GRDB's reader pool, `loadSnapshot`, the state's JSON decoding, `readStream`, event decoding and folding.
     public var breakdown = false
+    /// Candidate files the service keeps in memory between commands (`RegistrarService.Configuration`); each round
+    /// also runs the same number of candidates through a second service with the cache off, reported beside.
+    public var stateCacheCapacity = RegistrarService.Configuration(seasonId: "").stateCacheCapacity
 
     /// The defaults.
     public init() {}
@@ -54,6 +57,10 @@ public struct CommandPathBenchReport: Sendable {
     public var commandRounds: [Double]
     /// Latency of one `execute`, pooled over rounds.
     public var commandLatency: Latency
+    /// Durable commands per second with the state cache off (every command loads its file), median of rounds.
+    public var uncachedCommandsPerSecond: Double
+    /// Latency of one `execute` with the state cache off, pooled over rounds.
+    public var uncachedCommandLatency: Latency
     /// `CommandHandler.load` of a 20-event candidate, no snapshot stored.
     public var load: Latency
     /// `CommandHandler.load` with snapshots at versions 10 and 20 (snapshot + empty tail).
@@ -101,6 +108,8 @@ struct CommandPathBench {
         var commandsPerSecond: Double
         var eventsPerSecond: Double
         var commandLatencies: [Double]
+        var uncachedCommandsPerSecond: Double
+        var uncachedCommandLatencies: [Double]
         var loads: [Double]
         var snapshotLoads: [Double]
         var dataBytes: [Int]
@@ -142,6 +151,8 @@ struct CommandPathBench {
             eventsPerSecond: median(rounds.map(\.eventsPerSecond)),
             commandRounds: rounds.map(\.commandsPerSecond),
             commandLatency: Latency(seconds: rounds.flatMap(\.commandLatencies)),
+            uncachedCommandsPerSecond: median(rounds.map(\.uncachedCommandsPerSecond)),
+            uncachedCommandLatency: Latency(seconds: rounds.flatMap(\.uncachedCommandLatencies)),
             load: Latency(seconds: rounds.flatMap(\.loads)),
             loadWithSnapshot: Latency(seconds: rounds.flatMap(\.snapshotLoads)),
             totalSeconds: 0,
@@ -178,7 +189,19 @@ struct CommandPathBench {
             configuration: RegistrarService.Configuration(
                 seasonId: CommandPathWorkload.seasonId,
                 snapshotEvery: configuration.snapshotEvery,
-                passwordHasher: CommandPathWorkload.passwordHasher
+                passwordHasher: CommandPathWorkload.passwordHasher,
+                stateCacheCapacity: configuration.stateCacheCapacity
+            )
+        )
+        let uncachedService = try RegistrarService(
+            store: store,
+            clock: PhaseClock(),
+            ids: SeededIDGenerator(seed: 2027),
+            configuration: RegistrarService.Configuration(
+                seasonId: CommandPathWorkload.seasonId,
+                snapshotEvery: configuration.snapshotEvery,
+                passwordHasher: CommandPathWorkload.passwordHasher,
+                stateCacheCapacity: 0
             )
         )
         let workload = CommandPathWorkload(round: round)
@@ -196,8 +219,14 @@ struct CommandPathBench {
         }
         let commands = latencies.count
         let events = timedCandidates.count * CommandPathWorkload.eventsPerCandidate
+        // The same number of further candidates through the service without the state cache.
+        let afterTimed = first + timedCandidates.count
+        let uncachedCandidates = Array(afterTimed..<(afterTimed + timedCandidates.count))
+        let (uncachedLatencies, uncachedSeconds) = try await Stopwatch.time {
+            try await drive(uncachedService, workload, clients: clients, candidates: uncachedCandidates)
+        }
         let head = try await store.headPosition()
-        let allCandidates = first + timedCandidates.count
+        let allCandidates = first + timedCandidates.count + uncachedCandidates.count
         guard head == seasonEvents + Int64(allCandidates * CommandPathWorkload.eventsPerCandidate) else {
             throw BenchError("log head is \(head) after round \(round); expected \(seasonEvents) + \(allCandidates) × 20")
         }
@@ -205,6 +234,8 @@ struct CommandPathBench {
             commandsPerSecond: Double(commands) / seconds,
             eventsPerSecond: Double(events) / seconds,
             commandLatencies: latencies,
+            uncachedCommandsPerSecond: Double(uncachedLatencies.count) / uncachedSeconds,
+            uncachedCommandLatencies: uncachedLatencies,
             loads: [],
             snapshotLoads: [],
             dataBytes: [],
@@ -212,13 +243,14 @@ struct CommandPathBench {
         )
         log(
             String(
-                format: "round %d: %d commands, %d events in %.2f s: %.0f commands/s, %.0f events/s",
+                format: "round %d: %d commands, %d events in %.2f s: %.0f commands/s, %.0f events/s; state cache off: %.0f commands/s",
                 round,
                 commands,
                 events,
                 seconds,
                 result.commandsPerSecond,
-                result.eventsPerSecond
+                result.eventsPerSecond,
+                result.uncachedCommandsPerSecond
             )
         )
         return try await measureLoads(service, store: store, workload: workload, candidates: allCandidates, into: result, round: round)
@@ -380,6 +412,12 @@ struct CommandPathBench {
             ],
             ["   command latency p50 / p99", "", Figures.latency(report.commandLatency), "", ""],
             [
+                "   state cache off: commands", peer.map { "\(Figures.rate($0.perEventSaveEps)) (1/txn)" } ?? "—",
+                "\(Figures.count(report.uncachedCommandsPerSecond)) cmd/s",
+                peer.map { Figures.ratio(report.uncachedCommandsPerSecond / $0.perEventSaveEps) } ?? "—", "(reported)",
+            ],
+            ["   state cache off: latency p50 / p99", "", Figures.latency(report.uncachedCommandLatency), "", ""],
+            [
                 "2. load a 20-event candidate, p50", peer.map { microseconds($0.loadP50Us) } ?? "—", microseconds(report.load.p50), ratio(3),
                 target(3),
             ],
@@ -395,7 +433,7 @@ struct CommandPathBench {
         ]
         let machine = report.machine
         let load = [machine.loadAverageAtStart, machine.loadAverageAtEnd].map { $0.map { String(format: "%.2f", $0) } ?? "?" }
-        let candidates = configuration.clients * (configuration.candidatesPerClient + 1)
+        let candidates = configuration.clients * (2 * configuration.candidatesPerClient + 1)
         let peerLine =
             peer.map {
                 "peer: eventsourcing \($0.libraryVersion), Python \($0.pythonVersion), SQLite \($0.sqliteVersion); "
@@ -405,7 +443,8 @@ struct CommandPathBench {
             "Command path vs the Python eventsourcing peer (issue 3): WAL, synchronous=FULL on both sides; ratios measured in this run",
             "machine: \(machine.cores) cores (\(machine.cpuModel)), SQLite \(machine.sqliteVersion), load average \(load[0]) → \(load[1])",
             peerLine,
-            "ours: RegistrarService.execute (load snapshot + tail, decide, append with metadata, claims, idempotency), "
+            "ours: RegistrarService.execute (load snapshot + tail or the cached state of the file, decide, append with metadata, "
+                + "claims, idempotency; state cache \(configuration.stateCacheCapacity) files, then as many candidates again with it off), "
                 + "\(report.commandsPerCandidate) commands = \(report.eventsPerCandidate) events per candidate, snapshot every "
                 + "\(configuration.snapshotEvery); \(configuration.rounds) rounds of \(Figures.count(Double(candidates))) candidates "
                 + "(\(configuration.clients) warm-up), median",

@@ -72,12 +72,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Command-path suite: also time the parts of a candidate load one by one (standard error).")
     var breakdown = false
 
+    @Option(name: .long, help: "Command-path suite: candidate files the service keeps in memory between commands (0: off).")
+    var stateCache = CommandPathBenchConfiguration().stateCacheCapacity
+
     @Flag(name: .long, help: "Keep the benchmark's SQLite files.")
     var keepFiles = false
 
     func validate() throws {
         guard events >= 20 else { throw ValidationError("--events must be at least 20 (streams hold 20 events)") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard stateCache >= 0 else { throw ValidationError("--state-cache must not be negative") }
         guard serialAppends >= 1, appenders >= 1, appendsPerAppender >= 1 else {
             throw ValidationError("--serial-appends, --appenders and --appends-per-appender must be at least 1")
         }
@@ -127,6 +131,7 @@ struct BenchCommand: AsyncParsableCommand {
                 configuration.clients = clients
                 configuration.candidatesPerClient = candidatesPerClient
                 configuration.breakdown = breakdown
+                configuration.stateCacheCapacity = stateCache
                 configuration.keepFiles = keepFiles
                 do {
                     _ = try await RegistrarBench.runCommandPath(

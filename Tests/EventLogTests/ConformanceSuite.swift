@@ -202,4 +202,42 @@ struct ConformanceSuite {
         try await store.saveSnapshot(Snapshot(streamId: "a", streamVersion: 20, stateSchemaVersion: 1, payload: Data("{}".utf8)))
         #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 1)?.streamVersion == 20)
     }
+
+    @Test(
+        "a snapshot sent with an append is stored at the append's last version; a refused or retried append stores none",
+        arguments: StoreKind.allCases
+    )
+    func snapshotWithAppend(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        let state = Data("{\"name\":\"张三\",\"version\":2}".utf8)
+        var first = request("a", expected: .noStream, events: [event(), event()], requestId: "req-1")
+        first.snapshot = SnapshotAfterAppend(stateSchemaVersion: 3, payload: state)
+        let result = try await store.append(first)
+        let stored = try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 3)
+        #expect(stored == Snapshot(streamId: "a", streamVersion: result.lastVersion, stateSchemaVersion: 3, payload: state))
+
+        var refused = request("a", expected: .exact(1))
+        refused.snapshot = SnapshotAfterAppend(stateSchemaVersion: 3, payload: Data("{\"refused\":true}".utf8))
+        await #expect(throws: EventLogError.self) { try await store.append(refused) }
+        var retried = first
+        retried.snapshot = SnapshotAfterAppend(stateSchemaVersion: 3, payload: Data("{\"retried\":true}".utf8))
+        #expect(try await store.append(retried).wasDuplicate)
+        #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 3)?.payload == state)
+    }
+
+    @Test("payload reads return the events' types, versions and data in stream order", arguments: StoreKind.allCases)
+    func payloads(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        _ = try await store.append(request("a", expected: .noStream, events: [event("First", ["n": "1"]), event("Second", ["n": "2"])]))
+        _ = try await store.append(request("b", expected: .noStream))
+        _ = try await store.append(request("a", expected: .exact(2), events: [event("Third", ["n": "3"])]))
+        let events = try await store.readStream("a", fromVersion: 2, toVersion: nil)
+        let payloads = try await store.readPayloads("a", fromVersion: 2, toVersion: nil)
+        #expect(payloads.map(\.type) == ["Second", "Third"])
+        #expect(payloads.map(\.position) == [2, 4])
+        #expect(payloads.map(\.streamVersion) == [2, 3])
+        #expect(payloads.map(\.data) == events.map(\.data))
+        #expect(try await store.readPayloads("a", fromVersion: 1, toVersion: 1).map(\.type) == ["First"])
+        #expect(try await store.readPayloads("nobody", fromVersion: 1, toVersion: nil).isEmpty)
+    }
 }

@@ -193,3 +193,48 @@ struct SeasonCacheTests {
         #expect(try await app.service.seasonState() == other.seasonState())
     }
 }
+
+@Suite("Candidate state cache")
+struct CandidateStateCacheTests {
+    @Test("a file changed by another process is reloaded: the cached state's append conflicts, and the command lands on the new state")
+    func reloadsAfterChangeElsewhere() async throws {
+        let app = try await AppFixture(.sqlite)
+        #expect(app.service.candidates.stateCacheCapacity > 0)
+        try await app.service.execute(
+            .register(AppFixture.registration(id: "candidate-1", username: "zhangsan")),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: .init(channel: "web")
+        )
+        let contact = { (mobile: String) in
+            CandidateCommand.updateContact(UpdateContactDetails(candidateID: "candidate-1", contact: AppFixture.contact(mobile: mobile)))
+        }
+        try await app.service.execute(
+            contact("13800000001"),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: .init(channel: "web")
+        )
+        // Another process (the CLI next to the server) changes the file behind the first service's cache.
+        let other = try RegistrarService(
+            store: try SQLiteEventStore(path: app.sqlite!.path),
+            clock: app.clock,
+            ids: SeededIDGenerator(seed: 99),
+            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
+        )
+        try await other.execute(contact("13800000002"), candidateId: "candidate-1", actor: .candidate("candidate-1"), request: .init(channel: "web"))
+        // The first service's cached state is one version behind: its append must conflict, reload and land after.
+        let outcome = try await app.service.execute(
+            contact("13800000001"),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: .init(channel: "web")
+        )
+        #expect(outcome.events.count == 1)
+        let events = try await app.service.store.readStream("candidate-1")
+        #expect(events.map(\.streamVersion) == Array(1...events.count))
+        let replayed = try await app.service.candidates.replay("candidate-1")
+        #expect(replayed.state.contact?.mobile == "13800000001")
+        #expect(try await app.service.candidates.load("candidate-1").state == replayed.state)
+    }
+}

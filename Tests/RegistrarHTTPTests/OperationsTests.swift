@@ -83,3 +83,17 @@ import Testing
         }
     }
 }
+
+@Suite struct LogLineTests {
+    /// Log lines are written by hand; every value must come back unchanged through a JSON parser.
+    @Test(arguments: ["plain", "引号\"与\\反斜杠", "line\nbreak\rand\ttab", "\u{01}\u{1F}control", "/api/v1/{id}", "", "𠀀 emoji 🙂"])
+    func valuesSurviveAJSONParser(value: String) throws {
+        var line = "{"
+        JSONLogHandler.appendJSONString("message", to: &line)
+        line += ":"
+        JSONLogHandler.appendJSONString(value, to: &line)
+        line += "}"
+        let parsed = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        #expect(parsed == ["message": value])
+    }
+}

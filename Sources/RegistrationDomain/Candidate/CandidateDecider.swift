@@ -131,7 +131,7 @@ public enum CandidateDecider: Decider {
     // MARK: - Evolve
 
     /// Applies one event. Total: events that refer to unknown entries or applications change nothing.
-    public static func evolve(_ state: CandidateState, _ event: CandidateEvent) -> CandidateState {
+    public static func evolve(_ state: consuming CandidateState, _ event: CandidateEvent) -> CandidateState {
         var state = state
         switch event {
         case .registered(let e):

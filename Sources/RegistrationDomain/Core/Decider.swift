@@ -12,17 +12,22 @@ public protocol Decider {
     /// Decides which events a command produces in a state, or refuses it.
     static func decide(_ command: Command, _ state: State) throws(Rejection) -> [Event]
     /// Applies one event. Total: never throws, whatever the event.
-    static func evolve(_ state: State, _ event: Event) -> State
+    ///
+    /// The state is consumed: a caller that passes its last copy (`state = evolve(consume state, event)`) lets the
+    /// fold update it in place instead of copying its collections at every event.
+    static func evolve(_ state: consuming State, _ event: Event) -> State
 }
 
 extension Decider {
     /// Folds events from the initial state.
     public static func replay<Events: Sequence>(_ events: Events) -> State where Events.Element == Event {
-        events.reduce(initial, evolve)
+        replay(events, from: initial)
     }
 
     /// Folds events from a given state (a snapshot, for example).
     public static func replay<Events: Sequence>(_ events: Events, from state: State) -> State where Events.Element == Event {
-        events.reduce(state, evolve)
+        var state = state
+        for event in events { state = evolve(consume state, event) }
+        return state
     }
 }

@@ -242,7 +242,7 @@ public enum SeasonDecider: Decider {
     }
 
     /// Applies one event. Events that cannot apply (bad instants, unknown codes) leave the state unchanged.
-    public static func evolve(_ state: SeasonState, _ event: SeasonEvent) -> SeasonState {
+    public static func evolve(_ state: consuming SeasonState, _ event: SeasonEvent) -> SeasonState {
         var state = state
         switch event {
         case .seasonOpened(let event):

@@ -216,7 +216,7 @@ public enum StaffDecider: Decider {
     }
 
     /// Applies one event.
-    public static func evolve(_ state: StaffState, _ event: StaffEvent) -> StaffState {
+    public static func evolve(_ state: consuming StaffState, _ event: StaffEvent) -> StaffState {
         var state = state
         switch event {
         case .created(let event):
