@@ -54,7 +54,13 @@ public final class SeededIDGenerator: IDGenerator {
         let (high, low) = state.withLock { state -> (UInt64, UInt64) in
             (SplitMix64.next(&state), SplitMix64.next(&state))
         }
-        return "\(prefix)-" + String(format: "%016llx%016llx", high, low)
+        return "\(prefix)-" + Self.hex16(high) + Self.hex16(low)
+    }
+
+    /// Sixteen lower-case hexadecimal digits (`String(format:)` costs more than the rest of an id).
+    static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
 

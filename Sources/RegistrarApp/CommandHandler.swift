@@ -109,6 +109,16 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         return (state, version)
     }
 
+    /// The state of a stream now, for reads: the cached state when the log's version of the stream is still the cached
+    /// one (an indexed lookup), else loaded (and cached).
+    public func current(_ streamId: String) async throws -> (state: D.State, version: Int) {
+        if let cached = stateCache.state(of: streamId), try await store.streamVersion(streamId) == cached.version { return cached }
+        let loaded = try await load(streamId)
+        // Possibly older than what a command just cached; harmless, as the next append checks the version.
+        stateCache.remember(loaded.state, version: loaded.version, of: streamId)
+        return loaded
+    }
+
     /// The state of a stream replayed from its first event, ignoring snapshots (verification and tests).
     public func replay(_ streamId: String, toVersion: Int? = nil) async throws -> (state: D.State, version: Int) {
         var state = D.initial

@@ -57,7 +57,12 @@ public final class RegistrarService: Sendable {
             stateCacheCapacity: configuration.stateCacheCapacity
         )
         seasons = CommandHandler(store: store, codec: EventCatalog.seasonCodec, snapshotEvery: configuration.snapshotEvery)
-        staff = CommandHandler(store: store, codec: EventCatalog.staffCodec, snapshotEvery: configuration.snapshotEvery)
+        staff = CommandHandler(
+            store: store,
+            codec: EventCatalog.staffCodec,
+            snapshotEvery: configuration.snapshotEvery,
+            stateCacheCapacity: configuration.stateCacheCapacity > 0 ? 1024 : 0
+        )
         if let sqlite = store as? SQLiteEventStore {
             try sqlite.pool.writeWithoutTransaction { db in try CredentialTable.migrate(db) }
         }
@@ -199,7 +204,7 @@ public final class RegistrarService: Sendable {
 
     /// A candidate's current state.
     public func candidateState(_ candidateId: String) async throws -> CandidateState {
-        try await candidates.load(candidateId).state
+        try await candidates.current(candidateId).state
     }
 
     /// Checks a username and password; returns the subject id when they match.

@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import Foundation
 
 /// The signature of a callback from an outside system (CHSI, the bank), shared by the server and the simulators.
@@ -59,7 +60,7 @@ public struct CallbackSignature: Sendable {
     }
 
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Data(bytes).hexString
     }
 
     static func hex(_ code: HashedAuthenticationCode<SHA256>) -> String { hex(Data(code)) }

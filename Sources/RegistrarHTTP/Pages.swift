@@ -358,7 +358,7 @@ extension RegistrarAPI {
             let session = await sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { return nil }
-        let displayName = session.isStaff ? try await service.staff.load(session.subjectId).state.displayName : nil
+        let displayName = session.isStaff ? try await service.staff.current(session.subjectId).state.displayName : nil
         return Principal(actor: actor, token: token, expiresAt: session.expiresAt, displayName: displayName)
     }
 

@@ -86,7 +86,7 @@ final class RegistrarAPI: Sendable {
     /// deactivated staff account.
     func actor(of subjectId: String, isStaff: Bool) async throws -> Actor? {
         guard isStaff else { return .candidate(subjectId) }
-        return try await service.staff.load(subjectId).state.actor
+        return try await service.staff.current(subjectId).state.actor
     }
 
     /// Whether a credential's subject is a staff account: its stream starts with a staff event.
@@ -129,7 +129,7 @@ final class RegistrarAPI: Sendable {
     func newID(_ prefix: String, _ request: Request, scope: String) throws -> String {
         guard let key = try idempotencyKey(request) else { return service.ids.next(prefix) }
         let digest = SHA256.hash(data: Data("\(scope)/\(key)/\(prefix)".utf8))
-        return "\(prefix)-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return "\(prefix)-" + Data(digest.prefix(16)).hexString
     }
 
     /// The channel of the events an actor appends through the API.

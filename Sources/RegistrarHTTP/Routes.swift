@@ -68,7 +68,7 @@ extension RegistrarAPI {
     /// The read models' checkpoints (empty when they are not installed).
     func projectionCheckpoints() async throws -> [String: Int64] {
         guard let reader else { return [:] }
-        return try await reader.read { db in
+        return try reader.readNow { db in
             guard try db.tableExists("projection_checkpoints") else { return [:] }
             var out = [String: Int64]()
             for row in try Row.fetchAll(db, sql: "SELECT name, position FROM projection_checkpoints") {
@@ -582,7 +582,7 @@ extension Routes {
         authenticated(.get, "/api/v1/admin/staff/{staffID}") { _, context, principal in
             try api.require(principal.actor, [.admin, .auditor], action: "查看工作人员账号")
             let staffID = try context.id("staffID")
-            let state = try await api.service.staff.load(staffID).state
+            let state = try await api.service.staff.current(staffID).state
             guard state.staffID != nil else {
                 throw APIError.notFound(DecisionCode.staffNotFound.rawValue, field: "staffID", message: "工作人员账号\(staffID)不存在")
             }

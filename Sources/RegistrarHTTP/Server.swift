@@ -154,6 +154,13 @@ struct FrontMiddleware: RouterMiddleware {
     typealias Context = RegistrarRequestContext
     let api: RegistrarAPI
 
+    /// Milliseconds with two decimals, e.g. `3.07`.
+    static func milliseconds(_ seconds: Double) -> String {
+        let hundredths = Int((seconds * 100_000).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var context = context
@@ -176,7 +183,7 @@ struct FrontMiddleware: RouterMiddleware {
                 "method": .string(request.method.rawValue),
                 "route": .string(route),
                 "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String(format: "%.2f", seconds * 1000)),
+                "duration_ms": .string(Self.milliseconds(seconds)),
             ]
         )
         return response

@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import Foundation
 import RegistrarApp
 
@@ -64,7 +65,7 @@ actor SessionStore {
     }
 
     private static func key(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Data(SHA256.hash(data: Data(token.utf8))).hexString
     }
 }
 

@@ -236,5 +236,8 @@ struct CandidateStateCacheTests {
         let replayed = try await app.service.candidates.replay("candidate-1")
         #expect(replayed.state.contact?.mobile == "13800000001")
         #expect(try await app.service.candidates.load("candidate-1").state == replayed.state)
+        // Reads check the cached version against the log: a change made elsewhere is seen at once.
+        try await other.execute(contact("13800000003"), candidateId: "candidate-1", actor: .candidate("candidate-1"), request: .init(channel: "web"))
+        #expect(try await app.service.candidateState("candidate-1").contact?.mobile == "13800000003")
     }
 }

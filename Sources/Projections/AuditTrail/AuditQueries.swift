@@ -56,7 +56,7 @@ public struct AuditQueries: Sendable {
         field: String? = nil,
         limit: Int = 10_000
     ) async throws -> [AuditRecord] {
-        try await reader.read { db in
+        try reader.readNow { db in
             var conditions = [String]()
             var arguments = StatementArguments()
             if let candidate {

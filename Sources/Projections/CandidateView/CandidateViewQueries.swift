@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 import RegistrationDomain
@@ -125,26 +126,26 @@ public struct CandidateViewQueries: Sendable {
 
     /// A candidate's view at `now` (next actions use the season `seasonStreamId`, or the most recent one).
     public func candidate(id: String, now: Date = Date(), seasonStreamId: String? = nil) async throws -> CandidateView? {
-        try await reader.read { db in try Self.candidate(db, where: "candidate_id = ?", id, now: now, seasonStreamId: seasonStreamId) }
+        try reader.readNow { db in try Self.candidate(db, where: "candidate_id = ?", id, now: now, seasonStreamId: seasonStreamId) }
     }
 
     /// A candidate's view by username (case-insensitive).
     public func candidate(username: String, now: Date = Date(), seasonStreamId: String? = nil) async throws -> CandidateView? {
-        try await reader.read { db in try Self.candidate(db, where: "username = ?", username, now: now, seasonStreamId: seasonStreamId) }
+        try reader.readNow { db in try Self.candidate(db, where: "username = ?", username, now: now, seasonStreamId: seasonStreamId) }
     }
 
     /// The raw folded state of a candidate.
     public func state(id: String) async throws -> CandidateState? {
-        try await reader.read { db in
+        try reader.readNow { db in
             try Data.fetchOne(db, sql: "SELECT document FROM candidate_view WHERE candidate_id = ?", arguments: [id]).map {
-                try JSONDecoder().decode(CandidateState.self, from: $0)
+                try FastJSONDecoder().decode(CandidateState.self, from: $0)
             }
         }
     }
 
     /// Candidates whose newest application is at a site, optionally with a status.
     public func candidates(site: String, status: String? = nil) async throws -> [CandidateSummary] {
-        try await reader.read { db in
+        try reader.readNow { db in
             var sql = "SELECT candidate_id, username, name, id_number_masked, status, site_code FROM candidate_view WHERE site_code = ?"
             var arguments: StatementArguments = [site]
             if let status {
@@ -174,7 +175,7 @@ public struct CandidateViewQueries: Sendable {
         guard
             let row = try Row.fetchOne(db, sql: "SELECT candidate_id, document FROM candidate_view WHERE \(condition)", arguments: [key])
         else { return nil }
-        let decoder = JSONDecoder()
+        let decoder = FastJSONDecoder()
         let state = try decoder.decode(CandidateState.self, from: row["document"] as Data)
         let seasonDocument: Data?
         if let seasonStreamId {

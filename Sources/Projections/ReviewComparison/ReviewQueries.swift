@@ -101,7 +101,7 @@ public struct ReviewQueries: Sendable {
 
     /// The review queue of a site, oldest submission first; optionally only one status (e.g. `submitted`).
     public func queue(site: String, status: String? = nil) async throws -> [ReviewQueueItem] {
-        try await reader.read { db in
+        try reader.readNow { db in
             var sql = "SELECT \(Self.queueColumns) FROM review_queue WHERE site_code = ?"
             var arguments: StatementArguments = [site]
             if let status {
@@ -114,7 +114,7 @@ public struct ReviewQueries: Sendable {
 
     /// The comparison of an application, or nil when unknown.
     public func comparison(application: String) async throws -> ApplicationComparison? {
-        try await reader.read { db in
+        try reader.readNow { db in
             guard
                 let summary = try Row.fetchOne(
                     db,
