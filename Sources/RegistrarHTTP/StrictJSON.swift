@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 
@@ -27,7 +28,7 @@ enum StrictJSON {
         }
         let tree: JSONTree
         do {
-            tree = try JSONDecoder().decode(JSONTree.self, from: data)
+            tree = try FastJSONDecoder().decode(JSONTree.self, from: data)
         } catch {
             throw APIError.badRequest("invalid_json", field: "", message: "请求内容不是有效的JSON（须为UTF-8编码）")
         }
@@ -36,7 +37,7 @@ enum StrictJSON {
         }
         let value: T
         do {
-            value = try JSONDecoder().decode(T.self, from: data)
+            value = try FastJSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             // Foundation reports a number that does not fit its field (1.5 or 1e30 for an integer) at the root;
             // every number of the API's bodies is an integer, so the first number that is not one is the culprit.
@@ -45,7 +46,7 @@ enum StrictJSON {
             }
             throw describe(error)
         }
-        let known = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(value))
+        let known = try FastJSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(value))
         if let unknown = firstUnknownKey(in: tree, known: known, path: "") {
             throw APIError.badRequest("unknown_field", field: unknown, message: "不允许的字段：\(unknown)")
         }
