@@ -123,7 +123,10 @@ struct EngineTests {
         let incremental = try season.hashes()
         let head = try await season.store.headPosition()
         let progress = Progress()
+        let secureDelete = try await season.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
         let report = try await engine.rebuild(batchSize: 97) { progress.record($0) }
+        // The rebuild's writes skip secure delete's extra I/O; the writer's own setting is back afterwards.
+        #expect(try await season.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") } == secureDelete)
         #expect(report.position == head && report.events == head)
         #expect(try season.hashes() == incremental)
         for projection in Projections.all { #expect(try engine.checkpoint(projection.name) == head) }
@@ -181,6 +184,26 @@ struct EngineTests {
             case .staff(let event): #expect(event == (try staffCodec.decode(recorded)))
             case .other: Issue.record("unknown event type \(recorded.type)")
             }
+        }
+        // Documents are exactly JSONEncoder's bytes, and the fast encoder wrote them (it gave up on none).
+        let foundation = JSONEncoder()
+        foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let (views, files) = try await store.pool.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT document FROM candidate_view"),
+                try String.fetchAll(db, sql: "SELECT document FROM review_files")
+            )
+        }
+        #expect(views.count >= 30 && files.count >= 30)
+        for document in views {
+            let state = try JSONDecoder().decode(CandidateState.self, from: Data(document.utf8))
+            #expect(String(decoding: try foundation.encode(state), as: UTF8.self) == document)
+            #expect(try DocumentEncoder.encodeFast(state) == Array(document.utf8))
+        }
+        for document in files {
+            let file = try JSONDecoder().decode(ReviewFile.self, from: Data(document.utf8))
+            #expect(String(decoding: try foundation.encode(file), as: UTF8.self) == document)
+            #expect(try DocumentEncoder.encodeFast(file) == Array(document.utf8))
         }
         let types = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT event_type FROM audit_trail") }
         #expect(Set(types).isSuperset(of: CandidateEvent.payloadTypes.map { $0.eventType }))

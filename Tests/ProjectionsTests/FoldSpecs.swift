@@ -358,6 +358,54 @@ struct FoldSpecs {
         #expect(try FlatJSONDecoder.decodeOrFallBack(Nested.self, from: nested) == Nested(inner: ["a": "b"]))
     }
 
+    @Test("the document encoder writes JSONEncoder's bytes: sorted keys, escapes, nesting; floating point falls back")
+    func documentEncoder() throws {
+        struct Inner: Codable {
+            var flag: Bool
+            var count: Int
+            var note: String?
+        }
+        enum Kind: Codable {
+            case plain
+            case tagged(label: String, inner: Inner)
+        }
+        struct Sample: Codable {
+            var text: String
+            var byID: [String: Inner]
+            var list: [String]
+            var empty: [Int]
+            var emptyMap: [String: String]
+            var optional: String?
+            var negative: Int64
+            var kinds: [Kind]
+            var ordinal: [Int: String]
+        }
+        let sample = Sample(
+            text: "张三 \"q\" \\ / \n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f}é\u{2028}😀",
+            byID: [
+                "e10": Inner(flag: true, count: 2, note: nil), "e2": Inner(flag: false, count: -1, note: "x"),
+                "E1": Inner(flag: true, count: 0, note: ""),
+            ],
+            list: ["a", "", "b"],
+            empty: [],
+            emptyMap: [:],
+            optional: nil,
+            negative: -9_000_000_000,
+            kinds: [.plain, .tagged(label: "l", inner: Inner(flag: true, count: 1, note: nil))],
+            ordinal: [10: "ten", 2: "two"]
+        )
+        let foundation = JSONEncoder()
+        foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(try DocumentEncoder.encodeFast(sample) == Array(try foundation.encode(sample)))
+        struct Measured: Codable {
+            var value: Double
+            var at: Date
+        }
+        let measured = Measured(value: 0.1, at: Date(timeIntervalSinceReferenceDate: 12.5))
+        #expect(throws: DocumentEncoder.Unsupported.self) { try DocumentEncoder.encodeFast(measured) }
+        #expect(try DocumentEncoder.encode(measured) == String(decoding: try foundation.encode(measured), as: UTF8.self))
+    }
+
     @Test("audit_trail: the field map encoding round-trips")
     func valuesCodec() {
         let values = ["basic.name": "张三", "a": "", "education[e1].school": "北京大学"]

@@ -77,7 +77,7 @@ public struct CandidateViewProjection: Projection {
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
         let candidates = state.cache("candidates", of: CandidateState.self)
         let seasons = state.cache("seasons", of: SeasonState.self)
-        let decoder = JSONDecoder()
+        let decoder = FastJSONDecoder()
         let loadCandidate = try db.cachedStatement(sql: "SELECT document FROM \(t("candidate_view")) WHERE candidate_id = ?")
         let loadSeason = try db.cachedStatement(sql: "SELECT document FROM \(t("candidate_view_seasons")) WHERE stream_id = ?")
         for event in events {
@@ -103,8 +103,6 @@ public struct CandidateViewProjection: Projection {
     }
 
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let upsert = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO \(t("candidate_view"))
@@ -115,7 +113,7 @@ public struct CandidateViewProjection: Projection {
         try state.cache("candidates", of: CandidateState.self).flush { key, state in
             // Events of an unregistered file change nothing worth showing; the decider never produces them.
             guard let state, let basic = state.basic else { return }
-            let document = String(decoding: try encoder.encode(state), as: UTF8.self)
+            let document = try DocumentEncoder.encode(state)
             try upsert.execute(arguments: [
                 key, basic.username, basic.name, Self.mask(basic.idNumber), Self.status(of: state),
                 state.applicationsInOrder.last?.siteCode, state.registeredAt, document,
@@ -126,7 +124,7 @@ public struct CandidateViewProjection: Projection {
         )
         try state.cache("seasons", of: SeasonState.self).flush { key, state in
             guard let state else { return }
-            try upsertSeason.execute(arguments: [key, state.seasonID, String(decoding: try encoder.encode(state), as: UTF8.self)])
+            try upsertSeason.execute(arguments: [key, state.seasonID, try DocumentEncoder.encode(state)])
         }
     }
 }

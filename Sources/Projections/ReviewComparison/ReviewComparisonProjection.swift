@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 import RegistrationDomain
@@ -171,7 +172,7 @@ public struct ReviewComparisonProjection: Projection {
 
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
         let files = state.cache("files", of: ReviewFile.self)
-        let decoder = JSONDecoder()
+        let decoder = FastJSONDecoder()
         let load = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
         for event in events {
             guard case .candidate(let candidateEvent) = event.payload, ReviewFile.isRelevant(candidateEvent) else { continue }
@@ -184,8 +185,6 @@ public struct ReviewComparisonProjection: Projection {
     }
 
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(t("review_files")) (candidate_id, document) VALUES (?, ?)")
         let deleteFile = try db.cachedStatement(sql: "DELETE FROM \(t("review_files")) WHERE candidate_id = ?")
         let deleteRows = try db.cachedStatement(sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ?")
@@ -220,7 +219,7 @@ public struct ReviewComparisonProjection: Projection {
                 try deleteFile.execute(arguments: [candidateID])
                 return
             }
-            try upsert.execute(arguments: [candidateID, String(decoding: try encoder.encode(file), as: UTF8.self)])
+            try upsert.execute(arguments: [candidateID, try DocumentEncoder.encode(file)])
             guard hadRows else { return }
             for (entryID, entry) in file.education.sorted(by: { $0.key < $1.key }) {
                 for (seq, result) in entry.chsiResults.enumerated() {
