@@ -126,10 +126,12 @@ public enum ChainHash {
 public enum CanonicalJSON {
     /// Encodes a value canonically.
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
+        try encoder.encode(value)
     }
+
+    // Byte for byte what `JSONEncoder` writes with `[.sortedKeys, .withoutEscapingSlashes]` (the tests compare both on
+    // every golden sample), about three times faster.
+    private static let encoder = FastJSONEncoder(formatting: [.sortedKeys, .withoutEscapingSlashes])
 }
 
 extension Data {

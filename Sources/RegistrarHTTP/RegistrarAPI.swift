@@ -218,11 +218,7 @@ final class RegistrarAPI: Sendable {
 
     // MARK: Rendering
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static let encoder = FastJSONEncoder(formatting: [.sortedKeys, .withoutEscapingSlashes])
 
     /// A JSON response.
     func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {

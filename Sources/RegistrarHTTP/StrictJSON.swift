@@ -46,7 +46,7 @@ enum StrictJSON {
             }
             throw describe(error)
         }
-        let known = try FastJSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(value))
+        let known = try FastJSONDecoder().decode(JSONTree.self, from: FastJSONEncoder(formatting: []).encode(value))
         if let unknown = firstUnknownKey(in: tree, known: known, path: "") {
             throw APIError.badRequest("unknown_field", field: unknown, message: "不允许的字段：\(unknown)")
         }

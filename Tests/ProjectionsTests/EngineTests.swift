@@ -198,12 +198,12 @@ struct EngineTests {
         for document in views {
             let state = try JSONDecoder().decode(CandidateState.self, from: Data(document.utf8))
             #expect(String(decoding: try foundation.encode(state), as: UTF8.self) == document)
-            #expect(try DocumentEncoder.encodeFast(state) == Array(document.utf8))
+            #expect(try DocumentEncoder.encode(state) == document)
         }
         for document in files {
             let file = try JSONDecoder().decode(ReviewFile.self, from: Data(document.utf8))
             #expect(String(decoding: try foundation.encode(file), as: UTF8.self) == document)
-            #expect(try DocumentEncoder.encodeFast(file) == Array(document.utf8))
+            #expect(try DocumentEncoder.encode(file) == document)
         }
         let types = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT event_type FROM audit_trail") }
         #expect(Set(types).isSuperset(of: CandidateEvent.payloadTypes.map { $0.eventType }))

@@ -396,13 +396,12 @@ struct FoldSpecs {
         )
         let foundation = JSONEncoder()
         foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        #expect(try DocumentEncoder.encodeFast(sample) == Array(try foundation.encode(sample)))
+        #expect(try DocumentEncoder.encode(sample) == String(decoding: try foundation.encode(sample), as: UTF8.self))
         struct Measured: Codable {
             var value: Double
             var at: Date
         }
         let measured = Measured(value: 0.1, at: Date(timeIntervalSinceReferenceDate: 12.5))
-        #expect(throws: DocumentEncoder.Unsupported.self) { try DocumentEncoder.encodeFast(measured) }
         #expect(try DocumentEncoder.encode(measured) == String(decoding: try foundation.encode(measured), as: UTF8.self))
     }
 
