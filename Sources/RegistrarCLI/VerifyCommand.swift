@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Projections
 import RegistrarApp
 
 /// `registrar verify`: recomputes the hash chain and checks the log's guarantees.
@@ -8,21 +9,34 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract:
-            "Check the hash chain, the append-only triggers, the claims, that every event decodes, and that every snapshot plus its tail equals a full replay.",
+            "Check the hash chain, the append-only triggers, the claims, that every event decodes, that every snapshot plus its tail equals a full replay, and that every read model equals its rebuild.",
         discussion: "Exit status 0 when everything is intact; 1 when something is not, naming the first bad position; 2 on error."
     )
 
     @OptionGroup var database: DatabaseOptions
 
+    @Flag(name: .long, help: "Skip folding the read models again from position 0 and comparing them with the live ones.")
+    var skipReadModels = false
+
     func run() async throws {
         let store = try database.open(readOnly: true)
         let bar = ProgressBar("verify")
         var report: VerificationReport
+        var readModels = [ReadModelCheck]()
         do {
             report = try await store.verify(progress: bar.reporter)
             let maintenance = Maintenance(store: store)
             report.problems += try await maintenance.undecodableEvents()
             report.problems += try await maintenance.snapshotMismatches()
+            if !skipReadModels {
+                readModels = try await ProjectionEngine(store: store).verifyAgainstRebuild()
+                for check in readModels where !check.matches {
+                    report.problems.append(
+                        "read model \(check.name) at position \(check.checkpoint): live rows hash \(check.liveHash), "
+                            + "rebuilt from the log \(check.rebuiltHash)"
+                    )
+                }
+            }
         } catch {
             bar.finish()
             throw failure("verify failed: \(error)")
@@ -30,6 +44,9 @@ struct VerifyCommand: AsyncParsableCommand {
         bar.finish()
         if report.isIntact {
             print("intact: \(report.eventsChecked) events, \(report.snapshotsChecked) snapshots; head hash \(report.headHash.hexString)")
+            for check in readModels {
+                print("read model \(check.name): rebuilt = live at position \(check.checkpoint) (rows hash \(check.liveHash.prefix(16))…)")
+            }
             return
         }
         if let position = report.firstBadPosition { print("first bad position: \(position)") }

@@ -43,4 +43,24 @@ struct ReadSideCommandTests {
         #expect(badProjection.status != 0)
         #expect(badProjection.error.contains("unknown --projection"))
     }
+
+    @Test("verify folds every read model again and compares it with the live rows: an edited row is named, exit 1")
+    func verifyReadModels() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.appendingPathComponent("demo.sqlite").path
+        #expect(try registrar("demo", "--db", path, "--candidates", "8", "--seed", "3").status == 0)
+        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let intact = try registrar("verify", "--db", path)
+        #expect(intact.status == 0, "\(intact.output)\(intact.error)")
+        for name in ["candidate_view", "review_comparison", "audit_trail"] {
+            #expect(intact.output.contains("read model \(name): rebuilt = live"))
+        }
+        // A read-model row changed behind the engine's back (the log itself is untouched).
+        try sqliteShell(path, "UPDATE audit_trail SET actor_id = 'someone-else' WHERE position = (SELECT MIN(position) FROM audit_trail);")
+        let tampered = try registrar("verify", "--db", path)
+        #expect(tampered.status == 1)
+        #expect(tampered.output.contains("NOT INTACT: read model audit_trail"))
+        #expect(!tampered.output.contains("read model candidate_view at position"))
+        #expect(try registrar("verify", "--db", path, "--skip-read-models").status == 0)
+    }
 }

@@ -3,6 +3,28 @@ import EventLog
 import Foundation
 import GRDB
 
+/// One read model's rows as maintained by the appends, against the same read model folded again from position 0.
+public struct ReadModelCheck: Sendable, Equatable {
+    /// The read model.
+    public var name: String
+    /// The position both were compared at (the live checkpoint).
+    public var checkpoint: Int64
+    /// Content hash of the live tables.
+    public var liveHash: String
+    /// Content hash of the tables folded again.
+    public var rebuiltHash: String
+    /// Whether the rows are equal.
+    public var matches: Bool { liveHash == rebuiltHash }
+
+    /// Creates a check result.
+    public init(name: String, checkpoint: Int64, liveHash: String, rebuiltHash: String) {
+        self.name = name
+        self.checkpoint = checkpoint
+        self.liveHash = liveHash
+        self.rebuiltHash = rebuiltHash
+    }
+}
+
 /// How far a rebuild got.
 public struct RebuildProgress: Sendable, Equatable {
     /// Events folded into the shadow tables so far.
@@ -275,6 +297,64 @@ public final class ProjectionEngine: Sendable {
             }.value
             throw error
         }
+    }
+
+    // MARK: Verification
+
+    /// Folds read models from position 0 into a scratch database and compares their rows with the live tables by
+    /// content hash, each at its live checkpoint: rebuilt rows must equal the rows the appends maintained. Only reads
+    /// the log's file (`registrar verify` opens it read-only); the scratch file is deleted afterwards.
+    public func verifyAgainstRebuild(
+        scratchDirectory: URL = FileManager.default.temporaryDirectory,
+        batchSize: Int = 20_000
+    )
+        async throws -> [ReadModelCheck]
+    {
+        let live = try await store.pool.read { db -> [(any Projection, Int64, String)?] in
+            guard try db.tableExists("projection_checkpoints") else { return [] }
+            let checkpoints = try Self.checkpoints(db)
+            return try projections.map { projection in
+                guard let checkpoint = checkpoints[projection.name],
+                    try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
+                else { return nil }
+                return (projection, checkpoint, try Self.contentHash(projection, db: db))
+            }
+        }
+        var checks = [ReadModelCheck]()
+        for case let (projection, checkpoint, liveHash)? in live {
+            let path = scratchDirectory.appendingPathComponent("registrar-verify-\(projection.name)-\(UUID().uuidString).sqlite").path
+            defer {
+                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            let scratch = try DatabaseQueue(path: path)
+            try await scratch.write { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF")
+                for statement in projection.createTables(.live) { try db.execute(sql: statement) }
+            }
+            let state = FoldState()
+            var position: Int64 = 0
+            while position < checkpoint {
+                let (after, limit) = (position, min(batchSize, Int(checkpoint - position)))
+                let batch = try await store.pool.read { db in try SQLiteEventStore.readAll(db, after: after, limit: limit) }
+                guard let last = batch.last else { break }
+                let decoded = try decoder.decode(batch)
+                try await scratch.write { db in
+                    try projection.apply(decoded, db: db, tables: .live, state: state)
+                    if state.rowCount > 100_000 {
+                        try projection.flush(db: db, tables: .live, state: state)
+                        state.evict()
+                    }
+                }
+                position = last.position
+            }
+            let rebuiltHash = try await scratch.write { db in
+                try projection.flush(db: db, tables: .live, state: state)
+                return try Self.contentHash(projection, db: db)
+            }
+            try scratch.close()
+            checks.append(ReadModelCheck(name: projection.name, checkpoint: checkpoint, liveHash: liveHash, rebuiltHash: rebuiltHash))
+        }
+        return checks
     }
 
     // MARK: Inspection
