@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import GRDB
 import RegistrationDomain
+import Synchronization
 
 /// An education entry as the candidate and the reviewer see it: content, flags and CHSI verification.
 public struct EducationEntryView: Codable, Sendable, Equatable {
@@ -173,22 +174,35 @@ public struct CandidateViewQueries: Sendable {
         seasonStreamId: String?
     ) throws -> CandidateView? {
         guard
-            let row = try Row.fetchOne(db, sql: "SELECT candidate_id, document FROM candidate_view WHERE \(condition)", arguments: [key])
+            let row = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT candidate_id, document FROM candidate_view WHERE \(condition)"),
+                arguments: [key]
+            )
         else { return nil }
         let decoder = FastJSONDecoder()
-        let state = try decoder.decode(CandidateState.self, from: row["document"] as Data)
+        let state = try decoder.decode(CandidateState.self, from: row[1] as Data)
         let seasonDocument: Data?
         if let seasonStreamId {
             seasonDocument = try Data.fetchOne(
-                db,
-                sql: "SELECT document FROM candidate_view_seasons WHERE stream_id = ?",
+                try db.cachedStatement(sql: "SELECT document FROM candidate_view_seasons WHERE stream_id = ?"),
                 arguments: [seasonStreamId]
             )
         } else {
             // The most recent season by id (season ids are years).
             seasonDocument = try Data.fetchOne(db, sql: "SELECT document FROM candidate_view_seasons ORDER BY season_id DESC LIMIT 1")
         }
-        let season = try seasonDocument.map { try decoder.decode(SeasonState.self, from: $0) }
-        return CandidateView(candidateID: row["candidate_id"], state: state, now: now, season: season)
+        let season = try seasonDocument.map(Self.season)
+        return CandidateView(candidateID: row[0], state: state, now: now, season: season)
+    }
+
+    // Every candidate's view needs the season, which changes a few dozen times a season: the last decoded document
+    // is kept and reused while the stored bytes are the same.
+    private static let lastSeason = Mutex<(document: Data, state: SeasonState)?>(nil)
+
+    private static func season(_ document: Data) throws -> SeasonState {
+        if let last = lastSeason.withLock({ $0 }), last.document == document { return last.state }
+        let state = try FastJSONDecoder().decode(SeasonState.self, from: document)
+        lastSeason.withLock { $0 = (document, state) }
+        return state
     }
 }

@@ -108,7 +108,8 @@ public struct ReviewQueries: Sendable {
                 sql += " AND status = ?"
                 arguments += [status]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY submitted_at, application_id", arguments: arguments).map(Self.item)
+            let statement = try db.cachedStatement(sql: sql + " ORDER BY submitted_at, application_id")
+            return try Row.fetchAll(statement, arguments: arguments).map(Self.item)
         }
     }
 
@@ -117,58 +118,60 @@ public struct ReviewQueries: Sendable {
         try reader.readNow { db in
             guard
                 let summary = try Row.fetchOne(
-                    db,
-                    sql: "SELECT \(Self.queueColumns) FROM review_queue WHERE application_id = ?",
+                    try db.cachedStatement(sql: "SELECT \(Self.queueColumns) FROM review_queue WHERE application_id = ?"),
                     arguments: [application]
                 ).map(Self.item)
             else { return nil }
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT entry_id, label, declared, chsi, declared_normalised, chsi_normalised, status FROM review_comparison
-                    WHERE application_id = ? ORDER BY entry_id, row_order
-                    """,
+                try db.cachedStatement(
+                    sql: """
+                        SELECT entry_id, label, declared, chsi, declared_normalised, chsi_normalised, status FROM review_comparison
+                        WHERE application_id = ? ORDER BY entry_id, row_order
+                        """
+                ),
                 arguments: [application]
             )
             var entries = [EntryComparison]()
             for row in rows {
-                let entryID: String = row["entry_id"]
+                // Columns by position (the SELECT above): GRDB's lookup by name lower-cases it on every access.
+                let entryID: String = row[0]
                 if entries.last?.entryID != entryID {
                     let attempts = try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT seq, scan_id, received_at, school, major, level, study_form, enrolment_date, graduation_date,
-                                conclusion, name_matches, id_number_matches, superseded
-                            FROM review_attempts WHERE candidate_id = ? AND entry_id = ? ORDER BY seq
-                            """,
+                        try db.cachedStatement(
+                            sql: """
+                                SELECT seq, scan_id, received_at, school, major, level, study_form, enrolment_date, graduation_date,
+                                    conclusion, name_matches, id_number_matches, superseded
+                                FROM review_attempts WHERE candidate_id = ? AND entry_id = ? ORDER BY seq
+                                """
+                        ),
                         arguments: [summary.candidateID, entryID]
                     ).map { attempt in
                         VerificationAttempt(
-                            sequence: attempt["seq"],
-                            scanID: attempt["scan_id"],
-                            receivedAt: attempt["received_at"],
-                            school: attempt["school"],
-                            major: attempt["major"],
-                            level: attempt["level"],
-                            studyForm: attempt["study_form"],
-                            enrolmentDate: attempt["enrolment_date"],
-                            graduationDate: attempt["graduation_date"],
-                            conclusion: attempt["conclusion"],
-                            nameMatches: attempt["name_matches"],
-                            idNumberMatches: attempt["id_number_matches"],
-                            superseded: attempt["superseded"]
+                            sequence: attempt[0],
+                            scanID: attempt[1],
+                            receivedAt: attempt[2],
+                            school: attempt[3],
+                            major: attempt[4],
+                            level: attempt[5],
+                            studyForm: attempt[6],
+                            enrolmentDate: attempt[7],
+                            graduationDate: attempt[8],
+                            conclusion: attempt[9],
+                            nameMatches: attempt[10],
+                            idNumberMatches: attempt[11],
+                            superseded: attempt[12]
                         )
                     }
                     entries.append(EntryComparison(entryID: entryID, rows: [], attempts: attempts))
                 }
                 entries[entries.count - 1].rows.append(
                     ComparisonRow(
-                        label: row["label"],
-                        declared: row["declared"],
-                        chsi: row["chsi"],
-                        declaredNormalised: row["declared_normalised"],
-                        chsiNormalised: row["chsi_normalised"],
-                        status: EducationComparison.Verdict(rawValue: row["status"]) ?? .notVerified
+                        label: row[1],
+                        declared: row[2],
+                        chsi: row[3],
+                        declaredNormalised: row[4],
+                        chsiNormalised: row[5],
+                        status: EducationComparison.Verdict(rawValue: row[6]) ?? .notVerified
                     )
                 )
             }
@@ -176,24 +179,25 @@ public struct ReviewQueries: Sendable {
         }
     }
 
+    /// A row of `queueColumns`, by position.
     private static func item(_ row: Row) -> ReviewQueueItem {
         ReviewQueueItem(
-            candidateID: row["candidate_id"],
-            applicationID: row["application_id"],
-            siteCode: row["site_code"],
-            areaCode: row["area_code"],
-            examCode: row["exam_code"],
-            name: row["name"],
-            status: row["status"],
-            submittedAt: row["submitted_at"],
-            decidedAt: row["decided_at"],
-            decidedBy: row["decided_by"],
-            reason: row["reason"],
-            entries: row["entries"],
-            verifiedEntries: row["verified_entries"],
-            mismatches: row["mismatches"],
-            identityMismatch: row["identity_mismatch"],
-            corrections: row["corrections"]
+            candidateID: row[0],
+            applicationID: row[1],
+            siteCode: row[2],
+            areaCode: row[3],
+            examCode: row[4],
+            name: row[5],
+            status: row[6],
+            submittedAt: row[7],
+            decidedAt: row[8],
+            decidedBy: row[9],
+            reason: row[10],
+            entries: row[11],
+            verifiedEntries: row[12],
+            mismatches: row[13],
+            identityMismatch: row[14],
+            corrections: row[15]
         )
     }
 }
