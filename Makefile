@@ -68,9 +68,12 @@ format-check:
 
 # Benchmarks live apart from the tests: release build, ratios measured in one run. See BENCHMARKS.md.
 # The Python peer (tools/peer) runs inside `registrar bench`, from a venv created here when missing.
+# It ends with the HTTP load run (bench-http's script).
 bench: deps peer-venv
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="wrk python3"
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
 	$(BENCH_BUILD)/release/registrar bench --peer-python $(PEER_VENV)/bin/python
+	python3 tools/load/http_load.py --binary $(BENCH_BUILD)/release/registrar $(LOAD_ARGS)
 
 # The rebuild benchmark at scale (the demo season replicated to $(SCALE) candidates; several minutes, GBs on disk).
 bench-scale: deps peer-venv
