@@ -104,7 +104,9 @@ final class GroupCommitter: Sendable {
                             try db.cachedStatement(sql: "SAVEPOINT append_request").execute()
                             let result = try Self.apply(pending, db: db, head: &head, written: &written)
                             if !result.wasDuplicate {
-                                if let snapshot = pending.snapshot { try Self.store(snapshot, of: result, db: db) }
+                                if let snapshot = pending.snapshot {
+                                    try snapshot.write(streamId: result.streamId, version: result.lastVersion, db: db)
+                                }
                                 if let alongside = pending.alongside { try alongside(db) }
                             }
                             try db.cachedStatement(sql: "RELEASE append_request").execute()
@@ -271,7 +273,24 @@ final class GroupCommitter: Sendable {
         return result
     }
 
-    private static func store(_ snapshot: SnapshotRow, of result: AppendResult, db: Database) throws {
+    private static func map(_ error: any Error) -> Error {
+        if let error = error as? EventLogError { return error }
+        if let error = error as? DatabaseError, error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
+            return EventLogError.invalidRequest("event data or metadata is not valid JSON")
+        }
+        return EventLogError.storage(SQLiteEventStore.describe(error))
+    }
+}
+
+/// A compressed snapshot, ready to be stored (with its append, or alone by `saveSnapshot`).
+struct SnapshotRow: Sendable {
+    let stateSchemaVersion: Int
+    let dictionaryId: Int64?
+    let rawSize: Int
+    let blob: Data
+
+    /// Stores the row as the stream's snapshot at `version`, unless a newer one is stored already.
+    func write(streamId: String, version: Int, db: Database) throws {
         let upsert = RawStatement(
             try db.cachedStatement(
                 sql: """
@@ -286,29 +305,13 @@ final class GroupCommitter: Sendable {
             in: db
         )
         defer { upsert.finish() }
-        upsert.bind(1, result.streamId)
-        upsert.bind(2, Int64(snapshot.stateSchemaVersion))
-        upsert.bind(3, Int64(result.lastVersion))
-        upsert.bind(4, snapshot.dictionaryId == nil ? "zstd" : "zstd-dictionary")
-        if let dictionaryId = snapshot.dictionaryId { upsert.bind(5, dictionaryId) }
-        upsert.bind(6, Int64(snapshot.rawSize))
-        upsert.bindBlob(7, snapshot.blob)
+        upsert.bind(1, streamId)
+        upsert.bind(2, Int64(stateSchemaVersion))
+        upsert.bind(3, Int64(version))
+        upsert.bind(4, dictionaryId == nil ? "zstd" : "zstd-dictionary")
+        if let dictionaryId { upsert.bind(5, dictionaryId) }
+        upsert.bind(6, Int64(rawSize))
+        upsert.bindBlob(7, blob)
         _ = try upsert.step()
     }
-
-    private static func map(_ error: any Error) -> Error {
-        if let error = error as? EventLogError { return error }
-        if let error = error as? DatabaseError, error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
-            return EventLogError.invalidRequest("event data or metadata is not valid JSON")
-        }
-        return EventLogError.storage(SQLiteEventStore.describe(error))
-    }
-}
-
-/// A compressed snapshot waiting to be stored with its append.
-struct SnapshotRow: Sendable {
-    let stateSchemaVersion: Int
-    let dictionaryId: Int64?
-    let rawSize: Int
-    let blob: Data
 }

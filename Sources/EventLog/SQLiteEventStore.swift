@@ -91,15 +91,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         try AppendValidation.validate(request)
         let metadata = try AppendValidation.metadataBytes(for: request)
         // Compressed here, on the caller's thread, so that the writer only inserts the row.
-        let snapshot = try request.snapshot.map { snapshot in
-            let (codec, dictionaryId) = try currentCodec()
-            return SnapshotRow(
-                stateSchemaVersion: snapshot.stateSchemaVersion,
-                dictionaryId: dictionaryId,
-                rawSize: snapshot.payload.count,
-                blob: try codec.compress(snapshot.payload)
-            )
-        }
+        let snapshot = try request.snapshot.map { try snapshotRow($0.payload, stateSchemaVersion: $0.stateSchemaVersion) }
         return try await committer.submit(request, metadata: metadata, snapshot: snapshot, alongside: alongside)
     }
 
@@ -240,24 +232,19 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     // MARK: Snapshots
 
     public func saveSnapshot(_ snapshot: Snapshot) async throws {
+        let row = try snapshotRow(snapshot.payload, stateSchemaVersion: snapshot.stateSchemaVersion)
+        try await pool.write { db in try row.write(streamId: snapshot.streamId, version: snapshot.streamVersion, db: db) }
+    }
+
+    /// A payload compressed with the current dictionary (if any), as the snapshots table stores it.
+    private func snapshotRow(_ payload: Data, stateSchemaVersion: Int) throws -> SnapshotRow {
         let (codec, dictionaryId) = try currentCodec()
-        let blob = try codec.compress(snapshot.payload)
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO snapshots (stream_id, state_schema_version, stream_version, codec, dictionary_id, raw_size, blob)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (stream_id, state_schema_version) DO UPDATE SET
-                        stream_version = excluded.stream_version, codec = excluded.codec,
-                        dictionary_id = excluded.dictionary_id, raw_size = excluded.raw_size, blob = excluded.blob
-                    WHERE excluded.stream_version >= snapshots.stream_version
-                    """,
-                arguments: [
-                    snapshot.streamId, snapshot.stateSchemaVersion, snapshot.streamVersion,
-                    dictionaryId == nil ? "zstd" : "zstd-dictionary", dictionaryId, snapshot.payload.count, blob,
-                ]
-            )
-        }
+        return SnapshotRow(
+            stateSchemaVersion: stateSchemaVersion,
+            dictionaryId: dictionaryId,
+            rawSize: payload.count,
+            blob: try codec.compress(payload)
+        )
     }
 
     public func loadSnapshot(streamId: String, stateSchemaVersion: Int) async throws -> Snapshot? {

@@ -23,7 +23,7 @@ public struct CommandPathBenchConfiguration: Sendable {
     /// Keep the bench files instead of deleting them.
     public var keepFiles = false
     /// Also time the parts of a load one by one (in round 1, printed to standard error): the async and the blocking
-    /// hop to GRDB's reader pool, `loadSnapshot`, the state's JSON decoding, `readStream`, event decoding and folding.
+    /// hop to GRDB's reader pool, `loadSnapshot`, the state's decoding, `readStream`, `readPayloads`, event decoding and folding.
     public var breakdown = false
     /// Candidate files the service keeps in memory between commands (`RegistrarService.Configuration`); each round
     /// also runs the same number of candidates through a second service with the cache off, reported beside.
@@ -349,11 +349,12 @@ struct CommandPathBench {
         try await measure("loadSnapshot") { id in
             _ = try await store.loadSnapshot(streamId: id, stateSchemaVersion: CandidateState.stateSchemaVersion)
         }
-        try await measure("JSON decode state (\(snapshot.payload.count) B)") { _ in
-            _ = try JSONDecoder().decode(CandidateState.self, from: snapshot.payload)
+        try await measure("FastJSONDecoder state (\(snapshot.payload.count) B)") { _ in
+            _ = try FastJSONDecoder().decode(CandidateState.self, from: snapshot.payload)
         }
         try await measure("readStream 20") { id in _ = try await store.readStream(id, fromVersion: 1, toVersion: nil) }
         try await measure("readStream tail 0") { id in _ = try await store.readStream(id, fromVersion: 21, toVersion: nil) }
+        try await measure("readPayloads 20 (what a load reads)") { id in _ = try await store.readPayloads(id, fromVersion: 1, toVersion: nil) }
         try await measure("decode 20 events") { _ in for event in events { _ = try EventCatalog.candidateCodec.decode(event) } }
         try await measure("decode + evolve 20") { _ in
             var state = CandidateDecider.initial
