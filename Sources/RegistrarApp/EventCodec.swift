@@ -8,8 +8,15 @@ public protocol EventFamily: Sendable {
     var payload: any DomainEvent { get }
     /// Wraps a payload, or nil when it does not belong to the family.
     init?(payload: any DomainEvent)
+    /// Wraps a payload of a statically known type, or nil when it does not belong to the family.
+    static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self?
     /// Every payload type of the family, at its current schema version.
     static var payloadTypes: [any DomainEvent.Type] { get }
+}
+
+extension EventFamily {
+    /// Through ``init(payload:)``: a family whose events are few needs no faster way.
+    public static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self? { Self(payload: payload) }
 }
 
 extension CandidateEvent: EventFamily {}
@@ -90,7 +97,7 @@ public struct EventCodec<Family: EventFamily>: Sendable {
             )
         }
         do {
-            guard let event = Family(payload: try Self.decodePayload(type, from: data)) else {
+            guard let event = try Self.decodePayload(type, from: data) else {
                 throw EventDecodingError(description: "position \(position): \(name) does not belong to \(Family.self)")
             }
             return event
@@ -101,7 +108,7 @@ public struct EventCodec<Family: EventFamily>: Sendable {
         }
     }
 
-    private static func decodePayload<Payload: DomainEvent>(_ type: Payload.Type, from data: Data) throws -> any DomainEvent {
-        try FastJSONDecoder().decode(type, from: data)
+    private static func decodePayload<Payload: DomainEvent>(_ type: Payload.Type, from data: Data) throws -> Family? {
+        Family.wrap(try FastJSONDecoder().decode(type, from: data))
     }
 }

@@ -310,7 +310,7 @@ struct CommandPathBench {
         let snapshots = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots") ?? 0 }
         let expectedSnapshots = configuration.snapshotEvery > 0 ? candidates : 0  // one per stream: the newest
         guard snapshots >= expectedSnapshots else { throw BenchError("\(snapshots) snapshots stored, expected \(expectedSnapshots)") }
-        if configuration.breakdown && number == 1 { try await breakdown(store: store, picks: picks) }
+        if configuration.breakdown && number == 1 { try await breakdown(service, store: store, picks: picks) }
         result.snapshotLoads = try await timeLoads(service, picks: picks, warmUp: warmUp)
         try await store.pool.write { db in try db.execute(sql: "DELETE FROM snapshots") }
         result.loads = try await timeLoads(service, picks: picks, warmUp: warmUp)
@@ -331,7 +331,7 @@ struct CommandPathBench {
     }
 
     /// The parts of a load, each timed alone over the same picks (diagnostics for BENCHMARKS.md, not a target).
-    private func breakdown(store: SQLiteEventStore, picks: [String]) async throws {
+    private func breakdown(_ service: RegistrarService, store: SQLiteEventStore, picks: [String]) async throws {
         func measure(_ name: String, _ body: (String) async throws -> Void) async throws {
             for id in picks.prefix(100) { try await body(id) }
             var samples = [Double]()
@@ -349,9 +349,10 @@ struct CommandPathBench {
         try await measure("loadSnapshot") { id in
             _ = try await store.loadSnapshot(streamId: id, stateSchemaVersion: CandidateState.stateSchemaVersion)
         }
-        try await measure("FastJSONDecoder state (\(snapshot.payload.count) B)") { _ in
-            _ = try FastJSONDecoder().decode(CandidateState.self, from: snapshot.payload)
-        }
+        let state = try CandidateState(snapshotPayload: snapshot.payload)
+        let json = try CanonicalJSON.encode(state)
+        try await measure("compact binary state (\(snapshot.payload.count) B)") { _ in _ = try CandidateState(snapshotPayload: snapshot.payload) }
+        try await measure("FastJSONDecoder state (\(json.count) B JSON)") { _ in _ = try FastJSONDecoder().decode(CandidateState.self, from: json) }
         try await measure("readStream 20") { id in _ = try await store.readStream(id, fromVersion: 1, toVersion: nil) }
         try await measure("readStream tail 0") { id in _ = try await store.readStream(id, fromVersion: 21, toVersion: nil) }
         try await measure("readPayloads 20 (what a load reads)") { id in _ = try await store.readPayloads(id, fromVersion: 1, toVersion: nil) }
@@ -360,6 +361,8 @@ struct CommandPathBench {
             var state = CandidateDecider.initial
             for event in events { state = CandidateDecider.evolve(state, try EventCatalog.candidateCodec.decode(event)) }
         }
+        try await measure("replay 20 (readPayloads, decode, evolve)") { id in _ = try await service.candidates.replay(id) }
+        try await measure("load with snapshot") { id in _ = try await service.candidates.load(id) }
     }
 
     private func timeLoads(_ service: RegistrarService, picks: [String], warmUp: [String]) async throws -> [Double] {

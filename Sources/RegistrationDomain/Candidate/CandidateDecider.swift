@@ -132,7 +132,7 @@ public enum CandidateDecider: Decider {
 
     /// Applies one event. Total: events that refer to unknown entries or applications change nothing.
     public static func evolve(_ state: consuming CandidateState, _ event: CandidateEvent) -> CandidateState {
-        var state = state
+        // A consuming parameter is mutable: folding into it avoids copying the state (`var state = state` did).
         switch event {
         case .registered(let e):
             state.candidateID = e.candidateID

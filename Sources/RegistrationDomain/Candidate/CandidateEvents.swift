@@ -1270,35 +1270,40 @@ public enum CandidateEvent: Equatable, Sendable {
 
     /// Wraps a decoded payload, or nil if it is not a candidate event.
     public init?(payload: any DomainEvent) {
-        switch payload {
-        case let event as CandidateRegistered: self = .registered(event)
-        case let event as ContactDetailsUpdated: self = .contactUpdated(event)
-        case let event as WorkDetailsUpdated: self = .workUpdated(event)
-        case let event as EducationEntryAdded: self = .educationAdded(event)
-        case let event as EducationEntryAmended: self = .educationAmended(event)
-        case let event as EducationEntryRemoved: self = .educationRemoved(event)
-        case let event as TrainingEntryAdded: self = .trainingAdded(event)
-        case let event as TrainingEntryAmended: self = .trainingAmended(event)
-        case let event as TrainingEntryRemoved: self = .trainingRemoved(event)
-        case let event as CertificateEntryAdded: self = .certificateAdded(event)
-        case let event as CertificateEntryAmended: self = .certificateAmended(event)
-        case let event as CertificateEntryRemoved: self = .certificateRemoved(event)
-        case let event as ChsiScanStarted: self = .chsiScanStarted(event)
-        case let event as ChsiResultReceived: self = .chsiResultReceived(event)
-        case let event as ApplicationSubmitted: self = .applicationSubmitted(event)
-        case let event as EntryLocked: self = .entryLocked(event)
-        case let event as EntryUnlocked: self = .entryUnlocked(event)
-        case let event as EntryVerified: self = .entryVerified(event)
-        case let event as ApplicationAbandoned: self = .applicationAbandoned(event)
-        case let event as BasicInfoCorrected: self = .basicInfoCorrected(event)
-        case let event as ApplicationApproved: self = .applicationApproved(event)
-        case let event as ApplicationRejected: self = .applicationRejected(event)
-        case let event as ApplicationSigned: self = .applicationSigned(event)
-        case let event as PaymentStarted: self = .paymentStarted(event)
-        case let event as PaymentConfirmed: self = .paymentConfirmed(event)
-        case let event as PaymentFailed: self = .paymentFailed(event)
-        case let event as RefundRecorded: self = .refundRecorded(event)
-        default: return nil
-        }
+        guard let event = Self.wrap(payload) else { return nil }
+        self = event
+    }
+
+    /// Wraps a decoded payload of a statically known type, or nil if it is not one of this family's: one comparison
+    /// of types per case, which a replay does for every stored event (casting an existential costs several times more).
+    public static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self? {
+        if let event = cast(payload, to: CandidateRegistered.self) { return .registered(event) }
+        if let event = cast(payload, to: ContactDetailsUpdated.self) { return .contactUpdated(event) }
+        if let event = cast(payload, to: WorkDetailsUpdated.self) { return .workUpdated(event) }
+        if let event = cast(payload, to: EducationEntryAdded.self) { return .educationAdded(event) }
+        if let event = cast(payload, to: EducationEntryAmended.self) { return .educationAmended(event) }
+        if let event = cast(payload, to: EducationEntryRemoved.self) { return .educationRemoved(event) }
+        if let event = cast(payload, to: TrainingEntryAdded.self) { return .trainingAdded(event) }
+        if let event = cast(payload, to: TrainingEntryAmended.self) { return .trainingAmended(event) }
+        if let event = cast(payload, to: TrainingEntryRemoved.self) { return .trainingRemoved(event) }
+        if let event = cast(payload, to: CertificateEntryAdded.self) { return .certificateAdded(event) }
+        if let event = cast(payload, to: CertificateEntryAmended.self) { return .certificateAmended(event) }
+        if let event = cast(payload, to: CertificateEntryRemoved.self) { return .certificateRemoved(event) }
+        if let event = cast(payload, to: ChsiScanStarted.self) { return .chsiScanStarted(event) }
+        if let event = cast(payload, to: ChsiResultReceived.self) { return .chsiResultReceived(event) }
+        if let event = cast(payload, to: ApplicationSubmitted.self) { return .applicationSubmitted(event) }
+        if let event = cast(payload, to: EntryLocked.self) { return .entryLocked(event) }
+        if let event = cast(payload, to: EntryUnlocked.self) { return .entryUnlocked(event) }
+        if let event = cast(payload, to: EntryVerified.self) { return .entryVerified(event) }
+        if let event = cast(payload, to: ApplicationAbandoned.self) { return .applicationAbandoned(event) }
+        if let event = cast(payload, to: BasicInfoCorrected.self) { return .basicInfoCorrected(event) }
+        if let event = cast(payload, to: ApplicationApproved.self) { return .applicationApproved(event) }
+        if let event = cast(payload, to: ApplicationRejected.self) { return .applicationRejected(event) }
+        if let event = cast(payload, to: ApplicationSigned.self) { return .applicationSigned(event) }
+        if let event = cast(payload, to: PaymentStarted.self) { return .paymentStarted(event) }
+        if let event = cast(payload, to: PaymentConfirmed.self) { return .paymentConfirmed(event) }
+        if let event = cast(payload, to: PaymentFailed.self) { return .paymentFailed(event) }
+        if let event = cast(payload, to: RefundRecorded.self) { return .refundRecorded(event) }
+        return nil
     }
 }

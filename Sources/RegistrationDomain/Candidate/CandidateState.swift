@@ -494,8 +494,9 @@ public enum CandidateAction: String, Codable, CaseIterable, Sendable {
 
 /// A candidate's registration file: basic information, profile, entries, applications.
 public struct CandidateState: Codable, Equatable, Sendable {
-    /// Bumped whenever the encoded shape changes; snapshots of another version are ignored.
-    public static let stateSchemaVersion = 1
+    /// Bumped whenever the encoded shape changes; snapshots of another version are ignored. Version 2: the compact
+    /// binary form (`CandidateState+CompactBinary.swift`) instead of JSON.
+    public static let stateSchemaVersion = 2
 
     /// The candidate id; nil before registration.
     public var candidateID: String?

@@ -8,3 +8,9 @@ public protocol DomainEvent: Codable, Equatable, Sendable {
     /// The payload's schema version, starting at 1.
     static var schemaVersion: Int { get }
 }
+
+/// `payload` as a `Target` when that is its type (an identity check on the types, no dynamic cast), else nil.
+@inline(__always)
+func cast<Payload, Target>(_ payload: Payload, to target: Target.Type) -> Target? {
+    Payload.self == Target.self ? unsafeBitCast(payload, to: Target.self) : nil
+}

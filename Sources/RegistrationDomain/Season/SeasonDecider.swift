@@ -243,7 +243,7 @@ public enum SeasonDecider: Decider {
 
     /// Applies one event. Events that cannot apply (bad instants, unknown codes) leave the state unchanged.
     public static func evolve(_ state: consuming SeasonState, _ event: SeasonEvent) -> SeasonState {
-        var state = state
+        // A consuming parameter is mutable: folding into it avoids copying the state (`var state = state` did).
         switch event {
         case .seasonOpened(let event):
             state.seasonID = event.seasonID

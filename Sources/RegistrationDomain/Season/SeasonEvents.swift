@@ -220,16 +220,21 @@ public enum SeasonEvent: Equatable, Sendable {
 
     /// Wraps a decoded payload, or nil if it is not a season event.
     public init?(payload: any DomainEvent) {
-        switch payload {
-        case let event as SeasonOpened: self = .seasonOpened(event)
-        case let event as SeasonCalendarSet: self = .calendarSet(event)
-        case let event as PhotoSizeLimitSet: self = .photoSizeLimitSet(event)
-        case let event as ExamAdded: self = .examAdded(event)
-        case let event as ExamWithdrawn: self = .examWithdrawn(event)
-        case let event as ExamAreaAdded: self = .areaAdded(event)
-        case let event as ExamAreaUpdated: self = .areaUpdated(event)
-        case let event as ExamSiteAdded: self = .siteAdded(event)
-        default: return nil
-        }
+        guard let event = Self.wrap(payload) else { return nil }
+        self = event
+    }
+
+    /// Wraps a decoded payload of a statically known type, or nil if it is not one of this family's: one comparison
+    /// of types per case, which a replay does for every stored event (casting an existential costs several times more).
+    public static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self? {
+        if let event = cast(payload, to: SeasonOpened.self) { return .seasonOpened(event) }
+        if let event = cast(payload, to: SeasonCalendarSet.self) { return .calendarSet(event) }
+        if let event = cast(payload, to: PhotoSizeLimitSet.self) { return .photoSizeLimitSet(event) }
+        if let event = cast(payload, to: ExamAdded.self) { return .examAdded(event) }
+        if let event = cast(payload, to: ExamWithdrawn.self) { return .examWithdrawn(event) }
+        if let event = cast(payload, to: ExamAreaAdded.self) { return .areaAdded(event) }
+        if let event = cast(payload, to: ExamAreaUpdated.self) { return .areaUpdated(event) }
+        if let event = cast(payload, to: ExamSiteAdded.self) { return .siteAdded(event) }
+        return nil
     }
 }

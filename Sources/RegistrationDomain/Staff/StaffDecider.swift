@@ -217,7 +217,7 @@ public enum StaffDecider: Decider {
 
     /// Applies one event.
     public static func evolve(_ state: consuming StaffState, _ event: StaffEvent) -> StaffState {
-        var state = state
+        // A consuming parameter is mutable: folding into it avoids copying the state (`var state = state` did).
         switch event {
         case .created(let event):
             state = StaffState(

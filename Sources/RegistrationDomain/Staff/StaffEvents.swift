@@ -118,11 +118,16 @@ public enum StaffEvent: Equatable, Sendable {
 
     /// Wraps a decoded payload, or nil if it is not a staff event.
     public init?(payload: any DomainEvent) {
-        switch payload {
-        case let event as StaffAccountCreated: self = .created(event)
-        case let event as StaffScopeChanged: self = .scopeChanged(event)
-        case let event as StaffAccountDeactivated: self = .deactivated(event)
-        default: return nil
-        }
+        guard let event = Self.wrap(payload) else { return nil }
+        self = event
+    }
+
+    /// Wraps a decoded payload of a statically known type, or nil if it is not one of this family's: one comparison
+    /// of types per case, which a replay does for every stored event (casting an existential costs several times more).
+    public static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self? {
+        if let event = cast(payload, to: StaffAccountCreated.self) { return .created(event) }
+        if let event = cast(payload, to: StaffScopeChanged.self) { return .scopeChanged(event) }
+        if let event = cast(payload, to: StaffAccountDeactivated.self) { return .deactivated(event) }
+        return nil
     }
 }

@@ -129,6 +129,10 @@ struct PropertyTests {
             let decoded = try JSONDecoder().decode(CandidateState.self, from: JSONEncoder().encode(snapshot))
             #expect(decoded == snapshot)
             #expect(CandidateDecider.replay(events[split...], from: decoded) == once)
+            // The snapshot form the command path stores.
+            let binary = try CandidateState(compactBinary: snapshot.compactBinary())
+            #expect(binary == snapshot)
+            #expect(CandidateDecider.replay(events[split...], from: binary) == once)
         }
     }
 
