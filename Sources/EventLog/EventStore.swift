@@ -64,6 +64,34 @@ public protocol SnapshotStore: Sendable {
     func saveSnapshot(_ snapshot: Snapshot) async throws
     /// The newest snapshot of a stream for this state schema version; snapshots of other versions are ignored.
     func loadSnapshot(streamId: String, stateSchemaVersion: Int) async throws -> Snapshot?
+    /// The newest snapshot (as ``loadSnapshot(streamId:stateSchemaVersion:)``) and the payloads after it, or every
+    /// payload of the stream when there is none: what loading a state reads.
+    func loadSnapshotAndTail(streamId: String, stateSchemaVersion: Int) async throws -> SnapshotAndTail
+}
+
+/// A stream's newest snapshot and the payloads after it.
+public struct SnapshotAndTail: Sendable, Equatable {
+    /// The snapshot, if any.
+    public var snapshot: Snapshot?
+    /// The payloads after the snapshot's version (all of them without a snapshot).
+    public var tail: [StoredPayload]
+
+    /// Creates the pair.
+    public init(snapshot: Snapshot?, tail: [StoredPayload]) {
+        self.snapshot = snapshot
+        self.tail = tail
+    }
+}
+
+extension SnapshotStore where Self: EventStore {
+    /// Two reads (stores with a cheaper way override it).
+    public func loadSnapshotAndTail(streamId: String, stateSchemaVersion: Int) async throws -> SnapshotAndTail {
+        let snapshot = try await loadSnapshot(streamId: streamId, stateSchemaVersion: stateSchemaVersion)
+        return SnapshotAndTail(
+            snapshot: snapshot,
+            tail: try await readPayloads(streamId, fromVersion: (snapshot?.streamVersion ?? 0) + 1, toVersion: nil)
+        )
+    }
 }
 
 extension EventStore {

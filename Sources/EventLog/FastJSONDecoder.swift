@@ -1394,3 +1394,99 @@ extension UInt128: Primitive {
         try impl.integer(Self.self, at: index)
     }
 }
+
+// MARK: - Object reader
+
+extension FastJSONDecoder {
+    /// Why ``ObjectReader`` could not read a member; the caller decodes through Codable instead for the precise error.
+    public struct ReaderMismatch: Error, Equatable {
+        /// The member.
+        public let key: String
+    }
+
+    /// Reads the members of a flat JSON object by name, without Codable: for hot paths with hand-written readers,
+    /// where Codable's containers cost more than the parse. Values read exactly as ``FastJSONDecoder`` decodes them
+    /// (the same lookup, strings, integers); anything it cannot read (a missing member, another type, an object of
+    /// over 64 members or with escaped keys) throws ``ReaderMismatch`` and the caller falls back to Codable.
+    public struct ObjectReader {
+        fileprivate let impl: Impl
+        fileprivate let object: Int
+
+        @inline(__always)
+        private func index(_ key: String) throws(ReaderMismatch) -> Int {
+            guard let index = impl.lookup(key, object: object) else { throw ReaderMismatch(key: key) }
+            return index
+        }
+
+        @inline(__always)
+        private func presentIndex(_ key: String) -> Int? {
+            guard let index = impl.lookup(key, object: object), impl.tokens[index].kind != .null else { return nil }
+            return index
+        }
+
+        /// A string member.
+        public func string(_ key: String) throws(ReaderMismatch) -> String {
+            do { return try impl.string(at: try index(key)) } catch { throw ReaderMismatch(key: key) }
+        }
+
+        /// A string member that may be absent or null.
+        public func optionalString(_ key: String) throws(ReaderMismatch) -> String? {
+            guard let index = presentIndex(key) else { return nil }
+            do { return try impl.string(at: index) } catch { throw ReaderMismatch(key: key) }
+        }
+
+        /// An integer member.
+        public func int(_ key: String) throws(ReaderMismatch) -> Int {
+            do { return try impl.integer(Int.self, at: try index(key)) } catch { throw ReaderMismatch(key: key) }
+        }
+
+        /// An integer member that may be absent or null.
+        public func optionalInt(_ key: String) throws(ReaderMismatch) -> Int? {
+            guard let index = presentIndex(key) else { return nil }
+            do { return try impl.integer(Int.self, at: index) } catch { throw ReaderMismatch(key: key) }
+        }
+
+        /// A boolean member.
+        public func bool(_ key: String) throws(ReaderMismatch) -> Bool {
+            do { return try impl.bool(at: try index(key)) } catch { throw ReaderMismatch(key: key) }
+        }
+
+        /// An array-of-strings member.
+        public func strings(_ key: String) throws(ReaderMismatch) -> [String] {
+            let array = try index(key)
+            let token = impl.tokens[array]
+            guard token.kind == .array else { throw ReaderMismatch(key: key) }
+            var values = [String]()
+            values.reserveCapacity(Int(token.count))
+            var element = array + 1
+            for _ in 0..<Int(token.count) {
+                do { values.append(try impl.string(at: element)) } catch { throw ReaderMismatch(key: key) }
+                element = impl.next(element)
+            }
+            return values
+        }
+    }
+
+    /// Parses `data` and hands its top-level object to `body`.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` for malformed JSON, ``ReaderMismatch`` when the document is not an
+    ///   object this reader handles, or what `body` throws.
+    public func readObject<T>(from data: Data, _ body: (ObjectReader) throws -> T) throws -> T {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> T in
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count >= 2, base[0] == UInt8(ascii: "{"),
+                bytes.count < Int(Int32.max)
+            else { throw ReaderMismatch(key: "") }
+            let storage = TapeStorage(capacity: max(16, bytes.count / 6))
+            var parser = Parser(base: base, start: 0, end: bytes.count, storage: storage)
+            do throws(ParseError) {
+                try parser.parseDocument()
+            } catch {
+                throw Self.invalidJSON(error.message, offset: error.offset)
+            }
+            let top = storage.tokens[0]
+            guard top.kind == .object, top.count <= 64, top.flags & Flag.complexKeys == 0 else { throw ReaderMismatch(key: "") }
+            let impl = Impl(storage: storage, base: base, top: 0, path: [])
+            return try body(ObjectReader(impl: impl, object: 0))
+        }
+    }
+}

@@ -113,31 +113,33 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func readPayloads(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [StoredPayload] {
-        try reads.read { connection in
-            let statement = try connection.statement(
-                """
-                SELECT position, stream_version, event_type, schema_version, data FROM events
-                WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version
-                """
-            )
-            defer { statement.finish() }
-            statement.bind(1, streamId)
-            statement.bind(2, Int64(fromVersion))
-            statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
-            var payloads = [StoredPayload]()
-            while try statement.step() {
-                payloads.append(
-                    StoredPayload(
-                        position: statement.int64(0),
-                        streamVersion: Int(statement.int64(1)),
-                        type: statement.string(2),
-                        schemaVersion: Int(statement.int64(3)),
-                        data: statement.data(4)
-                    )
+        try reads.read { try Self.payloads(streamId, fromVersion: fromVersion, toVersion: toVersion, on: $0) }
+    }
+
+    private static func payloads(_ streamId: String, fromVersion: Int, toVersion: Int?, on connection: ReadConnection) throws -> [StoredPayload] {
+        let statement = try connection.statement(
+            """
+            SELECT position, stream_version, event_type, schema_version, data FROM events
+            WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version
+            """
+        )
+        defer { statement.finish() }
+        statement.bind(1, streamId)
+        statement.bind(2, Int64(fromVersion))
+        statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
+        var payloads = [StoredPayload]()
+        while try statement.step() {
+            payloads.append(
+                StoredPayload(
+                    position: statement.int64(0),
+                    streamVersion: Int(statement.int64(1)),
+                    type: statement.string(2),
+                    schemaVersion: Int(statement.int64(3)),
+                    data: statement.data(4)
                 )
-            }
-            return payloads
+            )
         }
+        return payloads
     }
 
     public func readStream(_ streamId: String, recordedAtOrBefore instant: String) async throws -> [RecordedEvent] {
@@ -248,17 +250,38 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func loadSnapshot(streamId: String, stateSchemaVersion: Int) async throws -> Snapshot? {
-        let stored = try reads.read { connection -> (version: Int, dictionaryId: Int64?, blob: Data)? in
-            let statement = try connection.statement(
-                "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?"
-            )
-            defer { statement.finish() }
-            statement.bind(1, streamId)
-            statement.bind(2, Int64(stateSchemaVersion))
-            guard try statement.step() else { return nil }
-            return (Int(statement.int64(0)), statement.isNull(1) ? nil : statement.int64(1), statement.data(2))
+        let stored = try reads.read { try Self.snapshotRow(streamId, stateSchemaVersion: stateSchemaVersion, on: $0) }
+        return stored.flatMap { snapshot(from: $0, streamId: streamId, stateSchemaVersion: stateSchemaVersion) }
+    }
+
+    /// The snapshot row and the events after it, read on one connection (the two reads of every load).
+    public func loadSnapshotAndTail(streamId: String, stateSchemaVersion: Int) async throws -> SnapshotAndTail {
+        let (stored, tail) = try reads.read { connection in
+            let stored = try Self.snapshotRow(streamId, stateSchemaVersion: stateSchemaVersion, on: connection)
+            let tail = try Self.payloads(streamId, fromVersion: (stored?.version ?? 0) + 1, toVersion: nil, on: connection)
+            return (stored, tail)
         }
-        guard let stored else { return nil }
+        guard let stored else { return SnapshotAndTail(snapshot: nil, tail: tail) }
+        guard let snapshot = snapshot(from: stored, streamId: streamId, stateSchemaVersion: stateSchemaVersion) else {
+            return SnapshotAndTail(snapshot: nil, tail: try await readPayloads(streamId, fromVersion: 1, toVersion: nil))
+        }
+        return SnapshotAndTail(snapshot: snapshot, tail: tail)
+    }
+
+    private typealias SnapshotRowValues = (version: Int, dictionaryId: Int64?, blob: Data)
+
+    private static func snapshotRow(_ streamId: String, stateSchemaVersion: Int, on connection: ReadConnection) throws -> SnapshotRowValues? {
+        let statement = try connection.statement(
+            "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?"
+        )
+        defer { statement.finish() }
+        statement.bind(1, streamId)
+        statement.bind(2, Int64(stateSchemaVersion))
+        guard try statement.step() else { return nil }
+        return (Int(statement.int64(0)), statement.isNull(1) ? nil : statement.int64(1), statement.data(2))
+    }
+
+    private func snapshot(from stored: SnapshotRowValues, streamId: String, stateSchemaVersion: Int) -> Snapshot? {
         // A snapshot that no longer decompresses is a cache miss, not an error: the stream is replayed instead.
         guard let codec = try? codec(forDictionary: stored.dictionaryId),
             let payload = try? codec.decompress(stored.blob)

@@ -107,15 +107,20 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
 
     /// The state of a stream now, and its version.
     public func load(_ streamId: String) async throws -> (state: D.State, version: Int) {
+        let read = try await store.loadSnapshotAndTail(streamId: streamId, stateSchemaVersion: D.State.stateSchemaVersion)
         var state = D.initial
         var version = 0
-        if let snapshot = try await store.loadSnapshot(streamId: streamId, stateSchemaVersion: D.State.stateSchemaVersion),
-            let decoded = try? D.State(snapshotPayload: snapshot.payload)
-        {
-            state = decoded
-            version = snapshot.streamVersion
+        var tail = read.tail
+        if let snapshot = read.snapshot {
+            if let decoded = try? D.State(snapshotPayload: snapshot.payload) {
+                state = decoded
+                version = snapshot.streamVersion
+            } else {
+                // A snapshot that does not decode is a cache miss: the whole stream is replayed.
+                tail = try await store.readPayloads(streamId, fromVersion: 1, toVersion: nil)
+            }
         }
-        for stored in try await store.readPayloads(streamId, fromVersion: version + 1, toVersion: nil) {
+        for stored in tail {
             state = D.evolve(consume state, try codec.decode(stored))
             version = stored.streamVersion
         }

@@ -12,16 +12,26 @@ public protocol EventFamily: Sendable {
     static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self?
     /// Every payload type of the family, at its current schema version.
     static var payloadTypes: [any DomainEvent.Type] { get }
+    /// Readers of current-version payloads that skip Codable, by event type (an empty table: Codable for every one).
+    static var fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> Self] { get }
 }
 
 extension EventFamily {
     /// Through ``init(payload:)``: a family whose events are few needs no faster way.
     public static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self? { Self(payload: payload) }
+
 }
 
 extension CandidateEvent: EventFamily {}
-extension SeasonEvent: EventFamily {}
-extension StaffEvent: EventFamily {}
+extension SeasonEvent: EventFamily {
+    /// None: a season has few events, and its state is cached.
+    public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> SeasonEvent] = [:]
+}
+
+extension StaffEvent: EventFamily {
+    /// None: a staff account has few events.
+    public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> StaffEvent] = [:]
+}
 
 /// Rewrites a stored payload of one schema version into the next version's JSON (canonical JSON in and out).
 public typealias Upcaster = @Sendable (_ payload: Data) throws -> Data
@@ -41,6 +51,7 @@ public struct EventDecodingError: Error, CustomStringConvertible, Equatable {
 /// version, a new golden sample in `events/`, and an upcaster from the previous version registered here.
 public struct EventCodec<Family: EventFamily>: Sendable {
     private let typesByName: [String: any DomainEvent.Type]
+    private let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> Family]
     private let upcasters: [String: [Int: Upcaster]]
 
     /// Creates a codec for a family, with upcasters keyed by event type and the version they upgrade *from*.
@@ -48,6 +59,7 @@ public struct EventCodec<Family: EventFamily>: Sendable {
         var types = [String: any DomainEvent.Type]()
         for type in Family.payloadTypes { types[type.eventType] = type }
         typesByName = types
+        fastReaders = Family.fastReaders
         self.upcasters = upcasters
     }
 
@@ -96,6 +108,8 @@ public struct EventCodec<Family: EventFamily>: Sendable {
                 description: "position \(position): \(name) v\(schemaVersion) is newer than this code (v\(type.schemaVersion))"
             )
         }
+        // The member-by-member reader when it reads the payload; else Codable, which also gives the precise error.
+        if let read = fastReaders[name], let event = try? FastJSONDecoder().readObject(from: data, read) { return event }
         do {
             guard let event = try Self.decodePayload(type, from: data) else {
                 throw EventDecodingError(description: "position \(position): \(name) does not belong to \(Family.self)")

@@ -225,6 +225,25 @@ struct ConformanceSuite {
         #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 3)?.payload == state)
     }
 
+    @Test("a load's read: the newest snapshot and the payloads after it, or every payload without one", arguments: StoreKind.allCases)
+    func snapshotAndTail(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        var append = request("a", expected: .noStream, events: (1...3).map { event("E", ["n": "\($0)"]) })
+        append.snapshot = SnapshotAfterAppend(stateSchemaVersion: 1, payload: Data("{\"at\":3}".utf8))
+        _ = try await store.append(append)
+        _ = try await store.append(request("a", expected: .exact(3), events: [event("E", ["n": "4"]), event("E", ["n": "5"])]))
+        let loaded = try await store.loadSnapshotAndTail(streamId: "a", stateSchemaVersion: 1)
+        #expect(loaded.snapshot?.streamVersion == 3)
+        #expect(loaded.snapshot?.payload == Data("{\"at\":3}".utf8))
+        #expect(loaded.tail == (try await store.readPayloads("a", fromVersion: 4, toVersion: nil)))
+        #expect(loaded.tail.map(\.streamVersion) == [4, 5])
+        let otherVersion = try await store.loadSnapshotAndTail(streamId: "a", stateSchemaVersion: 2)
+        #expect(otherVersion.snapshot == nil)
+        #expect(otherVersion.tail.map(\.streamVersion) == [1, 2, 3, 4, 5])
+        let missing = try await store.loadSnapshotAndTail(streamId: "nobody", stateSchemaVersion: 1)
+        #expect(missing.snapshot == nil && missing.tail.isEmpty)
+    }
+
     @Test("payload reads return the events' types, versions and data in stream order", arguments: StoreKind.allCases)
     func payloads(kind: StoreKind) async throws {
         let store = try StoreFixture(kind).store

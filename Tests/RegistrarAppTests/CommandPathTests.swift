@@ -137,6 +137,27 @@ struct CommandPathTests {
         #expect(events.map(\.streamVersion) == Array(1...(before + 12)))
     }
 
+    @Test("a snapshot that does not decode is a cache miss: the load replays the whole stream", arguments: AppFixture.Kind.allCases)
+    func undecodableSnapshot(kind: AppFixture.Kind) async throws {
+        let app = try await AppFixture(kind, snapshotEvery: 0)
+        try await app.service.execute(
+            .register(AppFixture.registration(id: "candidate-1", username: "zhangsan")),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: .init(channel: "web")
+        )
+        let version = try await app.service.store.streamVersion("candidate-1")
+        // A JSON state where the compact binary form is expected (what a snapshot of the old schema would look like).
+        try await app.service.store.saveSnapshot(
+            Snapshot(streamId: "candidate-1", streamVersion: version, stateSchemaVersion: CandidateState.stateSchemaVersion, payload: Data("{}".utf8))
+        )
+        let loaded = try await app.service.candidates.load("candidate-1")
+        let replayed = try await app.service.candidates.replay("candidate-1")
+        #expect(loaded.version == version && loaded.version == replayed.version)
+        #expect(loaded.state == replayed.state)
+        #expect(loaded.state.isRegistered)
+    }
+
     @Test("snapshot plus tail equals a full replay", arguments: AppFixture.Kind.allCases)
     func snapshotPlusTail(kind: AppFixture.Kind) async throws {
         let app = try await AppFixture(kind, snapshotEvery: 5)

@@ -24,6 +24,10 @@ private enum NoteEvent: EventFamily {
         self = .taken(event)
     }
     static let payloadTypes: [any DomainEvent.Type] = [NoteTaken.self]
+    // A reader as the generated candidate ones are: upcast payloads reach it in the current version's shape.
+    static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> NoteEvent] = [
+        NoteTaken.eventType: { json in .taken(NoteTaken(text: try json.string("text"), author: try json.string("author"))) }
+    ]
 }
 
 @Suite("Event codec")
@@ -73,5 +77,41 @@ struct EventCodecTests {
         let names = (CandidateEvent.payloadTypes + SeasonEvent.payloadTypes + StaffEvent.payloadTypes).map { $0.eventType }
         #expect(Set(names).count == names.count)
         #expect(names.allSatisfy { $0.first!.isUppercase })
+    }
+}
+
+/// A family whose reader marks what it read, to see which path the codec took.
+private enum MarkedNoteEvent: EventFamily {
+    case taken(NoteTaken)
+    var payload: any DomainEvent {
+        switch self {
+        case .taken(let event): event
+        }
+    }
+    init?(payload: any DomainEvent) {
+        guard let event = payload as? NoteTaken else { return nil }
+        self = .taken(event)
+    }
+    static let payloadTypes: [any DomainEvent.Type] = [NoteTaken.self]
+    static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> MarkedNoteEvent] = [
+        NoteTaken.eventType: { json in .taken(NoteTaken(text: try json.string("text"), author: "read by the reader")) }
+    ]
+}
+
+@Suite("Event codec readers")
+struct EventCodecReaderTests {
+    @Test("the codec reads through the family's reader, and through Codable when the reader cannot read the payload")
+    func readerFirst() throws {
+        let codec = EventCodec<MarkedNoteEvent>()
+        let read = try codec.decode(type: "NoteTaken", schemaVersion: 2, data: Data(#"{"author":"李四","text":"x"}"#.utf8))
+        #expect(read.payload as? NoteTaken == NoteTaken(text: "x", author: "read by the reader"))
+        // Over 64 members: the reader leaves it to Codable, which ignores the unknown ones.
+        let wide = (0..<70).map { #""extra\#($0)":0,"# }.joined()
+        let fallback = try codec.decode(type: "NoteTaken", schemaVersion: 2, data: Data(#"{"author":"李四",\#(wide)"text":"x"}"#.utf8))
+        #expect(fallback.payload as? NoteTaken == NoteTaken(text: "x", author: "李四"))
+        // `text` as a number: the reader refuses, Codable refuses too and its error is the one reported.
+        #expect(throws: EventDecodingError.self) {
+            try codec.decode(type: "NoteTaken", schemaVersion: 2, data: Data(#"{"author":"李四","text":1}"#.utf8))
+        }
     }
 }
