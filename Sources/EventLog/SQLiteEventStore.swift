@@ -53,6 +53,8 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         configuration.readonly = options.readOnly
         configuration.busyMode = .timeout(10)
         configuration.label = "registrar.eventlog"
+        // As the plain read connections: map the file rather than copy each page through a 2 MB cache.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(ReadConnection.mapBytes)") }
         do {
             if options.readOnly && !FileManager.default.fileExists(atPath: path) {
                 throw EventLogError.storage("no database at \(path)")

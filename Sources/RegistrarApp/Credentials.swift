@@ -36,6 +36,32 @@ public struct PasswordHasher: Sendable {
         return zip(actual, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
+    /// A well-formed hash at this hasher's rounds that no password matches in practice (its salt and key are
+    /// fixed random bytes): a log-in with an unknown username is checked against it, so that it costs what a wrong
+    /// password costs and its timing does not tell which usernames exist.
+    public var decoy: String {
+        "pbkdf2-sha256$\(rounds)$6d2a0f5c9e81b3d47a16c0e25f98b7d3$" + String(repeating: "5a", count: 32)
+    }
+
+    /// ``hash(_:)`` on a queue of its own: a KDF run takes ~0.1 s of CPU, which on Swift's cooperative pool (one
+    /// thread per core) would stall every other request meanwhile.
+    public func hashOffPool(_ secret: String) async throws -> String {
+        try await Self.runOffPool { try hash(secret) }
+    }
+
+    /// ``verify(_:against:)`` on the KDF queue (see ``hashOffPool(_:)``).
+    public func verifyOffPool(_ secret: String, against encoded: String) async -> Bool {
+        (try? await Self.runOffPool { verify(secret, against: encoded) }) ?? false
+    }
+
+    private static let queue = DispatchQueue(label: "registrar.kdf", qos: .userInitiated, attributes: .concurrent)
+
+    private static func runOffPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     private func derive(_ secret: String, salt: Data, rounds: Int) throws -> Data {
         let key = try KDF.Insecure.PBKDF2.deriveKey(
             from: Data(secret.utf8),

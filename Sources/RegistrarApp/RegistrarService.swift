@@ -126,7 +126,7 @@ public final class RegistrarService: Sendable {
             let credential = Credential(
                 subjectId: staffId,
                 username: username,
-                passwordHash: try configuration.passwordHasher.hash(password),
+                passwordHash: try await configuration.passwordHasher.hashOffPool(password),
                 recoveryQuestion: nil,
                 recoveryAnswerHash: nil
             )
@@ -177,9 +177,9 @@ public final class RegistrarService: Sendable {
             let credential = Credential(
                 subjectId: candidateId,
                 username: registration.username,
-                passwordHash: try configuration.passwordHasher.hash(registration.password),
+                passwordHash: try await configuration.passwordHasher.hashOffPool(registration.password),
                 recoveryQuestion: registration.recoveryQuestion,
-                recoveryAnswerHash: try configuration.passwordHasher.hash(registration.recoveryAnswer)
+                recoveryAnswerHash: try await configuration.passwordHasher.hashOffPool(registration.recoveryAnswer)
             )
             alongside = { db in try CredentialTable.insert(credential, into: db) }
         }
@@ -211,7 +211,9 @@ public final class RegistrarService: Sendable {
     public func authenticate(username: String, password: String) async throws -> String? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
         let credential = try await sqlite.pool.read { db -> Credential? in try CredentialTable.find(username: username, in: db) }
-        guard let credential, configuration.passwordHasher.verify(password, against: credential.passwordHash) else { return nil }
+        let hasher = configuration.passwordHasher
+        // An unknown username pays for one KDF run too, so the reply's timing does not reveal which usernames exist.
+        guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), let credential else { return nil }
         return credential.subjectId
     }
 }
