@@ -693,6 +693,15 @@ final class DemoScript {
         let person = people[index]
         guard let applicationID = applicationIDs[index] else { return }
         for entry in person.education where entry.scanInReview {
+            // During review the scan starts from the application's 报考学历 row: an entry it did not tick is refused.
+            guard entry.ticked else {
+                try await refuse(
+                    .chsiEntryNotApplied,
+                    person,
+                    .startChsiScan(StartChsiScan(candidateID: person.candidateID, entryID: entry.entryID, scanID: ids.next("scan")))
+                )
+                continue
+            }
             try await scan(person, entry, record: entry.chsi!)
         }
         guard let reviewer = reviewers[person.siteCode] else { return }

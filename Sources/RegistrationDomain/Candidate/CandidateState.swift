@@ -564,10 +564,15 @@ public struct CandidateState: Codable, Equatable, Sendable {
         if contact == nil { actions.append(.completeContact) }
         if work == nil { actions.append(.completeWork) }
         if education.isEmpty { actions.append(.addEducation) }
+        // During review only the live application's entries can be scanned (see `CandidateDecider.startChsiScan`).
+        let scannable: Set<String>? =
+            season.calendar.map { now >= $0.registrationOpens } == true
+            ? Set(season.seasonID.flatMap { liveApplication(season: $0) }?.educationEntryIDs ?? []) : nil
         if season.isChsiVerificationOpen(at: now),
             education.values.contains(where: { entry in
                 entry.chsiResults.isEmpty && !entry.flags.verified
                     && CandidateDecider.chsiScope(entry.record) == nil
+                    && scannable.map { $0.contains(entry.entryID) } != false
             })
         {
             actions.append(.verifyEducationWithChsi)

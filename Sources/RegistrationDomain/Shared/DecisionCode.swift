@@ -98,6 +98,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case chsiOutOfScope = "chsi.out_of_scope"
     /// The entry is verified already: no scan needed.
     case chsiEntryVerified = "chsi.entry_verified"
+    /// During review, a scan starts from the live application's 报考学历 row: the entry must be ticked in it.
+    case chsiEntryNotApplied = "chsi.entry_not_applied"
     /// The result answers no scan of this entry.
     case chsiUnknownScan = "chsi.unknown_scan"
     /// The scan id was used (and answered) already.

@@ -25,7 +25,8 @@ struct ChsiTests {
 
     @Test(arguments: [T.beforeRegistration, T.review, T.reviewAndPayment])
     func scanningIsOpenBeforeRegistrationAndDuringReview(now: Date) {
-        given(History.withEducation().events).when(start(), Fixture.candidate(at: now))
+        let history = now < T.registration ? History.withEducation() : History.submitted()
+        given(history.events).when(start(), Fixture.candidate(at: now))
             .then([
                 .chsiScanStarted(
                     ChsiScanStarted(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1", startedAt: Instant.string(from: now))
@@ -37,6 +38,29 @@ struct ChsiTests {
     func scanningIsClosedOtherwise(now: Date) {
         given(History.withEducation().events).when(start(), Fixture.candidate(at: now))
             .thenRejects(.chsiWindowClosed)
+    }
+
+    @Test(arguments: [T.review, T.reviewAndPayment])
+    func duringReviewOnlyTheLiveApplicationsEntriesAreScanned(now: Date) {
+        // No application at all.
+        given(History.withEducation().events).when(start(), Fixture.candidate(at: now))
+            .thenRejects(.chsiEntryNotApplied, field: "entryID")
+        // An entry the application did not tick.
+        var history = History.submitted()
+        history.run(
+            .addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e2", education: Fixture.bachelor)),
+            Fixture.candidate(at: T.beforeRegistration)
+        )
+        given(history.events).when(start("e2"), Fixture.candidate(at: now))
+            .thenRejects(.chsiEntryNotApplied, field: "entryID")
+        // The application was rejected: it is no longer live.
+        var rejected = History.submitted()
+        rejected.run(
+            .rejectApplication(RejectApplication(candidateID: Fixture.zhang, applicationID: "a1", reason: "学历材料不全")),
+            Fixture.reviewer()
+        )
+        given(rejected.events).when(start(), Fixture.candidate(at: now))
+            .thenRejects(.chsiEntryNotApplied, field: "entryID")
     }
 
     @Test func scanningIsClosedWithoutACalendar() {

@@ -162,6 +162,9 @@ struct RejectionCatalogueTests {
             history.run(.addEducation(AddEducationEntry(candidateID: z, entryID: "zz", education: Fixture.secondary)), Fixture.candidate())
             return candidate(history, .startChsiScan(StartChsiScan(candidateID: z, entryID: "zz", scanID: "s")), Fixture.candidate())
         },
+        .chsiEntryNotApplied: {
+            candidate(.withEducation(), .startChsiScan(StartChsiScan(candidateID: z, entryID: "e1", scanID: "s")), Fixture.candidate(at: T.review))
+        },
         .chsiEntryVerified: {
             candidate(.approved(), .startChsiScan(StartChsiScan(candidateID: z, entryID: "e1", scanID: "s")), Fixture.candidate(at: T.review))
         },

@@ -117,11 +117,17 @@ struct SeasonWalkTests {
         var file = History.submitted()
         file.run(.rejectApplication(RejectApplication(candidateID: Fixture.zhang, applicationID: "a1", reason: "材料不全")), Fixture.reviewer())
         #expect(
-            file.state.nextActions(at: T.review, season: Fixture.season) == [.verifyEducationWithChsi],
-            "nothing to do about the rejected application; the unverified entry can still be scanned"
+            file.state.nextActions(at: T.review, season: Fixture.season) == [],
+            "nothing to do about the rejected application; during review only a live application's entries are scanned"
         )
         #expect(file.state.nextActions(at: T.registration, season: Fixture.season) == [.submitApplication])
         #expect(CandidateState().nextActions(at: T.registration, season: Fixture.season) == [])
+    }
+
+    @Test func nextActionsOfferScanningDuringReviewOnlyForTheLiveApplicationsEntries() {
+        #expect(History.withEducation().state.nextActions(at: T.beforeRegistration, season: Fixture.season).contains(.verifyEducationWithChsi))
+        #expect(History.submitted().state.nextActions(at: T.review, season: Fixture.season).contains(.verifyEducationWithChsi))
+        #expect(!History.withEducation().state.nextActions(at: T.review, season: Fixture.season).contains(.verifyEducationWithChsi))
     }
 
     @Test func nextActionsOfAFailedPaymentOfferPayingAgain() {
