@@ -50,17 +50,23 @@ public struct FastJSONDecoder: Sendable {
         }
         guard count < Int(Int32.max) else { return try JSONDecoder().decode(type, from: Data(bytes)) }
 
-        let storage = TapeStorage(capacity: max(16, (count - start) / 6))
-        var parser = Parser(base: base, start: start, end: count, storage: storage)
-        do {
-            try parser.parseDocument()
-        } catch {
-            throw Self.invalidJSON(error.message, offset: error.offset)
-        }
+        let storage = try Self.tape(base: base, start: start, end: count)
         var path = [PathComponent]()
         path.reserveCapacity(8)
         let impl = Impl(storage: storage, base: base, top: 0, path: path)
         return try impl.unwrap(type, at: 0, depth: 0, suffix: [], key: nil)
+    }
+
+    /// Parses `base[start..<end]` into a token tape; malformed JSON is `JSONDecoder`'s `dataCorrupted` error.
+    fileprivate static func tape(base: UnsafePointer<UInt8>, start: Int, end: Int) throws(DecodingError) -> TapeStorage {
+        let storage = TapeStorage(capacity: max(16, (end - start) / 6))
+        var parser = Parser(base: base, start: start, end: end, storage: storage)
+        do {
+            try parser.parseDocument()
+        } catch {
+            throw invalidJSON(error.message, offset: error.offset)
+        }
+        return storage
     }
 
     fileprivate static func invalidJSON(_ message: String, offset: Int) -> DecodingError {
@@ -1476,13 +1482,7 @@ extension FastJSONDecoder {
             guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count >= 2, base[0] == UInt8(ascii: "{"),
                 bytes.count < Int(Int32.max)
             else { throw ReaderMismatch(key: "") }
-            let storage = TapeStorage(capacity: max(16, bytes.count / 6))
-            var parser = Parser(base: base, start: 0, end: bytes.count, storage: storage)
-            do throws(ParseError) {
-                try parser.parseDocument()
-            } catch {
-                throw Self.invalidJSON(error.message, offset: error.offset)
-            }
+            let storage = try Self.tape(base: base, start: 0, end: bytes.count)
             let top = storage.tokens[0]
             guard top.kind == .object, top.count <= 64, top.flags & Flag.complexKeys == 0 else { throw ReaderMismatch(key: "") }
             let impl = Impl(storage: storage, base: base, top: 0, path: [])

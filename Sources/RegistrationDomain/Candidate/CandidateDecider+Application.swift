@@ -45,17 +45,12 @@ extension CandidateDecider {
         guard !entry.flags.verified else {
             throw Reject.make(.chsiEntryVerified, field: "entryID", message: "该学历已审核通过，无需再进行学信网验证")
         }
-        // Before online registration any entry may be verified; during review the real system offers the scan only on
-        // the submitted application's "报考学历" row (the CHSI guide, 资格审核期间).
-        if let calendar = context.season.calendar, context.now >= calendar.registrationOpens {
-            let applied = context.season.seasonID.flatMap { state.liveApplication(season: $0) }?.educationEntryIDs ?? []
-            guard applied.contains(c.entryID) else {
-                throw Reject.make(
-                    .chsiEntryNotApplied,
-                    field: "entryID",
-                    message: "资格审核期间请在已提交报名信息的“报考学历”行进行学信网验证，该学历不是本次报考学历"
-                )
-            }
+        if let scannable = state.chsiScannableEntryIDs(at: context.now, season: context.season), !scannable.contains(c.entryID) {
+            throw Reject.make(
+                .chsiEntryNotApplied,
+                field: "entryID",
+                message: "资格审核期间请在已提交报名信息的“报考学历”行进行学信网验证，该学历不是本次报考学历"
+            )
         }
         guard !Check.isBlank(c.scanID) else { throw Reject.required("scanID", "验证编号") }
         // A retried request for a scan still waiting is the same request; an answered scan id is never reused,

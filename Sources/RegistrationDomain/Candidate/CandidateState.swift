@@ -557,6 +557,15 @@ public struct CandidateState: Codable, Equatable, Sendable {
         }
     }
 
+    /// The education entries a CHSI scan may start from now: any (nil) before online registration opens; from then on
+    /// only those the season's live application ticked, as the real system offers the scan during review only on the
+    /// submitted application's "报考学历" row (the CHSI guide, 资格审核期间). Whether CHSI is open at all is the
+    /// calendar's question (`SeasonState.isChsiVerificationOpen`).
+    public func chsiScannableEntryIDs(at now: Date, season: SeasonState) -> Set<String>? {
+        guard let calendar = season.calendar, now >= calendar.registrationOpens else { return nil }
+        return Set(season.seasonID.flatMap { liveApplication(season: $0) }?.educationEntryIDs ?? [])
+    }
+
     /// What the candidate can or should do next, in a stable order.
     public func nextActions(at now: Date, season: SeasonState) -> [CandidateAction] {
         guard isRegistered else { return [] }
@@ -564,10 +573,7 @@ public struct CandidateState: Codable, Equatable, Sendable {
         if contact == nil { actions.append(.completeContact) }
         if work == nil { actions.append(.completeWork) }
         if education.isEmpty { actions.append(.addEducation) }
-        // During review only the live application's entries can be scanned (see `CandidateDecider.startChsiScan`).
-        let scannable: Set<String>? =
-            season.calendar.map { now >= $0.registrationOpens } == true
-            ? Set(season.seasonID.flatMap { liveApplication(season: $0) }?.educationEntryIDs ?? []) : nil
+        let scannable = chsiScannableEntryIDs(at: now, season: season)
         if season.isChsiVerificationOpen(at: now),
             education.values.contains(where: { entry in
                 entry.chsiResults.isEmpty && !entry.flags.verified
