@@ -99,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         JSONLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        defer { JSONLogHandler.flush() }
         let path = database.db
         if let demo {
             do {

@@ -251,6 +251,71 @@ struct EngineTests {
         #expect(try await CandidateViewQueries(season.store.pool).candidate(id: SeasonFixture.candidateID(300)) != nil)
     }
 
+    @Test("rows kept in memory between appends: two processes appending to the same files keep the rows a rebuild gives")
+    func warmRowsAcrossProcesses() async throws {
+        // Process A (the fixture's store and engine) and process B (its own store and engine on the same file) take
+        // turns on the same candidates: every row A keeps in memory goes stale when B appends, and must be reloaded.
+        let season = try await SeasonFixture()
+        let other = try season.otherProcess()
+        let otherEngine = ProjectionEngine(store: try #require(other.store as? SQLiteEventStore))
+        try otherEngine.install()
+        for index in 1...3 { try await season.register(index) }
+        for index in 1...3 {
+            let id = SeasonFixture.candidateID(index)
+            let contact = ContactInput(
+                homePhone: nil,
+                workPhone: nil,
+                mobile: "139" + String(format: "%08d", index),
+                email: nil,
+                address: "湖北省宜昌市西陵区",
+                postcode: "443000"
+            )
+            try await other.execute(
+                .updateContact(UpdateContactDetails(candidateID: id, contact: contact)),
+                candidateId: id,
+                actor: .candidate(id),
+                request: RequestContext(channel: "web")
+            )
+            // A's next fold of this file starts from the row B wrote, not from the one A remembers.
+            try await season.scan(index, scan: "scan-\(index)", seedMismatch: index == 2)
+        }
+        season.clock.set(SeasonFixture.registration)
+        for index in 1...3 { try await season.submit(index, application: "app-\(index)") }
+        let view = try #require(try await CandidateViewQueries(season.store.pool).candidate(id: SeasonFixture.candidateID(2)))
+        #expect(view.contact?.mobile == "13900000002" && view.status == "submitted")
+        let changes = try await AuditQueries(season.store.pool).trail(candidate: SeasonFixture.candidateID(2), field: "contact.mobile")
+        #expect(changes.map(\.after) == ["13800000002", "13900000002"])
+        #expect(changes.last?.before == "13800000002")
+        let incremental = try season.hashes()
+        try await season.engine!.rebuild()
+        #expect(try season.hashes() == incremental)
+    }
+
+    @Test("rows kept in memory: only what a committed transaction wrote, and only for the next version of the stream")
+    func warmRowsRules() {
+        let warm = WarmRows(capacity: 2)
+        warm.stage("row at 3", "files", stream: "c1", version: 3)
+        warm.discardStaged()
+        #expect(warm.row("files", stream: "c1", at: 3, as: String.self) == nil)
+        warm.stage("row at 3", "files", stream: "c1", version: 3)
+        warm.commitStaged()
+        #expect(warm.row("files", stream: "c1", at: 3, as: String.self) == .some("row at 3"))
+        #expect(warm.row("files", stream: "c1", at: 2, as: String.self) == nil)
+        #expect(warm.row("views", stream: "c1", at: 3, as: String.self) == nil)
+        // An event the projection skips moves the row on; a gap forgets it.
+        warm.stageAdvance("files", stream: "c1", to: 4)
+        warm.commitStaged()
+        #expect(warm.row("files", stream: "c1", at: 4, as: String.self) == .some("row at 3"))
+        warm.stageAdvance("files", stream: "c1", to: 6)
+        warm.commitStaged()
+        #expect(warm.row("files", stream: "c1", at: 4, as: String.self) == nil)
+        // Bounded: two generations of `capacity` rows.
+        for index in 0..<10 { warm.stage(index, "n", stream: "s\(index)", version: 1) }
+        warm.commitStaged()
+        #expect(warm.count <= 4)
+        #expect(warm.row("n", stream: "s9", at: 1, as: Int.self) == .some(9))
+    }
+
     @Test("an unknown read model is refused")
     func unknownProjection() async throws {
         let season = try await SeasonFixture()

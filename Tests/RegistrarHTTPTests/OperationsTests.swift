@@ -85,6 +85,33 @@ import Testing
 }
 
 @Suite struct LogLineTests {
+    /// Lines are buffered and written in order: at a flush, at once for warnings and worse, and by the flusher thread.
+    @Test func bufferedLinesArriveInOrder() throws {
+        let pipe = Pipe()
+        let reader = pipe.fileHandleForReading.fileDescriptor
+        _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) | O_NONBLOCK)
+        func available() -> String {
+            var bytes = [UInt8](repeating: 0, count: 4096)
+            let count = read(reader, &bytes, bytes.count)
+            return count > 0 ? String(decoding: bytes.prefix(count), as: UTF8.self) : ""
+        }
+        let sink = LogSink(fileDescriptor: pipe.fileHandleForWriting.fileDescriptor)
+        for number in 1...3 { sink.write(Array("line \(number)\n".utf8), immediately: false) }
+        sink.flush()
+        #expect(available() == "line 1\nline 2\nline 3\n")
+        sink.write(Array("warning\n".utf8), immediately: true)
+        #expect(available() == "warning\n")
+        // Without a flush, the flusher thread writes the line within its 50 ms period.
+        sink.write(Array("later\n".utf8), immediately: false)
+        var later = ""
+        let deadline = Date().addingTimeInterval(5)
+        while later.isEmpty && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+            later = available()
+        }
+        #expect(later == "later\n")
+    }
+
     /// Log lines are written by hand; every value must come back unchanged through a JSON parser.
     @Test(arguments: ["plain", "引号\"与\\反斜杠", "line\nbreak\rand\ttab", "\u{01}\u{1F}control", "/api/v1/{id}", "", "𠀀 emoji 🙂"])
     func valuesSurviveAJSONParser(value: String) throws {

@@ -81,6 +81,7 @@ public struct AuditTrailProjection: Projection {
             var changes = [FieldChange]()
             try subjects.update(
                 event.streamId,
+                version: event.recorded.streamVersion,
                 load: { key in try Data.fetchOne(load, arguments: [key]).map(FieldValuesCodec.decode) },
                 { row in
                     var values = row ?? [:]

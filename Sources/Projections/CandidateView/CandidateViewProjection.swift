@@ -85,6 +85,7 @@ public struct CandidateViewProjection: Projection {
             case .candidate(let candidateEvent):
                 try candidates.fold(
                     event.streamId,
+                    version: event.recorded.streamVersion,
                     load: { key in
                         try Data.fetchOne(loadCandidate, arguments: [key]).map { try decoder.decode(CandidateState.self, from: $0) }
                     },
@@ -93,6 +94,7 @@ public struct CandidateViewProjection: Projection {
             case .season(let seasonEvent):
                 try seasons.fold(
                     event.streamId,
+                    version: event.recorded.streamVersion,
                     load: { key in try Data.fetchOne(loadSeason, arguments: [key]).map { try decoder.decode(SeasonState.self, from: $0) } },
                     { Self.fold($0, seasonEvent) }
                 )

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import RegistrarApp
 import RegistrationDomain
+import Synchronization
 
 /// Read models projected from the event log.
 public enum Projections {
@@ -141,14 +142,16 @@ public struct EventDecoder: Sendable {
 /// batches (its shadow tables hold nothing it did not write) and flushes when the cache grows large.
 public final class FoldState: @unchecked Sendable {
     private var caches: [String: AnyObject] = [:]
+    private let warm: WarmRows?
 
-    /// Creates an empty state.
-    public init() {}
+    /// Creates an empty state; with `warm`, rows written by earlier batches are taken from memory instead of being
+    /// loaded and decoded again, when they are provably current (see ``WarmRows``).
+    public init(warm: WarmRows? = nil) { self.warm = warm }
 
     /// The cache of one kind of row, created on first use.
     func cache<Row>(_ name: String, of _: Row.Type) -> RowCache<Row> {
         if let cache = caches[name] as? RowCache<Row> { return cache }
-        let cache = RowCache<Row>()
+        let cache = RowCache<Row>(name: name, warm: warm)
         caches[name] = cache
         return cache
     }
@@ -160,38 +163,165 @@ public final class FoldState: @unchecked Sendable {
     func evict() { for cache in caches.values { (cache as? any RowCounting)?.removeAll() } }
 }
 
+/// The rows the live path wrote in earlier transactions, each with the stream version of the last event folded into
+/// it, so that the next append's fold starts from memory instead of loading and decoding the stored row (a 3 KB JSON
+/// document, a 4 KB field map): that decoding was ~40 % of every append's read-model work.
+///
+/// A row is used only for an event whose stream version is exactly one more than the row's. That one check covers
+/// every way the memory could be stale: a transaction rolled back after the flush (the next event reuses the
+/// version), another process appending to the same stream (its event took the version in between), an event this
+/// projection skipped without noting it. Anything else is loaded from the table as before. Keys are stream ids.
+///
+/// Two generations approximate "least recently used" at O(1): a row found in the older one moves to the newer; when
+/// the newer one holds `capacity` rows it becomes the older one and the previous older one is dropped.
+public final class WarmRows: Sendable {
+    // Rows are value types folded under the write lock and only read there; the lock guards the dictionaries.
+    private struct Entry: @unchecked Sendable {
+        let row: Any
+        let version: Int
+    }
+
+    private struct Generations: @unchecked Sendable {
+        var current: [String: Entry] = [:]
+        var previous: [String: Entry] = [:]
+    }
+
+    private let generations = Mutex(Generations())
+    // Rows flushed in the open transaction: remembered only once it commits (a rolled-back row must never be
+    // mistaken for the row of another event that later takes the same version).
+    private let staged = Mutex<[(key: String, entry: Entry?, advanceTo: Int?)]>([])
+    /// Rows kept per generation.
+    public let capacity: Int
+
+    /// Creates an empty cache holding up to about `2 × capacity` rows.
+    public init(capacity: Int = 2_048) { self.capacity = max(1, capacity) }
+
+    private static func key(_ cache: String, _ stream: String) -> String { cache + "\u{0}" + stream }
+
+    /// The row of `stream` in `cache` if it was folded up to exactly `version`.
+    func row<Row>(_ cache: String, stream: String, at version: Int, as _: Row.Type) -> Row?? {
+        let key = Self.key(cache, stream)
+        return generations.withLock { generations -> Row?? in
+            let entry: Entry
+            if let found = generations.current[key] {
+                entry = found
+            } else if let found = generations.previous.removeValue(forKey: key) {
+                entry = found
+                Self.insert(found, key, into: &generations, capacity: capacity)
+            } else {
+                return nil
+            }
+            guard entry.version == version, let row = entry.row as? Row? else { return nil }
+            return .some(row)
+        }
+    }
+
+    /// Will remember the row of `stream` in `cache` as folded up to `version`, if the transaction commits.
+    func stage<Row>(_ row: Row?, _ cache: String, stream: String, version: Int) {
+        let entry = Entry(row: row as Any, version: version)
+        staged.withLock { $0.append((Self.key(cache, stream), entry, nil)) }
+    }
+
+    /// Will move a remembered row from `version - 1` to `version` (an event the projection has nothing to fold for),
+    /// if the transaction commits.
+    func stageAdvance(_ cache: String, stream: String, to version: Int) {
+        staged.withLock { $0.append((Self.key(cache, stream), nil, version)) }
+    }
+
+    /// Remembers what the committed transaction staged.
+    public func commitStaged() {
+        let changes = staged.withLock { staged in
+            defer { staged.removeAll() }
+            return staged
+        }
+        generations.withLock { generations in
+            for (key, entry, advanceTo) in changes {
+                if let entry {
+                    Self.insert(entry, key, into: &generations, capacity: capacity)
+                } else if let version = advanceTo {
+                    let known = generations.current[key] ?? generations.previous[key]
+                    if let known, known.version == version - 1 {
+                        Self.insert(Entry(row: known.row, version: version), key, into: &generations, capacity: capacity)
+                    } else {
+                        generations.current[key] = nil
+                        generations.previous[key] = nil
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets what the rolled-back transaction staged.
+    public func discardStaged() { staged.withLock { $0.removeAll() } }
+
+    /// Forgets every row (after a rebuild's swap).
+    public func removeAll() { generations.withLock { $0 = Generations() } }
+
+    /// Rows held.
+    public var count: Int { generations.withLock { $0.current.count + $0.previous.count } }
+
+    private static func insert(_ entry: Entry, _ key: String, into generations: inout Generations, capacity: Int) {
+        if generations.current[key] == nil, generations.current.count >= capacity {
+            generations.previous = generations.current
+            generations.current = [:]
+        }
+        generations.current[key] = entry
+        generations.previous[key] = nil
+    }
+}
+
 protocol RowCounting: AnyObject {
     var count: Int { get }
     func removeAll()
 }
 
-/// Rows keyed by a string, with the keys changed since the last flush.
+/// Rows keyed by a stream id, with the keys changed since the last flush.
 final class RowCache<Row>: RowCounting {
     // Boxed so that folding mutates a row in place instead of copying it out of the dictionary and back.
     private final class Box {
         var row: Row?
-        init(_ row: Row?) { self.row = row }
+        // The stream version of the last event folded into the row, when the caller gave versions.
+        var version: Int?
+        init(_ row: Row?, version: Int?) {
+            self.row = row
+            self.version = version
+        }
     }
 
+    private let name: String
+    private let warm: WarmRows?
     private var rows: [String: Box] = [:]
     private var dirty: [Box] = []
     private var dirtyKeys: [String] = []
     private var isDirty: Set<String> = []
+    // Streams not in `rows` whose events this batch skipped: the remembered row's version they start from, and
+    // the version they reach.
+    private var advanced: [String: (from: Int, to: Int)] = [:]
+
+    init(name: String, warm: WarmRows?) {
+        self.name = name
+        self.warm = warm
+    }
 
     var count: Int { rows.count }
 
     /// Folds one event into the row `key` (loading it first if it is not in memory): `(row?, event) -> row?`.
-    func fold(_ key: String, load: (String) throws -> Row?, _ step: (Row?) -> Row?) rethrows {
-        try update(key, load: load) { $0 = step($0) }
+    /// `version` is the event's stream version (it lets a later batch start from this row without loading it).
+    func fold(_ key: String, version: Int? = nil, load: (String) throws -> Row?, _ step: (Row?) -> Row?) rethrows {
+        try update(key, version: version, load: load) { $0 = step($0) }
     }
 
     /// The same fold, mutating the row in place.
-    func update(_ key: String, load: (String) throws -> Row?, _ step: (inout Row?) -> Void) rethrows {
+    func update(_ key: String, version: Int? = nil, load: (String) throws -> Row?, _ step: (inout Row?) -> Void) rethrows {
         let box: Box
         if let cached = rows[key] {
             box = cached
+            box.version = box.version.flatMap { known in version.flatMap { known == $0 - 1 ? $0 : nil } }
+        } else if let version, let warm, let warmRow = warm.row(name, stream: key, at: warmVersion(key, before: version), as: Row.self) {
+            box = Box(warmRow, version: version)
+            rows[key] = box
         } else {
-            box = Box(try load(key))
+            box = Box(try load(key), version: version)
             rows[key] = box
         }
         step(&box.row)
@@ -201,12 +331,41 @@ final class RowCache<Row>: RowCounting {
         }
     }
 
+    /// Notes an event of stream `key` that changes nothing in its row, so that the remembered row stays usable.
+    func skip(_ key: String, version: Int) {
+        if let cached = rows[key] {
+            cached.version = cached.version == version - 1 ? version : nil
+        } else if warm != nil {
+            if let known = advanced[key], known.to == version - 1 {
+                advanced[key] = (known.from, version)
+            } else {
+                advanced[key] = (version - 1, version)
+            }
+        }
+    }
+
+    /// The version a remembered row must have to be folded on with the event at `version`: the one before it, or
+    /// the one before the events of this batch that skipped it.
+    private func warmVersion(_ key: String, before version: Int) -> Int {
+        guard let skipped = advanced.removeValue(forKey: key), skipped.to == version - 1 else { return version - 1 }
+        return skipped.from
+    }
+
     /// Writes every row changed since the last flush, in first-change order.
     func flush(_ write: (String, Row?) throws -> Void) rethrows {
         for (key, box) in zip(dirtyKeys, dirty) { try write(key, box.row) }
+        if let warm {
+            for (key, skipped) in advanced {
+                for version in (skipped.from + 1)...skipped.to { warm.stageAdvance(name, stream: key, to: version) }
+            }
+            for (key, box) in zip(dirtyKeys, dirty) {
+                if let version = box.version { warm.stage(box.row, name, stream: key, version: version) }
+            }
+        }
         dirty.removeAll(keepingCapacity: true)
         dirtyKeys.removeAll(keepingCapacity: true)
         isDirty.removeAll(keepingCapacity: true)
+        advanced.removeAll(keepingCapacity: true)
     }
 
     func removeAll() {
@@ -214,5 +373,6 @@ final class RowCache<Row>: RowCounting {
         dirty.removeAll()
         dirtyKeys.removeAll()
         isDirty.removeAll()
+        advanced.removeAll()
     }
 }

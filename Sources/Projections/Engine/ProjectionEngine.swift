@@ -79,11 +79,15 @@ public final class ProjectionEngine: Sendable {
     /// The maintained read models.
     public let projections: [any Projection]
     private let decoder = EventDecoder()
+    /// Per read model, the rows the appends wrote lately (see ``WarmRows``).
+    private let warmRows: [String: WarmRows]
 
     /// Creates an engine over a store. Call ``install()`` before serving.
-    public init(store: SQLiteEventStore, projections: [any Projection] = Projections.all) {
+    /// - Parameter warmRowsPerProjection: rows of each read model kept in memory between appends (about twice this).
+    public init(store: SQLiteEventStore, projections: [any Projection] = Projections.all, warmRowsPerProjection: Int = 2_048) {
         self.store = store
         self.projections = projections
+        warmRows = Dictionary(uniqueKeysWithValues: projections.map { ($0.name, WarmRows(capacity: warmRowsPerProjection)) })
     }
 
     static let checkpointDDL = """
@@ -99,6 +103,7 @@ public final class ProjectionEngine: Sendable {
     /// Creates missing tables (and rebuilds in place a read model whose stored version differs), catches up to the
     /// head, and registers the append hook.
     public func install() throws {
+        for warm in warmRows.values { warm.removeAll() }
         try store.pool.write { db in
             try db.execute(sql: Self.checkpointDDL)
             for projection in projections {
@@ -166,10 +171,14 @@ public final class ProjectionEngine: Sendable {
             let checkpoint = checkpoints[projection.name] ?? 0
             guard checkpoint < last.position else { continue }
             let slice = checkpoint < events[0].position ? decoded : decoded.filter { $0.position > checkpoint }
-            let state = FoldState()
+            let warm = warmRows[projection.name]
+            let state = FoldState(warm: warm)
             try projection.apply(slice, db: db, tables: .live, state: state)
             try projection.flush(db: db, tables: .live, state: state)
             try Self.setCheckpoint(projection, last.position, db)
+            if let warm {
+                db.afterNextTransaction(onCommit: { _ in warm.commitStaged() }, onRollback: { _ in warm.discardStaged() })
+            }
         }
     }
 
@@ -286,6 +295,8 @@ public final class ProjectionEngine: Sendable {
                 try Self.withFastDelete(db) { try swap(db) }
             }
             processed += tailCount
+            // The live rows are now the rebuilt ones (equal by construction, but nothing is assumed).
+            for projection in selected { warmRows[projection.name]?.removeAll() }
             progress?(RebuildProgress(processed: processed, total: max(total, finalPosition), elapsed: seconds()))
             return RebuildReport(projections: selected.map(\.name), events: processed, position: finalPosition, seconds: seconds())
         } catch {

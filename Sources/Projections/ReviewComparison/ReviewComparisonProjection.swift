@@ -175,9 +175,14 @@ public struct ReviewComparisonProjection: Projection {
         let decoder = FastJSONDecoder()
         let load = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
         for event in events {
-            guard case .candidate(let candidateEvent) = event.payload, ReviewFile.isRelevant(candidateEvent) else { continue }
+            guard case .candidate(let candidateEvent) = event.payload else { continue }
+            guard ReviewFile.isRelevant(candidateEvent) else {
+                files.skip(event.streamId, version: event.recorded.streamVersion)
+                continue
+            }
             try files.fold(
                 event.streamId,
+                version: event.recorded.streamVersion,
                 load: { key in try Data.fetchOne(load, arguments: [key]).map { try decoder.decode(ReviewFile.self, from: $0) } },
                 { ReviewFile.fold($0, candidateEvent) }
             )
