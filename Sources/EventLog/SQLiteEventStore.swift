@@ -171,6 +171,33 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
     }
 
+    /// Every stream with events at positions up to `head`, in stream id order, with how many it has there (read
+    /// models rebuild stream by stream).
+    public static func streamCounts(_ db: Database, upTo head: Int64) throws -> [(streamId: String, events: Int)] {
+        let statement = RawStatement(
+            try db.cachedStatement(sql: "SELECT stream_id, COUNT(*) FROM events WHERE position <= ? GROUP BY stream_id ORDER BY stream_id"),
+            in: db
+        )
+        statement.bind(1, head)
+        defer { statement.finish() }
+        var counts = [(streamId: String, events: Int)]()
+        while try statement.step() { counts.append((statement.string(0), Int(statement.int64(1)))) }
+        return counts
+    }
+
+    /// The events at positions up to `head` of the streams whose ids lie between `first` and `last` (inclusive), in
+    /// position order.
+    public static func readStreams(_ db: Database, from first: String, through last: String, upTo head: Int64) throws -> [RecordedEvent] {
+        try EventRow.fetch(
+            db,
+            sql: "SELECT \(EventRow.columns) FROM events WHERE stream_id BETWEEN ? AND ? AND position <= ? ORDER BY position"
+        ) { statement in
+            statement.bind(1, first)
+            statement.bind(2, last)
+            statement.bind(3, head)
+        }
+    }
+
     public func streamVersion(_ streamId: String) async throws -> Int {
         try reads.read { connection in
             let statement = try connection.statement("SELECT MAX(stream_version) FROM events WHERE stream_id = ?")

@@ -205,7 +205,7 @@ struct EngineTests {
             #expect(String(decoding: try foundation.encode(file), as: UTF8.self) == document)
             #expect(try DocumentEncoder.encode(file) == document)
         }
-        let types = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT event_type FROM audit_trail") }
+        let types = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT event_type FROM audit_events") }
         #expect(Set(types).isSuperset(of: CandidateEvent.payloadTypes.map { $0.eventType }))
     }
 

@@ -56,7 +56,7 @@ struct ReadSideCommandTests {
             #expect(intact.output.contains("read model \(name): rebuilt = live"))
         }
         // A read-model row changed behind the engine's back (the log itself is untouched).
-        try sqliteShell(path, "UPDATE audit_trail SET actor_id = 'someone-else' WHERE position = (SELECT MIN(position) FROM audit_trail);")
+        try sqliteShell(path, "UPDATE audit_events SET actor_id = 'someone-else' WHERE position = (SELECT MIN(position) FROM audit_events);")
         let tampered = try registrar("verify", "--db", path)
         #expect(tampered.status == 1)
         #expect(tampered.output.contains("NOT INTACT: read model audit_trail"))

@@ -1,8 +1,7 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v1.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v2.
 
-CREATE TABLE audit_trail (
-    position INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
+CREATE TABLE audit_events (
+    position INTEGER PRIMARY KEY,
     subject_id TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
     actor_id TEXT NOT NULL,
@@ -10,13 +9,18 @@ CREATE TABLE audit_trail (
     channel TEXT NOT NULL,
     event_type TEXT NOT NULL,
     action TEXT NOT NULL,
-    field TEXT NOT NULL,
-    before TEXT,
-    after TEXT,
     reason TEXT,
     request_id TEXT,
     correlation_id TEXT,
-    hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+
+CREATE TABLE audit_trail (
+    position INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
     PRIMARY KEY (position, seq)
 ) WITHOUT ROWID;
 
@@ -25,10 +29,10 @@ CREATE TABLE audit_trail_values (
     fields BLOB NOT NULL
 ) WITHOUT ROWID;
 
-CREATE INDEX audit_trail_by_actor ON audit_trail (actor_id, position);
+CREATE INDEX audit_events_by_actor ON audit_events (actor_id, position);
+
+CREATE INDEX audit_events_by_subject ON audit_events (subject_id, position);
+
+CREATE INDEX audit_events_by_time ON audit_events (recorded_at);
 
 CREATE INDEX audit_trail_by_field ON audit_trail (field, position);
-
-CREATE INDEX audit_trail_by_subject ON audit_trail (subject_id, position);
-
-CREATE INDEX audit_trail_by_time ON audit_trail (recorded_at);

@@ -60,23 +60,23 @@ public struct AuditQueries: Sendable {
             var conditions = [String]()
             var arguments = StatementArguments()
             if let candidate {
-                conditions.append("subject_id = ?")
+                conditions.append("e.subject_id = ?")
                 arguments += [candidate]
             }
             if let actor {
-                conditions.append("actor_id = ?")
+                conditions.append("e.actor_id = ?")
                 arguments += [actor]
             }
             if let since {
-                conditions.append("recorded_at >= ?")
+                conditions.append("e.recorded_at >= ?")
                 arguments += [since]
             }
             if let until {
-                conditions.append("recorded_at < ?")
+                conditions.append("e.recorded_at < ?")
                 arguments += [until]
             }
             if let field {
-                conditions.append("(field = ? OR (field > ? AND field < ?) OR (field > ? AND field < ?))")
+                conditions.append("(c.field = ? OR (c.field > ? AND c.field < ?) OR (c.field > ? AND c.field < ?))")
                 // `.` and `[` are the two separators; `/` and `\` sort just after them.
                 arguments += [field, field + ".", field + "/", field + "[", field + "\\"]
             }
@@ -84,29 +84,30 @@ public struct AuditQueries: Sendable {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT position, seq, subject_id, recorded_at, actor_id, role, channel, event_type, action, field, before, after,
-                        reason, request_id, correlation_id, hash
-                    FROM audit_trail \(whereClause) ORDER BY position, seq LIMIT ?
+                    SELECT c.position, c.seq, e.subject_id, e.recorded_at, e.actor_id, e.role, e.channel, e.event_type, e.action,
+                        c.field, c.before, c.after, e.reason, e.request_id, e.correlation_id, e.hash
+                    FROM audit_trail AS c JOIN audit_events AS e ON e.position = c.position
+                    \(whereClause) ORDER BY c.position, c.seq LIMIT ?
                     """,
                 arguments: arguments + [limit]
             ).map { row in
                 AuditRecord(
-                    position: row["position"],
-                    sequence: row["seq"],
-                    subjectID: row["subject_id"],
-                    recordedAt: row["recorded_at"],
-                    actorID: row["actor_id"],
-                    role: row["role"],
-                    channel: row["channel"],
-                    eventType: row["event_type"],
-                    action: row["action"],
-                    field: row["field"],
-                    before: row["before"],
-                    after: row["after"],
-                    reason: row["reason"],
-                    requestID: row["request_id"],
-                    correlationID: row["correlation_id"],
-                    hash: row["hash"]
+                    position: row[0],
+                    sequence: row[1],
+                    subjectID: row[2],
+                    recordedAt: row[3],
+                    actorID: row[4],
+                    role: row[5],
+                    channel: row[6],
+                    eventType: row[7],
+                    action: row[8],
+                    field: row[9],
+                    before: row[10],
+                    after: row[11],
+                    reason: row[12],
+                    requestID: row[13],
+                    correlationID: row[14],
+                    hash: row[15]
                 )
             }
         }

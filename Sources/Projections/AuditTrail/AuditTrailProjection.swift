@@ -5,12 +5,17 @@ import GRDB
 /// The audit trail: one row per changed field of every event (candidate, season and staff streams), with who, when,
 /// through which channel, why, and the event's hash.
 ///
+/// Stored narrow: who, when, why and the hash once per event in `audit_events`, the changed fields in `audit_trail`
+/// (an event changes five fields on average); `AuditQueries` joins them back into one record per field. Repeating
+/// the event's ~300 bytes of columns on every field row, each row indexed four times, made the trail four times
+/// the size of the log and most of every append's and every rebuild's writes.
+///
 /// ID numbers are stored as they are: masking is the HTTP layer's job, per role (an auditor sees them masked unless
 /// the case needs them). The trail is as sensitive as the log itself.
 public struct AuditTrailProjection: Projection {
     public let name = "audit_trail"
-    public let version = 1
-    public let tables = ["audit_trail", "audit_trail_values"]
+    public let version = 2
+    public let tables = ["audit_events", "audit_trail", "audit_trail_values"]
 
     /// Creates the projection.
     public init() {}
@@ -18,9 +23,8 @@ public struct AuditTrailProjection: Projection {
     public func createTables(_ t: TableNames) -> [String] {
         [
             """
-            CREATE TABLE \(t("audit_trail")) (
-                position INTEGER NOT NULL,
-                seq INTEGER NOT NULL,
+            CREATE TABLE \(t("audit_events")) (
+                position INTEGER PRIMARY KEY,
                 subject_id TEXT NOT NULL,
                 recorded_at TEXT NOT NULL,
                 actor_id TEXT NOT NULL,
@@ -28,13 +32,19 @@ public struct AuditTrailProjection: Projection {
                 channel TEXT NOT NULL,
                 event_type TEXT NOT NULL,
                 action TEXT NOT NULL,
-                field TEXT NOT NULL,
-                before TEXT,
-                after TEXT,
                 reason TEXT,
                 request_id TEXT,
                 correlation_id TEXT,
-                hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE \(t("audit_trail")) (
+                position INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                field TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
                 PRIMARY KEY (position, seq)
             ) WITHOUT ROWID
             """,
@@ -49,9 +59,9 @@ public struct AuditTrailProjection: Projection {
 
     public func createIndexes(_ t: TableNames) -> [String] {
         [
-            "CREATE INDEX audit_trail_by_subject ON \(t("audit_trail")) (subject_id, position)",
-            "CREATE INDEX audit_trail_by_actor ON \(t("audit_trail")) (actor_id, position)",
-            "CREATE INDEX audit_trail_by_time ON \(t("audit_trail")) (recorded_at)",
+            "CREATE INDEX audit_events_by_subject ON \(t("audit_events")) (subject_id, position)",
+            "CREATE INDEX audit_events_by_actor ON \(t("audit_events")) (actor_id, position)",
+            "CREATE INDEX audit_events_by_time ON \(t("audit_events")) (recorded_at)",
             "CREATE INDEX audit_trail_by_field ON \(t("audit_trail")) (field, position)",
         ]
     }
@@ -71,11 +81,14 @@ public struct AuditTrailProjection: Projection {
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
         let subjects = state.cache("values", of: AuditFold.Values.self)
         let load = try db.cachedStatement(sql: "SELECT fields FROM \(t("audit_trail_values")) WHERE subject_id = ?")
-        let insert = try db.cachedStatement(
+        let insertEvent = try db.cachedStatement(
             sql: """
-                INSERT INTO \(t("audit_trail")) (position, seq, subject_id, recorded_at, actor_id, role, channel, event_type, action,
-                    field, before, after, reason, request_id, correlation_id, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO \(t("audit_events")) (position, subject_id, recorded_at, actor_id, role, channel, event_type, action,
+                    reason, request_id, correlation_id, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
+        )
+        let insertChange = try db.cachedStatement(
+            sql: "INSERT INTO \(t("audit_trail")) (position, seq, field, before, after) VALUES (?, ?, ?, ?, ?)"
         )
         for event in events {
             var changes = [FieldChange]()
@@ -91,28 +104,29 @@ public struct AuditTrailProjection: Projection {
                 }
             )
             let metadata = event.metadata
-            let action = AuditFold.action(event.recorded.type)
-            let reason = Self.reason(event)
-            let hash = event.recorded.hash.hexString
-            let row = RawBinder(insert)
+            let eventRow = RawBinder(insertEvent)
+            eventRow.reset()
+            eventRow.bind(1, event.position)
+            eventRow.bind(2, event.streamId)
+            eventRow.bind(3, metadata.recordedAt)
+            eventRow.bind(4, metadata.actorId)
+            eventRow.bind(5, metadata.role)
+            eventRow.bind(6, metadata.channel)
+            eventRow.bind(7, event.recorded.type)
+            eventRow.bind(8, AuditFold.action(event.recorded.type))
+            eventRow.bind(9, Self.reason(event))
+            eventRow.bind(10, metadata.requestId)
+            eventRow.bind(11, metadata.correlationId)
+            eventRow.bind(12, event.recorded.hash.hexString)
+            try eventRow.step()
+            let row = RawBinder(insertChange)
             for (seq, change) in changes.enumerated() {
                 row.reset()
                 row.bind(1, event.position)
                 row.bind(2, Int64(seq))
-                row.bind(3, event.streamId)
-                row.bind(4, metadata.recordedAt)
-                row.bind(5, metadata.actorId)
-                row.bind(6, metadata.role)
-                row.bind(7, metadata.channel)
-                row.bind(8, event.recorded.type)
-                row.bind(9, action)
-                row.bind(10, change.field)
-                row.bind(11, change.before)
-                row.bind(12, change.after)
-                row.bind(13, reason)
-                row.bind(14, metadata.requestId)
-                row.bind(15, metadata.correlationId)
-                row.bind(16, hash)
+                row.bind(3, change.field)
+                row.bind(4, change.before)
+                row.bind(5, change.after)
                 try row.step()
             }
         }

@@ -45,6 +45,10 @@ public protocol Projection: Sendable {
     func createIndexes(_ names: TableNames) -> [String]
     /// Folds a batch of events (in position order, each at most once) into the rows held in `state`, inside the
     /// caller's transaction; rows that are only ever appended may be written right away.
+    ///
+    /// Every row must depend on the events of one stream only, in stream order: a rebuild folds the log in batches of
+    /// whole streams (each batch in position order, the batches not), and the live path folds in position order; both
+    /// must give the same rows.
     func apply(_ events: [DecodedEvent], db: Database, tables: TableNames, state: FoldState) throws
     /// Writes the rows of `state` changed since the last flush.
     func flush(db: Database, tables: TableNames, state: FoldState) throws
@@ -138,8 +142,8 @@ public struct EventDecoder: Sendable {
 }
 
 /// The rows a projection holds in memory while it folds: each touched row is loaded once, folded through all its
-/// events, and written once when flushed. The live path flushes after every batch; a rebuild keeps the rows across
-/// batches (its shadow tables hold nothing it did not write) and flushes when the cache grows large.
+/// events, and written once when flushed. The live path flushes after every batch (keeping the rows it wrote in
+/// ``WarmRows`` for the next one); a rebuild flushes and forgets them after every batch of whole streams.
 public final class FoldState: @unchecked Sendable {
     private var caches: [String: AnyObject] = [:]
     private let warm: WarmRows?

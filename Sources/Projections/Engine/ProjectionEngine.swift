@@ -186,18 +186,21 @@ public final class ProjectionEngine: Sendable {
 
     /// Rebuilds read models (one by name, or all of them when `projection` is nil) from position 0.
     ///
-    /// Batches are read outside the write lock and folded into shadow tables in short write transactions, so the
-    /// service keeps serving and appending. Then, under the write lock, the remaining tail is folded, the indexes are
-    /// built, and the live tables are replaced by the shadow ones with the new checkpoint, in one transaction.
-    /// Cancelling the task drops the shadow tables and leaves the live ones untouched.
+    /// Every event up to the head as the rebuild starts is folded stream by stream: batches of whole streams (every
+    /// row of a read model belongs to one stream), each batch's events in position order, folded and written into
+    /// shadow tables in a short write transaction, so the service keeps serving and appending. Each row is written
+    /// once, and memory holds one batch: a season's streams interleave over months, so folding in position order
+    /// either kept every file in memory or wrote and reloaded each one many times (a 200,000-candidate log rebuilt
+    /// 3 × slower per event than a 2,000-candidate one). Then, under the write lock, the events appended meanwhile are
+    /// folded in position order (their rows loaded back from the shadow tables), the indexes are built, and the live
+    /// tables are replaced by the shadow ones with the new checkpoint, in one transaction. Cancelling the task drops
+    /// the shadow tables and leaves the live ones untouched.
     /// - Parameters:
-    ///   - batchSize: events per read and per write transaction.
-    ///   - cachedRows: rows each read model keeps in memory across batches before it writes and forgets them.
+    ///   - batchSize: events per read and per write transaction (a batch holds whole streams, so it may hold more).
     @discardableResult
     public func rebuild(
         projection name: String? = nil,
         batchSize: Int = 20_000,
-        cachedRows: Int = 100_000,
         progress: (@Sendable (RebuildProgress) -> Void)? = nil
     ) async throws -> RebuildReport {
         let selected: [any Projection]
@@ -231,43 +234,23 @@ public final class ProjectionEngine: Sendable {
         let decoder = self.decoder
         do {
             let total = try await store.headPosition()
-            var position: Int64 = 0
             var processed: Int64 = 0
-            // Reading and decoding the next batch overlaps with folding the current one (two cores).
-            func read(after position: Int64) async throws -> [DecodedEvent] {
-                let batch = try await pool.read { db in try SQLiteEventStore.readAll(db, after: position, limit: batchSize) }
-                return try decoder.decode(batch)
-            }
-            var next = try await read(after: 0)
-            while let last = next.last {
+            try await Self.foldByStream(pool: pool, decoder: decoder, upTo: total, batchSize: batchSize) { batch in
                 try Task.checkCancellation()
-                let current = next
-                let more = current.count >= batchSize
-                async let upcoming = more ? read(after: last.position) : []
                 try await pool.write { db in
                     try Self.withFastDelete(db) {
                         for (projection, state) in zip(selected, states) {
-                            try projection.apply(current, db: db, tables: .shadow, state: state)
-                            if state.rowCount > cachedRows {
-                                try projection.flush(db: db, tables: .shadow, state: state)
-                                state.evict()
-                            }
+                            try projection.apply(batch, db: db, tables: .shadow, state: state)
+                            try projection.flush(db: db, tables: .shadow, state: state)
+                            state.evict()
                         }
                     }
                 }
-                next = try await upcoming
-                position = last.position
-                processed += Int64(current.count)
-                progress?(RebuildProgress(processed: processed, total: max(total, position), elapsed: seconds()))
+                processed += Int64(batch.count)
+                progress?(RebuildProgress(processed: processed, total: total, elapsed: seconds()))
             }
             try Task.checkCancellation()
-            // Write the rows held in memory now, so that the swap transaction only writes the tail's rows.
-            try await pool.write { db in
-                try Self.withFastDelete(db) {
-                    for (projection, state) in zip(selected, states) { try projection.flush(db: db, tables: .shadow, state: state) }
-                }
-            }
-            let shadowPosition = position
+            let shadowPosition = total
             // Under the write lock: the tail, then drop, rename and index, and the checkpoints, in one transaction.
             @Sendable func swap(_ db: Database) throws -> (Int64, Int64) {
                 var position = shadowPosition
@@ -310,6 +293,50 @@ public final class ProjectionEngine: Sendable {
         }
     }
 
+    /// Reads every event up to position `head` in batches of whole streams, each batch in position order, decoded,
+    /// and hands them to `fold` one after the other; the next batch is read and decoded while `fold` runs.
+    static func foldByStream(
+        pool: DatabasePool,
+        decoder: EventDecoder,
+        upTo head: Int64,
+        batchSize: Int,
+        _ fold: ([DecodedEvent]) async throws -> Void
+    ) async throws {
+        // Streams and their event counts, in stream id order, from the (stream_id, stream_version) index.
+        let streams = try await pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: head) }
+        var ranges = [(first: String, last: String)]()
+        var start = 0
+        var events = 0
+        for (index, stream) in streams.enumerated() {
+            events += stream.events
+            if events >= batchSize || index == streams.count - 1 {
+                ranges.append((streams[start].streamId, stream.streamId))
+                start = index + 1
+                events = 0
+            }
+        }
+        @Sendable func read(_ range: (first: String, last: String)) async throws -> [DecodedEvent] {
+            let batch = try await pool.read { db in
+                try SQLiteEventStore.readStreams(db, from: range.first, through: range.last, upTo: head)
+            }
+            return try decoder.decode(batch)
+        }
+        guard let first = ranges.first else { return }
+        var next = try await read(first)
+        for index in ranges.indices {
+            let current = next
+            let upcoming: Task<[DecodedEvent], Error>? =
+                index + 1 < ranges.count ? Task { [range = ranges[index + 1]] in try await read(range) } : nil
+            do {
+                try await fold(current)
+            } catch {
+                upcoming?.cancel()
+                throw error
+            }
+            if let upcoming { next = try await upcoming.value }
+        }
+    }
+
     // MARK: Verification
 
     /// Folds read models from position 0 into a scratch database and compares their rows with the live tables by
@@ -343,20 +370,12 @@ public final class ProjectionEngine: Sendable {
                 for statement in projection.createTables(.live) { try db.execute(sql: statement) }
             }
             let state = FoldState()
-            var position: Int64 = 0
-            while position < checkpoint {
-                let (after, limit) = (position, min(batchSize, Int(checkpoint - position)))
-                let batch = try await store.pool.read { db in try SQLiteEventStore.readAll(db, after: after, limit: limit) }
-                guard let last = batch.last else { break }
-                let decoded = try decoder.decode(batch)
+            try await Self.foldByStream(pool: store.pool, decoder: decoder, upTo: checkpoint, batchSize: batchSize) { batch in
                 try await scratch.write { db in
-                    try projection.apply(decoded, db: db, tables: .live, state: state)
-                    if state.rowCount > 100_000 {
-                        try projection.flush(db: db, tables: .live, state: state)
-                        state.evict()
-                    }
+                    try projection.apply(batch, db: db, tables: .live, state: state)
+                    try projection.flush(db: db, tables: .live, state: state)
+                    state.evict()
                 }
-                position = last.position
             }
             let rebuiltHash = try await scratch.write { db in
                 try projection.flush(db: db, tables: .live, state: state)
