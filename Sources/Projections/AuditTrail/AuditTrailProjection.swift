@@ -133,7 +133,12 @@ public struct AuditTrailProjection: Projection {
     }
 
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
-        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(t("audit_trail_values")) (subject_id, fields) VALUES (?, ?)")
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO \(t("audit_trail_values")) (subject_id, fields) VALUES (?, ?)
+                ON CONFLICT (subject_id) DO UPDATE SET fields = excluded.fields
+                """
+        )
         try state.cache("values", of: AuditFold.Values.self).flush { key, values in
             try upsert.execute(arguments: [key, FieldValuesCodec.encode(values ?? [:])])
         }

@@ -107,9 +107,12 @@ public struct CandidateViewProjection: Projection {
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
         let upsert = try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO \(t("candidate_view"))
+                INSERT INTO \(t("candidate_view"))
                     (candidate_id, username, name, id_number_masked, status, site_code, registered_at, document)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (candidate_id) DO UPDATE SET username = excluded.username, name = excluded.name,
+                    id_number_masked = excluded.id_number_masked, status = excluded.status, site_code = excluded.site_code,
+                    registered_at = excluded.registered_at, document = excluded.document
                 """
         )
         try state.cache("candidates", of: CandidateState.self).flush { key, state in

@@ -190,7 +190,12 @@ public struct ReviewComparisonProjection: Projection {
     }
 
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
-        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(t("review_files")) (candidate_id, document) VALUES (?, ?)")
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO \(t("review_files")) (candidate_id, document) VALUES (?, ?)
+                ON CONFLICT (candidate_id) DO UPDATE SET document = excluded.document
+                """
+        )
         let deleteFile = try db.cachedStatement(sql: "DELETE FROM \(t("review_files")) WHERE candidate_id = ?")
         let deleteRows = try db.cachedStatement(sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ?")
         let deleteAttempts = try db.cachedStatement(sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ?")
