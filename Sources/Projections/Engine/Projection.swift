@@ -160,11 +160,8 @@ public final class FoldState: @unchecked Sendable {
         return cache
     }
 
-    /// Rows held in memory.
-    var rowCount: Int { caches.values.reduce(0) { $0 + (($1 as? any RowCounting)?.count ?? 0) } }
-
     /// Forgets every row (after a flush).
-    func evict() { for cache in caches.values { (cache as? any RowCounting)?.removeAll() } }
+    func evict() { for cache in caches.values { (cache as? any Evictable)?.removeAll() } }
 }
 
 /// The rows the live path wrote in earlier transactions, each with the stream version of the last event folded into
@@ -274,13 +271,12 @@ public final class WarmRows: Sendable {
     }
 }
 
-protocol RowCounting: AnyObject {
-    var count: Int { get }
+protocol Evictable: AnyObject {
     func removeAll()
 }
 
 /// Rows keyed by a stream id, with the keys changed since the last flush.
-final class RowCache<Row>: RowCounting {
+final class RowCache<Row>: Evictable {
     // Boxed so that folding mutates a row in place instead of copying it out of the dictionary and back.
     private final class Box {
         var row: Row?
@@ -306,8 +302,6 @@ final class RowCache<Row>: RowCounting {
         self.name = name
         self.warm = warm
     }
-
-    var count: Int { rows.count }
 
     /// Folds one event into the row `key` (loading it first if it is not in memory): `(row?, event) -> row?`.
     /// `version` is the event's stream version (it lets a later batch start from this row without loading it).

@@ -171,15 +171,17 @@ public final class ProjectionEngine: Sendable {
             let checkpoint = checkpoints[projection.name] ?? 0
             guard checkpoint < last.position else { continue }
             let slice = checkpoint < events[0].position ? decoded : decoded.filter { $0.position > checkpoint }
-            let warm = warmRows[projection.name]
-            let state = FoldState(warm: warm)
+            let state = FoldState(warm: warmRows[projection.name])
             try projection.apply(slice, db: db, tables: .live, state: state)
             try projection.flush(db: db, tables: .live, state: state)
             try Self.setCheckpoint(projection, last.position, db)
-            if let warm {
-                db.afterNextTransaction(onCommit: { _ in warm.commitStaged() }, onRollback: { _ in warm.discardStaged() })
-            }
         }
+        // The rows just flushed are remembered only if the transaction commits.
+        let warm = Array(warmRows.values)
+        db.afterNextTransaction(
+            onCommit: { _ in for rows in warm { rows.commitStaged() } },
+            onRollback: { _ in for rows in warm { rows.discardStaged() } }
+        )
     }
 
     // MARK: Rebuild
@@ -377,10 +379,7 @@ public final class ProjectionEngine: Sendable {
                     state.evict()
                 }
             }
-            let rebuiltHash = try await scratch.write { db in
-                try projection.flush(db: db, tables: .live, state: state)
-                return try Self.contentHash(projection, db: db)
-            }
+            let rebuiltHash = try await scratch.read { db in try Self.contentHash(projection, db: db) }
             try scratch.close()
             checks.append(ReadModelCheck(name: projection.name, checkpoint: checkpoint, liveHash: liveHash, rebuiltHash: rebuiltHash))
         }
