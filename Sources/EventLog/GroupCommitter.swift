@@ -33,6 +33,10 @@ final class GroupCommitter: Sendable {
     private let queue = Mutex(Queue())
     private let writer = DispatchQueue(label: "registrar.eventlog.group-commit", qos: .userInitiated)
     let afterAppend = Mutex<(@Sendable (Database, [RecordedEvent]) throws -> Void)?>(nil)
+    let commitObservers = Mutex<[@Sendable (CommittedAppends) -> Void]>([])
+    // The head after this committer's previous commit (nil before the first): a batch that finds another head
+    // follows appends of another process.
+    private let headAfterLastCommit = Mutex<Int64?>(nil)
 
     init(pool: DatabasePool, maximumBatch: Int, notifier: HeadNotifier) {
         self.pool = pool
@@ -90,12 +94,14 @@ final class GroupCommitter: Sendable {
     private func commit(_ batch: [Pending]) {
         var outcomes = [Result<AppendResult, Error>](repeating: .failure(EventLogError.storage("not attempted")), count: batch.count)
         var wroteSomething = false
+        var committed: CommittedAppends?
         let hook = afterAppend.withLock { $0 }
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     // Read the head inside the write lock: another process may have appended since our last batch.
                     var head = try Self.readHead(db)
+                    let followsForeignAppends = headAfterLastCommit.withLock { $0 } != head.position
                     var written = [RecordedEvent]()
                     for (index, pending) in batch.enumerated() {
                         let saved = head
@@ -121,6 +127,13 @@ final class GroupCommitter: Sendable {
                     }
                     if let hook, !written.isEmpty { try hook(db, written) }
                     wroteSomething = !written.isEmpty
+                    if wroteSomething {
+                        committed = CommittedAppends(
+                            streamIds: Set(written.map(\.streamId)),
+                            headPosition: head.position,
+                            followsForeignAppends: followsForeignAppends
+                        )
+                    }
                     return .commit
                 }
             }
@@ -128,6 +141,13 @@ final class GroupCommitter: Sendable {
             let failure = EventLogError.storage("commit failed: \(SQLiteEventStore.describe(error))")
             outcomes = outcomes.map { _ in .failure(failure) }
             wroteSomething = false
+            committed = nil
+        }
+        if let committed {
+            headAfterLastCommit.withLock { $0 = committed.headPosition }
+            // Before any caller hears of its append: a reply cached from what this commit changed is gone by the
+            // time the writer can read again.
+            for observer in commitObservers.withLock({ $0 }) { observer(committed) }
         }
         for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: outcome) }
         if wroteSomething { notifier.notify() }

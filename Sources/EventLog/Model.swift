@@ -255,3 +255,21 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// What one commit of a ``SQLiteEventStore`` made durable (see ``SQLiteEventStore/addCommitObserver(_:)``).
+public struct CommittedAppends: Sendable, Equatable {
+    /// The streams that got events in the commit.
+    public var streamIds: Set<String>
+    /// The log's head position after the commit.
+    public var headPosition: Int64
+    /// The log had events this store did not write since its previous commit (another process appended, or this is
+    /// the store's first commit): their streams are not in `streamIds`.
+    public var followsForeignAppends: Bool
+
+    /// Creates a description of a commit.
+    public init(streamIds: Set<String>, headPosition: Int64, followsForeignAppends: Bool) {
+        self.streamIds = streamIds
+        self.headPosition = headPosition
+        self.followsForeignAppends = followsForeignAppends
+    }
+}

@@ -80,6 +80,14 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         committer.afterAppend.withLock { $0 = hook }
     }
 
+    /// Registers a function called after every commit of this store that wrote events, on the writer's thread,
+    /// before the appends' callers resume. It must be quick and must not use the store. Caches of what was read from
+    /// the log or the read models drop what the commit changed here; a commit that follows another process's appends
+    /// says so, since their streams are unknown to this store.
+    public func addCommitObserver(_ observer: @escaping @Sendable (CommittedAppends) -> Void) {
+        committer.commitObservers.withLock { $0.append(observer) }
+    }
+
     // MARK: Appends
 
     public func append(_ request: AppendRequest) async throws -> AppendResult {

@@ -54,7 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The key of the CHSI QR payloads (default: $REGISTRAR_QR_KEY, else a development key).")
     var qrKey: String?
 
+    @Option(
+        name: .long,
+        help:
+            "Megabytes of encoded replies kept for the frequent reads (a candidate's file, a comparison, a site's queue) until a commit changes them; 0 turns the cache off."
+    )
+    var replyCacheMb = 64
+
     func validate() throws {
+        guard (0...4_096).contains(replyCacheMb) else { throw ValidationError("--reply-cache-mb must be between 0 and 4096") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if let demo, demo < 1 { throw ValidationError("--demo must be at least 1") }
@@ -115,7 +123,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let bankSecret { callbacks.bankSecret = bankSecret }
         if let qrKey { callbacks.qrKey = qrKey }
         do {
-            try await runServer(databasePath: path, host: host, port: port, seasonID: season, callbacks: callbacks) { url in
+            try await runServer(
+                databasePath: path,
+                host: host,
+                port: port,
+                seasonID: season,
+                callbacks: callbacks,
+                replyCacheBytes: replyCacheMb << 20
+            ) { url in
                 // Unbuffered, so that a script reading the pipe sees the URL at once.
                 FileHandle.standardOutput.write(Data("registrar serving \(path) at \(url)\n".utf8))
             }

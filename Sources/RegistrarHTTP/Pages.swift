@@ -79,7 +79,7 @@ extension Routes {
         }
 
         page(.post, "/logout") { request, _ in
-            if let token = request.cookies[sessionCookieName]?.value { await api.sessions.revoke(token) }
+            if let token = request.cookies[sessionCookieName]?.value { api.sessions.revoke(token) }
             var response = PageRender.redirect("/login")
             response.headers[.setCookie] = "\(sessionCookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
             return response
@@ -355,7 +355,7 @@ extension RegistrarAPI {
     /// The caller of a page, from the session cookie (nil when there is none or it no longer works).
     func pagePrincipal(_ request: Request) async throws -> Principal? {
         guard let token = request.cookies[sessionCookieName]?.value, Header.token(token, maxLength: 256) != nil,
-            let session = await sessions.session(for: token),
+            let session = sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { return nil }
         let displayName = session.isStaff ? try await service.staff.current(session.subjectId).state.displayName : nil
@@ -376,7 +376,7 @@ extension RegistrarAPI {
             throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
         }
         await throttle.succeed(username)
-        let (token, session) = await sessions.issue(for: subject, isStaff: staff)
+        let (token, session) = sessions.issue(for: subject, isStaff: staff)
         return (token, session, actor)
     }
 

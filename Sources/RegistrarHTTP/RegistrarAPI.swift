@@ -48,6 +48,8 @@ final class RegistrarAPI: Sendable {
     let reader: (any DatabaseReader)?
     /// Nonces, QR payloads and orders of the outside systems' callbacks.
     let callbackLedger: CallbackLedger
+    /// Encoded replies of the frequent reads, dropped by the commits that change them.
+    let replies: ReplyCache
 
     init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -64,6 +66,25 @@ final class RegistrarAPI: Sendable {
         self.logger = logger
         self.reader = (configuration.service.store as? SQLiteEventStore)?.pool
         self.callbackLedger = CallbackLedger(writer: (configuration.service.store as? SQLiteEventStore)?.pool)
+        let store = configuration.service.store as? SQLiteEventStore
+        let pool = store?.pool
+        let replies = ReplyCache(
+            capacityBytes: store == nil ? 0 : configuration.replyCacheBytes,
+            globalStreams: [configuration.service.seasonStreamId],
+            checkInterval: configuration.replyCacheCheckInterval,
+            check: {
+                try pool?.readNow { db in
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: "SELECT (SELECT COALESCE(MAX(position), 0) FROM events), (SELECT MIN(position) FROM projection_checkpoints)"
+                    )
+                    guard let row, let head = row[0] as Int64?, let checkpoint = row[1] as Int64? else { return nil }
+                    return (head, checkpoint)
+                }
+            }
+        )
+        self.replies = replies
+        store?.addCommitObserver { [weak replies] commit in replies?.committed(commit) }
     }
 
     // MARK: Authentication
@@ -76,7 +97,7 @@ final class RegistrarAPI: Sendable {
             throw APIError.unauthenticated
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        guard Header.token(token, maxLength: 256) != nil, let session = await sessions.session(for: token),
+        guard Header.token(token, maxLength: 256) != nil, let session = sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { throw APIError.unauthenticated }
         return Principal(actor: actor, token: token, expiresAt: session.expiresAt)
@@ -221,6 +242,20 @@ final class RegistrarAPI: Sendable {
     static let encoder = FastJSONEncoder(formatting: [.sortedKeys, .withoutEscapingSlashes])
 
     /// A JSON response.
+    /// A value encoded as the API's JSON.
+    func jsonBody<Value: Encodable>(_ value: Value) throws -> ByteBuffer {
+        ByteBuffer(bytes: try Self.encoder.encode(value))
+    }
+
+    /// A 200 reply with a JSON body encoded beforehand.
+    func jsonReply(_ body: ByteBuffer) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
+            body: .init(byteBuffer: body)
+        )
+    }
+
     func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         let data = try Self.encoder.encode(value)
         var fields = headers

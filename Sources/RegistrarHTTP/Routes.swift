@@ -145,7 +145,7 @@ extension Routes {
                 throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
             }
             await api.throttle.succeed(body.username)
-            let (token, session) = await api.sessions.issue(for: subject, isStaff: isStaff)
+            let (token, session) = api.sessions.issue(for: subject, isStaff: isStaff)
             return try api.json(
                 SessionReply(
                     token: token,
@@ -162,7 +162,7 @@ extension Routes {
 
         // 退出登录.
         authenticated(.delete, "/api/v1/sessions/current") { _, _, principal in
-            await api.sessions.revoke(principal.token)
+            api.sessions.revoke(principal.token)
             return Response(status: .noContent)
         }
 
@@ -242,11 +242,25 @@ extension Routes {
         authenticated(.get, file) { _, context, principal in
             let candidateID = try context.id("candidateID")
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
-            guard var view = try await api.candidateView(candidateID) else {
+            let now = api.service.clock.now()
+            let key = ReplyCache.Key(kind: .candidateFile, subject: candidateID, fullIDNumbers: api.seesFullIDNumbers(principal.actor))
+            if let cached = api.replies.reply(key, now: now) { return api.jsonReply(cached.body) }
+            let ticket = api.replies.ticket()
+            guard var view = try await api.candidateView(candidateID, now: now) else {
                 throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
             }
-            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&view) }
-            return try api.json(view)
+            if !key.fullIDNumbers { Disclosure.mask(&view) }
+            let body = try api.jsonBody(view)
+            if api.replies.isEnabled {
+                // The next actions hold until the calendar's next instant.
+                let period = try await api.service.seasonState().calendarPeriod(containing: now)
+                api.replies.remember(
+                    ReplyCache.Reply(body: body, streamId: candidateID, validFrom: period.from, validUntil: period.until),
+                    for: key,
+                    ticket: ticket
+                )
+            }
+            return api.jsonReply(body)
         }
 
         authenticated(.put, "\(file)/contact") { request, context, principal in
@@ -421,17 +435,14 @@ extension RegistrarAPI {
         return state.isRegistered ? state : nil
     }
 
-    /// The candidate's read model at the service's `now`.
-    func candidateView(_ candidateID: String) async throws -> CandidateView? {
+    /// The candidate's read model at `now` (the service's clock when nil).
+    func candidateView(_ candidateID: String, now: Date? = nil) async throws -> CandidateView? {
+        let now = now ?? service.clock.now()
         if let reader {
-            return try await CandidateViewQueries(reader).candidate(
-                id: candidateID,
-                now: service.clock.now(),
-                seasonStreamId: service.seasonStreamId
-            )
+            return try await CandidateViewQueries(reader).candidate(id: candidateID, now: now, seasonStreamId: service.seasonStreamId)
         }
         guard let state = try await registeredState(candidateID) else { return nil }
-        return CandidateView(candidateID: candidateID, state: state, now: service.clock.now(), season: try await service.seasonState())
+        return CandidateView(candidateID: candidateID, state: state, now: now, season: try await service.seasonState())
     }
 }
 
@@ -751,19 +762,37 @@ extension Routes {
             let siteCode = try context.id("siteCode")
             try api.authorizeSite(principal.actor, siteCode)
             let status = try request.query("status", maxLength: 20)
-            return try api.json(try await api.readModels().queue(site: siteCode, status: status))
+            // The same reply for every caller allowed to see it (names, no ID numbers).
+            let key = ReplyCache.Key(kind: .queue, subject: siteCode + "\u{0}" + (status ?? ""), fullIDNumbers: false)
+            if let cached = api.replies.reply(key, now: api.service.clock.now()) { return api.jsonReply(cached.body) }
+            let ticket = api.replies.ticket()
+            let body = try api.jsonBody(try await api.readModels().queue(site: siteCode, status: status))
+            api.replies.remember(ReplyCache.Reply(body: body, streamId: nil, siteCode: siteCode), for: key, ticket: ticket)
+            return api.jsonReply(body)
         }
 
         // The 填报 / 学信网 comparison of an application.
         authenticated(.get, "/api/v1/review/applications/{applicationID}/comparison") { _, context, principal in
             let applicationID = try context.id("applicationID")
             try api.require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
+            let key = ReplyCache.Key(kind: .comparison, subject: applicationID, fullIDNumbers: api.seesFullIDNumbers(principal.actor))
+            if let cached = api.replies.reply(key, now: api.service.clock.now()) {
+                try api.authorizeSite(principal.actor, cached.siteCode ?? "")
+                return api.jsonReply(cached.body)
+            }
+            let ticket = api.replies.ticket()
             guard var comparison = try await api.readModels().comparison(application: applicationID) else {
                 throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
             }
             try api.authorizeSite(principal.actor, comparison.summary.siteCode)
-            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&comparison) }
-            return try api.json(comparison)
+            if !key.fullIDNumbers { Disclosure.mask(&comparison) }
+            let body = try api.jsonBody(comparison)
+            api.replies.remember(
+                ReplyCache.Reply(body: body, streamId: comparison.summary.candidateID, siteCode: comparison.summary.siteCode),
+                for: key,
+                ticket: ticket
+            )
+            return api.jsonReply(body)
         }
 
         // The audit trail: who changed what, when, before and after, why. Auditors only.

@@ -29,6 +29,12 @@ public struct ServerConfiguration: Sendable {
     public var feeFen: @Sendable (_ examLevel: String) -> Int
     /// The shared secrets and limits of the CHSI and bank callbacks.
     public var callbacks: CallbackSettings
+    /// The most bytes of encoded replies kept for the frequent reads (a candidate's file, a comparison, a site's
+    /// queue) until a commit changes them; 0 turns the cache off.
+    public var replyCacheBytes: Int
+    /// How often the reply cache reads the log's head and the read models' checkpoints to notice another process's
+    /// changes (which it serves at most this late).
+    public var replyCacheCheckInterval: Duration = .milliseconds(250)
 
     /// The default fees: 600 yuan for 执业医师, 500 yuan for the assistant levels.
     public static let defaultFees: @Sendable (String) -> Int = { level in
@@ -46,7 +52,8 @@ public struct ServerConfiguration: Sendable {
         failedLoginWindow: TimeInterval = 15 * 60,
         lockoutDuration: TimeInterval = 15 * 60,
         feeFen: @escaping @Sendable (String) -> Int = ServerConfiguration.defaultFees,
-        callbacks: CallbackSettings = CallbackSettings()
+        callbacks: CallbackSettings = CallbackSettings(),
+        replyCacheBytes: Int = 64 << 20
     ) {
         self.service = service
         self.host = host
@@ -58,6 +65,7 @@ public struct ServerConfiguration: Sendable {
         self.lockoutDuration = lockoutDuration
         self.feeFen = feeFen
         self.callbacks = callbacks
+        self.replyCacheBytes = replyCacheBytes
     }
 }
 
@@ -123,6 +131,7 @@ public func runServer(
     seasonID: String = "2026",
     logger: Logger = Logger(label: "registrar.http"),
     callbacks: CallbackSettings = .fromEnvironment(),
+    replyCacheBytes: Int = 64 << 20,
     ready: @escaping @Sendable (String) -> Void = { print($0) }
 ) async throws {
     let store = try SQLiteEventStore(path: databasePath)
@@ -133,7 +142,7 @@ public func runServer(
         configuration: .init(seasonId: seasonID)
     )
     try ProjectionEngine(store: store).install()
-    let configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks)
+    let configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks, replyCacheBytes: replyCacheBytes)
     let (router, _) = makeRouter(configuration, logger: logger)
     let app = Application(
         router: router,

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @Suite("SQLite event log")
@@ -19,6 +20,40 @@ struct SQLiteStoreTests {
             _ = try await store.append(request("candidate-\(index % 4)", events: [event("E", ["i": "\(index)", "name": "张三"])]))
         }
         return store
+    }
+
+    @Test("commit observers hear each commit's streams and head before the appends return, and of another process's appends")
+    func commitObservers() async throws {
+        let store = try await filled(events: 2)
+        let heard = Mutex<[CommittedAppends]>([])
+        store.addCommitObserver { commit in heard.withLock { $0.append(commit) } }
+
+        _ = try await store.append(request("candidate-a", requestId: "r-1"))
+        // Heard before the append returned.
+        #expect(heard.withLock { $0 } == [CommittedAppends(streamIds: ["candidate-a"], headPosition: 3, followsForeignAppends: false)])
+        _ = try await store.append(request("candidate-b", events: [event(), event()]))
+        #expect(heard.withLock { $0.last } == CommittedAppends(streamIds: ["candidate-b"], headPosition: 5, followsForeignAppends: false))
+
+        // A retried request and a refused one commit nothing new: nothing heard.
+        _ = try await store.append(request("candidate-a", requestId: "r-1"))
+        await #expect(throws: EventLogError.self) { try await store.append(request("candidate-a", expected: .exact(9))) }
+        #expect(heard.withLock { $0.count } == 2)
+
+        // Another process appends; this store's next commit says it follows appends it did not write.
+        let other = try SQLiteEventStore(path: path)
+        _ = try await other.append(request("candidate-c"))
+        _ = try await store.append(request("candidate-a"))
+        #expect(heard.withLock { $0.last } == CommittedAppends(streamIds: ["candidate-a"], headPosition: 7, followsForeignAppends: true))
+
+        // Concurrent appends share commits: every stream is heard, the last head is the log's.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 { group.addTask { _ = try await store.append(request("candidate-\(index)")) } }
+            try await group.waitForAll()
+        }
+        let concurrent = heard.withLock { Array($0.dropFirst(3)) }
+        #expect(concurrent.reduce(into: Set<String>()) { $0.formUnion($1.streamIds) } == Set((0..<40).map { "candidate-\($0)" }))
+        #expect(concurrent.last?.headPosition == 47)
+        #expect(concurrent.allSatisfy { !$0.followsForeignAppends })
     }
 
     @Test("WAL mode, synchronous FULL, and the events table refuses UPDATE and DELETE")

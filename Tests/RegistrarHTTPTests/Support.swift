@@ -88,10 +88,15 @@ struct World: Sendable {
     }
 
     /// Runs a test against the application in process.
-    func test<Value: Sendable>(_ body: @escaping @Sendable (Client) async throws -> Value) async throws -> Value {
+    func test<Value: Sendable>(
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (Client) async throws -> Value
+    ) async throws -> Value {
         // Request lines at .info would drown the test output; unexpected errors are still logged.
         var logger = Logger(label: "registrar.http.test")
         logger.logLevel = .warning
+        var configuration = self.configuration
+        configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger)
         return try await app.test(.router) { client in try await body(Client(client: client)) }
     }

@@ -263,6 +263,19 @@ public struct SeasonState: Codable, Equatable, Sendable {
         return now < calendar.registrationOpens || isReviewOpen(at: now)
     }
 
+    /// The stretch of time around `now` between two consecutive instants of the calendar: `from` is the latest
+    /// instant at or before `now`, `until` the earliest after it (nil: none). Every answer that depends on the time
+    /// only through the calendar's windows (`isRegistrationOpen(at:)` and the others, `phase(at:)`, a candidate's
+    /// next actions) is the same at every instant of it.
+    public func calendarPeriod(containing now: Date) -> (from: Date?, until: Date?) {
+        guard let calendar else { return (nil, nil) }
+        let instants = [
+            calendar.registrationOpens, calendar.registrationCloses, calendar.reviewOpens, calendar.reviewCloses,
+            calendar.paymentOpens, calendar.paymentCloses,
+        ]
+        return (instants.filter { $0 <= now }.max(), instants.filter { $0 > now }.min())
+    }
+
     /// The site with this code.
     public func site(_ code: String) -> ExamSite? { sites[code] }
 

@@ -241,4 +241,39 @@ struct SeasonDeciderTests {
         )
         #expect(SeasonDecider.evolve(Fixture.season, bad) == Fixture.season)
     }
+
+    /// Every window answer is the same throughout a calendar period, and the period's ends are calendar instants.
+    @Test func calendarPeriodsHoldTheWindowsConstant() {
+        let season = Fixture.season
+        func windows(_ at: Date) -> [Bool] {
+            [
+                season.isRegistrationOpen(at: at), season.isReviewOpen(at: at), season.isPaymentOpen(at: at),
+                season.isChsiVerificationOpen(at: at),
+            ]
+        }
+        let instants = [T.registrationOpens, T.registrationCloses, T.reviewOpens, T.reviewCloses, T.paymentOpens, T.paymentCloses]
+        var generator = SystemRandomNumberGenerator()
+        let earliest = T.beforeRegistration.addingTimeInterval(-30 * 86_400)
+        let span = T.paymentCloses.timeIntervalSince(earliest) + 60 * 86_400
+        for _ in 0..<2_000 {
+            let now = earliest.addingTimeInterval(Double.random(in: 0..<span, using: &generator).rounded())
+            let period = season.calendarPeriod(containing: now)
+            if let from = period.from {
+                #expect(instants.contains(from) && from <= now)
+                #expect(windows(from) == windows(now))
+            } else {
+                #expect(now < T.registrationOpens)
+            }
+            if let until = period.until {
+                #expect(instants.contains(until) && until > now)
+                #expect(windows(until.addingTimeInterval(-0.001)) == windows(now))
+            } else {
+                #expect(now >= T.paymentCloses)
+            }
+        }
+        // An instant of the calendar starts a period; a season without a calendar has one unbounded period.
+        #expect(season.calendarPeriod(containing: T.reviewOpens).from == T.reviewOpens)
+        #expect(season.calendarPeriod(containing: T.reviewOpens).until == T.paymentOpens)
+        #expect(SeasonState().calendarPeriod(containing: T.registration) == (nil, nil))
+    }
 }

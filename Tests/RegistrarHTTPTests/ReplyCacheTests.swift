@@ -1,0 +1,297 @@
+import EventLog
+import Foundation
+import HTTPTypes
+import NIOCore
+import Projections
+import RegistrarApp
+import RegistrationDomain
+import Synchronization
+import Testing
+
+@testable import RegistrarHTTP
+
+/// The reply cache: its rules on their own, then through the API (read-your-writes, the clock, masking, scope and
+/// another process's appends).
+@Suite struct ReplyCacheTests {
+    /// A cache whose check reports a log and read models at `head` (the test moves them).
+    final class Fixture: Sendable {
+        /// What the check sees, and how often it ran.
+        final class Log: Sendable {
+            let observed = Mutex<(head: Int64, checkpoint: Int64)?>((0, 0))
+            let checks = Mutex(0)
+        }
+
+        let log = Log()
+        let cache: ReplyCache
+
+        init(capacityBytes: Int = 1 << 20, checkInterval: Duration = .zero) {
+            let log = self.log
+            cache = ReplyCache(capacityBytes: capacityBytes, globalStreams: ["season-2026"], checkInterval: checkInterval) {
+                log.checks.withLock { $0 += 1 }
+                return log.observed.withLock { $0 }
+            }
+        }
+
+        /// A commit of this process that moves the head.
+        func commit(_ streams: Set<String>, foreign: Bool = false) {
+            let head = log.observed.withLock { value -> Int64 in
+                let head = (value?.head ?? 0) + 1
+                value = (head, head)
+                return head
+            }
+            cache.committed(CommittedAppends(streamIds: streams, headPosition: head, followsForeignAppends: foreign))
+        }
+    }
+
+    static func reply(_ text: String, stream: String?, from: Date? = nil, until: Date? = nil) -> ReplyCache.Reply {
+        ReplyCache.Reply(body: ByteBuffer(string: text), streamId: stream, siteCode: "4201", validFrom: from, validUntil: until)
+    }
+
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let fileA = ReplyCache.Key(kind: .candidateFile, subject: "candidate-a", fullIDNumbers: true)
+    static let fileB = ReplyCache.Key(kind: .candidateFile, subject: "candidate-b", fullIDNumbers: true)
+    static let queue = ReplyCache.Key(kind: .queue, subject: "4201", fullIDNumbers: false)
+
+    /// Remembers `reply` under `key` the way a route does: a lookup first (which runs the check), a ticket, then the
+    /// reply.
+    func fill(_ cache: ReplyCache, _ key: ReplyCache.Key, _ reply: ReplyCache.Reply) {
+        _ = cache.reply(key, now: Self.now)
+        cache.remember(reply, for: key, ticket: cache.ticket())
+    }
+
+    func body(_ cache: ReplyCache, _ key: ReplyCache.Key, at now: Date = ReplyCacheTests.now) -> String? {
+        cache.reply(key, now: now).map { String(buffer: $0.body) }
+    }
+
+    @Test func aCommitDropsTheRepliesOfItsStreamsOnly() {
+        let fixture = Fixture()
+        fill(fixture.cache, Self.fileA, Self.reply("a1", stream: "candidate-a"))
+        fill(fixture.cache, Self.fileB, Self.reply("b1", stream: "candidate-b"))
+        #expect(body(fixture.cache, Self.fileA) == "a1")
+        fixture.commit(["candidate-a"])
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        #expect(body(fixture.cache, Self.fileB) == "b1")
+    }
+
+    @Test func aReplyReadBeforeACommitOfItsStreamIsNotKept() {
+        let fixture = Fixture()
+        _ = fixture.cache.reply(Self.fileA, now: Self.now)
+        let ticket = fixture.cache.ticket()
+        // The commit lands between the route's read of the rows and its remembering the reply.
+        fixture.commit(["candidate-a"])
+        fixture.cache.remember(Self.reply("stale", stream: "candidate-a"), for: Self.fileA, ticket: ticket)
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        // A commit of another stream does not stop it.
+        let second = fixture.cache.ticket()
+        fixture.commit(["candidate-b"])
+        fixture.cache.remember(Self.reply("fresh", stream: "candidate-a"), for: Self.fileA, ticket: second)
+        #expect(body(fixture.cache, Self.fileA) == "fresh")
+    }
+
+    @Test func aQueueDependsOnEveryCandidate() {
+        let fixture = Fixture()
+        fill(fixture.cache, Self.queue, Self.reply("q1", stream: nil))
+        #expect(body(fixture.cache, Self.queue) == "q1")
+        fixture.commit(["candidate-z"])
+        #expect(body(fixture.cache, Self.queue) == nil)
+        let ticket = fixture.cache.ticket()
+        fixture.commit(["candidate-y"])
+        fixture.cache.remember(Self.reply("q2", stream: nil), for: Self.queue, ticket: ticket)
+        #expect(body(fixture.cache, Self.queue) == nil)
+    }
+
+    @Test func theSeasonAndAnotherProcessDropEverything() {
+        let fixture = Fixture()
+        fill(fixture.cache, Self.fileA, Self.reply("a1", stream: "candidate-a"))
+        fixture.commit(["season-2026"])
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        let ticket = fixture.cache.ticket()
+        fixture.commit(["season-2026"])
+        fixture.cache.remember(Self.reply("a2", stream: "candidate-a"), for: Self.fileA, ticket: ticket)
+        #expect(body(fixture.cache, Self.fileA) == nil)
+
+        fill(fixture.cache, Self.fileA, Self.reply("a3", stream: "candidate-a"))
+        fixture.commit(["candidate-b"], foreign: true)
+        #expect(body(fixture.cache, Self.fileA) == nil)
+    }
+
+    @Test func aReplyHoldsInItsCalendarPeriodOnly() {
+        let fixture = Fixture()
+        let from = Self.now.addingTimeInterval(-60)
+        let until = Self.now.addingTimeInterval(60)
+        fill(fixture.cache, Self.fileA, Self.reply("a1", stream: "candidate-a", from: from, until: until))
+        #expect(body(fixture.cache, Self.fileA, at: Self.now) == "a1")
+        #expect(body(fixture.cache, Self.fileA, at: from) == "a1")
+        #expect(body(fixture.cache, Self.fileA, at: until) == nil)
+        #expect(body(fixture.cache, Self.fileA, at: from.addingTimeInterval(-1)) == nil)
+    }
+
+    @Test func theCheckFindsAnotherProcessAndLaggingReadModels() {
+        let fixture = Fixture()
+        fill(fixture.cache, Self.fileA, Self.reply("a1", stream: "candidate-a"))
+        #expect(body(fixture.cache, Self.fileA) == "a1")
+        // Another process appended and folded two events: the head is beyond this process's last commit.
+        fixture.log.observed.withLock { $0 = (2, 2) }
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        fill(fixture.cache, Self.fileA, Self.reply("a2", stream: "candidate-a"))
+        #expect(body(fixture.cache, Self.fileA) == "a2")
+        // Appends the read models have not folded: nothing is served or kept until they have.
+        fixture.log.observed.withLock { $0 = (3, 2) }
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        fill(fixture.cache, Self.fileA, Self.reply("a3", stream: "candidate-a"))
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        // No read models at all.
+        fixture.log.observed.withLock { $0 = nil }
+        fill(fixture.cache, Self.fileA, Self.reply("a4", stream: "candidate-a"))
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        fixture.log.observed.withLock { $0 = (3, 3) }
+        fill(fixture.cache, Self.fileA, Self.reply("a5", stream: "candidate-a"))
+        #expect(body(fixture.cache, Self.fileA) == "a5")
+    }
+
+    @Test func theCheckRunsOncePerInterval() {
+        let fixture = Fixture(checkInterval: .seconds(3_600))
+        for _ in 0..<50 { _ = fixture.cache.reply(Self.fileA, now: Self.now) }
+        #expect(fixture.log.checks.withLock { $0 } == 1)
+    }
+
+    @Test func theCacheIsBounded() {
+        let fixture = Fixture(capacityBytes: 64 * 1024)
+        let big = String(repeating: "x", count: 3_000)
+        for index in 0..<100 {
+            let key = ReplyCache.Key(kind: .candidateFile, subject: "candidate-\(index)", fullIDNumbers: true)
+            fill(fixture.cache, key, Self.reply(big, stream: "candidate-\(index)"))
+        }
+        let kept = (0..<100).filter {
+            body(fixture.cache, ReplyCache.Key(kind: .candidateFile, subject: "candidate-\($0)", fullIDNumbers: true)) != nil
+        }
+        #expect(!kept.isEmpty && kept.count * 3_000 <= 64 * 1024)
+        #expect(kept.contains(99))
+        // Too large for the cache: not kept.
+        fill(fixture.cache, Self.fileA, Self.reply(String(repeating: "y", count: 8_000), stream: "candidate-a"))
+        #expect(body(fixture.cache, Self.fileA) == nil)
+        // Off.
+        let off = Fixture(capacityBytes: 0)
+        fill(off.cache, Self.fileA, Self.reply("a1", stream: "candidate-a"))
+        #expect(body(off.cache, Self.fileA) == nil)
+    }
+
+    // MARK: Through the API
+
+    @Test func readsSeeTheWritesBeforeThem() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let owner = try #require(cast.tokens["owner"])
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            let first = try await client.call(.get, file, token: owner)
+            let again = try await client.call(.get, file, token: owner)
+            #expect(first.status == .ok && again.body == first.body)
+
+            let moved =
+                #"{"homePhone": "027-11112222", "mobile": "13900139000", "email": "zs@example.com", "address": "湖北省武汉市武昌区1号", "postcode": "430072"}"#
+            #expect(try await client.call(.put, "\(file)/contact", token: owner, json: moved).status == .ok)
+            let after = try await client.call(.get, file, token: owner)
+            #expect((after.object["contact"] as? [String: Any])?["mobile"] as? String == "13900139000")
+
+            // The reviewer's comparison and queue after a correction and a decision.
+            world.clock.set(World.review)
+            let reviewer = try #require(cast.tokens["reviewer"])
+            let comparison = "/api/v1/review/applications/\(cast.applicationA)/comparison"
+            let queue = "/api/v1/review/sites/4201/queue"
+            let before = try await client.call(.get, comparison, token: reviewer)
+            let queued = try await client.call(.get, queue, token: reviewer)
+            #expect(before.status == .ok && queued.status == .ok)
+            let base = "\(file)/applications/\(cast.applicationA)"
+            let corrected = try await client.call(
+                .post,
+                "\(base)/corrections",
+                token: reviewer,
+                json: #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"#
+            )
+            #expect(corrected.status == .ok, "\(corrected.text)")
+            #expect(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+            let afterComparison = try await client.call(.get, comparison, token: reviewer)
+            #expect(afterComparison.body != before.body)
+            #expect((afterComparison.object["summary"] as? [String: Any])?["status"] as? String == "approved")
+            let afterQueue = try await client.call(.get, queue, token: reviewer)
+            let item = try #require(afterQueue.array.first as? [String: Any])
+            #expect(item["status"] as? String == "approved")
+            #expect(item["name"] as? String == "张珊")
+        }
+    }
+
+    @Test func nextActionsFollowTheClock() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("clock0001", index: 61)
+            let token = try await client.login("clock0001")
+            let file = "/api/v1/candidates/\(candidate)"
+            let open = try await client.call(.get, file, token: token)
+            #expect((open.object["nextActions"] as? [String])?.contains("submitApplication") == true)
+            // Online registration closes on 2026-01-22T09:00Z: the same file, no new event, other next actions.
+            world.clock.set(Instant.date(from: "2026-01-22T09:00:00.000Z")!)
+            let closed = try await client.call(.get, file, token: token)
+            #expect((closed.object["nextActions"] as? [String])?.contains("submitApplication") == false)
+            world.clock.set(World.registration)
+            let reopened = try await client.call(.get, file, token: token)
+            #expect(reopened.body == open.body)
+        }
+    }
+
+    @Test func eachCallerGetsTheirDisclosureAndScope() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let comparison = "/api/v1/review/applications/\(cast.applicationA)/comparison"
+            let full = try await client.call(.get, comparison, token: cast.tokens["reviewer"])
+            #expect(full.status == .ok)
+            #expect(full.text.contains(World.residentID(1)))
+            // The auditor sees the same comparison with the ID number masked, the other site's reviewer nothing.
+            let masked = try await client.call(.get, comparison, token: cast.tokens["auditor"])
+            #expect(masked.status == .ok)
+            #expect(!masked.text.contains(World.residentID(1)))
+            let refused = try await client.call(.get, comparison, token: cast.tokens["otherReviewer"])
+            #expect(refused.status == .forbidden)
+            #expect(refused.code == DecisionCode.authNotReviewerOfSite.rawValue)
+            // Another candidate's file stays refused after its owner's read was kept.
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            #expect(try await client.call(.get, file, token: cast.tokens["owner"]).status == .ok)
+            #expect(try await client.call(.get, file, token: cast.tokens["otherCandidate"]).status == .forbidden)
+            let other = try await client.call(.get, "/api/v1/review/sites/4201/queue", token: cast.tokens["otherReviewer"])
+            #expect(other.status == .forbidden)
+        }
+    }
+
+    @Test func anotherProcessesAppendsAreServedAfterTheCheck() async throws {
+        let world = try await World()
+        let checkOften: (inout ServerConfiguration) -> Void = { $0.replyCacheCheckInterval = .milliseconds(50) }
+        try await world.test(configure: checkOften) { client in
+            let cast = try await Cast.make(client)
+            let owner = try #require(cast.tokens["owner"])
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            #expect(try await client.call(.get, file, token: owner).status == .ok)
+
+            // Another process: its own store and read-model engine over the same file.
+            let other = try SQLiteEventStore(path: world.store.path)
+            try ProjectionEngine(store: other).install()
+            let service = try RegistrarService(
+                store: other,
+                clock: world.clock,
+                ids: SeededIDGenerator(seed: 77),
+                configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
+            )
+            let contact = ContactInput(mobile: "13700137000", address: "湖北省武汉市洪山区珞喻路1号", postcode: "430074")
+            _ = try await service.execute(
+                .updateContact(UpdateContactDetails(candidateID: cast.candidateA, contact: contact)),
+                candidateId: cast.candidateA,
+                actor: .candidate(cast.candidateA),
+                request: RequestContext(channel: "web")
+            )
+            try await Task.sleep(for: .milliseconds(120))
+            let after = try await client.call(.get, file, token: owner)
+            #expect((after.object["contact"] as? [String: Any])?["mobile"] as? String == "13700137000")
+        }
+    }
+}
