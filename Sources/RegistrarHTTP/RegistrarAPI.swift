@@ -351,12 +351,17 @@ extension RegistrarRequestContext {
         return value
     }
 
+    /// 1 to 128 ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit (checked on the UTF-8
+    /// bytes: every request with an id in its path runs it).
     static func isValidID(_ value: String) -> Bool {
-        guard let first = value.unicodeScalars.first, value.utf8.count <= 128 else { return false }
-        let allowed = { (scalar: Unicode.Scalar) -> Bool in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
-        }
-        return first.isASCII && CharacterSet.alphanumerics.contains(first) && value.unicodeScalars.allSatisfy(allowed)
+        let utf8 = value.utf8
+        guard let first = utf8.first, utf8.count <= 128, isAlphanumeric(first) else { return false }
+        return utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
     }
 }
 

@@ -165,4 +165,27 @@ import Testing
             #expect(calls > routes.count * 5)
         }
     }
+
+    /// The byte-level id check says what the character-set definition says, on ids and on near misses.
+    @Test func idRuleMatchesItsDefinition() {
+        func reference(_ value: String) -> Bool {
+            guard let first = value.unicodeScalars.first, value.utf8.count <= 128 else { return false }
+            let allowed = { (scalar: Unicode.Scalar) -> Bool in
+                scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
+            }
+            return first.isASCII && CharacterSet.alphanumerics.contains(first) && value.unicodeScalars.allSatisfy(allowed)
+        }
+        let alphabet: [String] = ["a", "Z", "0", "9", "-", "_", ".", "/", " ", "~", "@", "é", "中", "١", "\u{0}", "\u{202E}", "👩‍⚕️"]
+        var generator = SystemRandomNumberGenerator()
+        var samples = [
+            "", "a", "-a", ".", "candidate-1", "application-29d6e640", String(repeating: "x", count: 128), String(repeating: "x", count: 129),
+        ]
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            samples.append((0..<length).map { _ in alphabet.randomElement(using: &generator)! }.joined())
+        }
+        for sample in samples {
+            #expect(RegistrarRequestContext.isValidID(sample) == reference(sample), "\(sample.debugDescription)")
+        }
+    }
 }

@@ -223,7 +223,8 @@ def event_types_after(db: Path, position: int) -> dict[str, int]:
 
 def start_server(args, db: Path, workdir: Path):
     out_path, err_path = workdir / "serve.out", workdir / "serve.log"
-    command = [args.binary, "serve", "--db", str(db), "--port", "0", "--demo", str(args.demo), "--log-level", args.server_log_level]
+    command = [args.binary, "serve", "--db", str(db), "--port", "0", "--demo", str(args.demo), "--log-level", args.server_log_level,
+               "--reply-cache-mb", str(args.reply_cache_mb)]
     log(f"starting: {' '.join(command)}")
     process = subprocess.Popen(command, stdout=open(out_path, "w"), stderr=open(err_path, "w"))
     deadline = time.monotonic() + args.start_timeout
@@ -368,6 +369,8 @@ def main() -> int:
     parser.add_argument("--skip-inprocess", action="store_true", help="no in-process command benchmark (no ratio)")
     parser.add_argument("--server-log-level", default="info",
                         help="registrar serve --log-level (info, the default, writes one JSON line per request)")
+    parser.add_argument("--reply-cache-mb", type=int, default=64,
+                        help="the server's reply cache (0: off, every read built from the read models)")
     parser.add_argument("--keep-files", action="store_true")
     parser.add_argument("--start-timeout", type=float, default=600)
     args = parser.parse_args()
@@ -540,7 +543,7 @@ def report(r: dict, args) -> None:
     cpu = r["cpu"]
     print("HTTP load (issue 5): registration-opening surge against registrar serve on loopback; wrk writes and reads at once")
     print(f"machine: {m['cores']} cores ({m['cpu']}), {m['sqlite']}, {m['wrk']}; load average {m['load_before']} → {m['load_after']}")
-    print(f"server: registrar serve --log-level {args.server_log_level}, standard error to a file")
+    print(f"server: registrar serve --log-level {args.server_log_level} --reply-cache-mb {args.reply_cache_mb}, standard error to a file")
     print(f"log: demo season of {args.demo} candidates, registration reopened by the admin; {r['candidates']} fresh candidates, "
           f"{r['reviewers']} reviewers, {r['comparisons']} applications at their sites")
     parts = []
