@@ -35,31 +35,49 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    // A struct rather than a (key, value) tuple: generic code over tuples looks their type metadata up at run time,
+    // on every line.
+    private struct Field {
+        var key: String
+        var value: String
+    }
+
     public func log(event: LogEvent) {
+        Self.sink.write(line(level: event.level, message: event.message, metadata: event.metadata), immediately: event.level >= .warning)
+    }
+
+    /// The JSON line of a log event, newline included.
+    func line(level: Logger.Level, message: Logger.Message, metadata eventMetadata: Logger.Metadata?) -> [UInt8] {
         // Later sources win: the handler's metadata, the provider's, then the event's own.
-        var fields = [(key: String, value: String)]()
-        fields.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 4)
-        for (key, value) in metadata { fields.append((key, Self.text(value))) }
-        if let provided = metadataProvider?.get() { for (key, value) in provided { fields.append((key, Self.text(value))) } }
-        if let own = event.metadata { for (key, value) in own { fields.append((key, Self.text(value))) } }
+        var fields = [Field]()
+        fields.reserveCapacity(metadata.count + (eventMetadata?.count ?? 0) + 4)
+        for (key, value) in metadata { fields.append(Field(key: key, value: Self.text(value))) }
+        if let provided = metadataProvider?.get() {
+            for (key, value) in provided { fields.append(Field(key: key, value: Self.text(value))) }
+        }
+        if let own = eventMetadata { for (key, value) in own { fields.append(Field(key: key, value: Self.text(value))) } }
         // Formatted by hand: Foundation's ISO-8601 formatter and a JSONEncoder per line cost more than the request.
-        fields.append(("ts", Instant.string(from: Date())))
-        fields.append(("level", event.level.rawValue))
-        fields.append(("label", label))
-        fields.append(("message", "\(event.message)"))
-        var unique = [String: Int]()
-        for (index, field) in fields.enumerated() { unique[field.key] = index }
+        fields.append(Field(key: "ts", value: Instant.string(from: Date())))
+        fields.append(Field(key: "level", value: level.rawValue))
+        fields.append(Field(key: "label", value: label))
+        fields.append(Field(key: "message", value: "\(message)"))
+        // Keys in order; of equal keys the last added, i.e. the latest source.
+        var order = Array(fields.indices)
+        order.sort { fields[$0].key == fields[$1].key ? $0 < $1 : fields[$0].key < fields[$1].key }
         var line = [UInt8]()
         line.reserveCapacity(256)
         line.append(UInt8(ascii: "{"))
-        for (order, (key, index)) in unique.sorted(by: { $0.key < $1.key }).enumerated() {
-            if order > 0 { line.append(UInt8(ascii: ",")) }
-            Self.appendJSONString(key, to: &line)
+        var first = true
+        for (rank, index) in order.enumerated() {
+            if rank + 1 < order.count, fields[order[rank + 1]].key == fields[index].key { continue }
+            if !first { line.append(UInt8(ascii: ",")) }
+            first = false
+            Self.appendJSONString(fields[index].key, to: &line)
             line.append(UInt8(ascii: ":"))
             Self.appendJSONString(fields[index].value, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
-        Self.sink.write(line, immediately: event.level >= .warning)
+        return line
     }
 
     /// Writes every buffered line now (at shutdown; lines of level warning and above are never held back).

@@ -19,7 +19,7 @@ struct Session: Sendable, Equatable {
 /// registration site (and avoids writing secrets to the database file).
 final class SessionStore: Sendable {
     private struct State {
-        var sessions: [String: Session] = [:]
+        var sessions: [SHA256.Digest: Session] = [:]
         var issuedSinceSweep = 0
     }
 
@@ -76,8 +76,9 @@ final class SessionStore: Sendable {
         state.withLock { _ = $0.sessions.removeValue(forKey: key) }
     }
 
-    private static func key(_ token: String) -> String {
-        Data(SHA256.hash(data: Data(token.utf8))).hexString
+    private static func key(_ token: String) -> SHA256.Digest {
+        var token = token
+        return token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
     }
 }
 

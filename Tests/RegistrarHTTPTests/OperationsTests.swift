@@ -113,6 +113,29 @@ import Testing
     }
 
     /// Log lines are written by hand; every value must come back unchanged through a JSON parser.
+    @Test func logLinesHaveEachKeyOnceInOrderAndTheLatestSourceWins() throws {
+        var handler = JSONLogHandler(label: "registrar.test")
+        handler[metadataKey: "request_id"] = "r-1"
+        handler[metadataKey: "route"] = "/old"
+        handler[metadataKey: "level"] = "shadowed"
+        let bytes = handler.line(level: .info, message: "request", metadata: ["route": "/api/v1/me", "status": .stringConvertible(200)])
+        #expect(bytes.last == UInt8(ascii: "\n"))
+        let text = String(decoding: bytes.dropLast(), as: UTF8.self)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+        #expect(object["route"] == "/api/v1/me")
+        #expect(object["request_id"] == "r-1")
+        #expect(object["status"] == "200")
+        #expect(object["level"] == "info")
+        #expect(object["message"] == "request")
+        #expect(object["label"] == "registrar.test")
+        #expect(object["ts"]?.hasSuffix("Z") == true)
+        // Keys sorted, each once.
+        let keys = ["label", "level", "message", "request_id", "route", "status", "ts"]
+        let positions = keys.map { text.range(of: "\"\($0)\":")!.lowerBound }
+        #expect(positions == positions.sorted())
+        #expect(text.components(separatedBy: "\"route\":").count == 2)
+    }
+
     @Test(arguments: ["plain", "引号\"与\\反斜杠", "line\nbreak\rand\ttab", "\u{01}\u{1F}control", "/api/v1/{id}", "", "𠀀 emoji 🙂"])
     func valuesSurviveAJSONParser(value: String) throws {
         var line = "{"
