@@ -109,7 +109,7 @@ import Testing
             .post,
             "/api/v1/candidates/{candidateID}/applications/{applicationID}/corrections",
             only([.reviewer], except: [.owner: .status(422), .otherCandidate: .status(422)]),
-            body: { _ in #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"# }
+            body: { _ in World.nameCorrection }
         ),
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/signature", only([.reviewer])),
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/approve", only([.reviewer])),

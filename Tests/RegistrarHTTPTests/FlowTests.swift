@@ -44,12 +44,7 @@ import Testing
 
             // Correct, approve, sign.
             let base = "/api/v1/candidates/\(a)/applications/\(cast.applicationA)"
-            let corrected = try await client.call(
-                .post,
-                "\(base)/corrections",
-                token: reviewer,
-                json: #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"#
-            )
+            let corrected = try await client.correctName(application: base, token: reviewer)
             #expect(corrected.status == .ok, "\(corrected.text)")
             #expect(corrected.object["events"] as? [String] == ["BasicInfoCorrected"])
             let approved = try await client.call(.post, "\(base)/approve", token: reviewer)

@@ -203,12 +203,7 @@ import Testing
             let queued = try await client.call(.get, queue, token: reviewer)
             #expect(before.status == .ok && queued.status == .ok)
             let base = "\(file)/applications/\(cast.applicationA)"
-            let corrected = try await client.call(
-                .post,
-                "\(base)/corrections",
-                token: reviewer,
-                json: #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"#
-            )
+            let corrected = try await client.correctName(application: base, token: reviewer)
             #expect(corrected.status == .ok, "\(corrected.text)")
             #expect(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
             let afterComparison = try await client.call(.get, comparison, token: reviewer)

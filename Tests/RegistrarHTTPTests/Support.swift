@@ -120,6 +120,7 @@ struct World: Sendable {
         {"homePhone": "027-87654321", "mobile": "13800138000", "email": "zhangsan@example.com",
          "address": "湖北省武汉市洪山区珞喻路1号", "postcode": "430074"}
         """
+    static let nameCorrection = #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"#
     static let work = #"{"onDutyStatus": "在职", "workUnit": "武汉协和医院"}"#
     static let education = """
         {"region": "大陆", "school": "北京大学", "category": "高等医学教育", "enrolment": "2006-07", "graduation": "2010-07",
@@ -175,6 +176,11 @@ struct Client: Sendable {
         let reply = try await call(.post, "/api/v1/sessions", json: #"{"username": "\#(username)", "password": "\#(password)"}"#)
         try #require(reply.status == .created, "log-in of \(username): \(reply.status) \(reply.text)")
         return try #require(reply.object["token"] as? String)
+    }
+
+    /// A reviewer corrects the name of an application's candidate to 张珊, the spelling on the ID card.
+    func correctName(application base: String, token: String?) async throws -> Reply {
+        try await call(.post, "\(base)/corrections", token: token, json: World.nameCorrection)
     }
 
     /// Registers a candidate and returns its id.
