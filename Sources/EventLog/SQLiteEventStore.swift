@@ -179,6 +179,18 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
     }
 
+    /// The events of one stream below `version`, in stream order, inside an existing database access (a read model
+    /// that derives a row from a stream's earlier events uses it).
+    public static func readStream(_ db: Database, _ streamId: String, before version: Int) throws -> [RecordedEvent] {
+        try EventRow.fetch(
+            db,
+            sql: "SELECT \(EventRow.columns) FROM events WHERE stream_id = ? AND stream_version < ? ORDER BY stream_version"
+        ) { statement in
+            statement.bind(1, streamId)
+            statement.bind(2, Int64(version))
+        }
+    }
+
     /// Every stream with events at positions up to `head`, in stream id order, with how many it has there (read
     /// models rebuild stream by stream).
     public static func streamCounts(_ db: Database, upTo head: Int64) throws -> [(streamId: String, events: Int)] {

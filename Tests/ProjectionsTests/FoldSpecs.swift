@@ -404,11 +404,4 @@ struct FoldSpecs {
         let measured = Measured(value: 0.1, at: Date(timeIntervalSinceReferenceDate: 12.5))
         #expect(try DocumentEncoder.encode(measured) == String(decoding: try foundation.encode(measured), as: UTF8.self))
     }
-
-    @Test("audit_trail: the field map encoding round-trips")
-    func valuesCodec() {
-        let values = ["basic.name": "张三", "a": "", "education[e1].school": "北京大学"]
-        #expect(FieldValuesCodec.decode(FieldValuesCodec.encode(values)) == values)
-        #expect(FieldValuesCodec.encode(values) == FieldValuesCodec.encode(values))
-    }
 }

@@ -26,7 +26,7 @@ struct SeasonFixture {
     let engine: ProjectionEngine?
 
     /// A fresh log; `installEngine: false` leaves the read models out (appends made "by another process").
-    init(installEngine: Bool = true) async throws {
+    init(installEngine: Bool = true, warmRowsPerProjection: Int = 2_048) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-projections-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("log.sqlite").path
@@ -41,7 +41,7 @@ struct SeasonFixture {
             configuration: .init(seasonId: "2026", snapshotEvery: 20, passwordHasher: .cheapForTests)
         )
         if installEngine {
-            let engine = ProjectionEngine(store: store)
+            let engine = ProjectionEngine(store: store, warmRowsPerProjection: warmRowsPerProjection)
             try engine.install()
             self.engine = engine
         } else {

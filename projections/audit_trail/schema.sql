@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v2.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v3.
 
 CREATE TABLE audit_events (
     position INTEGER PRIMARY KEY,
@@ -22,11 +22,6 @@ CREATE TABLE audit_trail (
     before TEXT,
     after TEXT,
     PRIMARY KEY (position, seq)
-) WITHOUT ROWID;
-
-CREATE TABLE audit_trail_values (
-    subject_id TEXT PRIMARY KEY,
-    fields BLOB NOT NULL
 ) WITHOUT ROWID;
 
 CREATE INDEX audit_events_by_actor ON audit_events (actor_id, position);

@@ -10,12 +10,21 @@ import GRDB
 /// the event's ~300 bytes of columns on every field row, each row indexed four times, made the trail four times
 /// the size of the log and most of every append's and every rebuild's writes.
 ///
+/// The "before" of a change comes from the subject's current field values (``AuditFold``), which are not stored:
+/// the engine keeps them in memory between appends (``WarmRows``) and otherwise folds them again from the subject's
+/// earlier events in the log, a row of the trail depending on its stream's events only. Stored, the map was a 4 KB
+/// blob rewritten by every append (its encoding and its overflow pages) and written again for every subject by every
+/// rebuild.
+///
 /// ID numbers are stored as they are: masking is the HTTP layer's job, per role (an auditor sees them masked unless
 /// the case needs them). The trail is as sensitive as the log itself.
 public struct AuditTrailProjection: Projection {
     public let name = "audit_trail"
-    public let version = 2
-    public let tables = ["audit_events", "audit_trail", "audit_trail_values"]
+    public let version = 3
+    public let tables = ["audit_events", "audit_trail"]
+    /// Version 2 stored every subject's field values.
+    public let retiredTables = ["audit_trail_values"]
+    private let decoder = EventDecoder()
 
     /// Creates the projection.
     public init() {}
@@ -48,12 +57,6 @@ public struct AuditTrailProjection: Projection {
                 PRIMARY KEY (position, seq)
             ) WITHOUT ROWID
             """,
-            """
-            CREATE TABLE \(t("audit_trail_values")) (
-                subject_id TEXT PRIMARY KEY,
-                fields BLOB NOT NULL
-            ) WITHOUT ROWID
-            """,
         ]
     }
 
@@ -80,7 +83,6 @@ public struct AuditTrailProjection: Projection {
 
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
         let subjects = state.cache("values", of: AuditFold.Values.self)
-        let load = try db.cachedStatement(sql: "SELECT fields FROM \(t("audit_trail_values")) WHERE subject_id = ?")
         let insertEvent = try db.cachedStatement(
             sql: """
                 INSERT INTO \(t("audit_events")) (position, subject_id, recorded_at, actor_id, role, channel, event_type, action,
@@ -95,7 +97,7 @@ public struct AuditTrailProjection: Projection {
             try subjects.update(
                 event.streamId,
                 version: event.recorded.streamVersion,
-                load: { key in try Data.fetchOne(load, arguments: [key]).map(FieldValuesCodec.decode) },
+                load: { key in try values(of: key, before: event.recorded.streamVersion, db) },
                 { row in
                     var values = row ?? [:]
                     row = nil
@@ -133,54 +135,16 @@ public struct AuditTrailProjection: Projection {
     }
 
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO \(t("audit_trail_values")) (subject_id, fields) VALUES (?, ?)
-                ON CONFLICT (subject_id) DO UPDATE SET fields = excluded.fields
-                """
-        )
-        try state.cache("values", of: AuditFold.Values.self).flush { key, values in
-            try upsert.execute(arguments: [key, FieldValuesCodec.encode(values ?? [:])])
-        }
-    }
-}
-
-/// A compact, deterministic encoding of a field map: sorted pairs, each string length-prefixed (UTF-8).
-enum FieldValuesCodec {
-    static func encode(_ values: AuditFold.Values) -> Data {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(values.count * 48)
-        func append(_ text: String) {
-            let utf8 = text.utf8
-            var length = UInt32(utf8.count)
-            for _ in 0..<4 {
-                bytes.append(UInt8(length & 0xff))
-                length >>= 8
-            }
-            bytes.append(contentsOf: utf8)
-        }
-        for key in values.keys.sorted() {
-            append(key)
-            append(values[key]!)
-        }
-        return Data(bytes)
+        // Nothing to write: flushing hands the values to the engine's memory for the next append.
+        state.cache("values", of: AuditFold.Values.self).flush { _, _ in }
     }
 
-    static func decode(_ data: Data) -> AuditFold.Values {
+    /// A subject's field values before the event at `version`: its earlier events folded from the log.
+    func values(of subject: String, before version: Int, _ db: Database) throws -> AuditFold.Values? {
+        guard version > 1 else { return nil }
         var values = AuditFold.Values()
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var index = 0
-            func read() -> String? {
-                guard index + 4 <= buffer.count else { return nil }
-                var length = 0
-                for shift in 0..<4 { length |= Int(buffer[index + shift]) << (8 * shift) }
-                index += 4
-                guard index + length <= buffer.count else { return nil }
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[index..<index + length]), as: UTF8.self)
-                index += length
-                return text
-            }
-            while let key = read(), let value = read() { values[key] = value }
+        for recorded in try SQLiteEventStore.readStream(db, subject, before: version) {
+            _ = AuditFold.apply(try decoder.payload(of: recorded), to: &values)
         }
         return values
     }

@@ -39,6 +39,8 @@ public protocol Projection: Sendable {
     var version: Int { get }
     /// The logical names of its tables.
     var tables: [String] { get }
+    /// Tables of its earlier versions that this one no longer has: dropped when an older version is replaced.
+    var retiredTables: [String] { get }
     /// `CREATE TABLE` statements (with primary keys, without secondary indexes).
     func createTables(_ names: TableNames) -> [String]
     /// `CREATE INDEX` statements.
@@ -52,6 +54,10 @@ public protocol Projection: Sendable {
     func apply(_ events: [DecodedEvent], db: Database, tables: TableNames, state: FoldState) throws
     /// Writes the rows of `state` changed since the last flush.
     func flush(db: Database, tables: TableNames, state: FoldState) throws
+}
+
+extension Projection {
+    public var retiredTables: [String] { [] }
 }
 
 /// A stored event decoded once per batch and shared by every projection.
@@ -112,23 +118,24 @@ public struct EventDecoder: Sendable {
     /// Decodes one event.
     public func decode(_ recorded: RecordedEvent) throws -> DecodedEvent {
         let metadata = try FlatJSONDecoder.decodeOrFallBack(EventMetadata.self, from: recorded.metadata)
-        guard let (family, type) = types[recorded.type] else {
-            return DecodedEvent(recorded: recorded, metadata: metadata, payload: .other)
-        }
+        return DecodedEvent(recorded: recorded, metadata: metadata, payload: try payload(of: recorded))
+    }
+
+    /// Decodes one event's payload only.
+    public func payload(of recorded: RecordedEvent) throws -> DecodedEvent.Payload {
+        guard let (family, type) = types[recorded.type] else { return .other }
         var current: (any DomainEvent)?
         if recorded.schemaVersion == type.schemaVersion {
             current = try? Self.flat(type, recorded.data)
         }
-        let payload: DecodedEvent.Payload
         switch family {
         case .candidate:
-            payload = .candidate(try current.flatMap(CandidateEvent.init(payload:)) ?? candidate.decode(recorded))
+            return .candidate(try current.flatMap(CandidateEvent.init(payload:)) ?? candidate.decode(recorded))
         case .season:
-            payload = .season(try current.flatMap(SeasonEvent.init(payload:)) ?? season.decode(recorded))
+            return .season(try current.flatMap(SeasonEvent.init(payload:)) ?? season.decode(recorded))
         case .staff:
-            payload = .staff(try current.flatMap(StaffEvent.init(payload:)) ?? staff.decode(recorded))
+            return .staff(try current.flatMap(StaffEvent.init(payload:)) ?? staff.decode(recorded))
         }
-        return DecodedEvent(recorded: recorded, metadata: metadata, payload: payload)
     }
 
     private static func flat<Payload: DomainEvent>(_ type: Payload.Type, _ data: Data) throws -> any DomainEvent {

@@ -111,6 +111,7 @@ public final class ProjectionEngine: Sendable {
                 let storedVersion: Int? = stored?["version"]
                 if storedVersion == projection.version { continue }
                 // A new read model, or a new version of one: start from scratch (tables are disposable).
+                for table in projection.retiredTables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
                 try Self.drop(projection, .live, db)
                 try Self.drop(projection, .shadow, db)
                 for statement in projection.createTables(.live) + projection.createIndexes(.live) { try db.execute(sql: statement) }
