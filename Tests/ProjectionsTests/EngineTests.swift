@@ -239,20 +239,22 @@ struct EngineTests {
             case .other: Issue.record("unknown event type \(recorded.type)")
             }
         }
-        // Documents are exactly JSONEncoder's bytes, and the fast encoder wrote them (it gave up on none).
+        // Review files are exactly JSONEncoder's bytes, and the fast encoder wrote them (it gave up on none); candidate
+        // files are the state's binary form, the same state the log replays to.
         let foundation = JSONEncoder()
         foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let (views, files) = try await store.pool.read { db in
             (
-                try String.fetchAll(db, sql: "SELECT document FROM candidate_view"),
+                try Row.fetchAll(db, sql: "SELECT candidate_id, document FROM candidate_view"),
                 try String.fetchAll(db, sql: "SELECT document FROM review_files")
             )
         }
         #expect(views.count >= 30 && files.count >= 30)
-        for document in views {
-            let state = try JSONDecoder().decode(CandidateState.self, from: Data(document.utf8))
-            #expect(String(decoding: try foundation.encode(state), as: UTF8.self) == document)
-            #expect(try DocumentEncoder.encode(state) == document)
+        for row in views {
+            let document: Data = row[1]
+            let state = try CandidateState(compactBinary: document)
+            #expect(state.compactBinary() == document)
+            #expect(state == (try await service.candidateState(row[0])))
         }
         for document in files {
             let file = try JSONDecoder().decode(ReviewFile.self, from: Data(document.utf8))

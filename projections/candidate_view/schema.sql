@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v1.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v2002.
 
 CREATE TABLE candidate_view (
     candidate_id TEXT PRIMARY KEY,
@@ -8,7 +8,7 @@ CREATE TABLE candidate_view (
     status TEXT NOT NULL,
     site_code TEXT,
     registered_at TEXT,
-    document TEXT NOT NULL
+    document BLOB NOT NULL
 ) WITHOUT ROWID;
 
 CREATE TABLE candidate_view_seasons (

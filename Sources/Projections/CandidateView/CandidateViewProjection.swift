@@ -3,12 +3,18 @@ import Foundation
 import GRDB
 import RegistrationDomain
 
-/// `candidate_view`: one row per candidate with the whole registration file as a JSON document (the domain's
-/// ``CandidateState``) and indexed columns for lookups; plus the seasons, so that "what may the candidate do next"
-/// is computed at query time for the current instant.
+/// `candidate_view`: one row per candidate with the whole registration file (the domain's ``CandidateState``) and
+/// indexed columns for lookups; plus the seasons, so that "what may the candidate do next" is computed at query time
+/// for the current instant.
+///
+/// The file is stored in the state's compact binary form (the snapshots' form, ``CompactBinaryCodable``), not as
+/// JSON: every append rewrites it and every read of a file decodes it, and the binary form is written and read
+/// several times faster than JSON through Codable (which was the largest part of an append's read-model work) and is
+/// smaller. The API renders it as JSON. Its version follows the state's binary form, so a new form refills the table.
 public struct CandidateViewProjection: Projection {
     public let name = "candidate_view"
-    public let version = 1
+    /// 2 (the binary document) and the state's schema version: 2002 today.
+    public var version: Int { 2_000 + CandidateState.stateSchemaVersion }
     public let tables = ["candidate_view", "candidate_view_seasons"]
 
     /// Creates the projection.
@@ -25,7 +31,7 @@ public struct CandidateViewProjection: Projection {
                 status TEXT NOT NULL,
                 site_code TEXT,
                 registered_at TEXT,
-                document TEXT NOT NULL
+                document BLOB NOT NULL
             ) WITHOUT ROWID
             """,
             """
@@ -86,9 +92,7 @@ public struct CandidateViewProjection: Projection {
                 try candidates.fold(
                     event.streamId,
                     version: event.recorded.streamVersion,
-                    load: { key in
-                        try Data.fetchOne(loadCandidate, arguments: [key]).map { try decoder.decode(CandidateState.self, from: $0) }
-                    },
+                    load: { key in try Data.fetchOne(loadCandidate, arguments: [key]).map(CandidateState.init(compactBinary:)) },
                     { Self.fold($0, candidateEvent) }
                 )
             case .season(let seasonEvent):
@@ -118,7 +122,7 @@ public struct CandidateViewProjection: Projection {
         try state.cache("candidates", of: CandidateState.self).flush { key, state in
             // Events of an unregistered file change nothing worth showing; the decider never produces them.
             guard let state, let basic = state.basic else { return }
-            let document = try DocumentEncoder.encode(state)
+            let document = state.compactBinary()
             try upsert.execute(arguments: [
                 key, basic.username, basic.name, Self.mask(basic.idNumber), Self.status(of: state),
                 state.applicationsInOrder.last?.siteCode, state.registeredAt, document,

@@ -138,9 +138,9 @@ public struct CandidateViewQueries: Sendable {
     /// The raw folded state of a candidate.
     public func state(id: String) async throws -> CandidateState? {
         try reader.readNow { db in
-            try Data.fetchOne(db, sql: "SELECT document FROM candidate_view WHERE candidate_id = ?", arguments: [id]).map {
-                try FastJSONDecoder().decode(CandidateState.self, from: $0)
-            }
+            try Data.fetchOne(db, sql: "SELECT document FROM candidate_view WHERE candidate_id = ?", arguments: [id]).map(
+                CandidateState.init(compactBinary:)
+            )
         }
     }
 
@@ -179,8 +179,7 @@ public struct CandidateViewQueries: Sendable {
                 arguments: [key]
             )
         else { return nil }
-        let decoder = FastJSONDecoder()
-        let state = try decoder.decode(CandidateState.self, from: row[1] as Data)
+        let state = try CandidateState(compactBinary: row[1] as Data)
         let seasonDocument: Data?
         if let seasonStreamId {
             seasonDocument = try Data.fetchOne(
