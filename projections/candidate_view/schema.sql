@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v2002.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v3002.
 
 CREATE TABLE candidate_view (
     candidate_id TEXT PRIMARY KEY,
@@ -9,7 +9,7 @@ CREATE TABLE candidate_view (
     site_code TEXT,
     registered_at TEXT,
     document BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE candidate_view_seasons (
     stream_id TEXT PRIMARY KEY,

@@ -1,9 +1,9 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v1.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v2.
 
 CREATE TABLE review_files (
     candidate_id TEXT PRIMARY KEY,
     document TEXT NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE review_comparison (
     candidate_id TEXT NOT NULL,

@@ -23,19 +23,23 @@ public struct ComparisonRow: Codable, Sendable, Equatable {
 /// identity rows; the history of CHSI verification attempts per entry; and the review queue per exam site.
 public struct ReviewComparisonProjection: Projection {
     public let name = "review_comparison"
-    public let version = 1
+    /// 2: `review_files` a rowid table (see `createTables`).
+    public let version = 2
     public let tables = ["review_files", "review_comparison", "review_attempts", "review_queue"]
 
     /// Creates the projection.
     public init() {}
 
+    // `review_files` is a rowid table: its ~1.3 KB documents stay on their leaf page there, while a WITHOUT ROWID
+    // table keeps at most ~1 KB of a row on the leaf and puts the rest on an overflow page of its own (each file
+    // then took a whole extra page, written again by every append).
     public func createTables(_ t: TableNames) -> [String] {
         [
             """
             CREATE TABLE \(t("review_files")) (
                 candidate_id TEXT PRIMARY KEY,
                 document TEXT NOT NULL
-            ) WITHOUT ROWID
+            )
             """,
             """
             CREATE TABLE \(t("review_comparison")) (
