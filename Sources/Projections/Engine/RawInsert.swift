@@ -1,6 +1,15 @@
 import GRDB
 import GRDBSQLite
 
+/// A value bound by ``RawBinder/run(_:)``.
+enum RawValue {
+    case text(String?)
+    case integer(Int64)
+
+    static func int(_ value: Int) -> RawValue { .integer(Int64(value)) }
+    static func bool(_ value: Bool) -> RawValue { .integer(value ? 1 : 0) }
+}
+
 /// Binds and runs a prepared statement through the SQLite C API: GRDB's argument boxing costs more than the insert
 /// itself on the audit trail's hot path (several rows per event).
 struct RawBinder {
@@ -15,6 +24,23 @@ struct RawBinder {
     }
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
+
+    func bind(_ index: Int32, _ value: Int) { sqlite3_bind_int64(handle, index, Int64(value)) }
+
+    func bind(_ index: Int32, _ value: Bool) { sqlite3_bind_int64(handle, index, value ? 1 : 0) }
+
+    /// Binds the values to parameters 1, 2, … in order, runs the statement once and resets it.
+    func run(_ values: RawValue...) throws {
+        reset()
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .text(let text): bind(index, text)
+            case .integer(let integer): bind(index, integer)
+            }
+        }
+        try step()
+    }
 
     func bind(_ index: Int32, _ value: String?) {
         guard var value else {

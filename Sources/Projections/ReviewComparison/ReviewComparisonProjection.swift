@@ -201,34 +201,42 @@ public struct ReviewComparisonProjection: Projection {
                 """
         )
         let deleteFile = try db.cachedStatement(sql: "DELETE FROM \(t("review_files")) WHERE candidate_id = ?")
-        let deleteRows = try db.cachedStatement(sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ?")
-        let deleteAttempts = try db.cachedStatement(sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ?")
-        let deleteQueue = try db.cachedStatement(sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ?")
-        let insertRow = try db.cachedStatement(
+        let deleteRowsStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ?")
+        let deleteAttemptsStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ?")
+        let deleteQueueStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ?")
+        let insertRowStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO \(t("review_comparison")) (candidate_id, application_id, entry_id, row_order, site_code, label, declared, chsi,
                     declared_normalised, chsi_normalised, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        let insertAttempt = try db.cachedStatement(
+        let insertAttemptStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO \(t("review_attempts")) (candidate_id, entry_id, seq, scan_id, received_at, name, id_number, school, major,
                     level, study_form, education_category, enrolment_date, graduation_date, conclusion, name_matches,
                     id_number_matches, superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        let insertQueue = try db.cachedStatement(
+        let insertQueueStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO \(t("review_queue")) (candidate_id, application_id, site_code, area_code, exam_code, name, status,
                     submitted_at, decided_at, decided_by, reason, entries, verified_entries, mismatches, identity_mismatch,
                     corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
+        // Through the C API: GRDB's argument arrays cost more than these small inserts (a file's rows are all
+        // written again for every relevant event).
+        let deleteRows = RawBinder(deleteRowsStatement)
+        let deleteAttempts = RawBinder(deleteAttemptsStatement)
+        let deleteQueue = RawBinder(deleteQueueStatement)
+        let insertRow = RawBinder(insertRowStatement)
+        let insertAttempt = RawBinder(insertAttemptStatement)
+        let insertQueue = RawBinder(insertQueueStatement)
         try state.cache("files", of: ReviewFile.self).flush { candidateID, file in
             let hadRows = !(file?.applications.isEmpty ?? true) || file?.education.values.contains { !$0.chsiResults.isEmpty } == true
-            try deleteRows.execute(arguments: [candidateID])
-            try deleteAttempts.execute(arguments: [candidateID])
-            try deleteQueue.execute(arguments: [candidateID])
+            try deleteRows.run(.text(candidateID))
+            try deleteAttempts.run(.text(candidateID))
+            try deleteQueue.run(.text(candidateID))
             guard let file else {
                 try deleteFile.execute(arguments: [candidateID])
                 return
@@ -237,12 +245,26 @@ public struct ReviewComparisonProjection: Projection {
             guard hadRows else { return }
             for (entryID, entry) in file.education.sorted(by: { $0.key < $1.key }) {
                 for (seq, result) in entry.chsiResults.enumerated() {
-                    try insertAttempt.execute(arguments: [
-                        candidateID, entryID, seq, result.scanID, result.receivedAt, result.name, result.idNumber, result.school,
-                        result.major, result.level, result.studyForm, result.educationCategory, result.enrolmentDate,
-                        result.graduationDate, result.conclusion, result.nameMatches, result.idNumberMatches,
-                        seq < entry.chsiResults.count - 1,
-                    ])
+                    try insertAttempt.run(
+                        .text(candidateID),
+                        .text(entryID),
+                        .int(seq),
+                        .text(result.scanID),
+                        .text(result.receivedAt),
+                        .text(result.name),
+                        .text(result.idNumber),
+                        .text(result.school),
+                        .text(result.major),
+                        .text(result.level),
+                        .text(result.studyForm),
+                        .text(result.educationCategory),
+                        .text(result.enrolmentDate),
+                        .text(result.graduationDate),
+                        .text(result.conclusion),
+                        .bool(result.nameMatches),
+                        .bool(result.idNumberMatches),
+                        .bool(seq < entry.chsiResults.count - 1)
+                    )
                 }
             }
             for application in file.applications {
@@ -257,18 +279,39 @@ public struct ReviewComparisonProjection: Projection {
                             mismatches += 1
                             if order < 2 { identityMismatch = true }
                         }
-                        try insertRow.execute(arguments: [
-                            candidateID, application.applicationID, entryID, order, application.siteCode, row.label, row.declared,
-                            row.chsi, row.declaredNormalised, row.chsiNormalised, row.status.rawValue,
-                        ])
+                        try insertRow.run(
+                            .text(candidateID),
+                            .text(application.applicationID),
+                            .text(entryID),
+                            .int(order),
+                            .text(application.siteCode),
+                            .text(row.label),
+                            .text(row.declared),
+                            .text(row.chsi),
+                            .text(row.declaredNormalised),
+                            .text(row.chsiNormalised),
+                            .text(row.status.rawValue)
+                        )
                     }
                 }
-                try insertQueue.execute(arguments: [
-                    candidateID, application.applicationID, application.siteCode, application.areaCode, application.examCode,
-                    file.name, application.status, application.submittedAt, application.decidedAt, application.decidedBy,
-                    application.reason, application.educationEntryIDs.count, verified, mismatches, identityMismatch,
-                    application.corrections,
-                ])
+                try insertQueue.run(
+                    .text(candidateID),
+                    .text(application.applicationID),
+                    .text(application.siteCode),
+                    .text(application.areaCode),
+                    .text(application.examCode),
+                    .text(file.name),
+                    .text(application.status),
+                    .text(application.submittedAt),
+                    .text(application.decidedAt),
+                    .text(application.decidedBy),
+                    .text(application.reason),
+                    .int(application.educationEntryIDs.count),
+                    .int(verified),
+                    .int(mismatches),
+                    .bool(identityMismatch),
+                    .int(application.corrections)
+                )
             }
         }
     }
