@@ -86,6 +86,8 @@ final class ReplyCache: Sendable {
     typealias Check = @Sendable () throws -> (head: Int64, checkpoint: Int64)?
 
     private let state = Mutex(State())
+    // Builds of replies that depend on every stream (a site's queue) under way, with the generation they started at.
+    private let building = Mutex<[Key: (generation: UInt64, task: Task<ByteBuffer, Error>)]>([:])
     private let capacityBytes: Int
     private let globalStreams: Set<String>
     private let checkInterval: Duration
@@ -140,6 +142,29 @@ final class ReplyCache: Sendable {
             }
             state.bytes += reply.body.readableBytes
         }
+    }
+
+    /// The body of a reply that depends on every candidate stream (a site's queue): kept, or built by `build`.
+    ///
+    /// Callers that miss at the same time share one build, as every commit drops these replies and a busy site's
+    /// queue is asked for by many reviewers at once. A caller joins a build only if no commit was observed since the
+    /// build took its ticket, so the build's reads began after every commit acknowledged before the caller arrived:
+    /// a reviewer who has just decided still sees the decision.
+    func sharedReply(_ key: Key, now: Date, build: @escaping @Sendable () async throws -> Reply) async throws -> ByteBuffer {
+        if let kept = reply(key, now: now) { return kept.body }
+        let ticket = ticket()
+        let task = building.withLock { building -> Task<ByteBuffer, Error> in
+            if let running = building[key], running.generation == ticket { return running.task }
+            let task = Task<ByteBuffer, Error> { [self] in
+                defer { self.building.withLock { if $0[key]?.generation == ticket { $0[key] = nil } } }
+                let reply = try await build()
+                remember(reply, for: key, ticket: ticket)
+                return reply.body
+            }
+            building[key] = (ticket, task)
+            return task
+        }
+        return try await task.value
     }
 
     /// Drops what a commit of this process changed (its commit observer).

@@ -764,10 +764,10 @@ extension Routes {
             let status = try request.query("status", maxLength: 20)
             // The same reply for every caller allowed to see it (names, no ID numbers).
             let key = ReplyCache.Key(kind: .queue, subject: siteCode + "\u{0}" + (status ?? ""), fullIDNumbers: false)
-            if let cached = api.replies.reply(key, now: api.service.clock.now()) { return api.jsonReply(cached.body) }
-            let ticket = api.replies.ticket()
-            let body = try api.jsonBody(try await api.readModels().queue(site: siteCode, status: status))
-            api.replies.remember(ReplyCache.Reply(body: body, streamId: nil, siteCode: siteCode), for: key, ticket: ticket)
+            let queries = try api.readModels()
+            let body = try await api.replies.sharedReply(key, now: api.service.clock.now()) {
+                ReplyCache.Reply(body: try api.jsonBody(try await queries.queue(site: siteCode, status: status)), streamId: nil, siteCode: siteCode)
+            }
             return api.jsonReply(body)
         }
 

@@ -43,6 +43,18 @@ import Testing
         }
     }
 
+    /// Counts builds across tasks.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        var count: Int { value.withLock { $0 } }
+        func next() -> Int {
+            value.withLock { value -> Int in
+                value += 1
+                return value
+            }
+        }
+    }
+
     static func reply(_ text: String, stream: String?, from: Date? = nil, until: Date? = nil) -> ReplyCache.Reply {
         ReplyCache.Reply(body: ByteBuffer(string: text), streamId: stream, siteCode: "4201", validFrom: from, validUntil: until)
     }
@@ -174,6 +186,49 @@ import Testing
         let off = Fixture(capacityBytes: 0)
         fill(off.cache, Self.fileA, Self.reply("a1", stream: "candidate-a"))
         #expect(body(off.cache, Self.fileA) == nil)
+    }
+
+    @Test func concurrentMissesShareOneBuild() async throws {
+        let fixture = Fixture()
+        let builds = Counter()
+        let cache = fixture.cache
+        let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    let body = try await cache.sharedReply(Self.queue, now: Self.now) {
+                        let count = builds.next()
+                        try await Task.sleep(for: .milliseconds(100))
+                        return Self.reply("q\(count)", stream: nil)
+                    }
+                    return String(buffer: body)
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(builds.count == 1)
+        #expect(Set(bodies) == ["q1"])
+        #expect(body(fixture.cache, Self.queue) == "q1")
+    }
+
+    @Test func aCallerAfterACommitDoesNotJoinAnEarlierBuild() async throws {
+        let fixture = Fixture()
+        let builds = Counter()
+        let cache = fixture.cache
+        let build: @Sendable () async throws -> ReplyCache.Reply = {
+            let count = builds.next()
+            try await Task.sleep(for: .milliseconds(count == 1 ? 300 : 10))
+            return Self.reply("q\(count)", stream: nil)
+        }
+        async let first = cache.sharedReply(Self.queue, now: Self.now, build: build)
+        try await Task.sleep(for: .milliseconds(50))
+        // A reviewer's decision commits while the first build is under way; their next read must not get its reply.
+        fixture.commit(["candidate-a"])
+        let second = try await cache.sharedReply(Self.queue, now: Self.now, build: build)
+        #expect(String(buffer: second) == "q2")
+        #expect(String(buffer: try await first) == "q1")
+        #expect(builds.count == 2)
+        // The first build's reply, read before the commit, was not kept; the second's was.
+        #expect(body(fixture.cache, Self.queue) == "q2")
     }
 
     // MARK: Through the API
