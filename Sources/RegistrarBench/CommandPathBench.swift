@@ -315,7 +315,7 @@ struct CommandPathBench {
         try await store.pool.write { db in try db.execute(sql: "DELETE FROM snapshots") }
         result.loads = try await timeLoads(service, picks: picks, warmUp: warmUp)
         // Sizes of what the command path stored, for the report.
-        let sizes = try await store.pool.read { db in
+        let sizes = try store.pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT length(CAST(data AS BLOB)), length(CAST(metadata AS BLOB)) FROM events WHERE stream_id LIKE 'candidate-%'"

@@ -19,7 +19,7 @@ struct EngineTests {
         let id = SeasonFixture.candidateID(1)
         let view = try #require(try await candidates.candidate(id: id, now: SeasonFixture.beforeRegistration))
         #expect(view.username == "user1" && view.status == "registered")
-        #expect(view.idNumberMasked.hasPrefix("420106") && view.idNumberMasked.contains("*"))
+        #expect(view.idNumberMasked.hasPrefix("420*") && view.idNumberMasked.count == 18 && !view.idNumberMasked.contains("420106"))
         #expect(view.nextActions.contains(.verifyEducationWithChsi))
         #expect(try await candidates.candidate(username: "USER1")?.candidateID == id)
 

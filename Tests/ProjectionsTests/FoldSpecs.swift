@@ -185,7 +185,7 @@ struct FoldSpecs {
         #expect(row?.education["e1"]?.flags.isLocked == true)
         #expect(row?.education["e1"]?.currentChsiResult?.school == "中国地质大学(北京)")
         #expect(row.map(CandidateViewProjection.status) == "submitted")
-        #expect(CandidateViewProjection.mask(Given.idNumber) == "110105********1238")
+        #expect(CandidateViewProjection.mask(Given.idNumber) == "110***********1238")
         let view = CandidateView(candidateID: Given.candidate, state: row!, now: Date(), season: nil)
         #expect(view.education.first?.locked == true && view.education.first?.chsiVerified == true)
         #expect(view.education.first?.chsiVerifiedAt == "2025-12-20T03:00:00.000Z")

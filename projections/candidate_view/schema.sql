@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v3002.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v4002.
 
 CREATE TABLE candidate_view (
     candidate_id TEXT PRIMARY KEY,

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import GRDB
+import RegistrarApp
 import RegistrationDomain
 
 /// `candidate_view`: one row per candidate with the whole registration file (the domain's ``CandidateState``) and
@@ -13,8 +14,8 @@ import RegistrationDomain
 /// smaller. The API renders it as JSON. Its version follows the state's binary form, so a new form refills the table.
 public struct CandidateViewProjection: Projection {
     public let name = "candidate_view"
-    /// 3 (the binary document in a rowid table) and the state's schema version: 3002 today.
-    public var version: Int { 3_000 + CandidateState.stateSchemaVersion }
+    /// 4 (the binary document in a rowid table, lists masked as the API masks) and the state's schema version: 4002.
+    public var version: Int { 4_000 + CandidateState.stateSchemaVersion }
     public let tables = ["candidate_view", "candidate_view_seasons"]
 
     /// Creates the projection.
@@ -71,14 +72,10 @@ public struct CandidateViewProjection: Projection {
         state.applicationsInOrder.last?.status.rawValue ?? "registered"
     }
 
-    /// `110105********1234`: enough to recognise a number in a list without showing it.
+    /// `110***********1234`: the masking the API shows roles that do not need the number (`Masking.idNumber`), so a
+    /// list and a file show a candidate the same way; it keeps neither the birth date nor the district.
     public static func mask(_ idNumber: String) -> String {
-        let characters = Array(idNumber)
-        switch characters.count {
-        case 15...: return String(characters.prefix(6)) + String(repeating: "*", count: characters.count - 10) + String(characters.suffix(4))
-        case 6...: return String(characters.prefix(2)) + String(repeating: "*", count: characters.count - 4) + String(characters.suffix(2))
-        default: return String(repeating: "*", count: characters.count)
-        }
+        Masking.idNumber(idNumber)
     }
 
     // MARK: SQL
