@@ -85,6 +85,7 @@ final class RegistrarAPI: Sendable {
         )
         self.replies = replies
         store?.addCommitObserver { [weak replies] commit in replies?.committed(commit) }
+        configuration.readModels?.addChangeObserver { [weak replies] changes in replies?.readModelsChanged(changes) }
     }
 
     // MARK: Authentication

@@ -41,7 +41,8 @@ final class ReplyCache: Sendable {
     struct Reply: Sendable {
         /// The JSON body.
         var body: ByteBuffer
-        /// The candidate stream it was built from; nil: every candidate stream (a site's queue).
+        /// What it was built from: a candidate stream, or a change the read models' engine notes (a site's queue,
+        /// `review_queue:<site>`); nil: every candidate stream (a site's queue when the engine is not known).
         var streamId: String?
         /// The exam site the reply belongs to, for the authorisation of the next caller.
         var siteCode: String?
@@ -150,11 +151,16 @@ final class ReplyCache: Sendable {
     /// queue is asked for by many reviewers at once. A caller joins a build only if no commit was observed since the
     /// build took its ticket, so the build's reads began after every commit acknowledged before the caller arrived:
     /// a reviewer who has just decided still sees the decision.
-    func sharedReply(_ key: Key, now: Date, build: @escaping @Sendable () async throws -> Reply) async throws -> ByteBuffer {
+    func sharedReply(
+        _ key: Key,
+        dependsOn dependency: String?,
+        now: Date,
+        build: @escaping @Sendable () async throws -> Reply
+    ) async throws -> ByteBuffer {
         if let kept = reply(key, now: now) { return kept.body }
         let ticket = ticket()
         let task = building.withLock { building -> Task<ByteBuffer, Error> in
-            if let running = building[key], running.generation == ticket { return running.task }
+            if let running = building[key], unchanged(dependency, since: running.generation) { return running.task }
             let task = Task<ByteBuffer, Error> { [self] in
                 defer { self.building.withLock { if $0[key]?.generation == ticket { $0[key] = nil } } }
                 let reply = try await build()
@@ -167,6 +173,15 @@ final class ReplyCache: Sendable {
         return try await task.value
     }
 
+    // Whether nothing `dependency` stands for (nil: anything) changed since `generation`.
+    private func unchanged(_ dependency: String?, since generation: UInt64) -> Bool {
+        state.withLock { state in
+            guard generation >= state.forgottenBefore else { return false }
+            guard let dependency else { return state.generation == generation }
+            return (state.changedAt[dependency] ?? 0) <= generation
+        }
+    }
+
     /// Drops what a commit of this process changed (its commit observer).
     func committed(_ commit: CommittedAppends) {
         guard isEnabled else { return }
@@ -176,23 +191,34 @@ final class ReplyCache: Sendable {
                 state.clear()
                 return
             }
-            state.generation += 1
-            let generation = state.generation
-            if state.changedAt.count > 100_000 {
-                state.changedAt.removeAll(keepingCapacity: true)
-                state.forgottenBefore = generation
-            }
-            for streamId in commit.streamIds {
-                state.changedAt[streamId] = generation
-                for key in state.keysByStream.removeValue(forKey: streamId) ?? [] {
-                    if let old = state.replies.removeValue(forKey: key) { state.bytes -= old.body.readableBytes }
-                }
-            }
-            for key in state.everyStreamKeys {
+            Self.invalidate(commit.streamIds, in: &state)
+        }
+    }
+
+    /// Drops the replies that depend on what the read models' engine says a commit changed
+    /// (``ProjectionEngine/addChangeObserver(_:)``: e.g. `review_queue:4201`).
+    func readModelsChanged(_ changes: Set<String>) {
+        guard isEnabled, !changes.isEmpty else { return }
+        state.withLock { Self.invalidate(changes, in: &$0) }
+    }
+
+    private static func invalidate(_ dependencies: Set<String>, in state: inout State) {
+        state.generation += 1
+        let generation = state.generation
+        if state.changedAt.count > 100_000 {
+            state.changedAt.removeAll(keepingCapacity: true)
+            state.forgottenBefore = generation
+        }
+        for dependency in dependencies {
+            state.changedAt[dependency] = generation
+            for key in state.keysByStream.removeValue(forKey: dependency) ?? [] {
                 if let old = state.replies.removeValue(forKey: key) { state.bytes -= old.body.readableBytes }
             }
-            state.everyStreamKeys.removeAll()
         }
+        for key in state.everyStreamKeys {
+            if let old = state.replies.removeValue(forKey: key) { state.bytes -= old.body.readableBytes }
+        }
+        state.everyStreamKeys.removeAll()
     }
 
     /// Empties the cache.

@@ -765,8 +765,14 @@ extension Routes {
             // The same reply for every caller allowed to see it (names, no ID numbers).
             let key = ReplyCache.Key(kind: .queue, subject: siteCode + "\u{0}" + (status ?? ""), fullIDNumbers: false)
             let queries = try api.readModels()
-            let body = try await api.replies.sharedReply(key, now: api.service.clock.now()) {
-                ReplyCache.Reply(body: try api.jsonBody(try await queries.queue(site: siteCode, status: status)), streamId: nil, siteCode: siteCode)
+            // With the engine's change notes a queue depends on its site's rows only; without, on every candidate.
+            let dependency = api.configuration.readModels == nil ? nil : ReviewComparisonProjection.queueChange(site: siteCode)
+            let body = try await api.replies.sharedReply(key, dependsOn: dependency, now: api.service.clock.now()) {
+                ReplyCache.Reply(
+                    body: try api.jsonBody(try await queries.queue(site: siteCode, status: status)),
+                    streamId: dependency,
+                    siteCode: siteCode
+                )
             }
             return api.jsonReply(body)
         }

@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     /// The most bytes of encoded replies kept for the frequent reads (a candidate's file, a comparison, a site's
     /// queue) until a commit changes them; 0 turns the cache off.
     public var replyCacheBytes: Int
+    /// The read models' engine installed on the service's store, when the caller has it: the reply cache then drops
+    /// a site's queue only when a commit rewrote rows of that queue, instead of on every commit.
+    public var readModels: ProjectionEngine? = nil
     /// How often the reply cache reads the log's head and the read models' checkpoints to notice another process's
     /// changes (which it serves at most this late).
     public var replyCacheCheckInterval: Duration = .milliseconds(250)
@@ -141,8 +144,10 @@ public func runServer(
         ids: RandomIDGenerator(),
         configuration: .init(seasonId: seasonID)
     )
-    try ProjectionEngine(store: store).install()
-    let configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks, replyCacheBytes: replyCacheBytes)
+    let engine = ProjectionEngine(store: store)
+    try engine.install()
+    var configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks, replyCacheBytes: replyCacheBytes)
+    configuration.readModels = engine
     let (router, _) = makeRouter(configuration, logger: logger)
     let app = Application(
         router: router,

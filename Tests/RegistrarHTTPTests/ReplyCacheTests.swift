@@ -195,7 +195,7 @@ import Testing
         let bodies = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<20 {
                 group.addTask {
-                    let body = try await cache.sharedReply(Self.queue, now: Self.now) {
+                    let body = try await cache.sharedReply(Self.queue, dependsOn: nil, now: Self.now) {
                         let count = builds.next()
                         try await Task.sleep(for: .milliseconds(100))
                         return Self.reply("q\(count)", stream: nil)
@@ -219,16 +219,60 @@ import Testing
             try await Task.sleep(for: .milliseconds(count == 1 ? 300 : 10))
             return Self.reply("q\(count)", stream: nil)
         }
-        async let first = cache.sharedReply(Self.queue, now: Self.now, build: build)
+        async let first = cache.sharedReply(Self.queue, dependsOn: nil, now: Self.now, build: build)
         try await Task.sleep(for: .milliseconds(50))
         // A reviewer's decision commits while the first build is under way; their next read must not get its reply.
         fixture.commit(["candidate-a"])
-        let second = try await cache.sharedReply(Self.queue, now: Self.now, build: build)
+        let second = try await cache.sharedReply(Self.queue, dependsOn: nil, now: Self.now, build: build)
         #expect(String(buffer: second) == "q2")
         #expect(String(buffer: try await first) == "q1")
         #expect(builds.count == 2)
         // The first build's reply, read before the commit, was not kept; the second's was.
         #expect(body(fixture.cache, Self.queue) == "q2")
+    }
+
+    @Test func aQueueFollowingItsSiteIsDroppedByThatSitesChangesOnly() async throws {
+        let fixture = Fixture()
+        let cache = fixture.cache
+        let site4201 = ReplyCache.Key(kind: .queue, subject: "4201", fullIDNumbers: false)
+        let site4202 = ReplyCache.Key(kind: .queue, subject: "4202", fullIDNumbers: false)
+        for (key, site) in [(site4201, "4201"), (site4202, "4202")] {
+            _ = try await cache.sharedReply(key, dependsOn: "review_queue:\(site)", now: Self.now) {
+                Self.reply("q\(site)", stream: "review_queue:\(site)")
+            }
+        }
+        // A commit of some candidate whose queue rows did not change: both kept.
+        fixture.commit(["candidate-a"])
+        cache.readModelsChanged([])
+        #expect(body(cache, site4201) == "q4201" && body(cache, site4202) == "q4202")
+        // A commit that rewrote site 4202's rows: only that queue goes.
+        fixture.commit(["candidate-b"])
+        cache.readModelsChanged(["review_queue:4202"])
+        #expect(body(cache, site4201) == "q4201")
+        #expect(body(cache, site4202) == nil)
+        // A build of 4202 that began before such a change is neither kept nor joined afterwards.
+        let builds = Counter()
+        let build: @Sendable () async throws -> ReplyCache.Reply = {
+            let count = builds.next()
+            try await Task.sleep(for: .milliseconds(count == 1 ? 300 : 10))
+            return Self.reply("b\(count)", stream: "review_queue:4202")
+        }
+        async let first = cache.sharedReply(site4202, dependsOn: "review_queue:4202", now: Self.now, build: build)
+        try await Task.sleep(for: .milliseconds(50))
+        cache.readModelsChanged(["review_queue:4201"])
+        // A change of another site: this caller joins the running build.
+        let joined = try await cache.sharedReply(site4202, dependsOn: "review_queue:4202", now: Self.now, build: build)
+        #expect(String(buffer: joined) == "b1")
+        #expect(String(buffer: try await first) == "b1")
+        async let third = cache.sharedReply(site4202, dependsOn: "review_queue:4202", now: Self.now) {
+            Self.reply("late", stream: "review_queue:4202")
+        }
+        #expect(String(buffer: try await third) == "b1")  // kept by the first build
+        let ticket = cache.ticket()
+        cache.readModelsChanged(["review_queue:4202"])
+        cache.remember(Self.reply("stale", stream: "review_queue:4202"), for: site4202, ticket: ticket)
+        #expect(body(cache, site4202) == nil)
+        #expect(builds.count == 1)
     }
 
     // MARK: Through the API
@@ -268,6 +312,32 @@ import Testing
             let item = try #require(afterQueue.array.first as? [String: Any])
             #expect(item["status"] as? String == "approved")
             #expect(item["name"] as? String == "张珊")
+        }
+    }
+
+    @Test func aSitesQueueShowsANewSubmissionAndIgnoresOtherSites() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let reviewer = try #require(cast.tokens["reviewer"])
+            let queue = "/api/v1/review/sites/4201/queue"
+            #expect(try await client.call(.get, queue, token: reviewer).array.count == 1)
+            // Site 4202's applicant changes their contact details: 4201's queue is the same.
+            let other = try #require(cast.tokens["otherCandidate"])
+            #expect(try await client.call(.put, "/api/v1/candidates/\(cast.candidateB)/contact", token: other, json: World.contact).status == .ok)
+            #expect(try await client.call(.get, queue, token: reviewer).array.count == 1)
+            // A new candidate applies at 4201: the next read of its queue lists them.
+            let candidate = try await client.register("wangwu03", index: 3)
+            let token = try await client.login("wangwu03")
+            let file = "/api/v1/candidates/\(candidate)"
+            #expect(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
+            #expect(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
+            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+            let applied = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+            #expect(applied.status == .created, "\(applied.text)")
+            let listed = try await client.call(.get, queue, token: reviewer)
+            #expect(listed.array.count == 2)
+            #expect(listed.array.contains { ($0 as? [String: Any])?["candidateID"] as? String == candidate })
         }
     }
 

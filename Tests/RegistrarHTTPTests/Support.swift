@@ -39,8 +39,12 @@ struct World: Sendable {
             ids: SeededIDGenerator(seed: 5),
             configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
         )
-        try ProjectionEngine(store: store).install()
-        configuration = ServerConfiguration(service: service, maximumBodyBytes: maximumBodyBytes, tokenLifetime: tokenLifetime)
+        let engine = ProjectionEngine(store: store)
+        try engine.install()
+        var configuration = ServerConfiguration(service: service, maximumBodyBytes: maximumBodyBytes, tokenLifetime: tokenLifetime)
+        // As `registrar serve` runs: the reply cache hears which sites' queues a commit rewrote.
+        configuration.readModels = engine
+        self.configuration = configuration
         try await configureSeason()
         try await createStaff("staff-admin", "admin01", .admin, "管理员")
         try await createStaff("staff-r1", "reviewer01", .reviewer, "审核员甲", area: "42", sites: ["4201"])

@@ -169,6 +169,13 @@ public final class FoldState: @unchecked Sendable {
 
     /// Forgets every row (after a flush).
     func evict() { for cache in caches.values { (cache as? any Evictable)?.removeAll() } }
+
+    /// What the flushes changed, for caches of query results (``ProjectionEngine/addChangeObserver(_:)``): e.g.
+    /// `review_queue:4201` when a row of site 4201's review queue was written.
+    private(set) var changes: Set<String> = []
+
+    /// Notes a change (see ``changes``).
+    func noteChange(_ change: String) { changes.insert(change) }
 }
 
 /// The rows the live path wrote in earlier transactions, each with the stream version of the last event folded into

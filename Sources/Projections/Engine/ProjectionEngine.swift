@@ -2,6 +2,7 @@ import Crypto
 import EventLog
 import Foundation
 import GRDB
+import Synchronization
 
 /// One read model's rows as maintained by the appends, against the same read model folded again from position 0.
 public struct ReadModelCheck: Sendable, Equatable {
@@ -81,6 +82,7 @@ public final class ProjectionEngine: Sendable {
     private let decoder = EventDecoder()
     /// Per read model, the rows the appends wrote lately (see ``WarmRows``).
     private let warmRows: [String: WarmRows]
+    private let changeObservers = Mutex<[@Sendable (Set<String>) -> Void]>([])
 
     /// Creates an engine over a store. Call ``install()`` before serving.
     /// - Parameter warmRowsPerProjection: rows of each read model kept in memory between appends (about twice this).
@@ -120,6 +122,14 @@ public final class ProjectionEngine: Sendable {
         }
         try catchUp()
         store.setAfterAppendHook { [self] db, written in try self.afterAppend(db, written) }
+    }
+
+    /// Registers a function called, on the writer's thread, after each commit that folded events into the read
+    /// models, with what the flushes noted as changed (e.g. `review_queue:4201`,
+    /// ``ReviewComparisonProjection/queueChange(site:)``), before the appends' callers resume. Caches of query
+    /// results use it to drop only what changed.
+    public func addChangeObserver(_ observer: @escaping @Sendable (Set<String>) -> Void) {
+        changeObservers.withLock { $0.append(observer) }
     }
 
     /// Stops updating the read models on append (their checkpoints stay where they are).
@@ -168,6 +178,7 @@ public final class ProjectionEngine: Sendable {
     private func apply(_ events: [RecordedEvent], checkpoints: [String: Int64], db: Database) throws {
         guard let last = events.last else { return }
         let decoded = try decoder.decode(events)
+        var changes = Set<String>()
         for projection in projections {
             let checkpoint = checkpoints[projection.name] ?? 0
             guard checkpoint < last.position else { continue }
@@ -176,11 +187,16 @@ public final class ProjectionEngine: Sendable {
             try projection.apply(slice, db: db, tables: .live, state: state)
             try projection.flush(db: db, tables: .live, state: state)
             try Self.setCheckpoint(projection, last.position, db)
+            changes.formUnion(state.changes)
         }
         // The rows just flushed are remembered only if the transaction commits.
         let warm = Array(warmRows.values)
+        let observers = changeObservers.withLock { $0 }
         db.afterNextTransaction(
-            onCommit: { _ in for rows in warm { rows.commitStaged() } },
+            onCommit: { [changes] _ in
+                for rows in warm { rows.commitStaged() }
+                for observer in observers { observer(changes) }
+            },
             onRollback: { _ in for rows in warm { rows.discardStaged() } }
         )
     }

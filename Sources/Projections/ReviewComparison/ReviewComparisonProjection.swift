@@ -193,6 +193,9 @@ public struct ReviewComparisonProjection: Projection {
         }
     }
 
+    /// The change noted when rows of a site's review queue are written (``ProjectionEngine/addChangeObserver(_:)``).
+    public static func queueChange(site: String) -> String { "review_queue:" + site }
+
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
         let upsert = try db.cachedStatement(
             sql: """
@@ -243,6 +246,9 @@ public struct ReviewComparisonProjection: Projection {
             }
             try upsert.execute(arguments: [candidateID, try DocumentEncoder.encode(file)])
             guard hadRows else { return }
+            // A file's applications are never removed and keep their site, so these are every site whose queue
+            // rows of this candidate were deleted or written.
+            for application in file.applications { state.noteChange(Self.queueChange(site: application.siteCode)) }
             for (entryID, entry) in file.education.sorted(by: { $0.key < $1.key }) {
                 for (seq, result) in entry.chsiResults.enumerated() {
                     try insertAttempt.run(
