@@ -51,7 +51,7 @@ final class HTTPMetrics: Sendable {
     }
 
     /// The exposition text, with the log and projection gauges read just before.
-    func render(headPosition: Int64, checkpoints: [String: Int64]) -> String {
+    func render(headPosition: Int64, checkpoints: [String: Int64], replies: ReplyCache? = nil) -> String {
         let snapshot = state.withLock { $0 }
         var out = ""
         out += "# HELP registrar_http_requests_total HTTP requests answered, by method, route pattern and status.\n"
@@ -95,6 +95,18 @@ final class HTTPMetrics: Sendable {
             for (name, position) in checkpoints.sorted(by: { $0.key < $1.key }) {
                 out += "registrar_projection_lag_events{projection=\"\(escape(name))\"} \(max(0, headPosition - position))\n"
             }
+        }
+        if let replies, replies.isEnabled {
+            let lookups = replies.lookups()
+            out += "# HELP registrar_reply_cache_lookups_total Reads looked up in the reply cache, by read and result (hit: served from memory).\n"
+            out += "# TYPE registrar_reply_cache_lookups_total counter\n"
+            for kind in ReplyCache.Kind.allCases {
+                out += "registrar_reply_cache_lookups_total{read=\"\(kind.rawValue)\",result=\"hit\"} \(lookups.hits[kind] ?? 0)\n"
+                out += "registrar_reply_cache_lookups_total{read=\"\(kind.rawValue)\",result=\"miss\"} \(lookups.misses[kind] ?? 0)\n"
+            }
+            out += "# HELP registrar_reply_cache_bytes Bytes of replies kept.\n"
+            out += "# TYPE registrar_reply_cache_bytes gauge\n"
+            out += "registrar_reply_cache_bytes \(lookups.bytes)\n"
         }
         return out
     }

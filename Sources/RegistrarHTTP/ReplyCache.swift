@@ -25,8 +25,9 @@ import Synchronization
 /// - **Size**: at most `capacityBytes` of bodies; beyond that it starts over.
 final class ReplyCache: Sendable {
     /// Which read a reply answers.
-    enum Kind: UInt8, Sendable {
-        case candidateFile, comparison, queue
+    enum Kind: String, Sendable, CaseIterable {
+        case candidateFile = "candidate_file"
+        case comparison, queue
     }
 
     /// A reply's identity: the read, its subject (candidate id, application id, site and filter) and whether ID
@@ -71,6 +72,9 @@ final class ReplyCache: Sendable {
         var expectedHead: Int64 = -1
         var usable = false
         var checkedAt: ContinuousClock.Instant? = nil
+        // Lookups answered from memory and not, by kind of read (for /metrics).
+        var hits: [Kind: Int] = [:]
+        var misses: [Kind: Int] = [:]
 
         mutating func clear() {
             replies.removeAll(keepingCapacity: true)
@@ -110,11 +114,21 @@ final class ReplyCache: Sendable {
 
     /// A reply that holds at `now`, if one is kept.
     func reply(_ key: Key, now: Date) -> Reply? {
-        guard isEnabled, isUsable() else { return nil }
+        guard isEnabled else { return nil }
+        let usable = isUsable()
         return state.withLock { state in
-            guard let reply = state.replies[key], reply.holds(at: now) else { return nil }
+            guard usable, let reply = state.replies[key], reply.holds(at: now) else {
+                state.misses[key.kind, default: 0] += 1
+                return nil
+            }
+            state.hits[key.kind, default: 0] += 1
             return reply
         }
+    }
+
+    /// Lookups so far, by kind of read: answered from memory, and not (for `/metrics`).
+    func lookups() -> (hits: [Kind: Int], misses: [Kind: Int], bytes: Int) {
+        state.withLock { ($0.hits, $0.misses, $0.bytes) }
     }
 
     /// Taken before reading what a reply is built from; ``remember(_:for:ticket:)`` refuses the reply if a commit

@@ -51,7 +51,10 @@ extension Routes {
         open(.get, "/metrics") { _, _ in
             let head = try await api.service.store.headPosition()
             let checkpoints = try await api.projectionCheckpoints()
-            return api.text(api.metrics.render(headPosition: head, checkpoints: checkpoints), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            return api.text(
+                api.metrics.render(headPosition: head, checkpoints: checkpoints, replies: api.replies),
+                contentType: "text/plain; version=0.0.4; charset=utf-8"
+            )
         }
         open(.get, "/openapi.json") { _, _ in
             api.text(OpenAPIDocument.json, contentType: "application/json; charset=utf-8")

@@ -286,6 +286,10 @@ import Testing
             let first = try await client.call(.get, file, token: owner)
             let again = try await client.call(.get, file, token: owner)
             #expect(first.status == .ok && again.body == first.body)
+            // The second read was served from memory, and /metrics says so.
+            let metrics = try await client.call(.get, "/metrics").text
+            #expect(metrics.contains(#"registrar_reply_cache_lookups_total{read="candidate_file",result="hit"} 1"#))
+            #expect(metrics.contains(#"registrar_reply_cache_lookups_total{read="candidate_file",result="miss"} 1"#))
 
             let moved =
                 #"{"homePhone": "027-11112222", "mobile": "13900139000", "email": "zs@example.com", "address": "湖北省武汉市武昌区1号", "postcode": "430072"}"#
