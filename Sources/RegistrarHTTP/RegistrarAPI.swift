@@ -242,7 +242,6 @@ final class RegistrarAPI: Sendable {
 
     static let encoder = FastJSONEncoder(formatting: [.sortedKeys, .withoutEscapingSlashes])
 
-    /// A JSON response.
     /// A value encoded as the API's JSON.
     func jsonBody<Value: Encodable>(_ value: Value) throws -> ByteBuffer {
         ByteBuffer(bytes: try Self.encoder.encode(value))
@@ -250,19 +249,20 @@ final class RegistrarAPI: Sendable {
 
     /// A 200 reply with a JSON body encoded beforehand.
     func jsonReply(_ body: ByteBuffer) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
-            body: .init(byteBuffer: body)
-        )
+        Response(status: .ok, headers: Self.jsonHeaders(body), body: .init(byteBuffer: body))
     }
 
-    func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        let data = try Self.encoder.encode(value)
+    private static func jsonHeaders(_ body: ByteBuffer, adding headers: HTTPFields = [:]) -> HTTPFields {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        fields[.contentLength] = String(data.count)
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        fields[.contentLength] = String(body.readableBytes)
+        return fields
+    }
+
+    /// A JSON response.
+    func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let body = try jsonBody(value)
+        return Response(status: status, headers: Self.jsonHeaders(body, adding: headers), body: .init(byteBuffer: body))
     }
 
     /// A plain-text response.

@@ -15,7 +15,8 @@ import Synchronization
 ///   (``SQLiteEventStore/addCommitObserver(_:)``), so a read after a write sees it. A reply is remembered only if no
 ///   commit touched its stream since its read began (``ticket()``), so a reply built from rows a commit has just
 ///   replaced is never kept. A change to one of the `globalStreams` (the season: calendar, sites, exams) drops
-///   everything; a queue depends on every candidate stream.
+///   everything. A site's queue depends on the rows of that site the read models' engine says a commit rewrote
+///   (``ProjectionEngine/addChangeObserver(_:)``), or on every candidate stream when the engine is not known.
 /// - **Time**: a reply that depends on the clock (a candidate's next actions) is kept only for its calendar period
 ///   (``RegistrationDomain/SeasonState/calendarPeriod(containing:)``).
 /// - **Other processes**: a commit that follows another process's appends drops everything; and before a lookup, at
@@ -91,7 +92,7 @@ final class ReplyCache: Sendable {
     typealias Check = @Sendable () throws -> (head: Int64, checkpoint: Int64)?
 
     private let state = Mutex(State())
-    // Builds of replies that depend on every stream (a site's queue) under way, with the generation they started at.
+    // Builds of shared replies (a site's queue) under way, with the generation they started at.
     private let building = Mutex<[Key: (generation: UInt64, task: Task<ByteBuffer, Error>)]>([:])
     private let capacityBytes: Int
     private let globalStreams: Set<String>
@@ -159,12 +160,12 @@ final class ReplyCache: Sendable {
         }
     }
 
-    /// The body of a reply that depends on every candidate stream (a site's queue): kept, or built by `build`.
+    /// The body of a reply many callers ask for at once (a site's queue): kept, or built by `build`.
     ///
-    /// Callers that miss at the same time share one build, as every commit drops these replies and a busy site's
-    /// queue is asked for by many reviewers at once. A caller joins a build only if no commit was observed since the
-    /// build took its ticket, so the build's reads began after every commit acknowledged before the caller arrived:
-    /// a reviewer who has just decided still sees the decision.
+    /// Callers that miss at the same time share one build, as commits drop these replies often and a busy site's
+    /// queue is asked for by many reviewers at once. A caller joins a build only if nothing the reply depends on
+    /// (`dependency`; nil: anything) changed since the build took its ticket, so the build's reads began after every
+    /// such commit acknowledged before the caller arrived: a reviewer who has just decided still sees the decision.
     func sharedReply(
         _ key: Key,
         dependsOn dependency: String?,

@@ -179,8 +179,9 @@ public final class FoldState: @unchecked Sendable {
 }
 
 /// The rows the live path wrote in earlier transactions, each with the stream version of the last event folded into
-/// it, so that the next append's fold starts from memory instead of loading and decoding the stored row (a 3 KB JSON
-/// document, a 4 KB field map): that decoding was ~40 % of every append's read-model work.
+/// it, so that the next append's fold starts from memory instead of loading and decoding the stored row (a
+/// candidate's file, a review file) or, for the audit trail's field values, folding the subject's earlier events
+/// again: loading them was ~40 % of every append's read-model work.
 ///
 /// A row is used only for an event whose stream version is exactly one more than the row's. That one check covers
 /// every way the memory could be stale: a transaction rolled back after the flush (the next event reuses the

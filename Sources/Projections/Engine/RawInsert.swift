@@ -25,10 +25,6 @@ struct RawBinder {
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
 
-    func bind(_ index: Int32, _ value: Int) { sqlite3_bind_int64(handle, index, Int64(value)) }
-
-    func bind(_ index: Int32, _ value: Bool) { sqlite3_bind_int64(handle, index, value ? 1 : 0) }
-
     /// Binds the values to parameters 1, 2, … in order, runs the statement once and resets it.
     func run(_ values: RawValue...) throws {
         reset()
