@@ -26,6 +26,10 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         public var pollInterval: Duration = .milliseconds(250)
         /// Open read-only (verify, export, queries); appends then fail.
         public var readOnly = false
+        /// How often a thread of the store's own copies the WAL into the database file (a `PASSIVE` checkpoint,
+        /// which waits for no one); the writer's automatic checkpoint is then off, so no commit waits for one. nil:
+        /// SQLite's automatic checkpoint, run by the commit that finds 1,000 pages in the WAL.
+        public var checkpointInterval: Duration? = .milliseconds(500)
 
         /// Default options.
         public init() {}
@@ -41,6 +45,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     private let codecs = Mutex<[Int64: ZstdCodec]>([:])
     private let plainCodec = ZstdCodec(level: 3, dictionary: nil)
     private let reads: ReadConnections
+    private let checkpointer: BackgroundCheckpointer?
     // The dictionary new snapshots are compressed with, looked up again after a while in case another process
     // (`registrar snapshot --train-dictionary`) trained a newer one.
     private let currentDictionary = Mutex<(id: Int64?, checkedAt: ContinuousClock.Instant)?>(nil)
@@ -64,6 +69,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
                 // Set on the pool's one writer connection, after GRDB's WAL setup (which chooses NORMAL).
                 try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(options.durability.rawValue)") }
                 try EventLogSchema.migrator.migrate(pool)
+                if options.checkpointInterval != nil {
+                    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+                }
             }
         } catch let error as EventLogError {
             throw error
@@ -72,7 +80,17 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
         committer = GroupCommitter(pool: pool, maximumBatch: options.maximumBatch, notifier: notifier)
         reads = ReadConnections(path: path, readOnly: options.readOnly)
+        if let interval = options.checkpointInterval, !options.readOnly {
+            checkpointer = try BackgroundCheckpointer(path: path, interval: interval, synchronous: options.durability.rawValue)
+        } else {
+            checkpointer = nil
+        }
     }
+
+    deinit { checkpointer?.stop() }
+
+    /// Completed passes of the background checkpointer (nil when checkpoints are SQLite's automatic ones).
+    public var backgroundCheckpointPasses: Int? { checkpointer?.passCount }
 
     /// Registers extra work that must run inside every append transaction after the events are written (projections
     /// use it for read-your-writes). It receives the events the transaction wrote, in position order.

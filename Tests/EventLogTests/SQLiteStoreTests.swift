@@ -75,6 +75,50 @@ struct SQLiteStoreTests {
         #expect(report.eventsChecked == 3)
     }
 
+    /// Events in the database file alone (a copy without its WAL), or nil when the copy has no events table yet.
+    private func eventsInDatabaseFileAlone() throws -> Int? {
+        let copy = directory.appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let queue = try DatabaseQueue(path: copy)
+        return try queue.read { db in
+            try db.tableExists("events") ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") : nil
+        }
+    }
+
+    @Test("a thread of the store's own copies the WAL into the database file; the writer's automatic checkpoint is off")
+    func backgroundCheckpoints() async throws {
+        var options = SQLiteEventStore.Options()
+        options.checkpointInterval = .milliseconds(20)
+        let store = try SQLiteEventStore(path: path, options: options)
+        for index in 0..<5 { _ = try await store.append(request("candidate-\(index)")) }
+        let autocheckpoint = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(autocheckpoint == 0)
+
+        // Five small commits are far from SQLite's 1,000-page automatic checkpoint: only the thread copies them.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var inFile = try eventsInDatabaseFileAlone()
+        while inFile != 5 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            inFile = try eventsInDatabaseFileAlone()
+        }
+        #expect(inFile == 5)
+        #expect((store.backgroundCheckpointPasses ?? 0) > 0)
+        #expect(try await store.readAll(after: 0, limit: 10).count == 5)
+    }
+
+    @Test("with SQLite's automatic checkpoint, small commits stay in the WAL")
+    func automaticCheckpoints() async throws {
+        var options = SQLiteEventStore.Options()
+        options.checkpointInterval = nil
+        let store = try SQLiteEventStore(path: path, options: options)
+        for index in 0..<5 { _ = try await store.append(request("candidate-\(index)")) }
+        let autocheckpoint = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(autocheckpoint == 1000)
+        #expect(store.backgroundCheckpointPasses == nil)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect((try eventsInDatabaseFileAlone() ?? 0) == 0)
+    }
+
     @Test("the payload is readable with SQLite's JSON functions")
     func jsonReadable() async throws {
         let store = try await filled(events: 2)

@@ -1,0 +1,99 @@
+import Dispatch
+import Foundation
+import GRDBSQLite
+import Synchronization
+
+/// Copies the WAL back into the database file on a thread and a connection of its own, so that no commit waits for
+/// a checkpoint.
+///
+/// SQLite's automatic checkpoint runs inside the commit that finds 1,000 pages in the WAL: the writer, which every
+/// append waits for, then copies pages into the database file and fsyncs it. Here the writer's automatic checkpoint
+/// is off and this thread runs a `PASSIVE` checkpoint every interval: it never waits for readers or for the writer,
+/// and it syncs the WAL before copying and the database file after, as SQLite's own checkpoint does. Commits keep
+/// their own fsync of the WAL (the store's durability); only where the pages are copied, and when, changes.
+final class BackgroundCheckpointer: Sendable {
+    /// What the latest pass found: frames in the WAL and frames copied into the database file.
+    struct Pass: Sendable, Equatable {
+        /// `sqlite3_wal_checkpoint_v2`'s result code.
+        var code: Int32
+        /// Frames in the WAL.
+        var walFrames: Int32
+        /// Frames of the WAL now in the database file.
+        var checkpointedFrames: Int32
+    }
+
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopping = Atomic<Bool>(false)
+    private let passes = Atomic<Int>(0)
+    private let latest = Mutex<Pass?>(nil)
+
+    /// Opens the connection and starts the thread; `synchronous` is the store's durability setting.
+    init(path: String, interval: Duration, synchronous: String) throws {
+        let connection = try CheckpointConnection(path: path, synchronous: synchronous)
+        let thread = Thread { [self] in
+            run(connection, interval: interval)
+        }
+        thread.name = "registrar.eventlog.checkpoint"
+        thread.start()
+    }
+
+    /// Completed passes so far.
+    var passCount: Int { passes.load(ordering: .acquiring) }
+
+    /// The latest pass's outcome (nil before the first).
+    var latestPass: Pass? { latest.withLock { $0 } }
+
+    /// Asks for a pass now rather than at the end of the interval.
+    func checkpointSoon() { wake.signal() }
+
+    /// Ends the thread after its current pass and closes its connection; returns once it has.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        wake.signal()
+        finished.wait()
+    }
+
+    private func run(_ connection: CheckpointConnection, interval: Duration) {
+        let nanoseconds = interval.components.seconds * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000
+        while true {
+            _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(1_000_000, nanoseconds))))
+            if stopping.load(ordering: .acquiring) { break }
+            let pass = connection.checkpoint()
+            latest.withLock { $0 = pass }
+            passes.add(1, ordering: .releasing)
+        }
+        connection.close()
+        finished.signal()
+    }
+}
+
+/// The checkpointer's SQLite connection, used by its thread alone (hence the unchecked `Sendable`).
+private final class CheckpointConnection: @unchecked Sendable {
+    private var handle: OpaquePointer?
+
+    init(path: String, synchronous: String) throws {
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let handle { sqlite3_close_v2(handle) }
+            throw EventLogError.storage("cannot open \(path) for checkpoints: \(message)")
+        }
+        // A checkpoint syncs the WAL before copying and the database file after, at NORMAL as at FULL.
+        sqlite3_exec(handle, "PRAGMA synchronous = \(synchronous)", nil, nil, nil)
+        self.handle = handle
+    }
+
+    func checkpoint() -> BackgroundCheckpointer.Pass {
+        var walFrames: Int32 = 0
+        var checkpointedFrames: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &walFrames, &checkpointedFrames)
+        return BackgroundCheckpointer.Pass(code: code, walFrames: walFrames, checkpointedFrames: checkpointedFrames)
+    }
+
+    func close() {
+        sqlite3_close_v2(handle)
+        handle = nil
+    }
+}
