@@ -3,14 +3,16 @@ import Foundation
 import GRDBSQLite
 import Synchronization
 
-/// Copies the WAL back into the database file on a thread and a connection of its own, so that no commit waits for
-/// a checkpoint.
+/// Copies the WAL back into the database file on a thread and a connection of its own, so that commits seldom wait
+/// for a checkpoint.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that finds 1,000 pages in the WAL: the writer, which every
-/// append waits for, then copies pages into the database file and fsyncs it. Here the writer's automatic checkpoint
-/// is off and this thread runs a `PASSIVE` checkpoint every interval: it never waits for readers or for the writer,
-/// and it syncs the WAL before copying and the database file after, as SQLite's own checkpoint does. Commits keep
-/// their own fsync of the WAL (the store's durability); only where the pages are copied, and when, changes.
+/// append waits for, then copies pages into the database file and fsyncs it. This thread runs a `PASSIVE` checkpoint
+/// every interval: it never waits for readers or for the writer, and it syncs the WAL before copying and the database
+/// file after, as SQLite's own checkpoint does. The writer keeps an automatic checkpoint at a higher threshold
+/// (``SQLiteEventStore/Options/writerCheckpointPages``): it copies only what this thread has not, and it is what lets
+/// the WAL start over, since a WAL restarts only when a writer finds it wholly copied. Commits keep their own fsync of
+/// the WAL (the store's durability); only where the pages are copied, and when, changes.
 final class BackgroundCheckpointer: Sendable {
     /// What the latest pass found: frames in the WAL and frames copied into the database file.
     struct Pass: Sendable, Equatable {

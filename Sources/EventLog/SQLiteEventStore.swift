@@ -27,9 +27,13 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         /// Open read-only (verify, export, queries); appends then fail.
         public var readOnly = false
         /// How often a thread of the store's own copies the WAL into the database file (a `PASSIVE` checkpoint,
-        /// which waits for no one); the writer's automatic checkpoint is then off, so no commit waits for one. nil:
-        /// SQLite's automatic checkpoint, run by the commit that finds 1,000 pages in the WAL.
-        public var checkpointInterval: Duration? = .milliseconds(500)
+        /// which waits for no one), so that commits rarely do. nil: SQLite's automatic checkpoint alone, run by the
+        /// commit that finds 1,000 pages in the WAL.
+        public var checkpointInterval: Duration? = .milliseconds(50)
+        /// With the checkpoint thread: the WAL pages at which a commit still checkpoints, copying what the thread
+        /// has not yet. A WAL starts over only when a writer finds it wholly copied, which a thread running beside
+        /// a busy writer never sees: without this the WAL grows without end under a steady load.
+        public var writerCheckpointPages: Int = 4_000
 
         /// Default options.
         public init() {}
@@ -70,7 +74,8 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
                 try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(options.durability.rawValue)") }
                 try EventLogSchema.migrator.migrate(pool)
                 if options.checkpointInterval != nil {
-                    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+                    let pages = max(1, options.writerCheckpointPages)
+                    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
                 }
             }
         } catch let error as EventLogError {

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import RegistrarApp
 import RegistrationDomain
+import Synchronization
 import Testing
 
 @testable import Projections
@@ -68,6 +69,63 @@ struct EngineTests {
         let window = try await audit.trail(since: "2026-01-01T00:00:00.000Z", until: "2026-02-01T00:00:00.000Z")
         #expect(!window.isEmpty && window.allSatisfy { $0.recordedAt.hasPrefix("2026-01") })
         #expect(window.allSatisfy { $0.hash.count == 64 })
+    }
+
+    @Test("an event of one application writes that application's review rows only: an abandoned one at another site keeps its rows")
+    func reviewRowsWrittenPerApplication() async throws {
+        let season = try await SeasonFixture()
+        let engine = try #require(season.engine)
+        let noted = Mutex<[Set<String>]>([])
+        engine.addChangeObserver { changes in noted.withLock { $0.append(changes) } }
+        let review = ReviewQueries(season.store.pool)
+        try await season.register(3)
+        let id = SeasonFixture.candidateID(3)
+        try await season.scan(3, scan: "s1", seedMismatch: true)
+        season.clock.set(SeasonFixture.registration)
+        try await season.submit(3, application: "a1")  // site 4202
+        try await season.run(.abandonApplication(AbandonApplication(candidateID: id, applicationID: "a1")), id)
+        let abandoned = try await season.store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM review_comparison WHERE application_id = 'a1' ORDER BY entry_id, row_order")
+        }
+        #expect(!abandoned.isEmpty)
+        noted.withLock { $0.removeAll() }
+
+        try await season.run(
+            .submitApplication(
+                SubmitApplication(
+                    candidateID: id,
+                    applicationID: "a2",
+                    examCode: "110",
+                    educationEntryIDs: ["e1"],
+                    trainingEntryIDs: [],
+                    certificateEntryID: nil,
+                    areaCode: "42",
+                    siteCode: "4201",
+                    attemptCount: nil,
+                    additionalSubject: nil,
+                    photo: PhotoUpload(photoID: "photo-3b", format: "jpg", sizeBytes: 20 * 1024),
+                    passNumber: nil
+                )
+            ),
+            id
+        )
+        // Only a2's site was written; a1's rows at 4202 did not change.
+        #expect(noted.withLock { $0 } == [["review_queue:4201"]])
+
+        // A CHSI result for the entry both applications ticked changes both: each site is written.
+        season.clock.set(SeasonFixture.review)
+        try await season.scan(3, scan: "s2", seedMismatch: false)
+        #expect(noted.withLock { $0.last } == ["review_queue:4201", "review_queue:4202"])
+        let rescanned = try await season.store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM review_comparison WHERE application_id = 'a1' ORDER BY entry_id, row_order")
+        }
+        #expect(rescanned != abandoned)
+        #expect(try await review.queue(site: "4202").first?.mismatches == 0)
+
+        try await season.run(.approveApplication(ApproveApplication(candidateID: id, applicationID: "a2")), id, as: SeasonFixture.reviewer)
+        #expect(noted.withLock { $0.last } == ["review_queue:4201"])
+        #expect(try await review.queue(site: "4201").map(\.status) == ["approved"])
+        #expect(try await review.queue(site: "4202").map(\.status) == ["abandoned"])
     }
 
     @Test("catch-up: appends made without the hook are folded at install, and before the next hooked append")

@@ -159,10 +159,11 @@ public final class FoldState: @unchecked Sendable {
     /// loaded and decoded again, when they are provably current (see ``WarmRows``).
     public init(warm: WarmRows? = nil) { self.warm = warm }
 
-    /// The cache of one kind of row, created on first use.
-    func cache<Row>(_ name: String, of _: Row.Type) -> RowCache<Row> {
+    /// The cache of one kind of row, created on first use; `keepsWrittenRows`: its flush also hands over each row
+    /// as it was stored.
+    func cache<Row>(_ name: String, of _: Row.Type, keepsWrittenRows: Bool = false) -> RowCache<Row> {
         if let cache = caches[name] as? RowCache<Row> { return cache }
-        let cache = RowCache<Row>(name: name, warm: warm)
+        let cache = RowCache<Row>(name: name, warm: warm, keepsWrittenRows: keepsWrittenRows)
         caches[name] = cache
         return cache
     }
@@ -309,13 +310,17 @@ final class RowCache<Row>: Evictable {
     private var dirty: [Box] = []
     private var dirtyKeys: [String] = []
     private var isDirty: Set<String> = []
+    // With `keepsWrittenRows`: each dirty row as it was before this flush's first change, i.e. as stored.
+    private let keepsWrittenRows: Bool
+    private var written: [Row?] = []
     // Streams not in `rows` whose events this batch skipped: the remembered row's version they start from, and
     // the version they reach.
     private var advanced: [String: (from: Int, to: Int)] = [:]
 
-    init(name: String, warm: WarmRows?) {
+    init(name: String, warm: WarmRows?, keepsWrittenRows: Bool = false) {
         self.name = name
         self.warm = warm
+        self.keepsWrittenRows = keepsWrittenRows
     }
 
     /// Folds one event into the row `key` (loading it first if it is not in memory): `(row?, event) -> row?`.
@@ -337,11 +342,12 @@ final class RowCache<Row>: Evictable {
             box = Box(try load(key), version: version)
             rows[key] = box
         }
-        step(&box.row)
         if isDirty.insert(key).inserted {
             dirty.append(box)
             dirtyKeys.append(key)
+            if keepsWrittenRows { written.append(box.row) }
         }
+        step(&box.row)
     }
 
     /// Notes an event of stream `key` that changes nothing in its row, so that the remembered row stays usable.
@@ -366,7 +372,17 @@ final class RowCache<Row>: Evictable {
 
     /// Writes every row changed since the last flush, in first-change order.
     func flush(_ write: (String, Row?) throws -> Void) rethrows {
-        for (key, box) in zip(dirtyKeys, dirty) { try write(key, box.row) }
+        try flush { key, _, row in try write(key, row) }
+    }
+
+    /// Writes every row changed since the last flush, in first-change order, with the row as it was stored before
+    /// (nil when none was, or when the cache was not made with `keepsWrittenRows`): a read model whose rows are
+    /// derived from a file writes only what differs.
+    func flush(_ write: (_ key: String, _ stored: Row?, _ row: Row?) throws -> Void) rethrows {
+        for (index, (key, box)) in zip(dirtyKeys, dirty).enumerated() {
+            try write(key, keepsWrittenRows ? written[index] : nil, box.row)
+        }
+        written.removeAll(keepingCapacity: true)
         if let warm {
             for (key, skipped) in advanced {
                 for version in (skipped.from + 1)...skipped.to { warm.stageAdvance(name, stream: key, to: version) }
@@ -383,6 +399,7 @@ final class RowCache<Row>: Evictable {
 
     func removeAll() {
         rows.removeAll()
+        written.removeAll()
         dirty.removeAll()
         dirtyKeys.removeAll()
         isDirty.removeAll()

@@ -175,7 +175,7 @@ public struct ReviewComparisonProjection: Projection {
     // MARK: SQL
 
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
-        let files = state.cache("files", of: ReviewFile.self)
+        let files = state.cache("files", of: ReviewFile.self, keepsWrittenRows: true)
         let decoder = FastJSONDecoder()
         let load = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
         for event in events {
@@ -207,6 +207,15 @@ public struct ReviewComparisonProjection: Projection {
         let deleteRowsStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ?")
         let deleteAttemptsStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ?")
         let deleteQueueStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ?")
+        let deleteApplicationRowsStatement = try db.cachedStatement(
+            sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ? AND application_id = ?"
+        )
+        let deleteApplicationQueueStatement = try db.cachedStatement(
+            sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ? AND application_id = ?"
+        )
+        let deleteEntryAttemptsStatement = try db.cachedStatement(
+            sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ? AND entry_id = ?"
+        )
         let insertRowStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO \(t("review_comparison")) (candidate_id, application_id, entry_id, row_order, site_code, label, declared, chsi,
@@ -227,98 +236,170 @@ public struct ReviewComparisonProjection: Projection {
                     corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        // Through the C API: GRDB's argument arrays cost more than these small inserts (a file's rows are all
-        // written again for every relevant event).
-        let deleteRows = RawBinder(deleteRowsStatement)
-        let deleteAttempts = RawBinder(deleteAttemptsStatement)
-        let deleteQueue = RawBinder(deleteQueueStatement)
-        let insertRow = RawBinder(insertRowStatement)
-        let insertAttempt = RawBinder(insertAttemptStatement)
-        let insertQueue = RawBinder(insertQueueStatement)
-        try state.cache("files", of: ReviewFile.self).flush { candidateID, file in
-            let hadRows = !(file?.applications.isEmpty ?? true) || file?.education.values.contains { !$0.chsiResults.isEmpty } == true
-            try deleteRows.run(.text(candidateID))
-            try deleteAttempts.run(.text(candidateID))
-            try deleteQueue.run(.text(candidateID))
+        // Through the C API: GRDB's argument arrays cost more than these small inserts.
+        let rows = RawBinder(insertRowStatement)
+        let writer = RowWriter(
+            deleteRows: RawBinder(deleteRowsStatement),
+            deleteAttempts: RawBinder(deleteAttemptsStatement),
+            deleteQueue: RawBinder(deleteQueueStatement),
+            deleteApplicationRows: RawBinder(deleteApplicationRowsStatement),
+            deleteApplicationQueue: RawBinder(deleteApplicationQueueStatement),
+            deleteEntryAttempts: RawBinder(deleteEntryAttemptsStatement),
+            insertRow: rows,
+            insertAttempt: RawBinder(insertAttemptStatement),
+            insertQueue: RawBinder(insertQueueStatement)
+        )
+        try state.cache("files", of: ReviewFile.self, keepsWrittenRows: true).flush { candidateID, stored, file in
             guard let file else {
+                try writer.deleteAll(candidateID)
                 try deleteFile.execute(arguments: [candidateID])
+                for application in stored?.applications ?? [] { state.noteChange(Self.queueChange(site: application.siteCode)) }
                 return
             }
             try upsert.execute(arguments: [candidateID, try DocumentEncoder.encode(file)])
-            guard hadRows else { return }
-            // A file's applications are never removed and keep their site, so these are every site whose queue
-            // rows of this candidate were deleted or written.
-            for application in file.applications { state.noteChange(Self.queueChange(site: application.siteCode)) }
-            for (entryID, entry) in file.education.sorted(by: { $0.key < $1.key }) {
-                for (seq, result) in entry.chsiResults.enumerated() {
-                    try insertAttempt.run(
-                        .text(candidateID),
-                        .text(entryID),
-                        .int(seq),
-                        .text(result.scanID),
-                        .text(result.receivedAt),
-                        .text(result.name),
-                        .text(result.idNumber),
-                        .text(result.school),
-                        .text(result.major),
-                        .text(result.level),
-                        .text(result.studyForm),
-                        .text(result.educationCategory),
-                        .text(result.enrolmentDate),
-                        .text(result.graduationDate),
-                        .text(result.conclusion),
-                        .bool(result.nameMatches),
-                        .bool(result.idNumberMatches),
-                        .bool(seq < entry.chsiResults.count - 1)
-                    )
+            // Only what differs from the stored file is written again: a candidate's abandoned applications and
+            // unchanged entries keep their rows (each relevant event rewrote all of them, so a file's cost grew with
+            // its history).
+            guard let stored else {
+                // No file was stored, so no rows should be; any left are replaced all the same.
+                try writer.deleteAll(candidateID)
+                for (entryID, entry) in file.education.sorted(by: { $0.key < $1.key }) {
+                    try writer.insertAttempts(candidateID, entryID, entry.chsiResults)
                 }
+                for application in file.applications {
+                    try writer.insert(application, of: file, candidateID)
+                    state.noteChange(Self.queueChange(site: application.siteCode))
+                }
+                return
             }
+            for entryID in Set(stored.education.keys).union(file.education.keys).sorted() {
+                let before = stored.education[entryID]?.chsiResults ?? []
+                let after = file.education[entryID]?.chsiResults ?? []
+                guard before != after else { continue }
+                if !before.isEmpty { try writer.deleteEntryAttempts.run(.text(candidateID), .text(entryID)) }
+                try writer.insertAttempts(candidateID, entryID, after)
+            }
+            let storedApplications = Dictionary(stored.applications.map { ($0.applicationID, $0) }, uniquingKeysWith: { _, last in last })
+            let identityChanged = stored.name != file.name || stored.idNumber != file.idNumber
             for application in file.applications {
-                var mismatches = 0
-                var verified = 0
-                var identityMismatch = false
-                for entryID in application.educationEntryIDs {
-                    guard let entry = file.education[entryID] else { continue }
-                    if entry.currentChsiResult != nil { verified += 1 }
-                    for (order, row) in Self.rows(file: file, entry: entry).enumerated() {
-                        if row.status == .mismatch {
-                            mismatches += 1
-                            if order < 2 { identityMismatch = true }
-                        }
-                        try insertRow.run(
-                            .text(candidateID),
-                            .text(application.applicationID),
-                            .text(entryID),
-                            .int(order),
-                            .text(application.siteCode),
-                            .text(row.label),
-                            .text(row.declared),
-                            .text(row.chsi),
-                            .text(row.declaredNormalised),
-                            .text(row.chsiNormalised),
-                            .text(row.status.rawValue)
-                        )
-                    }
+                let previous = storedApplications[application.applicationID]
+                if let previous, previous == application, !identityChanged,
+                    application.educationEntryIDs.allSatisfy({ stored.education[$0] == file.education[$0] })
+                {
+                    continue
                 }
-                try insertQueue.run(
+                if let previous {
+                    try writer.deleteApplication(candidateID, application.applicationID)
+                    state.noteChange(Self.queueChange(site: previous.siteCode))
+                }
+                try writer.insert(application, of: file, candidateID)
+                state.noteChange(Self.queueChange(site: application.siteCode))
+            }
+            let kept = Set(file.applications.map(\.applicationID))
+            for previous in stored.applications where !kept.contains(previous.applicationID) {
+                try writer.deleteApplication(candidateID, previous.applicationID)
+                state.noteChange(Self.queueChange(site: previous.siteCode))
+            }
+        }
+    }
+}
+
+/// The review projection's row statements, and the rows of one application or one entry.
+private struct RowWriter {
+    let deleteRows: RawBinder
+    let deleteAttempts: RawBinder
+    let deleteQueue: RawBinder
+    let deleteApplicationRows: RawBinder
+    let deleteApplicationQueue: RawBinder
+    let deleteEntryAttempts: RawBinder
+    let insertRow: RawBinder
+    let insertAttempt: RawBinder
+    let insertQueue: RawBinder
+
+    /// Deletes every row of a candidate (not the file).
+    func deleteAll(_ candidateID: String) throws {
+        try deleteRows.run(.text(candidateID))
+        try deleteAttempts.run(.text(candidateID))
+        try deleteQueue.run(.text(candidateID))
+    }
+
+    /// Deletes an application's comparison rows and its queue row.
+    func deleteApplication(_ candidateID: String, _ applicationID: String) throws {
+        try deleteApplicationRows.run(.text(candidateID), .text(applicationID))
+        try deleteApplicationQueue.run(.text(candidateID), .text(applicationID))
+    }
+
+    /// Inserts an entry's verification attempts, the newest last and the others superseded.
+    func insertAttempts(_ candidateID: String, _ entryID: String, _ results: [ChsiResult]) throws {
+        for (seq, result) in results.enumerated() {
+            try insertAttempt.run(
+                .text(candidateID),
+                .text(entryID),
+                .int(seq),
+                .text(result.scanID),
+                .text(result.receivedAt),
+                .text(result.name),
+                .text(result.idNumber),
+                .text(result.school),
+                .text(result.major),
+                .text(result.level),
+                .text(result.studyForm),
+                .text(result.educationCategory),
+                .text(result.enrolmentDate),
+                .text(result.graduationDate),
+                .text(result.conclusion),
+                .bool(result.nameMatches),
+                .bool(result.idNumberMatches),
+                .bool(seq < results.count - 1)
+            )
+        }
+    }
+
+    /// Inserts an application's comparison rows (per ticked entry) and its queue row.
+    func insert(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
+        var mismatches = 0
+        var verified = 0
+        var identityMismatch = false
+        for entryID in application.educationEntryIDs {
+            guard let entry = file.education[entryID] else { continue }
+            if entry.currentChsiResult != nil { verified += 1 }
+            for (order, row) in ReviewComparisonProjection.rows(file: file, entry: entry).enumerated() {
+                if row.status == .mismatch {
+                    mismatches += 1
+                    if order < 2 { identityMismatch = true }
+                }
+                try insertRow.run(
                     .text(candidateID),
                     .text(application.applicationID),
+                    .text(entryID),
+                    .int(order),
                     .text(application.siteCode),
-                    .text(application.areaCode),
-                    .text(application.examCode),
-                    .text(file.name),
-                    .text(application.status),
-                    .text(application.submittedAt),
-                    .text(application.decidedAt),
-                    .text(application.decidedBy),
-                    .text(application.reason),
-                    .int(application.educationEntryIDs.count),
-                    .int(verified),
-                    .int(mismatches),
-                    .bool(identityMismatch),
-                    .int(application.corrections)
+                    .text(row.label),
+                    .text(row.declared),
+                    .text(row.chsi),
+                    .text(row.declaredNormalised),
+                    .text(row.chsiNormalised),
+                    .text(row.status.rawValue)
                 )
             }
         }
+        try insertQueue.run(
+            .text(candidateID),
+            .text(application.applicationID),
+            .text(application.siteCode),
+            .text(application.areaCode),
+            .text(application.examCode),
+            .text(file.name),
+            .text(application.status),
+            .text(application.submittedAt),
+            .text(application.decidedAt),
+            .text(application.decidedBy),
+            .text(application.reason),
+            .int(application.educationEntryIDs.count),
+            .int(verified),
+            .int(mismatches),
+            .bool(identityMismatch),
+            .int(application.corrections)
+        )
     }
 }
