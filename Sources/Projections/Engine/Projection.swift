@@ -372,13 +372,13 @@ final class RowCache<Row>: Evictable {
 
     /// Writes every row changed since the last flush, in first-change order.
     func flush(_ write: (String, Row?) throws -> Void) rethrows {
-        try flush { key, _, row in try write(key, row) }
+        try flushWithStored { key, _, row in try write(key, row) }
     }
 
     /// Writes every row changed since the last flush, in first-change order, with the row as it was stored before
     /// (nil when none was, or when the cache was not made with `keepsWrittenRows`): a read model whose rows are
     /// derived from a file writes only what differs.
-    func flush(_ write: (_ key: String, _ stored: Row?, _ row: Row?) throws -> Void) rethrows {
+    func flushWithStored(_ write: (_ key: String, _ stored: Row?, _ row: Row?) throws -> Void) rethrows {
         for (index, (key, box)) in zip(dirtyKeys, dirty).enumerated() {
             try write(key, keepsWrittenRows ? written[index] : nil, box.row)
         }

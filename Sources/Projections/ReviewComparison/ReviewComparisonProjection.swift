@@ -249,7 +249,7 @@ public struct ReviewComparisonProjection: Projection {
             insertAttempt: RawBinder(insertAttemptStatement),
             insertQueue: RawBinder(insertQueueStatement)
         )
-        try state.cache("files", of: ReviewFile.self, keepsWrittenRows: true).flush { candidateID, stored, file in
+        try state.cache("files", of: ReviewFile.self, keepsWrittenRows: true).flushWithStored { candidateID, stored, file in
             guard let file else {
                 try writer.deleteAll(candidateID)
                 try deleteFile.execute(arguments: [candidateID])
