@@ -61,7 +61,10 @@ extension Projection {
 }
 
 /// A stored event decoded once per batch and shared by every projection.
-public struct DecodedEvent: Sendable {
+///
+/// A class: folds pass events through several arrays and loops, and a copy is then one retain rather than one per
+/// string and buffer of the event.
+public final class DecodedEvent: Sendable {
     /// The event as stored (position, stream, hash...).
     public let recorded: RecordedEvent
     /// Who, why, when.

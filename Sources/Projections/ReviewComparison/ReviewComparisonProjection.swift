@@ -122,7 +122,7 @@ public struct ReviewComparisonProjection: Projection {
         // correction made afterwards must show up here.
         func identity(_ label: String, _ declared: String, _ chsi: String?, upper: Bool) -> ComparisonRow {
             let normalise = { (text: String) in
-                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                let trimmed = text.trimmedOfWhitespace()
                 return upper ? trimmed.uppercased() : trimmed
             }
             let status: EducationComparison.Verdict = chsi.map { normalise($0) == normalise(declared) ? .match : .mismatch } ?? .notVerified
@@ -146,8 +146,8 @@ public struct ReviewComparisonProjection: Projection {
                     label: row.label,
                     declared: row.declared,
                     chsi: row.chsi,
-                    declaredNormalised: row.declared.trimmingCharacters(in: .whitespaces),
-                    chsiNormalised: row.chsi.map { isDate ? normaliseChsiDate($0) : $0.trimmingCharacters(in: .whitespaces) },
+                    declaredNormalised: row.declared.trimmedOfWhitespace(),
+                    chsiNormalised: row.chsi.map { isDate ? normaliseChsiDate($0) : $0.trimmedOfWhitespace() },
                     status: row.verdict
                 )
             )
@@ -401,5 +401,24 @@ private struct RowWriter {
             .bool(identityMismatch),
             .int(application.corrections)
         )
+    }
+}
+
+extension String {
+    /// `trimmingCharacters(in: .whitespaces)` (Foundation's set here: Unicode's space separators, the tab and the
+    /// zero-width space), without its character-set walk: the string itself when nothing is to be trimmed, as it
+    /// almost always is.
+    func trimmedOfWhitespace() -> String {
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || scalar == "\t"
+                || (scalar.value >= 0x80 && (scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator))
+        }
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isWhitespace(first) || isWhitespace(last) else { return self }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end && isWhitespace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start && isWhitespace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
     }
 }
