@@ -32,7 +32,7 @@ final class GroupCommitter: Sendable {
     private let notifier: HeadNotifier
     private let queue = Mutex(Queue())
     private let writer = DispatchQueue(label: "registrar.eventlog.group-commit", qos: .userInitiated)
-    let afterAppend = Mutex<(@Sendable (Database, [RecordedEvent]) throws -> Void)?>(nil)
+    let afterAppend = Mutex<(@Sendable (Database, [RecordedEvent]) throws -> AfterTransaction?)?>(nil)
     let commitObservers = Mutex<[@Sendable (CommittedAppends) -> Void]>([])
     // The head after this committer's previous commit (nil before the first): a batch that finds another head
     // follows appends of another process.
@@ -96,6 +96,7 @@ final class GroupCommitter: Sendable {
         var wroteSomething = false
         var committed: CommittedAppends?
         let hook = afterAppend.withLock { $0 }
+        var afterTransaction: AfterTransaction?
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -125,7 +126,7 @@ final class GroupCommitter: Sendable {
                             outcomes[index] = .failure(Self.map(error))
                         }
                     }
-                    if let hook, !written.isEmpty { try hook(db, written) }
+                    if let hook, !written.isEmpty { afterTransaction = try hook(db, written) }
                     wroteSomething = !written.isEmpty
                     if wroteSomething {
                         committed = CommittedAppends(
@@ -137,7 +138,9 @@ final class GroupCommitter: Sendable {
                     return .commit
                 }
             }
+            afterTransaction?.committed()
         } catch {
+            afterTransaction?.rolledBack()
             let failure = EventLogError.storage("commit failed: \(SQLiteEventStore.describe(error))")
             outcomes = outcomes.map { _ in .failure(failure) }
             wroteSomething = false
@@ -333,5 +336,22 @@ struct SnapshotRow: Sendable {
         upsert.bind(6, Int64(rawSize))
         upsert.bindBlob(7, blob)
         _ = try upsert.step()
+    }
+}
+
+/// What an after-append hook asks to run once its transaction has ended (``SQLiteEventStore/setAfterAppendHook(_:)``).
+public struct AfterTransaction: Sendable {
+    /// What the hook's work changed, for its own bookkeeping (e.g. the read models' change notes).
+    public let changes: Set<String>
+    /// Runs after the transaction committed.
+    public let committed: @Sendable () -> Void
+    /// Runs after the transaction was rolled back or failed to commit.
+    public let rolledBack: @Sendable () -> Void
+
+    /// Creates the callbacks.
+    public init(changes: Set<String> = [], committed: @escaping @Sendable () -> Void, rolledBack: @escaping @Sendable () -> Void) {
+        self.changes = changes
+        self.committed = committed
+        self.rolledBack = rolledBack
     }
 }

@@ -99,7 +99,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     /// Registers extra work that must run inside every append transaction after the events are written (projections
     /// use it for read-your-writes). It receives the events the transaction wrote, in position order.
-    public func setAfterAppendHook(_ hook: (@Sendable (Database, [RecordedEvent]) throws -> Void)?) {
+    /// What the hook returns runs once the transaction has ended, before the appends' callers resume: `committed`
+    /// after a commit, `rolledBack` when the transaction failed (also when the hook itself threw after others ran).
+    public func setAfterAppendHook(_ hook: (@Sendable (Database, [RecordedEvent]) throws -> AfterTransaction?)?) {
         committer.afterAppend.withLock { $0 = hook }
     }
 

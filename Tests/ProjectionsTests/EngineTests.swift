@@ -128,6 +128,36 @@ struct EngineTests {
         #expect(try await review.queue(site: "4202").map(\.status) == ["abandoned"])
     }
 
+    @Test("a read model that fails fails the append: nothing is appended, observers hear nothing, and later appends fold from the stored rows")
+    func failingReadModel() async throws {
+        let season = try await SeasonFixture(installEngine: false)
+        let failing = FailingProjection()
+        let engine = ProjectionEngine(store: season.store, projections: Projections.all + [failing])
+        try engine.install()
+        let noted = Mutex<[Set<String>]>([])
+        engine.addChangeObserver { changes in noted.withLock { $0.append(changes) } }
+        try await season.register(3)
+        try await season.scan(3, scan: "s1", seedMismatch: true)
+        season.clock.set(SeasonFixture.registration)
+        let head = try await season.store.headPosition()
+        let heard = noted.withLock { $0.count }
+
+        failing.failNext.withLock { $0 = true }
+        await #expect(throws: (any Error).self) { try await season.submit(3, application: "a1") }
+        #expect(try await season.store.headPosition() == head)
+        #expect(noted.withLock { $0.count } == heard)
+        #expect(try await ReviewQueries(season.store.pool).queue(site: "4202").isEmpty)
+
+        // The same submission again: folded from the rows the log's last commit left, as a rebuild folds it.
+        try await season.submit(3, application: "a1")
+        #expect(noted.withLock { $0.last } == ["review_queue:4202"])
+        #expect(try await ReviewQueries(season.store.pool).queue(site: "4202").map(\.applicationID) == ["a1"])
+        func hashes() throws -> [String] { try Projections.all.map { try engine.contentHash($0.name) } }
+        let incremental = try hashes()
+        try await engine.rebuild()
+        #expect(try hashes() == incremental)
+    }
+
     @Test("catch-up: appends made without the hook are folded at install, and before the next hooked append")
     func catchUp() async throws {
         // Appends by a process without projections, then an engine installed later.
@@ -456,3 +486,23 @@ final class Progress: @unchecked Sendable {
     func record(_ value: RebuildProgress) { lock.withLock { stored.append(value) } }
     var values: [RebuildProgress] { lock.withLock { stored } }
 }
+
+/// A read model with no rows that throws when told to, after the others have folded and staged their rows.
+private final class FailingProjection: Projection, Sendable {
+    let failNext = Mutex(false)
+    var name: String { "failing" }
+    var version: Int { 1 }
+    var tables: [String] { [] }
+    func createTables(_ names: TableNames) -> [String] { [] }
+    func createIndexes(_ names: TableNames) -> [String] { [] }
+    func apply(_ events: [DecodedEvent], db: Database, tables: TableNames, state: FoldState) throws {
+        let fails = failNext.withLock { value in
+            defer { value = false }
+            return value
+        }
+        if fails { throw FailingProjectionError() }
+    }
+    func flush(db: Database, tables: TableNames, state: FoldState) throws {}
+}
+
+private struct FailingProjectionError: Error {}

@@ -147,7 +147,7 @@ public final class ProjectionEngine: Sendable {
                 let checkpoints = try Self.checkpoints(db)
                 let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
                 let events = try SQLiteEventStore.readAll(db, after: from, limit: batchSize)
-                try apply(events, checkpoints: checkpoints, db: db)
+                Self.register(try apply(events, checkpoints: checkpoints, db: db), db)
                 return events.count
             }
             total += count
@@ -155,50 +155,68 @@ public final class ProjectionEngine: Sendable {
         }
     }
 
-    /// Runs inside every append transaction, after the events are written.
-    private func afterAppend(_ db: Database, _ written: [RecordedEvent]) throws {
-        guard let first = written.first else { return }
+    /// Runs inside every append transaction, after the events are written; the committer runs what it returns once
+    /// the transaction has ended (rather than a GRDB transaction observer, which costs every later statement of
+    /// the writer a call into its observation broker).
+    private func afterAppend(_ db: Database, _ written: [RecordedEvent]) throws -> AfterTransaction? {
+        guard let first = written.first else { return nil }
         let checkpoints = try Self.checkpoints(db)
         let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
-        if from >= first.position - 1 {
-            try apply(written, checkpoints: checkpoints, db: db)
-        } else {
-            // Another process appended without the hook: fold its events first, inside this transaction.
-            var position = from
-            while true {
-                let events = try SQLiteEventStore.readAll(db, after: position, limit: 5_000)
-                guard let last = events.last else { break }
-                try apply(events, checkpoints: try Self.checkpoints(db), db: db)
-                position = last.position
+        if from >= first.position - 1 { return try apply(written, checkpoints: checkpoints, db: db) }
+        // Another process appended without the hook: fold its events first, inside this transaction.
+        var changes = Set<String>()
+        var position = from
+        while true {
+            let events = try SQLiteEventStore.readAll(db, after: position, limit: 5_000)
+            guard let last = events.last else { break }
+            changes.formUnion(try apply(events, checkpoints: try Self.checkpoints(db), db: db).changes)
+            position = last.position
+        }
+        return afterTransaction(changes)
+    }
+
+    /// Folds events into every projection whose checkpoint is below them, and moves the checkpoints. The rows flushed
+    /// are remembered (``WarmRows``) only if the transaction commits: the caller runs the result's `committed` or
+    /// `rolledBack` once it has ended. A fold that fails forgets what it staged before it throws.
+    private func apply(_ events: [RecordedEvent], checkpoints: [String: Int64], db: Database) throws -> AfterTransaction {
+        guard let last = events.last else { return afterTransaction([]) }
+        do {
+            let decoded = try decoder.decode(events)
+            var changes = Set<String>()
+            for projection in projections {
+                let checkpoint = checkpoints[projection.name] ?? 0
+                guard checkpoint < last.position else { continue }
+                let slice = checkpoint < events[0].position ? decoded : decoded.filter { $0.position > checkpoint }
+                let state = FoldState(warm: warmRows[projection.name])
+                try projection.apply(slice, db: db, tables: .live, state: state)
+                try projection.flush(db: db, tables: .live, state: state)
+                try Self.setCheckpoint(projection, last.position, db)
+                changes.formUnion(state.changes)
             }
+            return afterTransaction(changes)
+        } catch {
+            for rows in warmRows.values { rows.discardStaged() }
+            throw error
         }
     }
 
-    /// Folds events into every projection whose checkpoint is below them, and moves the checkpoints.
-    private func apply(_ events: [RecordedEvent], checkpoints: [String: Int64], db: Database) throws {
-        guard let last = events.last else { return }
-        let decoded = try decoder.decode(events)
-        var changes = Set<String>()
-        for projection in projections {
-            let checkpoint = checkpoints[projection.name] ?? 0
-            guard checkpoint < last.position else { continue }
-            let slice = checkpoint < events[0].position ? decoded : decoded.filter { $0.position > checkpoint }
-            let state = FoldState(warm: warmRows[projection.name])
-            try projection.apply(slice, db: db, tables: .live, state: state)
-            try projection.flush(db: db, tables: .live, state: state)
-            try Self.setCheckpoint(projection, last.position, db)
-            changes.formUnion(state.changes)
-        }
-        // The rows just flushed are remembered only if the transaction commits.
+    /// Remembers the staged rows and tells the change observers on commit; forgets the staged rows on rollback.
+    private func afterTransaction(_ changes: Set<String>) -> AfterTransaction {
         let warm = Array(warmRows.values)
         let observers = changeObservers.withLock { $0 }
-        db.afterNextTransaction(
-            onCommit: { [changes] _ in
+        return AfterTransaction(
+            changes: changes,
+            committed: {
                 for rows in warm { rows.commitStaged() }
                 for observer in observers { observer(changes) }
             },
-            onRollback: { _ in for rows in warm { rows.discardStaged() } }
+            rolledBack: { for rows in warm { rows.discardStaged() } }
         )
+    }
+
+    /// Runs `afterTransaction` when the current transaction ends (writes outside the append hook).
+    private static func register(_ afterTransaction: AfterTransaction, _ db: Database) {
+        db.afterNextTransaction(onCommit: { _ in afterTransaction.committed() }, onRollback: { _ in afterTransaction.rolledBack() })
     }
 
     // MARK: Rebuild
