@@ -327,14 +327,12 @@ struct EngineTests {
             case .other: Issue.record("unknown event type \(recorded.type)")
             }
         }
-        // Review files are exactly JSONEncoder's bytes, and the fast encoder wrote them (it gave up on none); candidate
-        // files are the state's binary form, the same state the log replays to.
-        let foundation = JSONEncoder()
-        foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Candidate files are the state's binary form, the same state the log replays to; review files are their
+        // fold's binary form, and read back as they were written.
         let (views, files) = try await store.pool.read { db in
             (
                 try Row.fetchAll(db, sql: "SELECT candidate_id, document FROM candidate_view"),
-                try String.fetchAll(db, sql: "SELECT document FROM review_files")
+                try Data.fetchAll(db, sql: "SELECT document FROM review_files")
             )
         }
         #expect(views.count >= 30 && files.count >= 30)
@@ -345,9 +343,7 @@ struct EngineTests {
             #expect(state == (try await service.candidateState(row[0])))
         }
         for document in files {
-            let file = try JSONDecoder().decode(ReviewFile.self, from: Data(document.utf8))
-            #expect(String(decoding: try foundation.encode(file), as: UTF8.self) == document)
-            #expect(try DocumentEncoder.encode(file) == document)
+            #expect(try ReviewFile(compactBinary: document).compactBinary() == document)
         }
         let types = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT event_type FROM audit_events") }
         #expect(Set(types).isSuperset(of: CandidateEvent.payloadTypes.map { $0.eventType }))

@@ -276,6 +276,26 @@ struct FoldSpecs {
         #expect(!ReviewFile.isRelevant(Given.locked))
     }
 
+    @Test("review_comparison: the stored file (compact binary) reads back equal and covers every stored property")
+    func reviewFileStoredForm() throws {
+        let approved = CandidateEvent.applicationApproved(
+            ApplicationApproved(candidateID: Given.candidate, applicationID: "a1", reviewerID: "staff-r1", approvedAt: "2026-02-15T03:00:00.000Z")
+        )
+        let events: [CandidateEvent] = [
+            Given.registered, Given.seedEntry(), Given.seedChsi(scan: "s1"), Given.seedChsi(scan: "s2", school: "北京大学", name: "李四"),
+            Given.submitted, Given.corrected, approved,
+        ]
+        let file = try #require(events.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        let application = try #require(file.applications.first)
+        #expect(application.decidedBy != nil && application.reason == nil && !file.education.isEmpty)
+        #expect(try ReviewFile(compactBinary: file.compactBinary()) == file)
+        #expect(Mirror(reflecting: file).children.count == ReviewFile.compactFieldCount)
+        #expect(Mirror(reflecting: application).children.count == ReviewFile.ReviewedApplication.compactFieldCount)
+        // A truncated document is an error, not a partial file.
+        let stored = file.compactBinary()
+        #expect(throws: (any Error).self) { try ReviewFile(compactBinary: stored.prefix(stored.count - 3)) }
+    }
+
     // MARK: audit_trail
 
     @Test("audit_trail: registration sets each basic field from nothing")

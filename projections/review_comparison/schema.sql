@@ -1,8 +1,8 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v2.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v3.
 
 CREATE TABLE review_files (
     candidate_id TEXT PRIMARY KEY,
-    document TEXT NOT NULL
+    document BLOB NOT NULL
 );
 
 CREATE TABLE review_comparison (

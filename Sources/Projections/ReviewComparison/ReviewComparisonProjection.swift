@@ -23,8 +23,8 @@ public struct ComparisonRow: Codable, Sendable, Equatable {
 /// identity rows; the history of CHSI verification attempts per entry; and the review queue per exam site.
 public struct ReviewComparisonProjection: Projection {
     public let name = "review_comparison"
-    /// 2: `review_files` a rowid table (see `createTables`).
-    public let version = 2
+    /// 2: `review_files` a rowid table (see `createTables`); 3: its documents in the compact binary form.
+    public let version = 3
     public let tables = ["review_files", "review_comparison", "review_attempts", "review_queue"]
 
     /// Creates the projection.
@@ -38,7 +38,7 @@ public struct ReviewComparisonProjection: Projection {
             """
             CREATE TABLE \(t("review_files")) (
                 candidate_id TEXT PRIMARY KEY,
-                document TEXT NOT NULL
+                document BLOB NOT NULL
             )
             """,
             """
@@ -176,7 +176,6 @@ public struct ReviewComparisonProjection: Projection {
 
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
         let files = state.cache("files", of: ReviewFile.self, keepsWrittenRows: true)
-        let decoder = FastJSONDecoder()
         let load = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
         for event in events {
             guard case .candidate(let candidateEvent) = event.payload else { continue }
@@ -187,7 +186,7 @@ public struct ReviewComparisonProjection: Projection {
             try files.fold(
                 event.streamId,
                 version: event.recorded.streamVersion,
-                load: { key in try Data.fetchOne(load, arguments: [key]).map { try decoder.decode(ReviewFile.self, from: $0) } },
+                load: { key in try Data.fetchOne(load, arguments: [key]).map { try ReviewFile(compactBinary: $0) } },
                 { ReviewFile.fold($0, candidateEvent) }
             )
         }
@@ -256,7 +255,7 @@ public struct ReviewComparisonProjection: Projection {
                 for application in stored?.applications ?? [] { state.noteChange(Self.queueChange(site: application.siteCode)) }
                 return
             }
-            try upsert.execute(arguments: [candidateID, try DocumentEncoder.encode(file)])
+            try upsert.execute(arguments: [candidateID, file.compactBinary()])
             // Only what differs from the stored file is written again: a candidate's abandoned applications and
             // unchanged entries keep their rows (each relevant event rewrote all of them, so a file's cost grew with
             // its history).
