@@ -158,6 +158,39 @@ struct EngineTests {
         #expect(try hashes() == incremental)
     }
 
+    @Test("a read model being filled is left alone by the append hook, and an install after an interrupted fill starts it again")
+    func interruptedFill() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 12)
+        let engine = try #require(season.engine)
+        // A fill that stopped part of the way: the marker install writes, and some of the rows.
+        try await season.store.pool.write { db in
+            try ProjectionEngine.markFilling(try #require(Projections.named("review_comparison")), db)
+            try db.execute(
+                sql: "DELETE FROM review_queue WHERE candidate_id IN (SELECT candidate_id FROM review_queue ORDER BY candidate_id LIMIT 5)"
+            )
+        }
+        let queueRows = { try await season.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_queue") } }
+        let before = try await queueRows()
+        // An append folds into the other read models, not into the one being filled.
+        season.clock.set(SeasonFixture.registration)
+        try await season.register(40)
+        try await season.submit(40, application: "a40")
+        #expect(try await queueRows() == before)
+        #expect(try await CandidateViewQueries(season.store.pool).candidate(id: SeasonFixture.candidateID(40)) != nil)
+
+        try engine.install(batchSize: 50)
+        let checkpoints = try await season.store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, version, position FROM projection_checkpoints ORDER BY name")
+        }
+        let head = try await season.store.headPosition()
+        #expect(checkpoints.allSatisfy { ($0["position"] as Int64) == head && ($0["version"] as Int) > 0 })
+        #expect(try await ReviewQueries(season.store.pool).queue(site: "4201").contains { $0.applicationID == "a40" })
+        let installed = try season.hashes()
+        try await engine.rebuild()
+        #expect(try season.hashes() == installed)
+    }
+
     @Test("catch-up: appends made without the hook are folded at install, and before the next hooked append")
     func catchUp() async throws {
         // Appends by a process without projections, then an engine installed later.

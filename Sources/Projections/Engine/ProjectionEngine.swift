@@ -102,12 +102,19 @@ public final class ProjectionEngine: Sendable {
 
     // MARK: Install and catch-up
 
-    /// Creates missing tables (and rebuilds in place a read model whose stored version differs), catches up to the
-    /// head, and registers the append hook.
-    public func install() throws {
+    /// Creates missing tables (and refills a read model whose stored version differs), catches up to the head, and
+    /// registers the append hook.
+    ///
+    /// A new read model, or a new version of one, is filled stream by stream as ``rebuild(projection:batchSize:progress:)``
+    /// folds (each row written once, indexes built at the end), not in position order, which wrote and reloaded each
+    /// file many times (36 s against 17 s for a 253,000-event season). While it fills, its checkpoint row says so
+    /// (version -1 at the largest position): another process's engine folds nothing into it, and an install after a
+    /// crash starts it again.
+    public func install(batchSize: Int = 20_000) throws {
         for warm in warmRows.values { warm.removeAll() }
-        try store.pool.write { db in
+        let (fresh, head) = try store.pool.write { db -> ([any Projection], Int64) in
             try db.execute(sql: Self.checkpointDDL)
+            var fresh = [any Projection]()
             for projection in projections {
                 let stored = try Row.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = ?", arguments: [projection.name])
                 let storedVersion: Int? = stored?["version"]
@@ -116,12 +123,63 @@ public final class ProjectionEngine: Sendable {
                 for table in projection.retiredTables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
                 try Self.drop(projection, .live, db)
                 try Self.drop(projection, .shadow, db)
-                for statement in projection.createTables(.live) + projection.createIndexes(.live) { try db.execute(sql: statement) }
-                try Self.setCheckpoint(projection, 0, db)
+                for statement in projection.createTables(.live) { try db.execute(sql: statement) }
+                try Self.markFilling(projection, db)
+                fresh.append(projection)
             }
+            return (fresh, try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0)
         }
+        if !fresh.isEmpty { try fill(fresh, upTo: head, batchSize: batchSize) }
         try catchUp()
         store.setAfterAppendHook { [self] db, written in try self.afterAppend(db, written) }
+    }
+
+    /// Folds the log up to `head` into the empty live tables of `fresh`, stream by stream, then builds their indexes
+    /// and sets their checkpoints at `head`.
+    private func fill(_ fresh: [any Projection], upTo head: Int64, batchSize: Int) throws {
+        let streams = try store.pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: head) }
+        var ranges = [(first: String, last: String)]()
+        var start = 0
+        var events = 0
+        for (index, stream) in streams.enumerated() {
+            events += stream.events
+            if events >= batchSize || index == streams.count - 1 {
+                ranges.append((streams[start].streamId, stream.streamId))
+                start = index + 1
+                events = 0
+            }
+        }
+        let states = fresh.map { _ in FoldState() }
+        for range in ranges {
+            let batch = try decoder.decode(
+                try store.pool.read { db in try SQLiteEventStore.readStreams(db, from: range.first, through: range.last, upTo: head) }
+            )
+            try store.pool.write { db in
+                for (projection, state) in zip(fresh, states) {
+                    try projection.apply(batch, db: db, tables: .live, state: state)
+                    try projection.flush(db: db, tables: .live, state: state)
+                    state.evict()
+                }
+            }
+        }
+        try store.pool.write { db in
+            for projection in fresh {
+                for statement in projection.createIndexes(.live) { try db.execute(sql: statement) }
+                try Self.setCheckpoint(projection, head, db)
+            }
+        }
+    }
+
+    /// Marks a read model as being filled: no engine folds into it (its position is past every event), and its
+    /// version is none that code has, so the next install starts it again if this one does not finish.
+    static func markFilling(_ projection: any Projection, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO projection_checkpoints (name, version, position) VALUES (?, -1, ?)
+                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
+                """,
+            arguments: [projection.name, Int64.max]
+        )
     }
 
     /// Registers a function called, on the writer's thread, after each commit that folded events into the read
