@@ -76,7 +76,11 @@ final class RegistrarAPI: Sendable {
                 try pool?.readNow { db in
                     let row = try Row.fetchOne(
                         db,
-                        sql: "SELECT (SELECT COALESCE(MAX(position), 0) FROM events), (SELECT MIN(position) FROM projection_checkpoints)"
+                        // A read model being filled (version -1) has folded nothing yet, whatever its position says.
+                        sql: """
+                            SELECT (SELECT COALESCE(MAX(position), 0) FROM events),
+                                (SELECT MIN(CASE WHEN version < 0 THEN 0 ELSE position END) FROM projection_checkpoints)
+                            """
                     )
                     guard let row, let head = row[0] as Int64?, let checkpoint = row[1] as Int64? else { return nil }
                     return (head, checkpoint)

@@ -74,7 +74,9 @@ extension RegistrarAPI {
         return try reader.readNow { db in
             guard try db.tableExists("projection_checkpoints") else { return [:] }
             var out = [String: Int64]()
-            for row in try Row.fetchAll(db, sql: "SELECT name, position FROM projection_checkpoints") {
+            // A read model being filled (version -1) counts as at 0 until its fill ends.
+            let sql = "SELECT name, CASE WHEN version < 0 THEN 0 ELSE position END AS position FROM projection_checkpoints"
+            for row in try Row.fetchAll(db, sql: sql) {
                 out[row["name"]] = row["position"]
             }
             return out

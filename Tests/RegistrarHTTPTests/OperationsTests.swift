@@ -35,6 +35,22 @@ import Testing
         }
     }
 
+    /// A read model another process is filling (its checkpoint row marked, version -1 at the largest position) has
+    /// folded nothing yet: `/metrics` shows it lagging by the whole log, not as current.
+    @Test func readModelBeingFilledLagsByTheWholeLog() async throws {
+        let world = try await World()
+        try await world.test { client in
+            _ = try await client.register("metrics2", index: 32)
+            try await world.store.pool.write { db in
+                try db.execute(sql: "UPDATE projection_checkpoints SET version = -1, position = ? WHERE name = 'audit_trail'", arguments: [Int64.max])
+            }
+            let head = try await world.store.headPosition()
+            let text = try await client.call(.get, "/metrics").text
+            #expect(text.contains(#"registrar_projection_lag_events{projection="audit_trail"} \#(head)"#))
+            #expect(text.contains(#"registrar_projection_lag_events{projection="candidate_view"} 0"#))
+        }
+    }
+
     /// The document lists exactly the routes of the router, method for method.
     @Test func documentMatchesTheRoutes() async throws {
         let world = try await World()

@@ -388,6 +388,35 @@ import Testing
         }
     }
 
+    /// While another process fills a read model (its checkpoint row marked: version -1 at the largest position), the
+    /// read models do not all follow the log, and nothing is served from memory.
+    @Test func nothingKeptWhileAReadModelIsBeingFilled() async throws {
+        let world = try await World()
+        let checkOften: (inout ServerConfiguration) -> Void = { $0.replyCacheCheckInterval = .milliseconds(50) }
+        try await world.test(configure: checkOften) { client in
+            let cast = try await Cast.make(client)
+            let owner = try #require(cast.tokens["owner"])
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            func hits() async throws -> Int {
+                let text = try await client.call(.get, "/metrics").text
+                let prefix = #"registrar_reply_cache_lookups_total{read="candidate_file",result="hit"}"#
+                let line = text.split(separator: "\n").first { $0.hasPrefix(prefix) }
+                return Int(line?.split(separator: " ").last ?? "") ?? -1
+            }
+            #expect(try await client.call(.get, file, token: owner).status == .ok)
+            #expect(try await client.call(.get, file, token: owner).status == .ok)
+            let kept = try await hits()
+            #expect(kept >= 1)
+
+            try await world.store.pool.write { db in
+                try db.execute(sql: "UPDATE projection_checkpoints SET version = -1, position = ? WHERE name = 'audit_trail'", arguments: [Int64.max])
+            }
+            try await Task.sleep(for: .milliseconds(120))
+            for _ in 0..<3 { #expect(try await client.call(.get, file, token: owner).status == .ok) }
+            #expect(try await hits() == kept)
+        }
+    }
+
     @Test func anotherProcessesAppendsAreServedAfterTheCheck() async throws {
         let world = try await World()
         let checkOften: (inout ServerConfiguration) -> Void = { $0.replyCacheCheckInterval = .milliseconds(50) }
