@@ -178,6 +178,9 @@ struct EngineTests {
         try await season.submit(40, application: "a40")
         #expect(try await queueRows() == before)
         #expect(try await CandidateViewQueries(season.store.pool).candidate(id: SeasonFixture.candidateID(40)) != nil)
+        // Verification skips the read model being filled and finds the others equal to a rebuild.
+        let checks = try await engine.verifyAgainstRebuild()
+        #expect(checks.map(\.name) == ["candidate_view", "audit_trail"] && checks.allSatisfy(\.matches))
 
         try engine.install(batchSize: 50)
         let checkpoints = try await season.store.pool.read { db in

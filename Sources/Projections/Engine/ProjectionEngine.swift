@@ -446,8 +446,10 @@ public final class ProjectionEngine: Sendable {
         let live = try await store.pool.read { db -> [(any Projection, Int64, String)?] in
             guard try db.tableExists("projection_checkpoints") else { return [] }
             let checkpoints = try Self.checkpoints(db)
+            // A read model being filled (version -1) has no rows to compare yet: like a missing one, it is skipped.
+            let filling = Set(try String.fetchAll(db, sql: "SELECT name FROM projection_checkpoints WHERE version < 0"))
             return try projections.map { projection in
-                guard let checkpoint = checkpoints[projection.name],
+                guard let checkpoint = checkpoints[projection.name], !filling.contains(projection.name),
                     try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
                 else { return nil }
                 return (projection, checkpoint, try Self.contentHash(projection, db: db))
