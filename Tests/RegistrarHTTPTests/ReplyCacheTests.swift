@@ -391,12 +391,7 @@ import Testing
     /// While another process fills a read model (its checkpoint row marked: version -1 at the largest position), the
     /// read models do not all follow the log, and nothing is served from memory.
     @Test func nothingKeptWhileAReadModelIsBeingFilled() async throws {
-        let world = try await World()
-        let checkOften: (inout ServerConfiguration) -> Void = { $0.replyCacheCheckInterval = .milliseconds(50) }
-        try await world.test(configure: checkOften) { client in
-            let cast = try await Cast.make(client)
-            let owner = try #require(cast.tokens["owner"])
-            let file = "/api/v1/candidates/\(cast.candidateA)"
+        try await withOwnersFileCheckedOften { world, client, cast, owner, file in
             func hits() async throws -> Int {
                 let text = try await client.call(.get, "/metrics").text
                 let prefix = #"registrar_reply_cache_lookups_total{read="candidate_file",result="hit"}"#
@@ -417,13 +412,21 @@ import Testing
         }
     }
 
-    @Test func anotherProcessesAppendsAreServedAfterTheCheck() async throws {
+    /// A server whose cache checks the log every 50 ms, the cast, the owner's token and the path of the owner's file.
+    private func withOwnersFileCheckedOften(
+        _ body: @escaping @Sendable (World, Client, Cast, String, String) async throws -> Void
+    ) async throws {
         let world = try await World()
         let checkOften: (inout ServerConfiguration) -> Void = { $0.replyCacheCheckInterval = .milliseconds(50) }
         try await world.test(configure: checkOften) { client in
             let cast = try await Cast.make(client)
             let owner = try #require(cast.tokens["owner"])
-            let file = "/api/v1/candidates/\(cast.candidateA)"
+            try await body(world, client, cast, owner, "/api/v1/candidates/\(cast.candidateA)")
+        }
+    }
+
+    @Test func anotherProcessesAppendsAreServedAfterTheCheck() async throws {
+        try await withOwnersFileCheckedOften { world, client, cast, owner, file in
             #expect(try await client.call(.get, file, token: owner).status == .ok)
 
             // Another process: its own store and read-model engine over the same file.

@@ -137,18 +137,7 @@ public final class ProjectionEngine: Sendable {
     /// Folds the log up to `head` into the empty live tables of `fresh`, stream by stream, then builds their indexes
     /// and sets their checkpoints at `head`.
     private func fill(_ fresh: [any Projection], upTo head: Int64, batchSize: Int) throws {
-        let streams = try store.pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: head) }
-        var ranges = [(first: String, last: String)]()
-        var start = 0
-        var events = 0
-        for (index, stream) in streams.enumerated() {
-            events += stream.events
-            if events >= batchSize || index == streams.count - 1 {
-                ranges.append((streams[start].streamId, stream.streamId))
-                start = index + 1
-                events = 0
-            }
-        }
+        let ranges = Self.batches(of: try store.pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: head) }, size: batchSize)
         let states = fresh.map { _ in FoldState() }
         for range in ranges {
             let batch = try decoder.decode(
@@ -398,18 +387,7 @@ public final class ProjectionEngine: Sendable {
         _ fold: ([DecodedEvent]) async throws -> Void
     ) async throws {
         // Streams and their event counts, in stream id order, from the (stream_id, stream_version) index.
-        let streams = try await pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: head) }
-        var ranges = [(first: String, last: String)]()
-        var start = 0
-        var events = 0
-        for (index, stream) in streams.enumerated() {
-            events += stream.events
-            if events >= batchSize || index == streams.count - 1 {
-                ranges.append((streams[start].streamId, stream.streamId))
-                start = index + 1
-                events = 0
-            }
-        }
+        let ranges = batches(of: try await pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: head) }, size: batchSize)
         @Sendable func read(_ range: (first: String, last: String)) async throws -> [DecodedEvent] {
             let batch = try await pool.read { db in
                 try SQLiteEventStore.readStreams(db, from: range.first, through: range.last, upTo: head)
@@ -430,6 +408,23 @@ public final class ProjectionEngine: Sendable {
             }
             if let upcoming { next = try await upcoming.value }
         }
+    }
+
+    /// Consecutive runs of whole streams (first and last stream id) of at least `size` events each, the last run
+    /// holding what is left.
+    static func batches(of streams: [(streamId: String, events: Int)], size: Int) -> [(first: String, last: String)] {
+        var ranges = [(first: String, last: String)]()
+        var start = 0
+        var events = 0
+        for (index, stream) in streams.enumerated() {
+            events += stream.events
+            if events >= size || index == streams.count - 1 {
+                ranges.append((streams[start].streamId, stream.streamId))
+                start = index + 1
+                events = 0
+            }
+        }
+        return ranges
     }
 
     // MARK: Verification
