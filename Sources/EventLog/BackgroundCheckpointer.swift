@@ -14,21 +14,10 @@ import Synchronization
 /// the WAL start over, since a WAL restarts only when a writer finds it wholly copied. Commits keep their own fsync of
 /// the WAL (the store's durability); only where the pages are copied, and when, changes.
 final class BackgroundCheckpointer: Sendable {
-    /// What the latest pass found: frames in the WAL and frames copied into the database file.
-    struct Pass: Sendable, Equatable {
-        /// `sqlite3_wal_checkpoint_v2`'s result code.
-        var code: Int32
-        /// Frames in the WAL.
-        var walFrames: Int32
-        /// Frames of the WAL now in the database file.
-        var checkpointedFrames: Int32
-    }
-
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
     private let passes = Atomic<Int>(0)
-    private let latest = Mutex<Pass?>(nil)
 
     /// Opens the connection and starts the thread; `synchronous` is the store's durability setting.
     init(path: String, interval: Duration, synchronous: String) throws {
@@ -43,12 +32,6 @@ final class BackgroundCheckpointer: Sendable {
     /// Completed passes so far.
     var passCount: Int { passes.load(ordering: .acquiring) }
 
-    /// The latest pass's outcome (nil before the first).
-    var latestPass: Pass? { latest.withLock { $0 } }
-
-    /// Asks for a pass now rather than at the end of the interval.
-    func checkpointSoon() { wake.signal() }
-
     /// Ends the thread after its current pass and closes its connection; returns once it has.
     func stop() {
         stopping.store(true, ordering: .releasing)
@@ -61,8 +44,8 @@ final class BackgroundCheckpointer: Sendable {
         while true {
             _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(1_000_000, nanoseconds))))
             if stopping.load(ordering: .acquiring) { break }
-            let pass = connection.checkpoint()
-            latest.withLock { $0 = pass }
+            // A pass that finds the writer or a reader in the way copies what it can; the next one goes on.
+            connection.checkpoint()
             passes.add(1, ordering: .releasing)
         }
         connection.close()
@@ -87,11 +70,8 @@ private final class CheckpointConnection: @unchecked Sendable {
         self.handle = handle
     }
 
-    func checkpoint() -> BackgroundCheckpointer.Pass {
-        var walFrames: Int32 = 0
-        var checkpointedFrames: Int32 = 0
-        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &walFrames, &checkpointedFrames)
-        return BackgroundCheckpointer.Pass(code: code, walFrames: walFrames, checkpointedFrames: checkpointedFrames)
+    func checkpoint() {
+        _ = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     }
 
     func close() {

@@ -341,16 +341,13 @@ struct SnapshotRow: Sendable {
 
 /// What an after-append hook asks to run once its transaction has ended (``SQLiteEventStore/setAfterAppendHook(_:)``).
 public struct AfterTransaction: Sendable {
-    /// What the hook's work changed, for its own bookkeeping (e.g. the read models' change notes).
-    public let changes: Set<String>
     /// Runs after the transaction committed.
     public let committed: @Sendable () -> Void
     /// Runs after the transaction was rolled back or failed to commit.
     public let rolledBack: @Sendable () -> Void
 
     /// Creates the callbacks.
-    public init(changes: Set<String> = [], committed: @escaping @Sendable () -> Void, rolledBack: @escaping @Sendable () -> Void) {
-        self.changes = changes
+    public init(committed: @escaping @Sendable () -> Void, rolledBack: @escaping @Sendable () -> Void) {
         self.committed = committed
         self.rolledBack = rolledBack
     }

@@ -194,7 +194,7 @@ public final class ProjectionEngine: Sendable {
                 let checkpoints = try Self.checkpoints(db)
                 let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
                 let events = try SQLiteEventStore.readAll(db, after: from, limit: batchSize)
-                Self.register(try apply(events, checkpoints: checkpoints, db: db), db)
+                Self.register(afterTransaction(try apply(events, checkpoints: checkpoints, db: db)), db)
                 return events.count
             }
             total += count
@@ -209,24 +209,25 @@ public final class ProjectionEngine: Sendable {
         guard let first = written.first else { return nil }
         let checkpoints = try Self.checkpoints(db)
         let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
-        if from >= first.position - 1 { return try apply(written, checkpoints: checkpoints, db: db) }
+        if from >= first.position - 1 { return afterTransaction(try apply(written, checkpoints: checkpoints, db: db)) }
         // Another process appended without the hook: fold its events first, inside this transaction.
         var changes = Set<String>()
         var position = from
         while true {
             let events = try SQLiteEventStore.readAll(db, after: position, limit: 5_000)
             guard let last = events.last else { break }
-            changes.formUnion(try apply(events, checkpoints: try Self.checkpoints(db), db: db).changes)
+            changes.formUnion(try apply(events, checkpoints: try Self.checkpoints(db), db: db))
             position = last.position
         }
         return afterTransaction(changes)
     }
 
-    /// Folds events into every projection whose checkpoint is below them, and moves the checkpoints. The rows flushed
-    /// are remembered (``WarmRows``) only if the transaction commits: the caller runs the result's `committed` or
-    /// `rolledBack` once it has ended. A fold that fails forgets what it staged before it throws.
-    private func apply(_ events: [RecordedEvent], checkpoints: [String: Int64], db: Database) throws -> AfterTransaction {
-        guard let last = events.last else { return afterTransaction([]) }
+    /// Folds events into every projection whose checkpoint is below them, moves the checkpoints, and returns what the
+    /// flushes noted as changed. The rows flushed are remembered (``WarmRows``) only if the transaction commits: the
+    /// caller runs ``afterTransaction(_:)``'s callbacks once it has ended. A fold that fails forgets what it staged
+    /// before it throws.
+    private func apply(_ events: [RecordedEvent], checkpoints: [String: Int64], db: Database) throws -> Set<String> {
+        guard let last = events.last else { return [] }
         do {
             let decoded = try decoder.decode(events)
             var changes = Set<String>()
@@ -240,7 +241,7 @@ public final class ProjectionEngine: Sendable {
                 try Self.setCheckpoint(projection, last.position, db)
                 changes.formUnion(state.changes)
             }
-            return afterTransaction(changes)
+            return changes
         } catch {
             for rows in warmRows.values { rows.discardStaged() }
             throw error
@@ -252,7 +253,6 @@ public final class ProjectionEngine: Sendable {
         let warm = Array(warmRows.values)
         let observers = changeObservers.withLock { $0 }
         return AfterTransaction(
-            changes: changes,
             committed: {
                 for rows in warm { rows.commitStaged() }
                 for observer in observers { observer(changes) }

@@ -259,18 +259,13 @@ public struct ReviewComparisonProjection: Projection {
             // Only what differs from the stored file is written again: a candidate's abandoned applications and
             // unchanged entries keep their rows (each relevant event rewrote all of them, so a file's cost grew with
             // its history).
-            guard let stored else {
-                // No file was stored, so no rows should be; any left are replaced all the same.
-                try writer.deleteAll(candidateID)
-                for (entryID, entry) in file.education.sorted(by: { $0.key < $1.key }) {
-                    try writer.insertAttempts(candidateID, entryID, entry.chsiResults)
-                }
-                for application in file.applications {
-                    try writer.insert(application, of: file, candidateID)
-                    state.noteChange(Self.queueChange(site: application.siteCode))
-                }
-                return
-            }
+            let stored =
+                try stored
+                ?? {
+                    // No file was stored, so no rows should be; any left are cleared, and every row is new.
+                    try writer.deleteAll(candidateID)
+                    return ReviewFile(name: file.name, idNumber: file.idNumber, education: [:], applications: [])
+                }()
             for entryID in Set(stored.education.keys).union(file.education.keys).sorted() {
                 let before = stored.education[entryID]?.chsiResults ?? []
                 let after = file.education[entryID]?.chsiResults ?? []
