@@ -194,6 +194,86 @@ struct EngineTests {
         #expect(try season.hashes() == installed)
     }
 
+    /// A store on the fixture's file opened as another process would, with an engine that has not installed yet.
+    private func otherEngine(_ season: SeasonFixture) throws -> ProjectionEngine {
+        var options = SQLiteEventStore.Options()
+        options.durability = .normal
+        return ProjectionEngine(store: try SQLiteEventStore(path: season.path, options: options))
+    }
+
+    /// Makes `name` look filled by another live process: the marker and a lease renewed just now.
+    private func leaseHeldElsewhere(
+        _ name: String,
+        pid: Int32 = getpid(),
+        heartbeatAt: Double = Date().timeIntervalSince1970,
+        _ season: SeasonFixture
+    ) async throws {
+        try await season.store.pool.write { db in
+            try ProjectionEngine.markFilling(try #require(Projections.named(name)), db)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO projection_fills (name, owner, owner_pid, heartbeat_at) VALUES (?, 'elsewhere', ?, ?)",
+                arguments: [name, Int64(pid), heartbeatAt]
+            )
+        }
+    }
+
+    @Test("one fill at a time: an install waits while another process's lease is live, then takes over a stale one")
+    func installWaitsForALiveFill() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 8)
+        let expected = try season.hashes()
+        try await leaseHeldElsewhere("audit_trail", season)
+        let auditRows = { try await season.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_trail") } }
+        let rowsBefore = try await auditRows()
+        let other = try otherEngine(season)
+        let installing = Task.detached { try other.install(batchSize: 40) }
+        try await Task.sleep(for: .milliseconds(400))
+        // Still waiting, and the tables being filled elsewhere are left alone.
+        let version = try await season.store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = 'audit_trail'")
+        }
+        #expect(version == -1)
+        #expect(try await auditRows() == rowsBefore)
+        // The other filler stops renewing: its lease goes stale and this install fills the read model itself.
+        try await season.store.pool.write { db in try db.execute(sql: "UPDATE projection_fills SET heartbeat_at = 0") }
+        try await installing.value
+        #expect(try other.checkpoint("audit_trail") == (try await season.store.headPosition()))
+        #expect(try season.hashes() == expected)
+        #expect(try await season.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM projection_fills") } == 0)
+    }
+
+    @Test("one fill at a time: the lease of a process that no longer exists is taken over at once")
+    func installTakesOverAFillOfAGoneProcess() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 6)
+        let expected = try season.hashes()
+        // Beyond any pid_max: no such process.
+        try await leaseHeldElsewhere("candidate_view", pid: Int32.max - 1, season)
+        let started = ContinuousClock.now
+        try otherEngine(season).install(batchSize: 40, fillLeaseTimeout: 3_600)
+        #expect(ContinuousClock.now - started < .seconds(60))
+        #expect(try season.hashes() == expected)
+    }
+
+    @Test("one fill at a time: installs started together fill each read model once, equal to a rebuild")
+    func concurrentInstalls() async throws {
+        let season = try await SeasonFixture(installEngine: false)
+        try await season.playSeason(candidates: 30)
+        let engines = try (0..<3).map { _ in try otherEngine(season) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for engine in engines { group.addTask { try engine.install(batchSize: 10) } }
+            try await group.waitForAll()
+        }
+        let head = try await season.store.headPosition()
+        for projection in Projections.all { #expect(try engines[0].checkpoint(projection.name) == head) }
+        let installed = try Dictionary(uniqueKeysWithValues: Projections.all.map { ($0.name, try engines[0].contentHash($0.name)) })
+        let events = try await season.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_events") }
+        #expect(events == Int(head))
+        try await engines[1].rebuild()
+        let rebuilt = try Dictionary(uniqueKeysWithValues: Projections.all.map { ($0.name, try engines[1].contentHash($0.name)) })
+        #expect(installed == rebuilt)
+    }
+
     @Test("catch-up: appends made without the hook are folded at install, and before the next hooked append")
     func catchUp() async throws {
         // Appends by a process without projections, then an engine installed later.

@@ -59,10 +59,13 @@ public struct RebuildReport: Sendable, Equatable {
 public enum ProjectionError: Error, Equatable, CustomStringConvertible {
     /// No read model of that name.
     case unknownProjection(String)
+    /// Another install took over the filling of this read model (this one had not renewed its lease in time).
+    case fillTakenOver(String)
 
     public var description: String {
         switch self {
         case .unknownProjection(let name): "no read model named \(name)"
+        case .fillTakenOver(let name): "another process took over filling the read model \(name)"
         }
     }
 }
@@ -110,53 +113,138 @@ public final class ProjectionEngine: Sendable {
     /// file many times (36 s against 17 s for a 253,000-event season). While it fills, its checkpoint row says so
     /// (version -1 at the largest position): another process's engine folds nothing into it, and an install after a
     /// crash starts it again.
-    public func install(batchSize: Int = 20_000) throws {
+    ///
+    /// Only one install fills a read model at a time: the filler holds a lease (`projection_fills`: its process id and
+    /// a heartbeat renewed by every batch). Another install waits while the lease is live, and takes the fill over when
+    /// the heartbeat is older than `fillLeaseTimeout` seconds or the owner's process no longer exists (a crash).
+    public func install(batchSize: Int = 20_000, fillLeaseTimeout: Double = 30) throws {
         for warm in warmRows.values { warm.removeAll() }
-        let (fresh, head) = try store.pool.write { db -> ([any Projection], Int64) in
-            try db.execute(sql: Self.checkpointDDL)
-            var fresh = [any Projection]()
-            for projection in projections {
-                let stored = try Row.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = ?", arguments: [projection.name])
-                let storedVersion: Int? = stored?["version"]
-                if storedVersion == projection.version { continue }
-                // A new read model, or a new version of one: start from scratch (tables are disposable).
-                for table in projection.retiredTables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
-                try Self.drop(projection, .live, db)
-                try Self.drop(projection, .shadow, db)
-                for statement in projection.createTables(.live) { try db.execute(sql: statement) }
-                try Self.markFilling(projection, db)
-                fresh.append(projection)
+        let owner = UUID().uuidString
+        while true {
+            let (fresh, awaited, head) = try store.pool.write { db -> ([any Projection], [String], Int64) in
+                try db.execute(sql: Self.checkpointDDL)
+                try db.execute(sql: Self.fillsDDL)
+                var fresh = [any Projection]()
+                var awaited = [String]()
+                for projection in projections {
+                    let stored = try Row.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = ?", arguments: [projection.name])
+                    let storedVersion: Int? = stored?["version"]
+                    if storedVersion == projection.version { continue }
+                    if storedVersion == Self.fillingVersion,
+                        try Self.fillLease(projection.name, db)?.isLive(timeout: fillLeaseTimeout) == true
+                    {
+                        awaited.append(projection.name)
+                        continue
+                    }
+                    // A new read model, or a new version of one: start from scratch (tables are disposable).
+                    for table in projection.retiredTables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                    try Self.drop(projection, .live, db)
+                    try Self.drop(projection, .shadow, db)
+                    for statement in projection.createTables(.live) { try db.execute(sql: statement) }
+                    try Self.markFilling(projection, db)
+                    try Self.takeFillLease(projection.name, owner: owner, db)
+                    fresh.append(projection)
+                }
+                return (fresh, awaited, try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0)
             }
-            return (fresh, try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0)
+            if !fresh.isEmpty { try fill(fresh, upTo: head, batchSize: batchSize, owner: owner) }
+            if awaited.isEmpty { break }
+            // Another process is filling: wait for it to finish (or to stop renewing its lease, then take over).
+            Thread.sleep(forTimeInterval: 0.05)
         }
-        if !fresh.isEmpty { try fill(fresh, upTo: head, batchSize: batchSize) }
         try catchUp()
         store.setAfterAppendHook { [self] db, written in try self.afterAppend(db, written) }
     }
 
     /// Folds the log up to `head` into the empty live tables of `fresh`, stream by stream, then builds their indexes
-    /// and sets their checkpoints at `head`.
-    private func fill(_ fresh: [any Projection], upTo head: Int64, batchSize: Int) throws {
+    /// and sets their checkpoints at `head`. Every batch first renews the fill's lease; a read model whose lease was
+    /// taken over is left to its new filler (or, if that one has already finished, is done).
+    private func fill(_ fresh: [any Projection], upTo head: Int64, batchSize: Int, owner: String) throws {
         let ranges = Self.batches(of: try store.pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: head) }, size: batchSize)
-        let states = fresh.map { _ in FoldState() }
+        var filling = zip(fresh, fresh.map { _ in FoldState() }).map { (projection: $0, state: $1) }
+        func renewLeases(_ db: Database) throws {
+            filling = try filling.filter { entry in
+                if try Self.renewFillLease(entry.projection.name, owner: owner, db) { return true }
+                guard try Self.storedVersion(entry.projection.name, db) == entry.projection.version else {
+                    throw ProjectionError.fillTakenOver(entry.projection.name)
+                }
+                return false
+            }
+        }
         for range in ranges {
             let batch = try decoder.decode(
                 try store.pool.read { db in try SQLiteEventStore.readStreams(db, from: range.first, through: range.last, upTo: head) }
             )
             try store.pool.write { db in
-                for (projection, state) in zip(fresh, states) {
+                try renewLeases(db)
+                for (projection, state) in filling {
                     try projection.apply(batch, db: db, tables: .live, state: state)
                     try projection.flush(db: db, tables: .live, state: state)
                     state.evict()
                 }
             }
+            if filling.isEmpty { return }
         }
         try store.pool.write { db in
-            for projection in fresh {
+            try renewLeases(db)
+            for (projection, _) in filling {
                 for statement in projection.createIndexes(.live) { try db.execute(sql: statement) }
                 try Self.setCheckpoint(projection, head, db)
+                try db.execute(sql: "DELETE FROM projection_fills WHERE name = ?", arguments: [projection.name])
             }
         }
+    }
+
+    /// The version a checkpoint row has while its read model is being filled.
+    static let fillingVersion = -1
+
+    static let fillsDDL = """
+        CREATE TABLE IF NOT EXISTS projection_fills (
+            name TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            owner_pid INTEGER NOT NULL,
+            heartbeat_at REAL NOT NULL
+        ) WITHOUT ROWID
+        """
+
+    /// Who fills a read model, and when they last said so.
+    struct FillLease {
+        var owner: String
+        var ownerPID: Int32
+        var heartbeatAt: Double
+
+        /// Renewed within `timeout` seconds by a process that still exists. (SQLite's WAL mode shares memory between
+        /// the processes of a database, so they are all on this machine and a process id means the same here.)
+        func isLive(timeout: Double, now: Double = Date().timeIntervalSince1970) -> Bool {
+            guard now - heartbeatAt < timeout else { return false }
+            return kill(ownerPID, 0) == 0 || errno == EPERM
+        }
+    }
+
+    static func fillLease(_ name: String, _ db: Database) throws -> FillLease? {
+        try Row.fetchOne(db, sql: "SELECT owner, owner_pid, heartbeat_at FROM projection_fills WHERE name = ?", arguments: [name]).map {
+            FillLease(owner: $0["owner"], ownerPID: $0["owner_pid"], heartbeatAt: $0["heartbeat_at"])
+        }
+    }
+
+    static func takeFillLease(_ name: String, owner: String, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO projection_fills (name, owner, owner_pid, heartbeat_at) VALUES (?, ?, ?, ?)",
+            arguments: [name, owner, Int64(getpid()), Date().timeIntervalSince1970]
+        )
+    }
+
+    /// Moves the heartbeat on if `owner` still holds the lease; false if it does not.
+    static func renewFillLease(_ name: String, owner: String, _ db: Database) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE projection_fills SET heartbeat_at = ? WHERE name = ? AND owner = ?",
+            arguments: [Date().timeIntervalSince1970, name, owner]
+        )
+        return db.changesCount == 1
+    }
+
+    static func storedVersion(_ name: String, _ db: Database) throws -> Int? {
+        try Int.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = ?", arguments: [name])
     }
 
     /// Marks a read model as being filled: no engine folds into it (its position is past every event), and its
@@ -164,10 +252,10 @@ public final class ProjectionEngine: Sendable {
     static func markFilling(_ projection: any Projection, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO projection_checkpoints (name, version, position) VALUES (?, -1, ?)
+                INSERT INTO projection_checkpoints (name, version, position) VALUES (?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
                 """,
-            arguments: [projection.name, Int64.max]
+            arguments: [projection.name, fillingVersion, Int64.max]
         )
     }
 
@@ -305,6 +393,7 @@ public final class ProjectionEngine: Sendable {
             let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.execute(sql: Self.checkpointDDL)
+            try db.execute(sql: Self.fillsDDL)
             for projection in selected {
                 try Self.drop(projection, .shadow, db)
                 for statement in projection.createTables(.shadow) { try db.execute(sql: statement) }
@@ -355,6 +444,8 @@ public final class ProjectionEngine: Sendable {
                     }
                     for statement in projection.createIndexes(.live) { try db.execute(sql: statement) }
                     try Self.setCheckpoint(projection, position, db)
+                    // An install filling the same read model meanwhile finds it done and stops.
+                    try db.execute(sql: "DELETE FROM projection_fills WHERE name = ?", arguments: [projection.name])
                 }
                 return (position, count)
             }
