@@ -367,5 +367,16 @@ extension CandidateEvent {
                 )
             )
         },
+        PasswordChanged.eventType: { json in
+            .passwordChanged(
+                PasswordChanged(
+                    candidateID: try json.string("candidateID"),
+                    method: try json.string("method"),
+                    changedBy: try json.string("changedBy"),
+                    reason: try json.optionalString("reason"),
+                    changedAt: try json.string("changedAt")
+                )
+            )
+        },
     ]
 }

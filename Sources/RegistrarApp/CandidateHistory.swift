@@ -183,6 +183,7 @@ public enum EventDescriptions {
         "PaymentConfirmed": "银行确认缴费成功",
         "PaymentFailed": "银行报告缴费失败",
         "RefundRecorded": "记录退费",
+        "PasswordChanged": "修改密码",
         "SeasonOpened": "开启考试年度",
         "SeasonCalendarSet": "设置报名日程",
         "PhotoSizeLimitSet": "设置照片大小上限",

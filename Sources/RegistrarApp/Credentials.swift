@@ -121,6 +121,29 @@ public enum CredentialTable {
         )
     }
 
+    /// Replaces a password hash (inside an append transaction, with the event that records the change).
+    public static func setPasswordHash(_ hash: String, ofSubject subjectId: String, in db: Database) throws {
+        try db.execute(sql: "UPDATE credentials SET password_hash = ? WHERE subject_id = ?", arguments: [hash, subjectId])
+        guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "no credentials for \(subjectId)") }
+    }
+
+    /// The credential of a subject, if any.
+    public static func find(subjectId: String, in db: Database) throws -> Credential? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT subject_id, username, password_hash, recovery_question, recovery_answer_hash FROM credentials WHERE subject_id = ?",
+            arguments: [subjectId]
+        ).map {
+            Credential(
+                subjectId: $0["subject_id"],
+                username: $0["username"],
+                passwordHash: $0["password_hash"],
+                recoveryQuestion: $0["recovery_question"],
+                recoveryAnswerHash: $0["recovery_answer_hash"]
+            )
+        }
+    }
+
     /// The credential of a username, if any.
     public static func find(username: String, in db: Database) throws -> Credential? {
         try Row.fetchOne(

@@ -165,6 +165,17 @@ public final class RegistrarService: Sendable {
             ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
         }
         var alongside: (@Sendable (Database) throws -> Void)?
+        if case .changePassword(let change) = command {
+            // The candidate's own changes need a proof (the current password, the recovery answer): only
+            // ``changePassword(candidateId:currentPassword:newPassword:request:)`` and
+            // ``recoverPassword(idType:idNumber:name:recoveryAnswer:newPassword:request:)`` check it.
+            guard change.method == .staff else {
+                throw CommandError.rejected(
+                    Rejection(code: "account.proof_required", field: "method", message: "修改密码须验证原密码或密码找回答案")
+                )
+            }
+            return try await appendPasswordChange(change, actor: actor, request: request)
+        }
         if case .register(let registration) = command {
             if let requestId = request.requestId, let earlier = try await store.result(ofRequest: requestId) {
                 return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
@@ -198,6 +209,125 @@ public final class RegistrarService: Sendable {
             let holderUsername = try await candidates.load(holder).state.basic?.username ?? "?"
             throw CommandError.rejected(CandidateClaims.alreadyRegistered(username: holderUsername))
         }
+    }
+
+    // MARK: Passwords
+
+    /// 修改密码: the candidate, logged in (`actor`), replaces the password after giving the current one.
+    @discardableResult
+    public func changePassword(
+        candidateId: String,
+        currentPassword: String,
+        newPassword: String,
+        actor: Actor,
+        request: RequestContext
+    ) async throws -> CommandOutcome<CandidateEvent> {
+        // A retried request replays before the check: its current password is the one it set.
+        if let earlier = try await earlierOutcome(of: request) { return earlier }
+        let change = ChangePassword(candidateID: candidateId, newPassword: newPassword, method: .byCandidate)
+        try await decidePasswordChange(change, actor: actor)
+        let credential = try await credential(ofSubject: candidateId)
+        let hasher = configuration.passwordHasher
+        guard await hasher.verifyOffPool(currentPassword, against: credential?.passwordHash ?? hasher.decoy), credential != nil else {
+            throw CommandError.rejected(Rejection(code: "account.wrong_password", field: "currentPassword", message: "原密码错误"))
+        }
+        return try await appendPasswordChange(change, actor: actor, request: request)
+    }
+
+    /// The account a recovery names, as 找回密码 asks for it (ID type, ID number and name), and its recovery question.
+    /// Nil when no registered candidate has that document and name.
+    public func recoveryAccount(idType: String, idNumber: String, name: String) async throws -> (candidateId: String, question: String)? {
+        let idNumber = idNumber.trimmingCharacters(in: .whitespaces).uppercased()
+        guard let candidateId = try await store.claimHolder(CandidateClaims.personKey(idType: idType, idNumber: idNumber)) else { return nil }
+        let state = try await candidates.current(candidateId).state
+        guard let basic = state.basic, basic.idType == idType, basic.idNumber.uppercased() == idNumber,
+            basic.name == name.trimmingCharacters(in: .whitespaces),
+            let question = try await credential(ofSubject: candidateId)?.recoveryQuestion
+        else { return nil }
+        return (candidateId, question)
+    }
+
+    /// 找回密码: ID type, ID number, name and the recovery answer set at registration; replaces the password.
+    /// Returns the candidate and the username (which the candidate may have forgotten too).
+    @discardableResult
+    public func recoverPassword(
+        idType: String,
+        idNumber: String,
+        name: String,
+        recoveryAnswer: String,
+        newPassword: String,
+        request: RequestContext
+    ) async throws -> (candidateId: String, username: String, outcome: CommandOutcome<CandidateEvent>) {
+        let account = try await recoveryAccount(idType: idType, idNumber: idNumber, name: name)
+        var credential: Credential?
+        if let account { credential = try await self.credential(ofSubject: account.candidateId) }
+        let hasher = configuration.passwordHasher
+        // The same cost whether or not the account exists, as for log-ins.
+        let answered = await hasher.verifyOffPool(recoveryAnswer, against: credential?.recoveryAnswerHash ?? hasher.decoy)
+        guard let account, let credential else {
+            throw CommandError.rejected(
+                Rejection(
+                    code: "account.not_found",
+                    field: "idNumber",
+                    message: "证件号码与姓名不匹配，或尚未注册。如仍无法找回，请于现场资格审核期间由考点工作人员协助解决"
+                )
+            )
+        }
+        let change = ChangePassword(candidateID: account.candidateId, newPassword: newPassword, method: .recovery)
+        try await decidePasswordChange(change, actor: .candidate(account.candidateId))
+        guard answered else {
+            throw CommandError.rejected(Rejection(code: "account.wrong_recovery_answer", field: "recoveryAnswer", message: "密码找回答案错误"))
+        }
+        let outcome = try await appendPasswordChange(change, actor: .candidate(account.candidateId), request: request)
+        return (account.candidateId, credential.username, outcome)
+    }
+
+    /// Decides the change on the file as it is (a refused one pays for no KDF run), then appends it with the new
+    /// password's hash written to the credentials table in the same transaction.
+    private func appendPasswordChange(_ change: ChangePassword, actor: Actor, request: RequestContext) async throws -> CommandOutcome<CandidateEvent>
+    {
+        guard store is SQLiteEventStore else {
+            throw CommandError.rejected(Rejection(code: "account.unavailable", field: "candidateID", message: "账号服务不可用"))
+        }
+        if let earlier = try await earlierOutcome(of: request) { return earlier }
+        let season = try await seasonState()
+        let clock = self.clock
+        let makeCommand: @Sendable () -> ContextualCommand<CandidateCommand> = {
+            ContextualCommand(.changePassword(change), CommandContext(actor: actor, now: clock.now(), season: season))
+        }
+        try await decidePasswordChange(change, actor: actor)
+        let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
+        let subject = change.candidateID
+        var request = request
+        if change.method == .staff { request.reason = change.reason }
+        return try await candidates.handle(
+            streamId: change.candidateID,
+            metadata: metadata(actor: actor, request: request),
+            claims: CandidateClaims.keys(for:),
+            alongside: { db in try CredentialTable.setPasswordHash(hash, ofSubject: subject, in: db) },
+            makeCommand: makeCommand
+        )
+    }
+
+    /// What a request with this id appended before (a retry appends nothing and answers the same).
+    private func earlierOutcome(of request: RequestContext) async throws -> CommandOutcome<CandidateEvent>? {
+        guard let requestId = request.requestId, let earlier = try await store.result(ofRequest: requestId) else { return nil }
+        return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
+    }
+
+    /// Decides a password change on the file as it is now, appending nothing: refusals come before any KDF run.
+    private func decidePasswordChange(_ change: ChangePassword, actor: Actor) async throws {
+        let context = CommandContext(actor: actor, now: clock.now(), season: try await seasonState())
+        do {
+            _ = try CandidateDecider.decide(.changePassword(change), in: context, state: try await candidates.current(change.candidateID).state)
+        } catch let rejection as Rejection {
+            throw CommandError.rejected(rejection)
+        }
+    }
+
+    private func credential(ofSubject subjectId: String) async throws -> Credential? {
+        guard let sqlite = store as? SQLiteEventStore else { return nil }
+        return try await sqlite.pool.read { db in try CredentialTable.find(subjectId: subjectId, in: db) }
     }
 
     // MARK: Queries

@@ -48,6 +48,34 @@ struct LoginBody: Codable, Sendable {
     var password: String
 }
 
+/// `PUT /api/v1/candidates/{candidateID}/password`: 修改密码.
+struct PasswordChangeBody: Codable, Sendable {
+    var currentPassword: String
+    var newPassword: String
+}
+
+/// `POST /api/v1/password-recovery/question`: the account a recovery names.
+struct RecoveryLookupBody: Codable, Sendable {
+    var idType: String
+    var idNumber: String
+    var name: String
+}
+
+/// `POST /api/v1/password-recovery`: 找回密码.
+struct RecoveryBody: Codable, Sendable {
+    var idType: String
+    var idNumber: String
+    var name: String
+    var recoveryAnswer: String
+    var newPassword: String
+}
+
+/// `POST /api/v1/candidates/{candidateID}/password-reset`: staff set a new password, with a reason.
+struct PasswordResetBody: Codable, Sendable {
+    var newPassword: String
+    var reason: String
+}
+
 /// An education entry (教育经历) as typed; the flags default to false and the certificate number to empty.
 struct EducationBody: Codable, Sendable {
     var region: String

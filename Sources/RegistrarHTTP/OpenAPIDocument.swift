@@ -326,6 +326,256 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/candidates/{candidateID}/password": {
+      "put": {
+        "summary": "修改密码: the candidate changes the password, giving the current one",
+        "description": "Candidates only, on their own file. The new password follows the registration rule (5 to 12 letters and digits). It is hashed into the credentials table in the same transaction as a `PasswordChanged` event (method `self`), which holds no password. Every other session of the account ends. 422 `account.wrong_password` (field `currentPassword`); five wrong current passwords within 15 minutes lock the change for 15 minutes (429 with Retry-After).",
+        "operationId": "put_candidates_candidateID_password",
+        "tags": [
+          "accounts"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/candidateID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PasswordChange"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Changed (or replayed: `Idempotent-Replayed: true`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        }
+      }
+    },
+    "/api/v1/password-recovery/question": {
+      "post": {
+        "summary": "找回密码 (1): the recovery question of an account, by ID type, ID number and name",
+        "description": "Public, as in the national system (姓名、证件编号 and the answer to the question set at registration). 404 `account.not_found` (field `idNumber`) when no registered candidate has that document and name.",
+        "operationId": "post_password_recovery_question",
+        "tags": [
+          "accounts"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/RequestID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RecoveryLookup"
+              }
+            }
+          }
+        },
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The question.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RecoveryQuestion"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        }
+      }
+    },
+    "/api/v1/password-recovery": {
+      "post": {
+        "summary": "找回密码 (2): a new password with the recovery answer",
+        "description": "Public. Appends `PasswordChanged` (method `recovery`) with the new password's hash in the same transaction, ends every session of the account, and returns the username. 422 `account.wrong_recovery_answer` (field `recoveryAnswer`); five wrong answers for one ID number within 15 minutes lock recovery for it for 15 minutes (429 with Retry-After). When both the password and the answer are forgotten, staff reset the password (`POST /api/v1/candidates/{candidateID}/password-reset`).",
+        "operationId": "post_password_recovery",
+        "tags": [
+          "accounts"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Recovery"
+              }
+            }
+          }
+        },
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Changed (`replayed` for a retried request).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RecoveryReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        }
+      }
+    },
+    "/api/v1/candidates/{candidateID}/password-reset": {
+      "post": {
+        "summary": "密码重置: staff set a new password, with a reason",
+        "description": "When a candidate forgot both the password and the recovery answer and shows their identity documents (现场资格审核期间由考点工作人员协助解决): a reviewer of a site where the candidate has an application, or an administrator. The reason is required (422 `account.reason_required`) and recorded in the event's metadata; the `PasswordChanged` event (method `staff`) names the staff account. Every session of the candidate ends.",
+        "operationId": "post_candidates_candidateID_password_reset",
+        "tags": [
+          "accounts"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/candidateID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PasswordReset"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Reset (or replayed: `Idempotent-Replayed: true`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          }
+        }
+      }
+    },
     "/api/v1/candidates/{candidateID}": {
       "get": {
         "summary": "The candidate's file",
@@ -3725,6 +3975,118 @@ enum OpenAPIDocument {
             "examples": [
               "2026-01-12T03:00:00.000Z"
             ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "PasswordChange": {
+        "type": "object",
+        "required": [
+          "currentPassword",
+          "newPassword"
+        ],
+        "properties": {
+          "currentPassword": {
+            "type": "string"
+          },
+          "newPassword": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "RecoveryLookup": {
+        "type": "object",
+        "required": [
+          "idType",
+          "idNumber",
+          "name"
+        ],
+        "properties": {
+          "idType": {
+            "type": "string"
+          },
+          "idNumber": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "RecoveryQuestion": {
+        "type": "object",
+        "required": [
+          "recoveryQuestion"
+        ],
+        "properties": {
+          "recoveryQuestion": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "Recovery": {
+        "type": "object",
+        "required": [
+          "idType",
+          "idNumber",
+          "name",
+          "recoveryAnswer",
+          "newPassword"
+        ],
+        "properties": {
+          "idType": {
+            "type": "string"
+          },
+          "idNumber": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "recoveryAnswer": {
+            "type": "string"
+          },
+          "newPassword": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "RecoveryReply": {
+        "type": "object",
+        "required": [
+          "username",
+          "version",
+          "replayed"
+        ],
+        "properties": {
+          "username": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "replayed": {
+            "type": "boolean"
+          }
+        },
+        "additionalProperties": false
+      },
+      "PasswordReset": {
+        "type": "object",
+        "required": [
+          "newPassword",
+          "reason"
+        ],
+        "properties": {
+          "newPassword": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
           }
         },
         "additionalProperties": false

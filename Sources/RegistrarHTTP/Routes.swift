@@ -184,6 +184,90 @@ extension Routes {
             )
         }
 
+        // 修改密码: the candidate, with the current password. Every other session of the account ends.
+        authenticated(.put, "/api/v1/candidates/{candidateID}/password") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let body = try await request.strictBody(PasswordChangeBody.self, limit: limit)
+            guard body.currentPassword.count <= 128 else {
+                throw APIError(.unprocessableContent, code: "account.wrong_password", field: "currentPassword", message: "原密码错误")
+            }
+            // A stolen token must not make the current password guessable: wrong ones lock the change for a while.
+            let throttleKey = "password:" + candidateID
+            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.passwordLockedOut(seconds: wait) }
+            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: api.channel(for: principal.actor))
+            do {
+                let outcome = try await api.counted {
+                    try await api.service.changePassword(
+                        candidateId: candidateID,
+                        currentPassword: body.currentPassword,
+                        newPassword: body.newPassword,
+                        actor: principal.actor,
+                        request: requestContext
+                    )
+                }
+                await api.throttle.succeed(throttleKey)
+                api.sessions.revokeAll(of: candidateID, keeping: principal.token)
+                return try api.commandReply(outcome)
+            } catch CommandError.rejected(let rejection) where rejection.code == "account.wrong_password" {
+                if let wait = await api.throttle.fail(throttleKey) { throw APIError.passwordLockedOut(seconds: wait) }
+                throw CommandError.rejected(rejection)
+            }
+        }
+
+        // 找回密码, step 1: the recovery question of the account with this ID type, ID number and name. Public.
+        open(.post, "/api/v1/password-recovery/question") { request, _ in
+            let body = try await request.strictBody(RecoveryLookupBody.self, limit: limit)
+            let throttleKey = "recovery:" + body.idNumber.uppercased()
+            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+            guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
+                let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
+            else { throw APIError.recoveryAccountNotFound }
+            return try api.json(RecoveryQuestionReply(recoveryQuestion: account.question))
+        }
+
+        // 找回密码, step 2: the recovery answer and a new password. Public; locked for a while after repeated wrong
+        // answers for the same ID number. Returns the username, which may have been forgotten too.
+        open(.post, "/api/v1/password-recovery") { request, context in
+            let body = try await request.strictBody(RecoveryBody.self, limit: limit)
+            let throttleKey = "recovery:" + body.idNumber.uppercased()
+            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+            guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
+                throw APIError.recoveryAccountNotFound
+            }
+            let requestContext = try api.requestContext(request, context, scope: throttleKey, channel: "web")
+            do {
+                let recovered = try await api.service.recoverPassword(
+                    idType: body.idType,
+                    idNumber: body.idNumber,
+                    name: body.name,
+                    recoveryAnswer: body.recoveryAnswer,
+                    newPassword: body.newPassword,
+                    request: requestContext
+                )
+                await api.throttle.succeed(throttleKey)
+                api.sessions.revokeAll(of: recovered.candidateId)
+                return try api.json(
+                    RecoveryReply(username: recovered.username, version: recovered.outcome.streamVersion, replayed: recovered.outcome.events.isEmpty)
+                )
+            } catch CommandError.rejected(let rejection) where rejection.code == "account.wrong_recovery_answer" {
+                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                throw CommandError.rejected(rejection)
+            }
+        }
+
+        // 密码重置 by staff when the candidate forgot both the password and the recovery answer: a reviewer of one of
+        // the candidate's sites (on site, with the candidate's identity documents) or an administrator, with a reason.
+        authenticated(.post, "/api/v1/candidates/{candidateID}/password-reset") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let body = try await request.strictBody(PasswordResetBody.self, limit: limit)
+            let command = CandidateCommand.changePassword(
+                ChangePassword(candidateID: candidateID, newPassword: body.newPassword, method: .staff, reason: body.reason)
+            )
+            let outcome = try await api.run(command, as: principal.actor, request, context, reason: body.reason)
+            api.sessions.revokeAll(of: candidateID)
+            return try api.commandReply(outcome)
+        }
+
         // The season as published: calendar, photo limit, exams, areas and sites. Public (no personal data).
         open(.get, "/api/v1/season") { _, _ in
             let season = try await api.service.seasonState()
@@ -191,6 +275,16 @@ extension Routes {
             return try api.json(SeasonView(season, phase: season.phase(at: now)))
         }
     }
+}
+
+struct RecoveryQuestionReply: Codable, Sendable {
+    var recoveryQuestion: String
+}
+
+struct RecoveryReply: Codable, Sendable {
+    var username: String
+    var version: Int
+    var replayed: Bool
 }
 
 struct Me: Codable, Sendable {
@@ -224,6 +318,33 @@ struct SeasonView: Codable, Sendable {
 }
 
 extension APIError {
+    static func recoveryLockedOut(seconds: Int) -> APIError {
+        APIError(
+            .tooManyRequests,
+            code: "auth.locked_out",
+            field: "recoveryAnswer",
+            message: "密码找回答案错误次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            headers: ["Retry-After": String(seconds)]
+        )
+    }
+
+    static func passwordLockedOut(seconds: Int) -> APIError {
+        APIError(
+            .tooManyRequests,
+            code: "auth.locked_out",
+            field: "currentPassword",
+            message: "原密码错误次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            headers: ["Retry-After": String(seconds)]
+        )
+    }
+
+    static let recoveryAccountNotFound = APIError(
+        .notFound,
+        code: "account.not_found",
+        field: "idNumber",
+        message: "证件号码与姓名不匹配，或尚未注册。如仍无法找回，请于现场资格审核期间由考点工作人员协助解决"
+    )
+
     static func lockedOut(seconds: Int) -> APIError {
         APIError(
             .tooManyRequests,

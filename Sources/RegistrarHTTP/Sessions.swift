@@ -76,6 +76,14 @@ final class SessionStore: Sendable {
         state.withLock { _ = $0.sessions.removeValue(forKey: key) }
     }
 
+    /// Ends every session of a subject but `keeping` (after a password change: a stolen token stops working).
+    func revokeAll(of subjectId: String, keeping token: String? = nil) {
+        let kept = token.map(Self.key)
+        state.withLock { state in
+            state.sessions = state.sessions.filter { $0.value.subjectId != subjectId || $0.key == kept }
+        }
+    }
+
     private static func key(_ token: String) -> SHA256.Digest {
         var token = token
         return token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }

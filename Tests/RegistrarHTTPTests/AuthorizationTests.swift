@@ -77,6 +77,15 @@ import Testing
         row(.post, "/api/v1/candidates", everyone(.allowed), body: { _ in World.registration("wangwu01", index: 3) }),
         row(.post, "/api/v1/sessions", everyone(.allowed), body: { _ in #"{"username": "zhangsan01", "password": "secret123"}"# }),
         row(.get, "/api/v1/me", only(Set(Who.allCases))),
+        // Public; nobody of that name and document: 404 whoever asks (a wrong answer would count towards a lock-out).
+        row(.post, "/api/v1/password-recovery/question", everyone(.status(404)), body: { _ in World.recoveryLookup(of: 999) }),
+        row(.post, "/api/v1/password-recovery", everyone(.status(404)), body: { _ in World.recovery(of: 999, answer: "武汉大学医学部") }),
+        row(
+            .put,
+            "/api/v1/candidates/{candidateID}/password",
+            only([.owner]),
+            body: { _ in #"{"currentPassword": "\#(World.password)", "newPassword": "secret456"}"# }
+        ),
         row(.get, "/api/v1/candidates/{candidateID}", only(fileReaders)),
         row(.get, "/api/v1/candidates/{candidateID}/history", only(fileReaders)),
         row(.get, "/api/v1/candidates/{candidateID}/history/diff", only(fileReaders)),
@@ -178,7 +187,15 @@ import Testing
         row(.get, "/api/v1/admin/staff/{staffID}", only([.admin, .auditor])),
         row(.put, "/api/v1/admin/staff/{staffID}/scope", only([.admin]), body: { _ in #"{"areaCode": "42", "siteCodes": ["4201"]}"# }),
         row(.post, "/api/v1/admin/staff/{staffID}/deactivate", only([.admin]), body: { _ in #"{"reason": "调离岗位"}"# }),
-        row(.delete, "/api/v1/sessions/current", only(Set(Who.allCases))),
+        // The file's reviewer (the candidate applied at their site) and administrators; it ends the candidate's sessions.
+        row(
+            .post,
+            "/api/v1/candidates/{candidateID}/password-reset",
+            only([.reviewer, .admin]),
+            body: { _ in #"{"newPassword": "reset2026", "reason": "考生持身份证到考点申请重置密码"}"# }
+        ),
+        // The reset above ended the owner's sessions.
+        row(.delete, "/api/v1/sessions/current", only(Set(Who.allCases), except: [.owner: .unauthenticated])),
     ]
 
     @Test func everyRouteIsInTheTable() async throws {

@@ -120,6 +120,16 @@ struct World: Sendable {
         """
     }
 
+    /// The body that asks for the recovery question of ``registration(_:index:)``'s candidate `index`.
+    static func recoveryLookup(of index: Int) -> String {
+        #"{"idType": "居民身份证", "idNumber": "\#(residentID(index))", "name": "张三"}"#
+    }
+
+    /// The body that recovers the password of candidate `index` with an answer.
+    static func recovery(of index: Int, answer: String, newPassword: String = "found2026") -> String {
+        #"{"idType": "居民身份证", "idNumber": "\#(residentID(index))", "name": "张三", "recoveryAnswer": "\#(answer)", "newPassword": "\#(newPassword)"}"#
+    }
+
     static let contact = """
         {"homePhone": "027-87654321", "mobile": "13800138000", "email": "zhangsan@example.com",
          "address": "湖北省武汉市洪山区珞喻路1号", "postcode": "430074"}

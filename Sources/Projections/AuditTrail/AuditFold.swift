@@ -80,6 +80,7 @@ public enum AuditFold {
         "PaymentConfirmed": "银行确认缴费 / payment confirmed by the bank",
         "PaymentFailed": "缴费失败 / payment failed",
         "RefundRecorded": "退费 / refund recorded",
+        "PasswordChanged": "修改密码 / password changed",
         "SeasonOpened": "开放考试年度 / season opened",
         "SeasonCalendarSet": "设置考试日程 / season calendar set",
         "PhotoSizeLimitSet": "设置照片大小上限 / photo size limit set",
@@ -250,6 +251,9 @@ public enum AuditFold {
                 (a + "refunds[\(e.refundID)].amountFen", String(e.amountFen)), (a + "refunds[\(e.refundID)].reason", e.reason),
                 (a + "refundedFen", String(refunded)), (a + "status", paymentStatus(paid: paid, refunded: refunded)),
             ]
+        case .passwordChanged(let e):
+            // When and how, never the password: the trail shows that it changed, and the reason is the event's.
+            return [("account.passwordChangedAt", e.changedAt), ("account.passwordChangeMethod", e.method)]
         }
     }
 

@@ -185,6 +185,7 @@ final class DemoScript {
     var accounts: [DemoReport.Account] = []
     var refusals: [String: Int] = [:]
     var duplicateRegistrations = 0
+    var passwordResets = 0
     var payments = DemoReport.Payments()
     var done: Int64 = 0
     /// The length of the current candidate's time slot, in seconds.
@@ -633,6 +634,21 @@ final class DemoScript {
 
     func apply(_ index: Int) async throws {
         let person = people[index]
+        if index % 29 == 3 {
+            // 安全设置: a candidate replaces the password, giving the current one.
+            tick()
+            do {
+                try await demo.bulk.changePassword(
+                    candidateId: person.candidateID,
+                    currentPassword: person.registration.password,
+                    newPassword: "Nw\(index)x2026",
+                    actor: .candidate(person.candidateID),
+                    request: request("web")
+                )
+            } catch {
+                throw DemoError.unexpected(step: "candidate \(index): changePassword", error: error)
+            }
+        }
         if person.plan.chsiDuringRegistration, let entry = person.education.first {
             try await refuse(
                 .chsiWindowClosed,
@@ -665,6 +681,22 @@ final class DemoScript {
     /// After the extension: abandon and re-apply, and the late submitters.
     func reapply(_ index: Int) async throws {
         let person = people[index]
+        if index % 31 == 5 {
+            // 找回密码: forgotten, recovered with name, ID number and the answer set at registration.
+            tick()
+            do {
+                try await demo.bulk.recoverPassword(
+                    idType: person.registration.idType,
+                    idNumber: person.registration.idNumber,
+                    name: person.registration.name,
+                    recoveryAnswer: person.registration.recoveryAnswer,
+                    newPassword: "Fd\(index)x2026",
+                    request: request("web")
+                )
+            } catch {
+                throw DemoError.unexpected(step: "candidate \(index): recoverPassword", error: error)
+            }
+        }
         switch person.plan.apply {
         case .abandonAndReapply:
             guard let previous = applicationIDs[index] else { return }
@@ -706,6 +738,18 @@ final class DemoScript {
         }
         guard let reviewer = reviewers[person.siteCode] else { return }
         let id = person.candidateID
+        if index > 0 && (passwordResets == 0 || index % 37 == 11) {
+            // Both the password and the recovery answer forgotten: the site's reviewer resets it, seeing the ID card.
+            let reason = "考生忘记密码及找回答案，持居民身份证到考点申请重置"
+            try await run(
+                person,
+                .changePassword(ChangePassword(candidateID: id, newPassword: "Rs\(index)x2026", method: .staff, reason: reason)),
+                as: reviewer,
+                channel: "review-site",
+                reason: reason
+            )
+            passwordResets += 1
+        }
         switch person.plan.review {
         case .absent:
             return

@@ -826,6 +826,37 @@ public struct RecordRefund: Codable, Sendable, Equatable {
     }
 }
 
+/// Replaces the password of a candidate's account (安全设置 / 找回密码 / 密码重置). The application layer checks what
+/// proves the right to do it (the current password, or the recovery answer) before; staff give a reason.
+public struct ChangePassword: Codable, Sendable, Equatable {
+    /// The candidate's file (stream) id.
+    public var candidateID: String
+    /// The new password (5–12 letters and digits); it is hashed into the credentials table, never into the event.
+    public var newPassword: String
+    /// How.
+    public var method: PasswordChangeMethod
+    /// Why (required from staff).
+    public var reason: String?
+
+    /// Creates the value.
+    public init(candidateID: String, newPassword: String, method: PasswordChangeMethod, reason: String? = nil) {
+        self.candidateID = candidateID
+        self.newPassword = newPassword
+        self.method = method
+        self.reason = reason
+    }
+}
+
+/// How a password was replaced.
+public enum PasswordChangeMethod: String, Codable, CaseIterable, Sendable {
+    /// By the candidate, logged in, with the current password (修改密码).
+    case byCandidate = "self"
+    /// By the candidate through the recovery question: name, ID number and answer (找回密码).
+    case recovery
+    /// By a reviewer of one of the candidate's sites, or an administrator, when both are forgotten (密码重置).
+    case staff
+}
+
 /// Every command on a candidate's registration file.
 public enum CandidateCommand: Sendable, Equatable {
     /// ``RegisterCandidate``.
@@ -874,6 +905,8 @@ public enum CandidateCommand: Sendable, Equatable {
     case recordBankResult(RecordBankResult)
     /// ``RecordRefund``.
     case recordRefund(RecordRefund)
+    /// ``ChangePassword``.
+    case changePassword(ChangePassword)
 
     /// The file the command targets.
     public var candidateID: String {
@@ -901,6 +934,7 @@ public enum CandidateCommand: Sendable, Equatable {
         case .startPayment(let command): command.candidateID
         case .recordBankResult(let command): command.candidateID
         case .recordRefund(let command): command.candidateID
+        case .changePassword(let command): command.candidateID
         }
     }
 }

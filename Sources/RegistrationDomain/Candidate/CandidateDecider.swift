@@ -69,6 +69,7 @@ public enum CandidateDecider: Decider {
         case .startPayment(let start): return try startPayment(start, context, state)
         case .recordBankResult(let result): return try recordBankResult(result, context, state)
         case .recordRefund(let refund): return try recordRefund(refund, context, state)
+        case .changePassword(let change): return try changePassword(change, context, state)
         }
     }
 
@@ -312,6 +313,9 @@ public enum CandidateDecider: Decider {
             state.applications[e.applicationID]?.refunds.append(
                 Refund(refundID: e.refundID, amountFen: e.amountFen, reason: e.reason, recordedAt: e.recordedAt)
             )
+        case .passwordChanged:
+            // The file does not change: the credentials are outside the log; the event is the audit record.
+            break
         }
         return state
     }

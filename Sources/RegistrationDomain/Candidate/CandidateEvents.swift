@@ -1147,6 +1147,36 @@ public struct RefundRecorded: DomainEvent {
     }
 }
 
+/// The password of a candidate's account was replaced: by the candidate (with the current password), through the
+/// recovery question (name, ID number and answer), or by staff at the review site or the exam authority when both are
+/// forgotten (with a reason). The password itself, and its hash, are never in an event: they are in the credentials
+/// table, written in the same transaction.
+public struct PasswordChanged: DomainEvent {
+    /// `PasswordChanged`.
+    public static let eventType = "PasswordChanged"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The candidate (stream) id.
+    public var candidateID: String
+    /// How (raw ``PasswordChangeMethod``): `self`, `recovery` or `staff`.
+    public var method: String
+    /// Who set the new password: the candidate, or the staff account.
+    public var changedBy: String
+    /// Why (staff resets; nil otherwise).
+    public var reason: String?
+    /// When (ISO-8601 UTC with milliseconds).
+    public var changedAt: String
+
+    /// Creates the event.
+    public init(candidateID: String, method: String, changedBy: String, reason: String?, changedAt: String) {
+        self.candidateID = candidateID
+        self.method = method
+        self.changedBy = changedBy
+        self.reason = reason
+        self.changedAt = changedAt
+    }
+}
+
 /// Every event of a candidate's registration file.
 public enum CandidateEvent: Equatable, Sendable {
     /// ``CandidateRegistered``.
@@ -1203,6 +1233,8 @@ public enum CandidateEvent: Equatable, Sendable {
     case paymentFailed(PaymentFailed)
     /// ``RefundRecorded``.
     case refundRecorded(RefundRecorded)
+    /// ``PasswordChanged``.
+    case passwordChanged(PasswordChanged)
 
     /// The payload, for encoding.
     public var payload: any DomainEvent {
@@ -1234,6 +1266,7 @@ public enum CandidateEvent: Equatable, Sendable {
         case .paymentConfirmed(let event): event
         case .paymentFailed(let event): event
         case .refundRecorded(let event): event
+        case .passwordChanged(let event): event
         }
     }
 
@@ -1266,6 +1299,7 @@ public enum CandidateEvent: Equatable, Sendable {
         PaymentConfirmed.self,
         PaymentFailed.self,
         RefundRecorded.self,
+        PasswordChanged.self,
     ]
 
     /// Wraps a decoded payload, or nil if it is not a candidate event.
@@ -1304,6 +1338,7 @@ public enum CandidateEvent: Equatable, Sendable {
         if let event = cast(payload, to: PaymentConfirmed.self) { return .paymentConfirmed(event) }
         if let event = cast(payload, to: PaymentFailed.self) { return .paymentFailed(event) }
         if let event = cast(payload, to: RefundRecorded.self) { return .refundRecorded(event) }
+        if let event = cast(payload, to: PasswordChanged.self) { return .passwordChanged(event) }
         return nil
     }
 }

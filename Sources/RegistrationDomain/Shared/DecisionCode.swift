@@ -157,6 +157,10 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     /// Sex and birth date of a 居民身份证 holder are corrected through the ID number.
     case reviewDerivedField = "review.derived_field"
 
+    // MARK: Account
+    /// A password reset by staff without a reason.
+    case accountReasonRequired = "account.reason_required"
+
     // MARK: Payment
     /// Payment before approval.
     case paymentNotApproved = "payment.not_approved"

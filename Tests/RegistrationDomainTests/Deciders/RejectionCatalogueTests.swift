@@ -57,6 +57,9 @@ struct RejectionCatalogueTests {
     }
 
     static let scenarios: [DecisionCode: Scenario] = [
+        .accountReasonRequired: {
+            candidate(.submitted(), .changePassword(ChangePassword(candidateID: z, newPassword: "newpass88", method: .staff)), reviewer)
+        },
         .authReadOnly: { season([], .open(OpenSeason(seasonID: "1", title: "t")), Fixture.actor(.auditor)) },
         .authForbidden: { season([], .open(OpenSeason(seasonID: "1", title: "t")), Fixture.actor(.bank)) },
         .authNotOwnFile: { candidate(History(), .register(Fixture.register()), Fixture.candidate("c-x")) },
