@@ -140,6 +140,15 @@ enum PageTemplates {
         <button type="submit">保存修改</button>
         </form>
         {{/canCorrect}}
+        {{#canResetPassword}}
+        <h2 class="noprint">重置考生密码</h2>
+        <form class="box noprint" method="post" action="/review/applications/{{applicationID}}/password-reset">
+        <p>考生忘记密码及密码找回答案时，核验本人身份证明材料后重置；考生的其他登录随即失效。</p>
+        <label>新密码 <input type="password" name="newPassword" required minlength="5" maxlength="12" autocomplete="new-password"></label>
+        <label>重置原因 <input type="text" name="reason" required maxlength="200"></label>
+        <button type="submit">重置密码</button>
+        </form>
+        {{/canResetPassword}}
         {{#canDecide}}
         <h2 class="noprint">审核结论</h2>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/approve"><button type="submit">审核通过</button></form>

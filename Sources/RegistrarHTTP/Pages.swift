@@ -132,7 +132,7 @@ extension Routes {
         }
 
         // The reviewer's forms: the same commands as the API; a rejection is shown on the page with its message.
-        for action in ["corrections", "approve", "reject"] {
+        for action in ["corrections", "approve", "reject", "password-reset"] {
             staffPage(.post, "/review/applications/{applicationID}/\(action)") { request, context, principal in
                 let applicationID = try context.id("applicationID")
                 let form = try await PageForm.read(request, limit: limit)
@@ -159,11 +159,16 @@ extension Routes {
                     )
                 case "approve":
                     command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
+                case "password-reset":
+                    command = .changePassword(
+                        ChangePassword(candidateID: candidateID, newPassword: form["newPassword"] ?? "", method: .staff, reason: reason)
+                    )
                 default:
                     command = .rejectApplication(RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
                 }
                 do {
                     _ = try await api.run(command, as: principal.actor, request, context, reason: reason)
+                    if action == "password-reset" { api.sessions.revokeAll(of: candidateID) }
                 } catch {
                     guard let known = APIError.from(error) else { throw error }
                     var response = try await api.comparisonPage(applicationID, principal: principal, error: known.body.message, form: form)
@@ -482,7 +487,7 @@ extension RegistrarAPI {
             "status": PageRender.statusLabel(summary.status), "submittedAt": PageRender.shortTime(summary.submittedAt),
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
             "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "canDecide": canDecide,
-            "canCorrect": principal.actor.role == .reviewer,
+            "canCorrect": principal.actor.role == .reviewer, "canResetPassword": principal.actor.role == .reviewer,
             "newValue": form["newValue"] ?? "", "formReason": form["reason"] ?? "",
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
@@ -619,6 +624,7 @@ enum PageRender {
 
     static let doneMessages: [String: String] = [
         "corrections": "已修改基本信息（原值保留在档案历史中）", "approve": "已审核通过", "reject": "已审核不通过",
+        "password-reset": "已重置考生密码，考生的其他登录已失效",
     ]
 
     static let roleLabels: [String: String] = [

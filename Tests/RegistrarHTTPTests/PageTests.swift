@@ -50,6 +50,13 @@ import Testing
         Row(method: .get, pattern: "/audit", expect: only([.auditor])),
         Row(method: .get, pattern: "/audit.csv", expect: only([.auditor])),
         Row(method: .get, pattern: "/events/stream", expect: only([.reviewer, .otherReviewer, .auditor, .admin])),
+        // Resets the owner's password to the one the log-in row below uses (and ends the owner's page session).
+        Row(
+            method: .post,
+            pattern: "/review/applications/{applicationID}/password-reset",
+            form: "newPassword=secret123&reason=%E7%8E%B0%E5%9C%BA%E7%94%B3%E8%AF%B7",
+            expect: only([.reviewer])
+        ),
         Row(method: .post, pattern: "/login", form: "username=zhangsan01&password=secret123", expect: everyone),
         Row(method: .post, pattern: "/logout", form: "", expect: everyone),
     ]
@@ -177,6 +184,23 @@ import Testing
             let after = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=approve", nil, cookie: reviewer)
             #expect(after.text.contains("已审核通过"))
             #expect(after.text.contains("张小三"))
+
+            // The candidate forgot the password and the recovery answer: reset on the page, with a reason.
+            #expect(after.text.contains("重置考生密码"))
+            let resetPath = "/review/applications/\(cast.applicationA)/password-reset"
+            let noResetReason = try await Self.form(client, .post, resetPath, "newPassword=onsite2026&reason=", cookie: reviewer)
+            #expect(noResetReason.status == .unprocessableContent && noResetReason.text.contains("重置密码须填写原因"))
+            let reset = try await Self.form(
+                client,
+                .post,
+                resetPath,
+                "newPassword=onsite2026&reason=%E6%8C%81%E8%BA%AB%E4%BB%BD%E8%AF%81%E7%8E%B0%E5%9C%BA%E7%94%B3%E8%AF%B7",
+                cookie: reviewer
+            )
+            #expect(reset.status == .seeOther, "\(reset.text.prefix(300))")
+            #expect(reset.headers[.location] == "/review/applications/\(cast.applicationA)?done=password-reset")
+            _ = try await client.login("zhangsan01", password: "onsite2026")
+            #expect(try await client.call(.get, "/api/v1/me", token: cast.tokens["owner"]).status == .unauthorized)
 
             // The other site's reviewer cannot see it.
             let other = try await Self.cookie(client, "reviewer02")
