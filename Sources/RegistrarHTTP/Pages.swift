@@ -381,7 +381,7 @@ extension RegistrarAPI {
             throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
         }
         await throttle.succeed(username)
-        let (token, session) = sessions.issue(for: subject, isStaff: staff)
+        let (token, session) = try sessions.issue(for: subject, isStaff: staff)
         return (token, session, actor)
     }
 

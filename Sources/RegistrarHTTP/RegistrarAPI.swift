@@ -55,7 +55,11 @@ final class RegistrarAPI: Sendable {
         self.configuration = configuration
         self.service = configuration.service
         self.history = CandidateHistory(store: configuration.service.store)
-        self.sessions = SessionStore(clock: configuration.service.clock, lifetime: configuration.tokenLifetime)
+        self.sessions = SessionStore(
+            clock: configuration.service.clock,
+            lifetime: configuration.tokenLifetime,
+            writer: (configuration.service.store as? SQLiteEventStore)?.pool
+        )
         self.throttle = LoginThrottle(
             clock: configuration.service.clock,
             maximumFailures: configuration.maximumFailedLogins,

@@ -150,7 +150,7 @@ extension Routes {
                 throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
             }
             await api.throttle.succeed(body.username)
-            let (token, session) = api.sessions.issue(for: subject, isStaff: isStaff)
+            let (token, session) = try api.sessions.issue(for: subject, isStaff: isStaff)
             return try api.json(
                 SessionReply(
                     token: token,

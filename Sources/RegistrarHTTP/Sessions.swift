@@ -1,6 +1,7 @@
 import Crypto
 import EventLog
 import Foundation
+import GRDB
 import RegistrarApp
 import Synchronization
 
@@ -14,9 +15,13 @@ struct Session: Sendable, Equatable {
     var expiresAt: Date
 }
 
-/// Bearer tokens, kept server-side in memory: a token is 32 random bytes (base64url), stored only as its SHA-256,
-/// and expires after a fixed lifetime. Restarting the server logs everybody out, which is acceptable for a
-/// registration site (and avoids writing secrets to the database file).
+/// Bearer tokens: a token is 32 random bytes (base64url), kept server-side only as its SHA-256, and expires after a
+/// fixed lifetime.
+///
+/// With a database (the server's SQLite file) every session is also a row of `sessions`, written when it is issued
+/// and deleted when it ends, so that a restart of the server (a deployment during the registration surge, a crash)
+/// does not log everybody out; lookups are answered from memory and go to the table only for a token this process
+/// has not seen (one issued before the restart). The table holds no secret: a token's SHA-256 does not give the token.
 final class SessionStore: Sendable {
     private struct State {
         var sessions: [SHA256.Digest: Session] = [:]
@@ -28,14 +33,32 @@ final class SessionStore: Sendable {
     private let state = Mutex(State())
     private let clock: any RegistrarApp.Clock
     private let lifetime: TimeInterval
+    private let writer: (any DatabaseWriter)?
 
-    init(clock: any RegistrarApp.Clock, lifetime: TimeInterval) {
+    init(clock: any RegistrarApp.Clock, lifetime: TimeInterval, writer: (any DatabaseWriter)? = nil) {
         self.clock = clock
         self.lifetime = lifetime
+        self.writer = writer
+        try? writer?.write { db in try Self.migrate(db) }
     }
 
-    /// Issues a new token for a subject.
-    func issue(for subjectId: String, isStaff: Bool) -> (token: String, session: Session) {
+    static func migrate(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS sessions (
+                    token_sha256 BLOB PRIMARY KEY,
+                    subject_id TEXT NOT NULL,
+                    is_staff INTEGER NOT NULL,
+                    expires_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS sessions_subject ON sessions (subject_id);
+                CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
+                """
+        )
+    }
+
+    /// Issues a new token for a subject (stored before it is handed out).
+    func issue(for subjectId: String, isStaff: Bool) throws -> (token: String, session: Session) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let token = Data(bytes).base64EncodedString()
@@ -45,14 +68,21 @@ final class SessionStore: Sendable {
         let now = clock.now()
         let session = Session(subjectId: subjectId, isStaff: isStaff, expiresAt: now.addingTimeInterval(lifetime))
         let key = Self.key(token)
-        state.withLock { state in
-            state.sessions[key] = session
+        let sweep = state.withLock { state -> Bool in
             state.issuedSinceSweep += 1
-            if state.issuedSinceSweep >= 1_000 {
-                state.sessions = state.sessions.filter { $0.value.expiresAt > now }
-                state.issuedSinceSweep = 0
-            }
+            guard state.issuedSinceSweep >= 1_000 else { return false }
+            state.sessions = state.sessions.filter { $0.value.expiresAt > now }
+            state.issuedSinceSweep = 0
+            return true
         }
+        try writer?.write { db in
+            if sweep { try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970]) }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO sessions (token_sha256, subject_id, is_staff, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [Data(key), subjectId, isStaff, session.expiresAt.timeIntervalSince1970]
+            )
+        }
+        state.withLock { $0.sessions[key] = session }
         return (token, session)
     }
 
@@ -60,20 +90,26 @@ final class SessionStore: Sendable {
     func session(for token: String) -> Session? {
         let key = Self.key(token)
         let now = clock.now()
-        return state.withLock { state in
-            guard let session = state.sessions[key] else { return nil }
-            guard session.expiresAt > now else {
-                state.sessions[key] = nil
-                return nil
+        var found = state.withLock { $0.sessions[key] }
+        if found == nil, let writer {
+            // Issued before this process started (or by another process on the same file).
+            found = try? writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT subject_id, is_staff, expires_at FROM sessions WHERE token_sha256 = ?", arguments: [Data(key)])
+                    .map { Session(subjectId: $0["subject_id"], isStaff: $0["is_staff"], expiresAt: Date(timeIntervalSince1970: $0["expires_at"])) }
             }
-            return session
+            if let found, found.expiresAt > now { state.withLock { $0.sessions[key] = found } }
         }
+        guard let session = found else { return nil }
+        guard session.expiresAt > now else {
+            forget([key])
+            return nil
+        }
+        return session
     }
 
     /// Ends a session.
     func revoke(_ token: String) {
-        let key = Self.key(token)
-        state.withLock { _ = $0.sessions.removeValue(forKey: key) }
+        forget([Self.key(token)])
     }
 
     /// Ends every session of a subject but `keeping` (after a password change: a stolen token stops working).
@@ -81,6 +117,19 @@ final class SessionStore: Sendable {
         let kept = token.map(Self.key)
         state.withLock { state in
             state.sessions = state.sessions.filter { $0.value.subjectId != subjectId || $0.key == kept }
+        }
+        try? writer?.write { db in
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE subject_id = ? AND token_sha256 IS NOT ?",
+                arguments: [subjectId, kept.map { Data($0) }]
+            )
+        }
+    }
+
+    private func forget(_ keys: [SHA256.Digest]) {
+        state.withLock { state in for key in keys { state.sessions[key] = nil } }
+        try? writer?.write { db in
+            for key in keys { try db.execute(sql: "DELETE FROM sessions WHERE token_sha256 = ?", arguments: [Data(key)]) }
         }
     }
 

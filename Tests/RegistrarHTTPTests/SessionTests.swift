@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Testing
 
@@ -51,6 +52,47 @@ import Testing
             #expect(try await client.call(.get, "/api/v1/me", token: "Bearer").status == .unauthorized)
             #expect(try await client.call(.get, "/api/v1/me", headers: [.authorization: "Basic YTpi"]).status == .unauthorized)
         }
+    }
+
+    @Test func sessionsSurviveARestartOfTheServerAndEndingThemHoldsAfterIt() async throws {
+        let world = try await World(tokenLifetime: 3_600)
+        // The first server: log-ins (each `world.test` builds a new application over the same file, as a restart does).
+        let (auditor, admin, phone, laptop) = try await world.test { client in
+            _ = try await client.register("restart01", index: 61)
+            return (
+                try await client.login("auditor01"), try await client.login("admin01"), try await client.login("restart01"),
+                try await client.login("restart01")
+            )
+        }
+        let candidate = try await world.test { client in
+            #expect(try await client.call(.get, "/api/v1/me", token: auditor).status == .ok)
+            #expect(try await client.call(.delete, "/api/v1/sessions/current", token: auditor).status == .noContent)
+            // A password change on the second server ends the other session issued by the first.
+            let me = try await client.call(.get, "/api/v1/me", token: phone)
+            let candidate = try #require(me.object["subjectID"] as? String)
+            let changed = try await client.call(
+                .put,
+                "/api/v1/candidates/\(candidate)/password",
+                token: phone,
+                json: #"{"currentPassword": "secret123", "newPassword": "newpass88"}"#
+            )
+            #expect(changed.status == .ok, "\(changed.text)")
+            #expect(try await client.call(.get, "/api/v1/me", token: laptop).status == .unauthorized)
+            return candidate
+        }
+        try await world.test { (client: Client) async throws -> Void in
+            #expect(try await client.call(.get, "/api/v1/me", token: auditor).status == .unauthorized, "logged out before")
+            #expect(try await client.call(.get, "/api/v1/me", token: laptop).status == .unauthorized, "ended by the change")
+            #expect(try await client.call(.get, "/api/v1/me", token: phone).object["subjectID"] as? String == candidate)
+            #expect(try await client.call(.get, "/api/v1/me", token: admin).status == .ok)
+            world.clock.advance(by: 3_601)
+            #expect(try await client.call(.get, "/api/v1/me", token: admin).status == .unauthorized, "expired")
+        }
+        // The table keeps only SHA-256 digests of the tokens.
+        let stored = try await world.store.pool.read { db in try Data.fetchAll(db, sql: "SELECT token_sha256 FROM sessions") }
+        #expect(!stored.isEmpty && stored.allSatisfy { $0.count == 32 })
+        let dump = try await world.store.pool.read { db in try String.fetchAll(db, sql: "SELECT subject_id FROM sessions") }
+        #expect(!dump.contains(phone) && !dump.contains(admin))
     }
 
     @Test func deactivatedStaffAndChangedScopeTakeEffectAtOnce() async throws {
