@@ -32,10 +32,10 @@ public enum AuditFold {
     public static func apply(_ payload: DecodedEvent.Payload, to values: inout Values) -> [FieldChange] {
         var changes = [FieldChange]()
         for (field, after) in assignments(values, payload) {
-            let before = values[field]
+            // One hash of the path per field: the old value comes back from the update itself.
+            let before = after.map { values.updateValue($0, forKey: field) } ?? values.removeValue(forKey: field)
             guard before != after else { continue }
             changes.append(FieldChange(field: field, before: before, after: after))
-            values[field] = after
         }
         if case .candidate(.basicInfoCorrected(let e)) = payload {
             // The correction's own record of the old value is the fact the reviewer saw.

@@ -99,7 +99,8 @@ public struct AuditTrailProjection: Projection {
                 version: event.recorded.streamVersion,
                 load: { key in try values(of: key, before: event.recorded.streamVersion, db) },
                 { row in
-                    var values = row ?? [:]
+                    // A file's map ends with ~100 paths: sized once rather than grown seven times.
+                    var values = row ?? AuditFold.Values(minimumCapacity: 128)
                     row = nil
                     changes = AuditFold.apply(event.payload, to: &values)
                     row = values
