@@ -354,30 +354,6 @@ struct FoldSpecs {
         #expect(repeated == [FieldChange(field: "", before: nil, after: nil)])
     }
 
-    @Test("the flat decoder reads escapes, unicode, numbers, null and arrays as JSONDecoder does; nested objects fall back")
-    func flatDecoder() throws {
-        struct Sample: Codable, Equatable {
-            var text: String
-            var number: Int
-            var negative: Int
-            var flag: Bool
-            var missing: String?
-            var null: String?
-            var list: [String]
-            var empty: [String]
-        }
-        let json = Data(
-            #"{"empty":[],"flag":true,"list":["a","\u00e9\ud83d\ude00"],"negative":-42,"null":null,"number":15000,"text":"张三 \"q\" \\ \/ \n\t"}"#.utf8
-        )
-        let flat = try FlatJSONDecoder.decode(Sample.self, from: json)
-        #expect(flat == (try JSONDecoder().decode(Sample.self, from: json)))
-        #expect(flat.text == "张三 \"q\" \\ / \n\t" && flat.list[1] == "é😀")
-        struct Nested: Codable, Equatable { var inner: [String: String] }
-        let nested = Data(#"{"inner":{"a":"b"}}"#.utf8)
-        #expect(throws: FlatJSONDecoder.Unsupported.self) { try FlatJSONDecoder.decode(Nested.self, from: nested) }
-        #expect(try FlatJSONDecoder.decodeOrFallBack(Nested.self, from: nested) == Nested(inner: ["a": "b"]))
-    }
-
     @Test("the document encoder writes JSONEncoder's bytes: sorted keys, escapes, nesting; floating point falls back")
     func documentEncoder() throws {
         struct Inner: Codable {

@@ -97,52 +97,37 @@ public final class DecodedEvent: Sendable {
     }
 }
 
-/// Decodes stored events of every family with today's codecs (through upcasters).
-///
-/// Events at their current schema version, the common case, go through ``FlatJSONDecoder``; older versions through
-/// the family's codec and its upcasters.
+/// Decodes stored events of every family with the event catalog's codecs: the generated member-by-member readers of
+/// the current schema versions, Codable otherwise, and the upcasters for older versions (the command path decodes
+/// the same way).
 public struct EventDecoder: Sendable {
-    private let candidate = EventCodec<CandidateEvent>()
-    private let season = EventCodec<SeasonEvent>()
-    private let staff = EventCodec<StaffEvent>()
-    private let types: [String: (family: Family, type: any DomainEvent.Type)]
+    private let families: [String: Family]
 
     enum Family { case candidate, season, staff }
 
     /// Creates the decoder.
     public init() {
-        var types = [String: (family: Family, type: any DomainEvent.Type)]()
-        for type in CandidateEvent.payloadTypes { types[type.eventType] = (.candidate, type) }
-        for type in SeasonEvent.payloadTypes { types[type.eventType] = (.season, type) }
-        for type in StaffEvent.payloadTypes { types[type.eventType] = (.staff, type) }
-        self.types = types
+        var families = [String: Family]()
+        for type in CandidateEvent.payloadTypes { families[type.eventType] = .candidate }
+        for type in SeasonEvent.payloadTypes { families[type.eventType] = .season }
+        for type in StaffEvent.payloadTypes { families[type.eventType] = .staff }
+        self.families = families
     }
 
     /// Decodes one event.
     public func decode(_ recorded: RecordedEvent) throws -> DecodedEvent {
-        let metadata = try FlatJSONDecoder.decodeOrFallBack(EventMetadata.self, from: recorded.metadata)
+        let metadata = try FastJSONDecoder().decode(EventMetadata.self, from: recorded.metadata)
         return DecodedEvent(recorded: recorded, metadata: metadata, payload: try payload(of: recorded))
     }
 
     /// Decodes one event's payload only.
     public func payload(of recorded: RecordedEvent) throws -> DecodedEvent.Payload {
-        guard let (family, type) = types[recorded.type] else { return .other }
-        var current: (any DomainEvent)?
-        if recorded.schemaVersion == type.schemaVersion {
-            current = try? Self.flat(type, recorded.data)
+        switch families[recorded.type] {
+        case .candidate: .candidate(try EventCatalog.candidateCodec.decode(recorded))
+        case .season: .season(try EventCatalog.seasonCodec.decode(recorded))
+        case .staff: .staff(try EventCatalog.staffCodec.decode(recorded))
+        case nil: .other
         }
-        switch family {
-        case .candidate:
-            return .candidate(try current.flatMap(CandidateEvent.init(payload:)) ?? candidate.decode(recorded))
-        case .season:
-            return .season(try current.flatMap(SeasonEvent.init(payload:)) ?? season.decode(recorded))
-        case .staff:
-            return .staff(try current.flatMap(StaffEvent.init(payload:)) ?? staff.decode(recorded))
-        }
-    }
-
-    private static func flat<Payload: DomainEvent>(_ type: Payload.Type, _ data: Data) throws -> any DomainEvent {
-        try FlatJSONDecoder.decode(type, from: data)
     }
 
     /// Decodes a batch.
