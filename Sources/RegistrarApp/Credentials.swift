@@ -129,27 +129,19 @@ public enum CredentialTable {
 
     /// The credential of a subject, if any.
     public static func find(subjectId: String, in db: Database) throws -> Credential? {
-        try Row.fetchOne(
-            db,
-            sql: "SELECT subject_id, username, password_hash, recovery_question, recovery_answer_hash FROM credentials WHERE subject_id = ?",
-            arguments: [subjectId]
-        ).map {
-            Credential(
-                subjectId: $0["subject_id"],
-                username: $0["username"],
-                passwordHash: $0["password_hash"],
-                recoveryQuestion: $0["recovery_question"],
-                recoveryAnswerHash: $0["recovery_answer_hash"]
-            )
-        }
+        try credential(where: "subject_id = ?", subjectId, in: db)
     }
 
     /// The credential of a username, if any.
     public static func find(username: String, in db: Database) throws -> Credential? {
+        try credential(where: "username = ?", username.lowercased(), in: db)
+    }
+
+    private static func credential(where condition: String, _ value: String, in db: Database) throws -> Credential? {
         try Row.fetchOne(
             db,
-            sql: "SELECT subject_id, username, password_hash, recovery_question, recovery_answer_hash FROM credentials WHERE username = ?",
-            arguments: [username.lowercased()]
+            sql: "SELECT subject_id, username, password_hash, recovery_question, recovery_answer_hash FROM credentials WHERE \(condition)",
+            arguments: [value]
         ).map {
             Credential(
                 subjectId: $0["subject_id"],
