@@ -331,7 +331,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     /// The snapshot row and the events after it, read on one connection (the two reads of every load).
     public func loadSnapshotAndTail(streamId: String, stateSchemaVersion: Int) async throws -> SnapshotAndTail {
         let (stored, tail) = try reads.read { connection in
-            let stored = try Self.snapshotRow(streamId, stateSchemaVersion: stateSchemaVersion, on: connection)
+            let (stored, head) = try Self.snapshotRowAndHead(streamId, stateSchemaVersion: stateSchemaVersion, on: connection)
+            // Most loads find the snapshot at the stream's head: then there is no tail to read.
+            guard stored == nil || head > stored!.version else { return (stored, [StoredPayload]()) }
             let tail = try Self.payloads(streamId, fromVersion: (stored?.version ?? 0) + 1, toVersion: nil, on: connection)
             return (stored, tail)
         }
@@ -343,6 +345,26 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     private typealias SnapshotRowValues = (version: Int, dictionaryId: Int64?, blob: Data)
+
+    /// The snapshot row and the stream's newest version, in one statement (one read transaction).
+    private static func snapshotRowAndHead(
+        _ streamId: String,
+        stateSchemaVersion: Int,
+        on connection: ReadConnection
+    ) throws -> (SnapshotRowValues?, head: Int) {
+        let statement = try connection.statement(
+            """
+            SELECT stream_version, dictionary_id, blob,
+                (SELECT MAX(stream_version) FROM events WHERE events.stream_id = snapshots.stream_id)
+            FROM snapshots WHERE stream_id = ? AND state_schema_version = ?
+            """
+        )
+        defer { statement.finish() }
+        statement.bind(1, streamId)
+        statement.bind(2, Int64(stateSchemaVersion))
+        guard try statement.step() else { return (nil, 0) }
+        return ((Int(statement.int64(0)), statement.isNull(1) ? nil : statement.int64(1), statement.data(2)), Int(statement.int64(3)))
+    }
 
     private static func snapshotRow(_ streamId: String, stateSchemaVersion: Int, on connection: ReadConnection) throws -> SnapshotRowValues? {
         let statement = try connection.statement(

@@ -231,6 +231,8 @@ struct ConformanceSuite {
         var append = request("a", expected: .noStream, events: (1...3).map { event("E", ["n": "\($0)"]) })
         append.snapshot = SnapshotAfterAppend(stateSchemaVersion: 1, payload: Data("{\"at\":3}".utf8))
         _ = try await store.append(append)
+        let atHead = try await store.loadSnapshotAndTail(streamId: "a", stateSchemaVersion: 1)
+        #expect(atHead.snapshot?.streamVersion == 3 && atHead.tail.isEmpty)
         _ = try await store.append(request("a", expected: .exact(3), events: [event("E", ["n": "4"]), event("E", ["n": "5"])]))
         let loaded = try await store.loadSnapshotAndTail(streamId: "a", stateSchemaVersion: 1)
         #expect(loaded.snapshot?.streamVersion == 3)
