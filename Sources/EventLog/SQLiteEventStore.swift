@@ -331,11 +331,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     /// The snapshot row and the events after it, read on one connection (the two reads of every load).
     public func loadSnapshotAndTail(streamId: String, stateSchemaVersion: Int) async throws -> SnapshotAndTail {
         let (stored, tail) = try reads.read { connection in
-            let (stored, head) = try Self.snapshotRowAndHead(streamId, stateSchemaVersion: stateSchemaVersion, on: connection)
-            // Most loads find the snapshot at the stream's head: then there is no tail to read.
-            guard stored == nil || head > stored!.version else { return (stored, [StoredPayload]()) }
-            let tail = try Self.payloads(streamId, fromVersion: (stored?.version ?? 0) + 1, toVersion: nil, on: connection)
-            return (stored, tail)
+            try Self.snapshotRowAndTail(streamId, stateSchemaVersion: stateSchemaVersion, on: connection)
         }
         guard let stored else { return SnapshotAndTail(snapshot: nil, tail: tail) }
         guard let snapshot = snapshot(from: stored, streamId: streamId, stateSchemaVersion: stateSchemaVersion) else {
@@ -346,24 +342,46 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     private typealias SnapshotRowValues = (version: Int, dictionaryId: Int64?, blob: Data)
 
-    /// The snapshot row and the stream's newest version, in one statement (one read transaction).
-    private static func snapshotRowAndHead(
+    /// The snapshot row and the events after it, in one statement (one read transaction, one step loop): the
+    /// snapshot first (kind 0), then the tail in stream order (kind 1).
+    private static func snapshotRowAndTail(
         _ streamId: String,
         stateSchemaVersion: Int,
         on connection: ReadConnection
-    ) throws -> (SnapshotRowValues?, head: Int) {
+    ) throws -> (SnapshotRowValues?, [StoredPayload]) {
         let statement = try connection.statement(
             """
-            SELECT stream_version, dictionary_id, blob,
-                (SELECT MAX(stream_version) FROM events WHERE events.stream_id = snapshots.stream_id)
-            FROM snapshots WHERE stream_id = ? AND state_schema_version = ?
+            SELECT 0, stream_version, dictionary_id, blob, NULL, NULL
+            FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2
+            UNION ALL
+            SELECT 1, stream_version, position, data, event_type, schema_version
+            FROM events WHERE stream_id = ?1 AND stream_version > ifnull(
+                (SELECT stream_version FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2), 0)
             """
         )
         defer { statement.finish() }
         statement.bind(1, streamId)
         statement.bind(2, Int64(stateSchemaVersion))
-        guard try statement.step() else { return (nil, 0) }
-        return ((Int(statement.int64(0)), statement.isNull(1) ? nil : statement.int64(1), statement.data(2)), Int(statement.int64(3)))
+        var stored: SnapshotRowValues?
+        var tail = [StoredPayload]()
+        while try statement.step() {
+            if statement.int64(0) == 0 {
+                stored = (Int(statement.int64(1)), statement.isNull(2) ? nil : statement.int64(2), statement.data(3))
+            } else {
+                tail.append(
+                    StoredPayload(
+                        position: statement.int64(2),
+                        streamVersion: Int(statement.int64(1)),
+                        type: statement.string(4),
+                        schemaVersion: Int(statement.int64(5)),
+                        data: statement.data(3)
+                    )
+                )
+            }
+        }
+        // The compound's order is the index's in practice; nothing here relies on it.
+        if !zip(tail, tail.dropFirst()).allSatisfy({ $0.streamVersion < $1.streamVersion }) { tail.sort { $0.streamVersion < $1.streamVersion } }
+        return (stored, tail)
     }
 
     private static func snapshotRow(_ streamId: String, stateSchemaVersion: Int, on connection: ReadConnection) throws -> SnapshotRowValues? {

@@ -50,24 +50,28 @@ public struct EventDecodingError: Error, CustomStringConvertible, Equatable {
 /// Every stored event must stay decodable by every later version of the code: a payload change is a new schema
 /// version, a new golden sample in `events/`, and an upcaster from the previous version registered here.
 public struct EventCodec<Family: EventFamily>: Sendable {
-    private let typesByName: [String: any DomainEvent.Type]
-    private let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> Family]
+    /// A type's payload type and its member reader: one table, so that decoding an event hashes its type name once.
+    private struct Entry: Sendable {
+        let type: any DomainEvent.Type
+        let fastReader: (@Sendable (FastJSONDecoder.ObjectReader) throws -> Family)?
+    }
+
+    private let entries: [String: Entry]
     private let upcasters: [String: [Int: Upcaster]]
 
     /// Creates a codec for a family, with upcasters keyed by event type and the version they upgrade *from*.
     public init(upcasters: [String: [Int: Upcaster]] = [:]) {
-        var types = [String: any DomainEvent.Type]()
-        for type in Family.payloadTypes { types[type.eventType] = type }
-        typesByName = types
-        fastReaders = Family.fastReaders
+        var entries = [String: Entry]()
+        for type in Family.payloadTypes { entries[type.eventType] = Entry(type: type, fastReader: Family.fastReaders[type.eventType]) }
+        self.entries = entries
         self.upcasters = upcasters
     }
 
     /// Every event type name the family knows.
-    public var eventTypes: [String] { typesByName.keys.sorted() }
+    public var eventTypes: [String] { entries.keys.sorted() }
 
     /// The current schema version of an event type.
-    public func currentVersion(of type: String) -> Int? { typesByName[type]?.schemaVersion }
+    public func currentVersion(of type: String) -> Int? { entries[type]?.type.schemaVersion }
 
     /// The stored form of an event.
     public func encode(_ event: Family) throws -> ProposedEvent {
@@ -91,9 +95,10 @@ public struct EventCodec<Family: EventFamily>: Sendable {
 
     /// Decodes a payload given its type name and schema version.
     public func decode(type name: String, schemaVersion: Int, data: Data, position: Int64 = 0) throws -> Family {
-        guard let type = typesByName[name] else {
+        guard let entry = entries[name] else {
             throw EventDecodingError(description: "position \(position): unknown event type \(name)")
         }
+        let type = entry.type
         var data = data
         var version = schemaVersion
         while version < type.schemaVersion {
@@ -109,7 +114,7 @@ public struct EventCodec<Family: EventFamily>: Sendable {
             )
         }
         // The member-by-member reader when it reads the payload; else Codable, which also gives the precise error.
-        if let read = fastReaders[name], let event = try? FastJSONDecoder().readObject(from: data, read) { return event }
+        if let read = entry.fastReader, let event = try? FastJSONDecoder().readObject(from: data, read) { return event }
         do {
             guard let event = try Self.decodePayload(type, from: data) else {
                 throw EventDecodingError(description: "position \(position): \(name) does not belong to \(Family.self)")
