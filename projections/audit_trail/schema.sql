@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v3.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v4.
 
 CREATE TABLE audit_events (
     position INTEGER PRIMARY KEY,
@@ -19,6 +19,7 @@ CREATE TABLE audit_trail (
     position INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     field TEXT NOT NULL,
+    field_kind TEXT NOT NULL,
     before TEXT,
     after TEXT,
     PRIMARY KEY (position, seq)
@@ -30,4 +31,4 @@ CREATE INDEX audit_events_by_subject ON audit_events (subject_id, position);
 
 CREATE INDEX audit_events_by_time ON audit_events (recorded_at);
 
-CREATE INDEX audit_trail_by_field ON audit_trail (field, position);
+CREATE INDEX audit_trail_by_field_kind ON audit_trail (field_kind, position);

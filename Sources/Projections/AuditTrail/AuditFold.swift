@@ -47,6 +47,36 @@ public enum AuditFold {
         return changes
     }
 
+    /// A field path without the ids in its brackets: `education[e1].chsi.school` → `education[].chsi.school`. The
+    /// trail is indexed by it; nil for a path with an unclosed bracket (no kind to look up).
+    public static func kind(of path: String) -> String {
+        kindIfClosed(path) ?? path
+    }
+
+    static func kindIfClosed(_ path: String) -> String? {
+        var path = path
+        return path.withUTF8 { bytes -> String? in
+            guard bytes.contains(UInt8(ascii: "[")) else { return String(decoding: bytes, as: UTF8.self) }
+            var inside = false
+            // Written straight into the string's storage (a rebuild computes one per changed field).
+            let kind = String(unsafeUninitializedCapacity: bytes.count) { out in
+                var count = 0
+                for byte in bytes {
+                    if inside {
+                        guard byte == UInt8(ascii: "]") else { continue }
+                        inside = false
+                    } else if byte == UInt8(ascii: "[") {
+                        inside = true
+                    }
+                    out[count] = byte
+                    count += 1
+                }
+                return count
+            }
+            return inside ? nil : kind
+        }
+    }
+
     /// The action in plain words, Chinese then English.
     public static func action(_ type: String) -> String {
         actions[type] ?? type

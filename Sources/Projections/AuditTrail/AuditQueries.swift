@@ -76,8 +76,13 @@ public struct AuditQueries: Sendable {
                 arguments += [until]
             }
             if let field {
+                // `.` and `[` are the two separators; `/` and `\` sort just after them. The same prefix on the path
+                // without ids first, which the index has, then on the path itself.
+                if let kind = AuditFold.kindIfClosed(field) {
+                    conditions.append("(c.field_kind = ? OR (c.field_kind > ? AND c.field_kind < ?) OR (c.field_kind > ? AND c.field_kind < ?))")
+                    arguments += [kind, kind + ".", kind + "/", kind + "[", kind + "\\"]
+                }
                 conditions.append("(c.field = ? OR (c.field > ? AND c.field < ?) OR (c.field > ? AND c.field < ?))")
-                // `.` and `[` are the two separators; `/` and `\` sort just after them.
                 arguments += [field, field + ".", field + "/", field + "[", field + "\\"]
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

@@ -20,7 +20,7 @@ import GRDB
 /// the case needs them). The trail is as sensitive as the log itself.
 public struct AuditTrailProjection: Projection {
     public let name = "audit_trail"
-    public let version = 3
+    public let version = 4
     public let tables = ["audit_events", "audit_trail"]
     /// Version 2 stored every subject's field values.
     public let retiredTables = ["audit_trail_values"]
@@ -52,6 +52,7 @@ public struct AuditTrailProjection: Projection {
                 position INTEGER NOT NULL,
                 seq INTEGER NOT NULL,
                 field TEXT NOT NULL,
+                field_kind TEXT NOT NULL,
                 before TEXT,
                 after TEXT,
                 PRIMARY KEY (position, seq)
@@ -65,7 +66,9 @@ public struct AuditTrailProjection: Projection {
             "CREATE INDEX audit_events_by_subject ON \(t("audit_events")) (subject_id, position)",
             "CREATE INDEX audit_events_by_actor ON \(t("audit_events")) (actor_id, position)",
             "CREATE INDEX audit_events_by_time ON \(t("audit_events")) (recorded_at)",
-            "CREATE INDEX audit_trail_by_field ON \(t("audit_trail")) (field, position)",
+            // By the path without its ids: an append adds at the end of a few of ~100 ranges instead of at a random
+            // place per entry or application (12 % of the write rate, measured).
+            "CREATE INDEX audit_trail_by_field_kind ON \(t("audit_trail")) (field_kind, position)",
         ]
     }
 
@@ -90,7 +93,7 @@ public struct AuditTrailProjection: Projection {
                 """
         )
         let insertChange = try db.cachedStatement(
-            sql: "INSERT INTO \(t("audit_trail")) (position, seq, field, before, after) VALUES (?, ?, ?, ?, ?)"
+            sql: "INSERT INTO \(t("audit_trail")) (position, seq, field, field_kind, before, after) VALUES (?, ?, ?, ?, ?, ?)"
         )
         for event in events {
             var changes = [FieldChange]()
@@ -128,8 +131,9 @@ public struct AuditTrailProjection: Projection {
                 row.bind(1, event.position)
                 row.bind(2, Int64(seq))
                 row.bind(3, change.field)
-                row.bind(4, change.before)
-                row.bind(5, change.after)
+                row.bind(4, AuditFold.kind(of: change.field))
+                row.bind(5, change.before)
+                row.bind(6, change.after)
                 try row.step()
             }
         }
