@@ -163,18 +163,19 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         statement.bind(2, Int64(fromVersion))
         statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
         var payloads = [StoredPayload]()
-        while try statement.step() {
-            payloads.append(
-                StoredPayload(
-                    position: statement.int64(0),
-                    streamVersion: Int(statement.int64(1)),
-                    type: statement.string(2),
-                    schemaVersion: Int(statement.int64(3)),
-                    data: statement.data(4)
-                )
-            )
-        }
+        while try statement.step() { payloads.append(storedPayload(statement, from: 0)) }
         return payloads
+    }
+
+    /// A payload from five columns starting at `first`: position, stream version, type, schema version, data.
+    private static func storedPayload(_ statement: RawStatement, from first: Int32) -> StoredPayload {
+        StoredPayload(
+            position: statement.int64(first),
+            streamVersion: Int(statement.int64(first + 1)),
+            type: statement.string(first + 2),
+            schemaVersion: Int(statement.int64(first + 3)),
+            data: statement.data(first + 4)
+        )
     }
 
     public func readStream(_ streamId: String, recordedAtOrBefore instant: String) async throws -> [RecordedEvent] {
@@ -351,10 +352,10 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     ) throws -> (SnapshotRowValues?, [StoredPayload]) {
         let statement = try connection.statement(
             """
-            SELECT 0, stream_version, dictionary_id, blob, NULL, NULL
+            SELECT 0, NULL, stream_version, dictionary_id, NULL, blob
             FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2
             UNION ALL
-            SELECT 1, stream_version, position, data, event_type, schema_version
+            SELECT 1, position, stream_version, event_type, schema_version, data
             FROM events WHERE stream_id = ?1 AND stream_version > ifnull(
                 (SELECT stream_version FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2), 0)
             """
@@ -366,17 +367,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         var tail = [StoredPayload]()
         while try statement.step() {
             if statement.int64(0) == 0 {
-                stored = (Int(statement.int64(1)), statement.isNull(2) ? nil : statement.int64(2), statement.data(3))
+                stored = (Int(statement.int64(2)), statement.isNull(3) ? nil : statement.int64(3), statement.data(5))
             } else {
-                tail.append(
-                    StoredPayload(
-                        position: statement.int64(2),
-                        streamVersion: Int(statement.int64(1)),
-                        type: statement.string(4),
-                        schemaVersion: Int(statement.int64(5)),
-                        data: statement.data(3)
-                    )
-                )
+                tail.append(storedPayload(statement, from: 1))
             }
         }
         // The compound's order is the index's in practice; nothing here relies on it.
