@@ -378,5 +378,8 @@ extension CandidateEvent {
                 )
             )
         },
+        RecoveryQuestionChanged.eventType: { json in
+            .recoveryQuestionChanged(RecoveryQuestionChanged(candidateID: try json.string("candidateID"), changedAt: try json.string("changedAt")))
+        },
     ]
 }

@@ -184,6 +184,7 @@ public enum EventDescriptions {
         "PaymentFailed": "银行报告缴费失败",
         "RefundRecorded": "记录退费",
         "PasswordChanged": "修改密码",
+        "RecoveryQuestionChanged": "修改密码找回问题",
         "SeasonOpened": "开启考试年度",
         "SeasonCalendarSet": "设置报名日程",
         "PhotoSizeLimitSet": "设置照片大小上限",

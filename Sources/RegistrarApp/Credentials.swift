@@ -127,6 +127,15 @@ public enum CredentialTable {
         guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "no credentials for \(subjectId)") }
     }
 
+    /// Replaces the recovery question and answer hash (inside an append transaction, with the event).
+    public static func setRecovery(question: String, answerHash: String, ofSubject subjectId: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE credentials SET recovery_question = ?, recovery_answer_hash = ? WHERE subject_id = ?",
+            arguments: [question, answerHash, subjectId]
+        )
+        guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "no credentials for \(subjectId)") }
+    }
+
     /// The credential of a subject, if any.
     public static func find(subjectId: String, in db: Database) throws -> Credential? {
         try credential(where: "subject_id = ?", subjectId, in: db)

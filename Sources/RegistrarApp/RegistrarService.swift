@@ -165,6 +165,11 @@ public final class RegistrarService: Sendable {
             ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
         }
         var alongside: (@Sendable (Database) throws -> Void)?
+        if case .changeRecoveryQuestion = command {
+            throw CommandError.rejected(
+                Rejection(code: "account.proof_required", field: "currentPassword", message: "修改密码找回问题须验证原密码")
+            )
+        }
         if case .changePassword(let change) = command {
             // The candidate's own changes need a proof (the current password, the recovery answer): only
             // ``changePassword(candidateId:currentPassword:newPassword:request:)`` and
@@ -225,13 +230,39 @@ public final class RegistrarService: Sendable {
         // A retried request replays before the check: its current password is the one it set.
         if let earlier = try await earlierOutcome(of: request) { return earlier }
         let change = ChangePassword(candidateID: candidateId, newPassword: newPassword, method: .byCandidate)
-        try await decidePasswordChange(change, actor: actor)
-        let credential = try await credential(ofSubject: candidateId)
+        try await decideAccountChange(.changePassword(change), actor: actor)
+        try await verifyPassword(currentPassword, of: candidateId)
+        return try await appendPasswordChange(change, actor: actor, request: request)
+    }
+
+    /// 密码找回设置: the candidate, logged in (`actor`), replaces the recovery question and answer after giving the
+    /// current password.
+    @discardableResult
+    public func changeRecoveryQuestion(
+        candidateId: String,
+        currentPassword: String,
+        question: String,
+        answer: String,
+        actor: Actor,
+        request: RequestContext
+    ) async throws -> CommandOutcome<CandidateEvent> {
+        if let earlier = try await earlierOutcome(of: request) { return earlier }
+        let command = CandidateCommand.changeRecoveryQuestion(ChangeRecoveryQuestion(candidateID: candidateId, question: question, answer: answer))
+        try await decideAccountChange(command, actor: actor)
+        try await verifyPassword(currentPassword, of: candidateId)
+        let answerHash = try await configuration.passwordHasher.hashOffPool(answer)
+        return try await appendAccountChange(command, actor: actor, request: request) { db in
+            try CredentialTable.setRecovery(question: question, answerHash: answerHash, ofSubject: candidateId, in: db)
+        }
+    }
+
+    /// Checks a subject's current password (a KDF run whether or not the subject has credentials).
+    private func verifyPassword(_ password: String, of subjectId: String) async throws {
+        let credential = try await credential(ofSubject: subjectId)
         let hasher = configuration.passwordHasher
-        guard await hasher.verifyOffPool(currentPassword, against: credential?.passwordHash ?? hasher.decoy), credential != nil else {
+        guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), credential != nil else {
             throw CommandError.rejected(Rejection(code: "account.wrong_password", field: "currentPassword", message: "原密码错误"))
         }
-        return try await appendPasswordChange(change, actor: actor, request: request)
     }
 
     /// The account a recovery names, as 找回密码 asks for it (ID type, ID number and name), and its recovery question.
@@ -274,7 +305,7 @@ public final class RegistrarService: Sendable {
             )
         }
         let change = ChangePassword(candidateID: account.candidateId, newPassword: newPassword, method: .recovery)
-        try await decidePasswordChange(change, actor: .candidate(account.candidateId))
+        try await decideAccountChange(.changePassword(change), actor: .candidate(account.candidateId))
         guard answered else {
             throw CommandError.rejected(Rejection(code: "account.wrong_recovery_answer", field: "recoveryAnswer", message: "密码找回答案错误"))
         }
@@ -286,27 +317,37 @@ public final class RegistrarService: Sendable {
     /// password's hash written to the credentials table in the same transaction.
     private func appendPasswordChange(_ change: ChangePassword, actor: Actor, request: RequestContext) async throws -> CommandOutcome<CandidateEvent>
     {
-        guard store is SQLiteEventStore else {
-            throw CommandError.rejected(Rejection(code: "account.unavailable", field: "candidateID", message: "账号服务不可用"))
-        }
         if let earlier = try await earlierOutcome(of: request) { return earlier }
-        let season = try await seasonState()
-        let clock = self.clock
-        let makeCommand: @Sendable () -> ContextualCommand<CandidateCommand> = {
-            ContextualCommand(.changePassword(change), CommandContext(actor: actor, now: clock.now(), season: season))
-        }
-        try await decidePasswordChange(change, actor: actor)
+        try await decideAccountChange(.changePassword(change), actor: actor)
         let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
         let subject = change.candidateID
         var request = request
         if change.method == .staff { request.reason = change.reason }
+        return try await appendAccountChange(.changePassword(change), actor: actor, request: request) { db in
+            try CredentialTable.setPasswordHash(hash, ofSubject: subject, in: db)
+        }
+    }
+
+    /// Appends an account command's event with its credentials row change, in one transaction (decided already).
+    private func appendAccountChange(
+        _ command: CandidateCommand,
+        actor: Actor,
+        request: RequestContext,
+        credentials: @escaping @Sendable (Database) throws -> Void
+    ) async throws -> CommandOutcome<CandidateEvent> {
+        guard store is SQLiteEventStore else {
+            throw CommandError.rejected(Rejection(code: "account.unavailable", field: "candidateID", message: "账号服务不可用"))
+        }
+        let season = try await seasonState()
+        let clock = self.clock
         return try await candidates.handle(
-            streamId: change.candidateID,
+            streamId: command.candidateID,
             metadata: metadata(actor: actor, request: request),
             claims: CandidateClaims.keys(for:),
-            alongside: { db in try CredentialTable.setPasswordHash(hash, ofSubject: subject, in: db) },
-            makeCommand: makeCommand
-        )
+            alongside: credentials
+        ) {
+            ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
+        }
     }
 
     /// What a request with this id appended before (a retry appends nothing and answers the same).
@@ -316,10 +357,10 @@ public final class RegistrarService: Sendable {
     }
 
     /// Decides a password change on the file as it is now, appending nothing: refusals come before any KDF run.
-    private func decidePasswordChange(_ change: ChangePassword, actor: Actor) async throws {
+    private func decideAccountChange(_ command: CandidateCommand, actor: Actor) async throws {
         let context = CommandContext(actor: actor, now: clock.now(), season: try await seasonState())
         do {
-            _ = try CandidateDecider.decide(.changePassword(change), in: context, state: try await candidates.current(change.candidateID).state)
+            _ = try CandidateDecider.decide(command, in: context, state: try await candidates.current(command.candidateID).state)
         } catch let rejection as Rejection {
             throw CommandError.rejected(rejection)
         }

@@ -54,6 +54,13 @@ struct PasswordChangeBody: Codable, Sendable {
     var newPassword: String
 }
 
+/// `PUT /api/v1/candidates/{candidateID}/recovery-question`: 密码找回设置.
+struct RecoveryQuestionChangeBody: Codable, Sendable {
+    var currentPassword: String
+    var recoveryQuestion: String
+    var recoveryAnswer: String
+}
+
 /// `POST /api/v1/password-recovery/question`: the account a recovery names.
 struct RecoveryLookupBody: Codable, Sendable {
     var idType: String

@@ -398,6 +398,78 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/candidates/{candidateID}/recovery-question": {
+      "put": {
+        "summary": "密码找回设置: the candidate replaces the recovery question and answer, giving the current password",
+        "description": "Candidates only, on their own file. The question (at most 30 characters) and the answer (4 to 30 half-width characters) follow the registration rules; the answer is hashed into the credentials table in the same transaction as a `RecoveryQuestionChanged` event, which holds neither. 422 `account.wrong_password` (field `currentPassword`); wrong current passwords count with the password change's towards the 15-minute lock (429 with Retry-After).",
+        "operationId": "put_candidates_candidateID_recovery_question",
+        "tags": [
+          "accounts"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/candidateID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RecoveryQuestionChange"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Changed (or replayed: `Idempotent-Replayed: true`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        }
+      }
+    },
     "/api/v1/password-recovery/question": {
       "post": {
         "summary": "找回密码 (1): the recovery question of an account, by ID type, ID number and name",
@@ -3990,6 +4062,26 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "newPassword": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "RecoveryQuestionChange": {
+        "type": "object",
+        "required": [
+          "currentPassword",
+          "recoveryQuestion",
+          "recoveryAnswer"
+        ],
+        "properties": {
+          "currentPassword": {
+            "type": "string"
+          },
+          "recoveryQuestion": {
+            "type": "string"
+          },
+          "recoveryAnswer": {
             "type": "string"
           }
         },

@@ -188,30 +188,34 @@ extension Routes {
         authenticated(.put, "/api/v1/candidates/{candidateID}/password") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let body = try await request.strictBody(PasswordChangeBody.self, limit: limit)
-            guard body.currentPassword.count <= 128 else {
-                throw APIError(.unprocessableContent, code: "account.wrong_password", field: "currentPassword", message: "原密码错误")
+            let outcome = try await api.checkingCurrentPassword(body.currentPassword, of: candidateID) {
+                try await api.service.changePassword(
+                    candidateId: candidateID,
+                    currentPassword: body.currentPassword,
+                    newPassword: body.newPassword,
+                    actor: principal.actor,
+                    request: try api.requestContext(request, context, scope: principal.actor.id, channel: api.channel(for: principal.actor))
+                )
             }
-            // A stolen token must not make the current password guessable: wrong ones lock the change for a while.
-            let throttleKey = "password:" + candidateID
-            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.passwordLockedOut(seconds: wait) }
-            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: api.channel(for: principal.actor))
-            do {
-                let outcome = try await api.counted {
-                    try await api.service.changePassword(
-                        candidateId: candidateID,
-                        currentPassword: body.currentPassword,
-                        newPassword: body.newPassword,
-                        actor: principal.actor,
-                        request: requestContext
-                    )
-                }
-                await api.throttle.succeed(throttleKey)
-                api.sessions.revokeAll(of: candidateID, keeping: principal.token)
-                return try api.commandReply(outcome)
-            } catch CommandError.rejected(let rejection) where rejection.code == "account.wrong_password" {
-                if let wait = await api.throttle.fail(throttleKey) { throw APIError.passwordLockedOut(seconds: wait) }
-                throw CommandError.rejected(rejection)
+            api.sessions.revokeAll(of: candidateID, keeping: principal.token)
+            return try api.commandReply(outcome)
+        }
+
+        // 密码找回设置: a new recovery question and answer, with the current password.
+        authenticated(.put, "/api/v1/candidates/{candidateID}/recovery-question") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let body = try await request.strictBody(RecoveryQuestionChangeBody.self, limit: limit)
+            let outcome = try await api.checkingCurrentPassword(body.currentPassword, of: candidateID) {
+                try await api.service.changeRecoveryQuestion(
+                    candidateId: candidateID,
+                    currentPassword: body.currentPassword,
+                    question: body.recoveryQuestion,
+                    answer: body.recoveryAnswer,
+                    actor: principal.actor,
+                    request: try api.requestContext(request, context, scope: principal.actor.id, channel: api.channel(for: principal.actor))
+                )
             }
+            return try api.commandReply(outcome)
         }
 
         // 找回密码, step 1: the recovery question of the account with this ID type, ID number and name. Public.
@@ -314,6 +318,30 @@ struct SeasonView: Codable, Sendable {
         exams = season.exams.values.sorted { $0.code < $1.code }
         areas = season.areas.values.sorted { $0.code < $1.code }
         sites = season.sites.values.sorted { $0.code < $1.code }
+    }
+}
+
+extension RegistrarAPI {
+    /// Runs an account change that checks the candidate's current password. A stolen token must not make the
+    /// password guessable: five wrong ones lock the candidate's changes for a while (counted per candidate).
+    func checkingCurrentPassword(
+        _ currentPassword: String,
+        of candidateID: String,
+        _ change: () async throws -> CommandOutcome<CandidateEvent>
+    ) async throws -> CommandOutcome<CandidateEvent> {
+        guard currentPassword.count <= 128 else {
+            throw APIError(.unprocessableContent, code: "account.wrong_password", field: "currentPassword", message: "原密码错误")
+        }
+        let throttleKey = "password:" + candidateID
+        if let wait = await throttle.retryAfter(throttleKey) { throw APIError.passwordLockedOut(seconds: wait) }
+        do {
+            let outcome = try await counted(change)
+            await throttle.succeed(throttleKey)
+            return outcome
+        } catch CommandError.rejected(let rejection) where rejection.code == "account.wrong_password" {
+            if let wait = await throttle.fail(throttleKey) { throw APIError.passwordLockedOut(seconds: wait) }
+            throw CommandError.rejected(rejection)
+        }
     }
 }
 

@@ -82,6 +82,12 @@ import Testing
         row(.post, "/api/v1/password-recovery", everyone(.status(404)), body: { _ in World.recovery(of: 999, answer: "武汉大学医学部") }),
         row(
             .put,
+            "/api/v1/candidates/{candidateID}/recovery-question",
+            only([.owner]),
+            body: { _ in #"{"currentPassword": "\#(World.password)", "recoveryQuestion": "我的小学?", "recoveryAnswer": "实验小学"}"# }
+        ),
+        row(
+            .put,
             "/api/v1/candidates/{candidateID}/password",
             only([.owner]),
             body: { _ in #"{"currentPassword": "\#(World.password)", "newPassword": "secret456"}"# }

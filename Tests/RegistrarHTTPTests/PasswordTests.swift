@@ -84,6 +84,46 @@ import Testing
         }
     }
 
+    @Test func theCandidateReplacesTheRecoveryQuestionAndTheNewAnswerRecovers() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("question01", index: 55)
+            let token = try await client.login("question01")
+            let path = "/api/v1/candidates/\(candidate)/recovery-question"
+            let wrong = try await client.call(
+                .put,
+                path,
+                token: token,
+                json: #"{"currentPassword": "nope1234", "recoveryQuestion": "我的小学?", "recoveryAnswer": "实验小学"}"#
+            )
+            #expect(wrong.status == .unprocessableContent && wrong.code == "account.wrong_password", "\(wrong.text)")
+            let short = try await client.call(
+                .put,
+                path,
+                token: token,
+                json: #"{"currentPassword": "secret123", "recoveryQuestion": "我的小学?", "recoveryAnswer": "实验"}"#
+            )
+            #expect(short.status == .unprocessableContent && short.field == "recoveryAnswer", "\(short.text)")
+            let changed = try await client.call(
+                .put,
+                path,
+                token: token,
+                json: #"{"currentPassword": "secret123", "recoveryQuestion": "我的小学?", "recoveryAnswer": "实验小学"}"#
+            )
+            #expect(changed.status == .ok && changed.object["events"] as? [String] == ["RecoveryQuestionChanged"], "\(changed.text)")
+            #expect(try await client.call(.get, "/api/v1/me", token: token).status == .ok, "the session stays")
+
+            let question = try await client.call(.post, "/api/v1/password-recovery/question", json: World.recoveryLookup(of: 55))
+            #expect(question.object["recoveryQuestion"] as? String == "我的小学?")
+            let old = try await client.call(.post, "/api/v1/password-recovery", json: World.recovery(of: 55, answer: "武汉大学医学部"))
+            #expect(old.code == "account.wrong_recovery_answer")
+            let recovered = try await client.call(.post, "/api/v1/password-recovery", json: World.recovery(of: 55, answer: "实验小学"))
+            #expect(recovered.status == .ok, "\(recovered.text)")
+            let stored = try #require(try await Self.storedEvents(world, candidate).first { $0.type == "RecoveryQuestionChanged" })
+            #expect(!stored.data.contains("实验小学") && !stored.data.contains("我的小学"))
+        }
+    }
+
     @Test func wrongCurrentPasswordsLockTheChangeForAWhile() async throws {
         let world = try await World()
         try await world.test { client in

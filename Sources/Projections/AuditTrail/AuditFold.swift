@@ -111,6 +111,7 @@ public enum AuditFold {
         "PaymentFailed": "缴费失败 / payment failed",
         "RefundRecorded": "退费 / refund recorded",
         "PasswordChanged": "修改密码 / password changed",
+        "RecoveryQuestionChanged": "修改密码找回问题 / recovery question changed",
         "SeasonOpened": "开放考试年度 / season opened",
         "SeasonCalendarSet": "设置考试日程 / season calendar set",
         "PhotoSizeLimitSet": "设置照片大小上限 / photo size limit set",
@@ -284,6 +285,8 @@ public enum AuditFold {
         case .passwordChanged(let e):
             // When and how, never the password: the trail shows that it changed, and the reason is the event's.
             return [("account.passwordChangedAt", e.changedAt), ("account.passwordChangeMethod", e.method)]
+        case .recoveryQuestionChanged(let e):
+            return [("account.recoveryQuestionChangedAt", e.changedAt)]
         }
     }
 

@@ -513,6 +513,22 @@ final class DemoScript {
             try await refuse(.registrationPersonAlreadyRegistered, person, .register(again), candidateID: otherID)
             duplicateRegistrations += 1
         }
+        if Self.changesRecoveryQuestion(index) {
+            // 密码找回设置: a new recovery question and answer, with the current password.
+            tick()
+            do {
+                try await demo.bulk.changeRecoveryQuestion(
+                    candidateId: id,
+                    currentPassword: person.registration.password,
+                    question: "我的出生地?",
+                    answer: Self.changedRecoveryAnswer,
+                    actor: .candidate(id),
+                    request: request("web")
+                )
+            } catch {
+                throw DemoError.unexpected(step: "candidate \(index): changeRecoveryQuestion", error: error)
+            }
+        }
         try await run(person, .updateContact(UpdateContactDetails(candidateID: id, contact: person.contact)))
         try await run(person, .updateWork(UpdateWorkDetails(candidateID: id, work: person.work)))
 
@@ -679,6 +695,10 @@ final class DemoScript {
     }
 
     /// After the extension: abandon and re-apply, and the late submitters.
+    /// Who replaces the recovery question while preparing (and answers the new one if they recover later).
+    static func changesRecoveryQuestion(_ index: Int) -> Bool { index % 41 == 2 }
+    static let changedRecoveryAnswer = "湖北省武汉市"
+
     func reapply(_ index: Int) async throws {
         let person = people[index]
         if index % 31 == 5 {
@@ -689,7 +709,7 @@ final class DemoScript {
                     idType: person.registration.idType,
                     idNumber: person.registration.idNumber,
                     name: person.registration.name,
-                    recoveryAnswer: person.registration.recoveryAnswer,
+                    recoveryAnswer: Self.changesRecoveryQuestion(index) ? Self.changedRecoveryAnswer : person.registration.recoveryAnswer,
                     newPassword: "Fd\(index)x2026",
                     request: request("web")
                 )

@@ -847,6 +847,24 @@ public struct ChangePassword: Codable, Sendable, Equatable {
     }
 }
 
+/// Replaces the recovery question and answer (安全设置 密码找回设置); the application layer checks the current password
+/// before.
+public struct ChangeRecoveryQuestion: Codable, Sendable, Equatable {
+    /// The candidate's file (stream) id.
+    public var candidateID: String
+    /// 密码找回问题 (at most 30 characters).
+    public var question: String
+    /// 密码找回答案 (4–30 half-width characters); hashed into the credentials table, never into the event.
+    public var answer: String
+
+    /// Creates the value.
+    public init(candidateID: String, question: String, answer: String) {
+        self.candidateID = candidateID
+        self.question = question
+        self.answer = answer
+    }
+}
+
 /// How a password was replaced.
 public enum PasswordChangeMethod: String, Codable, CaseIterable, Sendable {
     /// By the candidate, logged in, with the current password (修改密码).
@@ -907,6 +925,8 @@ public enum CandidateCommand: Sendable, Equatable {
     case recordRefund(RecordRefund)
     /// ``ChangePassword``.
     case changePassword(ChangePassword)
+    /// ``ChangeRecoveryQuestion``.
+    case changeRecoveryQuestion(ChangeRecoveryQuestion)
 
     /// The file the command targets.
     public var candidateID: String {
@@ -935,6 +955,7 @@ public enum CandidateCommand: Sendable, Equatable {
         case .recordBankResult(let command): command.candidateID
         case .recordRefund(let command): command.candidateID
         case .changePassword(let command): command.candidateID
+        case .changeRecoveryQuestion(let command): command.candidateID
         }
     }
 }

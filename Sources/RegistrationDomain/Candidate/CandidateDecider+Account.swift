@@ -46,4 +46,18 @@ extension CandidateDecider {
             )
         ]
     }
+
+    static func changeRecoveryQuestion(
+        _ c: ChangeRecoveryQuestion,
+        _ context: CommandContext,
+        _ state: CandidateState
+    ) throws(Rejection)
+        -> [CandidateEvent]
+    {
+        try requireOwnFile(context, c.candidateID, action: "修改密码找回问题")
+        try requireRegistered(state, c.candidateID)
+        _ = try Check.text(c.question, field: "recoveryQuestion", label: "密码找回问题", maxLength: 30)
+        try Rules.validateRecoveryAnswer(c.answer)
+        return [.recoveryQuestionChanged(RecoveryQuestionChanged(candidateID: c.candidateID, changedAt: now(context)))]
+    }
 }

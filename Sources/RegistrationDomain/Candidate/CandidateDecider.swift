@@ -70,6 +70,7 @@ public enum CandidateDecider: Decider {
         case .recordBankResult(let result): return try recordBankResult(result, context, state)
         case .recordRefund(let refund): return try recordRefund(refund, context, state)
         case .changePassword(let change): return try changePassword(change, context, state)
+        case .changeRecoveryQuestion(let change): return try changeRecoveryQuestion(change, context, state)
         }
     }
 
@@ -313,7 +314,7 @@ public enum CandidateDecider: Decider {
             state.applications[e.applicationID]?.refunds.append(
                 Refund(refundID: e.refundID, amountFen: e.amountFen, reason: e.reason, recordedAt: e.recordedAt)
             )
-        case .passwordChanged:
+        case .passwordChanged, .recoveryQuestionChanged:
             // The file does not change: the credentials are outside the log; the event is the audit record.
             break
         }

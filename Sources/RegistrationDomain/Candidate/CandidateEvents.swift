@@ -1177,6 +1177,26 @@ public struct PasswordChanged: DomainEvent {
     }
 }
 
+/// The recovery question and answer of a candidate's account were replaced (安全设置 密码找回设置) by the candidate,
+/// after giving the current password. Neither the question nor the answer is in the event: they are in the
+/// credentials table, written in the same transaction.
+public struct RecoveryQuestionChanged: DomainEvent {
+    /// `RecoveryQuestionChanged`.
+    public static let eventType = "RecoveryQuestionChanged"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The candidate (stream) id.
+    public var candidateID: String
+    /// When (ISO-8601 UTC with milliseconds).
+    public var changedAt: String
+
+    /// Creates the event.
+    public init(candidateID: String, changedAt: String) {
+        self.candidateID = candidateID
+        self.changedAt = changedAt
+    }
+}
+
 /// Every event of a candidate's registration file.
 public enum CandidateEvent: Equatable, Sendable {
     /// ``CandidateRegistered``.
@@ -1235,6 +1255,8 @@ public enum CandidateEvent: Equatable, Sendable {
     case refundRecorded(RefundRecorded)
     /// ``PasswordChanged``.
     case passwordChanged(PasswordChanged)
+    /// ``RecoveryQuestionChanged``.
+    case recoveryQuestionChanged(RecoveryQuestionChanged)
 
     /// The payload, for encoding.
     public var payload: any DomainEvent {
@@ -1267,6 +1289,7 @@ public enum CandidateEvent: Equatable, Sendable {
         case .paymentFailed(let event): event
         case .refundRecorded(let event): event
         case .passwordChanged(let event): event
+        case .recoveryQuestionChanged(let event): event
         }
     }
 
@@ -1300,6 +1323,7 @@ public enum CandidateEvent: Equatable, Sendable {
         PaymentFailed.self,
         RefundRecorded.self,
         PasswordChanged.self,
+        RecoveryQuestionChanged.self,
     ]
 
     /// Wraps a decoded payload, or nil if it is not a candidate event.
@@ -1339,6 +1363,7 @@ public enum CandidateEvent: Equatable, Sendable {
         if let event = cast(payload, to: PaymentFailed.self) { return .paymentFailed(event) }
         if let event = cast(payload, to: RefundRecorded.self) { return .refundRecorded(event) }
         if let event = cast(payload, to: PasswordChanged.self) { return .passwordChanged(event) }
+        if let event = cast(payload, to: RecoveryQuestionChanged.self) { return .recoveryQuestionChanged(event) }
         return nil
     }
 }

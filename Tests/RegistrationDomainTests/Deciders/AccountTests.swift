@@ -55,4 +55,19 @@ struct AccountTests {
         submitted.when(change(.staff, reason: "现场申请"), Fixture.actor(.auditor)).thenRejects(.authReadOnly)
         submitted.when(change(.staff, reason: String(repeating: "因", count: 201)), reviewer).thenRejects(code: "value.too_long", field: "reason")
     }
+
+    @Test func theCandidateReplacesTheRecoveryQuestionAndAnswerUnderTheRegistrationRules() {
+        func change(_ question: String, _ answer: String) -> CandidateCommand {
+            .changeRecoveryQuestion(ChangeRecoveryQuestion(candidateID: Fixture.zhang, question: question, answer: answer))
+        }
+        let events = registered.when(change("我的小学?", "实验小学"), Fixture.candidate())
+            .then([.recoveryQuestionChanged(RecoveryQuestionChanged(candidateID: Fixture.zhang, changedAt: "2024-12-20T02:00:00.000Z"))])
+        #expect(CandidateDecider.replay(events) == CandidateDecider.replay(History.registered().events))
+        registered.when(change("我的小学?", "实验"), Fixture.candidate()).thenRejects(code: "recovery_answer.length", field: "recoveryAnswer")
+        registered.when(change("", "实验小学"), Fixture.candidate()).thenRejects(code: "input.required", field: "recoveryQuestion")
+        registered.when(change(String(repeating: "问", count: 31), "实验小学"), Fixture.candidate())
+            .thenRejects(code: "value.too_long", field: "recoveryQuestion")
+        registered.when(change("我的小学?", "实验小学"), Fixture.candidate("c-other")).thenRejects(.authNotOwnFile)
+        registered.when(change("我的小学?", "实验小学"), Fixture.reviewer()).thenRejects(.authForbidden)
+    }
 }

@@ -198,6 +198,7 @@ struct CatalogueTests {
             .applicationRejected(ApplicationRejected(candidateID: c, applicationID: "a1", reviewerID: "rv", reason: "r", rejectedAt: at)),
             .applicationSigned(ApplicationSigned(candidateID: c, applicationID: "a1", reviewerID: "rv", signedAt: at)),
             .passwordChanged(PasswordChanged(candidateID: c, method: "staff", changedBy: "rv", reason: "现场申请", changedAt: at)),
+            .recoveryQuestionChanged(RecoveryQuestionChanged(candidateID: c, changedAt: at)),
             .paymentStarted(PaymentStarted(candidateID: c, applicationID: "a1", orderNumber: "o1", amountFen: 100, startedAt: at)),
             .paymentConfirmed(
                 PaymentConfirmed(candidateID: c, applicationID: "a1", orderNumber: "o1", bankTransactionID: "t", amountFen: 100, confirmedAt: at)
