@@ -108,6 +108,12 @@ struct DemoCommand: AsyncParsableCommand {
                 + "(\(report.chsiIdentityMismatches) with another name or ID number)"
         )
         lines.append("corrections     \(report.corrections) by reviewers")
+        let changes = report.passwordChanges
+        lines.append(
+            "passwords       \(changes["self", default: 0]) changed by the candidate, \(changes["recovery", default: 0]) recovered "
+                + "with the recovery answer, \(changes["staff", default: 0]) reset at the review site; "
+                + "\(report.eventsByType["RecoveryQuestionChanged", default: 0]) recovery questions replaced"
+        )
         let p = report.payments
         lines.append(
             "payments        \(p.started) started, \(p.confirmed) confirmed (\(p.lateConfirmations) late, "

@@ -44,6 +44,12 @@ struct DemoSeasonTests {
         let allTypes = (CandidateEvent.payloadTypes + SeasonEvent.payloadTypes + StaffEvent.payloadTypes).map { $0.eventType }
         let missing = allTypes.filter { !storedTypes.contains($0) }
         #expect(missing.isEmpty, "event types missing from the demo log: \(missing)")
+        // The report's password changes are the log's, by every method.
+        let methods = events.filter { $0.type == "PasswordChanged" }.compactMap {
+            (try? JSONSerialization.jsonObject(with: $0.data) as? [String: Any])?["method"] as? String
+        }
+        #expect(Dictionary(methods.map { ($0, 1) }, uniquingKeysWith: +) == report.passwordChanges)
+        #expect(Set(methods) == Set(PasswordChangeMethod.allCases.map(\.rawValue)))
 
         // Every payload and metadata is free of the demo candidate's password.
         #expect(!events.contains { String(decoding: $0.data + $0.metadata, as: UTF8.self).contains(DemoSeason.candidatePassword) })

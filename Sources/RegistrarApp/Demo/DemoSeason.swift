@@ -138,6 +138,8 @@ public struct DemoReport: Sendable, Equatable {
     public var chsiIdentityMismatches: Int
     /// Basic-information corrections made by reviewers.
     public var corrections: Int
+    /// Passwords replaced, by how (raw ``PasswordChangeMethod``).
+    public var passwordChanges: [String: Int]
     /// Payments.
     public var payments: Payments
     /// Registrations of an already registered person, refused.
@@ -186,6 +188,7 @@ final class DemoScript {
     var refusals: [String: Int] = [:]
     var duplicateRegistrations = 0
     var passwordResets = 0
+    var passwordChanges: [String: Int] = [:]
     var payments = DemoReport.Payments()
     var done: Int64 = 0
     /// The length of the current candidate's time slot, in seconds.
@@ -664,6 +667,7 @@ final class DemoScript {
             } catch {
                 throw DemoError.unexpected(step: "candidate \(index): changePassword", error: error)
             }
+            passwordChanges[PasswordChangeMethod.byCandidate.rawValue, default: 0] += 1
         }
         if person.plan.chsiDuringRegistration, let entry = person.education.first {
             try await refuse(
@@ -716,6 +720,7 @@ final class DemoScript {
             } catch {
                 throw DemoError.unexpected(step: "candidate \(index): recoverPassword", error: error)
             }
+            passwordChanges[PasswordChangeMethod.recovery.rawValue, default: 0] += 1
         }
         switch person.plan.apply {
         case .abandonAndReapply:
@@ -769,6 +774,7 @@ final class DemoScript {
                 reason: reason
             )
             passwordResets += 1
+            passwordChanges[PasswordChangeMethod.staff.rawValue, default: 0] += 1
         }
         switch person.plan.review {
         case .absent:
@@ -977,6 +983,7 @@ final class DemoScript {
             chsiMismatches: mismatches,
             chsiIdentityMismatches: identityMismatches,
             corrections: corrections,
+            passwordChanges: passwordChanges,
             payments: payments,
             duplicateRegistrationsRefused: duplicateRegistrations,
             refusals: refusals,
