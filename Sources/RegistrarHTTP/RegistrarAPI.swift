@@ -64,7 +64,8 @@ final class RegistrarAPI: Sendable {
             clock: configuration.service.clock,
             maximumFailures: configuration.maximumFailedLogins,
             window: configuration.failedLoginWindow,
-            lockout: configuration.lockoutDuration
+            lockout: configuration.lockoutDuration,
+            writer: (configuration.service.store as? SQLiteEventStore)?.pool
         )
         self.metrics = HTTPMetrics()
         self.logger = logger

@@ -139,8 +139,9 @@ final class SessionStore: Sendable {
     }
 }
 
-/// Lock-out after repeated failed log-ins: `maximumFailures` failures for a username within `window` lock it for
-/// `lockout`. Kept in memory: a restart forgives, which is no worse than the guess rate the KDF already limits.
+/// Lock-out after repeated failed log-ins: `maximumFailures` failures for a key (a username, or a candidate's
+/// password and recovery checks) within `window` lock it for `lockout`. The failures are counted in memory; a lock,
+/// once set, is also a row of `login_lockouts` (with a database), so that a restart does not lift it.
 actor LoginThrottle {
     private struct Record {
         var failures: [Date] = []
@@ -152,21 +153,36 @@ actor LoginThrottle {
     private let maximumFailures: Int
     private let window: TimeInterval
     private let lockout: TimeInterval
+    private let writer: (any DatabaseWriter)?
 
-    init(clock: any RegistrarApp.Clock, maximumFailures: Int, window: TimeInterval, lockout: TimeInterval) {
+    init(
+        clock: any RegistrarApp.Clock,
+        maximumFailures: Int,
+        window: TimeInterval,
+        lockout: TimeInterval,
+        writer: (any DatabaseWriter)? = nil
+    ) {
         self.clock = clock
         self.maximumFailures = maximumFailures
         self.window = window
         self.lockout = lockout
+        self.writer = writer
+        try? writer?.write { db in
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS login_lockouts (key TEXT PRIMARY KEY, locked_until REAL NOT NULL) WITHOUT ROWID"
+            )
+        }
     }
 
-    /// Seconds until the username may try again, or nil when it may try now.
+    /// Seconds until the key may try again, or nil when it may try now.
     func retryAfter(_ username: String) -> Int? {
         let key = username.lowercased()
+        if records[key] == nil, let until = storedLock(key) { records[key] = Record(lockedUntil: until) }
         guard let until = records[key]?.lockedUntil else { return nil }
         let now = clock.now()
         guard until > now else {
             records[key] = nil
+            forgetStoredLock(key)
             return nil
         }
         return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
@@ -180,16 +196,33 @@ actor LoginThrottle {
         if let until = record.lockedUntil, until <= now { record.lockedUntil = nil }
         record.failures = record.failures.filter { now.timeIntervalSince($0) < window } + [now]
         if record.failures.count >= maximumFailures {
-            record.lockedUntil = now.addingTimeInterval(lockout)
+            let until = now.addingTimeInterval(lockout)
+            record.lockedUntil = until
             record.failures = []
+            try? writer?.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO login_lockouts (key, locked_until) VALUES (?, ?)",
+                    arguments: [key, until.timeIntervalSince1970]
+                )
+            }
         }
         records[key] = record
         if records.count > 100_000 { records = records.filter { $0.value.lockedUntil != nil } }
         return record.lockedUntil.map { max(1, Int($0.timeIntervalSince(now).rounded(.up))) }
     }
 
-    /// Forgets the failures of a username after a successful log-in.
+    /// Forgets the failures of a key after a success (which `retryAfter` let through: no lock is stored).
     func succeed(_ username: String) {
         records[username.lowercased()] = nil
+    }
+
+    private func storedLock(_ key: String) -> Date? {
+        (try? writer?.read { db in
+            try Double.fetchOne(db, sql: "SELECT locked_until FROM login_lockouts WHERE key = ?", arguments: [key])
+        })?.flatMap { $0 }.map { Date(timeIntervalSince1970: $0) }
+    }
+
+    private func forgetStoredLock(_ key: String) {
+        try? writer?.write { db in try db.execute(sql: "DELETE FROM login_lockouts WHERE key = ?", arguments: [key]) }
     }
 }

@@ -34,6 +34,27 @@ import Testing
         }
     }
 
+    @Test func aLockOutOutlivesARestart() async throws {
+        let world = try await World()
+        try await world.test { client in
+            _ = try await client.register("locked02", index: 22)
+            for attempt in 1...5 {
+                _ = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "locked02", "password": "wrong\#(attempt)"}"#)
+            }
+        }
+        try await world.test { (client: Client) async throws -> Void in
+            let right = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "LOCKED02", "password": "secret123"}"#)
+            #expect(right.status == .tooManyRequests && right.code == "auth.locked_out", "\(right.text)")
+            world.clock.advance(by: 15 * 60 + 1)
+            _ = try await client.login("locked02")
+        }
+        try await world.test { (client: Client) async throws -> Void in
+            _ = try await client.login("locked02")
+        }
+        let stored = try await world.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_lockouts") }
+        #expect(stored == 0, "an expired lock is forgotten")
+    }
+
     @Test func tokensExpireAndLogOutEndsThem() async throws {
         let world = try await World(tokenLifetime: 3_600)
         try await world.test { client in
