@@ -473,7 +473,7 @@ enum OpenAPIDocument {
     "/api/v1/password-recovery/question": {
       "post": {
         "summary": "找回密码 (1): the recovery question of an account, by ID type, ID number and name",
-        "description": "Public, as in the national system (姓名、证件编号 and the answer to the question set at registration). 404 `account.not_found` (field `idNumber`) when no registered candidate has that document and name.",
+        "description": "Public, as in the national system (姓名、证件编号 and the answer to the question set at registration). 404 `account.not_found` (field `idNumber`) when no registered candidate has that document and name. Lookups that match nobody count as failures for that ID number: five within 15 minutes lock recovery for it for 15 minutes (429 with Retry-After), so that names cannot be tried against a number.",
         "operationId": "post_password_recovery_question",
         "tags": [
           "accounts"
@@ -523,7 +523,7 @@ enum OpenAPIDocument {
     "/api/v1/password-recovery": {
       "post": {
         "summary": "找回密码 (2): a new password with the recovery answer",
-        "description": "Public. Appends `PasswordChanged` (method `recovery`) with the new password's hash in the same transaction, ends every session of the account, and returns the username. 422 `account.wrong_recovery_answer` (field `recoveryAnswer`); five wrong answers for one ID number within 15 minutes lock recovery for it for 15 minutes (429 with Retry-After). When both the password and the answer are forgotten, staff reset the password (`POST /api/v1/candidates/{candidateID}/password-reset`).",
+        "description": "Public. Appends `PasswordChanged` (method `recovery`) with the new password's hash in the same transaction, ends every session of the account, and returns the username. 422 `account.wrong_recovery_answer` (field `recoveryAnswer`); five wrong answers or unmatched names for one ID number within 15 minutes lock recovery for it for 15 minutes (429 with Retry-After). When both the password and the answer are forgotten, staff reset the password (`POST /api/v1/candidates/{candidateID}/password-reset`).",
         "operationId": "post_password_recovery",
         "tags": [
           "accounts"

@@ -225,17 +225,23 @@ extension Routes {
             if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
                 let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
-            else { throw APIError.recoveryAccountNotFound }
+            else {
+                // Names tried against one ID number count as failures: the answer must not become a way to find out
+                // whose number it is.
+                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                throw APIError.recoveryAccountNotFound
+            }
             return try api.json(RecoveryQuestionReply(recoveryQuestion: account.question))
         }
 
         // 找回密码, step 2: the recovery answer and a new password. Public; locked for a while after repeated wrong
-        // answers for the same ID number. Returns the username, which may have been forgotten too.
+        // answers, or names that do not match, for the same ID number. Returns the username, which may have been forgotten too.
         open(.post, "/api/v1/password-recovery") { request, context in
             let body = try await request.strictBody(RecoveryBody.self, limit: limit)
             let throttleKey = "recovery:" + body.idNumber.uppercased()
             if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
+                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
                 throw APIError.recoveryAccountNotFound
             }
             let requestContext = try api.requestContext(request, context, scope: throttleKey, channel: "web")
@@ -253,7 +259,7 @@ extension Routes {
                 return try api.json(
                     RecoveryReply(username: recovered.username, version: recovered.outcome.streamVersion, replayed: recovered.outcome.events.isEmpty)
                 )
-            } catch CommandError.rejected(let rejection) where rejection.code == "account.wrong_recovery_answer" {
+            } catch CommandError.rejected(let rejection) where ["account.wrong_recovery_answer", "account.not_found"].contains(rejection.code) {
                 if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
                 throw CommandError.rejected(rejection)
             }

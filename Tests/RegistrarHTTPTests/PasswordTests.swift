@@ -179,6 +179,25 @@ import Testing
             #expect(stored.type == "PasswordChanged" && stored.data.contains(#""method":"recovery""#))
             #expect(!stored.data.contains("found2026") && !stored.data.contains("武汉大学医学部"))
 
+            // Names tried against a document count as failures too: five lock it, even for the right name.
+            _ = try await client.register("forgot02", index: 56)
+            for attempt in 1...4 {
+                let reply = try await client.call(
+                    .post,
+                    "/api/v1/password-recovery/question",
+                    json: World.recoveryLookup(of: 56).replacingOccurrences(of: "张三", with: "王\(attempt)")
+                )
+                #expect(reply.status == .notFound)
+            }
+            let guessed = try await client.call(
+                .post,
+                "/api/v1/password-recovery/question",
+                json: World.recoveryLookup(of: 56).replacingOccurrences(of: "张三", with: "王五")
+            )
+            #expect(guessed.status == .tooManyRequests && guessed.code == "auth.locked_out")
+            let right = try await client.call(.post, "/api/v1/password-recovery/question", json: World.recoveryLookup(of: 56))
+            #expect(right.status == .tooManyRequests)
+
             // Five wrong answers lock recovery for that document for 15 minutes.
             for attempt in 1...4 {
                 let reply = try await client.call(.post, "/api/v1/password-recovery", json: World.recovery(of: 53, answer: "错误答案\(attempt)"))
