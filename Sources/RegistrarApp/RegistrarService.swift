@@ -179,12 +179,12 @@ public final class RegistrarService: Sendable {
                     Rejection(code: "account.proof_required", field: "method", message: "修改密码须验证原密码或密码找回答案")
                 )
             }
+            if let earlier = try await earlierOutcome(of: request) { return earlier }
+            try await decideAccountChange(command, actor: actor)
             return try await appendPasswordChange(change, actor: actor, request: request)
         }
         if case .register(let registration) = command {
-            if let requestId = request.requestId, let earlier = try await store.result(ofRequest: requestId) {
-                return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
-            }
+            if let earlier = try await earlierOutcome(of: request) { return earlier }
             do {
                 _ = try CandidateDecider.decide(makeCommand(), CandidateDecider.initial)
             } catch {
@@ -268,14 +268,19 @@ public final class RegistrarService: Sendable {
     /// The account a recovery names, as 找回密码 asks for it (ID type, ID number and name), and its recovery question.
     /// Nil when no registered candidate has that document and name.
     public func recoveryAccount(idType: String, idNumber: String, name: String) async throws -> (candidateId: String, question: String)? {
+        try await recoveryCredential(idType: idType, idNumber: idNumber, name: name).map { ($0.subjectId, $0.recoveryQuestion ?? "") }
+    }
+
+    /// The credentials of the candidate with that document and name, when they have a recovery question.
+    private func recoveryCredential(idType: String, idNumber: String, name: String) async throws -> Credential? {
         let idNumber = idNumber.trimmingCharacters(in: .whitespaces).uppercased()
         guard let candidateId = try await store.claimHolder(CandidateClaims.personKey(idType: idType, idNumber: idNumber)) else { return nil }
         let state = try await candidates.current(candidateId).state
         guard let basic = state.basic, basic.idType == idType, basic.idNumber.uppercased() == idNumber,
             basic.name == name.trimmingCharacters(in: .whitespaces),
-            let question = try await credential(ofSubject: candidateId)?.recoveryQuestion
+            let credential = try await credential(ofSubject: candidateId), credential.recoveryQuestion != nil
         else { return nil }
-        return (candidateId, question)
+        return credential
     }
 
     /// 找回密码: ID type, ID number, name and the recovery answer set at registration; replaces the password.
@@ -289,13 +294,11 @@ public final class RegistrarService: Sendable {
         newPassword: String,
         request: RequestContext
     ) async throws -> (candidateId: String, username: String, outcome: CommandOutcome<CandidateEvent>) {
-        let account = try await recoveryAccount(idType: idType, idNumber: idNumber, name: name)
-        var credential: Credential?
-        if let account { credential = try await self.credential(ofSubject: account.candidateId) }
+        let credential = try await recoveryCredential(idType: idType, idNumber: idNumber, name: name)
         let hasher = configuration.passwordHasher
         // The same cost whether or not the account exists, as for log-ins.
         let answered = await hasher.verifyOffPool(recoveryAnswer, against: credential?.recoveryAnswerHash ?? hasher.decoy)
-        guard let account, let credential else {
+        guard let credential else {
             throw CommandError.rejected(
                 Rejection(
                     code: "account.not_found",
@@ -304,21 +307,21 @@ public final class RegistrarService: Sendable {
                 )
             )
         }
-        let change = ChangePassword(candidateID: account.candidateId, newPassword: newPassword, method: .recovery)
-        try await decideAccountChange(.changePassword(change), actor: .candidate(account.candidateId))
+        let candidateId = credential.subjectId
+        let change = ChangePassword(candidateID: candidateId, newPassword: newPassword, method: .recovery)
+        try await decideAccountChange(.changePassword(change), actor: .candidate(candidateId))
         guard answered else {
             throw CommandError.rejected(Rejection(code: "account.wrong_recovery_answer", field: "recoveryAnswer", message: "密码找回答案错误"))
         }
-        let outcome = try await appendPasswordChange(change, actor: .candidate(account.candidateId), request: request)
-        return (account.candidateId, credential.username, outcome)
+        if let earlier = try await earlierOutcome(of: request) { return (candidateId, credential.username, earlier) }
+        let outcome = try await appendPasswordChange(change, actor: .candidate(candidateId), request: request)
+        return (candidateId, credential.username, outcome)
     }
 
-    /// Decides the change on the file as it is (a refused one pays for no KDF run), then appends it with the new
+    /// Appends a password change its caller has decided already (a refused one pays for no KDF run), with the new
     /// password's hash written to the credentials table in the same transaction.
     private func appendPasswordChange(_ change: ChangePassword, actor: Actor, request: RequestContext) async throws -> CommandOutcome<CandidateEvent>
     {
-        if let earlier = try await earlierOutcome(of: request) { return earlier }
-        try await decideAccountChange(.changePassword(change), actor: actor)
         let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
         let subject = change.candidateID
         var request = request

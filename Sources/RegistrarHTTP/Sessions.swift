@@ -101,7 +101,7 @@ final class SessionStore: Sendable {
         }
         guard let session = found else { return nil }
         guard session.expiresAt > now else {
-            forget([key])
+            forget(key)
             return nil
         }
         return session
@@ -109,7 +109,7 @@ final class SessionStore: Sendable {
 
     /// Ends a session.
     func revoke(_ token: String) {
-        forget([Self.key(token)])
+        forget(Self.key(token))
     }
 
     /// Ends every session of a subject but `keeping` (after a password change: a stolen token stops working).
@@ -126,11 +126,9 @@ final class SessionStore: Sendable {
         }
     }
 
-    private func forget(_ keys: [SHA256.Digest]) {
-        state.withLock { state in for key in keys { state.sessions[key] = nil } }
-        try? writer?.write { db in
-            for key in keys { try db.execute(sql: "DELETE FROM sessions WHERE token_sha256 = ?", arguments: [Data(key)]) }
-        }
+    private func forget(_ key: SHA256.Digest) {
+        state.withLock { _ = $0.sessions.removeValue(forKey: key) }
+        try? writer?.write { db in try db.execute(sql: "DELETE FROM sessions WHERE token_sha256 = ?", arguments: [Data(key)]) }
     }
 
     private static func key(_ token: String) -> SHA256.Digest {

@@ -48,11 +48,12 @@ public enum AuditFold {
     }
 
     /// A field path without the ids in its brackets: `education[e1].chsi.school` → `education[].chsi.school`. The
-    /// trail is indexed by it; nil for a path with an unclosed bracket (no kind to look up).
+    /// trail is indexed by it; a path with an unclosed bracket is its own kind.
     public static func kind(of path: String) -> String {
         kindIfClosed(path) ?? path
     }
 
+    /// ``kind(of:)``, or nil for a path with an unclosed bracket (a query prefix with no kind to look up).
     static func kindIfClosed(_ path: String) -> String? {
         var path = path
         return path.withUTF8 { bytes -> String? in

@@ -127,8 +127,7 @@ public final class ProjectionEngine: Sendable {
                 var fresh = [any Projection]()
                 var awaited = [String]()
                 for projection in projections {
-                    let stored = try Row.fetchOne(db, sql: "SELECT version FROM projection_checkpoints WHERE name = ?", arguments: [projection.name])
-                    let storedVersion: Int? = stored?["version"]
+                    let storedVersion = try Self.storedVersion(projection.name, db)
                     if storedVersion == projection.version { continue }
                     if storedVersion == Self.fillingVersion,
                         try Self.fillLease(projection.name, db)?.isLive(timeout: fillLeaseTimeout) == true
