@@ -106,6 +106,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     public var stateCacheCapacity: Int { stateCache.capacity }
 
     /// The state of a stream now, and its version.
+    @_specialize(where D == CandidateDecider)
     public func load(_ streamId: String) async throws -> (state: D.State, version: Int) {
         let read = try await store.loadSnapshotAndTail(streamId: streamId, stateSchemaVersion: D.State.stateSchemaVersion)
         var state = D.initial

@@ -59,7 +59,15 @@ public struct CandidateViewProjection: Projection {
 
     /// The pure fold of a candidate's row: the domain's own `evolve`.
     public static func fold(_ row: CandidateState?, _ event: CandidateEvent) -> CandidateState? {
-        CandidateDecider.evolve(row ?? CandidateDecider.initial, event)
+        var row = row
+        fold(&row, event)
+        return row
+    }
+
+    /// The same fold in place, as the engine runs it: the row is moved through `evolve`, so that its collections
+    /// are changed where they are instead of copied at every event.
+    public static func fold(_ row: inout CandidateState?, _ event: CandidateEvent) {
+        row = CandidateDecider.evolve(row.take() ?? CandidateDecider.initial, event)
     }
 
     /// The pure fold of a season's row.
@@ -89,11 +97,11 @@ public struct CandidateViewProjection: Projection {
         for event in events {
             switch event.payload {
             case .candidate(let candidateEvent):
-                try candidates.fold(
+                try candidates.update(
                     event.streamId,
                     version: event.recorded.streamVersion,
                     load: { key in try Data.fetchOne(loadCandidate, arguments: [key]).map(CandidateState.init(compactBinary:)) },
-                    { Self.fold($0, candidateEvent) }
+                    { Self.fold(&$0, candidateEvent) }
                 )
             case .season(let seasonEvent):
                 try seasons.fold(

@@ -183,11 +183,11 @@ public struct ReviewComparisonProjection: Projection {
                 files.skip(event.streamId, version: event.recorded.streamVersion)
                 continue
             }
-            try files.fold(
+            try files.update(
                 event.streamId,
                 version: event.recorded.streamVersion,
                 load: { key in try Data.fetchOne(load, arguments: [key]).map { try ReviewFile(compactBinary: $0) } },
-                { ReviewFile.fold($0, candidateEvent) }
+                { ReviewFile.fold(&$0, candidateEvent) }
             )
         }
     }

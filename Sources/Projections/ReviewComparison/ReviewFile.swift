@@ -41,10 +41,19 @@ public struct ReviewFile: Codable, Sendable, Equatable {
 
     /// The pure fold. Returns the row unchanged for events the review screens do not use.
     public static func fold(_ row: ReviewFile?, _ event: CandidateEvent) -> ReviewFile? {
+        var row = row
+        fold(&row, event)
+        return row
+    }
+
+    /// The same fold in place, as the engine runs it: the file is taken out of the row while it changes, so that
+    /// its collections are changed where they are instead of copied at every event.
+    public static func fold(_ row: inout ReviewFile?, _ event: CandidateEvent) {
         if case .registered(let e) = event {
-            return ReviewFile(name: e.name, idNumber: e.idNumber, education: [:], applications: [])
+            row = ReviewFile(name: e.name, idNumber: e.idNumber, education: [:], applications: [])
+            return
         }
-        guard var file = row else { return row }
+        guard var file = row.take() else { return }
         switch event {
         case .educationAdded, .educationAmended, .educationRemoved, .chsiResultReceived:
             file.foldEducation(event)
@@ -92,7 +101,7 @@ public struct ReviewFile: Codable, Sendable, Equatable {
         default:
             break
         }
-        return file
+        row = file
     }
 
     /// Whether an event can change a review file (others are skipped without loading the row).
@@ -114,9 +123,10 @@ public struct ReviewFile: Codable, Sendable, Equatable {
     /// CHSI results are built exactly as the candidate's state builds them.
     private mutating func foldEducation(_ event: CandidateEvent) {
         var state = CandidateState()
-        state.education = education
-        state.nextOrder = education.values.map(\.order).max().map { $0 + 1 } ?? 0
-        education = CandidateDecider.evolve(state, event).education
+        state.nextOrder = education.values.reduce(0) { max($0, $1.order + 1) }
+        // Moved, not shared, so that the entries change in place.
+        swap(&state.education, &education)
+        education = CandidateDecider.evolve(consume state, event).education
     }
 }
 

@@ -134,7 +134,14 @@ public enum CandidateDecider: Decider {
 
     /// Applies one event. Total: events that refer to unknown entries or applications change nothing.
     public static func evolve(_ state: consuming CandidateState, _ event: CandidateEvent) -> CandidateState {
-        // A consuming parameter is mutable: folding into it avoids copying the state (`var state = state` did).
+        // Moved into a local and changed in place through `inout`: returning the consumed parameter itself compiled
+        // to a copy of the whole state (every field retained) and a destruction of the original, at every event.
+        var folded = consume state
+        apply(event, to: &folded)
+        return folded
+    }
+
+    private static func apply(_ event: CandidateEvent, to state: inout CandidateState) {
         switch event {
         case .registered(let e):
             state.candidateID = e.candidateID
@@ -318,7 +325,6 @@ public enum CandidateDecider: Decider {
             // The file does not change: the credentials are outside the log; the event is the audit record.
             break
         }
-        return state
     }
 }
 
