@@ -502,6 +502,13 @@ extension FastJSONDecoder {
         // Only this decode's own call chain touches these; skip the dynamic exclusivity checks on the hot path.
         @exclusivity(unchecked) var top: Int
         @exclusivity(unchecked) var path: [PathComponent]
+        // ObjectReader's place in its object: the key token to compare first, and its member number. Readers ask
+        // for members in the stored (sorted) order, so the next key asked for is usually the next one stored.
+        @exclusivity(unchecked) var cursorKey = 1
+        @exclusivity(unchecked) var cursorMember = 0
+        // Whether the top object's keys are strictly ascending bytes (so unique): only then may the cursor's search
+        // stop at the first key it meets, since no earlier member can hold the same key.
+        @exclusivity(unchecked) var keysAscending = false
 
         init(storage: TapeStorage, base: UnsafePointer<UInt8>, top: Int, path: [PathComponent]) {
             self.storage = storage
@@ -944,6 +951,59 @@ extension FastJSONDecoder {
                         }
                     }
                     index = next(index + 1)
+                }
+                return nil
+            }
+        }
+
+        /// Whether the keys of `object` are in strictly ascending byte order (as canonical JSON writes them).
+        func keysStrictlyAscending(object: Int) -> Bool {
+            let members = Int(tokens[object].count)
+            guard members > 1 else { return true }
+            var previous = tokens[object + 1]
+            var index = next(object + 2)
+            for _ in 1..<members {
+                let token = tokens[index]
+                let shared = Int(min(previous.payload, token.payload))
+                let order = memcmp(base + Int(previous.start), base + Int(token.start), shared)
+                guard order < 0 || (order == 0 && previous.payload < token.payload) else { return false }
+                previous = token
+                index = next(index + 1)
+            }
+            return true
+        }
+
+        /// ``lookup(_:object:)`` starting at the member after the one found last (``cursorKey``), wrapping round:
+        /// one comparison per member when members are asked for in their stored order, as many as `lookup`'s otherwise.
+        func lookupFromCursor(_ key: String, object: Int) -> Int? {
+            let members = Int(tokens[object].count)
+            guard members > 0 else { return nil }
+            var key = key
+            return key.withUTF8 { target -> Int? in
+                let targetCount = target.count
+                var index = cursorKey
+                var member = cursorMember
+                for _ in 0..<members {
+                    let token = tokens[index]
+                    if Int(token.payload) == targetCount && memcmp(base + Int(token.start), target.baseAddress!, targetCount) == 0 {
+                        let value = index + 1
+                        member += 1
+                        if member == members {
+                            cursorKey = object + 1
+                            cursorMember = 0
+                        } else {
+                            cursorKey = next(value)
+                            cursorMember = member
+                        }
+                        return value
+                    }
+                    member += 1
+                    if member == members {
+                        index = object + 1
+                        member = 0
+                    } else {
+                        index = next(index + 1)
+                    }
                 }
                 return nil
             }
@@ -1413,20 +1473,26 @@ extension FastJSONDecoder {
     /// Reads the members of a flat JSON object by name, without Codable: for hot paths with hand-written readers,
     /// where Codable's containers cost more than the parse. Values read exactly as ``FastJSONDecoder`` decodes them
     /// (the same lookup, strings, integers); anything it cannot read (a missing member, another type, an object of
-    /// over 64 members or with escaped keys) throws ``ReaderMismatch`` and the caller falls back to Codable.
+    /// over 64 members or with escaped keys) throws ``ReaderMismatch`` and the caller falls back to Codable. Members
+    /// are found fastest when asked for in ascending key order, the order canonical JSON stores them in.
     public struct ObjectReader {
         fileprivate let impl: Impl
         fileprivate let object: Int
 
         @inline(__always)
         private func index(_ key: String) throws(ReaderMismatch) -> Int {
-            guard let index = impl.lookup(key, object: object) else { throw ReaderMismatch(key: key) }
+            guard let index = lookup(key) else { throw ReaderMismatch(key: key) }
             return index
         }
 
         @inline(__always)
+        private func lookup(_ key: String) -> Int? {
+            impl.keysAscending ? impl.lookupFromCursor(key, object: object) : impl.lookup(key, object: object)
+        }
+
+        @inline(__always)
         private func presentIndex(_ key: String) -> Int? {
-            guard let index = impl.lookup(key, object: object), impl.tokens[index].kind != .null else { return nil }
+            guard let index = lookup(key), impl.tokens[index].kind != .null else { return nil }
             return index
         }
 
@@ -1486,6 +1552,7 @@ extension FastJSONDecoder {
             let top = storage.tokens[0]
             guard top.kind == .object, top.count <= 64, top.flags & Flag.complexKeys == 0 else { throw ReaderMismatch(key: "") }
             let impl = Impl(storage: storage, base: base, top: 0, path: [])
+            impl.keysAscending = impl.keysStrictlyAscending(object: 0)
             return try body(ObjectReader(impl: impl, object: 0))
         }
     }

@@ -7,379 +7,520 @@ extension CandidateEvent {
     /// A reader per event type for payloads of its current schema version, member by member without Codable.
     public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> CandidateEvent] = [
         CandidateRegistered.eventType: { json in
-            .registered(
+            let birthDate = try json.string("birthDate")
+            let candidateID = try json.string("candidateID")
+            let ethnicity = try json.string("ethnicity")
+            let givenNamePinyin = try json.string("givenNamePinyin")
+            let idNumber = try json.string("idNumber")
+            let idType = try json.string("idType")
+            let identity = try json.optionalInt("identity")
+            let name = try json.string("name")
+            let nationality = try json.string("nationality")
+            let registeredAt = try json.string("registeredAt")
+            let sex = try json.string("sex")
+            let surnamePinyin = try json.string("surnamePinyin")
+            let username = try json.string("username")
+            return .registered(
                 CandidateRegistered(
-                    candidateID: try json.string("candidateID"),
-                    username: try json.string("username"),
-                    name: try json.string("name"),
-                    surnamePinyin: try json.string("surnamePinyin"),
-                    givenNamePinyin: try json.string("givenNamePinyin"),
-                    idType: try json.string("idType"),
-                    idNumber: try json.string("idNumber"),
-                    sex: try json.string("sex"),
-                    birthDate: try json.string("birthDate"),
-                    nationality: try json.string("nationality"),
-                    ethnicity: try json.string("ethnicity"),
-                    identity: try json.optionalInt("identity"),
-                    registeredAt: try json.string("registeredAt")
+                    candidateID: candidateID,
+                    username: username,
+                    name: name,
+                    surnamePinyin: surnamePinyin,
+                    givenNamePinyin: givenNamePinyin,
+                    idType: idType,
+                    idNumber: idNumber,
+                    sex: sex,
+                    birthDate: birthDate,
+                    nationality: nationality,
+                    ethnicity: ethnicity,
+                    identity: identity,
+                    registeredAt: registeredAt
                 )
             )
         },
         ContactDetailsUpdated.eventType: { json in
-            .contactUpdated(
+            let address = try json.string("address")
+            let candidateID = try json.string("candidateID")
+            let email = try json.optionalString("email")
+            let homePhone = try json.optionalString("homePhone")
+            let mobile = try json.string("mobile")
+            let postcode = try json.string("postcode")
+            let updatedAt = try json.string("updatedAt")
+            let workPhone = try json.optionalString("workPhone")
+            return .contactUpdated(
                 ContactDetailsUpdated(
-                    candidateID: try json.string("candidateID"),
-                    homePhone: try json.optionalString("homePhone"),
-                    workPhone: try json.optionalString("workPhone"),
-                    mobile: try json.string("mobile"),
-                    email: try json.optionalString("email"),
-                    address: try json.string("address"),
-                    postcode: try json.string("postcode"),
-                    updatedAt: try json.string("updatedAt")
+                    candidateID: candidateID,
+                    homePhone: homePhone,
+                    workPhone: workPhone,
+                    mobile: mobile,
+                    email: email,
+                    address: address,
+                    postcode: postcode,
+                    updatedAt: updatedAt
                 )
             )
         },
         WorkDetailsUpdated.eventType: { json in
-            .workUpdated(
+            let candidateID = try json.string("candidateID")
+            let onDutyStatus = try json.string("onDutyStatus")
+            let title = try json.optionalString("title")
+            let titleObtained = try json.optionalString("titleObtained")
+            let updatedAt = try json.string("updatedAt")
+            let workUnit = try json.string("workUnit")
+            return .workUpdated(
                 WorkDetailsUpdated(
-                    candidateID: try json.string("candidateID"),
-                    onDutyStatus: try json.string("onDutyStatus"),
-                    workUnit: try json.string("workUnit"),
-                    title: try json.optionalString("title"),
-                    titleObtained: try json.optionalString("titleObtained"),
-                    updatedAt: try json.string("updatedAt")
+                    candidateID: candidateID,
+                    onDutyStatus: onDutyStatus,
+                    workUnit: workUnit,
+                    title: title,
+                    titleObtained: titleObtained,
+                    updatedAt: updatedAt
                 )
             )
         },
         EducationEntryAdded.eventType: { json in
-            .educationAdded(
+            let addedAt = try json.string("addedAt")
+            let candidateID = try json.string("candidateID")
+            let category = try json.string("category")
+            let certificateNumber = try json.string("certificateNumber")
+            let combinedMasterDoctor = try json.bool("combinedMasterDoctor")
+            let degree = try json.optionalString("degree")
+            let enrolment = try json.optionalString("enrolment")
+            let entryID = try json.string("entryID")
+            let fiveYearJuniorCollegeClinical = try json.bool("fiveYearJuniorCollegeClinical")
+            let graduation = try json.optionalString("graduation")
+            let length = try json.optionalString("length")
+            let level = try json.string("level")
+            let major = try json.optionalString("major")
+            let region = try json.string("region")
+            let school = try json.optionalString("school")
+            let studyForm = try json.optionalString("studyForm")
+            return .educationAdded(
                 EducationEntryAdded(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    region: try json.string("region"),
-                    school: try json.optionalString("school"),
-                    category: try json.string("category"),
-                    enrolment: try json.optionalString("enrolment"),
-                    graduation: try json.optionalString("graduation"),
-                    studyForm: try json.optionalString("studyForm"),
-                    level: try json.string("level"),
-                    degree: try json.optionalString("degree"),
-                    length: try json.optionalString("length"),
-                    major: try json.optionalString("major"),
-                    fiveYearJuniorCollegeClinical: try json.bool("fiveYearJuniorCollegeClinical"),
-                    combinedMasterDoctor: try json.bool("combinedMasterDoctor"),
-                    certificateNumber: try json.string("certificateNumber"),
-                    addedAt: try json.string("addedAt")
+                    candidateID: candidateID,
+                    entryID: entryID,
+                    region: region,
+                    school: school,
+                    category: category,
+                    enrolment: enrolment,
+                    graduation: graduation,
+                    studyForm: studyForm,
+                    level: level,
+                    degree: degree,
+                    length: length,
+                    major: major,
+                    fiveYearJuniorCollegeClinical: fiveYearJuniorCollegeClinical,
+                    combinedMasterDoctor: combinedMasterDoctor,
+                    certificateNumber: certificateNumber,
+                    addedAt: addedAt
                 )
             )
         },
         EducationEntryAmended.eventType: { json in
-            .educationAmended(
+            let amendedAt = try json.string("amendedAt")
+            let candidateID = try json.string("candidateID")
+            let category = try json.string("category")
+            let certificateNumber = try json.string("certificateNumber")
+            let combinedMasterDoctor = try json.bool("combinedMasterDoctor")
+            let degree = try json.optionalString("degree")
+            let enrolment = try json.optionalString("enrolment")
+            let entryID = try json.string("entryID")
+            let fiveYearJuniorCollegeClinical = try json.bool("fiveYearJuniorCollegeClinical")
+            let graduation = try json.optionalString("graduation")
+            let length = try json.optionalString("length")
+            let level = try json.string("level")
+            let major = try json.optionalString("major")
+            let region = try json.string("region")
+            let school = try json.optionalString("school")
+            let studyForm = try json.optionalString("studyForm")
+            return .educationAmended(
                 EducationEntryAmended(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    region: try json.string("region"),
-                    school: try json.optionalString("school"),
-                    category: try json.string("category"),
-                    enrolment: try json.optionalString("enrolment"),
-                    graduation: try json.optionalString("graduation"),
-                    studyForm: try json.optionalString("studyForm"),
-                    level: try json.string("level"),
-                    degree: try json.optionalString("degree"),
-                    length: try json.optionalString("length"),
-                    major: try json.optionalString("major"),
-                    fiveYearJuniorCollegeClinical: try json.bool("fiveYearJuniorCollegeClinical"),
-                    combinedMasterDoctor: try json.bool("combinedMasterDoctor"),
-                    certificateNumber: try json.string("certificateNumber"),
-                    amendedAt: try json.string("amendedAt")
+                    candidateID: candidateID,
+                    entryID: entryID,
+                    region: region,
+                    school: school,
+                    category: category,
+                    enrolment: enrolment,
+                    graduation: graduation,
+                    studyForm: studyForm,
+                    level: level,
+                    degree: degree,
+                    length: length,
+                    major: major,
+                    fiveYearJuniorCollegeClinical: fiveYearJuniorCollegeClinical,
+                    combinedMasterDoctor: combinedMasterDoctor,
+                    certificateNumber: certificateNumber,
+                    amendedAt: amendedAt
                 )
             )
         },
         EducationEntryRemoved.eventType: { json in
-            .educationRemoved(
-                EducationEntryRemoved(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    removedAt: try json.string("removedAt")
-                )
-            )
+            let candidateID = try json.string("candidateID")
+            let entryID = try json.string("entryID")
+            let removedAt = try json.string("removedAt")
+            return .educationRemoved(EducationEntryRemoved(candidateID: candidateID, entryID: entryID, removedAt: removedAt))
         },
         TrainingEntryAdded.eventType: { json in
-            .trainingAdded(
+            let addedAt = try json.string("addedAt")
+            let candidateID = try json.string("candidateID")
+            let certificateNumber = try json.optionalString("certificateNumber")
+            let end = try json.string("end")
+            let entryID = try json.string("entryID")
+            let institution = try json.string("institution")
+            let kind = try json.string("kind")
+            let specialty = try json.string("specialty")
+            let start = try json.string("start")
+            return .trainingAdded(
                 TrainingEntryAdded(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    kind: try json.string("kind"),
-                    institution: try json.string("institution"),
-                    specialty: try json.string("specialty"),
-                    start: try json.string("start"),
-                    end: try json.string("end"),
-                    certificateNumber: try json.optionalString("certificateNumber"),
-                    addedAt: try json.string("addedAt")
+                    candidateID: candidateID,
+                    entryID: entryID,
+                    kind: kind,
+                    institution: institution,
+                    specialty: specialty,
+                    start: start,
+                    end: end,
+                    certificateNumber: certificateNumber,
+                    addedAt: addedAt
                 )
             )
         },
         TrainingEntryAmended.eventType: { json in
-            .trainingAmended(
+            let amendedAt = try json.string("amendedAt")
+            let candidateID = try json.string("candidateID")
+            let certificateNumber = try json.optionalString("certificateNumber")
+            let end = try json.string("end")
+            let entryID = try json.string("entryID")
+            let institution = try json.string("institution")
+            let kind = try json.string("kind")
+            let specialty = try json.string("specialty")
+            let start = try json.string("start")
+            return .trainingAmended(
                 TrainingEntryAmended(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    kind: try json.string("kind"),
-                    institution: try json.string("institution"),
-                    specialty: try json.string("specialty"),
-                    start: try json.string("start"),
-                    end: try json.string("end"),
-                    certificateNumber: try json.optionalString("certificateNumber"),
-                    amendedAt: try json.string("amendedAt")
+                    candidateID: candidateID,
+                    entryID: entryID,
+                    kind: kind,
+                    institution: institution,
+                    specialty: specialty,
+                    start: start,
+                    end: end,
+                    certificateNumber: certificateNumber,
+                    amendedAt: amendedAt
                 )
             )
         },
         TrainingEntryRemoved.eventType: { json in
-            .trainingRemoved(
-                TrainingEntryRemoved(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    removedAt: try json.string("removedAt")
-                )
-            )
+            let candidateID = try json.string("candidateID")
+            let entryID = try json.string("entryID")
+            let removedAt = try json.string("removedAt")
+            return .trainingRemoved(TrainingEntryRemoved(candidateID: candidateID, entryID: entryID, removedAt: removedAt))
         },
         CertificateEntryAdded.eventType: { json in
-            .certificateAdded(
+            let addedAt = try json.string("addedAt")
+            let candidateID = try json.string("candidateID")
+            let entryID = try json.string("entryID")
+            let issued = try json.string("issued")
+            let number = try json.string("number")
+            let registered = try json.optionalString("registered")
+            let registrationNumber = try json.optionalString("registrationNumber")
+            let type = try json.string("type")
+            return .certificateAdded(
                 CertificateEntryAdded(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    type: try json.string("type"),
-                    issued: try json.string("issued"),
-                    number: try json.string("number"),
-                    registered: try json.optionalString("registered"),
-                    registrationNumber: try json.optionalString("registrationNumber"),
-                    addedAt: try json.string("addedAt")
+                    candidateID: candidateID,
+                    entryID: entryID,
+                    type: type,
+                    issued: issued,
+                    number: number,
+                    registered: registered,
+                    registrationNumber: registrationNumber,
+                    addedAt: addedAt
                 )
             )
         },
         CertificateEntryAmended.eventType: { json in
-            .certificateAmended(
+            let amendedAt = try json.string("amendedAt")
+            let candidateID = try json.string("candidateID")
+            let entryID = try json.string("entryID")
+            let issued = try json.string("issued")
+            let number = try json.string("number")
+            let registered = try json.optionalString("registered")
+            let registrationNumber = try json.optionalString("registrationNumber")
+            let type = try json.string("type")
+            return .certificateAmended(
                 CertificateEntryAmended(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    type: try json.string("type"),
-                    issued: try json.string("issued"),
-                    number: try json.string("number"),
-                    registered: try json.optionalString("registered"),
-                    registrationNumber: try json.optionalString("registrationNumber"),
-                    amendedAt: try json.string("amendedAt")
+                    candidateID: candidateID,
+                    entryID: entryID,
+                    type: type,
+                    issued: issued,
+                    number: number,
+                    registered: registered,
+                    registrationNumber: registrationNumber,
+                    amendedAt: amendedAt
                 )
             )
         },
         CertificateEntryRemoved.eventType: { json in
-            .certificateRemoved(
-                CertificateEntryRemoved(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    removedAt: try json.string("removedAt")
-                )
-            )
+            let candidateID = try json.string("candidateID")
+            let entryID = try json.string("entryID")
+            let removedAt = try json.string("removedAt")
+            return .certificateRemoved(CertificateEntryRemoved(candidateID: candidateID, entryID: entryID, removedAt: removedAt))
         },
         ChsiScanStarted.eventType: { json in
-            .chsiScanStarted(
-                ChsiScanStarted(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    scanID: try json.string("scanID"),
-                    startedAt: try json.string("startedAt")
-                )
-            )
+            let candidateID = try json.string("candidateID")
+            let entryID = try json.string("entryID")
+            let scanID = try json.string("scanID")
+            let startedAt = try json.string("startedAt")
+            return .chsiScanStarted(ChsiScanStarted(candidateID: candidateID, entryID: entryID, scanID: scanID, startedAt: startedAt))
         },
         ChsiResultReceived.eventType: { json in
-            .chsiResultReceived(
+            let candidateID = try json.string("candidateID")
+            let conclusion = try json.string("conclusion")
+            let educationCategory = try json.string("educationCategory")
+            let enrolmentDate = try json.string("enrolmentDate")
+            let entryID = try json.string("entryID")
+            let graduationDate = try json.string("graduationDate")
+            let idNumber = try json.string("idNumber")
+            let idNumberMatches = try json.bool("idNumberMatches")
+            let level = try json.string("level")
+            let major = try json.string("major")
+            let name = try json.string("name")
+            let nameMatches = try json.bool("nameMatches")
+            let receivedAt = try json.string("receivedAt")
+            let scanID = try json.string("scanID")
+            let school = try json.string("school")
+            let studyForm = try json.string("studyForm")
+            return .chsiResultReceived(
                 ChsiResultReceived(
-                    candidateID: try json.string("candidateID"),
-                    entryID: try json.string("entryID"),
-                    scanID: try json.string("scanID"),
-                    name: try json.string("name"),
-                    idNumber: try json.string("idNumber"),
-                    school: try json.string("school"),
-                    major: try json.string("major"),
-                    level: try json.string("level"),
-                    studyForm: try json.string("studyForm"),
-                    educationCategory: try json.string("educationCategory"),
-                    enrolmentDate: try json.string("enrolmentDate"),
-                    graduationDate: try json.string("graduationDate"),
-                    conclusion: try json.string("conclusion"),
-                    nameMatches: try json.bool("nameMatches"),
-                    idNumberMatches: try json.bool("idNumberMatches"),
-                    receivedAt: try json.string("receivedAt")
+                    candidateID: candidateID,
+                    entryID: entryID,
+                    scanID: scanID,
+                    name: name,
+                    idNumber: idNumber,
+                    school: school,
+                    major: major,
+                    level: level,
+                    studyForm: studyForm,
+                    educationCategory: educationCategory,
+                    enrolmentDate: enrolmentDate,
+                    graduationDate: graduationDate,
+                    conclusion: conclusion,
+                    nameMatches: nameMatches,
+                    idNumberMatches: idNumberMatches,
+                    receivedAt: receivedAt
                 )
             )
         },
         ApplicationSubmitted.eventType: { json in
-            .applicationSubmitted(
+            let additionalSubject = try json.optionalString("additionalSubject")
+            let applicationID = try json.string("applicationID")
+            let areaCode = try json.string("areaCode")
+            let attemptCount = try json.int("attemptCount")
+            let candidateID = try json.string("candidateID")
+            let certificateEntryID = try json.optionalString("certificateEntryID")
+            let educationEntryIDs = try json.strings("educationEntryIDs")
+            let examCategory = try json.string("examCategory")
+            let examCode = try json.string("examCode")
+            let examLevel = try json.string("examLevel")
+            let identity = try json.optionalInt("identity")
+            let passNumber = try json.optionalString("passNumber")
+            let photoFormat = try json.string("photoFormat")
+            let photoID = try json.string("photoID")
+            let photoSizeBytes = try json.int("photoSizeBytes")
+            let seasonID = try json.string("seasonID")
+            let siteCode = try json.string("siteCode")
+            let submittedAt = try json.string("submittedAt")
+            let trainingEntryIDs = try json.strings("trainingEntryIDs")
+            return .applicationSubmitted(
                 ApplicationSubmitted(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    seasonID: try json.string("seasonID"),
-                    examCode: try json.string("examCode"),
-                    examLevel: try json.string("examLevel"),
-                    examCategory: try json.string("examCategory"),
-                    educationEntryIDs: try json.strings("educationEntryIDs"),
-                    trainingEntryIDs: try json.strings("trainingEntryIDs"),
-                    certificateEntryID: try json.optionalString("certificateEntryID"),
-                    areaCode: try json.string("areaCode"),
-                    siteCode: try json.string("siteCode"),
-                    attemptCount: try json.int("attemptCount"),
-                    additionalSubject: try json.optionalString("additionalSubject"),
-                    photoID: try json.string("photoID"),
-                    photoFormat: try json.string("photoFormat"),
-                    photoSizeBytes: try json.int("photoSizeBytes"),
-                    passNumber: try json.optionalString("passNumber"),
-                    identity: try json.optionalInt("identity"),
-                    submittedAt: try json.string("submittedAt")
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    seasonID: seasonID,
+                    examCode: examCode,
+                    examLevel: examLevel,
+                    examCategory: examCategory,
+                    educationEntryIDs: educationEntryIDs,
+                    trainingEntryIDs: trainingEntryIDs,
+                    certificateEntryID: certificateEntryID,
+                    areaCode: areaCode,
+                    siteCode: siteCode,
+                    attemptCount: attemptCount,
+                    additionalSubject: additionalSubject,
+                    photoID: photoID,
+                    photoFormat: photoFormat,
+                    photoSizeBytes: photoSizeBytes,
+                    passNumber: passNumber,
+                    identity: identity,
+                    submittedAt: submittedAt
                 )
             )
         },
         EntryLocked.eventType: { json in
-            .entryLocked(
-                EntryLocked(
-                    entryKind: try json.string("entryKind"),
-                    entryID: try json.string("entryID"),
-                    applicationID: try json.string("applicationID")
-                )
-            )
+            let applicationID = try json.string("applicationID")
+            let entryID = try json.string("entryID")
+            let entryKind = try json.string("entryKind")
+            return .entryLocked(EntryLocked(entryKind: entryKind, entryID: entryID, applicationID: applicationID))
         },
         EntryUnlocked.eventType: { json in
-            .entryUnlocked(
-                EntryUnlocked(
-                    entryKind: try json.string("entryKind"),
-                    entryID: try json.string("entryID"),
-                    applicationID: try json.string("applicationID")
-                )
-            )
+            let applicationID = try json.string("applicationID")
+            let entryID = try json.string("entryID")
+            let entryKind = try json.string("entryKind")
+            return .entryUnlocked(EntryUnlocked(entryKind: entryKind, entryID: entryID, applicationID: applicationID))
         },
         EntryVerified.eventType: { json in
-            .entryVerified(
-                EntryVerified(
-                    entryKind: try json.string("entryKind"),
-                    entryID: try json.string("entryID"),
-                    applicationID: try json.string("applicationID")
-                )
-            )
+            let applicationID = try json.string("applicationID")
+            let entryID = try json.string("entryID")
+            let entryKind = try json.string("entryKind")
+            return .entryVerified(EntryVerified(entryKind: entryKind, entryID: entryID, applicationID: applicationID))
         },
         ApplicationAbandoned.eventType: { json in
-            .applicationAbandoned(
-                ApplicationAbandoned(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    abandonedAt: try json.string("abandonedAt")
-                )
-            )
+            let abandonedAt = try json.string("abandonedAt")
+            let applicationID = try json.string("applicationID")
+            let candidateID = try json.string("candidateID")
+            return .applicationAbandoned(ApplicationAbandoned(candidateID: candidateID, applicationID: applicationID, abandonedAt: abandonedAt))
         },
         BasicInfoCorrected.eventType: { json in
-            .basicInfoCorrected(
+            let applicationID = try json.string("applicationID")
+            let candidateID = try json.string("candidateID")
+            let correctedAt = try json.string("correctedAt")
+            let field = try json.string("field")
+            let idType = try json.string("idType")
+            let newValue = try json.string("newValue")
+            let oldValue = try json.string("oldValue")
+            let reason = try json.string("reason")
+            let reviewerID = try json.string("reviewerID")
+            return .basicInfoCorrected(
                 BasicInfoCorrected(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    idType: try json.string("idType"),
-                    field: try json.string("field"),
-                    oldValue: try json.string("oldValue"),
-                    newValue: try json.string("newValue"),
-                    reason: try json.string("reason"),
-                    reviewerID: try json.string("reviewerID"),
-                    correctedAt: try json.string("correctedAt")
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    idType: idType,
+                    field: field,
+                    oldValue: oldValue,
+                    newValue: newValue,
+                    reason: reason,
+                    reviewerID: reviewerID,
+                    correctedAt: correctedAt
                 )
             )
         },
         ApplicationApproved.eventType: { json in
-            .applicationApproved(
-                ApplicationApproved(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    reviewerID: try json.string("reviewerID"),
-                    approvedAt: try json.string("approvedAt")
-                )
+            let applicationID = try json.string("applicationID")
+            let approvedAt = try json.string("approvedAt")
+            let candidateID = try json.string("candidateID")
+            let reviewerID = try json.string("reviewerID")
+            return .applicationApproved(
+                ApplicationApproved(candidateID: candidateID, applicationID: applicationID, reviewerID: reviewerID, approvedAt: approvedAt)
             )
         },
         ApplicationRejected.eventType: { json in
-            .applicationRejected(
+            let applicationID = try json.string("applicationID")
+            let candidateID = try json.string("candidateID")
+            let reason = try json.string("reason")
+            let rejectedAt = try json.string("rejectedAt")
+            let reviewerID = try json.string("reviewerID")
+            return .applicationRejected(
                 ApplicationRejected(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    reviewerID: try json.string("reviewerID"),
-                    reason: try json.string("reason"),
-                    rejectedAt: try json.string("rejectedAt")
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    reviewerID: reviewerID,
+                    reason: reason,
+                    rejectedAt: rejectedAt
                 )
             )
         },
         ApplicationSigned.eventType: { json in
-            .applicationSigned(
-                ApplicationSigned(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    reviewerID: try json.string("reviewerID"),
-                    signedAt: try json.string("signedAt")
-                )
+            let applicationID = try json.string("applicationID")
+            let candidateID = try json.string("candidateID")
+            let reviewerID = try json.string("reviewerID")
+            let signedAt = try json.string("signedAt")
+            return .applicationSigned(
+                ApplicationSigned(candidateID: candidateID, applicationID: applicationID, reviewerID: reviewerID, signedAt: signedAt)
             )
         },
         PaymentStarted.eventType: { json in
-            .paymentStarted(
+            let amountFen = try json.int("amountFen")
+            let applicationID = try json.string("applicationID")
+            let candidateID = try json.string("candidateID")
+            let orderNumber = try json.string("orderNumber")
+            let startedAt = try json.string("startedAt")
+            return .paymentStarted(
                 PaymentStarted(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    orderNumber: try json.string("orderNumber"),
-                    amountFen: try json.int("amountFen"),
-                    startedAt: try json.string("startedAt")
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    orderNumber: orderNumber,
+                    amountFen: amountFen,
+                    startedAt: startedAt
                 )
             )
         },
         PaymentConfirmed.eventType: { json in
-            .paymentConfirmed(
+            let amountFen = try json.int("amountFen")
+            let applicationID = try json.string("applicationID")
+            let bankTransactionID = try json.string("bankTransactionID")
+            let candidateID = try json.string("candidateID")
+            let confirmedAt = try json.string("confirmedAt")
+            let orderNumber = try json.string("orderNumber")
+            return .paymentConfirmed(
                 PaymentConfirmed(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    orderNumber: try json.string("orderNumber"),
-                    bankTransactionID: try json.string("bankTransactionID"),
-                    amountFen: try json.int("amountFen"),
-                    confirmedAt: try json.string("confirmedAt")
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    orderNumber: orderNumber,
+                    bankTransactionID: bankTransactionID,
+                    amountFen: amountFen,
+                    confirmedAt: confirmedAt
                 )
             )
         },
         PaymentFailed.eventType: { json in
-            .paymentFailed(
+            let applicationID = try json.string("applicationID")
+            let bankTransactionID = try json.string("bankTransactionID")
+            let candidateID = try json.string("candidateID")
+            let failedAt = try json.string("failedAt")
+            let orderNumber = try json.string("orderNumber")
+            let reason = try json.string("reason")
+            return .paymentFailed(
                 PaymentFailed(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    orderNumber: try json.string("orderNumber"),
-                    bankTransactionID: try json.string("bankTransactionID"),
-                    reason: try json.string("reason"),
-                    failedAt: try json.string("failedAt")
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    orderNumber: orderNumber,
+                    bankTransactionID: bankTransactionID,
+                    reason: reason,
+                    failedAt: failedAt
                 )
             )
         },
         RefundRecorded.eventType: { json in
-            .refundRecorded(
+            let amountFen = try json.int("amountFen")
+            let applicationID = try json.string("applicationID")
+            let candidateID = try json.string("candidateID")
+            let reason = try json.string("reason")
+            let recordedAt = try json.string("recordedAt")
+            let refundID = try json.string("refundID")
+            let refundPolicy = try json.string("refundPolicy")
+            return .refundRecorded(
                 RefundRecorded(
-                    candidateID: try json.string("candidateID"),
-                    applicationID: try json.string("applicationID"),
-                    refundID: try json.string("refundID"),
-                    amountFen: try json.int("amountFen"),
-                    reason: try json.string("reason"),
-                    refundPolicy: try json.string("refundPolicy"),
-                    recordedAt: try json.string("recordedAt")
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    refundID: refundID,
+                    amountFen: amountFen,
+                    reason: reason,
+                    refundPolicy: refundPolicy,
+                    recordedAt: recordedAt
                 )
             )
         },
         PasswordChanged.eventType: { json in
-            .passwordChanged(
-                PasswordChanged(
-                    candidateID: try json.string("candidateID"),
-                    method: try json.string("method"),
-                    changedBy: try json.string("changedBy"),
-                    reason: try json.optionalString("reason"),
-                    changedAt: try json.string("changedAt")
-                )
+            let candidateID = try json.string("candidateID")
+            let changedAt = try json.string("changedAt")
+            let changedBy = try json.string("changedBy")
+            let method = try json.string("method")
+            let reason = try json.optionalString("reason")
+            return .passwordChanged(
+                PasswordChanged(candidateID: candidateID, method: method, changedBy: changedBy, reason: reason, changedAt: changedAt)
             )
         },
         RecoveryQuestionChanged.eventType: { json in
-            .recoveryQuestionChanged(RecoveryQuestionChanged(candidateID: try json.string("candidateID"), changedAt: try json.string("changedAt")))
+            let candidateID = try json.string("candidateID")
+            let changedAt = try json.string("changedAt")
+            return .recoveryQuestionChanged(RecoveryQuestionChanged(candidateID: candidateID, changedAt: changedAt))
         },
     ]
 }

@@ -547,6 +547,36 @@ struct FastJSONDecoderTests {
         #expect(try FastJSONDecoder().decode(Wide.self, from: wide) == Wide.sample)
         #expect(try FastJSONDecoder().decode(Wide.self, from: Data(#"{"名字":"x","escaped\u0041":"y"}"#.utf8)) == Wide(chineseName: "x", escapedA: "y"))
     }
+
+    @Test("the object reader finds members in any order and takes the first of repeated keys, as Codable does")
+    func objectReaderOrder() throws {
+        struct Pair: Decodable, Equatable {
+            var a: Int
+            var b: Int
+            var c: Int?
+        }
+        func read(_ json: String, order: [String]) throws -> Pair {
+            try FastJSONDecoder().readObject(from: Data(json.utf8)) { object in
+                var values = [String: Int?]()
+                for key in order { values[key] = key == "c" ? try object.optionalInt(key) : try object.int(key) }
+                return Pair(a: values["a"]!!, b: values["b"]!!, c: values["c"] ?? nil)
+            }
+        }
+        let documents = [
+            #"{"a":1,"b":2,"c":3}"#,  // ascending: the cursor's search
+            #"{"a":1,"b":2}"#,  // a member missing at the end
+            #"{"b":2,"c":3,"a":1}"#,  // unsorted
+            #"{"b":2,"a":1,"b":5,"c":3}"#,  // a repeated key: the first counts
+            #"{"a":1,"b":2,"b":5}"#,
+        ]
+        for json in documents {
+            let expected = try JSONDecoder().decode(Pair.self, from: Data(json.utf8))
+            for order in [["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"], ["a", "c", "b"]] {
+                #expect(try read(json, order: order) == expected, "\(json) read as \(order)")
+            }
+        }
+        #expect(throws: FastJSONDecoder.ReaderMismatch.self) { try read(#"{"a":1,"c":3}"#, order: ["a", "b"]) }
+    }
 }
 
 // MARK: - More test types

@@ -36,8 +36,14 @@ lines = [
     "    public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> CandidateEvent] = [",
 ]
 for name, case in cases:
-    arguments = ", ".join(f"{field}: try json.{readers[kind]}(\"{field}\")" for field, kind in structs[name])
-    lines.append(f"        {name}.eventType: {{ json in .{case}({name}({arguments})) }},")
+    # Members are read in the order canonical JSON stores them (keys in ascending bytes), so that each lookup finds
+    # its key at the reader's cursor; the payload is then built in declaration order.
+    fields = structs[name]
+    reads = "; ".join(
+        f"let {field} = try json.{readers[kind]}(\"{field}\")" for field, kind in sorted(fields, key=lambda f: f[0].encode())
+    )
+    arguments = ", ".join(f"{field}: {field}" for field, _ in fields)
+    lines.append(f"        {name}.eventType: {{ json in {reads}; return .{case}({name}({arguments})) }},")
 lines += ["    ]", "}", ""]
 target = root / "Sources/RegistrarApp/CandidateEventReaders.swift"
 target.write_text("\n".join(lines))
