@@ -62,6 +62,25 @@ final class ReadConnection: @unchecked Sendable {
         sqlite3_close_v2(handle)
     }
 
+    // Event type names read on this connection: a load reads ~20 rows whose types are a few dozen names, so a name is
+    // looked up here by its bytes instead of being built (and allocated) again for every row.
+    private var typeNames: [String] = []
+
+    /// The text of `column` as a type name seen before on this connection, else a new string (remembered while
+    /// fewer than 256 are).
+    func typeName(_ statement: RawStatement, column: Int32) -> String {
+        let bytes = statement.bytes(column)
+        for index in typeNames.indices {
+            let matches = typeNames[index].utf8.withContiguousStorageIfAvailable { known in
+                known.count == bytes.count && memcmp(known.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            }
+            if matches == true { return typeNames[index] }
+        }
+        let name = String(decoding: bytes, as: UTF8.self)
+        if typeNames.count < 256 { typeNames.append(name) }
+        return name
+    }
+
     /// The prepared statement for `sql`, reset and unbound.
     func statement(_ sql: String) throws -> RawStatement {
         if let prepared = statements[sql] { return RawStatement(handle: prepared, connection: handle) }

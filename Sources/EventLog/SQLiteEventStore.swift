@@ -163,16 +163,17 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         statement.bind(2, Int64(fromVersion))
         statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
         var payloads = [StoredPayload]()
-        while try statement.step() { payloads.append(storedPayload(statement, from: 0)) }
+        payloads.reserveCapacity(32)
+        while try statement.step() { payloads.append(storedPayload(statement, from: 0, on: connection)) }
         return payloads
     }
 
     /// A payload from five columns starting at `first`: position, stream version, type, schema version, data.
-    private static func storedPayload(_ statement: RawStatement, from first: Int32) -> StoredPayload {
+    private static func storedPayload(_ statement: RawStatement, from first: Int32, on connection: ReadConnection) -> StoredPayload {
         StoredPayload(
             position: statement.int64(first),
             streamVersion: Int(statement.int64(first + 1)),
-            type: statement.string(first + 2),
+            type: connection.typeName(statement, column: first + 2),
             schemaVersion: Int(statement.int64(first + 3)),
             data: statement.data(first + 4)
         )
@@ -365,11 +366,12 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         statement.bind(2, Int64(stateSchemaVersion))
         var stored: SnapshotRowValues?
         var tail = [StoredPayload]()
+        tail.reserveCapacity(32)
         while try statement.step() {
             if statement.int64(0) == 0 {
                 stored = (Int(statement.int64(2)), statement.isNull(3) ? nil : statement.int64(3), statement.data(5))
             } else {
-                tail.append(storedPayload(statement, from: 1))
+                tail.append(storedPayload(statement, from: 1, on: connection))
             }
         }
         // The compound's order is the index's in practice; nothing here relies on it.

@@ -249,12 +249,8 @@ public enum CandidateDecider: Decider {
                 state.education[e.entryID]?.pendingScanIDs.append(e.scanID)
             }
         case .chsiResultReceived(let e):
-            if var entry = state.education[e.entryID] {
-                entry.pendingScanIDs.removeAll { $0 == e.scanID }
-                if !entry.answeredScanIDs.contains(e.scanID) { entry.answeredScanIDs.append(e.scanID) }
-                entry.chsiResults.append(ChsiResult(e))
-                state.education[e.entryID] = entry
-            }
+            // Changed in place through the dictionary (a copy of the entry would copy each of its arrays).
+            state.education[e.entryID]?.receive(e)
         case .applicationSubmitted(let e):
             if state.applications[e.applicationID] == nil {
                 state.applications[e.applicationID] = Application(e)
@@ -325,6 +321,14 @@ public enum CandidateDecider: Decider {
             // The file does not change: the credentials are outside the log; the event is the audit record.
             break
         }
+    }
+}
+
+extension EducationEntry {
+    fileprivate mutating func receive(_ e: ChsiResultReceived) {
+        pendingScanIDs.removeAll { $0 == e.scanID }
+        if !answeredScanIDs.contains(e.scanID) { answeredScanIDs.append(e.scanID) }
+        chsiResults.append(ChsiResult(e))
     }
 }
 
