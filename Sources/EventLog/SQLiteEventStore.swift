@@ -163,7 +163,6 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         statement.bind(2, Int64(fromVersion))
         statement.bind(3, Int64(toVersion ?? Int(Int32.max)))
         var payloads = [StoredPayload]()
-        payloads.reserveCapacity(32)
         while try statement.step() { payloads.append(storedPayload(statement, from: 0, on: connection)) }
         return payloads
     }
@@ -366,7 +365,6 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         statement.bind(2, Int64(stateSchemaVersion))
         var stored: SnapshotRowValues?
         var tail = [StoredPayload]()
-        tail.reserveCapacity(32)
         while try statement.step() {
             if statement.int64(0) == 0 {
                 stored = (Int(statement.int64(2)), statement.isNull(3) ? nil : statement.int64(3), statement.data(5))
