@@ -99,7 +99,7 @@ final class GroupCommitter: Sendable {
         var afterTransaction: AfterTransaction?
         do {
             try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
+                try Self.inImmediateTransaction(db) {
                     // Read the head inside the write lock: another process may have appended since our last batch.
                     var head = try Self.readHead(db)
                     let followsForeignAppends = headAfterLastCommit.withLock { $0 } != head.position
@@ -135,7 +135,6 @@ final class GroupCommitter: Sendable {
                             followsForeignAppends: followsForeignAppends
                         )
                     }
-                    return .commit
                 }
             }
             afterTransaction?.committed()
@@ -154,6 +153,20 @@ final class GroupCommitter: Sendable {
         }
         for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: outcome) }
         if wroteSomething { notifier.notify() }
+    }
+
+    /// `Database.inTransaction(.immediate)` with its `BEGIN` and `COMMIT` prepared once: GRDB prepares both anew for
+    /// every transaction, ~10 µs of a serial append's ~50 outside the fsync. Rolls back when `body` throws.
+    private static func inImmediateTransaction(_ db: Database, _ body: () throws -> Void) throws {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+        do {
+            try body()
+            try db.cachedStatement(sql: "COMMIT").execute()
+        } catch {
+            if !db.isInsideTransaction { throw error }
+            try? db.cachedStatement(sql: "ROLLBACK").execute()
+            throw error
+        }
     }
 
     private static func readHead(_ db: Database) throws -> Head {
