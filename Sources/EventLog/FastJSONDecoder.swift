@@ -978,6 +978,7 @@ extension FastJSONDecoder {
         func lookupFromCursor(_ key: String, object: Int) -> Int? {
             let members = Int(tokens[object].count)
             guard members > 0 else { return nil }
+            guard !key.isEmpty else { return lookup(key, object: object) }
             var key = key
             return key.withUTF8 { target -> Int? in
                 let targetCount = target.count

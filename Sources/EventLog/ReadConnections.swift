@@ -72,7 +72,8 @@ final class ReadConnection: @unchecked Sendable {
         let bytes = statement.bytes(column)
         for index in typeNames.indices {
             let matches = typeNames[index].utf8.withContiguousStorageIfAvailable { known in
-                known.count == bytes.count && memcmp(known.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+                // An empty text has no buffer (SQLite hands out NULL), so only non-empty names are compared by bytes.
+                known.count == bytes.count && (bytes.isEmpty || memcmp(known.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
             }
             if matches == true { return typeNames[index] }
         }

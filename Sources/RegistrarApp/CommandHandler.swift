@@ -106,6 +106,8 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     public var stateCacheCapacity: Int { stateCache.capacity }
 
     /// The state of a stream now, and its version.
+    // Specialised for the one decider whose streams are long: the generic code reached `evolve` through the
+    // protocol witness and copied states and events through value witnesses.
     @_specialize(where D == CandidateDecider)
     public func load(_ streamId: String) async throws -> (state: D.State, version: Int) {
         let read = try await store.loadSnapshotAndTail(streamId: streamId, stateSchemaVersion: D.State.stateSchemaVersion)
