@@ -502,13 +502,6 @@ extension FastJSONDecoder {
         // Only this decode's own call chain touches these; skip the dynamic exclusivity checks on the hot path.
         @exclusivity(unchecked) var top: Int
         @exclusivity(unchecked) var path: [PathComponent]
-        // ObjectReader's place in its object: the key token to compare first, and its member number. Readers ask
-        // for members in the stored (sorted) order, so the next key asked for is usually the next one stored.
-        @exclusivity(unchecked) var cursorKey = 1
-        @exclusivity(unchecked) var cursorMember = 0
-        // Whether the top object's keys are strictly ascending bytes (so unique): only then may the cursor's search
-        // stop at the first key it meets, since no earlier member can hold the same key.
-        @exclusivity(unchecked) var keysAscending = false
 
         init(storage: TapeStorage, base: UnsafePointer<UInt8>, top: Int, path: [PathComponent]) {
             self.storage = storage
@@ -951,60 +944,6 @@ extension FastJSONDecoder {
                         }
                     }
                     index = next(index + 1)
-                }
-                return nil
-            }
-        }
-
-        /// Whether the keys of `object` are in strictly ascending byte order (as canonical JSON writes them).
-        func keysStrictlyAscending(object: Int) -> Bool {
-            let members = Int(tokens[object].count)
-            guard members > 1 else { return true }
-            var previous = tokens[object + 1]
-            var index = next(object + 2)
-            for _ in 1..<members {
-                let token = tokens[index]
-                let shared = Int(min(previous.payload, token.payload))
-                let order = memcmp(base + Int(previous.start), base + Int(token.start), shared)
-                guard order < 0 || (order == 0 && previous.payload < token.payload) else { return false }
-                previous = token
-                index = next(index + 1)
-            }
-            return true
-        }
-
-        /// ``lookup(_:object:)`` starting at the member after the one found last (``cursorKey``), wrapping round:
-        /// one comparison per member when members are asked for in their stored order, as many as `lookup`'s otherwise.
-        func lookupFromCursor(_ key: String, object: Int) -> Int? {
-            let members = Int(tokens[object].count)
-            guard members > 0 else { return nil }
-            guard !key.isEmpty else { return lookup(key, object: object) }
-            var key = key
-            return key.withUTF8 { target -> Int? in
-                let targetCount = target.count
-                var index = cursorKey
-                var member = cursorMember
-                for _ in 0..<members {
-                    let token = tokens[index]
-                    if Int(token.payload) == targetCount && memcmp(base + Int(token.start), target.baseAddress!, targetCount) == 0 {
-                        let value = index + 1
-                        member += 1
-                        if member == members {
-                            cursorKey = object + 1
-                            cursorMember = 0
-                        } else {
-                            cursorKey = next(value)
-                            cursorMember = member
-                        }
-                        return value
-                    }
-                    member += 1
-                    if member == members {
-                        index = object + 1
-                        member = 0
-                    } else {
-                        index = next(index + 1)
-                    }
                 }
                 return nil
             }
@@ -1462,99 +1401,245 @@ extension UInt128: Primitive {
     }
 }
 
-// MARK: - Object reader
+// MARK: - Sorted member reader
 
 extension FastJSONDecoder {
-    /// Why ``ObjectReader`` could not read a member; the caller decodes through Codable instead for the precise error.
+    /// Why a ``SortedMemberReader`` declined a document; the caller decodes it through Codable instead, which reads
+    /// what the reader declines and gives the precise error for what neither reads.
     public struct ReaderMismatch: Error, Equatable {
-        /// The member.
+        /// The member the reader was asked for when it declined ("" for the document's start or end).
         public let key: String
     }
 
-    /// Reads the members of a flat JSON object by name, without Codable: for hot paths with hand-written readers,
-    /// where Codable's containers cost more than the parse. Values read exactly as ``FastJSONDecoder`` decodes them
-    /// (the same lookup, strings, integers); anything it cannot read (a missing member, another type, an object of
-    /// over 64 members or with escaped keys) throws ``ReaderMismatch`` and the caller falls back to Codable. Members
-    /// are found fastest when asked for in ascending key order, the order canonical JSON stores them in.
-    public struct ObjectReader {
-        fileprivate let impl: Impl
-        fileprivate let object: Int
+    /// Reads a flat JSON object in one pass, without Codable and without a tape: for hot paths with generated
+    /// readers, where Codable's containers cost more than the parse.
+    ///
+    /// The object's members must be exactly the ones asked for, in the order asked: a reader that asks in
+    /// ascending key order reads canonical JSON (keys sorted, no whitespace, optionals omitted when nil). An
+    /// optional member may be absent or null. Anything else — another order, a missing, repeated or unknown member,
+    /// another type, escaped keys, a number with a fraction or an exponent, a trailing comma, malformed JSON — throws
+    /// ``ReaderMismatch``, and the caller falls back to Codable; whatever the reader returns is what
+    /// ``FastJSONDecoder`` decodes from the same bytes (strings checked as it checks them, integers read as it reads
+    /// plain integers).
+    public struct SortedMemberReader {
+        private let base: UnsafePointer<UInt8>
+        private let end: Int
+        private var position: Int
+        private var atFirstMember = true
 
-        @inline(__always)
-        private func index(_ key: String) throws(ReaderMismatch) -> Int {
-            guard let index = lookup(key) else { throw ReaderMismatch(key: key) }
-            return index
-        }
-
-        @inline(__always)
-        private func lookup(_ key: String) -> Int? {
-            impl.keysAscending ? impl.lookupFromCursor(key, object: object) : impl.lookup(key, object: object)
-        }
-
-        @inline(__always)
-        private func presentIndex(_ key: String) -> Int? {
-            guard let index = lookup(key), impl.tokens[index].kind != .null else { return nil }
-            return index
+        /// A reader after the object's opening brace; nil when the document does not start with one (after
+        /// whitespace), so byte order marks and UTF-16 are declined.
+        fileprivate init?(base: UnsafePointer<UInt8>, end: Int) {
+            self.base = base
+            self.end = end
+            self.position = 0
+            let open = skipWhitespace(from: 0)
+            guard open < end, base[open] == UInt8(ascii: "{") else { return nil }
+            position = open + 1
         }
 
         /// A string member.
-        public func string(_ key: String) throws(ReaderMismatch) -> String {
-            do { return try impl.string(at: try index(key)) } catch { throw ReaderMismatch(key: key) }
+        public mutating func string(_ key: StaticString) throws(ReaderMismatch) -> String {
+            guard let start = valueStart(of: key), let (string, after) = Self.string(base, at: start, end: end) else { throw mismatch(key) }
+            consume(upTo: after)
+            return string
         }
 
         /// A string member that may be absent or null.
-        public func optionalString(_ key: String) throws(ReaderMismatch) -> String? {
-            guard let index = presentIndex(key) else { return nil }
-            do { return try impl.string(at: index) } catch { throw ReaderMismatch(key: key) }
+        public mutating func optionalString(_ key: StaticString) throws(ReaderMismatch) -> String? {
+            guard let start = valueStart(of: key) else { return nil }
+            if let after = null(at: start) {
+                consume(upTo: after)
+                return nil
+            }
+            guard let (string, after) = Self.string(base, at: start, end: end) else { throw mismatch(key) }
+            consume(upTo: after)
+            return string
         }
 
         /// An integer member.
-        public func int(_ key: String) throws(ReaderMismatch) -> Int {
-            do { return try impl.integer(Int.self, at: try index(key)) } catch { throw ReaderMismatch(key: key) }
+        public mutating func int(_ key: StaticString) throws(ReaderMismatch) -> Int {
+            guard let start = valueStart(of: key), let (value, after) = integer(at: start) else { throw mismatch(key) }
+            consume(upTo: after)
+            return value
         }
 
         /// An integer member that may be absent or null.
-        public func optionalInt(_ key: String) throws(ReaderMismatch) -> Int? {
-            guard let index = presentIndex(key) else { return nil }
-            do { return try impl.integer(Int.self, at: index) } catch { throw ReaderMismatch(key: key) }
+        public mutating func optionalInt(_ key: StaticString) throws(ReaderMismatch) -> Int? {
+            guard let start = valueStart(of: key) else { return nil }
+            if let after = null(at: start) {
+                consume(upTo: after)
+                return nil
+            }
+            guard let (value, after) = integer(at: start) else { throw mismatch(key) }
+            consume(upTo: after)
+            return value
         }
 
         /// A boolean member.
-        public func bool(_ key: String) throws(ReaderMismatch) -> Bool {
-            do { return try impl.bool(at: try index(key)) } catch { throw ReaderMismatch(key: key) }
+        public mutating func bool(_ key: StaticString) throws(ReaderMismatch) -> Bool {
+            guard let start = valueStart(of: key) else { throw mismatch(key) }
+            if literal("true", at: start) {
+                consume(upTo: start + 4)
+                return true
+            }
+            guard literal("false", at: start) else { throw mismatch(key) }
+            consume(upTo: start + 5)
+            return false
         }
 
         /// An array-of-strings member.
-        public func strings(_ key: String) throws(ReaderMismatch) -> [String] {
-            let array = try index(key)
-            let token = impl.tokens[array]
-            guard token.kind == .array else { throw ReaderMismatch(key: key) }
+        public mutating func strings(_ key: StaticString) throws(ReaderMismatch) -> [String] {
+            guard var at = valueStart(of: key), at < end, base[at] == UInt8(ascii: "[") else { throw mismatch(key) }
+            at = skipWhitespace(from: at + 1)
             var values = [String]()
-            values.reserveCapacity(Int(token.count))
-            var element = array + 1
-            for _ in 0..<Int(token.count) {
-                do { values.append(try impl.string(at: element)) } catch { throw ReaderMismatch(key: key) }
-                element = impl.next(element)
+            if at < end && base[at] == UInt8(ascii: "]") {
+                consume(upTo: at + 1)
+                return values
             }
+            while true {
+                guard let (string, after) = Self.string(base, at: at, end: end) else { throw mismatch(key) }
+                values.append(string)
+                at = skipWhitespace(from: after)
+                guard at < end else { throw mismatch(key) }
+                if base[at] == UInt8(ascii: "]") { break }
+                guard base[at] == UInt8(ascii: ",") else { throw mismatch(key) }
+                at = skipWhitespace(from: at + 1)
+            }
+            consume(upTo: at + 1)
             return values
+        }
+
+        /// Checks that the object ends after the members read, and the document after the object.
+        fileprivate func finish() throws(ReaderMismatch) {
+            let close = skipWhitespace(from: position)
+            guard close < end, base[close] == UInt8(ascii: "}"), skipWhitespace(from: close + 1) == end else { throw ReaderMismatch(key: "") }
+        }
+
+        private func mismatch(_ key: StaticString) -> ReaderMismatch { ReaderMismatch(key: key.description) }
+
+        @inline(__always)
+        private mutating func consume(upTo after: Int) {
+            position = after
+            atFirstMember = false
+        }
+
+        @inline(__always)
+        private func skipWhitespace(from start: Int) -> Int {
+            var at = start
+            while at < end {
+                switch base[at] {
+                case 0x20, 0x0A, 0x0D, 0x09: at += 1
+                default: return at
+                }
+            }
+            return at
+        }
+
+        /// Where the value of the next member starts when that member's key is `key` (written without escapes);
+        /// nil otherwise, the reader unmoved.
+        @inline(__always)
+        private func valueStart(of key: StaticString) -> Int? {
+            var at = skipWhitespace(from: position)
+            if !atFirstMember {
+                guard at < end, base[at] == UInt8(ascii: ",") else { return nil }
+                at = skipWhitespace(from: at + 1)
+            }
+            let length = key.utf8CodeUnitCount
+            guard end - at >= length + 3, base[at] == UInt8(ascii: "\""), base[at + 1 + length] == UInt8(ascii: "\"") else { return nil }
+            let expected = key.utf8Start
+            for offset in 0..<length where base[at + 1 + offset] != expected[offset] { return nil }
+            at = skipWhitespace(from: at + length + 2)
+            guard at < end, base[at] == UInt8(ascii: ":") else { return nil }
+            return skipWhitespace(from: at + 1)
+        }
+
+        private func literal(_ word: StaticString, at start: Int) -> Bool {
+            let length = word.utf8CodeUnitCount
+            guard end - start >= length else { return false }
+            return memcmp(base + start, word.utf8Start, length) == 0
+        }
+
+        private func null(at start: Int) -> Int? { literal("null", at: start) ? start + 4 : nil }
+
+        /// A plain integer (an optional minus sign and digits, no leading zero) that fits; nil for anything else.
+        private func integer(at start: Int) -> (Int, after: Int)? {
+            var at = start
+            let negative = at < end && base[at] == UInt8(ascii: "-")
+            if negative { at += 1 }
+            let firstDigit = at
+            var value = 0
+            while at < end, base[at] &- 0x30 < 10 {
+                let digit = Int(base[at] &- 0x30)
+                let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+                guard !overflow1 && !overflow2 else { return nil }
+                value = next
+                at += 1
+            }
+            let digits = at - firstDigit
+            guard digits > 0, !(digits > 1 && base[firstDigit] == UInt8(ascii: "0")) else { return nil }
+            if at < end, base[at] == UInt8(ascii: ".") || base[at] | 0x20 == UInt8(ascii: "e") { return nil }
+            return (value, at)
+        }
+
+        /// The string starting at `start` (its opening quote) and the position after its closing quote; nil when
+        /// there is none, or the string is invalid (a control character, a bad escape, invalid UTF-8).
+        private static func string(_ base: UnsafePointer<UInt8>, at start: Int, end: Int) -> (String, after: Int)? {
+            guard start < end, base[start] == UInt8(ascii: "\"") else { return nil }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var at = start + 1
+            var plain = true
+            var escaped = false
+            while true {
+                // Eight bytes at a time: stop at a quote, a backslash, a control byte or a byte ≥ 0x80.
+                while end - at >= 8 {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+                    let quote = word ^ (ones &* 0x22)
+                    let backslash = word ^ (ones &* 0x5C)
+                    var mask = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                    if plain { mask |= word }
+                    mask &= highs
+                    if mask != 0 {
+                        at += mask.trailingZeroBitCount >> 3
+                        break
+                    }
+                    at += 8
+                }
+                guard at < end else { return nil }
+                let byte = base[at]
+                if byte == UInt8(ascii: "\"") { break }
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    plain = false
+                    at += 2
+                } else if byte < 0x20 {
+                    return nil
+                } else {
+                    if byte >= 0x80 { plain = false }
+                    at += 1
+                }
+            }
+            guard at < end else { return nil }
+            let bytes = UnsafeBufferPointer(start: base + start + 1, count: at - start - 1)
+            if plain { return (String(decoding: bytes, as: UTF8.self), at + 1) }
+            let string = escaped ? try? Impl.unescape(bytes) : try? Impl.validatedString(bytes)
+            return string.map { ($0, at + 1) }
         }
     }
 
-    /// Parses `data` and hands its top-level object to `body`.
+    /// Hands `body` a ``SortedMemberReader`` over the JSON object in `data`, and checks that `body` read all of it.
     ///
-    /// - Throws: `DecodingError.dataCorrupted` for malformed JSON, ``ReaderMismatch`` when the document is not an
-    ///   object this reader handles, or what `body` throws.
-    public func readObject<T>(from data: Data, _ body: (ObjectReader) throws -> T) throws -> T {
+    /// - Throws: ``ReaderMismatch`` when the document is not an object of exactly the members `body` reads, in
+    ///   that order; or what `body` throws.
+    public func readSortedMembers<T>(from data: Data, _ body: (inout SortedMemberReader) throws -> T) throws -> T {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> T in
-            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count >= 2, base[0] == UInt8(ascii: "{"),
-                bytes.count < Int(Int32.max)
-            else { throw ReaderMismatch(key: "") }
-            let storage = try Self.tape(base: base, start: 0, end: bytes.count)
-            let top = storage.tokens[0]
-            guard top.kind == .object, top.count <= 64, top.flags & Flag.complexKeys == 0 else { throw ReaderMismatch(key: "") }
-            let impl = Impl(storage: storage, base: base, top: 0, path: [])
-            impl.keysAscending = impl.keysStrictlyAscending(object: 0)
-            return try body(ObjectReader(impl: impl, object: 0))
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw ReaderMismatch(key: "") }
+            guard var reader = SortedMemberReader(base: base, end: bytes.count) else { throw ReaderMismatch(key: "") }
+            let value = try body(&reader)
+            try reader.finish()
+            return value
         }
     }
 }

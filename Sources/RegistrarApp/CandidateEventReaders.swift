@@ -5,7 +5,7 @@ import RegistrationDomain
 
 extension CandidateEvent {
     /// A reader per event type for payloads of its current schema version, member by member without Codable.
-    public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> CandidateEvent] = [
+    public static let fastReaders: [String: @Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> CandidateEvent] = [
         CandidateRegistered.eventType: { json in
             let birthDate = try json.string("birthDate")
             let candidateID = try json.string("candidateID")

@@ -12,8 +12,9 @@ public protocol EventFamily: Sendable {
     static func wrap<Payload: DomainEvent>(_ payload: Payload) -> Self?
     /// Every payload type of the family, at its current schema version.
     static var payloadTypes: [any DomainEvent.Type] { get }
-    /// Readers of current-version payloads that skip Codable, by event type (an empty table: Codable for every one).
-    static var fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> Self] { get }
+    /// Readers of current-version payloads in canonical JSON that skip Codable, by event type (an empty table: Codable
+    /// for every one). A payload a reader declines is decoded through Codable.
+    static var fastReaders: [String: @Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> Self] { get }
 }
 
 extension EventFamily {
@@ -25,12 +26,12 @@ extension EventFamily {
 extension CandidateEvent: EventFamily {}
 extension SeasonEvent: EventFamily {
     /// None: a season has few events, and its state is cached.
-    public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> SeasonEvent] = [:]
+    public static let fastReaders: [String: @Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> SeasonEvent] = [:]
 }
 
 extension StaffEvent: EventFamily {
     /// None: a staff account has few events.
-    public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> StaffEvent] = [:]
+    public static let fastReaders: [String: @Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> StaffEvent] = [:]
 }
 
 /// Rewrites a stored payload of one schema version into the next version's JSON (canonical JSON in and out).
@@ -53,7 +54,7 @@ public struct EventCodec<Family: EventFamily>: Sendable {
     /// A type's payload type and its member reader: one table, so that decoding an event hashes its type name once.
     private struct Entry: Sendable {
         let type: any DomainEvent.Type
-        let fastReader: (@Sendable (FastJSONDecoder.ObjectReader) throws -> Family)?
+        let fastReader: (@Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> Family)?
     }
 
     private let entries: [String: Entry]
@@ -114,7 +115,7 @@ public struct EventCodec<Family: EventFamily>: Sendable {
             )
         }
         // The member-by-member reader when it reads the payload; else Codable, which also gives the precise error.
-        if let read = entry.fastReader, let event = try? FastJSONDecoder().readObject(from: data, read) { return event }
+        if let read = entry.fastReader, let event = try? FastJSONDecoder().readSortedMembers(from: data, read) { return event }
         do {
             guard let event = try Self.decodePayload(type, from: data) else {
                 throw EventDecodingError(description: "position \(position): \(name) does not belong to \(Family.self)")

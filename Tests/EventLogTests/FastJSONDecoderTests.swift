@@ -548,34 +548,76 @@ struct FastJSONDecoderTests {
         #expect(try FastJSONDecoder().decode(Wide.self, from: Data(#"{"名字":"x","escaped\u0041":"y"}"#.utf8)) == Wide(chineseName: "x", escapedA: "y"))
     }
 
-    @Test("the object reader finds members in any order and takes the first of repeated keys, as Codable does")
-    func objectReaderOrder() throws {
-        struct Pair: Decodable, Equatable {
-            var a: Int
-            var b: Int
-            var c: Int?
+    @Test("the sorted member reader reads exactly the members asked for, in their order, as Codable does; else declines")
+    func sortedMemberReader() throws {
+        struct Sample: Decodable, Equatable {
+            var flag: Bool
+            var name: String
+            var count: Int?
+            var tags: [String]
+            var note: String?
         }
-        func read(_ json: String, order: [String]) throws -> Pair {
-            try FastJSONDecoder().readObject(from: Data(json.utf8)) { object in
-                var values = [String: Int?]()
-                for key in order { values[key] = key == "c" ? try object.optionalInt(key) : try object.int(key) }
-                return Pair(a: values["a"]!!, b: values["b"]!!, c: values["c"] ?? nil)
+        // Ascending keys, as canonical JSON stores them.
+        func read(_ json: String) -> Sample? { read(Data(json.utf8)) }
+        func read(_ data: Data) -> Sample? {
+            try? FastJSONDecoder().readSortedMembers(from: data) { object in
+                let count = try object.optionalInt("count")
+                let flag = try object.bool("flag")
+                let name = try object.string("name")
+                let note = try object.optionalString("note")
+                let tags = try object.strings("tags")
+                return Sample(flag: flag, name: name, count: count, tags: tags, note: note)
             }
         }
-        let documents = [
-            #"{"a":1,"b":2,"c":3}"#,  // ascending: the cursor's search
-            #"{"a":1,"b":2}"#,  // a member missing at the end
-            #"{"b":2,"c":3,"a":1}"#,  // unsorted
-            #"{"b":2,"a":1,"b":5,"c":3}"#,  // a repeated key: the first counts
-            #"{"a":1,"b":2,"b":5}"#,
+        let readable = [
+            #"{"count":3,"flag":true,"name":"张三","note":"x","tags":["a","b"]}"#,
+            #"{"flag":false,"name":"","tags":[]}"#,  // optionals absent
+            #"{"count":null,"flag":true,"name":"a","note":null,"tags":["一"]}"#,  // optionals null
+            #" { "count" : -12 , "flag" : true , "name" : "a\"b\\c\u00e9\ud83d\ude00" , "tags" : [ "x" , "y" ] } "#,
+            #"{"count":-9223372036854775808,"flag":true,"name":"é/","tags":["\/"]}"#,
         ]
-        for json in documents {
-            let expected = try JSONDecoder().decode(Pair.self, from: Data(json.utf8))
-            for order in [["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"], ["a", "c", "b"]] {
-                #expect(try read(json, order: order) == expected, "\(json) read as \(order)")
+        for json in readable {
+            let expected = try JSONDecoder().decode(Sample.self, from: Data(json.utf8))
+            #expect(read(json) == expected, "\(json)")
+        }
+        let declined = [
+            #"{"flag":true,"count":3,"name":"a","tags":[]}"#,  // out of order
+            #"{"count":3,"count":4,"flag":true,"name":"a","tags":[]}"#,  // a repeated key
+            #"{"flag":true,"name":"a"}"#,  // a required member missing
+            #"{"extra":1,"flag":true,"name":"a","tags":[]}"#,  // an unknown member
+            #"{"flag":true,"name":"a","tags":[],"zzz":1}"#,  // an unknown member after the last
+            #"{"flag":true,"name":"a","tags":[],}"#,  // a trailing comma (Codable reads it)
+            #"{"flag":true,"name":"a","tags":[]} x"#,  // text after the document
+            #"{"flag":true,"name":"a","tags":[]"#,  // unterminated
+            #"{"count":3.0,"flag":true,"name":"a","tags":[]}"#,  // a fraction (Codable reads 3)
+            #"{"count":1e2,"flag":true,"name":"a","tags":[]}"#,  // an exponent
+            #"{"count":03,"flag":true,"name":"a","tags":[]}"#,  // a leading zero
+            #"{"count":9223372036854775808,"flag":true,"name":"a","tags":[]}"#,  // too large
+            #"{"flag":1,"name":"a","tags":[]}"#,  // another type
+            #"{"flag":true,"name":null,"tags":[]}"#,
+            #"{"flag":true,"name":"a\x","tags":[]}"#,  // a bad escape
+            #"{"flag":true,"name":"a\u12","tags":[]}"#,
+            #"{"flag":true,"name":"a\#u{01}","tags":[]}"#,  // a control character
+            #"{"fl\u0061g":true,"name":"a","tags":[]}"#,  // an escaped key (Codable reads it)
+            #"{"flag":truex,"name":"a","tags":[]}"#,
+            #"{"flag":true,"name":"a","tags":["a",]}"#,
+            #"["flag"]"#, "", " ",
+        ]
+        for json in declined { #expect(read(json) == nil, "\(json)") }
+        // Invalid UTF-8 in a string is declined; Codable refuses it too.
+        var invalid = Data(#"{"flag":true,"name":"#.utf8)
+        invalid += [0x22, 0x61, 0xFF, 0x22] + Data(#","tags":[]}"#.utf8)
+        #expect(read(String(decoding: invalid, as: UTF8.self)) != nil)  // repaired to U+FFFD: valid, so read
+        #expect(read(invalid) == nil)
+        #expect((try? JSONDecoder().decode(Sample.self, from: invalid)) == nil)
+        // What the reader declines names the member it was asked for.
+        let mismatch = #expect(throws: FastJSONDecoder.ReaderMismatch.self) {
+            try FastJSONDecoder().readSortedMembers(from: Data(#"{"flag":true,"name":1}"#.utf8)) { object in
+                _ = try object.bool("flag")
+                return try object.string("name")
             }
         }
-        #expect(throws: FastJSONDecoder.ReaderMismatch.self) { try read(#"{"a":1,"c":3}"#, order: ["a", "b"]) }
+        #expect(mismatch?.key == "name")
     }
 }
 

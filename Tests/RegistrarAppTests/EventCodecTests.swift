@@ -25,8 +25,11 @@ private enum NoteEvent: EventFamily {
     }
     static let payloadTypes: [any DomainEvent.Type] = [NoteTaken.self]
     // A reader as the generated candidate ones are: upcast payloads reach it in the current version's shape.
-    static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> NoteEvent] = [
-        NoteTaken.eventType: { json in .taken(NoteTaken(text: try json.string("text"), author: try json.string("author"))) }
+    static let fastReaders: [String: @Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> NoteEvent] = [
+        NoteTaken.eventType: { json in
+            let author = try json.string("author")
+            return .taken(NoteTaken(text: try json.string("text"), author: author))
+        }
     ]
 }
 
@@ -93,8 +96,11 @@ private enum MarkedNoteEvent: EventFamily {
         self = .taken(event)
     }
     static let payloadTypes: [any DomainEvent.Type] = [NoteTaken.self]
-    static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> MarkedNoteEvent] = [
-        NoteTaken.eventType: { json in .taken(NoteTaken(text: try json.string("text"), author: "read by the reader")) }
+    static let fastReaders: [String: @Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> MarkedNoteEvent] = [
+        NoteTaken.eventType: { json in
+            _ = try json.string("author")
+            return .taken(NoteTaken(text: try json.string("text"), author: "read by the reader"))
+        }
     ]
 }
 
@@ -105,10 +111,12 @@ struct EventCodecReaderTests {
         let codec = EventCodec<MarkedNoteEvent>()
         let read = try codec.decode(type: "NoteTaken", schemaVersion: 2, data: Data(#"{"author":"李四","text":"x"}"#.utf8))
         #expect(read.payload as? NoteTaken == NoteTaken(text: "x", author: "read by the reader"))
-        // Over 64 members: the reader leaves it to Codable, which ignores the unknown ones.
+        // Members the reader does not read, or not in its order: it declines and Codable reads (ignoring the unknown).
         let wide = (0..<70).map { #""extra\#($0)":0,"# }.joined()
-        let fallback = try codec.decode(type: "NoteTaken", schemaVersion: 2, data: Data(#"{"author":"李四",\#(wide)"text":"x"}"#.utf8))
-        #expect(fallback.payload as? NoteTaken == NoteTaken(text: "x", author: "李四"))
+        for json in [#"{"author":"李四",\#(wide)"text":"x"}"#, #"{"text":"x","author":"李四"}"#] {
+            let fallback = try codec.decode(type: "NoteTaken", schemaVersion: 2, data: Data(json.utf8))
+            #expect(fallback.payload as? NoteTaken == NoteTaken(text: "x", author: "李四"))
+        }
         // `text` as a number: the reader refuses, Codable refuses too and its error is the one reported.
         #expect(throws: EventDecodingError.self) {
             try codec.decode(type: "NoteTaken", schemaVersion: 2, data: Data(#"{"author":"李四","text":1}"#.utf8))

@@ -2,7 +2,8 @@
 """Writes Sources/RegistrarApp/CandidateEventReaders.swift: a hand-written-style reader per candidate event.
 
 Replaying a candidate decodes every stored event; Codable's containers cost several times the JSON parse, so each
-event of the current schema version is read member by member instead (FastJSONDecoder.ObjectReader), and Codable
+event of the current schema version is read member by member instead, in one pass over its canonical JSON
+(FastJSONDecoder.SortedMemberReader: the members in ascending key order, as canonical JSON stores them), and Codable
 stays the fallback and the reference. Run after changing a candidate event's fields:
 
     python3 tools/codegen/event_readers.py
@@ -33,11 +34,11 @@ lines = [
     "",
     "extension CandidateEvent {",
     "    /// A reader per event type for payloads of its current schema version, member by member without Codable.",
-    "    public static let fastReaders: [String: @Sendable (FastJSONDecoder.ObjectReader) throws -> CandidateEvent] = [",
+    "    public static let fastReaders: [String: @Sendable (inout FastJSONDecoder.SortedMemberReader) throws -> CandidateEvent] = [",
 ]
 for name, case in cases:
-    # Members are read in the order canonical JSON stores them (keys in ascending bytes), so that each lookup finds
-    # its key at the reader's cursor; the payload is then built in declaration order.
+    # Members are read in the order canonical JSON stores them (keys in ascending bytes), the one order the reader
+    # reads; the payload is then built in declaration order.
     fields = structs[name]
     reads = "; ".join(
         f"let {field} = try json.{readers[kind]}(\"{field}\")" for field, kind in sorted(fields, key=lambda f: f[0].encode())
