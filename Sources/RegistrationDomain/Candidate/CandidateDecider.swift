@@ -189,7 +189,7 @@ public enum CandidateDecider: Decider {
                 state.nextOrder += 1
             }
         case .educationAmended(let e):
-            state.education[e.entryID]?.record = EducationRecord(e)
+            state.education.changeValue(forKey: e.entryID) { $0.record = EducationRecord(e) }
         case .educationRemoved(let e):
             state.education[e.entryID] = nil
         case .trainingAdded(let e):
@@ -208,14 +208,13 @@ public enum CandidateDecider: Decider {
                 state.nextOrder += 1
             }
         case .trainingAmended(let e):
-            if var entry = state.training[e.entryID] {
+            state.training.changeValue(forKey: e.entryID) { entry in
                 entry.kind = e.kind
                 entry.institution = e.institution
                 entry.specialty = e.specialty
                 entry.start = e.start
                 entry.end = e.end
                 entry.certificateNumber = e.certificateNumber
-                state.training[e.entryID] = entry
             }
         case .trainingRemoved(let e):
             state.training[e.entryID] = nil
@@ -234,23 +233,21 @@ public enum CandidateDecider: Decider {
                 state.nextOrder += 1
             }
         case .certificateAmended(let e):
-            if var entry = state.certificates[e.entryID] {
+            state.certificates.changeValue(forKey: e.entryID) { entry in
                 entry.type = e.type
                 entry.issued = e.issued
                 entry.number = e.number
                 entry.registered = e.registered
                 entry.registrationNumber = e.registrationNumber
-                state.certificates[e.entryID] = entry
             }
         case .certificateRemoved(let e):
             state.certificates[e.entryID] = nil
         case .chsiScanStarted(let e):
-            if state.education[e.entryID]?.pendingScanIDs.contains(e.scanID) == false {
-                state.education[e.entryID]?.pendingScanIDs.append(e.scanID)
+            state.education.changeValue(forKey: e.entryID) { entry in
+                if !entry.pendingScanIDs.contains(e.scanID) { entry.pendingScanIDs.append(e.scanID) }
             }
         case .chsiResultReceived(let e):
-            // Changed in place through the dictionary (a copy of the entry would copy each of its arrays).
-            state.education[e.entryID]?.receive(e)
+            state.education.changeValue(forKey: e.entryID) { $0.receive(e) }
         case .applicationSubmitted(let e):
             if state.applications[e.applicationID] == nil {
                 state.applications[e.applicationID] = Application(e)
@@ -263,41 +260,49 @@ public enum CandidateDecider: Decider {
         case .entryVerified(let e):
             state.updateFlags(e.entryKind, e.entryID) { $0.verified = true }
         case .applicationAbandoned(let e):
-            state.applications[e.applicationID]?.abandonedAt = e.abandonedAt
+            state.applications.changeValue(forKey: e.applicationID) { $0.abandonedAt = e.abandonedAt }
         case .basicInfoCorrected(let e):
             if let field = BasicInfoField(rawValue: e.field) {
                 state.basic?.set(field, to: e.newValue)
             }
-            state.applications[e.applicationID]?.corrections.append(
-                Correction(
-                    field: e.field,
-                    oldValue: e.oldValue,
-                    newValue: e.newValue,
-                    reason: e.reason,
-                    reviewerID: e.reviewerID,
-                    correctedAt: e.correctedAt
+            state.applications.changeValue(forKey: e.applicationID) { application in
+                application.corrections.append(
+                    Correction(
+                        field: e.field,
+                        oldValue: e.oldValue,
+                        newValue: e.newValue,
+                        reason: e.reason,
+                        reviewerID: e.reviewerID,
+                        correctedAt: e.correctedAt
+                    )
                 )
-            )
+            }
         case .applicationApproved(let e):
-            state.applications[e.applicationID]?.approvedAt = e.approvedAt
-            state.applications[e.applicationID]?.approvedBy = e.reviewerID
+            state.applications.changeValue(forKey: e.applicationID) { application in
+                application.approvedAt = e.approvedAt
+                application.approvedBy = e.reviewerID
+            }
         case .applicationRejected(let e):
-            state.applications[e.applicationID]?.rejectedAt = e.rejectedAt
-            state.applications[e.applicationID]?.rejectionReason = e.reason
+            state.applications.changeValue(forKey: e.applicationID) { application in
+                application.rejectedAt = e.rejectedAt
+                application.rejectionReason = e.reason
+            }
         case .applicationSigned(let e):
-            state.applications[e.applicationID]?.signedAt = e.signedAt
+            state.applications.changeValue(forKey: e.applicationID) { $0.signedAt = e.signedAt }
         case .paymentStarted(let e):
-            state.applications[e.applicationID]?.payments.append(
-                PaymentAttempt(
-                    orderNumber: e.orderNumber,
-                    amountFen: e.amountFen,
-                    startedAt: e.startedAt,
-                    outcome: .pending,
-                    bankTransactionIDs: [],
-                    confirmedAt: nil,
-                    failureReason: nil
+            state.applications.changeValue(forKey: e.applicationID) { application in
+                application.payments.append(
+                    PaymentAttempt(
+                        orderNumber: e.orderNumber,
+                        amountFen: e.amountFen,
+                        startedAt: e.startedAt,
+                        outcome: .pending,
+                        bankTransactionIDs: [],
+                        confirmedAt: nil,
+                        failureReason: nil
+                    )
                 )
-            )
+            }
         case .paymentConfirmed(let e):
             state.updatePayment(e.applicationID, e.orderNumber) { attempt in
                 attempt.bankTransactionIDs.append(e.bankTransactionID)
@@ -314,9 +319,11 @@ public enum CandidateDecider: Decider {
                 }
             }
         case .refundRecorded(let e):
-            state.applications[e.applicationID]?.refunds.append(
-                Refund(refundID: e.refundID, amountFen: e.amountFen, reason: e.reason, recordedAt: e.recordedAt)
-            )
+            state.applications.changeValue(forKey: e.applicationID) { application in
+                application.refunds.append(
+                    Refund(refundID: e.refundID, amountFen: e.amountFen, reason: e.reason, recordedAt: e.recordedAt)
+                )
+            }
         case .passwordChanged, .recoveryQuestionChanged:
             // The file does not change: the credentials are outside the log; the event is the audit record.
             break
@@ -335,9 +342,9 @@ extension EducationEntry {
 extension CandidateState {
     fileprivate mutating func updateFlags(_ kind: String, _ entryID: String, _ change: (inout EntryFlags) -> Void) {
         switch ProfileEntryKind(rawValue: kind) {
-        case .education: if education[entryID] != nil { change(&education[entryID]!.flags) }
-        case .training: if training[entryID] != nil { change(&training[entryID]!.flags) }
-        case .certificate: if certificates[entryID] != nil { change(&certificates[entryID]!.flags) }
+        case .education: education.changeValue(forKey: entryID) { change(&$0.flags) }
+        case .training: training.changeValue(forKey: entryID) { change(&$0.flags) }
+        case .certificate: certificates.changeValue(forKey: entryID) { change(&$0.flags) }
         case nil: break
         }
     }
@@ -347,9 +354,10 @@ extension CandidateState {
         _ orderNumber: String,
         _ change: (inout PaymentAttempt) -> Void
     ) {
-        guard let index = applications[applicationID]?.payments.lastIndex(where: { $0.orderNumber == orderNumber })
-        else { return }
-        change(&applications[applicationID]!.payments[index])
+        applications.changeValue(forKey: applicationID) { application in
+            guard let index = application.payments.lastIndex(where: { $0.orderNumber == orderNumber }) else { return }
+            change(&application.payments[index])
+        }
     }
 }
 
@@ -443,5 +451,15 @@ extension Application {
             payments: [],
             refunds: []
         )
+    }
+}
+
+extension Dictionary {
+    /// Changes the value stored for `key`, when there is one, where it lies in the table. (`dict[key]?.field = x`
+    /// moves the whole value out into an optional and back, copying a large struct such as an application twice.)
+    @inline(__always)
+    mutating func changeValue(forKey key: Key, _ change: (inout Value) -> Void) {
+        guard let index = index(forKey: key) else { return }
+        change(&values[index])
     }
 }
