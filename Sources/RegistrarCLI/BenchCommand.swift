@@ -51,6 +51,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Candidates per client per round in the command-path scenario (20 events each).")
     var candidatesPerClient = CommandPathBenchConfiguration().candidatesPerClient
 
+    @Option(name: .long, help: "Command-path suite: timed candidate loads per measurement and round.")
+    var loads = CommandPathBenchConfiguration().loads
+
     @Option(
         name: .long,
         help: "Python of a venv with tools/peer/requirements.txt installed (`make bench` creates .build-peer-venv); without it, no peer ratios."
@@ -85,6 +88,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard serialAppends >= 1, appenders >= 1, appendsPerAppender >= 1 else {
             throw ValidationError("--serial-appends, --appenders and --appends-per-appender must be at least 1")
         }
+        guard loads >= 100 else { throw ValidationError("--loads must be at least 100 (a p99 of fewer is one sample)") }
         guard clients >= 1, candidatesPerClient >= 1, peerCandidates >= 1, rebuildCandidates >= 1 else {
             throw ValidationError("--clients, --candidates-per-client, --peer-candidates and --rebuild-candidates must be at least 1")
         }
@@ -130,6 +134,7 @@ struct BenchCommand: AsyncParsableCommand {
                 var configuration = CommandPathBenchConfiguration()
                 configuration.clients = clients
                 configuration.candidatesPerClient = candidatesPerClient
+                configuration.loads = loads
                 configuration.breakdown = breakdown
                 configuration.stateCacheCapacity = stateCache
                 configuration.keepFiles = keepFiles
