@@ -1643,3 +1643,98 @@ extension FastJSONDecoder {
         }
     }
 }
+
+// MARK: - Shape
+
+extension FastJSONDecoder {
+    /// The shape of a JSON value: objects with their members, arrays with their elements, numbers with their value,
+    /// strings and booleans only as "a scalar". What a strict request decoder compares to find unknown members.
+    public indirect enum Shape: Equatable, Sendable {
+        case object([String: Shape])
+        case array([Shape])
+        case number(Double)
+        case scalar
+        case null
+    }
+
+    /// The shape of the JSON in `data`, read from the tape without building the strings' values.
+    ///
+    /// Exactly what decoding a `Decodable` that tries null, `Bool`, `String`, `Double`, an array and then a
+    /// dictionary would give through ``decode(_:from:)``: it throws for malformed JSON, an invalid string (bad
+    /// escape, invalid UTF-8, control character) and a number no `Double` holds; of a repeated key the first counts,
+    /// and the values of later ones are not read.
+    public func shape(from data: Data) throws -> Shape {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> Shape in
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count >= 2, bytes.count < Int(Int32.max),
+                base[0] != 0, base[1] != 0, !(base[0] == 0xFE && base[1] == 0xFF), !(base[0] == 0xFF && base[1] == 0xFE)
+            else {
+                // Empty, tiny, or UTF-16/32: the Decodable path, which hands those to JSONDecoder as `decode` does.
+                return try decode(CodableShape.self, from: bytes).shape
+            }
+            let start = bytes.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+            let storage = try Self.tape(base: base, start: start, end: bytes.count)
+            let impl = Impl(storage: storage, base: base, top: 0, path: [])
+            do {
+                return try impl.shape(at: 0)
+            } catch {
+                throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "\(error)"))
+            }
+        }
+    }
+
+    /// The same shape through `Decodable`: the reference the tape walk follows, and the path for input it hands on.
+    private struct CodableShape: Decodable {
+        let shape: Shape
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                shape = .null
+            } else if (try? container.decode(Bool.self)) != nil || (try? container.decode(String.self)) != nil {
+                shape = .scalar
+            } else if let number = try? container.decode(Double.self) {
+                shape = .number(number)
+            } else if let array = try? container.decode([CodableShape].self) {
+                shape = .array(array.map(\.shape))
+            } else {
+                shape = .object(try container.decode([String: CodableShape].self).mapValues(\.shape))
+            }
+        }
+    }
+}
+
+extension FastJSONDecoder.Impl {
+    fileprivate func shape(at index: Int) throws(FastJSONDecoder.Failure) -> FastJSONDecoder.Shape {
+        let token = tokens[index]
+        switch token.kind {
+        case .null:
+            return .null
+        case .trueValue, .falseValue:
+            return .scalar
+        case .string:
+            // Plain ASCII needs no check; anything else is checked as decoding the string would.
+            if token.flags != 0 { _ = try makeString(token) }
+            return .scalar
+        case .number:
+            return .number(try floatingPoint(Double.self, at: index))
+        case .array:
+            var elements = [FastJSONDecoder.Shape]()
+            elements.reserveCapacity(Int(token.count))
+            var element = index + 1
+            for _ in 0..<Int(token.count) {
+                elements.append(try shape(at: element))
+                element = next(element)
+            }
+            return .array(elements)
+        case .object:
+            var members = [String: FastJSONDecoder.Shape](minimumCapacity: Int(token.count))
+            var key = index + 1
+            for _ in 0..<Int(token.count) {
+                let name = try makeString(tokens[key])
+                if members[name] == nil { members[name] = try shape(at: key + 1) }
+                key = next(key + 1)
+            }
+            return .object(members)
+        }
+    }
+}

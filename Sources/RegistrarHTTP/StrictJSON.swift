@@ -28,7 +28,7 @@ enum StrictJSON {
         }
         let tree: JSONTree
         do {
-            tree = try FastJSONDecoder().decode(JSONTree.self, from: data)
+            tree = try FastJSONDecoder().shape(from: data)
         } catch {
             throw APIError.badRequest("invalid_json", field: "", message: "请求内容不是有效的JSON（须为UTF-8编码）")
         }
@@ -46,7 +46,7 @@ enum StrictJSON {
             }
             throw describe(error)
         }
-        let known = try FastJSONDecoder().decode(JSONTree.self, from: FastJSONEncoder(formatting: []).encode(value))
+        let known = try FastJSONDecoder().shape(from: FastJSONEncoder(formatting: []).encode(value))
         if let unknown = firstUnknownKey(in: tree, known: known, path: "") {
             throw APIError.badRequest("unknown_field", field: unknown, message: "不允许的字段：\(unknown)")
         }
@@ -144,25 +144,4 @@ enum StrictJSON {
 }
 
 /// Any JSON value; strings and booleans are kept only as "a scalar" (the strictness check compares shapes).
-enum JSONTree: Decodable, Equatable {
-    case object([String: JSONTree])
-    case array([JSONTree])
-    case number(Double)
-    case scalar
-    case null
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if (try? container.decode(Bool.self)) != nil || (try? container.decode(String.self)) != nil {
-            self = .scalar
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let array = try? container.decode([JSONTree].self) {
-            self = .array(array)
-        } else {
-            self = .object(try container.decode([String: JSONTree].self))
-        }
-    }
-}
+typealias JSONTree = FastJSONDecoder.Shape

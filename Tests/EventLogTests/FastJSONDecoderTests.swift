@@ -735,3 +735,49 @@ private struct ContainerProbe: Decodable, Equatable {
         record { "\(try container.superDecoder(forKey: .n).singleValueContainer().decode(String.self))" }
     }
 }
+
+/// The shape through `Decodable`, as the strict request decoder built it before `FastJSONDecoder.shape(from:)`.
+private struct ReferenceShape: Decodable {
+    let shape: FastJSONDecoder.Shape
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            shape = .null
+        } else if (try? container.decode(Bool.self)) != nil || (try? container.decode(String.self)) != nil {
+            shape = .scalar
+        } else if let number = try? container.decode(Double.self) {
+            shape = .number(number)
+        } else if let array = try? container.decode([ReferenceShape].self) {
+            shape = .array(array.map(\.shape))
+        } else {
+            shape = .object(try container.decode([String: ReferenceShape].self).mapValues(\.shape))
+        }
+    }
+}
+
+@Suite("FastJSONDecoder shapes")
+struct FastJSONShapeTests {
+    @Test("a document's shape read from the tape equals the shape decoded through Decodable, or both refuse")
+    func shapes() throws {
+        var documents: [Data] = [
+            #"{"a":1,"b":"x","c":[true,null,1.5,{"d":"é"}],"e":{}}"#, #"[]"#, #"{}"#, #""s""#, "1", "-0.0", "null", "true",
+            #"{"a":1,"a":"x"}"#,  // a repeated key: the first counts
+            #"{"a":1,"a":"\x"}"#,  // a later repeat is not read
+            #"{"a":"\x"}"#, #"{"a":"\u12"}"#, #"{"a":"\#u{01}"}"#, #"{"k\u0065y":1}"#, #"{"a":"\u00e9\/\n"}"#,
+            #"{"a":1e400}"#, #"{"a":-1e-400}"#, #"{"a":12345678901234567890123}"#, #"{"a":01}"#, #"{"a":1.}"#, #"{"a":-}"#,
+            #"{"a":[1,]}"#, #"{"a":1,}"#, #"{"a":1} x"#, #"{"a":"#, "", " ", "{", #" { "a" : [ 1 , 2 ] } "#,
+        ].map { Data($0.utf8) }
+        documents.append(Data([0xEF, 0xBB, 0xBF]) + Data(#"{"a":1}"#.utf8))  // a byte order mark
+        documents.append(Data(#"{"a":"#.utf8) + Data([0x22, 0xFF, 0x22, 0x7D]))  // invalid UTF-8
+        documents.append(#"{"a":[1,"x"]}"#.data(using: .utf16LittleEndian)!)  // UTF-16, handed to JSONDecoder
+        documents.append(Data(String(repeating: "[", count: 513).utf8))
+        for document in documents {
+            let expected = try? FastJSONDecoder().decode(ReferenceShape.self, from: document).shape
+            let shape = try? FastJSONDecoder().shape(from: document)
+            #expect(shape == expected, "\(String(decoding: document, as: UTF8.self))")
+        }
+        #expect(try FastJSONDecoder().shape(from: Data(#"{"a":1,"a":"x"}"#.utf8)) == .object(["a": .number(1)]))
+        #expect(try FastJSONDecoder().shape(from: Data(#"{"a":[true,null,"s"]}"#.utf8)) == .object(["a": .array([.scalar, .null, .scalar])]))
+    }
+}
