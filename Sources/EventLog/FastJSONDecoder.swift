@@ -152,6 +152,28 @@ extension FastJSONDecoder {
 // MARK: - Parser
 
 extension FastJSONDecoder {
+    /// Skips a string's bytes eight at a time, up to the first quote, backslash or control byte (or byte ≥ 0x80 when
+    /// `stoppingAtNonASCII`), or to where fewer than eight bytes are left: the byte at the result needs a look.
+    @inline(__always)
+    fileprivate static func skipStringBytes(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, stoppingAtNonASCII: Bool) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var at = start
+        while end - at >= 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            var mask = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if stoppingAtNonASCII { mask |= word }
+            mask &= highs
+            if mask != 0 { return at + mask.trailingZeroBitCount >> 3 }
+            at += 8
+        }
+        return at
+    }
+}
+
+extension FastJSONDecoder {
     /// Scans the document once into the tape, checking structure; string and number contents are checked later.
     fileprivate struct Parser {
         let base: UnsafePointer<UInt8>
@@ -269,26 +291,11 @@ extension FastJSONDecoder {
         /// Finds the closing quote, eight bytes at a time where possible, noting escapes, non-ASCII and control bytes.
         @discardableResult
         mutating func parseString() throws(ParseError) -> UInt8 {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
             pos += 1
             let start = pos
             var flags: UInt8 = 0
             while true {
-                while end - pos >= 8 {
-                    let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
-                    let quote = word ^ (ones &* 0x22)
-                    let backslash = word ^ (ones &* 0x5C)
-                    var mask = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-                    if flags & Flag.nonASCII == 0 { mask |= word }
-                    mask &= highs
-                    if mask == 0 {
-                        pos += 8
-                    } else {
-                        pos += mask.trailingZeroBitCount >> 3
-                        break
-                    }
-                }
+                pos = FastJSONDecoder.skipStringBytes(base, from: pos, end: end, stoppingAtNonASCII: flags & Flag.nonASCII == 0)
                 guard pos < end else { throw ParseError(message: "Unexpected end of file in a string", offset: pos) }
                 let byte = base[pos]
                 if byte == UInt8(ascii: "\"") {
@@ -1440,40 +1447,43 @@ extension FastJSONDecoder {
 
         /// A string member.
         public mutating func string(_ key: StaticString) throws(ReaderMismatch) -> String {
-            guard let start = valueStart(of: key), let (string, after) = Self.string(base, at: start, end: end) else { throw mismatch(key) }
-            consume(upTo: after)
-            return string
+            try member(key) { [base, end] start in Self.string(base, at: start, end: end) }
         }
 
         /// A string member that may be absent or null.
         public mutating func optionalString(_ key: StaticString) throws(ReaderMismatch) -> String? {
-            guard let start = valueStart(of: key) else { return nil }
-            if let after = null(at: start) {
-                consume(upTo: after)
-                return nil
-            }
-            guard let (string, after) = Self.string(base, at: start, end: end) else { throw mismatch(key) }
-            consume(upTo: after)
-            return string
+            try optionalMember(key) { [base, end] start in Self.string(base, at: start, end: end) }
         }
 
         /// An integer member.
         public mutating func int(_ key: StaticString) throws(ReaderMismatch) -> Int {
-            guard let start = valueStart(of: key), let (value, after) = integer(at: start) else { throw mismatch(key) }
-            consume(upTo: after)
-            return value
+            try member(key) { [base, end] start in Self.integer(base, at: start, end: end) }
         }
 
         /// An integer member that may be absent or null.
         public mutating func optionalInt(_ key: StaticString) throws(ReaderMismatch) -> Int? {
+            try optionalMember(key) { [base, end] start in Self.integer(base, at: start, end: end) }
+        }
+
+        /// The member `key`, its value read by `value` from where it starts.
+        @inline(__always)
+        private mutating func member<T>(_ key: StaticString, _ value: (Int) -> (T, after: Int)?) throws(ReaderMismatch) -> T {
+            guard let start = valueStart(of: key), let (read, after) = value(start) else { throw mismatch(key) }
+            consume(upTo: after)
+            return read
+        }
+
+        /// The member `key` when present and not null, its value read by `value` from where it starts.
+        @inline(__always)
+        private mutating func optionalMember<T>(_ key: StaticString, _ value: (Int) -> (T, after: Int)?) throws(ReaderMismatch) -> T? {
             guard let start = valueStart(of: key) else { return nil }
             if let after = null(at: start) {
                 consume(upTo: after)
                 return nil
             }
-            guard let (value, after) = integer(at: start) else { throw mismatch(key) }
+            guard let (read, after) = value(start) else { throw mismatch(key) }
             consume(upTo: after)
-            return value
+            return read
         }
 
         /// A boolean member.
@@ -1563,7 +1573,7 @@ extension FastJSONDecoder {
         private func null(at start: Int) -> Int? { literal("null", at: start) ? start + 4 : nil }
 
         /// A plain integer (an optional minus sign and digits, no leading zero) that fits; nil for anything else.
-        private func integer(at start: Int) -> (Int, after: Int)? {
+        private static func integer(_ base: UnsafePointer<UInt8>, at start: Int, end: Int) -> (Int, after: Int)? {
             var at = start
             let negative = at < end && base[at] == UInt8(ascii: "-")
             if negative { at += 1 }
@@ -1587,26 +1597,11 @@ extension FastJSONDecoder {
         /// there is none, or the string is invalid (a control character, a bad escape, invalid UTF-8).
         private static func string(_ base: UnsafePointer<UInt8>, at start: Int, end: Int) -> (String, after: Int)? {
             guard start < end, base[start] == UInt8(ascii: "\"") else { return nil }
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
             var at = start + 1
             var plain = true
             var escaped = false
             while true {
-                // Eight bytes at a time: stop at a quote, a backslash, a control byte or a byte ≥ 0x80.
-                while end - at >= 8 {
-                    let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
-                    let quote = word ^ (ones &* 0x22)
-                    let backslash = word ^ (ones &* 0x5C)
-                    var mask = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-                    if plain { mask |= word }
-                    mask &= highs
-                    if mask != 0 {
-                        at += mask.trailingZeroBitCount >> 3
-                        break
-                    }
-                    at += 8
-                }
+                at = FastJSONDecoder.skipStringBytes(base, from: at, end: end, stoppingAtNonASCII: plain)
                 guard at < end else { return nil }
                 let byte = base[at]
                 if byte == UInt8(ascii: "\"") { break }
@@ -1682,8 +1677,9 @@ extension FastJSONDecoder {
         }
     }
 
-    /// The same shape through `Decodable`: the reference the tape walk follows, and the path for input it hands on.
-    private struct CodableShape: Decodable {
+    /// The same shape through `Decodable`: the reference the tape walk follows (and its tests compare with), and
+    /// the path for input it hands on.
+    struct CodableShape: Decodable {
         let shape: Shape
 
         init(from decoder: any Decoder) throws {

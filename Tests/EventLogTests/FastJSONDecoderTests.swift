@@ -1,6 +1,7 @@
-import EventLog
 import Foundation
 import Testing
+
+@testable import EventLog
 
 // MARK: - Test types
 
@@ -736,26 +737,6 @@ private struct ContainerProbe: Decodable, Equatable {
     }
 }
 
-/// The shape through `Decodable`, as the strict request decoder built it before `FastJSONDecoder.shape(from:)`.
-private struct ReferenceShape: Decodable {
-    let shape: FastJSONDecoder.Shape
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            shape = .null
-        } else if (try? container.decode(Bool.self)) != nil || (try? container.decode(String.self)) != nil {
-            shape = .scalar
-        } else if let number = try? container.decode(Double.self) {
-            shape = .number(number)
-        } else if let array = try? container.decode([ReferenceShape].self) {
-            shape = .array(array.map(\.shape))
-        } else {
-            shape = .object(try container.decode([String: ReferenceShape].self).mapValues(\.shape))
-        }
-    }
-}
-
 @Suite("FastJSONDecoder shapes")
 struct FastJSONShapeTests {
     @Test("a document's shape read from the tape equals the shape decoded through Decodable, or both refuse")
@@ -773,7 +754,7 @@ struct FastJSONShapeTests {
         documents.append(#"{"a":[1,"x"]}"#.data(using: .utf16LittleEndian)!)  // UTF-16, handed to JSONDecoder
         documents.append(Data(String(repeating: "[", count: 513).utf8))
         for document in documents {
-            let expected = try? FastJSONDecoder().decode(ReferenceShape.self, from: document).shape
+            let expected = try? FastJSONDecoder().decode(FastJSONDecoder.CodableShape.self, from: document).shape
             let shape = try? FastJSONDecoder().shape(from: document)
             #expect(shape == expected, "\(String(decoding: document, as: UTF8.self))")
         }
