@@ -762,3 +762,79 @@ struct FastJSONShapeTests {
         #expect(try FastJSONDecoder().shape(from: Data(#"{"a":[true,null,"s"]}"#.utf8)) == .object(["a": .array([.scalar, .null, .scalar])]))
     }
 }
+
+@Suite("FastJSONDecoder mutations")
+struct FastJSONMutationTests {
+    private struct Sample: Decodable, Equatable {
+        var flag: Bool
+        var name: String
+        var count: Int?
+        var tags: [String]
+        var note: String?
+    }
+
+    private static let seeds = [
+        #"{"count":3,"flag":true,"name":"张三\n","note":"x\/y","tags":["a","b\u00e9"]}"#,
+        #"{"flag":false,"name":"","tags":[]}"#,
+        #"{"count":null,"flag":true,"name":"a","note":null,"tags":["一"]}"#,
+        #"{"a":[1,2.5,-3e2,{"b":null,"c":[true,"d"]}],"e":"f"}"#,
+    ]
+
+    /// Byte-level mutations of valid documents (a byte replaced by a JSON-significant one, inserted, or a range
+    /// dropped), deterministic from the seed: the one-pass paths must agree with the reference on every one.
+    private static func mutations(count: Int) -> [Data] {
+        var state: UInt64 = 0x2026_1206
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        let significant = Array(#"{}[]:,"\ntfeu0-.9 x"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xE4, 0xFF]
+        var documents = [Data]()
+        for index in 0..<count {
+            var bytes = Array(seeds[index % seeds.count].utf8)
+            for _ in 0...(next() % 3) {
+                guard !bytes.isEmpty else { break }
+                let at = next() % bytes.count
+                // Where string values start (after `":"`), so that some mutations land inside a value.
+                let values = bytes.indices.filter { $0 >= 2 && bytes[$0 - 1] == UInt8(ascii: "\"") && bytes[$0 - 2] == UInt8(ascii: ":") }
+                switch next() % 4 {
+                case 0: bytes[at] = significant[next() % significant.count]
+                case 1: bytes.insert(significant[next() % significant.count], at: at)
+                case 2 where !values.isEmpty: bytes.insert(significant[next() % significant.count], at: values[next() % values.count])
+                default: bytes.removeSubrange(at..<min(bytes.count, at + 1 + next() % 4))
+                }
+            }
+            documents.append(Data(bytes))
+        }
+        return documents
+    }
+
+    @Test("on mutated documents the sorted member reader reads as JSONDecoder or declines, and shapes equal the Decodable ones")
+    func mutated() throws {
+        var read = 0
+        var shaped = 0
+        for document in Self.mutations(count: 4000) {
+            let text = String(decoding: document, as: UTF8.self)
+            let reader = try? FastJSONDecoder().readSortedMembers(from: document) { object in
+                let count = try object.optionalInt("count")
+                let flag = try object.bool("flag")
+                let name = try object.string("name")
+                let note = try object.optionalString("note")
+                return Sample(flag: flag, name: name, count: count, tags: try object.strings("tags"), note: note)
+            }
+            if let reader {
+                #expect(reader == (try? JSONDecoder().decode(Sample.self, from: document)), "\(text)")
+                read += 1
+            }
+            let shape = try? FastJSONDecoder().shape(from: document)
+            #expect(shape == (try? FastJSONDecoder().decode(FastJSONDecoder.CodableShape.self, from: document))?.shape, "\(text)")
+            if shape != nil { shaped += 1 }
+        }
+        // Enough of the mutations stay readable for the comparisons to mean something.
+        #expect(read > 40)
+        #expect(shaped > 400)
+    }
+}
