@@ -1500,24 +1500,12 @@ extension FastJSONDecoder {
 
         /// An array-of-strings member.
         public mutating func strings(_ key: StaticString) throws(ReaderMismatch) -> [String] {
-            guard var at = valueStart(of: key), at < end, base[at] == UInt8(ascii: "[") else { throw mismatch(key) }
-            at = skipWhitespace(from: at + 1)
-            var values = [String]()
-            if at < end && base[at] == UInt8(ascii: "]") {
-                consume(upTo: at + 1)
-                return values
-            }
-            while true {
-                guard let (string, after) = Self.string(base, at: at, end: end) else { throw mismatch(key) }
-                values.append(string)
-                at = skipWhitespace(from: after)
-                guard at < end else { throw mismatch(key) }
-                if base[at] == UInt8(ascii: "]") { break }
-                guard base[at] == UInt8(ascii: ",") else { throw mismatch(key) }
-                at = skipWhitespace(from: at + 1)
-            }
-            consume(upTo: at + 1)
-            return values
+            try member(key) { [base, end] start in Self.strings(base, at: start, end: end) }
+        }
+
+        /// An array-of-strings member that may be absent or null.
+        public mutating func optionalStrings(_ key: StaticString) throws(ReaderMismatch) -> [String]? {
+            try optionalMember(key) { [base, end] start in Self.strings(base, at: start, end: end) }
         }
 
         /// Checks that the object ends after the members read, and the document after the object.
@@ -1535,7 +1523,10 @@ extension FastJSONDecoder {
         }
 
         @inline(__always)
-        private func skipWhitespace(from start: Int) -> Int {
+        private func skipWhitespace(from start: Int) -> Int { Self.skipWhitespace(base, from: start, end: end) }
+
+        @inline(__always)
+        private static func skipWhitespace(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
             var at = start
             while at < end {
                 switch base[at] {
@@ -1591,6 +1582,23 @@ extension FastJSONDecoder {
             guard digits > 0, !(digits > 1 && base[firstDigit] == UInt8(ascii: "0")) else { return nil }
             if at < end, base[at] == UInt8(ascii: ".") || base[at] | 0x20 == UInt8(ascii: "e") { return nil }
             return (value, at)
+        }
+
+        /// The array of strings starting at `start` (its opening bracket) and the position after it.
+        private static func strings(_ base: UnsafePointer<UInt8>, at start: Int, end: Int) -> ([String], after: Int)? {
+            guard start < end, base[start] == UInt8(ascii: "[") else { return nil }
+            var at = skipWhitespace(base, from: start + 1, end: end)
+            var values = [String]()
+            if at < end && base[at] == UInt8(ascii: "]") { return (values, at + 1) }
+            while true {
+                guard let (string, after) = Self.string(base, at: at, end: end) else { return nil }
+                values.append(string)
+                at = skipWhitespace(base, from: after, end: end)
+                guard at < end else { return nil }
+                if base[at] == UInt8(ascii: "]") { return (values, at + 1) }
+                guard base[at] == UInt8(ascii: ",") else { return nil }
+                at = skipWhitespace(base, from: at + 1, end: end)
+            }
         }
 
         /// The string starting at `start` (its opening quote) and the position after its closing quote; nil when

@@ -44,6 +44,39 @@ public struct EventMetadata: Codable, Sendable, Equatable, Hashable {
         self.recordedAt = recordedAt
         self.claims = claims
     }
+
+    /// Decodes stored metadata: in one pass when it is canonical JSON (as every append writes it), else through
+    /// Codable, which gives the same value or the precise error.
+    public init(storedJSON data: Data) throws {
+        self = try Self.readCanonical(data) ?? FastJSONDecoder().decode(EventMetadata.self, from: data)
+    }
+
+    /// Canonical metadata read in one pass; nil for anything else (which Codable then reads or refuses).
+    static func readCanonical(_ data: Data) -> EventMetadata? {
+        try? FastJSONDecoder().readSortedMembers(from: data) { json in
+            // Members in ascending key order, as canonical JSON stores them.
+            let actorId = try json.string("actorId")
+            let causationId = try json.optionalString("causationId")
+            let channel = try json.string("channel")
+            let claims = try json.optionalStrings("claims")
+            let correlationId = try json.optionalString("correlationId")
+            let reason = try json.optionalString("reason")
+            let recordedAt = try json.string("recordedAt")
+            let requestId = try json.optionalString("requestId")
+            let role = try json.string("role")
+            return EventMetadata(
+                actorId: actorId,
+                role: role,
+                channel: channel,
+                requestId: requestId,
+                correlationId: correlationId,
+                causationId: causationId,
+                reason: reason,
+                recordedAt: recordedAt,
+                claims: claims
+            )
+        }
+    }
 }
 
 /// An event about to be appended: its type, schema version and canonical JSON payload.
@@ -112,7 +145,7 @@ public struct RecordedEvent: Sendable, Equatable {
 
     /// Decodes the metadata.
     public func decodedMetadata() throws -> EventMetadata {
-        try JSONDecoder().decode(EventMetadata.self, from: metadata)
+        try EventMetadata(storedJSON: metadata)
     }
 }
 

@@ -812,6 +812,49 @@ struct FastJSONMutationTests {
         return documents
     }
 
+    @Test("stored metadata decodes in one pass as through Codable, canonical or not, whole or mutated")
+    func metadata() throws {
+        let full = EventMetadata(
+            actorId: "reviewer-4201-01",
+            role: "reviewer",
+            channel: "review-site",
+            requestId: "req-1",
+            correlationId: "cor-1",
+            causationId: "cause-1",
+            reason: "学历信息与学信网不符\n请核对",
+            recordedAt: "2026-03-01T08:00:00.000Z",
+            claims: ["id:1", "user:a"]
+        )
+        let bare = EventMetadata(actorId: "system", role: "system", channel: "system", recordedAt: "2026-03-01T08:00:00.000Z")
+        for metadata in [full, bare] {
+            let canonical = try CanonicalJSON.encode(metadata)
+            #expect(EventMetadata.readCanonical(canonical) == metadata)  // in one pass, not through Codable
+            #expect(try EventMetadata(storedJSON: canonical) == metadata)
+            // Unsorted (JSONEncoder's order) and pretty-printed (whitespace the reader skips): read either way.
+            let unsorted = try JSONEncoder().encode(metadata)
+            #expect(try EventMetadata(storedJSON: unsorted) == metadata)
+            let prettyEncoder = JSONEncoder()
+            prettyEncoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let pretty = try prettyEncoder.encode(metadata)
+            #expect(try EventMetadata(storedJSON: pretty) == metadata)
+        }
+        #expect(throws: (any Error).self) { try EventMetadata(storedJSON: Data(#"{"actorId":"a"}"#.utf8)) }
+        let seedBytes = Array(try CanonicalJSON.encode(full))
+        var state: UInt64 = 7
+        for _ in 0..<3000 {
+            var bytes = seedBytes
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let at = Int(state >> 33) % bytes.count
+            let replacements = Array(#"{}[]:,"\u0 x"#.utf8) + [0x0A, 0x01, 0xFF]
+            let replacement = replacements[Int(state >> 20) % replacements.count]
+            if state & 1 == 0 { bytes[at] = replacement } else { bytes.insert(replacement, at: at) }
+            let data = Data(bytes)
+            let expected = try? FastJSONDecoder().decode(EventMetadata.self, from: data)
+            if let read = EventMetadata.readCanonical(data) { #expect(read == expected, "\(String(decoding: data, as: UTF8.self))") }
+            #expect((try? EventMetadata(storedJSON: data)) == expected, "\(String(decoding: data, as: UTF8.self))")
+        }
+    }
+
     @Test("on mutated documents the sorted member reader reads as JSONDecoder or declines, and shapes equal the Decodable ones")
     func mutated() throws {
         var read = 0

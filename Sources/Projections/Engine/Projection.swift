@@ -116,7 +116,7 @@ public struct EventDecoder: Sendable {
 
     /// Decodes one event.
     public func decode(_ recorded: RecordedEvent) throws -> DecodedEvent {
-        let metadata = try FastJSONDecoder().decode(EventMetadata.self, from: recorded.metadata)
+        let metadata = try EventMetadata(storedJSON: recorded.metadata)
         return DecodedEvent(recorded: recorded, metadata: metadata, payload: try payload(of: recorded))
     }
 
