@@ -38,23 +38,24 @@ public struct FastJSONDecoder: Sendable {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), !bytes.isEmpty else {
             throw Self.invalidJSON("The given data was not valid JSON.", offset: 0)
         }
-        var start = 0
         let count = bytes.count
-        if count >= 2 {
-            let (b0, b1) = (base[0], base[1])
-            // JSONDecoder reads these as UTF-16 or UTF-32; this decoder only reads UTF-8.
-            if b0 == 0 || b1 == 0 || (b0 == 0xFE && b1 == 0xFF) || (b0 == 0xFF && b1 == 0xFE) {
-                return try JSONDecoder().decode(type, from: Data(bytes))
-            }
-            if count >= 3 && b0 == 0xEF && b1 == 0xBB && base[2] == 0xBF { start = 3 }
-        }
-        guard count < Int(Int32.max) else { return try JSONDecoder().decode(type, from: Data(bytes)) }
+        guard let start = Self.utf8Start(base, count: count) else { return try JSONDecoder().decode(type, from: Data(bytes)) }
 
         let storage = try Self.tape(base: base, start: start, end: count)
         var path = [PathComponent]()
         path.reserveCapacity(8)
         let impl = Impl(storage: storage, base: base, top: 0, path: path)
         return try impl.unwrap(type, at: 0, depth: 0, suffix: [], key: nil)
+    }
+
+    /// Where the UTF-8 JSON starts (after a byte order mark); nil for input this decoder hands to `JSONDecoder`:
+    /// UTF-16 or UTF-32 (detected as `JSONDecoder` does, by NUL bytes or a byte order mark) and over 2 GB.
+    fileprivate static func utf8Start(_ base: UnsafePointer<UInt8>, count: Int) -> Int? {
+        guard count < Int(Int32.max) else { return nil }
+        guard count >= 2 else { return 0 }
+        let (b0, b1) = (base[0], base[1])
+        if b0 == 0 || b1 == 0 || (b0 == 0xFE && b1 == 0xFF) || (b0 == 0xFF && b1 == 0xFE) { return nil }
+        return count >= 3 && b0 == 0xEF && b1 == 0xBB && base[2] == 0xBF ? 3 : 0
     }
 
     /// Parses `base[start..<end]` into a token tape; malformed JSON is `JSONDecoder`'s `dataCorrupted` error.
@@ -152,6 +153,19 @@ extension FastJSONDecoder {
 // MARK: - Parser
 
 extension FastJSONDecoder {
+    /// The position of the first byte from `start` that is not JSON whitespace (or `end`).
+    @inline(__always)
+    fileprivate static func skipWhitespace(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        var at = start
+        while at < end {
+            switch base[at] {
+            case 0x20, 0x0A, 0x0D, 0x09: at += 1
+            default: return at
+            }
+        }
+        return at
+    }
+
     /// Skips a string's bytes eight at a time, up to the first quote, backslash or control byte (or byte ≥ 0x80 when
     /// `stoppingAtNonASCII`), or to where fewer than eight bytes are left: the byte at the result needs a look.
     @inline(__always)
@@ -226,14 +240,7 @@ extension FastJSONDecoder {
         }
 
         @inline(__always)
-        mutating func skipWhitespace() {
-            while pos < end {
-                switch base[pos] {
-                case 0x20, 0x0A, 0x0D, 0x09: pos += 1
-                default: return
-                }
-            }
-        }
+        mutating func skipWhitespace() { pos = FastJSONDecoder.skipWhitespace(base, from: pos, end: end) }
 
         mutating func parseValue(depth: Int) throws(ParseError) {
             guard pos < end else { throw ParseError(message: "Unexpected end of file", offset: pos) }
@@ -1523,19 +1530,7 @@ extension FastJSONDecoder {
         }
 
         @inline(__always)
-        private func skipWhitespace(from start: Int) -> Int { Self.skipWhitespace(base, from: start, end: end) }
-
-        @inline(__always)
-        private static func skipWhitespace(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
-            var at = start
-            while at < end {
-                switch base[at] {
-                case 0x20, 0x0A, 0x0D, 0x09: at += 1
-                default: return at
-                }
-            }
-            return at
-        }
+        private func skipWhitespace(from start: Int) -> Int { FastJSONDecoder.skipWhitespace(base, from: start, end: end) }
 
         /// Where the value of the next member starts when that member's key is `key` (written without escapes);
         /// nil otherwise, the reader unmoved.
@@ -1587,17 +1582,17 @@ extension FastJSONDecoder {
         /// The array of strings starting at `start` (its opening bracket) and the position after it.
         private static func strings(_ base: UnsafePointer<UInt8>, at start: Int, end: Int) -> ([String], after: Int)? {
             guard start < end, base[start] == UInt8(ascii: "[") else { return nil }
-            var at = skipWhitespace(base, from: start + 1, end: end)
+            var at = FastJSONDecoder.skipWhitespace(base, from: start + 1, end: end)
             var values = [String]()
             if at < end && base[at] == UInt8(ascii: "]") { return (values, at + 1) }
             while true {
                 guard let (string, after) = Self.string(base, at: at, end: end) else { return nil }
                 values.append(string)
-                at = skipWhitespace(base, from: after, end: end)
+                at = FastJSONDecoder.skipWhitespace(base, from: after, end: end)
                 guard at < end else { return nil }
                 if base[at] == UInt8(ascii: "]") { return (values, at + 1) }
                 guard base[at] == UInt8(ascii: ",") else { return nil }
-                at = skipWhitespace(base, from: at + 1, end: end)
+                at = FastJSONDecoder.skipWhitespace(base, from: at + 1, end: end)
             }
         }
 
@@ -1668,13 +1663,12 @@ extension FastJSONDecoder {
     /// and the values of later ones are not read.
     public func shape(from data: Data) throws -> Shape {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> Shape in
-            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count >= 2, bytes.count < Int(Int32.max),
-                base[0] != 0, base[1] != 0, !(base[0] == 0xFE && base[1] == 0xFF), !(base[0] == 0xFF && base[1] == 0xFE)
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), !bytes.isEmpty,
+                let start = Self.utf8Start(base, count: bytes.count)
             else {
-                // Empty, tiny, or UTF-16/32: the Decodable path, which hands those to JSONDecoder as `decode` does.
+                // Empty, UTF-16/32 or huge: the Decodable path, which refuses or hands to JSONDecoder as `decode` does.
                 return try decode(CodableShape.self, from: bytes).shape
             }
-            let start = bytes.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
             let storage = try Self.tape(base: base, start: start, end: bytes.count)
             let impl = Impl(storage: storage, base: base, top: 0, path: [])
             do {
