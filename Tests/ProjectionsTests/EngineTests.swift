@@ -71,6 +71,43 @@ struct EngineTests {
         #expect(window.allSatisfy { $0.hash.count == 64 })
     }
 
+    @Test("queries by subject and by actor select exactly what filtering every record would, through indexes")
+    func subjectAndActorQueries() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 8)
+        let audit = AuditQueries(season.store.pool)
+        let all = try await audit.trail()
+        let subjects = Set(all.map(\.subjectID))
+        let actors = Set(all.map(\.actorID))
+        // Candidates act on their own files, staff on candidates' files and on the season: both kinds are here.
+        #expect(all.contains { $0.actorID == $0.subjectID } && all.contains { $0.actorID != $0.subjectID })
+        for subject in subjects {
+            #expect(try await audit.trail(candidate: subject) == all.filter { $0.subjectID == subject }, "\(subject)")
+        }
+        for actor in actors {
+            #expect(try await audit.trail(actor: actor) == all.filter { $0.actorID == actor }, "\(actor)")
+            for subject in subjects.sorted().prefix(3) {
+                let expected = all.filter { $0.actorID == actor && $0.subjectID == subject }
+                #expect(try await audit.trail(candidate: subject, actor: actor) == expected, "\(actor) on \(subject)")
+            }
+        }
+        #expect(try await audit.trail(candidate: "nobody").isEmpty)
+        #expect(try await audit.trail(actor: "nobody").isEmpty)
+        let plans = try await season.store.pool.read { db in
+            (
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT position FROM events WHERE stream_id = ?", arguments: ["c"])
+                    .map { $0["detail"] as String }.joined(),
+                try Row.fetchAll(
+                    db,
+                    sql: "EXPLAIN QUERY PLAN SELECT position FROM audit_events WHERE actor_id = ? AND actor_id <> subject_id",
+                    arguments: ["a"]
+                ).map { $0["detail"] as String }.joined()
+            )
+        }
+        #expect(plans.0.contains("COVERING INDEX sqlite_autoindex_events_1"), "\(plans.0)")
+        #expect(plans.1.contains("audit_events_by_actor"), "\(plans.1)")
+    }
+
     @Test("field queries across candidates go through the path without ids, and keep the path prefix semantics")
     func fieldQueriesByKind() async throws {
         #expect(AuditFold.kind(of: "education[e1].chsi.school") == "education[].chsi.school")

@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v4.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v5.
 
 CREATE TABLE audit_events (
     position INTEGER PRIMARY KEY,
@@ -25,9 +25,7 @@ CREATE TABLE audit_trail (
     PRIMARY KEY (position, seq)
 ) WITHOUT ROWID;
 
-CREATE INDEX audit_events_by_actor ON audit_events (actor_id, position);
-
-CREATE INDEX audit_events_by_subject ON audit_events (subject_id, position);
+CREATE INDEX audit_events_by_actor ON audit_events (actor_id, position) WHERE actor_id <> subject_id;
 
 CREATE INDEX audit_events_by_time ON audit_events (recorded_at);
 

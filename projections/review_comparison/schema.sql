@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v3.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v4.
 
 CREATE TABLE review_files (
     candidate_id TEXT PRIMARY KEY,
@@ -61,8 +61,6 @@ CREATE TABLE review_queue (
     corrections INTEGER NOT NULL,
     PRIMARY KEY (candidate_id, application_id)
 ) WITHOUT ROWID;
-
-CREATE INDEX review_comparison_by_application ON review_comparison (application_id, entry_id, row_order);
 
 CREATE INDEX review_queue_by_application ON review_queue (application_id);
 

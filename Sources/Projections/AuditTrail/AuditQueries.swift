@@ -59,13 +59,20 @@ public struct AuditQueries: Sendable {
         try reader.readNow { db in
             var conditions = [String]()
             var arguments = StatementArguments()
+            // A subject's events through the log's index of streams; an actor's through the partial actor index
+            // (events whose subject is someone else) and the actor's own stream (see `createIndexes`).
             if let candidate {
-                conditions.append("e.subject_id = ?")
+                conditions.append("e.position IN (SELECT position FROM events WHERE stream_id = ?)")
                 arguments += [candidate]
             }
             if let actor {
-                conditions.append("e.actor_id = ?")
-                arguments += [actor]
+                conditions.append(
+                    """
+                    e.position IN (SELECT position FROM audit_events WHERE actor_id = ? AND actor_id <> subject_id
+                        UNION ALL SELECT position FROM events WHERE stream_id = ?) AND e.actor_id = ?
+                    """
+                )
+                arguments += [actor, actor, actor]
             }
             if let since {
                 conditions.append("e.recorded_at >= ?")

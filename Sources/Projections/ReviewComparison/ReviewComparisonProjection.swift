@@ -23,8 +23,10 @@ public struct ComparisonRow: Codable, Sendable, Equatable {
 /// identity rows; the history of CHSI verification attempts per entry; and the review queue per exam site.
 public struct ReviewComparisonProjection: Projection {
     public let name = "review_comparison"
-    /// 2: `review_files` a rowid table (see `createTables`); 3: its documents in the compact binary form.
-    public let version = 3
+    /// 2: `review_files` a rowid table (see `createTables`); 3: its documents in the compact binary form; 4: no
+    /// index of the comparison rows by application (an application's rows are found by the candidate the queue
+    /// names; the index put every relevant append's rows at a random page of its own).
+    public let version = 4
     public let tables = ["review_files", "review_comparison", "review_attempts", "review_queue"]
 
     /// Creates the projection.
@@ -106,7 +108,6 @@ public struct ReviewComparisonProjection: Projection {
 
     public func createIndexes(_ t: TableNames) -> [String] {
         [
-            "CREATE INDEX review_comparison_by_application ON \(t("review_comparison")) (application_id, entry_id, row_order)",
             "CREATE INDEX review_queue_by_site ON \(t("review_queue")) (site_code, status, submitted_at)",
             "CREATE INDEX review_queue_by_application ON \(t("review_queue")) (application_id)",
         ]

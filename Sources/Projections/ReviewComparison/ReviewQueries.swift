@@ -126,10 +126,10 @@ public struct ReviewQueries: Sendable {
                 try db.cachedStatement(
                     sql: """
                         SELECT entry_id, label, declared, chsi, declared_normalised, chsi_normalised, status FROM review_comparison
-                        WHERE application_id = ? ORDER BY entry_id, row_order
+                        WHERE candidate_id = ? AND application_id = ? ORDER BY entry_id, row_order
                         """
                 ),
-                arguments: [application]
+                arguments: [summary.candidateID, application]
             )
             var entries = [EntryComparison]()
             for row in rows {
