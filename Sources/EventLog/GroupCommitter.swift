@@ -80,9 +80,14 @@ final class GroupCommitter: Sendable {
                 queue.draining = false
                 return nil
             }
-            let count = min(maximumBatch, queue.pending.count)
-            let batch = Array(queue.pending.prefix(count))
-            queue.pending.removeFirst(count)
+            // Usually everything pending: handed over whole rather than copied out and shifted.
+            guard queue.pending.count > maximumBatch else {
+                var batch = [Pending]()
+                swap(&batch, &queue.pending)
+                return batch
+            }
+            let batch = Array(queue.pending.prefix(maximumBatch))
+            queue.pending.removeFirst(maximumBatch)
             return batch
         }
     }
