@@ -352,6 +352,7 @@ struct CommandPathBench {
         let state = try CandidateState(snapshotPayload: snapshot.payload)
         let json = try CanonicalJSON.encode(state)
         try await measure("compact binary state (\(snapshot.payload.count) B)") { _ in _ = try CandidateState(snapshotPayload: snapshot.payload) }
+        try await measure("encode compact binary state") { _ in _ = state.compactBinary() }
         try await measure("FastJSONDecoder state (\(json.count) B JSON)") { _ in _ = try FastJSONDecoder().decode(CandidateState.self, from: json) }
         try await measure("readStream 20") { id in _ = try await store.readStream(id, fromVersion: 1, toVersion: nil) }
         try await measure("readStream tail 0") { id in _ = try await store.readStream(id, fromVersion: 21, toVersion: nil) }

@@ -7,26 +7,62 @@ import Foundation
 /// reading the same state field by field costs a few microseconds. The order of fields is the format: any change to
 /// a type written with it is a new `stateSchemaVersion`, and `CompactBinaryTests` checks every field is covered.
 public struct CompactBinaryWriter: ~Copyable {
-    /// The bytes written so far.
-    public private(set) var bytes: [UInt8]
+    // A buffer of its own rather than `[UInt8]`: every append to an array checks uniqueness and capacity through the
+    // array's header, and a file's state is written field by field (hundreds of small appends per append of the
+    // log, on the writer's thread).
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
     /// Creates an empty writer.
     public init(capacity: Int = 4096) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(64, capacity)
+        base = .allocate(capacity: self.capacity)
     }
 
+    deinit { base.deallocate() }
+
+    /// The bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
     /// The bytes as `Data`.
-    public consuming func finish() -> Data { Data(bytes) }
+    public consuming func finish() -> Data { Data(bytes: base, count: count) }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
 
     /// An unsigned varint.
+    @inline(__always)
     public mutating func write(unsigned value: UInt64) {
+        reserve(10)
         var value = value
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            base[count] = UInt8(truncatingIfNeeded: value) | 0x80
+            count += 1
             value >>= 7
         }
-        bytes.append(UInt8(value))
+        base[count] = UInt8(value)
+        count += 1
     }
 
     /// A signed integer, zig-zag encoded.
@@ -36,14 +72,16 @@ public struct CompactBinaryWriter: ~Copyable {
     }
 
     /// One byte, 0 or 1.
-    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func write(_ value: Bool) { append(value ? 1 : 0) }
 
     /// Length and UTF-8 bytes.
     public mutating func write(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             write(unsigned: UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            reserve(utf8.count)
+            if let source = utf8.baseAddress { (base + count).update(from: source, count: utf8.count) }
+            count += utf8.count
         }
     }
 
@@ -51,10 +89,10 @@ public struct CompactBinaryWriter: ~Copyable {
     @inline(__always)
     public mutating func write<T>(_ value: T?, _ body: (inout CompactBinaryWriter, T) -> Void) {
         guard let value else {
-            bytes.append(0)
+            append(0)
             return
         }
-        bytes.append(1)
+        append(1)
         body(&self, value)
     }
 
@@ -78,9 +116,12 @@ public struct CompactBinaryWriter: ~Copyable {
     @inline(__always)
     public mutating func write<T>(_ values: [String: T], _ body: (inout CompactBinaryWriter, T) -> Void) {
         write(unsigned: UInt64(values.count))
-        for key in values.keys.sorted() {
-            write(key)
-            body(&self, values[key]!)
+        // The members' positions sorted by key: no lookup of each key again, as sorting the keys alone needed.
+        var order = Array(values.indices)
+        order.sort { values.keys[$0] < values.keys[$1] }
+        for index in order {
+            write(values.keys[index])
+            body(&self, values.values[index])
         }
     }
 }

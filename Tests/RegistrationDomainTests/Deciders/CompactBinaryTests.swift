@@ -178,6 +178,33 @@ struct CompactBinaryTests {
         #expect(try CandidateState(compactBinary: extremes.compactBinary()) == extremes)
     }
 
+    @Test("a file larger than the writer's first buffer: 200 applications, keys in byte order, read back equal")
+    func largeFile() throws {
+        var large = Self.full
+        let application = try #require(Self.full.applications["app-1"])
+        for index in 0..<200 { large.applications["app-\(index)-申请"] = application }
+        large.applicationOrder = large.applications.keys.sorted()
+        let bytes = large.compactBinary()
+        #expect(bytes.count > 4096 * 4)
+        #expect(try CandidateState(compactBinary: bytes) == large)
+        // The writer grows from any first capacity to the same bytes.
+        var small = CompactBinaryWriter(capacity: 1)
+        small.write(unsigned: 1)
+        large.write(to: &small)
+        #expect(small.finish() == bytes)
+        // A dictionary's members are written in the order of their keys.
+        var writer = CompactBinaryWriter(capacity: 1)
+        writer.write(["b": 2, "a": 1, "ab": 3, "张": 4, "B": 5]) { $0.write($1) }
+        let written = writer.bytes
+        var expected = CompactBinaryWriter()
+        expected.write(unsigned: 5)
+        for (key, value) in [("B", 5), ("a", 1), ("ab", 3), ("b", 2), ("张", 4)] {
+            expected.write(key)
+            expected.write(value)
+        }
+        #expect(written == expected.bytes)
+    }
+
     @Test("equal files encode to equal bytes, whatever the dictionaries' order")
     func deterministic() {
         var reordered = CandidateState()
