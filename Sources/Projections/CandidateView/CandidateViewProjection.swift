@@ -77,7 +77,7 @@ public struct CandidateViewProjection: Projection {
 
     /// The status column: the newest application's status, or `registered`.
     public static func status(of state: CandidateState) -> String {
-        state.applicationsInOrder.last?.status.rawValue ?? "registered"
+        state.newestApplication?.status.rawValue ?? "registered"
     }
 
     /// `110***********1234`: the masking the API shows roles that do not need the number (`Masking.idNumber`), so a
@@ -133,7 +133,7 @@ public struct CandidateViewProjection: Projection {
             let document = state.compactBinary()
             try upsert.execute(arguments: [
                 key, basic.username, basic.name, Self.mask(basic.idNumber), Self.status(of: state),
-                state.applicationsInOrder.last?.siteCode, state.registeredAt, document,
+                state.newestApplication?.siteCode, state.registeredAt, document,
             ])
         }
         let upsertSeason = try db.cachedStatement(

@@ -78,7 +78,7 @@ public struct CandidateView: Codable, Sendable, Equatable {
         name = state.basic?.name ?? ""
         idNumberMasked = CandidateViewProjection.mask(state.basic?.idNumber ?? "")
         status = CandidateViewProjection.status(of: state)
-        siteCode = state.applicationsInOrder.last?.siteCode
+        siteCode = state.newestApplication?.siteCode
         basic = state.basic
         contact = state.contact
         work = state.work

@@ -543,9 +543,16 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// Applications in submission order.
     public var applicationsInOrder: [Application] { applicationOrder.compactMap { applications[$0] } }
 
+    /// The newest application, if any (the last of ``applicationsInOrder``, without copying the others).
+    public var newestApplication: Application? { applicationOrder.last.flatMap { applications[$0] } }
+
     /// The live application of a season, if any.
     public func liveApplication(season seasonID: String) -> Application? {
-        applicationsInOrder.last { $0.seasonID == seasonID && $0.isLive }
+        // Newest first: the live one is almost always the newest, so the others are not copied.
+        for id in applicationOrder.reversed() {
+            if let application = applications[id], application.seasonID == seasonID, application.isLive { return application }
+        }
+        return nil
     }
 
     /// The lock and verification flags of an entry.
