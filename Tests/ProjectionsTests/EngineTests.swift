@@ -106,6 +106,14 @@ struct EngineTests {
         }
         #expect(plans.0.contains("COVERING INDEX sqlite_autoindex_events_1"), "\(plans.0)")
         #expect(plans.1.contains("audit_events_by_actor"), "\(plans.1)")
+        // An actor's trail streams: both branches in position order, merged up to the limit, nothing collected or
+        // sorted first (an actor such as CHSI has a large part of the log).
+        let actorPlan = try await season.store.pool.read { db in
+            let (sql, arguments) = AuditQueries.statement(candidate: nil, actor: "chsi", since: nil, until: nil, field: nil, limit: 10)
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+        #expect(actorPlan.contains("MERGE (UNION ALL)") && actorPlan.contains { $0.contains("audit_events_by_actor") }, "\(actorPlan)")
+        #expect(!actorPlan.contains { $0.contains("TEMP B-TREE") }, "\(actorPlan)")
     }
 
     @Test("field queries across candidates go through the path without ids, and keep the path prefix semantics")

@@ -56,53 +56,9 @@ public struct AuditQueries: Sendable {
         field: String? = nil,
         limit: Int = 10_000
     ) async throws -> [AuditRecord] {
-        try reader.readNow { db in
-            var conditions = [String]()
-            var arguments = StatementArguments()
-            // A subject's events through the log's index of streams; an actor's through the partial actor index
-            // (events whose subject is someone else) and the actor's own stream (see `createIndexes`).
-            if let candidate {
-                conditions.append("e.position IN (SELECT position FROM events WHERE stream_id = ?)")
-                arguments += [candidate]
-            }
-            if let actor {
-                conditions.append(
-                    """
-                    e.position IN (SELECT position FROM audit_events WHERE actor_id = ? AND actor_id <> subject_id
-                        UNION ALL SELECT position FROM events WHERE stream_id = ?) AND e.actor_id = ?
-                    """
-                )
-                arguments += [actor, actor, actor]
-            }
-            if let since {
-                conditions.append("e.recorded_at >= ?")
-                arguments += [since]
-            }
-            if let until {
-                conditions.append("e.recorded_at < ?")
-                arguments += [until]
-            }
-            if let field {
-                // `.` and `[` are the two separators; `/` and `\` sort just after them. The same prefix on the path
-                // without ids first, which the index has, then on the path itself.
-                if let kind = AuditFold.kindIfClosed(field) {
-                    conditions.append("(c.field_kind = ? OR (c.field_kind > ? AND c.field_kind < ?) OR (c.field_kind > ? AND c.field_kind < ?))")
-                    arguments += [kind, kind + ".", kind + "/", kind + "[", kind + "\\"]
-                }
-                conditions.append("(c.field = ? OR (c.field > ? AND c.field < ?) OR (c.field > ? AND c.field < ?))")
-                arguments += [field, field + ".", field + "/", field + "[", field + "\\"]
-            }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.position, c.seq, e.subject_id, e.recorded_at, e.actor_id, e.role, e.channel, e.event_type, e.action,
-                        c.field, c.before, c.after, e.reason, e.request_id, e.correlation_id, e.hash
-                    FROM audit_trail AS c JOIN audit_events AS e ON e.position = c.position
-                    \(whereClause) ORDER BY c.position, c.seq LIMIT ?
-                    """,
-                arguments: arguments + [limit]
-            ).map { row in
+        let (sql, arguments) = Self.statement(candidate: candidate, actor: actor, since: since, until: until, field: field, limit: limit)
+        return try reader.readNow { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 AuditRecord(
                     position: row[0],
                     sequence: row[1],
@@ -123,5 +79,77 @@ public struct AuditQueries: Sendable {
                 )
             }
         }
+    }
+
+    /// The trail's statement and arguments (``trail(candidate:actor:since:until:field:limit:)``; tests read its plan).
+    static func statement(
+        candidate: String?,
+        actor: String?,
+        since: String?,
+        until: String?,
+        field: String?,
+        limit: Int
+    ) -> (sql: String, arguments: StatementArguments) {
+        var conditions = [String]()
+        var arguments = StatementArguments()
+        // A subject's events through the log's index of streams (a stream is one file: small).
+        if let candidate {
+            conditions.append("e.position IN (SELECT position FROM events WHERE stream_id = ?)")
+            arguments += [candidate]
+        }
+        if let since {
+            conditions.append("e.recorded_at >= ?")
+            arguments += [since]
+        }
+        if let until {
+            conditions.append("e.recorded_at < ?")
+            arguments += [until]
+        }
+        if let field {
+            // `.` and `[` are the two separators; `/` and `\` sort just after them. The same prefix on the path
+            // without ids first, which the index has, then on the path itself.
+            if let kind = AuditFold.kindIfClosed(field) {
+                conditions.append("(c.field_kind = ? OR (c.field_kind > ? AND c.field_kind < ?) OR (c.field_kind > ? AND c.field_kind < ?))")
+                arguments += [kind, kind + ".", kind + "/", kind + "[", kind + "\\"]
+            }
+            conditions.append("(c.field = ? OR (c.field > ? AND c.field < ?) OR (c.field > ? AND c.field < ?))")
+            arguments += [field, field + ".", field + "/", field + "[", field + "\\"]
+        }
+        // The position from the event's side in the actor's branches (equal by the join): SQLite then sees
+        // each branch ordered by the actor index's positions and merges them instead of sorting each.
+        func select(_ position: String) -> String {
+            """
+            SELECT \(position), c.seq, e.subject_id, e.recorded_at, e.actor_id, e.role, e.channel, e.event_type, e.action,
+                c.field, c.before, c.after, e.reason, e.request_id, e.correlation_id, e.hash
+            FROM audit_trail AS c JOIN audit_events AS e ON e.position = c.position
+            """
+        }
+        func whereClause(_ more: [String]) -> String {
+            let all = more + conditions
+            return all.isEmpty ? "" : "WHERE " + all.joined(separator: " AND ")
+        }
+        let sql: String
+        if let actor {
+            // Two branches, each in position order, merged up to the limit: the actor's events in other
+            // subjects' streams through the partial actor index, and in the actor's own stream (a candidate
+            // acting on their own file) through the log's index. An `IN` over both would first collect every
+            // position of an actor such as CHSI, whose events are a large part of the log.
+            sql = """
+                \(select("e.position")) \(whereClause(["e.actor_id = ?", "e.actor_id <> e.subject_id"]))
+                UNION ALL
+                \(select("e.position")) \(whereClause(["e.position IN (SELECT position FROM events WHERE stream_id = ?)", "e.actor_id = ?"]))
+                ORDER BY 1, 2 LIMIT ?
+                """
+            let shared = arguments
+            arguments = [actor]
+            arguments += shared
+            arguments += [actor, actor]
+            arguments += shared
+            arguments += [limit]
+        } else {
+            sql = "\(select("c.position")) \(whereClause([])) ORDER BY c.position, c.seq LIMIT ?"
+            arguments += [limit]
+        }
+        return (sql, arguments)
     }
 }
