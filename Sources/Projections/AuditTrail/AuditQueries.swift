@@ -92,9 +92,10 @@ public struct AuditQueries: Sendable {
     ) -> (sql: String, arguments: StatementArguments) {
         var conditions = [String]()
         var arguments = StatementArguments()
-        // A subject's events through the log's index of streams (a stream is one file: small).
+        // A stream's events through the log's index of streams (a stream is one file: small).
+        let inStream = "e.position IN (SELECT position FROM events WHERE stream_id = ?)"
         if let candidate {
-            conditions.append("e.position IN (SELECT position FROM events WHERE stream_id = ?)")
+            conditions.append(inStream)
             arguments += [candidate]
         }
         if let since {
@@ -137,7 +138,7 @@ public struct AuditQueries: Sendable {
             sql = """
                 \(select("e.position")) \(whereClause(["e.actor_id = ?", "e.actor_id <> e.subject_id"]))
                 UNION ALL
-                \(select("e.position")) \(whereClause(["e.position IN (SELECT position FROM events WHERE stream_id = ?)", "e.actor_id = ?"]))
+                \(select("e.position")) \(whereClause([inStream, "e.actor_id = ?"]))
                 ORDER BY 1, 2 LIMIT ?
                 """
             let shared = arguments
