@@ -2237,8 +2237,8 @@ enum OpenAPIDocument {
     },
     "/api/v1/review/sites/{siteCode}/queue": {
       "get": {
-        "summary": "The review queue of a site",
-        "description": "Reviewers of the site and auditors.",
+        "summary": "The review queue of a site, a page at a time",
+        "description": "Reviewers of the site and auditors. Oldest submission first (ties by application id). When more lines follow, the reply carries `Link: <…?limit=N&after=CURSOR[&status=S]>; rel=\"next\"` (RFC 8288); follow it for the next page. A page kept in memory is dropped as soon as an application at the site changes.",
         "operationId": "get_review_sites_siteCode_queue",
         "tags": [
           "review"
@@ -2251,9 +2251,40 @@ enum OpenAPIDocument {
             "name": "status",
             "in": "query",
             "required": false,
-            "description": "Only this status, e.g. submitted.",
+            "description": "Only this status.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "enum": [
+                "submitted",
+                "abandoned",
+                "approved",
+                "rejected",
+                "signed",
+                "paid",
+                "refunded"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Lines per page (default 100).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "The cursor from the previous page's `Link: rel=\"next\"` (opaque, URL-safe).",
+            "schema": {
+              "type": "string",
+              "maxLength": 400,
+              "pattern": "^[A-Za-z0-9_-]+$"
             }
           },
           {
@@ -2268,6 +2299,14 @@ enum OpenAPIDocument {
         "responses": {
           "200": {
             "description": "OK",
+            "headers": {
+              "Link": {
+                "description": "The next page, when more lines follow: `<URL>; rel=\"next\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {

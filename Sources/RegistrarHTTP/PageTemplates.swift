@@ -32,6 +32,7 @@ enum PageTemplates {
         tr.future td { color: #9aa5b1; }
         tr.current td { background: #fff4c2; }
         .flag { color: #b91c1c; font-weight: bold; }
+        .tabs a, .tabs strong { margin-right: 14px; }
         .notice { background: #dcfce7; border: 1px solid #16a34a; padding: 8px 12px; margin-bottom: 12px; }
         .error { background: #fee2e2; border: 1px solid #b91c1c; padding: 8px 12px; margin-bottom: 12px; color: #7f1d1d; }
         .summary td:first-child, .print td:first-child { width: 160px; background: #f0f3f7; }
@@ -74,7 +75,8 @@ enum PageTemplates {
 
     static let queue = """
         <h1>{{title}}</h1>
-        {{#empty}}<p>该考点暂无报名记录。</p>{{/empty}}
+        <p class="noprint tabs">{{#tabs}}{{#current}}<strong>{{label}}</strong>{{/current}}{{^current}}<a href="{{link}}">{{label}}</a>{{/current}} {{/tabs}}</p>
+        {{#empty}}<p>没有符合条件的报名记录。</p>{{/empty}}
         {{^empty}}
         <table>
         <thead><tr><th>姓名</th><th>报名号</th><th>报考类别</th><th>提交时间</th><th>状态</th><th>学历条目</th><th>已验证</th><th>不一致项</th><th>身份</th><th>修改</th></tr></thead>
@@ -89,6 +91,7 @@ enum PageTemplates {
         </tbody>
         </table>
         {{/empty}}
+        <p class="noprint">{{#firstPage}}<a href="{{firstPage}}">第一页</a> {{/firstPage}}{{#nextPage}}<a href="{{nextPage}}">下一页</a>{{/nextPage}}</p>
         """
 
     static let comparison = """

@@ -99,13 +99,14 @@ extension Routes {
         let api = self.api
         let limit = self.limit
 
-        // The queue of a site.
-        staffPage(.get, "/review/sites/{siteCode}") { _, context, principal in
+        // The queue of a site, a page at a time, optionally of one status.
+        staffPage(.get, "/review/sites/{siteCode}") { request, context, principal in
             let siteCode = try context.id("siteCode")
             try api.authorizeSite(principal.actor, siteCode)
-            let queue = try await api.readModels().queue(site: siteCode)
+            let asked = try api.queuePageRequest(request)
+            let page = try await api.readModels().queue(site: siteCode, status: asked.status, after: asked.after, limit: asked.limit)
             let season = try await api.service.seasonState()
-            let items: [[String: Any]] = queue.map { item in
+            let items: [[String: Any]] = page.items.map { item in
                 [
                     "applicationID": item.applicationID, "candidateID": item.candidateID, "name": item.name,
                     "examCode": item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
@@ -114,14 +115,21 @@ extension Routes {
                     "corrections": item.corrections,
                 ]
             }
+            let base = "/review/sites/\(siteCode)"
+            let statusQuery = asked.status.map { "status=\($0)" }
+            let tabs: [[String: Any]] =
+                [["label": "全部", "link": base, "current": asked.status == nil]]
+                + ApplicationStatus.allCases.map { status in
+                    ["label": status.label, "link": "\(base)?status=\(status.rawValue)", "current": asked.status == status.rawValue]
+                }
             let siteName = season.site(siteCode)?.name ?? siteCode
-            return PageRender.html(
-                PageRender.render(
-                    "queue",
-                    ["title": "\(siteName)（\(siteCode)）现场审核", "items": items, "empty": items.isEmpty],
-                    principal: principal
-                )
-            )
+            var values: [String: Any] = ["title": "\(siteName)（\(siteCode)）现场审核", "items": items, "empty": items.isEmpty, "tabs": tabs]
+            if asked.after != nil { values["firstPage"] = base + (statusQuery.map { "?" + $0 } ?? "") }
+            if let next = page.next {
+                let limitQuery = request.uri.queryParameters["limit"] == nil ? nil : "limit=\(asked.limit)"
+                values["nextPage"] = base + "?" + [statusQuery, limitQuery, "after=\(next.token)"].compactMap { $0 }.joined(separator: "&")
+            }
+            return PageRender.html(PageRender.render("queue", values, principal: principal))
         }
 
         // The comparison of an application.

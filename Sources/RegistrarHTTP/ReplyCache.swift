@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import NIOCore
+import Projections
 import Synchronization
 
 /// The encoded replies of the most frequent reads — a candidate's file, an application's comparison, a site's
@@ -15,8 +16,10 @@ import Synchronization
 ///   (``SQLiteEventStore/addCommitObserver(_:)``), so a read after a write sees it. A reply is remembered only if no
 ///   commit touched its stream since its read began (``ticket()``), so a reply built from rows a commit has just
 ///   replaced is never kept. A change to one of the `globalStreams` (the season: calendar, sites, exams) drops
-///   everything. A site's queue depends on the rows of that site the read models' engine says a commit rewrote
-///   (``ProjectionEngine/addChangeObserver(_:)``), or on every candidate stream when the engine is not known.
+///   everything. A page of a site's queue depends on the lines of that site the read models' engine says a commit
+///   rewrote (``ProjectionEngine/addChangeObserver(_:)``) and the page could hold (``ReviewQueueRange``): new
+///   applications at the end of a queue leave its first pages as they are. Without the engine, a page depends on
+///   every candidate stream.
 /// - **Time**: a reply that depends on the clock (a candidate's next actions) is kept only for its calendar period
 ///   (``RegistrationDomain/SeasonState/calendarPeriod(containing:)``).
 /// - **Other processes**: a commit that follows another process's appends drops everything; and before a lookup, at
@@ -51,6 +54,13 @@ final class ReplyCache: Sendable {
         /// The calendar period the reply holds in (nil bounds: open).
         var validFrom: Date?
         var validUntil: Date?
+        /// The `Link` header's next page, for a reply that is one page of a list.
+        var nextPage: String? = nil
+        /// For a page of a site's queue: the lines it could hold. A change note of a line outside keeps it.
+        var queueLines: ReviewQueueRange? = nil
+
+        /// What the reply counts against the cache's capacity.
+        var size: Int { body.readableBytes + (nextPage?.utf8.count ?? 0) }
 
         func holds(at now: Date) -> Bool {
             if let validFrom, now < validFrom { return false }
@@ -93,7 +103,7 @@ final class ReplyCache: Sendable {
 
     private let state = Mutex(State())
     // Builds of shared replies (a site's queue) under way, with the generation they started at.
-    private let building = Mutex<[Key: (generation: UInt64, task: Task<ByteBuffer, Error>)]>([:])
+    private let building = Mutex<[Key: (generation: UInt64, task: Task<Reply, Error>)]>([:])
     private let capacityBytes: Int
     private let globalStreams: Set<String>
     private let checkInterval: Duration
@@ -140,7 +150,7 @@ final class ReplyCache: Sendable {
 
     /// Keeps a reply built from reads that began at `ticket`.
     func remember(_ reply: Reply, for key: Key, ticket: UInt64) {
-        guard isEnabled, reply.body.readableBytes <= capacityBytes / 16 else { return }
+        guard isEnabled, reply.size <= capacityBytes / 16 else { return }
         state.withLock { state in
             guard state.usable, ticket >= state.forgottenBefore else { return }
             if let streamId = reply.streamId {
@@ -148,19 +158,19 @@ final class ReplyCache: Sendable {
             } else if state.generation != ticket {
                 return
             }
-            if state.bytes + reply.body.readableBytes > capacityBytes { state.clear() }
+            if state.bytes + reply.size > capacityBytes { state.clear() }
             if let old = state.replies.updateValue(reply, forKey: key) {
-                state.bytes -= old.body.readableBytes
+                state.bytes -= old.size
             } else if let streamId = reply.streamId {
                 state.keysByStream[streamId, default: []].append(key)
             } else {
                 state.everyStreamKeys.insert(key)
             }
-            state.bytes += reply.body.readableBytes
+            state.bytes += reply.size
         }
     }
 
-    /// The body of a reply many callers ask for at once (a site's queue): kept, or built by `build`.
+    /// A reply many callers ask for at once (a page of a site's queue): kept, or built by `build`.
     ///
     /// Callers that miss at the same time share one build, as commits drop these replies often and a busy site's
     /// queue is asked for by many reviewers at once. A caller joins a build only if nothing the reply depends on
@@ -171,16 +181,16 @@ final class ReplyCache: Sendable {
         dependsOn dependency: String?,
         now: Date,
         build: @escaping @Sendable () async throws -> Reply
-    ) async throws -> ByteBuffer {
-        if let kept = reply(key, now: now) { return kept.body }
+    ) async throws -> Reply {
+        if let kept = reply(key, now: now) { return kept }
         let ticket = ticket()
-        let task = building.withLock { building -> Task<ByteBuffer, Error> in
+        let task = building.withLock { building -> Task<Reply, Error> in
             if let running = building[key], unchanged(dependency, since: running.generation) { return running.task }
-            let task = Task<ByteBuffer, Error> { [self] in
+            let task = Task<Reply, Error> { [self] in
                 defer { self.building.withLock { if $0[key]?.generation == ticket { $0[key] = nil } } }
                 let reply = try await build()
                 remember(reply, for: key, ticket: ticket)
-                return reply.body
+                return reply
             }
             building[key] = (ticket, task)
             return task
@@ -211,7 +221,8 @@ final class ReplyCache: Sendable {
     }
 
     /// Drops the replies that depend on what the read models' engine says a commit changed
-    /// (``ProjectionEngine/addChangeObserver(_:)``: e.g. `review_queue:4201`).
+    /// (``ProjectionEngine/addChangeObserver(_:)``: e.g. a line of site 4201's queue,
+    /// ``ReviewComparisonProjection/queueChange(site:line:)``).
     func readModelsChanged(_ changes: Set<String>) {
         guard isEnabled, !changes.isEmpty else { return }
         state.withLock { Self.invalidate(changes, in: &$0) }
@@ -224,14 +235,27 @@ final class ReplyCache: Sendable {
             state.changedAt.removeAll(keepingCapacity: true)
             state.forgottenBefore = generation
         }
-        for dependency in dependencies {
+        for change in dependencies {
+            // A note of one queue line drops the pages of its site that could hold the line; any other note drops
+            // every reply that depends on it.
+            let line = ReviewComparisonProjection.changedQueueLine(change)
+            let dependency = line?.site ?? change
             state.changedAt[dependency] = generation
-            for key in state.keysByStream.removeValue(forKey: dependency) ?? [] {
-                if let old = state.replies.removeValue(forKey: key) { state.bytes -= old.body.readableBytes }
+            guard let keys = state.keysByStream.removeValue(forKey: dependency) else { continue }
+            var kept = [Key]()
+            for key in keys {
+                guard let reply = state.replies[key] else { continue }
+                if let line, let range = reply.queueLines, !range.holds(line.line) {
+                    kept.append(key)
+                    continue
+                }
+                state.replies.removeValue(forKey: key)
+                state.bytes -= reply.size
             }
+            if !kept.isEmpty { state.keysByStream[dependency] = kept }
         }
         for key in state.everyStreamKeys {
-            if let old = state.replies.removeValue(forKey: key) { state.bytes -= old.body.readableBytes }
+            if let old = state.replies.removeValue(forKey: key) { state.bytes -= old.size }
         }
         state.everyStreamKeys.removeAll()
     }

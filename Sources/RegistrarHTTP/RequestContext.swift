@@ -26,6 +26,8 @@ enum Header {
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
     static let retryAfter = HTTPField.Name("Retry-After")!
     static let wwwAuthenticate = HTTPField.Name("WWW-Authenticate")!
+    /// RFC 8288: the next page of a list.
+    static let link = HTTPField.Name("Link")!
 
     /// A header value usable as an id: 1 to 128 visible ASCII characters.
     static func token(_ value: String?, maxLength: Int = 128) -> String? {

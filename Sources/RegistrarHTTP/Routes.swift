@@ -917,24 +917,37 @@ extension Routes {
             return try api.json(try await CandidateViewQueries(reader).candidates(site: siteCode, status: status))
         }
 
-        // The review queue of a site: its reviewers and auditors.
+        // The review queue of a site, a page at a time: its reviewers and auditors.
         authenticated(.get, "/api/v1/review/sites/{siteCode}/queue") { request, context, principal in
             let siteCode = try context.id("siteCode")
             try api.authorizeSite(principal.actor, siteCode)
-            let status = try request.query("status", maxLength: 20)
+            let page = try api.queuePageRequest(request)
             // The same reply for every caller allowed to see it (names, no ID numbers).
-            let key = ReplyCache.Key(kind: .queue, subject: siteCode + "\u{0}" + (status ?? ""), fullIDNumbers: false)
+            let key = ReplyCache.Key(
+                kind: .queue,
+                subject: [siteCode, page.status ?? "", page.after?.token ?? "", String(page.limit)].joined(separator: "\u{0}"),
+                fullIDNumbers: false
+            )
             let queries = try api.readModels()
             // With the engine's change notes a queue depends on its site's rows only; without, on every candidate.
             let dependency = api.configuration.readModels == nil ? nil : ReviewComparisonProjection.queueChange(site: siteCode)
-            let body = try await api.replies.sharedReply(key, dependsOn: dependency, now: api.service.clock.now()) {
-                ReplyCache.Reply(
-                    body: try api.jsonBody(try await queries.queue(site: siteCode, status: status)),
+            let reply = try await api.replies.sharedReply(key, dependsOn: dependency, now: api.service.clock.now()) {
+                let lines = try await queries.queue(site: siteCode, status: page.status, after: page.after, limit: page.limit)
+                return ReplyCache.Reply(
+                    body: try api.jsonBody(lines.items),
                     streamId: dependency,
-                    siteCode: siteCode
+                    siteCode: siteCode,
+                    nextPage: lines.next.map { next in
+                        var query = "limit=\(page.limit)&after=\(next.token)"
+                        if let status = page.status { query += "&status=\(status)" }
+                        return "</api/v1/review/sites/\(siteCode)/queue?\(query)>; rel=\"next\""
+                    },
+                    queueLines: ReviewQueueRange(after: page.after, through: lines.next)
                 )
             }
-            return api.jsonReply(body)
+            var response = api.jsonReply(reply.body)
+            if let link = reply.nextPage { response.headers[Header.link] = link }
+            return response
         }
 
         // The 填报 / 学信网 comparison of an application.
@@ -983,6 +996,24 @@ extension RegistrarAPI {
     func readModels() throws -> ReviewQueries {
         guard let reader else { throw APIError.notFound() }
         return ReviewQueries(reader)
+    }
+
+    /// What a page of a site's review queue asks for: `status` (one of the application statuses), `limit`
+    /// (1–500, 100 unless given) and `after` (the cursor of the previous page's `Link: rel="next"`).
+    func queuePageRequest(_ request: Request) throws -> (status: String?, after: ReviewQueueCursor?, limit: Int) {
+        let status = try request.query("status", maxLength: 20)
+        if let status, ApplicationStatus(rawValue: status) == nil {
+            let allowed = ApplicationStatus.allCases.map(\.rawValue).joined(separator: "、")
+            throw APIError.badRequest("invalid_parameter", field: "status", message: "查询参数status须为以下之一：\(allowed)")
+        }
+        var after: ReviewQueueCursor?
+        if let token = try request.query("after", maxLength: 400) {
+            guard let cursor = ReviewQueueCursor(token: token) else {
+                throw APIError.badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，请使用上一页返回的链接")
+            }
+            after = cursor
+        }
+        return (status, after, try request.query("limit", in: 1...500) ?? 100)
     }
 
     /// Reviewers read their own sites only; auditors every site; nobody else.

@@ -116,6 +116,80 @@ struct EngineTests {
         #expect(!actorPlan.contains { $0.contains("TEMP B-TREE") }, "\(actorPlan)")
     }
 
+    @Test("a site's review queue read a page at a time is the whole queue, in order, for every page size and status")
+    func queuePages() async throws {
+        let season = try await SeasonFixture()
+        // The fixture's clock stands still within a phase: every submission of the phase ties on its time, so the
+        // pages rest on the application id breaking the ties.
+        try await season.playSeason(candidates: 24)
+        let review = ReviewQueries(season.store.pool)
+        for site in ["4201", "4202"] {
+            let whole = try await review.queue(site: site)
+            #expect(whole.count > 5)
+            let keys = whole.map { [$0.submittedAt, $0.applicationID] }
+            #expect(keys == keys.sorted { $0.lexicographicallyPrecedes($1) }, "\(site)")
+            for status in [nil, "submitted", "approved", "signed", "rejected", "abandoned", "paid"] as [String?] {
+                let expected = whole.filter { status == nil || $0.status == status }
+                for limit in [1, 2, 3, 7, 1_000] {
+                    var pages = [[ReviewQueueItem]]()
+                    var after: ReviewQueueCursor?
+                    repeat {
+                        let page = try await review.queue(site: site, status: status, after: after, limit: limit)
+                        pages.append(page.items)
+                        after = page.next
+                        #expect(page.items.count == limit || page.next == nil)
+                        #expect(pages.count <= expected.count + 1)
+                    } while after != nil && pages.count <= expected.count + 1
+                    #expect(pages.joined().map(\.applicationID) == expected.map(\.applicationID), "\(site) \(status ?? "all") \(limit)")
+                    #expect(pages.last?.count ?? 0 > 0 || expected.isEmpty)
+                }
+            }
+        }
+        // A page is a range of the queue's index: nothing sorted, nothing read past the limit.
+        for (status, after) in [(false, false), (true, false), (false, true), (true, true)] {
+            let plan = try await season.store.pool.read { db in
+                var arguments: StatementArguments = ["4201"]
+                if status { arguments += ["submitted"] }
+                if after { arguments += ["2026-01-01T00:00:00Z", "a"] }
+                arguments += [10]
+                return try Row.fetchAll(
+                    db,
+                    sql: "EXPLAIN QUERY PLAN " + ReviewQueries.queueStatement(status: status, after: after, limit: true),
+                    arguments: arguments
+                ).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("review_queue_by_site") } && !plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        }
+    }
+
+    @Test("a queue cursor's token reads back as the same cursor; anything else is refused")
+    func queueCursorTokens() {
+        for (submittedAt, application) in [("2026-01-05T09:30:00.125Z", "app-7-1"), ("x", "报名-1"), ("2026-01-05T09:30:00Z", "a+b/c=d")] {
+            let cursor = ReviewQueueCursor(submittedAt: submittedAt, applicationID: application)
+            #expect(cursor.token.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            #expect(ReviewQueueCursor(token: cursor.token) == cursor)
+        }
+        let valid = ReviewQueueCursor(submittedAt: "2026-01-05T09:30:00Z", applicationID: "app-1").token
+        for token in ["", "%%", valid + "=", valid + "A", "YQ", "YQo", "Cg", String(repeating: "A", count: 401), "YQ/b", valid + " "] {
+            #expect(ReviewQueueCursor(token: token) == nil, "\(token)")
+        }
+        // A line's change note names its site and keys; other notes name no line.
+        let line = ReviewQueueCursor(submittedAt: "2026-01-05T09:30:00Z", applicationID: "app-1")
+        let note = ReviewComparisonProjection.queueChange(site: "4201", line: line)
+        #expect(ReviewComparisonProjection.changedQueueLine(note)?.site == ReviewComparisonProjection.queueChange(site: "4201"))
+        #expect(ReviewComparisonProjection.changedQueueLine(note)?.line == line)
+        #expect(ReviewComparisonProjection.changedQueueLine(ReviewComparisonProjection.queueChange(site: "4201")) == nil)
+        #expect(ReviewComparisonProjection.changedQueueLine("candidate-1") == nil)
+        // Lines order by time, then application id, byte by byte; a range holds what lies after its cursor, through
+        // its last line.
+        let early = ReviewQueueCursor(submittedAt: "2026-01-05T09:30:00Z", applicationID: "app-0")
+        let later = ReviewQueueCursor(submittedAt: "2026-01-05T09:31:00Z", applicationID: "a")
+        #expect(early.precedes(line) && line.precedes(later) && !line.precedes(line) && !later.precedes(early))
+        #expect(ReviewQueueRange(after: nil, through: line).holds(early) && ReviewQueueRange(after: nil, through: line).holds(line))
+        #expect(!ReviewQueueRange(after: nil, through: line).holds(later))
+        #expect(!ReviewQueueRange(after: line, through: nil).holds(line) && ReviewQueueRange(after: line, through: nil).holds(later))
+    }
+
     @Test("field queries across candidates go through the path without ids, and keep the path prefix semantics")
     func fieldQueriesByKind() async throws {
         #expect(AuditFold.kind(of: "education[e1].chsi.school") == "education[].chsi.school")
@@ -184,12 +258,12 @@ struct EngineTests {
             id
         )
         // Only a2's site was written; a1's rows at 4202 did not change.
-        #expect(noted.withLock { $0 } == [["review_queue:4201"]])
+        #expect(noted.withLock { $0 }.map(Self.queueLines) == [["review_queue:4201 a2"]])
 
         // A CHSI result for the entry both applications ticked changes both: each site is written.
         season.clock.set(SeasonFixture.review)
         try await season.scan(3, scan: "s2", seedMismatch: false)
-        #expect(noted.withLock { $0.last } == ["review_queue:4201", "review_queue:4202"])
+        #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4201 a2", "review_queue:4202 a1"])
         let rescanned = try await season.store.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM review_comparison WHERE application_id = 'a1' ORDER BY entry_id, row_order")
         }
@@ -197,9 +271,14 @@ struct EngineTests {
         #expect(try await review.queue(site: "4202").first?.mismatches == 0)
 
         try await season.run(.approveApplication(ApproveApplication(candidateID: id, applicationID: "a2")), id, as: SeasonFixture.reviewer)
-        #expect(noted.withLock { $0.last } == ["review_queue:4201"])
+        #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4201 a2"])
         #expect(try await review.queue(site: "4201").map(\.status) == ["approved"])
         #expect(try await review.queue(site: "4202").map(\.status) == ["abandoned"])
+    }
+
+    /// Change notes as "site application" for the lines of a queue; other notes as they are.
+    static func queueLines(_ notes: Set<String>) -> Set<String> {
+        Set(notes.map { note in ReviewComparisonProjection.changedQueueLine(note).map { "\($0.site) \($0.line.applicationID)" } ?? note })
     }
 
     @Test("a read model that fails fails the append: nothing is appended, observers hear nothing, and later appends fold from the stored rows")
@@ -224,7 +303,7 @@ struct EngineTests {
 
         // The same submission again: folded from the rows the log's last commit left, as a rebuild folds it.
         try await season.submit(3, application: "a1")
-        #expect(noted.withLock { $0.last } == ["review_queue:4202"])
+        #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4202 a1"])
         #expect(try await ReviewQueries(season.store.pool).queue(site: "4202").map(\.applicationID) == ["a1"])
         func hashes() throws -> [String] { try Projections.all.map { try engine.contentHash($0.name) } }
         let incremental = try hashes()

@@ -145,6 +145,7 @@ import Testing
         let world = try await World()
         try await world.test { client in
             let cast = try await Cast.make(client)
+            for index in 71...72 { _ = try await client.applicant("page\(index)", index: index) }
             world.clock.set(World.review)
             let reviewer = try await Self.cookie(client, "reviewer01")
 
@@ -153,6 +154,25 @@ import Testing
             #expect(queue.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(queue.text.contains("/review/applications/\(cast.applicationA)"))
             #expect(queue.text.contains("武汉考点"))
+            // Status tabs; one page of the default size, so no link to another.
+            #expect(queue.text.contains("<strong>全部</strong>") && queue.text.contains(#"href="/review/sites/4201?status=submitted""#))
+            #expect(!queue.text.contains("下一页") && !queue.text.contains("第一页"))
+            let noneApproved = try await Self.form(client, .get, "/review/sites/4201?status=approved", nil, cookie: reviewer)
+            #expect(noneApproved.status == .ok && !noneApproved.text.contains(#"<a href="/review/applications/"#))
+            #expect(noneApproved.text.contains("没有符合条件的报名记录"))
+            // Pages of two (three applications at the site): the next page's link, and from there the way back.
+            let first = try await Self.form(client, .get, "/review/sites/4201?limit=2", nil, cookie: reviewer)
+            let next = try #require(
+                first.text.firstRange(of: #"/review/sites/4201?limit=2&amp;after="#).map { range in
+                    String(first.text[range.lowerBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+                }
+            )
+            #expect(first.text.contains("下一页") && !first.text.contains("第一页"))
+            let second = try await Self.form(client, .get, next, nil, cookie: reviewer)
+            #expect(second.status == .ok && second.text.contains("第一页") && !second.text.contains("下一页"))
+            #expect(second.text.components(separatedBy: #"<a href="/review/applications/"#).count == 2)
+            let bogus = try await Self.form(client, .get, "/review/sites/4201?status=waiting", nil, cookie: reviewer)
+            #expect(bogus.status == .badRequest && bogus.text.contains("status"), "\(bogus.text.prefix(300))")
 
             let page = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: reviewer)
             #expect(page.status == .ok)

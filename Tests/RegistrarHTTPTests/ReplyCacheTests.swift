@@ -200,7 +200,7 @@ import Testing
                         try await Task.sleep(for: .milliseconds(100))
                         return Self.reply("q\(count)", stream: nil)
                     }
-                    return String(buffer: body)
+                    return String(buffer: body.body)
                 }
             }
             return try await group.reduce(into: [String]()) { $0.append($1) }
@@ -224,8 +224,8 @@ import Testing
         // A reviewer's decision commits while the first build is under way; their next read must not get its reply.
         fixture.commit(["candidate-a"])
         let second = try await cache.sharedReply(Self.queue, dependsOn: nil, now: Self.now, build: build)
-        #expect(String(buffer: second) == "q2")
-        #expect(String(buffer: try await first) == "q1")
+        #expect(String(buffer: second.body) == "q2")
+        #expect(String(buffer: try await first.body) == "q1")
         #expect(builds.count == 2)
         // The first build's reply, read before the commit, was not kept; the second's was.
         #expect(body(fixture.cache, Self.queue) == "q2")
@@ -262,12 +262,12 @@ import Testing
         cache.readModelsChanged(["review_queue:4201"])
         // A change of another site: this caller joins the running build.
         let joined = try await cache.sharedReply(site4202, dependsOn: "review_queue:4202", now: Self.now, build: build)
-        #expect(String(buffer: joined) == "b1")
-        #expect(String(buffer: try await first) == "b1")
+        #expect(String(buffer: joined.body) == "b1")
+        #expect(String(buffer: try await first.body) == "b1")
         async let third = cache.sharedReply(site4202, dependsOn: "review_queue:4202", now: Self.now) {
             Self.reply("late", stream: "review_queue:4202")
         }
-        #expect(String(buffer: try await third) == "b1")  // kept by the first build
+        #expect(String(buffer: try await third.body) == "b1")  // kept by the first build
         let ticket = cache.ticket()
         cache.readModelsChanged(["review_queue:4202"])
         cache.remember(Self.reply("stale", stream: "review_queue:4202"), for: site4202, ticket: ticket)
@@ -331,18 +331,106 @@ import Testing
             #expect(try await client.call(.put, "/api/v1/candidates/\(cast.candidateB)/contact", token: other, json: World.contact).status == .ok)
             #expect(try await client.call(.get, queue, token: reviewer).array.count == 1)
             // A new candidate applies at 4201: the next read of its queue lists them.
-            let candidate = try await client.register("wangwu03", index: 3)
-            let token = try await client.login("wangwu03")
-            let file = "/api/v1/candidates/\(candidate)"
-            #expect(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
-            #expect(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
-            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
-            let applied = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
-            #expect(applied.status == .created, "\(applied.text)")
+            let candidate = try await client.applicant("wangwu03", index: 3)
             let listed = try await client.call(.get, queue, token: reviewer)
             #expect(listed.array.count == 2)
             #expect(listed.array.contains { ($0 as? [String: Any])?["candidateID"] as? String == candidate })
         }
+    }
+
+    @Test func aSitesQueueIsReadAPageAtATimeThroughItsNextLinks() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let reviewer = try #require(cast.tokens["reviewer"])
+            let queue = "/api/v1/review/sites/4201/queue"
+            for index in 71...74 { _ = try await client.applicant("page\(index)", index: index) }
+            func pages(_ first: String) async throws -> [[String]] {
+                var pages = [[String]]()
+                var next: String? = first
+                while let path = next, pages.count < 10 {
+                    let page = try await client.call(.get, path, token: reviewer)
+                    #expect(page.status == .ok, "\(page.text)")
+                    pages.append(page.array.compactMap { ($0 as? [String: Any])?["applicationID"] as? String })
+                    next = page.headers[HTTPField.Name("Link")!].map { link in
+                        #expect(link.hasSuffix(#">; rel="next""#), "\(link)")
+                        return String(link.dropFirst().prefix { $0 != ">" })
+                    }
+                }
+                return pages
+            }
+            let whole = try await client.call(.get, queue, token: reviewer)
+            #expect(whole.headers[HTTPField.Name("Link")!] == nil)
+            let all = whole.array.compactMap { ($0 as? [String: Any])?["applicationID"] as? String }
+            #expect(all.count == 5)
+            let byTwo = try await pages("\(queue)?limit=2")
+            #expect(byTwo.map(\.count) == [2, 2, 1])
+            #expect(Array(byTwo.joined()) == all)
+            // Pages kept in memory are dropped when their site's queue changes: the pages show the new line (here in
+            // the middle: the test's clock stands still, so the application id orders equal submission times).
+            _ = try await client.applicant("page75", index: 75)
+            let again = try await pages("\(queue)?limit=2")
+            #expect(again.map(\.count) == [2, 2, 2])
+            #expect(Set(again.joined()).isSuperset(of: all) && Set(again.joined()).count == 6)
+            // One status at a time, its pages keeping the status.
+            let submitted = try await pages("\(queue)?status=submitted&limit=4")
+            #expect(submitted.map(\.count) == [4, 2])
+            #expect(try await pages("\(queue)?status=approved").map(\.count) == [0])
+            // What the parameters refuse: the field and the rule, never a page.
+            for (query, field) in [
+                ("limit=0", "limit"), ("limit=501", "limit"), ("limit=two", "limit"), ("after=%25%25", "after"),
+                ("after=bm90LWEtY3Vyc29y", "after"), ("status=waiting", "status"), ("status=", "status"),
+            ] {
+                let refused = try await client.call(.get, "\(queue)?\(query)", token: reviewer)
+                #expect(refused.status == .badRequest && refused.field == field, "\(query): \(refused.text)")
+            }
+        }
+    }
+
+    @Test func aQueuePageIsDroppedByChangesOfLinesItCouldHoldOnly() async throws {
+        let fixture = Fixture()
+        let cache = fixture.cache
+        func line(_ time: String, _ application: String) -> ReviewQueueCursor {
+            ReviewQueueCursor(submittedAt: "2026-01-0\(time)T00:00:00Z", applicationID: application)
+        }
+        let site = ReviewComparisonProjection.queueChange(site: "4201")
+        // Page 1 holds lines up to (3, b); page 2 those after it, to the end of the queue.
+        let first = ReplyCache.Key(kind: .queue, subject: "4201\u{0}1", fullIDNumbers: false)
+        let last = ReplyCache.Key(kind: .queue, subject: "4201\u{0}2", fullIDNumbers: false)
+        func keep() async throws {
+            for (key, range) in [
+                (first, ReviewQueueRange(after: nil, through: line("3", "b"))), (last, ReviewQueueRange(after: line("3", "b"), through: nil)),
+            ] {
+                _ = try await cache.sharedReply(key, dependsOn: site, now: Self.now) {
+                    var reply = Self.reply("page", stream: site)
+                    reply.queueLines = range
+                    return reply
+                }
+            }
+        }
+        try await keep()
+        // A line after page 1's last: page 1 stays, the last page goes.
+        cache.readModelsChanged([ReviewComparisonProjection.queueChange(site: "4201", line: line("3", "c"))])
+        #expect(body(cache, first) == "page" && body(cache, last) == nil)
+        try await keep()
+        // Page 1's last line itself, and a line inside page 1: page 1 goes, the last page stays.
+        for changed in [line("3", "b"), line("1", "z")] {
+            cache.readModelsChanged([ReviewComparisonProjection.queueChange(site: "4201", line: changed)])
+            #expect(body(cache, first) == nil && body(cache, last) == "page", "\(changed)")
+            try await keep()
+        }
+        // Another site's line: both stay. The site's note without a line: both go.
+        cache.readModelsChanged([ReviewComparisonProjection.queueChange(site: "4202", line: line("2", "a"))])
+        #expect(body(cache, first) == "page" && body(cache, last) == "page")
+        cache.readModelsChanged([site])
+        #expect(body(cache, first) == nil && body(cache, last) == nil)
+        // A build that began before a change of the site's lines is not kept, wherever the line was.
+        let ticket = cache.ticket()
+        cache.readModelsChanged([ReviewComparisonProjection.queueChange(site: "4201", line: line("9", "z"))])
+        var stale = Self.reply("stale", stream: site)
+        stale.queueLines = ReviewQueueRange(after: nil, through: line("3", "b"))
+        cache.remember(stale, for: first, ticket: ticket)
+        #expect(body(cache, first) == nil)
     }
 
     @Test func nextActionsFollowTheClock() async throws {

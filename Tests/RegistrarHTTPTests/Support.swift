@@ -197,6 +197,19 @@ struct Client: Sendable {
         try await call(.post, "\(base)/corrections", token: token, json: World.nameCorrection)
     }
 
+    /// Registers a candidate who fills in their file and applies at site 4201; returns the candidate's id.
+    func applicant(_ username: String, index: Int) async throws -> String {
+        let candidate = try await register(username, index: index)
+        let token = try await login(username)
+        let file = "/api/v1/candidates/\(candidate)"
+        try #require(try await call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
+        try #require(try await call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
+        let entry = try #require(try await call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+        let applied = try await call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+        try #require(applied.status == .created, "application of \(username): \(applied.text)")
+        return candidate
+    }
+
     /// Registers a candidate and returns its id.
     func register(_ username: String, index: Int) async throws -> String {
         let reply = try await call(.post, "/api/v1/candidates", json: World.registration(username, index: index))

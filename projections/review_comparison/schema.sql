@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v4.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v5.
 
 CREATE TABLE review_files (
     candidate_id TEXT PRIMARY KEY,
@@ -64,4 +64,4 @@ CREATE TABLE review_queue (
 
 CREATE INDEX review_queue_by_application ON review_queue (application_id);
 
-CREATE INDEX review_queue_by_site ON review_queue (site_code, status, submitted_at);
+CREATE INDEX review_queue_by_site ON review_queue (site_code, submitted_at, application_id, status);

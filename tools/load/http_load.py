@@ -75,6 +75,7 @@ class Client:
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
         self.connection = http.client.HTTPConnection(host, port, timeout=120)
+        self.last_headers: http.client.HTTPMessage | None = None
 
     def call(self, method: str, path: str, body: object | None = None, token: str | None = None, key: str | None = None):
         headers = {}
@@ -91,6 +92,7 @@ class Client:
                 self.connection.request(method, path, body=data, headers=headers)
                 response = self.connection.getresponse()
                 raw = response.read()
+                self.last_headers = response.headers
                 break
             except (http.client.HTTPException, ConnectionError):
                 self.connection.close()
@@ -413,9 +415,13 @@ def main() -> int:
             if status != 201 or code not in reply.get("siteCodes", []):
                 continue
             reviewers[code] = reply["token"]
-            queue = expect(*c.call("GET", f"/api/v1/review/sites/{code}/queue", token=reply["token"]), f"queue {code}")
-            for item in queue:
-                comparisons.append((item["applicationID"], reply["token"]))
+            # The whole queue, page by page (the server's pages follow each other through `Link: rel="next"`).
+            path: str | None = f"/api/v1/review/sites/{code}/queue?limit=500"
+            while path:
+                for item in expect(*c.call("GET", path, token=reply["token"]), f"queue {code}"):
+                    comparisons.append((item["applicationID"], reply["token"]))
+                link = (c.last_headers.get("Link") if c.last_headers else None) or ""
+                path = link[1:link.index(">")] if link.startswith("<") and 'rel="next"' in link else None
         if not reviewers:
             raise SystemExit("no demo reviewer could log in")
         log(f"{len(reviewers)} reviewers, {len(comparisons)} applications at their sites; exam {exam}")

@@ -6,7 +6,8 @@
 --   own         GET /api/v1/candidates/{candidateID}                              the candidate's own file (the
 --               candidates of writes.lua, whose files change during the run)
 --   comparison  GET /api/v1/review/applications/{applicationID}/comparison        a reviewer of the application's site
---   queue       GET /api/v1/review/sites/{siteCode}/queue                          a reviewer of the site
+--   queue       GET /api/v1/review/sites/{siteCode}/queue                          a reviewer of the site (its first
+--               page, 100 lines by default)
 -- MIX: "own:9,comparison:9,queue:2" — requests of each kind per round of the schedule, interleaved; targets of a
 -- kind are taken round-robin.
 

@@ -160,7 +160,7 @@ public final class FoldState: @unchecked Sendable {
     func evict() { for cache in caches.values { (cache as? any Evictable)?.removeAll() } }
 
     /// What the flushes changed, for caches of query results (``ProjectionEngine/addChangeObserver(_:)``): e.g.
-    /// `review_queue:4201` when a row of site 4201's review queue was written.
+    /// a line of site 4201's review queue that was written (``ReviewComparisonProjection/queueChange(site:line:)``).
     private(set) var changes: Set<String> = []
 
     /// Notes a change (see ``changes``).

@@ -259,8 +259,8 @@ public final class ProjectionEngine: Sendable {
     }
 
     /// Registers a function called, on the writer's thread, after each commit that folded events into the read
-    /// models, with what the flushes noted as changed (e.g. `review_queue:4201`,
-    /// ``ReviewComparisonProjection/queueChange(site:)``), before the appends' callers resume. Caches of query
+    /// models, with what the flushes noted as changed (e.g. a line of a site's queue,
+    /// ``ReviewComparisonProjection/queueChange(site:line:)``), before the appends' callers resume. Caches of query
     /// results use it to drop only what changed.
     public func addChangeObserver(_ observer: @escaping @Sendable (Set<String>) -> Void) {
         changeObservers.withLock { $0.append(observer) }

@@ -25,8 +25,9 @@ public struct ReviewComparisonProjection: Projection {
     public let name = "review_comparison"
     /// 2: `review_files` a rowid table (see `createTables`); 3: its documents in the compact binary form; 4: no
     /// index of the comparison rows by application (an application's rows are found by the candidate the queue
-    /// names; the index put every relevant append's rows at a random page of its own).
-    public let version = 4
+    /// names; the index put every relevant append's rows at a random page of its own); 5: the queue indexed by
+    /// (site, submitted at, application, status), the order in which it is read a page at a time.
+    public let version = 5
     public let tables = ["review_files", "review_comparison", "review_attempts", "review_queue"]
 
     /// Creates the projection.
@@ -108,7 +109,9 @@ public struct ReviewComparisonProjection: Projection {
 
     public func createIndexes(_ t: TableNames) -> [String] {
         [
-            "CREATE INDEX review_queue_by_site ON \(t("review_queue")) (site_code, status, submitted_at)",
+            // In the queue's order, so that a page is a range of the index whatever the status asked for; the status
+            // is there to filter without reading the rows (and an application's status change stays on its page).
+            "CREATE INDEX review_queue_by_site ON \(t("review_queue")) (site_code, submitted_at, application_id, status)",
             "CREATE INDEX review_queue_by_application ON \(t("review_queue")) (application_id)",
         ]
     }
@@ -196,6 +199,27 @@ public struct ReviewComparisonProjection: Projection {
     /// The change noted when rows of a site's review queue are written (``ProjectionEngine/addChangeObserver(_:)``).
     public static func queueChange(site: String) -> String { "review_queue:" + site }
 
+    /// The change note of one line of a site's queue (added, changed or removed): the site's note and the line's
+    /// keys, so that a page of the queue whose range does not hold the line can be kept.
+    public static func queueChange(site: String, line: ReviewQueueCursor) -> String {
+        queueChange(site: site) + "\u{0}" + line.submittedAt + "\u{0}" + line.applicationID
+    }
+
+    /// The site's note and the line of a note made by ``queueChange(site:line:)``; nil for any other note.
+    public static func changedQueueLine(_ change: String) -> (site: String, line: ReviewQueueCursor)? {
+        guard change.hasPrefix("review_queue:") else { return nil }
+        let parts = change.split(separator: "\u{0}", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        return (String(parts[0]), ReviewQueueCursor(submittedAt: String(parts[1]), applicationID: String(parts[2])))
+    }
+
+    private static func queueChange(_ application: ReviewFile.ReviewedApplication) -> String {
+        queueChange(
+            site: application.siteCode,
+            line: ReviewQueueCursor(submittedAt: application.submittedAt, applicationID: application.applicationID)
+        )
+    }
+
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
         let upsert = try db.cachedStatement(
             sql: """
@@ -253,7 +277,7 @@ public struct ReviewComparisonProjection: Projection {
             guard let file else {
                 try writer.deleteAll(candidateID)
                 try deleteFile.execute(arguments: [candidateID])
-                for application in stored?.applications ?? [] { state.noteChange(Self.queueChange(site: application.siteCode)) }
+                for application in stored?.applications ?? [] { state.noteChange(Self.queueChange(application)) }
                 return
             }
             try upsert.execute(arguments: [candidateID, file.compactBinary()])
@@ -285,15 +309,15 @@ public struct ReviewComparisonProjection: Projection {
                 }
                 if let previous {
                     try writer.deleteApplication(candidateID, application.applicationID)
-                    state.noteChange(Self.queueChange(site: previous.siteCode))
+                    state.noteChange(Self.queueChange(previous))
                 }
                 try writer.insert(application, of: file, candidateID)
-                state.noteChange(Self.queueChange(site: application.siteCode))
+                state.noteChange(Self.queueChange(application))
             }
             let kept = Set(file.applications.map(\.applicationID))
             for previous in stored.applications where !kept.contains(previous.applicationID) {
                 try writer.deleteApplication(candidateID, previous.applicationID)
-                state.noteChange(Self.queueChange(site: previous.siteCode))
+                state.noteChange(Self.queueChange(previous))
             }
         }
     }

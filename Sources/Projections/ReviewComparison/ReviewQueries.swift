@@ -38,6 +38,82 @@ public struct ReviewQueueItem: Codable, Sendable, Equatable {
     public var corrections: Int
 }
 
+/// Where a page of a site's review queue ended: the next page starts after this line.
+public struct ReviewQueueCursor: Sendable, Equatable {
+    /// The line's submission time.
+    public var submittedAt: String
+    /// The line's application (breaks ties between equal submission times).
+    public var applicationID: String
+
+    /// Creates a cursor after the line with these keys.
+    public init(submittedAt: String, applicationID: String) {
+        self.submittedAt = submittedAt
+        self.applicationID = applicationID
+    }
+
+    /// Whether this line comes before `other` in the queue: by submission time, then application id, each compared
+    /// by its UTF-8 bytes (SQLite's order of the two columns).
+    public func precedes(_ other: ReviewQueueCursor) -> Bool {
+        if submittedAt != other.submittedAt { return submittedAt.utf8.lexicographicallyPrecedes(other.submittedAt.utf8) }
+        return applicationID.utf8.lexicographicallyPrecedes(other.applicationID.utf8)
+    }
+
+    /// The cursor as a client passes it back: opaque, URL-safe (base64url of the two keys).
+    public var token: String {
+        Data((submittedAt + "\n" + applicationID).utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The cursor a token stands for; nil for anything `token` does not produce.
+    public init?(token: String) {
+        guard (1...400).contains(token.utf8.count),
+            token.utf8.allSatisfy({ byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F
+            })
+        else { return nil }
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" })
+        else { return nil }
+        self.init(submittedAt: String(parts[0]), applicationID: String(parts[1]))
+        guard self.token == token else { return nil }
+    }
+}
+
+/// One page of a site's review queue.
+public struct ReviewQueuePage: Sendable, Equatable {
+    /// The lines, oldest submission first.
+    public var items: [ReviewQueueItem]
+    /// Where the next page starts; nil on the last page.
+    public var next: ReviewQueueCursor?
+}
+
+/// The lines a page of a queue could hold: those after the cursor it was asked with, through its last line when
+/// more follow (to the end of the queue otherwise). A change of a line outside leaves the page as it is.
+public struct ReviewQueueRange: Sendable, Equatable {
+    /// The cursor the page was asked with (nil: from the start).
+    public var after: ReviewQueueCursor?
+    /// The page's last line when a next page follows (nil: the page is the last).
+    public var through: ReviewQueueCursor?
+
+    /// Creates the range of a page asked for after `after` whose next page starts after `through`.
+    public init(after: ReviewQueueCursor?, through: ReviewQueueCursor?) {
+        self.after = after
+        self.through = through
+    }
+
+    /// Whether adding, changing or removing `line` can change the page.
+    public func holds(_ line: ReviewQueueCursor) -> Bool {
+        if let after, !after.precedes(line) { return false }
+        if let through, through.precedes(line) { return false }
+        return true
+    }
+}
+
 /// One CHSI verification attempt of an entry (superseded ones are kept).
 public struct VerificationAttempt: Codable, Sendable, Equatable {
     /// 0 for the first attempt.
@@ -99,18 +175,53 @@ public struct ReviewQueries: Sendable {
         entries, verified_entries, mismatches, identity_mismatch, corrections
         """
 
-    /// The review queue of a site, oldest submission first; optionally only one status (e.g. `submitted`).
+    /// The whole review queue of a site, oldest submission first; optionally only one status (e.g. `submitted`).
     public func queue(site: String, status: String? = nil) async throws -> [ReviewQueueItem] {
-        try reader.readNow { db in
-            var sql = "SELECT \(Self.queueColumns) FROM review_queue WHERE site_code = ?"
-            var arguments: StatementArguments = [site]
-            if let status {
-                sql += " AND status = ?"
-                arguments += [status]
-            }
-            let statement = try db.cachedStatement(sql: sql + " ORDER BY submitted_at, application_id")
-            return try Row.fetchAll(statement, arguments: arguments).map(Self.item)
+        try reader.readNow { db in try Self.queueLines(db, site: site, status: status, after: nil, limit: nil) }
+    }
+
+    /// A page of a site's review queue, oldest submission first: at most `limit` lines after `after` (from the
+    /// start when nil), optionally of one status. `next` is set when more lines follow.
+    public func queue(site: String, status: String? = nil, after: ReviewQueueCursor?, limit: Int) async throws -> ReviewQueuePage {
+        let limit = max(1, limit)
+        return try reader.readNow { db in
+            var items = try Self.queueLines(db, site: site, status: status, after: after, limit: limit + 1)
+            guard items.count > limit else { return ReviewQueuePage(items: items, next: nil) }
+            items.removeLast(items.count - limit)
+            let last = items[items.count - 1]
+            return ReviewQueuePage(items: items, next: ReviewQueueCursor(submittedAt: last.submittedAt, applicationID: last.applicationID))
         }
+    }
+
+    // In the order of `review_queue_by_site`, so a page reads a range of the index and stops at its limit.
+    static func queueStatement(status: Bool, after: Bool, limit: Bool) -> String {
+        var sql = "SELECT \(queueColumns) FROM review_queue WHERE site_code = ?"
+        if status { sql += " AND status = ?" }
+        if after { sql += " AND (submitted_at, application_id) > (?, ?)" }
+        sql += " ORDER BY submitted_at, application_id"
+        if limit { sql += " LIMIT ?" }
+        return sql
+    }
+
+    private static func queueLines(
+        _ db: Database,
+        site: String,
+        status: String?,
+        after: ReviewQueueCursor?,
+        limit: Int?
+    ) throws
+        -> [ReviewQueueItem]
+    {
+        var arguments: StatementArguments = [site]
+        if let status { arguments += [status] }
+        if let after { arguments += [after.submittedAt, after.applicationID] }
+        if let limit { arguments += [limit] }
+        let statement = try db.cachedStatement(sql: queueStatement(status: status != nil, after: after != nil, limit: limit != nil))
+        // A cursor reads each line where the statement has it; `fetchAll` would copy every row first.
+        let lines = try Row.fetchCursor(statement, arguments: arguments)
+        var items = [ReviewQueueItem]()
+        while let row = try lines.next() { items.append(item(row)) }
+        return items
     }
 
     /// The comparison of an application, or nil when unknown.
