@@ -32,14 +32,20 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A field path; matches the field and everything under it (e.g. basic, contact.mobile).")
     var field: String?
 
-    @Option(name: .long, help: "At most this many rows.")
+    @Option(name: .long, help: "At most this many rows (standard error says where the next ones start).")
     var limit = 10_000
+
+    @Option(name: .long, help: "Only the rows after this one: POSITION.SEQUENCE, as standard error names it after a cut.")
+    var after: String?
 
     @Option(name: .long, help: "Output format: text, json or csv.")
     var format: Format = .text
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        if let after, AuditCursor(token: after) == nil {
+            throw ValidationError("--after must be POSITION.SEQUENCE (e.g. 1042.3), as a cut trail names it")
+        }
     }
 
     func run() async throws {
@@ -53,14 +59,18 @@ struct TraceCommand: AsyncParsableCommand {
                 }
                 subject = resolved
             }
-            let rows = try await AuditQueries(store.pool).trail(
+            let page = try await AuditQueries(store.pool).page(
                 candidate: subject,
                 actor: actor,
                 since: since,
                 until: until,
                 field: field,
+                after: after.flatMap(AuditCursor.init(token:)),
                 limit: limit
             )
+            let rows = page.records
+            // On standard error, so that the rows on standard output stay a whole document of their format.
+            if let next = page.next { printError("trace: \(limit) rows shown, more follow: add --after \(next.token)") }
             switch format {
             case .json:
                 let encoder = JSONEncoder()

@@ -2380,7 +2380,7 @@ enum OpenAPIDocument {
     "/api/v1/audit/trail": {
       "get": {
         "summary": "The audit trail: who changed what, when, before and after, why",
-        "description": "Auditors only. ID numbers are masked.",
+        "description": "Auditors only. ID numbers are masked. A page at a time, oldest first: when more records follow, the reply carries `Link: <…&after=POSITION.SEQUENCE>; rel=\"next\"` (RFC 8288), the same filters after the page's last record.",
         "operationId": "get_audit_trail",
         "tags": [
           "audit"
@@ -2435,11 +2435,22 @@ enum OpenAPIDocument {
             "name": "limit",
             "in": "query",
             "required": false,
-            "description": "At most this many rows (default 1000).",
+            "description": "Records per page (default 1000).",
             "schema": {
               "type": "integer",
               "minimum": 1,
               "maximum": 10000
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "Only the records after this one: `POSITION.SEQUENCE`, from the previous page's `Link: rel=\"next\"`.",
+            "schema": {
+              "type": "string",
+              "maxLength": 40,
+              "pattern": "^[0-9]+\\.[0-9]+$"
             }
           },
           {
@@ -2454,6 +2465,14 @@ enum OpenAPIDocument {
         "responses": {
           "200": {
             "description": "OK",
+            "headers": {
+              "Link": {
+                "description": "The next page, when more records follow: `<URL>; rel=\"next\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {

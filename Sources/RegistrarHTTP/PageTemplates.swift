@@ -194,7 +194,7 @@ enum PageTemplates {
         <label>字段 <input type="text" name="field" value="{{field}}" placeholder="basic.name"></label>
         <button type="submit">筛选</button>
         </form>
-        <p>共 {{count}} 条 <a class="noprint" href="{{csv}}">导出CSV</a></p>
+        <p>本页 {{count}} 条{{#nextPage}}，后面还有{{/nextPage}} <a class="noprint" href="{{csv}}">导出全部记录（CSV）</a></p>
         <table class="audit">
         <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>操作人</th><th>角色</th><th>操作</th><th>字段</th><th>修改前</th><th>修改后</th><th>原因</th></tr></thead>
         <tbody>
@@ -203,6 +203,7 @@ enum PageTemplates {
         {{/rows}}
         </tbody>
         </table>
+        <p class="noprint">{{#firstPage}}<a href="{{firstPage}}">第一页</a> {{/firstPage}}{{#nextPage}}<a href="{{nextPage}}">下一页</a>{{/nextPage}}</p>
         """
 
     static let notice = """

@@ -258,8 +258,9 @@ extension Routes {
 
         staffPage(.get, "/audit") { request, _, principal in
             let filters = try AuditFilters(request)
-            let records = try await api.auditRecords(filters, principal: principal)
-            let rows: [[String: Any]] = records.map { record in
+            let limit = try request.query("limit", in: 1...2_000)
+            let page = try await api.auditPage(filters, limit: limit ?? 2_000, principal: principal)
+            let rows: [[String: Any]] = page.records.map { record in
                 [
                     "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
                     "actor": record.actorID, "role": record.role, "action": record.action, "field": record.field,
@@ -271,22 +272,39 @@ extension Routes {
             values["rows"] = rows
             values["count"] = rows.count
             values["csv"] = "/audit.csv" + filters.query
+            if filters.after != nil { values["firstPage"] = "/audit" + filters.query }
+            if let next = page.next { values["nextPage"] = "/audit" + filters.query(after: next, more: limit.map { ["limit=\($0)"] } ?? []) }
             return PageRender.html(PageRender.render("audit", values, principal: principal))
         }
 
+        // The whole trail of the filters (from the cursor, when given), written out a page at a time as it is read.
         staffPage(.get, "/audit.csv") { request, _, principal in
             let filters = try AuditFilters(request)
-            let records = try await api.auditRecords(filters, principal: principal)
-            var lines = ["position,recorded_at,subject,actor,role,channel,event,action,field,before,after,reason,request_id"]
-            for record in records {
-                let cells: [String] = [
-                    String(record.position), record.recordedAt, record.subjectID, record.actorID, record.role, record.channel,
-                    record.eventType, record.action, record.field, record.before ?? "", record.after ?? "", record.reason ?? "",
-                    record.requestID ?? "",
-                ]
-                lines.append(cells.map(PageRender.csvCell).joined(separator: ","))
+            // The first page before the reply starts: a refusal is still a status code, not a cut-off file.
+            let step = max(1, api.configuration.auditExportPageRecords)
+            let first = try await api.auditPage(filters, limit: step, principal: principal)
+            let body = ResponseBody { writer in
+                var page = first
+                var text = "position,recorded_at,subject,actor,role,channel,event,action,field,before,after,reason,request_id\r\n"
+                while true {
+                    for record in page.records {
+                        let cells: [String] = [
+                            String(record.position), record.recordedAt, record.subjectID, record.actorID, record.role, record.channel,
+                            record.eventType, record.action, record.field, record.before ?? "", record.after ?? "", record.reason ?? "",
+                            record.requestID ?? "",
+                        ]
+                        text += cells.map(PageRender.csvCell).joined(separator: ",") + "\r\n"
+                    }
+                    try await writer.write(ByteBuffer(string: text))
+                    text = ""
+                    guard let next = page.next else { break }
+                    var more = filters
+                    more.after = next
+                    page = try await api.auditPage(more, limit: step, principal: principal)
+                }
+                try await writer.finish(nil)
             }
-            var response = api.text(lines.joined(separator: "\r\n") + "\r\n", contentType: "text/csv; charset=utf-8")
+            var response = Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: body)
             response.headers[.contentDisposition] = "attachment; filename=\"audit.csv\""
             return response
         }
@@ -336,13 +354,14 @@ extension Routes {
 
 // MARK: - Helpers of the handlers
 
-/// The filters of the audit page, from the query.
+/// The filters of the audit trail (its page, its CSV and the API), from the query; `after`, the cursor of a page.
 struct AuditFilters {
     var candidate: String?
     var actor: String?
     var since: String?
     var until: String?
     var field: String?
+    var after: AuditCursor?
 
     init(_ request: Request) throws {
         candidate = try request.query("candidate", maxLength: 128)
@@ -350,16 +369,27 @@ struct AuditFilters {
         since = try request.query("since", maxLength: 40)
         until = try request.query("until", maxLength: 40)
         field = try request.query("field", maxLength: 200)
+        if let token = try request.query("after", maxLength: 40) {
+            guard let cursor = AuditCursor(token: token) else {
+                throw APIError.badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，应为“位置.序号”，如1042.3")
+            }
+            after = cursor
+        }
     }
 
     var values: [String: Any] {
         ["candidate": candidate ?? "", "actor": actor ?? "", "since": since ?? "", "until": until ?? "", "field": field ?? ""]
     }
 
-    /// `?candidate=…&…` with the filters set (empty when none).
-    var query: String {
-        let pairs = [("candidate", candidate), ("actor", actor), ("since", since), ("until", until), ("field", field)]
+    /// `?candidate=…&…` with the filters set (empty when none); not the cursor.
+    var query: String { query(after: nil) }
+
+    /// The query of the filters, then `more`, then `after=` the cursor when given.
+    func query(after cursor: AuditCursor?, more: [String] = []) -> String {
+        let pairs =
+            [("candidate", candidate), ("actor", actor), ("since", since), ("until", until), ("field", field)]
             .compactMap { name, value in value.map { "\(name)=\(PageRender.queryEscape($0))" } }
+            + more + (cursor.map { ["after=\($0.token)"] } ?? [])
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 }
@@ -393,18 +423,21 @@ extension RegistrarAPI {
         return (token, session, actor)
     }
 
-    /// The audit records of the filters: auditors only, ID numbers masked.
-    func auditRecords(_ filters: AuditFilters, principal: Principal) async throws -> [AuditRecord] {
+    /// A page of the audit records of the filters (from their cursor): auditors only, ID numbers masked.
+    func auditPage(_ filters: AuditFilters, limit: Int, principal: Principal) async throws -> AuditPage {
         try require(principal.actor, [.auditor], action: "查看审计记录")
         guard let reader else { throw APIError.notFound() }
-        return try await AuditQueries(reader).trail(
+        var page = try await AuditQueries(reader).page(
             candidate: filters.candidate,
             actor: filters.actor,
             since: filters.since,
             until: filters.until,
             field: filters.field,
-            limit: 2_000
-        ).map(Disclosure.mask)
+            after: filters.after,
+            limit: limit
+        )
+        page.records = page.records.map(Disclosure.mask)
+        return page
     }
 
     /// Waits (briefly) until the read models have caught up with the log, so that a page shown after a command

@@ -974,19 +974,28 @@ extension Routes {
             return api.jsonReply(body)
         }
 
-        // The audit trail: who changed what, when, before and after, why. Auditors only.
+        // The audit trail: who changed what, when, before and after, why. Auditors only. A page at a time: when
+        // more records follow, `Link: rel="next"` names the next page (the same filters, after the last record).
         authenticated(.get, "/api/v1/audit/trail") { request, _, principal in
             try api.require(principal.actor, [.auditor], action: "查看审计记录")
             guard let reader = api.reader else { throw APIError.notFound() }
-            let records = try await AuditQueries(reader).trail(
-                candidate: request.query("candidate", maxLength: 128),
-                actor: request.query("actor", maxLength: 128),
-                since: request.query("since", maxLength: 40),
-                until: request.query("until", maxLength: 40),
-                field: request.query("field", maxLength: 200),
-                limit: request.query("limit", in: 1...10_000) ?? 1_000
+            let filters = try AuditFilters(request)
+            let limit = try request.query("limit", in: 1...10_000) ?? 1_000
+            let page = try await AuditQueries(reader).page(
+                candidate: filters.candidate,
+                actor: filters.actor,
+                since: filters.since,
+                until: filters.until,
+                field: filters.field,
+                after: filters.after,
+                limit: limit
             )
-            return try api.json(records.map(Disclosure.mask))
+            var response = try api.json(page.records.map(Disclosure.mask))
+            if let next = page.next {
+                let query = filters.query(after: next, more: ["limit=\(limit)"])
+                response.headers[Header.link] = "</api/v1/audit/trail\(query)>; rel=\"next\""
+            }
+            return response
         }
     }
 }

@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     /// How often the reply cache reads the log's head and the read models' checkpoints to notice another process's
     /// changes (which it serves at most this late).
     public var replyCacheCheckInterval: Duration = .milliseconds(250)
+    /// The audit records the CSV export reads per step while it writes them out (it exports every record of the
+    /// filters, however many).
+    public var auditExportPageRecords = 5_000
 
     /// The default fees: 600 yuan for 执业医师, 500 yuan for the assistant levels.
     public static let defaultFees: @Sendable (String) -> Int = { level in

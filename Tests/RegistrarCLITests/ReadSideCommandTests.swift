@@ -26,6 +26,17 @@ struct ReadSideCommandTests {
         #expect(lines.count > 5)
         #expect(csv.output.contains("李文博"))
 
+        // A cut trail says on standard error where the rest starts; from there, the rest.
+        #expect(!csv.error.contains("more follow"))
+        let cut = try registrar("trace", "--db", path, "--candidate", "demo_candidate", "--format", "csv", "--limit", "4")
+        #expect(cut.status == 0 && cut.output.split(separator: "\n").count == 5)
+        let resume = try #require(cut.error.firstRange(of: "--after ").map { String(cut.error[$0.upperBound...].prefix { !$0.isWhitespace }) })
+        let rest = try registrar("trace", "--db", path, "--candidate", "demo_candidate", "--format", "csv", "--after", resume)
+        #expect(rest.status == 0 && rest.error.isEmpty)
+        #expect(Array(cut.output.split(separator: "\n") + rest.output.split(separator: "\n").dropFirst()) == lines)
+        let badCursor = try registrar("trace", "--db", path, "--after", "12")
+        #expect(badCursor.status != 0 && badCursor.error.contains("--after"))
+
         let basicOnly = try registrar("trace", "--db", path, "--candidate", "demo_candidate", "--field", "basic.name")
         #expect(basicOnly.output.contains("basic.name"))
         #expect(!basicOnly.output.contains("contact."))

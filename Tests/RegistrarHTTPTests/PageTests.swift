@@ -279,6 +279,59 @@ import Testing
         }
     }
 
+    @Test func theAuditTrailIsReadAPageAtATimeAndExportedWhole() async throws {
+        // The export reads three records per step, so that a small trail takes it through many steps.
+        let world = try await World(auditExportPageRecords: 3)
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let auditor = try #require(cast.tokens["auditor"])
+            let whole = try await client.call(.get, "/api/v1/audit/trail?limit=10000", token: auditor)
+            let all = whole.array.compactMap { $0 as? [String: Any] }
+            #expect(all.count > 20 && whole.headers[Header.link] == nil)
+            func key(_ record: [String: Any]) -> String { "\(record["position"] ?? "").\(record["sequence"] ?? "")" }
+            // The API: pages of seven through the next links, the filters kept.
+            var next: String? = "/api/v1/audit/trail?limit=7"
+            var paged = [[String: Any]]()
+            var pages = 0
+            while let path = next, pages <= all.count {
+                let page = try await client.call(.get, path, token: auditor)
+                #expect(page.status == .ok, "\(page.text)")
+                paged += page.array.compactMap { $0 as? [String: Any] }
+                next = page.headers[Header.link].map { String($0.dropFirst().prefix { $0 != ">" }) }
+                pages += 1
+            }
+            #expect(paged.map(key) == all.map(key) && pages == (all.count + 6) / 7)
+            let oneCandidate = try await client.call(.get, "/api/v1/audit/trail?candidate=\(cast.candidateA)&limit=2", token: auditor)
+            #expect(oneCandidate.headers[Header.link]?.hasPrefix("</api/v1/audit/trail?candidate=\(cast.candidateA)&limit=2&after=") == true)
+            for bad in ["x", "1", "1.2.3", "-1.0"] {
+                let refused = try await client.call(.get, "/api/v1/audit/trail?after=\(bad)", token: auditor)
+                #expect(refused.status == .badRequest && refused.field == "after", "\(bad)")
+            }
+            // The page: the next page's link; the CSV: every record, read three at a time.
+            let cookie = try await Self.cookie(client, "auditor01")
+            let firstPage = try await Self.form(client, .get, "/audit?limit=50", nil, cookie: cookie)
+            let nextPage = try #require(
+                firstPage.text.firstRange(of: "/audit?limit=50&amp;after=").map { range in
+                    String(firstPage.text[range.lowerBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+                }
+            )
+            #expect(firstPage.text.contains("本页 50 条，后面还有") && firstPage.text.contains("下一页"))
+            let secondPage = try await Self.form(client, .get, nextPage, nil, cookie: cookie)
+            #expect(secondPage.status == .ok && secondPage.text.contains("第一页") && secondPage.text.contains("本页 50 条"))
+            let csv = try await Self.form(client, .get, "/audit.csv", nil, cookie: cookie)
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let lines = csv.text.split(separator: "\r\n", omittingEmptySubsequences: false)
+            #expect(lines.count == all.count + 2 && lines.last == "")
+            let positions = lines.dropFirst().prefix(all.count).map { $0.split(separator: ",").first?.filter { $0 != "\"" } ?? "" }
+            #expect(positions == all.map { "\($0["position"] ?? "")" })
+            let after = key(try #require(all.dropFirst(4).first))
+            let rest = try await Self.form(client, .get, "/audit.csv?after=\(after)", nil, cookie: cookie)
+            #expect(rest.text.split(separator: "\r\n").count == all.count - 5 + 1, "\(after) \(rest.status)")
+            let refused = try await Self.form(client, .get, "/audit.csv?after=nope", nil, cookie: cookie)
+            #expect(refused.status == .badRequest)
+        }
+    }
+
     @Test func eventStreamShowsReviewersTheirSitesOnly() async throws {
         let world = try await World()
         try await world.test { client in

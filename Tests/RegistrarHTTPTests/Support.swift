@@ -26,7 +26,7 @@ struct World: Sendable {
     let store: SQLiteEventStore
     let configuration: ServerConfiguration
 
-    init(tokenLifetime: TimeInterval = 365 * 24 * 3600, maximumBodyBytes: Int = 256 * 1024) async throws {
+    init(tokenLifetime: TimeInterval = 365 * 24 * 3600, maximumBodyBytes: Int = 256 * 1024, auditExportPageRecords: Int = 5_000) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var options = SQLiteEventStore.Options()
@@ -44,6 +44,7 @@ struct World: Sendable {
         var configuration = ServerConfiguration(service: service, maximumBodyBytes: maximumBodyBytes, tokenLifetime: tokenLifetime)
         // As `registrar serve` runs: the reply cache hears which sites' queues a commit rewrote.
         configuration.readModels = engine
+        configuration.auditExportPageRecords = auditExportPageRecords
         self.configuration = configuration
         try await configureSeason()
         try await createStaff("staff-admin", "admin01", .admin, "管理员")

@@ -37,6 +37,44 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var hash: String
 }
 
+/// Where a page of the audit trail ended: the next page starts after this record (trail order: position, then the
+/// change's index within the event).
+public struct AuditCursor: Sendable, Equatable {
+    /// The record's event position.
+    public var position: Int64
+    /// The record's index within the event.
+    public var sequence: Int
+
+    /// Creates a cursor after the record with these keys.
+    public init(position: Int64, sequence: Int) {
+        self.position = position
+        self.sequence = sequence
+    }
+
+    /// The cursor after `record`.
+    public init(after record: AuditRecord) { self.init(position: record.position, sequence: record.sequence) }
+
+    /// The cursor as a client passes it back: `POSITION.SEQUENCE`, e.g. `1042.3`.
+    public var token: String { "\(position).\(sequence)" }
+
+    /// The cursor a token stands for; nil for anything `token` does not produce.
+    public init?(token: String) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ (1...18).contains($0.count) && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let position = Int64(parts[0]), let sequence = Int(parts[1]), String(position) == parts[0], String(sequence) == parts[1]
+        else { return nil }
+        self.init(position: position, sequence: sequence)
+    }
+}
+
+/// One page of the audit trail.
+public struct AuditPage: Sendable, Equatable {
+    /// The records, oldest first.
+    public var records: [AuditRecord]
+    /// Where the next page starts; nil on the last page.
+    public var next: AuditCursor?
+}
+
 /// Queries of the audit trail.
 public struct AuditQueries: Sendable {
     /// Where the read model lives.
@@ -54,9 +92,18 @@ public struct AuditQueries: Sendable {
         since: String? = nil,
         until: String? = nil,
         field: String? = nil,
+        after: AuditCursor? = nil,
         limit: Int = 10_000
     ) async throws -> [AuditRecord] {
-        let (sql, arguments) = Self.statement(candidate: candidate, actor: actor, since: since, until: until, field: field, limit: limit)
+        let (sql, arguments) = Self.statement(
+            candidate: candidate,
+            actor: actor,
+            since: since,
+            until: until,
+            field: field,
+            after: after,
+            limit: limit
+        )
         return try reader.readNow { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 AuditRecord(
@@ -81,13 +128,33 @@ public struct AuditQueries: Sendable {
         }
     }
 
-    /// The trail's statement and arguments (``trail(candidate:actor:since:until:field:limit:)``; tests read its plan).
+    /// A page of the trail (the filters of ``trail(candidate:actor:since:until:field:after:limit:)``): at most
+    /// `limit` records after `after`, and where the next page starts when more follow.
+    public func page(
+        candidate: String? = nil,
+        actor: String? = nil,
+        since: String? = nil,
+        until: String? = nil,
+        field: String? = nil,
+        after: AuditCursor? = nil,
+        limit: Int
+    ) async throws -> AuditPage {
+        let limit = max(1, limit)
+        var records = try await trail(candidate: candidate, actor: actor, since: since, until: until, field: field, after: after, limit: limit + 1)
+        guard records.count > limit else { return AuditPage(records: records, next: nil) }
+        records.removeLast(records.count - limit)
+        return AuditPage(records: records, next: AuditCursor(after: records[records.count - 1]))
+    }
+
+    /// The trail's statement and arguments (``trail(candidate:actor:since:until:field:after:limit:)``; tests read its
+    /// plan).
     static func statement(
         candidate: String?,
         actor: String?,
         since: String?,
         until: String?,
         field: String?,
+        after: AuditCursor? = nil,
         limit: Int
     ) -> (sql: String, arguments: StatementArguments) {
         var conditions = [String]()
@@ -97,6 +164,12 @@ public struct AuditQueries: Sendable {
         if let candidate {
             conditions.append(inStream)
             arguments += [candidate]
+        }
+        if let after {
+            // A range of positions on both sides of the join, so that whichever index leads a branch starts there;
+            // then the records of the cursor's event after its own.
+            conditions.append("c.position >= ? AND e.position >= ? AND (c.position > ? OR c.seq > ?)")
+            arguments += [after.position, after.position, after.position, after.sequence]
         }
         if let since {
             conditions.append("e.recorded_at >= ?")
