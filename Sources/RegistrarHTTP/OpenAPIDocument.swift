@@ -2182,7 +2182,7 @@ enum OpenAPIDocument {
     "/api/v1/review/sites/{siteCode}/candidates": {
       "get": {
         "summary": "The candidates whose newest application is at a site",
-        "description": "Reviewers of the site and auditors. ID numbers masked.",
+        "description": "Reviewers of the site and auditors. ID numbers masked. By candidate id, a page at a time: when more follow, the reply carries `Link: <…?limit=N&after=CANDIDATE>; rel=\"next\"` (RFC 8288).",
         "operationId": "get_review_sites_siteCode_candidates",
         "tags": [
           "review"
@@ -2197,7 +2197,37 @@ enum OpenAPIDocument {
             "required": false,
             "description": "Only this status.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "enum": [
+                "submitted",
+                "abandoned",
+                "approved",
+                "rejected",
+                "signed",
+                "paid",
+                "refunded"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Candidates per page (default 100).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "Only the candidates after this candidate id (the previous page's `Link: rel=\"next\"`).",
+            "schema": {
+              "type": "string",
+              "maxLength": 128
             }
           },
           {
@@ -2212,6 +2242,14 @@ enum OpenAPIDocument {
         "responses": {
           "200": {
             "description": "OK",
+            "headers": {
+              "Link": {
+                "description": "The next page, when more candidates follow: `<URL>; rel=\"next\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {

@@ -908,13 +908,25 @@ extension Routes {
             return try api.json(notice)
         }
 
-        // The candidates whose newest application is at a site (optionally with a status): its reviewers and auditors.
+        // The candidates whose newest application is at a site (optionally with a status), by id, a page at a time:
+        // its reviewers and auditors.
         authenticated(.get, "/api/v1/review/sites/{siteCode}/candidates") { request, context, principal in
             let siteCode = try context.id("siteCode")
             try api.authorizeSite(principal.actor, siteCode)
             guard let reader = api.reader else { throw APIError.notFound() }
-            let status = try request.query("status", maxLength: 20)
-            return try api.json(try await CandidateViewQueries(reader).candidates(site: siteCode, status: status))
+            let status = try api.applicationStatus(request)
+            let after = try request.query("after", maxLength: 128)
+            if let after, !RegistrarRequestContext.isValidID(after) {
+                throw APIError.badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，请使用上一页返回的链接")
+            }
+            let limit = try request.query("limit", in: 1...500) ?? 100
+            let page = try await CandidateViewQueries(reader).candidates(site: siteCode, status: status, after: after, limit: limit)
+            var response = try api.json(page.candidates)
+            if let next = page.next {
+                let query = (status.map { "status=\($0)&" } ?? "") + "limit=\(limit)&after=\(next)"
+                response.headers[Header.link] = "</api/v1/review/sites/\(siteCode)/candidates?\(query)>; rel=\"next\""
+            }
+            return response
         }
 
         // The review queue of a site, a page at a time: its reviewers and auditors.
@@ -1010,11 +1022,7 @@ extension RegistrarAPI {
     /// What a page of a site's review queue asks for: `status` (one of the application statuses), `limit`
     /// (1–500, 100 unless given) and `after` (the cursor of the previous page's `Link: rel="next"`).
     func queuePageRequest(_ request: Request) throws -> (status: String?, after: ReviewQueueCursor?, limit: Int) {
-        let status = try request.query("status", maxLength: 20)
-        if let status, ApplicationStatus(rawValue: status) == nil {
-            let allowed = ApplicationStatus.allCases.map(\.rawValue).joined(separator: "、")
-            throw APIError.badRequest("invalid_parameter", field: "status", message: "查询参数status须为以下之一：\(allowed)")
-        }
+        let status = try applicationStatus(request)
         var after: ReviewQueueCursor?
         if let token = try request.query("after", maxLength: 400) {
             guard let cursor = ReviewQueueCursor(token: token) else {
@@ -1023,6 +1031,16 @@ extension RegistrarAPI {
             after = cursor
         }
         return (status, after, try request.query("limit", in: 1...500) ?? 100)
+    }
+
+    /// The `status` query parameter: one of the application statuses, or absent.
+    func applicationStatus(_ request: Request) throws -> String? {
+        let status = try request.query("status", maxLength: 20)
+        if let status, ApplicationStatus(rawValue: status) == nil {
+            let allowed = ApplicationStatus.allCases.map(\.rawValue).joined(separator: "、")
+            throw APIError.badRequest("invalid_parameter", field: "status", message: "查询参数status须为以下之一：\(allowed)")
+        }
+        return status
     }
 
     /// Reviewers read their own sites only; auditors every site; nobody else.

@@ -162,6 +162,44 @@ struct EngineTests {
         }
     }
 
+    @Test("a site's candidates read a page at a time are all of them, by id, for every page size and status")
+    func candidatePages() async throws {
+        let season = try await SeasonFixture()
+        try await season.playSeason(candidates: 24)
+        let candidates = CandidateViewQueries(season.store.pool)
+        for site in ["4201", "4202"] {
+            let whole = try await candidates.candidates(site: site, limit: 1_000)
+            #expect(whole.next == nil && whole.candidates.count > 5)
+            #expect(whole.candidates.map(\.candidateID) == whole.candidates.map(\.candidateID).sorted())
+            for status in [nil, "submitted", "paid", "rejected"] as [String?] {
+                let expected = whole.candidates.filter { status == nil || $0.status == status }.map(\.candidateID)
+                for limit in [1, 2, 5, 1_000] {
+                    var ids = [String]()
+                    var after: String?
+                    var pages = 0
+                    repeat {
+                        let page = try await candidates.candidates(site: site, status: status, after: after, limit: limit)
+                        ids += page.candidates.map(\.candidateID)
+                        after = page.next
+                        pages += 1
+                    } while after != nil && pages <= expected.count
+                    #expect(ids == expected, "\(site) \(status ?? "all") \(limit)")
+                }
+            }
+        }
+        let plan = try await season.store.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT candidate_id, username, name, id_number_masked, status, site_code FROM candidate_view
+                    WHERE site_code = ? AND status = ? AND candidate_id > ? ORDER BY candidate_id LIMIT ?
+                    """,
+                arguments: ["4201", "paid", "c", 10]
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("candidate_view_by_site") } && !plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+    }
+
     @Test("a queue cursor's token reads back as the same cursor; anything else is refused")
     func queueCursorTokens() {
         for (submittedAt, application) in [("2026-01-05T09:30:00.125Z", "app-7-1"), ("x", "报名-1"), ("2026-01-05T09:30:00Z", "a+b/c=d")] {

@@ -376,6 +376,23 @@ import Testing
             let submitted = try await pages("\(queue)?status=submitted&limit=4")
             #expect(submitted.map(\.count) == [4, 2])
             #expect(try await pages("\(queue)?status=approved").map(\.count) == [0])
+            // A site's candidates, by id, the same way.
+            let candidates = try await client.call(.get, "/api/v1/review/sites/4201/candidates", token: reviewer)
+            let ids = candidates.array.compactMap { ($0 as? [String: Any])?["candidateID"] as? String }
+            #expect(ids.count == 6 && ids == ids.sorted() && candidates.headers[HTTPField.Name("Link")!] == nil)
+            var candidatePages = [[String]]()
+            var nextCandidates: String? = "/api/v1/review/sites/4201/candidates?status=submitted&limit=4"
+            while let path = nextCandidates, candidatePages.count < 10 {
+                let page = try await client.call(.get, path, token: reviewer)
+                #expect(page.status == .ok, "\(page.text)")
+                candidatePages.append(page.array.compactMap { ($0 as? [String: Any])?["candidateID"] as? String })
+                nextCandidates = page.headers[HTTPField.Name("Link")!].map { String($0.dropFirst().prefix { $0 != ">" }) }
+            }
+            #expect(candidatePages.map(\.count) == [4, 2] && Array(candidatePages.joined()) == ids)
+            for (query, field) in [("after=%2Fetc", "after"), ("status=nobody", "status"), ("limit=501", "limit")] {
+                let refused = try await client.call(.get, "/api/v1/review/sites/4201/candidates?\(query)", token: reviewer)
+                #expect(refused.status == .badRequest && refused.field == field, "\(query): \(refused.text)")
+            }
             // What the parameters refuse: the field and the rule, never a page.
             for (query, field) in [
                 ("limit=0", "limit"), ("limit=501", "limit"), ("limit=two", "limit"), ("after=%25%25", "after"),

@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v4002.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v5002.
 
 CREATE TABLE candidate_view (
     candidate_id TEXT PRIMARY KEY,
@@ -17,6 +17,6 @@ CREATE TABLE candidate_view_seasons (
     document TEXT NOT NULL
 ) WITHOUT ROWID;
 
-CREATE INDEX candidate_view_by_site ON candidate_view (site_code, status);
+CREATE INDEX candidate_view_by_site ON candidate_view (site_code, candidate_id, status);
 
 CREATE INDEX candidate_view_by_username ON candidate_view (username);

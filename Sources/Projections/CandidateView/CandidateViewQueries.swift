@@ -117,6 +117,14 @@ public struct CandidateSummary: Codable, Sendable, Equatable {
     public var siteCode: String?
 }
 
+/// A page of a site's candidates.
+public struct CandidatePage: Sendable, Equatable {
+    /// The candidates, by id.
+    public var candidates: [CandidateSummary]
+    /// The last candidate of the page when more follow (the next page is after it); nil on the last page.
+    public var next: String?
+}
+
 /// Queries of `candidate_view`.
 public struct CandidateViewQueries: Sendable {
     /// Where the read model lives (the event store's pool).
@@ -144,25 +152,32 @@ public struct CandidateViewQueries: Sendable {
         }
     }
 
-    /// Candidates whose newest application is at a site, optionally with a status.
-    public func candidates(site: String, status: String? = nil) async throws -> [CandidateSummary] {
-        try reader.readNow { db in
+    /// Candidates whose newest application is at a site, optionally with a status, by candidate id: at most `limit`
+    /// after the candidate `after` (from the first when nil); `next` is set when more follow.
+    public func candidates(site: String, status: String? = nil, after: String? = nil, limit: Int = 100) async throws -> CandidatePage {
+        let limit = max(1, limit)
+        return try reader.readNow { db in
             var sql = "SELECT candidate_id, username, name, id_number_masked, status, site_code FROM candidate_view WHERE site_code = ?"
             var arguments: StatementArguments = [site]
             if let status {
                 sql += " AND status = ?"
                 arguments += [status]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY candidate_id", arguments: arguments).map {
-                CandidateSummary(
-                    candidateID: $0[0],
-                    username: $0[1],
-                    name: $0[2],
-                    idNumberMasked: $0[3],
-                    status: $0[4],
-                    siteCode: $0[5]
+            if let after {
+                sql += " AND candidate_id > ?"
+                arguments += [after]
+            }
+            arguments += [limit + 1]
+            let rows = try Row.fetchCursor(try db.cachedStatement(sql: sql + " ORDER BY candidate_id LIMIT ?"), arguments: arguments)
+            var candidates = [CandidateSummary]()
+            while let row = try rows.next() {
+                candidates.append(
+                    CandidateSummary(candidateID: row[0], username: row[1], name: row[2], idNumberMasked: row[3], status: row[4], siteCode: row[5])
                 )
             }
+            guard candidates.count > limit else { return CandidatePage(candidates: candidates, next: nil) }
+            candidates.removeLast(candidates.count - limit)
+            return CandidatePage(candidates: candidates, next: candidates[candidates.count - 1].candidateID)
         }
     }
 
