@@ -260,6 +260,13 @@ public struct ReviewComparisonProjection: Projection {
                     corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
+        let updateQueueStatement = try db.cachedStatement(
+            sql: """
+                UPDATE \(t("review_queue")) SET area_code = ?, exam_code = ?, name = ?, status = ?, decided_at = ?, decided_by = ?,
+                    reason = ?, entries = ?, verified_entries = ?, mismatches = ?, identity_mismatch = ?, corrections = ?
+                WHERE candidate_id = ? AND application_id = ?
+                """
+        )
         // Through the C API: GRDB's argument arrays cost more than these small inserts.
         let rows = RawBinder(insertRowStatement)
         let writer = RowWriter(
@@ -271,7 +278,8 @@ public struct ReviewComparisonProjection: Projection {
             deleteEntryAttempts: RawBinder(deleteEntryAttemptsStatement),
             insertRow: rows,
             insertAttempt: RawBinder(insertAttemptStatement),
-            insertQueue: RawBinder(insertQueueStatement)
+            insertQueue: RawBinder(insertQueueStatement),
+            updateQueue: RawBinder(updateQueueStatement)
         )
         try state.cache("files", of: ReviewFile.self, keepsWrittenRows: true).flushWithStored { candidateID, stored, file in
             guard let file else {
@@ -308,8 +316,18 @@ public struct ReviewComparisonProjection: Projection {
                     continue
                 }
                 if let previous {
-                    try writer.deleteApplication(candidateID, application.applicationID)
                     state.noteChange(Self.queueChange(previous))
+                    if previous.siteCode == application.siteCode, previous.submittedAt == application.submittedAt,
+                        previous.educationEntryIDs == application.educationEntryIDs, !identityChanged,
+                        application.educationEntryIDs.allSatisfy({ stored.education[$0] == file.education[$0] })
+                    {
+                        // Only the application's own fields changed (its status, decision, corrections): its
+                        // comparison rows are what they were, and its queue line is updated where it lies.
+                        try writer.updateQueueLine(application, of: file, candidateID)
+                        state.noteChange(Self.queueChange(application))
+                        continue
+                    }
+                    try writer.deleteApplication(candidateID, application.applicationID)
                 }
                 try writer.insert(application, of: file, candidateID)
                 state.noteChange(Self.queueChange(application))
@@ -334,6 +352,20 @@ private struct RowWriter {
     let insertRow: RawBinder
     let insertAttempt: RawBinder
     let insertQueue: RawBinder
+    let updateQueue: RawBinder
+
+    /// What an application's queue line counts of its comparison rows.
+    struct Counts {
+        var verified = 0
+        var mismatches = 0
+        var identityMismatch = false
+
+        mutating func count(_ row: ComparisonRow, order: Int) {
+            guard row.status == .mismatch else { return }
+            mismatches += 1
+            if order < 2 { identityMismatch = true }
+        }
+    }
 
     /// Deletes every row of a candidate (not the file).
     func deleteAll(_ candidateID: String) throws {
@@ -376,17 +408,12 @@ private struct RowWriter {
 
     /// Inserts an application's comparison rows (per ticked entry) and its queue row.
     func insert(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
-        var mismatches = 0
-        var verified = 0
-        var identityMismatch = false
+        var counts = Counts()
         for entryID in application.educationEntryIDs {
             guard let entry = file.education[entryID] else { continue }
-            if entry.currentChsiResult != nil { verified += 1 }
+            if entry.currentChsiResult != nil { counts.verified += 1 }
             for (order, row) in ReviewComparisonProjection.rows(file: file, entry: entry).enumerated() {
-                if row.status == .mismatch {
-                    mismatches += 1
-                    if order < 2 { identityMismatch = true }
-                }
+                counts.count(row, order: order)
                 try insertRow.run(
                     .text(candidateID),
                     .text(application.applicationID),
@@ -415,10 +442,37 @@ private struct RowWriter {
             .text(application.decidedBy),
             .text(application.reason),
             .int(application.educationEntryIDs.count),
-            .int(verified),
-            .int(mismatches),
-            .bool(identityMismatch),
+            .int(counts.verified),
+            .int(counts.mismatches),
+            .bool(counts.identityMismatch),
             .int(application.corrections)
+        )
+    }
+
+    /// Updates the queue line of an application whose comparison rows stay as they are (same site, submission and
+    /// entries, same identity): the same values `insert` writes, the counts taken from the same rows.
+    func updateQueueLine(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
+        var counts = Counts()
+        for entryID in application.educationEntryIDs {
+            guard let entry = file.education[entryID] else { continue }
+            if entry.currentChsiResult != nil { counts.verified += 1 }
+            for (order, row) in ReviewComparisonProjection.rows(file: file, entry: entry).enumerated() { counts.count(row, order: order) }
+        }
+        try updateQueue.run(
+            .text(application.areaCode),
+            .text(application.examCode),
+            .text(file.name),
+            .text(application.status),
+            .text(application.decidedAt),
+            .text(application.decidedBy),
+            .text(application.reason),
+            .int(application.educationEntryIDs.count),
+            .int(counts.verified),
+            .int(counts.mismatches),
+            .bool(counts.identityMismatch),
+            .int(application.corrections),
+            .text(candidateID),
+            .text(application.applicationID)
         )
     }
 }
