@@ -109,6 +109,8 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // Scratch directories that the test processes remove when they exit.
+        .target(name: "TestScratch", path: "Tests/TestScratch"),
         .testTarget(
             name: "RegistrationDomainTests",
             dependencies: [
@@ -118,17 +120,17 @@ let package = Package(
         ),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["EventLog", "TestScratch", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "RegistrarAppTests",
-            dependencies: ["RegistrarApp", "RegistrationDomain", "EventLog"],
+            dependencies: ["RegistrarApp", "RegistrationDomain", "EventLog", "TestScratch"],
             resources: [.copy("../../events")]
         ),
         .testTarget(
             name: "ProjectionsTests",
             dependencies: [
-                "Projections", "RegistrarApp", "RegistrationDomain", "EventLog",
+                "Projections", "RegistrarApp", "RegistrationDomain", "EventLog", "TestScratch",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("../../projections")]
@@ -136,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "RegistrarHTTPTests",
             dependencies: [
-                "RegistrarHTTP", "RegistrarApp", "RegistrationDomain", "EventLog", "Projections",
+                "RegistrarHTTP", "RegistrarApp", "RegistrationDomain", "EventLog", "Projections", "TestScratch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -145,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistrarCLITests",
-            dependencies: ["RegistrarCLI", "EventLog"]
+            dependencies: ["RegistrarCLI", "EventLog", "TestScratch"]
         ),
     ],
     swiftLanguageModes: [.v6]

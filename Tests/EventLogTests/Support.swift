@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestScratch
 
 /// The stores every conformance test runs against.
 enum StoreKind: String, CaseIterable, Sendable {
@@ -26,11 +27,7 @@ struct StoreFixture {
 }
 
 enum TemporaryDirectory {
-    static func make() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func make() throws -> URL { try ScratchDirectory.make("registrar-tests") }
 }
 
 func metadata(requestId: String? = nil, actor: String = "candidate-1", at instant: String = "2026-01-10T08:00:00.000Z") -> EventMetadata {

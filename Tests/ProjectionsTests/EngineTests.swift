@@ -4,6 +4,7 @@ import GRDB
 import RegistrarApp
 import RegistrationDomain
 import Synchronization
+import TestScratch
 import Testing
 
 @testable import Projections
@@ -657,8 +658,7 @@ struct EngineTests {
 
     @Test("the demo season: every event type folds, and a rebuild gives the incremental rows")
     func demoSeason() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-projections-demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.make("registrar-projections-demo")
         var options = SQLiteEventStore.Options()
         options.durability = .normal
         let store = try SQLiteEventStore(path: directory.appendingPathComponent("demo.sqlite").path, options: options)

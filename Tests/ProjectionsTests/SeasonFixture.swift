@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import RegistrarApp
 import RegistrationDomain
+import TestScratch
 
 @testable import Projections
 
@@ -27,8 +28,7 @@ struct SeasonFixture {
 
     /// A fresh log; `installEngine: false` leaves the read models out (appends made "by another process").
     init(installEngine: Bool = true, warmRowsPerProjection: Int = 2_048) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-projections-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.make("registrar-projections")
         path = directory.appendingPathComponent("log.sqlite").path
         var options = SQLiteEventStore.Options()
         options.durability = .normal

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import RegistrarApp
 import RegistrationDomain
+import TestScratch
 
 /// A service over a fresh store with a manual clock, seeded ids and a configured 2026 season.
 struct AppFixture {
@@ -24,8 +25,7 @@ struct AppFixture {
             store = InMemoryEventStore()
             sqlite = nil
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-app-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let directory = try ScratchDirectory.make("registrar-app")
             let opened = try SQLiteEventStore(path: directory.appendingPathComponent("log.sqlite").path)
             store = opened
             sqlite = opened

@@ -2,14 +2,14 @@ import EventLog
 import Foundation
 import RegistrarApp
 import RegistrationDomain
+import TestScratch
 import Testing
 
 @Suite("Demo season")
 struct DemoSeasonTests {
     /// Plays a demo into a fresh SQLite file with cheap hashing everywhere (the staff's hasher is the service's).
     static func play(seed: UInt64, candidates: Int = 14) async throws -> (report: DemoReport, store: SQLiteEventStore, service: RegistrarService) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.make("registrar-demo")
         let store = try SQLiteEventStore(path: directory.appendingPathComponent("demo.sqlite").path)
         let clock = ManualClock(DemoSeason.start)
         let service = try RegistrarService(

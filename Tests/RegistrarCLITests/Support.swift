@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 
 /// The `registrar` binary built beside the test bundle (`swift build --build-tests` builds it).
@@ -25,9 +26,7 @@ struct TestSetupError: Error, CustomStringConvertible {
 }
 
 func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try ScratchDirectory.make("registrar-cli")
 }
 
 func which(_ program: String) -> String? {

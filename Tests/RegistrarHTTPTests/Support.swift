@@ -7,6 +7,7 @@ import Logging
 import Projections
 import RegistrarApp
 import RegistrationDomain
+import TestScratch
 import Testing
 
 @testable import RegistrarHTTP
@@ -27,8 +28,7 @@ struct World: Sendable {
     let configuration: ServerConfiguration
 
     init(tokenLifetime: TimeInterval = 365 * 24 * 3600, maximumBodyBytes: Int = 256 * 1024, auditExportPageRecords: Int = 5_000) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("registrar-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.make("registrar-http")
         var options = SQLiteEventStore.Options()
         options.durability = .normal
         store = try SQLiteEventStore(path: directory.appendingPathComponent("log.sqlite").path, options: options)
