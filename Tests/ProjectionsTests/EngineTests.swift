@@ -323,7 +323,7 @@ struct EngineTests {
         #expect(plan.joined().contains("audit_trail_by_field_kind"), "\(plan)")
     }
 
-    @Test("an event of one application writes that application's review rows only: an abandoned one at another site keeps its rows")
+    @Test("an event of one application writes that application's queue line only: an abandoned one at another site keeps its line")
     func reviewRowsWrittenPerApplication() async throws {
         let season = try await SeasonFixture()
         let engine = try #require(season.engine)
@@ -336,10 +336,8 @@ struct EngineTests {
         season.clock.set(SeasonFixture.registration)
         try await season.submit(3, application: "a1")  // site 4202
         try await season.run(.abandonApplication(AbandonApplication(candidateID: id, applicationID: "a1")), id)
-        let abandoned = try await season.store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM review_comparison WHERE application_id = 'a1' ORDER BY entry_id, row_order")
-        }
-        #expect(!abandoned.isEmpty)
+        let abandoned = try #require(try await review.comparison(application: "a1"))
+        #expect(!abandoned.entries.isEmpty && abandoned.summary.status == "abandoned")
         noted.withLock { $0.removeAll() }
 
         try await season.run(
@@ -361,17 +359,15 @@ struct EngineTests {
             ),
             id
         )
-        // Only a2's site was written; a1's rows at 4202 did not change.
+        // Only a2's line was written; a1's line at 4202 did not change.
         #expect(noted.withLock { $0 }.map(Self.queueLines) == [["review_queue:4201 a2"]])
 
         // A CHSI result for the entry both applications ticked changes both: each site is written.
         season.clock.set(SeasonFixture.review)
         try await season.scan(3, scan: "s2", seedMismatch: false)
         #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4201 a2", "review_queue:4202 a1"])
-        let rescanned = try await season.store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM review_comparison WHERE application_id = 'a1' ORDER BY entry_id, row_order")
-        }
-        #expect(rescanned != abandoned)
+        let rescanned = try #require(try await review.comparison(application: "a1"))
+        #expect(rescanned.entries != abandoned.entries && rescanned.entries.first?.attempts.map(\.superseded) == [true, false])
         #expect(try await review.queue(site: "4202").first?.mismatches == 0)
 
         try await season.run(.approveApplication(ApproveApplication(candidateID: id, applicationID: "a2")), id, as: SeasonFixture.reviewer)

@@ -26,9 +26,13 @@ public struct ReviewComparisonProjection: Projection {
     /// 2: `review_files` a rowid table (see `createTables`); 3: its documents in the compact binary form; 4: no
     /// index of the comparison rows by application (an application's rows are found by the candidate the queue
     /// names; the index put every relevant append's rows at a random page of its own); 5: the queue indexed by
-    /// (site, submitted at, application, status), the order in which it is read a page at a time.
-    public let version = 5
-    public let tables = ["review_files", "review_comparison", "review_attempts", "review_queue"]
+    /// (site, submitted at, application, status), the order in which it is read a page at a time; 6: the comparison
+    /// rows and verification attempts are no longer stored but computed from the file when read (they are a pure
+    /// function of it: ``rows(file:entry:)``).
+    public let version = 6
+    public let tables = ["review_files", "review_queue"]
+    /// Versions 1–5 stored each application's comparison rows and each entry's verification attempts.
+    public let retiredTables = ["review_comparison", "review_attempts"]
 
     /// Creates the projection.
     public init() {}
@@ -43,45 +47,6 @@ public struct ReviewComparisonProjection: Projection {
                 candidate_id TEXT PRIMARY KEY,
                 document BLOB NOT NULL
             )
-            """,
-            """
-            CREATE TABLE \(t("review_comparison")) (
-                candidate_id TEXT NOT NULL,
-                application_id TEXT NOT NULL,
-                entry_id TEXT NOT NULL,
-                row_order INTEGER NOT NULL,
-                site_code TEXT NOT NULL,
-                label TEXT NOT NULL,
-                declared TEXT NOT NULL,
-                chsi TEXT,
-                declared_normalised TEXT NOT NULL,
-                chsi_normalised TEXT,
-                status TEXT NOT NULL CHECK (status IN ('match', 'mismatch', 'notProvided', 'notVerified')),
-                PRIMARY KEY (candidate_id, application_id, entry_id, row_order)
-            ) WITHOUT ROWID
-            """,
-            """
-            CREATE TABLE \(t("review_attempts")) (
-                candidate_id TEXT NOT NULL,
-                entry_id TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                scan_id TEXT NOT NULL,
-                received_at TEXT NOT NULL,
-                name TEXT NOT NULL,
-                id_number TEXT NOT NULL,
-                school TEXT NOT NULL,
-                major TEXT NOT NULL,
-                level TEXT NOT NULL,
-                study_form TEXT NOT NULL,
-                education_category TEXT NOT NULL,
-                enrolment_date TEXT NOT NULL,
-                graduation_date TEXT NOT NULL,
-                conclusion TEXT NOT NULL,
-                name_matches INTEGER NOT NULL,
-                id_number_matches INTEGER NOT NULL,
-                superseded INTEGER NOT NULL,
-                PRIMARY KEY (candidate_id, entry_id, seq)
-            ) WITHOUT ROWID
             """,
             """
             CREATE TABLE \(t("review_queue")) (
@@ -228,84 +193,48 @@ public struct ReviewComparisonProjection: Projection {
                 """
         )
         let deleteFile = try db.cachedStatement(sql: "DELETE FROM \(t("review_files")) WHERE candidate_id = ?")
-        let deleteRowsStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ?")
-        let deleteAttemptsStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ?")
         let deleteQueueStatement = try db.cachedStatement(sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ?")
-        let deleteApplicationRowsStatement = try db.cachedStatement(
-            sql: "DELETE FROM \(t("review_comparison")) WHERE candidate_id = ? AND application_id = ?"
-        )
-        let deleteApplicationQueueStatement = try db.cachedStatement(
+        let deleteLineStatement = try db.cachedStatement(
             sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ? AND application_id = ?"
         )
-        let deleteEntryAttemptsStatement = try db.cachedStatement(
-            sql: "DELETE FROM \(t("review_attempts")) WHERE candidate_id = ? AND entry_id = ?"
-        )
-        let insertRowStatement = try db.cachedStatement(
-            sql: """
-                INSERT INTO \(t("review_comparison")) (candidate_id, application_id, entry_id, row_order, site_code, label, declared, chsi,
-                    declared_normalised, chsi_normalised, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        let insertAttemptStatement = try db.cachedStatement(
-            sql: """
-                INSERT INTO \(t("review_attempts")) (candidate_id, entry_id, seq, scan_id, received_at, name, id_number, school, major,
-                    level, study_form, education_category, enrolment_date, graduation_date, conclusion, name_matches,
-                    id_number_matches, superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        let insertQueueStatement = try db.cachedStatement(
+        let insertLineStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO \(t("review_queue")) (candidate_id, application_id, site_code, area_code, exam_code, name, status,
                     submitted_at, decided_at, decided_by, reason, entries, verified_entries, mismatches, identity_mismatch,
                     corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        let updateQueueStatement = try db.cachedStatement(
+        let updateLineStatement = try db.cachedStatement(
             sql: """
                 UPDATE \(t("review_queue")) SET area_code = ?, exam_code = ?, name = ?, status = ?, decided_at = ?, decided_by = ?,
                     reason = ?, entries = ?, verified_entries = ?, mismatches = ?, identity_mismatch = ?, corrections = ?
                 WHERE candidate_id = ? AND application_id = ?
                 """
         )
-        // Through the C API: GRDB's argument arrays cost more than these small inserts.
-        let rows = RawBinder(insertRowStatement)
-        let writer = RowWriter(
-            deleteRows: RawBinder(deleteRowsStatement),
-            deleteAttempts: RawBinder(deleteAttemptsStatement),
-            deleteQueue: RawBinder(deleteQueueStatement),
-            deleteApplicationRows: RawBinder(deleteApplicationRowsStatement),
-            deleteApplicationQueue: RawBinder(deleteApplicationQueueStatement),
-            deleteEntryAttempts: RawBinder(deleteEntryAttemptsStatement),
-            insertRow: rows,
-            insertAttempt: RawBinder(insertAttemptStatement),
-            insertQueue: RawBinder(insertQueueStatement),
-            updateQueue: RawBinder(updateQueueStatement)
+        // Through the C API: GRDB's argument arrays cost more than these small statements.
+        let lines = QueueLines(
+            deleteAll: RawBinder(deleteQueueStatement),
+            delete: RawBinder(deleteLineStatement),
+            insert: RawBinder(insertLineStatement),
+            update: RawBinder(updateLineStatement)
         )
         try state.cache("files", of: ReviewFile.self, keepsWrittenRows: true).flushWithStored { candidateID, stored, file in
             guard let file else {
-                try writer.deleteAll(candidateID)
+                try lines.deleteAll.run(.text(candidateID))
                 try deleteFile.execute(arguments: [candidateID])
                 for application in stored?.applications ?? [] { state.noteChange(Self.queueChange(application)) }
                 return
             }
             try upsert.execute(arguments: [candidateID, file.compactBinary()])
-            // Only what differs from the stored file is written again: a candidate's abandoned applications and
-            // unchanged entries keep their rows (each relevant event rewrote all of them, so a file's cost grew with
-            // its history).
+            // A queue line is written again only when it may differ: its application, the identity or one of its
+            // ticked entries changed (a candidate's abandoned applications keep their lines as they are).
             let stored =
                 try stored
                 ?? {
-                    // No file was stored, so no rows should be; any left are cleared, and every row is new.
-                    try writer.deleteAll(candidateID)
+                    // No file was stored, so no lines should be; any left are cleared, and every line is new.
+                    try lines.deleteAll.run(.text(candidateID))
                     return ReviewFile(name: file.name, idNumber: file.idNumber, education: [:], applications: [])
                 }()
-            for entryID in Set(stored.education.keys).union(file.education.keys).sorted() {
-                let before = stored.education[entryID]?.chsiResults ?? []
-                let after = file.education[entryID]?.chsiResults ?? []
-                guard before != after else { continue }
-                if !before.isEmpty { try writer.deleteEntryAttempts.run(.text(candidateID), .text(entryID)) }
-                try writer.insertAttempts(candidateID, entryID, after)
-            }
             let storedApplications = Dictionary(stored.applications.map { ($0.applicationID, $0) }, uniquingKeysWith: { _, last in last })
             let identityChanged = stored.name != file.name || stored.idNumber != file.idNumber
             for application in file.applications {
@@ -317,119 +246,54 @@ public struct ReviewComparisonProjection: Projection {
                 }
                 if let previous {
                     state.noteChange(Self.queueChange(previous))
-                    if previous.siteCode == application.siteCode, previous.submittedAt == application.submittedAt,
-                        previous.educationEntryIDs == application.educationEntryIDs, !identityChanged,
-                        application.educationEntryIDs.allSatisfy({ stored.education[$0] == file.education[$0] })
-                    {
-                        // Only the application's own fields changed (its status, decision, corrections): its
-                        // comparison rows are what they were, and its queue line is updated where it lies.
-                        try writer.updateQueueLine(application, of: file, candidateID)
+                    // The line's keys are the same: it is updated where it lies.
+                    if previous.siteCode == application.siteCode, previous.submittedAt == application.submittedAt {
+                        try lines.update(application, of: file, candidateID)
                         state.noteChange(Self.queueChange(application))
                         continue
                     }
-                    try writer.deleteApplication(candidateID, application.applicationID)
+                    try lines.delete.run(.text(candidateID), .text(application.applicationID))
                 }
-                try writer.insert(application, of: file, candidateID)
+                try lines.insert(application, of: file, candidateID)
                 state.noteChange(Self.queueChange(application))
             }
             let kept = Set(file.applications.map(\.applicationID))
             for previous in stored.applications where !kept.contains(previous.applicationID) {
-                try writer.deleteApplication(candidateID, previous.applicationID)
+                try lines.delete.run(.text(candidateID), .text(previous.applicationID))
                 state.noteChange(Self.queueChange(previous))
             }
         }
     }
-}
 
-/// The review projection's row statements, and the rows of one application or one entry.
-private struct RowWriter {
-    let deleteRows: RawBinder
-    let deleteAttempts: RawBinder
-    let deleteQueue: RawBinder
-    let deleteApplicationRows: RawBinder
-    let deleteApplicationQueue: RawBinder
-    let deleteEntryAttempts: RawBinder
-    let insertRow: RawBinder
-    let insertAttempt: RawBinder
-    let insertQueue: RawBinder
-    let updateQueue: RawBinder
-
-    /// What an application's queue line counts of its comparison rows.
-    struct Counts {
+    /// What an application's queue line counts of its comparison rows: ticked entries with a CHSI result, rows
+    /// compared as mismatch, and whether an identity row is one.
+    static func counts(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile) -> (verified: Int, mismatches: Int, identity: Bool) {
         var verified = 0
         var mismatches = 0
-        var identityMismatch = false
-
-        mutating func count(_ row: ComparisonRow, order: Int) {
-            guard row.status == .mismatch else { return }
-            mismatches += 1
-            if order < 2 { identityMismatch = true }
-        }
-    }
-
-    /// Deletes every row of a candidate (not the file).
-    func deleteAll(_ candidateID: String) throws {
-        try deleteRows.run(.text(candidateID))
-        try deleteAttempts.run(.text(candidateID))
-        try deleteQueue.run(.text(candidateID))
-    }
-
-    /// Deletes an application's comparison rows and its queue row.
-    func deleteApplication(_ candidateID: String, _ applicationID: String) throws {
-        try deleteApplicationRows.run(.text(candidateID), .text(applicationID))
-        try deleteApplicationQueue.run(.text(candidateID), .text(applicationID))
-    }
-
-    /// Inserts an entry's verification attempts, the newest last and the others superseded.
-    func insertAttempts(_ candidateID: String, _ entryID: String, _ results: [ChsiResult]) throws {
-        for (seq, result) in results.enumerated() {
-            try insertAttempt.run(
-                .text(candidateID),
-                .text(entryID),
-                .int(seq),
-                .text(result.scanID),
-                .text(result.receivedAt),
-                .text(result.name),
-                .text(result.idNumber),
-                .text(result.school),
-                .text(result.major),
-                .text(result.level),
-                .text(result.studyForm),
-                .text(result.educationCategory),
-                .text(result.enrolmentDate),
-                .text(result.graduationDate),
-                .text(result.conclusion),
-                .bool(result.nameMatches),
-                .bool(result.idNumberMatches),
-                .bool(seq < results.count - 1)
-            )
-        }
-    }
-
-    /// Inserts an application's comparison rows (per ticked entry) and its queue row.
-    func insert(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
-        var counts = Counts()
+        var identity = false
         for entryID in application.educationEntryIDs {
             guard let entry = file.education[entryID] else { continue }
-            if entry.currentChsiResult != nil { counts.verified += 1 }
-            for (order, row) in ReviewComparisonProjection.rows(file: file, entry: entry).enumerated() {
-                counts.count(row, order: order)
-                try insertRow.run(
-                    .text(candidateID),
-                    .text(application.applicationID),
-                    .text(entryID),
-                    .int(order),
-                    .text(application.siteCode),
-                    .text(row.label),
-                    .text(row.declared),
-                    .text(row.chsi),
-                    .text(row.declaredNormalised),
-                    .text(row.chsiNormalised),
-                    .text(row.status.rawValue)
-                )
+            if entry.currentChsiResult != nil { verified += 1 }
+            for (order, row) in rows(file: file, entry: entry).enumerated() where row.status == .mismatch {
+                mismatches += 1
+                if order < 2 { identity = true }
             }
         }
-        try insertQueue.run(
+        return (verified, mismatches, identity)
+    }
+}
+
+/// The review queue's statements: a candidate's lines, one line, and writing one.
+private struct QueueLines {
+    let deleteAll: RawBinder
+    let delete: RawBinder
+    let insert: RawBinder
+    let update: RawBinder
+
+    /// Inserts an application's queue line.
+    func insert(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
+        let counts = ReviewComparisonProjection.counts(application, of: file)
+        try insert.run(
             .text(candidateID),
             .text(application.applicationID),
             .text(application.siteCode),
@@ -444,21 +308,16 @@ private struct RowWriter {
             .int(application.educationEntryIDs.count),
             .int(counts.verified),
             .int(counts.mismatches),
-            .bool(counts.identityMismatch),
+            .bool(counts.identity),
             .int(application.corrections)
         )
     }
 
-    /// Updates the queue line of an application whose comparison rows stay as they are (same site, submission and
-    /// entries, same identity): the same values `insert` writes, the counts taken from the same rows.
-    func updateQueueLine(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
-        var counts = Counts()
-        for entryID in application.educationEntryIDs {
-            guard let entry = file.education[entryID] else { continue }
-            if entry.currentChsiResult != nil { counts.verified += 1 }
-            for (order, row) in ReviewComparisonProjection.rows(file: file, entry: entry).enumerated() { counts.count(row, order: order) }
-        }
-        try updateQueue.run(
+    /// Updates the queue line of an application whose keys (site, submission time) did not change, with the values
+    /// `insert` writes.
+    func update(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
+        let counts = ReviewComparisonProjection.counts(application, of: file)
+        try update.run(
             .text(application.areaCode),
             .text(application.examCode),
             .text(file.name),
@@ -469,7 +328,7 @@ private struct RowWriter {
             .int(application.educationEntryIDs.count),
             .int(counts.verified),
             .int(counts.mismatches),
-            .bool(counts.identityMismatch),
+            .bool(counts.identity),
             .int(application.corrections),
             .text(candidateID),
             .text(application.applicationID)

@@ -224,69 +224,54 @@ public struct ReviewQueries: Sendable {
         return items
     }
 
-    /// The comparison of an application, or nil when unknown.
+    /// The comparison of an application, or nil when unknown: its queue line, and the rows and verification
+    /// attempts of its ticked entries computed from the candidate's stored review file (the rows are a pure function
+    /// of the file, ``ReviewComparisonProjection/rows(file:entry:)``; storing them cost every relevant append a
+    /// dozen rows).
     public func comparison(application: String) async throws -> ApplicationComparison? {
         try reader.readNow { db in
             guard
                 let summary = try Row.fetchOne(
                     try db.cachedStatement(sql: "SELECT \(Self.queueColumns) FROM review_queue WHERE application_id = ?"),
                     arguments: [application]
-                ).map(Self.item)
-            else { return nil }
-            let rows = try Row.fetchAll(
-                try db.cachedStatement(
-                    sql: """
-                        SELECT entry_id, label, declared, chsi, declared_normalised, chsi_normalised, status FROM review_comparison
-                        WHERE candidate_id = ? AND application_id = ? ORDER BY entry_id, row_order
-                        """
-                ),
-                arguments: [summary.candidateID, application]
-            )
-            var entries = [EntryComparison]()
-            for row in rows {
-                // Columns by position (the SELECT above): GRDB's lookup by name lower-cases it on every access.
-                let entryID: String = row[0]
-                if entries.last?.entryID != entryID {
-                    let attempts = try Row.fetchAll(
-                        try db.cachedStatement(
-                            sql: """
-                                SELECT seq, scan_id, received_at, school, major, level, study_form, enrolment_date, graduation_date,
-                                    conclusion, name_matches, id_number_matches, superseded
-                                FROM review_attempts WHERE candidate_id = ? AND entry_id = ? ORDER BY seq
-                                """
-                        ),
-                        arguments: [summary.candidateID, entryID]
-                    ).map { attempt in
-                        VerificationAttempt(
-                            sequence: attempt[0],
-                            scanID: attempt[1],
-                            receivedAt: attempt[2],
-                            school: attempt[3],
-                            major: attempt[4],
-                            level: attempt[5],
-                            studyForm: attempt[6],
-                            enrolmentDate: attempt[7],
-                            graduationDate: attempt[8],
-                            conclusion: attempt[9],
-                            nameMatches: attempt[10],
-                            idNumberMatches: attempt[11],
-                            superseded: attempt[12]
-                        )
-                    }
-                    entries.append(EntryComparison(entryID: entryID, rows: [], attempts: attempts))
-                }
-                entries[entries.count - 1].rows.append(
-                    ComparisonRow(
-                        label: row[1],
-                        declared: row[2],
-                        chsi: row[3],
-                        declaredNormalised: row[4],
-                        chsiNormalised: row[5],
-                        status: EducationComparison.Verdict(rawValue: row[6]) ?? .notVerified
-                    )
+                ).map(Self.item),
+                let document = try Data.fetchOne(
+                    try db.cachedStatement(sql: "SELECT document FROM review_files WHERE candidate_id = ?"),
+                    arguments: [summary.candidateID]
                 )
-            }
-            return ApplicationComparison(summary: summary, entries: entries)
+            else { return nil }
+            let file = try ReviewFile(compactBinary: document)
+            return ApplicationComparison(summary: summary, entries: Self.entries(of: application, in: file))
+        }
+    }
+
+    /// The comparison of each ticked entry of an application that the file still has, by entry id (byte order).
+    static func entries(of applicationID: String, in file: ReviewFile) -> [EntryComparison] {
+        guard let application = file.applications.last(where: { $0.applicationID == applicationID }) else { return [] }
+        return Set(application.educationEntryIDs).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { entryID in
+            guard let entry = file.education[entryID] else { return nil }
+            let results = entry.chsiResults
+            return EntryComparison(
+                entryID: entryID,
+                rows: ReviewComparisonProjection.rows(file: file, entry: entry),
+                attempts: results.enumerated().map { sequence, result in
+                    VerificationAttempt(
+                        sequence: sequence,
+                        scanID: result.scanID,
+                        receivedAt: result.receivedAt,
+                        school: result.school,
+                        major: result.major,
+                        level: result.level,
+                        studyForm: result.studyForm,
+                        enrolmentDate: result.enrolmentDate,
+                        graduationDate: result.graduationDate,
+                        conclusion: result.conclusion,
+                        nameMatches: result.nameMatches,
+                        idNumberMatches: result.idNumberMatches,
+                        superseded: sequence < results.count - 1
+                    )
+                }
+            )
         }
     }
 
