@@ -595,12 +595,12 @@ extension RegistrarAPI {
         return state.isRegistered ? state : nil
     }
 
-    /// The candidate's read model at `now` (the service's clock when nil).
+    /// The candidate's view at `now` (the service's clock when nil), from the file's current state: the service's
+    /// copy when the log has nothing newer (the writes of this process keep it current), else the newest snapshot and
+    /// the events after it. The candidate view read model holds the same state, but reading its row decoded the
+    /// document again on every read.
     func candidateView(_ candidateID: String, now: Date? = nil) async throws -> CandidateView? {
         let now = now ?? service.clock.now()
-        if let reader {
-            return try await CandidateViewQueries(reader).candidate(id: candidateID, now: now, seasonStreamId: service.seasonStreamId)
-        }
         guard let state = try await registeredState(candidateID) else { return nil }
         return CandidateView(candidateID: candidateID, state: state, now: now, season: try await service.seasonState())
     }
