@@ -60,11 +60,7 @@ struct TraceCommand: AsyncParsableCommand {
                 subject = resolved
             }
             let page = try await AuditQueries(store.pool).page(
-                candidate: subject,
-                actor: actor,
-                since: since,
-                until: until,
-                field: field,
+                AuditFilter(candidate: subject, actor: actor, since: since, until: until, field: field),
                 after: after.flatMap(AuditCursor.init(token:)),
                 limit: limit
             )

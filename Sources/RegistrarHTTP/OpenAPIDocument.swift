@@ -2192,33 +2192,10 @@ enum OpenAPIDocument {
             "$ref": "#/components/parameters/siteCode"
           },
           {
-            "name": "status",
-            "in": "query",
-            "required": false,
-            "description": "Only this status.",
-            "schema": {
-              "type": "string",
-              "enum": [
-                "submitted",
-                "abandoned",
-                "approved",
-                "rejected",
-                "signed",
-                "paid",
-                "refunded"
-              ]
-            }
+            "$ref": "#/components/parameters/ApplicationStatusFilter"
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "description": "Candidates per page (default 100).",
-            "schema": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 500
-            }
+            "$ref": "#/components/parameters/PageLimit"
           },
           {
             "name": "after",
@@ -2286,33 +2263,10 @@ enum OpenAPIDocument {
             "$ref": "#/components/parameters/siteCode"
           },
           {
-            "name": "status",
-            "in": "query",
-            "required": false,
-            "description": "Only this status.",
-            "schema": {
-              "type": "string",
-              "enum": [
-                "submitted",
-                "abandoned",
-                "approved",
-                "rejected",
-                "signed",
-                "paid",
-                "refunded"
-              ]
-            }
+            "$ref": "#/components/parameters/ApplicationStatusFilter"
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "description": "Lines per page (default 100).",
-            "schema": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 500
-            }
+            "$ref": "#/components/parameters/PageLimit"
           },
           {
             "name": "after",
@@ -3802,6 +3756,35 @@ enum OpenAPIDocument {
         "schema": {
           "type": "string",
           "pattern": "^[0-9a-fA-F]{64}$"
+        }
+      },
+      "ApplicationStatusFilter": {
+        "name": "status",
+        "in": "query",
+        "required": false,
+        "description": "Only this application status.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "submitted",
+            "abandoned",
+            "approved",
+            "rejected",
+            "signed",
+            "paid",
+            "refunded"
+          ]
+        }
+      },
+      "PageLimit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "description": "Lines per page (default 100).",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500
         }
       }
     },

@@ -377,6 +377,9 @@ struct AuditFilters {
         }
     }
 
+    /// The filters for the queries.
+    var filter: AuditFilter { AuditFilter(candidate: candidate, actor: actor, since: since, until: until, field: field) }
+
     var values: [String: Any] {
         ["candidate": candidate ?? "", "actor": actor ?? "", "since": since ?? "", "until": until ?? "", "field": field ?? ""]
     }
@@ -427,15 +430,7 @@ extension RegistrarAPI {
     func auditPage(_ filters: AuditFilters, limit: Int, principal: Principal) async throws -> AuditPage {
         try require(principal.actor, [.auditor], action: "查看审计记录")
         guard let reader else { throw APIError.notFound() }
-        var page = try await AuditQueries(reader).page(
-            candidate: filters.candidate,
-            actor: filters.actor,
-            since: filters.since,
-            until: filters.until,
-            field: filters.field,
-            after: filters.after,
-            limit: limit
-        )
+        var page = try await AuditQueries(reader).page(filters.filter, after: filters.after, limit: limit)
         page.records = page.records.map(Disclosure.mask)
         return page
     }

@@ -989,20 +989,12 @@ extension Routes {
         // The audit trail: who changed what, when, before and after, why. Auditors only. A page at a time: when
         // more records follow, `Link: rel="next"` names the next page (the same filters, after the last record).
         authenticated(.get, "/api/v1/audit/trail") { request, _, principal in
+            // Who may ask first: a refused caller learns nothing about the parameters either.
             try api.require(principal.actor, [.auditor], action: "查看审计记录")
-            guard let reader = api.reader else { throw APIError.notFound() }
             let filters = try AuditFilters(request)
             let limit = try request.query("limit", in: 1...10_000) ?? 1_000
-            let page = try await AuditQueries(reader).page(
-                candidate: filters.candidate,
-                actor: filters.actor,
-                since: filters.since,
-                until: filters.until,
-                field: filters.field,
-                after: filters.after,
-                limit: limit
-            )
-            var response = try api.json(page.records.map(Disclosure.mask))
+            let page = try await api.auditPage(filters, limit: limit, principal: principal)
+            var response = try api.json(page.records)
             if let next = page.next {
                 let query = filters.query(after: next, more: ["limit=\(limit)"])
                 response.headers[Header.link] = "</api/v1/audit/trail\(query)>; rel=\"next\""

@@ -251,10 +251,7 @@ struct EngineTests {
                 var pages = 0
                 repeat {
                     let page = try await audit.page(
-                        candidate: filter.candidate,
-                        actor: filter.actor,
-                        since: filter.since,
-                        field: filter.field,
+                        AuditFilter(candidate: filter.candidate, actor: filter.actor, since: filter.since, field: filter.field),
                         after: after,
                         limit: limit
                     )

@@ -67,6 +67,30 @@ public struct AuditCursor: Sendable, Equatable {
     }
 }
 
+/// What a page of the audit trail is filtered by (any combination; see
+/// ``AuditQueries/trail(candidate:actor:since:until:field:after:limit:)``).
+public struct AuditFilter: Sendable, Equatable {
+    /// The subject (a candidate id).
+    public var candidate: String?
+    /// Who acted.
+    public var actor: String?
+    /// From this instant (inclusive, ISO-8601 UTC).
+    public var since: String?
+    /// Until this instant (exclusive).
+    public var until: String?
+    /// A field path and everything under it.
+    public var field: String?
+
+    /// Creates a filter.
+    public init(candidate: String? = nil, actor: String? = nil, since: String? = nil, until: String? = nil, field: String? = nil) {
+        self.candidate = candidate
+        self.actor = actor
+        self.since = since
+        self.until = until
+        self.field = field
+    }
+}
+
 /// One page of the audit trail.
 public struct AuditPage: Sendable, Equatable {
     /// The records, oldest first.
@@ -128,19 +152,19 @@ public struct AuditQueries: Sendable {
         }
     }
 
-    /// A page of the trail (the filters of ``trail(candidate:actor:since:until:field:after:limit:)``): at most
-    /// `limit` records after `after`, and where the next page starts when more follow.
-    public func page(
-        candidate: String? = nil,
-        actor: String? = nil,
-        since: String? = nil,
-        until: String? = nil,
-        field: String? = nil,
-        after: AuditCursor? = nil,
-        limit: Int
-    ) async throws -> AuditPage {
+    /// A page of the trail: at most `limit` records of `filter` after `after`, and where the next page starts when
+    /// more follow.
+    public func page(_ filter: AuditFilter, after: AuditCursor? = nil, limit: Int) async throws -> AuditPage {
         let limit = max(1, limit)
-        var records = try await trail(candidate: candidate, actor: actor, since: since, until: until, field: field, after: after, limit: limit + 1)
+        var records = try await trail(
+            candidate: filter.candidate,
+            actor: filter.actor,
+            since: filter.since,
+            until: filter.until,
+            field: filter.field,
+            after: after,
+            limit: limit + 1
+        )
         guard records.count > limit else { return AuditPage(records: records, next: nil) }
         records.removeLast(records.count - limit)
         return AuditPage(records: records, next: AuditCursor(after: records[records.count - 1]))

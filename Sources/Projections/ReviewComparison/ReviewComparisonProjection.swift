@@ -197,26 +197,23 @@ public struct ReviewComparisonProjection: Projection {
         let deleteLineStatement = try db.cachedStatement(
             sql: "DELETE FROM \(t("review_queue")) WHERE candidate_id = ? AND application_id = ?"
         )
-        let insertLineStatement = try db.cachedStatement(
+        let writeLineStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO \(t("review_queue")) (candidate_id, application_id, site_code, area_code, exam_code, name, status,
                     submitted_at, decided_at, decided_by, reason, entries, verified_entries, mismatches, identity_mismatch,
                     corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        let updateLineStatement = try db.cachedStatement(
-            sql: """
-                UPDATE \(t("review_queue")) SET area_code = ?, exam_code = ?, name = ?, status = ?, decided_at = ?, decided_by = ?,
-                    reason = ?, entries = ?, verified_entries = ?, mismatches = ?, identity_mismatch = ?, corrections = ?
-                WHERE candidate_id = ? AND application_id = ?
+                ON CONFLICT (candidate_id, application_id) DO UPDATE SET site_code = excluded.site_code,
+                    area_code = excluded.area_code, exam_code = excluded.exam_code, name = excluded.name, status = excluded.status,
+                    submitted_at = excluded.submitted_at, decided_at = excluded.decided_at, decided_by = excluded.decided_by,
+                    reason = excluded.reason, entries = excluded.entries, verified_entries = excluded.verified_entries,
+                    mismatches = excluded.mismatches, identity_mismatch = excluded.identity_mismatch, corrections = excluded.corrections
                 """
         )
         // Through the C API: GRDB's argument arrays cost more than these small statements.
         let lines = QueueLines(
             deleteAll: RawBinder(deleteQueueStatement),
             delete: RawBinder(deleteLineStatement),
-            insert: RawBinder(insertLineStatement),
-            update: RawBinder(updateLineStatement)
+            write: RawBinder(writeLineStatement)
         )
         try state.cache("files", of: ReviewFile.self, keepsWrittenRows: true).flushWithStored { candidateID, stored, file in
             guard let file else {
@@ -244,17 +241,10 @@ public struct ReviewComparisonProjection: Projection {
                 {
                     continue
                 }
-                if let previous {
-                    state.noteChange(Self.queueChange(previous))
-                    // The line's keys are the same: it is updated where it lies.
-                    if previous.siteCode == application.siteCode, previous.submittedAt == application.submittedAt {
-                        try lines.update(application, of: file, candidateID)
-                        state.noteChange(Self.queueChange(application))
-                        continue
-                    }
-                    try lines.delete.run(.text(candidateID), .text(application.applicationID))
-                }
-                try lines.insert(application, of: file, candidateID)
+                // A line already there is updated where it lies (SQLite rewrites only the indexes whose columns
+                // change: a new status moves nothing in the index by application).
+                if let previous { state.noteChange(Self.queueChange(previous)) }
+                try lines.write(application, of: file, candidateID)
                 state.noteChange(Self.queueChange(application))
             }
             let kept = Set(file.applications.map(\.applicationID))
@@ -287,13 +277,12 @@ public struct ReviewComparisonProjection: Projection {
 private struct QueueLines {
     let deleteAll: RawBinder
     let delete: RawBinder
-    let insert: RawBinder
-    let update: RawBinder
+    let write: RawBinder
 
-    /// Inserts an application's queue line.
-    func insert(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
+    /// Inserts an application's queue line, or updates it where it lies.
+    func write(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
         let counts = ReviewComparisonProjection.counts(application, of: file)
-        try insert.run(
+        try write.run(
             .text(candidateID),
             .text(application.applicationID),
             .text(application.siteCode),
@@ -310,28 +299,6 @@ private struct QueueLines {
             .int(counts.mismatches),
             .bool(counts.identity),
             .int(application.corrections)
-        )
-    }
-
-    /// Updates the queue line of an application whose keys (site, submission time) did not change, with the values
-    /// `insert` writes.
-    func update(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile, _ candidateID: String) throws {
-        let counts = ReviewComparisonProjection.counts(application, of: file)
-        try update.run(
-            .text(application.areaCode),
-            .text(application.examCode),
-            .text(file.name),
-            .text(application.status),
-            .text(application.decidedAt),
-            .text(application.decidedBy),
-            .text(application.reason),
-            .int(application.educationEntryIDs.count),
-            .int(counts.verified),
-            .int(counts.mismatches),
-            .bool(counts.identity),
-            .int(application.corrections),
-            .text(candidateID),
-            .text(application.applicationID)
         )
     }
 }
