@@ -217,6 +217,41 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
     }
 
+    /// What a stream's state before `version` folds from, read through `db` (inside the writer's transaction, where
+    /// the batch's own appends are visible): the stream's snapshot when it is older than `version` and still
+    /// decompresses, and the events after it (every event when there is none) up to `version - 1`. A read model that
+    /// no longer holds a stream's state in memory rebuilds it from here.
+    public func stateSource(
+        _ db: Database,
+        streamId: String,
+        stateSchemaVersion: Int,
+        before version: Int
+    ) throws -> (
+        snapshot: Snapshot?, events: [RecordedEvent]
+    ) {
+        let row = RawStatement(
+            try db.cachedStatement(sql: "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?"),
+            in: db
+        )
+        row.bind(1, streamId)
+        row.bind(2, Int64(stateSchemaVersion))
+        var snapshot: Snapshot?
+        if try row.step(), Int(row.int64(0)) < version {
+            let stored: SnapshotRowValues = (Int(row.int64(0)), row.isNull(1) ? nil : row.int64(1), row.data(2))
+            snapshot = self.snapshot(from: stored, streamId: streamId, stateSchemaVersion: stateSchemaVersion)
+        }
+        row.finish()
+        let events = try EventRow.fetch(
+            db,
+            sql: "SELECT \(EventRow.columns) FROM events WHERE stream_id = ? AND stream_version > ? AND stream_version < ? ORDER BY stream_version"
+        ) { statement in
+            statement.bind(1, streamId)
+            statement.bind(2, Int64(snapshot?.streamVersion ?? 0))
+            statement.bind(3, Int64(version))
+        }
+        return (snapshot, events)
+    }
+
     /// Every stream with events at positions up to `head`, in stream id order, with how many it has there (read
     /// models rebuild stream by stream).
     public static func streamCounts(_ db: Database, upTo head: Int64) throws -> [(streamId: String, events: Int)] {

@@ -27,7 +27,7 @@ struct SeasonFixture {
     let engine: ProjectionEngine?
 
     /// A fresh log; `installEngine: false` leaves the read models out (appends made "by another process").
-    init(installEngine: Bool = true, warmRowsPerProjection: Int = 2_048) async throws {
+    init(installEngine: Bool = true, warmRowsPerProjection: Int = 2_048, snapshotEvery: Int = 20) async throws {
         let directory = try ScratchDirectory.make("registrar-projections")
         path = directory.appendingPathComponent("log.sqlite").path
         var options = SQLiteEventStore.Options()
@@ -38,7 +38,7 @@ struct SeasonFixture {
             store: store,
             clock: clock,
             ids: SeededIDGenerator(seed: 11),
-            configuration: .init(seasonId: "2026", snapshotEvery: 20, passwordHasher: .cheapForTests)
+            configuration: .init(seasonId: "2026", snapshotEvery: snapshotEvery, passwordHasher: .cheapForTests)
         )
         if installEngine {
             let engine = ProjectionEngine(store: store, warmRowsPerProjection: warmRowsPerProjection)

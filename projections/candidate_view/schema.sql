@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v5002.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v6002.
 
 CREATE TABLE candidate_view (
     candidate_id TEXT PRIMARY KEY,
@@ -7,9 +7,8 @@ CREATE TABLE candidate_view (
     id_number_masked TEXT NOT NULL,
     status TEXT NOT NULL,
     site_code TEXT,
-    registered_at TEXT,
-    document BLOB NOT NULL
-);
+    registered_at TEXT
+) WITHOUT ROWID;
 
 CREATE TABLE candidate_view_seasons (
     stream_id TEXT PRIMARY KEY,

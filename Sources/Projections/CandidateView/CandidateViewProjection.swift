@@ -4,27 +4,25 @@ import GRDB
 import RegistrarApp
 import RegistrationDomain
 
-/// `candidate_view`: one row per candidate with the whole registration file (the domain's ``CandidateState``) and
-/// indexed columns for lookups; plus the seasons, so that "what may the candidate do next" is computed at query time
-/// for the current instant.
+/// `candidate_view`: one row per candidate with the columns lists and lookups need (username, name, masked ID number,
+/// the newest application's status and site, when registered); plus the seasons, so that "what may the candidate do
+/// next" is computed at query time for the current instant.
 ///
-/// The file is stored in the state's compact binary form (the snapshots' form, ``CompactBinaryCodable``), not as
-/// JSON: every append rewrites it and every read of a file decodes it, and the binary form is written and read
-/// several times faster than JSON through Codable (which was the largest part of an append's read-model work) and is
-/// smaller. The API renders it as JSON. Its version follows the state's binary form, so a new form refills the table.
+/// The fold is the domain's own: the engine holds each candidate's ``CandidateState`` while it folds (and remembers
+/// it between appends, ``WarmRows``), and writes the row only when one of its columns changes (most appends change
+/// none). The whole file is not stored here: it is the state the log's snapshot and events give, which is how the API
+/// reads it (version 5 stored it too, and every append encoded and rewrote it). A state not in memory starts from
+/// the stream's snapshot and the events after it.
 public struct CandidateViewProjection: Projection {
     public let name = "candidate_view"
-    /// 4 (the binary document in a rowid table, lists masked as the API masks), 5 (a site's candidates indexed in
-    /// the order they are listed), and the state's schema version: 5002.
-    public var version: Int { 5_000 + CandidateState.stateSchemaVersion }
+    /// 4 (lists masked as the API masks), 5 (a site's candidates indexed in the order they are listed), 6 (the
+    /// columns only, not the file), and the state's schema version: 6002.
+    public var version: Int { 6_000 + CandidateState.stateSchemaVersion }
     public let tables = ["candidate_view", "candidate_view_seasons"]
 
     /// Creates the projection.
     public init() {}
 
-    // `candidate_view` is a rowid table: a file of ~2 KB stays on its leaf page there, while a WITHOUT ROWID table
-    // keeps at most ~1 KB of a row on the leaf and puts the rest on an overflow page of its own (two pages per file,
-    // both written again by every append).
     public func createTables(_ t: TableNames) -> [String] {
         [
             """
@@ -35,9 +33,8 @@ public struct CandidateViewProjection: Projection {
                 id_number_masked TEXT NOT NULL,
                 status TEXT NOT NULL,
                 site_code TEXT,
-                registered_at TEXT,
-                document BLOB NOT NULL
-            )
+                registered_at TEXT
+            ) WITHOUT ROWID
             """,
             """
             CREATE TABLE \(t("candidate_view_seasons")) (
@@ -88,22 +85,92 @@ public struct CandidateViewProjection: Projection {
         Masking.idNumber(idNumber)
     }
 
+    /// A candidate's row as the fold holds it: the file's state, and the columns the table has for it.
+    struct CandidateRow {
+        var state: CandidateState
+        /// What the table holds (nil: no row).
+        var stored: Columns?
+    }
+
+    /// The stored columns of a candidate.
+    struct Columns: Equatable {
+        var username: String
+        var name: String
+        var idNumberMasked: String
+        var status: String
+        var siteCode: String?
+        var registeredAt: String?
+
+        /// The columns of a state; nil for a file that is not registered (nothing worth listing).
+        init?(_ state: CandidateState) {
+            guard let basic = state.basic else { return nil }
+            username = basic.username
+            name = basic.name
+            idNumberMasked = CandidateViewProjection.mask(basic.idNumber)
+            status = CandidateViewProjection.status(of: state)
+            siteCode = state.newestApplication?.siteCode
+            registeredAt = state.registeredAt
+        }
+    }
+
+    /// Folds one event into a candidate's row in place: the state is moved through `evolve`, so that its collections
+    /// change where they are instead of being copied.
+    static func fold(_ row: inout CandidateRow?, _ event: CandidateEvent) {
+        guard var current = row.take() else {
+            row = CandidateRow(state: CandidateDecider.evolve(CandidateDecider.initial, event), stored: nil)
+            return
+        }
+        var state = Optional(current.state)
+        current.state = CandidateDecider.initial
+        fold(&state, event)
+        current.state = state!
+        row = current
+    }
+
+    /// The state of a candidate before the event at `version`, from the stream's snapshot and the events after it
+    /// when `source` is given, else from its events alone; with the columns the table holds for it.
+    static func row(_ candidateID: String, before version: Int, db: Database, source: FoldState.StreamStateSource?) throws -> CandidateRow? {
+        // Nothing comes before a stream's first event (and a rebuild's scratch file has no log to read).
+        guard version > 1 else { return nil }
+        var state: CandidateState?
+        let events: [RecordedEvent]
+        if let source {
+            let read = try source(db, candidateID, CandidateState.stateSchemaVersion, version)
+            // A snapshot that no longer decodes is a miss: every event is folded instead.
+            if let payload = read.snapshotPayload, let decoded = try? CandidateState(snapshotPayload: payload) {
+                state = decoded
+                events = read.events
+            } else {
+                events = read.snapshotPayload == nil ? read.events : try SQLiteEventStore.readStream(db, candidateID, before: version)
+            }
+        } else {
+            events = try SQLiteEventStore.readStream(db, candidateID, before: version)
+        }
+        let decoder = EventDecoder()
+        for recorded in events {
+            if case .candidate(let event) = try decoder.payload(of: recorded) { fold(&state, event) }
+        }
+        guard let state else { return nil }
+        // The table holds the columns of the state before `version`: it was written whenever they changed.
+        return CandidateRow(state: state, stored: Columns(state))
+    }
+
     // MARK: SQL
 
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
-        let candidates = state.cache("candidates", of: CandidateState.self)
+        let candidates = state.cache("candidates", of: CandidateRow.self)
         let seasons = state.cache("seasons", of: SeasonState.self)
         let decoder = FastJSONDecoder()
-        let loadCandidate = try db.cachedStatement(sql: "SELECT document FROM \(t("candidate_view")) WHERE candidate_id = ?")
         let loadSeason = try db.cachedStatement(sql: "SELECT document FROM \(t("candidate_view_seasons")) WHERE stream_id = ?")
         for event in events {
             switch event.payload {
             case .candidate(let candidateEvent):
+                let version = event.recorded.streamVersion
                 try candidates.update(
                     event.streamId,
-                    version: event.recorded.streamVersion,
-                    load: { key in try Data.fetchOne(loadCandidate, arguments: [key]).map(CandidateState.init(compactBinary:)) },
-                    { Self.fold(&$0, candidateEvent) }
+                    version: version,
+                    load: { key in try Self.row(key, before: version, db: db, source: state.streams) },
+                    { row in Self.fold(&row, candidateEvent) }
                 )
             case .season(let seasonEvent):
                 try seasons.fold(
@@ -121,22 +188,20 @@ public struct CandidateViewProjection: Projection {
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {
         let upsert = try db.cachedStatement(
             sql: """
-                INSERT INTO \(t("candidate_view"))
-                    (candidate_id, username, name, id_number_masked, status, site_code, registered_at, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO \(t("candidate_view")) (candidate_id, username, name, id_number_masked, status, site_code, registered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (candidate_id) DO UPDATE SET username = excluded.username, name = excluded.name,
                     id_number_masked = excluded.id_number_masked, status = excluded.status, site_code = excluded.site_code,
-                    registered_at = excluded.registered_at, document = excluded.document
+                    registered_at = excluded.registered_at
                 """
         )
-        try state.cache("candidates", of: CandidateState.self).flush { key, state in
+        try state.cache("candidates", of: CandidateRow.self).flushInPlace { key, row in
             // Events of an unregistered file change nothing worth showing; the decider never produces them.
-            guard let state, let basic = state.basic else { return }
-            let document = state.compactBinary()
+            guard let current = row, let columns = Columns(current.state), columns != current.stored else { return }
             try upsert.execute(arguments: [
-                key, basic.username, basic.name, Self.mask(basic.idNumber), Self.status(of: state),
-                state.newestApplication?.siteCode, state.registeredAt, document,
+                key, columns.username, columns.name, columns.idNumberMasked, columns.status, columns.siteCode, columns.registeredAt,
             ])
+            row?.stored = columns
         }
         let upsertSeason = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO \(t("candidate_view_seasons")) (stream_id, season_id, document) VALUES (?, ?, ?)"

@@ -143,13 +143,9 @@ public struct CandidateViewQueries: Sendable {
         try reader.readNow { db in try Self.candidate(db, where: "username = ?", username, now: now, seasonStreamId: seasonStreamId) }
     }
 
-    /// The raw folded state of a candidate.
+    /// The folded state of a candidate (from the log's events).
     public func state(id: String) async throws -> CandidateState? {
-        try reader.readNow { db in
-            try Data.fetchOne(db, sql: "SELECT document FROM candidate_view WHERE candidate_id = ?", arguments: [id]).map(
-                CandidateState.init(compactBinary:)
-            )
-        }
+        try reader.readNow { db in try CandidateViewProjection.row(id, before: Int.max, db: db, source: nil)?.state }
     }
 
     /// Candidates whose newest application is at a site, optionally with a status, by candidate id: at most `limit`
@@ -188,13 +184,15 @@ public struct CandidateViewQueries: Sendable {
         now: Date,
         seasonStreamId: String?
     ) throws -> CandidateView? {
+        // The file is the stream's state: folded from its events here (the API reads it from the service, which keeps
+        // it, or from the snapshot and the events after it).
         guard
-            let row = try Row.fetchOne(
-                try db.cachedStatement(sql: "SELECT candidate_id, document FROM candidate_view WHERE \(condition)"),
+            let candidateID = try String.fetchOne(
+                try db.cachedStatement(sql: "SELECT candidate_id FROM candidate_view WHERE \(condition)"),
                 arguments: [key]
-            )
+            ),
+            let state = try CandidateViewProjection.row(candidateID, before: Int.max, db: db, source: nil)?.state
         else { return nil }
-        let state = try CandidateState(compactBinary: row[1] as Data)
         let seasonDocument: Data?
         if let seasonStreamId {
             seasonDocument = try Data.fetchOne(
@@ -206,7 +204,7 @@ public struct CandidateViewQueries: Sendable {
             seasonDocument = try Data.fetchOne(db, sql: "SELECT document FROM candidate_view_seasons ORDER BY season_id DESC LIMIT 1")
         }
         let season = try seasonDocument.map(Self.season)
-        return CandidateView(candidateID: row[0], state: state, now: now, season: season)
+        return CandidateView(candidateID: candidateID, state: state, now: now, season: season)
     }
 
     // Every candidate's view needs the season, which changes a few dozen times a season: the last decoded document

@@ -140,12 +140,26 @@ public struct EventDecoder: Sendable {
 /// events, and written once when flushed. The live path flushes after every batch (keeping the rows it wrote in
 /// ``WarmRows`` for the next one); a rebuild flushes and forgets them after every batch of whole streams.
 public final class FoldState: @unchecked Sendable {
+    /// What a stream's state before a version folds from: its snapshot's payload when one is older, and the events
+    /// after it (``SQLiteEventStore/stateSource(_:streamId:stateSchemaVersion:before:)``).
+    public typealias StreamStateSource =
+        @Sendable (_ db: Database, _ streamId: String, _ stateSchemaVersion: Int, _ before: Int) throws -> (
+            snapshotPayload: Data?, events: [RecordedEvent]
+        )
+
     private var caches: [String: AnyObject] = [:]
     private let warm: WarmRows?
+    /// Where a projection that keeps a stream's state in memory only rebuilds it when it is not there; nil: from the
+    /// stream's events alone.
+    let streams: StreamStateSource?
 
     /// Creates an empty state; with `warm`, rows written by earlier batches are taken from memory instead of being
-    /// loaded and decoded again, when they are provably current (see ``WarmRows``).
-    public init(warm: WarmRows? = nil) { self.warm = warm }
+    /// loaded and decoded again, when they are provably current (see ``WarmRows``); with `streams`, a stream's state
+    /// not in memory starts from its snapshot.
+    public init(warm: WarmRows? = nil, streams: StreamStateSource? = nil) {
+        self.warm = warm
+        self.streams = streams
+    }
 
     /// The cache of one kind of row, created on first use; `keepsWrittenRows`: its flush also hands over each row
     /// as it was stored.
@@ -356,6 +370,13 @@ final class RowCache<Row>: Evictable {
     private func warmVersion(_ key: String, before version: Int) -> Int {
         guard let skipped = advanced.removeValue(forKey: key), skipped.to == version - 1 else { return version - 1 }
         return skipped.from
+    }
+
+    /// Writes every row changed since the last flush, in first-change order; `write` may change the row it writes
+    /// (what it remembers of the stored row), and the row is remembered as changed.
+    func flushInPlace(_ write: (String, inout Row?) throws -> Void) rethrows {
+        for (key, box) in zip(dirtyKeys, dirty) { try write(key, &box.row) }
+        try flushWithStored { _, _, _ in }
     }
 
     /// Writes every row changed since the last flush, in first-change order.

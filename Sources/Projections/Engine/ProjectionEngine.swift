@@ -80,6 +80,15 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible {
 public final class ProjectionEngine: Sendable {
     /// The log; projections share its pool so that rows and checkpoints commit with the events.
     public let store: SQLiteEventStore
+    /// Where a read model rebuilds a stream's state it no longer holds in memory: the stream's snapshot and the events
+    /// after it.
+    private var streamStates: FoldState.StreamStateSource {
+        let store = self.store
+        return { db, streamId, stateSchemaVersion, version in
+            let source = try store.stateSource(db, streamId: streamId, stateSchemaVersion: stateSchemaVersion, before: version)
+            return (source.snapshot?.payload, source.events)
+        }
+    }
     /// The maintained read models.
     public let projections: [any Projection]
     private let decoder = EventDecoder()
@@ -322,7 +331,7 @@ public final class ProjectionEngine: Sendable {
                 let checkpoint = checkpoints[projection.name] ?? 0
                 guard checkpoint < last.position else { continue }
                 let slice = checkpoint < events[0].position ? decoded : decoded.filter { $0.position > checkpoint }
-                let state = FoldState(warm: warmRows[projection.name])
+                let state = FoldState(warm: warmRows[projection.name], streams: streamStates)
                 try projection.apply(slice, db: db, tables: .live, state: state)
                 try projection.flush(db: db, tables: .live, state: state)
                 try Self.setCheckpoint(projection, last.position, db)
