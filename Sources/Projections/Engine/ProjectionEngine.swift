@@ -377,10 +377,13 @@ public final class ProjectionEngine: Sendable {
     /// the shadow tables and leaves the live ones untouched.
     /// - Parameters:
     ///   - batchSize: events per read and per write transaction (a batch holds whole streams, so it may hold more).
+    ///     A batch's rows land all over the position-keyed audit tables, so each transaction rewrites pages that
+    ///     earlier ones wrote: fewer, larger batches write each page fewer times (100,000 against 20,000: a
+    ///     640,000-event log rebuilt 23 % faster), for ~2 × 100 MB of decoded events in memory.
     @discardableResult
     public func rebuild(
         projection name: String? = nil,
-        batchSize: Int = 20_000,
+        batchSize: Int = 100_000,
         progress: (@Sendable (RebuildProgress) -> Void)? = nil
     ) async throws -> RebuildReport {
         let selected: [any Projection]
