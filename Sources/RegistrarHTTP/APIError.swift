@@ -39,6 +39,9 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(.badRequest, code: "request.\(code)", field: field, message: message)
     }
 
+    /// An `after` that no page of the list gave.
+    static let invalidPageCursor = badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，请使用上一页返回的链接")
+
     static let unauthenticated = APIError(
         .unauthorized,
         code: "auth.unauthenticated",

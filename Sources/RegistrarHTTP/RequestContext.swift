@@ -29,6 +29,9 @@ enum Header {
     /// RFC 8288: the next page of a list.
     static let link = HTTPField.Name("Link")!
 
+    /// The `Link` value naming `target` (a path and its query) as the next page.
+    static func nextPage(_ target: String) -> String { "<\(target)>; rel=\"next\"" }
+
     /// A header value usable as an id: 1 to 128 visible ASCII characters.
     static func token(_ value: String?, maxLength: Int = 128) -> String? {
         guard let value, !value.isEmpty, value.utf8.count <= maxLength,

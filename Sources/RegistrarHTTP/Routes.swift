@@ -916,15 +916,13 @@ extension Routes {
             guard let reader = api.reader else { throw APIError.notFound() }
             let status = try api.applicationStatus(request)
             let after = try request.query("after", maxLength: 128)
-            if let after, !RegistrarRequestContext.isValidID(after) {
-                throw APIError.badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，请使用上一页返回的链接")
-            }
-            let limit = try request.query("limit", in: 1...500) ?? 100
+            if let after, !RegistrarRequestContext.isValidID(after) { throw APIError.invalidPageCursor }
+            let limit = try api.pageLimit(request)
             let page = try await CandidateViewQueries(reader).candidates(site: siteCode, status: status, after: after, limit: limit)
             var response = try api.json(page.candidates)
             if let next = page.next {
                 let query = (status.map { "status=\($0)&" } ?? "") + "limit=\(limit)&after=\(next)"
-                response.headers[Header.link] = "</api/v1/review/sites/\(siteCode)/candidates?\(query)>; rel=\"next\""
+                response.headers[Header.link] = Header.nextPage("/api/v1/review/sites/\(siteCode)/candidates?\(query)")
             }
             return response
         }
@@ -952,7 +950,7 @@ extension Routes {
                     nextPage: lines.next.map { next in
                         var query = "limit=\(page.limit)&after=\(next.token)"
                         if let status = page.status { query += "&status=\(status)" }
-                        return "</api/v1/review/sites/\(siteCode)/queue?\(query)>; rel=\"next\""
+                        return Header.nextPage("/api/v1/review/sites/\(siteCode)/queue?\(query)")
                     },
                     queueLines: ReviewQueueRange(after: page.after, through: lines.next)
                 )
@@ -997,7 +995,7 @@ extension Routes {
             var response = try api.json(page.records)
             if let next = page.next {
                 let query = filters.query(after: next, more: ["limit=\(limit)"])
-                response.headers[Header.link] = "</api/v1/audit/trail\(query)>; rel=\"next\""
+                response.headers[Header.link] = Header.nextPage("/api/v1/audit/trail\(query)")
             }
             return response
         }
@@ -1017,12 +1015,15 @@ extension RegistrarAPI {
         let status = try applicationStatus(request)
         var after: ReviewQueueCursor?
         if let token = try request.query("after", maxLength: 400) {
-            guard let cursor = ReviewQueueCursor(token: token) else {
-                throw APIError.badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，请使用上一页返回的链接")
-            }
+            guard let cursor = ReviewQueueCursor(token: token) else { throw APIError.invalidPageCursor }
             after = cursor
         }
-        return (status, after, try request.query("limit", in: 1...500) ?? 100)
+        return (status, after, try pageLimit(request))
+    }
+
+    /// The `limit` of a page of a list (the queue, a site's candidates): 1–500, 100 unless given.
+    func pageLimit(_ request: Request) throws -> Int {
+        try request.query("limit", in: 1...500) ?? 100
     }
 
     /// The `status` query parameter: one of the application statuses, or absent.

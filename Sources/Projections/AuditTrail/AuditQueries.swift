@@ -156,7 +156,7 @@ public struct AuditQueries: Sendable {
     /// more follow.
     public func page(_ filter: AuditFilter, after: AuditCursor? = nil, limit: Int) async throws -> AuditPage {
         let limit = max(1, limit)
-        var records = try await trail(
+        let records = try await trail(
             candidate: filter.candidate,
             actor: filter.actor,
             since: filter.since,
@@ -165,9 +165,8 @@ public struct AuditQueries: Sendable {
             after: after,
             limit: limit + 1
         )
-        guard records.count > limit else { return AuditPage(records: records, next: nil) }
-        records.removeLast(records.count - limit)
-        return AuditPage(records: records, next: AuditCursor(after: records[records.count - 1]))
+        let page = firstPage(of: records, limit: limit, cursor: AuditCursor.init(after:))
+        return AuditPage(records: page.items, next: page.next)
     }
 
     /// The trail's statement and arguments (``trail(candidate:actor:since:until:field:after:limit:)``; tests read its

@@ -171,9 +171,8 @@ public struct CandidateViewQueries: Sendable {
                     CandidateSummary(candidateID: row[0], username: row[1], name: row[2], idNumberMasked: row[3], status: row[4], siteCode: row[5])
                 )
             }
-            guard candidates.count > limit else { return CandidatePage(candidates: candidates, next: nil) }
-            candidates.removeLast(candidates.count - limit)
-            return CandidatePage(candidates: candidates, next: candidates[candidates.count - 1].candidateID)
+            let page = firstPage(of: candidates, limit: limit, cursor: \.candidateID)
+            return CandidatePage(candidates: page.items, next: page.next)
         }
     }
 

@@ -376,7 +376,7 @@ final class RowCache<Row>: Evictable {
     /// (what it remembers of the stored row), and the row is remembered as changed.
     func flushInPlace(_ write: (String, inout Row?) throws -> Void) rethrows {
         for (key, box) in zip(dirtyKeys, dirty) { try write(key, &box.row) }
-        try flushWithStored { _, _, _ in }
+        endFlush()
     }
 
     /// Writes every row changed since the last flush, in first-change order.
@@ -391,6 +391,12 @@ final class RowCache<Row>: Evictable {
         for (index, (key, box)) in zip(dirtyKeys, dirty).enumerated() {
             try write(key, keepsWrittenRows ? written[index] : nil, box.row)
         }
+        endFlush()
+    }
+
+    /// After the rows are written: stages them (and the skipped streams' versions) for ``WarmRows`` and starts the
+    /// next batch.
+    private func endFlush() {
         written.removeAll(keepingCapacity: true)
         if let warm {
             for (key, skipped) in advanced {

@@ -185,11 +185,9 @@ public struct ReviewQueries: Sendable {
     public func queue(site: String, status: String? = nil, after: ReviewQueueCursor?, limit: Int) async throws -> ReviewQueuePage {
         let limit = max(1, limit)
         return try reader.readNow { db in
-            var items = try Self.queueLines(db, site: site, status: status, after: after, limit: limit + 1)
-            guard items.count > limit else { return ReviewQueuePage(items: items, next: nil) }
-            items.removeLast(items.count - limit)
-            let last = items[items.count - 1]
-            return ReviewQueuePage(items: items, next: ReviewQueueCursor(submittedAt: last.submittedAt, applicationID: last.applicationID))
+            let items = try Self.queueLines(db, site: site, status: status, after: after, limit: limit + 1)
+            let page = firstPage(of: items, limit: limit) { ReviewQueueCursor(submittedAt: $0.submittedAt, applicationID: $0.applicationID) }
+            return ReviewQueuePage(items: page.items, next: page.next)
         }
     }
 
