@@ -6,7 +6,9 @@ public protocol EventStore: Sendable {
     /// Appends events to one stream atomically: all or nothing.
     ///
     /// - Throws: `EventLogError.wrongExpectedVersion` (with the actual version), `.claimTaken` (naming the claim and
-    ///   the stream holding it), `.requestIdReused`, `.invalidRequest`. Nothing is written when it throws.
+    ///   the stream holding it), `.requestIdReused`, `.conditionNotMet` (a stream of `request.conditions` is at
+    ///   another version; checked after the request id, so a retry still gets its original result),
+    ///   `.invalidRequest`. Nothing is written when it throws.
     /// - Returns: the positions written; for a request id seen before, the original result with `wasDuplicate`.
     func append(_ request: AppendRequest) async throws -> AppendResult
 
@@ -24,6 +26,9 @@ public protocol EventStore: Sendable {
 
     /// The current version of a stream (0 when it has no events).
     func streamVersion(_ streamId: String) async throws -> Int
+
+    /// The current versions of several streams, in order, as of one committed state of the log.
+    func streamVersions(_ streamIds: [String]) async throws -> [Int]
 
     /// The position of the last event (0 when the log is empty).
     func headPosition() async throws -> Int64
@@ -123,6 +128,9 @@ enum AppendValidation {
         }
         if case .exact(let version) = request.expectedVersion, version < 0 {
             throw .invalidRequest("expected version must not be negative")
+        }
+        for condition in request.conditions where condition.streamId.isEmpty || condition.version < 0 {
+            throw .invalidRequest("condition on stream \(condition.streamId) must name a stream and a version of at least 0")
         }
         if request.metadata.claims != nil { throw .invalidRequest("metadata.claims is set by the store, pass claims separately") }
         if Set(request.claims).count != request.claims.count { throw .invalidRequest("duplicate claim in one append") }

@@ -207,6 +207,17 @@ final class GroupCommitter: Sendable {
         }
 
         let versionQuery = RawStatement(try db.cachedStatement(sql: "SELECT MAX(stream_version) FROM events WHERE stream_id = ?"), in: db)
+        // On the writer's connection, whose page cache the commits keep warm: cheaper than a reader's lookup before
+        // the decision, and atomic with the append.
+        for condition in request.conditions {
+            versionQuery.bind(1, condition.streamId)
+            _ = try versionQuery.step()
+            let version = Int(versionQuery.int64(0))
+            versionQuery.finish()
+            guard version == condition.version else {
+                throw EventLogError.conditionNotMet(streamId: condition.streamId, expected: condition.version, actual: version)
+            }
+        }
         versionQuery.bind(1, request.streamId)
         _ = try versionQuery.step()
         let actual = Int(versionQuery.int64(0))

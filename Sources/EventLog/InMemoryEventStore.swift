@@ -34,6 +34,12 @@ public final class InMemoryEventStore: EventStore, SnapshotStore {
                 duplicate.wasDuplicate = true
                 return duplicate
             }
+            for condition in request.conditions {
+                let version = contents.streamPositions[condition.streamId]?.count ?? 0
+                guard version == condition.version else {
+                    throw .conditionNotMet(streamId: condition.streamId, expected: condition.version, actual: version)
+                }
+            }
             let actual = contents.streamPositions[request.streamId]?.count ?? 0
             guard request.expectedVersion.admits(actual) else {
                 throw .wrongExpectedVersion(streamId: request.streamId, expected: request.expectedVersion, actual: actual)
@@ -114,6 +120,10 @@ public final class InMemoryEventStore: EventStore, SnapshotStore {
 
     public func streamVersion(_ streamId: String) async throws -> Int {
         contents.withLock { $0.streamPositions[streamId]?.count ?? 0 }
+    }
+
+    public func streamVersions(_ streamIds: [String]) async throws -> [Int] {
+        contents.withLock { contents in streamIds.map { contents.streamPositions[$0]?.count ?? 0 } }
     }
 
     public func headPosition() async throws -> Int64 {

@@ -182,6 +182,9 @@ public struct AppendRequest: Sendable, Equatable {
     /// The stream's state after these events, stored as its snapshot in the same transaction (at the append's last
     /// version), so that taking a snapshot costs no commit of its own. Not stored for a retried request.
     public var snapshot: SnapshotAfterAppend?
+    /// Other streams the events were decided on, each at the version it must still have when the append commits
+    /// (a candidate's command reads the season's calendar): checked in the append's transaction.
+    public var conditions: [StreamCondition]
 
     /// Creates an append request.
     public init(
@@ -190,7 +193,8 @@ public struct AppendRequest: Sendable, Equatable {
         events: [ProposedEvent],
         metadata: EventMetadata,
         claims: [String] = [],
-        snapshot: SnapshotAfterAppend? = nil
+        snapshot: SnapshotAfterAppend? = nil,
+        conditions: [StreamCondition] = []
     ) {
         self.streamId = streamId
         self.expectedVersion = expectedVersion
@@ -198,6 +202,21 @@ public struct AppendRequest: Sendable, Equatable {
         self.metadata = metadata
         self.claims = claims
         self.snapshot = snapshot
+        self.conditions = conditions
+    }
+}
+
+/// Another stream's version that an append's decision relied on.
+public struct StreamCondition: Sendable, Equatable, Hashable {
+    /// The stream.
+    public var streamId: String
+    /// The version it must have (0: no events).
+    public var version: Int
+
+    /// Creates the condition.
+    public init(streamId: String, version: Int) {
+        self.streamId = streamId
+        self.version = version
     }
 }
 
@@ -272,6 +291,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case claimTaken(claim: String, heldBy: String)
     /// A request id was reused for a different stream.
     case requestIdReused(requestId: String, streamId: String)
+    /// A stream named in the append's conditions moved since the decision was made.
+    case conditionNotMet(streamId: String, expected: Int, actual: Int)
     /// The request itself is malformed (empty, bad stream id, payload not JSON...).
     case invalidRequest(String)
     /// The database could not be opened or written.
@@ -283,6 +304,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
             "stream \(stream) is at version \(actual), expected \(expected)"
         case .claimTaken(let claim, let heldBy): "claim \(claim) is already held by stream \(heldBy)"
         case .requestIdReused(let requestId, let streamId): "request id \(requestId) was already used for stream \(streamId)"
+        case .conditionNotMet(let stream, let expected, let actual):
+            "the append was decided on stream \(stream) at version \(expected), which is now at \(actual)"
         case .invalidRequest(let why): "invalid append: \(why)"
         case .storage(let why): "storage error: \(why)"
         }

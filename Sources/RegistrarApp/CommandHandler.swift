@@ -133,7 +133,12 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     /// The state of a stream now, for reads: the cached state when the log's version of the stream is still the cached
     /// one (an indexed lookup), else loaded (and cached).
     public func current(_ streamId: String) async throws -> (state: D.State, version: Int) {
-        if let cached = stateCache.state(of: streamId), try await store.streamVersion(streamId) == cached.version { return cached }
+        try await current(streamId, logVersion: store.streamVersion(streamId))
+    }
+
+    /// The same, given the stream's version in the log just read by the caller (with other versions, in one read).
+    public func current(_ streamId: String, logVersion: Int) async throws -> (state: D.State, version: Int) {
+        if let cached = stateCache.state(of: streamId), logVersion == cached.version { return cached }
         let loaded = try await load(streamId)
         // Possibly older than what a command just cached; harmless, as the next append checks the version.
         stateCache.remember(loaded.state, version: loaded.version, of: streamId)
@@ -158,16 +163,36 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     ///   - metadata: the metadata of the events (time from the injected clock).
     ///   - claims: the uniqueness claims the new events take.
     ///   - alongside: extra rows committed in the same transaction (SQLite store only).
+    ///   - conditions: other streams the command was made from, at the versions it saw (the season); the append
+    ///     fails with `EventLogError.conditionNotMet` if one moved, and the caller decides again on what is new.
+    ///
+    /// A retried request (its id already in the log) gets its original outcome and appends nothing: the append
+    /// finds the id when the decision has events, and a refused or empty decision looks it up before answering.
     public func handle(
         streamId: String,
         metadata: EventMetadata,
         claims: @Sendable ([D.Event]) -> [String] = { _ in [] },
         alongside: (@Sendable (GRDBDatabase) throws -> Void)? = nil,
+        conditions: [StreamCondition] = [],
         makeCommand: @Sendable () -> D.Command
     ) async throws -> CommandOutcome<D.Event> {
         try await streamLocks.withLock(streamId) {
-            try await decideAndAppend(streamId: streamId, metadata: metadata, claims: claims, alongside: alongside, makeCommand: makeCommand)
+            try await decideAndAppend(
+                streamId: streamId,
+                metadata: metadata,
+                claims: claims,
+                alongside: alongside,
+                conditions: conditions,
+                makeCommand: makeCommand
+            )
         }
+    }
+
+    /// The outcome of an earlier request with this metadata's id, for a decision that appends nothing now.
+    private func earlierOutcome(of metadata: EventMetadata, on streamId: String) async throws -> CommandOutcome<D.Event>? {
+        guard let requestId = metadata.requestId, let earlier = try await store.result(ofRequest: requestId) else { return nil }
+        guard earlier.streamId == streamId else { throw EventLogError.requestIdReused(requestId: requestId, streamId: earlier.streamId) }
+        return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
     }
 
     private func decideAndAppend(
@@ -175,12 +200,11 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         metadata: EventMetadata,
         claims: @Sendable ([D.Event]) -> [String],
         alongside: (@Sendable (GRDBDatabase) throws -> Void)?,
+        conditions: [StreamCondition],
         makeCommand: @Sendable () -> D.Command
     ) async throws -> CommandOutcome<D.Event> {
-        // Checked under the stream's lock, so that a retry racing its original sees the original's outcome.
-        if let requestId = metadata.requestId, let earlier = try await store.result(ofRequest: requestId) {
-            return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
-        }
+        // Under the stream's lock, so a retry racing its original decides on the original's result: its events are
+        // found duplicate by the append, its refusal ("already submitted") gives way to the original's outcome.
         for attempt in 0..<maximumAttempts {
             let state: D.State
             let version: Int
@@ -193,9 +217,12 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
             do {
                 events = try D.decide(makeCommand(), state)
             } catch {
+                if let earlier = try await earlierOutcome(of: metadata, on: streamId) { return earlier }
                 throw CommandError.rejected(error)
             }
-            guard !events.isEmpty else { return CommandOutcome(events: [], append: nil, streamVersion: version) }
+            guard !events.isEmpty else {
+                return try await earlierOutcome(of: metadata, on: streamId) ?? CommandOutcome(events: [], append: nil, streamVersion: version)
+            }
             var newState = state
             for event in events { newState = D.evolve(consume newState, event) }
             let request = AppendRequest(
@@ -204,7 +231,8 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 events: try events.map(codec.encode),
                 metadata: metadata,
                 claims: claims(events),
-                snapshot: try snapshotIfDue(newState, fromVersion: version, eventCount: events.count)
+                snapshot: try snapshotIfDue(newState, fromVersion: version, eventCount: events.count),
+                conditions: conditions
             )
             let result: AppendResult
             do {
@@ -216,6 +244,10 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
             } catch EventLogError.wrongExpectedVersion {
                 stateCache.forget(streamId)
                 continue
+            } catch let error as EventLogError {
+                // The stream's own state is still right when another stream moved.
+                if case .conditionNotMet = error {} else { stateCache.forget(streamId) }
+                throw error
             } catch {
                 stateCache.forget(streamId)
                 throw error

@@ -76,11 +76,37 @@ public final class RegistrarService: Sendable {
     /// Every command needs it, and it changes a few dozen times a season: the state is kept with its stream version
     /// and replayed again only when the version moved (also when another process appended to it).
     public func seasonState() async throws -> SeasonState {
-        let version = try await store.streamVersion(seasonStreamId)
-        if let cached = seasonCache.withLock({ $0 }), cached.version == version { return cached.state }
-        let (state, loadedVersion) = try await seasons.load(seasonStreamId)
-        seasonCache.withLock { $0 = (loadedVersion, state) }
-        return state
+        try await currentSeason().state
+    }
+
+    private func currentSeason() async throws -> (version: Int, state: SeasonState) {
+        try await season(logVersion: store.streamVersion(seasonStreamId))
+    }
+
+    private func season(logVersion version: Int) async throws -> (version: Int, state: SeasonState) {
+        if let cached = seasonCache.withLock({ $0 }), cached.version == version { return cached }
+        let loaded = try await seasons.load(seasonStreamId)
+        seasonCache.withLock { $0 = (loaded.version, loaded.state) }
+        return (loaded.version, loaded.state)
+    }
+
+    /// Runs `append` on the season as this process last saw it, with the condition that the log's season is still
+    /// at that version when the append commits; when it has moved (another process changed it), again on the season
+    /// as it is now. No read of the log before the decision, and no command decided on a calendar already replaced.
+    private func onSeason<Outcome>(
+        _ append: (SeasonState, [StreamCondition]) async throws -> Outcome
+    ) async throws -> Outcome {
+        var season: (version: Int, state: SeasonState)
+        if let cached = seasonCache.withLock({ $0 }) { season = cached } else { season = try await currentSeason() }
+        var attempt = 1
+        while true {
+            do {
+                return try await append(season.state, [StreamCondition(streamId: seasonStreamId, version: season.version)])
+            } catch EventLogError.conditionNotMet(let streamId, _, _) where streamId == seasonStreamId && attempt < 4 {
+                attempt += 1
+                season = try await currentSeason()
+            }
+        }
     }
 
     /// The metadata of events appended now on behalf of `actor`.
@@ -119,7 +145,6 @@ public final class RegistrarService: Sendable {
         actor: Actor,
         request: RequestContext
     ) async throws -> CommandOutcome<StaffEvent> {
-        let season = try await seasonState()
         let clock = self.clock
         var alongside: (@Sendable (Database) throws -> Void)?
         if let username, let password {
@@ -134,14 +159,18 @@ public final class RegistrarService: Sendable {
         }
         // Staff and candidates share one username namespace, as they share the credentials table.
         let claims = username.map { [CandidateClaims.usernameKey($0)] } ?? []
+        let metadata = metadata(actor: actor, request: request)
         do {
-            return try await staff.handle(
-                streamId: staffId,
-                metadata: metadata(actor: actor, request: request),
-                claims: { _ in claims },
-                alongside: alongside,
-                makeCommand: { ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season)) }
-            )
+            return try await onSeason { season, conditions in
+                try await staff.handle(
+                    streamId: staffId,
+                    metadata: metadata,
+                    claims: { _ in claims },
+                    alongside: alongside,
+                    conditions: conditions,
+                    makeCommand: { ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season)) }
+                )
+            }
         } catch EventLogError.claimTaken {
             throw CommandError.rejected(CandidateClaims.usernameTaken(username ?? ""))
         }
@@ -159,11 +188,7 @@ public final class RegistrarService: Sendable {
         actor: Actor,
         request: RequestContext
     ) async throws -> CommandOutcome<CandidateEvent> {
-        let season = try await seasonState()
         let clock = self.clock
-        let makeCommand: @Sendable () -> ContextualCommand<CandidateCommand> = {
-            ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
-        }
         var alongside: (@Sendable (Database) throws -> Void)?
         if case .changeRecoveryQuestion = command {
             throw CommandError.rejected(
@@ -185,8 +210,12 @@ public final class RegistrarService: Sendable {
         }
         if case .register(let registration) = command {
             if let earlier = try await earlierOutcome(of: request) { return earlier }
+            let season = try await currentSeason().state
             do {
-                _ = try CandidateDecider.decide(makeCommand(), CandidateDecider.initial)
+                _ = try CandidateDecider.decide(
+                    ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season)),
+                    CandidateDecider.initial
+                )
             } catch {
                 throw CommandError.rejected(error)
             }
@@ -199,14 +228,20 @@ public final class RegistrarService: Sendable {
             )
             alongside = { db in try CredentialTable.insert(credential, into: db) }
         }
+        let metadata = metadata(actor: actor, request: request)
+        let credentials = alongside
         do {
-            return try await candidates.handle(
-                streamId: candidateId,
-                metadata: metadata(actor: actor, request: request),
-                claims: CandidateClaims.keys(for:),
-                alongside: alongside,
-                makeCommand: makeCommand
-            )
+            return try await onSeason { season, conditions in
+                try await candidates.handle(
+                    streamId: candidateId,
+                    metadata: metadata,
+                    claims: CandidateClaims.keys(for:),
+                    alongside: credentials,
+                    conditions: conditions
+                ) {
+                    ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
+                }
+            }
         } catch EventLogError.claimTaken(let claim, let holder) {
             if case .register(let registration) = command, claim == CandidateClaims.usernameKey(registration.username) {
                 throw CommandError.rejected(CandidateClaims.usernameTaken(registration.username))
@@ -341,15 +376,18 @@ public final class RegistrarService: Sendable {
         guard store is SQLiteEventStore else {
             throw CommandError.rejected(Rejection(code: "account.unavailable", field: "candidateID", message: "账号服务不可用"))
         }
-        let season = try await seasonState()
         let clock = self.clock
-        return try await candidates.handle(
-            streamId: command.candidateID,
-            metadata: metadata(actor: actor, request: request),
-            claims: CandidateClaims.keys(for:),
-            alongside: credentials
-        ) {
-            ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
+        let metadata = metadata(actor: actor, request: request)
+        return try await onSeason { season, conditions in
+            try await candidates.handle(
+                streamId: command.candidateID,
+                metadata: metadata,
+                claims: CandidateClaims.keys(for:),
+                alongside: credentials,
+                conditions: conditions
+            ) {
+                ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
+            }
         }
     }
 
@@ -379,6 +417,14 @@ public final class RegistrarService: Sendable {
     /// A candidate's current state.
     public func candidateState(_ candidateId: String) async throws -> CandidateState {
         try await candidates.current(candidateId).state
+    }
+
+    /// A candidate's current state and the current season, checked against the log in one read (what a candidate's
+    /// view needs: the file, and the calendar that says what may be done next).
+    public func candidateStateAndSeason(_ candidateId: String) async throws -> (candidate: CandidateState, season: SeasonState) {
+        let versions = try await store.streamVersions([candidateId, seasonStreamId])
+        let candidate = try await candidates.current(candidateId, logVersion: versions[0]).state
+        return (candidate, try await season(logVersion: versions[1]).state)
     }
 
     /// Checks a username and password; returns the subject id when they match.

@@ -98,7 +98,7 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
         case let rejection as Rejection:
             return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
-        case CommandError.conflict:
+        case CommandError.conflict, EventLogError.conditionNotMet:
             return APIError(.conflict, code: "request.concurrent_update", message: "数据正在被同时修改，请稍后重试")
         case EventLogError.requestIdReused:
             return APIError(.conflict, code: "request.idempotency_key_reused", field: "Idempotency-Key", message: "该幂等键已用于另一请求")

@@ -601,8 +601,9 @@ extension RegistrarAPI {
     /// document again on every read.
     func candidateView(_ candidateID: String, now: Date? = nil) async throws -> CandidateView? {
         let now = now ?? service.clock.now()
-        guard let state = try await registeredState(candidateID) else { return nil }
-        return CandidateView(candidateID: candidateID, state: state, now: now, season: try await service.seasonState())
+        let (state, season) = try await service.candidateStateAndSeason(candidateID)
+        guard state.isRegistered else { return nil }
+        return CandidateView(candidateID: candidateID, state: state, now: now, season: season)
     }
 }
 

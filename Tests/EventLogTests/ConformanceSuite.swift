@@ -20,6 +20,8 @@ struct ConformanceSuite {
         #expect(try await store.headPosition() == 4)
         #expect(try await store.streamVersion("a") == 3)
         #expect(try await store.streamVersion("nobody") == 0)
+        #expect(try await store.streamVersions(["b", "nobody", "a", "b"]) == [1, 0, 3, 1])
+        #expect(try await store.streamVersions([]) == [])
     }
 
     @Test("a wrong expected version is refused with the actual version and writes nothing", arguments: StoreKind.allCases)
@@ -47,6 +49,36 @@ struct ConformanceSuite {
         await #expect(throws: EventLogError.requestIdReused(requestId: "req-1", streamId: "a")) {
             try await store.append(request("b", requestId: "req-1"))
         }
+    }
+
+    @Test("an append decided on another stream's version commits only while that stream is still there", arguments: StoreKind.allCases)
+    func conditions(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        _ = try await store.append(request("season", expected: .noStream, events: [event(), event()]))
+        var decided = request("candidate", expected: .noStream, requestId: "req-1")
+        decided.conditions = [StreamCondition(streamId: "season", version: 2), StreamCondition(streamId: "nobody", version: 0)]
+        let original = try await store.append(decided)
+        #expect(!original.wasDuplicate && original.firstPosition == 3)
+
+        _ = try await store.append(request("season", expected: .exact(2)))
+        var stale = request("candidate", expected: .exact(1))
+        stale.conditions = [StreamCondition(streamId: "season", version: 2)]
+        await #expect(throws: EventLogError.conditionNotMet(streamId: "season", expected: 2, actual: 3)) {
+            try await store.append(stale)
+        }
+        #expect(try await store.headPosition() == 4)
+        #expect(try await store.streamVersion("candidate") == 1)
+
+        // A retry of the committed request gets its result, although the season has moved since.
+        let retry = try await store.append(decided)
+        #expect(retry.wasDuplicate && retry.firstPosition == original.firstPosition)
+
+        var malformed = request("candidate")
+        malformed.conditions = [StreamCondition(streamId: "", version: 0)]
+        await #expect(throws: EventLogError.self) { try await store.append(malformed) }
+        malformed.conditions = [StreamCondition(streamId: "season", version: -1)]
+        await #expect(throws: EventLogError.self) { try await store.append(malformed) }
+        #expect(try await store.headPosition() == 4)
     }
 
     @Test("claims are unique across streams; a taken claim names its holder and writes nothing", arguments: StoreKind.allCases)

@@ -108,6 +108,79 @@ struct CommandPathTests {
         #expect(try await app.service.store.readStream("candidate-1").count == first.events.count)
     }
 
+    @Test(
+        "a retried request gets its original outcome whether deciding it again gives events, nothing or a refusal",
+        arguments: AppFixture.Kind.allCases
+    )
+    func retriesDecidedAgain(kind: AppFixture.Kind) async throws {
+        let app = try await AppFixture(kind)
+        let id = "candidate-1"
+        let run = { (command: CandidateCommand, requestId: String) in
+            try await app.service.execute(
+                command,
+                candidateId: id,
+                actor: .candidate(id),
+                request: RequestContext(requestId: requestId, channel: "web")
+            )
+        }
+        let contact = { (mobile: String) in
+            CandidateCommand.updateContact(UpdateContactDetails(candidateID: id, contact: AppFixture.contact(mobile: mobile)))
+        }
+        try await run(.register(AppFixture.registration(id: id, username: "zhangsan")), "req-1")
+        let first = try await run(contact("13800000001"), "req-2")
+        #expect(first.events.count == 1)
+        try await run(contact("13800000002"), "req-3")
+        let head = try await app.service.store.headPosition()
+
+        // Decided again on today's file, the retry changes the mobile back: the append finds the request's id.
+        let changing = try await run(contact("13800000001"), "req-2")
+        // Decided again, the same command changes nothing.
+        let unchanged = try await run(contact("13800000002"), "req-3")
+        #expect(changing.events.isEmpty && changing.append?.wasDuplicate == true)
+        #expect(changing.append?.firstPosition == first.append?.firstPosition)
+        #expect(unchanged.events.isEmpty && unchanged.append?.wasDuplicate == true && unchanged.append?.streamId == id)
+
+        let education = EducationInput(
+            region: "大陆",
+            school: "北京大学",
+            category: "高等医学教育",
+            enrolment: "2006-07",
+            graduation: "2010-07",
+            studyForm: "普通全日制",
+            level: "本科",
+            degree: "医学学士",
+            length: "五年制",
+            major: "基础医学",
+            certificateNumber: "100011201005001234"
+        )
+        let add = CandidateCommand.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: education))
+        let added = try await run(add, "req-4")
+        // Decided again, the entry exists already: a refusal, which gives way to the original outcome.
+        let refusedRetry = try await run(add, "req-4")
+        #expect(
+            refusedRetry.events.isEmpty
+                && refusedRetry.append
+                    == added.append.map {
+                        var a = $0
+                        a.wasDuplicate = true
+                        return a
+                    }
+        )
+        // Without the request id the same command is refused.
+        await #expect(throws: CommandError.self) { try await run(add, "req-5") }
+        // The id of a request on another file is not this command's.
+        await #expect(throws: EventLogError.requestIdReused(requestId: "req-4", streamId: id)) {
+            try await app.service.execute(
+                add,
+                candidateId: "candidate-2",
+                actor: .candidate("candidate-2"),
+                request: RequestContext(requestId: "req-4", channel: "web")
+            )
+        }
+        #expect(try await app.service.store.headPosition() == head + 1)
+        #expect(try await app.service.candidates.replay(id).state.contact?.mobile == "13800000002")
+    }
+
     @Test("concurrent commands on one file all land, retried on version conflicts, with no lost update", arguments: AppFixture.Kind.allCases)
     func concurrentWriters(kind: AppFixture.Kind) async throws {
         let app = try await AppFixture(kind)
@@ -212,6 +285,96 @@ struct SeasonCacheTests {
         )
         #expect(try await app.service.seasonState().site("4202") != nil)
         #expect(try await app.service.seasonState() == other.seasonState())
+        // Once more, through the read a candidate's view makes (its file and the season in one read).
+        try await other.execute(
+            .addSite(AddExamSite(code: "4203", name: "宜昌考点", areaCode: "42")),
+            actor: AppFixture.admin,
+            request: RequestContext(channel: "cli")
+        )
+        #expect(try await app.service.candidateStateAndSeason("nobody").season.site("4203") != nil)
+    }
+}
+
+extension SeasonCacheTests {
+    @Test("a command decided on a season another process changed before the append is decided again on the new season")
+    func decidesAgainWhenTheSeasonMoved() async throws {
+        let app = try await AppFixture(.sqlite)
+        let id = "candidate-1"
+        let run = { (command: CandidateCommand) in
+            try await app.service.execute(command, candidateId: id, actor: .candidate(id), request: .init(channel: "web"))
+        }
+        try await run(.register(AppFixture.registration(id: id, username: "zhangsan")))
+        try await run(.updateContact(UpdateContactDetails(candidateID: id, contact: AppFixture.contact(mobile: "13800000001"))))
+        try await run(
+            .updateWork(UpdateWorkDetails(candidateID: id, work: WorkInput(onDutyStatus: "在职", workUnit: "武汉协和医院", title: nil, titleObtained: nil)))
+        )
+        let education = EducationInput(
+            region: "大陆",
+            school: "北京大学",
+            category: "高等医学教育",
+            enrolment: "2006-07",
+            graduation: "2010-07",
+            studyForm: "普通全日制",
+            level: "本科",
+            degree: "医学学士",
+            length: "五年制",
+            major: "基础医学",
+            certificateNumber: "100011201005001234"
+        )
+        try await run(.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: education)))
+        app.clock.set(AppFixture.registration)
+        try await run(
+            .submitApplication(
+                SubmitApplication(
+                    candidateID: id,
+                    applicationID: "app-1",
+                    examCode: "110",
+                    educationEntryIDs: ["e1"],
+                    trainingEntryIDs: [],
+                    certificateEntryID: nil,
+                    areaCode: "42",
+                    siteCode: "4201",
+                    attemptCount: nil,
+                    additionalSubject: nil,
+                    photo: PhotoUpload(photoID: "photo-1", format: "jpg", sizeBytes: 20 * 1024),
+                    passNumber: nil
+                )
+            )
+        )
+        // Another process (the CLI next to the server) closes registration two days early.
+        let other = try RegistrarService(
+            store: try SQLiteEventStore(path: app.sqlite!.path),
+            clock: app.clock,
+            ids: SeededIDGenerator(seed: 99),
+            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
+        )
+        let at = { (text: String) in Instant.date(from: text)! }
+        try await other.execute(
+            .setCalendar(
+                SetSeasonCalendar(
+                    calendar: SeasonCalendar(
+                        registrationOpens: at("2026-01-08T01:00:00.000Z"),
+                        registrationCloses: at("2026-01-10T09:00:00.000Z"),
+                        reviewOpens: at("2026-02-10T00:00:00.000Z"),
+                        reviewCloses: at("2026-03-10T00:00:00.000Z"),
+                        paymentOpens: at("2026-02-20T00:00:00.000Z"),
+                        paymentCloses: at("2026-03-31T00:00:00.000Z")
+                    )
+                )
+            ),
+            actor: AppFixture.admin,
+            request: RequestContext(channel: "cli")
+        )
+        // This service last saw the old calendar, under which abandoning is still allowed; the append's condition on
+        // the season fails, and the command decided again on the new calendar is refused.
+        let version = try await app.service.store.streamVersion(id)
+        await #expect {
+            try await run(.abandonApplication(AbandonApplication(candidateID: id, applicationID: "app-1")))
+        } throws: { error in
+            guard case CommandError.rejected(let rejection) = error else { return false }
+            return rejection.code == "application.registration_closed"
+        }
+        #expect(try await app.service.store.streamVersion(id) == version)
     }
 }
 
@@ -259,6 +422,8 @@ struct CandidateStateCacheTests {
         #expect(try await app.service.candidates.load("candidate-1").state == replayed.state)
         // Reads check the cached version against the log: a change made elsewhere is seen at once.
         try await other.execute(contact("13800000003"), candidateId: "candidate-1", actor: .candidate("candidate-1"), request: .init(channel: "web"))
-        #expect(try await app.service.candidateState("candidate-1").contact?.mobile == "13800000003")
+        #expect(try await app.service.candidateStateAndSeason("candidate-1").candidate.contact?.mobile == "13800000003")
+        try await other.execute(contact("13800000004"), candidateId: "candidate-1", actor: .candidate("candidate-1"), request: .init(channel: "web"))
+        #expect(try await app.service.candidateState("candidate-1").contact?.mobile == "13800000004")
     }
 }
