@@ -32,8 +32,10 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         public var checkpointInterval: Duration? = .milliseconds(50)
         /// With the checkpoint thread: the WAL pages at which a commit still checkpoints, copying what the thread
         /// has not yet. A WAL starts over only when a writer finds it wholly copied, which a thread running beside
-        /// a busy writer never sees: without this the WAL grows without end under a steady load.
-        public var writerCheckpointPages: Int = 4_000
+        /// a busy writer never sees: without this the WAL grows without end under a steady load. Each such
+        /// checkpoint holds every append (it syncs the database file): at 16,000 pages (a WAL of ~64 MB) instead of
+        /// 4,000 the HTTP writes ran 12–19 % faster.
+        public var writerCheckpointPages: Int = 16_000
 
         /// Default options.
         public init() {}
