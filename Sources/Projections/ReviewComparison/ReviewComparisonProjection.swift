@@ -232,10 +232,17 @@ public struct ReviewComparisonProjection: Projection {
                     try lines.deleteAll.run(.text(candidateID))
                     return ReviewFile(name: file.name, idNumber: file.idNumber, education: [:], applications: [])
                 }()
-            let storedApplications = Dictionary(stored.applications.map { ($0.applicationID, $0) }, uniquingKeysWith: { _, last in last })
+            // Applications are only ever added at the end, so the stored file's are, index for index, the same ones:
+            // no dictionary of them (hashing and copying every application of a file that a candidate who abandons
+            // and applies again keeps growing), unless a file's order ever says otherwise.
+            let storedApplications = stored.applications
+            let sameOrder = zip(storedApplications, file.applications).allSatisfy { $0.applicationID == $1.applicationID }
             let identityChanged = stored.name != file.name || stored.idNumber != file.idNumber
-            for application in file.applications {
-                let previous = storedApplications[application.applicationID]
+            for (index, application) in file.applications.enumerated() {
+                let previous =
+                    sameOrder
+                    ? (index < storedApplications.count ? storedApplications[index] : nil)
+                    : storedApplications.last { $0.applicationID == application.applicationID }
                 if let previous, previous == application, !identityChanged,
                     application.educationEntryIDs.allSatisfy({ stored.education[$0] == file.education[$0] })
                 {
@@ -247,8 +254,9 @@ public struct ReviewComparisonProjection: Projection {
                 try lines.write(application, of: file, candidateID)
                 state.noteChange(Self.queueChange(application))
             }
+            guard !sameOrder || storedApplications.count > file.applications.count else { return }
             let kept = Set(file.applications.map(\.applicationID))
-            for previous in stored.applications where !kept.contains(previous.applicationID) {
+            for previous in storedApplications where !kept.contains(previous.applicationID) {
                 try lines.delete.run(.text(candidateID), .text(previous.applicationID))
                 state.noteChange(Self.queueChange(previous))
             }

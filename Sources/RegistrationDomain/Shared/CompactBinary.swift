@@ -106,7 +106,11 @@ public struct CompactBinaryWriter: ~Copyable {
     @inline(__always)
     public mutating func write<T>(_ values: [T], _ body: (inout CompactBinaryWriter, T) -> Void) {
         write(unsigned: UInt64(values.count))
-        for value in values { body(&self, value) }
+        // Borrowed through the buffer: iterating the array copied (retained) every element, e.g. every application
+        // of a review file at each of its writes.
+        values.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices { body(&self, buffer[index]) }
+        }
     }
 
     /// An array of strings.
