@@ -109,12 +109,22 @@ final class GroupCommitter: Sendable {
                     var head = try Self.readHead(db)
                     let followsForeignAppends = headAfterLastCommit.withLock { $0 } != head.position
                     var written = [RecordedEvent]()
+                    // The versions of the streams named in conditions, as this transaction has them: one lookup per
+                    // batch for the season every command names, not one per append.
+                    var conditionVersions = [String: Int]()
                     for (index, pending) in batch.enumerated() {
                         let saved = head
                         let writtenBefore = written.count
+                        let savedConditionVersions = conditionVersions
                         do {
                             try db.cachedStatement(sql: "SAVEPOINT append_request").execute()
-                            let result = try Self.apply(pending, db: db, head: &head, written: &written)
+                            let result = try Self.apply(
+                                pending,
+                                db: db,
+                                head: &head,
+                                written: &written,
+                                conditionVersions: &conditionVersions
+                            )
                             if !result.wasDuplicate {
                                 if let snapshot = pending.snapshot {
                                     try snapshot.write(streamId: result.streamId, version: result.lastVersion, db: db)
@@ -128,6 +138,7 @@ final class GroupCommitter: Sendable {
                             try db.cachedStatement(sql: "RELEASE append_request").execute()
                             head = saved
                             written.removeSubrange(writtenBefore...)
+                            conditionVersions = savedConditionVersions
                             outcomes[index] = .failure(Self.map(error))
                         }
                     }
@@ -181,7 +192,13 @@ final class GroupCommitter: Sendable {
         return Head(position: statement.int64(0), hash: statement.data(1))
     }
 
-    private static func apply(_ pending: Pending, db: Database, head: inout Head, written: inout [RecordedEvent]) throws -> AppendResult {
+    private static func apply(
+        _ pending: Pending,
+        db: Database,
+        head: inout Head,
+        written: inout [RecordedEvent],
+        conditionVersions: inout [String: Int]
+    ) throws -> AppendResult {
         let request = pending.request
         if let requestId = request.metadata.requestId {
             let lookup = RawStatement(
@@ -210,10 +227,16 @@ final class GroupCommitter: Sendable {
         // On the writer's connection, whose page cache the commits keep warm: cheaper than a reader's lookup before
         // the decision, and atomic with the append.
         for condition in request.conditions {
-            versionQuery.bind(1, condition.streamId)
-            _ = try versionQuery.step()
-            let version = Int(versionQuery.int64(0))
-            versionQuery.finish()
+            let version: Int
+            if let known = conditionVersions[condition.streamId] {
+                version = known
+            } else {
+                versionQuery.bind(1, condition.streamId)
+                _ = try versionQuery.step()
+                version = Int(versionQuery.int64(0))
+                versionQuery.finish()
+                conditionVersions[condition.streamId] = version
+            }
             guard version == condition.version else {
                 throw EventLogError.conditionNotMet(streamId: condition.streamId, expected: condition.version, actual: version)
             }
@@ -295,6 +318,7 @@ final class GroupCommitter: Sendable {
             head = Head(position: position, hash: hash)
         }
 
+        if conditionVersions[request.streamId] != nil { conditionVersions[request.streamId] = actual + request.events.count }
         let result = AppendResult(
             streamId: request.streamId,
             firstVersion: actual + 1,

@@ -81,6 +81,41 @@ struct ConformanceSuite {
         #expect(try await store.headPosition() == 4)
     }
 
+    @Test("appends racing a change of the stream they are conditioned on land only before it", arguments: StoreKind.allCases)
+    func conditionsUnderConcurrency(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        _ = try await store.append(request("season", expected: .noStream))
+        // Submitted together, so that the SQLite store commits several in one transaction with the season's change.
+        let outcomes = await withTaskGroup(of: (String, Result<AppendResult, Error>).self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    var append = request("season", expected: .exact(1))
+                    if index != 20 {
+                        append = request("candidate-\(index)", expected: .noStream)
+                        append.conditions = [StreamCondition(streamId: "season", version: 1)]
+                    }
+                    do {
+                        return (append.streamId, .success(try await store.append(append)))
+                    } catch {
+                        return (append.streamId, .failure(error))
+                    }
+                }
+            }
+            var all = [(String, Result<AppendResult, Error>)]()
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        let seasonPosition = try #require(outcomes.first { $0.0 == "season" }.map { try $0.1.get().firstPosition })
+        for (stream, outcome) in outcomes where stream != "season" {
+            switch outcome {
+            case .success(let result): #expect(result.firstPosition < seasonPosition, "\(stream) landed after the season moved")
+            case .failure(let error): #expect(error as? EventLogError == .conditionNotMet(streamId: "season", expected: 1, actual: 2))
+            }
+        }
+        let landed = outcomes.filter { (try? $0.1.get()) != nil }.count
+        #expect(try await store.headPosition() == Int64(1 + landed))
+    }
+
     @Test("claims are unique across streams; a taken claim names its holder and writes nothing", arguments: StoreKind.allCases)
     func claims(kind: StoreKind) async throws {
         let store = try StoreFixture(kind).store
