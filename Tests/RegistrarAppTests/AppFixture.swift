@@ -41,21 +41,9 @@ struct AppFixture {
     }
 
     private func configureSeason() async throws {
-        let at = { (text: String) in Instant.date(from: text)! }
         let commands: [SeasonCommand] = [
             .open(OpenSeason(seasonID: "2026", title: "2026年医师资格考试")),
-            .setCalendar(
-                SetSeasonCalendar(
-                    calendar: SeasonCalendar(
-                        registrationOpens: at("2026-01-08T01:00:00.000Z"),
-                        registrationCloses: at("2026-01-22T09:00:00.000Z"),
-                        reviewOpens: at("2026-02-10T00:00:00.000Z"),
-                        reviewCloses: at("2026-03-10T00:00:00.000Z"),
-                        paymentOpens: at("2026-02-20T00:00:00.000Z"),
-                        paymentCloses: at("2026-03-31T00:00:00.000Z")
-                    )
-                )
-            ),
+            .setCalendar(SetSeasonCalendar(calendar: Self.calendar())),
             .setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: 30 * 1024)),
             .addExam(AddExam(code: "110", name: "临床执业医师", level: .physician, category: .clinical)),
             .addArea(AddExamArea(code: "42", name: "湖北考区", onlinePayment: true, refundPolicy: "考试开始前申请全额退费")),
@@ -65,6 +53,44 @@ struct AppFixture {
             try await service.execute(command, actor: Self.admin, request: RequestContext(channel: "system"))
         }
     }
+
+    /// The season's calendar; registration closes at `registrationCloses`.
+    static func calendar(registrationCloses: String = "2026-01-22T09:00:00.000Z") -> SeasonCalendar {
+        let at = { (text: String) in Instant.date(from: text)! }
+        return SeasonCalendar(
+            registrationOpens: at("2026-01-08T01:00:00.000Z"),
+            registrationCloses: at(registrationCloses),
+            reviewOpens: at("2026-02-10T00:00:00.000Z"),
+            reviewCloses: at("2026-03-10T00:00:00.000Z"),
+            paymentOpens: at("2026-02-20T00:00:00.000Z"),
+            paymentCloses: at("2026-03-31T00:00:00.000Z")
+        )
+    }
+
+    /// Another service over the same SQLite file (its own store): the CLI next to a running server.
+    func otherProcess() throws -> RegistrarService {
+        try RegistrarService(
+            store: try SQLiteEventStore(path: sqlite!.path),
+            clock: clock,
+            ids: SeededIDGenerator(seed: 99),
+            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
+        )
+    }
+
+    /// A 本科 education entry.
+    static let bachelor = EducationInput(
+        region: "大陆",
+        school: "北京大学",
+        category: "高等医学教育",
+        enrolment: "2006-07",
+        graduation: "2010-07",
+        studyForm: "普通全日制",
+        level: "本科",
+        degree: "医学学士",
+        length: "五年制",
+        major: "基础医学",
+        certificateNumber: "100011201005001234"
+    )
 
     /// A registration command with a valid resident ID.
     static func registration(id: String, username: String, idNumber: String = residentID("42010619900307123")) -> RegisterCandidate {

@@ -140,20 +140,7 @@ struct CommandPathTests {
         #expect(changing.append?.firstPosition == first.append?.firstPosition)
         #expect(unchanged.events.isEmpty && unchanged.append?.wasDuplicate == true && unchanged.append?.streamId == id)
 
-        let education = EducationInput(
-            region: "大陆",
-            school: "北京大学",
-            category: "高等医学教育",
-            enrolment: "2006-07",
-            graduation: "2010-07",
-            studyForm: "普通全日制",
-            level: "本科",
-            degree: "医学学士",
-            length: "五年制",
-            major: "基础医学",
-            certificateNumber: "100011201005001234"
-        )
-        let add = CandidateCommand.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: education))
+        let add = CandidateCommand.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: AppFixture.bachelor))
         let added = try await run(add, "req-4")
         // Decided again, the entry exists already: a refusal, which gives way to the original outcome.
         let refusedRetry = try await run(add, "req-4")
@@ -272,12 +259,7 @@ struct SeasonCacheTests {
         let before = try await app.service.seasonState()
         #expect(before.site("4202") == nil)
         // A second service over the same file, as the CLI would be next to a running server.
-        let other = try RegistrarService(
-            store: try SQLiteEventStore(path: app.sqlite!.path),
-            clock: app.clock,
-            ids: SeededIDGenerator(seed: 99),
-            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
-        )
+        let other = try app.otherProcess()
         try await other.execute(
             .addSite(AddExamSite(code: "4202", name: "襄阳考点", areaCode: "42")),
             actor: AppFixture.admin,
@@ -308,20 +290,7 @@ extension SeasonCacheTests {
         try await run(
             .updateWork(UpdateWorkDetails(candidateID: id, work: WorkInput(onDutyStatus: "在职", workUnit: "武汉协和医院", title: nil, titleObtained: nil)))
         )
-        let education = EducationInput(
-            region: "大陆",
-            school: "北京大学",
-            category: "高等医学教育",
-            enrolment: "2006-07",
-            graduation: "2010-07",
-            studyForm: "普通全日制",
-            level: "本科",
-            degree: "医学学士",
-            length: "五年制",
-            major: "基础医学",
-            certificateNumber: "100011201005001234"
-        )
-        try await run(.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: education)))
+        try await run(.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: AppFixture.bachelor)))
         app.clock.set(AppFixture.registration)
         try await run(
             .submitApplication(
@@ -342,26 +311,9 @@ extension SeasonCacheTests {
             )
         )
         // Another process (the CLI next to the server) closes registration two days early.
-        let other = try RegistrarService(
-            store: try SQLiteEventStore(path: app.sqlite!.path),
-            clock: app.clock,
-            ids: SeededIDGenerator(seed: 99),
-            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
-        )
-        let at = { (text: String) in Instant.date(from: text)! }
+        let other = try app.otherProcess()
         try await other.execute(
-            .setCalendar(
-                SetSeasonCalendar(
-                    calendar: SeasonCalendar(
-                        registrationOpens: at("2026-01-08T01:00:00.000Z"),
-                        registrationCloses: at("2026-01-10T09:00:00.000Z"),
-                        reviewOpens: at("2026-02-10T00:00:00.000Z"),
-                        reviewCloses: at("2026-03-10T00:00:00.000Z"),
-                        paymentOpens: at("2026-02-20T00:00:00.000Z"),
-                        paymentCloses: at("2026-03-31T00:00:00.000Z")
-                    )
-                )
-            ),
+            .setCalendar(SetSeasonCalendar(calendar: AppFixture.calendar(registrationCloses: "2026-01-10T09:00:00.000Z"))),
             actor: AppFixture.admin,
             request: RequestContext(channel: "cli")
         )
@@ -400,12 +352,7 @@ struct CandidateStateCacheTests {
             request: .init(channel: "web")
         )
         // Another process (the CLI next to the server) changes the file behind the first service's cache.
-        let other = try RegistrarService(
-            store: try SQLiteEventStore(path: app.sqlite!.path),
-            clock: app.clock,
-            ids: SeededIDGenerator(seed: 99),
-            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
-        )
+        let other = try app.otherProcess()
         try await other.execute(contact("13800000002"), candidateId: "candidate-1", actor: .candidate("candidate-1"), request: .init(channel: "web"))
         // The first service's cached state is one version behind: its append must conflict, reload and land after.
         let outcome = try await app.service.execute(
