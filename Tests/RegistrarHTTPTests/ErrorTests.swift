@@ -1,6 +1,8 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RegistrarApp
 import Testing
 
 @testable import RegistrarHTTP
@@ -163,6 +165,20 @@ import Testing
                 #expect(reply.status.code < 500, "\(path): \(reply.status)")
             }
             #expect(calls > routes.count * 5)
+        }
+    }
+
+    /// What the command path throws when other writers keep getting in first, or a client reuses a key, is a 409
+    /// with a code, not a 500.
+    @Test func racesAndReusedKeysAre409() {
+        let errors: [(any Error, String)] = [
+            (CommandError.conflict(streamId: "candidate-1", attempts: 5), "request.concurrent_update"),
+            (EventLogError.conditionNotMet(streamId: "season-2026", expected: 3, actual: 4), "request.concurrent_update"),
+            (EventLogError.requestIdReused(requestId: "candidate-1/key", streamId: "candidate-2"), "request.idempotency_key_reused"),
+        ]
+        for (error, code) in errors {
+            let answer = APIError.from(error)
+            #expect(answer?.status == .conflict && answer?.body.code == code, "\(error)")
         }
     }
 
