@@ -45,7 +45,14 @@ struct VerifyCommand: AsyncParsableCommand {
         if report.isIntact {
             print("intact: \(report.eventsChecked) events, \(report.snapshotsChecked) snapshots; head hash \(report.headHash.hexString)")
             for check in readModels {
-                print("read model \(check.name): rebuilt = live at position \(check.checkpoint) (rows hash \(check.liveHash.prefix(16))…)")
+                if let outdated = check.outdatedVersion {
+                    print(
+                        "read model \(check.name): version \(outdated) stored, this build writes another; not compared "
+                            + "(`registrar serve` or `registrar rebuild` brings it up to date)"
+                    )
+                } else {
+                    print("read model \(check.name): rebuilt = live at position \(check.checkpoint) (rows hash \(check.liveHash.prefix(16))…)")
+                }
             }
             return
         }

@@ -436,6 +436,16 @@ struct EngineTests {
         let checkpoints = try await season.store.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT name, version, position FROM projection_checkpoints ORDER BY name")
         }
+        // Rows of an older version (a file written by an older build) are reported as such, not compared.
+        try await season.store.pool.write { db in
+            try db.execute(sql: "UPDATE projection_checkpoints SET version = version - 1 WHERE name = 'review_comparison'")
+        }
+        let outdated = try await engine.verifyAgainstRebuild()
+        #expect(outdated.map(\.name) == ["review_comparison", "candidate_view", "audit_trail"] && outdated.allSatisfy(\.matches))
+        #expect(outdated[0].outdatedVersion == ReviewComparisonProjection().version - 1 && outdated[1].outdatedVersion == nil)
+        try await season.store.pool.write { db in
+            try db.execute(sql: "UPDATE projection_checkpoints SET version = version + 1 WHERE name = 'review_comparison'")
+        }
         let head = try await season.store.headPosition()
         #expect(checkpoints.allSatisfy { ($0["position"] as Int64) == head && ($0["version"] as Int) > 0 })
         #expect(try await ReviewQueries(season.store.pool).queue(site: "4201").contains { $0.applicationID == "a40" })
@@ -624,6 +634,34 @@ struct EngineTests {
                 let fromEvents = try CandidateViewProjection.row(id, before: version + 1, db: db, source: nil)
                 #expect(fromSnapshot?.state == fromEvents?.state && fromEvents?.stored == fromSnapshot?.stored && fromEvents != nil)
             }
+        }
+    }
+
+    @Test("review files read back from their document and queue lines when not in memory give the rows a rebuild gives")
+    func reviewFilesFromTheirRows() async throws {
+        // Almost nothing kept in memory: nearly every relevant append reads its candidate's file from the tables.
+        let season = try await SeasonFixture(warmRowsPerProjection: 1)
+        try await season.playSeason(candidates: 12)
+        let engine = try #require(season.engine)
+        let incremental = try season.hashes()
+        try await engine.rebuild(projection: "review_comparison", batchSize: 50)
+        #expect(try season.hashes() == incremental)
+        // A file's document holds its identity and entries; its applications are its queue lines, with the ticked
+        // entries' ids.
+        let (documents, lines) = try await season.store.pool.read { db in
+            (
+                try Data.fetchAll(db, sql: "SELECT document FROM review_files"),
+                try Row.fetchAll(db, sql: "SELECT entries, education_entry_ids FROM review_queue")
+            )
+        }
+        #expect(documents.count == 12 && lines.count >= 12)
+        for document in documents {
+            let file = try ReviewFile(compactBinary: document)
+            #expect(file.applications.isEmpty && !file.education.isEmpty)
+        }
+        for line in lines {
+            let ids = try ReviewComparisonProjection.entryIDs(fromColumn: line[1])
+            #expect(ids.count == line[0] as Int && ids == ["e1"])
         }
     }
 

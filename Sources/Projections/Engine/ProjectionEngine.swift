@@ -14,15 +14,19 @@ public struct ReadModelCheck: Sendable, Equatable {
     public var liveHash: String
     /// Content hash of the tables folded again.
     public var rebuiltHash: String
-    /// Whether the rows are equal.
-    public var matches: Bool { liveHash == rebuiltHash }
+    /// The version of the stored rows when this build writes another one: they were not compared (the next install,
+    /// e.g. `registrar serve`, rebuilds them).
+    public var outdatedVersion: Int?
+    /// Whether the rows are equal (an outdated read model is not compared, and is not a mismatch).
+    public var matches: Bool { outdatedVersion != nil || liveHash == rebuiltHash }
 
     /// Creates a check result.
-    public init(name: String, checkpoint: Int64, liveHash: String, rebuiltHash: String) {
+    public init(name: String, checkpoint: Int64, liveHash: String, rebuiltHash: String, outdatedVersion: Int? = nil) {
         self.name = name
         self.checkpoint = checkpoint
         self.liveHash = liveHash
         self.rebuiltHash = rebuiltHash
+        self.outdatedVersion = outdatedVersion
     }
 }
 
@@ -540,19 +544,30 @@ public final class ProjectionEngine: Sendable {
     )
         async throws -> [ReadModelCheck]
     {
-        let live = try await store.pool.read { db -> [(any Projection, Int64, String)?] in
-            guard try db.tableExists("projection_checkpoints") else { return [] }
+        let (live, outdated) = try await store.pool.read { db -> ([(any Projection, Int64, String)?], [ReadModelCheck]) in
+            guard try db.tableExists("projection_checkpoints") else { return ([], []) }
             let checkpoints = try Self.checkpoints(db)
-            // A read model being filled (version -1) has no rows to compare yet: like a missing one, it is skipped.
-            let filling = Set(try String.fetchAll(db, sql: "SELECT name FROM projection_checkpoints WHERE version < 0"))
-            return try projections.map { projection in
-                guard let checkpoint = checkpoints[projection.name], !filling.contains(projection.name),
+            let versions = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT name, version FROM projection_checkpoints").map { ($0[0] as String, $0[1] as Int) },
+                uniquingKeysWith: { _, last in last }
+            )
+            var outdated = [ReadModelCheck]()
+            let live = try projections.map { projection -> (any Projection, Int64, String)? in
+                // A read model being filled (version -1) has no rows to compare yet: like a missing one, it is skipped.
+                guard let checkpoint = checkpoints[projection.name], let version = versions[projection.name], version >= 0,
                     try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
                 else { return nil }
+                guard version == projection.version else {
+                    outdated.append(
+                        ReadModelCheck(name: projection.name, checkpoint: checkpoint, liveHash: "", rebuiltHash: "", outdatedVersion: version)
+                    )
+                    return nil
+                }
                 return (projection, checkpoint, try Self.contentHash(projection, db: db))
             }
+            return (live, outdated)
         }
-        var checks = [ReadModelCheck]()
+        var checks = outdated
         for case let (projection, checkpoint, liveHash)? in live {
             let path = scratchDirectory.appendingPathComponent("registrar-verify-\(projection.name)-\(UUID().uuidString).sqlite").path
             defer {

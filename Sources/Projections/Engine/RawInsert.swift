@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -5,6 +6,7 @@ import GRDBSQLite
 enum RawValue {
     case text(String?)
     case integer(Int64)
+    case blob(Data)
 
     static func int(_ value: Int) -> RawValue { .integer(Int64(value)) }
     static func bool(_ value: Bool) -> RawValue { .integer(value ? 1 : 0) }
@@ -33,6 +35,8 @@ struct RawBinder {
             switch value {
             case .text(let text): bind(index, text)
             case .integer(let integer): bind(index, integer)
+            case .blob(let data):
+                _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }
         }
         try step()

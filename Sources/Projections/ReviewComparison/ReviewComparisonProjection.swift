@@ -28,8 +28,10 @@ public struct ReviewComparisonProjection: Projection {
     /// names; the index put every relevant append's rows at a random page of its own); 5: the queue indexed by
     /// (site, submitted at, application, status), the order in which it is read a page at a time; 6: the comparison
     /// rows and verification attempts are no longer stored but computed from the file when read (they are a pure
-    /// function of it: ``rows(file:entry:)``).
-    public let version = 6
+    /// function of it: ``rows(file:entry:)``); 7: a file's applications live in their queue lines alone (which gained
+    /// the ticked entries' ids), so that an application's own events rewrite its line and not the whole file (a
+    /// candidate who abandons and applies again keeps every application).
+    public let version = 7
     public let tables = ["review_files", "review_queue"]
     /// Versions 1–5 stored each application's comparison rows and each entry's verification attempts.
     public let retiredTables = ["review_comparison", "review_attempts"]
@@ -66,6 +68,7 @@ public struct ReviewComparisonProjection: Projection {
                 mismatches INTEGER NOT NULL,
                 identity_mismatch INTEGER NOT NULL,
                 corrections INTEGER NOT NULL,
+                education_entry_ids BLOB NOT NULL,
                 PRIMARY KEY (candidate_id, application_id)
             ) WITHOUT ROWID
             """,
@@ -145,7 +148,19 @@ public struct ReviewComparisonProjection: Projection {
 
     public func apply(_ events: [DecodedEvent], db: Database, tables t: TableNames, state: FoldState) throws {
         let files = state.cache("files", of: ReviewFile.self, keepsWrittenRows: true)
-        let load = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
+        let loadDocument = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
+        let loadApplications = try db.cachedStatement(
+            sql: """
+                SELECT application_id, exam_code, area_code, site_code, education_entry_ids, submitted_at, status, decided_at,
+                    decided_by, reason, corrections
+                FROM \(t("review_queue")) WHERE candidate_id = ? ORDER BY submitted_at, application_id
+                """
+        )
+        let load = { (key: String) throws -> ReviewFile? in
+            guard var file = try Data.fetchOne(loadDocument, arguments: [key]).map({ try ReviewFile(compactBinary: $0) }) else { return nil }
+            file.applications = try Row.fetchAll(loadApplications, arguments: [key]).map(Self.application(fromLine:))
+            return file
+        }
         for event in events {
             guard case .candidate(let candidateEvent) = event.payload else { continue }
             guard ReviewFile.isRelevant(candidateEvent) else {
@@ -155,7 +170,7 @@ public struct ReviewComparisonProjection: Projection {
             try files.update(
                 event.streamId,
                 version: event.recorded.streamVersion,
-                load: { key in try Data.fetchOne(load, arguments: [key]).map { try ReviewFile(compactBinary: $0) } },
+                load: load,
                 { ReviewFile.fold(&$0, candidateEvent) }
             )
         }
@@ -201,12 +216,13 @@ public struct ReviewComparisonProjection: Projection {
             sql: """
                 INSERT INTO \(t("review_queue")) (candidate_id, application_id, site_code, area_code, exam_code, name, status,
                     submitted_at, decided_at, decided_by, reason, entries, verified_entries, mismatches, identity_mismatch,
-                    corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    corrections, education_entry_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (candidate_id, application_id) DO UPDATE SET site_code = excluded.site_code,
                     area_code = excluded.area_code, exam_code = excluded.exam_code, name = excluded.name, status = excluded.status,
                     submitted_at = excluded.submitted_at, decided_at = excluded.decided_at, decided_by = excluded.decided_by,
                     reason = excluded.reason, entries = excluded.entries, verified_entries = excluded.verified_entries,
-                    mismatches = excluded.mismatches, identity_mismatch = excluded.identity_mismatch, corrections = excluded.corrections
+                    mismatches = excluded.mismatches, identity_mismatch = excluded.identity_mismatch, corrections = excluded.corrections,
+                    education_entry_ids = excluded.education_entry_ids
                 """
         )
         // Through the C API: GRDB's argument arrays cost more than these small statements.
@@ -222,7 +238,10 @@ public struct ReviewComparisonProjection: Projection {
                 for application in stored?.applications ?? [] { state.noteChange(Self.queueChange(application)) }
                 return
             }
-            try upsert.execute(arguments: [candidateID, file.compactBinary()])
+            // The document (identity and entries) is written when they changed; the applications are the lines'.
+            if stored.map({ $0.name != file.name || $0.idNumber != file.idNumber || $0.education != file.education }) ?? true {
+                try upsert.execute(arguments: [candidateID, Self.document(of: file)])
+            }
             // A queue line is written again only when it may differ: its application, the identity or one of its
             // ticked entries changed (a candidate's abandoned applications keep their lines as they are).
             let stored =
@@ -260,6 +279,45 @@ public struct ReviewComparisonProjection: Projection {
                 try lines.delete.run(.text(candidateID), .text(previous.applicationID))
                 state.noteChange(Self.queueChange(previous))
             }
+        }
+    }
+
+    /// The stored document of a file: its identity and entries (its applications are stored as queue lines).
+    static func document(of file: ReviewFile) -> Data {
+        ReviewFile(name: file.name, idNumber: file.idNumber, education: file.education, applications: []).compactBinary()
+    }
+
+    /// An application as its queue line stores it (the columns of ``apply(_:db:tables:state:)``'s load, in order).
+    static func application(fromLine row: Row) throws -> ReviewFile.ReviewedApplication {
+        ReviewFile.ReviewedApplication(
+            applicationID: row[0],
+            examCode: row[1],
+            areaCode: row[2],
+            siteCode: row[3],
+            educationEntryIDs: try entryIDs(fromColumn: row[4]),
+            submittedAt: row[5],
+            status: row[6],
+            decidedAt: row[7],
+            decidedBy: row[8],
+            reason: row[9],
+            corrections: row[10]
+        )
+    }
+
+    /// A queue line's `education_entry_ids`: the ticked entries' ids as compact binary strings.
+    static func entryIDsColumn(_ ids: [String]) -> Data {
+        var writer = CompactBinaryWriter()
+        writer.write(ids)
+        return writer.finish()
+    }
+
+    /// The ids a queue line's `education_entry_ids` holds.
+    static func entryIDs(fromColumn data: Data) throws -> [String] {
+        try data.withUnsafeBytes { buffer in
+            var reader = CompactBinaryReader(buffer)
+            let ids = try reader.strings()
+            guard reader.isAtEnd else { throw CompactBinaryError(description: "bytes after the entry ids") }
+            return ids
         }
     }
 
@@ -306,7 +364,8 @@ private struct QueueLines {
             .int(counts.verified),
             .int(counts.mismatches),
             .bool(counts.identity),
-            .int(application.corrections)
+            .int(application.corrections),
+            .blob(ReviewComparisonProjection.entryIDsColumn(application.educationEntryIDs))
         )
     }
 }

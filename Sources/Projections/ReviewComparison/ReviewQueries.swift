@@ -229,24 +229,26 @@ public struct ReviewQueries: Sendable {
     public func comparison(application: String) async throws -> ApplicationComparison? {
         try reader.readNow { db in
             guard
-                let summary = try Row.fetchOne(
-                    try db.cachedStatement(sql: "SELECT \(Self.queueColumns) FROM review_queue WHERE application_id = ?"),
+                let line = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT \(Self.queueColumns), education_entry_ids FROM review_queue WHERE application_id = ?"),
                     arguments: [application]
-                ).map(Self.item),
+                ),
+                case let summary = Self.item(line),
                 let document = try Data.fetchOne(
                     try db.cachedStatement(sql: "SELECT document FROM review_files WHERE candidate_id = ?"),
                     arguments: [summary.candidateID]
                 )
             else { return nil }
             let file = try ReviewFile(compactBinary: document)
-            return ApplicationComparison(summary: summary, entries: Self.entries(of: application, in: file))
+            let ticked = try ReviewComparisonProjection.entryIDs(fromColumn: line[16])
+            return ApplicationComparison(summary: summary, entries: Self.entries(ticked, in: file))
         }
     }
 
-    /// The comparison of each ticked entry of an application that the file still has, by entry id (byte order).
-    static func entries(of applicationID: String, in file: ReviewFile) -> [EntryComparison] {
-        guard let application = file.applications.last(where: { $0.applicationID == applicationID }) else { return [] }
-        return Set(application.educationEntryIDs).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { entryID in
+    /// The comparison of each ticked entry (`ticked`, an application's) that the file still has, by entry id (byte
+    /// order).
+    static func entries(_ ticked: [String], in file: ReviewFile) -> [EntryComparison] {
+        Set(ticked).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { entryID in
             guard let entry = file.education[entryID] else { return nil }
             let results = entry.chsiResults
             return EntryComparison(

@@ -134,6 +134,9 @@ public struct CompactBinaryWriter: ~Copyable {
 public struct CompactBinaryError: Error, Equatable, CustomStringConvertible {
     /// What was wrong, with the byte offset.
     public let description: String
+
+    /// An error saying what was wrong (readers of forms built on this one use it too).
+    public init(description: String) { self.description = description }
 }
 
 /// Reads what ``CompactBinaryWriter`` wrote, checking every length against the bytes left.
