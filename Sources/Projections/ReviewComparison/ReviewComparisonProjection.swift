@@ -252,26 +252,32 @@ public struct ReviewComparisonProjection: Projection {
                     return ReviewFile(name: file.name, idNumber: file.idNumber, education: [:], applications: [])
                 }()
             // Applications are only ever added at the end, so the stored file's are, index for index, the same ones:
-            // no dictionary of them (hashing and copying every application of a file that a candidate who abandons
-            // and applies again keeps growing), unless a file's order ever says otherwise.
+            // no dictionary of them, and no copies (a candidate who abandons and applies again keeps every
+            // application, and each write compares them all), unless a file's order ever says otherwise.
             let storedApplications = stored.applications
-            let sameOrder = zip(storedApplications, file.applications).allSatisfy { $0.applicationID == $1.applicationID }
+            let applications = file.applications
+            let common = min(storedApplications.count, applications.count)
+            let sameOrder = (0..<common).allSatisfy { storedApplications[$0].applicationID == applications[$0].applicationID }
             let identityChanged = stored.name != file.name || stored.idNumber != file.idNumber
-            for (index, application) in file.applications.enumerated() {
-                let previous =
+            // The entries that differ, compared once rather than for every application that ticks them.
+            var changedEntries = Set<String>()
+            for (entryID, entry) in file.education where stored.education[entryID] != entry { changedEntries.insert(entryID) }
+            for entryID in stored.education.keys where file.education[entryID] == nil { changedEntries.insert(entryID) }
+            for index in applications.indices {
+                let previousIndex =
                     sameOrder
-                    ? (index < storedApplications.count ? storedApplications[index] : nil)
-                    : storedApplications.last { $0.applicationID == application.applicationID }
-                if let previous, previous == application, !identityChanged,
-                    application.educationEntryIDs.allSatisfy({ stored.education[$0] == file.education[$0] })
+                    ? (index < storedApplications.count ? index : nil)
+                    : storedApplications.lastIndex { $0.applicationID == applications[index].applicationID }
+                if let previousIndex, !identityChanged, storedApplications[previousIndex] == applications[index],
+                    changedEntries.isEmpty || applications[index].educationEntryIDs.allSatisfy({ !changedEntries.contains($0) })
                 {
                     continue
                 }
                 // A line already there is updated where it lies (SQLite rewrites only the indexes whose columns
                 // change: a new status moves nothing in the index by application).
-                if let previous { state.noteChange(Self.queueChange(previous)) }
-                try lines.write(application, of: file, candidateID)
-                state.noteChange(Self.queueChange(application))
+                if let previousIndex { state.noteChange(Self.queueChange(storedApplications[previousIndex])) }
+                try lines.write(applications[index], of: file, candidateID)
+                state.noteChange(Self.queueChange(applications[index]))
             }
             guard !sameOrder || storedApplications.count > file.applications.count else { return }
             let kept = Set(file.applications.map(\.applicationID))
