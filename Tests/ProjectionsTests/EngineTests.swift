@@ -637,15 +637,22 @@ struct EngineTests {
         }
     }
 
-    @Test("review files read back from their document and queue lines when not in memory give the rows a rebuild gives")
-    func reviewFilesFromTheirRows() async throws {
-        // Almost nothing kept in memory: nearly every relevant append reads its candidate's file from the tables.
+    /// A season of 12 candidates played with almost nothing kept in memory between appends, then `projection` rebuilt:
+    /// the rows are checked to be the same.
+    private func playedWithoutMemoryThenRebuilt(_ projection: String) async throws -> SeasonFixture {
         let season = try await SeasonFixture(warmRowsPerProjection: 1)
         try await season.playSeason(candidates: 12)
         let engine = try #require(season.engine)
         let incremental = try season.hashes()
-        try await engine.rebuild(projection: "review_comparison", batchSize: 50)
+        try await engine.rebuild(projection: projection, batchSize: 50)
         #expect(try season.hashes() == incremental)
+        return season
+    }
+
+    @Test("review files read back from their document and queue lines when not in memory give the rows a rebuild gives")
+    func reviewFilesFromTheirRows() async throws {
+        // Nearly every relevant append reads its candidate's file from the tables.
+        let season = try await playedWithoutMemoryThenRebuilt("review_comparison")
         // A file's document holds its identity and entries; its applications are its queue lines, with the ticked
         // entries' ids.
         let (documents, lines) = try await season.store.pool.read { db in
@@ -667,13 +674,8 @@ struct EngineTests {
 
     @Test("audit before-values folded again from the log when not in memory give the rows a rebuild gives")
     func auditValuesFromTheLog() async throws {
-        // Almost nothing kept in memory: nearly every append derives its candidate's field values from the log.
-        let season = try await SeasonFixture(warmRowsPerProjection: 1)
-        try await season.playSeason(candidates: 12)
-        let engine = try #require(season.engine)
-        let incremental = try season.hashes()
-        try await engine.rebuild(projection: "audit_trail", batchSize: 50)
-        #expect(try season.hashes() == incremental)
+        // Nearly every append derives its candidate's field values from the log.
+        let season = try await playedWithoutMemoryThenRebuilt("audit_trail")
         // A change shows what the field was: every "before" is the previous row's "after" for that subject and field.
         let rows = try await season.store.pool.read { db in
             try Row.fetchAll(
