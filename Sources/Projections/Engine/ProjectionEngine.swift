@@ -546,15 +546,16 @@ public final class ProjectionEngine: Sendable {
     {
         let (live, outdated) = try await store.pool.read { db -> ([(any Projection, Int64, String)?], [ReadModelCheck]) in
             guard try db.tableExists("projection_checkpoints") else { return ([], []) }
-            let checkpoints = try Self.checkpoints(db)
-            let versions = Dictionary(
-                try Row.fetchAll(db, sql: "SELECT name, version FROM projection_checkpoints").map { ($0[0] as String, $0[1] as Int) },
+            let stored = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT name, position, version FROM projection_checkpoints").map {
+                    ($0[0] as String, (checkpoint: $0[1] as Int64, version: $0[2] as Int))
+                },
                 uniquingKeysWith: { _, last in last }
             )
             var outdated = [ReadModelCheck]()
             let live = try projections.map { projection -> (any Projection, Int64, String)? in
                 // A read model being filled (version -1) has no rows to compare yet: like a missing one, it is skipped.
-                guard let checkpoint = checkpoints[projection.name], let version = versions[projection.name], version >= 0,
+                guard let (checkpoint, version) = stored[projection.name], version >= 0,
                     try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
                 else { return nil }
                 guard version == projection.version else {

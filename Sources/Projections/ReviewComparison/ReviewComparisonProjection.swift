@@ -238,12 +238,7 @@ public struct ReviewComparisonProjection: Projection {
                 for application in stored?.applications ?? [] { state.noteChange(Self.queueChange(application)) }
                 return
             }
-            // The document (identity and entries) is written when they changed; the applications are the lines'.
-            if stored.map({ $0.name != file.name || $0.idNumber != file.idNumber || $0.education != file.education }) ?? true {
-                try upsert.execute(arguments: [candidateID, Self.document(of: file)])
-            }
-            // A queue line is written again only when it may differ: its application, the identity or one of its
-            // ticked entries changed (a candidate's abandoned applications keep their lines as they are).
+            let wasStored = stored != nil
             let stored =
                 try stored
                 ?? {
@@ -263,6 +258,12 @@ public struct ReviewComparisonProjection: Projection {
             var changedEntries = Set<String>()
             for (entryID, entry) in file.education where stored.education[entryID] != entry { changedEntries.insert(entryID) }
             for entryID in stored.education.keys where file.education[entryID] == nil { changedEntries.insert(entryID) }
+            // The document (identity and entries) is written when they changed; the applications are the lines'.
+            if !wasStored || identityChanged || !changedEntries.isEmpty {
+                try upsert.execute(arguments: [candidateID, Self.document(of: file)])
+            }
+            // A queue line is written again only when it may differ: its application, the identity or one of its
+            // ticked entries changed (a candidate's abandoned applications keep their lines as they are).
             for index in applications.indices {
                 let previousIndex =
                     sameOrder
