@@ -9,8 +9,11 @@ BIN          := .build/debug/registrar
 PEER_VENV    ?= .build-peer-venv
 BENCH_BUILD  ?= .build-bench
 SCALE        ?= 200000
+FUZZ_ITERATIONS ?= 3000
+SEED         ?= 2026
+ITERATIONS   ?= 20000
 
-.PHONY: all deps build run run-fresh demo test test-browser format format-check openapi-check bench bench-scale bench-http peer-venv clean
+.PHONY: all deps build run run-fresh demo test test-browser fuzz-http format format-check openapi-check bench bench-scale bench-http peer-venv clean
 
 all: build
 
@@ -47,9 +50,17 @@ demo: build
 	$(BIN) verify --db var/demo.sqlite
 
 # Builds once with the tests, then runs them without rebuilding (switching rebuilds some modules otherwise).
+# Then a seeded fuzzing run of the API against the debug server (tools/fuzz: no 5xx, every 4xx a JSON error, no
+# refused write appended, verify intact afterwards).
 test: deps format-check openapi-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	python3 tools/fuzz/http_fuzz.py --binary $(BIN) --iterations $(FUZZ_ITERATIONS) --seed 2026
+
+# A longer fuzzing run on the release build: `make fuzz-http SEED=7 ITERATIONS=100000`.
+fuzz-http: deps
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
+	python3 tools/fuzz/http_fuzz.py --binary $(BENCH_BUILD)/release/registrar --iterations $(ITERATIONS) --seed $(SEED)
 
 # Validates openapi.json (OpenAPI 3.1) and checks the copy the server embeds is current.
 openapi-check:

@@ -17,6 +17,10 @@ enum StrictJSON {
             return try await request.body.collect(upTo: limit)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.tooLarge
+        } catch {
+            // Reading a body fails only on what the client sent: chunks that are not chunks (NIO's HTTPParserError
+            // arrives here, in the body stream, once the head has been routed), or a body cut short.
+            throw APIError.badRequest("unreadable_body", field: "", message: "请求内容无法读取（分块编码或长度有误）")
         }
     }
 

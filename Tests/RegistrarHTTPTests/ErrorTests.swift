@@ -114,6 +114,20 @@ import Testing
         }
     }
 
+    /// A body whose chunked encoding is broken fails while the handler reads it, after the route was chosen: that is
+    /// the client's fault (400 with a body), not a 500. Found by `make fuzz-http`.
+    @Test func brokenChunkedBodiesAre400() async throws {
+        let world = try await World()
+        try await world.testLive { port in
+            let head = "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            for body in ["zz\r\n", "5\r\n{\"a\":\r\nzz\r\n", "ffffffffffffffffffff\r\n"] {
+                let answer = try rawExchange(port: port, Array((head + body).utf8))
+                #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(body.debugDescription): \(answer.prefix(120))")
+                #expect(answer.contains(#""code":"request.unreadable_body""#), "\(body.debugDescription): \(answer.prefix(300))")
+            }
+        }
+    }
+
     /// Garbage at every route, as every kind of caller: never a 5xx, always a JSON error body for a 4xx.
     @Test func garbageNeverCausesA5xx() async throws {
         let world = try await World()

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Glibc
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -104,6 +105,14 @@ struct World: Sendable {
         configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger)
         return try await app.test(.router) { client in try await body(Client(client: client)) }
+    }
+
+    /// Runs a test against the application listening on a loopback port (for bytes only a socket can send).
+    func testLive<Value: Sendable>(_ body: @escaping @Sendable (_ port: Int) async throws -> Value) async throws -> Value {
+        var logger = Logger(label: "registrar.http.test")
+        logger.logLevel = .critical
+        let app = try await buildApplication(configuration, logger: logger)
+        return try await app.test(.live) { client in try await body(try #require(client.port)) }
     }
 
     // MARK: Sample data
@@ -305,4 +314,32 @@ struct Cast: Sendable {
             tokens: tokens
         )
     }
+}
+
+/// Sends raw bytes to a loopback port, half-closes, and returns everything the server answered (blocking; for the
+/// requests no HTTP client library would send).
+func rawExchange(port: Int, _ request: [UInt8]) throws -> String {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw POSIXError(.EIO) }
+    defer { close(socket) }
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+    shutdown(socket, Int32(SHUT_WR))
+    var answer = [UInt8]()
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        if count <= 0 { break }
+        answer += chunk[0..<count]
+    }
+    return String(decoding: answer, as: UTF8.self)
 }
