@@ -14,7 +14,10 @@ Standard library only. Run by `make fuzz-http` (SEED and ITERATIONS may be given
    HTTP library would send.
 4. Checks every answer: never a 5xx or a dropped connection; every 4xx of the API is `{code, field, message}`
    JSON; a 4xx to a write leaves the log's head where it was (the log is read from the file between requests).
-5. Stops the server (SIGTERM, expecting exit 0) and runs `registrar verify --db` on the log (hash chain, read
+5. Races (registration reopened by the admin, fresh candidates registered): the same write sent by 8 threads at
+   once with one Idempotency-Key appends once and every thread gets the same answer; 8 different writes to one
+   file at once all land (no lost update).
+6. Stops the server (SIGTERM, expecting exit 0) and runs `registrar verify --db` on the log (hash chain, read
    models equal to a rebuild).
 
 Exit status 0 when nothing failed; the failures (with the request that caused each) are written to
@@ -37,10 +40,13 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SPEC_PATH = HERE.parent.parent / "openapi.json"
+sys.path.insert(0, str(HERE.parent / "load"))
+import http_load  # noqa: E402  (valid registration bodies and the calendar reopening, shared with the load)
 
 CANDIDATE = ("demo_candidate", "Demo2026")
 ADMIN = ("demo_admin", "Admin2026")
@@ -575,6 +581,74 @@ def raw_request(server: Server, payload: bytes) -> str:
     return data.split(b"\r\n", 1)[0].decode("latin1")
 
 
+# MARK: Races
+
+
+RACERS = 8
+
+
+def race(server: Server, world: World, rounds: int, run: int) -> list[dict]:
+    """Concurrent writes over HTTP: retries with one key append once, different writes to one file all land."""
+    failures: list[dict] = []
+    client = http_load.Client(server.host, server.port)
+    http_load.reopen_registration(client, world.tokens["admin"])
+    for index in range(rounds):
+        body = http_load.registration_body(index, run)
+        status, reply = api(server, "POST", "/api/v1/candidates", body, key=f"race-register-{run}-{index}")
+        if status != 201:
+            failures.append({"problem": f"registration for the races answered {status}", "reply": str(reply)[:300]})
+            continue
+        status, session = api(server, "POST", "/api/v1/sessions", {"username": body["username"], "password": body["password"]})
+        if status not in (200, 201) or not isinstance(session, dict):
+            failures.append({"problem": f"log-in for the races answered {status}", "reply": str(session)[:300]})
+            continue
+        token, candidate = session["token"], session["subjectID"]
+        path = f"/api/v1/candidates/{candidate}"
+
+        # One write, one key, eight threads.
+        contact = {"mobile": f"139{index:08d}", "email": f"race{index}@example.cn", "address": f"北京市东城区竞争路{index}号",
+                   "postcode": "100020"}
+        before = server.head()
+        with ThreadPoolExecutor(RACERS) as pool:
+            answers = list(pool.map(lambda _: api(server, "PUT", f"{path}/contact", contact, token=token, key=f"race-{run}-{index}"),
+                                    range(RACERS)))
+        after = server.head()
+        statuses = sorted({status for status, _ in answers})
+        fresh = [reply for status, reply in answers if isinstance(reply, dict) and reply.get("replayed") is False]
+        # A replay answers the first outcome (version, ids) and lists no events, since it appended none.
+        shapes = {json.dumps({k: v for k, v in reply.items() if k not in ("replayed", "events")}, sort_keys=True)
+                  for _, reply in answers if isinstance(reply, dict)}
+        if statuses != [200] or len(fresh) != 1 or len(shapes) != 1:
+            failures.append({"problem": f"one key sent {RACERS} times at once: statuses {statuses}, {len(fresh)} not replayed, "
+                                        f"{len(shapes)} different answers", "reply": str(answers[:2])[:400]})
+        elif after[1] - before[1] != len(fresh[0].get("events", [])):
+            failures.append({"problem": f"one key sent {RACERS} times at once appended {after[1] - before[1]} events, "
+                                        f"the answer names {len(fresh[0].get('events', []))}"})
+
+        # Eight different writes to one file at once.
+        status, file = api(server, "GET", path, token=token)
+        entries_before = len(file.get("education", [])) if isinstance(file, dict) else -1
+        before = server.head()
+
+        def add_entry(racer: int):
+            entry = {"region": "大陆", "school": "北京大学", "category": "高等医学教育", "enrolment": f"{2000 + racer}-09",
+                     "graduation": f"{2005 + racer}-07", "studyForm": "普通全日制", "level": "本科", "degree": "医学学士",
+                     "length": "五年制", "major": "临床医学", "certificateNumber": f"1000120{racer:02d}05{index:07d}"}
+            return api(server, "POST", f"{path}/education", entry, token=token, key=f"race-entry-{run}-{index}-{racer}")
+
+        with ThreadPoolExecutor(RACERS) as pool:
+            answers = list(pool.map(add_entry, range(RACERS)))
+        after = server.head()
+        status, file = api(server, "GET", path, token=token)
+        entries_after = len(file.get("education", [])) if isinstance(file, dict) else -1
+        statuses = sorted({status for status, _ in answers})
+        if statuses != [201] or entries_after - entries_before != RACERS or after[1] - before[1] != RACERS:
+            failures.append({"problem": f"{RACERS} different writes to one file at once: statuses {statuses}, entries "
+                                        f"{entries_before} → {entries_after}, events +{after[1] - before[1]}",
+                             "reply": str(answers[:2])[:400]})
+    return failures
+
+
 # MARK: Checks
 
 
@@ -613,6 +687,7 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--demo", type=int, default=30, help="demo season size")
+    parser.add_argument("--race-rounds", type=int, default=5, help="candidates taken through the concurrent writes")
     parser.add_argument("--dir", default=None, help="working directory (default: a temporary one)")
     args = parser.parse_args()
 
@@ -660,6 +735,8 @@ def main() -> int:
                                  "reply": payload[:300].decode("utf-8", "backslashreplace"), **case.describe()})
             if (iteration + 1) % 500 == 0:
                 log(f"{iteration + 1} requests, {len(failures)} failures, {time.monotonic() - started:.0f} s")
+        if server.alive():
+            failures += race(server, world, rounds=args.race_rounds, run=args.seed)
         for payload, name in RAW_REQUESTS:
             try:
                 line = raw_request(server, payload)
@@ -686,7 +763,8 @@ def main() -> int:
         for failure in failures:
             out.write(json.dumps(failure, ensure_ascii=False) + "\n")
     elapsed = time.monotonic() - started
-    print(f"HTTP fuzzing: {args.iterations} requests (seed {args.seed}) and {len(RAW_REQUESTS)} raw ones in {elapsed:.0f} s")
+    print(f"HTTP fuzzing: {args.iterations} requests (seed {args.seed}), {args.race_rounds} rounds of {RACERS}-thread races "
+          f"and {len(RAW_REQUESTS)} raw requests in {elapsed:.0f} s")
     print("statuses: " + ", ".join(f"{s} ×{n}" for s, n in sorted(statuses.items()))
           + f" ({parser_refusals} of the 400s from the HTTP parser: request line and headers over {PARSER_LIMIT_BYTES // 1024} KB)")
     print(f"registrar verify: exit {verify.returncode}")
@@ -695,7 +773,8 @@ def main() -> int:
         for failure in failures[:15]:
             print("  " + json.dumps(failure, ensure_ascii=False)[:400])
         return 1
-    print("no failures: no 5xx, every API 4xx a {code, field, message} body, no refused write appended, verify intact")
+    print("no failures: no 5xx, every API 4xx a {code, field, message} body, no refused write appended, one append per "
+          "idempotency key under races, no lost update, verify intact")
     return 0
 
 
