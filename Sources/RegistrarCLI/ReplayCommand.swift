@@ -24,7 +24,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Replay up to this stream version.")
     var version: Int?
 
-    @Option(name: .long, help: "Replay up to this instant (ISO 8601 UTC, e.g. 2026-01-12T03:00:00.000Z).")
+    @Option(name: .long, help: "Replay up to this instant (ISO 8601, e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00).")
     var at: String?
 
     @Option(name: .long, help: "Two versions A..B: show what changed between them.")
@@ -36,8 +36,8 @@ struct ReplayCommand: AsyncParsableCommand {
     func validate() throws {
         if version != nil && at != nil { throw ValidationError("give --version or --at, not both") }
         if let version, version < 0 { throw ValidationError("--version must be 0 or more") }
-        if let at, Instant.date(from: at) == nil {
-            throw ValidationError("--at must be an ISO-8601 UTC instant like 2026-01-12T03:00:00.000Z")
+        if let at, Instant.date(fromISO8601: at) == nil {
+            throw ValidationError("--at must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")
         }
         if let diff, Self.parseRange(diff) == nil { throw ValidationError("--diff must be two versions like 3..9") }
     }
@@ -64,7 +64,8 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             return
         }
-        let point: CandidateHistory.Point = version.map { .version($0) } ?? at.map { .instant($0) } ?? .latest
+        let instant = at.flatMap(Instant.date(fromISO8601:)).map(Instant.string(from:))
+        let point: CandidateHistory.Point = version.map { .version($0) } ?? instant.map { .instant($0) } ?? .latest
         let (state, reached, timeline) = try await history.replay(candidateId, at: point)
         switch format {
         case .json:

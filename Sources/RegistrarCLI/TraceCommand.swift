@@ -23,10 +23,10 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "An actor id (candidate, staff, chsi, bank, system).")
     var actor: String?
 
-    @Option(name: .long, help: "From this instant (ISO 8601 UTC, inclusive).")
+    @Option(name: .long, help: "From this instant (ISO 8601, inclusive; e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00).")
     var since: String?
 
-    @Option(name: .long, help: "Until this instant (ISO 8601 UTC, exclusive).")
+    @Option(name: .long, help: "Until this instant (ISO 8601, exclusive).")
     var until: String?
 
     @Option(name: .long, help: "A field path; matches the field and everything under it (e.g. basic, contact.mobile).")
@@ -43,6 +43,15 @@ struct TraceCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, AuditFilter.bound(value) == nil {
+                throw ValidationError("\(name) must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")
+            }
+        }
+        if let since = since.flatMap(AuditFilter.bound), let until = until.flatMap(AuditFilter.bound), since >= until {
+            throw ValidationError("--until must be later than --since")
+        }
+        if field?.isEmpty == true { throw ValidationError("--field must name a field path, e.g. contact.mobile") }
         if let after, AuditCursor(token: after) == nil {
             throw ValidationError("--after must be POSITION.SEQUENCE (e.g. 1042.3), as a cut trail names it")
         }
@@ -60,7 +69,13 @@ struct TraceCommand: AsyncParsableCommand {
                 subject = resolved
             }
             let page = try await AuditQueries(store.pool).page(
-                AuditFilter(candidate: subject, actor: actor, since: since, until: until, field: field),
+                AuditFilter(
+                    candidate: subject,
+                    actor: actor,
+                    since: since.flatMap(AuditFilter.bound),
+                    until: until.flatMap(AuditFilter.bound),
+                    field: field
+                ),
                 after: after.flatMap(AuditCursor.init(token:)),
                 limit: limit
             )

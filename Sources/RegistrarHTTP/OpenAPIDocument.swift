@@ -2025,7 +2025,7 @@ enum OpenAPIDocument {
             "name": "at",
             "in": "query",
             "required": false,
-            "description": "Instant, e.g. 2026-01-12T03:00:00.000Z (not with version).",
+            "description": "Instant, e.g. 2026-01-12T03:00:00.000Z, 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00 (not with version).",
             "schema": {
               "type": "string"
             }
@@ -2400,7 +2400,7 @@ enum OpenAPIDocument {
             "name": "since",
             "in": "query",
             "required": false,
-            "description": "recordedAt >= since (ISO-8601).",
+            "description": "recordedAt >= since: an ISO-8601 instant, e.g. 2026-01-12T03:00:00.000Z, 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00 (400 `request.invalid_parameter` otherwise).",
             "schema": {
               "type": "string"
             }
@@ -2409,7 +2409,7 @@ enum OpenAPIDocument {
             "name": "until",
             "in": "query",
             "required": false,
-            "description": "recordedAt < until (ISO-8601).",
+            "description": "recordedAt < until: an ISO-8601 instant, as since; later than since (400 otherwise).",
             "schema": {
               "type": "string"
             }

@@ -366,8 +366,11 @@ struct AuditFilters {
     init(_ request: Request) throws {
         candidate = try request.query("candidate", maxLength: 128)
         actor = try request.query("actor", maxLength: 128)
-        since = try request.query("since", maxLength: 40)
-        until = try request.query("until", maxLength: 40)
+        since = try Self.bound(request, "since")
+        until = try Self.bound(request, "until")
+        if let since, let until, since >= until {
+            throw APIError.badRequest("invalid_parameter", field: "until", message: "截止时间until须晚于起始时间since")
+        }
         field = try request.query("field", maxLength: 200)
         if let token = try request.query("after", maxLength: 40) {
             guard let cursor = AuditCursor(token: token) else {
@@ -375,6 +378,19 @@ struct AuditFilters {
             }
             after = cursor
         }
+    }
+
+    /// An instant bound of the trail, in the form `recorded_at` holds (400 naming the parameter when it is not one).
+    private static func bound(_ request: Request, _ name: String) throws -> String? {
+        guard let text = try request.query(name, maxLength: 40) else { return nil }
+        guard let bound = AuditFilter.bound(text) else {
+            throw APIError.badRequest(
+                "invalid_parameter",
+                field: name,
+                message: "\(name)须为时间，如2026-01-12T03:00:00.000Z或北京时间2026-01-12T11:00:00+08:00"
+            )
+        }
+        return bound
     }
 
     /// The filters for the queries.

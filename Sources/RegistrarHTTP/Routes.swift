@@ -1062,12 +1062,17 @@ extension RegistrarAPI {
         }
     }
 
-    /// A history point from text: a version number, or an instant `YYYY-MM-DDTHH:MM:SS.sssZ`; nil text is now.
+    /// A history point from text: a version number, or an ISO-8601 instant (`Instant.date(fromISO8601:)`); nil
+    /// text is now.
     func historyPoint(_ text: String?, field: String) throws -> CandidateHistory.Point {
         guard let text else { return .latest }
         if let version = Int(text), version >= 0 { return .version(version) }
-        guard let date = Instant.date(from: text) else {
-            throw APIError.badRequest("invalid_parameter", field: field, message: "\(field)须为版本号或时间（如2026-01-12T03:00:00.000Z）")
+        guard let date = Instant.date(fromISO8601: text) else {
+            throw APIError.badRequest(
+                "invalid_parameter",
+                field: field,
+                message: "\(field)须为版本号或时间（如2026-01-12T03:00:00.000Z或北京时间2026-01-12T11:00:00+08:00）"
+            )
         }
         return .instant(Instant.string(from: date))
     }

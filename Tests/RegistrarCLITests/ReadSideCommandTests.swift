@@ -41,6 +41,31 @@ struct ReadSideCommandTests {
         #expect(basicOnly.output.contains("basic.name"))
         #expect(!basicOnly.output.contains("contact."))
 
+        // Time bounds: typed the way people type them, the same rows; what is not an instant, a clear error.
+        let utc = try registrar("trace", "--db", path, "--since", "2025-12-01T00:00:00Z", "--until", "2026-01-15T00:00:00.000Z", "--format", "csv")
+        let beijing = try registrar(
+            "trace",
+            "--db",
+            path,
+            "--since",
+            "2025-12-01T08:00:00+08:00",
+            "--until",
+            "2026-01-15T08:00:00+08:00",
+            "--format",
+            "csv"
+        )
+        #expect(utc.status == 0 && beijing.status == 0, "\(utc.error) \(beijing.error)")
+        #expect(utc.output.split(separator: "\n").count > 5)
+        #expect(utc.output == beijing.output)
+        let garbage = try registrar("trace", "--db", path, "--since", "last tuesday")
+        #expect(garbage.status != 0 && garbage.error.contains("--since must be an ISO-8601 instant"), "\(garbage.error)")
+        let reversed = try registrar("trace", "--db", path, "--since", "2026-02-01T00:00:00Z", "--until", "2026-01-01T00:00:00Z")
+        #expect(reversed.status != 0 && reversed.error.contains("--until must be later than --since"), "\(reversed.error)")
+        let emptyField = try registrar("trace", "--db", path, "--field", "")
+        #expect(emptyField.status != 0 && emptyField.error.contains("--field"))
+        let atWithoutMilliseconds = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--at", "2030-01-01T00:00:00Z")
+        #expect(atWithoutMilliseconds.status == 0, "\(atWithoutMilliseconds.error)")
+
         let replay = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--version", "3")
         #expect(replay.status == 0)
         #expect(replay.output.contains("at version 3"))

@@ -84,6 +84,25 @@ import Testing
             #expect(trail.status == .ok, "\(trail.text)")
             let rows = trail.array.compactMap { $0 as? [String: Any] }
             #expect(rows.contains { $0["after"] as? String == "张珊" && $0["reason"] as? String == "身份证上的姓名为张珊" })
+
+            // Time bounds typed with an offset or without milliseconds are the same instants; others are refused.
+            let auditor = try #require(cast.tokens["auditor"])
+            let utc = try await client.call(
+                .get,
+                "/api/v1/audit/trail?candidate=\(a)&since=2026-01-01T00:00:00Z&until=2027-01-01T00:00:00.000Z",
+                token: auditor
+            )
+            let beijing = try await client.call(
+                .get,
+                "/api/v1/audit/trail?candidate=\(a)&since=2026-01-01T08:00:00%2B08:00&until=2027-01-01T08:00:00%2B08:00",
+                token: auditor
+            )
+            #expect(utc.status == .ok && beijing.status == .ok, "\(utc.text) \(beijing.text)")
+            #expect(utc.array.count > 3 && utc.text == beijing.text)
+            let garbage = try await client.call(.get, "/api/v1/audit/trail?since=yesterday", token: auditor)
+            #expect(garbage.status == .badRequest && garbage.field == "since", "\(garbage.text)")
+            let reversed = try await client.call(.get, "/api/v1/audit/trail?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", token: auditor)
+            #expect(reversed.status == .badRequest && reversed.field == "until", "\(reversed.text)")
         }
     }
 

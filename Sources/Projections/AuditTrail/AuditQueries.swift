@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistrationDomain
 
 /// One changed field of one event, as the auditor reads it.
 public struct AuditRecord: Codable, Sendable, Equatable {
@@ -80,6 +81,13 @@ public struct AuditFilter: Sendable, Equatable {
     public var until: String?
     /// A field path and everything under it.
     public var field: String?
+
+    /// The form `recorded_at` holds (`2026-01-12T03:00:00.000Z`) of a bound typed as ISO 8601 (`…:00Z`, with a
+    /// fraction, or with an offset such as `+08:00`), or nil when the text is not an instant: `since` and `until` are
+    /// compared as text, so they must be in that one form.
+    public static func bound(_ text: String) -> String? {
+        Instant.date(fromISO8601: text).map(Instant.string(from:))
+    }
 
     /// Creates a filter.
     public init(candidate: String? = nil, actor: String? = nil, since: String? = nil, until: String? = nil, field: String? = nil) {

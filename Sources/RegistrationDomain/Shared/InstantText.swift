@@ -38,6 +38,52 @@ public enum Instant {
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
+    /// Parses an ISO-8601 instant as people type it into a filter: `2026-01-12T03:00:00Z`, with a fraction of the
+    /// second (`…:00.5Z`, `…:00.000Z`; digits past the millisecond are dropped), or with an offset instead of `Z`
+    /// (`2026-01-12T11:00:00+08:00`, Beijing time). Anything else is nil. Payloads keep the one strict form
+    /// (``date(from:)``).
+    public static func date(fromISO8601 text: String) -> Date? {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 20, scalars[4] == "-", scalars[7] == "-", scalars[10] == "T", scalars[13] == ":", scalars[16] == ":",
+            let year = number(scalars[0..<4]), let month = number(scalars[5..<7]), let day = number(scalars[8..<10]),
+            let hour = number(scalars[11..<13]), let minute = number(scalars[14..<16]), let second = number(scalars[17..<19]),
+            CalendarDate(year: Int(year), month: Int(month), day: Int(day)) != nil,
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        var index = 19
+        var milli: Int64 = 0
+        if scalars[index] == "." {
+            index += 1
+            let start = index
+            while index < scalars.count, let digit = number(scalars[index..<(index + 1)]) {
+                if index - start < 3 { milli = milli * 10 + digit }
+                index += 1
+            }
+            let digits = index - start
+            guard (1...9).contains(digits) else { return nil }
+            for _ in min(digits, 3)..<3 { milli *= 10 }
+        }
+        guard index < scalars.count else { return nil }
+        var offsetMinutes: Int64 = 0
+        if scalars[index] == "Z" {
+            index += 1
+        } else if scalars[index] == "+" || scalars[index] == "-" {
+            guard scalars.count == index + 6, scalars[index + 3] == ":",
+                let offsetHours = number(scalars[(index + 1)..<(index + 3)]),
+                let offsetMinute = number(scalars[(index + 4)..<(index + 6)]),
+                offsetHours < 24, offsetMinute < 60
+            else { return nil }
+            offsetMinutes = (offsetHours * 60 + offsetMinute) * (scalars[index] == "-" ? -1 : 1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == scalars.count else { return nil }
+        let days = self.days(year: year, month: month, day: day)
+        let local = days * millisecondsPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + milli
+        return Date(timeIntervalSince1970: Double(local - offsetMinutes * 60_000) / 1000)
+    }
+
     /// The instant truncated to the millisecond, as it reads back from an event payload.
     public static func truncated(_ date: Date) -> Date {
         Date(timeIntervalSince1970: Double(epochMilliseconds(date)) / 1000)
@@ -53,7 +99,12 @@ public enum Instant {
     }
 
     private static func epochMilliseconds(_ date: Date) -> Int64 {
-        let value = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        // Truncated to the millisecond, except that a value within a microsecond below a whole millisecond is that
+        // millisecond: an instant read from text (`….782Z`) comes back as a Double a hair below it, which plain
+        // truncation printed as `….781Z`.
+        let exact = date.timeIntervalSince1970 * 1000
+        let nearest = exact.rounded()
+        let value = abs(exact - nearest) < 0.001 ? nearest : exact.rounded(.down)
         // Clamp to ±10,000 years so that absurd dates cannot overflow.
         return Int64(max(min(value, 253_402_300_799_999), -62_135_596_800_000))
     }

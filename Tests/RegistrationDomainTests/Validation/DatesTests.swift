@@ -333,3 +333,44 @@ struct AgeValidationTests {
         }
     }
 }
+
+@Suite("Instant typed by people (filters, replay points)")
+struct TypedInstantTests {
+    private static func instant(_ text: String) -> Date? { Instant.date(fromISO8601: text) }
+
+    @Test func theStrictFormAndItsShorterSpellingsAreTheSameInstant() throws {
+        let strict = try #require(Instant.date(from: "2026-01-12T03:00:00.000Z"))
+        for text in [
+            "2026-01-12T03:00:00.000Z", "2026-01-12T03:00:00Z", "2026-01-12T03:00:00.0Z", "2026-01-12T03:00:00.000000000Z",
+            "2026-01-12T11:00:00+08:00", "2026-01-12T11:00:00.000+08:00", "2026-01-11T22:30:00-04:30", "2026-01-12T03:00:00+00:00",
+        ] {
+            #expect(Self.instant(text) == strict, "\(text)")
+        }
+        #expect(Self.instant("2026-01-12T03:00:00.5Z").map(Instant.string(from:)) == "2026-01-12T03:00:00.500Z")
+        #expect(Self.instant("2026-01-12T03:00:00.1239Z").map(Instant.string(from:)) == "2026-01-12T03:00:00.123Z")
+        // Midnight in Beijing is the evening before in UTC.
+        #expect(Self.instant("2026-01-01T00:00:00+08:00").map(Instant.string(from:)) == "2025-12-31T16:00:00.000Z")
+    }
+
+    @Test(
+        "what is not an instant is refused",
+        arguments: [
+            "", "garbage", "2026-01-12", "2026-01-12T03:00", "2026-01-12T03:00:00", "2026-01-12 03:00:00Z", "2026-01-12T03:00:00.Z",
+            "2026-01-12T03:00:00.0000000000Z", "2026-01-12T24:00:00Z", "2026-02-30T03:00:00Z", "2026-01-12T03:00:60Z",
+            "2026-01-12T03:00:00+8:00", "2026-01-12T03:00:00+08", "2026-01-12T03:00:00+24:00", "2026-01-12T03:00:00Zjunk",
+            "2026-01-12T03:00:00z", "２０２６-01-12T03:00:00Z", "2026-1-12T03:00:00Z",
+        ]
+    )
+    func refused(text: String) {
+        #expect(Self.instant(text) == nil, "\(text)")
+    }
+
+    @Test func everyStrictTextReadsBackAsItself() async {
+        await propertyCheck(count: 300, input: Gen.int(in: -2_000_000_000_000...4_000_000_000_000)) { milliseconds in
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            let text = Instant.string(from: date)
+            #expect(Instant.date(fromISO8601: text).map(Instant.string(from:)) == text)
+            #expect(Instant.date(fromISO8601: text) == Instant.date(from: text))
+        }
+    }
+}
