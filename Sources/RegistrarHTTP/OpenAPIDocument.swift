@@ -2382,7 +2382,7 @@ enum OpenAPIDocument {
             "name": "candidate",
             "in": "query",
             "required": false,
-            "description": "Subject (candidate id).",
+            "description": "Subject: a candidate id or username (a value that is neither matches no record).",
             "schema": {
               "type": "string"
             }

@@ -446,7 +446,10 @@ extension RegistrarAPI {
     func auditPage(_ filters: AuditFilters, limit: Int, principal: Principal) async throws -> AuditPage {
         try require(principal.actor, [.auditor], action: "查看审计记录")
         guard let reader else { throw APIError.notFound() }
-        var page = try await AuditQueries(reader).page(filters.filter, after: filters.after, limit: limit)
+        var filter = filters.filter
+        // A candidate by id or by username, as `registrar trace` takes it; one that is neither matches nothing.
+        if let candidate = filter.candidate, let id = try await history.resolve(candidate) { filter.candidate = id }
+        var page = try await AuditQueries(reader).page(filter, after: filters.after, limit: limit)
         page.records = page.records.map(Disclosure.mask)
         return page
     }

@@ -99,6 +99,10 @@ import Testing
             )
             #expect(utc.status == .ok && beijing.status == .ok, "\(utc.text) \(beijing.text)")
             #expect(utc.array.count > 3 && utc.text == beijing.text)
+            // The candidate by username is the candidate by id.
+            let byUsername = try await client.call(.get, "/api/v1/audit/trail?candidate=zhangsan01", token: auditor)
+            let byID = try await client.call(.get, "/api/v1/audit/trail?candidate=\(a)", token: auditor)
+            #expect(byUsername.status == .ok && byUsername.array.count > 3 && byUsername.text == byID.text)
             let garbage = try await client.call(.get, "/api/v1/audit/trail?since=yesterday", token: auditor)
             #expect(garbage.status == .badRequest && garbage.field == "since", "\(garbage.text)")
             let reversed = try await client.call(.get, "/api/v1/audit/trail?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", token: auditor)
