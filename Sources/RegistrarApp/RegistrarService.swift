@@ -419,6 +419,31 @@ public final class RegistrarService: Sendable {
         try await candidates.current(candidateId).state
     }
 
+    /// The file and application of a payment order (what the bank's callback names), from the log: the order's
+    /// claim, taken when the payment started; for a payment started before orders were claimed, the log's
+    /// `PaymentStarted` event itself (a scan, reached only by a callback whose signature checked out).
+    public func paymentOrder(_ orderNumber: String) async throws -> (candidateID: String, applicationID: String)? {
+        var holder = try await store.claimHolder(CandidateClaims.orderKey(orderNumber))
+        if holder == nil, let sqlite = store as? SQLiteEventStore {
+            holder = try await sqlite.pool.read { db in
+                try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT stream_id FROM events
+                        WHERE event_type = 'PaymentStarted' AND json_extract(data, '$.orderNumber') = ? LIMIT 1
+                        """,
+                    arguments: [orderNumber]
+                )
+            }
+        }
+        guard let candidateID = holder else { return nil }
+        let state = try await candidateState(candidateID)
+        guard let application = state.applicationsInOrder.first(where: { $0.payments.contains { $0.orderNumber == orderNumber } }) else {
+            return nil
+        }
+        return (candidateID, application.applicationID)
+    }
+
     /// A candidate's current state and the current season, checked against the log in one read (what a candidate's
     /// view needs: the file, and the calendar that says what may be done next).
     public func candidateStateAndSeason(_ candidateId: String) async throws -> (candidate: CandidateState, season: SeasonState) {

@@ -57,8 +57,10 @@ public struct CallbackSettings: Sendable {
     }
 }
 
-/// What the callbacks remember outside the event log: nonces seen (until they expire), the QR payload of each scan
-/// and the file of each order. In tables of the log's SQLite file (so they survive a restart), or in memory when the
+/// What the callbacks remember outside the event log: nonces seen (until they expire) and the QR payload of each scan
+/// (the simulator may name a scan by id). Whose an order is comes from the log (`RegistrarService.paymentOrder`); the
+/// `callback_orders` table that remembered it beside the log, and missed orders started outside the HTTP route, is
+/// dropped. In tables of the log's SQLite file (so they survive a restart), or in memory when the
 /// store is not SQLite.
 final class CallbackLedger: Sendable {
     private let writer: (any DatabaseWriter)?
@@ -67,7 +69,6 @@ final class CallbackLedger: Sendable {
     private struct Memory {
         var nonces: [String: Double] = [:]
         var scans: [String: String] = [:]
-        var orders: [String: (String, String)] = [:]
     }
 
     init(writer: (any DatabaseWriter)?) {
@@ -83,9 +84,7 @@ final class CallbackLedger: Sendable {
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS callback_nonces_expiry ON callback_nonces (expires_at);
                 CREATE TABLE IF NOT EXISTS callback_scans (scan_id TEXT PRIMARY KEY, payload TEXT NOT NULL) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS callback_orders (
-                    order_number TEXT PRIMARY KEY, candidate_id TEXT NOT NULL, application_id TEXT NOT NULL
-                ) WITHOUT ROWID;
+                DROP TABLE IF EXISTS callback_orders;
                 """
         )
     }
@@ -131,31 +130,6 @@ final class CallbackLedger: Sendable {
         }
     }
 
-    /// Remembers whose an order is (the bank only knows the order number).
-    func record(orderNumber: String, candidateID: String, applicationID: String) async throws {
-        guard let writer else {
-            memory.withLock { $0.orders[orderNumber] = (candidateID, applicationID) }
-            return
-        }
-        try await writer.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO callback_orders (order_number, candidate_id, application_id) VALUES (?, ?, ?)",
-                arguments: [orderNumber, candidateID, applicationID]
-            )
-        }
-    }
-
-    /// The candidate and application of an order.
-    func order(_ orderNumber: String) async throws -> (candidateID: String, applicationID: String)? {
-        guard let writer else { return memory.withLock { $0.orders[orderNumber] } }
-        return try await writer.read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT candidate_id, application_id FROM callback_orders WHERE order_number = ?",
-                arguments: [orderNumber]
-            ).map { ($0["candidate_id"], $0["application_id"]) }
-        }
-    }
 }
 
 // MARK: - Bodies
@@ -316,7 +290,7 @@ extension Routes {
         open(.post, "/api/v1/callbacks/bank") { request, context in
             let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, .bank(secret: api.configuration.callbacks.bankSecret))
             let body = try StrictJSON.decode(BankCallbackBody.self, from: buffer)
-            guard RegistrarRequestContext.isValidID(body.orderNumber), let order = try await api.callbackLedger.order(body.orderNumber) else {
+            guard RegistrarRequestContext.isValidID(body.orderNumber), let order = try await api.service.paymentOrder(body.orderNumber) else {
                 throw APIError.notFound("payment.unknown_order", field: "orderNumber", message: "订单号\(body.orderNumber)不存在")
             }
             try await api.consume(nonce: nonce, source: "bank", timestamp: timestamp)

@@ -580,9 +580,8 @@ extension Routes {
             let command = CandidateCommand.startPayment(
                 StartPayment(candidateID: candidateID, applicationID: applicationID, orderNumber: orderNumber, amountFen: amount)
             )
+            // The append claims the order number for this file: the bank's callback finds the file by it.
             let outcome = try await api.run(command, as: principal.actor, request, context)
-            // The bank only knows the order number: remember whose it is.
-            try await api.callbackLedger.record(orderNumber: orderNumber, candidateID: candidateID, applicationID: applicationID)
             return try api.commandReply(outcome, created: true, ids: ["orderNumber": orderNumber, "amountFen": String(amount)])
         }
     }

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Projections
 import RegistrarApp
@@ -41,6 +42,14 @@ public struct ServerConfiguration: Sendable {
     /// The audit records the CSV export reads per step while it writes them out (it exports every record of the
     /// filters, however many).
     public var auditExportPageRecords = 5_000
+    /// A connection that sends nothing for this long, between requests or in the middle of one, is closed (a reply
+    /// being written, such as the live feed, is not idle). Without it, a client whose request the HTTP parser
+    /// refused while it was still sending (a request line over 80 KB, then a body) held its connection open for
+    /// good, and so could a client that stops halfway.
+    public var idleTimeout: Duration = .seconds(30)
+
+    /// The HTTP/1.1 server of the application, with the idle timeout.
+    var httpServer: HTTPServerBuilder { .http1(configuration: HTTP1Channel.Configuration(idleTimeout: .init(idleTimeout))) }
 
     /// The default fees: 600 yuan for 执业医师, 500 yuan for the assistant levels.
     public static let defaultFees: @Sendable (String) -> Int = { level in
@@ -84,6 +93,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     let (router, _) = makeRouter(configuration, logger: logger)
     return Application(
         router: router,
+        server: configuration.httpServer,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "registrar"),
         logger: logger
     )
@@ -154,6 +164,7 @@ public func runServer(
     let (router, _) = makeRouter(configuration, logger: logger)
     let app = Application(
         router: router,
+        server: configuration.httpServer,
         configuration: .init(address: .hostname(host, port: port), serverName: "registrar"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? port

@@ -41,6 +41,66 @@ import FoundationNetworking
         #expect(process.terminationStatus == 0)
     }
 
+    /// `registrar bank-sim` and `registrar chsi-sim` against a served demo season: signed callbacks the server
+    /// accepts, a bank confirmation delivered twice appending once, and clear errors for an unreachable server.
+    @Test func simulatorsDeliverSignedCallbacks() async throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.appendingPathComponent("log.sqlite").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try registrarBinary())
+        process.arguments = ["serve", "--db", path, "--port", "0", "--demo", "12"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // The demo's summary first, then the line with the URL.
+        var printed = Data()
+        while !String(decoding: printed, as: UTF8.self).contains("registrar serving") || printed.last != 0x0A {
+            let chunk = output.fileHandleForReading.availableData
+            try #require(!chunk.isEmpty, "serve exited before printing its URL")
+            printed.append(chunk)
+        }
+        let line = try #require(String(decoding: printed, as: UTF8.self).split(separator: "\n").last { $0.contains("registrar serving") })
+        let url = String(try #require(line.split(separator: " ").last))
+
+        let shell = try #require(which("sqlite3"), "the sqlite3 shell is installed by the Makefile")
+        func query(_ sql: String) throws -> String {
+            try run(shell, ["-readonly", path, sql]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // The demo leaves one payment pending: the bank answers it.
+        let pending = try query(
+            """
+            SELECT json_extract(data, '$.orderNumber') || ' ' || json_extract(data, '$.amountFen') FROM events
+            WHERE event_type = 'PaymentStarted' AND json_extract(data, '$.orderNumber') NOT IN
+              (SELECT json_extract(data, '$.orderNumber') FROM events WHERE event_type IN ('PaymentConfirmed', 'PaymentFailed'))
+            LIMIT 1
+            """
+        ).split(separator: " ").map(String.init)
+        try #require(pending.count == 2, "no pending payment in the demo")
+        let (order, amount) = (pending[0], pending[1])
+        let confirmed = "SELECT count(*) FROM events WHERE event_type = 'PaymentConfirmed' AND json_extract(data, '$.orderNumber') = '\(order)'"
+        #expect(try query(confirmed) == "0")
+        let paid = try registrar("bank-sim", "--url", url, "--order", order, "--amount", amount, "--transaction", "txn-sim-1", "--twice")
+        #expect(paid.status == 0, "\(paid.output) \(paid.error)")
+        #expect(paid.output.contains("200"))
+        #expect(try query(confirmed) == "1", "delivered twice, confirmed once")
+
+        // CHSI's answer for a scan nobody started: past the signature check (not 401), refused as unknown (exit 1).
+        let unknownScan = try registrar("chsi-sim", "--url", url, "--scan", "scan-unknown")
+        #expect(unknownScan.status == 1)
+        #expect(unknownScan.output.contains("chsi-sim: 404"), "\(unknownScan.output)")
+        let wrongSecret = try registrar("chsi-sim", "--url", url, "--scan", "scan-unknown", "--secret", "not-the-secret")
+        #expect(wrongSecret.status == 1 && wrongSecret.output.contains("chsi-sim: 401"), "\(wrongSecret.output)")
+
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let unreachable = try registrar("bank-sim", "--url", url, "--order", order)
+        #expect(unreachable.status != 0 && unreachable.error.contains("cannot reach"), "\(unreachable.error)")
+        let notAURL = try registrar("chsi-sim", "--url", "localhost", "--scan", "x")
+        #expect(notAURL.status != 0 && notAURL.error.contains("invalid --url"), "\(notAURL.error)")
+    }
+
     @Test func refusesABadPort() throws {
         let result = try registrar("serve", "--db", "/tmp/unused.sqlite", "--port", "70000")
         #expect(result.status != 0)

@@ -268,6 +268,50 @@ import Testing
         }
     }
 
+    /// The bank names only the order: its file is found from the log, whoever started the payment. Once through the
+    /// service in process (as the demo does: the order claimed in the append), once as a log from before orders were
+    /// claimed has it (no claim: the `PaymentStarted` event itself is found). The order used to be remembered beside
+    /// the log by the HTTP route alone, so the bank's answer for any other order was refused as unknown.
+    @Test func ordersStartedElsewhereAreFoundFromTheLog() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (cast, _) = try await Self.payable(world, client)
+            let owner = Actor(id: cast.candidateA, role: .candidate)
+            let start = { @Sendable (order: String) in
+                CandidateCommand.startPayment(
+                    StartPayment(candidateID: cast.candidateA, applicationID: cast.applicationA, orderNumber: order, amountFen: 60_000)
+                )
+            }
+            try await world.service.execute(start("order-in-process"), candidateId: cast.candidateA, actor: owner, request: .init(channel: "web"))
+            #expect(try await world.store.claimHolder(CandidateClaims.orderKey("order-in-process")) == cast.candidateA)
+            let claimed = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: "order-in-process", transaction: "txn-in-process", succeeded: false),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(claimed.status == .ok && claimed.object["events"] as? [String] == ["PaymentFailed"], "\(claimed.text)")
+
+            // Appended without the claim, as before orders were claimed.
+            let season = try await world.service.seasonState()
+            try await world.service.candidates.handle(
+                streamId: cast.candidateA,
+                metadata: world.service.metadata(actor: owner, request: .init(channel: "web")),
+                claims: { _ in [] }
+            ) { ContextualCommand(start("order-unclaimed"), CommandContext(actor: owner, now: world.clock.now(), season: season)) }
+            #expect(try await world.store.claimHolder(CandidateClaims.orderKey("order-unclaimed")) == nil)
+            let unclaimed = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: "order-unclaimed", transaction: "txn-unclaimed"),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(unclaimed.status == .ok && unclaimed.object["events"] as? [String] == ["PaymentConfirmed"], "\(unclaimed.text)")
+        }
+    }
+
     @Test func failedPaymentThenANewAttempt() async throws {
         let world = try await World()
         try await world.test { client in

@@ -115,15 +115,44 @@ import Testing
     }
 
     /// A body whose chunked encoding is broken fails while the handler reads it, after the route was chosen: that is
-    /// the client's fault (400 with a body), not a 500. Found by `make fuzz-http`.
+    /// the client's fault (400 with a body), not a 500. Found by `make fuzz-http`. Sent at once, and with the head
+    /// first and the broken chunks once the route is reading the body.
     @Test func brokenChunkedBodiesAre400() async throws {
         let world = try await World()
         try await world.testLive { port in
             let head = "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
             for body in ["zz\r\n", "5\r\n{\"a\":\r\nzz\r\n", "ffffffffffffffffffff\r\n"] {
-                let answer = try rawExchange(port: port, Array((head + body).utf8))
+                let together = try await rawExchange(port: port, Array((head + body).utf8), timeout: 20)
+                #expect(together.hasPrefix("HTTP/1.1 400 "), "\(body.debugDescription) at once: \(together.prefix(120))")
+                #expect(together.contains(#""code":"request.unreadable_body""#), "\(body.debugDescription) at once: \(together.prefix(300))")
+                let answer = try await rawExchange(port: port, Array(head.utf8), then: Array(body.utf8), timeout: 20)
                 #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(body.debugDescription): \(answer.prefix(120))")
                 #expect(answer.contains(#""code":"request.unreadable_body""#), "\(body.debugDescription): \(answer.prefix(300))")
+            }
+        }
+    }
+
+    /// A client that stops halfway through a request (or never sends one) is disconnected after the idle timeout,
+    /// so that idle connections cannot pile up. So is one whose request line the HTTP parser refused (over 80 KB)
+    /// while it goes on sending a body: the fuzzer found such a connection held open by both sides for good.
+    @Test func idleConnectionsAreClosed() async throws {
+        let world = try await World()
+        try await world.testLive(idleTimeout: .seconds(1)) { port in
+            let refusedThenBody =
+                "POST /api/v1/candidates/\(String(repeating: "x", count: 100_000)) HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Length: 4000000\r\n\r\n" + String(repeating: "[1]", count: 1_300_000)
+            for partial in [
+                "", "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\n",
+                "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"user", refusedThenBody,
+            ] {
+                let started = ContinuousClock.now
+                let answer = try await rawExchange(port: port, Array(partial.utf8))
+                let waited = ContinuousClock.now - started
+                #expect(!answer.contains("HTTP/1.1 2"), "\(partial.prefix(60).debugDescription): \(answer.prefix(200))")
+                #expect(waited < .seconds(6), "\(partial.prefix(60).debugDescription): closed after \(waited)")
+                if partial != refusedThenBody {
+                    #expect(waited >= .milliseconds(900), "\(partial.debugDescription): closed after \(waited), before the timeout")
+                }
             }
         }
     }

@@ -107,10 +107,16 @@ struct World: Sendable {
         return try await app.test(.router) { client in try await body(Client(client: client)) }
     }
 
-    /// Runs a test against the application listening on a loopback port (for bytes only a socket can send).
-    func testLive<Value: Sendable>(_ body: @escaping @Sendable (_ port: Int) async throws -> Value) async throws -> Value {
+    /// Runs a test against the application listening on a loopback port (for bytes only a socket can send), with
+    /// an idle timeout of `idleTimeout`.
+    func testLive<Value: Sendable>(
+        idleTimeout: Duration = .seconds(2),
+        _ body: @escaping @Sendable (_ port: Int) async throws -> Value
+    ) async throws -> Value {
         var logger = Logger(label: "registrar.http.test")
         logger.logLevel = .critical
+        var configuration = self.configuration
+        configuration.idleTimeout = idleTimeout
         let app = try await buildApplication(configuration, logger: logger)
         return try await app.test(.live) { client in try await body(try #require(client.port)) }
     }
@@ -316,13 +322,31 @@ struct Cast: Sendable {
     }
 }
 
-/// Sends raw bytes to a loopback port, half-closes, and returns everything the server answered (blocking; for the
-/// requests no HTTP client library would send).
-func rawExchange(port: Int, _ request: [UInt8]) throws -> String {
+/// Sends raw bytes to a loopback port and returns the first response (its head and `Content-Length` bytes of body),
+/// or what came before the server closed (blocking; for the requests no HTTP client library would send). The
+/// connection stays open for writing: a half-close could reach the server before it has answered.
+///
+/// The socket calls block, so they run on a thread of their own: blocking one of the few threads of Swift's
+/// cooperative pool starves the server under test (and the other suites) of the thread it needs to answer.
+func rawExchange(
+    port: Int,
+    _ request: [UInt8],
+    then more: [UInt8]? = nil,
+    after pause: Duration = .milliseconds(300),
+    timeout seconds: Int = 10
+) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result { try blockingExchange(port: port, request, then: more, after: pause, timeout: seconds) })
+        }.start()
+    }
+}
+
+private func blockingExchange(port: Int, _ request: [UInt8], then more: [UInt8]?, after pause: Duration, timeout seconds: Int) throws -> String {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { throw POSIXError(.EIO) }
     defer { close(socket) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    var timeout = timeval(tv_sec: seconds, tv_usec: 0)
     setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -332,11 +356,25 @@ func rawExchange(port: Int, _ request: [UInt8]) throws -> String {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-    _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
-    shutdown(socket, Int32(SHUT_WR))
+    _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    if let more {
+        // The rest later: the server has handed the request to its route by then.
+        Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18 + Double(pause.components.seconds))
+        _ = more.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
     var answer = [UInt8]()
     var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
+    func complete() -> Bool {
+        let text = String(decoding: answer, as: UTF8.self)
+        guard let end = text.range(of: "\r\n\r\n") else { return false }
+        let head = text[..<end.lowerBound].lowercased()
+        let length =
+            head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }.flatMap {
+                Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces))
+            } ?? 0
+        return text.utf8.count - text.utf8.distance(from: text.startIndex, to: end.upperBound) >= length
+    }
+    while !complete() {
         let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
         if count <= 0 { break }
         answer += chunk[0..<count]

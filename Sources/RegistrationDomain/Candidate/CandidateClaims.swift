@@ -16,8 +16,15 @@ public enum CandidateClaims {
         "username:\(username.lowercased())"
     }
 
+    /// `order:<order number>`: the bank's callback names only the order, and the claim (taken by the append that
+    /// starts the payment, in its transaction) says whose file it is.
+    public static func orderKey(_ orderNumber: String) -> String {
+        "order:\(orderNumber)"
+    }
+
     /// The claims of a batch of events: person and username at registration, the new person key when a reviewer
-    /// corrects the ID number. Claims are never released (a corrected-away number stays claimed by this file).
+    /// corrects the ID number, the order number when a payment starts. Claims are never released (a corrected-away
+    /// number stays claimed by this file).
     public static func keys(for events: [CandidateEvent]) -> [String] {
         var keys: [String] = []
         for event in events {
@@ -27,6 +34,8 @@ public enum CandidateClaims {
                 keys.append(usernameKey(e.username))
             case .basicInfoCorrected(let e) where e.field == BasicInfoField.idNumber.rawValue:
                 keys.append(personKey(idType: e.idType, idNumber: e.newValue))
+            case .paymentStarted(let e):
+                keys.append(orderKey(e.orderNumber))
             default:
                 break
             }
