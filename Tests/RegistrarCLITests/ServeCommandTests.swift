@@ -10,24 +10,9 @@ import FoundationNetworking
     @Test(arguments: [SIGTERM, SIGINT])
     func servesThenStopsOnSignal(_ signal: Int32) async throws {
         let directory = try makeTemporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try registrarBinary())
-        process.arguments = ["serve", "--db", directory.appendingPathComponent("log.sqlite").path, "--port", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // Port 0: the server picked a free one and names it.
+        let (process, url) = try launchServe(["--db", directory.appendingPathComponent("log.sqlite").path, "--port", "0"])
         defer { if process.isRunning { process.terminate() } }
-
-        // The first line names the URL (port 0: the server picked a free one).
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            try #require(!chunk.isEmpty, "serve exited before printing its URL")
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        let url = try #require(text.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         #expect(url.hasPrefix("http://127.0.0.1:"))
 
         let (body, response) = try await URLSession.shared.data(from: try #require(URL(string: url + "health")))
@@ -46,23 +31,8 @@ import FoundationNetworking
     @Test func simulatorsDeliverSignedCallbacks() async throws {
         let directory = try makeTemporaryDirectory()
         let path = directory.appendingPathComponent("log.sqlite").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try registrarBinary())
-        process.arguments = ["serve", "--db", path, "--port", "0", "--demo", "12"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, url) = try launchServe(["--db", path, "--port", "0", "--demo", "12"])
         defer { if process.isRunning { process.terminate() } }
-        // The demo's summary first, then the line with the URL.
-        var printed = Data()
-        while !String(decoding: printed, as: UTF8.self).contains("registrar serving") || printed.last != 0x0A {
-            let chunk = output.fileHandleForReading.availableData
-            try #require(!chunk.isEmpty, "serve exited before printing its URL")
-            printed.append(chunk)
-        }
-        let line = try #require(String(decoding: printed, as: UTF8.self).split(separator: "\n").last { $0.contains("registrar serving") })
-        let url = String(try #require(line.split(separator: " ").last))
 
         let shell = try #require(which("sqlite3"), "the sqlite3 shell is installed by the Makefile")
         func query(_ sql: String) throws -> String {
@@ -99,6 +69,27 @@ import FoundationNetworking
         #expect(unreachable.status != 0 && unreachable.error.contains("cannot reach"), "\(unreachable.error)")
         let notAURL = try registrar("chsi-sim", "--url", "localhost", "--scan", "x")
         #expect(notAURL.status != 0 && notAURL.error.contains("invalid --url"), "\(notAURL.error)")
+    }
+
+    /// Starts `registrar serve` with `arguments` and returns it with the URL it prints once it listens (after the
+    /// demo's summary, when it plays one).
+    private func launchServe(_ arguments: [String]) throws -> (process: Process, url: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try registrarBinary())
+        process.arguments = ["serve"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var printed = Data()
+        while !String(decoding: printed, as: UTF8.self).contains("registrar serving") || printed.last != 0x0A {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { process.terminate() }
+            try #require(!chunk.isEmpty, "serve exited before printing its URL")
+            printed.append(chunk)
+        }
+        let line = try #require(String(decoding: printed, as: UTF8.self).split(separator: "\n").last { $0.contains("registrar serving") })
+        return (process, String(try #require(line.split(separator: " ").last)))
     }
 
     @Test func refusesABadPort() throws {

@@ -209,6 +209,17 @@ import Testing
         return #"{"orderNumber": "\#(order)", "bankTransactionID": "\#(transaction)", "succeeded": \#(succeeded), "amountFen": \#(amount)\#(reason)}"#
     }
 
+    /// The bank's signed answer for an order, sent now.
+    static func bankAnswer(_ client: Client, _ world: World, order: String, transaction: String, succeeded: Bool = true) async throws -> Reply {
+        try await signed(
+            client,
+            "/api/v1/callbacks/bank",
+            bankBody(order: order, transaction: transaction, succeeded: succeeded),
+            bank,
+            at: world.clock.now()
+        )
+    }
+
     @Test func duplicateBankConfirmationIsOKAndRecordedOnce() async throws {
         let world = try await World()
         try await world.test { client in
@@ -230,13 +241,7 @@ import Testing
             let head = try await world.store.headPosition()
             let forged = try await Self.signed(client, "/api/v1/callbacks/bank", body, .bank(secret: "wrong"), at: world.clock.now())
             #expect(forged.status == .unauthorized)
-            let unknown = try await Self.signed(
-                client,
-                "/api/v1/callbacks/bank",
-                Self.bankBody(order: "order-unknown", transaction: "txn-0009"),
-                Self.bank,
-                at: world.clock.now()
-            )
+            let unknown = try await Self.bankAnswer(client, world, order: "order-unknown", transaction: "txn-0009")
             #expect(unknown.status == .notFound)
             #expect(try await world.store.headPosition() == head)
 
@@ -284,13 +289,7 @@ import Testing
             }
             try await world.service.execute(start("order-in-process"), candidateId: cast.candidateA, actor: owner, request: .init(channel: "web"))
             #expect(try await world.store.claimHolder(CandidateClaims.orderKey("order-in-process")) == cast.candidateA)
-            let claimed = try await Self.signed(
-                client,
-                "/api/v1/callbacks/bank",
-                Self.bankBody(order: "order-in-process", transaction: "txn-in-process", succeeded: false),
-                Self.bank,
-                at: world.clock.now()
-            )
+            let claimed = try await Self.bankAnswer(client, world, order: "order-in-process", transaction: "txn-in-process", succeeded: false)
             #expect(claimed.status == .ok && claimed.object["events"] as? [String] == ["PaymentFailed"], "\(claimed.text)")
 
             // Appended without the claim, as before orders were claimed.
@@ -301,13 +300,7 @@ import Testing
                 claims: { _ in [] }
             ) { ContextualCommand(start("order-unclaimed"), CommandContext(actor: owner, now: world.clock.now(), season: season)) }
             #expect(try await world.store.claimHolder(CandidateClaims.orderKey("order-unclaimed")) == nil)
-            let unclaimed = try await Self.signed(
-                client,
-                "/api/v1/callbacks/bank",
-                Self.bankBody(order: "order-unclaimed", transaction: "txn-unclaimed"),
-                Self.bank,
-                at: world.clock.now()
-            )
+            let unclaimed = try await Self.bankAnswer(client, world, order: "order-unclaimed", transaction: "txn-unclaimed")
             #expect(unclaimed.status == .ok && unclaimed.object["events"] as? [String] == ["PaymentConfirmed"], "\(unclaimed.text)")
         }
     }
