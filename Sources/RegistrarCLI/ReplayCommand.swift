@@ -59,7 +59,11 @@ struct ReplayCommand: AsyncParsableCommand {
             switch format {
             case .json: print(String(decoding: try encoder.encode(changes), as: UTF8.self))
             case .text:
-                print("\(candidateId): \(changes.count) fields changed between version \(from) and \(to)")
+                // Versions past the file's last one are the file as it is now: say so rather than name a version
+                // that does not exist.
+                let latest = try await store.streamVersion(candidateId)
+                let shown = { (version: Int) in version > latest ? "\(latest) (the latest; \(version) asked)" : "\(version)" }
+                print("\(candidateId): \(changes.count) fields changed between version \(shown(from)) and \(shown(to))")
                 for change in changes { print("  \(change.path): \(change.before ?? "—") → \(change.after ?? "—")") }
             }
             return

@@ -63,6 +63,8 @@ struct ReadSideCommandTests {
         #expect(reversed.status != 0 && reversed.error.contains("--until must be later than --since"), "\(reversed.error)")
         let emptyField = try registrar("trace", "--db", path, "--field", "")
         #expect(emptyField.status != 0 && emptyField.error.contains("--field"))
+        let pastTheEnd = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--diff", "1..99999")
+        #expect(pastTheEnd.status == 0 && pastTheEnd.output.contains("(the latest; 99999 asked)"), "\(pastTheEnd.output.prefix(200))")
         let atWithoutMilliseconds = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--at", "2030-01-01T00:00:00Z")
         #expect(atWithoutMilliseconds.status == 0, "\(atWithoutMilliseconds.error)")
 
