@@ -50,12 +50,14 @@ demo: build
 	$(BIN) verify --db var/demo.sqlite
 
 # Builds once with the tests, then runs them without rebuilding (switching rebuilds some modules otherwise).
-# Then a seeded fuzzing run of the API against the debug server (tools/fuzz: no 5xx, every 4xx a JSON error, no
-# refused write appended, verify intact afterwards).
+# Then, against the debug server (tools/fuzz): a seeded fuzzing run of the API (no 5xx, every 4xx a JSON error, no
+# refused write appended, verify intact afterwards), and a kill -9 under concurrent writes (nothing acknowledged lost,
+# nothing appended twice, verify intact after the restart).
 test: deps format-check openapi-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	python3 tools/fuzz/http_fuzz.py --binary $(BIN) --iterations $(FUZZ_ITERATIONS) --seed 2026
+	python3 tools/fuzz/http_crash.py --binary $(BIN)
 
 # A longer fuzzing run on the release build: `make fuzz-http SEED=7 ITERATIONS=100000`.
 fuzz-http: deps
