@@ -273,7 +273,7 @@ extension Routes {
                 RecordChsiResult(candidateID: code.candidateID, entryID: code.entryID, scanID: code.scanID, record: body.record)
             )
             let requestContext = try api.systemRequestContext(request, context, channel: "chsi")
-            return try api.commandReply(
+            return try await api.commandReply(
                 try await api.counted {
                     try await api.service.execute(
                         command,
@@ -306,7 +306,7 @@ extension Routes {
                 )
             )
             let requestContext = try api.systemRequestContext(request, context, channel: "bank")
-            return try api.commandReply(
+            return try await api.commandReply(
                 try await api.counted {
                     try await api.service.execute(
                         command,
@@ -362,7 +362,7 @@ extension Routes {
                     reason: body.reason
                 )
             )
-            return try api.commandReply(
+            return try await api.commandReply(
                 try await api.run(command, as: principal.actor, request, context, reason: body.reason),
                 created: true,
                 ids: ["refundID": refundID]

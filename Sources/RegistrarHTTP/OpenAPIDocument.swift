@@ -3919,11 +3919,11 @@ enum OpenAPIDocument {
             "items": {
               "type": "string"
             },
-            "description": "Event types appended now; empty when replayed or when nothing changed."
+            "description": "Event types the request appended; when replayed, those of the first time (nothing is appended again); empty when nothing changed."
           },
           "replayed": {
             "type": "boolean",
-            "description": "True when the Idempotency-Key had been used already: nothing was appended now."
+            "description": "True when the Idempotency-Key had been used already: nothing was appended now, and the reply is the first one's."
           },
           "ids": {
             "type": "object",

@@ -285,16 +285,23 @@ final class RegistrarAPI: Sendable {
     }
 
     /// The answer to a command: the stream's version, the events appended now and the ids it created; 201 when it
-    /// created something. A replayed request (same idempotency key) gets the same status and `Idempotent-Replayed`.
+    /// created something. A replayed request (same idempotency key) gets the same answer, with `replayed` and
+    /// `Idempotent-Replayed`: the version and the events of the first time.
     func commandReply<Event: EventFamily>(
         _ outcome: CommandOutcome<Event>,
         created: Bool = false,
         ids: [String: String] = [:]
-    ) throws -> Response {
+    ) async throws -> Response {
         let replayed = outcome.events.isEmpty && outcome.append != nil
+        var events = outcome.events.map { type(of: $0.payload).eventType }
+        if replayed, let first = outcome.append, first.lastVersion >= first.firstVersion {
+            // A replay answers like the first reply: the events the request appended then (read back by their
+            // versions; nothing is appended again).
+            events = try await service.store.readStream(first.streamId, fromVersion: first.firstVersion, toVersion: first.lastVersion).map(\.type)
+        }
         let reply = CommandReply(
             version: outcome.streamVersion,
-            events: outcome.events.map { type(of: $0.payload).eventType },
+            events: events,
             replayed: replayed,
             ids: ids
         )

@@ -198,7 +198,7 @@ extension Routes {
                 )
             }
             api.sessions.revokeAll(of: candidateID, keeping: principal.token)
-            return try api.commandReply(outcome)
+            return try await api.commandReply(outcome)
         }
 
         // 密码找回设置: a new recovery question and answer, with the current password.
@@ -215,7 +215,7 @@ extension Routes {
                     request: try api.requestContext(request, context, scope: principal.actor.id, channel: api.channel(for: principal.actor))
                 )
             }
-            return try api.commandReply(outcome)
+            return try await api.commandReply(outcome)
         }
 
         // 找回密码, step 1: the recovery question of the account with this ID type, ID number and name. Public.
@@ -275,7 +275,7 @@ extension Routes {
             )
             let outcome = try await api.run(command, as: principal.actor, request, context, reason: body.reason)
             api.sessions.revokeAll(of: candidateID)
-            return try api.commandReply(outcome)
+            return try await api.commandReply(outcome)
         }
 
         // The season as published: calendar, photo limit, exams, areas and sites. Public (no personal data).
@@ -427,14 +427,14 @@ extension Routes {
             let candidateID = try context.id("candidateID")
             let contact = try await request.strictBody(ContactInput.self, limit: limit)
             let command = CandidateCommand.updateContact(UpdateContactDetails(candidateID: candidateID, contact: contact))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         authenticated(.put, "\(file)/work") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let work = try await request.strictBody(WorkInput.self, limit: limit)
             let command = CandidateCommand.updateWork(UpdateWorkDetails(candidateID: candidateID, work: work))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         // Education entries.
@@ -443,21 +443,25 @@ extension Routes {
             let body = try await request.strictBody(EducationBody.self, limit: limit)
             let entryID = try api.newID("education", request, scope: principal.actor.id)
             let command = CandidateCommand.addEducation(AddEducationEntry(candidateID: candidateID, entryID: entryID, education: body.input))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true, ids: ["entryID": entryID])
+            return try await api.commandReply(
+                try await api.run(command, as: principal.actor, request, context),
+                created: true,
+                ids: ["entryID": entryID]
+            )
         }
         authenticated(.put, "\(file)/education/{entryID}") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let entryID = try context.id("entryID")
             let body = try await request.strictBody(EducationBody.self, limit: limit)
             let command = CandidateCommand.amendEducation(AmendEducationEntry(candidateID: candidateID, entryID: entryID, education: body.input))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
         authenticated(.delete, "\(file)/education/{entryID}") { request, context, principal in
             let command = CandidateCommand.removeEducation(
                 RemoveEducationEntry(candidateID: try context.id("candidateID"), entryID: try context.id("entryID"))
             )
             try await request.emptyBody(limit: limit)
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         // 学信网验证: starts a scan of an education entry.
@@ -470,7 +474,7 @@ extension Routes {
             let outcome = try await api.run(command, as: principal.actor, request, context)
             // The QR code CHSI's app scans: signed, expiring, bound to the scan, the file and the entry.
             let qr = try await api.issueQRCode(scanID: scanID, candidateID: candidateID, entryID: entryID)
-            return try api.commandReply(
+            return try await api.commandReply(
                 outcome,
                 created: true,
                 ids: ["scanID": scanID, "qr": qr.payload, "qrExpiresAt": Instant.string(from: qr.expiresAt)]
@@ -483,21 +487,25 @@ extension Routes {
             let training = try await request.strictBody(TrainingInput.self, limit: limit)
             let entryID = try api.newID("training", request, scope: principal.actor.id)
             let command = CandidateCommand.addTraining(AddTrainingEntry(candidateID: candidateID, entryID: entryID, training: training))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true, ids: ["entryID": entryID])
+            return try await api.commandReply(
+                try await api.run(command, as: principal.actor, request, context),
+                created: true,
+                ids: ["entryID": entryID]
+            )
         }
         authenticated(.put, "\(file)/training/{entryID}") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let entryID = try context.id("entryID")
             let training = try await request.strictBody(TrainingInput.self, limit: limit)
             let command = CandidateCommand.amendTraining(AmendTrainingEntry(candidateID: candidateID, entryID: entryID, training: training))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
         authenticated(.delete, "\(file)/training/{entryID}") { request, context, principal in
             let command = CandidateCommand.removeTraining(
                 RemoveTrainingEntry(candidateID: try context.id("candidateID"), entryID: try context.id("entryID"))
             )
             try await request.emptyBody(limit: limit)
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         // Certificate entries.
@@ -506,7 +514,11 @@ extension Routes {
             let certificate = try await request.strictBody(CertificateInput.self, limit: limit)
             let entryID = try api.newID("certificate", request, scope: principal.actor.id)
             let command = CandidateCommand.addCertificate(AddCertificateEntry(candidateID: candidateID, entryID: entryID, certificate: certificate))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true, ids: ["entryID": entryID])
+            return try await api.commandReply(
+                try await api.run(command, as: principal.actor, request, context),
+                created: true,
+                ids: ["entryID": entryID]
+            )
         }
         authenticated(.put, "\(file)/certificates/{entryID}") { request, context, principal in
             let candidateID = try context.id("candidateID")
@@ -515,14 +527,14 @@ extension Routes {
             let command = CandidateCommand.amendCertificate(
                 AmendCertificateEntry(candidateID: candidateID, entryID: entryID, certificate: certificate)
             )
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
         authenticated(.delete, "\(file)/certificates/{entryID}") { request, context, principal in
             let command = CandidateCommand.removeCertificate(
                 RemoveCertificateEntry(candidateID: try context.id("candidateID"), entryID: try context.id("entryID"))
             )
             try await request.emptyBody(limit: limit)
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         // 考试报名: submits an application. The photo comes in the body; the server measures it.
@@ -551,7 +563,7 @@ extension Routes {
                     passNumber: body.passNumber
                 )
             )
-            return try api.commandReply(
+            return try await api.commandReply(
                 try await api.run(command, as: principal.actor, request, context),
                 created: true,
                 ids: ["applicationID": applicationID]
@@ -564,7 +576,7 @@ extension Routes {
                 AbandonApplication(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"))
             )
             try await request.emptyBody(limit: limit)
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         // 网上缴费: starts a payment; the amount is the exam's fee, the order number is new.
@@ -582,7 +594,7 @@ extension Routes {
             )
             // The append claims the order number for this file: the bank's callback finds the file by it.
             let outcome = try await api.run(command, as: principal.actor, request, context)
-            return try api.commandReply(outcome, created: true, ids: ["orderNumber": orderNumber, "amountFen": String(amount)])
+            return try await api.commandReply(outcome, created: true, ids: ["orderNumber": orderNumber, "amountFen": String(amount)])
         }
     }
 }
@@ -628,7 +640,7 @@ extension Routes {
                     reason: body.reason
                 )
             )
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
         }
 
         // 现场资格审核通过.
@@ -637,7 +649,7 @@ extension Routes {
                 ApproveApplication(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"))
             )
             try await request.emptyBody(limit: limit)
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         // 现场资格审核不通过, with a reason.
@@ -648,7 +660,7 @@ extension Routes {
             let command = CandidateCommand.rejectApplication(
                 RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: body.reason)
             )
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
         }
 
         // 签字确认, recorded by the reviewer at the site.
@@ -657,7 +669,7 @@ extension Routes {
                 RecordSignature(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"))
             )
             try await request.emptyBody(limit: limit)
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
     }
 }
@@ -672,27 +684,29 @@ extension Routes {
         authenticated(.post, "/api/v1/admin/season") { request, context, principal in
             let body = try await request.strictBody(OpenSeasonBody.self, limit: limit)
             let command = SeasonCommand.open(OpenSeason(seasonID: api.service.configuration.seasonId, title: body.title))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
         }
 
         authenticated(.put, "/api/v1/admin/season/calendar") { request, context, principal in
             let calendar = try await request.strictBody(SeasonCalendar.self, limit: limit)
-            return try api.commandReply(try await api.run(.setCalendar(SetSeasonCalendar(calendar: calendar)), as: principal.actor, request, context))
+            return try await api.commandReply(
+                try await api.run(.setCalendar(SetSeasonCalendar(calendar: calendar)), as: principal.actor, request, context)
+            )
         }
         authenticated(.put, "/api/v1/admin/season/photo-limit") { request, context, principal in
             let body = try await request.strictBody(PhotoLimitBody.self, limit: limit)
             let command = SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: body.maximumBytes))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
         authenticated(.post, "/api/v1/admin/season/exams") { request, context, principal in
             let body = try await request.strictBody(ExamBody.self, limit: limit)
             let command = SeasonCommand.addExam(AddExam(code: body.code, name: body.name, level: body.level, category: body.category))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
         }
         authenticated(.delete, "/api/v1/admin/season/exams/{examCode}") { request, context, principal in
             let command = SeasonCommand.withdrawExam(WithdrawExam(code: try context.id("examCode")))
             try await request.emptyBody(limit: limit)
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
         authenticated(.post, "/api/v1/admin/season/areas") { request, context, principal in
             let body = try await request.strictBody(AreaBody.self, limit: limit)
@@ -702,7 +716,7 @@ extension Routes {
             let command = SeasonCommand.addArea(
                 AddExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
             )
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
         }
         authenticated(.put, "/api/v1/admin/season/areas/{areaCode}") { request, context, principal in
             let code = try context.id("areaCode")
@@ -713,12 +727,12 @@ extension Routes {
             let command = SeasonCommand.updateArea(
                 UpdateExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
             )
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
         authenticated(.post, "/api/v1/admin/season/sites") { request, context, principal in
             let body = try await request.strictBody(SiteBody.self, limit: limit)
             let command = SeasonCommand.addSite(AddExamSite(code: body.code, name: body.name, areaCode: body.areaCode))
-            return try api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
         }
 
         // Staff accounts. The username and password go to the credentials table, never into the log.
@@ -748,7 +762,7 @@ extension Routes {
                     request: requestContext
                 )
             }
-            return try api.commandReply(outcome, created: true, ids: ["staffID": staffID])
+            return try await api.commandReply(outcome, created: true, ids: ["staffID": staffID])
         }
         authenticated(.get, "/api/v1/admin/staff/{staffID}") { _, context, principal in
             try api.require(principal.actor, [.admin, .auditor], action: "查看工作人员账号")
@@ -767,7 +781,7 @@ extension Routes {
             let outcome = try await api.counted {
                 try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
             }
-            return try api.commandReply(outcome)
+            return try await api.commandReply(outcome)
         }
         authenticated(.post, "/api/v1/admin/staff/{staffID}/deactivate") { request, context, principal in
             let staffID = try context.id("staffID")
@@ -777,7 +791,7 @@ extension Routes {
             let outcome = try await api.counted {
                 try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
             }
-            return try api.commandReply(outcome)
+            return try await api.commandReply(outcome)
         }
     }
 }

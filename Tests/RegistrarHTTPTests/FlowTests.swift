@@ -208,6 +208,10 @@ import Testing
             #expect(second.object["replayed"] as? Bool == true)
             #expect(second.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
             #expect(try await world.store.headPosition() == head + 1)
+            // The replay answers like the first reply: the same version and the events appended then.
+            #expect(first.object["events"] as? [String] == ["EducationEntryAdded"])
+            #expect(second.object["events"] as? [String] == first.object["events"] as? [String])
+            #expect(second.object["version"] as? Int == first.object["version"] as? Int)
 
             // The same key from another caller is another request.
             let other = try await client.register("idem0002", index: 6)
