@@ -424,24 +424,40 @@ public final class RegistrarService: Sendable {
     /// `PaymentStarted` event itself (a scan, reached only by a callback whose signature checked out).
     public func paymentOrder(_ orderNumber: String) async throws -> (candidateID: String, applicationID: String)? {
         var holder = try await store.claimHolder(CandidateClaims.orderKey(orderNumber))
-        if holder == nil, let sqlite = store as? SQLiteEventStore {
-            holder = try await sqlite.pool.read { db in
-                try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT stream_id FROM events
-                        WHERE event_type = 'PaymentStarted' AND json_extract(data, '$.orderNumber') = ? LIMIT 1
-                        """,
-                    arguments: [orderNumber]
-                )
-            }
-        }
+        if holder == nil { holder = try await legacyHolder(of: PaymentStarted.eventType, "$.orderNumber", orderNumber) }
         guard let candidateID = holder else { return nil }
         let state = try await candidateState(candidateID)
         guard let application = state.applicationsInOrder.first(where: { $0.payments.contains { $0.orderNumber == orderNumber } }) else {
             return nil
         }
         return (candidateID, application.applicationID)
+    }
+
+    /// The `ChsiScanStarted` event of a scan (what a CHSI answer naming the scan by id needs: the file, the entry and
+    /// when the scan started), from the log: the file by the scan's claim, taken when the scan started, then the
+    /// event in the file; for a scan started before scans were claimed, the event itself (a scan, reached only by a
+    /// callback whose signature checked out).
+    public func chsiScan(_ scanID: String) async throws -> ChsiScanStarted? {
+        var holder = try await store.claimHolder(CandidateClaims.scanKey(scanID))
+        if holder == nil { holder = try await legacyHolder(of: ChsiScanStarted.eventType, "$.scanID", scanID) }
+        guard let candidateID = holder else { return nil }
+        for stored in try await store.readPayloads(candidateID, fromVersion: 1, toVersion: nil) where stored.type == ChsiScanStarted.eventType {
+            if case .chsiScanStarted(let started) = try EventCatalog.candidateCodec.decode(stored), started.scanID == scanID { return started }
+        }
+        return nil
+    }
+
+    /// The stream of the first event of `type` whose payload has `value` at `path`, by a scan of the log (SQLite
+    /// store only): for references made before they were claimed.
+    private func legacyHolder(of type: String, _ path: String, _ value: String) async throws -> String? {
+        guard let sqlite = store as? SQLiteEventStore else { return nil }
+        return try await sqlite.pool.read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT stream_id FROM events WHERE event_type = ? AND json_extract(data, ?) = ? LIMIT 1",
+                arguments: [type, path, value]
+            )
+        }
     }
 
     /// A candidate's current state and the current season, checked against the log in one read (what a candidate's

@@ -57,10 +57,9 @@ public struct CallbackSettings: Sendable {
     }
 }
 
-/// What the callbacks remember outside the event log: nonces seen (until they expire) and the QR payload of each scan
-/// (the simulator may name a scan by id). Whose an order is comes from the log (`RegistrarService.paymentOrder`); the
-/// `callback_orders` table that remembered it beside the log, and missed orders started outside the HTTP route, is
-/// dropped. In tables of the log's SQLite file (so they survive a restart), or in memory when the
+/// What the callbacks remember outside the event log: the nonces seen, until they expire. Whose an order or a scan
+/// is comes from the log (`RegistrarService.paymentOrder`, `chsiScan`); the `callback_orders` and `callback_scans`
+/// tables that remembered them beside the log, and missed what was started outside the HTTP routes, are dropped. In tables of the log's SQLite file (so they survive a restart), or in memory when the
 /// store is not SQLite.
 final class CallbackLedger: Sendable {
     private let writer: (any DatabaseWriter)?
@@ -68,7 +67,6 @@ final class CallbackLedger: Sendable {
 
     private struct Memory {
         var nonces: [String: Double] = [:]
-        var scans: [String: String] = [:]
     }
 
     init(writer: (any DatabaseWriter)?) {
@@ -83,7 +81,7 @@ final class CallbackLedger: Sendable {
                     source TEXT NOT NULL, nonce TEXT NOT NULL, expires_at REAL NOT NULL, PRIMARY KEY (source, nonce)
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS callback_nonces_expiry ON callback_nonces (expires_at);
-                CREATE TABLE IF NOT EXISTS callback_scans (scan_id TEXT PRIMARY KEY, payload TEXT NOT NULL) WITHOUT ROWID;
+                DROP TABLE IF EXISTS callback_scans;
                 DROP TABLE IF EXISTS callback_orders;
                 """
         )
@@ -108,25 +106,6 @@ final class CallbackLedger: Sendable {
                 arguments: [source, nonce, until]
             )
             return db.changesCount == 1
-        }
-    }
-
-    /// Remembers the QR payload of a scan (the simulator may name the scan by id).
-    func record(scanID: String, payload: String) async throws {
-        guard let writer else {
-            memory.withLock { $0.scans[scanID] = payload }
-            return
-        }
-        try await writer.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO callback_scans (scan_id, payload) VALUES (?, ?)", arguments: [scanID, payload])
-        }
-    }
-
-    /// The QR payload of a scan.
-    func payload(scanID: String) async throws -> String? {
-        guard let writer else { return memory.withLock { $0.scans[scanID] } }
-        return try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT payload FROM callback_scans WHERE scan_id = ?", arguments: [scanID])
         }
     }
 
@@ -218,7 +197,7 @@ extension RegistrarAPI {
         }
     }
 
-    /// The QR payload of a new scan, remembered for the callback.
+    /// The QR payload of a new scan.
     func issueQRCode(scanID: String, candidateID: String, entryID: String) async throws -> (payload: String, expiresAt: Date) {
         let expiresAt = service.clock.now().addingTimeInterval(configuration.callbacks.qrLifetime)
         let code = ChsiQRCode(
@@ -227,9 +206,7 @@ extension RegistrarAPI {
             entryID: entryID,
             expiresAt: Int64(expiresAt.timeIntervalSince1970.rounded(.down))
         )
-        let payload = code.payload(key: configuration.callbacks.qrKey)
-        try await callbackLedger.record(scanID: scanID, payload: payload)
-        return (payload, Date(timeIntervalSince1970: Double(code.expiresAt)))
+        return (code.payload(key: configuration.callbacks.qrKey), Date(timeIntervalSince1970: Double(code.expiresAt)))
     }
 
     /// The request context of an outside system's command.
@@ -255,10 +232,16 @@ extension Routes {
             case (let qr?, nil):
                 payload = qr
             case (nil, let scanID?):
-                guard RegistrarRequestContext.isValidID(scanID), let known = try await api.callbackLedger.payload(scanID: scanID) else {
+                // The QR code of the scan, made again from its event: the one issued expired `qrLifetime` after
+                // the scan started too.
+                guard RegistrarRequestContext.isValidID(scanID), let started = try await api.service.chsiScan(scanID),
+                    let startedAt = Instant.date(from: started.startedAt)
+                else {
                     throw APIError.notFound("chsi.unknown_scan", field: "scanID", message: "没有找到对应的学信网扫码请求")
                 }
-                payload = known
+                let expiresAt = startedAt.addingTimeInterval(api.configuration.callbacks.qrLifetime).timeIntervalSince1970.rounded(.down)
+                payload = ChsiQRCode(scanID: scanID, candidateID: started.candidateID, entryID: started.entryID, expiresAt: Int64(expiresAt))
+                    .payload(key: api.configuration.callbacks.qrKey)
             default:
                 throw APIError.badRequest("invalid_value", field: "qr", message: "须提供二维码内容qr或验证编号scanID之一")
             }

@@ -60,6 +60,10 @@ import FoundationNetworking
         let unknownScan = try registrar("chsi-sim", "--url", url, "--scan", "scan-unknown")
         #expect(unknownScan.status == 1)
         #expect(unknownScan.output.contains("chsi-sim: 404"), "\(unknownScan.output)")
+        // A scan the demo started, named by id: found from the log (its QR code made again), expired long ago (410).
+        let demoScan = try query("SELECT json_extract(data, '$.scanID') FROM events WHERE event_type = 'ChsiScanStarted' LIMIT 1")
+        let expired = try registrar("chsi-sim", "--url", url, "--scan", demoScan)
+        #expect(expired.status == 1 && expired.output.contains("chsi-sim: 410"), "\(expired.output)")
         let wrongSecret = try registrar("chsi-sim", "--url", url, "--scan", "scan-unknown", "--secret", "not-the-secret")
         #expect(wrongSecret.status == 1 && wrongSecret.output.contains("chsi-sim: 401"), "\(wrongSecret.output)")
 

@@ -126,6 +126,24 @@ import Testing
             )
             #expect(byID.status == .ok, "\(byID.text)")
             #expect(byID.object["events"] as? [String] == ["ChsiResultReceived"])
+
+            // A scan started by another process (here the service, in process) is found from the log too: the
+            // QR code is made again from its event.
+            try await world.service.execute(
+                .startChsiScan(StartChsiScan(candidateID: candidate, entryID: entry, scanID: "scan-elsewhere")),
+                candidateId: candidate,
+                actor: Actor(id: candidate, role: .candidate),
+                request: .init(channel: "web")
+            )
+            #expect(try await world.store.claimHolder(CandidateClaims.scanKey("scan-elsewhere")) == candidate)
+            let elsewhere = try await Self.signed(
+                client,
+                "/api/v1/callbacks/chsi",
+                #"{"scanID": "scan-elsewhere", "record": \#(Self.record())}"#,
+                Self.chsi,
+                at: now
+            )
+            #expect(elsewhere.status == .ok && elsewhere.object["events"] as? [String] == ["ChsiResultReceived"], "\(elsewhere.text)")
         }
     }
 

@@ -22,8 +22,13 @@ public enum CandidateClaims {
         "order:\(orderNumber)"
     }
 
+    /// `scan:<scan id>`: a CHSI answer that names the scan by id (the simulator's) finds the file by it.
+    public static func scanKey(_ scanID: String) -> String {
+        "scan:\(scanID)"
+    }
+
     /// The claims of a batch of events: person and username at registration, the new person key when a reviewer
-    /// corrects the ID number, the order number when a payment starts. Claims are never released (a corrected-away
+    /// corrects the ID number, the order number when a payment starts, the scan id when a CHSI scan starts. Claims are never released (a corrected-away
     /// number stays claimed by this file).
     public static func keys(for events: [CandidateEvent]) -> [String] {
         var keys: [String] = []
@@ -36,6 +41,8 @@ public enum CandidateClaims {
                 keys.append(personKey(idType: e.idType, idNumber: e.newValue))
             case .paymentStarted(let e):
                 keys.append(orderKey(e.orderNumber))
+            case .chsiScanStarted(let e):
+                keys.append(scanKey(e.scanID))
             default:
                 break
             }
