@@ -25,17 +25,8 @@ public enum Instant {
     /// Parses exactly `YYYY-MM-DDTHH:MM:SS.sssZ`, or nil.
     public static func date(from text: String) -> Date? {
         let scalars = Array(text.unicodeScalars)
-        guard scalars.count == 24, scalars[4] == "-", scalars[7] == "-", scalars[10] == "T", scalars[13] == ":",
-            scalars[16] == ":", scalars[19] == ".", scalars[23] == "Z",
-            let year = number(scalars[0..<4]), let month = number(scalars[5..<7]), let day = number(scalars[8..<10]),
-            let hour = number(scalars[11..<13]), let minute = number(scalars[14..<16]),
-            let second = number(scalars[17..<19]), let milli = number(scalars[20..<23]),
-            CalendarDate(year: Int(year), month: Int(month), day: Int(day)) != nil,
-            hour < 24, minute < 60, second < 60
-        else { return nil }
-        let days = self.days(year: year, month: month, day: day)
-        let milliseconds = days * millisecondsPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + milli
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        guard scalars.count == 24, scalars[19] == ".", scalars[23] == "Z" else { return nil }
+        return date(iso8601: scalars)
     }
 
     /// Parses an ISO-8601 instant as people type it into a filter: `2026-01-12T03:00:00Z`, with a fraction of the
@@ -43,7 +34,11 @@ public enum Instant {
     /// (`2026-01-12T11:00:00+08:00`, Beijing time). Anything else is nil. Payloads keep the one strict form
     /// (``date(from:)``).
     public static func date(fromISO8601 text: String) -> Date? {
-        let scalars = Array(text.unicodeScalars)
+        date(iso8601: Array(text.unicodeScalars))
+    }
+
+    /// ``date(fromISO8601:)`` on the text's scalars.
+    private static func date(iso8601 scalars: [Unicode.Scalar]) -> Date? {
         guard scalars.count >= 20, scalars[4] == "-", scalars[7] == "-", scalars[10] == "T", scalars[13] == ":", scalars[16] == ":",
             let year = number(scalars[0..<4]), let month = number(scalars[5..<7]), let day = number(scalars[8..<10]),
             let hour = number(scalars[11..<13]), let minute = number(scalars[14..<16]), let second = number(scalars[17..<19]),
