@@ -123,11 +123,15 @@ public struct APIError: Error, Sendable, Equatable {
         switch status.code {
         case 404: return notFound()
         case 405: return APIError(.methodNotAllowed, code: "http.method_not_allowed", message: "不支持该请求方法")
-        case 413: return tooLarge
+        case 413: return tooLarge(limit: nil)
         case 400..<500: return APIError(status, code: "http.\(status.code)", message: status.reasonPhrase)
         default: return APIError(.internalServerError, code: "http.internal", message: "服务器内部错误")
         }
     }
 
-    static let tooLarge = APIError(.contentTooLarge, code: "request.too_large", message: "请求内容过大")
+    /// A body over the route's limit (`limit` bytes, when known).
+    static func tooLarge(limit: Int?) -> APIError {
+        let bound = limit.map { $0 >= 1_024 ? "（不得超过\($0 / 1_024) KB）" : "（不得超过\($0)字节）" } ?? ""
+        return APIError(.contentTooLarge, code: "request.too_large", field: "body", message: "请求内容过大\(bound)")
+    }
 }

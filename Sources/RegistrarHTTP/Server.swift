@@ -48,8 +48,10 @@ public struct ServerConfiguration: Sendable {
     /// good, and so could a client that stops halfway.
     public var idleTimeout: Duration = .seconds(30)
 
-    /// The HTTP/1.1 server of the application, with the idle timeout.
-    var httpServer: HTTPServerBuilder { .http1(configuration: HTTP1Channel.Configuration(idleTimeout: .init(idleTimeout))) }
+    /// The HTTP/1.1 server of the application, with the idle timeout and JSON answers to what the HTTP parser refuses.
+    var httpServer: HTTPServerBuilder {
+        .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [ParserRefusalResponder()], idleTimeout: .init(idleTimeout)))
+    }
 
     /// The default fees: 600 yuan for 执业医师, 500 yuan for the assistant levels.
     public static let defaultFees: @Sendable (String) -> Int = { level in

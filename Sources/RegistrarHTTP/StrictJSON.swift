@@ -11,12 +11,12 @@ enum StrictJSON {
     /// Reads the whole body, refusing more than `limit` bytes (413) before decoding anything.
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
         if let declared = request.headers[.contentLength], let length = Int(declared), length > limit {
-            throw APIError.tooLarge
+            throw APIError.tooLarge(limit: limit)
         }
         do {
             return try await request.body.collect(upTo: limit)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError.tooLarge
+            throw APIError.tooLarge(limit: limit)
         } catch {
             // Reading a body fails only on what the client sent: chunks that are not chunks (NIO's HTTPParserError
             // arrives here, in the body stream, once the head has been routed), or a body cut short.

@@ -86,6 +86,8 @@ import Testing
             let reply = try await client.call(.put, "/api/v1/candidates/\(candidate)/contact", token: token, body: big)
             #expect(reply.status == .contentTooLarge)
             #expect(reply.code == "request.too_large")
+            #expect(reply.field == "body")
+            #expect(reply.object["message"] as? String == "请求内容过大（不得超过1 KB）")
         }
     }
 
@@ -129,6 +131,58 @@ import Testing
                 #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(body.debugDescription): \(answer.prefix(120))")
                 #expect(answer.contains(#""code":"request.unreadable_body""#), "\(body.debugDescription): \(answer.prefix(300))")
             }
+        }
+    }
+
+    /// What NIO's HTTP parser refuses before any route runs gets the API's JSON error body too, naming the part of
+    /// the request at fault; the connection is closed after the reply.
+    @Test func parserRefusalsAnswerJSON() async throws {
+        let world = try await World()
+        try await world.testLive { port in
+            let cases: [(request: String, status: String, code: String, field: String)] = [
+                (
+                    "GET /api/v1/\(String(repeating: "x", count: 100_000)) HTTP/1.1\r\nHost: localhost\r\n\r\n", "431", "request.head_too_large",
+                    "head"
+                ),
+                (
+                    "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "y", count: 90_000))\r\n\r\n", "431",
+                    "request.head_too_large", "head"
+                ),
+                ("GET /health HTTP/1.1\r\nBad Header: x\r\n\r\n", "400", "request.malformed_http", "headers"),
+                ("G@T /health HTTP/1.1\r\nHost: localhost\r\n\r\n", "400", "request.malformed_http", "method"),
+                ("GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n", "400", "request.malformed_http", "Content-Length"),
+                ("GET /health HTTP/7.1\r\nHost: localhost\r\n\r\n", "400", "request.malformed_http", "version"),
+            ]
+            for (request, status, code, field) in cases {
+                let answer = try await rawExchange(port: port, Array(request.utf8))
+                let name = request.prefix(50).debugDescription
+                #expect(answer.hasPrefix("HTTP/1.1 \(status) "), "\(name): \(answer.prefix(200))")
+                #expect(answer.lowercased().contains("content-type: application/json"), "\(name): \(answer.prefix(300))")
+                #expect(answer.lowercased().contains("connection: close"), "\(name): \(answer.prefix(300))")
+                let body = answer.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+                let error = try? JSONDecoder().decode(APIError.ErrorBody.self, from: Data(body.utf8))
+                #expect(error?.code == code, "\(name): \(body)")
+                #expect(error?.field == field, "\(name): \(body)")
+                #expect(error?.message.isEmpty == false, "\(name): \(body)")
+            }
+            // Valid requests first, then one the parser refuses, sent together: the first are answered, then the
+            // refusal, and the server closes the connection.
+            let pipelined =
+                "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n" + "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "G@T /health HTTP/1.1\r\n\r\n"
+            let all = try await rawExchange(port: port, Array(pipelined.utf8), timeout: 5, untilClosed: true)
+            #expect(all.hasPrefix("HTTP/1.1 200 "), "\(all.prefix(200))")
+            #expect(all.components(separatedBy: "HTTP/1.1 200 ").count == 3, "\(all)")
+            #expect(all.contains("HTTP/1.1 400 ") && all.hasSuffix(#""field":"method","message":"请求方法无效"}"#), "\(all)")
+            // A request refused from its head (413 from `Content-Length`) whose body then ends early gets that one
+            // reply, not a second one for the broken body.
+            let lying = "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 999999999\r\n\r\n{}"
+            let once = try await rawExchange(port: port, Array(lying.utf8), timeout: 5, untilClosed: true, closingOutput: true)
+            #expect(
+                once.hasPrefix("HTTP/1.1 413 ") && once.hasSuffix(#""code":"request.too_large","field":"body","message":"请求内容过大（不得超过256 KB）"}"#),
+                "\(once)"
+            )
+            #expect(once.components(separatedBy: "HTTP/1.1 ").count == 2, "\(once)")
         }
     }
 

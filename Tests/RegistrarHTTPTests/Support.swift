@@ -333,16 +333,38 @@ func rawExchange(
     _ request: [UInt8],
     then more: [UInt8]? = nil,
     after pause: Duration = .milliseconds(300),
-    timeout seconds: Int = 10
+    timeout seconds: Int = 10,
+    untilClosed: Bool = false,
+    closingOutput: Bool = false
 ) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
         Thread {
-            continuation.resume(with: Result { try blockingExchange(port: port, request, then: more, after: pause, timeout: seconds) })
+            continuation.resume(
+                with: Result {
+                    try blockingExchange(
+                        port: port,
+                        request,
+                        then: more,
+                        after: pause,
+                        timeout: seconds,
+                        untilClosed: untilClosed,
+                        closingOutput: closingOutput
+                    )
+                }
+            )
         }.start()
     }
 }
 
-private func blockingExchange(port: Int, _ request: [UInt8], then more: [UInt8]?, after pause: Duration, timeout seconds: Int) throws -> String {
+private func blockingExchange(
+    port: Int,
+    _ request: [UInt8],
+    then more: [UInt8]?,
+    after pause: Duration,
+    timeout seconds: Int,
+    untilClosed: Bool,
+    closingOutput: Bool
+) throws -> String {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { throw POSIXError(.EIO) }
     defer { close(socket) }
@@ -362,6 +384,8 @@ private func blockingExchange(port: Int, _ request: [UInt8], then more: [UInt8]?
         Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18 + Double(pause.components.seconds))
         _ = more.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
+    // The client has nothing more to send (a half-close: it still reads).
+    if closingOutput { shutdown(socket, Int32(SHUT_WR)) }
     var answer = [UInt8]()
     var chunk = [UInt8](repeating: 0, count: 65_536)
     func complete() -> Bool {
@@ -374,7 +398,7 @@ private func blockingExchange(port: Int, _ request: [UInt8], then more: [UInt8]?
             } ?? 0
         return text.utf8.count - text.utf8.distance(from: text.startIndex, to: end.upperBound) >= length
     }
-    while !complete() {
+    while untilClosed || !complete() {
         let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
         if count <= 0 { break }
         answer += chunk[0..<count]

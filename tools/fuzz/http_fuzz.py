@@ -586,12 +586,35 @@ RAW_REQUESTS = [
     (b"GET /api/v1/%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", "undecodable path"),
     (b"GET /" + b"a/" * 20_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", "40 KB path"),
     (b"GET /api/v1/season HTTP/9.9\r\nHost: x\r\n\r\n", "HTTP/9.9"),
+    (b"GET /api/v1/" + b"x" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", "100 KB request line"),
+    (b"GET /api/v1/season HTTP/1.1\r\nBad Header: x\r\n\r\n", "space in a header name"),
+    (b"G@T /api/v1/season HTTP/1.1\r\nHost: x\r\n\r\n", "invalid method"),
     (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", "TLS hello"),
 ]
 
 
+def raw_problem(answer: str) -> str | None:
+    """What is wrong with the answer to a raw request: a 5xx, or a 4xx without the API's JSON error body."""
+    status_line, _, rest = answer.partition("\r\n")
+    parts = status_line.split(" ")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return None if not answer else f"not an HTTP answer: {status_line[:80]!r}"
+    status = int(parts[1])
+    if status >= 500:
+        return f"answered {status_line}"
+    if 400 <= status < 500:
+        head, _, body = rest.partition("\r\n\r\n")
+        try:
+            error = json.loads(body)
+        except ValueError:
+            return f"{status} without a JSON body: {body[:80]!r}"
+        if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("code", "field", "message")):
+            return f"{status} body is not {{code, field, message}}: {body[:120]!r}"
+    return None
+
+
 def raw_request(server: Server, payload: bytes) -> str:
-    """The status line answered to bytes no HTTP client would send ('' when the server closed without one)."""
+    """The answer to bytes no HTTP client would send, decoded ('' when the server closed without one)."""
     with socket.create_connection((server.host, server.port), timeout=30) as connection:
         try:
             connection.sendall(payload)
@@ -607,7 +630,7 @@ def raw_request(server: Server, payload: bytes) -> str:
                 data += chunk
         except OSError:
             pass
-    return data.split(b"\r\n", 1)[0].decode("latin1")
+    return data.decode("utf-8", "replace")
 
 
 # MARK: Races
@@ -681,8 +704,8 @@ def race(server: Server, world: World, rounds: int, run: int) -> list[dict]:
 # MARK: Checks
 
 
-# NIO's HTTP parser refuses a request line and headers over 80 KB before any route runs: a 400 with no body, and the
-# connection closed (Hummingbird writes it; see README.md, "Fuzzing the API").
+# NIO's HTTP parser refuses a request line and headers over 80 KB before any route runs; the server answers 431
+# `request.head_too_large` with the API's JSON body and closes its side of the connection (ParserRefusalResponder).
 PARSER_LIMIT_BYTES = 80 * 1024
 
 
@@ -691,15 +714,13 @@ def over_parser_limit(case: Case) -> bool:
 
 
 def refused_by_parser(case: Case, status: int, headers: dict[str, str], payload: bytes) -> bool:
-    return status == 400 and not payload and headers.get("connection") == "close" and over_parser_limit(case)
+    return status == 431 and b"request.head_too_large" in payload and over_parser_limit(case)
 
 
 def check(case: Case, status: int, headers: dict[str, str], payload: bytes) -> str | None:
     if status >= 500:
         return f"status {status}"
-    if refused_by_parser(case, status, headers, payload):
-        return None
-    if case.api_route and 400 <= status < 500:
+    if case.api_route and 400 <= status < 500 or refused_by_parser(case, status, headers, payload):
         if "json" not in headers.get("content-type", ""):
             return f"{status} without a JSON body ({headers.get('content-type')})"
         try:
@@ -746,11 +767,6 @@ def main() -> int:
             try:
                 status, headers, payload = send(server, case.method, case.path, case.body, case.headers)
             except (OSError, http.client.HTTPException) as error:
-                if over_parser_limit(case) and server.alive():
-                    # Refused by the parser while the client still sent its body: the server stops reading and
-                    # closes the connection after its idle timeout (30 s) instead of holding it open.
-                    parser_refusals += 1
-                    continue
                 failures.append({"iteration": iteration, "problem": f"no answer: {error!r}", **case.describe()})
                 if not server.alive():
                     log(f"the server died at iteration {iteration}: {case.note}")
@@ -786,8 +802,9 @@ def main() -> int:
                 line = raw_request(server, payload)
             except OSError as error:
                 line = f"error {error!r}"
-            if line.split(" ")[1:2] and line.split(" ")[1].startswith("5"):
-                failures.append({"problem": f"raw request '{name}' answered {line}"})
+            problem = raw_problem(line)
+            if problem:
+                failures.append({"problem": f"raw request '{name}': {problem}", "reply": line[:300]})
             if not server.alive():
                 failures.append({"problem": f"the server died after the raw request '{name}'"})
                 break
@@ -810,7 +827,7 @@ def main() -> int:
     print(f"HTTP fuzzing: {args.iterations} requests (seed {args.seed}), {args.race_rounds} rounds of {RACERS}-thread races "
           f"and {len(RAW_REQUESTS)} raw requests in {elapsed:.0f} s")
     print("statuses: " + ", ".join(f"{s} ×{n}" for s, n in sorted(statuses.items()))
-          + f" ({parser_refusals} of the 400s from the HTTP parser: request line and headers over {PARSER_LIMIT_BYTES // 1024} KB)")
+          + f" ({parser_refusals} of them 431s from the HTTP parser: request line and headers over {PARSER_LIMIT_BYTES // 1024} KB)")
     print(f"registrar verify: exit {verify.returncode}")
     if failures:
         print(f"{len(failures)} FAILURES (all in {workdir / 'failures.jsonl'}); the first ones:")
