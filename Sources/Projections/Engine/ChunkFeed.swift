@@ -36,7 +36,7 @@ final class ChunkFeed: @unchecked Sendable {
         batches: [[(first: String, last: String)]],
         upTo head: Int64,
         projections: [any Projection],
-        capacity: Int
+        capacity: Int = 3
     ) {
         self.capacity = capacity
         let thread = Thread { [self] in

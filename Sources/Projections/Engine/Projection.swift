@@ -179,22 +179,8 @@ public final class FoldState: @unchecked Sendable {
     /// ``Projection/apply(_:db:tables:state:)``; nil elsewhere.
     public internal(set) var prepared: (any Sendable)?
 
-    /// A projection's own object kept between its applies and its flush (created by `make` on first use), e.g. rows
-    /// it writes at the flush rather than as they come. Forgotten by ``evict()``.
-    func scratch<Object: AnyObject>(_ name: String, _ make: () -> Object) -> Object {
-        if let object = scratches[name] as? Object { return object }
-        let object = make()
-        scratches[name] = object
-        return object
-    }
-
-    private var scratches: [String: AnyObject] = [:]
-
     /// Forgets every row (after a flush).
-    func evict() {
-        for cache in caches.values { (cache as? any Evictable)?.removeAll() }
-        scratches.removeAll()
-    }
+    func evict() { for cache in caches.values { (cache as? any Evictable)?.removeAll() } }
 
     /// What the flushes changed, for caches of query results (``ProjectionEngine/addChangeObserver(_:)``): e.g.
     /// a line of site 4201's review queue that was written (``ReviewComparisonProjection/queueChange(site:line:)``).

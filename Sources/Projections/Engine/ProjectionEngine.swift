@@ -431,9 +431,7 @@ public final class ProjectionEngine: Sendable {
                 decoder: decoder,
                 batches: Self.chunkedBatches(of: streams, batchSize: batchSize, chunkSize: chunkSize),
                 upTo: total,
-                projections: selected,
-                // A batch ahead: the reader goes on while the writer flushes a batch (the audit trail's rows).
-                capacity: max(2, batchSize / max(chunkSize, 1) + 1)
+                projections: selected
             )
             defer { feed.cancel() }
             var processed: Int64 = 0
