@@ -588,8 +588,7 @@ struct EngineTests {
         let head = try await season.store.headPosition()
         let progress = Progress()
         let secureDelete = try await season.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
-        // Small chunks and small transactions: chunks prepared ahead, many per transaction.
-        let report = try await engine.rebuild(batchSize: 97, chunkSize: 31) { progress.record($0) }
+        let report = try await engine.rebuild(batchSize: 97) { progress.record($0) }
         // The rebuild's writes skip secure delete's extra I/O; the writer's own setting is back afterwards.
         #expect(try await season.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") } == secureDelete)
         #expect(report.position == head && report.events == head)
@@ -604,55 +603,6 @@ struct EngineTests {
         // The live rows are right, not only stable: spot-check the queue.
         let queue = try await ReviewQueries(season.store.pool).queue(site: "4201")
         #expect(Set(queue.map(\.status)).isSuperset(of: ["approved", "signed", "rejected", "abandoned"]) || !queue.isEmpty)
-    }
-
-    @Test("a rebuild's batches are split into chunks of whole streams; every stream in exactly one chunk, in id order")
-    func batchesInChunks() {
-        let streams = (0..<50).map { (streamId: String(format: "s%03d", $0), events: $0 % 7 + 1) }
-        let batches = ProjectionEngine.chunkedBatches(of: streams, batchSize: 40, chunkSize: 9)
-        let chunks = batches.flatMap { $0 }
-        let ids = streams.map(\.streamId)
-        // Consecutive, covering, no overlap.
-        #expect(chunks.first?.first == "s000" && chunks.last?.last == "s049")
-        for (previous, next) in zip(chunks, chunks.dropFirst()) {
-            #expect(ids.firstIndex(of: next.first) == ids.firstIndex(of: previous.last)! + 1)
-        }
-        func events(_ chunk: (first: String, last: String)) -> Int {
-            streams[ids.firstIndex(of: chunk.first)!...ids.firstIndex(of: chunk.last)!].reduce(0) { $0 + $1.events }
-        }
-        for batch in batches.dropLast() {
-            #expect(batch.reduce(0) { $0 + events($1) } >= 40)
-            // A chunk ends at chunkSize events or with its batch.
-            for chunk in batch.dropLast() { #expect(events(chunk) >= 9) }
-        }
-        #expect(ProjectionEngine.chunkedBatches(of: [], batchSize: 40, chunkSize: 9).isEmpty)
-        #expect(ProjectionEngine.chunkedBatches(of: streams, batchSize: 1_000, chunkSize: 1_000).map(\.count) == [1])
-    }
-
-    @Test("the audit trail prepares a chunk only when each of its streams starts in it, with the fold's changes")
-    func auditRowsPreparedAhead() async throws {
-        let season = try await SeasonFixture()
-        try await season.playSeason(candidates: 6)
-        let events = try EventDecoder().decode(try await season.store.readAll(after: 0, limit: 1_000_000))
-        let projection = AuditTrailProjection()
-        let prepared = try #require(projection.prepare(events) as? PreparedAuditRows)
-        #expect(prepared.covers(events) && !prepared.covers(Array(events.dropLast())))
-        var values = [String: AuditFold.Values]()
-        for (index, event) in events.enumerated() {
-            let changes = AuditFold.apply(event.payload, to: &values[event.streamId, default: [:]])
-            #expect(prepared.changeTexts(index) == changes.map { [$0.field, AuditFold.kind(of: $0.field), $0.before, $0.after] })
-            let metadata = event.metadata
-            let columns: [String?] = [
-                event.streamId, metadata.recordedAt, metadata.actorId, metadata.role, metadata.channel, event.recorded.type,
-                AuditFold.action(event.recorded.type), AuditTrailProjection.reason(event), metadata.requestId, metadata.correlationId,
-                event.recorded.hash.hexString,
-            ]
-            #expect(prepared.eventTexts(index) == columns)
-            #expect(prepared.events[index].position == event.position)
-        }
-        // A stream whose first events are elsewhere: its "before" values are in the log, so nothing is prepared.
-        let withoutFirst = events.filter { !($0.streamId == events.last?.streamId && $0.recorded.streamVersion == 1) }
-        #expect(projection.prepare(withoutFirst) == nil)
     }
 
     @Test("candidate states rebuilt from a snapshot and the events after it, when not in memory, give the rows a rebuild gives")

@@ -99,10 +99,6 @@ public struct AuditTrailProjection: Projection {
         let insertChange = try db.cachedStatement(
             sql: "INSERT INTO \(t("audit_trail")) (position, seq, field, field_kind, before, after) VALUES (?, ?, ?, ?, ?, ?)"
         )
-        if let prepared = state.prepared as? PreparedAuditRows, prepared.covers(events) {
-            try write(prepared, insertEvent: RawBinder(insertEvent), insertChange: RawBinder(insertChange))
-            return
-        }
         for event in events {
             var changes = [FieldChange]()
             try subjects.update(
@@ -117,7 +113,22 @@ public struct AuditTrailProjection: Projection {
                     row = values
                 }
             )
-            try insert(event, hash: event.recorded.hash.hexString, insertEvent)
+            let metadata = event.metadata
+            let eventRow = RawBinder(insertEvent)
+            eventRow.reset()
+            eventRow.bind(1, event.position)
+            eventRow.bind(2, event.streamId)
+            eventRow.bind(3, metadata.recordedAt)
+            eventRow.bind(4, metadata.actorId)
+            eventRow.bind(5, metadata.role)
+            eventRow.bind(6, metadata.channel)
+            eventRow.bind(7, event.recorded.type)
+            eventRow.bind(8, AuditFold.action(event.recorded.type))
+            eventRow.bind(9, Self.reason(event))
+            eventRow.bind(10, metadata.requestId)
+            eventRow.bind(11, metadata.correlationId)
+            eventRow.bind(12, event.recorded.hash.hexString)
+            try eventRow.step()
             let row = RawBinder(insertChange)
             for (seq, change) in changes.enumerated() {
                 row.reset()
@@ -130,76 +141,6 @@ public struct AuditTrailProjection: Projection {
                 try row.step()
             }
         }
-    }
-
-    /// Writes a rebuild's prepared rows, binding their texts in place.
-    private func write(_ prepared: PreparedAuditRows, insertEvent: RawBinder, insertChange: RawBinder) throws {
-        let bytes = UnsafePointer(prepared.bytes.baseAddress!)
-        let texts = prepared.texts
-        // The statements are cached: no binding may point into the buffer once it is freed.
-        defer {
-            insertEvent.reset()
-            insertChange.reset()
-        }
-        try withExtendedLifetime(prepared) {
-            for index in 0..<prepared.eventCount {
-                let event = prepared.events[index]
-                insertEvent.bind(1, event.position)
-                var text = index * PreparedAuditRows.eventTextColumns
-                for column in 2...Int32(1 + PreparedAuditRows.eventTextColumns) {
-                    insertEvent.bind(column, static: bytes + Int(texts[text].start), count: texts[text].count)
-                    text += 1
-                }
-                try insertEvent.step()
-                text = prepared.changeTextsStart + Int(event.firstChange) * PreparedAuditRows.changeTextColumns
-                for seq in 0..<Int64(event.changeCount) {
-                    insertChange.bind(1, event.position)
-                    insertChange.bind(2, seq)
-                    for column in Int32(3)...Int32(2 + PreparedAuditRows.changeTextColumns) {
-                        insertChange.bind(column, static: bytes + Int(texts[text].start), count: texts[text].count)
-                        text += 1
-                    }
-                    try insertChange.step()
-                }
-            }
-        }
-    }
-
-    /// The event's row of `audit_events`.
-    private func insert(_ event: DecodedEvent, hash: String, _ statement: Statement) throws {
-        let metadata = event.metadata
-        let eventRow = RawBinder(statement)
-        eventRow.reset()
-        eventRow.bind(1, event.position)
-        eventRow.bind(2, event.streamId)
-        eventRow.bind(3, metadata.recordedAt)
-        eventRow.bind(4, metadata.actorId)
-        eventRow.bind(5, metadata.role)
-        eventRow.bind(6, metadata.channel)
-        eventRow.bind(7, event.recorded.type)
-        eventRow.bind(8, AuditFold.action(event.recorded.type))
-        eventRow.bind(9, Self.reason(event))
-        eventRow.bind(10, metadata.requestId)
-        eventRow.bind(11, metadata.correlationId)
-        eventRow.bind(12, hash)
-        try eventRow.step()
-    }
-
-    /// The rows of a chunk of whole streams, folded from each stream's first event and packed for the writer (nil
-    /// if a stream does not start in the chunk: its values before are in the log).
-    public func prepare(_ events: [DecodedEvent]) -> (any Sendable)? {
-        guard !events.isEmpty else { return nil }
-        var subjects = [String: AuditFold.Values]()
-        var changes = [[FieldChange]]()
-        changes.reserveCapacity(events.count)
-        for event in events {
-            if subjects[event.streamId] == nil {
-                guard event.recorded.streamVersion == 1 else { return nil }
-                subjects[event.streamId] = AuditFold.Values(minimumCapacity: 128)
-            }
-            changes.append(AuditFold.apply(event.payload, to: &subjects[event.streamId]!))
-        }
-        return PreparedAuditRows(events, changes: changes)
     }
 
     public func flush(db: Database, tables t: TableNames, state: FoldState) throws {

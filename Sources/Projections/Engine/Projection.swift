@@ -54,15 +54,10 @@ public protocol Projection: Sendable {
     func apply(_ events: [DecodedEvent], db: Database, tables: TableNames, state: FoldState) throws
     /// Writes the rows of `state` changed since the last flush.
     func flush(db: Database, tables: TableNames, state: FoldState) throws
-    /// Work on a chunk of whole streams, each from its first event, that needs no database: a rebuild runs it on
-    /// another thread, ahead of the writer, and ``apply(_:db:tables:state:)`` finds the result in
-    /// ``FoldState/prepared``. nil (the default): nothing to prepare.
-    func prepare(_ events: [DecodedEvent]) -> (any Sendable)?
 }
 
 extension Projection {
     public var retiredTables: [String] { [] }
-    public func prepare(_ events: [DecodedEvent]) -> (any Sendable)? { nil }
 }
 
 /// A stored event decoded once per batch and shared by every projection.
@@ -174,10 +169,6 @@ public final class FoldState: @unchecked Sendable {
         caches[name] = cache
         return cache
     }
-
-    /// What ``Projection/prepare(_:)`` made of the events being applied, set by the rebuild around each
-    /// ``Projection/apply(_:db:tables:state:)``; nil elsewhere.
-    public internal(set) var prepared: (any Sendable)?
 
     /// Forgets every row (after a flush).
     func evict() { for cache in caches.values { (cache as? any Evictable)?.removeAll() } }

@@ -383,14 +383,11 @@ public final class ProjectionEngine: Sendable {
     ///   - batchSize: events per read and per write transaction (a batch holds whole streams, so it may hold more).
     ///     A batch's rows land all over the position-keyed audit tables, so each transaction rewrites pages that
     ///     earlier ones wrote: fewer, larger batches write each page fewer times (100,000 against 20,000: a
-    ///     640,000-event log rebuilt 23 % faster), for ~100 MB of events read at once.
-    ///   - chunkSize: events per chunk handed to the writer: a batch, read at once, is decoded and prepared a chunk at
-    ///     a time ahead of the writer (whole streams, so a chunk may hold more).
+    ///     640,000-event log rebuilt 23 % faster), for ~2 × 100 MB of decoded events in memory.
     @discardableResult
     public func rebuild(
         projection name: String? = nil,
         batchSize: Int = 100_000,
-        chunkSize: Int = 5_000,
         progress: (@Sendable (RebuildProgress) -> Void)? = nil
     ) async throws -> RebuildReport {
         let selected: [any Projection]
@@ -401,7 +398,7 @@ public final class ProjectionEngine: Sendable {
             selected = projections
         }
         let started = ContinuousClock.now
-        @Sendable func seconds() -> Double {
+        func seconds() -> Double {
             let elapsed = ContinuousClock.now - started
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
@@ -425,50 +422,20 @@ public final class ProjectionEngine: Sendable {
         let decoder = self.decoder
         do {
             let total = try await store.headPosition()
-            let streams = try await pool.read { db in try SQLiteEventStore.streamCounts(db, upTo: total) }
-            let feed = ChunkFeed(
-                pool: pool,
-                decoder: decoder,
-                batches: Self.chunkedBatches(of: streams, batchSize: batchSize, chunkSize: chunkSize),
-                upTo: total,
-                projections: selected
-            )
-            defer { feed.cancel() }
             var processed: Int64 = 0
-            var exhausted = false
-            while !exhausted {
+            try await Self.foldByStream(pool: pool, decoder: decoder, upTo: total, batchSize: batchSize) { batch in
                 try Task.checkCancellation()
-                let before = processed
-                (exhausted, processed) = try await withTaskCancellationHandler {
-                    try await pool.write { db -> (Bool, Int64) in
-                        var exhausted = false
-                        var folded: Int64 = 0
-                        try Self.withFastDelete(db) {
-                            // A batch's chunks; the feed prepares the next ones meanwhile.
-                            while true {
-                                guard let chunk = try feed.next() else {
-                                    exhausted = true
-                                    break
-                                }
-                                for (index, (projection, state)) in zip(selected, states).enumerated() {
-                                    state.prepared = chunk.prepared[index]
-                                    defer { state.prepared = nil }
-                                    try projection.apply(chunk.events, db: db, tables: .shadow, state: state)
-                                }
-                                folded += Int64(chunk.events.count)
-                                progress?(RebuildProgress(processed: before + folded, total: total, elapsed: seconds()))
-                                if chunk.endsBatch { break }
-                            }
-                            for (projection, state) in zip(selected, states) {
-                                try projection.flush(db: db, tables: .shadow, state: state)
-                                state.evict()
-                            }
+                try await pool.write { db in
+                    try Self.withFastDelete(db) {
+                        for (projection, state) in zip(selected, states) {
+                            try projection.apply(batch, db: db, tables: .shadow, state: state)
+                            try projection.flush(db: db, tables: .shadow, state: state)
+                            state.evict()
                         }
-                        return (exhausted, before + folded)
                     }
-                } onCancel: {
-                    feed.cancel()
                 }
+                processed += Int64(batch.count)
+                progress?(RebuildProgress(processed: processed, total: total, elapsed: seconds()))
             }
             try Task.checkCancellation()
             let shadowPosition = total
@@ -547,36 +514,6 @@ public final class ProjectionEngine: Sendable {
             }
             if let upcoming { next = try await upcoming.value }
         }
-    }
-
-    /// Batches of at least `batchSize` events (the last one: what is left), each a list of consecutive runs of whole
-    /// streams (first and last stream id) of at least `chunkSize` events.
-    static func chunkedBatches(
-        of streams: [(streamId: String, events: Int)],
-        batchSize: Int,
-        chunkSize: Int
-    ) -> [[(first: String, last: String)]] {
-        var batches = [[(first: String, last: String)]]()
-        var chunks = [(first: String, last: String)]()
-        var batchEvents = 0
-        var start = 0
-        var chunkEvents = 0
-        for (index, stream) in streams.enumerated() {
-            chunkEvents += stream.events
-            batchEvents += stream.events
-            let isLast = index == streams.count - 1
-            if chunkEvents >= chunkSize || batchEvents >= batchSize || isLast {
-                chunks.append((streams[start].streamId, stream.streamId))
-                start = index + 1
-                chunkEvents = 0
-            }
-            if batchEvents >= batchSize || isLast {
-                batches.append(chunks)
-                chunks = []
-                batchEvents = 0
-            }
-        }
-        return batches
     }
 
     /// Consecutive runs of whole streams (first and last stream id) of at least `size` events each, the last run

@@ -59,16 +59,6 @@ struct RawBinder {
         }
     }
 
-    /// Binds `count` bytes of UTF-8 at `bytes` without copying them (SQLite's `SQLITE_STATIC`): they must stay put
-    /// until the statement has run. A negative count binds NULL.
-    func bind(_ index: Int32, static bytes: UnsafePointer<UInt8>, count: Int32) {
-        guard count >= 0 else {
-            sqlite3_bind_null(handle, index)
-            return
-        }
-        bytes.withMemoryRebound(to: CChar.self, capacity: Int(count)) { _ = sqlite3_bind_text(handle, index, $0, count, nil) }
-    }
-
     /// Runs the statement once.
     func step() throws {
         let code = sqlite3_step(handle)
