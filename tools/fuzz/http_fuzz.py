@@ -603,13 +603,20 @@ def raw_problem(answer: str) -> str | None:
     if status >= 500:
         return f"answered {status_line}"
     if 400 <= status < 500:
-        head, _, body = rest.partition("\r\n\r\n")
-        try:
-            error = json.loads(body)
-        except ValueError:
-            return f"{status} without a JSON body: {body[:80]!r}"
-        if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("code", "field", "message")):
-            return f"{status} body is not {{code, field, message}}: {body[:120]!r}"
+        return error_body_problem(status, rest.partition("\r\n\r\n")[2])
+    return None
+
+
+def error_body_problem(status: int, body: str | bytes) -> str | None:
+    """What is wrong with a 4xx body: not the API's {code, field, message} JSON, or an empty code or message."""
+    try:
+        error = json.loads(body)
+    except ValueError:
+        return f"{status} body is not JSON: {body[:80]!r}"
+    if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("code", "field", "message")):
+        return f"{status} body is not {{code, field, message}}: {body[:200]!r}"
+    if not error["code"] or not error["message"]:
+        return f"{status} with an empty code or message"
     return None
 
 
@@ -723,14 +730,7 @@ def check(case: Case, status: int, headers: dict[str, str], payload: bytes) -> s
     if case.api_route and 400 <= status < 500 or refused_by_parser(case, status, headers, payload):
         if "json" not in headers.get("content-type", ""):
             return f"{status} without a JSON body ({headers.get('content-type')})"
-        try:
-            error = json.loads(payload)
-        except ValueError:
-            return f"{status} body is not JSON"
-        if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("code", "field", "message")):
-            return f"{status} body is not {{code, field, message}}: {payload[:200]!r}"
-        if not error["code"] or not error["message"]:
-            return f"{status} with an empty code or message"
+        return error_body_problem(status, payload)
     return None
 
 
