@@ -45,7 +45,8 @@ final class ParserRefusalResponder: ChannelDuplexHandler, RemovableChannelHandle
         switch unwrapOutboundIn(data) {
         case .head where repliesOwed == 0:
             // A reply no request is owed: Hummingbird's bare 400 for a body that ended badly after its request was
-            // answered (a 413 decided from `Content-Length`, then the client stops sending). One request, one reply.
+            // answered (a 413 decided from `Content-Length`, then the client stops sending). One request, one reply:
+            // the connection is closed instead.
             promise?.fail(ChannelError.outputClosed)
             context.close(promise: nil)
             return
@@ -66,12 +67,6 @@ final class ParserRefusalResponder: ChannelDuplexHandler, RemovableChannelHandle
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if answered, case ByteToMessageDecoderError.dataReceivedInErrorState = error {
             // What the client goes on sending after the refusal, dropped by the decoder.
-            return
-        }
-        if error is HTTPParserError, readingRequest, repliesOwed == 0 {
-            // The body of a request already answered (refused before its body was read: too large, not logged in)
-            // ends badly or early. Its one reply is written; Hummingbird would write a second one, a bare 400.
-            context.close(promise: nil)
             return
         }
         guard let parserError = error as? HTTPParserError, !readingRequest, !answered, deferredRefusal == nil else {
