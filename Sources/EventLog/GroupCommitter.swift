@@ -34,6 +34,8 @@ final class GroupCommitter: Sendable {
     private let writer = DispatchQueue(label: "registrar.eventlog.group-commit", qos: .userInitiated)
     let afterAppend = Mutex<(@Sendable (Database, [RecordedEvent]) throws -> AfterTransaction?)?>(nil)
     let commitObservers = Mutex<[@Sendable (CommittedAppends) -> Void]>([])
+    /// Called on the writer's thread before each write transaction begins.
+    let beforeWriteTransaction = Mutex<(@Sendable () -> Void)?>(nil)
     // The head after this committer's previous commit (nil before the first): a batch that finds another head
     // follows appends of another process.
     private let headAfterLastCommit = Mutex<Int64?>(nil)
@@ -102,6 +104,7 @@ final class GroupCommitter: Sendable {
         var committed: CommittedAppends?
         let hook = afterAppend.withLock { $0 }
         var afterTransaction: AfterTransaction?
+        beforeWriteTransaction.withLock { $0 }?()
         do {
             try pool.writeWithoutTransaction { db in
                 try Self.inImmediateTransaction(db) {

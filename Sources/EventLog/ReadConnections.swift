@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -8,23 +9,105 @@ import Synchronization
 ///
 /// GRDB's pool costs ~30 µs per synchronous read (taking a reader, `BEGIN`/`COMMIT`, its statement authorizer) and
 /// ~150–200 µs per asynchronous one (the hop to its queue and back), while these reads take 2–20 µs in SQLite. Each
-/// read here is one statement in autocommit mode, so it sees one committed state of the log; a connection serves one
-/// caller at a time and goes back to the idle list afterwards.
+/// read sees one committed state of the log; a connection serves one caller at a time and goes back to the idle list
+/// afterwards.
+///
+/// With a `hold`, a connection keeps its read transaction open between reads for as long as nothing is committed to
+/// the log (by any connection, in any process; see ``ReadConnection/beginRead()``), which saves the locking of a new
+/// read transaction (~2.5 µs of a 14 µs snapshot load on this machine). That is for a log at rest, read by reviewers,
+/// auditors or a replay: once this process writes, idle connections end their transactions (a WAL starts over only
+/// when its writer finds no reader in it) and reads keep none until it has not written for the hold. An idle
+/// connection also ends its transaction once idle for the hold (for the writes of other processes).
 final class ReadConnections: Sendable {
     private let path: String
     private let readOnly: Bool
-    private let idle = Mutex<[ReadConnection]>([])
+    private let holdNanoseconds: UInt64?
+    private let idle = Mutex<IdleConnections>(IdleConnections())
+    /// When this process last began to write to the log (`DispatchTime` nanoseconds; 0: not yet).
+    private let lastWriteNanoseconds = Atomic<UInt64>(0)
 
-    init(path: String, readOnly: Bool) {
+    private struct IdleConnections {
+        var connections: [ReadConnection] = []
+        /// Whether a sweep of idle transactions is due.
+        var sweepScheduled = false
+    }
+
+    init(path: String, readOnly: Bool, hold: Duration?) {
         self.path = path
         self.readOnly = readOnly
+        holdNanoseconds = hold.map { UInt64(max(0, $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000)) }
     }
 
     /// Runs `body` on an idle connection (opening one when none is idle).
     func read<T>(_ body: (ReadConnection) throws -> T) throws -> T {
-        let connection = try idle.withLock { $0.popLast() } ?? ReadConnection(path: path, readOnly: readOnly)
-        defer { idle.withLock { $0.append(connection) } }
+        let connection = try idle.withLock { $0.connections.popLast() } ?? ReadConnection(path: path, readOnly: readOnly)
+        defer { giveBack(connection) }
+        if let holdNanoseconds {
+            // While this process writes, a kept transaction would seldom serve a second read and would keep the WAL
+            // from starting over: reads are then transactions of their own, as without a hold.
+            let lastWrite = lastWriteNanoseconds.load(ordering: .relaxed)
+            if lastWrite == 0 || DispatchTime.now().uptimeNanoseconds &- lastWrite >= holdNanoseconds {
+                connection.beginRead()
+            } else {
+                connection.endTransaction()
+            }
+        }
         return try body(connection)
+    }
+
+    /// Called before this process writes to the log: ends the idle connections' transactions (a WAL starts over only
+    /// when its writer finds no reader in it), and reads keep none for a hold from now.
+    func willWrite() {
+        guard holdNanoseconds != nil else { return }
+        lastWriteNanoseconds.store(max(1, DispatchTime.now().uptimeNanoseconds), ordering: .relaxed)
+        endIdleTransactions()
+    }
+
+    /// Ends the read transactions that idle connections hold, whatever their age: before a write and before a
+    /// checkpoint that must find no reader.
+    func endIdleTransactions() {
+        idle.withLock { idle in
+            for connection in idle.connections { connection.endTransaction() }
+        }
+    }
+
+    private func giveBack(_ connection: ReadConnection) {
+        // A transaction that a commit overtook while it was read from is of no further use.
+        if connection.holdsTransaction && !connection.transactionIsCurrent { connection.endTransaction() }
+        connection.idleSince = DispatchTime.now().uptimeNanoseconds
+        let scheduleSweep = idle.withLock { idle in
+            idle.connections.append(connection)
+            guard connection.holdsTransaction, !idle.sweepScheduled else { return false }
+            idle.sweepScheduled = true
+            return true
+        }
+        if scheduleSweep { scheduleSweepOfIdleTransactions() }
+    }
+
+    private func scheduleSweepOfIdleTransactions() {
+        guard let holdNanoseconds else { return }
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .nanoseconds(Int(min(holdNanoseconds, 1 << 62)))) {
+            [weak self] in self?.sweepIdleTransactions()
+        }
+    }
+
+    // Ends the transactions idle for the hold; the ones idle for less are looked at again a hold later.
+    private func sweepIdleTransactions() {
+        guard let holdNanoseconds else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let again = idle.withLock { idle in
+            var stillHeld = false
+            for connection in idle.connections where connection.holdsTransaction {
+                if now &- connection.idleSince >= holdNanoseconds {
+                    connection.endTransaction()
+                } else {
+                    stillHeld = true
+                }
+            }
+            idle.sweepScheduled = stillHeld
+            return stillHeld
+        }
+        if again { scheduleSweepOfIdleTransactions() }
     }
 }
 
@@ -33,6 +116,22 @@ final class ReadConnections: Sendable {
 final class ReadConnection: @unchecked Sendable {
     private let handle: SQLiteConnection
     private var statements: [String: SQLiteStatement] = [:]
+    private var begin: SQLiteStatement?
+    private var commit: SQLiteStatement?
+
+    /// The WAL-index header (the first 96 bytes of the `-shm` file: two copies of SQLite's 48-byte `WalIndexHdr`,
+    /// <https://sqlite.org/walformat.html#the_wal_index_file_format>), mapped read-only once this connection has read
+    /// in WAL mode; nil before that, or when the database is not in WAL mode (reads are then in autocommit).
+    private var walIndex: UnsafeRawPointer?
+    private var walIndexMapping: (address: UnsafeMutableRawPointer, length: Int)?
+    private var mappingTried = false
+    private var hasRead = false
+    /// The header as it was just before the open read transaction began.
+    private let headerAtBegin = UnsafeMutableRawPointer.allocate(byteCount: ReadConnection.headerBytes, alignment: 8)
+    private static let headerBytes = 96
+
+    /// When the connection last went back to the idle list (`DispatchTime` nanoseconds).
+    var idleSince: UInt64 = 0
 
     init(path: String, readOnly: Bool) throws {
         var handle: SQLiteConnection?
@@ -59,7 +158,82 @@ final class ReadConnection: @unchecked Sendable {
 
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_finalize(begin)
+        sqlite3_finalize(commit)
         sqlite3_close_v2(handle)
+        if let walIndexMapping { munmap(walIndexMapping.address, walIndexMapping.length) }
+        headerAtBegin.deallocate()
+    }
+
+    /// Whether the connection is inside a read transaction.
+    var holdsTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Readies the connection for a read that must see everything committed before this call: keeps the open read
+    /// transaction when the WAL-index header is byte for byte what it was when the transaction began, else ends it
+    /// and begins another.
+    ///
+    /// Every commit changes the header (SQLite counts transactions in it, `iChange`, and its frame count and checksum
+    /// move), and so does a WAL that starts over, whichever connection or process did it; SQLite itself reads the
+    /// header without a lock the same way to decide whether its page cache is still good. The header is copied
+    /// *before* the new transaction takes its snapshot, so a commit that lands in between makes the next comparison
+    /// fail, never pass: a kept transaction is one no commit has happened since.
+    func beginRead() {
+        defer { hasRead = true }
+        if holdsTransaction {
+            if transactionIsCurrent { return }
+            endTransaction()
+        }
+        guard let walIndex = mappedWalIndex() else { return }
+        memcpy(headerAtBegin, walIndex, Self.headerBytes)
+        guard let begin = prepared(&begin, "BEGIN DEFERRED") else { return }
+        _ = sqlite3_step(begin)
+        sqlite3_reset(begin)
+    }
+
+    /// Whether nothing has been committed since the open read transaction began.
+    var transactionIsCurrent: Bool {
+        guard let walIndex else { return false }
+        return memcmp(walIndex, headerAtBegin, Self.headerBytes) == 0
+    }
+
+    /// Ends the open read transaction, if any.
+    func endTransaction() {
+        guard holdsTransaction, let commit = prepared(&commit, "COMMIT") else { return }
+        _ = sqlite3_step(commit)
+        sqlite3_reset(commit)
+    }
+
+    private func prepared(_ slot: inout SQLiteStatement?, _ sql: String) -> SQLiteStatement? {
+        if slot == nil { sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &slot, nil) }
+        return slot
+    }
+
+    // The header is mapped only after this connection's first read: by then it has the -shm file open and holds its
+    // shared lock on it, which keeps any other connection from truncating the file while this one lives.
+    private func mappedWalIndex() -> UnsafeRawPointer? {
+        if let walIndex { return walIndex }
+        guard hasRead, !mappingTried else { return nil }
+        mappingTried = true
+        guard let mode = try? singleText("PRAGMA journal_mode"), mode.lowercased() == "wal",
+            let file = sqlite3_db_filename(handle, "main"), file.pointee != 0
+        else { return nil }
+        let descriptor = open(String(cString: file) + "-shm", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        let length = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard fstat(descriptor, &status) == 0, Int(status.st_size) >= length,
+            let address = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0), address != MAP_FAILED
+        else { return nil }
+        walIndexMapping = (address, length)
+        walIndex = UnsafeRawPointer(address)
+        return walIndex
+    }
+
+    private func singleText(_ sql: String) throws -> String? {
+        let statement = try statement(sql)
+        defer { statement.finish() }
+        return try statement.step() ? statement.string(0) : nil
     }
 
     // Event type names read on this connection: a load reads ~20 rows whose types are a few dozen names, so a name is

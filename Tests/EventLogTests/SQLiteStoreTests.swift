@@ -210,6 +210,115 @@ struct SQLiteStoreTests {
         #expect(try await reopened.readAll(after: 12, limit: 1)[0].previousHash == head)
     }
 
+    @Test(
+        "a read connection that keeps its read transaction still sees every commit: another store's, another process's, after the WAL starts over, its own"
+    )
+    func keptReadTransactionsSeeEveryCommit() async throws {
+        var quiet = SQLiteEventStore.Options()
+        quiet.checkpointInterval = nil  // no checkpoint thread to hold the checkpoint lock when the test truncates
+        var holding = quiet
+        holding.readTransactionHold = .seconds(3_600)  // only a commit can end it here, never the clock
+        let reader = try SQLiteEventStore(path: path, options: holding)
+        let writer = try SQLiteEventStore(path: path, options: quiet)
+        _ = try await writer.append(request("candidate-1"))
+        for round in 1...60 {
+            #expect(try await reader.readStream("candidate-1").count == round)
+            #expect(try await reader.streamVersion("candidate-1") == round)
+            #expect(try await reader.readPayloads("candidate-1", fromVersion: 1, toVersion: nil).count == round)
+            if round % 4 == 1 {
+                // The WAL copied back and started over: its header's salts change, the frame count goes back to 0.
+                reader.endIdleReadTransactions()
+                let (busy, _) = try await checkpointTruncating()
+                #expect(busy == 0)
+            }
+            _ = try await writer.append(request("candidate-1"))
+        }
+        // The reader's own append (after which its reads keep no transaction for the hold).
+        _ = try await reader.append(request("candidate-1"))
+        #expect(try await reader.streamVersion("candidate-1") == 62)
+        // Another process appends (the sqlite3 shell, a row as the log would write it, chain aside).
+        guard let sqlite3 = which("sqlite3") else { return }
+        let head = try await reader.headPosition()
+        let insert = """
+            INSERT INTO events (position, stream_id, stream_version, event_type, schema_version, data, metadata, previous_hash, hash)
+            VALUES (\(head + 1), 'candidate-2', 1, 'E', 1, '{}', '{}', x'00', x'00');
+            """
+        #expect(try run(sqlite3, [path, insert]).status == 0)
+        #expect(try await reader.headPosition() == head + 1)
+        #expect(try await reader.streamVersion("candidate-2") == 1)
+    }
+
+    @Test("an idle read connection ends its kept transaction once its hold runs out (or when asked), so a TRUNCATE checkpoint finds no reader")
+    func keptReadTransactionsEnd() async throws {
+        var quiet = SQLiteEventStore.Options()
+        quiet.checkpointInterval = nil  // nothing copies the WAL but the checkpoints below
+        let writer = try SQLiteEventStore(path: path, options: quiet)
+        _ = try await writer.append(request("candidate-1"))
+
+        var holding = quiet
+        holding.readTransactionHold = .seconds(3_600)
+        let reader = try SQLiteEventStore(path: path, options: holding)
+        _ = try await reader.streamVersion("candidate-1")  // maps the WAL index
+        _ = try await writer.append(request("candidate-1"))
+        #expect(try await reader.streamVersion("candidate-1") == 2)  // a snapshot that reads from the WAL, kept
+        #expect(try await checkpointTruncating().busy == 1)
+        reader.endIdleReadTransactions()
+        #expect(try await checkpointTruncating().busy == 0)
+
+        // The default hold: the transaction ends by itself a few milliseconds after the read.
+        let defaultHold = try SQLiteEventStore(path: path, options: quiet)
+        _ = try await defaultHold.streamVersion("candidate-1")
+        _ = try await writer.append(request("candidate-1"))
+        #expect(try await defaultHold.streamVersion("candidate-1") == 3)
+        var busy = 1
+        for _ in 0..<500 where busy != 0 {
+            busy = try await checkpointTruncating().busy
+            if busy != 0 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(busy == 0)
+        #expect(try await defaultHold.streamVersion("candidate-1") == 3)
+    }
+
+    @Test(
+        "kept read transactions do not keep the WAL from starting over: a client that reads and writes in turn leaves no larger a WAL than with a transaction per read"
+    )
+    func keptReadTransactionsLetTheWALStartOver() async throws {
+        let kept = try await walBytesAfterReadsAndWritesInTurn(hold: .seconds(3_600))  // the clock never ends them here
+        let perRead = try await walBytesAfterReadsAndWritesInTurn(hold: nil)
+        // Kept while the process writes, and ended after the commit that follows the read, they made it 3.6 times
+        // larger (the commit's own checkpoint stopped at the read's snapshot); ended only by the connection's next
+        // read, 4.2 times.
+        #expect(kept <= perRead + perRead / 4, "WAL of \(kept) bytes with kept transactions, \(perRead) with one per read")
+    }
+
+    /// The WAL's size after 1,500 turns of a read and an append on a fresh log whose commits checkpoint every 50 pages.
+    private func walBytesAfterReadsAndWritesInTurn(hold: Duration?) async throws -> Int {
+        var options = SQLiteEventStore.Options()
+        options.checkpointInterval = nil  // SQLite's own checkpoint, inside the commit that finds 50 pages
+        options.writerCheckpointPages = 50
+        options.readTransactionHold = hold
+        let file = directory.appendingPathComponent("turns-\(hold == nil ? "per-read" : "kept").sqlite").path
+        let store = try SQLiteEventStore(path: file, options: options)
+        _ = try await store.append(request("candidate-0"))
+        for index in 1...1_500 {
+            // The read takes a snapshot of the WAL; the append that follows must still find the WAL free to start over.
+            _ = try await store.streamVersion("candidate-\(index % 7)")
+            _ = try await store.append(
+                request("candidate-\(index % 7)", events: [event("E", ["i": "\(index)", "text": String(repeating: "考", count: 300)])])
+            )
+        }
+        return try FileManager.default.attributesOfItem(atPath: file + "-wal")[.size] as? Int ?? 0
+    }
+
+    /// A `TRUNCATE` checkpoint on a connection of its own that waits for no one: (busy, WAL frames left).
+    private func checkpointTruncating() async throws -> (busy: Int, frames: Int) {
+        let queue = try DatabaseQueue(path: path)
+        return try await queue.writeWithoutTransaction { db in
+            let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            return (row?[0] ?? 1, row?[1] ?? -1)
+        }
+    }
+
     @Test("two store instances on one file (two writers) never break the chain or lose an append")
     func twoWriters() async throws {
         let first = try SQLiteEventStore(path: path)
