@@ -248,6 +248,44 @@ struct SQLiteStoreTests {
         #expect(try await reader.streamVersion("candidate-2") == 1)
     }
 
+    @Test("readers that keep transactions, many at once, never read a version older than an append that returned before the read began")
+    func keptReadTransactionsUnderConcurrentReaders() async throws {
+        let writer = try SQLiteEventStore(path: path)
+        let reader = try SQLiteEventStore(path: path)  // never writes: its reads keep transactions whenever they can
+        _ = try await writer.append(request("candidate-1"))
+        final class Progress: Sendable {
+            let acknowledged = Atomic<Int>(1)
+            let writing = Atomic<Bool>(true)
+            let stale = Atomic<Int>(0)
+            let reads = Atomic<Int>(0)
+        }
+        let progress = Progress()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { progress.writing.store(false, ordering: .releasing) }
+                for _ in 0..<300 {
+                    let result = try await writer.append(request("candidate-1"))
+                    progress.acknowledged.store(result.lastVersion, ordering: .releasing)
+                }
+            }
+            for _ in 0..<6 {
+                group.addTask {
+                    while progress.writing.load(ordering: .acquiring) {
+                        let floor = progress.acknowledged.load(ordering: .acquiring)
+                        let version = try await reader.streamVersion("candidate-1")
+                        let payloads = try await reader.readPayloads("candidate-1", fromVersion: 1, toVersion: nil).count
+                        if version < floor || payloads < version { progress.stale.add(1, ordering: .relaxed) }
+                        progress.reads.add(1, ordering: .relaxed)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(progress.stale.load(ordering: .relaxed) == 0)
+        #expect(progress.reads.load(ordering: .relaxed) > 300)
+        #expect(try await reader.streamVersion("candidate-1") == 301)
+    }
+
     @Test("an idle read connection ends its kept transaction once its hold runs out (or when asked), so a TRUNCATE checkpoint finds no reader")
     func keptReadTransactionsEnd() async throws {
         var quiet = SQLiteEventStore.Options()
