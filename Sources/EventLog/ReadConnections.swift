@@ -120,10 +120,9 @@ final class ReadConnection: @unchecked Sendable {
     private var commit: SQLiteStatement?
 
     /// The WAL-index header (the first 96 bytes of the `-shm` file: two copies of SQLite's 48-byte `WalIndexHdr`,
-    /// <https://sqlite.org/walformat.html#the_wal_index_file_format>), mapped read-only once this connection has read
-    /// in WAL mode; nil before that, or when the database is not in WAL mode (reads are then in autocommit).
+    /// <https://sqlite.org/walformat.html#the_wal_index_file_format>) in SQLite's own mapping, once this connection
+    /// has read in WAL mode; nil before that, or when the database is not in WAL mode (reads are then in autocommit).
     private var walIndex: UnsafeRawPointer?
-    private var walIndexMapping: (address: UnsafeMutableRawPointer, length: Int)?
     private var mappingTried = false
     private var hasRead = false
     /// The header as it was just before the open read transaction began.
@@ -161,7 +160,6 @@ final class ReadConnection: @unchecked Sendable {
         sqlite3_finalize(begin)
         sqlite3_finalize(commit)
         sqlite3_close_v2(handle)
-        if let walIndexMapping { munmap(walIndexMapping.address, walIndexMapping.length) }
         headerAtBegin.deallocate()
     }
 
@@ -208,27 +206,29 @@ final class ReadConnection: @unchecked Sendable {
         return slot
     }
 
-    // The header is mapped only after this connection's first read: by then it has the -shm file open and holds its
-    // shared lock on it, which keeps any other connection from truncating the file while this one lives.
+    // The header is asked of SQLite only after this connection's first read, when the connection has the WAL index
+    // open. Opening the -shm file here instead would be wrong: SQLite's locks are POSIX record locks, and closing any
+    // descriptor of a file drops every lock the process holds on it (a test checks that they stay).
     private func mappedWalIndex() -> UnsafeRawPointer? {
         if let walIndex { return walIndex }
         guard hasRead, !mappingTried else { return nil }
         mappingTried = true
-        guard let mode = try? singleText("PRAGMA journal_mode"), mode.lowercased() == "wal",
-            let file = sqlite3_db_filename(handle, "main"), file.pointee != 0
+        guard let mode = try? singleText("PRAGMA journal_mode"), mode.lowercased() == "wal" else { return nil }
+        // The main database file's VFS handle, and through it the first region of the WAL index as SQLite mapped it
+        // (`xShmMap` without extending: the region exists once the connection has read in WAL mode). It stays
+        // mapped for as long as the connection has the database open in WAL mode, which is its whole life here.
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK, let file,
+            let methods = file.pointee.pMethods, methods.pointee.iVersion >= 2, let map = methods.pointee.xShmMap
         else { return nil }
-        let descriptor = open(String(cString: file) + "-shm", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        let length = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard fstat(descriptor, &status) == 0, Int(status.st_size) >= length,
-            let address = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0), address != MAP_FAILED
-        else { return nil }
-        walIndexMapping = (address, length)
-        walIndex = UnsafeRawPointer(address)
+        var region: UnsafeMutableRawPointer?
+        guard map(file, 0, Self.walIndexRegionBytes, 0, &region) == SQLITE_OK, let region else { return nil }
+        walIndex = UnsafeRawPointer(region)
         return walIndex
     }
+
+    /// The size of a WAL-index region (SQLite's `WALINDEX_PGSZ`); every caller of `xShmMap` must ask for this size.
+    private static let walIndexRegionBytes: Int32 = 32_768
 
     private func singleText(_ sql: String) throws -> String? {
         let statement = try statement(sql)
