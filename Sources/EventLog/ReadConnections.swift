@@ -25,6 +25,10 @@ final class ReadConnections: Sendable {
     private let idle = Mutex<IdleConnections>(IdleConnections())
     /// When this process last began to write to the log (`DispatchTime` nanoseconds; 0: not yet).
     private let lastWriteNanoseconds = Atomic<UInt64>(0)
+    /// Whether an idle connection may hold a transaction: set with the idle list's lock when one goes back holding,
+    /// cleared with it when none does. The writer reads it without the lock, so that a steady write load (under which
+    /// reads keep no transaction) never has its one writer thread wait for the lock of the readers' list.
+    private let idleMayHoldTransaction = Atomic<Bool>(false)
 
     private struct IdleConnections {
         var connections: [ReadConnection] = []
@@ -60,7 +64,7 @@ final class ReadConnections: Sendable {
     func willWrite() {
         guard holdNanoseconds != nil else { return }
         lastWriteNanoseconds.store(max(1, DispatchTime.now().uptimeNanoseconds), ordering: .relaxed)
-        endIdleTransactions()
+        if idleMayHoldTransaction.load(ordering: .acquiring) { endIdleTransactions() }
     }
 
     /// Ends the read transactions that idle connections hold, whatever their age: before a write and before a
@@ -68,6 +72,7 @@ final class ReadConnections: Sendable {
     func endIdleTransactions() {
         idle.withLock { idle in
             for connection in idle.connections { connection.endTransaction() }
+            idleMayHoldTransaction.store(false, ordering: .releasing)
         }
     }
 
@@ -77,7 +82,9 @@ final class ReadConnections: Sendable {
         connection.idleSince = DispatchTime.now().uptimeNanoseconds
         let scheduleSweep = idle.withLock { idle in
             idle.connections.append(connection)
-            guard connection.holdsTransaction, !idle.sweepScheduled else { return false }
+            guard connection.holdsTransaction else { return false }
+            idleMayHoldTransaction.store(true, ordering: .releasing)
+            guard !idle.sweepScheduled else { return false }
             idle.sweepScheduled = true
             return true
         }
@@ -105,6 +112,7 @@ final class ReadConnections: Sendable {
                 }
             }
             idle.sweepScheduled = stillHeld
+            idleMayHoldTransaction.store(stillHeld, ordering: .releasing)
             return stillHeld
         }
         if again { scheduleSweepOfIdleTransactions() }
