@@ -40,9 +40,8 @@ final class BackgroundCheckpointer: Sendable {
     }
 
     private func run(_ connection: CheckpointConnection, interval: Duration) {
-        let nanoseconds = interval.components.seconds * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000
         while true {
-            _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(1_000_000, nanoseconds))))
+            _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(1_000_000, interval.nanoseconds))))
             if stopping.load(ordering: .acquiring) { break }
             // A pass that finds the writer or a reader in the way copies what it can; the next one goes on.
             connection.checkpoint()

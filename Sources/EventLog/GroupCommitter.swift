@@ -35,15 +35,16 @@ final class GroupCommitter: Sendable {
     let afterAppend = Mutex<(@Sendable (Database, [RecordedEvent]) throws -> AfterTransaction?)?>(nil)
     let commitObservers = Mutex<[@Sendable (CommittedAppends) -> Void]>([])
     /// Called on the writer's thread before each write transaction begins.
-    let beforeWriteTransaction = Mutex<(@Sendable () -> Void)?>(nil)
+    private let beforeWriteTransaction: @Sendable () -> Void
     // The head after this committer's previous commit (nil before the first): a batch that finds another head
     // follows appends of another process.
     private let headAfterLastCommit = Mutex<Int64?>(nil)
 
-    init(pool: DatabasePool, maximumBatch: Int, notifier: HeadNotifier) {
+    init(pool: DatabasePool, maximumBatch: Int, notifier: HeadNotifier, beforeWriteTransaction: @escaping @Sendable () -> Void) {
         self.pool = pool
         self.maximumBatch = max(1, maximumBatch)
         self.notifier = notifier
+        self.beforeWriteTransaction = beforeWriteTransaction
     }
 
     func submit(
@@ -104,7 +105,7 @@ final class GroupCommitter: Sendable {
         var committed: CommittedAppends?
         let hook = afterAppend.withLock { $0 }
         var afterTransaction: AfterTransaction?
-        beforeWriteTransaction.withLock { $0 }?()
+        beforeWriteTransaction()
         do {
             try pool.writeWithoutTransaction { db in
                 try Self.inImmediateTransaction(db) {

@@ -39,7 +39,7 @@ final class ReadConnections: Sendable {
     init(path: String, readOnly: Bool, hold: Duration?) {
         self.path = path
         self.readOnly = readOnly
-        holdNanoseconds = hold.map { UInt64(max(0, $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000)) }
+        holdNanoseconds = hold.map { UInt64(max(0, $0.nanoseconds)) }
     }
 
     /// Runs `body` on an idle connection (opening one when none is idle).
@@ -79,7 +79,7 @@ final class ReadConnections: Sendable {
     private func giveBack(_ connection: ReadConnection) {
         // A transaction that a commit overtook while it was read from is of no further use.
         if connection.holdsTransaction && !connection.transactionIsCurrent { connection.endTransaction() }
-        connection.idleSince = DispatchTime.now().uptimeNanoseconds
+        if connection.holdsTransaction { connection.idleSince = DispatchTime.now().uptimeNanoseconds }
         let scheduleSweep = idle.withLock { idle in
             idle.connections.append(connection)
             guard connection.holdsTransaction else { return false }
@@ -119,6 +119,11 @@ final class ReadConnections: Sendable {
     }
 }
 
+extension Duration {
+    /// The whole nanoseconds of the duration.
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}
+
 /// One SQLite connection with its prepared statements; used by one thread at a time (``ReadConnections`` hands it
 /// out), which is what makes the unchecked `Sendable` sound.
 final class ReadConnection: @unchecked Sendable {
@@ -137,7 +142,7 @@ final class ReadConnection: @unchecked Sendable {
     private let headerAtBegin = UnsafeMutableRawPointer.allocate(byteCount: ReadConnection.headerBytes, alignment: 8)
     private static let headerBytes = 96
 
-    /// When the connection last went back to the idle list (`DispatchTime` nanoseconds).
+    /// When the connection last went back to the idle list holding a transaction (`DispatchTime` nanoseconds).
     var idleSince: UInt64 = 0
 
     init(path: String, readOnly: Bool) throws {

@@ -90,9 +90,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         } catch {
             throw EventLogError.storage("cannot open \(path): \(Self.describe(error))")
         }
-        committer = GroupCommitter(pool: pool, maximumBatch: options.maximumBatch, notifier: notifier)
-        reads = ReadConnections(path: path, readOnly: options.readOnly, hold: options.readTransactionHold)
-        committer.beforeWriteTransaction.withLock { [reads] in $0 = { reads.willWrite() } }
+        let reads = ReadConnections(path: path, readOnly: options.readOnly, hold: options.readTransactionHold)
+        self.reads = reads
+        committer = GroupCommitter(pool: pool, maximumBatch: options.maximumBatch, notifier: notifier) { reads.willWrite() }
         if let interval = options.checkpointInterval, !options.readOnly {
             checkpointer = try BackgroundCheckpointer(path: path, interval: interval, synchronous: options.durability.rawValue)
         } else {
