@@ -144,11 +144,41 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     // MARK: Reads
 
+    // The read statements, declared once (`ReadSQL`).
+    private static let streamEventsSQL = ReadSQL(
+        "SELECT \(EventRow.columns) FROM events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version"
+    )
+    private static let streamPayloadsSQL = ReadSQL(
+        """
+        SELECT position, stream_version, event_type, schema_version, data FROM events
+        WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version
+        """
+    )
+    private static let streamVersionSQL = ReadSQL("SELECT MAX(stream_version) FROM events WHERE stream_id = ?")
+    private static let headPositionSQL = ReadSQL("SELECT MAX(position) FROM events")
+    private static let requestResultSQL = ReadSQL(
+        "SELECT stream_id, first_version, last_version, first_position, last_position FROM requests WHERE request_id = ?"
+    )
+    private static let claimHolderSQL = ReadSQL("SELECT stream_id FROM claims WHERE claim = ?")
+    private static let snapshotAndTailSQL = ReadSQL(
+        """
+        SELECT 0, NULL, stream_version, dictionary_id, NULL, blob
+        FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2
+        UNION ALL
+        SELECT 1, position, stream_version, event_type, schema_version, data
+        FROM events WHERE stream_id = ?1 AND stream_version > ifnull(
+        (SELECT stream_version FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2), 0)
+        """
+    )
+    private static let snapshotSQL = ReadSQL(
+        "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?"
+    )
+    private static let dictionarySQL = ReadSQL("SELECT bytes FROM zstd_dictionaries WHERE id = ?")
+    private static let currentDictionarySQL = ReadSQL("SELECT id FROM zstd_dictionaries ORDER BY trained_at_position DESC, rowid DESC LIMIT 1")
+
     public func readStream(_ streamId: String, fromVersion: Int, toVersion: Int?) async throws -> [RecordedEvent] {
         try reads.read { connection in
-            let statement = try connection.statement(
-                "SELECT \(EventRow.columns) FROM events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version"
-            )
+            let statement = try connection.statement(Self.streamEventsSQL)
             defer { statement.finish() }
             statement.bind(1, streamId)
             statement.bind(2, Int64(fromVersion))
@@ -164,12 +194,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     private static func payloads(_ streamId: String, fromVersion: Int, toVersion: Int?, on connection: ReadConnection) throws -> [StoredPayload] {
-        let statement = try connection.statement(
-            """
-            SELECT position, stream_version, event_type, schema_version, data FROM events
-            WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version
-            """
-        )
+        let statement = try connection.statement(Self.streamPayloadsSQL)
         defer { statement.finish() }
         statement.bind(1, streamId)
         statement.bind(2, Int64(fromVersion))
@@ -293,7 +318,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func streamVersion(_ streamId: String) async throws -> Int {
         try reads.read { connection in
-            let statement = try connection.statement("SELECT MAX(stream_version) FROM events WHERE stream_id = ?")
+            let statement = try connection.statement(Self.streamVersionSQL)
             defer { statement.finish() }
             statement.bind(1, streamId)
             return try statement.step() ? Int(statement.int64(0)) : 0
@@ -316,7 +341,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func headPosition() async throws -> Int64 {
         try reads.read { connection in
-            let statement = try connection.statement("SELECT MAX(position) FROM events")
+            let statement = try connection.statement(Self.headPositionSQL)
             defer { statement.finish() }
             return try statement.step() ? statement.int64(0) : 0
         }
@@ -324,9 +349,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func result(ofRequest requestId: String) async throws -> AppendResult? {
         try reads.read { connection in
-            let statement = try connection.statement(
-                "SELECT stream_id, first_version, last_version, first_position, last_position FROM requests WHERE request_id = ?"
-            )
+            let statement = try connection.statement(Self.requestResultSQL)
             defer { statement.finish() }
             statement.bind(1, requestId)
             guard try statement.step() else { return nil }
@@ -343,7 +366,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     public func claimHolder(_ claim: String) async throws -> String? {
         try reads.read { connection in
-            let statement = try connection.statement("SELECT stream_id FROM claims WHERE claim = ?")
+            let statement = try connection.statement(Self.claimHolderSQL)
             defer { statement.finish() }
             statement.bind(1, claim)
             return try statement.step() ? statement.string(0) : nil
@@ -411,16 +434,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         stateSchemaVersion: Int,
         on connection: ReadConnection
     ) throws -> (SnapshotRowValues?, [StoredPayload]) {
-        let statement = try connection.statement(
-            """
-            SELECT 0, NULL, stream_version, dictionary_id, NULL, blob
-            FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2
-            UNION ALL
-            SELECT 1, position, stream_version, event_type, schema_version, data
-            FROM events WHERE stream_id = ?1 AND stream_version > ifnull(
-                (SELECT stream_version FROM snapshots WHERE stream_id = ?1 AND state_schema_version = ?2), 0)
-            """
-        )
+        let statement = try connection.statement(Self.snapshotAndTailSQL)
         defer { statement.finish() }
         statement.bind(1, streamId)
         statement.bind(2, Int64(stateSchemaVersion))
@@ -439,9 +453,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     private static func snapshotRow(_ streamId: String, stateSchemaVersion: Int, on connection: ReadConnection) throws -> SnapshotRowValues? {
-        let statement = try connection.statement(
-            "SELECT stream_version, dictionary_id, blob FROM snapshots WHERE stream_id = ? AND state_schema_version = ?"
-        )
+        let statement = try connection.statement(Self.snapshotSQL)
         defer { statement.finish() }
         statement.bind(1, streamId)
         statement.bind(2, Int64(stateSchemaVersion))
@@ -516,7 +528,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     private func storedDictionary(id: Int64) throws -> Data? {
         try reads.read { connection in
-            let statement = try connection.statement("SELECT bytes FROM zstd_dictionaries WHERE id = ?")
+            let statement = try connection.statement(Self.dictionarySQL)
             defer { statement.finish() }
             statement.bind(1, id)
             return try statement.step() ? statement.data(0) : nil
@@ -559,9 +571,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
             return (try codec(forDictionary: known.id), known.id)
         }
         let current = try reads.read { connection -> Int64? in
-            let statement = try connection.statement(
-                "SELECT id FROM zstd_dictionaries ORDER BY trained_at_position DESC, rowid DESC LIMIT 1"
-            )
+            let statement = try connection.statement(Self.currentDictionarySQL)
             defer { statement.finish() }
             return try statement.step() ? statement.int64(0) : nil
         }

@@ -280,8 +280,8 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
 
 // 70 µs of Codable per 4 KB state was most of a snapshot load; the compact binary form reads in a few.
 extension CandidateState: SnapshotState {
-    /// The compact binary form.
-    public func snapshotPayload() throws -> Data { compactBinary() }
+    /// The compact binary form, long strings written once.
+    public func snapshotPayload() throws -> Data { compactBinary(interningStrings: true) }
 
     /// The compact binary form.
     public init(snapshotPayload: Data) throws { try self.init(compactBinary: snapshotPayload) }

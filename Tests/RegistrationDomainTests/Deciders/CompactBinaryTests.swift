@@ -277,6 +277,88 @@ struct CompactBinaryTests {
         }
     }
 
+    /// A file whose long strings repeat, as a real one's do: ids as keys and fields, dates, school names.
+    static var repetitive: CandidateState {
+        var state = full
+        let entryID = "education-f091190679de750463b38881d536356c"
+        var entry = state.education["edu-1"]!
+        entry.entryID = entryID
+        entry.flags.lockedBy = ["application-21bf33c9a46d51cef89d63c311310d28"]
+        state.education = [entryID: entry]
+        var application = state.applications["app-2"]!
+        application.applicationID = "application-21bf33c9a46d51cef89d63c311310d28"
+        application.educationEntryIDs = [entryID]
+        state.applications = [application.applicationID: application]
+        state.applicationOrder = [application.applicationID]
+        return state
+    }
+
+    @Test("interning long strings: read back equal, each long string written once, short ones always in full")
+    func interning() throws {
+        for state in [Self.full, Self.repetitive, CandidateState()] {
+            let interned = state.compactBinary(interningStrings: true)
+            #expect(try CandidateState(compactBinary: interned) == state)
+            #expect(interned.first == 2)
+            #expect(interned.count <= state.compactBinary().count)
+        }
+        let state = Self.repetitive
+        let interned = state.compactBinary(interningStrings: true)
+        let plain = state.compactBinary()
+        #expect(interned.count < plain.count * 9 / 10)
+        func occurrences(_ text: String, in bytes: Data) -> Int {
+            var count = 0
+            var searchRange = bytes.startIndex..<bytes.endIndex
+            while let found = bytes.range(of: Data(text.utf8), in: searchRange) {
+                count += 1
+                searchRange = found.upperBound..<bytes.endIndex
+            }
+            return count
+        }
+        // The entry's id: its key, its field and the application's list of entries; the application's id: its key,
+        // its field, the order of applications and the entry's lock.
+        for long in ["education-f091190679de750463b38881d536356c", "application-21bf33c9a46d51cef89d63c311310d28", "中国地质大学(北京)"] {
+            #expect(occurrences(long, in: plain) > 1, "\(long)")
+            #expect(occurrences(long, in: interned) == 1, "\(long)")
+        }
+        // 15 UTF-8 bytes or fewer are stored inline in a String, so they cost no allocation to read: never referred to.
+        #expect(occurrences("scan-1", in: interned) == occurrences("scan-1", in: plain))
+        // Snapshots written before interning (format 1) still read.
+        #expect(try CandidateState(compactBinary: plain) == state)
+    }
+
+    @Test("interned bytes: every truncation, a reference ahead of its string and any flipped byte are refused or read as another file")
+    func interningRefusesDamagedBytes() throws {
+        let bytes = Self.repetitive.compactBinary(interningStrings: true)
+        for length in 0..<bytes.count {
+            #expect(throws: CompactBinaryError.self) { try CandidateState(compactBinary: bytes.prefix(length)) }
+        }
+        for index in bytes.indices {
+            var damaged = bytes
+            damaged[index] ^= 0x5a
+            if let state = try? CandidateState(compactBinary: damaged) { #expect(state != Self.repetitive) }
+        }
+        // candidateID present, then a reference (low bit set) to long string 0, of which none has been read yet.
+        var writer = CompactBinaryWriter(interningStrings: true)
+        writer.write(unsigned: 2)
+        writer.write(true)
+        writer.write(unsigned: 0 << 1 | 1)
+        let ahead = writer.finish()
+        #expect(throws: CompactBinaryError.self) { try CandidateState(compactBinary: ahead) }
+        // A format this reader does not know.
+        var unknown = bytes
+        unknown[unknown.startIndex] = 3
+        #expect(throws: CompactBinaryError.self) { try CandidateState(compactBinary: unknown) }
+    }
+
+    @Test("interning keeps equal files equal in bytes, whatever the dictionaries' order")
+    func interningDeterministic() {
+        var reordered = CandidateState()
+        for (key, value) in Self.full.applications.reversed() { reordered.applications[key] = value }
+        var full = Self.full
+        full.applications = reordered.applications
+        #expect(full.compactBinary(interningStrings: true) == Self.full.compactBinary(interningStrings: true))
+    }
+
     @Test("invalid UTF-8 in a string is refused")
     func invalidUTF8() {
         var state = CandidateState()
