@@ -45,6 +45,7 @@ public struct APIError: Error, Sendable, Equatable {
     static let unauthenticated = APIError(
         .unauthorized,
         code: "auth.unauthenticated",
+        field: "Authorization",
         message: "请先登录（需要有效的 Bearer 令牌）",
         headers: ["WWW-Authenticate": "Bearer"]
     )
@@ -53,7 +54,7 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(.forbidden, code: code, field: field, message: message)
     }
 
-    static func notFound(_ code: String = "http.not_found", field: String = "", message: String = "请求的资源不存在") -> APIError {
+    static func notFound(_ code: String = "http.not_found", field: String = "path", message: String = "请求的资源不存在") -> APIError {
         APIError(.notFound, code: code, field: field, message: message)
     }
 
@@ -99,7 +100,7 @@ public struct APIError: Error, Sendable, Equatable {
         case let rejection as Rejection:
             return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
         case CommandError.conflict, EventLogError.conditionNotMet:
-            return APIError(.conflict, code: "request.concurrent_update", message: "数据正在被同时修改，请稍后重试")
+            return APIError(.conflict, code: "request.concurrent_update", field: "request", message: "数据正在被同时修改，请稍后重试")
         case EventLogError.requestIdReused:
             return APIError(.conflict, code: "request.idempotency_key_reused", field: "Idempotency-Key", message: "该幂等键已用于另一请求")
         case let decoding as EventDecodingError where decoding.description.contains("unknown event type"):
@@ -122,7 +123,7 @@ public struct APIError: Error, Sendable, Equatable {
     private static func fromStatus(_ status: HTTPResponse.Status) -> APIError {
         switch status.code {
         case 404: return notFound()
-        case 405: return APIError(.methodNotAllowed, code: "http.method_not_allowed", message: "不支持该请求方法")
+        case 405: return APIError(.methodNotAllowed, code: "http.method_not_allowed", field: "method", message: "不支持该请求方法")
         case 413: return tooLarge(limit: nil)
         case 400..<500: return APIError(status, code: "http.\(status.code)", message: status.reasonPhrase)
         default: return APIError(.internalServerError, code: "http.internal", message: "服务器内部错误")

@@ -3888,7 +3888,7 @@ enum OpenAPIDocument {
           },
           "field": {
             "type": "string",
-            "description": "Path of the offending field (e.g. `contact.mobile`), or empty.",
+            "description": "Path of the offending field (e.g. `contact.mobile`); `body` for the body as a whole; a header's name (`Authorization`, `Idempotency-Key`, `Content-Length`, `Transfer-Encoding`); or the part of the request at fault (`path`, `method`, `url`, `version`, `headers`, `head`, `request`).",
             "examples": [
               "mobile"
             ]

@@ -122,8 +122,14 @@ final class ParserRefusalResponder: ChannelDuplexHandler, RemovableChannelHandle
             return malformed(field: "headers", message: "请求头格式错误（名称或值含非法字符，或换行不是CRLF）")
         case .invalidContentLength, .unexpectedContentLength:
             return malformed(field: "Content-Length", message: "Content-Length无效或与Transfer-Encoding冲突")
+        case .invalidChunkSize:
+            return malformed(field: "body", message: "分块编码（chunked）的块长度无效")
+        case .unknown:
+            // What NIO reports for llhttp's HPE_INVALID_TRANSFER_ENCODING (a Transfer-Encoding other than a final
+            // `chunked`, or one beside Content-Length) and for the few parser errors it has no case for.
+            return malformed(field: "Transfer-Encoding", message: "Transfer-Encoding无效（须以chunked结尾）或与Content-Length同时出现")
         default:
-            return malformed(field: "", message: "请求不是有效的HTTP/1.1请求")
+            return malformed(field: "request", message: "请求不是有效的HTTP/1.1请求")
         }
     }
 

@@ -103,10 +103,9 @@ final class RegistrarAPI: Sendable {
     /// deactivated. Staff scope is read from the staff stream on every request, so a changed scope or a
     /// deactivation takes effect at once.
     func principal(_ request: Request) async throws -> Principal {
-        guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+        guard let header = request.headers[.authorization], let token = Header.bearerToken(header) else {
             throw APIError.unauthenticated
         }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         guard Header.token(token, maxLength: 256) != nil, let session = sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { throw APIError.unauthenticated }

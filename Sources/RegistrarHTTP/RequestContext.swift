@@ -33,6 +33,21 @@ enum Header {
     static func nextPage(_ target: String) -> String { "<\(target)>; rel=\"next\"" }
 
     /// A header value usable as an id: 1 to 128 visible ASCII characters.
+    /// The token of an `Authorization: Bearer <token>` value ("Bearer" in any case), without the spaces and tabs
+    /// around it (HTTP's optional whitespace); nil for another scheme or nothing after it. Pure Swift: Foundation's
+    /// `trimmingCharacters` goes through `NSString` here and cost ~3 % of a write's CPU.
+    static func bearerToken(_ value: String) -> String? {
+        let bytes = value.utf8
+        guard bytes.count > 7 else { return nil }
+        let scheme = bytes.prefix(7)
+        let lowercased: (UInt8) -> UInt8 = { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        guard scheme.elementsEqual("bearer ".utf8, by: { lowercased($0) == $1 }) else { return nil }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        let token = bytes.dropFirst(7).drop(while: isSpace)
+        guard let last = token.lastIndex(where: { !isSpace($0) }) else { return nil }
+        return String(Substring(token[...last]))
+    }
+
     static func token(_ value: String?, maxLength: Int = 128) -> String? {
         guard let value, !value.isEmpty, value.utf8.count <= maxLength,
             value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })

@@ -20,7 +20,7 @@ enum StrictJSON {
         } catch {
             // Reading a body fails only on what the client sent: chunks that are not chunks (NIO's HTTPParserError
             // arrives here, in the body stream, once the head has been routed), or a body cut short.
-            throw APIError.badRequest("unreadable_body", field: "", message: "请求内容无法读取（分块编码或长度有误）")
+            throw APIError.badRequest("unreadable_body", field: "body", message: "请求内容无法读取（分块编码或长度有误）")
         }
     }
 
@@ -28,16 +28,16 @@ enum StrictJSON {
     static func decode<T: Codable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else {
-            throw APIError.badRequest("empty_body", field: "", message: "请求内容为空，需要一个JSON对象")
+            throw APIError.badRequest("empty_body", field: "body", message: "请求内容为空，需要一个JSON对象")
         }
         let tree: JSONTree
         do {
             tree = try FastJSONDecoder().shape(from: data)
         } catch {
-            throw APIError.badRequest("invalid_json", field: "", message: "请求内容不是有效的JSON（须为UTF-8编码）")
+            throw APIError.badRequest("invalid_json", field: "body", message: "请求内容不是有效的JSON（须为UTF-8编码）")
         }
         guard case .object = tree else {
-            throw APIError.badRequest("wrong_type", field: "", message: "请求内容须为JSON对象")
+            throw APIError.badRequest("wrong_type", field: "body", message: "请求内容须为JSON对象")
         }
         let value: T
         do {
@@ -79,11 +79,13 @@ enum StrictJSON {
             let field = path(context.codingPath)
             return .badRequest("invalid_value", field: field, message: "字段\(field)的值无效")
         @unknown default:
-            return .badRequest("invalid_json", field: "", message: "请求内容无效")
+            return .badRequest("invalid_json", field: "body", message: "请求内容无效")
         }
     }
 
+    /// The field's path (`education[0].school`); `body` for the body itself.
     static func path(_ keys: [any CodingKey]) -> String {
+        guard !keys.isEmpty else { return "body" }
         var out = ""
         for key in keys {
             if let index = key.intValue {

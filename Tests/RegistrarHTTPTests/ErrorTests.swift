@@ -17,10 +17,10 @@ import Testing
             let contact = "/api/v1/candidates/\(candidate)/contact"
 
             let cases: [(String, ByteBuffer, String, String)] = [
-                ("not JSON", ByteBuffer(string: "{mobile: 1"), "request.invalid_json", ""),
-                ("empty", ByteBuffer(), "request.empty_body", ""),
-                ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]), "request.invalid_json", ""),
-                ("an array", ByteBuffer(string: "[1, 2]"), "request.wrong_type", ""),
+                ("not JSON", ByteBuffer(string: "{mobile: 1"), "request.invalid_json", "body"),
+                ("empty", ByteBuffer(), "request.empty_body", "body"),
+                ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]), "request.invalid_json", "body"),
+                ("an array", ByteBuffer(string: "[1, 2]"), "request.wrong_type", "body"),
                 (
                     "unknown field", ByteBuffer(string: World.contact.replacingOccurrences(of: "{", with: #"{"fax": "1", "#)),
                     "request.unknown_field", "fax"
@@ -98,6 +98,7 @@ import Testing
             let missing = try await client.call(.get, "/api/v1/nothing-here", token: token)
             #expect(missing.status == .notFound)
             #expect(missing.code == "http.not_found")
+            #expect(missing.field == "path")
             let wrongMethod = try await client.call(.patch, "/api/v1/season")
             #expect(wrongMethod.status == .notFound)
             #expect(wrongMethod.code == "http.not_found")
@@ -126,10 +127,13 @@ import Testing
             for body in ["zz\r\n", "5\r\n{\"a\":\r\nzz\r\n", "ffffffffffffffffffff\r\n"] {
                 let together = try await rawExchange(port: port, Array((head + body).utf8), timeout: 20)
                 #expect(together.hasPrefix("HTTP/1.1 400 "), "\(body.debugDescription) at once: \(together.prefix(120))")
-                #expect(together.contains(#""code":"request.unreadable_body""#), "\(body.debugDescription) at once: \(together.prefix(300))")
+                #expect(
+                    together.contains(#""code":"request.unreadable_body","field":"body""#),
+                    "\(body.debugDescription) at once: \(together.prefix(300))"
+                )
                 let answer = try await rawExchange(port: port, Array(head.utf8), then: Array(body.utf8), timeout: 20)
                 #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(body.debugDescription): \(answer.prefix(120))")
-                #expect(answer.contains(#""code":"request.unreadable_body""#), "\(body.debugDescription): \(answer.prefix(300))")
+                #expect(answer.contains(#""code":"request.unreadable_body","field":"body""#), "\(body.debugDescription): \(answer.prefix(300))")
             }
         }
     }
@@ -152,6 +156,10 @@ import Testing
                 ("G@T /health HTTP/1.1\r\nHost: localhost\r\n\r\n", "400", "request.malformed_http", "method"),
                 ("GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n", "400", "request.malformed_http", "Content-Length"),
                 ("GET /health HTTP/7.1\r\nHost: localhost\r\n\r\n", "400", "request.malformed_http", "version"),
+                (
+                    "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+                    "400", "request.malformed_http", "Transfer-Encoding"
+                ),
             ]
             for (request, status, code, field) in cases {
                 let answer = try await rawExchange(port: port, Array(request.utf8))

@@ -66,6 +66,7 @@ import Testing
             let expired = try await client.call(.get, "/api/v1/me", token: token)
             #expect(expired.status == .unauthorized)
             #expect(expired.headers[HTTPField.Name("WWW-Authenticate")!] == "Bearer")
+            #expect(expired.code == "auth.unauthenticated" && expired.field == "Authorization")
 
             let fresh = try await client.login("auditor01")
             #expect(try await client.call(.delete, "/api/v1/sessions/current", token: fresh).status == .noContent)
@@ -73,6 +74,26 @@ import Testing
             #expect(try await client.call(.get, "/api/v1/me", token: "Bearer").status == .unauthorized)
             #expect(try await client.call(.get, "/api/v1/me", headers: [.authorization: "Basic YTpi"]).status == .unauthorized)
         }
+    }
+
+    @Test func theBearerSchemeInAnyCaseWithSpacesAroundTheToken() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let token = try await client.login("auditor01")
+            for accepted in ["Bearer \(token)", "bearer \(token)", "BEARER \(token)", "Bearer   \(token) \t", "Bearer \t\(token)"] {
+                let reply = try await client.call(.get, "/api/v1/me", headers: [.authorization: accepted])
+                #expect(reply.status == .ok, "\(accepted)")
+            }
+            for refused in ["Bearer", "Bearer   ", "Bearer\(token)", "Bearer: \(token)", "Token \(token)", "Bearer \(token)x", "Bearer \(token) x"] {
+                let reply = try await client.call(.get, "/api/v1/me", headers: [.authorization: refused])
+                #expect(reply.status == .unauthorized, "\(refused)")
+            }
+        }
+        #expect(Header.bearerToken("bEaReR \t abc\t ") == "abc")
+        #expect(Header.bearerToken("Bearer 令牌") == "令牌")  // Header.token refuses it afterwards (not visible ASCII)
+        #expect(Header.bearerToken("Bearer \u{0}") == "\u{0}")
+        #expect(Header.bearerToken("Bearer\u{0}abc") == nil)
+        #expect(Header.bearerToken("") == nil)
     }
 
     @Test func sessionsSurviveARestartOfTheServerAndEndingThemHoldsAfterIt() async throws {
