@@ -12,7 +12,7 @@ Standard library only. Run by `make fuzz-http` (SEED and ITERATIONS may be given
    strings, deep nesting, invalid JSON or UTF-8, other top-level values, empty and oversized bodies), path and query
    parameters real or hostile, odd headers and credentials of every role. Then a few raw-socket requests that no
    HTTP library would send.
-4. Checks every answer: never a 5xx or a dropped connection; every 4xx of the API is `{code, field, message}`
+4. Checks every answer: never a 5xx or a dropped connection; every 4xx of the API is `{code, field, message}`,
    JSON; a 4xx to a write leaves the log's head where it was (the log is read from the file between requests).
 5. Races (registration reopened by the admin, fresh candidates registered): the same write sent by 8 threads at
    once with one Idempotency-Key appends once and every thread gets the same answer; 8 different writes to one
@@ -608,15 +608,15 @@ def raw_problem(answer: str) -> str | None:
 
 
 def error_body_problem(status: int, body: str | bytes) -> str | None:
-    """What is wrong with a 4xx body: not the API's {code, field, message} JSON, or an empty code or message."""
+    """What is wrong with a 4xx body: not the API's {code, field, message} JSON, or an empty code, field or message."""
     try:
         error = json.loads(body)
     except ValueError:
         return f"{status} body is not JSON: {body[:80]!r}"
     if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("code", "field", "message")):
         return f"{status} body is not {{code, field, message}}: {body[:200]!r}"
-    if not error["code"] or not error["message"]:
-        return f"{status} with an empty code or message"
+    if not error["code"] or not error["field"] or not error["message"]:
+        return f"{status} with an empty code, field or message: {body[:200]!r}"
     return None
 
 
@@ -834,7 +834,7 @@ def main() -> int:
         for failure in failures[:15]:
             print("  " + json.dumps(failure, ensure_ascii=False)[:400])
         return 1
-    print("no failures: no 5xx, every API 4xx a {code, field, message} body, no refused write appended, one append per "
+    print("no failures: no 5xx, every API 4xx a {code, field, message} body with none empty, no refused write appended, one append per "
           "idempotency key under races, no lost update, verify intact")
     return 0
 
