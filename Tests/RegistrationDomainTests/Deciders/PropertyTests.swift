@@ -129,10 +129,11 @@ struct PropertyTests {
             let decoded = try JSONDecoder().decode(CandidateState.self, from: JSONEncoder().encode(snapshot))
             #expect(decoded == snapshot)
             #expect(CandidateDecider.replay(events[split...], from: decoded) == once)
-            // The snapshot form the command path stores.
-            let binary = try CandidateState(compactBinary: snapshot.compactBinary())
+            // The snapshot form the command path stores (long strings written once), and the form before it.
+            let binary = try CandidateState(compactBinary: snapshot.compactBinary(interningStrings: true))
             #expect(binary == snapshot)
             #expect(CandidateDecider.replay(events[split...], from: binary) == once)
+            #expect(try CandidateState(compactBinary: snapshot.compactBinary()) == snapshot)
         }
     }
 
