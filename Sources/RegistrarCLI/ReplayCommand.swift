@@ -39,7 +39,13 @@ struct ReplayCommand: AsyncParsableCommand {
         if let at, Instant.date(fromISO8601: at) == nil {
             throw ValidationError("--at must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")
         }
-        if let diff, Self.parseRange(diff) == nil { throw ValidationError("--diff must be two versions like 3..9") }
+        if let diff, Self.parseRange(diff) == nil {
+            let parts = diff.components(separatedBy: "..")
+            if parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]), from >= 0, to < from {
+                throw ValidationError("--diff \(diff): the first version must not be after the second (\(to)..\(from)?)")
+            }
+            throw ValidationError("--diff must be two versions like 3..9")
+        }
     }
 
     static func parseRange(_ text: String) -> (Int, Int)? {
@@ -86,7 +92,9 @@ struct ReplayCommand: AsyncParsableCommand {
                 )
             )
         case .text:
-            print("\(candidateId) at version \(reached)")
+            // As --diff does: a version past the file's last one is the file as it is now, and is said to be.
+            let past = version.map { $0 > reached ? " (the latest; \($0) asked)" : "" } ?? ""
+            print("\(candidateId) at version \(reached)\(past)")
             if let basic = state.basic { print("  \(basic.name) (\(basic.username)), \(basic.idType) \(Masking.idNumber(basic.idNumber))") }
             for application in state.applicationsInOrder {
                 print(

@@ -73,6 +73,10 @@ struct ReadSideCommandTests {
         #expect(replay.output.contains("at version 3"))
         #expect(replay.output.contains("v3 "))
         #expect(!replay.output.contains("v4 "))
+        let backwards = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--diff", "5..2")
+        #expect(backwards.status != 0 && backwards.error.contains("the first version must not be after the second (2..5?)"), "\(backwards.error)")
+        let replayPast = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--version", "99999")
+        #expect(replayPast.status == 0 && replayPast.output.contains("(the latest; 99999 asked)"), "\(replayPast.output.prefix(200))")
 
         let unknown = try registrar("trace", "--db", path, "--candidate", "nobody-at-all")
         #expect(unknown.status == 2)
