@@ -9,11 +9,12 @@ BIN          := .build/debug/registrar
 PEER_VENV    ?= .build-peer-venv
 BENCH_BUILD  ?= .build-bench
 SCALE        ?= 200000
+RUNS         ?= 5
 FUZZ_ITERATIONS ?= 3000
 SEED         ?= 2026
 ITERATIONS   ?= 20000
 
-.PHONY: all deps build run run-fresh demo test test-browser fuzz-http format format-check openapi-check bench bench-scale bench-http peer-venv clean
+.PHONY: all deps build run run-fresh demo test test-browser fuzz-http format format-check openapi-check bench bench-commands bench-scale bench-http peer-venv clean
 
 all: build
 
@@ -87,6 +88,12 @@ bench: deps peer-venv
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
 	$(BENCH_BUILD)/release/registrar bench --peer-python $(PEER_VENV)/bin/python
 	python3 tools/load/http_load.py --binary $(BENCH_BUILD)/release/registrar $(LOAD_ARGS)
+
+# The command-path suite (issue 3) $(RUNS) times, each run against a peer run of its own, then every run's ratios side
+# by side: on a shared machine one run is one sample of its speed at that moment.
+bench-commands: deps peer-venv
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product registrar
+	$(BENCH_BUILD)/release/registrar bench --only commands --repeat $(RUNS) --peer-python $(PEER_VENV)/bin/python
 
 # The rebuild benchmark at scale (the demo season replicated to $(SCALE) candidates; several minutes, GBs on disk).
 bench-scale: deps peer-venv

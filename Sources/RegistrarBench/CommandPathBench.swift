@@ -88,6 +88,34 @@ extension RegistrarBench {
     }
 }
 
+extension RegistrarBench {
+    /// The checks of several runs side by side, and how many were met: on a shared machine one run is one sample of
+    /// its speed at that moment (BENCHMARKS.md, issue 3), so `--repeat` reports every run, not the best one.
+    public static func commandPathSummary(_ reports: [CommandPathBenchReport]) -> String {
+        let targeted = reports.first?.checks.filter { $0.minimum != nil } ?? []
+        guard !targeted.isEmpty else { return "\(reports.count) runs: no peer, no ratios (pass --peer-python)" }
+        var table = TextTable(header: ["check (target)"] + reports.indices.map { "run \($0 + 1)" } + ["met"])
+        var met = 0
+        for target in targeted {
+            let checks = reports.map { $0.checks.first { $0.name == target.name } }
+            let metHere = checks.filter { $0?.isMet == true }.count
+            met += metHere
+            table.rows.append(
+                ["\(target.name) (≥ \(Figures.ratio(target.minimum ?? 0)))"]
+                    + checks.map { check in check.map { Figures.ratio($0.ratio) + ($0.isMet ? "" : " MISSED") } ?? "—" }
+                    + ["\(metHere) of \(reports.count)"]
+            )
+        }
+        let runsAllMet = reports.filter { $0.checks.allSatisfy(\.isMet) }.count
+        return [
+            "Command path, \(reports.count) runs, each against the peer measured in the same run",
+            table.render(),
+            "\(met) of \(targeted.count * reports.count) checks met; every check met in \(runsAllMet) of \(reports.count) runs",
+        ]
+        .joined(separator: "\n")
+    }
+}
+
 /// The clock of the benchmark's service: each client task carries the instant of the season phase its current
 /// command belongs to (a task-local), so that 64 candidates can be in different phases of the season at once. The
 /// time is only an input to the deciders; what a command costs does not depend on it.

@@ -78,6 +78,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Command-path suite: candidate files the service keeps in memory between commands (0: off).")
     var stateCache = CommandPathBenchConfiguration().stateCacheCapacity
 
+    @Option(
+        name: .long,
+        help: "Command-path suite: run it this many times, each against a peer run of its own, then print every run's ratios side by side."
+    )
+    var `repeat` = 1
+
     @Flag(name: .long, help: "Keep the benchmark's SQLite files.")
     var keepFiles = false
 
@@ -88,6 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard serialAppends >= 1, appenders >= 1, appendsPerAppender >= 1 else {
             throw ValidationError("--serial-appends, --appenders and --appends-per-appender must be at least 1")
         }
+        guard (1...50).contains(`repeat`) else { throw ValidationError("--repeat must be from 1 to 50") }
         guard loads >= 100 else { throw ValidationError("--loads must be at least 100 (a p99 of fewer is one sample)") }
         guard clients >= 1, candidatesPerClient >= 1, peerCandidates >= 1, rebuildCandidates >= 1 else {
             throw ValidationError("--clients, --candidates-per-client, --peer-candidates and --rebuild-candidates must be at least 1")
@@ -102,16 +109,15 @@ struct BenchCommand: AsyncParsableCommand {
         printError("registrar bench: this is a debug build, its figures mean little; use `make bench` (release)")
         #endif
         let suites = only.map { [$0] } ?? Suite.allCases
-        let peer = PeerRun(
-            configuration: peerPython.map {
-                PeerConfiguration(
-                    python: $0,
-                    script: peerScript,
-                    candidates: peerCandidates,
-                    directory: URL(fileURLWithPath: dir).appendingPathComponent("peer").path
-                )
-            }
-        )
+        let peerConfiguration = peerPython.map {
+            PeerConfiguration(
+                python: $0,
+                script: peerScript,
+                candidates: peerCandidates,
+                directory: URL(fileURLWithPath: dir).appendingPathComponent("peer").path
+            )
+        }
+        let peer = PeerRun(configuration: peerConfiguration)
         for suite in suites {
             switch suite {
             case .eventlog:
@@ -138,15 +144,24 @@ struct BenchCommand: AsyncParsableCommand {
                 configuration.breakdown = breakdown
                 configuration.stateCacheCapacity = stateCache
                 configuration.keepFiles = keepFiles
+                var reports = [CommandPathBenchReport]()
                 do {
-                    _ = try await RegistrarBench.runCommandPath(
-                        directory: URL(fileURLWithPath: dir).appendingPathComponent("commands"),
-                        configuration: configuration,
-                        peer: peer
-                    )
+                    for run in 0..<`repeat` {
+                        if `repeat` > 1 { printError("command path: run \(run + 1) of \(`repeat`)") }
+                        // Each run's ratios against a peer run of its own, made between its rounds.
+                        let peerOfRun = run == 0 ? peer : PeerRun(configuration: peerConfiguration)
+                        reports.append(
+                            try await RegistrarBench.runCommandPath(
+                                directory: URL(fileURLWithPath: dir).appendingPathComponent("commands"),
+                                configuration: configuration,
+                                peer: peerOfRun
+                            )
+                        )
+                    }
                 } catch {
                     throw failure("bench failed: \(error)")
                 }
+                if `repeat` > 1 { print("\n" + RegistrarBench.commandPathSummary(reports)) }
             case .rebuild:
                 var configuration = RebuildBenchConfiguration()
                 configuration.candidates = rebuildCandidates
