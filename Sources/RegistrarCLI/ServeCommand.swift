@@ -131,8 +131,15 @@ struct ServeCommand: AsyncParsableCommand {
                 callbacks: callbacks,
                 replyCacheBytes: replyCacheMb << 20
             ) { url in
-                // Unbuffered, so that a script reading the pipe sees the URL at once.
-                FileHandle.standardOutput.write(Data("registrar serving \(path) at \(url)\n".utf8))
+                // Unbuffered and in one write, so that a script reading the pipe sees the URL at once.
+                let base = url.hasSuffix("/") ? url : url + "/"
+                let lines = [
+                    "registrar serving \(path) at \(url)",
+                    "  pages        \(base)login (a reviewer lands on the queue of a site, the auditor on the trail, a candidate on their history)",
+                    "  API          \(base)api/v1/ (OpenAPI 3.1: \(base)openapi.json)",
+                    "  operations   \(base)health, \(base)metrics",
+                ]
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
         } catch {
             throw failure("serve failed: \(error)")

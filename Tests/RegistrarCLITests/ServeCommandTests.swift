@@ -11,9 +11,17 @@ import FoundationNetworking
     func servesThenStopsOnSignal(_ signal: Int32) async throws {
         let directory = try makeTemporaryDirectory()
         // Port 0: the server picked a free one and names it.
-        let (process, url) = try launchServe(["--db", directory.appendingPathComponent("log.sqlite").path, "--port", "0"])
+        let (process, url, printed) = try launchServePrinting(["--db", directory.appendingPathComponent("log.sqlite").path, "--port", "0"])
         defer { if process.isRunning { process.terminate() } }
         #expect(url.hasPrefix("http://127.0.0.1:"))
+        // The URLs it prints answer.
+        for path in ["login", "api/v1/", "openapi.json", "health", "metrics"] {
+            #expect(printed.contains(url + path), "\(path) in \(printed)")
+        }
+        for path in ["login", "openapi.json", "metrics"] {
+            let (_, response) = try await URLSession.shared.data(from: try #require(URL(string: url + path)))
+            #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(path)")
+        }
 
         let (body, response) = try await URLSession.shared.data(from: try #require(URL(string: url + "health")))
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
@@ -78,6 +86,12 @@ import FoundationNetworking
     /// Starts `registrar serve` with `arguments` and returns it with the URL it prints once it listens (after the
     /// demo's summary, when it plays one).
     private func launchServe(_ arguments: [String]) throws -> (process: Process, url: String) {
+        let launched = try launchServePrinting(arguments)
+        return (launched.process, launched.url)
+    }
+
+    /// The same, with everything the server printed up to and including its URLs.
+    private func launchServePrinting(_ arguments: [String]) throws -> (process: Process, url: String, printed: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try registrarBinary())
         process.arguments = ["serve"] + arguments
@@ -92,8 +106,9 @@ import FoundationNetworking
             try #require(!chunk.isEmpty, "serve exited before printing its URL")
             printed.append(chunk)
         }
-        let line = try #require(String(decoding: printed, as: UTF8.self).split(separator: "\n").last { $0.contains("registrar serving") })
-        return (process, String(try #require(line.split(separator: " ").last)))
+        let text = String(decoding: printed, as: UTF8.self)
+        let line = try #require(text.split(separator: "\n").last { $0.contains("registrar serving") })
+        return (process, String(try #require(line.split(separator: " ").last)), text)
     }
 
     @Test func refusesABadPort() throws {
