@@ -69,6 +69,19 @@ def fmt_ms(us: float) -> str:
 # MARK: - HTTP
 
 
+def reply_cache_lookups(client) -> dict:
+    """The server's reply-cache lookups so far, by "read/result", from /metrics."""
+    status, text = client.call("GET", "/metrics")
+    lookups = {}
+    if status != 200:
+        return lookups
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode()
+    for match in re.finditer(r'^registrar_reply_cache_lookups_total\{read="([^"]+)",result="([^"]+)"\} (\d+)$', str(text), re.M):
+        lookups[f"{match.group(1)}/{match.group(2)}"] = int(match.group(3))
+    return lookups
+
+
 class Client:
     """One keep-alive connection (one per thread)."""
 
@@ -463,6 +476,7 @@ def main() -> int:
                 out.write(f"queue\t/api/v1/review/sites/{code}/queue\t{token}\n")
 
         # The timed window.
+        cache_before = reply_cache_lookups(c)
         head_before = expect(*c.call("GET", "/health"), "health")["headPosition"]
         rows_before = event_count(db)
         load_window_before = load_average()
@@ -491,7 +505,7 @@ def main() -> int:
         rows_after = event_count(db)
         types = event_types_after(db, head_before)
         stats = {name: parse_wrk(out) for name, _, out in running}
-        metrics_status, metrics_text = c.call("GET", "/metrics")
+        cache_after = reply_cache_lookups(c)
 
         hz = os.sysconf("SC_CLK_TCK")
         cores = os.cpu_count() or 1
@@ -516,6 +530,7 @@ def main() -> int:
                     "cores": cores,
                 },
                 "load_window": [load_window_before, load_window_after],
+                "reply_cache": {key: cache_after.get(key, 0) - cache_before.get(key, 0) for key in cache_after},
                 "reviewers": len(reviewers),
                 "comparisons": len(comparisons),
                 "candidates": len(sessions),
@@ -621,6 +636,15 @@ def report(r: dict, args) -> None:
         statuses = ", ".join(f"{k}: {v:,}" for k, v in sorted(reads["statuses"].items()))
         errors = {k: v for k, v in reads["errors"].items() if v}
         print(f"reads: {reads['requests']:,} responses ({statuses}); socket errors {errors or 'none'}")
+    cache = r.get("reply_cache") or {}
+    kinds = sorted({key.split("/")[0] for key in cache})
+    if any(cache.values()):
+        shares = []
+        for kind in kinds:
+            hits, misses = cache.get(f"{kind}/hit", 0), cache.get(f"{kind}/miss", 0)
+            if hits + misses:
+                shares.append(f"{kind} {hits / (hits + misses):.0%} of {hits + misses:,}")
+        print(f"reply cache in the window (hits): {'; '.join(shares)}")
     print(f"CPU in the window (core-seconds over {window:.1f} s, {cpu['cores']} cores = {cpu['cores'] * window:.1f}): "
           f"server {cpu['server_seconds']:.1f}, wrk {cpu['wrk_seconds']:.1f}, everything else "
           f"{max(0.0, cpu['machine_busy_seconds'] - cpu['server_seconds'] - cpu['wrk_seconds']):.1f}, idle "
