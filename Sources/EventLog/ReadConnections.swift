@@ -148,8 +148,9 @@ final class ReadConnection: @unchecked Sendable {
     private var statements: [String: SQLiteStatement] = [:]
     /// Statements of ``ReadSQL`` texts, by key.
     private var keyedStatements: [SQLiteStatement?] = []
-    private var begin: SQLiteStatement?
-    private var commit: SQLiteStatement?
+    private static let beginSQL = ReadSQL("BEGIN DEFERRED")
+    private static let commitSQL = ReadSQL("COMMIT")
+    private static let journalModeSQL = ReadSQL("PRAGMA journal_mode")
 
     /// The WAL-index header (the first 96 bytes of the `-shm` file: two copies of SQLite's 48-byte `WalIndexHdr`,
     /// <https://sqlite.org/walformat.html#the_wal_index_file_format>) in SQLite's own mapping, once this connection
@@ -190,8 +191,6 @@ final class ReadConnection: @unchecked Sendable {
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
         for statement in keyedStatements { sqlite3_finalize(statement) }
-        sqlite3_finalize(begin)
-        sqlite3_finalize(commit)
         sqlite3_close_v2(handle)
         headerAtBegin.deallocate()
     }
@@ -216,9 +215,8 @@ final class ReadConnection: @unchecked Sendable {
         }
         guard let walIndex = mappedWalIndex() else { return }
         memcpy(headerAtBegin, walIndex, Self.headerBytes)
-        guard let begin = prepared(&begin, "BEGIN DEFERRED") else { return }
-        _ = sqlite3_step(begin)
-        sqlite3_reset(begin)
+        // A BEGIN that fails leaves the connection in autocommit: the read is then a transaction of its own.
+        run(Self.beginSQL)
     }
 
     /// Whether nothing has been committed since the open read transaction began.
@@ -229,14 +227,14 @@ final class ReadConnection: @unchecked Sendable {
 
     /// Ends the open read transaction, if any.
     func endTransaction() {
-        guard holdsTransaction, let commit = prepared(&commit, "COMMIT") else { return }
-        _ = sqlite3_step(commit)
-        sqlite3_reset(commit)
+        guard holdsTransaction else { return }
+        run(Self.commitSQL)
     }
 
-    private func prepared(_ slot: inout SQLiteStatement?, _ sql: String) -> SQLiteStatement? {
-        if slot == nil { sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &slot, nil) }
-        return slot
+    private func run(_ sql: ReadSQL) {
+        guard let statement = try? statement(sql) else { return }
+        defer { statement.finish() }
+        _ = try? statement.step()
     }
 
     // The header is asked of SQLite only after this connection's first read, when the connection has the WAL index
@@ -246,7 +244,7 @@ final class ReadConnection: @unchecked Sendable {
         if let walIndex { return walIndex }
         guard hasRead, !mappingTried else { return nil }
         mappingTried = true
-        guard let mode = try? singleText("PRAGMA journal_mode"), mode.lowercased() == "wal" else { return nil }
+        guard let mode = try? singleText(Self.journalModeSQL), mode.lowercased() == "wal" else { return nil }
         // The main database file's VFS handle, and through it the first region of the WAL index as SQLite mapped it
         // (`xShmMap` without extending: the region exists once the connection has read in WAL mode). It stays
         // mapped for as long as the connection has the database open in WAL mode, which is its whole life here.
@@ -263,7 +261,7 @@ final class ReadConnection: @unchecked Sendable {
     /// The size of a WAL-index region (SQLite's `WALINDEX_PGSZ`); every caller of `xShmMap` must ask for this size.
     private static let walIndexRegionBytes: Int32 = 32_768
 
-    private func singleText(_ sql: String) throws -> String? {
+    private func singleText(_ sql: ReadSQL) throws -> String? {
         let statement = try statement(sql)
         defer { statement.finish() }
         return try statement.step() ? statement.string(0) : nil
