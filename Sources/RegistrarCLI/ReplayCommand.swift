@@ -39,19 +39,24 @@ struct ReplayCommand: AsyncParsableCommand {
         if let at, Instant.date(fromISO8601: at) == nil {
             throw ValidationError("--at must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")
         }
-        if let diff, Self.parseRange(diff) == nil {
-            let parts = diff.components(separatedBy: "..")
-            if parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]), from >= 0, to < from {
+        if let diff {
+            guard let (from, to) = Self.versions(diff) else { throw ValidationError("--diff must be two versions like 3..9") }
+            guard to >= from else {
                 throw ValidationError("--diff \(diff): the first version must not be after the second (\(to)..\(from)?)")
             }
-            throw ValidationError("--diff must be two versions like 3..9")
         }
     }
 
-    static func parseRange(_ text: String) -> (Int, Int)? {
+    /// The two versions of `A..B`, in either order; nil when it is not that.
+    static func versions(_ text: String) -> (Int, Int)? {
         let parts = text.components(separatedBy: "..")
-        guard parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]), from >= 0, to >= from else { return nil }
+        guard parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]), from >= 0, to >= 0 else { return nil }
         return (from, to)
+    }
+
+    /// A range `A..B` with A ≤ B.
+    static func parseRange(_ text: String) -> (Int, Int)? {
+        versions(text).flatMap { $0.0 <= $0.1 ? $0 : nil }
     }
 
     func run() async throws {

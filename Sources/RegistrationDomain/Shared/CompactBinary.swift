@@ -18,7 +18,8 @@ public struct CompactBinaryWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
-    /// When interning: the long strings written so far, by the order in which they were first written.
+    /// When interning: the long strings written so far, by the order in which they were first written
+    /// (``CompactBinaryReader`` must be told the same).
     private var interned: [String: Int]?
 
     /// Creates an empty writer; with `interningStrings`, long strings are written once and referred to after.
@@ -27,9 +28,6 @@ public struct CompactBinaryWriter: ~Copyable {
         base = .allocate(capacity: self.capacity)
         if interningStrings { interned = [:] }
     }
-
-    /// Whether long strings are written once (``CompactBinaryReader`` must be told the same).
-    public var interningStrings: Bool { interned != nil }
 
     deinit { base.deallocate() }
 
