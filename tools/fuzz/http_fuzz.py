@@ -12,8 +12,8 @@ Standard library only. Run by `make fuzz-http` (SEED and ITERATIONS may be given
    strings, deep nesting, invalid JSON or UTF-8, other top-level values, empty and oversized bodies), path and query
    parameters real or hostile, odd headers and credentials of every role. Then a few raw-socket requests that no
    HTTP library would send.
-4. Checks every answer: never a 5xx or a dropped connection; every 4xx of the API is `{code, field, message}`,
-   JSON; a 4xx to a write leaves the log's head where it was (the log is read from the file between requests).
+4. Checks every answer: never a 5xx or a dropped connection; every 4xx of the API is `{code, field, message}`
+   JSON with none of the three empty; a 4xx to a write leaves the log's head where it was (the log is read from the file between requests).
 5. Races (registration reopened by the admin, fresh candidates registered): the same write sent by 8 threads at
    once with one Idempotency-Key appends once and every thread gets the same answer; 8 different writes to one
    file at once all land (no lost update).

@@ -3,8 +3,8 @@ import Foundation
 /// A compact, positional binary encoding for snapshot states: no keys, fields in a fixed order, LEB128 varints for
 /// integers and lengths, UTF-8 strings, a presence byte before optionals.
 ///
-/// With ``interningStrings``, a string too long to be stored inline in a `String` (more than 15 UTF-8 bytes) is
-/// written once: its later occurrences are references to the first. A file repeats its ids (an entry's id is its key
+/// Created with `interningStrings`, a writer writes a string too long to be stored inline in a `String` (more than 15
+/// UTF-8 bytes) once: its later occurrences are references to the first. A file repeats its ids (an entry's id is its key
 /// and its field, an application names its entries, a lock names its application), dates and school names, and each
 /// long string read is an allocation; a candidate's snapshot reads about half as many.
 ///
