@@ -263,6 +263,24 @@ struct FoldSpecs {
         #expect(rows.first { $0.label == "姓名" }?.status == .mismatch)
     }
 
+    @Test("review_comparison: a late answer to an older scan joins the history without superseding the newer scan's answer")
+    func lateAnswerToAnOlderScan() throws {
+        func started(_ scan: String) -> CandidateEvent {
+            .chsiScanStarted(ChsiScanStarted(candidateID: Given.candidate, entryID: "e1", scanID: scan, startedAt: "2025-12-20T02:00:00.000Z"))
+        }
+        #expect(ReviewFile.isRelevant(started("s1")))
+        let events: [CandidateEvent] = [
+            Given.registered, Given.seedEntry(), started("s1"), started("s2"),
+            Given.seedChsi(scan: "s2", school: "北京大学"), Given.seedChsi(scan: "s1"),
+        ]
+        let file = try #require(events.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        let entry = try #require(file.education["e1"])
+        #expect(entry.chsiResults.map(\.scanID) == ["s1", "s2"])
+        #expect(ReviewComparisonProjection.rows(file: file, entry: entry).first { $0.label == "院校" }?.status == .match)
+        let attempts = ReviewQueries.entries(["e1"], in: file).first?.attempts ?? []
+        #expect(attempts.map(\.superseded) == [true, false])
+    }
+
     @Test("review_comparison: corrections and decisions reach the file; unrelated events are skipped")
     func reviewDecisions() throws {
         let approved = CandidateEvent.applicationApproved(

@@ -58,6 +58,19 @@ struct CommandPathTests {
                 request: RequestContext(channel: "web")
             )
         }
+        // The same number under another type of document: the army's cards take any 4 to 20 letters and digits.
+        var asOfficer = AppFixture.registration(id: "candidate-4", username: "zhangsan4")
+        asOfficer.idType = IDType.officerID.rawValue
+        asOfficer.sex = "男"
+        asOfficer.birthDate = "1990-03-07"
+        await #expect(throws: CommandError.rejected(CandidateClaims.alreadyRegistered(username: "zhangsan"))) {
+            try await app.service.execute(
+                .register(asOfficer),
+                candidateId: "candidate-4",
+                actor: .candidate("candidate-4"),
+                request: RequestContext(channel: "web")
+            )
+        }
         await #expect(throws: CommandError.rejected(CandidateClaims.usernameTaken("ZHANGSAN"))) {
             try await app.service.execute(
                 .register(AppFixture.registration(id: "candidate-3", username: "ZHANGSAN", idNumber: AppFixture.residentID("42010619920101123"))),

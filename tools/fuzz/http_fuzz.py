@@ -240,7 +240,7 @@ class World:
             "applicationID": "applicationID", "applicationId": "applicationID", "siteCode": "siteCode",
             "areaCode": "areaCode", "examCode": "examCode", "orderNumber": "orderNumber", "staffID": "staffID",
             "educationEntryIDs": "entryID", "trainingEntryIDs": "entryID", "certificateEntryID": "entryID",
-            "scanID": "scanID", "answeredScanIDs": "scanID",
+            "scanID": "scanID", "startedScanIDs": "scanID",
         }
         if isinstance(value, dict):
             for member, inner in value.items():

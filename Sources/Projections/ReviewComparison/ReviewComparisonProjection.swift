@@ -30,8 +30,9 @@ public struct ReviewComparisonProjection: Projection {
     /// rows and verification attempts are no longer stored but computed from the file when read (they are a pure
     /// function of it: ``rows(file:entry:)``); 7: a file's applications live in their queue lines alone (which gained
     /// the ticked entries' ids), so that an application's own events rewrite its line and not the whole file (a
-    /// candidate who abandons and applies again keeps every application).
-    public let version = 7
+    /// candidate who abandons and applies again keeps every application); 8: a file folds the CHSI scans started as
+    /// well, so that a late answer to an older scan joins the history without superseding the newer scan's.
+    public let version = 8
     public let tables = ["review_files", "review_queue"]
     /// Versions 1–5 stored each application's comparison rows and each entry's verification attempts.
     public let retiredTables = ["review_comparison", "review_attempts"]

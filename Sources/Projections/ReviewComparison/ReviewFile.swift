@@ -55,7 +55,7 @@ public struct ReviewFile: Codable, Sendable, Equatable {
         }
         guard var file = row.take() else { return }
         switch event {
-        case .educationAdded, .educationAmended, .educationRemoved, .chsiResultReceived:
+        case .educationAdded, .educationAmended, .educationRemoved, .chsiScanStarted, .chsiResultReceived:
             file.foldEducation(event)
         case .applicationSubmitted(let e):
             guard !file.applications.contains(where: { $0.applicationID == e.applicationID }) else { break }
@@ -107,7 +107,8 @@ public struct ReviewFile: Codable, Sendable, Equatable {
     /// Whether an event can change a review file (others are skipped without loading the row).
     public static func isRelevant(_ event: CandidateEvent) -> Bool {
         switch event {
-        case .registered, .educationAdded, .educationAmended, .educationRemoved, .chsiResultReceived, .applicationSubmitted,
+        case .registered, .educationAdded, .educationAmended, .educationRemoved, .chsiScanStarted, .chsiResultReceived,
+            .applicationSubmitted,
             .applicationAbandoned, .basicInfoCorrected, .applicationApproved, .applicationRejected, .applicationSigned:
             true
         default:

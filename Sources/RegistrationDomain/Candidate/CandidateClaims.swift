@@ -2,13 +2,21 @@
 /// unique usernames). The event log writes them in the append transaction; a taken claim fails the append and
 /// the application layer answers with ``alreadyRegistered(username:)`` or ``usernameTaken(_:)``.
 ///
-/// DOMAIN.md says one person is name + ID number. The claim key is ID type + ID number: one document number
-/// identifies one person, and keying on the name too would let the same person register again with a variant
-/// of the name (a `?` for a rare character, a corrected spelling).
+/// DOMAIN.md says one person is name + ID number. Two keys are claimed, neither with the name (keying on the name
+/// would let the same person register again with a variant of it: a `?` for a rare character, a corrected
+/// spelling): ID type + ID number, which password recovery looks up, and the ID number alone, since the types of
+/// the army's and the police's cards take any 4 to 20 letters and digits, so a resident ID's number would
+/// otherwise register a second time as a 军官证's. Two people whose documents of different types carry the same
+/// number meet the national system's answer to any taken number: the review site resolves it.
 public enum CandidateClaims {
     /// `person:<ID type>:<ID number>`, e.g. `person:居民身份证:11010519491231002X`.
     public static func personKey(idType: String, idNumber: String) -> String {
         "person:\(idType):\(idNumber.uppercased())"
+    }
+
+    /// `id-number:<ID number, upper-cased>`, whatever the document's type.
+    public static func idNumberKey(_ idNumber: String) -> String {
+        "id-number:\(idNumber.uppercased())"
     }
 
     /// `username:<username, lower-cased>`, e.g. `username:zhangsan`: usernames are unique regardless of case.
@@ -27,7 +35,7 @@ public enum CandidateClaims {
         "scan:\(scanID)"
     }
 
-    /// The claims of a batch of events: person and username at registration, the new person key when a reviewer
+    /// The claims of a batch of events: the person keys and username at registration, the new person keys when a reviewer
     /// corrects the ID number, the order number when a payment starts, the scan id when a CHSI scan starts. Claims are never released (a corrected-away
     /// number stays claimed by this file).
     public static func keys(for events: [CandidateEvent]) -> [String] {
@@ -36,9 +44,11 @@ public enum CandidateClaims {
             switch event {
             case .registered(let e):
                 keys.append(personKey(idType: e.idType, idNumber: e.idNumber))
+                keys.append(idNumberKey(e.idNumber))
                 keys.append(usernameKey(e.username))
             case .basicInfoCorrected(let e) where e.field == BasicInfoField.idNumber.rawValue:
                 keys.append(personKey(idType: e.idType, idNumber: e.newValue))
+                keys.append(idNumberKey(e.newValue))
             case .paymentStarted(let e):
                 keys.append(orderKey(e.orderNumber))
             case .chsiScanStarted(let e):

@@ -56,7 +56,7 @@ extension CandidateDecider {
         // A retried request for a scan still waiting is the same request; an answered scan id is never reused,
         // or its new answer would be ignored as a repeat.
         if entry.pendingScanIDs.contains(c.scanID) { return [] }
-        guard !entry.answeredScanIDs.contains(c.scanID) else {
+        guard !entry.startedScanIDs.contains(c.scanID) else {
             throw Reject.make(.chsiScanIDUsed, field: "scanID", message: "验证编号\(c.scanID)已使用，请重新扫码验证")
         }
         return [
@@ -80,7 +80,7 @@ extension CandidateDecider {
         guard let entry = state.education[c.entryID] else {
             throw Reject.make(.entryNotFound, field: "entryID", message: "教育经历\(c.entryID)不存在")
         }
-        if entry.answeredScanIDs.contains(c.scanID) { return [] }
+        if entry.hasAnswered(c.scanID) { return [] }
         guard entry.pendingScanIDs.contains(c.scanID) else {
             throw Reject.make(.chsiUnknownScan, field: "scanID", message: "没有找到对应的学信网扫码请求，请重新扫码验证")
         }

@@ -183,7 +183,7 @@ public enum CandidateDecider: Decider {
                     record: EducationRecord(e),
                     flags: EntryFlags(),
                     pendingScanIDs: [],
-                    answeredScanIDs: [],
+                    startedScanIDs: [],
                     chsiResults: []
                 )
                 state.nextOrder += 1
@@ -244,7 +244,9 @@ public enum CandidateDecider: Decider {
             state.certificates[e.entryID] = nil
         case .chsiScanStarted(let e):
             state.education.changeValue(forKey: e.entryID) { entry in
-                if !entry.pendingScanIDs.contains(e.scanID) { entry.pendingScanIDs.append(e.scanID) }
+                guard !entry.startedScanIDs.contains(e.scanID) else { return }
+                entry.pendingScanIDs.append(e.scanID)
+                entry.startedScanIDs.append(e.scanID)
             }
         case .chsiResultReceived(let e):
             state.education.changeValue(forKey: e.entryID) { $0.receive(e) }
@@ -334,8 +336,14 @@ public enum CandidateDecider: Decider {
 extension EducationEntry {
     fileprivate mutating func receive(_ e: ChsiResultReceived) {
         pendingScanIDs.removeAll { $0 == e.scanID }
-        if !answeredScanIDs.contains(e.scanID) { answeredScanIDs.append(e.scanID) }
-        chsiResults.append(ChsiResult(e))
+        // A wrong pick is corrected by scanning again, and the answer to the first scan may still come later: the
+        // results stay in the order their scans started, so that the newest scan's answer remains the current one.
+        // A scan this file has no start of (a fold that skipped it) ranks after every known one, as it arrives.
+        let started = startedScanIDs
+        func rank(_ scanID: String) -> Int { started.firstIndex(of: scanID) ?? started.count }
+        let rankOfThis = rank(e.scanID)
+        let index = chsiResults.firstIndex { rank($0.scanID) > rankOfThis } ?? chsiResults.endIndex
+        chsiResults.insert(ChsiResult(e), at: index)
     }
 }
 

@@ -181,7 +181,7 @@ extension EducationEntry: CompactBinaryCodable {
         writer.write(record)
         writer.write(flags)
         writer.write(pendingScanIDs)
-        writer.write(answeredScanIDs)
+        writer.write(startedScanIDs)
         writer.write(chsiResults) { $0.write($1) }
     }
 
@@ -192,7 +192,7 @@ extension EducationEntry: CompactBinaryCodable {
             record: try reader.read(EducationRecord.self),
             flags: try reader.read(EntryFlags.self),
             pendingScanIDs: try reader.strings(),
-            answeredScanIDs: try reader.strings(),
+            startedScanIDs: try reader.strings(),
             chsiResults: try reader.array { try $0.read(ChsiResult.self) }
         )
     }

@@ -200,13 +200,20 @@ public struct EducationEntry: Codable, Equatable, Sendable {
     public var flags: EntryFlags
     /// Scans started and not answered yet.
     public var pendingScanIDs: [String]
-    /// Scan ids already answered (a repeated answer is ignored).
-    public var answeredScanIDs: [String]
-    /// Every CHSI result, oldest first; the last one is current.
+    /// Every scan started on the entry, oldest first (answered: started and no longer pending; a repeated answer is
+    /// ignored).
+    public var startedScanIDs: [String]
+    /// Every CHSI result, in the order their scans started; the last one is current.
     public var chsiResults: [ChsiResult]
 
-    /// The current CHSI result: the newest supersedes the older ones.
+    /// The current CHSI result: the answer to the newest scan supersedes the older ones, even when an older scan's
+    /// answer arrives after it.
     public var currentChsiResult: ChsiResult? { chsiResults.last }
+
+    /// Whether CHSI has answered the scan.
+    public func hasAnswered(_ scanID: String) -> Bool {
+        startedScanIDs.contains(scanID) && !pendingScanIDs.contains(scanID)
+    }
 }
 
 /// A training entry.
@@ -495,8 +502,10 @@ public enum CandidateAction: String, Codable, CaseIterable, Sendable {
 /// A candidate's registration file: basic information, profile, entries, applications.
 public struct CandidateState: Codable, Equatable, Sendable {
     /// Bumped whenever the encoded shape changes; snapshots of another version are ignored. Version 2: the compact
-    /// binary form (`CandidateState+CompactBinary.swift`) instead of JSON.
-    public static let stateSchemaVersion = 2
+    /// binary form (`CandidateState+CompactBinary.swift`) instead of JSON. Version 3: an education entry keeps every
+    /// scan it started, in order (`startedScanIDs`, which replaced the answered ones), and its CHSI results in the
+    /// order of their scans.
+    public static let stateSchemaVersion = 3
 
     /// The candidate id; nil before registration.
     public var candidateID: String?

@@ -162,6 +162,30 @@ struct ChsiTests {
         #expect(entry?.currentChsiResult?.scanID == "s2")
     }
 
+    @Test func aLateAnswerToAnOlderScanJoinsTheHistoryWithoutSupersedingTheNewer() {
+        // The candidate picked the wrong degree (s1), scanned again (s2), and s2 was answered first.
+        var history = scanned(["s1", "s2"])
+        history.run(result(scan: "s2"), chsi)
+        let late = given(history.events).when(result(scan: "s1") { $0.school = "中国地质大学(北京)" }, chsi)
+        late.thenAccepts { events in #expect(events.count == 1) }
+        history.run(result(scan: "s1") { $0.school = "中国地质大学(北京)" }, chsi)
+        let entry = history.state.education["e1"]
+        #expect(entry?.chsiResults.map(\.scanID) == ["s1", "s2"], "in the order the scans started")
+        #expect(entry?.currentChsiResult?.school == "北京大学")
+        #expect(entry?.pendingScanIDs == [])
+        // Answered either way, so a repeat of either answer emits nothing.
+        given(history.events).when(result(scan: "s1"), chsi).then([])
+        given(history.events).when(result(scan: "s2"), chsi).then([])
+    }
+
+    @Test func anOlderScanAnsweredWhileTheNewerIsPendingIsCurrentUntilTheNewerAnswers() {
+        var history = scanned(["s1", "s2"])
+        history.run(result(scan: "s1") { $0.school = "中国地质大学(北京)" }, chsi)
+        #expect(history.state.education["e1"]?.currentChsiResult?.scanID == "s1")
+        history.run(result(scan: "s2"), chsi)
+        #expect(history.state.education["e1"]?.currentChsiResult?.scanID == "s2")
+    }
+
     @Test func aRepeatedAnswerEmitsNothing() {
         var history = scanned()
         history.run(result(), chsi)

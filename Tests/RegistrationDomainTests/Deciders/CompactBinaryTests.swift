@@ -122,7 +122,7 @@ struct CompactBinaryTests {
                 record: record,
                 flags: flags,
                 pendingScanIDs: ["scan-2"],
-                answeredScanIDs: ["scan-1"],
+                startedScanIDs: ["scan-1", "scan-2"],
                 chsiResults: [chsi, chsi]
             ),
             "edu-2": EducationEntry(
@@ -131,7 +131,7 @@ struct CompactBinaryTests {
                 record: record,
                 flags: EntryFlags(),
                 pendingScanIDs: [],
-                answeredScanIDs: [],
+                startedScanIDs: [],
                 chsiResults: []
             ),
         ]

@@ -258,13 +258,16 @@ struct ClaimsTests {
     @Test func registrationClaimsThePersonAndTheUsername() {
         let events = History.registered().events
         #expect(
-            CandidateClaims.keys(for: events) == ["person:居民身份证:\(Fixture.zhangID)", "username:zhangsan"]
+            CandidateClaims.keys(for: events) == [
+                "person:居民身份证:\(Fixture.zhangID)", "id-number:\(Fixture.zhangID)", "username:zhangsan",
+            ]
         )
     }
 
     @Test func usernamesAreClaimedCaseInsensitivelyAndXIsUpperCase() {
         #expect(CandidateClaims.usernameKey("ZhangSan") == "username:zhangsan")
         #expect(CandidateClaims.personKey(idType: "居民身份证", idNumber: "11010519491231002x") == "person:居民身份证:11010519491231002X")
+        #expect(CandidateClaims.idNumberKey("11010519491231002x") == "id-number:11010519491231002X")
     }
 
     @Test func aCorrectedIDNumberIsClaimedToo() {
@@ -276,7 +279,7 @@ struct ClaimsTests {
             ),
             Fixture.reviewer()
         )
-        #expect(CandidateClaims.keys(for: events) == ["person:居民身份证:\(newID)"])
+        #expect(CandidateClaims.keys(for: events) == ["person:居民身份证:\(newID)", "id-number:\(newID)"])
         #expect(CandidateClaims.keys(for: History.submitted().events.suffix(2)).isEmpty)
     }
 
