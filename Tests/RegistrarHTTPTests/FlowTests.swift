@@ -118,6 +118,8 @@ import Testing
             let candidate = try await client.register("chsi0001", index: 41)
             let token = try await client.login("chsi0001")
             let file = "/api/v1/candidates/\(candidate)"
+            try #require(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
+            try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
             let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
             let scan = try await client.call(.post, "\(file)/education/\(entry)/chsi-scans", token: token)
             #expect(scan.status == .created, "\(scan.text)")

@@ -186,6 +186,13 @@ extension CandidateDecider {
             }
             ticked.append(entry)
         }
+        try checkProfileComplete(state)
+        // The account may be years old: the age limits hold on the day of applying too.
+        if let birthDate = CalendarDate(iso: basic.birthDate) {
+            try Rules.validateAge(birthDate: birthDate, today: Instant.beijingDate(context.now), field: "basic.birthDate")
+        }
+        try checkCertificateNumbers(ticked, work: state.work)
+        try checkUndergraduateEntry(ticked, in: state)
         let trainingIDs = unique(c.trainingEntryIDs)
         for (index, id) in trainingIDs.enumerated() {
             guard let entry = state.training[id] else {
@@ -242,6 +249,58 @@ extension CandidateDecider {
     private static func unique(_ ids: [String]) -> [String] {
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// The application is filled from the profile (DOMAIN.md §4): its step 2 is the work information, and the
+    /// contact details are how the exam authorities reach the candidate; both are filled in first.
+    private static func checkProfileComplete(_ state: CandidateState) throws(Rejection) {
+        guard state.contact != nil else {
+            throw Reject.make(.applicationContactRequired, field: "contact", message: "请先在个人信息中填写联系方式，再进行考试报名")
+        }
+        guard state.work != nil else {
+            throw Reject.make(.applicationWorkRequired, field: "work", message: "请先在个人信息中填写工作情况，再进行考试报名")
+        }
+    }
+
+    /// An education entry may leave its certificate number empty only for 当年毕业研究生 (in the work information,
+    /// at the time of applying: the status may have changed since the entry was added), combined master-doctor
+    /// programmes, 师承/确有专长 and 无学历.
+    private static func checkCertificateNumbers(_ ticked: [EducationEntry], work: WorkInfo?) throws(Rejection) {
+        let graduating = work?.onDutyStatus == OnDutyStatus.graduatingGraduateStudent.rawValue
+        for (index, entry) in ticked.enumerated() where entry.record.certificateNumber.isEmpty {
+            let level = entry.record.levelValue
+            let exempt =
+                level?.isWithoutFormalEducation == true || entry.record.combinedMasterDoctor || (level?.isGraduate == true && graduating)
+            guard exempt else {
+                throw Reject.make(
+                    .educationCertificateNumberRequired,
+                    field: "educationEntryIDs[\(index)]",
+                    message: "所选教育经历未填写毕业证书编号：只有在岗情况为“当年毕业研究生”的研究生、硕博连读、师承/确有专长和无学历"
+                        + "可以不填，请补填证书编号或更正工作情况"
+                )
+            }
+        }
+    }
+
+    /// A graduate applying with a graduate degree also records the undergraduate (本科 or 专科) entry, without ticking
+    /// it (the guides: 还应补充相应本科/专科的教育经历情况（但不用勾选）). Seven- and eight-year programmes (七年制,
+    /// 八年制) lead to the graduate degree with no undergraduate certificate of their own, so they need none.
+    private static func checkUndergraduateEntry(_ ticked: [EducationEntry], in state: CandidateState) throws(Rejection) {
+        let graduate = ticked.filter { $0.record.levelValue?.isGraduate == true }
+        guard !graduate.isEmpty else { return }
+        let longProgramme = graduate.contains {
+            $0.record.length == StudyLength.seven.rawValue || $0.record.length == StudyLength.eight.rawValue
+        }
+        let hasUndergraduate = state.education.values.contains {
+            $0.record.levelValue == .bachelor || $0.record.levelValue == .juniorCollege
+        }
+        guard longProgramme || hasUndergraduate else {
+            throw Reject.make(
+                .applicationUndergraduateEntryRequired,
+                field: "educationEntryIDs",
+                message: "以研究生学历报考，还应在教育经历中补充相应的本科或专科教育经历（不用勾选）"
+            )
+        }
     }
 
     /// 执业医师 with a 中专 education (the highest ticked level is 中专) needs a 执业助理医师 certificate; the

@@ -96,6 +96,7 @@ extension CandidateDecider {
 
     /// 中国 for every ID type but the foreign passport; anything but 中国 for a foreign passport.
     static func checkNationality(_ nationality: String, idType: IDType, field: String) throws(Rejection) {
+        guard Nationality.isListed(nationality) else { throw Reject.invalidChoice(field, "国籍", nationality) }
         if idType == .foreignPassport {
             guard nationality != Nationality.china else {
                 throw Reject.make(
@@ -202,6 +203,11 @@ extension CandidateDecider {
         let title = try Check.optionalText(input.title, field: "work.title", label: "职称", maxLength: 30)
         let obtained = try Check.optionalYearMonth(input.titleObtained, field: "work.titleObtained", label: "获得职称年月")
         if obtained != nil && title == nil { throw Reject.required("work.title", "职称") }
+        if let obtained { try Rules.validateNotInFuture(obtained, today: Instant.beijingDate(context.now), field: "work.titleObtained") }
+        if status == .graduatingGraduateStudent {
+            // A graduate student gives the internship unit, typed without spaces or punctuation (the guide's 实习单位).
+            try Rules.validateNoSpacesOrPunctuation(unit, field: "work.workUnit", label: "实习单位")
+        }
         return [
             .workUpdated(
                 WorkDetailsUpdated(
@@ -505,6 +511,7 @@ extension CandidateDecider {
             )
         }
         let number = try Check.optionalText(input.certificateNumber, field: f + "certificateNumber", label: "证书编号", maxLength: 30)
+        if let number { try Rules.validateNoSpacesOrPunctuation(number, field: f + "certificateNumber", label: "证书编号") }
         return TrainingInput(
             kind: kind.rawValue,
             institution: institution,
@@ -527,7 +534,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireNewEntry(state.certificates[c.entryID] != nil, c.entryID)
-        let v = try validate(c.certificate)
+        let v = try validate(c.certificate, today: Instant.beijingDate(context.now))
         return [
             .certificateAdded(
                 CertificateEntryAdded(
@@ -554,7 +561,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireUnlockedEntry(state.certificates[c.entryID]?.flags, c.entryID)
-        let v = try validate(c.certificate)
+        let v = try validate(c.certificate, today: Instant.beijingDate(context.now))
         return [
             .certificateAmended(
                 CertificateEntryAmended(
@@ -586,12 +593,15 @@ extension CandidateDecider {
         ]
     }
 
-    private static func validate(_ input: CertificateInput) throws(Rejection) -> CertificateInput {
+    private static func validate(_ input: CertificateInput, today: CalendarDate) throws(Rejection) -> CertificateInput {
         let f = "certificate."
         let type = try Check.choice(input.type, as: CertificateType.self, field: f + "type", label: "证书类型")
         let issued = try Check.yearMonth(input.issued, field: f + "issued", label: "发证年月")
+        try Rules.validateNotInFuture(issued, today: today, field: f + "issued")
         let number = try Check.text(input.number, field: f + "number", label: "证书编号", maxLength: 30)
+        try Rules.validateNoSpacesOrPunctuation(number, field: f + "number", label: "证书编号")
         let registered = try Check.optionalYearMonth(input.registered, field: f + "registered", label: "注册年月")
+        if let registered { try Rules.validateNotInFuture(registered, today: today, field: f + "registered") }
         if let registered, registered < issued {
             throw Reject.make(
                 .certificateRegisteredBeforeIssued,
@@ -605,6 +615,9 @@ extension CandidateDecider {
             label: "注册编号",
             maxLength: 30
         )
+        if let registrationNumber {
+            try Rules.validateNoSpacesOrPunctuation(registrationNumber, field: f + "registrationNumber", label: "注册编号")
+        }
         return CertificateInput(
             type: type.rawValue,
             issued: issued.description,

@@ -128,6 +128,12 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case applicationAttemptCountInvalid = "application.attempt_count_invalid"
     /// No education entry ticked.
     case applicationEducationRequired = "application.education_required"
+    /// The profile's contact details are filled in before applying.
+    case applicationContactRequired = "application.contact_required"
+    /// The profile's work information (the application's step 2) is filled in before applying.
+    case applicationWorkRequired = "application.work_required"
+    /// A graduate applying with a graduate degree also records the undergraduate entry.
+    case applicationUndergraduateEntryRequired = "application.undergraduate_entry_required"
     /// Only residency training may be ticked.
     case applicationTrainingNotResidency = "application.training_not_residency"
     /// 执业医师 with a 中专 education needs a 执业助理医师 certificate.

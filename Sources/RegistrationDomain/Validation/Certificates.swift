@@ -27,3 +27,35 @@ extension Rules {
         }
     }
 }
+
+// Numbers and names the guides say are typed without spaces or punctuation (不得有空格、标点符号).
+
+extension Rules {
+    /// Validates a value typed without spaces, punctuation or symbols: 执业助理医师 certificate and registration
+    /// numbers (注册登记号), training certificate numbers, a graduate student's internship unit. Chinese characters,
+    /// letters and digits pass.
+    ///
+    /// - Throws: `value.space_or_punctuation`, naming the first offending character.
+    public static func validateNoSpacesOrPunctuation(_ value: String, field: String, label: String) throws(Rejection) {
+        for scalar in value.unicodeScalars where isSpaceOrPunctuation(scalar) {
+            let shown = scalar.properties.isWhitespace ? "空格" : "“\(Character(scalar))”"
+            throw Rejection(
+                code: "value.space_or_punctuation",
+                field: field,
+                message: "\(label)不得有空格、标点符号，请删除其中的\(shown)"
+            )
+        }
+    }
+
+    private static func isSpaceOrPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.properties.isWhitespace { return true }
+        switch scalar.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+            .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol,
+            .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format:
+            return true
+        default:
+            return false
+        }
+    }
+}

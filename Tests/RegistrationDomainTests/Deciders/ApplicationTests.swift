@@ -163,8 +163,7 @@ struct ApplicationTests {
     @Test func militaryMedicineIsForActiveServicemenOnly() {
         ready.when(Fixture.submit(additionalSubject: "军事医学"), during)
             .thenRejects(.applicationAdditionalSubjectNotAllowed, field: "additionalSubject")
-        var soldier = History()
-        soldier.run(.register(Fixture.register(identity: 2)), Fixture.candidate())
+        var soldier = History.registered(Fixture.register(identity: 2))
         soldier.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
         given(soldier.events).when(Fixture.submit(additionalSubject: "军事医学"), during).thenAccepts { events in
             guard case .applicationSubmitted(let e) = events.first else {
@@ -174,8 +173,7 @@ struct ApplicationTests {
             #expect(e.additionalSubject == "军事医学")
             #expect(e.identity == 2, "an active serviceman's identity goes with the application")
         }
-        var employee = History()
-        employee.run(.register(Fixture.register(identity: 3)), Fixture.candidate())
+        var employee = History.registered(Fixture.register(identity: 3))
         employee.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
         given(employee.events).when(Fixture.submit(additionalSubject: "军事医学"), during)
             .thenRejects(.applicationAdditionalSubjectNotAllowed)
@@ -220,10 +218,8 @@ struct ApplicationTests {
     }
 
     @Test func hongKongMacauAndTaiwanCandidatesGiveTheirPassNumber() {
-        var history = History()
-        history.run(
-            .register(Fixture.register(name: "Chan Tai Man", idType: "香港身份证", idNumber: "A1234567", sex: "男", birthDate: "1990-01-01")),
-            Fixture.candidate()
+        var history = History.registered(
+            Fixture.register(name: "Chan Tai Man", idType: "香港身份证", idNumber: "A1234567", sex: "男", birthDate: "1990-01-01")
         )
         history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
         let hongKong = given(history.events)
@@ -240,10 +236,8 @@ struct ApplicationTests {
     }
 
     @Test func aPassHolderDefaultsToTheirOwnNumber() {
-        var history = History()
-        history.run(
-            .register(Fixture.register(name: "Lin Mei", idType: "台湾往来大陆通行证", idNumber: "T123456789", sex: "女", birthDate: "1990-01-01")),
-            Fixture.candidate()
+        var history = History.registered(
+            Fixture.register(name: "Lin Mei", idType: "台湾往来大陆通行证", idNumber: "T123456789", sex: "女", birthDate: "1990-01-01")
         )
         history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
         given(history.events).when(Fixture.submit(), during).thenAccepts { events in
@@ -323,5 +317,57 @@ struct ApplicationTests {
         )
         flags.lockedBy = ["a1"]
         #expect(state.education["e1"]?.flags == flags)
+    }
+
+    @Test func theProfilesContactAndWorkAreFilledInBeforeApplying() {
+        var bare = History()
+        bare.run(.register(Fixture.register()), Fixture.candidate())
+        bare.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        given(bare.events).when(Fixture.submit(), during).thenRejects(.applicationContactRequired, field: "contact")
+        bare.run(.updateContact(UpdateContactDetails(candidateID: Fixture.zhang, contact: Fixture.contact)), Fixture.candidate())
+        given(bare.events).when(Fixture.submit(), during).thenRejects(.applicationWorkRequired, field: "work")
+        bare.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: Fixture.work)), Fixture.candidate())
+        given(bare.events).when(Fixture.submit(), during).thenAccepts()
+    }
+
+    @Test func theAgeLimitsHoldOnTheDayOfApplyingToo() {
+        // 75 when the account was made (2024-12-20), 76 on 2025-01-05, before applying on 2025-01-10.
+        var history = History.registered(Fixture.register(idType: "军官证", idNumber: "JG19490105", sex: "男", birthDate: "1949-01-05"))
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        given(history.events).when(Fixture.submit(), during).thenRejects(code: "age.too_old", field: "basic.birthDate")
+    }
+
+    @Test func anEmptyCertificateNumberIsCheckedAgainstTheWorkStatusWhenApplying() {
+        var master = Fixture.master
+        master.certificateNumber = ""
+        var history = History.registered()
+        let graduating = WorkInput(onDutyStatus: "当年毕业研究生", workUnit: "北京协和医院", title: nil, titleObtained: nil)
+        history.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: graduating)), Fixture.candidate())
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "b1", education: Fixture.bachelor)), Fixture.candidate())
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "m1", education: master)), Fixture.candidate())
+        given(history.events).when(Fixture.submit(education: ["m1"]), during).thenAccepts()
+        // No longer a graduating student: the exemption the entry was added under no longer holds.
+        history.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: Fixture.work)), Fixture.candidate())
+        given(history.events).when(Fixture.submit(education: ["m1"]), during)
+            .thenRejects(.educationCertificateNumberRequired, field: "educationEntryIDs[0]")
+    }
+
+    @Test func aGraduateAlsoRecordsTheUndergraduateEntryWithoutTickingIt() {
+        var history = History.registered()
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "m1", education: Fixture.master)), Fixture.candidate())
+        given(history.events).when(Fixture.submit(education: ["m1"]), during)
+            .thenRejects(.applicationUndergraduateEntryRequired, field: "educationEntryIDs")
+        var recorded = history
+        recorded.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "b1", education: Fixture.bachelor)), Fixture.candidate())
+        given(recorded.events).when(Fixture.submit(education: ["m1"]), during).thenAccepts { events in
+            #expect(events.count == 2, "the application and the lock of the ticked master's entry only")
+        }
+        // An eight-year programme leads to the degree with no undergraduate certificate of its own.
+        var eightYear = Fixture.master
+        eightYear.enrolment = "2005-09"
+        eightYear.length = "八年制"
+        var longProgramme = History.registered()
+        longProgramme.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "m8", education: eightYear)), Fixture.candidate())
+        given(longProgramme.events).when(Fixture.submit(education: ["m8"]), during).thenAccepts()
     }
 }

@@ -171,6 +171,21 @@ enum Fixture {
         certificateNumber: "100011201005001234"
     )
 
+    /// A three-year master's degree after the bachelor's.
+    static let master = EducationInput(
+        region: "大陆",
+        school: "北京大学",
+        category: "高等医学教育",
+        enrolment: "2010-09",
+        graduation: "2013-07",
+        studyForm: "普通全日制",
+        level: "硕士研究生",
+        degree: "医学硕士",
+        length: "三年制",
+        major: "内科学",
+        certificateNumber: "100011201302001234"
+    )
+
     static let secondary = EducationInput(
         region: "大陆",
         school: "潍坊卫生学校",
@@ -272,9 +287,10 @@ struct History {
     }
 
     /// 张三 registered, with contact and work.
-    static func registered() -> History {
+    /// Registered (with `registration`), contact details and work information filled in, as an application needs.
+    static func registered(_ registration: RegisterCandidate = Fixture.register()) -> History {
         var history = History()
-        history.run(.register(Fixture.register()), Fixture.candidate())
+        history.run(.register(registration), Fixture.candidate())
         history.run(.updateContact(UpdateContactDetails(candidateID: Fixture.zhang, contact: Fixture.contact)), Fixture.candidate())
         history.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: Fixture.work)), Fixture.candidate())
         return history

@@ -114,6 +114,18 @@ struct ProfileTests {
         registered.when(work { $0.titleObtained = "2011/11" }, ctx)
             .thenRejects(ruleRejection { _ = try Rules.parseYearMonth("2011/11", field: "work.titleObtained") })
         registered.when(work { $0.title = nil }, ctx).thenRejects(.inputRequired, field: "work.title")
+        // ctx is 2024-12-20 (Beijing): a title obtained next month has not been obtained yet.
+        registered.when(work { $0.titleObtained = "2025-01" }, ctx).thenRejects(code: "year_month.in_future", field: "work.titleObtained")
+        registered.when(work { $0.titleObtained = "2024-12" }, ctx).thenAccepts()
+        // A graduate student's internship unit is typed without spaces or punctuation (the guide's 实习单位).
+        registered.when(
+            work {
+                $0.onDutyStatus = "当年毕业研究生"
+                $0.workUnit = "北京 协和医院,内科"
+            },
+            ctx
+        ).thenRejects(code: "value.space_or_punctuation", field: "work.workUnit")
+        registered.when(work { $0.workUnit = "北京大学第一医院(北大医院)" }, ctx).thenAccepts()
         registered.when(
             work {
                 $0.title = nil
@@ -349,6 +361,8 @@ struct ProfileTests {
         registered.when(training { $0.end = "2010-08" }, ctx).thenRejects(.trainingEndBeforeStart, field: "training.end")
         registered.when(training { $0.kind = "进修" }, ctx).thenRejects(.inputInvalidChoice, field: "training.kind")
         registered.when(training { $0.institution = "" }, ctx).thenRejects(.inputRequired, field: "training.institution")
+        registered.when(training { $0.certificateNumber = "ZP 2013-001" }, ctx)
+            .thenRejects(code: "value.space_or_punctuation", field: "training.certificateNumber")
         let history = given(events)
         history.when(training(), ctx).thenRejects(.entryAlreadyExists)
         var changed = Fixture.residency
@@ -392,6 +406,20 @@ struct ProfileTests {
             .thenRejects(.certificateRegisteredBeforeIssued, field: "certificate.registered")
         registered.when(certificate { $0.type = "护士执业证书" }, ctx).thenRejects(.inputInvalidChoice, field: "certificate.type")
         registered.when(certificate { $0.number = "" }, ctx).thenRejects(.inputRequired, field: "certificate.number")
+        // Numbers are typed without spaces or punctuation (the guide: 不得有空格、标点符号).
+        registered.when(certificate { $0.number = "ZS 2019-001/x" }, ctx)
+            .thenRejects(code: "value.space_or_punctuation", field: "certificate.number")
+        registered.when(certificate { $0.registrationNumber = "R12-34.5" }, ctx)
+            .thenRejects(code: "value.space_or_punctuation", field: "certificate.registrationNumber")
+        // ctx is 2024-12-20: neither the issue nor the registration can lie ahead.
+        registered.when(certificate { $0.issued = "2030-01" }, ctx).thenRejects(code: "year_month.in_future", field: "certificate.issued")
+        registered.when(
+            certificate {
+                $0.issued = "2024-11"
+                $0.registered = "2030-02"
+            },
+            ctx
+        ).thenRejects(code: "year_month.in_future", field: "certificate.registered")
         let history = given(events)
         history.when(certificate(), ctx).thenRejects(.entryAlreadyExists)
         let amended = history.when(

@@ -155,6 +155,17 @@ struct RegistrationTests {
         }
         fixed.nationality = ""
         when(fixed).thenRejects(.inputRequired, field: "nationality")
+        fixed.nationality = "火星国xyz"
+        when(fixed).thenRejects(.inputInvalidChoice, field: "nationality")
+        fixed.nationality = "刚果(金)"
+        when(fixed).thenAccepts()
+    }
+
+    @Test func nationalitiesComeFromTheList() {
+        #expect(Nationality.all.count == 195, "the 193 members of the United Nations and its two observer states")
+        #expect(Set(Nationality.all).count == Nationality.all.count)
+        #expect(Nationality.all.first == Nationality.china)
+        for name in Nationality.all { #expect(ruleRejection { try Rules.validateHalfWidth(name, field: "nationality") } == nil, "\(name)") }
     }
 
     @Test func ethnicityComesFromTheList() {

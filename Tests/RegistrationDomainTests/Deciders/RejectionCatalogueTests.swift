@@ -232,6 +232,24 @@ struct RejectionCatalogueTests {
             history.run(.addCertificate(AddCertificateEntry(candidateID: z, entryID: "z2", certificate: township)), Fixture.candidate())
             return candidate(history, Fixture.submit(education: ["zz"], certificate: "z2"), during)
         },
+        .applicationContactRequired: {
+            var history = History()
+            history.run(.register(Fixture.register()), Fixture.candidate())
+            history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+            return candidate(history, Fixture.submit(), during)
+        },
+        .applicationWorkRequired: {
+            var history = History()
+            history.run(.register(Fixture.register()), Fixture.candidate())
+            history.run(.updateContact(UpdateContactDetails(candidateID: Fixture.zhang, contact: Fixture.contact)), Fixture.candidate())
+            history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+            return candidate(history, Fixture.submit(), during)
+        },
+        .applicationUndergraduateEntryRequired: {
+            var history = History.registered()
+            history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "m1", education: Fixture.master)), Fixture.candidate())
+            return candidate(history, Fixture.submit(education: ["m1"]), during)
+        },
         .applicationAdditionalSubjectNotAllowed: { candidate(.withEducation(), Fixture.submit(additionalSubject: "军事医学"), during) },
         .applicationPhotoFormat: {
             candidate(.withEducation(), Fixture.submit(photo: PhotoUpload(photoID: "p", format: "bmp", sizeBytes: 10)), during)

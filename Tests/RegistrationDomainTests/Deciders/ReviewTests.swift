@@ -22,11 +22,7 @@ struct ReviewTests {
 
     /// 军官证 holder (typed sex and birth date) with application a1.
     func officerHistory() -> History {
-        var history = History()
-        history.run(
-            .register(Fixture.register(idType: "军官证", idNumber: "JG20101234", sex: "男", birthDate: "1985-06-01")),
-            Fixture.candidate()
-        )
+        var history = History.registered(Fixture.register(idType: "军官证", idNumber: "JG20101234", sex: "男", birthDate: "1985-06-01"))
         history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
         history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
         return history
@@ -55,8 +51,7 @@ struct ReviewTests {
     }
 
     @Test func aRareCharacterTypedAsQuestionMarkIsFixedOnSite() {
-        var history = History()
-        history.run(.register(Fixture.register(name: "王?")), Fixture.candidate())
+        var history = History.registered(Fixture.register(name: "王?"))
         history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
         history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
         let events = given(history.events).when(correct(.name, "王䶮"), reviewer).thenAccepts()
