@@ -321,6 +321,7 @@ extension CandidateEvent {
             let examCode = try json.string("examCode")
             let examLevel = try json.string("examLevel")
             let identity = try json.optionalInt("identity")
+            let onDutyStatus = try json.optionalString("onDutyStatus")
             let passNumber = try json.optionalString("passNumber")
             let photoFormat = try json.string("photoFormat")
             let photoID = try json.string("photoID")
@@ -328,7 +329,10 @@ extension CandidateEvent {
             let seasonID = try json.string("seasonID")
             let siteCode = try json.string("siteCode")
             let submittedAt = try json.string("submittedAt")
+            let title = try json.optionalString("title")
             let trainingEntryIDs = try json.strings("trainingEntryIDs")
+            let workPost = try json.optionalString("workPost")
+            let workUnit = try json.optionalString("workUnit")
             return .applicationSubmitted(
                 ApplicationSubmitted(
                     candidateID: candidateID,
@@ -349,6 +353,10 @@ extension CandidateEvent {
                     photoSizeBytes: photoSizeBytes,
                     passNumber: passNumber,
                     identity: identity,
+                    onDutyStatus: onDutyStatus,
+                    workUnit: workUnit,
+                    title: title,
+                    workPost: workPost,
                     submittedAt: submittedAt
                 )
             )

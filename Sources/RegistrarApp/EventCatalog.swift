@@ -6,7 +6,11 @@ import RegistrationDomain
 /// upcasters) that decode them. The golden samples in `events/` are checked against it.
 public enum EventCatalog {
     /// The codecs in use; upcasters for older schema versions are registered here.
-    public static let candidateCodec = EventCodec<CandidateEvent>()
+    public static let candidateCodec = EventCodec<CandidateEvent>(upcasters: [
+        // Version 2 added optional members only (the work information and post applied with): a version-1 payload
+        // reads as it is.
+        ApplicationSubmitted.eventType: [1: { payload in payload }]
+    ])
     /// The season family's codec.
     public static let seasonCodec = EventCodec<SeasonEvent>()
     /// The staff family's codec.

@@ -135,6 +135,7 @@ struct ApplicationBody: Codable, Sendable {
     var additionalSubject: String?
     var photo: Photo
     var passNumber: String?
+    var workPost: String?
 }
 
 /// `POST …/corrections`: a reviewer corrects one basic-information field, with a reason.

@@ -4749,6 +4749,10 @@ enum OpenAPIDocument {
           "passNumber": {
             "type": "string",
             "description": "往来大陆通行证编号 (Hong Kong, Macau, Taiwan)"
+          },
+          "workPost": {
+            "type": "string",
+            "description": "工作岗位: required with the additional subject 院前急救 or 儿科 (the post the candidate works in, checked on site against the unit's stamped 短线医学专业加试申请表); refused otherwise"
           }
         },
         "additionalProperties": false

@@ -560,7 +560,8 @@ extension Routes {
                     attemptCount: body.attemptCount,
                     additionalSubject: body.additionalSubject,
                     photo: PhotoUpload(photoID: photoID, format: isJPEG ? "jpg" : "unknown", sizeBytes: photo.count),
-                    passNumber: body.passNumber
+                    passNumber: body.passNumber,
+                    workPost: body.workPost
                 )
             )
             return try await api.commandReply(

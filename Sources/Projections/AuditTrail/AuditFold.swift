@@ -230,6 +230,8 @@ public enum AuditFold {
                 (p + "certificateEntryID", e.certificateEntryID), (p + "areaCode", e.areaCode), (p + "siteCode", e.siteCode),
                 (p + "attemptCount", String(e.attemptCount)), (p + "additionalSubject", e.additionalSubject),
                 (p + "photoID", e.photoID), (p + "passNumber", e.passNumber), (p + "identity", e.identity.map(String.init)),
+                (p + "onDutyStatus", e.onDutyStatus), (p + "workUnit", e.workUnit), (p + "title", e.title),
+                (p + "workPost", e.workPost),
             ]
         case .entryLocked(let e):
             return [("\(entryPath(e.entryKind))[\(e.entryID)].lockedBy[\(e.applicationID)]", "locked")]

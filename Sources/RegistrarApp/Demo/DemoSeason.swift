@@ -628,6 +628,13 @@ final class DemoScript {
     func submission(_ person: DemoPerson, examCode: String, applicationID: String, tickCertificate: Bool? = nil) -> CandidateCommand {
         var additional = person.additionalSubject
         if additional != AdditionalSubject.militaryMedicine.rawValue && examCode != "110" { additional = nil }
+        // 院前急救 and 儿科 name the post the candidate works in (checked on site against the unit's stamped form).
+        let workPost: String? =
+            switch additional.flatMap(AdditionalSubject.init(rawValue:)) {
+            case .prehospitalEmergency: "急救中心院前急救岗位"
+            case .pediatrics: "儿科门诊"
+            case .militaryMedicine, nil: nil
+            }
         return .submitApplication(
             SubmitApplication(
                 candidateID: person.candidateID,
@@ -646,7 +653,8 @@ final class DemoScript {
                     format: random.pick(["jpg", "jpg", "JPG", "jpeg"]),
                     sizeBytes: random.int((12 * 1024)...(30 * 1024))
                 ),
-                passNumber: person.passNumber
+                passNumber: person.passNumber,
+                workPost: workPost
             )
         )
     }

@@ -603,6 +603,8 @@ public struct SubmitApplication: Codable, Sendable, Equatable {
     public var photo: PhotoUpload
     /// 往来大陆通行证编号 (Hong Kong, Macau, Taiwan only).
     public var passNumber: String?
+    /// 工作岗位: required with the 院前急救 or 儿科 additional subject (the post the candidate works in).
+    public var workPost: String?
 
     /// Creates the value.
     public init(
@@ -617,7 +619,8 @@ public struct SubmitApplication: Codable, Sendable, Equatable {
         attemptCount: Int? = nil,
         additionalSubject: String? = nil,
         photo: PhotoUpload,
-        passNumber: String? = nil
+        passNumber: String? = nil,
+        workPost: String? = nil
     ) {
         self.candidateID = candidateID
         self.applicationID = applicationID
@@ -631,6 +634,7 @@ public struct SubmitApplication: Codable, Sendable, Equatable {
         self.additionalSubject = additionalSubject
         self.photo = photo
         self.passNumber = passNumber
+        self.workPost = workPost
     }
 }
 

@@ -215,6 +215,7 @@ extension CandidateDecider {
         }
         try checkSecondaryEducationRule(exam: exam, ticked: ticked, certificate: certificate)
         let subject = try checkAdditionalSubject(c.additionalSubject, exam: exam, basic: basic)
+        let workPost = try checkWorkPost(c.workPost, subject: subject)
         try checkPhoto(c.photo, limit: season.photoLimitBytes)
         let passNumber = try checkPassNumber(c.passNumber, basic: basic)
         let submitted = ApplicationSubmitted(
@@ -236,6 +237,10 @@ extension CandidateDecider {
             photoSizeBytes: c.photo.sizeBytes,
             passNumber: passNumber,
             identity: basic.identity,
+            onDutyStatus: state.work?.onDutyStatus,
+            workUnit: state.work?.workUnit,
+            title: state.work?.title,
+            workPost: workPost,
             submittedAt: now(context)
         )
         let locks = Application(submitted).tickedEntries.map { kind, entryID in
@@ -358,6 +363,33 @@ extension CandidateDecider {
             }
         }
         return subject
+    }
+
+    /// 院前急救 and 儿科 are for candidates working in those posts (the guide: 在院前急救岗位工作…选择“院前急救”): the
+    /// application names the post, which the review site checks against the unit's stamped 短线医学专业加试申请表.
+    /// Without those subjects no post is given.
+    private static func checkWorkPost(_ value: String?, subject: AdditionalSubject?) throws(Rejection) -> String? {
+        let typed = value.flatMap { Check.isBlank($0) ? nil : $0 }
+        switch subject {
+        case .prehospitalEmergency, .pediatrics:
+            guard let typed else {
+                throw Reject.make(
+                    .applicationWorkPostRequired,
+                    field: "workPost",
+                    message: "加试\(subject!.rawValue)须填写所在的\(subject!.rawValue)工作岗位"
+                )
+            }
+            return try Check.text(typed, field: "workPost", label: "工作岗位", maxLength: 30)
+        case .militaryMedicine, nil:
+            guard typed == nil else {
+                throw Reject.make(
+                    .applicationWorkPostNotApplicable,
+                    field: "workPost",
+                    message: "只有加试院前急救或儿科时才填写工作岗位"
+                )
+            }
+            return nil
+        }
     }
 
     /// jpg, not empty, at most the season's limit.

@@ -671,11 +671,15 @@ public struct ChsiResultReceived: DomainEvent {
 }
 
 /// 考试报名 submitted. Followed by one ``EntryLocked`` per ticked entry.
+///
+/// Version 2 adds the application's step 2, the work information as it stood when the candidate applied
+/// (`onDutyStatus`, `workUnit`, `title`), and the 工作岗位 a 院前急救 or 儿科 additional subject is applied for from
+/// (`workPost`). A version-1 payload is a version-2 payload without them (the upcaster is the identity).
 public struct ApplicationSubmitted: DomainEvent {
     /// `ApplicationSubmitted`.
     public static let eventType = "ApplicationSubmitted"
-    /// 1.
-    public static let schemaVersion = 1
+    /// 2.
+    public static let schemaVersion = 2
     /// The candidate (stream) id.
     public var candidateID: String
     /// The application id.
@@ -712,6 +716,14 @@ public struct ApplicationSubmitted: DomainEvent {
     public var passNumber: String?
     /// 本人身份 at submission (copied from basic information).
     public var identity: Int?
+    /// 在岗情况 at submission (raw ``OnDutyStatus``; nil in version 1).
+    public var onDutyStatus: String?
+    /// 工作单位 (for students the internship unit) at submission (nil in version 1).
+    public var workUnit: String?
+    /// 职称 at submission, if any.
+    public var title: String?
+    /// 工作岗位 the 院前急救 or 儿科 additional subject is applied for from (nil otherwise, and in version 1).
+    public var workPost: String?
     /// When (ISO-8601 UTC with milliseconds).
     public var submittedAt: String
 
@@ -735,6 +747,10 @@ public struct ApplicationSubmitted: DomainEvent {
         photoSizeBytes: Int,
         passNumber: String?,
         identity: Int?,
+        onDutyStatus: String? = nil,
+        workUnit: String? = nil,
+        title: String? = nil,
+        workPost: String? = nil,
         submittedAt: String
     ) {
         self.candidateID = candidateID
@@ -755,6 +771,10 @@ public struct ApplicationSubmitted: DomainEvent {
         self.photoSizeBytes = photoSizeBytes
         self.passNumber = passNumber
         self.identity = identity
+        self.onDutyStatus = onDutyStatus
+        self.workUnit = workUnit
+        self.title = title
+        self.workPost = workPost
         self.submittedAt = submittedAt
     }
 }

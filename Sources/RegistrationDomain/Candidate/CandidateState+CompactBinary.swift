@@ -322,7 +322,7 @@ extension Correction: CompactBinaryCodable {
 }
 
 extension Application: CompactBinaryCodable {
-    public static let compactFieldCount = 27
+    public static let compactFieldCount = 31
 
     public func write(to writer: inout CompactBinaryWriter) {
         writer.write(applicationID)
@@ -342,6 +342,10 @@ extension Application: CompactBinaryCodable {
         writer.write(photoSizeBytes)
         writer.write(passNumber)
         writer.write(identity)
+        writer.write(onDutyStatus)
+        writer.write(workUnit)
+        writer.write(title)
+        writer.write(workPost)
         writer.write(submittedAt)
         writer.write(abandonedAt)
         writer.write(approvedAt)
@@ -373,6 +377,10 @@ extension Application: CompactBinaryCodable {
             photoSizeBytes: try reader.int(),
             passNumber: try reader.optionalString(),
             identity: try reader.optionalInt(),
+            onDutyStatus: try reader.optionalString(),
+            workUnit: try reader.optionalString(),
+            title: try reader.optionalString(),
+            workPost: try reader.optionalString(),
             submittedAt: try reader.string(),
             abandonedAt: try reader.optionalString(),
             approvedAt: try reader.optionalString(),

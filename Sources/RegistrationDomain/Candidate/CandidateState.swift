@@ -407,6 +407,14 @@ public struct Application: Codable, Equatable, Sendable {
     public var passNumber: String?
     /// 本人身份 at submission.
     public var identity: Int?
+    /// 在岗情况 at submission (nil for applications recorded before schema version 2 of their event).
+    public var onDutyStatus: String?
+    /// 工作单位 at submission.
+    public var workUnit: String?
+    /// 职称 at submission.
+    public var title: String?
+    /// 工作岗位 of a 院前急救 or 儿科 additional subject.
+    public var workPost: String?
     /// When it was submitted (ISO-8601 UTC).
     public var submittedAt: String
     /// When it was abandoned.
@@ -504,7 +512,7 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// Bumped whenever the encoded shape changes; snapshots of another version are ignored. Version 2: the compact
     /// binary form (`CandidateState+CompactBinary.swift`) instead of JSON. Version 3: an education entry keeps every
     /// scan it started, in order (`startedScanIDs`, which replaced the answered ones), and its CHSI results in the
-    /// order of their scans.
+    /// order of their scans; an application keeps the work information it was submitted with.
     public static let stateSchemaVersion = 3
 
     /// The candidate id; nil before registration.

@@ -142,6 +142,10 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case applicationTownshipCertificateNotAccepted = "application.township_certificate_not_accepted"
     /// The additional subject is not open to this candidate or exam.
     case applicationAdditionalSubjectNotAllowed = "application.additional_subject_not_allowed"
+    /// 院前急救 and 儿科 name the post the candidate works in.
+    case applicationWorkPostRequired = "application.work_post_required"
+    /// A post is named only with 院前急救 or 儿科.
+    case applicationWorkPostNotApplicable = "application.work_post_not_applicable"
     /// The photo is not a jpg.
     case applicationPhotoFormat = "application.photo_format"
     /// The photo is larger than the season's limit (or empty).

@@ -28,6 +28,10 @@ struct ApplicationTests {
             photoSizeBytes: 25_600,
             passNumber: nil,
             identity: nil,
+            onDutyStatus: "在职",
+            workUnit: "北京协和医院",
+            title: "住院医师",
+            workPost: nil,
             submittedAt: "2025-01-10T03:00:00.000Z"
         )
     }
@@ -180,12 +184,37 @@ struct ApplicationTests {
     }
 
     @Test(arguments: ["院前急救", "儿科"])
-    func shortageSubjectsAreForClinicalPhysicianExamsOnly(subject: String) {
-        ready.when(Fixture.submit(exam: "110", additionalSubject: subject), during).thenAccepts()
-        ready.when(Fixture.submit(exam: "120", additionalSubject: subject), during)
+    func shortageSubjectsAreForClinicalPhysicianExamsInThosePostsOnly(subject: String) {
+        ready.when(Fixture.submit(exam: "110", additionalSubject: subject, workPost: "\(subject)岗位"), during).thenAccepts { events in
+            guard case .applicationSubmitted(let e) = events.first else {
+                Issue.record("not submitted")
+                return
+            }
+            #expect(e.additionalSubject == subject && e.workPost == "\(subject)岗位")
+        }
+        // The guide: 在院前急救岗位工作… / 在儿科岗位工作…: the application names the post.
+        ready.when(Fixture.submit(exam: "110", additionalSubject: subject), during)
+            .thenRejects(.applicationWorkPostRequired, field: "workPost")
+        ready.when(Fixture.submit(exam: "110", additionalSubject: subject, workPost: " "), during)
+            .thenRejects(.applicationWorkPostRequired, field: "workPost")
+        ready.when(Fixture.submit(exam: "120", additionalSubject: subject, workPost: "儿科"), during)
             .thenRejects(.applicationAdditionalSubjectNotAllowed, field: "additionalSubject")
-        ready.when(Fixture.submit(exam: "210", additionalSubject: subject), during)
+        ready.when(Fixture.submit(exam: "210", additionalSubject: subject, workPost: "儿科"), during)
             .thenRejects(.applicationAdditionalSubjectNotAllowed)
+    }
+
+    @Test func aPostIsNamedOnlyWithAShortageSubject() {
+        ready.when(Fixture.submit(workPost: "儿科"), during).thenRejects(.applicationWorkPostNotApplicable, field: "workPost")
+    }
+
+    @Test func theApplicationKeepsTheWorkInformationItWasSubmittedWith() {
+        var history = History.withEducation()
+        history.run(Fixture.submit(), during)
+        let moved = WorkInput(onDutyStatus: "在职", workUnit: "首都医科大学附属北京同仁医院", title: nil, titleObtained: nil)
+        history.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: moved)), Fixture.candidate(at: T.registration))
+        let application = history.state.applications["a1"]
+        #expect(application?.workUnit == "北京协和医院" && application?.title == "住院医师" && application?.onDutyStatus == "在职")
+        #expect(history.state.work?.workUnit == "首都医科大学附属北京同仁医院")
     }
 
     @Test func unknownAdditionalSubjectsAreRefused() {

@@ -230,6 +230,7 @@ enum Fixture {
         additionalSubject: String? = nil,
         photo: PhotoUpload = photo,
         passNumber: String? = nil,
+        workPost: String? = nil,
         candidateID: String = zhang
     ) -> CandidateCommand {
         .submitApplication(
@@ -245,7 +246,8 @@ enum Fixture {
                 attemptCount: attemptCount,
                 additionalSubject: additionalSubject,
                 photo: photo,
-                passNumber: passNumber
+                passNumber: passNumber,
+                workPost: workPost
             )
         )
     }

@@ -250,6 +250,8 @@ struct RejectionCatalogueTests {
             history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "m1", education: Fixture.master)), Fixture.candidate())
             return candidate(history, Fixture.submit(education: ["m1"]), during)
         },
+        .applicationWorkPostRequired: { candidate(.withEducation(), Fixture.submit(additionalSubject: "儿科"), during) },
+        .applicationWorkPostNotApplicable: { candidate(.withEducation(), Fixture.submit(workPost: "儿科"), during) },
         .applicationAdditionalSubjectNotAllowed: { candidate(.withEducation(), Fixture.submit(additionalSubject: "军事医学"), during) },
         .applicationPhotoFormat: {
             candidate(.withEducation(), Fixture.submit(photo: PhotoUpload(photoID: "p", format: "bmp", sizeBytes: 10)), during)

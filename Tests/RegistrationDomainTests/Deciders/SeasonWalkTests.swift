@@ -41,7 +41,7 @@ struct SeasonWalkTests {
         var fixed = Fixture.bachelor
         fixed.degree = "学士"
         file.run(.amendEducation(AmendEducationEntry(candidateID: z, entryID: "e1", education: fixed)), during)
-        file.run(Fixture.submit("a2", exam: "110", training: ["t1"], additionalSubject: "儿科"), during)
+        file.run(Fixture.submit("a2", exam: "110", training: ["t1"], additionalSubject: "儿科", workPost: "儿科门诊"), during)
         #expect(file.state.applications["a1"]?.status == .abandoned)
         #expect(file.state.applications["a2"]?.status == .submitted)
         #expect(file.state.education["e1"]?.flags.lockedBy == ["a2"])
