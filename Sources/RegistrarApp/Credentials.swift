@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 import _CryptoExtras
 
 /// Salted, slow password hashing (PBKDF2-HMAC-SHA256). The encoded hash records its parameters, so the cost can be
@@ -8,6 +9,8 @@ import _CryptoExtras
 public struct PasswordHasher: Sendable {
     /// PBKDF2 rounds; OWASP's floor for PBKDF2-HMAC-SHA256 is 210,000 (swift-crypto refuses fewer in its checked API).
     public let rounds: Int
+    // nil: the system's random generator, as every real account needs.
+    private let seededSalts: SeededSalts?
 
     /// The production hasher.
     public static let standard = PasswordHasher(rounds: 210_000)
@@ -16,12 +19,34 @@ public struct PasswordHasher: Sendable {
     public static let cheapForTests = PasswordHasher(rounds: 1_000)
 
     /// Creates a hasher with a number of rounds.
-    public init(rounds: Int) { self.rounds = rounds }
+    public init(rounds: Int) {
+        self.rounds = rounds
+        self.seededSalts = nil
+    }
 
-    /// `pbkdf2-sha256$<rounds>$<salt hex>$<hash hex>` with a fresh random 16-byte salt.
+    /// A hasher for demo seasons only, whose salts come from a sequence fixed by `seed` (SHA-256 of the seed and a
+    /// counter), so that a demo played twice with one seed writes the same credentials table, as it writes the same
+    /// log. Each hash still gets a salt of its own while the hashes are made one after another, as a demo makes them;
+    /// a real account must never get a predictable salt.
+    public static func seededForDemo(rounds: Int, seed: UInt64) -> PasswordHasher {
+        PasswordHasher(rounds: rounds, seededSalts: SeededSalts(seed: seed))
+    }
+
+    private init(rounds: Int, seededSalts: SeededSalts) {
+        self.rounds = rounds
+        self.seededSalts = seededSalts
+    }
+
+    /// `pbkdf2-sha256$<rounds>$<salt hex>$<hash hex>` with a fresh 16-byte salt (random, or the next of the demo's
+    /// sequence).
     public func hash(_ secret: String) throws -> String {
-        var generator = SystemRandomNumberGenerator()
-        let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let salt: Data
+        if let seededSalts {
+            salt = seededSalts.next()
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            salt = Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        }
         return "pbkdf2-sha256$\(rounds)$\(salt.hexString)$\(try derive(secret, salt: salt, rounds: rounds).hexString)"
     }
 
@@ -160,5 +185,24 @@ public enum CredentialTable {
                 recoveryAnswerHash: $0["recovery_answer_hash"]
             )
         }
+    }
+}
+
+/// The salt sequence of ``PasswordHasher/seededForDemo(rounds:seed:)``.
+private final class SeededSalts: Sendable {
+    private let seed: UInt64
+    private let counter = Mutex<UInt64>(0)
+
+    init(seed: UInt64) { self.seed = seed }
+
+    func next() -> Data {
+        let count = counter.withLock { value in
+            value += 1
+            return value
+        }
+        var input = Data()
+        withUnsafeBytes(of: seed.littleEndian) { input.append(contentsOf: $0) }
+        withUnsafeBytes(of: count.littleEndian) { input.append(contentsOf: $0) }
+        return Data(SHA256.hash(data: input).prefix(16))
     }
 }

@@ -80,14 +80,16 @@ struct DemoCommand: AsyncParsableCommand {
             store: store,
             clock: clock,
             ids: SeededIDGenerator(seed: seed),
-            configuration: .init(seasonId: "2026", passwordHasher: .standard)
+            // Salts from the seed too, so that one seed gives the same database, credentials included; the staff
+            // accounts people log in as keep the production cost.
+            configuration: .init(seasonId: "2026", passwordHasher: .seededForDemo(rounds: PasswordHasher.standard.rounds, seed: seed))
         )
         let demo = try DemoSeason(
             service: service,
             clock: clock,
             seed: seed,
             candidates: candidates,
-            candidatePasswordHasher: PasswordHasher(rounds: passwordRounds)
+            candidatePasswordHasher: .seededForDemo(rounds: passwordRounds, seed: ~seed)
         )
         return try await demo.play(progress: progress)
     }

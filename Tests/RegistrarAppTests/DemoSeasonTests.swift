@@ -16,9 +16,15 @@ struct DemoSeasonTests {
             store: store,
             clock: clock,
             ids: SeededIDGenerator(seed: seed),
-            configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
+            configuration: .init(seasonId: "2026", passwordHasher: .seededForDemo(rounds: 1_000, seed: seed))
         )
-        let demo = try DemoSeason(service: service, clock: clock, seed: seed, candidates: candidates, candidatePasswordHasher: .cheapForTests)
+        let demo = try DemoSeason(
+            service: service,
+            clock: clock,
+            seed: seed,
+            candidates: candidates,
+            candidatePasswordHasher: .seededForDemo(rounds: 1_000, seed: ~seed)
+        )
         return (try await demo.play(), store, service)
     }
 
@@ -97,5 +103,26 @@ struct DemoSeasonTests {
         #expect(first.report == again.report)
         #expect(first.report.headHash != other.report.headHash)
         #expect(try await Self.allEvents(first.store) == Self.allEvents(again.store))
+        // The same database, credentials included (their salts come from the seed).
+        func credentials(_ store: SQLiteEventStore) async throws -> [[String]] {
+            try await store.pool.read { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT json_array(subject_id, username, password_hash, recovery_question, recovery_answer_hash,
+                            failed_attempts, locked_until) FROM credentials ORDER BY subject_id
+                        """
+                ).map { [$0] }
+            }
+        }
+        let credentialRows = try await credentials(first.store)
+        #expect(credentialRows.count > 14)
+        #expect(try await credentials(again.store) == credentialRows)
+        #expect(try await credentials(other.store) != credentialRows)
+        // pbkdf2-sha256$<rounds>$<salt>$<key>: every hash (passwords and recovery answers) has a salt of its own.
+        let hashes = credentialRows.flatMap { $0 }.joined(separator: ",").split(separator: "pbkdf2-sha256$").dropFirst()
+        let salts = hashes.map { $0.split(separator: "$")[1] }
+        #expect(salts.count >= 2 * 14)
+        #expect(Set(salts).count == salts.count)
     }
 }
