@@ -24,8 +24,25 @@ public struct ExportedEvent: Codable, Sendable, Equatable {
     public var hash: String
 }
 
+/// The last line of an export, `{"endOfExport":{"events":N,"headHash":"…"}}`: how many events it holds and the hash
+/// of the last one, so that an import can tell a whole export from one cut at a line boundary (which otherwise
+/// verifies as a shorter log).
+public struct ExportEnd: Codable, Sendable, Equatable {
+    /// The count and the head hash.
+    public struct Totals: Codable, Sendable, Equatable {
+        /// Events exported.
+        public var events: Int64
+        /// The last event's hash, hex (32 zero bytes for an empty log).
+        public var headHash: String
+    }
+
+    /// The totals.
+    public var endOfExport: Totals
+}
+
 extension SQLiteEventStore {
-    /// Writes the whole log as zstd-compressed JSON Lines, oldest first. Returns the number of events.
+    /// Writes the whole log as zstd-compressed JSON Lines, oldest first, then the closing line (``ExportEnd``).
+    /// Returns the number of events.
     @discardableResult
     public func export(to url: URL, progress: ProgressReporter? = nil) async throws -> Int64 {
         let writer = try ZstdFileWriter(url: url)
@@ -33,6 +50,7 @@ extension SQLiteEventStore {
         var position: Int64 = 0
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headHash = ChainHash.genesis
         while true {
             let batch = try await readAll(after: position, limit: 5_000)
             if batch.isEmpty { break }
@@ -54,16 +72,20 @@ extension SQLiteEventStore {
             }
             try writer.write(chunk)
             position = batch.last!.position
+            headHash = batch.last!.hash
             progress?(position, total)
         }
+        let end = ExportEnd(endOfExport: .init(events: position, headHash: headHash.hexString))
+        try writer.write(try encoder.encode(end) + Data([0x0A]))
         try writer.finish()
         return position
     }
 
-    /// Loads an export into this (empty) log, verifying the chain line by line; all or nothing.
+    /// Loads an export into this (empty) log, verifying the chain line by line and the closing line's totals; all or
+    /// nothing.
     ///
     /// Claims and request ids are restored from the events' metadata. Throws naming the first line that does not
-    /// verify; nothing is kept then.
+    /// verify, or saying the export was cut short (no closing line, or totals that differ); nothing is kept then.
     @discardableResult
     public func importLog(from url: URL, progress: ProgressReporter? = nil) async throws -> Int64 {
         guard try await headPosition() == 0 else { throw EventLogError.invalidRequest("import needs an empty log; this one has events") }
@@ -79,11 +101,18 @@ extension SQLiteEventStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             )
+            var end: ExportEnd.Totals?
+            var events: Int64 = 0
             while let line = try reader.nextLine() {
                 lineNumber += 1
                 if line.isEmpty { continue }
+                if end != nil { throw EventLogError.invalidRequest("line \(lineNumber) follows the export's closing line") }
                 guard let event = try? decoder.decode(ExportedEvent.self, from: line) else {
-                    throw EventLogError.invalidRequest("line \(lineNumber) is not an exported event")
+                    guard let closing = try? decoder.decode(ExportEnd.self, from: line) else {
+                        throw EventLogError.invalidRequest("line \(lineNumber) is not an exported event")
+                    }
+                    end = closing.endOfExport
+                    continue
                 }
                 guard event.position == lineNumber else {
                     throw EventLogError.invalidRequest("line \(lineNumber) holds position \(event.position); positions must be 1, 2, 3...")
@@ -130,10 +159,21 @@ extension SQLiteEventStore {
                     )
                 }
                 previous = hash
+                events += 1
                 if lineNumber % 10_000 == 0 { progress?(lineNumber, 0) }
             }
-            progress?(lineNumber, lineNumber)
-            return lineNumber
+            guard let end else {
+                throw EventLogError.invalidRequest(
+                    "the export ends after \(events) events without its closing line: it was cut short (or written before exports had one)"
+                )
+            }
+            guard end.events == events, end.headHash.lowercased() == previous.hexString else {
+                throw EventLogError.invalidRequest(
+                    "the export's closing line promises \(end.events) events ending in hash \(end.headHash), but it holds \(events) ending in \(previous.hexString)"
+                )
+            }
+            progress?(events, events)
+            return events
         }
     }
 }

@@ -447,6 +447,43 @@ struct SQLiteStoreTests {
         #expect(try await copy.headPosition() == 0)
     }
 
+    @Test("import refuses an export cut short at a line boundary, or with lines after its closing line, and keeps nothing")
+    func importRefusesTruncatedExport() async throws {
+        let store = try await filled(events: 10)
+        let exportURL = directory.appendingPathComponent("log.jsonl.zst")
+        try await store.export(to: exportURL)
+        let lines = String(decoding: try Zstd.decompressFile(exportURL), as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(lines.count == 11)
+        #expect(lines.last == #"{"endOfExport":{"events":10,"headHash":"\#(try await store.readAll(after: 9, limit: 1)[0].hash.hexString)"}}"#)
+        func rewritten(_ name: String, _ lines: [String]) throws -> URL {
+            let url = directory.appendingPathComponent(name)
+            let writer = try ZstdFileWriter(url: url)
+            try writer.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            try writer.finish()
+            return url
+        }
+        let copy = try SQLiteEventStore(path: directory.appendingPathComponent("copy.sqlite").path)
+        let cut = try rewritten("cut.jsonl.zst", Array(lines.prefix(6)))
+        await #expect(
+            throws: EventLogError.invalidRequest(
+                "the export ends after 6 events without its closing line: it was cut short (or written before exports had one)"
+            )
+        ) { try await copy.importLog(from: cut) }
+        let promisesMore = try rewritten("short.jsonl.zst", Array(lines.prefix(6)) + [lines.last!])
+        await #expect(throws: EventLogError.self) { try await copy.importLog(from: promisesMore) }
+        let trailing = try rewritten("trailing.jsonl.zst", lines + [lines[0]])
+        await #expect(throws: EventLogError.invalidRequest("line 12 follows the export's closing line")) {
+            try await copy.importLog(from: trailing)
+        }
+        #expect(try await copy.headPosition() == 0)
+        // An empty log exports to its closing line alone, and imports as an empty log.
+        let empty = try SQLiteEventStore(path: directory.appendingPathComponent("empty.sqlite").path)
+        let emptyURL = directory.appendingPathComponent("empty.jsonl.zst")
+        #expect(try await empty.export(to: emptyURL) == 0)
+        #expect(try await copy.importLog(from: emptyURL) == 0)
+        #expect(try await copy.importLog(from: exportURL) == 10)
+    }
+
     @Test("snapshots are real zstd frames; a trained dictionary shrinks them and zstd -D decompresses them")
     func snapshotsWithDictionary() async throws {
         let store = try SQLiteEventStore(path: path)
