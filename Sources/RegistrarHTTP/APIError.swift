@@ -102,7 +102,12 @@ public struct APIError: Error, Sendable, Equatable {
         case CommandError.conflict, EventLogError.conditionNotMet:
             return APIError(.conflict, code: "request.concurrent_update", field: "request", message: "数据正在被同时修改，请稍后重试")
         case EventLogError.requestIdReused:
-            return APIError(.conflict, code: "request.idempotency_key_reused", field: "Idempotency-Key", message: "该幂等键已用于另一请求")
+            return APIError(
+                .conflict,
+                code: "request.idempotency_key_reused",
+                field: "Idempotency-Key",
+                message: "该Idempotency-Key已用于另一个请求（请求方法、路径或内容不同），本次请求未执行；新的请求请使用新的Idempotency-Key"
+            )
         case let decoding as EventDecodingError where decoding.description.contains("unknown event type"):
             // Every stored event type is known to this code (the event catalog test proves it), so an unknown one
             // means the id in the path names another kind of stream: a staff account or the season, say.

@@ -386,6 +386,9 @@ enum OpenAPIDocument {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
           "413": {
             "$ref": "#/components/responses/TooLarge"
           },
@@ -457,6 +460,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           },
           "413": {
             "$ref": "#/components/responses/TooLarge"
@@ -567,6 +573,9 @@ enum OpenAPIDocument {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
           "413": {
             "$ref": "#/components/responses/TooLarge"
           },
@@ -638,6 +647,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           },
           "413": {
             "$ref": "#/components/responses/TooLarge"
@@ -3660,7 +3672,7 @@ enum OpenAPIDocument {
         "name": "Idempotency-Key",
         "in": "header",
         "required": false,
-        "description": "A retried request with the same key (from the same caller) appends nothing and answers like the first; ids the command creates are derived from it. 1-128 visible ASCII characters.",
+        "description": "A retried request with the same key (from the same caller) appends nothing and answers like the first; ids the command creates are derived from it. The key names one request: reused with another method, path or body it is refused (409 `request.idempotency_key_reused`, field `Idempotency-Key`) and nothing is appended. 1-128 visible ASCII characters, given once (400 otherwise).",
         "schema": {
           "type": "string",
           "maxLength": 128
@@ -3830,7 +3842,7 @@ enum OpenAPIDocument {
         }
       },
       "Conflict": {
-        "description": "Exists already or somebody got there first: duplicates, a taken username, a live application, a pending payment.",
+        "description": "Exists already or somebody got there first: duplicates, a taken username, a live application, a pending payment; or an `Idempotency-Key` used before for another request (`request.idempotency_key_reused`).",
         "content": {
           "application/json": {
             "schema": {

@@ -198,6 +198,8 @@ struct FrontMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         var response: Response
         do {
+            var request = request
+            context.requestFingerprint = try await api.fingerprint(of: &request)
             response = try await next(request, context)
         } catch {
             response = api.errorResponse(error, context: context)

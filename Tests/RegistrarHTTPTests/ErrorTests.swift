@@ -53,6 +53,17 @@ import Testing
             )
             #expect(badKey.status == .badRequest)
             #expect(badKey.field == "Idempotency-Key")
+            // Two keys: said so, not that a key is malformed.
+            var twoKeys = HTTPFields()
+            twoKeys.append(HTTPField(name: HTTPField.Name("Idempotency-Key")!, value: "key-1"))
+            twoKeys.append(HTTPField(name: HTTPField.Name("Idempotency-Key")!, value: "key-2"))
+            let head = try await world.store.headPosition()
+            let doubled = try await client.call(.put, contact, token: token, json: World.contact, headers: twoKeys)
+            #expect(doubled.status == .badRequest)
+            #expect(doubled.field == "Idempotency-Key")
+            #expect(doubled.object["message"] as? String == "Idempotency-Key只能提供一次，请求中出现了多个")
+            #expect(try await world.store.headPosition() == head)
+
 
             // Nested unknown fields and wrong types name the path.
             let application = World.application(education: ["x"]).replacingOccurrences(of: #""jpegBase64""#, with: #""size": 1, "jpegBase64""#)

@@ -231,6 +231,52 @@ import Testing
         }
     }
 
+    @Test func idempotencyKeyOfAnotherRequestIsRefused() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("idem0003", index: 9)
+            let token = try await client.login("idem0003")
+            let file = "/api/v1/candidates/\(candidate)"
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "k-1"]
+            #expect(try await client.call(.put, "\(file)/work", token: token, json: World.work, headers: key).status == .ok)
+            let head = try await world.store.headPosition()
+
+            // Another route under the same key: refused, not answered with the work update's result.
+            let education = try await client.call(.post, "\(file)/education", token: token, json: World.education, headers: key)
+            #expect(education.status == .conflict, "\(education.text)")
+            #expect(education.code == "request.idempotency_key_reused")
+            #expect(education.field == "Idempotency-Key")
+            // The same route with another body.
+            let otherWork = World.work.replacingOccurrences(of: "武汉协和医院", with: "同济医院")
+            let changed = try await client.call(.put, "\(file)/work", token: token, json: otherWork, headers: key)
+            #expect(changed.status == .conflict)
+            #expect(changed.code == "request.idempotency_key_reused")
+            #expect(try await world.store.headPosition() == head)
+
+            // The same request, spelled with its members in another order, is a retry.
+            let again = try await client.call(
+                .put,
+                "\(file)/work",
+                token: token,
+                json: #"{"workUnit":"武汉协和医院","onDutyStatus":"在职"}"#,
+                headers: key
+            )
+            #expect(again.status == .ok)
+            #expect(again.object["replayed"] as? Bool == true)
+
+            // Two different requests racing under one key: one appends, the other is refused.
+            let raceKey: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "race-1"]
+            let contactA = World.contact
+            let contactB = World.contact.replacingOccurrences(of: "13800138000", with: "13900139000")
+            async let first = client.call(.put, "\(file)/contact", token: token, json: contactA, headers: raceKey)
+            async let second = client.call(.put, "\(file)/contact", token: token, json: contactB, headers: raceKey)
+            let statuses = [try await first.status, try await second.status]
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
+            #expect(try await world.store.headPosition() == head + 1)
+        }
+    }
+
     @Test func requestIDIsEchoedAndBecomesTheCorrelationID() async throws {
         let world = try await World()
         try await world.test { client in
