@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import RegistrarApp
 import RegistrationDomain
 import Testing
 
@@ -274,6 +275,33 @@ import Testing
             #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
             #expect(try await world.store.headPosition() == head + 1)
+        }
+    }
+
+    @Test func staffAccountsAreCreatedWithAndWithoutAnIdempotencyKey() async throws {
+        // As `registrar serve` runs: random ids, not the tests' seeded ones.
+        let world = try await World(ids: RandomIDGenerator())
+        try await world.test { client in
+            let admin = try await client.login("admin01")
+            let body = { (username: String) in
+                #"{"role": "auditor", "displayName": "审计员乙", "username": "\#(username)", "password": "secret123"}"#
+            }
+            let plain = try await client.call(.post, "/api/v1/admin/staff", token: admin, json: body("auditor02"))
+            #expect(plain.status == .created, "\(plain.text)")
+            let keyed = try await client.call(
+                .post,
+                "/api/v1/admin/staff",
+                token: admin,
+                json: body("auditor03"),
+                headers: [HTTPField.Name("Idempotency-Key")!: String(repeating: "k", count: 128)]
+            )
+            #expect(keyed.status == .created, "\(keyed.text)")
+            // Every kind of id the routes create fits the deciders (a staff id is at most 40 characters).
+            for prefix in ["candidate", "education", "training", "certificate", "application", "photo", "scan", "order", "refund", "staff"] {
+                let id = RandomIDGenerator().next(prefix)
+                #expect(id.count == prefix.count + 33 && RegistrarRequestContext.isValidID(id), "\(id)")
+            }
+            #expect(try #require(plain.id("staffID")).count <= 40)
         }
     }
 
