@@ -893,8 +893,14 @@ extension Routes {
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
             let from = try api.historyPoint(request.query("from", maxLength: 40), field: "from")
             let to = try api.historyPoint(request.query("to", maxLength: 40), field: "to")
-            var changes = try await api.history.diff(candidateID, from: from, to: to)
-            if !api.seesFullIDNumbers(principal.actor) { changes = changes.map(Disclosure.mask) }
+            let before = try await api.history.replay(candidateID, at: from).state
+            let after = try await api.history.replay(candidateID, at: to).state
+            let changes: [CandidateHistory.Change]
+            if api.seesFullIDNumbers(principal.actor) {
+                changes = try CandidateHistory.diff(before, after)
+            } else {
+                changes = try Disclosure.maskedDiff(before, after)
+            }
             return try api.json(DiffReply(candidateID: candidateID, changes: changes))
         }
 
