@@ -473,8 +473,7 @@ extension RegistrarAPI {
         case .admin: return !isCandidateEvent
         case .reviewer:
             guard isCandidateEvent else { return false }
-            let sites = Set(actor.siteCodes)
-            return try await service.candidateState(event.streamId).applications.values.contains { sites.contains($0.siteCode) }
+            return try await service.candidateState(event.streamId).isReviewed(atAnyOf: actor.siteCodes)
         default: return false
         }
     }

@@ -251,7 +251,8 @@ final class RegistrarAPI: Sendable {
     // MARK: Reading candidate files
 
     /// Checks that the caller may read a candidate's file. Candidates: their own file only. Reviewers: files with
-    /// an application at one of their sites (403, not 404, for every other id, so that ids cannot be probed).
+    /// an application at one of their sites that was not abandoned (`CandidateState.isReviewed(atAnyOf:)`; 403, not
+    /// 404, for every other id, so that ids cannot be probed).
     /// Auditors: every file. Administrators and the outside systems: none.
     func authorizeRead(_ actor: Actor, candidateID: String, state: () async throws -> CandidateState?) async throws {
         switch actor.role {
@@ -260,8 +261,7 @@ final class RegistrarAPI: Sendable {
                 throw APIError.forbidden("只能查看本人的报名信息", code: DecisionCode.authNotOwnFile.rawValue, field: "candidateID")
             }
         case .reviewer:
-            let sites = Set(actor.siteCodes)
-            guard let state = try await state(), state.applications.values.contains(where: { sites.contains($0.siteCode) }) else {
+            guard let state = try await state(), state.isReviewed(atAnyOf: actor.siteCodes) else {
                 throw APIError.forbidden(
                     "该考生未在您负责的考点报名",
                     code: DecisionCode.authNotReviewerOfSite.rawValue,
