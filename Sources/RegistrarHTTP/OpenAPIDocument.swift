@@ -2275,7 +2275,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/parameters/siteCode"
           },
           {
-            "$ref": "#/components/parameters/ApplicationStatusFilter"
+            "$ref": "#/components/parameters/ReviewQueueStatusFilter"
           },
           {
             "$ref": "#/components/parameters/PageLimit"
@@ -3785,6 +3785,22 @@ enum OpenAPIDocument {
             "signed",
             "paid",
             "refunded"
+          ]
+        }
+      },
+      "ReviewQueueStatusFilter": {
+        "name": "status",
+        "in": "query",
+        "required": false,
+        "description": "Only this status of the review. The queue does not follow payments: a paid or refunded application is listed as `signed`, and `paid` or `refunded` is refused (400, field `status`); the site's candidate list filters by them.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "submitted",
+            "abandoned",
+            "approved",
+            "rejected",
+            "signed"
           ]
         }
       },

@@ -1029,10 +1029,10 @@ extension RegistrarAPI {
         return ReviewQueries(reader)
     }
 
-    /// What a page of a site's review queue asks for: `status` (one of the application statuses), `limit`
+    /// What a page of a site's review queue asks for: `status` (``queueStatus(_:)``), `limit`
     /// (1–500, 100 unless given) and `after` (the cursor of the previous page's `Link: rel="next"`).
     func queuePageRequest(_ request: Request) throws -> (status: String?, after: ReviewQueueCursor?, limit: Int) {
-        let status = try applicationStatus(request)
+        let status = try queueStatus(request)
         var after: ReviewQueueCursor?
         if let token = try request.query("after", maxLength: 400) {
             guard let cursor = ReviewQueueCursor(token: token) else { throw APIError.invalidPageCursor }
@@ -1052,6 +1052,26 @@ extension RegistrarAPI {
         if let status, ApplicationStatus(rawValue: status) == nil {
             let allowed = ApplicationStatus.allCases.map(\.rawValue).joined(separator: "、")
             throw APIError.badRequest("invalid_parameter", field: "status", message: "查询参数status须为以下之一：\(allowed)")
+        }
+        return status
+    }
+
+    /// The statuses a site's review queue tells apart: the review's own. The queue does not follow payments, so a
+    /// paid or refunded application is listed as signed (the site's candidate list, from the candidate view, has
+    /// paid and refunded).
+    static let reviewQueueStatuses = ApplicationStatus.allCases.filter { $0 != .paid && $0 != .refunded }
+
+    /// The `status` of a page of the review queue: one of ``reviewQueueStatuses``, or absent. `paid` and `refunded`
+    /// are refused (400) rather than answered with an empty queue.
+    func queueStatus(_ request: Request) throws -> String? {
+        let status = try request.query("status", maxLength: 20)
+        if let status, !Self.reviewQueueStatuses.contains(where: { $0.rawValue == status }) {
+            let allowed = Self.reviewQueueStatuses.map(\.rawValue).joined(separator: "、")
+            throw APIError.badRequest(
+                "invalid_parameter",
+                field: "status",
+                message: "审核队列的查询参数status须为以下之一：\(allowed)。审核队列不区分缴费状态（已缴费、已退费的报名列为已签字确认），按缴费状态查看请用考点考生列表"
+            )
         }
         return status
     }

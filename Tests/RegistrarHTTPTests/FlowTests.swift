@@ -305,6 +305,28 @@ import Testing
         }
     }
 
+    @Test func reviewQueueRefusesThePaymentStatusesItDoesNotFollow() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let reviewer = try #require(cast.tokens["reviewer"])
+            for status in ["paid", "refunded"] {
+                let refused = try await client.call(.get, "/api/v1/review/sites/4201/queue?status=\(status)", token: reviewer)
+                #expect(refused.status == .badRequest)
+                #expect(refused.field == "status")
+                #expect(refused.code == "request.invalid_parameter")
+                // The site's candidate list does tell them apart.
+                #expect(try await client.call(.get, "/api/v1/review/sites/4201/candidates?status=\(status)", token: reviewer).status == .ok)
+            }
+            #expect(try await client.call(.get, "/api/v1/review/sites/4201/queue?status=submitted", token: reviewer).array.count == 1)
+            // The queue page offers only the tabs it can answer.
+            let page = try await PageTests.form(client, .get, "/review/sites/4201", nil, cookie: try await PageTests.cookie(client, "reviewer01"))
+            #expect(page.status == .ok)
+            #expect(page.text.contains("status=signed"))
+            #expect(!page.text.contains("status=paid") && !page.text.contains("status=refunded"))
+        }
+    }
+
     @Test func requestIDIsEchoedAndBecomesTheCorrelationID() async throws {
         let world = try await World()
         try await world.test { client in
