@@ -135,6 +135,18 @@ public struct APIError: Error, Sendable, Equatable {
         }
     }
 
+    /// A method the path has no route for; `allowed` are the methods it has (the `Allow` header).
+    static func methodNotAllowed(_ allowed: [String]) -> APIError {
+        let list = allowed.joined(separator: ", ")
+        return APIError(
+            .methodNotAllowed,
+            code: "http.method_not_allowed",
+            field: "method",
+            message: "该路径不支持此请求方法，可用的方法：\(list)",
+            headers: ["Allow": list]
+        )
+    }
+
     /// A body over the route's limit (`limit` bytes, when known).
     static func tooLarge(limit: Int?) -> APIError {
         let bound = limit.map { $0 >= 1_024 ? "（不得超过\($0 / 1_024) KB）" : "（不得超过\($0)字节）" } ?? ""

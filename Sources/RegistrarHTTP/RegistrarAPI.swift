@@ -52,6 +52,8 @@ final class RegistrarAPI: Sendable {
     let replies: ReplyCache
     /// The key of the requests' fingerprints (``fingerprint(of:)``), derived from the QR key.
     let fingerprintKey: SymmetricKey
+    /// The routes' methods by path, for 405 answers.
+    let knownRoutes = KnownRoutes()
 
     init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration

@@ -110,9 +110,25 @@ import Testing
             #expect(missing.status == .notFound)
             #expect(missing.code == "http.not_found")
             #expect(missing.field == "path")
+            // A known path with another method: 405 with the methods it has.
             let wrongMethod = try await client.call(.patch, "/api/v1/season")
-            #expect(wrongMethod.status == .notFound)
-            #expect(wrongMethod.code == "http.not_found")
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.code == "http.method_not_allowed")
+            #expect(wrongMethod.field == "method")
+            #expect(wrongMethod.headers[HTTPField.Name("Allow")!] == "GET, HEAD")
+            let withParameters = try await client.call(.patch, "/api/v1/candidates/candidate-1/education/e1", token: token)
+            #expect(withParameters.status == .methodNotAllowed)
+            #expect(withParameters.headers[HTTPField.Name("Allow")!] == "DELETE, PUT")
+            // HEAD answers every GET route: its headers, no body.
+            for path in ["/health", "/openapi.json", "/api/v1/season"] {
+                let head = try await client.call(.head, path)
+                #expect(head.status == .ok, "\(path)")
+                #expect(head.body.isEmpty)
+                let get = try await client.call(.get, path)
+                #expect(head.headers[.contentType] == get.headers[.contentType])
+            }
+            #expect(try await client.call(.head, "/api/v1/me").status == .unauthorized)
+            #expect(try await client.call(.head, "/api/v1/nothing-here").status == .notFound)
             let badID = try await client.call(.get, "/api/v1/candidates/%2E%2E%2Fetc", token: token)
             #expect(badID.status == .badRequest)
             #expect(badID.field == "candidateID")
