@@ -34,6 +34,13 @@ import Testing
                     "null for a required field", ByteBuffer(string: World.contact.replacingOccurrences(of: #""13800138000""#, with: "null")),
                     "request.missing_value", "mobile"
                 ),
+                (
+                    "a repeated field",
+                    ByteBuffer(
+                        string: World.contact.replacingOccurrences(of: #""mobile": "13800138000""#, with: #""mobile": "1", "mobile": "13800138000""#)
+                    ),
+                    "request.repeated_field", "mobile"
+                ),
             ]
             for (label, body, code, field) in cases {
                 let reply = try await client.call(.put, contact, token: token, body: body)
@@ -64,6 +71,19 @@ import Testing
             #expect(doubled.object["message"] as? String == "Idempotency-Key只能提供一次，请求中出现了多个")
             #expect(try await world.store.headPosition() == head)
 
+            // A log-in with the username twice is refused, whichever the server would have read.
+            let twice = try await client.call(
+                .post,
+                "/api/v1/sessions",
+                json: #"{"username": "nobody", "username": "errors01", "password": "\#(World.password)"}"#
+            )
+            #expect(twice.status == .badRequest)
+            #expect(twice.code == "request.repeated_field")
+            #expect(twice.field == "username")
+            let nestedTwice = World.application(education: ["x"]).replacingOccurrences(of: #""jpegBase64""#, with: #""jpegBase64": "", "jpegBase64""#)
+            let nestedRepeat = try await client.call(.post, "/api/v1/candidates/\(candidate)/applications", token: token, json: nestedTwice)
+            #expect(nestedRepeat.code == "request.repeated_field")
+            #expect(nestedRepeat.field == "photo.jpegBase64")
 
             // Nested unknown fields and wrong types name the path.
             let application = World.application(education: ["x"]).replacingOccurrences(of: #""jpegBase64""#, with: #""size": 1, "jpegBase64""#)
