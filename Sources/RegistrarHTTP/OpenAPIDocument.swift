@@ -3331,7 +3331,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Unsigned (`callback.unsigned`), a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`) or a QR payload not ours (`chsi.bad_qr`).",
+            "description": "A signature, timestamp or nonce header missing (`callback.unsigned`, field the missing header), a timestamp that is not whole Unix seconds (`callback.malformed_timestamp`) or a nonce that is not 8 to 128 visible ASCII characters (`callback.malformed_nonce`), both naming their header, a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`) or a QR payload not ours (`chsi.bad_qr`).",
             "content": {
               "application/json": {
                 "schema": {
@@ -3344,7 +3344,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "description": "The nonce was used (`callback.replayed_nonce`): nothing appended.",
+            "description": "The nonce was used (`callback.replayed_nonce`, field the nonce's header): nothing appended.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3426,7 +3426,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Unsigned (`callback.unsigned`), a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`).",
+            "description": "A signature, timestamp or nonce header missing (`callback.unsigned`, field the missing header), a timestamp that is not whole Unix seconds (`callback.malformed_timestamp`) or a nonce that is not 8 to 128 visible ASCII characters (`callback.malformed_nonce`), both naming their header, a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`).",
             "content": {
               "application/json": {
                 "schema": {
@@ -3439,7 +3439,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "description": "The nonce was used (`callback.replayed_nonce`): nothing appended.",
+            "description": "The nonce was used (`callback.replayed_nonce`, field the nonce's header): nothing appended.",
             "content": {
               "application/json": {
                 "schema": {

@@ -222,13 +222,13 @@ extension Routes {
         open(.post, "/api/v1/password-recovery/question") { request, _ in
             let body = try await request.strictBody(RecoveryLookupBody.self, limit: limit)
             let throttleKey = "recovery:" + body.idNumber.uppercased()
-            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
                 let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
             else {
                 // Names tried against one ID number count as failures: the answer must not become a way to find out
                 // whose number it is.
-                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
                 throw APIError.recoveryAccountNotFound
             }
             return try api.json(RecoveryQuestionReply(recoveryQuestion: account.question))
@@ -352,12 +352,14 @@ extension RegistrarAPI {
 }
 
 extension APIError {
-    static func recoveryLockedOut(seconds: Int) -> APIError {
+    /// The lock-out of password recovery for an ID number (after wrong answers, or names that do not match it),
+    /// naming what the refused request sent: the answer (step 2) or the ID number (step 1, which sends no answer).
+    static func recoveryLockedOut(seconds: Int, field: String = "recoveryAnswer") -> APIError {
         APIError(
             .tooManyRequests,
             code: "auth.locked_out",
-            field: "recoveryAnswer",
-            message: "密码找回答案错误次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            field: field,
+            message: "该证件号码找回密码失败次数过多（答案错误或姓名不匹配），请\(max(1, (seconds + 59) / 60))分钟后再试",
             headers: ["Retry-After": String(seconds)]
         )
     }
