@@ -2091,8 +2091,8 @@ enum OpenAPIDocument {
           {
             "name": "from",
             "in": "query",
-            "required": false,
-            "description": "Version number or instant; default now.",
+            "required": true,
+            "description": "Version number or instant (ISO-8601) of the earlier point; required, and not after `to` (400 naming `from` otherwise).",
             "schema": {
               "type": "string"
             }
@@ -2100,8 +2100,8 @@ enum OpenAPIDocument {
           {
             "name": "to",
             "in": "query",
-            "required": false,
-            "description": "Version number or instant; default now.",
+            "required": true,
+            "description": "Version number or instant (ISO-8601) of the later point; required.",
             "schema": {
               "type": "string"
             }

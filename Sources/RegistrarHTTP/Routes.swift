@@ -893,8 +893,7 @@ extension Routes {
         authenticated(.get, "/api/v1/candidates/{candidateID}/history/diff") { request, context, principal in
             let candidateID = try context.id("candidateID")
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
-            let from = try api.historyPoint(request.query("from", maxLength: 40), field: "from")
-            let to = try api.historyPoint(request.query("to", maxLength: 40), field: "to")
+            let (from, to) = try api.diffRange(request)
             let before = try await api.history.replay(candidateID, at: from).state
             let after = try await api.history.replay(candidateID, at: to).state
             let changes: [CandidateHistory.Change]
@@ -1100,6 +1099,37 @@ extension RegistrarAPI {
         case (nil, let instant?): return try historyPoint(instant, field: "at")
         case (.some, .some):
             throw APIError.badRequest("invalid_parameter", field: "at", message: "version和at只能指定一个")
+        }
+    }
+
+    /// The `from` and `to` of a diff: both required (400 naming the one missing), and `from` not after `to` when
+    /// both are versions or both instants (a reversed range would answer an empty diff, as if nothing had changed).
+    func diffRange(_ request: Request) throws -> (from: CandidateHistory.Point, to: CandidateHistory.Point) {
+        var points = [CandidateHistory.Point]()
+        for name in ["from", "to"] {
+            guard let text = try request.query(name, maxLength: 40) else {
+                throw APIError.badRequest("missing_parameter", field: name, message: "缺少查询参数\(name)（版本号或时间）")
+            }
+            points.append(try historyPoint(text, field: name))
+        }
+        let (from, to) = (points[0], points[1])
+        let reversed: Bool
+        switch (from, to) {
+        case (.version(let first), .version(let last)): reversed = first > last
+        case (.instant(let first), .instant(let last)): reversed = first > last
+        default: reversed = false
+        }
+        guard !reversed else {
+            throw APIError.badRequest("invalid_parameter", field: "from", message: "from须不晚于to：from为\(Self.text(of: from))，to为\(Self.text(of: to))")
+        }
+        return (from, to)
+    }
+
+    private static func text(of point: CandidateHistory.Point) -> String {
+        switch point {
+        case .latest: "最新"
+        case .version(let version): "版本\(version)"
+        case .instant(let instant): instant
         }
     }
 

@@ -158,6 +158,15 @@ import Testing
             let badInstant = try await client.call(.get, "/api/v1/candidates/candidate-1/history?at=yesterday", token: token)
             #expect(badInstant.status == .badRequest)
             #expect(badInstant.field == "at")
+            // A diff needs both ends, in order: a reversed or half range is not "no changes".
+            for (query, field) in [
+                ("from=5&to=1", "from"), ("to=3", "from"), ("from=1", "to"), ("", "from"),
+                ("from=2026-02-01T00:00:00.000Z&to=2026-01-01T00:00:00.000Z", "from"),
+            ] {
+                let reply = try await client.call(.get, "/api/v1/candidates/candidate-1/history/diff?\(query)", token: token)
+                #expect(reply.status == .badRequest, "\(query): \(reply.text)")
+                #expect(reply.field == field, "\(query): \(reply.text)")
+            }
             let unknown = try await client.call(.get, "/api/v1/candidates/candidate-unknown", token: token)
             #expect(unknown.status == .notFound)
             #expect(unknown.code == "candidate.not_registered")
