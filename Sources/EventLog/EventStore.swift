@@ -113,6 +113,37 @@ extension EventStore {
     }
 }
 
+extension EventStore {
+    /// The result of an earlier append with this request id, like `result(ofRequest:)`, but refused
+    /// (`EventLogError.requestIdReused`) when that append was made by another request: its first event's metadata has
+    /// a `requestFingerprint` other than `fingerprint`. A nil `fingerprint`, or an earlier append without one, is not
+    /// checked.
+    public func result(ofRequest requestId: String, fingerprint: String?) async throws -> AppendResult? {
+        guard let earlier = try await result(ofRequest: requestId) else { return nil }
+        guard let fingerprint else { return earlier }
+        if let first = try await readStream(earlier.streamId, fromVersion: earlier.firstVersion, toVersion: earlier.firstVersion).first {
+            try RequestFingerprint.check(fingerprint, against: first.metadata, requestId: requestId, streamId: earlier.streamId)
+        }
+        return earlier
+    }
+}
+
+/// The comparison of a request's fingerprint with the one stored with the first append of its request id.
+enum RequestFingerprint {
+    /// Throws `requestIdReused` when the stored metadata has another fingerprint.
+    static func check(_ fingerprint: String, against storedMetadata: Data, requestId: String, streamId: String) throws(EventLogError) {
+        let stored: EventMetadata
+        do {
+            stored = try EventMetadata(storedJSON: storedMetadata)
+        } catch {
+            throw .storage("metadata of request \(requestId) cannot be read: \(error)")
+        }
+        if let earlier = stored.requestFingerprint, earlier != fingerprint {
+            throw .requestIdReused(requestId: requestId, streamId: streamId)
+        }
+    }
+}
+
 enum AppendValidation {
     /// Checks what no store may accept, before anything is written.
     static func validate(_ request: AppendRequest) throws(EventLogError) {

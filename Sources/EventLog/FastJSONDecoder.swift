@@ -1662,17 +1662,34 @@ extension FastJSONDecoder {
     /// escape, invalid UTF-8, control character) and a number no `Double` holds; of a repeated key the first counts,
     /// and the values of later ones are not read.
     public func shape(from data: Data) throws -> Shape {
-        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> Shape in
+        try shapeAndRepeatedKey(from: data).shape
+    }
+
+    /// A step of the path to a value: a member's name or an element's index.
+    public enum ShapeStep: Equatable, Sendable {
+        case key(String)
+        case index(Int)
+    }
+
+    /// ``shape(from:)`` and the path of the first member whose name its object repeats (nil when no object repeats
+    /// one): a strict reader refuses such JSON, of which a decoder would silently keep one value. Noted while the
+    /// shape is read, at the cost of a comparison per member.
+    ///
+    /// Input the tape does not read (UTF-16/32, huge) goes through `Decodable`, which does not tell repeats: nil.
+    public func shapeAndRepeatedKey(from data: Data) throws -> (shape: Shape, repeatedKey: [ShapeStep]?) {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> (shape: Shape, repeatedKey: [ShapeStep]?) in
             guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), !bytes.isEmpty,
                 let start = Self.utf8Start(base, count: bytes.count)
             else {
                 // Empty, UTF-16/32 or huge: the Decodable path, which refuses or hands to JSONDecoder as `decode` does.
-                return try decode(CodableShape.self, from: bytes).shape
+                return (try decode(CodableShape.self, from: bytes).shape, nil)
             }
             let storage = try Self.tape(base: base, start: start, end: bytes.count)
             let impl = Impl(storage: storage, base: base, top: 0, path: [])
+            var repeated: [ShapeStep]?
             do {
-                return try impl.shape(at: 0)
+                let shape = try impl.shape(at: 0, repeated: &repeated)
+                return (shape, repeated)
             } catch {
                 throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "\(error)"))
             }
@@ -1702,7 +1719,12 @@ extension FastJSONDecoder {
 }
 
 extension FastJSONDecoder.Impl {
-    fileprivate func shape(at index: Int) throws(FastJSONDecoder.Failure) -> FastJSONDecoder.Shape {
+    /// The shape of the value at `index`; `repeated` gets the path of the first repeated member name, outermost
+    /// first (each level puts its own step in front as the walk returns through it).
+    fileprivate func shape(
+        at index: Int,
+        repeated: inout [FastJSONDecoder.ShapeStep]?
+    ) throws(FastJSONDecoder.Failure) -> FastJSONDecoder.Shape {
         let token = tokens[index]
         switch token.kind {
         case .null:
@@ -1719,8 +1741,10 @@ extension FastJSONDecoder.Impl {
             var elements = [FastJSONDecoder.Shape]()
             elements.reserveCapacity(Int(token.count))
             var element = index + 1
-            for _ in 0..<Int(token.count) {
-                elements.append(try shape(at: element))
+            for position in 0..<Int(token.count) {
+                let noted = repeated != nil
+                elements.append(try shape(at: element, repeated: &repeated))
+                if !noted, repeated != nil { repeated!.insert(.index(position), at: 0) }
                 element = next(element)
             }
             return .array(elements)
@@ -1729,7 +1753,13 @@ extension FastJSONDecoder.Impl {
             var key = index + 1
             for _ in 0..<Int(token.count) {
                 let name = try makeString(tokens[key])
-                if members[name] == nil { members[name] = try shape(at: key + 1) }
+                if members[name] == nil {
+                    let noted = repeated != nil
+                    members[name] = try shape(at: key + 1, repeated: &repeated)
+                    if !noted, repeated != nil { repeated!.insert(.key(name), at: 0) }
+                } else if repeated == nil {
+                    repeated = [.key(name)]
+                }
                 key = next(key + 1)
             }
             return .object(members)

@@ -216,7 +216,7 @@ final class GroupCommitter: Sendable {
             if try lookup.step() {
                 let streamId = lookup.string(0)
                 guard streamId == request.streamId else { throw EventLogError.requestIdReused(requestId: requestId, streamId: streamId) }
-                return AppendResult(
+                let original = AppendResult(
                     streamId: streamId,
                     firstVersion: Int(lookup.int64(1)),
                     lastVersion: Int(lookup.int64(2)),
@@ -224,6 +224,17 @@ final class GroupCommitter: Sendable {
                     lastPosition: lookup.int64(4),
                     wasDuplicate: true
                 )
+                if let fingerprint = request.metadata.requestFingerprint {
+                    // In the append's transaction: of two different requests racing with one id, the second is
+                    // refused here whatever the order in which they were decided.
+                    let read = RawStatement(try db.cachedStatement(sql: "SELECT metadata FROM events WHERE position = ?"), in: db)
+                    read.bind(1, original.firstPosition)
+                    defer { read.finish() }
+                    if try read.step() {
+                        try RequestFingerprint.check(fingerprint, against: read.data(0), requestId: requestId, streamId: streamId)
+                    }
+                }
+                return original
             }
         }
 

@@ -30,6 +30,14 @@ public final class InMemoryEventStore: EventStore, SnapshotStore {
                 guard original.streamId == request.streamId else {
                     throw .requestIdReused(requestId: requestId, streamId: original.streamId)
                 }
+                if let fingerprint = request.metadata.requestFingerprint {
+                    try RequestFingerprint.check(
+                        fingerprint,
+                        against: contents.events[Int(original.firstPosition) - 1].metadata,
+                        requestId: requestId,
+                        streamId: original.streamId
+                    )
+                }
                 var duplicate = original
                 duplicate.wasDuplicate = true
                 return duplicate

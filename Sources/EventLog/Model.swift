@@ -10,6 +10,10 @@ public struct EventMetadata: Codable, Sendable, Equatable, Hashable {
     public var channel: String
     /// The client's idempotency key; a retried append with the same id writes nothing.
     public var requestId: String?
+    /// What identifies the request made under `requestId` (for the HTTP API a keyed digest of its method, path and
+    /// body): an append, or a lookup, with the same request id but another fingerprint is refused
+    /// (`EventLogError.requestIdReused`) instead of answering the first request's result. Nil: not checked.
+    public var requestFingerprint: String?
     /// Groups every event caused by one user intent across streams.
     public var correlationId: String?
     /// The event or request that directly caused this one.
@@ -32,7 +36,8 @@ public struct EventMetadata: Codable, Sendable, Equatable, Hashable {
         causationId: String? = nil,
         reason: String? = nil,
         recordedAt: String,
-        claims: [String]? = nil
+        claims: [String]? = nil,
+        requestFingerprint: String? = nil
     ) {
         self.actorId = actorId
         self.role = role
@@ -43,6 +48,7 @@ public struct EventMetadata: Codable, Sendable, Equatable, Hashable {
         self.reason = reason
         self.recordedAt = recordedAt
         self.claims = claims
+        self.requestFingerprint = requestFingerprint
     }
 
     /// Decodes stored metadata: in one pass when it is canonical JSON (as every append writes it), else through
@@ -62,6 +68,7 @@ public struct EventMetadata: Codable, Sendable, Equatable, Hashable {
             let correlationId = try json.optionalString("correlationId")
             let reason = try json.optionalString("reason")
             let recordedAt = try json.string("recordedAt")
+            let requestFingerprint = try json.optionalString("requestFingerprint")
             let requestId = try json.optionalString("requestId")
             let role = try json.string("role")
             return EventMetadata(
@@ -73,7 +80,8 @@ public struct EventMetadata: Codable, Sendable, Equatable, Hashable {
                 causationId: causationId,
                 reason: reason,
                 recordedAt: recordedAt,
-                claims: claims
+                claims: claims,
+                requestFingerprint: requestFingerprint
             )
         }
     }
@@ -289,7 +297,7 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongExpectedVersion(streamId: String, expected: ExpectedVersion, actual: Int)
     /// A claim is held by another stream.
     case claimTaken(claim: String, heldBy: String)
-    /// A request id was reused for a different stream.
+    /// A request id was reused for a different stream, or with another `requestFingerprint` (another request).
     case requestIdReused(requestId: String, streamId: String)
     /// A stream named in the append's conditions moved since the decision was made.
     case conditionNotMet(streamId: String, expected: Int, actual: Int)

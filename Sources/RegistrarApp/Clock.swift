@@ -36,11 +36,19 @@ public protocol IDGenerator: Sendable {
     func next(_ prefix: String) -> String
 }
 
-/// Random UUIDs.
+/// Random ids: the prefix, `-` and a random UUID's 32 lower-case hexadecimal digits without its dashes, as long as a
+/// ``SeededIDGenerator``'s and an id derived from an idempotency key: the deciders' length limits (a staff id is at
+/// most 40 characters) hold for every generator alike.
 public struct RandomIDGenerator: IDGenerator {
     /// Creates the generator.
     public init() {}
-    public func next(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.lowercased())" }
+    public func next(_ prefix: String) -> String {
+        let bytes = UUID().uuid
+        let (high, low) = withUnsafeBytes(of: bytes) { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian, raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian)
+        }
+        return "\(prefix)-" + SeededIDGenerator.hex16(high) + SeededIDGenerator.hex16(low)
+    }
 }
 
 /// Reproducible ids from a seed (SplitMix64): the same seed gives the same ids, so the same database and hashes.

@@ -33,14 +33,25 @@ public struct RequestContext: Sendable, Equatable {
     public var channel: String
     /// Why (mandatory for reviewer actions; the deciders enforce it through the command's own reason field).
     public var reason: String?
+    /// What tells this request from another one sent with the same `requestId` (see
+    /// `EventMetadata.requestFingerprint`): a retry must have the same, another request under the id is refused.
+    public var fingerprint: String?
 
     /// Creates a request context.
-    public init(requestId: String? = nil, correlationId: String? = nil, causationId: String? = nil, channel: String, reason: String? = nil) {
+    public init(
+        requestId: String? = nil,
+        correlationId: String? = nil,
+        causationId: String? = nil,
+        channel: String,
+        reason: String? = nil,
+        fingerprint: String? = nil
+    ) {
         self.requestId = requestId
         self.correlationId = correlationId
         self.causationId = causationId
         self.channel = channel
         self.reason = reason
+        self.fingerprint = fingerprint
     }
 }
 
@@ -190,7 +201,9 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
 
     /// The outcome of an earlier request with this metadata's id, for a decision that appends nothing now.
     private func earlierOutcome(of metadata: EventMetadata, on streamId: String) async throws -> CommandOutcome<D.Event>? {
-        guard let requestId = metadata.requestId, let earlier = try await store.result(ofRequest: requestId) else { return nil }
+        guard let requestId = metadata.requestId,
+            let earlier = try await store.result(ofRequest: requestId, fingerprint: metadata.requestFingerprint)
+        else { return nil }
         guard earlier.streamId == streamId else { throw EventLogError.requestIdReused(requestId: requestId, streamId: earlier.streamId) }
         return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
     }

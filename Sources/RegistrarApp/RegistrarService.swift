@@ -119,7 +119,8 @@ public final class RegistrarService: Sendable {
             correlationId: request.correlationId,
             causationId: request.causationId,
             reason: request.reason,
-            recordedAt: Instant.string(from: clock.now())
+            recordedAt: Instant.string(from: clock.now()),
+            requestFingerprint: request.requestId == nil ? nil : request.fingerprint
         )
     }
 
@@ -393,7 +394,9 @@ public final class RegistrarService: Sendable {
 
     /// What a request with this id appended before (a retry appends nothing and answers the same).
     private func earlierOutcome(of request: RequestContext) async throws -> CommandOutcome<CandidateEvent>? {
-        guard let requestId = request.requestId, let earlier = try await store.result(ofRequest: requestId) else { return nil }
+        guard let requestId = request.requestId,
+            let earlier = try await store.result(ofRequest: requestId, fingerprint: request.fingerprint)
+        else { return nil }
         return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
     }
 

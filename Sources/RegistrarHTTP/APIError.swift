@@ -102,7 +102,12 @@ public struct APIError: Error, Sendable, Equatable {
         case CommandError.conflict, EventLogError.conditionNotMet:
             return APIError(.conflict, code: "request.concurrent_update", field: "request", message: "数据正在被同时修改，请稍后重试")
         case EventLogError.requestIdReused:
-            return APIError(.conflict, code: "request.idempotency_key_reused", field: "Idempotency-Key", message: "该幂等键已用于另一请求")
+            return APIError(
+                .conflict,
+                code: "request.idempotency_key_reused",
+                field: "Idempotency-Key",
+                message: "该Idempotency-Key已用于另一个请求（请求方法、路径或内容不同），本次请求未执行；新的请求请使用新的Idempotency-Key"
+            )
         case let decoding as EventDecodingError where decoding.description.contains("unknown event type"):
             // Every stored event type is known to this code (the event catalog test proves it), so an unknown one
             // means the id in the path names another kind of stream: a staff account or the season, say.
@@ -128,6 +133,18 @@ public struct APIError: Error, Sendable, Equatable {
         case 400..<500: return APIError(status, code: "http.\(status.code)", message: status.reasonPhrase)
         default: return APIError(.internalServerError, code: "http.internal", message: "服务器内部错误")
         }
+    }
+
+    /// A method the path has no route for; `allowed` are the methods it has (the `Allow` header).
+    static func methodNotAllowed(_ allowed: [String]) -> APIError {
+        let list = allowed.joined(separator: ", ")
+        return APIError(
+            .methodNotAllowed,
+            code: "http.method_not_allowed",
+            field: "method",
+            message: "该路径不支持此请求方法，可用的方法：\(list)",
+            headers: ["Allow": list]
+        )
     }
 
     /// A body over the route's limit (`limit` bytes, when known).

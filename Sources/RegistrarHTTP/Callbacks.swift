@@ -161,16 +161,29 @@ extension RegistrarAPI {
     ) async throws -> (body: ByteBuffer, nonce: String, timestamp: Int64) {
         let buffer = try await StrictJSON.collect(request, limit: configuration.maximumBodyBytes)
         func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { request.headers[$0] } }
-        guard let timestampText = header(signature.timestampHeader), let timestamp = Int64(timestampText),
-            let nonce = header(signature.nonceHeader), nonce.utf8.count >= 8, Header.token(nonce) != nil,
-            let mac = header(signature.signatureHeader)
-        else {
+        // Each header named by itself: a client told that the signature is missing when its timestamp is malformed
+        // looks for the fault in the wrong place.
+        for name in [signature.timestampHeader, signature.nonceHeader, signature.signatureHeader] where header(name) == nil {
+            throw APIError(.unauthorized, code: "callback.unsigned", field: name, message: "回调缺少请求头\(name)（签名、时间戳和随机数都须提供）")
+        }
+        guard let timestampText = header(signature.timestampHeader), let timestamp = Int64(timestampText) else {
             throw APIError(
                 .unauthorized,
-                code: "callback.unsigned",
-                field: signature.signatureHeader,
-                message: "回调缺少签名、时间戳或随机数"
+                code: "callback.malformed_timestamp",
+                field: signature.timestampHeader,
+                message: "回调时间戳格式无效：\(signature.timestampHeader)须为Unix时间的整数秒（如1767225600）"
             )
+        }
+        guard let nonce = header(signature.nonceHeader), nonce.utf8.count >= 8, Header.token(nonce) != nil else {
+            throw APIError(
+                .unauthorized,
+                code: "callback.malformed_nonce",
+                field: signature.nonceHeader,
+                message: "回调随机数格式无效：\(signature.nonceHeader)须为8到128个可见ASCII字符"
+            )
+        }
+        guard let mac = header(signature.signatureHeader) else {
+            throw APIError(.unauthorized, code: "callback.unsigned", field: signature.signatureHeader, message: "回调缺少签名")
         }
         let body = Data(buffer.readableBytesView)
         guard signature.verify(signature: mac, timestamp: timestampText, nonce: nonce, body: body) else {
@@ -183,8 +196,8 @@ extension RegistrarAPI {
         return (buffer, nonce, timestamp)
     }
 
-    /// Consumes a callback's nonce; 409 when it was used.
-    func consume(nonce: String, source: String, timestamp: Int64) async throws {
+    /// Consumes a callback's nonce; 409 naming the nonce's header when it was used.
+    func consume(nonce: String, source: String, header: String, timestamp: Int64) async throws {
         let skew = configuration.callbacks.maximumSkew
         let fresh = try await callbackLedger.use(
             nonce: nonce,
@@ -193,7 +206,7 @@ extension RegistrarAPI {
             now: service.clock.now()
         )
         guard fresh else {
-            throw APIError(.conflict, code: "callback.replayed_nonce", field: "\(source)-nonce", message: "回调随机数已使用（重放请求）")
+            throw APIError(.conflict, code: "callback.replayed_nonce", field: header, message: "回调随机数\(header)已使用（重放请求）")
         }
     }
 
@@ -225,9 +238,12 @@ extension Routes {
 
         // CHSI's answer to a scan: signed, fresh, the QR unexpired, the nonce new; then the scan's result.
         open(.post, "/api/v1/callbacks/chsi") { request, context in
-            let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, .chsi(secret: api.configuration.callbacks.chsiSecret))
+            let signature = CallbackSignature.chsi(secret: api.configuration.callbacks.chsiSecret)
+            let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, signature)
             let body = try StrictJSON.decode(ChsiCallbackBody.self, from: buffer)
             let payload: String
+            // The field the client sent: a QR code made again from a scan id is the scan id's fault.
+            let sent = body.qr == nil ? "scanID" : "qr"
             switch (body.qr, body.scanID) {
             case (let qr?, nil):
                 payload = qr
@@ -246,12 +262,12 @@ extension Routes {
                 throw APIError.badRequest("invalid_value", field: "qr", message: "须提供二维码内容qr或验证编号scanID之一")
             }
             guard let code = ChsiQRCode.parse(payload, key: api.configuration.callbacks.qrKey) else {
-                throw APIError(.unauthorized, code: "chsi.bad_qr", field: "qr", message: "二维码内容无效")
+                throw APIError(.unauthorized, code: "chsi.bad_qr", field: sent, message: "二维码内容无效")
             }
             guard Double(code.expiresAt) >= api.service.clock.now().timeIntervalSince1970 else {
-                throw APIError(.gone, code: "chsi.qr_expired", field: "qr", message: "二维码已过期，请重新扫码验证")
+                throw APIError(.gone, code: "chsi.qr_expired", field: sent, message: "二维码已过期，请重新扫码验证")
             }
-            try await api.consume(nonce: nonce, source: "chsi", timestamp: timestamp)
+            try await api.consume(nonce: nonce, source: "chsi", header: signature.nonceHeader, timestamp: timestamp)
             let command = CandidateCommand.recordChsiResult(
                 RecordChsiResult(candidateID: code.candidateID, entryID: code.entryID, scanID: code.scanID, record: body.record)
             )
@@ -271,12 +287,13 @@ extension Routes {
         // The bank's answer for an order: signed, fresh, the nonce new. A transaction already recorded answers 200
         // and appends nothing.
         open(.post, "/api/v1/callbacks/bank") { request, context in
-            let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, .bank(secret: api.configuration.callbacks.bankSecret))
+            let signature = CallbackSignature.bank(secret: api.configuration.callbacks.bankSecret)
+            let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, signature)
             let body = try StrictJSON.decode(BankCallbackBody.self, from: buffer)
             guard RegistrarRequestContext.isValidID(body.orderNumber), let order = try await api.service.paymentOrder(body.orderNumber) else {
                 throw APIError.notFound("payment.unknown_order", field: "orderNumber", message: "订单号\(body.orderNumber)不存在")
             }
-            try await api.consume(nonce: nonce, source: "bank", timestamp: timestamp)
+            try await api.consume(nonce: nonce, source: "bank", header: signature.nonceHeader, timestamp: timestamp)
             let command = CandidateCommand.recordBankResult(
                 RecordBankResult(
                     candidateID: order.candidateID,

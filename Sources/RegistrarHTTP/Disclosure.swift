@@ -7,8 +7,11 @@ import RegistrationDomain
 /// The choice: the candidate sees their own number and the reviewer of the candidate's site sees it in full (the
 /// reviewer compares it with the document in hand and with CHSI's record, and corrects it); an auditor traces
 /// changes and sees every number masked, enough to tell two candidates apart and to see that a number changed.
-/// Masked are the basic information, CHSI results (which carry the number CHSI holds), corrections of the number,
-/// the 证件号码 row of review comparisons, the success notice, and audit or diff lines about a field named `idNumber`.
+/// Masked are the basic information, CHSI results (which carry the number CHSI holds), the pass numbers of
+/// applications (通行证号码: for a holder of a 香港往来大陆通行证 it is the ID number itself), corrections of the number,
+/// the 证件号码 row of review comparisons, the success notice, and audit or diff lines about a field named `idNumber`
+/// or `passNumber`. A diff is taken between masked states (``maskedDiff(_:_:)``), so that a correction's
+/// `oldValue`/`newValue` is masked there as in the state.
 enum Disclosure {
     static func mask(_ state: inout CandidateState) {
         if let number = state.basic?.idNumber { state.basic?.idNumber = Masking.idNumber(number) }
@@ -29,6 +32,7 @@ enum Disclosure {
     }
 
     static func mask(_ application: inout Application) {
+        if let number = application.passNumber { application.passNumber = Masking.idNumber(number) }
         for index in application.corrections.indices where application.corrections[index].field == BasicInfoField.idNumber.rawValue {
             application.corrections[index].oldValue = Masking.idNumber(application.corrections[index].oldValue)
             application.corrections[index].newValue = Masking.idNumber(application.corrections[index].newValue)
@@ -49,6 +53,16 @@ enum Disclosure {
         }
     }
 
+    /// The differences between two states as a caller who sees masked numbers sees them: both states masked first
+    /// (a path alone does not tell that `corrections[0].oldValue` is an ID number).
+    static func maskedDiff(_ before: CandidateState, _ after: CandidateState) throws -> [CandidateHistory.Change] {
+        var before = before
+        var after = after
+        mask(&before)
+        mask(&after)
+        return try CandidateHistory.diff(before, after).map(mask)
+    }
+
     static func mask(_ change: CandidateHistory.Change) -> CandidateHistory.Change {
         guard isIDNumberPath(change.path) else { return change }
         var change = change
@@ -65,9 +79,10 @@ enum Disclosure {
         return record
     }
 
-    /// `basic.idNumber`, `education.e1.chsiResults[0].idNumber`, `idNumber`, … and the `oldValue`/`newValue` of a
-    /// correction are caught by the state masking above.
+    /// `basic.idNumber`, `education.e1.chsiResults[0].idNumber`, `idNumber`, `applications[a1].passNumber`, … (the
+    /// `oldValue`/`newValue` of a correction are caught by the state masking above).
     static func isIDNumberPath(_ path: String) -> Bool {
         path == "idNumber" || path.hasSuffix(".idNumber") || path.hasSuffix("IdNumber") || path.hasSuffix("IDNumber")
+            || path == "passNumber" || path.hasSuffix(".passNumber")
     }
 }

@@ -386,6 +386,9 @@ enum OpenAPIDocument {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
           "413": {
             "$ref": "#/components/responses/TooLarge"
           },
@@ -457,6 +460,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           },
           "413": {
             "$ref": "#/components/responses/TooLarge"
@@ -567,6 +573,9 @@ enum OpenAPIDocument {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
           "413": {
             "$ref": "#/components/responses/TooLarge"
           },
@@ -638,6 +647,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           },
           "413": {
             "$ref": "#/components/responses/TooLarge"
@@ -2079,8 +2091,8 @@ enum OpenAPIDocument {
           {
             "name": "from",
             "in": "query",
-            "required": false,
-            "description": "Version number or instant; default now.",
+            "required": true,
+            "description": "Version number or instant (ISO-8601) of the earlier point; required, and not after `to` (400 naming `from` otherwise).",
             "schema": {
               "type": "string"
             }
@@ -2088,8 +2100,8 @@ enum OpenAPIDocument {
           {
             "name": "to",
             "in": "query",
-            "required": false,
-            "description": "Version number or instant; default now.",
+            "required": true,
+            "description": "Version number or instant (ISO-8601) of the later point; required.",
             "schema": {
               "type": "string"
             }
@@ -2263,7 +2275,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/parameters/siteCode"
           },
           {
-            "$ref": "#/components/parameters/ApplicationStatusFilter"
+            "$ref": "#/components/parameters/ReviewQueueStatusFilter"
           },
           {
             "$ref": "#/components/parameters/PageLimit"
@@ -3319,7 +3331,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Unsigned (`callback.unsigned`), a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`) or a QR payload not ours (`chsi.bad_qr`).",
+            "description": "A signature, timestamp or nonce header missing (`callback.unsigned`, field the missing header), a timestamp that is not whole Unix seconds (`callback.malformed_timestamp`) or a nonce that is not 8 to 128 visible ASCII characters (`callback.malformed_nonce`), both naming their header, a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`) or a QR payload not ours (`chsi.bad_qr`).",
             "content": {
               "application/json": {
                 "schema": {
@@ -3332,7 +3344,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "description": "The nonce was used (`callback.replayed_nonce`): nothing appended.",
+            "description": "The nonce was used (`callback.replayed_nonce`, field the nonce's header): nothing appended.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3414,7 +3426,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "Unsigned (`callback.unsigned`), a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`).",
+            "description": "A signature, timestamp or nonce header missing (`callback.unsigned`, field the missing header), a timestamp that is not whole Unix seconds (`callback.malformed_timestamp`) or a nonce that is not 8 to 128 visible ASCII characters (`callback.malformed_nonce`), both naming their header, a bad signature (`callback.bad_signature`), a stale timestamp (`callback.stale_timestamp`).",
             "content": {
               "application/json": {
                 "schema": {
@@ -3427,7 +3439,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "description": "The nonce was used (`callback.replayed_nonce`): nothing appended.",
+            "description": "The nonce was used (`callback.replayed_nonce`, field the nonce's header): nothing appended.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3660,7 +3672,7 @@ enum OpenAPIDocument {
         "name": "Idempotency-Key",
         "in": "header",
         "required": false,
-        "description": "A retried request with the same key (from the same caller) appends nothing and answers like the first; ids the command creates are derived from it. 1-128 visible ASCII characters.",
+        "description": "A retried request with the same key (from the same caller) appends nothing and answers like the first; ids the command creates are derived from it. The key names one request: reused with another method, path or body it is refused (409 `request.idempotency_key_reused`, field `Idempotency-Key`) and nothing is appended. 1-128 visible ASCII characters, given once (400 otherwise).",
         "schema": {
           "type": "string",
           "maxLength": 128
@@ -3776,6 +3788,22 @@ enum OpenAPIDocument {
           ]
         }
       },
+      "ReviewQueueStatusFilter": {
+        "name": "status",
+        "in": "query",
+        "required": false,
+        "description": "Only this status of the review. The queue does not follow payments: a paid or refunded application is listed as `signed`, and `paid` or `refunded` is refused (400, field `status`); the site's candidate list filters by them.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "submitted",
+            "abandoned",
+            "approved",
+            "rejected",
+            "signed"
+          ]
+        }
+      },
       "PageLimit": {
         "name": "limit",
         "in": "query",
@@ -3830,7 +3858,7 @@ enum OpenAPIDocument {
         }
       },
       "Conflict": {
-        "description": "Exists already or somebody got there first: duplicates, a taken username, a live application, a pending payment.",
+        "description": "Exists already or somebody got there first: duplicates, a taken username, a live application, a pending payment; or an `Idempotency-Key` used before for another request (`request.idempotency_key_reused`).",
         "content": {
           "application/json": {
             "schema": {

@@ -119,7 +119,7 @@ extension Routes {
             let statusQuery = asked.status.map { "status=\($0)" }
             let tabs: [[String: Any]] =
                 [["label": "全部", "link": base, "current": asked.status == nil]]
-                + ApplicationStatus.allCases.map { status in
+                + RegistrarAPI.reviewQueueStatuses.map { status in
                     ["label": status.label, "link": "\(base)?status=\(status.rawValue)", "current": asked.status == status.rawValue]
                 }
             let siteName = season.site(siteCode)?.name ?? siteCode
@@ -473,8 +473,7 @@ extension RegistrarAPI {
         case .admin: return !isCandidateEvent
         case .reviewer:
             guard isCandidateEvent else { return false }
-            let sites = Set(actor.siteCodes)
-            return try await service.candidateState(event.streamId).applications.values.contains { sites.contains($0.siteCode) }
+            return try await service.candidateState(event.streamId).isReviewed(atAnyOf: actor.siteCodes)
         default: return false
         }
     }

@@ -50,6 +50,10 @@ final class RegistrarAPI: Sendable {
     let callbackLedger: CallbackLedger
     /// Encoded replies of the frequent reads, dropped by the commits that change them.
     let replies: ReplyCache
+    /// The key of the requests' fingerprints (``fingerprint(of:)``), derived from the QR key.
+    let fingerprintKey: SymmetricKey
+    /// The routes' methods by path, for 405 answers.
+    let knownRoutes = KnownRoutes()
 
     init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -69,6 +73,12 @@ final class RegistrarAPI: Sendable {
         )
         self.metrics = HTTPMetrics()
         self.logger = logger
+        self.fingerprintKey = SymmetricKey(
+            data: HMAC<SHA256>.authenticationCode(
+                for: Data("registrar idempotency fingerprint".utf8),
+                using: SymmetricKey(data: Data(configuration.callbacks.qrKey.utf8))
+            )
+        )
         self.reader = (configuration.service.store as? SQLiteEventStore)?.pool
         self.callbackLedger = CallbackLedger(writer: (configuration.service.store as? SQLiteEventStore)?.pool)
         let store = configuration.service.store as? SQLiteEventStore
@@ -141,13 +151,48 @@ final class RegistrarAPI: Sendable {
             correlationId: Header.token(request.headers[Header.correlationID]) ?? context.requestID,
             causationId: nil,
             channel: channel,
-            reason: reason
+            reason: reason,
+            fingerprint: context.requestFingerprint
         )
     }
 
-    /// The client's `Idempotency-Key`, checked: 1 to 128 visible ASCII characters.
+    /// The fingerprint of a write that carries a usable `Idempotency-Key` (nil for any other request): the first 16
+    /// bytes, in hex, of an HMAC-SHA256 of its method, its path and its body (canonical JSON when the body is JSON,
+    /// else its bytes). The body is collected here (up to the body limit) and put back for the handler.
+    ///
+    /// Keyed (with a key derived from the QR key, a secret of the server), because the body may hold a password or a
+    /// recovery answer and the fingerprint is stored in the log: a copy of the file alone must not let anyone test
+    /// guesses against it.
+    func fingerprint(of request: inout Request) async throws -> String? {
+        guard request.method != .get, request.method != .head, Header.token(request.headers[Header.idempotencyKey]) != nil else {
+            return nil
+        }
+        let body = try await StrictJSON.collect(request, limit: configuration.maximumBodyBytes)
+        request.body = RequestBody(buffer: body)
+        var hmac = HMAC<SHA256>(key: fingerprintKey)
+        hmac.update(data: Data(request.method.rawValue.utf8))
+        hmac.update(data: [0x0A])
+        hmac.update(data: Data(request.uri.path.utf8))
+        hmac.update(data: [0x0A])
+        hmac.update(data: Self.canonicalBody(Data(body.readableBytesView)))
+        return Data(Data(hmac.finalize()).prefix(16)).hexString
+    }
+
+    /// A JSON body with its members sorted and no insignificant whitespace (so that a retry that spells the same
+    /// request otherwise is the same request); any other body as it is.
+    static func canonicalBody(_ body: Data) -> Data {
+        guard !body.isEmpty, let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
+            let canonical = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        else { return body }
+        return canonical
+    }
+
+    /// The client's `Idempotency-Key`, checked: given once, 1 to 128 visible ASCII characters.
     func idempotencyKey(_ request: Request) throws -> String? {
         guard let raw = request.headers[Header.idempotencyKey] else { return nil }
+        guard request.headers[values: Header.idempotencyKey].count == 1 else {
+            throw APIError.badRequest("invalid_header", field: "Idempotency-Key", message: "Idempotency-Key只能提供一次，请求中出现了多个")
+        }
         guard let key = Header.token(raw) else {
             throw APIError.badRequest("invalid_header", field: "Idempotency-Key", message: "Idempotency-Key须为1到128个可见ASCII字符")
         }
@@ -208,7 +253,8 @@ final class RegistrarAPI: Sendable {
     // MARK: Reading candidate files
 
     /// Checks that the caller may read a candidate's file. Candidates: their own file only. Reviewers: files with
-    /// an application at one of their sites (403, not 404, for every other id, so that ids cannot be probed).
+    /// an application at one of their sites that was not abandoned (`CandidateState.isReviewed(atAnyOf:)`; 403, not
+    /// 404, for every other id, so that ids cannot be probed).
     /// Auditors: every file. Administrators and the outside systems: none.
     func authorizeRead(_ actor: Actor, candidateID: String, state: () async throws -> CandidateState?) async throws {
         switch actor.role {
@@ -217,8 +263,7 @@ final class RegistrarAPI: Sendable {
                 throw APIError.forbidden("只能查看本人的报名信息", code: DecisionCode.authNotOwnFile.rawValue, field: "candidateID")
             }
         case .reviewer:
-            let sites = Set(actor.siteCodes)
-            guard let state = try await state(), state.applications.values.contains(where: { sites.contains($0.siteCode) }) else {
+            guard let state = try await state(), state.isReviewed(atAnyOf: actor.siteCodes) else {
                 throw APIError.forbidden(
                     "该考生未在您负责的考点报名",
                     code: DecisionCode.authNotReviewerOfSite.rawValue,

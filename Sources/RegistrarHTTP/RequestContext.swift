@@ -10,11 +10,16 @@ public struct RegistrarRequestContext: Hummingbird.RequestContext {
     /// The client's `X-Request-Id` when it sent a usable one, otherwise a new UUID; echoed in the response, in
     /// every log line of the request and (as the correlation id) in the metadata of the events it appends.
     public var requestID: String
+    /// For a write with an `Idempotency-Key`: the keyed digest of its method, path and body
+    /// (``RegistrarAPI/fingerprint(of:)``), stored with the events it appends, so that the key cannot answer another
+    /// request with the first one's result.
+    public var requestFingerprint: String?
 
     /// Creates the context for a request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""
+        requestFingerprint = nil
     }
 }
 

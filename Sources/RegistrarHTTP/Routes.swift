@@ -222,13 +222,13 @@ extension Routes {
         open(.post, "/api/v1/password-recovery/question") { request, _ in
             let body = try await request.strictBody(RecoveryLookupBody.self, limit: limit)
             let throttleKey = "recovery:" + body.idNumber.uppercased()
-            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
                 let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
             else {
                 // Names tried against one ID number count as failures: the answer must not become a way to find out
                 // whose number it is.
-                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
                 throw APIError.recoveryAccountNotFound
             }
             return try api.json(RecoveryQuestionReply(recoveryQuestion: account.question))
@@ -352,12 +352,14 @@ extension RegistrarAPI {
 }
 
 extension APIError {
-    static func recoveryLockedOut(seconds: Int) -> APIError {
+    /// The lock-out of password recovery for an ID number (after wrong answers, or names that do not match it),
+    /// naming what the refused request sent: the answer (step 2) or the ID number (step 1, which sends no answer).
+    static func recoveryLockedOut(seconds: Int, field: String = "recoveryAnswer") -> APIError {
         APIError(
             .tooManyRequests,
             code: "auth.locked_out",
-            field: "recoveryAnswer",
-            message: "密码找回答案错误次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            field: field,
+            message: "该证件号码找回密码失败次数过多（答案错误或姓名不匹配），请\(max(1, (seconds + 59) / 60))分钟后再试",
             headers: ["Retry-After": String(seconds)]
         )
     }
@@ -892,10 +894,15 @@ extension Routes {
         authenticated(.get, "/api/v1/candidates/{candidateID}/history/diff") { request, context, principal in
             let candidateID = try context.id("candidateID")
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
-            let from = try api.historyPoint(request.query("from", maxLength: 40), field: "from")
-            let to = try api.historyPoint(request.query("to", maxLength: 40), field: "to")
-            var changes = try await api.history.diff(candidateID, from: from, to: to)
-            if !api.seesFullIDNumbers(principal.actor) { changes = changes.map(Disclosure.mask) }
+            let (from, to) = try api.diffRange(request)
+            let before = try await api.history.replay(candidateID, at: from).state
+            let after = try await api.history.replay(candidateID, at: to).state
+            let changes: [CandidateHistory.Change]
+            if api.seesFullIDNumbers(principal.actor) {
+                changes = try CandidateHistory.diff(before, after)
+            } else {
+                changes = try Disclosure.maskedDiff(before, after)
+            }
             return try api.json(DiffReply(candidateID: candidateID, changes: changes))
         }
 
@@ -1024,10 +1031,10 @@ extension RegistrarAPI {
         return ReviewQueries(reader)
     }
 
-    /// What a page of a site's review queue asks for: `status` (one of the application statuses), `limit`
+    /// What a page of a site's review queue asks for: `status` (``queueStatus(_:)``), `limit`
     /// (1–500, 100 unless given) and `after` (the cursor of the previous page's `Link: rel="next"`).
     func queuePageRequest(_ request: Request) throws -> (status: String?, after: ReviewQueueCursor?, limit: Int) {
-        let status = try applicationStatus(request)
+        let status = try queueStatus(request)
         var after: ReviewQueueCursor?
         if let token = try request.query("after", maxLength: 400) {
             guard let cursor = ReviewQueueCursor(token: token) else { throw APIError.invalidPageCursor }
@@ -1047,6 +1054,26 @@ extension RegistrarAPI {
         if let status, ApplicationStatus(rawValue: status) == nil {
             let allowed = ApplicationStatus.allCases.map(\.rawValue).joined(separator: "、")
             throw APIError.badRequest("invalid_parameter", field: "status", message: "查询参数status须为以下之一：\(allowed)")
+        }
+        return status
+    }
+
+    /// The statuses a site's review queue tells apart: the review's own. The queue does not follow payments, so a
+    /// paid or refunded application is listed as signed (the site's candidate list, from the candidate view, has
+    /// paid and refunded).
+    static let reviewQueueStatuses = ApplicationStatus.allCases.filter { $0 != .paid && $0 != .refunded }
+
+    /// The `status` of a page of the review queue: one of ``reviewQueueStatuses``, or absent. `paid` and `refunded`
+    /// are refused (400) rather than answered with an empty queue.
+    func queueStatus(_ request: Request) throws -> String? {
+        let status = try request.query("status", maxLength: 20)
+        if let status, !Self.reviewQueueStatuses.contains(where: { $0.rawValue == status }) {
+            let allowed = Self.reviewQueueStatuses.map(\.rawValue).joined(separator: "、")
+            throw APIError.badRequest(
+                "invalid_parameter",
+                field: "status",
+                message: "审核队列的查询参数status须为以下之一：\(allowed)。审核队列不区分缴费状态（已缴费、已退费的报名列为已签字确认），按缴费状态查看请用考点考生列表"
+            )
         }
         return status
     }
@@ -1073,6 +1100,37 @@ extension RegistrarAPI {
         case (nil, let instant?): return try historyPoint(instant, field: "at")
         case (.some, .some):
             throw APIError.badRequest("invalid_parameter", field: "at", message: "version和at只能指定一个")
+        }
+    }
+
+    /// The `from` and `to` of a diff: both required (400 naming the one missing), and `from` not after `to` when
+    /// both are versions or both instants (a reversed range would answer an empty diff, as if nothing had changed).
+    func diffRange(_ request: Request) throws -> (from: CandidateHistory.Point, to: CandidateHistory.Point) {
+        var points = [CandidateHistory.Point]()
+        for name in ["from", "to"] {
+            guard let text = try request.query(name, maxLength: 40) else {
+                throw APIError.badRequest("missing_parameter", field: name, message: "缺少查询参数\(name)（版本号或时间）")
+            }
+            points.append(try historyPoint(text, field: name))
+        }
+        let (from, to) = (points[0], points[1])
+        let reversed: Bool
+        switch (from, to) {
+        case (.version(let first), .version(let last)): reversed = first > last
+        case (.instant(let first), .instant(let last)): reversed = first > last
+        default: reversed = false
+        }
+        guard !reversed else {
+            throw APIError.badRequest("invalid_parameter", field: "from", message: "from须不晚于to：from为\(Self.text(of: from))，to为\(Self.text(of: to))")
+        }
+        return (from, to)
+    }
+
+    private static func text(of point: CandidateHistory.Point) -> String {
+        switch point {
+        case .latest: "最新"
+        case .version(let version): "版本\(version)"
+        case .instant(let instant): instant
         }
     }
 

@@ -7,6 +7,7 @@ import Logging
 import Projections
 import RegistrarApp
 import RegistrationDomain
+import Synchronization
 
 /// Settings of the HTTP service.
 public struct ServerConfiguration: Sendable {
@@ -113,7 +114,8 @@ func makeRouterAndPages(
     logger: Logger
 ) -> (Router<RegistrarRequestContext>, [RouteEntry], [RouteEntry]) {
     let api = RegistrarAPI(configuration: configuration, logger: logger)
-    let router = Router(context: RegistrarRequestContext.self)
+    // HEAD answers every GET route with its headers (RFC 9110 §9.3.2).
+    let router = Router(context: RegistrarRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: FrontMiddleware(api: api))
     var routes = Routes(router: router, api: api)
     routes.addOperations()
@@ -124,6 +126,7 @@ func makeRouterAndPages(
     routes.addReads()
     routes.addCallbacks()
     routes.addPages()
+    api.knownRoutes.set(routes.entries + routes.pageEntries)
     return (router, routes.entries.sorted(), routes.pageEntries.sorted())
 }
 
@@ -198,7 +201,13 @@ struct FrontMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         var response: Response
         do {
+            var request = request
+            context.requestFingerprint = try await api.fingerprint(of: &request)
             response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
+            // No route of this method: 405 naming the methods the path has, when it has any.
+            let allowed = api.knownRoutes.methods(forPath: request.uri.path)
+            response = api.errorResponse(allowed.isEmpty ? error : APIError.methodNotAllowed(allowed), context: context)
         } catch {
             response = api.errorResponse(error, context: context)
         }
@@ -217,5 +226,36 @@ struct FrontMiddleware: RouterMiddleware {
             ]
         )
         return response
+    }
+}
+
+/// The routes' methods by path pattern, for the `Allow` header of a 405 (filled once the routes are registered).
+final class KnownRoutes: Sendable {
+    private let patterns = Mutex<[(segments: [Substring], method: String)]>([])
+
+    /// Records the routes.
+    func set(_ entries: [RouteEntry]) {
+        patterns.withLock { $0 = entries.map { (Self.segments($0.path), $0.method) } }
+    }
+
+    /// The methods of the routes whose pattern matches the path (`{name}` matches one non-empty segment), with
+    /// `HEAD` beside `GET`, sorted; empty when no route has the path.
+    func methods(forPath path: String) -> [String] {
+        let segments = Self.segments(path)
+        var methods = Set<String>()
+        patterns.withLock { patterns in
+            for pattern in patterns where pattern.segments.count == segments.count {
+                let matches = zip(pattern.segments, segments).allSatisfy { expected, actual in
+                    expected.hasPrefix("{") ? !actual.isEmpty : expected == actual
+                }
+                if matches { methods.insert(pattern.method) }
+            }
+        }
+        if methods.contains("GET") { methods.insert("HEAD") }
+        return methods.sorted()
+    }
+
+    private static func segments(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: false)
     }
 }

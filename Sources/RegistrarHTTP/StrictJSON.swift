@@ -30,14 +30,21 @@ enum StrictJSON {
         guard !data.isEmpty else {
             throw APIError.badRequest("empty_body", field: "body", message: "请求内容为空，需要一个JSON对象")
         }
-        let tree: JSONTree
+        let read: (shape: JSONTree, repeatedKey: [FastJSONDecoder.ShapeStep]?)
         do {
-            tree = try FastJSONDecoder().shape(from: data)
+            read = try FastJSONDecoder().shapeAndRepeatedKey(from: data)
         } catch {
             throw APIError.badRequest("invalid_json", field: "body", message: "请求内容不是有效的JSON（须为UTF-8编码）")
         }
+        let tree = read.shape
         guard case .object = tree else {
             throw APIError.badRequest("wrong_type", field: "body", message: "请求内容须为JSON对象")
+        }
+        // A decoder keeps one of the values of a repeated member and drops the other without a word; which one the
+        // client meant is not ours to guess.
+        if let repeatedKey = read.repeatedKey {
+            let field = path(repeatedKey)
+            throw APIError.badRequest("repeated_field", field: field, message: "字段\(field)重复出现，每个字段只能出现一次")
         }
         let value: T
         do {
@@ -81,6 +88,18 @@ enum StrictJSON {
         @unknown default:
             return .badRequest("invalid_json", field: "body", message: "请求内容无效")
         }
+    }
+
+    /// The path of a value in the body (`education[0].school`).
+    static func path(_ components: [FastJSONDecoder.ShapeStep]) -> String {
+        var out = ""
+        for component in components {
+            switch component {
+            case .index(let index): out += "[\(index)]"
+            case .key(let key): out += out.isEmpty ? key : ".\(key)"
+            }
+        }
+        return out
     }
 
     /// The field's path (`education[0].school`); `body` for the body itself.

@@ -51,6 +51,29 @@ struct ConformanceSuite {
         }
     }
 
+    @Test("a request id reused by another request (another fingerprint) is refused and writes nothing", arguments: StoreKind.allCases)
+    func reusedRequestIDWithAnotherFingerprint(kind: StoreKind) async throws {
+        let store = try StoreFixture(kind).store
+        var first = request("a", expected: .noStream, requestId: "req-1")
+        first.metadata.requestFingerprint = "fp-1"
+        let original = try await store.append(first)
+        var other = request("a", expected: .exact(1), requestId: "req-1")
+        other.metadata.requestFingerprint = "fp-2"
+        await #expect(throws: EventLogError.requestIdReused(requestId: "req-1", streamId: "a")) {
+            try await store.append(other)
+        }
+        await #expect(throws: EventLogError.requestIdReused(requestId: "req-1", streamId: "a")) {
+            try await store.result(ofRequest: "req-1", fingerprint: "fp-2")
+        }
+        #expect(try await store.headPosition() == 1)
+        // The same request again, or a lookup without a fingerprint, still gets the first result.
+        let retry = try await store.append(first)
+        #expect(retry.wasDuplicate && retry.firstPosition == original.firstPosition)
+        #expect(try await store.result(ofRequest: "req-1", fingerprint: "fp-1")?.firstPosition == original.firstPosition)
+        #expect(try await store.result(ofRequest: "req-1", fingerprint: nil)?.firstPosition == original.firstPosition)
+        #expect(try await store.readAll(after: 0, limit: 10).first?.decodedMetadata().requestFingerprint == "fp-1")
+    }
+
     @Test("an append decided on another stream's version commits only while that stream is still there", arguments: StoreKind.allCases)
     func conditions(kind: StoreKind) async throws {
         let store = try StoreFixture(kind).store

@@ -761,6 +761,18 @@ struct FastJSONShapeTests {
         #expect(try FastJSONDecoder().shape(from: Data(#"{"a":1,"a":"x"}"#.utf8)) == .object(["a": .number(1)]))
         #expect(try FastJSONDecoder().shape(from: Data(#"{"a":[true,null,"s"]}"#.utf8)) == .object(["a": .array([.scalar, .null, .scalar])]))
     }
+
+    @Test func repeatedMemberNamesAreNotedWithTheirPath() throws {
+        let repeated = { (json: String) in try FastJSONDecoder().shapeAndRepeatedKey(from: Data(json.utf8)).repeatedKey }
+        #expect(try repeated(#"{"a":1,"b":{"c":[1,2]}}"#) == nil)
+        #expect(try repeated(#"{"a":1,"a":2}"#) == [.key("a")])
+        #expect(try repeated(#"{"a":1,"b":{"c":1,"c":2}}"#) == [.key("b"), .key("c")])
+        #expect(try repeated(#"{"e":[{"x":1},{"y":1,"y":1}],"z":1,"z":2}"#) == [.key("e"), .index(1), .key("y")])
+        // The same name in two objects is no repeat.
+        #expect(try repeated(#"{"a":{"x":1},"b":{"x":1}}"#) == nil)
+        // The shape is unchanged: the first value counts.
+        #expect(try FastJSONDecoder().shapeAndRepeatedKey(from: Data(#"{"a":1,"a":"x"}"#.utf8)).shape == .object(["a": .number(1)]))
+    }
 }
 
 @Suite("FastJSONDecoder mutations")

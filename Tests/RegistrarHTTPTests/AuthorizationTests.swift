@@ -194,10 +194,13 @@ import Testing
         row(.put, "/api/v1/admin/staff/{staffID}/scope", only([.admin]), body: { _ in #"{"areaCode": "42", "siteCodes": ["4201"]}"# }),
         row(.post, "/api/v1/admin/staff/{staffID}/deactivate", only([.admin]), body: { _ in #"{"reason": "调离岗位"}"# }),
         // The file's reviewer (the candidate applied at their site) and administrators; it ends the candidate's sessions.
+        // By now the owner has abandoned the application at the reviewer's site (the abandon row above), and an
+        // abandoned application gives its site's reviewers no access: administrators only (a reviewer of a live
+        // application resets: `reviewersLoseTheCandidateWhoseApplicationAtTheirSiteWasAbandoned`).
         row(
             .post,
             "/api/v1/candidates/{candidateID}/password-reset",
-            only([.reviewer, .admin]),
+            only([.admin]),
             body: { _ in #"{"newPassword": "reset2026", "reason": "考生持身份证到考点申请重置密码"}"# }
         ),
         // The reset above ended the owner's sessions.
@@ -236,6 +239,52 @@ import Testing
                     }
                 }
             }
+        }
+    }
+
+    @Test func reviewersLoseTheCandidateWhoseApplicationAtTheirSiteWasAbandoned() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            let reviewer = try #require(cast.tokens["reviewer"])
+            let reset = #"{"newPassword": "reset2026", "reason": "考生持身份证现场申请"}"#
+            #expect(try await client.call(.get, file, token: reviewer).status == .ok)
+
+            // A abandons the application at 4201 and applies at 4202 instead.
+            let owner = try #require(cast.tokens["owner"])
+            let abandoned = try await client.call(.post, "\(file)/applications/\(cast.applicationA)/abandon", token: owner)
+            try #require(abandoned.status == .ok, "\(abandoned.text)")
+            let again = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: owner,
+                json: World.application(education: [cast.educationA], site: "4202")
+            )
+            try #require(again.status == .created, "\(again.text)")
+
+            let head = try await world.store.headPosition()
+            for path in [file, "\(file)/history", "\(file)/history/diff?from=0&to=1"] {
+                let refused = try await client.call(.get, path, token: reviewer)
+                #expect(refused.status == .forbidden, "\(path): \(refused.status)")
+                #expect(refused.code == "auth.not_reviewer_of_site")
+            }
+            let takeover = try await client.call(.post, "\(file)/password-reset", token: reviewer, json: reset)
+            #expect(takeover.status == .forbidden, "\(takeover.text)")
+            #expect(try await world.store.headPosition() == head)
+            let page = try await PageTests.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/history",
+                nil,
+                cookie: try await PageTests.cookie(client, "reviewer01")
+            )
+            #expect(page.status == .forbidden)
+
+            // The reviewer of the new site has the file, and may reset the password.
+            let newSite = try #require(cast.tokens["otherReviewer"])
+            #expect(try await client.call(.get, file, token: newSite).status == .ok)
+            #expect(try await client.call(.post, "\(file)/password-reset", token: newSite, json: reset).status == .ok)
         }
     }
 }

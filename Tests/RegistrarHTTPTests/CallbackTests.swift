@@ -90,6 +90,16 @@ import Testing
             #expect(stale.code == "callback.stale_timestamp")
             let unsigned = try await client.call(.post, "/api/v1/callbacks/chsi", json: body)
             #expect(unsigned.status == .unauthorized)
+            #expect(unsigned.code == "callback.unsigned" && unsigned.field == "X-Chsi-Timestamp")
+            // A malformed timestamp is named as such, not as a missing signature.
+            var headers = HTTPFields()
+            for header in Self.chsi.headers(body: Data(body.utf8), date: now, nonce: "nonce-chsi-0009") {
+                headers[HTTPField.Name(header.name)!] = header.name == "X-Chsi-Timestamp" ? "1.7e9" : header.value
+            }
+            let malformed = try await client.call(.post, "/api/v1/callbacks/chsi", json: body, headers: headers)
+            #expect(malformed.status == .unauthorized)
+            #expect(malformed.code == "callback.malformed_timestamp")
+            #expect(malformed.field == "X-Chsi-Timestamp")
             let tampered = Self.chsiBody(qr: qr.replacingOccurrences(of: entry, with: "education-other"))
             let badQR = try await Self.signed(client, "/api/v1/callbacks/chsi", tampered, Self.chsi, at: now)
             #expect(badQR.status == .unauthorized)
@@ -111,6 +121,7 @@ import Testing
             let replayed = try await Self.signed(client, "/api/v1/callbacks/chsi", body, Self.chsi, at: now, nonce: "nonce-chsi-0001")
             #expect(replayed.status == .conflict)
             #expect(replayed.code == "callback.replayed_nonce")
+            #expect(replayed.field == "X-Chsi-Nonce")
             #expect(try await world.store.headPosition() == headAfter)
 
             // A scan named by id (as the simulator may) works like its QR payload.
@@ -175,6 +186,18 @@ import Testing
             let expired = try await Self.signed(client, "/api/v1/callbacks/chsi", Self.chsiBody(qr: qr), Self.chsi, at: world.clock.now())
             #expect(expired.status == .gone)
             #expect(expired.code == "chsi.qr_expired")
+            #expect(expired.field == "qr")
+            // Named by its scan id, the expired scan is the scan id's fault.
+            let scanID = try #require(scan.id("scanID"))
+            let byID = try await Self.signed(
+                client,
+                "/api/v1/callbacks/chsi",
+                #"{"scanID": "\#(scanID)", "record": \#(Self.record())}"#,
+                Self.chsi,
+                at: world.clock.now()
+            )
+            #expect(byID.status == .gone)
+            #expect(byID.field == "scanID")
             #expect(try await world.store.headPosition() == head)
         }
     }

@@ -41,4 +41,59 @@ import Testing
             #expect(!trail.text.contains(full))
         }
     }
+
+    @Test func auditorsSeePassNumbersAndCorrectedIDNumbersMasked() async throws {
+        let world = try await World()
+        try await world.test { client in
+            // A Hong Kong resident registered with the 香港往来大陆通行证: the pass number is the ID number.
+            let pass = "H1234567801"
+            let corrected = "H7654321098"
+            let registration = """
+                {"username": "chantm01", "name": "Chan Tai Man", "surnamePinyin": "chan", "givenNamePinyin": "taiman",
+                 "idType": "香港往来大陆通行证", "idNumber": "\(pass)", "sex": "男", "birthDate": "1990-01-01",
+                 "nationality": "中国", "ethnicity": "汉族", "password": "\(World.password)",
+                 "recoveryQuestion": "我的母校?", "recoveryAnswer": "武汉大学医学部"}
+                """
+            let registered = try await client.call(.post, "/api/v1/candidates", json: registration)
+            try #require(registered.status == .created, "\(registered.text)")
+            let candidate = try #require(registered.object["candidateID"] as? String)
+            let token = try await client.login("chantm01")
+            let file = "/api/v1/candidates/\(candidate)"
+            try #require(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
+            try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
+            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+            let applied = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+            try #require(applied.status == .created, "\(applied.text)")
+            let application = try #require(applied.id("applicationID"))
+            world.clock.set(World.review)
+            let reviewer = try await client.login("reviewer01")
+            let correction = try await client.call(
+                .post,
+                "\(file)/applications/\(application)/corrections",
+                token: reviewer,
+                json: #"{"field": "idNumber", "newValue": "\#(corrected)", "reason": "证件号码录入有误"}"#
+            )
+            try #require(correction.status == .ok, "\(correction.text)")
+            #expect(try await client.call(.get, file, token: reviewer).text.contains(pass))
+
+            let auditor = try await client.login("auditor01")
+            let cookie = try await PageTests.cookie(client, "auditor01")
+            let version = try #require(correction.object["version"] as? Int)
+            var replies = [String: Reply]()
+            for path in [file, "\(file)/history", "\(file)/history/diff?from=0&to=\(version)", "/api/v1/audit/trail?candidate=\(candidate)"] {
+                replies[path] = try await client.call(.get, path, token: auditor)
+            }
+            for path in ["/audit?candidate=\(candidate)", "/audit.csv?candidate=\(candidate)", "/candidates/\(candidate)/history"] {
+                replies[path] = try await PageTests.form(client, .get, path, nil, cookie: cookie)
+            }
+            for (path, reply) in replies {
+                #expect(reply.status == .ok, "\(path): \(reply.status)")
+                #expect(!reply.text.contains(pass) && !reply.text.contains(corrected), "\(path) shows a number in full: \(reply.text)")
+            }
+            // Masked as ID numbers are: enough to tell them apart.
+            #expect(try #require(replies[file]).text.contains("H12****7801"))
+            let diff = try #require(replies["\(file)/history/diff?from=0&to=\(version)"])
+            #expect(diff.text.contains("H76****1098"))
+        }
+    }
 }

@@ -34,6 +34,13 @@ import Testing
                     "null for a required field", ByteBuffer(string: World.contact.replacingOccurrences(of: #""13800138000""#, with: "null")),
                     "request.missing_value", "mobile"
                 ),
+                (
+                    "a repeated field",
+                    ByteBuffer(
+                        string: World.contact.replacingOccurrences(of: #""mobile": "13800138000""#, with: #""mobile": "1", "mobile": "13800138000""#)
+                    ),
+                    "request.repeated_field", "mobile"
+                ),
             ]
             for (label, body, code, field) in cases {
                 let reply = try await client.call(.put, contact, token: token, body: body)
@@ -53,6 +60,30 @@ import Testing
             )
             #expect(badKey.status == .badRequest)
             #expect(badKey.field == "Idempotency-Key")
+            // Two keys: said so, not that a key is malformed.
+            var twoKeys = HTTPFields()
+            twoKeys.append(HTTPField(name: HTTPField.Name("Idempotency-Key")!, value: "key-1"))
+            twoKeys.append(HTTPField(name: HTTPField.Name("Idempotency-Key")!, value: "key-2"))
+            let head = try await world.store.headPosition()
+            let doubled = try await client.call(.put, contact, token: token, json: World.contact, headers: twoKeys)
+            #expect(doubled.status == .badRequest)
+            #expect(doubled.field == "Idempotency-Key")
+            #expect(doubled.object["message"] as? String == "Idempotency-Key只能提供一次，请求中出现了多个")
+            #expect(try await world.store.headPosition() == head)
+
+            // A log-in with the username twice is refused, whichever the server would have read.
+            let twice = try await client.call(
+                .post,
+                "/api/v1/sessions",
+                json: #"{"username": "nobody", "username": "errors01", "password": "\#(World.password)"}"#
+            )
+            #expect(twice.status == .badRequest)
+            #expect(twice.code == "request.repeated_field")
+            #expect(twice.field == "username")
+            let nestedTwice = World.application(education: ["x"]).replacingOccurrences(of: #""jpegBase64""#, with: #""jpegBase64": "", "jpegBase64""#)
+            let nestedRepeat = try await client.call(.post, "/api/v1/candidates/\(candidate)/applications", token: token, json: nestedTwice)
+            #expect(nestedRepeat.code == "request.repeated_field")
+            #expect(nestedRepeat.field == "photo.jpegBase64")
 
             // Nested unknown fields and wrong types name the path.
             let application = World.application(education: ["x"]).replacingOccurrences(of: #""jpegBase64""#, with: #""size": 1, "jpegBase64""#)
@@ -99,9 +130,25 @@ import Testing
             #expect(missing.status == .notFound)
             #expect(missing.code == "http.not_found")
             #expect(missing.field == "path")
+            // A known path with another method: 405 with the methods it has.
             let wrongMethod = try await client.call(.patch, "/api/v1/season")
-            #expect(wrongMethod.status == .notFound)
-            #expect(wrongMethod.code == "http.not_found")
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.code == "http.method_not_allowed")
+            #expect(wrongMethod.field == "method")
+            #expect(wrongMethod.headers[HTTPField.Name("Allow")!] == "GET, HEAD")
+            let withParameters = try await client.call(.patch, "/api/v1/candidates/candidate-1/education/e1", token: token)
+            #expect(withParameters.status == .methodNotAllowed)
+            #expect(withParameters.headers[HTTPField.Name("Allow")!] == "DELETE, PUT")
+            // HEAD answers every GET route: its headers, no body.
+            for path in ["/health", "/openapi.json", "/api/v1/season"] {
+                let head = try await client.call(.head, path)
+                #expect(head.status == .ok, "\(path)")
+                #expect(head.body.isEmpty)
+                let get = try await client.call(.get, path)
+                #expect(head.headers[.contentType] == get.headers[.contentType])
+            }
+            #expect(try await client.call(.head, "/api/v1/me").status == .unauthorized)
+            #expect(try await client.call(.head, "/api/v1/nothing-here").status == .notFound)
             let badID = try await client.call(.get, "/api/v1/candidates/%2E%2E%2Fetc", token: token)
             #expect(badID.status == .badRequest)
             #expect(badID.field == "candidateID")
@@ -111,6 +158,15 @@ import Testing
             let badInstant = try await client.call(.get, "/api/v1/candidates/candidate-1/history?at=yesterday", token: token)
             #expect(badInstant.status == .badRequest)
             #expect(badInstant.field == "at")
+            // A diff needs both ends, in order: a reversed or half range is not "no changes".
+            for (query, field) in [
+                ("from=5&to=1", "from"), ("to=3", "from"), ("from=1", "to"), ("", "from"),
+                ("from=2026-02-01T00:00:00.000Z&to=2026-01-01T00:00:00.000Z", "from"),
+            ] {
+                let reply = try await client.call(.get, "/api/v1/candidates/candidate-1/history/diff?\(query)", token: token)
+                #expect(reply.status == .badRequest, "\(query): \(reply.text)")
+                #expect(reply.field == field, "\(query): \(reply.text)")
+            }
             let unknown = try await client.call(.get, "/api/v1/candidates/candidate-unknown", token: token)
             #expect(unknown.status == .notFound)
             #expect(unknown.code == "candidate.not_registered")

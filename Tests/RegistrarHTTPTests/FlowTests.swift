@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import RegistrarApp
 import RegistrationDomain
 import Testing
 
@@ -230,6 +231,101 @@ import Testing
             #expect(twice.status == .created, "\(twice.text)")
             #expect(once.object["candidateID"] as? String == twice.object["candidateID"] as? String)
             #expect(twice.object["replayed"] as? Bool == true)
+        }
+    }
+
+    @Test func idempotencyKeyOfAnotherRequestIsRefused() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("idem0003", index: 9)
+            let token = try await client.login("idem0003")
+            let file = "/api/v1/candidates/\(candidate)"
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "k-1"]
+            #expect(try await client.call(.put, "\(file)/work", token: token, json: World.work, headers: key).status == .ok)
+            let head = try await world.store.headPosition()
+
+            // Another route under the same key: refused, not answered with the work update's result.
+            let education = try await client.call(.post, "\(file)/education", token: token, json: World.education, headers: key)
+            #expect(education.status == .conflict, "\(education.text)")
+            #expect(education.code == "request.idempotency_key_reused")
+            #expect(education.field == "Idempotency-Key")
+            // The same route with another body.
+            let otherWork = World.work.replacingOccurrences(of: "武汉协和医院", with: "同济医院")
+            let changed = try await client.call(.put, "\(file)/work", token: token, json: otherWork, headers: key)
+            #expect(changed.status == .conflict)
+            #expect(changed.code == "request.idempotency_key_reused")
+            #expect(try await world.store.headPosition() == head)
+
+            // The same request, spelled with its members in another order, is a retry.
+            let again = try await client.call(
+                .put,
+                "\(file)/work",
+                token: token,
+                json: #"{"workUnit":"武汉协和医院","onDutyStatus":"在职"}"#,
+                headers: key
+            )
+            #expect(again.status == .ok)
+            #expect(again.object["replayed"] as? Bool == true)
+
+            // Two different requests racing under one key: one appends, the other is refused.
+            let raceKey: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "race-1"]
+            let contactA = World.contact
+            let contactB = World.contact.replacingOccurrences(of: "13800138000", with: "13900139000")
+            async let first = client.call(.put, "\(file)/contact", token: token, json: contactA, headers: raceKey)
+            async let second = client.call(.put, "\(file)/contact", token: token, json: contactB, headers: raceKey)
+            let statuses = [try await first.status, try await second.status]
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
+            #expect(try await world.store.headPosition() == head + 1)
+        }
+    }
+
+    @Test func staffAccountsAreCreatedWithAndWithoutAnIdempotencyKey() async throws {
+        // As `registrar serve` runs: random ids, not the tests' seeded ones.
+        let world = try await World(ids: RandomIDGenerator())
+        try await world.test { client in
+            let admin = try await client.login("admin01")
+            let body = { (username: String) in
+                #"{"role": "auditor", "displayName": "审计员乙", "username": "\#(username)", "password": "secret123"}"#
+            }
+            let plain = try await client.call(.post, "/api/v1/admin/staff", token: admin, json: body("auditor02"))
+            #expect(plain.status == .created, "\(plain.text)")
+            let keyed = try await client.call(
+                .post,
+                "/api/v1/admin/staff",
+                token: admin,
+                json: body("auditor03"),
+                headers: [HTTPField.Name("Idempotency-Key")!: String(repeating: "k", count: 128)]
+            )
+            #expect(keyed.status == .created, "\(keyed.text)")
+            // Every kind of id the routes create fits the deciders (a staff id is at most 40 characters).
+            for prefix in ["candidate", "education", "training", "certificate", "application", "photo", "scan", "order", "refund", "staff"] {
+                let id = RandomIDGenerator().next(prefix)
+                #expect(id.count == prefix.count + 33 && RegistrarRequestContext.isValidID(id), "\(id)")
+            }
+            #expect(try #require(plain.id("staffID")).count <= 40)
+        }
+    }
+
+    @Test func reviewQueueRefusesThePaymentStatusesItDoesNotFollow() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let reviewer = try #require(cast.tokens["reviewer"])
+            for status in ["paid", "refunded"] {
+                let refused = try await client.call(.get, "/api/v1/review/sites/4201/queue?status=\(status)", token: reviewer)
+                #expect(refused.status == .badRequest)
+                #expect(refused.field == "status")
+                #expect(refused.code == "request.invalid_parameter")
+                // The site's candidate list does tell them apart.
+                #expect(try await client.call(.get, "/api/v1/review/sites/4201/candidates?status=\(status)", token: reviewer).status == .ok)
+            }
+            #expect(try await client.call(.get, "/api/v1/review/sites/4201/queue?status=submitted", token: reviewer).array.count == 1)
+            // The queue page offers only the tabs it can answer.
+            let page = try await PageTests.form(client, .get, "/review/sites/4201", nil, cookie: try await PageTests.cookie(client, "reviewer01"))
+            #expect(page.status == .ok)
+            #expect(page.text.contains("status=signed"))
+            #expect(!page.text.contains("status=paid") && !page.text.contains("status=refunded"))
         }
     }
 

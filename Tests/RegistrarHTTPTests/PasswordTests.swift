@@ -195,6 +195,8 @@ import Testing
                 json: World.recoveryLookup(of: 56).replacingOccurrences(of: "张三", with: "王五")
             )
             #expect(guessed.status == .tooManyRequests && guessed.code == "auth.locked_out")
+            // Step 1 sends no answer: the lock-out names the ID number it is kept for.
+            #expect(guessed.field == "idNumber")
             let right = try await client.call(.post, "/api/v1/password-recovery/question", json: World.recoveryLookup(of: 56))
             #expect(right.status == .tooManyRequests)
 

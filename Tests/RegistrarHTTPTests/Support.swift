@@ -28,7 +28,12 @@ struct World: Sendable {
     let store: SQLiteEventStore
     let configuration: ServerConfiguration
 
-    init(tokenLifetime: TimeInterval = 365 * 24 * 3600, maximumBodyBytes: Int = 256 * 1024, auditExportPageRecords: Int = 5_000) async throws {
+    init(
+        tokenLifetime: TimeInterval = 365 * 24 * 3600,
+        maximumBodyBytes: Int = 256 * 1024,
+        auditExportPageRecords: Int = 5_000,
+        ids: any IDGenerator = SeededIDGenerator(seed: 5)
+    ) async throws {
         let directory = try ScratchDirectory.make("registrar-http")
         var options = SQLiteEventStore.Options()
         options.durability = .normal
@@ -37,7 +42,7 @@ struct World: Sendable {
         service = try RegistrarService(
             store: store,
             clock: clock,
-            ids: SeededIDGenerator(seed: 5),
+            ids: ids,
             configuration: .init(seasonId: "2026", passwordHasher: .cheapForTests)
         )
         let engine = ProjectionEngine(store: store)

@@ -19,12 +19,11 @@ extension CandidateDecider {
             try context.actor.require([.reviewer, .admin], action: "重置考生密码")
             try requireRegistered(state, c.candidateID)
             if context.actor.role == .reviewer {
-                let sites = Set(state.applications.values.map(\.siteCode))
-                guard !sites.isDisjoint(with: context.actor.siteCodes) else {
+                guard state.isReviewed(atAnyOf: context.actor.siteCodes) else {
                     throw Reject.make(
                         .authNotReviewerOfSite,
                         field: "candidateID",
-                        message: "该考生没有在您审核的考点报名，请由其报考考点或考试管理机构重置密码"
+                        message: "该考生没有在您审核的考点报名（或已放弃该报名），请由其报考考点或考试管理机构重置密码"
                     )
                 }
             }

@@ -560,6 +560,14 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// Applications in submission order.
     public var applicationsInOrder: [Application] { applicationOrder.compactMap { applications[$0] } }
 
+    /// Whether a reviewer of one of `sites` reviews this candidate: the candidate has an application there that was
+    /// not abandoned (a rejected one still counts: its reviewer answers for the rejection). The one rule for reading
+    /// the file, following it in the live feed and resetting the password: an abandoned application leaves its site
+    /// nothing to review, and its reviewers no access to the candidate who now applies elsewhere.
+    public func isReviewed(atAnyOf sites: [String]) -> Bool {
+        applications.values.contains { $0.abandonedAt == nil && sites.contains($0.siteCode) }
+    }
+
     /// The newest application, if any (the last of ``applicationsInOrder``, without copying the others).
     public var newestApplication: Application? { applicationOrder.last.flatMap { applications[$0] } }
 
