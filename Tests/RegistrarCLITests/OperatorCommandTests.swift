@@ -67,7 +67,8 @@ struct OperatorCommandTests {
         // The export is plain zstd: the zstd CLI reads it.
         let zstd = try #require(which("zstd"))
         let lines = try run(zstd, ["-dc", exported]).output.split(separator: "\n")
-        #expect(lines.count == 60)
+        #expect(lines.count == 61, "60 events and the closing line")
+        #expect(lines.last?.hasPrefix(#"{"endOfExport":{"events":60,"headHash":""#) == true)
     }
 
     @Test("import into a log that has events is refused and changes nothing")
