@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// Options refused up front, naming the option and the rule, with exit 2 and nothing changed on disk.
+@Suite("Option validation")
+struct OptionValidationTests {
+    let directory: URL
+    let path: String
+
+    init() throws {
+        directory = try makeTemporaryDirectory()
+        path = directory.appendingPathComponent("log.sqlite").path
+        let filled = try registrar("stress-append", "--db", path, "--count", "20", "--concurrency", "2")
+        #expect(filled.status == 0, "\(filled.error)")
+    }
+
+    /// Runs `registrar` and expects a refusal: exit 2, no crash, the message on standard error.
+    private func expectRefused(_ arguments: [String], saying message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try run(try registrarBinary(), arguments)
+        #expect(result.status == 2, "\(arguments): exit \(result.status) \(result.error)", sourceLocation: sourceLocation)
+        #expect(result.error.contains(message), "\(arguments): \(result.error)", sourceLocation: sourceLocation)
+        #expect(!result.error.contains("Fatal error") && !result.error.contains("Backtrac"), sourceLocation: sourceLocation)
+    }
+
+    @Test("a refused option exits 2 (not argument-parser's 64), naming the option")
+    func usageErrorsExitTwo() throws {
+        try expectRefused(["replay", "--db", path, "--candidate", "x", "--version=-1"], saying: "--version must be 0 or more")
+        try expectRefused(["trace", "--db", path, "--since", "last tuesday"], saying: "--since must be an ISO-8601 instant")
+        try expectRefused(["rebuild", "--db", path, "--projection", "nonsense"], saying: "unknown --projection nonsense")
+        // Help is no error.
+        #expect(try registrar("trace", "--help").status == 0)
+    }
+}
