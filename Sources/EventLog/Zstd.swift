@@ -23,6 +23,10 @@ public enum Zstd {
 
     /// Trains a dictionary of at most `capacity` bytes from samples (ZDICT_trainFromBuffer).
     public static func trainDictionary(samples: [Data], capacity: Int = 32 * 1024) throws -> Data {
+        // 256 is ZDICT_DICTSIZE_MIN; the upper bound keeps a mistyped size from allocating (or trapping on) a huge buffer.
+        guard (256...(1 << 30)).contains(capacity) else {
+            throw ZstdError(description: "a dictionary's capacity must be between 256 bytes and 1 GiB, not \(capacity)")
+        }
         guard samples.count >= 8 else { throw ZstdError(description: "need at least 8 samples to train a dictionary, have \(samples.count)") }
         var joined = Data()
         var sizes = [Int]()

@@ -30,4 +30,22 @@ struct OptionValidationTests {
         // Help is no error.
         #expect(try registrar("trace", "--help").status == 0)
     }
+
+    private func snapshotCount() throws -> String {
+        let shell = try #require(which("sqlite3"))
+        return try run(shell, [path, "SELECT COUNT(*) FROM snapshots"]).output
+    }
+
+    @Test("snapshot --dictionary-size out of range or without --train-dictionary is refused before any snapshot is written")
+    func dictionarySize() throws {
+        let before = try snapshotCount()
+        for size in ["-5", "0", "100", "255", "999999999999", "16777217"] {
+            try expectRefused(
+                ["snapshot", "--db", path, "--train-dictionary", "--dictionary-size=\(size)"],
+                saying: "--dictionary-size must be between 256 and 16777216 bytes"
+            )
+        }
+        try expectRefused(["snapshot", "--db", path, "--dictionary-size", "4096"], saying: "--dictionary-size needs --train-dictionary")
+        #expect(try snapshotCount() == before)
+    }
 }
