@@ -32,8 +32,11 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A field path; matches the field and everything under it (e.g. basic, contact.mobile).")
     var field: String?
 
-    @Option(name: .long, help: "At most this many rows (standard error says where the next ones start).")
+    @Option(name: .long, help: "At most this many rows, up to 10,000,000 (standard error says where the next ones start).")
     var limit = 10_000
+
+    /// The page sizes accepted: every row of a page is held in memory before it is printed.
+    static let limits = 1...10_000_000
 
     @Option(name: .long, help: "Only the rows after this one: POSITION.SEQUENCE, as standard error names it after a cut.")
     var after: String?
@@ -42,7 +45,9 @@ struct TraceCommand: AsyncParsableCommand {
     var format: Format = .text
 
     func validate() throws {
-        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        guard Self.limits.contains(limit) else {
+            throw ValidationError("--limit must be between \(Self.limits.lowerBound) and \(Self.limits.upperBound) (more rows: page on with --after)")
+        }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, AuditFilter.bound(value) == nil {
                 throw ValidationError("\(name) must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")

@@ -48,4 +48,11 @@ struct OptionValidationTests {
         try expectRefused(["snapshot", "--db", path, "--dictionary-size", "4096"], saying: "--dictionary-size needs --train-dictionary")
         #expect(try snapshotCount() == before)
     }
+
+    @Test("trace --limit past the bound is refused, not an arithmetic overflow")
+    func traceLimit() throws {
+        for limit in ["0", "-1", "9223372036854775807", "10000001"] {
+            try expectRefused(["trace", "--db", path, "--limit=\(limit)"], saying: "--limit must be between 1 and 10000000")
+        }
+    }
 }
