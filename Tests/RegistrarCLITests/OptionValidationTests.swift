@@ -56,3 +56,27 @@ struct OptionValidationTests {
         }
     }
 }
+
+@Suite("Simulators' help")
+struct SimulatorHelpTests {
+    @Test("bank-sim and chsi-sim --help never print the shared secret taken from the environment")
+    func helpHidesSecrets() throws {
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        for (command, variable) in [("bank-sim", "REGISTRAR_BANK_SECRET"), ("chsi-sim", "REGISTRAR_CHSI_SECRET")] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try registrarBinary())
+            process.arguments = [command, "--help"]
+            process.environment = ProcessInfo.processInfo.environment.merging([variable: secret]) { $1 }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            #expect(text.contains("--secret"), "\(text)")
+            #expect(!text.contains(secret), "\(command) --help shows the secret: \(text)")
+            #expect(!text.contains("dev-bank-secret") && !text.contains("dev-chsi-secret"))
+        }
+    }
+}
