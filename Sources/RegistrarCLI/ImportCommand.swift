@@ -16,7 +16,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: input) else { throw failure("no file at \(input)") }
-        let store = try database.open(mustExist: false)
+        let store = try database.openOrCreate(for: "import").store
         let bar = ProgressBar("import")
         do {
             let count = try await store.importLog(from: URL(fileURLWithPath: input), progress: bar.reporter)
