@@ -8,7 +8,12 @@ import RegistrarApp
 struct TraceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Print the audit trail (one row per changed field: who, when, what, before, after, why), filtered."
+        abstract: "Print the audit trail (one row per changed field: who, when, what, before, after, why), filtered.",
+        discussion: """
+            Reads the audit_trail read model and never writes to the file (it may be read-only). When the read model \
+            is not installed or not caught up with the log, trace says so: `registrar rebuild --db PATH --projection \
+            audit_trail` builds it, and a running `registrar serve` keeps it current.
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -63,9 +68,8 @@ struct TraceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.open()
+        let store = try database.open(readOnly: true)
         do {
-            try ProjectionEngine(store: store).install()
             var subject = candidate
             if let candidate {
                 guard let resolved = try await CandidateHistory(store: store).resolve(candidate) else {
@@ -73,6 +77,7 @@ struct TraceCommand: AsyncParsableCommand {
                 }
                 subject = resolved
             }
+            try requireCurrentAuditTrail(store)
             let page = try await AuditQueries(store.pool).page(
                 AuditFilter(
                     candidate: subject,
@@ -113,6 +118,31 @@ struct TraceCommand: AsyncParsableCommand {
             throw exit
         } catch {
             throw failure("trace failed: \(error)")
+        }
+    }
+
+    /// Refuses, saying what to run, unless the audit trail read model is installed and caught up with the log:
+    /// installing or catching it up here would write to a file that trace only reads.
+    private func requireCurrentAuditTrail(_ store: SQLiteEventStore) throws {
+        let projection = AuditTrailProjection()
+        let rebuild = "`registrar rebuild --db \(database.db) --projection \(projection.name)`"
+        switch try ProjectionEngine(store: store).status(projection.name) {
+        case .current:
+            return
+        case .notInstalled:
+            throw failure("the audit trail read model is not installed in \(database.db) (trace only reads it): build it with \(rebuild)")
+        case .filling:
+            throw failure("the audit trail read model of \(database.db) is being filled by another process: try again when it is done")
+        case .outdated(let stored):
+            throw failure(
+                "the audit trail read model of \(database.db) is version \(stored), this build reads version \(projection.version): "
+                    + "bring it up to date with \(rebuild)"
+            )
+        case .behind(let checkpoint, let head):
+            throw failure(
+                "the audit trail read model of \(database.db) stops at position \(checkpoint), the log at \(head): bring it up to date "
+                    + "with \(rebuild) (a running `registrar serve` keeps it current)"
+            )
         }
     }
 }
