@@ -61,8 +61,17 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open(readOnly: true)
+        do {
+            try await show(try await candidateID(candidate, in: store), store: store)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw failure("replay failed: \(error)")
+        }
+    }
+
+    private func show(_ candidateId: String, store: SQLiteEventStore) async throws {
         let history = CandidateHistory(store: store)
-        guard let candidateId = try await history.resolve(candidate) else { throw failure("no candidate with id or username \(candidate)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         if let diff, let (from, to) = Self.parseRange(diff) {

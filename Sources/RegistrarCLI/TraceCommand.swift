@@ -70,13 +70,8 @@ struct TraceCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open(readOnly: true)
         do {
-            var subject = candidate
-            if let candidate {
-                guard let resolved = try await CandidateHistory(store: store).resolve(candidate) else {
-                    throw failure("no candidate with id or username \(candidate)")
-                }
-                subject = resolved
-            }
+            var subject: String?
+            if let candidate { subject = try await candidateID(candidate, in: store) }
             try requireCurrentAuditTrail(store)
             let page = try await AuditQueries(store.pool).page(
                 AuditFilter(
