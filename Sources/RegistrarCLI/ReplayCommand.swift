@@ -35,6 +35,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func validate() throws {
         if version != nil && at != nil { throw ValidationError("give --version or --at, not both") }
+        if diff != nil && (version != nil || at != nil) {
+            throw ValidationError("give --diff or --version/--at, not both (--diff compares two versions of its own)")
+        }
         if let version, version < 0 { throw ValidationError("--version must be 0 or more") }
         if let at, Instant.date(fromISO8601: at) == nil {
             throw ValidationError("--at must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")

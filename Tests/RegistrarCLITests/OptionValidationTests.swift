@@ -31,6 +31,16 @@ struct OptionValidationTests {
         #expect(try registrar("trace", "--help").status == 0)
     }
 
+    @Test("replay --diff with --version or --at is refused rather than ignoring them")
+    func replayDiffWithPoint() throws {
+        for extra in [["--version", "2"], ["--at", "2026-01-12T03:00:00Z"]] {
+            try expectRefused(
+                ["replay", "--db", path, "--candidate", "demo_candidate", "--diff", "3..5"] + extra,
+                saying: "give --diff or --version/--at, not both"
+            )
+        }
+    }
+
     private func snapshotCount() throws -> String {
         let shell = try #require(which("sqlite3"))
         return try run(shell, [path, "SELECT COUNT(*) FROM snapshots"]).output
