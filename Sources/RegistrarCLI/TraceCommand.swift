@@ -8,7 +8,7 @@ import RegistrarApp
 struct TraceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Print the audit trail (one row per changed field: who, when, what, before, after, why), filtered.",
+        abstract: "Print the audit trail (one row per changed field: whose file, who, when, what, before, after, why), filtered.",
         discussion: """
             Reads the audit_trail read model and never writes to the file (it may be read-only). When the read model \
             is not installed or not caught up with the log, trace says so: `registrar rebuild --db PATH --projection \
@@ -93,10 +93,10 @@ struct TraceCommand: AsyncParsableCommand {
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(rows), as: UTF8.self))
             case .csv:
-                print("position,recorded_at,actor,role,channel,action,field,before,after,reason,request_id,correlation_id,hash")
+                print("position,recorded_at,subject,actor,role,channel,action,field,before,after,reason,request_id,correlation_id,hash")
                 for row in rows {
                     let cells: [String] = [
-                        String(row.position), row.recordedAt, row.actorID, row.role, row.channel, row.action, row.field,
+                        String(row.position), row.recordedAt, row.subjectID, row.actorID, row.role, row.channel, row.action, row.field,
                         row.before ?? "", row.after ?? "", row.reason ?? "", row.requestID ?? "", row.correlationID ?? "", row.hash,
                     ]
                     print(cells.map { CSVField.escape($0) }.joined(separator: ","))
@@ -105,7 +105,10 @@ struct TraceCommand: AsyncParsableCommand {
                 for row in rows {
                     let reason = row.reason.map { " — \($0)" } ?? ""
                     let change = row.field.isEmpty ? "" : " \(row.field): \(row.before ?? "—") → \(row.after ?? "—")"
-                    print("#\(row.position) \(row.recordedAt) \(row.role) \(row.actorID) via \(row.channel): \(row.action)\(change)\(reason)")
+                    print(
+                        "#\(row.position) \(row.recordedAt) [\(row.subjectID)] \(row.role) \(row.actorID) via \(row.channel): "
+                            + "\(row.action)\(change)\(reason)"
+                    )
                 }
                 print("\(rows.count) rows")
             }

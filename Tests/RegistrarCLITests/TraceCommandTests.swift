@@ -27,4 +27,26 @@ struct TraceCommandTests {
         #expect(trace.output.contains("李文博"))
         #expect(try tableNames(path) == built)
     }
+
+    @Test("text and CSV rows name the file they are about, so rows of several candidates can be told apart")
+    func rowsNameTheirSubject() throws {
+        let path = try demoCopy()
+        #expect(try registrar("rebuild", "--db", path, "--projection", "audit_trail").status == 0)
+        let candidate = try #require(try sqliteQuery(path, "SELECT stream_id FROM claims WHERE claim = 'username:demo_candidate'").first)
+        #expect(candidate.hasPrefix("candidate-"))
+
+        let csv = try registrar("trace", "--db", path, "--actor", "chsi-gateway", "--format", "csv")
+        #expect(csv.status == 0, "\(csv.error)")
+        let lines = csv.output.split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let subject = try #require(header.firstIndex(of: "subject"))
+        for column in ["actor", "before", "after", "reason"] { #expect(header.contains(column)) }
+        let subjects = Set(lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)[subject] })
+        #expect(subjects.count > 1, "CHSI answered for several candidates: \(subjects)")
+        #expect(subjects.allSatisfy { $0.hasPrefix("candidate-") })
+
+        let text = try registrar("trace", "--db", path, "--candidate", "demo_candidate")
+        let rows = text.output.split(separator: "\n").filter { $0.hasPrefix("#") }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("[\(candidate)]") }, "\(rows.prefix(3))")
+    }
 }
