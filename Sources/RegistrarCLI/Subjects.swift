@@ -13,3 +13,11 @@ func candidateID(_ given: String, in store: SQLiteEventStore) async throws -> St
     case .unknown: throw failure("no candidate with id or username \(given)")
     }
 }
+
+/// The actor id for `--actor`: an actor id as the trail records it (`staff-…`, `candidate-…`, `chsi-gateway`,
+/// `bank-…`, `system`) is taken as it is; a staff or candidate username is looked up.
+func actorID(_ given: String, in store: SQLiteEventStore) async throws -> String {
+    // Usernames are letters, digits and `_`: a value with a `-` is an id; `system` is the system's, whatever the names.
+    if given.contains("-") || given == "system" { return given }
+    return try await store.claimHolder(CandidateClaims.usernameKey(given)) ?? given
+}

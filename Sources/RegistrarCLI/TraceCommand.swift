@@ -25,7 +25,11 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A candidate id or username.")
     var candidate: String?
 
-    @Option(name: .long, help: "An actor id (candidate, staff, chsi, bank, system).")
+    @Option(
+        name: .long,
+        help:
+            "Who acted: an actor id as the trail shows it (candidate-…, staff-…, chsi-gateway, bank-…, system), or a candidate's or staff member's username."
+    )
     var actor: String?
 
     @Option(name: .long, help: "From this instant (ISO 8601, inclusive; e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00).")
@@ -72,11 +76,13 @@ struct TraceCommand: AsyncParsableCommand {
         do {
             var subject: String?
             if let candidate { subject = try await candidateID(candidate, in: store) }
+            var actorFilter: String?
+            if let actor { actorFilter = try await actorID(actor, in: store) }
             try requireCurrentAuditTrail(store)
             let page = try await AuditQueries(store.pool).page(
                 AuditFilter(
                     candidate: subject,
-                    actor: actor,
+                    actor: actorFilter,
                     since: since.flatMap(AuditFilter.bound),
                     until: until.flatMap(AuditFilter.bound),
                     field: field

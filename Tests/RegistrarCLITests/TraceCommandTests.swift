@@ -49,4 +49,23 @@ struct TraceCommandTests {
         let rows = text.output.split(separator: "\n").filter { $0.hasPrefix("#") }
         #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("[\(candidate)]") }, "\(rows.prefix(3))")
     }
+
+    @Test("--actor takes a staff or candidate username as well as an actor id; the help names real ids")
+    func actorByUsername() throws {
+        let path = try demoCopy()
+        #expect(try registrar("rebuild", "--db", path, "--projection", "audit_trail").status == 0)
+        let admin = try #require(try sqliteQuery(path, "SELECT stream_id FROM claims WHERE claim = 'username:demo_admin'").first)
+        #expect(admin.hasPrefix("staff-"))
+        let byName = try registrar("trace", "--db", path, "--actor", "demo_admin", "--format", "csv")
+        let byID = try registrar("trace", "--db", path, "--actor", admin, "--format", "csv")
+        #expect(byName.status == 0 && byID.status == 0, "\(byName.error)\(byID.error)")
+        #expect(byName.output.split(separator: "\n").count > 1)
+        #expect(byName.output == byID.output)
+        let candidate = try registrar("trace", "--db", path, "--actor", "demo_candidate", "--format", "csv")
+        #expect(candidate.output.split(separator: "\n").count > 1)
+
+        let help = try registrar("trace", "--help").output
+        #expect(help.contains("chsi-gateway") && help.contains("username"))
+        #expect(!help.contains("(candidate, staff, chsi, bank, system)"))
+    }
 }
