@@ -109,6 +109,16 @@ struct ReplayCommand: AsyncParsableCommand {
                 )
             )
         case .text:
+            if reached == 0 {
+                // Before its first event the file did not exist: an empty "version 0" would read as an empty file.
+                let registered = try await history.replay(candidateId, at: .version(1)).timeline.first
+                let asked = at.map { "at \($0)" } ?? "at version 0"
+                print(
+                    "\(candidateId) did not exist yet \(asked): it was registered "
+                        + (registered.map { "at \($0.recordedAt) (version 1, position \($0.position))" } ?? "later")
+                )
+                return
+            }
             // As --diff does: a version past the file's last one is the file as it is now, and is said to be.
             let past = version.map { $0 > reached ? " (the latest; \($0) asked)" : "" } ?? ""
             print("\(candidateId) at version \(reached)\(past)")

@@ -26,4 +26,15 @@ struct ReplayCommandTests {
         #expect(foreign.status == 2)
         #expect(foreign.error.contains("is not a candidate's file"), "\(foreign.error)")
     }
+
+    @Test("--at before the registration says the file did not exist yet, and when it was registered")
+    func beforeRegistration() throws {
+        let path = try demoCopy()
+        let before = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--at", "2000-01-01T00:00:00Z")
+        #expect(before.status == 0, "\(before.error)")
+        #expect(before.output.contains("did not exist yet at 2000-01-01T00:00:00Z: it was registered at 20"), "\(before.output)")
+        #expect(!before.output.contains("at version 0"))
+        let versionZero = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--version", "0")
+        #expect(versionZero.output.contains("did not exist yet at version 0"), "\(versionZero.output)")
+    }
 }
