@@ -63,3 +63,43 @@ struct ForeignDatabaseTests {
         #expect(try registrar("verify", "--db", empty).output.hasPrefix("intact: 5 events"))
     }
 }
+
+@Suite("import: a refused import leaves no database behind")
+struct RefusedImportTests {
+    @Test("--in that is not zstd is refused before the database file is created")
+    func notZstd() throws {
+        let directory = try makeTemporaryDirectory()
+        let input = directory.appendingPathComponent("notes.txt").path
+        try Data("not an export\n".utf8).write(to: URL(fileURLWithPath: input))
+        let db = directory.appendingPathComponent("new.sqlite").path
+        let result = try registrar("import", "--db", db, "--in", input)
+        #expect(result.status == 2)
+        #expect(result.error.contains("--in \(input) is not a zstd file"), "\(result.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["notes.txt"])
+        let missing = try registrar("import", "--db", db, "--in", directory.appendingPathComponent("absent.zst").path)
+        #expect(missing.status == 2 && missing.error.contains("no such file"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["notes.txt"])
+    }
+
+    @Test("a zstd file that is not an export: the database file the import created is removed; an existing one is kept")
+    func badContent() throws {
+        let directory = try makeTemporaryDirectory()
+        let text = directory.appendingPathComponent("notes.txt").path
+        try Data("{\"not\": \"an event\"}\n".utf8).write(to: URL(fileURLWithPath: text))
+        let zstd = try #require(which("zstd"))
+        #expect(try run(zstd, ["-q", text, "-o", text + ".zst"]).status == 0)
+        let db = directory.appendingPathComponent("new.sqlite").path
+        let result = try registrar("import", "--db", db, "--in", text + ".zst")
+        #expect(result.status == 2)
+        #expect(result.error.contains("line 1 is not an exported event"), "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: db))
+        #expect(!FileManager.default.fileExists(atPath: db + "-wal") && !FileManager.default.fileExists(atPath: db + "-shm"))
+
+        // A log that was there before the import stays.
+        let existing = directory.appendingPathComponent("existing.sqlite").path
+        #expect(try registrar("stress-append", "--db", existing, "--count", "1", "--concurrency", "1").status == 0)
+        let kept = try registrar("import", "--db", existing, "--in", text + ".zst")
+        #expect(kept.status == 2)
+        #expect(FileManager.default.fileExists(atPath: existing))
+    }
+}
