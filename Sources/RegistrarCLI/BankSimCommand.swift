@@ -49,6 +49,10 @@ struct BankSimCommand: AsyncParsableCommand {
     func validate() throws {
         guard late >= 0, late <= 3_600 else { throw ValidationError("--late must be between 0 and 3600 seconds") }
         guard amount > 0 else { throw ValidationError("--amount must be positive") }
+        for (option, value) in [("--url", url), ("--secret", secret ?? "x"), ("--order", order), ("--transaction", transaction ?? "x")]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("\(option) must not be empty")
+        }
     }
 
     func run() async throws {

@@ -46,6 +46,16 @@ struct ChsiSimCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Return a record that does not match the declared entry.")
     var mismatch = false
 
+    func validate() throws {
+        let values = [
+            ("--url", url), ("--secret", secret ?? "x"), ("--scan", scan), ("--name", name), ("--id-number", idNumber),
+            ("--school", school), ("--major", major),
+        ]
+        for (option, value) in values where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("\(option) must not be empty")
+        }
+    }
+
     func run() async throws {
         let record = ChsiRecord(
             name: name,

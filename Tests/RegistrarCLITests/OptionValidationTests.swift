@@ -41,6 +41,14 @@ struct OptionValidationTests {
         }
     }
 
+    @Test("the simulators refuse empty values before sending anything")
+    func simulatorsRefuseEmptyValues() throws {
+        try expectRefused(["chsi-sim", "--url", "http://127.0.0.1:9", "--scan", ""], saying: "--scan must not be empty")
+        try expectRefused(["chsi-sim", "--url", "http://127.0.0.1:9", "--scan", "scan-1", "--school", " "], saying: "--school must not be empty")
+        try expectRefused(["chsi-sim", "--url", "http://127.0.0.1:9", "--scan", "scan-1", "--secret", ""], saying: "--secret must not be empty")
+        try expectRefused(["bank-sim", "--url", "http://127.0.0.1:9", "--order", ""], saying: "--order must not be empty")
+    }
+
     private func snapshotCount() throws -> String {
         let shell = try #require(which("sqlite3"))
         return try run(shell, [path, "SELECT COUNT(*) FROM snapshots"]).output
