@@ -65,4 +65,21 @@ struct ExportCommandTests {
         #expect(!result.error.contains("NSCocoaErrorDomain") && !result.error.contains("Error Domain"))
         #expect(try otherFiles().isEmpty)
     }
+
+    @Test("a write that fails halfway (the file-size limit) is one readable line and leaves no partial file")
+    func failsHalfway() throws {
+        let log = try demoCopy(candidates: 300, seed: 11)
+        let folder = URL(fileURLWithPath: log).deletingLastPathComponent()
+        let out = folder.appendingPathComponent("log.jsonl.zst").path
+        // 100 blocks of 512 bytes: room for SQLite's 32 KB shared-memory file, not for the export. SIGXFSZ ignored, so
+        // the write fails with EFBIG rather than killing the process.
+        let result = try run(
+            "/bin/sh",
+            ["-c", "trap '' XFSZ; ulimit -f 100; exec \"$0\" export --db \"$1\" --out \"$2\"", try registrarBinary(), log, out]
+        )
+        #expect(result.status == 2, "\(result.output)\(result.error)")
+        #expect(result.error.contains("export failed: cannot write") && result.error.contains("File too large"), "\(result.error)")
+        #expect(result.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix("demo.sqlite") }.isEmpty)
+    }
 }
