@@ -41,10 +41,48 @@ public struct ExportEnd: Codable, Sendable, Equatable {
 }
 
 extension SQLiteEventStore {
-    /// Writes the whole log as zstd-compressed JSON Lines, oldest first, then the closing line (``ExportEnd``).
-    /// Returns the number of events.
+    /// Writes the whole log as zstd-compressed JSON Lines, oldest first, then the closing line (``ExportEnd``), to the
+    /// file at `url`. Returns the number of events.
+    ///
+    /// The lines go to a temporary file beside `url`, renamed to `url` once complete and on disk: a failed export
+    /// leaves no partial file behind, and an existing file is replaced only whole. Refuses (``ExportRefusal``) a `url`
+    /// that is the log's own file or its `-wal`, `-shm` or `-journal` (by path and by file identity), and an existing
+    /// file unless `replacing`. Write errors are ``FileError``s naming the file and the system's reason.
     @discardableResult
-    public func export(to url: URL, progress: ProgressReporter? = nil) async throws -> Int64 {
+    public func export(to url: URL, replacing: Bool = false, progress: ProgressReporter? = nil) async throws -> Int64 {
+        let target = ExportTarget.canonicalPath(url.path)
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let logFile = path + suffix
+            if target == ExportTarget.canonicalPath(logFile) || ExportTarget.sameFile(target, logFile) {
+                throw ExportRefusal.logFile(url.path, logFile: logFile)
+            }
+        }
+        if !replacing && FileManager.default.fileExists(atPath: target) {
+            throw ExportRefusal.exists(url.path)
+        }
+        let directory = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid())-\(UUID().uuidString.prefix(8)).partial")
+        do {
+            let count = try await writeExport(to: URL(fileURLWithPath: temporary), progress: progress)
+            if !replacing && FileManager.default.fileExists(atPath: target) {
+                throw ExportRefusal.exists(url.path)
+            }
+            guard rename(temporary, target) == 0 else { throw FileError.system("cannot rename the finished export to", target) }
+            // The rename itself made durable: the directory's entry on disk.
+            let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+            if directoryDescriptor >= 0 {
+                fsync(directoryDescriptor)
+                close(directoryDescriptor)
+            }
+            return count
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private func writeExport(to url: URL, progress: ProgressReporter?) async throws -> Int64 {
         let writer = try ZstdFileWriter(url: url)
         let total = try await headPosition()
         var position: Int64 = 0
@@ -175,5 +213,47 @@ extension SQLiteEventStore {
             progress?(events, events)
             return events
         }
+    }
+}
+
+/// Why an export was not written.
+public enum ExportRefusal: Error, Equatable, CustomStringConvertible {
+    /// The target is the log's file, or one of its companions (the second path).
+    case logFile(String, logFile: String)
+    /// A file exists at the target and replacing it was not asked for.
+    case exists(String)
+
+    public var description: String {
+        switch self {
+        case .logFile(let path, let logFile): "\(path) is the event log's own file (\(logFile)); nothing was written"
+        case .exists(let path): "\(path) already exists; nothing was written"
+        }
+    }
+}
+
+/// Where an export may go.
+enum ExportTarget {
+    /// The absolute path with `.`, `..` and symbolic links of its directory (and of the file, when it is one)
+    /// resolved, so that two spellings of one file compare equal even before the file exists.
+    static func canonicalPath(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        if let resolved = realPath(absolute) { return resolved }
+        let directory = (absolute as NSString).deletingLastPathComponent
+        let name = (absolute as NSString).lastPathComponent
+        return ((realPath(directory) ?? directory) as NSString).appendingPathComponent(name)
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Both paths exist and are the same file (device and inode): hard links too.
+    static func sameFile(_ first: String, _ second: String) -> Bool {
+        var a = stat()
+        var b = stat()
+        guard stat(first, &a) == 0, stat(second, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
     }
 }

@@ -23,6 +23,10 @@ public enum Zstd {
 
     /// Trains a dictionary of at most `capacity` bytes from samples (ZDICT_trainFromBuffer).
     public static func trainDictionary(samples: [Data], capacity: Int = 32 * 1024) throws -> Data {
+        // 256 is ZDICT_DICTSIZE_MIN; the upper bound keeps a mistyped size from allocating (or trapping on) a huge buffer.
+        guard (256...(1 << 30)).contains(capacity) else {
+            throw ZstdError(description: "a dictionary's capacity must be between 256 bytes and 1 GiB, not \(capacity)")
+        }
         guard samples.count >= 8 else { throw ZstdError(description: "need at least 8 samples to train a dictionary, have \(samples.count)") }
         var joined = Data()
         var sizes = [Int]()
@@ -147,25 +151,44 @@ public final class ZstdCodec: @unchecked Sendable {
     }
 }
 
-/// Writes a zstd stream to a file, chunk by chunk.
+/// A file that could not be written, or that an export refuses to write, with the file's path and the reason.
+public struct FileError: Error, Equatable, CustomStringConvertible {
+    /// What went wrong, naming the file.
+    public let description: String
+
+    /// Creates an error with its message.
+    public init(_ description: String) { self.description = description }
+
+    /// `what path: reason`, with the reason the current `errno` gives.
+    static func system(_ what: String, _ path: String) -> FileError {
+        FileError("\(what) \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// Writes a zstd stream to a new file, chunk by chunk.
+///
+/// Errors name the file and the system's reason (e.g. "No space left on device").
 public final class ZstdFileWriter {
     private let context: OpaquePointer
-    private let handle: FileHandle
+    private let path: String
+    private var descriptor: Int32
     private var outBuffer: [UInt8]
 
-    /// Creates (truncates) the file at `url`.
+    /// Creates the file at `url`; refuses one that exists (nothing is ever truncated).
     public init(url: URL, level: Int32 = 3) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw ZstdError(description: "cannot create \(url.path)")
-        }
-        handle = try FileHandle(forWritingTo: url)
+        path = url.path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError.system("cannot create", path) }
         context = ZSTD_createCCtx()
         outBuffer = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
         try Zstd.check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level), "set level")
         try Zstd.check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1), "set checksum")
     }
 
-    deinit { ZSTD_freeCCtx(context) }
+    deinit {
+        ZSTD_freeCCtx(context)
+        if descriptor >= 0 { close(descriptor) }
+    }
 
     /// Compresses and writes bytes.
     public func write(_ data: Data) throws {
@@ -177,12 +200,14 @@ public final class ZstdFileWriter {
         }
     }
 
-    /// Ends the frame and closes the file.
+    /// Ends the frame, flushes the file to disk and closes it.
     public func finish() throws {
         var inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
         while try drain(&inBuffer, directive: ZSTD_e_end) != 0 {}
-        try handle.synchronize()
-        try handle.close()
+        guard fsync(descriptor) == 0 else { throw FileError.system("cannot write", path) }
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0 else { throw FileError.system("cannot write", path) }
     }
 
     @discardableResult
@@ -194,9 +219,22 @@ public final class ZstdFileWriter {
             try Zstd.check(remaining, "compress stream")
             return (remaining, outStream.pos)
         }
-        if produced > 0 { try handle.write(contentsOf: outBuffer[0..<produced]) }
+        try outBuffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < produced {
+                let written = systemWrite(descriptor, bytes.baseAddress! + offset, produced - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw FileError.system("cannot write", path) }
+                offset += written
+            }
+        }
         return remaining
     }
+}
+
+// At file scope, where `write` is the system call rather than the writer's method.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }
 
 /// Reads a zstd-compressed file line by line (JSON Lines), without holding it all in memory.

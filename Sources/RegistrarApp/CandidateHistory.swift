@@ -62,6 +62,27 @@ public struct CandidateHistory: Sendable {
         return try await handler.store.claimHolder(CandidateClaims.usernameKey(idOrUsername))
     }
 
+    /// What an id or username given for a candidate names.
+    public enum Subject: Sendable, Equatable {
+        /// A candidate's file (its stream id).
+        case candidate(String)
+        /// A staff account (its stream id): staff and candidates share one username namespace.
+        case staff(String)
+        /// Another stream (the season's, say): not a candidate's file.
+        case otherStream(String)
+        /// Nothing in the log.
+        case unknown
+    }
+
+    /// Tells what a candidate id or username names, so that a staff account or the season's stream is not replayed
+    /// as a candidate's file.
+    public func identify(_ idOrUsername: String) async throws -> Subject {
+        guard let id = try await resolve(idOrUsername) else { return .unknown }
+        if id.hasPrefix("candidate-") { return .candidate(id) }
+        if id.hasPrefix("staff-") { return .staff(id) }
+        return .otherStream(id)
+    }
+
     /// The file's state at a point and the timeline that led there.
     public func replay(_ candidateId: String, at point: Point) async throws -> (state: CandidateState, version: Int, timeline: [Step]) {
         let recorded: [RecordedEvent]

@@ -20,7 +20,13 @@ struct BankSimCommand: AsyncParsableCommand {
     var url = "http://127.0.0.1:8080"
 
     @Option(name: .long, help: "The shared bank secret (default: $REGISTRAR_BANK_SECRET, else the development secret).")
-    var secret = ProcessInfo.processInfo.environment["REGISTRAR_BANK_SECRET"] ?? CallbackSettings.developmentBankSecret
+    var secret: String?
+
+    /// The secret to sign with: --secret, else $REGISTRAR_BANK_SECRET, else the development secret. Resolved when the command
+    /// runs, never as the option's default, which `--help` would print.
+    var resolvedSecret: String {
+        secret ?? ProcessInfo.processInfo.environment["REGISTRAR_BANK_SECRET"] ?? CallbackSettings.developmentBankSecret
+    }
 
     @Option(name: .long, help: "Our order number (orderNumber of the payment's reply).")
     var order: String
@@ -43,6 +49,10 @@ struct BankSimCommand: AsyncParsableCommand {
     func validate() throws {
         guard late >= 0, late <= 3_600 else { throw ValidationError("--late must be between 0 and 3600 seconds") }
         guard amount > 0 else { throw ValidationError("--amount must be positive") }
+        for (option, value) in [("--url", url), ("--secret", secret ?? "x"), ("--order", order), ("--transaction", transaction ?? "x")]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("\(option) must not be empty")
+        }
     }
 
     func run() async throws {
@@ -55,7 +65,7 @@ struct BankSimCommand: AsyncParsableCommand {
         ]
         if fail { body["failureReason"] = "余额不足" }
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let client = CallbackClient(baseURL: url, signature: .bank(secret: secret))
+        let client = CallbackClient(baseURL: url, signature: .bank(secret: resolvedSecret))
         var ok = true
         for delivery in 1...(twice ? 2 : 1) {
             let (status, reply) = try await client.post("/api/v1/callbacks/bank", body: data)

@@ -20,7 +20,13 @@ struct ChsiSimCommand: AsyncParsableCommand {
     var url = "http://127.0.0.1:8080"
 
     @Option(name: .long, help: "The shared CHSI secret (default: $REGISTRAR_CHSI_SECRET, else the development secret).")
-    var secret = ProcessInfo.processInfo.environment["REGISTRAR_CHSI_SECRET"] ?? CallbackSettings.developmentCHSISecret
+    var secret: String?
+
+    /// The secret to sign with: --secret, else $REGISTRAR_CHSI_SECRET, else the development secret. Resolved when the command
+    /// runs, never as the option's default, which `--help` would print.
+    var resolvedSecret: String {
+        secret ?? ProcessInfo.processInfo.environment["REGISTRAR_CHSI_SECRET"] ?? CallbackSettings.developmentCHSISecret
+    }
 
     @Option(name: .long, help: "The QR payload (chsi1~…) or the scan id.")
     var scan: String
@@ -40,6 +46,16 @@ struct ChsiSimCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Return a record that does not match the declared entry.")
     var mismatch = false
 
+    func validate() throws {
+        let values = [
+            ("--url", url), ("--secret", secret ?? "x"), ("--scan", scan), ("--name", name), ("--id-number", idNumber),
+            ("--school", school), ("--major", major),
+        ]
+        for (option, value) in values where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("\(option) must not be empty")
+        }
+    }
+
     func run() async throws {
         let record = ChsiRecord(
             name: name,
@@ -58,7 +74,7 @@ struct ChsiSimCommand: AsyncParsableCommand {
         let recordData = try JSONEncoder().encode(record)
         body["record"] = try JSONSerialization.jsonObject(with: recordData)
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let client = CallbackClient(baseURL: url, signature: .chsi(secret: secret))
+        let client = CallbackClient(baseURL: url, signature: .chsi(secret: resolvedSecret))
         let (status, reply) = try await client.post("/api/v1/callbacks/chsi", body: data)
         print("chsi-sim: \(status) \(reply)")
         guard (200..<300).contains(status) else { throw ExitCode(1) }

@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.open(mustExist: false)
+        let store = try database.openOrCreate(for: "demo").store
         let started = ContinuousClock.now
         let bar = ProgressBar("demo")
         let report: DemoReport

@@ -6,25 +6,42 @@ import Foundation
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Load an export into an empty log, verifying every hash; all or nothing."
+        abstract: "Load an export into an empty log, verifying every hash; all or nothing.",
+        discussion: "A --db file that the import creates is removed again when the import is refused."
     )
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("in"), help: "Export file to read.")
+    @Option(name: .customLong("in"), help: "Export file to read (zstd-compressed JSON Lines, as `registrar export` writes).")
     var input: String
 
+    /// The four bytes every zstd frame starts with.
+    static let zstdMagic = Data([0x28, 0xB5, 0x2F, 0xFD])
+
+    func validate() throws {
+        guard !input.isEmpty else { throw ValidationError("--in must name an export file") }
+    }
+
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: input) else { throw failure("no file at \(input)") }
-        let store = try database.open(mustExist: false)
+        // The input is checked before the database file is created or touched.
+        guard FileManager.default.fileExists(atPath: input) else { throw failure("--in \(input): no such file") }
+        guard let handle = FileHandle(forReadingAtPath: input) else { throw failure("--in \(input): cannot be read") }
+        let head = try? handle.read(upToCount: 4)
+        try? handle.close()
+        guard head == Self.zstdMagic else {
+            throw failure("--in \(input) is not a zstd file (an export is zstd-compressed JSON Lines, as `registrar export` writes)")
+        }
+        let (store, created) = try database.openOrCreate(for: "import")
         let bar = ProgressBar("import")
+        let count: Int64
         do {
-            let count = try await store.importLog(from: URL(fileURLWithPath: input), progress: bar.reporter)
-            bar.finish()
-            print("imported \(count) events; chain verified")
+            count = try await store.importLog(from: URL(fileURLWithPath: input), progress: bar.reporter)
         } catch {
             bar.finish()
-            throw failure("import refused: \(error)")
+            if created { database.removeCreatedFile() }
+            throw failure("import refused: \(error)" + (created ? " (\(database.db), which the import created, was removed)" : ""))
         }
+        bar.finish()
+        print("imported \(count) events; chain verified")
     }
 }

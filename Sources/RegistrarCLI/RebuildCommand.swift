@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Projections
+import Synchronization
 
 /// `registrar rebuild`: refills read models from position 0 into shadow tables and swaps them in.
 struct RebuildCommand: AsyncParsableCommand {
@@ -9,8 +10,9 @@ struct RebuildCommand: AsyncParsableCommand {
         commandName: "rebuild",
         abstract: "Rebuild read models from the log into shadow tables, catch up, and swap them in atomically.",
         discussion: """
-            A running server keeps serving (and appending) meanwhile; interrupting the rebuild leaves the old tables \
-            in place. Prints the content hash of each rebuilt read model.
+            A running server keeps serving (and appending) meanwhile; interrupting the rebuild (Ctrl-C, SIGTERM) drops \
+            the shadow tables, leaves the old tables in place and exits 130. Prints the content hash of each rebuilt \
+            read model.
             """
     )
 
@@ -28,12 +30,24 @@ struct RebuildCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open()
         let bar = ProgressBar("rebuild")
-        do {
-            let engine = ProjectionEngine(store: store)
+        let engine = ProjectionEngine(store: store)
+        let projection = self.projection
+        let work = Task {
             try engine.install()
-            let report = try await engine.rebuild(projection: projection) { progress in
+            return try await engine.rebuild(projection: projection) { progress in
                 bar.update(done: progress.processed, total: progress.total)
             }
+        }
+        // Cancelling the task runs the engine's cleanup, which drops the shadow tables; a signal's default action
+        // would end the process with them still in the file.
+        let interrupted = InterruptFlag()
+        let trap = SignalTrap { _ in
+            interrupted.raised.store(true, ordering: .sequentiallyConsistent)
+            work.cancel()
+        }
+        defer { trap.stop() }
+        do {
+            let report = try await work.value
             bar.finish()
             print(
                 "rebuilt \(report.projections.joined(separator: ", ")): \(report.events) events in "
@@ -44,7 +58,16 @@ struct RebuildCommand: AsyncParsableCommand {
             }
         } catch {
             bar.finish()
+            if interrupted.raised.load(ordering: .sequentiallyConsistent) {
+                printError("rebuild cancelled; the read models are as before")
+                throw ExitCode(130)
+            }
             throw failure("rebuild failed: \(error)")
         }
     }
+}
+
+/// Whether a signal asked the work to stop (a class: an atomic cannot be captured by the signal's closure itself).
+private final class InterruptFlag: Sendable {
+    let raised = Atomic<Bool>(false)
 }

@@ -35,6 +35,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func validate() throws {
         if version != nil && at != nil { throw ValidationError("give --version or --at, not both") }
+        if diff != nil && (version != nil || at != nil) {
+            throw ValidationError("give --diff or --version/--at, not both (--diff compares two versions of its own)")
+        }
         if let version, version < 0 { throw ValidationError("--version must be 0 or more") }
         if let at, Instant.date(fromISO8601: at) == nil {
             throw ValidationError("--at must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")
@@ -61,8 +64,17 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open(readOnly: true)
+        do {
+            try await show(try await candidateID(candidate, in: store), store: store)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw failure("replay failed: \(error)")
+        }
+    }
+
+    private func show(_ candidateId: String, store: SQLiteEventStore) async throws {
         let history = CandidateHistory(store: store)
-        guard let candidateId = try await history.resolve(candidate) else { throw failure("no candidate with id or username \(candidate)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         if let diff, let (from, to) = Self.parseRange(diff) {
@@ -97,6 +109,16 @@ struct ReplayCommand: AsyncParsableCommand {
                 )
             )
         case .text:
+            if reached == 0 {
+                // Before its first event the file did not exist: an empty "version 0" would read as an empty file.
+                let registered = try await history.replay(candidateId, at: .version(1)).timeline.first
+                let asked = at.map { "at \($0)" } ?? "at version 0"
+                print(
+                    "\(candidateId) did not exist yet \(asked): it was registered "
+                        + (registered.map { "at \($0.recordedAt) (version 1, position \($0.position))" } ?? "later")
+                )
+                return
+            }
             // As --diff does: a version past the file's last one is the file as it is now, and is said to be.
             let past = version.map { $0 > reached ? " (the latest; \($0) asked)" : "" } ?? ""
             print("\(candidateId) at version \(reached)\(past)")

@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Plays the demo into an empty log, then opens the review and payment windows around today.
     private func prepareDemo(candidates: Int) async throws {
-        let store = try database.open(mustExist: false)
+        let store = try database.openOrCreate(for: "serve --demo").store
         guard try await store.headPosition() == 0 else {
             say("\(database.db) already holds events: serving it as it is (no demo played)")
             return

@@ -15,8 +15,26 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Train a zstd dictionary (ZDICT) from the stored snapshots and recompress every snapshot with it.")
     var trainDictionary = false
 
-    @Option(name: .long, help: "Dictionary size in bytes.")
-    var dictionarySize = 32 * 1024
+    @Option(
+        name: .long,
+        help:
+            "With --train-dictionary: the dictionary's largest size in bytes, \(Self.dictionarySizes.lowerBound) to \(Self.dictionarySizes.upperBound) (default 32768)."
+    )
+    var dictionarySize: Int?
+
+    /// The dictionary sizes accepted: zstd's trainer needs at least 256 bytes (ZDICT_DICTSIZE_MIN); a dictionary of
+    /// snapshots a few kilobytes each gains nothing past a few hundred kilobytes, and 16 MiB keeps the buffer sane.
+    static let dictionarySizes = 256...(16 * 1024 * 1024)
+
+    func validate() throws {
+        guard let dictionarySize else { return }
+        guard trainDictionary else { throw ValidationError("--dictionary-size needs --train-dictionary (it sizes the trained dictionary)") }
+        guard Self.dictionarySizes.contains(dictionarySize) else {
+            throw ValidationError(
+                "--dictionary-size must be between \(Self.dictionarySizes.lowerBound) and \(Self.dictionarySizes.upperBound) bytes (zstd's trainer needs at least 256)"
+            )
+        }
+    }
 
     func run() async throws {
         let store = try database.open()
@@ -26,7 +44,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             bar.finish()
             print("wrote \(written) snapshots")
             if trainDictionary {
-                let report = try await store.trainSnapshotDictionary(capacity: dictionarySize)
+                let report = try await store.trainSnapshotDictionary(capacity: dictionarySize ?? 32 * 1024)
                 print(
                     "trained dictionary \(report.dictionaryId) (\(report.dictionaryBytes) bytes) from \(report.sampleCount) snapshots: "
                         + "\(report.rawBytes) raw bytes, \(report.compressedBytesBefore) → \(report.compressedBytesAfter) stored bytes"

@@ -19,7 +19,7 @@ struct StressAppendCommand: AsyncParsableCommand {
     var concurrency = 4
 
     func run() async throws {
-        let store = try database.open(mustExist: false)
+        let store = try database.openOrCreate(for: "stress-append").store
         let limit = count
         let workers = max(1, concurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in

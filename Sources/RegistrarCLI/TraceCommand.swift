@@ -8,7 +8,12 @@ import RegistrarApp
 struct TraceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Print the audit trail (one row per changed field: who, when, what, before, after, why), filtered."
+        abstract: "Print the audit trail (one row per changed field: whose file, who, when, what, before, after, why), filtered.",
+        discussion: """
+            Reads the audit_trail read model and never writes to the file (it may be read-only). When the read model \
+            is not installed or not caught up with the log, trace says so: `registrar rebuild --db PATH --projection \
+            audit_trail` builds it, and a running `registrar serve` keeps it current.
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -20,7 +25,11 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A candidate id or username.")
     var candidate: String?
 
-    @Option(name: .long, help: "An actor id (candidate, staff, chsi, bank, system).")
+    @Option(
+        name: .long,
+        help:
+            "Who acted: an actor id as the trail shows it (candidate-…, staff-…, chsi-gateway, bank-…, system), or a candidate's or staff member's username."
+    )
     var actor: String?
 
     @Option(name: .long, help: "From this instant (ISO 8601, inclusive; e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00).")
@@ -32,8 +41,11 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A field path; matches the field and everything under it (e.g. basic, contact.mobile).")
     var field: String?
 
-    @Option(name: .long, help: "At most this many rows (standard error says where the next ones start).")
+    @Option(name: .long, help: "At most this many rows, up to 10,000,000 (standard error says where the next ones start).")
     var limit = 10_000
+
+    /// The page sizes accepted: every row of a page is held in memory before it is printed.
+    static let limits = 1...10_000_000
 
     @Option(name: .long, help: "Only the rows after this one: POSITION.SEQUENCE, as standard error names it after a cut.")
     var after: String?
@@ -42,7 +54,9 @@ struct TraceCommand: AsyncParsableCommand {
     var format: Format = .text
 
     func validate() throws {
-        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        guard Self.limits.contains(limit) else {
+            throw ValidationError("--limit must be between \(Self.limits.lowerBound) and \(Self.limits.upperBound) (more rows: page on with --after)")
+        }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, AuditFilter.bound(value) == nil {
                 throw ValidationError("\(name) must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")
@@ -58,20 +72,17 @@ struct TraceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.open()
+        let store = try database.open(readOnly: true)
         do {
-            try ProjectionEngine(store: store).install()
-            var subject = candidate
-            if let candidate {
-                guard let resolved = try await CandidateHistory(store: store).resolve(candidate) else {
-                    throw failure("no candidate with id or username \(candidate)")
-                }
-                subject = resolved
-            }
+            var subject: String?
+            if let candidate { subject = try await candidateID(candidate, in: store) }
+            var actorFilter: String?
+            if let actor { actorFilter = try await actorID(actor, in: store) }
+            try requireCurrentAuditTrail(store)
             let page = try await AuditQueries(store.pool).page(
                 AuditFilter(
                     candidate: subject,
-                    actor: actor,
+                    actor: actorFilter,
                     since: since.flatMap(AuditFilter.bound),
                     until: until.flatMap(AuditFilter.bound),
                     field: field
@@ -88,10 +99,10 @@ struct TraceCommand: AsyncParsableCommand {
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(rows), as: UTF8.self))
             case .csv:
-                print("position,recorded_at,actor,role,channel,action,field,before,after,reason,request_id,correlation_id,hash")
+                print("position,recorded_at,subject,actor,role,channel,action,field,before,after,reason,request_id,correlation_id,hash")
                 for row in rows {
                     let cells: [String] = [
-                        String(row.position), row.recordedAt, row.actorID, row.role, row.channel, row.action, row.field,
+                        String(row.position), row.recordedAt, row.subjectID, row.actorID, row.role, row.channel, row.action, row.field,
                         row.before ?? "", row.after ?? "", row.reason ?? "", row.requestID ?? "", row.correlationID ?? "", row.hash,
                     ]
                     print(cells.map { CSVField.escape($0) }.joined(separator: ","))
@@ -100,7 +111,10 @@ struct TraceCommand: AsyncParsableCommand {
                 for row in rows {
                     let reason = row.reason.map { " — \($0)" } ?? ""
                     let change = row.field.isEmpty ? "" : " \(row.field): \(row.before ?? "—") → \(row.after ?? "—")"
-                    print("#\(row.position) \(row.recordedAt) \(row.role) \(row.actorID) via \(row.channel): \(row.action)\(change)\(reason)")
+                    print(
+                        "#\(row.position) \(row.recordedAt) [\(row.subjectID)] \(row.role) \(row.actorID) via \(row.channel): "
+                            + "\(row.action)\(change)\(reason)"
+                    )
                 }
                 print("\(rows.count) rows")
             }
@@ -108,6 +122,31 @@ struct TraceCommand: AsyncParsableCommand {
             throw exit
         } catch {
             throw failure("trace failed: \(error)")
+        }
+    }
+
+    /// Refuses, saying what to run, unless the audit trail read model is installed and caught up with the log:
+    /// installing or catching it up here would write to a file that trace only reads.
+    private func requireCurrentAuditTrail(_ store: SQLiteEventStore) throws {
+        let projection = AuditTrailProjection()
+        let rebuild = "`registrar rebuild --db \(database.db) --projection \(projection.name)`"
+        switch try ProjectionEngine(store: store).status(projection.name) {
+        case .current:
+            return
+        case .notInstalled:
+            throw failure("the audit trail read model is not installed in \(database.db) (trace only reads it): build it with \(rebuild)")
+        case .filling:
+            throw failure("the audit trail read model of \(database.db) is being filled by another process: try again when it is done")
+        case .outdated(let stored):
+            throw failure(
+                "the audit trail read model of \(database.db) is version \(stored), this build reads version \(projection.version): "
+                    + "bring it up to date with \(rebuild)"
+            )
+        case .behind(let checkpoint, let head):
+            throw failure(
+                "the audit trail read model of \(database.db) stops at position \(checkpoint), the log at \(head): bring it up to date "
+                    + "with \(rebuild) (a running `registrar serve` keeps it current)"
+            )
         }
     }
 }

@@ -44,6 +44,11 @@ struct VerifyCommand: AsyncParsableCommand {
         bar.finish()
         if report.isIntact {
             print("intact: \(report.eventsChecked) events, \(report.snapshotsChecked) snapshots; head hash \(report.headHash.hexString)")
+            if skipReadModels {
+                print("read models: not compared (--skip-read-models)")
+            } else if readModels.isEmpty {
+                print("read models: none installed, nothing compared")
+            }
             for check in readModels {
                 if let outdated = check.outdatedVersion {
                     print(

@@ -25,6 +25,16 @@ struct OperatorCommandTests {
         #expect(result.output.hasPrefix("intact: 40 events"))
     }
 
+    @Test("verify: says so when there are no read models to compare, or when they are skipped")
+    func verifyWithoutReadModels() throws {
+        try fill(10)
+        let result = try registrar("verify", "--db", path)
+        #expect(result.status == 0)
+        #expect(result.output.contains("read models: none installed, nothing compared"), "\(result.output)")
+        let skipped = try registrar("verify", "--db", path, "--skip-read-models")
+        #expect(skipped.output.contains("read models: not compared (--skip-read-models)"), "\(skipped.output)")
+    }
+
     @Test("verify: a row edited with the sqlite3 shell (triggers dropped) is named, exit 1")
     func verifyTampered() throws {
         try fill(40)

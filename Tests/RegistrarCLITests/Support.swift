@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestScratch
 import Testing
 
@@ -74,4 +75,36 @@ func sqliteShell(_ path: String, _ sql: String) throws {
     let shell = try #require(which("sqlite3"), "the sqlite3 shell is installed by the Makefile")
     let result = try run(shell, [path, sql])
     #expect(result.status == 0, "sqlite3 failed: \(result.error)")
+}
+
+/// Demo seasons played once per test process (by candidates and seed), each call getting a copy of its own.
+private let playedDemos = Mutex<[String: String]>([:])
+
+/// The path of a fresh copy of a demo season's log (no read models installed).
+func demoCopy(candidates: Int = 12, seed: Int = 5) throws -> String {
+    let key = "\(candidates)-\(seed)"
+    let original = try playedDemos.withLock { played -> String in
+        if let path = played[key] { return path }
+        let path = try makeTemporaryDirectory().appendingPathComponent("demo.sqlite").path
+        let demo = try registrar("demo", "--db", path, "--candidates", "\(candidates)", "--seed", "\(seed)")
+        guard demo.status == 0 else { throw TestSetupError("demo failed: \(demo.error)") }
+        played[key] = path
+        return path
+    }
+    let copy = try makeTemporaryDirectory().appendingPathComponent("demo.sqlite").path
+    for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: original + suffix) {
+        try FileManager.default.copyItem(atPath: original + suffix, toPath: copy + suffix)
+    }
+    return copy
+}
+
+/// The names of the tables in a SQLite file, through the sqlite3 shell.
+func tableNames(_ path: String) throws -> [String] {
+    try sqliteQuery(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+}
+
+/// The rows of a query through the sqlite3 shell, one string a row.
+func sqliteQuery(_ path: String, _ sql: String) throws -> [String] {
+    guard let shell = which("sqlite3") else { throw TestSetupError("the sqlite3 shell is installed by the Makefile") }
+    return try run(shell, [path, sql]).output.split(separator: "\n").map(String.init)
 }

@@ -163,7 +163,8 @@ public struct AuditQueries: Sendable {
     /// A page of the trail: at most `limit` records of `filter` after `after`, and where the next page starts when
     /// more follow.
     public func page(_ filter: AuditFilter, after: AuditCursor? = nil, limit: Int) async throws -> AuditPage {
-        let limit = max(1, limit)
+        // One more than the page is read to learn whether more follow: Int.max would overflow.
+        let limit = min(max(1, limit), Int.max - 1)
         let records = try await trail(
             candidate: filter.candidate,
             actor: filter.actor,

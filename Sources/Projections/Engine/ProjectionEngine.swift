@@ -596,6 +596,41 @@ public final class ProjectionEngine: Sendable {
 
     // MARK: Inspection
 
+    /// Where a read model stands against the log (see ``status(_:)``).
+    public enum ReadModelStatus: Sendable, Equatable {
+        /// Its tables are not in the file.
+        case notInstalled
+        /// An install is filling it.
+        case filling
+        /// Its tables are of another version than this build's (the stored one).
+        case outdated(storedVersion: Int)
+        /// Installed, but events after its checkpoint are not folded in yet.
+        case behind(checkpoint: Int64, head: Int64)
+        /// Installed and caught up with the log: its rows can be read as they are.
+        case current
+    }
+
+    /// Where a read model stands, read in one transaction without writing anything (the store may be read-only).
+    public func status(_ name: String) throws -> ReadModelStatus {
+        guard let projection = projections.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
+        return try store.pool.read { db in
+            guard try db.tableExists("projection_checkpoints"),
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT version, position FROM projection_checkpoints WHERE name = ?",
+                    arguments: [name]
+                ),
+                try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
+            else { return .notInstalled }
+            let version: Int = row[0]
+            let checkpoint: Int64 = row[1]
+            if version == Self.fillingVersion { return .filling }
+            if version != projection.version { return .outdated(storedVersion: version) }
+            let head = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
+            return checkpoint < head ? .behind(checkpoint: checkpoint, head: head) : .current
+        }
+    }
+
     /// The checkpoint of a read model (0 when it has none).
     public func checkpoint(_ name: String) throws -> Int64 {
         try store.pool.read { db in try Self.checkpoints(db)[name] ?? 0 }
