@@ -48,6 +48,7 @@ demo: build
 	@rm -f var/demo.sqlite var/demo.sqlite-wal var/demo.sqlite-shm
 	$(BIN) demo --db var/demo.sqlite --candidates $(CANDIDATES)
 	$(BIN) snapshot --db var/demo.sqlite --train-dictionary
+	$(BIN) rebuild --db var/demo.sqlite
 	$(BIN) verify --db var/demo.sqlite
 
 # Builds once with the tests, then runs them without rebuilding (switching rebuilds some modules otherwise).
