@@ -1,4 +1,10 @@
+import RegistrationDomain
+
 /// Masking of personal data for roles that do not need it in full.
+///
+/// The API and pages decide who sees numbers in full (`Disclosure` in RegistrarHTTP); the operator commands mask
+/// them unless asked not to (`replay` and `trace` with `--show-id-numbers`). Both mask the same things the same way,
+/// here.
 public enum Masking {
     /// An ID number with all but the first 3 and last 4 characters replaced by `*` (`420***********123X`):
     /// enough to tell two candidates apart at a glance, not enough to reconstruct the birth date.
@@ -6,5 +12,57 @@ public enum Masking {
         let characters = Array(number)
         guard characters.count > 7 else { return String(repeating: "*", count: characters.count) }
         return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 7) + String(characters.suffix(4))
+    }
+
+    /// Whether a field path names an ID number: `basic.idNumber`, `education.e1.chsiResults[0].idNumber`,
+    /// `idNumber`, `applications[a1].passNumber` (通行证号码: for a holder of a 香港往来大陆通行证 it is the ID
+    /// number itself), … A correction's `oldValue`/`newValue` are not told by their path: mask the state instead
+    /// (``idNumbers(in:)``) and diff masked states (``maskedDiff(_:_:)``).
+    public static func isIDNumberPath(_ path: String) -> Bool {
+        path == "idNumber" || path.hasSuffix(".idNumber") || path.hasSuffix("IdNumber") || path.hasSuffix("IDNumber")
+            || path == "passNumber" || path.hasSuffix(".passNumber")
+    }
+
+    /// Masks every ID number a candidate's file holds: the basic information's, those of CHSI's results, the pass
+    /// numbers of applications and the corrections of the number.
+    public static func idNumbers(in state: inout CandidateState) {
+        if let number = state.basic?.idNumber { state.basic?.idNumber = idNumber(number) }
+        for key in state.education.keys { idNumbers(in: &state.education[key]!) }
+        for key in state.applications.keys { idNumbers(in: &state.applications[key]!) }
+    }
+
+    /// Masks the ID numbers of an education entry's CHSI results.
+    public static func idNumbers(in entry: inout EducationEntry) {
+        for index in entry.chsiResults.indices {
+            entry.chsiResults[index].idNumber = idNumber(entry.chsiResults[index].idNumber)
+        }
+    }
+
+    /// Masks an application's pass number and its corrections of the ID number.
+    public static func idNumbers(in application: inout Application) {
+        if let number = application.passNumber { application.passNumber = idNumber(number) }
+        for index in application.corrections.indices where application.corrections[index].field == BasicInfoField.idNumber.rawValue {
+            application.corrections[index].oldValue = idNumber(application.corrections[index].oldValue)
+            application.corrections[index].newValue = idNumber(application.corrections[index].newValue)
+        }
+    }
+
+    /// A change about an ID number, masked (others as they are).
+    public static func idNumbers(in change: CandidateHistory.Change) -> CandidateHistory.Change {
+        guard isIDNumberPath(change.path) else { return change }
+        var change = change
+        change.before = change.before.map(idNumber)
+        change.after = change.after.map(idNumber)
+        return change
+    }
+
+    /// The differences between two states as someone who sees masked numbers sees them: both states masked first
+    /// (a path alone does not tell that `corrections[0].oldValue` is an ID number).
+    public static func maskedDiff(_ before: CandidateState, _ after: CandidateState) throws -> [CandidateHistory.Change] {
+        var before = before
+        var after = after
+        idNumbers(in: &before)
+        idNumbers(in: &after)
+        return try CandidateHistory.diff(before, after).map(idNumbers(in:))
     }
 }

@@ -33,6 +33,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: Format = .text
 
+    @Flag(name: .long, help: "Show ID numbers in full (masked by default, as auditors see them: 420***********123X).")
+    var showIDNumbers = false
+
     func validate() throws {
         if version != nil && at != nil { throw ValidationError("give --version or --at, not both") }
         if diff != nil && (version != nil || at != nil) {
@@ -78,7 +81,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         if let diff, let (from, to) = Self.parseRange(diff) {
-            let changes = try await history.diff(candidateId, from: .version(from), to: .version(to))
+            let before = try await history.replay(candidateId, at: .version(from)).state
+            let after = try await history.replay(candidateId, at: .version(to)).state
+            let changes = showIDNumbers ? try CandidateHistory.diff(before, after) : try Masking.maskedDiff(before, after)
             switch format {
             case .json: print(String(decoding: try encoder.encode(changes), as: UTF8.self))
             case .text:
@@ -93,7 +98,8 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let instant = at.flatMap(Instant.date(fromISO8601:)).map(Instant.string(from:))
         let point: CandidateHistory.Point = version.map { .version($0) } ?? instant.map { .instant($0) } ?? .latest
-        let (state, reached, timeline) = try await history.replay(candidateId, at: point)
+        var (state, reached, timeline) = try await history.replay(candidateId, at: point)
+        if !showIDNumbers { Masking.idNumbers(in: &state) }
         switch format {
         case .json:
             struct Output: Encodable {
@@ -122,7 +128,7 @@ struct ReplayCommand: AsyncParsableCommand {
             // As --diff does: a version past the file's last one is the file as it is now, and is said to be.
             let past = version.map { $0 > reached ? " (the latest; \($0) asked)" : "" } ?? ""
             print("\(candidateId) at version \(reached)\(past)")
-            if let basic = state.basic { print("  \(basic.name) (\(basic.username)), \(basic.idType) \(Masking.idNumber(basic.idNumber))") }
+            if let basic = state.basic { print("  \(basic.name) (\(basic.username)), \(basic.idType) \(basic.idNumber)") }
             for application in state.applicationsInOrder {
                 print(
                     "  application \(application.applicationID): \(application.examCode) at \(application.siteCode) — \(application.status.rawValue)"

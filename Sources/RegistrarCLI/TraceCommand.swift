@@ -53,6 +53,9 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text, json or csv.")
     var format: Format = .text
 
+    @Flag(name: .long, help: "Show ID numbers in full (masked by default, as auditors see them: 420***********123X).")
+    var showIDNumbers = false
+
     func validate() throws {
         guard Self.limits.contains(limit) else {
             throw ValidationError("--limit must be between \(Self.limits.lowerBound) and \(Self.limits.upperBound) (more rows: page on with --after)")
@@ -90,7 +93,7 @@ struct TraceCommand: AsyncParsableCommand {
                 after: after.flatMap(AuditCursor.init(token:)),
                 limit: limit
             )
-            let rows = page.records
+            let rows = showIDNumbers ? page.records : page.records.map { $0.maskingIDNumbers() }
             // On standard error, so that the rows on standard output stay a whole document of their format.
             if let next = page.next { printError("trace: \(limit) rows shown, more follow: add --after \(next.token)") }
             switch format {

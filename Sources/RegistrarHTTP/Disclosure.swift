@@ -13,30 +13,12 @@ import RegistrationDomain
 /// or `passNumber`. A diff is taken between masked states (``maskedDiff(_:_:)``), so that a correction's
 /// `oldValue`/`newValue` is masked there as in the state.
 enum Disclosure {
-    static func mask(_ state: inout CandidateState) {
-        if let number = state.basic?.idNumber { state.basic?.idNumber = Masking.idNumber(number) }
-        for key in state.education.keys { mask(&state.education[key]!) }
-        for key in state.applications.keys { mask(&state.applications[key]!) }
-    }
+    static func mask(_ state: inout CandidateState) { Masking.idNumbers(in: &state) }
 
     static func mask(_ view: inout CandidateView) {
         if let number = view.basic?.idNumber { view.basic?.idNumber = Masking.idNumber(number) }
-        for index in view.education.indices { mask(&view.education[index].entry) }
-        for index in view.applications.indices { mask(&view.applications[index].application) }
-    }
-
-    static func mask(_ entry: inout EducationEntry) {
-        for index in entry.chsiResults.indices {
-            entry.chsiResults[index].idNumber = Masking.idNumber(entry.chsiResults[index].idNumber)
-        }
-    }
-
-    static func mask(_ application: inout Application) {
-        if let number = application.passNumber { application.passNumber = Masking.idNumber(number) }
-        for index in application.corrections.indices where application.corrections[index].field == BasicInfoField.idNumber.rawValue {
-            application.corrections[index].oldValue = Masking.idNumber(application.corrections[index].oldValue)
-            application.corrections[index].newValue = Masking.idNumber(application.corrections[index].newValue)
-        }
+        for index in view.education.indices { Masking.idNumbers(in: &view.education[index].entry) }
+        for index in view.applications.indices { Masking.idNumbers(in: &view.applications[index].application) }
     }
 
     /// The 证件号码 row of every entry of a review comparison.
@@ -53,36 +35,12 @@ enum Disclosure {
         }
     }
 
-    /// The differences between two states as a caller who sees masked numbers sees them: both states masked first
-    /// (a path alone does not tell that `corrections[0].oldValue` is an ID number).
+    /// The differences between two states as a caller who sees masked numbers sees them (``Masking/maskedDiff(_:_:)``).
     static func maskedDiff(_ before: CandidateState, _ after: CandidateState) throws -> [CandidateHistory.Change] {
-        var before = before
-        var after = after
-        mask(&before)
-        mask(&after)
-        return try CandidateHistory.diff(before, after).map(mask)
+        try Masking.maskedDiff(before, after)
     }
 
-    static func mask(_ change: CandidateHistory.Change) -> CandidateHistory.Change {
-        guard isIDNumberPath(change.path) else { return change }
-        var change = change
-        change.before = change.before.map(Masking.idNumber)
-        change.after = change.after.map(Masking.idNumber)
-        return change
-    }
+    static func mask(_ change: CandidateHistory.Change) -> CandidateHistory.Change { Masking.idNumbers(in: change) }
 
-    static func mask(_ record: AuditRecord) -> AuditRecord {
-        guard isIDNumberPath(record.field) else { return record }
-        var record = record
-        record.before = record.before.map(Masking.idNumber)
-        record.after = record.after.map(Masking.idNumber)
-        return record
-    }
-
-    /// `basic.idNumber`, `education.e1.chsiResults[0].idNumber`, `idNumber`, `applications[a1].passNumber`, … (the
-    /// `oldValue`/`newValue` of a correction are caught by the state masking above).
-    static func isIDNumberPath(_ path: String) -> Bool {
-        path == "idNumber" || path.hasSuffix(".idNumber") || path.hasSuffix("IdNumber") || path.hasSuffix("IDNumber")
-            || path == "passNumber" || path.hasSuffix(".passNumber")
-    }
+    static func mask(_ record: AuditRecord) -> AuditRecord { record.maskingIDNumbers() }
 }

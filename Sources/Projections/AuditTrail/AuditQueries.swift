@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistrarApp
 import RegistrationDomain
 
 /// One changed field of one event, as the auditor reads it.
@@ -257,5 +258,16 @@ public struct AuditQueries: Sendable {
             arguments += [limit]
         }
         return (sql, arguments)
+    }
+}
+
+extension AuditRecord {
+    /// The record with its before and after masked when its field is an ID number (``Masking/isIDNumberPath(_:)``).
+    public func maskingIDNumbers() -> AuditRecord {
+        guard Masking.isIDNumberPath(field) else { return self }
+        var record = self
+        record.before = before.map(Masking.idNumber)
+        record.after = after.map(Masking.idNumber)
+        return record
     }
 }
