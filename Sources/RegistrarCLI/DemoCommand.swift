@@ -20,10 +20,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "How many candidates register (the first is always the demo candidate).")
+    // Unconditional, as replay's --version: a negative number is refused by its rule, not read as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "How many candidates register (the first is always the demo candidate).")
     var candidates = 200
 
-    @Option(name: .long, help: "Seed of every choice and id: the same seed gives the same log and hashes.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of every choice and id: the same seed gives the same log and hashes.")
     var seed: UInt64 = 2026
 
     @Option(

@@ -21,7 +21,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The candidate id or username.")
     var candidate: String
 
-    @Option(name: .long, help: "Replay up to this stream version.")
+    // Unconditional: `--version -1` reaches validate(), which names the rule, instead of reading as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Replay up to this stream version.")
     var version: Int?
 
     @Option(name: .long, help: "Replay up to this instant (ISO 8601, e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00).")

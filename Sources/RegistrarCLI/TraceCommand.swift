@@ -41,7 +41,11 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A field path; matches the field and everything under it (e.g. basic, contact.mobile).")
     var field: String?
 
-    @Option(name: .long, help: "At most this many rows, up to 10,000,000 (standard error says where the next ones start).")
+    @Option(
+        name: .long,
+        parsing: .unconditional,
+        help: "At most this many rows, up to 10,000,000 (standard error says where the next ones start)."
+    )
     var limit = 10_000
 
     /// The page sizes accepted: every row of a page is held in memory before it is printed.

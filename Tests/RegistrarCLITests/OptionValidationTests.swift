@@ -25,6 +25,10 @@ struct OptionValidationTests {
     @Test("a refused option exits 2 (not argument-parser's 64), naming the option")
     func usageErrorsExitTwo() throws {
         try expectRefused(["replay", "--db", path, "--candidate", "x", "--version=-1"], saying: "--version must be 0 or more")
+        // A negative number after a space is the option's value too, refused by the option's rule.
+        try expectRefused(["replay", "--db", path, "--candidate", "x", "--version", "-1"], saying: "--version must be 0 or more")
+        try expectRefused(["trace", "--db", path, "--limit", "-5"], saying: "--limit must be between 1 and")
+        try expectRefused(["demo", "--db", directory.appendingPathComponent("new.sqlite").path, "--seed", "-1"], saying: "--seed")
         try expectRefused(["trace", "--db", path, "--since", "last tuesday"], saying: "--since must be an ISO-8601 instant")
         try expectRefused(["rebuild", "--db", path, "--projection", "nonsense"], saying: "unknown --projection nonsense")
         // Help is no error.
