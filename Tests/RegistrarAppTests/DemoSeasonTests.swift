@@ -1,9 +1,10 @@
 import EventLog
 import Foundation
-import RegistrarApp
 import RegistrationDomain
 import TestScratch
 import Testing
+
+@testable import RegistrarApp
 
 @Suite("Demo season")
 struct DemoSeasonTests {
@@ -124,5 +125,24 @@ struct DemoSeasonTests {
         let salts = hashes.map { $0.split(separator: "$")[1] }
         #expect(salts.count >= 2 * 14)
         #expect(Set(salts).count == salts.count)
+    }
+}
+
+@Suite("Demo people")
+struct DemoPeopleTests {
+    @Test("no year-month a demo candidate types lies after the month the files are filled in (the rules refuse the future)")
+    func noFutureYearMonths() {
+        for seed: UInt64 in [2026, 7] {
+            var cast = DemoCast(seed: seed, ids: SeededIDGenerator(seed: seed))
+            for index in 0..<3_000 {
+                let person = cast.person(index)
+                let typed =
+                    person.certificates.flatMap { [$0.input.issued, $0.input.registered].compactMap { $0 } }
+                    + [person.work.titleObtained].compactMap { $0 }
+                for month in typed {
+                    #expect(month <= DemoCast.lastMonthBeforeTheSeason, "seed \(seed), person \(index): \(month)")
+                }
+            }
+        }
     }
 }

@@ -212,6 +212,9 @@ struct DemoCast {
 
     static func yearMonth(_ year: Int, _ month: Int) -> String { "\(pad(year, 4))-\(pad(month, 2))" }
 
+    /// The month the demo's candidates fill in their files (`DemoSeason.start`): no year-month they type lies later.
+    static let lastMonthBeforeTheSeason = "2025-12"
+
     // MARK: People
 
     /// The person at `index`. The first ones are fixed personas, so that even a small demo shows every rule and
@@ -682,15 +685,18 @@ struct DemoCast {
         var certificates: [(String, CertificateInput, Bool)] = []
         if track == .secondaryWithCertificate || track == .township {
             let issued = timeline.highestGraduation.year + random.int(2...4)
+            // Neither can lie after the month the file is filled in (the demo's December 2025).
+            let issuedMonth = min(Self.yearMonth(issued, random.int(1...12)), Self.lastMonthBeforeTheSeason)
+            let registeredMonth = min(Self.yearMonth(issued + 1, random.int(1...12)), Self.lastMonthBeforeTheSeason)
             certificates.append(
                 (
                     ids.next("certificate"),
                     CertificateInput(
                         type: track == .township
                             ? CertificateType.townshipAssistantPhysician.rawValue : CertificateType.assistantPhysician.rawValue,
-                        issued: Self.yearMonth(issued, random.int(1...12)),
+                        issued: issuedMonth,
                         number: "\(issued)2\(random.digits(21))",
-                        registered: Self.yearMonth(issued + 1, random.int(1...12)),
+                        registered: registeredMonth,
                         registrationNumber: "1\(area.code)\(random.digits(12))"
                     ),
                     track == .secondaryWithCertificate
