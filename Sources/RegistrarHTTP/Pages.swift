@@ -644,9 +644,14 @@ enum PageRender {
         Response(status: .seeOther, headers: [.location: location, .contentLength: "0"])
     }
 
-    /// A local path to go back to after log-in (never another host).
+    /// A local path to go back to after log-in (never another host): printable ASCII without spaces or backslashes,
+    /// starting with a single `/`; anything else is `""` (the caller's home).
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return "" }
+        // Browsers drop tabs and newlines from a `Location` and read `\` as `/`, so `/<TAB>/host` or `/\host` would
+        // become `//host`, another host: refuse every character a browser might rewrite, not only `//`.
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/login"),
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" })
+        else { return "" }
         return next
     }
 
