@@ -24,9 +24,29 @@ let sessionCookieName = "registrar_session"
 
 extension Routes {
     /// A page route (not in the OpenAPI document; listed by ``registeredPages(_:)``).
+    /// A form POST (any method but GET) sent by another origin is refused before its handler runs (``PageRender/crossOrigin(_:)``).
     mutating func page(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
         pageEntries.append(RouteEntry(method: method.rawValue, path: path))
-        router.on(RouterPath(path), method: method, use: handler)
+        guard method != .get else {
+            router.on(RouterPath(path), method: method, use: handler)
+            return
+        }
+        router.on(RouterPath(path), method: method) { request, context in
+            // SameSite=Strict does not stop a page of the same site (another port of the host) from posting a form
+            // with the cookie; the browser's Origin and Sec-Fetch-Site say where the form came from.
+            guard !PageRender.crossOrigin(request) else {
+                let body = PageRender.render(
+                    "error",
+                    [
+                        "title": "无法完成请求", "message": "请求来自其他网站，已拒绝。请在本系统的页面上重新提交。", "code": "auth.cross_origin",
+                        "status": 403,
+                    ],
+                    principal: nil
+                )
+                return PageRender.html(body, status: .forbidden)
+            }
+            return try await handler(request, context)
+        }
     }
 
     /// A page that needs a session: anonymous callers are sent to the log-in form; refusals and rejections are shown
@@ -654,6 +674,18 @@ enum PageRender {
         else { return "" }
         return next
     }
+
+    /// Whether a page form was sent from another origin: its `Origin` is present and is not this request's own
+    /// (scheme://Host), or its `Sec-Fetch-Site` is present and is neither `same-origin` nor `none` (typed or
+    /// bookmarked). A request with neither header (curl, scripts, tests) is not refused.
+    static func crossOrigin(_ request: Request) -> Bool {
+        if let site = request.headers[secFetchSite], site != "same-origin" && site != "none" { return true }
+        guard let origin = request.headers[.origin] else { return false }
+        guard let scheme = request.head.scheme, let authority = request.head.authority else { return true }
+        return origin.lowercased() != "\(scheme)://\(authority)".lowercased()
+    }
+
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 
     static func queryEscape(_ text: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed
