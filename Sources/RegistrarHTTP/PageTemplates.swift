@@ -139,7 +139,7 @@ enum PageTemplates {
         <form class="box" method="post" action="/review/applications/{{applicationID}}/corrections">
         <label>字段 <select name="field">{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></label>
         <label>新值 <input type="text" name="newValue" value="{{newValue}}" required maxlength="200"></label>
-        <label>修改原因 <input type="text" name="reason" value="{{formReason}}" required maxlength="500"></label>
+        <label>修改原因 <input type="text" name="reason" value="{{correctionReason}}" required maxlength="200"></label>
         <button type="submit">保存修改</button>
         </form>
         {{/canCorrect}}
@@ -148,7 +148,7 @@ enum PageTemplates {
         <form class="box noprint" method="post" action="/review/applications/{{applicationID}}/password-reset">
         <p>考生忘记密码及密码找回答案时，核验本人身份证明材料后重置；考生的其他登录随即失效。</p>
         <label>新密码 <input type="password" name="newPassword" required minlength="5" maxlength="12" autocomplete="new-password"></label>
-        <label>重置原因 <input type="text" name="reason" required maxlength="200"></label>
+        <label>重置原因 <input type="text" name="reason" value="{{resetReason}}" required maxlength="200"></label>
         <button type="submit">重置密码</button>
         </form>
         {{/canResetPassword}}
@@ -156,7 +156,7 @@ enum PageTemplates {
         <h2 class="noprint">审核结论</h2>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/approve"><button type="submit">审核通过</button></form>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/reject">
-        <label>不通过原因 <input type="text" name="reason" required maxlength="500"></label>
+        <label>不通过原因 <input type="text" name="reason" value="{{rejectReason}}" required maxlength="200"></label>
         <button type="submit">审核不通过</button>
         </form>
         {{/canDecide}}

@@ -199,7 +199,13 @@ extension Routes {
                     if action == "password-reset" { api.sessions.revokeAll(of: candidateID) }
                 } catch {
                     guard let known = APIError.from(error) else { throw error }
-                    var response = try await api.comparisonPage(applicationID, principal: principal, error: known.body.message, form: form)
+                    var response = try await api.comparisonPage(
+                        applicationID,
+                        principal: principal,
+                        error: known.body.message,
+                        failedForm: action,
+                        form: form
+                    )
                     response.status = known.status
                     return response
                 }
@@ -498,14 +504,18 @@ extension RegistrarAPI {
         }
     }
 
-    /// The comparison page of an application (also shown again with a rejection's message after a form).
+    /// The comparison page of an application (also shown again with a rejection's message after a form: the
+    /// `failedForm` (`corrections`, `reject`, `password-reset`) gets back what was typed in it, the others stay empty).
     func comparisonPage(
         _ applicationID: String,
         principal: Principal,
         notice: String? = nil,
         error: String? = nil,
+        failedForm: String? = nil,
         form: [String: String] = [:]
     ) async throws -> Response {
+        // The forms share the name `reason`: only the form that was sent gets its values back.
+        let typed = { (action: String, name: String) -> String in failedForm == action ? form[name] ?? "" : "" }
         try require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
         guard var comparison = try await readModels().comparison(application: applicationID) else {
             throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
@@ -549,7 +559,10 @@ extension RegistrarAPI {
             ]
         }
         let fields: [[String: Any]] = BasicInfoField.allCases.map { field in
-            ["value": field.rawValue, "label": PageRender.fieldLabels[field.rawValue] ?? field.rawValue, "selected": form["field"] == field.rawValue]
+            [
+                "value": field.rawValue, "label": PageRender.fieldLabels[field.rawValue] ?? field.rawValue,
+                "selected": typed("corrections", "field") == field.rawValue,
+            ]
         }
         let canDecide = principal.actor.role == .reviewer && summary.status == ApplicationStatus.submitted.rawValue
         var values: [String: Any] = [
@@ -562,7 +575,8 @@ extension RegistrarAPI {
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
             "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "canDecide": canDecide,
             "canCorrect": principal.actor.role == .reviewer, "canResetPassword": principal.actor.role == .reviewer,
-            "newValue": form["newValue"] ?? "", "formReason": form["reason"] ?? "",
+            "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
+            "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.

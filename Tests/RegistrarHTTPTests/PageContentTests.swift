@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+
+@testable import RegistrarHTTP
+
+/// What the pages show, in Chinese, and what a failed form gives back.
+extension PageTests {
+    /// The `value` of the text input that follows `label` on a page.
+    static func input(_ page: String, after label: String) -> String? {
+        guard let start = page.range(of: label + " <input"), let value = page[start.upperBound...].range(of: #"value=""#) else { return nil }
+        return String(page[value.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test func aFailedFormGetsBackItsOwnValues() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let base = "/review/applications/\(cast.applicationA)"
+
+            // A password too short: the reset's reason comes back in 重置原因, not in the correction's 修改原因.
+            let reset = try await Self.form(client, .post, "\(base)/password-reset", "newPassword=ab&reason=resetmark7", cookie: reviewer)
+            #expect(reset.status.code >= 400 && reset.text.contains("class=\"error\""), "\(reset.status)")
+            #expect(Self.input(reset.text, after: "重置原因") == "resetmark7")
+            #expect(Self.input(reset.text, after: "修改原因") == "")
+            #expect(Self.input(reset.text, after: "不通过原因") == "")
+            #expect(Self.input(reset.text, after: "新值") == "")
+
+            // A reason over 200 characters: the rejection's reason comes back in 不通过原因.
+            let long = String(repeating: "x", count: 201)
+            let reject = try await Self.form(client, .post, "\(base)/reject", "reason=\(long)", cookie: reviewer)
+            #expect(reject.status == .unprocessableContent, "\(reject.status) \(reject.text.prefix(300))")
+            #expect(Self.input(reject.text, after: "不通过原因") == long)
+            #expect(Self.input(reject.text, after: "修改原因") == "" && Self.input(reject.text, after: "重置原因") == "")
+
+            // A correction the decider refuses (an ethnicity not on the list): its field, value and reason come back in its own form.
+            let correction = try await Self.form(
+                client,
+                .post,
+                "\(base)/corrections",
+                "field=ethnicity&newValue=abc&reason=fixmark3",
+                cookie: reviewer
+            )
+            #expect(correction.status.code >= 400, "\(correction.status)")
+            #expect(Self.input(correction.text, after: "新值") == "abc" && Self.input(correction.text, after: "修改原因") == "fixmark3")
+            #expect(correction.text.contains(#"<option value="ethnicity" selected>"#))
+            #expect(Self.input(correction.text, after: "重置原因") == "" && Self.input(correction.text, after: "不通过原因") == "")
+        }
+    }
+}
