@@ -38,6 +38,7 @@ enum PageTemplates {
         .summary td:first-child, .print td:first-child { width: 160px; background: #f0f3f7; }
         form.box { background: #fff; border: 1px solid #c5ccd6; padding: 12px; margin: 8px 0; }
         form.box label { display: inline-block; margin-right: 12px; }
+        .hints { font-size: 13px; color: #4b5563; margin: 8px 0 0; padding-left: 20px; }
         input[type=text], input[type=password], select { padding: 4px 6px; }
         button { padding: 4px 14px; }
         @media print {
@@ -138,9 +139,10 @@ enum PageTemplates {
         <h2 class="noprint">修改基本信息</h2>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/corrections">
         <label>字段 <select name="field">{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></label>
-        <label>新值 <input type="text" name="newValue" value="{{newValue}}" required maxlength="200"></label>
+        <label>新值 <input type="text" name="newValue" value="{{newValue}}" maxlength="200"></label>
         <label>修改原因 <input type="text" name="reason" value="{{correctionReason}}" required maxlength="200"></label>
         <button type="submit">保存修改</button>
+        <ul class="hints">{{#hints}}<li>{{.}}</li>{{/hints}}</ul>
         </form>
         {{/canCorrect}}
         {{#canResetPassword}}

@@ -560,7 +560,7 @@ extension RegistrarAPI {
         }
         let fields: [[String: Any]] = BasicInfoField.allCases.map { field in
             [
-                "value": field.rawValue, "label": PageRender.fieldLabels[field.rawValue] ?? field.rawValue,
+                "value": field.rawValue, "label": PageRender.label(of: field),
                 "selected": typed("corrections", "field") == field.rawValue,
             ]
         }
@@ -573,7 +573,7 @@ extension RegistrarAPI {
             "siteLink": "/review/sites/\(summary.siteCode)",
             "status": PageRender.statusLabel(summary.status), "submittedAt": PageRender.shortTime(summary.submittedAt),
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
-            "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "canDecide": canDecide,
+            "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "hints": PageRender.correctionHints, "canDecide": canDecide,
             "canCorrect": principal.actor.role == .reviewer, "canResetPassword": principal.actor.role == .reviewer,
             "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
             "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
@@ -736,9 +736,26 @@ enum PageRender {
         "candidate": "考生", "reviewer": "审核人员", "auditor": "审计人员", "admin": "管理员",
     ]
 
-    static let fieldLabels: [String: String] = [
-        "name": "姓名", "surnamePinyin": "姓（拼音）", "givenNamePinyin": "名（拼音）", "idNumber": "证件号码", "sex": "性别",
-        "birthDate": "出生日期", "nationality": "国籍", "ethnicity": "民族", "idType": "证件类型",
+    /// The label of a correctable field, as on the registration form.
+    static func label(of field: BasicInfoField) -> String {
+        switch field {
+        case .name: "姓名"
+        case .surnamePinyin: "姓（拼音）"
+        case .givenNamePinyin: "名（拼音）"
+        case .idNumber: "证件号码"
+        case .sex: "性别"
+        case .birthDate: "出生日期"
+        case .nationality: "国籍"
+        case .ethnicity: "民族"
+        case .identity: "本人身份"
+        }
+    }
+
+    /// What to type as the new value of the fields whose text is a code or a format.
+    static let correctionHints: [String] = [
+        "性别：男 或 女（居民身份证考生由证件号码确定）", "出生日期：YYYY-MM-DD，如 1990-05-01",
+        "本人身份（仅军队、武警及公安部所属边防、消防、警卫部队人员）填代码："
+            + MilitaryIdentity.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: "；") + "；无本人身份的考生留空",
     ]
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RegistrationDomain
 import Testing
 
 @testable import RegistrarHTTP
@@ -48,6 +49,24 @@ extension PageTests {
             #expect(Self.input(correction.text, after: "新值") == "abc" && Self.input(correction.text, after: "修改原因") == "fixmark3")
             #expect(correction.text.contains(#"<option value="ethnicity" selected>"#))
             #expect(Self.input(correction.text, after: "重置原因") == "" && Self.input(correction.text, after: "不通过原因") == "")
+        }
+    }
+
+    @Test func theCorrectionFormNamesEveryFieldInChinese() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let page = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: reviewer)
+            #expect(page.text.contains(#"<option value="identity">本人身份</option>"#))
+            for field in BasicInfoField.allCases {
+                let label = PageRender.label(of: field)
+                #expect(!label.contains { $0.isASCII && $0.isLetter }, "\(field)")
+                #expect(page.text.contains(#"<option value="\#(field.rawValue)">\#(label)</option>"#), "\(field)")
+            }
+            // What to type for 本人身份: the six codes and their meaning.
+            #expect(page.text.contains("1 军队及武警干部") && page.text.contains("6 公安部所属边防、消防、警卫部队聘用地方人员"))
         }
     }
 }
