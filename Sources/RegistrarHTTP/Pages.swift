@@ -170,31 +170,32 @@ extension Routes {
                 try api.authorizeSite(principal.actor, comparison.summary.siteCode)
                 let candidateID = comparison.summary.candidateID
                 let reason = form["reason"].flatMap { $0.isEmpty ? nil : $0 }
-                let command: CandidateCommand
-                switch action {
-                case "corrections":
-                    guard let field = BasicInfoField(rawValue: form["field"] ?? "") else {
-                        throw APIError.badRequest("invalid_value", field: "field", message: "请选择要修改的字段")
-                    }
-                    command = .correctBasicInfo(
-                        CorrectBasicInfo(
-                            candidateID: candidateID,
-                            applicationID: applicationID,
-                            field: field,
-                            newValue: form["newValue"] ?? "",
-                            reason: reason ?? ""
-                        )
-                    )
-                case "approve":
-                    command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
-                case "password-reset":
-                    command = .changePassword(
-                        ChangePassword(candidateID: candidateID, newPassword: form["newPassword"] ?? "", method: .staff, reason: reason)
-                    )
-                default:
-                    command = .rejectApplication(RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
-                }
                 do {
+                    // Inside the `do`: an unknown field is shown on the page with what was typed, as a rejection is.
+                    let command: CandidateCommand
+                    switch action {
+                    case "corrections":
+                        guard let field = BasicInfoField(rawValue: form["field"] ?? "") else {
+                            throw APIError.badRequest("invalid_value", field: "field", message: "请选择要修改的字段")
+                        }
+                        command = .correctBasicInfo(
+                            CorrectBasicInfo(
+                                candidateID: candidateID,
+                                applicationID: applicationID,
+                                field: field,
+                                newValue: form["newValue"] ?? "",
+                                reason: reason ?? ""
+                            )
+                        )
+                    case "approve":
+                        command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
+                    case "password-reset":
+                        command = .changePassword(
+                            ChangePassword(candidateID: candidateID, newPassword: form["newPassword"] ?? "", method: .staff, reason: reason)
+                        )
+                    default:
+                        command = .rejectApplication(RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
+                    }
                     _ = try await api.run(command, as: principal.actor, request, context, reason: reason)
                     if action == "password-reset" { api.sessions.revokeAll(of: candidateID) }
                 } catch {

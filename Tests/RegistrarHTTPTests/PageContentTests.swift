@@ -69,4 +69,20 @@ extension PageTests {
             #expect(page.text.contains("1 军队及武警干部") && page.text.contains("6 公安部所属边防、消防、警卫部队聘用地方人员"))
         }
     }
+
+    @Test func aCorrectionOfAnUnknownFieldShowsThePageAgain() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let path = "/review/applications/\(cast.applicationA)/corrections"
+            for field in ["bogus", ""] {
+                let reply = try await Self.form(client, .post, path, "field=\(field)&newValue=abc&reason=fixmark3", cookie: reviewer)
+                #expect(reply.status == .badRequest, "\(field): \(reply.status)")
+                #expect(reply.text.contains("请选择要修改的字段") && reply.text.contains("北京大学") && reply.text.contains("修改基本信息"))
+                #expect(Self.input(reply.text, after: "新值") == "abc" && Self.input(reply.text, after: "修改原因") == "fixmark3")
+            }
+        }
+    }
 }
