@@ -191,7 +191,7 @@ enum PageTemplates {
         <form class="box" method="get" action="/audit">
         <label>考生 <input type="text" name="candidate" value="{{candidate}}"></label>
         <label>操作人 <input type="text" name="actor" value="{{actor}}"></label>
-        <label>起始 <input type="text" name="since" value="{{since}}" placeholder="2026-01-01T00:00:00.000Z"></label>
+        <label>起始 <input type="text" name="since" value="{{since}}" placeholder="2026-01-12T11:00:00+08:00"></label>
         <label>截止 <input type="text" name="until" value="{{until}}"></label>
         <label>字段 <input type="text" name="field" value="{{field}}" placeholder="basic.name"></label>
         <button type="submit">筛选</button>

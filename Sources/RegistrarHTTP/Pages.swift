@@ -711,10 +711,13 @@ enum PageRender {
     /// A CSV cell, always quoted, with formulas neutralised (``CSVField``).
     static func csvCell(_ text: String) -> String { CSVField.escape(text, alwaysQuoted: true) }
 
-    /// `2026-01-12T03:00:00.000Z` as `2026-01-12 03:00:00 UTC`.
+    /// An instant as people at the sites read it: `2026-01-12T03:00:00.000Z` as `2026-01-12 11:00:00（北京时间）`
+    /// (UTC+8; text that is not an instant is shown as it is).
     static func shortTime(_ instant: String) -> String {
-        guard instant.count >= 19, instant.contains("T") else { return instant }
-        return instant.prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC"
+        guard let date = Instant.date(fromISO8601: instant) else { return instant }
+        // Beijing time has no daylight saving: a fixed eight hours, written with the UTC formatter.
+        let shifted = Instant.string(from: date.addingTimeInterval(8 * 3600))
+        return shifted.prefix(19).replacingOccurrences(of: "T", with: " ") + "（北京时间）"
     }
 
     static func statusLabel(_ status: String) -> String { ApplicationStatus(rawValue: status)?.label ?? status }

@@ -85,4 +85,34 @@ extension PageTests {
             }
         }
     }
+
+    @Test func timesAreInBeijingTime() async throws {
+        #expect(PageRender.shortTime("2026-01-08T01:32:48.000Z") == "2026-01-08 09:32:48（北京时间）")
+        #expect(PageRender.shortTime("2026-02-28T16:00:00.5Z") == "2026-03-01 00:00:00（北京时间）")
+        #expect(PageRender.shortTime("2026-01-12T11:00:00+08:00") == "2026-01-12 11:00:00（北京时间）")
+        #expect(PageRender.shortTime("not a time") == "not a time")
+
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            // Submitted at 2026-01-12T03:00:00Z, the test clock's registration instant.
+            let submitted = "2026-01-12 11:00:00（北京时间）"
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let auditor = try await Self.cookie(client, "auditor01")
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let pages = [
+                ("/review/sites/4201", reviewer), ("/review/applications/\(cast.applicationA)", reviewer),
+                ("/candidates/\(cast.candidateA)/history", owner), ("/audit?candidate=\(cast.candidateA)", auditor),
+                ("/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice", owner),
+            ]
+            for (path, cookie) in pages {
+                let page = try await Self.form(client, .get, path, nil, cookie: cookie)
+                #expect(page.status == .ok && page.text.contains(submitted) && !page.text.contains(" UTC"), "\(path)")
+            }
+            // Machine formats keep UTC.
+            let csv = try await Self.form(client, .get, "/audit.csv?candidate=\(cast.candidateA)", nil, cookie: auditor)
+            #expect(csv.text.contains("2026-01-12T03:00:00.000Z") && !csv.text.contains("北京时间"))
+        }
+    }
 }
