@@ -23,6 +23,7 @@ enum PageTemplates {
         main { padding: 16px 24px; max-width: 1200px; }
         h1 { font-size: 22px; margin: 8px 0 16px; }
         h2 { font-size: 18px; margin: 24px 0 8px; }
+        h3 { font-size: 16px; margin: 16px 0 6px; }
         table { border-collapse: collapse; width: 100%; background: #fff; margin-bottom: 12px; }
         th, td { border: 1px solid #c5ccd6; padding: 6px 10px; text-align: left; vertical-align: top; }
         th { background: #e4e9f0; }
@@ -178,12 +179,15 @@ enum PageTemplates {
         </tbody>
         </table>
         <h2>该版本的档案内容</h2>
-        <table class="fields">
-        <thead><tr><th>字段</th><th>值</th></tr></thead>
+        {{#noSections}}<p>该版本的档案尚无内容。</p>{{/noSections}}
+        {{#sections}}
+        <h3>{{title}}</h3>
+        <table class="fields print">
         <tbody>
-        {{#fields}}<tr><td>{{path}}</td><td>{{value}}</td></tr>{{/fields}}
+        {{#rows}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/rows}}
         </tbody>
         </table>
+        {{/sections}}
         """
 
     static let audit = """

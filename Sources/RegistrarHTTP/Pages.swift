@@ -232,20 +232,19 @@ extension Routes {
             if let wanted, wanted < latest.version { replay = try await api.history.replay(candidateID, at: .version(wanted)) }
             var state = replay.state
             if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
-            let fields = try CandidateHistory.diff(CandidateDecider.initial, state).map {
-                ["path": $0.path, "value": $0.after ?? ""] as [String: Any]
-            }
+            let sections = PageFile.sections(state, season: try await api.service.seasonState())
             let steps: [[String: Any]] = latest.timeline.map { step in
                 [
                     "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt), "action": step.action,
-                    "actor": step.actorId, "role": step.role, "reason": step.reason ?? "", "current": step.version == replay.version,
+                    "actor": step.actorId, "role": PageRender.roleLabel(step.role), "reason": step.reason ?? "",
+                    "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]
             }
             let values: [String: Any] = [
                 "title": "考生档案历史：\(state.basic?.name ?? candidateID)",
                 "candidateID": candidateID, "version": replay.version, "latestVersion": latest.version,
-                "isPast": replay.version < latest.version, "steps": steps, "fields": fields,
+                "isPast": replay.version < latest.version, "steps": steps, "sections": sections, "noSections": sections.isEmpty,
             ]
             return PageRender.html(PageRender.render("history", values, principal: principal))
         }
@@ -290,7 +289,7 @@ extension Routes {
             let rows: [[String: Any]] = page.records.map { record in
                 [
                     "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
-                    "actor": record.actorID, "role": record.role, "action": record.action, "field": record.field,
+                    "actor": record.actorID, "role": PageRender.roleLabel(record.role), "action": record.action, "field": record.field,
                     "before": record.before ?? "", "after": record.after ?? "", "reason": record.reason ?? "",
                 ]
             }
@@ -635,7 +634,7 @@ enum PageRender {
         var layout: [String: Any] = ["title": values["title"] ?? "报名系统", "content": content]
         if let actor = principal?.actor {
             layout["user"] = principal?.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? actor.id
-            layout["role"] = roleLabels[actor.role.rawValue] ?? actor.role.rawValue
+            layout["role"] = roleLabel(actor.role)
             layout["links"] = navigation(actor)
         }
         return library.render(layout, withTemplate: "layout") ?? ""
@@ -736,9 +735,21 @@ enum PageRender {
         "password-reset": "已重置考生密码，考生的其他登录已失效",
     ]
 
-    static let roleLabels: [String: String] = [
-        "candidate": "考生", "reviewer": "审核人员", "auditor": "审计人员", "admin": "管理员",
-    ]
+    /// Who acts, in the words of the guides (审计 for auditors, 学信网 and 银行 for the outside systems).
+    static func roleLabel(_ role: Role) -> String {
+        switch role {
+        case .candidate: "考生"
+        case .reviewer: "审核人员"
+        case .auditor: "审计"
+        case .admin: "管理员"
+        case .system: "系统"
+        case .chsi: "学信网"
+        case .bank: "银行"
+        }
+    }
+
+    /// The label of a role as recorded in the log (the text itself when it is no role).
+    static func roleLabel(_ raw: String) -> String { Role(rawValue: raw).map(roleLabel) ?? raw }
 
     /// The label of a correctable field, as on the registration form.
     static func label(of field: BasicInfoField) -> String {

@@ -115,4 +115,51 @@ extension PageTests {
             #expect(csv.text.contains("2026-01-12T03:00:00.000Z") && !csv.text.contains("北京时间"))
         }
     }
+
+    @Test func historyAndAuditSpeakChinese() async throws {
+        for role in Role.allCases { #expect(!PageRender.roleLabel(role).contains { $0.isASCII }, "\(role)") }
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            _ = try await Self.form(
+                client,
+                .post,
+                "/review/applications/\(cast.applicationA)/corrections",
+                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
+                cookie: reviewer
+            )
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
+            #expect(history.status == .ok)
+            #expect(history.text.contains("<td>考生</td>") && history.text.contains("<td>审核人员</td>"))
+            for raw in [
+                "<td>candidate</td>", "<td>reviewer</td>", "nextOrder", "photoID", "photoSize", "lockedBy", "ScanIDs", "applications.", "education.",
+                ">true<",
+                ">false<",
+            ] {
+                #expect(!history.text.contains(raw), "\(raw)")
+            }
+            for group in [
+                "<h3>基本信息</h3>", "<h3>联系方式</h3>", "<h3>工作情况</h3>", "<h3>教育经历 1</h3>", "<h3>培训经历 1</h3>", "<h3>证书 1</h3>",
+                "<h3>报名 \(cast.applicationA)</h3>",
+            ] {
+                #expect(history.text.contains(group), "\(group)")
+            }
+            for row in [
+                "<td>姓名</td><td>张小三</td>", "<td>学校</td><td>北京大学</td>", "<td>已锁定</td>", "<td>已审核</td><td>否</td>", "<td>报考类别</td><td>临床执业医师（110）</td>",
+                "<td>考点</td><td>武汉考点（4201）</td>", "<td>手机</td><td>13800138000</td>",
+            ] {
+                #expect(history.text.contains(row), "\(row)")
+            }
+            #expect(history.text.contains("姓名：") && history.text.contains("证件有误"))
+
+            let auditor = try await Self.cookie(client, "auditor01")
+            let audit = try await Self.form(client, .get, "/audit", nil, cookie: auditor)
+            #expect(audit.text.contains("<td>系统</td>") && audit.text.contains("<td>考生</td>") && audit.text.contains("<td>审核人员</td>"))
+            // The role column follows the actor's id (the before and after columns may hold a role as data).
+            for raw in ["system", "candidate", "reviewer"] { #expect(!audit.text.contains("</span></td><td>\(raw)</td>"), "\(raw)") }
+        }
+    }
 }
