@@ -173,7 +173,7 @@ enum PageTemplates {
         <thead><tr><th>版本</th><th>时间</th><th>操作</th><th>操作人</th><th>角色</th><th>原因</th><th class="noprint">回放</th></tr></thead>
         <tbody>
         {{#steps}}
-        <tr class="{{#current}}current{{/current}}{{#future}}future{{/future}}"><td>{{version}}</td><td>{{recordedAt}}</td><td>{{action}}</td><td>{{actor}}</td><td>{{role}}</td><td>{{reason}}</td>
+        <tr class="{{#current}}current{{/current}}{{#future}}future{{/future}}"><td>{{version}}</td><td>{{recordedAt}}</td><td>{{action}}</td><td>{{#actorName}}{{actorName}}<br>{{/actorName}}<span class="id">{{actor}}</span></td><td>{{role}}</td><td>{{reason}}</td>
         <td class="noprint"><a href="{{link}}">回放到此版本</a></td></tr>
         {{/steps}}
         </tbody>
@@ -193,8 +193,8 @@ enum PageTemplates {
     static let audit = """
         <h1>{{title}}</h1>
         <form class="box" method="get" action="/audit">
-        <label>考生 <input type="text" name="candidate" value="{{candidate}}"></label>
-        <label>操作人 <input type="text" name="actor" value="{{actor}}"></label>
+        <label>考生 <input type="text" name="candidate" value="{{candidate}}" placeholder="用户名或考生编号"></label>
+        <label>操作人 <input type="text" name="actor" value="{{actor}}" placeholder="用户名或编号"></label>
         <label>起始 <input type="text" name="since" value="{{since}}" placeholder="2026-01-12T11:00:00+08:00"></label>
         <label>截止 <input type="text" name="until" value="{{until}}"></label>
         <label>字段 <input type="text" name="field" value="{{field}}" placeholder="basic.name"></label>
@@ -205,7 +205,7 @@ enum PageTemplates {
         <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>操作人</th><th>角色</th><th>操作</th><th>字段</th><th>修改前</th><th>修改后</th><th>原因</th></tr></thead>
         <tbody>
         {{#rows}}
-        <tr><td>{{position}}</td><td>{{recordedAt}}</td><td>{{subject}}</td><td>{{actor}}</td><td>{{role}}</td><td>{{action}}</td><td>{{field}}</td><td>{{before}}</td><td>{{after}}</td><td>{{reason}}</td></tr>
+        <tr><td>{{position}}</td><td>{{recordedAt}}</td><td>{{#subjectName}}{{subjectName}}<br>{{/subjectName}}<span class="id">{{subject}}</span></td><td>{{#actorName}}{{actorName}}<br>{{/actorName}}<span class="id">{{actor}}</span></td><td>{{role}}</td><td>{{action}}</td><td>{{field}}</td><td>{{before}}</td><td>{{after}}</td><td>{{reason}}</td></tr>
         {{/rows}}
         </tbody>
         </table>

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import Mustache
@@ -233,10 +234,12 @@ extension Routes {
             var state = replay.state
             if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
             let sections = PageFile.sections(state, season: try await api.service.seasonState())
+            let names = try await api.accountNames(Set(latest.timeline.map(\.actorId)))
             let steps: [[String: Any]] = latest.timeline.map { step in
                 [
                     "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt), "action": step.action,
-                    "actor": step.actorId, "role": PageRender.roleLabel(step.role), "reason": step.reason ?? "",
+                    "actor": step.actorId, "actorName": names[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
+                    "reason": step.reason ?? "",
                     "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]
@@ -286,10 +289,12 @@ extension Routes {
             let filters = try AuditFilters(request)
             let limit = try request.query("limit", in: 1...2_000)
             let page = try await api.auditPage(filters, limit: limit ?? 2_000, principal: principal)
+            let names = try await api.accountNames(Set(page.records.flatMap { [$0.actorID, $0.subjectID] }))
             let rows: [[String: Any]] = page.records.map { record in
                 [
                     "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
-                    "actor": record.actorID, "role": PageRender.roleLabel(record.role), "action": record.action, "field": record.field,
+                    "subjectName": names[record.subjectID] ?? "", "actor": record.actorID, "actorName": names[record.actorID] ?? "",
+                    "role": PageRender.roleLabel(record.role), "action": record.action, "field": record.field,
                     "before": record.before ?? "", "after": record.after ?? "", "reason": record.reason ?? "",
                 ]
             }
@@ -475,9 +480,41 @@ extension RegistrarAPI {
         var filter = filters.filter
         // A candidate by id or by username, as `registrar trace` takes it; one that is neither matches nothing.
         if let candidate = filter.candidate, let id = try await history.resolve(candidate) { filter.candidate = id }
+        // An actor the same way: staff share the usernames' namespace (`reviewer_1101` is `staff-…`).
+        if let actor = filter.actor, let id = try await history.resolve(actor) { filter.actor = id }
         var page = try await AuditQueries(reader).page(filter, after: filters.after, limit: limit)
         page.records = page.records.map(Disclosure.mask)
         return page
+    }
+
+    /// Who the ids on a page are, for the people reading it: `显示名（用户名）` for a staff account, the username for a
+    /// candidate. Ids without credentials (`system`, the outside systems, the season) are left out.
+    func accountNames(_ ids: Set<String>) async throws -> [String: String] {
+        guard let reader, !ids.isEmpty else { return [:] }
+        var usernames = [String: String]()
+        // A few hundred ids at a time, within SQLite's limit on the arguments of a statement.
+        let sorted = ids.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
+            let rows = try await reader.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT subject_id, username FROM credentials WHERE subject_id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(chunk)
+                )
+            }
+            for row in rows {
+                let id: String = row["subject_id"]
+                let username: String = row["username"]
+                usernames[id] = username
+            }
+        }
+        var names = [String: String]()
+        for (id, username) in usernames {
+            let displayName = id.hasPrefix("staff-") ? try await service.staff.current(id).state.displayName : ""
+            names[id] = displayName.isEmpty ? username : "\(displayName)（\(username)）"
+        }
+        return names
     }
 
     /// Waits (briefly) until the read models have caught up with the log, so that a page shown after a command

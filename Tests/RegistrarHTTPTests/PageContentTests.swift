@@ -162,4 +162,36 @@ extension PageTests {
             for raw in ["system", "candidate", "reviewer"] { #expect(!audit.text.contains("</span></td><td>\(raw)</td>"), "\(raw)") }
         }
     }
+
+    @Test func theAuditTrailTakesAStaffUsernameAsActor() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            _ = try await Self.form(
+                client,
+                .post,
+                "/review/applications/\(cast.applicationA)/corrections",
+                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
+                cookie: reviewer
+            )
+            let auditor = try await Self.cookie(client, "auditor01")
+            let byID = try await Self.form(client, .get, "/audit?actor=staff-r1", nil, cookie: auditor)
+            let byUsername = try await Self.form(client, .get, "/audit?actor=reviewer01", nil, cookie: auditor)
+            let upper = try await Self.form(client, .get, "/audit?actor=Reviewer01", nil, cookie: auditor)
+            #expect(byID.status == .ok && byUsername.status == .ok)
+            #expect(!byID.text.contains("本页 0 条") && byID.text.contains("张小三"))
+            let count = { (page: Reply) in page.text.components(separatedBy: "<tr><td>").count - 1 }
+            #expect(count(byUsername) == count(byID) && count(upper) == count(byID) && count(byID) > 0)
+            // The candidate's username as actor: the candidate's own changes.
+            let candidate = try await Self.form(client, .get, "/audit?actor=zhangsan01", nil, cookie: auditor)
+            #expect(count(candidate) > 0 && !candidate.text.contains("审核员甲"))
+            #expect(try await Self.form(client, .get, "/audit?actor=nobody99", nil, cookie: auditor).text.contains("本页 0 条"))
+            // Who the ids are: the staff member's name and username, the candidate's username.
+            #expect(byID.text.contains("审核员甲（reviewer01）") && byID.text.contains("zhangsan01"))
+            let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: auditor)
+            #expect(history.text.contains("审核员甲（reviewer01）"))
+        }
+    }
 }
