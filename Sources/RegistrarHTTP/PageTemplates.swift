@@ -39,6 +39,11 @@ enum PageTemplates {
         .summary td:first-child, .print td:first-child { width: 160px; background: #f0f3f7; }
         form.box { background: #fff; border: 1px solid #c5ccd6; padding: 12px; margin: 8px 0; }
         form.box label { display: inline-block; margin-right: 12px; }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        .id { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; word-break: break-all; }
+        table.audit td { overflow-wrap: anywhere; word-break: break-word; }
+        table.audit td:first-child, table.audit td:nth-child(5) { white-space: nowrap; }
+        table.audit td:last-child { min-width: 8em; }
         .hints { font-size: 13px; color: #4b5563; margin: 8px 0 0; padding-left: 20px; }
         input[type=text], input[type=password], select { padding: 4px 6px; }
         button { padding: 4px 14px; }
@@ -85,7 +90,7 @@ enum PageTemplates {
         <tbody>
         {{#items}}
         <tr{{#hasMismatch}} class="mismatch"{{/hasMismatch}}>
-        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td>{{applicationID}}</td><td>{{examCode}}</td>
+        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td class="id">{{applicationID}}</td><td>{{examCode}}</td>
         <td>{{submittedAt}}</td><td>{{status}}</td><td>{{entries}}</td><td>{{verified}}</td><td>{{mismatches}}</td>
         <td>{{#identity}}<span class="flag">身份不符</span>{{/identity}}{{^identity}}—{{/identity}}</td><td>{{corrections}}</td>
         </tr>
@@ -201,6 +206,7 @@ enum PageTemplates {
         <button type="submit">筛选</button>
         </form>
         <p>本页 {{count}} 条{{#nextPage}}，后面还有{{/nextPage}} <a class="noprint" href="{{csv}}">导出全部记录（CSV）</a></p>
+        <div class="scroll">
         <table class="audit">
         <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>操作人</th><th>角色</th><th>操作</th><th>字段</th><th>修改前</th><th>修改后</th><th>原因</th></tr></thead>
         <tbody>
@@ -209,6 +215,7 @@ enum PageTemplates {
         {{/rows}}
         </tbody>
         </table>
+        </div>
         <p class="noprint">{{#firstPage}}<a href="{{firstPage}}">第一页</a> {{/firstPage}}{{#nextPage}}<a href="{{nextPage}}">下一页</a>{{/nextPage}}</p>
         """
 

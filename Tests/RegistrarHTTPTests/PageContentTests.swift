@@ -194,4 +194,17 @@ extension PageTests {
             #expect(history.text.contains("审核员甲（reviewer01）"))
         }
     }
+
+    @Test func theAuditTableWrapsLongIDs() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let auditor = try await Self.cookie(client, "auditor01")
+            let audit = try await Self.form(client, .get, "/audit", nil, cookie: auditor)
+            // The table scrolls inside its box rather than pushing 原因 off the page, and ids break anywhere.
+            #expect(audit.text.contains("<div class=\"scroll\">\n<table class=\"audit\">"))
+            #expect(audit.text.contains(".scroll { overflow-x: auto") && audit.text.contains("overflow-wrap: anywhere"))
+            #expect(audit.text.contains("<span class=\"id\">\(cast.candidateA)</span>"))
+        }
+    }
 }
