@@ -44,9 +44,13 @@ enum PageTemplates {
         table.audit td { overflow-wrap: anywhere; word-break: break-word; }
         table.audit td:first-child, table.audit td:nth-child(5) { white-space: nowrap; }
         table.audit td:last-child { min-width: 8em; }
+        .notice-head { display: flex; gap: 16px; align-items: flex-start; }
+        .notice-head table { flex: 1; }
+        .photo { flex: none; width: 33mm; height: 48mm; border: 1px dashed #1f2933; display: flex; align-items: center; justify-content: center; text-align: center; font-size: 13px; color: #4b5563; background: #fff; }
         .hints { font-size: 13px; color: #4b5563; margin: 8px 0 0; padding-left: 20px; }
         input[type=text], input[type=password], select { padding: 4px 6px; }
         button { padding: 4px 14px; }
+        @page { size: A4; margin: 15mm; }
         @media print {
           header, form, .noprint { display: none !important; }
           body { background: #fff; }
@@ -220,12 +224,26 @@ enum PageTemplates {
         """
 
     static let notice = """
+        <div class="sheet">
         <h1 style="text-align:center">{{title}}</h1>
+        <div class="notice-head">
         <table class="print">
         {{#rows}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/rows}}
         </table>
+        <div class="photo">贴照片处<br>（近期免冠<br>白底证件照）</div>
+        </div>
+        {{#hasEducation}}
+        <h2>报考学历</h2>
+        <table class="print-list">
+        <thead><tr><th>毕业学校</th><th>专业</th><th>学历</th><th>学习形式</th><th>毕业年月</th></tr></thead>
+        <tbody>
+        {{#education}}<tr><td>{{school}}</td><td>{{major}}</td><td>{{level}}</td><td>{{studyForm}}</td><td>{{graduation}}</td></tr>{{/education}}
+        </tbody>
+        </table>
+        {{/hasEducation}}
         <p>请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。</p>
         <p style="margin-top:48px">考生签字：____________　　　日期：____________</p>
+        </div>
         """
 
     static let error = """

@@ -270,15 +270,28 @@ extension Routes {
             }
             var notice = SuccessNotice(state: state, application: application, season: try await api.service.seasonState())
             if !api.seesFullIDNumbers(principal.actor) { notice.idNumber = Masking.idNumber(notice.idNumber) }
-            let rows: [[String: Any]] = [
+            // 工作情况 as submitted; an application recorded before it was kept shows the file's current one.
+            let work = state.work
+            let rows: [[String: Any]] = PageFile.rows([
                 ("报名号", notice.applicationID), ("用户名", notice.username), ("姓名", notice.name), ("性别", notice.sex),
-                ("出生日期", notice.birthDate), ("证件类型", notice.idType), ("证件号码", notice.idNumber),
+                ("出生日期", notice.birthDate), ("民族", state.basic?.ethnicity), ("证件类型", notice.idType), ("证件号码", notice.idNumber),
+                ("本人身份", PageFile.identity(application.identity)), ("手机", state.contact?.mobile),
+                ("在岗情况", application.onDutyStatus ?? work?.onDutyStatus), ("工作单位", application.workUnit ?? work?.workUnit),
+                ("职称", application.onDutyStatus == nil ? work?.title : application.title),
                 ("报考类别", "\(notice.examName)（\(notice.examCode)）"), ("考区", "\(notice.areaName)（\(notice.areaCode)）"),
                 ("考点", "\(notice.siteName)（\(notice.siteCode)）"), ("报考次数", String(notice.attemptCount)),
                 ("加试科目", notice.additionalSubject ?? "无"), ("报名时间", PageRender.shortTime(notice.submittedAt)),
                 ("报名状态", notice.statusLabel),
-            ].map { ["label": $0.0, "value": $0.1] }
-            return PageRender.html(PageRender.render("notice", ["title": notice.title, "rows": rows], principal: principal))
+            ])
+            .map { ["label": $0.label, "value": $0.value] }
+            let education: [[String: Any]] = application.educationEntryIDs.compactMap { state.education[$0]?.record }.map { record in
+                [
+                    "school": record.school ?? "—", "major": record.major ?? "—", "level": record.level,
+                    "studyForm": record.studyForm ?? "—", "graduation": record.graduation ?? "—",
+                ]
+            }
+            let values: [String: Any] = ["title": notice.title, "rows": rows, "education": education, "hasEducation": !education.isEmpty]
+            return PageRender.html(PageRender.render("notice", values, principal: principal))
         }
     }
 

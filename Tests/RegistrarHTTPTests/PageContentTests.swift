@@ -207,4 +207,30 @@ extension PageTests {
             #expect(audit.text.contains("<span class=\"id\">\(cast.candidateA)</span>"))
         }
     }
+
+    @Test func theNoticeCarriesWhatTheRealOneDoes() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let notice = try await Self.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                nil,
+                cookie: owner
+            )
+            #expect(notice.status == .ok)
+            for row in [
+                "<td>民族</td><td>汉族</td>", "<td>手机</td><td>13800138000</td>", "<td>工作单位</td><td>武汉协和医院</td>",
+                "<td>在岗情况</td><td>在职</td>", "<td>考点</td><td>武汉考点（4201）</td>",
+                "<td>北京大学</td><td>基础医学</td><td>本科</td><td>普通全日制</td><td>2010-07</td>",
+            ] {
+                #expect(notice.text.contains(row), "\(row)")
+            }
+            // Only the ticked entry (the spare one is not on the notice), a box for the photo, printable without script.
+            #expect(notice.text.components(separatedBy: "<td>北京大学</td>").count == 2)
+            #expect(notice.text.contains("贴照片处") && notice.text.contains("size: A4") && !notice.text.contains("<script"))
+        }
+    }
 }
