@@ -4,7 +4,7 @@
 enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "comparison": comparison, "history": history, "audit": audit,
-        "notice": notice, "error": error,
+        "notice": notice, "admin": admin, "error": error,
     ]
 
     static let layout = """
@@ -94,7 +94,7 @@ enum PageTemplates {
         <tbody>
         {{#items}}
         <tr{{#hasMismatch}} class="mismatch"{{/hasMismatch}}>
-        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td class="id">{{applicationID}}</td><td>{{examCode}}</td>
+        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td class="id">{{applicationID}}</td><td>{{exam}}</td>
         <td>{{submittedAt}}</td><td>{{status}}</td><td>{{entries}}</td><td>{{verified}}</td><td>{{mismatches}}</td>
         <td>{{#identity}}<span class="flag">身份不符</span>{{/identity}}{{^identity}}—{{/identity}}</td><td>{{corrections}}</td>
         </tr>
@@ -243,6 +243,41 @@ enum PageTemplates {
         {{/hasEducation}}
         <p>请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。</p>
         <p style="margin-top:48px">考生签字：____________　　　日期：____________</p>
+        </div>
+        """
+
+    static let admin = """
+        <h1>{{title}}</h1>
+        <p>年度 {{season}}；当前：{{phase}}。修改请使用管理接口（/api/v1/admin/…）。</p>
+        <h2>报名日程（北京时间）</h2>
+        {{#noCalendar}}<p>尚未设置报名日程。</p>{{/noCalendar}}
+        {{^noCalendar}}
+        <table>
+        <thead><tr><th>阶段</th><th>开始</th><th>结束（不含）</th></tr></thead>
+        <tbody>{{#calendar}}<tr><td>{{label}}</td><td>{{opens}}</td><td>{{closes}}</td></tr>{{/calendar}}</tbody>
+        </table>
+        {{/noCalendar}}
+        <h2>考试类别</h2>
+        <table>
+        <thead><tr><th>代码</th><th>名称</th><th>级别</th><th>类别</th><th>状态</th></tr></thead>
+        <tbody>{{#exams}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{level}}</td><td>{{category}}</td><td>{{state}}</td></tr>{{/exams}}</tbody>
+        </table>
+        <h2>考区</h2>
+        <table>
+        <thead><tr><th>代码</th><th>名称</th><th>网上缴费</th><th>退费说明</th></tr></thead>
+        <tbody>{{#areas}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{payment}}</td><td>{{refund}}</td></tr>{{/areas}}</tbody>
+        </table>
+        <h2>考点</h2>
+        <table>
+        <thead><tr><th>代码</th><th>名称</th><th>考区</th></tr></thead>
+        <tbody>{{#sites}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{area}}</td></tr>{{/sites}}</tbody>
+        </table>
+        <h2>工作人员账号</h2>
+        <div class="scroll">
+        <table>
+        <thead><tr><th>用户名</th><th>姓名</th><th>角色</th><th>考区</th><th>考点</th><th>状态</th><th>编号</th></tr></thead>
+        <tbody>{{#staff}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{role}}</td><td>{{area}}</td><td>{{sites}}</td><td>{{state}}</td><td class="id">{{id}}</td></tr>{{/staff}}</tbody>
+        </table>
         </div>
         """
 

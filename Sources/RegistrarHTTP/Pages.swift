@@ -113,6 +113,7 @@ extension Routes {
         addReviewPages()
         addHistoryAndNoticePages()
         addAuditPages()
+        addAdministrationPage()
         addEventStream()
     }
 
@@ -130,7 +131,7 @@ extension Routes {
             let items: [[String: Any]] = page.items.map { item in
                 [
                     "applicationID": item.applicationID, "candidateID": item.candidateID, "name": item.name,
-                    "examCode": item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
+                    "exam": season.exam(item.examCode)?.name ?? item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
                     "status": PageRender.statusLabel(item.status), "entries": item.entries, "verified": item.verifiedEntries,
                     "mismatches": item.mismatches, "hasMismatch": item.mismatches > 0, "identity": item.identityMismatch,
                     "corrections": item.corrections,
@@ -354,6 +355,52 @@ extension Routes {
         }
     }
 
+    mutating func addAdministrationPage() {
+        let api = self.api
+
+        // The season as the administrator set it (calendar, catalogue, areas, sites) and the staff accounts: what the
+        // admin API changes, to read in a browser. Administrators and auditors, as `GET /api/v1/admin/staff/{id}`.
+        staffPage(.get, "/admin") { _, _, principal in
+            try api.require(principal.actor, [.admin, .auditor], action: "查看报名年度设置和工作人员账号")
+            let season = try await api.service.seasonState()
+            let now = api.service.clock.now()
+            let time = { (date: Date) in PageRender.shortTime(Instant.string(from: date)) }
+            var calendar = [[String: Any]]()
+            if let dates = season.calendar {
+                calendar = [
+                    ("网上报名", dates.registrationOpens, dates.registrationCloses), ("现场资格审核", dates.reviewOpens, dates.reviewCloses),
+                    ("网上缴费", dates.paymentOpens, dates.paymentCloses),
+                ]
+                .map { ["label": $0.0, "opens": time($0.1), "closes": time($0.2)] }
+            }
+            let exams: [[String: Any]] = season.exams.values.sorted { $0.code < $1.code }.map { exam in
+                ["code": exam.code, "name": exam.name, "level": exam.level, "category": exam.category, "state": exam.withdrawn ? "已撤销" : "可报考"]
+            }
+            let areas: [[String: Any]] = season.areas.values.sorted { $0.code < $1.code }.map { area in
+                ["code": area.code, "name": area.name, "payment": PageFile.yesNo(area.onlinePayment), "refund": area.refundPolicy]
+            }
+            let sites: [[String: Any]] = season.sites.values.sorted { $0.code < $1.code }.map { site in
+                ["code": site.code, "name": site.name, "area": PageFile.named(season.area(site.areaCode)?.name, site.areaCode)]
+            }
+            var staff = [[String: Any]]()
+            for (id, username) in try await api.staffUsernames() {
+                let state = try await api.service.staff.current(id).state
+                let siteNames = state.siteCodes.map { PageFile.named(season.site($0)?.name, $0) }
+                staff.append([
+                    "username": username, "name": state.displayName, "id": id, "role": PageRender.roleLabel(state.role),
+                    "area": state.areaCode.map { PageFile.named(season.area($0)?.name, $0) } ?? "—",
+                    "sites": siteNames.isEmpty ? "—" : siteNames.joined(separator: "、"), "state": state.active ? "在用" : "已停用",
+                ])
+            }
+            let values: [String: Any] = [
+                "title": season.title.isEmpty ? "报名年度与工作人员" : "\(season.title)：报名年度与工作人员",
+                "season": season.seasonID ?? "未开启", "phase": PageRender.phaseLabel(season.phase(at: now)),
+                "calendar": calendar, "noCalendar": calendar.isEmpty, "exams": exams, "areas": areas, "sites": sites, "staff": staff,
+            ]
+            return PageRender.html(PageRender.render("admin", values, principal: principal))
+        }
+    }
+
     mutating func addEventStream() {
         let api = self.api
 
@@ -464,7 +511,10 @@ extension RegistrarAPI {
             let session = sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { return nil }
-        let displayName = session.isStaff ? try await service.staff.current(session.subjectId).state.displayName : nil
+        let displayName: String? =
+            session.isStaff
+            ? try await service.staff.current(session.subjectId).state.displayName
+            : try await service.candidateState(session.subjectId).basic?.name
         return Principal(actor: actor, token: token, expiresAt: session.expiresAt, displayName: displayName)
     }
 
@@ -528,6 +578,15 @@ extension RegistrarAPI {
             names[id] = displayName.isEmpty ? username : "\(displayName)（\(username)）"
         }
         return names
+    }
+
+    /// Every staff account's id and username, by username (from the credentials table; staff ids start `staff-`).
+    func staffUsernames() async throws -> [(id: String, username: String)] {
+        guard let reader else { return [] }
+        return try await reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT subject_id, username FROM credentials WHERE subject_id LIKE 'staff-%' ORDER BY username")
+                .map { row -> (id: String, username: String) in (id: row["subject_id"], username: row["username"]) }
+        }
     }
 
     /// Waits (briefly) until the read models have caught up with the log, so that a page shown after a command
@@ -695,7 +754,9 @@ enum PageRender {
         case .reviewer:
             return actor.siteCodes.map { ["href": "/review/sites/\($0)", "label": "考点\($0)审核队列"] }
         case .auditor:
-            return [["href": "/audit", "label": "审计记录"]]
+            return [["href": "/audit", "label": "审计记录"], ["href": "/admin", "label": "报名年度与工作人员"]]
+        case .admin:
+            return [["href": "/admin", "label": "报名年度与工作人员"]]
         case .candidate:
             return [["href": "/candidates/\(actor.id)/history", "label": "我的档案历史"]]
         default:
@@ -708,6 +769,7 @@ enum PageRender {
         case .reviewer: return actor.siteCodes.first.map { "/review/sites/\($0)" } ?? "/events/stream"
         case .auditor: return "/audit"
         case .candidate: return "/candidates/\(actor.id)/history"
+        case .admin: return "/admin"
         default: return "/events/stream"
         }
     }
@@ -767,6 +829,19 @@ enum PageRender {
         // Beijing time has no daylight saving: a fixed eight hours, written with the UTC formatter.
         let shifted = Instant.string(from: date.addingTimeInterval(8 * 3600))
         return shifted.prefix(19).replacingOccurrences(of: "T", with: " ") + "（北京时间）"
+    }
+
+    /// Where the season stands, in the words of the guides.
+    static func phaseLabel(_ phase: SeasonPhase) -> String {
+        switch phase {
+        case .notConfigured: "尚未设置报名日程"
+        case .beforeRegistration: "网报开通前"
+        case .onlineRegistration: "网上报名期间"
+        case .betweenRegistrationAndReview: "网上报名已结束，现场资格审核尚未开始"
+        case .qualificationReview: "资格审核期间"
+        case .payment: "缴费期间"
+        case .closed: "本年度报名已结束"
+        }
     }
 
     static func statusLabel(_ status: String) -> String { ApplicationStatus(rawValue: status)?.label ?? status }

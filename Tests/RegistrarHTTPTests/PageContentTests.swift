@@ -233,4 +233,32 @@ extension PageTests {
             #expect(notice.text.contains("贴照片处") && notice.text.contains("size: A4") && !notice.text.contains("<script"))
         }
     }
+
+    @Test func headersQueueAndTheAdministratorsHome() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            // A candidate is greeted by name, not by id.
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
+            #expect(history.text.contains("考生：张三") && !history.text.contains("考生：\(cast.candidateA)"))
+            // The queue names the exam.
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let queue = try await Self.form(client, .get, "/review/sites/4201", nil, cookie: reviewer)
+            #expect(queue.text.contains("<td>临床执业医师</td>") && !queue.text.contains("<td>110</td>"))
+            // The administrator lands on a page, not on the endless event stream.
+            let login = try await Self.form(client, .post, "/login", "username=admin01&password=\(World.password)")
+            #expect(login.headers[.location] == "/admin")
+            let admin = try await Self.cookie(client, "admin01")
+            let home = try await Self.form(client, .get, "/admin", nil, cookie: admin)
+            #expect(home.status == .ok && home.headers[.contentType]?.hasPrefix("text/html") == true)
+            for text in [
+                "网上报名", "2026-01-08 09:00:00（北京时间）", "<td>110</td><td>临床执业医师</td>", "湖北考区", "<td>4202</td><td>宜昌考点</td>",
+                "<td>reviewer01</td><td>审核员甲</td><td>审核人员</td>", "武汉考点（4201）", "<td>admin01</td>",
+            ] {
+                #expect(home.text.contains(text), "\(text)")
+            }
+            #expect(home.text.contains(#"href="/admin""#))
+        }
+    }
 }
