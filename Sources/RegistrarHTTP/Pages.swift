@@ -308,7 +308,8 @@ extension Routes {
                 [
                     "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
                     "subjectName": names[record.subjectID] ?? "", "actor": record.actorID, "actorName": names[record.actorID] ?? "",
-                    "role": PageRender.roleLabel(record.role), "action": record.action, "field": record.field,
+                    "role": PageRender.roleLabel(record.role),
+                    "action": PageRender.chinesePart(record.action), "field": record.field,
                     "before": record.before ?? "", "after": record.after ?? "", "reason": record.reason ?? "",
                 ]
             }
@@ -829,6 +830,11 @@ enum PageRender {
         // Beijing time has no daylight saving: a fixed eight hours, written with the UTC formatter.
         let shifted = Instant.string(from: date.addingTimeInterval(8 * 3600))
         return shifted.prefix(19).replacingOccurrences(of: "T", with: " ") + "（北京时间）"
+    }
+
+    /// The Chinese half of the trail's bilingual action words (`提交报名 / application submitted`); the CSV keeps both.
+    static func chinesePart(_ words: String) -> String {
+        words.components(separatedBy: " / ").first ?? words
     }
 
     /// Where the season stands, in the words of the guides.

@@ -158,6 +158,7 @@ extension PageTests {
             let auditor = try await Self.cookie(client, "auditor01")
             let audit = try await Self.form(client, .get, "/audit", nil, cookie: auditor)
             #expect(audit.text.contains("<td>系统</td>") && audit.text.contains("<td>考生</td>") && audit.text.contains("<td>审核人员</td>"))
+            #expect(audit.text.contains("<td>创建工作人员账号</td>") && !audit.text.contains("staff account created"))
             // The role column follows the actor's id (the before and after columns may hold a role as data).
             for raw in ["system", "candidate", "reviewer"] { #expect(!audit.text.contains("</span></td><td>\(raw)</td>"), "\(raw)") }
         }
