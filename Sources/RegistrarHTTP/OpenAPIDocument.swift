@@ -2403,7 +2403,7 @@ enum OpenAPIDocument {
             "name": "actor",
             "in": "query",
             "required": false,
-            "description": "Actor id.",
+            "description": "Actor: a staff or candidate id or username (`reviewer01` is the staff id of that account), or `system`, `chsi`, `bank`.",
             "schema": {
               "type": "string"
             }

@@ -4,7 +4,7 @@
 enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "comparison": comparison, "history": history, "audit": audit,
-        "notice": notice, "error": error,
+        "notice": notice, "admin": admin, "error": error,
     ]
 
     static let layout = """
@@ -23,6 +23,7 @@ enum PageTemplates {
         main { padding: 16px 24px; max-width: 1200px; }
         h1 { font-size: 22px; margin: 8px 0 16px; }
         h2 { font-size: 18px; margin: 24px 0 8px; }
+        h3 { font-size: 16px; margin: 16px 0 6px; }
         table { border-collapse: collapse; width: 100%; background: #fff; margin-bottom: 12px; }
         th, td { border: 1px solid #c5ccd6; padding: 6px 10px; text-align: left; vertical-align: top; }
         th { background: #e4e9f0; }
@@ -38,8 +39,18 @@ enum PageTemplates {
         .summary td:first-child, .print td:first-child { width: 160px; background: #f0f3f7; }
         form.box { background: #fff; border: 1px solid #c5ccd6; padding: 12px; margin: 8px 0; }
         form.box label { display: inline-block; margin-right: 12px; }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        .id { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; word-break: break-all; }
+        table.audit td { overflow-wrap: anywhere; word-break: break-word; }
+        table.audit td:first-child, table.audit td:nth-child(5) { white-space: nowrap; }
+        table.audit td:last-child { min-width: 8em; }
+        .notice-head { display: flex; gap: 16px; align-items: flex-start; }
+        .notice-head table { flex: 1; }
+        .photo { flex: none; width: 33mm; height: 48mm; border: 1px dashed #1f2933; display: flex; align-items: center; justify-content: center; text-align: center; font-size: 13px; color: #4b5563; background: #fff; }
+        .hints { font-size: 13px; color: #4b5563; margin: 8px 0 0; padding-left: 20px; }
         input[type=text], input[type=password], select { padding: 4px 6px; }
         button { padding: 4px 14px; }
+        @page { size: A4; margin: 15mm; }
         @media print {
           header, form, .noprint { display: none !important; }
           body { background: #fff; }
@@ -83,7 +94,7 @@ enum PageTemplates {
         <tbody>
         {{#items}}
         <tr{{#hasMismatch}} class="mismatch"{{/hasMismatch}}>
-        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td>{{applicationID}}</td><td>{{examCode}}</td>
+        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td class="id">{{applicationID}}</td><td>{{exam}}</td>
         <td>{{submittedAt}}</td><td>{{status}}</td><td>{{entries}}</td><td>{{verified}}</td><td>{{mismatches}}</td>
         <td>{{#identity}}<span class="flag">身份不符</span>{{/identity}}{{^identity}}—{{/identity}}</td><td>{{corrections}}</td>
         </tr>
@@ -138,9 +149,10 @@ enum PageTemplates {
         <h2 class="noprint">修改基本信息</h2>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/corrections">
         <label>字段 <select name="field">{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></label>
-        <label>新值 <input type="text" name="newValue" value="{{newValue}}" required maxlength="200"></label>
-        <label>修改原因 <input type="text" name="reason" value="{{formReason}}" required maxlength="500"></label>
+        <label>新值 <input type="text" name="newValue" value="{{newValue}}" maxlength="200"></label>
+        <label>修改原因 <input type="text" name="reason" value="{{correctionReason}}" required maxlength="200"></label>
         <button type="submit">保存修改</button>
+        <ul class="hints">{{#hints}}<li>{{.}}</li>{{/hints}}</ul>
         </form>
         {{/canCorrect}}
         {{#canResetPassword}}
@@ -148,7 +160,7 @@ enum PageTemplates {
         <form class="box noprint" method="post" action="/review/applications/{{applicationID}}/password-reset">
         <p>考生忘记密码及密码找回答案时，核验本人身份证明材料后重置；考生的其他登录随即失效。</p>
         <label>新密码 <input type="password" name="newPassword" required minlength="5" maxlength="12" autocomplete="new-password"></label>
-        <label>重置原因 <input type="text" name="reason" required maxlength="200"></label>
+        <label>重置原因 <input type="text" name="reason" value="{{resetReason}}" required maxlength="200"></label>
         <button type="submit">重置密码</button>
         </form>
         {{/canResetPassword}}
@@ -156,7 +168,7 @@ enum PageTemplates {
         <h2 class="noprint">审核结论</h2>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/approve"><button type="submit">审核通过</button></form>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/reject">
-        <label>不通过原因 <input type="text" name="reason" required maxlength="500"></label>
+        <label>不通过原因 <input type="text" name="reason" value="{{rejectReason}}" required maxlength="200"></label>
         <button type="submit">审核不通过</button>
         </form>
         {{/canDecide}}
@@ -170,49 +182,103 @@ enum PageTemplates {
         <thead><tr><th>版本</th><th>时间</th><th>操作</th><th>操作人</th><th>角色</th><th>原因</th><th class="noprint">回放</th></tr></thead>
         <tbody>
         {{#steps}}
-        <tr class="{{#current}}current{{/current}}{{#future}}future{{/future}}"><td>{{version}}</td><td>{{recordedAt}}</td><td>{{action}}</td><td>{{actor}}</td><td>{{role}}</td><td>{{reason}}</td>
+        <tr class="{{#current}}current{{/current}}{{#future}}future{{/future}}"><td>{{version}}</td><td>{{recordedAt}}</td><td>{{action}}</td><td>{{#actorName}}{{actorName}}<br>{{/actorName}}<span class="id">{{actor}}</span></td><td>{{role}}</td><td>{{reason}}</td>
         <td class="noprint"><a href="{{link}}">回放到此版本</a></td></tr>
         {{/steps}}
         </tbody>
         </table>
         <h2>该版本的档案内容</h2>
-        <table class="fields">
-        <thead><tr><th>字段</th><th>值</th></tr></thead>
+        {{#noSections}}<p>该版本的档案尚无内容。</p>{{/noSections}}
+        {{#sections}}
+        <h3>{{title}}</h3>
+        <table class="fields print">
         <tbody>
-        {{#fields}}<tr><td>{{path}}</td><td>{{value}}</td></tr>{{/fields}}
+        {{#rows}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/rows}}
         </tbody>
         </table>
+        {{/sections}}
         """
 
     static let audit = """
         <h1>{{title}}</h1>
         <form class="box" method="get" action="/audit">
-        <label>考生 <input type="text" name="candidate" value="{{candidate}}"></label>
-        <label>操作人 <input type="text" name="actor" value="{{actor}}"></label>
-        <label>起始 <input type="text" name="since" value="{{since}}" placeholder="2026-01-01T00:00:00.000Z"></label>
+        <label>考生 <input type="text" name="candidate" value="{{candidate}}" placeholder="用户名或考生编号"></label>
+        <label>操作人 <input type="text" name="actor" value="{{actor}}" placeholder="用户名或编号"></label>
+        <label>起始 <input type="text" name="since" value="{{since}}" placeholder="2026-01-12T11:00:00+08:00"></label>
         <label>截止 <input type="text" name="until" value="{{until}}"></label>
         <label>字段 <input type="text" name="field" value="{{field}}" placeholder="basic.name"></label>
         <button type="submit">筛选</button>
         </form>
         <p>本页 {{count}} 条{{#nextPage}}，后面还有{{/nextPage}} <a class="noprint" href="{{csv}}">导出全部记录（CSV）</a></p>
+        <div class="scroll">
         <table class="audit">
         <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>操作人</th><th>角色</th><th>操作</th><th>字段</th><th>修改前</th><th>修改后</th><th>原因</th></tr></thead>
         <tbody>
         {{#rows}}
-        <tr><td>{{position}}</td><td>{{recordedAt}}</td><td>{{subject}}</td><td>{{actor}}</td><td>{{role}}</td><td>{{action}}</td><td>{{field}}</td><td>{{before}}</td><td>{{after}}</td><td>{{reason}}</td></tr>
+        <tr><td>{{position}}</td><td>{{recordedAt}}</td><td>{{#subjectName}}{{subjectName}}<br>{{/subjectName}}<span class="id">{{subject}}</span></td><td>{{#actorName}}{{actorName}}<br>{{/actorName}}<span class="id">{{actor}}</span></td><td>{{role}}</td><td>{{action}}</td><td>{{field}}</td><td>{{before}}</td><td>{{after}}</td><td>{{reason}}</td></tr>
         {{/rows}}
         </tbody>
         </table>
+        </div>
         <p class="noprint">{{#firstPage}}<a href="{{firstPage}}">第一页</a> {{/firstPage}}{{#nextPage}}<a href="{{nextPage}}">下一页</a>{{/nextPage}}</p>
         """
 
     static let notice = """
+        <div class="sheet">
         <h1 style="text-align:center">{{title}}</h1>
+        <div class="notice-head">
         <table class="print">
         {{#rows}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/rows}}
         </table>
+        <div class="photo">贴照片处<br>（近期免冠<br>白底证件照）</div>
+        </div>
+        {{#hasEducation}}
+        <h2>报考学历</h2>
+        <table class="print-list">
+        <thead><tr><th>毕业学校</th><th>专业</th><th>学历</th><th>学习形式</th><th>毕业年月</th></tr></thead>
+        <tbody>
+        {{#education}}<tr><td>{{school}}</td><td>{{major}}</td><td>{{level}}</td><td>{{studyForm}}</td><td>{{graduation}}</td></tr>{{/education}}
+        </tbody>
+        </table>
+        {{/hasEducation}}
         <p>请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。</p>
         <p style="margin-top:48px">考生签字：____________　　　日期：____________</p>
+        </div>
+        """
+
+    static let admin = """
+        <h1>{{title}}</h1>
+        <p>年度 {{season}}；当前：{{phase}}。修改请使用管理接口（/api/v1/admin/…）。</p>
+        <h2>报名日程（北京时间）</h2>
+        {{#noCalendar}}<p>尚未设置报名日程。</p>{{/noCalendar}}
+        {{^noCalendar}}
+        <table>
+        <thead><tr><th>阶段</th><th>开始</th><th>结束（不含）</th></tr></thead>
+        <tbody>{{#calendar}}<tr><td>{{label}}</td><td>{{opens}}</td><td>{{closes}}</td></tr>{{/calendar}}</tbody>
+        </table>
+        {{/noCalendar}}
+        <h2>考试类别</h2>
+        <table>
+        <thead><tr><th>代码</th><th>名称</th><th>级别</th><th>类别</th><th>状态</th></tr></thead>
+        <tbody>{{#exams}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{level}}</td><td>{{category}}</td><td>{{state}}</td></tr>{{/exams}}</tbody>
+        </table>
+        <h2>考区</h2>
+        <table>
+        <thead><tr><th>代码</th><th>名称</th><th>网上缴费</th><th>退费说明</th></tr></thead>
+        <tbody>{{#areas}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{payment}}</td><td>{{refund}}</td></tr>{{/areas}}</tbody>
+        </table>
+        <h2>考点</h2>
+        <table>
+        <thead><tr><th>代码</th><th>名称</th><th>考区</th></tr></thead>
+        <tbody>{{#sites}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{area}}</td></tr>{{/sites}}</tbody>
+        </table>
+        <h2>工作人员账号</h2>
+        <div class="scroll">
+        <table>
+        <thead><tr><th>用户名</th><th>姓名</th><th>角色</th><th>考区</th><th>考点</th><th>状态</th><th>编号</th></tr></thead>
+        <tbody>{{#staff}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{role}}</td><td>{{area}}</td><td>{{sites}}</td><td>{{state}}</td><td class="id">{{id}}</td></tr>{{/staff}}</tbody>
+        </table>
+        </div>
         """
 
     static let error = """

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import Mustache
@@ -24,9 +25,29 @@ let sessionCookieName = "registrar_session"
 
 extension Routes {
     /// A page route (not in the OpenAPI document; listed by ``registeredPages(_:)``).
+    /// A form POST (any method but GET) sent by another origin is refused before its handler runs (``PageRender/crossOrigin(_:)``).
     mutating func page(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
         pageEntries.append(RouteEntry(method: method.rawValue, path: path))
-        router.on(RouterPath(path), method: method, use: handler)
+        guard method != .get else {
+            router.on(RouterPath(path), method: method, use: handler)
+            return
+        }
+        router.on(RouterPath(path), method: method) { request, context in
+            // SameSite=Strict does not stop a page of the same site (another port of the host) from posting a form
+            // with the cookie; the browser's Origin and Sec-Fetch-Site say where the form came from.
+            guard !PageRender.crossOrigin(request) else {
+                let body = PageRender.render(
+                    "error",
+                    [
+                        "title": "无法完成请求", "message": "请求来自其他网站，已拒绝。请在本系统的页面上重新提交。", "code": "auth.cross_origin",
+                        "status": 403,
+                    ],
+                    principal: nil
+                )
+                return PageRender.html(body, status: .forbidden)
+            }
+            return try await handler(request, context)
+        }
     }
 
     /// A page that needs a session: anonymous callers are sent to the log-in form; refusals and rejections are shown
@@ -92,6 +113,7 @@ extension Routes {
         addReviewPages()
         addHistoryAndNoticePages()
         addAuditPages()
+        addAdministrationPage()
         addEventStream()
     }
 
@@ -109,7 +131,7 @@ extension Routes {
             let items: [[String: Any]] = page.items.map { item in
                 [
                     "applicationID": item.applicationID, "candidateID": item.candidateID, "name": item.name,
-                    "examCode": item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
+                    "exam": season.exam(item.examCode)?.name ?? item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
                     "status": PageRender.statusLabel(item.status), "entries": item.entries, "verified": item.verifiedEntries,
                     "mismatches": item.mismatches, "hasMismatch": item.mismatches > 0, "identity": item.identityMismatch,
                     "corrections": item.corrections,
@@ -150,36 +172,43 @@ extension Routes {
                 try api.authorizeSite(principal.actor, comparison.summary.siteCode)
                 let candidateID = comparison.summary.candidateID
                 let reason = form["reason"].flatMap { $0.isEmpty ? nil : $0 }
-                let command: CandidateCommand
-                switch action {
-                case "corrections":
-                    guard let field = BasicInfoField(rawValue: form["field"] ?? "") else {
-                        throw APIError.badRequest("invalid_value", field: "field", message: "请选择要修改的字段")
-                    }
-                    command = .correctBasicInfo(
-                        CorrectBasicInfo(
-                            candidateID: candidateID,
-                            applicationID: applicationID,
-                            field: field,
-                            newValue: form["newValue"] ?? "",
-                            reason: reason ?? ""
-                        )
-                    )
-                case "approve":
-                    command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
-                case "password-reset":
-                    command = .changePassword(
-                        ChangePassword(candidateID: candidateID, newPassword: form["newPassword"] ?? "", method: .staff, reason: reason)
-                    )
-                default:
-                    command = .rejectApplication(RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
-                }
                 do {
+                    // Inside the `do`: an unknown field is shown on the page with what was typed, as a rejection is.
+                    let command: CandidateCommand
+                    switch action {
+                    case "corrections":
+                        guard let field = BasicInfoField(rawValue: form["field"] ?? "") else {
+                            throw APIError.badRequest("invalid_value", field: "field", message: "请选择要修改的字段")
+                        }
+                        command = .correctBasicInfo(
+                            CorrectBasicInfo(
+                                candidateID: candidateID,
+                                applicationID: applicationID,
+                                field: field,
+                                newValue: form["newValue"] ?? "",
+                                reason: reason ?? ""
+                            )
+                        )
+                    case "approve":
+                        command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
+                    case "password-reset":
+                        command = .changePassword(
+                            ChangePassword(candidateID: candidateID, newPassword: form["newPassword"] ?? "", method: .staff, reason: reason)
+                        )
+                    default:
+                        command = .rejectApplication(RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
+                    }
                     _ = try await api.run(command, as: principal.actor, request, context, reason: reason)
                     if action == "password-reset" { api.sessions.revokeAll(of: candidateID) }
                 } catch {
                     guard let known = APIError.from(error) else { throw error }
-                    var response = try await api.comparisonPage(applicationID, principal: principal, error: known.body.message, form: form)
+                    var response = try await api.comparisonPage(
+                        applicationID,
+                        principal: principal,
+                        error: known.body.message,
+                        failedForm: action,
+                        form: form
+                    )
                     response.status = known.status
                     return response
                 }
@@ -205,20 +234,21 @@ extension Routes {
             if let wanted, wanted < latest.version { replay = try await api.history.replay(candidateID, at: .version(wanted)) }
             var state = replay.state
             if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
-            let fields = try CandidateHistory.diff(CandidateDecider.initial, state).map {
-                ["path": $0.path, "value": $0.after ?? ""] as [String: Any]
-            }
+            let sections = PageFile.sections(state, season: try await api.service.seasonState())
+            let names = try await api.accountNames(Set(latest.timeline.map(\.actorId)))
             let steps: [[String: Any]] = latest.timeline.map { step in
                 [
                     "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt), "action": step.action,
-                    "actor": step.actorId, "role": step.role, "reason": step.reason ?? "", "current": step.version == replay.version,
+                    "actor": step.actorId, "actorName": names[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
+                    "reason": step.reason ?? "",
+                    "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]
             }
             let values: [String: Any] = [
                 "title": "考生档案历史：\(state.basic?.name ?? candidateID)",
                 "candidateID": candidateID, "version": replay.version, "latestVersion": latest.version,
-                "isPast": replay.version < latest.version, "steps": steps, "fields": fields,
+                "isPast": replay.version < latest.version, "steps": steps, "sections": sections, "noSections": sections.isEmpty,
             ]
             return PageRender.html(PageRender.render("history", values, principal: principal))
         }
@@ -241,15 +271,28 @@ extension Routes {
             }
             var notice = SuccessNotice(state: state, application: application, season: try await api.service.seasonState())
             if !api.seesFullIDNumbers(principal.actor) { notice.idNumber = Masking.idNumber(notice.idNumber) }
-            let rows: [[String: Any]] = [
+            // 工作情况 as submitted; an application recorded before it was kept shows the file's current one.
+            let work = state.work
+            let rows: [[String: Any]] = PageFile.rows([
                 ("报名号", notice.applicationID), ("用户名", notice.username), ("姓名", notice.name), ("性别", notice.sex),
-                ("出生日期", notice.birthDate), ("证件类型", notice.idType), ("证件号码", notice.idNumber),
+                ("出生日期", notice.birthDate), ("民族", state.basic?.ethnicity), ("证件类型", notice.idType), ("证件号码", notice.idNumber),
+                ("本人身份", PageFile.identity(application.identity)), ("手机", state.contact?.mobile),
+                ("在岗情况", application.onDutyStatus ?? work?.onDutyStatus), ("工作单位", application.workUnit ?? work?.workUnit),
+                ("职称", application.onDutyStatus == nil ? work?.title : application.title),
                 ("报考类别", "\(notice.examName)（\(notice.examCode)）"), ("考区", "\(notice.areaName)（\(notice.areaCode)）"),
                 ("考点", "\(notice.siteName)（\(notice.siteCode)）"), ("报考次数", String(notice.attemptCount)),
                 ("加试科目", notice.additionalSubject ?? "无"), ("报名时间", PageRender.shortTime(notice.submittedAt)),
                 ("报名状态", notice.statusLabel),
-            ].map { ["label": $0.0, "value": $0.1] }
-            return PageRender.html(PageRender.render("notice", ["title": notice.title, "rows": rows], principal: principal))
+            ])
+            .map { ["label": $0.label, "value": $0.value] }
+            let education: [[String: Any]] = application.educationEntryIDs.compactMap { state.education[$0]?.record }.map { record in
+                [
+                    "school": record.school ?? "—", "major": record.major ?? "—", "level": record.level,
+                    "studyForm": record.studyForm ?? "—", "graduation": record.graduation ?? "—",
+                ]
+            }
+            let values: [String: Any] = ["title": notice.title, "rows": rows, "education": education, "hasEducation": !education.isEmpty]
+            return PageRender.html(PageRender.render("notice", values, principal: principal))
         }
     }
 
@@ -260,10 +303,13 @@ extension Routes {
             let filters = try AuditFilters(request)
             let limit = try request.query("limit", in: 1...2_000)
             let page = try await api.auditPage(filters, limit: limit ?? 2_000, principal: principal)
+            let names = try await api.accountNames(Set(page.records.flatMap { [$0.actorID, $0.subjectID] }))
             let rows: [[String: Any]] = page.records.map { record in
                 [
                     "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
-                    "actor": record.actorID, "role": record.role, "action": record.action, "field": record.field,
+                    "subjectName": names[record.subjectID] ?? "", "actor": record.actorID, "actorName": names[record.actorID] ?? "",
+                    "role": PageRender.roleLabel(record.role),
+                    "action": PageRender.chinesePart(record.action), "field": record.field,
                     "before": record.before ?? "", "after": record.after ?? "", "reason": record.reason ?? "",
                 ]
             }
@@ -307,6 +353,52 @@ extension Routes {
             var response = Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: body)
             response.headers[.contentDisposition] = "attachment; filename=\"audit.csv\""
             return response
+        }
+    }
+
+    mutating func addAdministrationPage() {
+        let api = self.api
+
+        // The season as the administrator set it (calendar, catalogue, areas, sites) and the staff accounts: what the
+        // admin API changes, to read in a browser. Administrators and auditors, as `GET /api/v1/admin/staff/{id}`.
+        staffPage(.get, "/admin") { _, _, principal in
+            try api.require(principal.actor, [.admin, .auditor], action: "查看报名年度设置和工作人员账号")
+            let season = try await api.service.seasonState()
+            let now = api.service.clock.now()
+            let time = { (date: Date) in PageRender.shortTime(Instant.string(from: date)) }
+            var calendar = [[String: Any]]()
+            if let dates = season.calendar {
+                calendar = [
+                    ("网上报名", dates.registrationOpens, dates.registrationCloses), ("现场资格审核", dates.reviewOpens, dates.reviewCloses),
+                    ("网上缴费", dates.paymentOpens, dates.paymentCloses),
+                ]
+                .map { ["label": $0.0, "opens": time($0.1), "closes": time($0.2)] }
+            }
+            let exams: [[String: Any]] = season.exams.values.sorted { $0.code < $1.code }.map { exam in
+                ["code": exam.code, "name": exam.name, "level": exam.level, "category": exam.category, "state": exam.withdrawn ? "已撤销" : "可报考"]
+            }
+            let areas: [[String: Any]] = season.areas.values.sorted { $0.code < $1.code }.map { area in
+                ["code": area.code, "name": area.name, "payment": PageFile.yesNo(area.onlinePayment), "refund": area.refundPolicy]
+            }
+            let sites: [[String: Any]] = season.sites.values.sorted { $0.code < $1.code }.map { site in
+                ["code": site.code, "name": site.name, "area": PageFile.named(season.area(site.areaCode)?.name, site.areaCode)]
+            }
+            var staff = [[String: Any]]()
+            for (id, username) in try await api.staffUsernames() {
+                let state = try await api.service.staff.current(id).state
+                let siteNames = state.siteCodes.map { PageFile.named(season.site($0)?.name, $0) }
+                staff.append([
+                    "username": username, "name": state.displayName, "id": id, "role": PageRender.roleLabel(state.role),
+                    "area": state.areaCode.map { PageFile.named(season.area($0)?.name, $0) } ?? "—",
+                    "sites": siteNames.isEmpty ? "—" : siteNames.joined(separator: "、"), "state": state.active ? "在用" : "已停用",
+                ])
+            }
+            let values: [String: Any] = [
+                "title": season.title.isEmpty ? "报名年度与工作人员" : "\(season.title)：报名年度与工作人员",
+                "season": season.seasonID ?? "未开启", "phase": PageRender.phaseLabel(season.phase(at: now)),
+                "calendar": calendar, "noCalendar": calendar.isEmpty, "exams": exams, "areas": areas, "sites": sites, "staff": staff,
+            ]
+            return PageRender.html(PageRender.render("admin", values, principal: principal))
         }
     }
 
@@ -420,7 +512,10 @@ extension RegistrarAPI {
             let session = sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { return nil }
-        let displayName = session.isStaff ? try await service.staff.current(session.subjectId).state.displayName : nil
+        let displayName: String? =
+            session.isStaff
+            ? try await service.staff.current(session.subjectId).state.displayName
+            : try await service.candidateState(session.subjectId).basic?.name
         return Principal(actor: actor, token: token, expiresAt: session.expiresAt, displayName: displayName)
     }
 
@@ -449,9 +544,50 @@ extension RegistrarAPI {
         var filter = filters.filter
         // A candidate by id or by username, as `registrar trace` takes it; one that is neither matches nothing.
         if let candidate = filter.candidate, let id = try await history.resolve(candidate) { filter.candidate = id }
+        // An actor the same way: staff share the usernames' namespace (`reviewer_1101` is `staff-…`).
+        if let actor = filter.actor, let id = try await history.resolve(actor) { filter.actor = id }
         var page = try await AuditQueries(reader).page(filter, after: filters.after, limit: limit)
         page.records = page.records.map(Disclosure.mask)
         return page
+    }
+
+    /// Who the ids on a page are, for the people reading it: `显示名（用户名）` for a staff account, the username for a
+    /// candidate. Ids without credentials (`system`, the outside systems, the season) are left out.
+    func accountNames(_ ids: Set<String>) async throws -> [String: String] {
+        guard let reader, !ids.isEmpty else { return [:] }
+        var usernames = [String: String]()
+        // A few hundred ids at a time, within SQLite's limit on the arguments of a statement.
+        let sorted = ids.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
+            let rows = try await reader.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT subject_id, username FROM credentials WHERE subject_id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(chunk)
+                )
+            }
+            for row in rows {
+                let id: String = row["subject_id"]
+                let username: String = row["username"]
+                usernames[id] = username
+            }
+        }
+        var names = [String: String]()
+        for (id, username) in usernames {
+            let displayName = id.hasPrefix("staff-") ? try await service.staff.current(id).state.displayName : ""
+            names[id] = displayName.isEmpty ? username : "\(displayName)（\(username)）"
+        }
+        return names
+    }
+
+    /// Every staff account's id and username, by username (from the credentials table; staff ids start `staff-`).
+    func staffUsernames() async throws -> [(id: String, username: String)] {
+        guard let reader else { return [] }
+        return try await reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT subject_id, username FROM credentials WHERE subject_id LIKE 'staff-%' ORDER BY username")
+                .map { row -> (id: String, username: String) in (id: row["subject_id"], username: row["username"]) }
+        }
     }
 
     /// Waits (briefly) until the read models have caught up with the log, so that a page shown after a command
@@ -478,14 +614,18 @@ extension RegistrarAPI {
         }
     }
 
-    /// The comparison page of an application (also shown again with a rejection's message after a form).
+    /// The comparison page of an application (also shown again with a rejection's message after a form: the
+    /// `failedForm` (`corrections`, `reject`, `password-reset`) gets back what was typed in it, the others stay empty).
     func comparisonPage(
         _ applicationID: String,
         principal: Principal,
         notice: String? = nil,
         error: String? = nil,
+        failedForm: String? = nil,
         form: [String: String] = [:]
     ) async throws -> Response {
+        // The forms share the name `reason`: only the form that was sent gets its values back.
+        let typed = { (action: String, name: String) -> String in failedForm == action ? form[name] ?? "" : "" }
         try require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
         guard var comparison = try await readModels().comparison(application: applicationID) else {
             throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
@@ -529,7 +669,10 @@ extension RegistrarAPI {
             ]
         }
         let fields: [[String: Any]] = BasicInfoField.allCases.map { field in
-            ["value": field.rawValue, "label": PageRender.fieldLabels[field.rawValue] ?? field.rawValue, "selected": form["field"] == field.rawValue]
+            [
+                "value": field.rawValue, "label": PageRender.label(of: field),
+                "selected": typed("corrections", "field") == field.rawValue,
+            ]
         }
         let canDecide = principal.actor.role == .reviewer && summary.status == ApplicationStatus.submitted.rawValue
         var values: [String: Any] = [
@@ -540,9 +683,10 @@ extension RegistrarAPI {
             "siteLink": "/review/sites/\(summary.siteCode)",
             "status": PageRender.statusLabel(summary.status), "submittedAt": PageRender.shortTime(summary.submittedAt),
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
-            "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "canDecide": canDecide,
+            "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "hints": PageRender.correctionHints, "canDecide": canDecide,
             "canCorrect": principal.actor.role == .reviewer, "canResetPassword": principal.actor.role == .reviewer,
-            "newValue": form["newValue"] ?? "", "formReason": form["reason"] ?? "",
+            "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
+            "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.
@@ -600,7 +744,7 @@ enum PageRender {
         var layout: [String: Any] = ["title": values["title"] ?? "报名系统", "content": content]
         if let actor = principal?.actor {
             layout["user"] = principal?.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? actor.id
-            layout["role"] = roleLabels[actor.role.rawValue] ?? actor.role.rawValue
+            layout["role"] = roleLabel(actor.role)
             layout["links"] = navigation(actor)
         }
         return library.render(layout, withTemplate: "layout") ?? ""
@@ -611,7 +755,9 @@ enum PageRender {
         case .reviewer:
             return actor.siteCodes.map { ["href": "/review/sites/\($0)", "label": "考点\($0)审核队列"] }
         case .auditor:
-            return [["href": "/audit", "label": "审计记录"]]
+            return [["href": "/audit", "label": "审计记录"], ["href": "/admin", "label": "报名年度与工作人员"]]
+        case .admin:
+            return [["href": "/admin", "label": "报名年度与工作人员"]]
         case .candidate:
             return [["href": "/candidates/\(actor.id)/history", "label": "我的档案历史"]]
         default:
@@ -624,6 +770,7 @@ enum PageRender {
         case .reviewer: return actor.siteCodes.first.map { "/review/sites/\($0)" } ?? "/events/stream"
         case .auditor: return "/audit"
         case .candidate: return "/candidates/\(actor.id)/history"
+        case .admin: return "/admin"
         default: return "/events/stream"
         }
     }
@@ -644,11 +791,28 @@ enum PageRender {
         Response(status: .seeOther, headers: [.location: location, .contentLength: "0"])
     }
 
-    /// A local path to go back to after log-in (never another host).
+    /// A local path to go back to after log-in (never another host): printable ASCII without spaces or backslashes,
+    /// starting with a single `/`; anything else is `""` (the caller's home).
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return "" }
+        // Browsers drop tabs and newlines from a `Location` and read `\` as `/`, so `/<TAB>/host` or `/\host` would
+        // become `//host`, another host: refuse every character a browser might rewrite, not only `//`.
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/login"),
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" })
+        else { return "" }
         return next
     }
+
+    /// Whether a page form was sent from another origin: its `Origin` is present and is not this request's own
+    /// (scheme://Host), or its `Sec-Fetch-Site` is present and is neither `same-origin` nor `none` (typed or
+    /// bookmarked). A request with neither header (curl, scripts, tests) is not refused.
+    static func crossOrigin(_ request: Request) -> Bool {
+        if let site = request.headers[secFetchSite], site != "same-origin" && site != "none" { return true }
+        guard let origin = request.headers[.origin] else { return false }
+        guard let scheme = request.head.scheme, let authority = request.head.authority else { return true }
+        return origin.lowercased() != "\(scheme)://\(authority)".lowercased()
+    }
+
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 
     static func queryEscape(_ text: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed
@@ -659,10 +823,31 @@ enum PageRender {
     /// A CSV cell, always quoted, with formulas neutralised (``CSVField``).
     static func csvCell(_ text: String) -> String { CSVField.escape(text, alwaysQuoted: true) }
 
-    /// `2026-01-12T03:00:00.000Z` as `2026-01-12 03:00:00 UTC`.
+    /// An instant as people at the sites read it: `2026-01-12T03:00:00.000Z` as `2026-01-12 11:00:00（北京时间）`
+    /// (UTC+8; text that is not an instant is shown as it is).
     static func shortTime(_ instant: String) -> String {
-        guard instant.count >= 19, instant.contains("T") else { return instant }
-        return instant.prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC"
+        guard let date = Instant.date(fromISO8601: instant) else { return instant }
+        // Beijing time has no daylight saving: a fixed eight hours, written with the UTC formatter.
+        let shifted = Instant.string(from: date.addingTimeInterval(8 * 3600))
+        return shifted.prefix(19).replacingOccurrences(of: "T", with: " ") + "（北京时间）"
+    }
+
+    /// The Chinese half of the trail's bilingual action words (`提交报名 / application submitted`); the CSV keeps both.
+    static func chinesePart(_ words: String) -> String {
+        words.components(separatedBy: " / ").first ?? words
+    }
+
+    /// Where the season stands, in the words of the guides.
+    static func phaseLabel(_ phase: SeasonPhase) -> String {
+        switch phase {
+        case .notConfigured: "尚未设置报名日程"
+        case .beforeRegistration: "网报开通前"
+        case .onlineRegistration: "网上报名期间"
+        case .betweenRegistrationAndReview: "网上报名已结束，现场资格审核尚未开始"
+        case .qualificationReview: "资格审核期间"
+        case .payment: "缴费期间"
+        case .closed: "本年度报名已结束"
+        }
     }
 
     static func statusLabel(_ status: String) -> String { ApplicationStatus(rawValue: status)?.label ?? status }
@@ -681,13 +866,42 @@ enum PageRender {
         "password-reset": "已重置考生密码，考生的其他登录已失效",
     ]
 
-    static let roleLabels: [String: String] = [
-        "candidate": "考生", "reviewer": "审核人员", "auditor": "审计人员", "admin": "管理员",
-    ]
+    /// Who acts, in the words of the guides (审计 for auditors, 学信网 and 银行 for the outside systems).
+    static func roleLabel(_ role: Role) -> String {
+        switch role {
+        case .candidate: "考生"
+        case .reviewer: "审核人员"
+        case .auditor: "审计"
+        case .admin: "管理员"
+        case .system: "系统"
+        case .chsi: "学信网"
+        case .bank: "银行"
+        }
+    }
 
-    static let fieldLabels: [String: String] = [
-        "name": "姓名", "surnamePinyin": "姓（拼音）", "givenNamePinyin": "名（拼音）", "idNumber": "证件号码", "sex": "性别",
-        "birthDate": "出生日期", "nationality": "国籍", "ethnicity": "民族", "idType": "证件类型",
+    /// The label of a role as recorded in the log (the text itself when it is no role).
+    static func roleLabel(_ raw: String) -> String { Role(rawValue: raw).map(roleLabel) ?? raw }
+
+    /// The label of a correctable field, as on the registration form.
+    static func label(of field: BasicInfoField) -> String {
+        switch field {
+        case .name: "姓名"
+        case .surnamePinyin: "姓（拼音）"
+        case .givenNamePinyin: "名（拼音）"
+        case .idNumber: "证件号码"
+        case .sex: "性别"
+        case .birthDate: "出生日期"
+        case .nationality: "国籍"
+        case .ethnicity: "民族"
+        case .identity: "本人身份"
+        }
+    }
+
+    /// What to type as the new value of the fields whose text is a code or a format.
+    static let correctionHints: [String] = [
+        "性别：男 或 女（居民身份证考生由证件号码确定）", "出生日期：YYYY-MM-DD，如 1990-05-01",
+        "本人身份（仅军队、武警及公安部所属边防、消防、警卫部队人员）填代码："
+            + MilitaryIdentity.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: "；") + "；无本人身份的考生留空",
     ]
 }
 

@@ -49,6 +49,7 @@ import Testing
         Row(method: .get, pattern: "/candidates/{candidateID}/applications/{applicationID}/notice", expect: only([.owner, .reviewer, .auditor])),
         Row(method: .get, pattern: "/audit", expect: only([.auditor])),
         Row(method: .get, pattern: "/audit.csv", expect: only([.auditor])),
+        Row(method: .get, pattern: "/admin", expect: only([.admin, .auditor])),
         Row(method: .get, pattern: "/events/stream", expect: only([.reviewer, .otherReviewer, .auditor, .admin])),
         // Resets the owner's password to the one the log-in row below uses (and ends the owner's page session).
         Row(

@@ -1,0 +1,265 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RegistrationDomain
+import Testing
+
+@testable import RegistrarHTTP
+
+/// What the pages show, in Chinese, and what a failed form gives back.
+extension PageTests {
+    /// The `value` of the text input that follows `label` on a page.
+    static func input(_ page: String, after label: String) -> String? {
+        guard let start = page.range(of: label + " <input"), let value = page[start.upperBound...].range(of: #"value=""#) else { return nil }
+        return String(page[value.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test func aFailedFormGetsBackItsOwnValues() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let base = "/review/applications/\(cast.applicationA)"
+
+            // A password too short: the reset's reason comes back in 重置原因, not in the correction's 修改原因.
+            let reset = try await Self.form(client, .post, "\(base)/password-reset", "newPassword=ab&reason=resetmark7", cookie: reviewer)
+            #expect(reset.status.code >= 400 && reset.text.contains("class=\"error\""), "\(reset.status)")
+            #expect(Self.input(reset.text, after: "重置原因") == "resetmark7")
+            #expect(Self.input(reset.text, after: "修改原因") == "")
+            #expect(Self.input(reset.text, after: "不通过原因") == "")
+            #expect(Self.input(reset.text, after: "新值") == "")
+
+            // A reason over 200 characters: the rejection's reason comes back in 不通过原因.
+            let long = String(repeating: "x", count: 201)
+            let reject = try await Self.form(client, .post, "\(base)/reject", "reason=\(long)", cookie: reviewer)
+            #expect(reject.status == .unprocessableContent, "\(reject.status) \(reject.text.prefix(300))")
+            #expect(Self.input(reject.text, after: "不通过原因") == long)
+            #expect(Self.input(reject.text, after: "修改原因") == "" && Self.input(reject.text, after: "重置原因") == "")
+
+            // A correction the decider refuses (an ethnicity not on the list): its field, value and reason come back in its own form.
+            let correction = try await Self.form(
+                client,
+                .post,
+                "\(base)/corrections",
+                "field=ethnicity&newValue=abc&reason=fixmark3",
+                cookie: reviewer
+            )
+            #expect(correction.status.code >= 400, "\(correction.status)")
+            #expect(Self.input(correction.text, after: "新值") == "abc" && Self.input(correction.text, after: "修改原因") == "fixmark3")
+            #expect(correction.text.contains(#"<option value="ethnicity" selected>"#))
+            #expect(Self.input(correction.text, after: "重置原因") == "" && Self.input(correction.text, after: "不通过原因") == "")
+        }
+    }
+
+    @Test func theCorrectionFormNamesEveryFieldInChinese() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let page = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: reviewer)
+            #expect(page.text.contains(#"<option value="identity">本人身份</option>"#))
+            for field in BasicInfoField.allCases {
+                let label = PageRender.label(of: field)
+                #expect(!label.contains { $0.isASCII && $0.isLetter }, "\(field)")
+                #expect(page.text.contains(#"<option value="\#(field.rawValue)">\#(label)</option>"#), "\(field)")
+            }
+            // What to type for 本人身份: the six codes and their meaning.
+            #expect(page.text.contains("1 军队及武警干部") && page.text.contains("6 公安部所属边防、消防、警卫部队聘用地方人员"))
+        }
+    }
+
+    @Test func aCorrectionOfAnUnknownFieldShowsThePageAgain() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let path = "/review/applications/\(cast.applicationA)/corrections"
+            for field in ["bogus", ""] {
+                let reply = try await Self.form(client, .post, path, "field=\(field)&newValue=abc&reason=fixmark3", cookie: reviewer)
+                #expect(reply.status == .badRequest, "\(field): \(reply.status)")
+                #expect(reply.text.contains("请选择要修改的字段") && reply.text.contains("北京大学") && reply.text.contains("修改基本信息"))
+                #expect(Self.input(reply.text, after: "新值") == "abc" && Self.input(reply.text, after: "修改原因") == "fixmark3")
+            }
+        }
+    }
+
+    @Test func timesAreInBeijingTime() async throws {
+        #expect(PageRender.shortTime("2026-01-08T01:32:48.000Z") == "2026-01-08 09:32:48（北京时间）")
+        #expect(PageRender.shortTime("2026-02-28T16:00:00.5Z") == "2026-03-01 00:00:00（北京时间）")
+        #expect(PageRender.shortTime("2026-01-12T11:00:00+08:00") == "2026-01-12 11:00:00（北京时间）")
+        #expect(PageRender.shortTime("not a time") == "not a time")
+
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            // Submitted at 2026-01-12T03:00:00Z, the test clock's registration instant.
+            let submitted = "2026-01-12 11:00:00（北京时间）"
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let auditor = try await Self.cookie(client, "auditor01")
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let pages = [
+                ("/review/sites/4201", reviewer), ("/review/applications/\(cast.applicationA)", reviewer),
+                ("/candidates/\(cast.candidateA)/history", owner), ("/audit?candidate=\(cast.candidateA)", auditor),
+                ("/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice", owner),
+            ]
+            for (path, cookie) in pages {
+                let page = try await Self.form(client, .get, path, nil, cookie: cookie)
+                #expect(page.status == .ok && page.text.contains(submitted) && !page.text.contains(" UTC"), "\(path)")
+            }
+            // Machine formats keep UTC.
+            let csv = try await Self.form(client, .get, "/audit.csv?candidate=\(cast.candidateA)", nil, cookie: auditor)
+            #expect(csv.text.contains("2026-01-12T03:00:00.000Z") && !csv.text.contains("北京时间"))
+        }
+    }
+
+    @Test func historyAndAuditSpeakChinese() async throws {
+        for role in Role.allCases { #expect(!PageRender.roleLabel(role).contains { $0.isASCII }, "\(role)") }
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            _ = try await Self.form(
+                client,
+                .post,
+                "/review/applications/\(cast.applicationA)/corrections",
+                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
+                cookie: reviewer
+            )
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
+            #expect(history.status == .ok)
+            #expect(history.text.contains("<td>考生</td>") && history.text.contains("<td>审核人员</td>"))
+            for raw in [
+                "<td>candidate</td>", "<td>reviewer</td>", "nextOrder", "photoID", "photoSize", "lockedBy", "ScanIDs", "applications.", "education.",
+                ">true<",
+                ">false<",
+            ] {
+                #expect(!history.text.contains(raw), "\(raw)")
+            }
+            for group in [
+                "<h3>基本信息</h3>", "<h3>联系方式</h3>", "<h3>工作情况</h3>", "<h3>教育经历 1</h3>", "<h3>培训经历 1</h3>", "<h3>证书 1</h3>",
+                "<h3>报名 \(cast.applicationA)</h3>",
+            ] {
+                #expect(history.text.contains(group), "\(group)")
+            }
+            for row in [
+                "<td>姓名</td><td>张小三</td>", "<td>学校</td><td>北京大学</td>", "<td>已锁定</td>", "<td>已审核</td><td>否</td>", "<td>报考类别</td><td>临床执业医师（110）</td>",
+                "<td>考点</td><td>武汉考点（4201）</td>", "<td>手机</td><td>13800138000</td>",
+            ] {
+                #expect(history.text.contains(row), "\(row)")
+            }
+            #expect(history.text.contains("姓名：") && history.text.contains("证件有误"))
+
+            let auditor = try await Self.cookie(client, "auditor01")
+            let audit = try await Self.form(client, .get, "/audit", nil, cookie: auditor)
+            #expect(audit.text.contains("<td>系统</td>") && audit.text.contains("<td>考生</td>") && audit.text.contains("<td>审核人员</td>"))
+            #expect(audit.text.contains("<td>创建工作人员账号</td>") && !audit.text.contains("staff account created"))
+            // The role column follows the actor's id (the before and after columns may hold a role as data).
+            for raw in ["system", "candidate", "reviewer"] { #expect(!audit.text.contains("</span></td><td>\(raw)</td>"), "\(raw)") }
+        }
+    }
+
+    @Test func theAuditTrailTakesAStaffUsernameAsActor() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            _ = try await Self.form(
+                client,
+                .post,
+                "/review/applications/\(cast.applicationA)/corrections",
+                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
+                cookie: reviewer
+            )
+            let auditor = try await Self.cookie(client, "auditor01")
+            let byID = try await Self.form(client, .get, "/audit?actor=staff-r1", nil, cookie: auditor)
+            let byUsername = try await Self.form(client, .get, "/audit?actor=reviewer01", nil, cookie: auditor)
+            let upper = try await Self.form(client, .get, "/audit?actor=Reviewer01", nil, cookie: auditor)
+            #expect(byID.status == .ok && byUsername.status == .ok)
+            #expect(!byID.text.contains("本页 0 条") && byID.text.contains("张小三"))
+            let count = { (page: Reply) in page.text.components(separatedBy: "<tr><td>").count - 1 }
+            #expect(count(byUsername) == count(byID) && count(upper) == count(byID) && count(byID) > 0)
+            // The candidate's username as actor: the candidate's own changes.
+            let candidate = try await Self.form(client, .get, "/audit?actor=zhangsan01", nil, cookie: auditor)
+            #expect(count(candidate) > 0 && !candidate.text.contains("审核员甲"))
+            #expect(try await Self.form(client, .get, "/audit?actor=nobody99", nil, cookie: auditor).text.contains("本页 0 条"))
+            // Who the ids are: the staff member's name and username, the candidate's username.
+            #expect(byID.text.contains("审核员甲（reviewer01）") && byID.text.contains("zhangsan01"))
+            let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: auditor)
+            #expect(history.text.contains("审核员甲（reviewer01）"))
+        }
+    }
+
+    @Test func theAuditTableWrapsLongIDs() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let auditor = try await Self.cookie(client, "auditor01")
+            let audit = try await Self.form(client, .get, "/audit", nil, cookie: auditor)
+            // The table scrolls inside its box rather than pushing 原因 off the page, and ids break anywhere.
+            #expect(audit.text.contains("<div class=\"scroll\">\n<table class=\"audit\">"))
+            #expect(audit.text.contains(".scroll { overflow-x: auto") && audit.text.contains("overflow-wrap: anywhere"))
+            #expect(audit.text.contains("<span class=\"id\">\(cast.candidateA)</span>"))
+        }
+    }
+
+    @Test func theNoticeCarriesWhatTheRealOneDoes() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let notice = try await Self.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                nil,
+                cookie: owner
+            )
+            #expect(notice.status == .ok)
+            for row in [
+                "<td>民族</td><td>汉族</td>", "<td>手机</td><td>13800138000</td>", "<td>工作单位</td><td>武汉协和医院</td>",
+                "<td>在岗情况</td><td>在职</td>", "<td>考点</td><td>武汉考点（4201）</td>",
+                "<td>北京大学</td><td>基础医学</td><td>本科</td><td>普通全日制</td><td>2010-07</td>",
+            ] {
+                #expect(notice.text.contains(row), "\(row)")
+            }
+            // Only the ticked entry (the spare one is not on the notice), a box for the photo, printable without script.
+            #expect(notice.text.components(separatedBy: "<td>北京大学</td>").count == 2)
+            #expect(notice.text.contains("贴照片处") && notice.text.contains("size: A4") && !notice.text.contains("<script"))
+        }
+    }
+
+    @Test func headersQueueAndTheAdministratorsHome() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            // A candidate is greeted by name, not by id.
+            let owner = try await Self.cookie(client, "zhangsan01")
+            let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
+            #expect(history.text.contains("考生：张三") && !history.text.contains("考生：\(cast.candidateA)"))
+            // The queue names the exam.
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let queue = try await Self.form(client, .get, "/review/sites/4201", nil, cookie: reviewer)
+            #expect(queue.text.contains("<td>临床执业医师</td>") && !queue.text.contains("<td>110</td>"))
+            // The administrator lands on a page, not on the endless event stream.
+            let login = try await Self.form(client, .post, "/login", "username=admin01&password=\(World.password)")
+            #expect(login.headers[.location] == "/admin")
+            let admin = try await Self.cookie(client, "admin01")
+            let home = try await Self.form(client, .get, "/admin", nil, cookie: admin)
+            #expect(home.status == .ok && home.headers[.contentType]?.hasPrefix("text/html") == true)
+            for text in [
+                "网上报名", "2026-01-08 09:00:00（北京时间）", "<td>110</td><td>临床执业医师</td>", "湖北考区", "<td>4202</td><td>宜昌考点</td>",
+                "<td>reviewer01</td><td>审核员甲</td><td>审核人员</td>", "武汉考点（4201）", "<td>admin01</td>",
+            ] {
+                #expect(home.text.contains(text), "\(text)")
+            }
+            #expect(home.text.contains(#"href="/admin""#))
+        }
+    }
+}
