@@ -169,22 +169,14 @@ final class RegistrarAPI: Sendable {
         }
         let body = try await StrictJSON.collect(request, limit: configuration.maximumBodyBytes)
         request.body = RequestBody(buffer: body)
-        var hmac = HMAC<SHA256>(key: fingerprintKey)
-        hmac.update(data: Data(request.method.rawValue.utf8))
-        hmac.update(data: [0x0A])
-        hmac.update(data: Data(request.uri.path.utf8))
-        hmac.update(data: [0x0A])
-        hmac.update(data: Self.canonicalBody(Data(body.readableBytesView)))
-        return Data(Data(hmac.finalize()).prefix(16)).hexString
-    }
-
-    /// A JSON body with its members sorted and no insignificant whitespace (so that a retry that spells the same
-    /// request otherwise is the same request); any other body as it is.
-    static func canonicalBody(_ body: Data) -> Data {
-        guard !body.isEmpty, let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
-            let canonical = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
-        else { return body }
-        return canonical
+        // One buffer, one MAC: method, path and body, each line-separated.
+        var message = Array(request.method.rawValue.utf8)
+        message.append(0x0A)
+        message.append(contentsOf: request.uri.path.utf8)
+        message.append(0x0A)
+        message.append(contentsOf: CanonicalBody.of(Array(body.readableBytesView)))
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: fingerprintKey)
+        return Data(Data(code).prefix(16)).hexString
     }
 
     /// The client's `Idempotency-Key`, checked: given once, 1 to 128 visible ASCII characters.
