@@ -123,13 +123,7 @@ extension PageTests {
             let cast = try await Cast.make(client)
             world.clock.set(World.review)
             let reviewer = try await Self.cookie(client, "reviewer01")
-            _ = try await Self.form(
-                client,
-                .post,
-                "/review/applications/\(cast.applicationA)/corrections",
-                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
-                cookie: reviewer
-            )
+            _ = try await Self.correctName(client, application: cast.applicationA, cookie: reviewer)
             let owner = try await Self.cookie(client, "zhangsan01")
             let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
             #expect(history.status == .ok)
@@ -170,13 +164,7 @@ extension PageTests {
             let cast = try await Cast.make(client)
             world.clock.set(World.review)
             let reviewer = try await Self.cookie(client, "reviewer01")
-            _ = try await Self.form(
-                client,
-                .post,
-                "/review/applications/\(cast.applicationA)/corrections",
-                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
-                cookie: reviewer
-            )
+            _ = try await Self.correctName(client, application: cast.applicationA, cookie: reviewer)
             let auditor = try await Self.cookie(client, "auditor01")
             let byID = try await Self.form(client, .get, "/audit?actor=staff-r1", nil, cookie: auditor)
             let byUsername = try await Self.form(client, .get, "/audit?actor=reviewer01", nil, cookie: auditor)

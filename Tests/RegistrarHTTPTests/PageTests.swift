@@ -40,7 +40,7 @@ import Testing
         Row(
             method: .post,
             pattern: "/review/applications/{applicationID}/corrections",
-            form: "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
+            form: nameCorrectionForm,
             expect: only([.reviewer])
         ),
         Row(method: .post, pattern: "/review/applications/{applicationID}/reject", form: "reason=", expect: only([.reviewer])),
@@ -89,6 +89,14 @@ import Testing
         if let cookie { headers[.cookie] = cookie }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         return try await client.call(method, uri, body: body.map { ByteBuffer(string: $0) }, headers: headers)
+    }
+
+    /// The reviewer's correction form filled in: 姓名 to 张小三, because 证件有误.
+    static let nameCorrectionForm = "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF"
+
+    /// Posts ``nameCorrectionForm`` on an application's page with a reviewer's cookie.
+    static func correctName(_ client: Client, application: String, cookie: String) async throws -> Reply {
+        try await form(client, .post, "/review/applications/\(application)/corrections", nameCorrectionForm, cookie: cookie)
     }
 
     static func cookies(_ client: Client) async throws -> [Who: String] {
@@ -190,13 +198,7 @@ import Testing
             #expect(noReason.text.contains("class=\"error\""))
 
             // A correction without a reason is refused; with one it is recorded and the page says so.
-            let corrected = try await Self.form(
-                client,
-                .post,
-                "/review/applications/\(cast.applicationA)/corrections",
-                "field=name&newValue=%E5%BC%A0%E5%B0%8F%E4%B8%89&reason=%E8%AF%81%E4%BB%B6%E6%9C%89%E8%AF%AF",
-                cookie: reviewer
-            )
+            let corrected = try await Self.correctName(client, application: cast.applicationA, cookie: reviewer)
             #expect(corrected.status == .seeOther, "\(corrected.text.prefix(300))")
             #expect(corrected.headers[.location] == "/review/applications/\(cast.applicationA)?done=corrections")
 
