@@ -115,11 +115,12 @@ public struct CandidateHistory: Sendable {
         return (state, recorded.last?.streamVersion ?? 0, timeline)
     }
 
-    /// Field-level differences between the file at two points.
-    public func diff(_ candidateId: String, from: Point, to: Point) async throws -> [Change] {
+    /// Field-level differences between the file at two points; with `maskingIDNumbers`, as someone who sees ID
+    /// numbers masked sees them (``Masking/maskedDiff(_:_:)``).
+    public func diff(_ candidateId: String, from: Point, to: Point, maskingIDNumbers: Bool = false) async throws -> [Change] {
         let before = try await replay(candidateId, at: from).state
         let after = try await replay(candidateId, at: to).state
-        return try Self.diff(before, after)
+        return maskingIDNumbers ? try Masking.maskedDiff(before, after) : try Self.diff(before, after)
     }
 
     /// Field-level differences between two states, by flattening their JSON to paths.

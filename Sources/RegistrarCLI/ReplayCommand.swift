@@ -82,9 +82,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         if let diff, let (from, to) = Self.parseRange(diff) {
-            let before = try await history.replay(candidateId, at: .version(from)).state
-            let after = try await history.replay(candidateId, at: .version(to)).state
-            let changes = showIDNumbers ? try CandidateHistory.diff(before, after) : try Masking.maskedDiff(before, after)
+            let changes = try await history.diff(candidateId, from: .version(from), to: .version(to), maskingIDNumbers: !showIDNumbers)
             switch format {
             case .json: print(String(decoding: try encoder.encode(changes), as: UTF8.self))
             case .text:

@@ -21,8 +21,11 @@ enum CanonicalBody {
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
+        /// JSON's insignificant whitespace: space, tab, line feed, carriage return.
+        static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
         mutating func skipWhitespace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
         }
 
         mutating func atEnd() -> Bool {
@@ -133,7 +136,7 @@ enum CanonicalBody {
             let start = index
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") || [0x20, 0x09, 0x0A, 0x0D].contains(byte) {
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") || Self.isWhitespace(byte) {
                     break
                 }
                 index += 1

@@ -10,7 +10,8 @@ import RegistrationDomain
 /// Masked are the basic information, CHSI results (which carry the number CHSI holds), the pass numbers of
 /// applications (通行证号码: for a holder of a 香港往来大陆通行证 it is the ID number itself), corrections of the number,
 /// the 证件号码 row of review comparisons, the success notice, and audit or diff lines about a field named `idNumber`
-/// or `passNumber`. A diff is taken between masked states (``maskedDiff(_:_:)``), so that a correction's
+/// or `passNumber`. A diff is taken between masked states (``Masking/maskedDiff(_:_:)``, through
+/// ``CandidateHistory/diff(_:from:to:maskingIDNumbers:)``), so that a correction's
 /// `oldValue`/`newValue` is masked there as in the state.
 enum Disclosure {
     static func mask(_ state: inout CandidateState) { Masking.idNumbers(in: &state) }
@@ -34,13 +35,6 @@ enum Disclosure {
             }
         }
     }
-
-    /// The differences between two states as a caller who sees masked numbers sees them (``Masking/maskedDiff(_:_:)``).
-    static func maskedDiff(_ before: CandidateState, _ after: CandidateState) throws -> [CandidateHistory.Change] {
-        try Masking.maskedDiff(before, after)
-    }
-
-    static func mask(_ change: CandidateHistory.Change) -> CandidateHistory.Change { Masking.idNumbers(in: change) }
 
     static func mask(_ record: AuditRecord) -> AuditRecord { record.maskingIDNumbers() }
 }

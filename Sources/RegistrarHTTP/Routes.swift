@@ -895,14 +895,12 @@ extension Routes {
             let candidateID = try context.id("candidateID")
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
             let (from, to) = try api.diffRange(request)
-            let before = try await api.history.replay(candidateID, at: from).state
-            let after = try await api.history.replay(candidateID, at: to).state
-            let changes: [CandidateHistory.Change]
-            if api.seesFullIDNumbers(principal.actor) {
-                changes = try CandidateHistory.diff(before, after)
-            } else {
-                changes = try Disclosure.maskedDiff(before, after)
-            }
+            let changes = try await api.history.diff(
+                candidateID,
+                from: from,
+                to: to,
+                maskingIDNumbers: !api.seesFullIDNumbers(principal.actor)
+            )
             return try api.json(DiffReply(candidateID: candidateID, changes: changes))
         }
 
