@@ -21,6 +21,9 @@ extension SQLiteEventStore {
         do {
             var configuration = Configuration()
             configuration.readonly = true
+            // As the store waits (`SQLiteEventStore.init`): another process holding a lock for a moment (a server,
+            // the sqlite3 shell) is waited for, not reported as "database is locked".
+            configuration.busyMode = .timeout(10)
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
             return try queue.read { db in
