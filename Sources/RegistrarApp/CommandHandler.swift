@@ -126,7 +126,10 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         var version = 0
         var tail = read.tail
         if let snapshot = read.snapshot {
-            if let decoded = try? D.State(snapshotPayload: snapshot.payload) {
+            // A snapshot is a cache: one that does not continue into its tail (a damaged row) is ignored.
+            if let decoded = try? D.State(snapshotPayload: snapshot.payload),
+                tail.first.map({ $0.streamVersion == snapshot.streamVersion + 1 }) ?? true
+            {
                 state = decoded
                 version = snapshot.streamVersion
             } else {
@@ -150,7 +153,9 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     /// The same, given the stream's version in the log just read by the caller (with other versions, in one read).
     public func current(_ streamId: String, logVersion: Int) async throws -> (state: D.State, version: Int) {
         if let cached = stateCache.state(of: streamId), logVersion == cached.version { return cached }
-        let loaded = try await load(streamId)
+        var loaded = try await load(streamId)
+        // Past the stream's head only through a snapshot row claiming a version the stream never reached.
+        if loaded.version > logVersion { loaded = try await replay(streamId) }
         // Possibly older than what a command just cached; harmless, as the next append checks the version.
         stateCache.remember(loaded.state, version: loaded.version, of: streamId)
         return loaded
@@ -218,11 +223,14 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     ) async throws -> CommandOutcome<D.Event> {
         // Under the stream's lock, so a retry racing its original decides on the original's result: its events are
         // found duplicate by the append, its refusal ("already submitted") gives way to the original's outcome.
+        var replayFully = false
         for attempt in 0..<maximumAttempts {
             let state: D.State
             let version: Int
             if attempt == 0, let cached = stateCache.state(of: streamId) {
                 (state, version) = cached
+            } else if replayFully {
+                (state, version) = try await replay(streamId)
             } else {
                 (state, version) = try await load(streamId)
             }
@@ -254,8 +262,11 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 } else {
                     result = try await store.append(request)
                 }
-            } catch EventLogError.wrongExpectedVersion {
+            } catch EventLogError.wrongExpectedVersion(_, _, let actual) {
                 stateCache.forget(streamId)
+                // Behind the version it was decided on: the state came from a snapshot row past the stream's head
+                // (damaged), not from a writer that got there first. Ignore snapshots from now on.
+                if actual < version { replayFully = true }
                 continue
             } catch let error as EventLogError {
                 // The stream's own state is still right when another stream moved.

@@ -105,6 +105,13 @@ public final class RegistrarService: Sendable {
             } catch EventLogError.conditionNotMet(let streamId, _, _) where streamId == seasonStreamId && attempt < 4 {
                 attempt += 1
                 season = try await currentSeason()
+            } catch CommandError.rejected(let rejection) where attempt < 4 {
+                // A refusal never reaches the append's condition, so it is checked here: decided on a season the
+                // log has since replaced (another process changed the calendar), it is decided again.
+                let current = try await currentSeason()
+                guard current.version != season.version else { throw CommandError.rejected(rejection) }
+                attempt += 1
+                season = current
             }
         }
     }
@@ -131,9 +138,13 @@ public final class RegistrarService: Sendable {
     public func execute(_ command: SeasonCommand, actor: Actor, request: RequestContext) async throws -> CommandOutcome<SeasonEvent> {
         let season = try await seasonState()
         let clock = self.clock
-        return try await seasons.handle(streamId: seasonStreamId, metadata: metadata(actor: actor, request: request)) {
+        let outcome = try await seasons.handle(streamId: seasonStreamId, metadata: metadata(actor: actor, request: request)) {
             ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
         }
+        // The commands decided next in this process see the new calendar at once (the cache is keyed by the
+        // season's version, which this append moved).
+        if !outcome.events.isEmpty { _ = try await currentSeason() }
+        return outcome
     }
 
     /// Runs a staff-account command; a new account's password is hashed into the credentials table with it.
@@ -248,6 +259,10 @@ public final class RegistrarService: Sendable {
                 throw CommandError.rejected(CandidateClaims.usernameTaken(registration.username))
             }
             let holderUsername = try await candidates.load(holder).state.basic?.username ?? "?"
+            if case .correctBasicInfo = command {
+                // A reviewer's correction to a number another account holds: said to the reviewer, about that account.
+                throw CommandError.rejected(CandidateClaims.correctionToTakenNumber(username: holderUsername))
+            }
             throw CommandError.rejected(CandidateClaims.alreadyRegistered(username: holderUsername))
         }
     }

@@ -148,6 +148,8 @@ struct PaymentStatusReply: Codable, Sendable {
     var bankTransactionIDs: [String]
     var paidFen: Int
     var refundedFen: Int
+    /// Paid beyond the fee and not yet refunded (the bank confirmed a second order).
+    var excessFen: Int
 }
 
 // MARK: - Verification
@@ -342,7 +344,8 @@ extension Routes {
                     failureReason: payment.failureReason,
                     bankTransactionIDs: payment.bankTransactionIDs,
                     paidFen: application.paidFen,
-                    refundedFen: application.refundedFen
+                    refundedFen: application.refundedFen,
+                    excessFen: application.excessFen
                 )
             )
         }

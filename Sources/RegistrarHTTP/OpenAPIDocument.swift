@@ -3344,7 +3344,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "description": "The nonce was used (`callback.replayed_nonce`, field the nonce's header): nothing appended.",
+            "description": "The nonce was used (`callback.replayed_nonce`, field the nonce's header), or the scan already has another answer (`chsi.scan_already_answered`, field `scanID`; the same answer again is a 200 that appends nothing): nothing appended.",
             "content": {
               "application/json": {
                 "schema": {
@@ -5017,7 +5017,7 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "object",
-              "description": "application, status, paymentStatus"
+              "description": "application, status, paymentStatus (unpaid, pending, failed, paid, overpaid, refunded), excessFen"
             }
           },
           "nextActions": {
@@ -5577,7 +5577,8 @@ enum OpenAPIDocument {
           "startedAt",
           "bankTransactionIDs",
           "paidFen",
-          "refundedFen"
+          "refundedFen",
+          "excessFen"
         ],
         "properties": {
           "orderNumber": {
@@ -5617,6 +5618,10 @@ enum OpenAPIDocument {
           },
           "refundedFen": {
             "type": "integer"
+          },
+          "excessFen": {
+            "type": "integer",
+            "description": "Paid beyond the fee and not yet refunded: the bank confirmed a second order (an older one it answered after the candidate paid again, allowed once an order has waited 30 minutes). 0 normally; an administrator refunds it."
           }
         }
       }

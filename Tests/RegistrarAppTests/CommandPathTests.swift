@@ -231,6 +231,48 @@ struct CommandPathTests {
         #expect(loaded.state.isRegistered)
     }
 
+    @Test("a snapshot row past the stream's head (a damaged version) is ignored by reads and by commands")
+    func snapshotPastTheHead() async throws {
+        let app = try await AppFixture(.sqlite, snapshotEvery: 0)
+        try await app.service.execute(
+            .register(AppFixture.registration(id: "candidate-1", username: "zhangsan")),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: .init(channel: "web")
+        )
+        let registered = try await app.service.candidates.replay("candidate-1")
+        try await app.service.execute(
+            .updateContact(UpdateContactDetails(candidateID: "candidate-1", contact: AppFixture.contact(mobile: "13800000001"))),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: .init(channel: "web")
+        )
+        let version = try await app.service.store.streamVersion("candidate-1")
+        // The state after registration, stored as if the stream had reached version 1,000.
+        try await app.service.store.saveSnapshot(
+            Snapshot(
+                streamId: "candidate-1",
+                streamVersion: version + 1_000,
+                stateSchemaVersion: CandidateState.stateSchemaVersion,
+                payload: try registered.state.snapshotPayload()
+            )
+        )
+        // A process that has nothing cached: the server after a restart.
+        let restarted = try app.otherProcess()
+        let read = try await restarted.candidates.current("candidate-1")
+        #expect(read.version == version)
+        #expect(read.state.contact?.mobile == "13800000001")
+        // A command decided on the snapshot's state conflicts with the log; it is decided again on a full replay.
+        let outcome = try await restarted.execute(
+            .updateContact(UpdateContactDetails(candidateID: "candidate-1", contact: AppFixture.contact(mobile: "13800000002"))),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: .init(channel: "web")
+        )
+        #expect(outcome.streamVersion == version + 1)
+        #expect(try await restarted.candidates.replay("candidate-1").state.contact?.mobile == "13800000002")
+    }
+
     @Test("snapshot plus tail equals a full replay", arguments: AppFixture.Kind.allCases)
     func snapshotPlusTail(kind: AppFixture.Kind) async throws {
         let app = try await AppFixture(kind, snapshotEvery: 5)
@@ -340,6 +382,88 @@ extension SeasonCacheTests {
             return rejection.code == "application.registration_closed"
         }
         #expect(try await app.service.store.streamVersion(id) == version)
+    }
+}
+
+extension SeasonCacheTests {
+    /// A file with an application submitted during registration (2026-01-12), and a run function for its owner.
+    static func submitted(_ app: AppFixture, id: String) async throws -> (CandidateCommand) async throws -> CommandOutcome<CandidateEvent> {
+        let run = { (command: CandidateCommand) in
+            try await app.service.execute(command, candidateId: id, actor: .candidate(id), request: .init(channel: "web"))
+        }
+        try await run(.register(AppFixture.registration(id: id, username: "zhangsan")))
+        try await run(.updateContact(UpdateContactDetails(candidateID: id, contact: AppFixture.contact(mobile: "13800000001"))))
+        try await run(
+            .updateWork(UpdateWorkDetails(candidateID: id, work: WorkInput(onDutyStatus: "在职", workUnit: "武汉协和医院", title: nil, titleObtained: nil)))
+        )
+        try await run(.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: AppFixture.bachelor)))
+        app.clock.set(AppFixture.registration)
+        try await run(
+            .submitApplication(
+                SubmitApplication(
+                    candidateID: id,
+                    applicationID: "app-1",
+                    examCode: "110",
+                    educationEntryIDs: ["e1"],
+                    trainingEntryIDs: [],
+                    certificateEntryID: nil,
+                    areaCode: "42",
+                    siteCode: "4201",
+                    attemptCount: nil,
+                    additionalSubject: nil,
+                    photo: PhotoUpload(photoID: "photo-1", format: "jpg", sizeBytes: 20 * 1024),
+                    passNumber: nil
+                )
+            )
+        )
+        return run
+    }
+
+    @Test("a refusal decided on a season another process has since changed is decided again on the new season")
+    func refusalsAreCheckedAgainstTheSeasonInForce() async throws {
+        let app = try await AppFixture(.sqlite)
+        let run = try await Self.submitted(app, id: "candidate-1")
+        // This service closes registration early, then another process extends it again.
+        try await app.service.execute(
+            .setCalendar(SetSeasonCalendar(calendar: AppFixture.calendar(registrationCloses: "2026-01-12T09:00:00.000Z"))),
+            actor: AppFixture.admin,
+            request: RequestContext(channel: "cli")
+        )
+        app.clock.set(Instant.date(from: "2026-01-13T03:00:00.000Z")!)
+        let abandon = CandidateCommand.abandonApplication(AbandonApplication(candidateID: "candidate-1", applicationID: "app-1"))
+        await #expect {
+            try await run(abandon)
+        } throws: { error in
+            guard case CommandError.rejected(let rejection) = error else { return false }
+            return rejection.code == "application.registration_closed"
+        }
+        try await app.otherProcess().execute(
+            .setCalendar(SetSeasonCalendar(calendar: AppFixture.calendar())),
+            actor: AppFixture.admin,
+            request: RequestContext(channel: "cli")
+        )
+        // Refused under the cached early close, the command is decided again on the extended calendar.
+        let outcome = try await run(abandon)
+        #expect(outcome.events.contains { if case .applicationAbandoned = $0 { true } else { false } })
+    }
+
+    @Test("a calendar change made through this service is the calendar of its next command")
+    func ownSeasonCommandsRefreshTheCache() async throws {
+        let app = try await AppFixture(.sqlite)
+        let run = try await Self.submitted(app, id: "candidate-1")
+        app.clock.set(Instant.date(from: "2026-01-13T03:00:00.000Z")!)
+        try await app.service.execute(
+            .setCalendar(SetSeasonCalendar(calendar: AppFixture.calendar(registrationCloses: "2026-01-12T09:00:00.000Z"))),
+            actor: AppFixture.admin,
+            request: RequestContext(channel: "cli")
+        )
+        #expect(try await app.service.seasonState().calendar?.registrationCloses == Instant.date(from: "2026-01-12T09:00:00.000Z"))
+        await #expect {
+            try await run(.abandonApplication(AbandonApplication(candidateID: "candidate-1", applicationID: "app-1")))
+        } throws: { error in
+            guard case CommandError.rejected(let rejection) = error else { return false }
+            return rejection.code == "application.registration_closed"
+        }
     }
 }
 

@@ -36,6 +36,8 @@ public struct ApplicationView: Codable, Sendable, Equatable {
     public var status: ApplicationStatus
     /// The payment status.
     public var paymentStatus: PaymentStatus
+    /// Paid beyond the fee and not yet refunded, in fen (a second order the bank confirmed; 0 normally).
+    public var excessFen: Int
 }
 
 /// A candidate's page: profile, entries with flags, applications with status, and what to do next.
@@ -96,7 +98,9 @@ public struct CandidateView: Codable, Sendable, Equatable {
         entryFlags =
             state.trainingInOrder.map { EntryFlagsView(entryID: $0.entryID, locked: $0.flags.isLocked, verified: $0.flags.verified) }
             + state.certificatesInOrder.map { EntryFlagsView(entryID: $0.entryID, locked: $0.flags.isLocked, verified: $0.flags.verified) }
-        applications = state.applicationsInOrder.map { ApplicationView(application: $0, status: $0.status, paymentStatus: $0.paymentStatus) }
+        applications = state.applicationsInOrder.map {
+            ApplicationView(application: $0, status: $0.status, paymentStatus: $0.paymentStatus, excessFen: $0.excessFen)
+        }
         nextActions = season.map { state.nextActions(at: now, season: $0) } ?? []
     }
 }

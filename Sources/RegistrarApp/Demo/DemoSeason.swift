@@ -832,6 +832,17 @@ final class DemoScript {
         guard let applicationID = applicationIDs[index], case .approve = person.plan.review else { return }
         let id = person.candidateID
         let fee = DemoData.feeFen(examCode: person.examCode)
+        // The guide's order is sign, then pay: a candidate who left the site without signing is refused.
+        guard person.plan.signs else {
+            if person.plan.payment != .none {
+                try await refuse(
+                    person.plan.payment == .offlineAttempt ? .paymentOnlineUnavailable : .paymentNotSigned,
+                    person,
+                    .startPayment(StartPayment(candidateID: id, applicationID: applicationID, orderNumber: ids.next("order"), amountFen: fee))
+                )
+            }
+            return
+        }
         // The bank's answers carry the payment request's id as correlation and causation.
         var requests: [String: RequestContext] = [:]
         func start() async throws -> String {
@@ -915,7 +926,7 @@ final class DemoScript {
     func refund(_ index: Int) async throws {
         let person = people[index]
         guard let amount = person.plan.refundFen, let applicationID = applicationIDs[index], case .approve = person.plan.review,
-            [.normal, .late, .duplicate, .failThenRetry].contains(person.plan.payment)
+            person.plan.signs, [.normal, .late, .duplicate, .failThenRetry].contains(person.plan.payment)
         else { return }
         let fee = DemoData.feeFen(examCode: person.examCode)
         let reason =

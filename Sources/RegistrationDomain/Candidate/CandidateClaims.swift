@@ -71,6 +71,15 @@ public enum CandidateClaims {
         )
     }
 
+    /// The rejection of a reviewer's correction of the ID number (or its type) to a number another account holds.
+    public static func correctionToTakenNumber(username: String) -> Rejection {
+        Reject.make(
+            .reviewIDNumberTaken,
+            field: "newValue",
+            message: "该证件号码已由用户名为\(username)的考生注册，不能更正为该号码；请核对考生的身份证明，如确属同一人，请按重复注册的规定处理"
+        )
+    }
+
     /// The message when the username claim is taken.
     public static func usernameTaken(_ username: String) -> Rejection {
         Reject.make(

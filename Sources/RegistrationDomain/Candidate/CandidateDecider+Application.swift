@@ -80,9 +80,36 @@ extension CandidateDecider {
         guard let entry = state.education[c.entryID] else {
             throw Reject.make(.entryNotFound, field: "entryID", message: "教育经历\(c.entryID)不存在")
         }
-        if entry.hasAnswered(c.scanID) { return [] }
+        if entry.hasAnswered(c.scanID) {
+            // The same answer delivered again is a duplicate; another answer to an answered scan is refused, so
+            // that CHSI learns its second record was not used.
+            let stored = entry.chsiResults.first { $0.scanID == c.scanID }
+            let r = c.record
+            guard let stored,
+                [stored.name, stored.idNumber, stored.school, stored.major, stored.level, stored.studyForm]
+                    == [r.name, r.idNumber, r.school, r.major, r.level, r.studyForm]
+                    && [stored.educationCategory, stored.enrolmentDate, stored.graduationDate, stored.conclusion]
+                        == [r.educationCategory, r.enrolmentDate, r.graduationDate, r.conclusion]
+            else {
+                throw Reject.make(
+                    .chsiScanAlreadyAnswered,
+                    field: "scanID",
+                    message: "该扫码请求已收到学信网的验证结果，本次结果与之不同，未予记录；如需重新验证请重新扫码"
+                )
+            }
+            return []
+        }
         guard entry.pendingScanIDs.contains(c.scanID) else {
             throw Reject.make(.chsiUnknownScan, field: "scanID", message: "没有找到对应的学信网扫码请求，请重新扫码验证")
+        }
+        // Approval made the entry trusted data (已审核) and froze what the reviewer compared: an answer to a scan
+        // started before it arrives too late to change that.
+        guard !entry.flags.verified else {
+            throw Reject.make(
+                .chsiEntryVerified,
+                field: "scanID",
+                message: "该学历已在现场资格审核中审核通过，审核前发起的学信网验证结果不再记录"
+            )
         }
         let r = c.record
         func requirePresent(_ value: String, _ field: String, _ label: String) throws(Rejection) {

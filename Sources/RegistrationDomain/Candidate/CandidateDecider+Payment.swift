@@ -2,6 +2,12 @@ import Foundation
 
 // Online payment and refunds (DOMAIN §6).
 extension CandidateDecider {
+    /// How long an order may await the bank's answer before a new one is allowed (30 minutes). The guide tells the
+    /// candidate to refresh after a few minutes; a bank that never answers must not block paying for the rest of
+    /// the window. A confirmation of the older order that still comes is recorded, and the second payment shows as
+    /// an excess to refund (``PaymentStatus/overpaid``).
+    public static let paymentConfirmationTimeout: TimeInterval = 30 * 60
+
     static func startPayment(
         _ c: StartPayment,
         _ context: CommandContext,
@@ -22,17 +28,28 @@ extension CandidateDecider {
                 message: "您报考的考区未开通网上缴费，请按考区通知办理缴费"
             )
         }
+        // The guide's order: 现场审核, 签字确认, then 交费 (签字确认后的报名信息一律不得更改).
+        guard application.isSigned else {
+            throw Reject.make(
+                .paymentNotSigned,
+                field: "applicationID",
+                message: "请先在考点核对报名信息并签字确认，签字确认后才能缴费"
+            )
+        }
         guard context.season.isPaymentOpen(at: context.now) else {
             throw Reject.make(.paymentWindowClosed, field: "applicationID", message: "当前不在网上缴费时间内")
         }
         guard application.paidFen == 0 else {
+            if application.refundedFen >= application.paidFen {
+                throw Reject.make(.paymentRefunded, field: "applicationID", message: "该报名的费用已退还，不能再次缴费；如有疑问请联系考区")
+            }
             throw Reject.make(.paymentAlreadyPaid, field: "applicationID", message: "该报名已缴费，请勿重复缴费")
         }
-        guard application.payments.last?.outcome != .pending else {
+        guard application.blockingPendingPayment(at: context.now) == nil else {
             throw Reject.make(
                 .paymentPending,
                 field: "applicationID",
-                message: "上一笔缴费正在等待银行确认，请几分钟后刷新页面查看结果"
+                message: "上一笔缴费正在等待银行确认，请几分钟后刷新页面查看结果；30分钟后仍未确认的，可以重新缴费"
             )
         }
         guard !Check.isBlank(c.orderNumber) else { throw Reject.required("orderNumber", "订单号") }

@@ -300,6 +300,8 @@ public enum PaymentStatus: String, Codable, CaseIterable, Sendable {
     case failed
     /// 已缴费.
     case paid
+    /// 已缴费, and the bank confirmed more than one order: the excess (``Application/excessFen``) awaits a refund.
+    case overpaid
     /// 已退费.
     case refunded
 
@@ -310,6 +312,7 @@ public enum PaymentStatus: String, Codable, CaseIterable, Sendable {
         case .pending: "缴费处理中，请稍后刷新"
         case .failed: "缴费失败"
         case .paid: "已缴费"
+        case .overpaid: "已缴费（重复缴费，多缴部分待退还）"
         case .refunded: "已退费"
         }
     }
@@ -458,7 +461,7 @@ public struct Application: Codable, Equatable, Sendable {
 
     /// The payment status.
     public var paymentStatus: PaymentStatus {
-        if paidFen > 0 { return refundedFen >= paidFen ? .refunded : .paid }
+        if paidFen > 0 { return refundedFen >= paidFen ? .refunded : excessFen > 0 ? .overpaid : .paid }
         switch payments.last?.outcome {
         case nil: return .unpaid
         case .pending: return .pending
@@ -473,6 +476,22 @@ public struct Application: Codable, Equatable, Sendable {
 
     /// Total refunds, in fen.
     public var refundedFen: Int { refunds.reduce(0) { $0 + $1.amountFen } }
+
+    /// What was paid beyond the fee and not yet refunded, in fen: the bank confirmed a second order (an earlier one
+    /// it answered late, after the candidate had paid again). The fee is the first confirmed order's amount.
+    public var excessFen: Int {
+        guard let fee = payments.first(where: { $0.outcome == .succeeded })?.amountFen else { return 0 }
+        return max(0, paidFen - refundedFen - fee)
+    }
+
+    /// The newest payment attempt if it still awaits the bank and is younger than
+    /// ``CandidateDecider/paymentConfirmationTimeout`` at `now`: it blocks a new attempt. An older one no longer
+    /// does (the bank may still confirm it; a second confirmation is then an excess to refund).
+    public func blockingPendingPayment(at now: Date) -> PaymentAttempt? {
+        guard let last = payments.last, last.outcome == .pending else { return nil }
+        guard let started = Instant.date(from: last.startedAt) else { return last }
+        return now.timeIntervalSince(started) < CandidateDecider.paymentConfirmationTimeout ? last : nil
+    }
 
     /// Every ticked entry, with its kind.
     public var tickedEntries: [(kind: ProfileEntryKind, entryID: String)] {
@@ -499,12 +518,14 @@ public enum CandidateAction: String, Codable, CaseIterable, Sendable {
     case abandonApplication
     /// Attend on-site review at the chosen site.
     case attendReview
-    /// Sign the application form at the site (approved, not signed).
+    /// Sign the application form at the site (approved, not signed, on-site review open).
     case signForm
-    /// 缴费 (approved, area with online payment, window open, nothing paid or pending).
+    /// 缴费 (signed, area with online payment, window open, nothing paid, no attempt awaiting the bank).
     case pay
     /// Wait for the bank's confirmation (an attempt is pending).
     case awaitBankConfirmation
+    /// Wait for the refund of a second payment the bank confirmed (``PaymentStatus/overpaid``).
+    case awaitExcessRefund
 }
 
 /// A candidate's registration file: basic information, profile, entries, applications.
@@ -628,14 +649,20 @@ public struct CandidateState: Codable, Equatable, Sendable {
                 actions.append(.attendReview)
             }
         case .approved, .signed, .paid, .refunded, .abandoned, .rejected:
-            if live.isApproved && !live.isSigned { actions.append(.signForm) }
+            if live.isApproved && !live.isSigned && season.isReviewOpen(at: now) { actions.append(.signForm) }
+            let mayPay =
+                live.isApproved && live.isSigned && season.isPaymentOpen(at: now) && season.area(live.areaCode)?.onlinePayment == true
             switch live.paymentStatus {
             case .pending:
-                actions.append(.awaitBankConfirmation)
-            case .unpaid, .failed:
-                if live.isApproved && season.isPaymentOpen(at: now) && season.area(live.areaCode)?.onlinePayment == true {
+                if live.blockingPendingPayment(at: now) != nil || !mayPay {
+                    actions.append(.awaitBankConfirmation)
+                } else {
                     actions.append(.pay)
                 }
+            case .unpaid, .failed:
+                if mayPay { actions.append(.pay) }
+            case .overpaid:
+                actions.append(.awaitExcessRefund)
             case .paid, .refunded:
                 break
             }

@@ -98,6 +98,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case chsiOutOfScope = "chsi.out_of_scope"
     /// The entry is verified already: no scan needed.
     case chsiEntryVerified = "chsi.entry_verified"
+    /// A second, different answer to a scan already answered.
+    case chsiScanAlreadyAnswered = "chsi.scan_already_answered"
     /// During review, a scan starts from the live application's 报考学历 row: the entry must be ticked in it.
     case chsiEntryNotApplied = "chsi.entry_not_applied"
     /// The result answers no scan of this entry.
@@ -166,6 +168,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case reviewNoChange = "review.no_change"
     /// Sex and birth date of a 居民身份证 holder are corrected through the ID number.
     case reviewDerivedField = "review.derived_field"
+    /// A correction of the ID number to one another account registered with.
+    case reviewIDNumberTaken = "review.id_number_taken"
 
     // MARK: Account
     /// A password reset by staff without a reason.
@@ -174,6 +178,10 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     // MARK: Payment
     /// Payment before approval.
     case paymentNotApproved = "payment.not_approved"
+    /// Payment before the signature at the site (签字确认后，办理交费手续).
+    case paymentNotSigned = "payment.not_signed"
+    /// A new payment for an application whose fee was refunded.
+    case paymentRefunded = "payment.refunded"
     /// The exam area has no online payment.
     case paymentOnlineUnavailable = "payment.online_payment_unavailable"
     /// Outside the payment window.

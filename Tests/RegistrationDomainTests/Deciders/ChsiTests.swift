@@ -174,7 +174,7 @@ struct ChsiTests {
         #expect(entry?.currentChsiResult?.school == "北京大学")
         #expect(entry?.pendingScanIDs == [])
         // Answered either way, so a repeat of either answer emits nothing.
-        given(history.events).when(result(scan: "s1"), chsi).then([])
+        given(history.events).when(result(scan: "s1") { $0.school = "中国地质大学(北京)" }, chsi).then([])
         given(history.events).when(result(scan: "s2"), chsi).then([])
     }
 
@@ -186,10 +186,12 @@ struct ChsiTests {
         #expect(history.state.education["e1"]?.currentChsiResult?.scanID == "s2")
     }
 
-    @Test func aRepeatedAnswerEmitsNothing() {
+    @Test func aRepeatedAnswerEmitsNothingAndADifferentOneIsRefused() {
         var history = scanned()
         history.run(result(), chsi)
-        given(history.events).when(result { $0.school = "别的学校" }, chsi).then([])
+        given(history.events).when(result(), chsi).then([])
+        given(history.events).when(result { $0.school = "别的学校" }, chsi).thenRejects(.chsiScanAlreadyAnswered, field: "scanID")
+        given(history.events).when(result { $0.conclusion = "结业" }, chsi).thenRejects(.chsiScanAlreadyAnswered, field: "scanID")
     }
 
     @Test func aRetriedScanRequestIsTheSameRequestAndAnsweredScanIDsAreNotReused() {
@@ -219,6 +221,14 @@ struct ChsiTests {
             .thenRejects(.chsiInvalidResult, field: "record.school")
         given(scanned().events).when(result { $0.name = " " }, chsi)
             .thenRejects(.chsiInvalidResult, field: "record.name")
+    }
+
+    @Test func anAnswerToAScanStartedBeforeApprovalDoesNotChangeTheApprovedEntry() {
+        var history = scanned()
+        history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
+        given(history.events).when(result(), chsi).thenAccepts()
+        history.run(.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")), Fixture.reviewer())
+        given(history.events).when(result { $0.school = "别的学校" }, chsi).thenRejects(.chsiEntryVerified, field: "scanID")
     }
 
     @Test func anAnswerArrivingAfterTheWindowClosedStillCounts() {

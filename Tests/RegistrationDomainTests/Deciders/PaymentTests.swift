@@ -51,12 +51,21 @@ struct PaymentTests {
         #expect(application?.status == .signed, "not 已缴费 before the bank confirms")
     }
 
-    @Test func paymentNeedsApprovalButNotYetTheSignature() {
+    @Test func paymentNeedsApprovalAndThenTheSignature() {
         given(History.submitted().events).when(start(), payTime).thenRejects(.paymentNotApproved)
-        given(History.approved().events).when(start(), payTime).thenAccepts()
+        // The guide: 在考点打印的申请表上签字确认后，办理交费手续.
+        given(History.approved().events).when(start(), payTime).thenRejects(.paymentNotSigned, field: "applicationID")
+        given(History.signed().events).when(start(), payTime).thenAccepts()
         var rejected = History.submitted()
         rejected.run(.rejectApplication(RejectApplication(candidateID: Fixture.zhang, applicationID: "a1", reason: "x")), Fixture.reviewer())
         given(rejected.events).when(start(), payTime).thenRejects(.paymentNotApproved)
+    }
+
+    @Test func anUnsignedFileIsToldToSignOnlyWhileReviewIsOpen() {
+        let state = CandidateDecider.replay(History.approved().events)
+        #expect(state.nextActions(at: T.review, season: Fixture.season).contains(.signForm))
+        #expect(!state.nextActions(at: T.review, season: Fixture.season).contains(.pay))
+        #expect(!state.nextActions(at: T.closed, season: Fixture.season).contains(.signForm))
     }
 
     @Test func paymentOnlyInAreasWithOnlinePayment() {
@@ -150,6 +159,46 @@ struct PaymentTests {
 
     @Test func aPendingAttemptBlocksANewOne() {
         given(History.paymentStarted().events).when(start("o2"), payTime).thenRejects(.paymentPending)
+    }
+
+    @Test func aPendingAttemptStopsBlockingAfterTheTimeout() {
+        let started = History.paymentStarted()
+        let justBefore = Fixture.candidate(at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout - 1))
+        let after = Fixture.candidate(at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout))
+        given(started.events).when(start("o2"), justBefore).thenRejects(.paymentPending)
+        given(started.events).when(start("o2"), after).thenAccepts()
+        let state = started.state
+        #expect(state.nextActions(at: after.now, season: Fixture.season).contains(.pay))
+        #expect(state.nextActions(at: justBefore.now, season: Fixture.season).contains(.awaitBankConfirmation))
+    }
+
+    @Test func aLateConfirmationOfAnOlderOrderAfterPayingAgainIsRecordedAsAnExcessToRefund() {
+        var history = History.paymentStarted()
+        let later = Fixture.candidate(at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 60))
+        history.run(start("o2"), later)
+        history.run(bankResult("o2", txn: "t2"), bank)
+        #expect(history.state.applications["a1"]?.paymentStatus == .paid)
+        // The bank took the money for o1 too: refusing its confirmation would lose the record of it.
+        history.run(bankResult("o1", txn: "t1"), bank)
+        let application = history.state.applications["a1"]
+        #expect(application?.paidFen == 30000)
+        #expect(application?.excessFen == 15000)
+        #expect(application?.status == .paid)
+        #expect(application?.paymentStatus == .overpaid)
+        #expect(history.state.nextActions(at: later.now, season: Fixture.season).contains(.awaitExcessRefund))
+        given(history.events).when(start("o3"), later).thenRejects(.paymentAlreadyPaid)
+        // Refunding the excess leaves it paid; refunding the rest too leaves it refunded.
+        history.run(refund("rf1", amount: 15000), Fixture.actor(.admin, at: T.reviewAndPayment))
+        #expect(history.state.applications["a1"]?.paymentStatus == .paid)
+        #expect(history.state.applications["a1"]?.excessFen == 0)
+        history.run(refund("rf2", amount: 15000), Fixture.actor(.admin, at: T.reviewAndPayment))
+        #expect(history.state.applications["a1"]?.paymentStatus == .refunded)
+    }
+
+    @Test func aRefundedApplicationIsNotPaidAgainAndIsToldWhy() {
+        var history = History.paid()
+        history.run(refund(), Fixture.actor(.admin, at: T.reviewAndPayment))
+        given(history.events).when(start("o2"), payTime).thenRejects(.paymentRefunded, field: "applicationID")
     }
 
     @Test func paidApplicationsAreNotPaidAgain() {

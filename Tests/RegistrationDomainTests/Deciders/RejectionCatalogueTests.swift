@@ -3,7 +3,7 @@ import Testing
 
 @testable import RegistrationDomain
 
-/// Every ``DecisionCode`` is produced by at least one command (or, for the two claim codes, by the claim helpers):
+/// Every ``DecisionCode`` is produced by at least one command (or, for the three claim codes, by the claim helpers):
 /// one scenario per code, and the table must cover the whole enum.
 @Suite("Rejection catalogue")
 struct RejectionCatalogueTests {
@@ -113,6 +113,7 @@ struct RejectionCatalogueTests {
         },
         .registrationUsernameTaken: { CandidateClaims.usernameTaken("zhangsan") },
         .registrationPersonAlreadyRegistered: { CandidateClaims.alreadyRegistered(username: "zhangsan") },
+        .reviewIDNumberTaken: { CandidateClaims.correctionToTakenNumber(username: "zhangsan") },
         .candidateNotRegistered: {
             candidate(History(), .removeEducation(RemoveEducationEntry(candidateID: z, entryID: "e1")), Fixture.candidate())
         },
@@ -170,6 +171,21 @@ struct RejectionCatalogueTests {
         },
         .chsiEntryVerified: {
             candidate(.approved(), .startChsiScan(StartChsiScan(candidateID: z, entryID: "e1", scanID: "s")), Fixture.candidate(at: T.review))
+        },
+        .chsiScanAlreadyAnswered: {
+            var history = History.withEducation()
+            history.run(.startChsiScan(StartChsiScan(candidateID: z, entryID: "e1", scanID: "s1")), Fixture.candidate())
+            history.run(
+                .recordChsiResult(RecordChsiResult(candidateID: z, entryID: "e1", scanID: "s1", record: Fixture.chsiRecord)),
+                Fixture.actor(.chsi)
+            )
+            var other = Fixture.chsiRecord
+            other.major = "计算机科学与技术"
+            return candidate(
+                history,
+                .recordChsiResult(RecordChsiResult(candidateID: z, entryID: "e1", scanID: "s1", record: other)),
+                Fixture.actor(.chsi)
+            )
         },
         .chsiUnknownScan: {
             candidate(
@@ -287,6 +303,14 @@ struct RejectionCatalogueTests {
         },
         .paymentAlreadyPaid: {
             candidate(.paid(), .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o2", amountFen: 1)), pay)
+        },
+        .paymentNotSigned: {
+            candidate(.approved(), .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o1", amountFen: 1)), pay)
+        },
+        .paymentRefunded: {
+            var history = History.paid()
+            history.run(refund(), Fixture.actor(.admin, at: T.reviewAndPayment))
+            return candidate(history, .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o2", amountFen: 1)), pay)
         },
         .paymentPending: {
             candidate(.paymentStarted(), .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o2", amountFen: 1)), pay)
