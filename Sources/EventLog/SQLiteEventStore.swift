@@ -60,6 +60,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     // The dictionary new snapshots are compressed with, looked up again after a while in case another process
     // (`registrar snapshot --train-dictionary`) trained a newer one.
     private let currentDictionary = Mutex<(id: Int64?, checkedAt: ContinuousClock.Instant)?>(nil)
+    private let undecompressedSnapshots = Atomic<Int>(0)
 
     /// Opens (creating if needed) the log at `path` and brings its schema up to date.
     public init(path: String, options: Options = Options()) throws {
@@ -108,6 +109,10 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     /// Completed passes of the background checkpointer (nil when checkpoints are SQLite's automatic ones).
     public var backgroundCheckpointPasses: Int? { checkpointer?.passCount }
+
+    /// Snapshot rows this process found it could not decompress (a damaged blob or dictionary) and replayed the
+    /// stream instead of: counted for `/metrics`; `registrar verify` names them, `registrar snapshot` rewrites them.
+    public var snapshotsNotDecompressed: Int { undecompressedSnapshots.load(ordering: .relaxed) }
 
     /// Registers extra work that must run inside every append transaction after the events are written (projections
     /// use it for read-your-writes). It receives the events the transaction wrote, in position order.
@@ -465,7 +470,10 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         // A snapshot that no longer decompresses is a cache miss, not an error: the stream is replayed instead.
         guard let codec = try? codec(forDictionary: stored.dictionaryId),
             let payload = try? codec.decompress(stored.blob)
-        else { return nil }
+        else {
+            undecompressedSnapshots.add(1, ordering: .relaxed)
+            return nil
+        }
         return Snapshot(streamId: streamId, streamVersion: stored.version, stateSchemaVersion: stateSchemaVersion, payload: payload)
     }
 

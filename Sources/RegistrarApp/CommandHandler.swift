@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import RegistrationDomain
+import Synchronization
 
 /// A state that can be cached as a snapshot, keyed by its schema version: canonical JSON unless the state has a
 /// faster form of its own.
@@ -95,6 +96,11 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     /// Serialises commands per stream within the process.
     public let streamLocks: KeyedLock
     private let stateCache: StateCache<D.State>
+    private let skippedSnapshots = SharedCount()
+
+    /// Snapshots this handler's loads ignored since it started: a state that did not decode, or a row that does not
+    /// continue into its stream (its version past the head, or a gap before the tail). The stream was replayed instead.
+    public var snapshotsSkipped: Int { skippedSnapshots.value }
 
     /// Creates a handler.
     public init(
@@ -134,6 +140,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 version = snapshot.streamVersion
             } else {
                 // A snapshot that does not decode is a cache miss: the whole stream is replayed.
+                skippedSnapshots.increment()
                 tail = try await store.readPayloads(streamId, fromVersion: 1, toVersion: nil)
             }
         }
@@ -155,7 +162,10 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         if let cached = stateCache.state(of: streamId), logVersion == cached.version { return cached }
         var loaded = try await load(streamId)
         // Past the stream's head only through a snapshot row claiming a version the stream never reached.
-        if loaded.version > logVersion { loaded = try await replay(streamId) }
+        if loaded.version > logVersion {
+            skippedSnapshots.increment()
+            loaded = try await replay(streamId)
+        }
         // Possibly older than what a command just cached; harmless, as the next append checks the version.
         stateCache.remember(loaded.state, version: loaded.version, of: streamId)
         return loaded
@@ -266,7 +276,10 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 stateCache.forget(streamId)
                 // Behind the version it was decided on: the state came from a snapshot row past the stream's head
                 // (damaged), not from a writer that got there first. Ignore snapshots from now on.
-                if actual < version { replayFully = true }
+                if actual < version {
+                    skippedSnapshots.increment()
+                    replayFully = true
+                }
                 continue
             } catch let error as EventLogError {
                 // The stream's own state is still right when another stream moved.
@@ -313,3 +326,10 @@ extension CandidateState: SnapshotState {
 
 extension SeasonState: SnapshotState {}
 extension StaffState: SnapshotState {}
+
+/// A count shared by the copies of a value that holds it.
+final class SharedCount: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func increment() { count.add(1, ordering: .relaxed) }
+}

@@ -51,7 +51,12 @@ final class HTTPMetrics: Sendable {
     }
 
     /// The exposition text, with the log and projection gauges read just before.
-    func render(headPosition: Int64, checkpoints: [String: Int64], replies: ReplyCache? = nil) -> String {
+    func render(
+        headPosition: Int64,
+        checkpoints: [String: Int64],
+        replies: ReplyCache? = nil,
+        skippedSnapshots: [String: Int] = [:]
+    ) -> String {
         let snapshot = state.withLock { $0 }
         var out = ""
         out += "# HELP registrar_http_requests_total HTTP requests answered, by method, route pattern and status.\n"
@@ -81,6 +86,16 @@ final class HTTPMetrics: Sendable {
         out += "# HELP registrar_events_appended_total Events appended by commands of this process.\n"
         out += "# TYPE registrar_events_appended_total counter\n"
         out += "registrar_events_appended_total \(snapshot.appendedEvents)\n"
+        if !skippedSnapshots.isEmpty {
+            out +=
+                "# HELP registrar_snapshots_skipped_total Snapshot rows ignored by loads (the stream replayed instead), by reason: "
+                + "not_decompressed (a damaged blob or dictionary), not_usable (a state that does not decode, or a row that does not "
+                + "continue into its stream). `registrar verify` names them; `registrar snapshot` rewrites them.\n"
+            out += "# TYPE registrar_snapshots_skipped_total counter\n"
+            for (reason, count) in skippedSnapshots.sorted(by: { $0.key < $1.key }) {
+                out += "registrar_snapshots_skipped_total{reason=\"\(reason)\"} \(count)\n"
+            }
+        }
         out += "# HELP registrar_log_head_position Global position of the newest event in the log.\n"
         out += "# TYPE registrar_log_head_position gauge\n"
         out += "registrar_log_head_position \(headPosition)\n"

@@ -52,7 +52,16 @@ extension Routes {
             let head = try await api.service.store.headPosition()
             let checkpoints = try await api.projectionCheckpoints()
             return api.text(
-                api.metrics.render(headPosition: head, checkpoints: checkpoints, replies: api.replies),
+                api.metrics.render(
+                    headPosition: head,
+                    checkpoints: checkpoints,
+                    replies: api.replies,
+                    skippedSnapshots: [
+                        "not_decompressed": (api.service.store as? SQLiteEventStore)?.snapshotsNotDecompressed ?? 0,
+                        "not_usable": api.service.candidates.snapshotsSkipped + api.service.seasons.snapshotsSkipped
+                            + api.service.staff.snapshotsSkipped,
+                    ]
+                ),
                 contentType: "text/plain; version=0.0.4; charset=utf-8"
             )
         }

@@ -536,6 +536,8 @@ struct SQLiteStoreTests {
         try await store.saveSnapshot(Snapshot(streamId: "a", streamVersion: 3, stateSchemaVersion: 1, payload: Data("{\"x\":1}".utf8)))
         try await store.pool.write { db in try db.execute(sql: "UPDATE snapshots SET blob = x'00112233'") }
         #expect(try await store.loadSnapshot(streamId: "a", stateSchemaVersion: 1) == nil)
+        #expect(try await store.loadSnapshotAndTail(streamId: "a", stateSchemaVersion: 1).snapshot == nil)
+        #expect(store.snapshotsNotDecompressed == 2, "counted for /metrics")
         #expect(try await !store.verify().isIntact)
     }
 }

@@ -226,6 +226,7 @@ struct CommandPathTests {
         )
         let loaded = try await app.service.candidates.load("candidate-1")
         let replayed = try await app.service.candidates.replay("candidate-1")
+        #expect(app.service.candidates.snapshotsSkipped == 1)
         #expect(loaded.version == version && loaded.version == replayed.version)
         #expect(loaded.state == replayed.state)
         #expect(loaded.state.isRegistered)
@@ -262,6 +263,7 @@ struct CommandPathTests {
         let read = try await restarted.candidates.current("candidate-1")
         #expect(read.version == version)
         #expect(read.state.contact?.mobile == "13800000001")
+        #expect(restarted.candidates.snapshotsSkipped == 1)
         // A command decided on the snapshot's state conflicts with the log; it is decided again on a full replay.
         let outcome = try await restarted.execute(
             .updateContact(UpdateContactDetails(candidateID: "candidate-1", contact: AppFixture.contact(mobile: "13800000002"))),

@@ -29,6 +29,8 @@ import Testing
             #expect(text.contains(#"registrar_commands_total{outcome="appended"} 1"#))
             #expect(text.contains("registrar_log_head_position \(try await world.store.headPosition())"))
             #expect(text.contains(#"registrar_projection_lag_events{projection="audit_trail"} 0"#))
+            #expect(text.contains(#"registrar_snapshots_skipped_total{reason="not_decompressed"} 0"#))
+            #expect(text.contains(#"registrar_snapshots_skipped_total{reason="not_usable"} 0"#))
             // Route patterns only: no ids, usernames or other personal data in the labels.
             #expect(!text.contains("metrics1"))
             #expect(!text.contains("candidate-"))
