@@ -162,6 +162,7 @@ extension RegistrarAPI {
         _ signature: CallbackSignature
     ) async throws -> (body: ByteBuffer, nonce: String, timestamp: Int64) {
         let buffer = try await StrictJSON.collect(request, limit: configuration.maximumBodyBytes)
+        try request.requireJSONContentType(bodyBytes: buffer.readableBytes)
         func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { request.headers[$0] } }
         // Each header named by itself: a client told that the signature is missing when its timestamp is malformed
         // looks for the fault in the wrong place.

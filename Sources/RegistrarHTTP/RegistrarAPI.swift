@@ -381,13 +381,38 @@ struct CommandReply: Codable, Sendable {
 extension Request {
     /// The body, collected up to the limit and decoded strictly (see ``StrictJSON``).
     func strictBody<T: Codable>(_ type: T.Type, limit: Int) async throws -> T {
-        try StrictJSON.decode(type, from: try await StrictJSON.collect(self, limit: limit))
+        let buffer = try await StrictJSON.collect(self, limit: limit)
+        try requireJSONContentType(bodyBytes: buffer.readableBytes)
+        return try StrictJSON.decode(type, from: buffer)
     }
 
     /// A body that may be empty or `{}` (commands without parameters); anything else in it is refused.
     func emptyBody(limit: Int) async throws {
         let buffer = try await StrictJSON.collect(self, limit: limit)
+        try requireJSONContentType(bodyBytes: buffer.readableBytes)
         _ = try StrictJSON.decodeOptional(NoFields.self, from: buffer, empty: NoFields())
+    }
+
+    /// A body is JSON in UTF-8, and says so: `Content-Type: application/json`, with no charset or `charset=utf-8`
+    /// (415 otherwise, naming the header). An empty body needs no type.
+    func requireJSONContentType(bodyBytes: Int) throws {
+        guard bodyBytes > 0 else { return }
+        let declared = headers[.contentType] ?? ""
+        // Trimmed in Swift: Foundation's trimming goes through NSString on Linux, on every write.
+        let parts = declared.split(separator: ";").map { part in
+            String(part.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()).lowercased()
+        }
+        let charsetOK = parts.dropFirst().allSatisfy { parameter in
+            !parameter.hasPrefix("charset=") || ["charset=utf-8", "charset=\"utf-8\""].contains(parameter)
+        }
+        guard parts.first == "application/json", charsetOK else {
+            throw APIError(
+                .unsupportedMediaType,
+                code: "request.unsupported_media_type",
+                field: "Content-Type",
+                message: "请求内容须为JSON（Content-Type: application/json，UTF-8编码），收到的是“\(declared.isEmpty ? "未声明" : declared)”"
+            )
+        }
     }
 }
 

@@ -50,6 +50,31 @@ import Testing
                 #expect(reply.object["message"] is String, "\(label)")
             }
 
+            // A body that is not declared JSON in UTF-8 is refused before it is read: 415, naming the header.
+            let version = try await world.store.streamVersion(candidate)
+            for declared in ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=gbk", "application/jsonx"] {
+                let reply = try await client.call(
+                    .put,
+                    contact,
+                    token: token,
+                    body: ByteBuffer(string: World.contact),
+                    headers: [.contentType: declared]
+                )
+                #expect(reply.status == .unsupportedMediaType, "\(declared): \(reply.text)")
+                #expect(reply.code == "request.unsupported_media_type" && reply.field == "Content-Type", "\(declared)")
+            }
+            #expect(try await world.store.streamVersion(candidate) == version, "nothing appended")
+            for declared in ["application/json; charset=utf-8", "Application/JSON;charset=UTF-8"] {
+                let reply = try await client.call(
+                    .put,
+                    contact,
+                    token: token,
+                    body: ByteBuffer(string: World.contact),
+                    headers: [.contentType: declared]
+                )
+                #expect(reply.status == .ok, "\(declared): \(reply.text)")
+            }
+
             // A malformed Idempotency-Key.
             let badKey = try await client.call(
                 .put,

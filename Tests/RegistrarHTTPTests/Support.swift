@@ -198,10 +198,9 @@ struct Client: Sendable {
         var headers = headers
         if let token { headers[.authorization] = "Bearer \(token)" }
         var buffer = body
-        if let json {
-            buffer = ByteBuffer(string: json)
-            headers[.contentType] = "application/json"
-        }
+        if let json { buffer = ByteBuffer(string: json) }
+        // A body is declared JSON unless the test says otherwise.
+        if buffer != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: buffer)
         return Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
     }
