@@ -309,16 +309,30 @@ extension Routes {
                 )
             )
             let requestContext = try api.systemRequestContext(request, context, channel: "bank")
-            return try await api.commandReply(
-                try await api.counted {
-                    try await api.service.execute(
-                        command,
-                        candidateId: order.candidateID,
-                        actor: Actor(id: "bank", role: .bank),
-                        request: requestContext
-                    )
-                }
-            )
+            do {
+                return try await api.commandReply(
+                    try await api.counted {
+                        try await api.service.execute(
+                            command,
+                            candidateId: order.candidateID,
+                            actor: Actor(id: "bank", role: .bank),
+                            request: requestContext
+                        )
+                    }
+                )
+            } catch CommandError.rejected(let rejection) {
+                // A confirmation that cannot be recorded (another amount than the order's, a second transaction on a
+                // settled order) may still mean money moved: one warning line for reconciliation with the bank's
+                // statement. Order and transaction numbers and amounts only, no personal data.
+                context.logger.warning(
+                    "bank callback refused",
+                    metadata: [
+                        "code": "\(rejection.code)", "order": "\(body.orderNumber)", "bank_transaction": "\(body.bankTransactionID)",
+                        "succeeded": "\(body.succeeded)", "amount_fen": "\(body.amountFen)",
+                    ]
+                )
+                throw CommandError.rejected(rejection)
+            }
         }
 
         // A payment's status: pending until the bank answers (which may never happen).

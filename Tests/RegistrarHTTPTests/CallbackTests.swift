@@ -261,6 +261,37 @@ import Testing
         )
     }
 
+    /// A confirmation that cannot be recorded may still mean money moved: refused, nothing appended, and one warning
+    /// line with the order, the transaction and the amounts (no personal data) for reconciliation.
+    @Test func aRefusedBankConfirmationIsLoggedForReconciliation() async throws {
+        let world = try await World()
+        let logs = CapturedLogs()
+        try await world.test(logs: logs) { client in
+            let (cast, base) = try await Self.payable(world, client)
+            let started = try await client.call(.post, "\(base)/payments", token: try #require(cast.tokens["owner"]))
+            let order = try #require(started.id("orderNumber"))
+            let head = try await world.store.headPosition()
+            let wrongAmount = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: order, transaction: "txn-0042", amount: 1),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(wrongAmount.status == .unprocessableContent)
+            #expect(wrongAmount.code == "payment.amount_mismatch" && wrongAmount.field == "amountFen")
+            #expect(try await world.store.headPosition() == head)
+            let warnings = logs.lines.filter { $0.message == "bank callback refused" }
+            #expect(warnings.count == 1)
+            #expect(warnings.first?.level == .warning)
+            #expect(warnings.first?.metadata["order"] == order)
+            #expect(warnings.first?.metadata["bank_transaction"] == "txn-0042")
+            #expect(warnings.first?.metadata["amount_fen"] == "1")
+            #expect(warnings.first?.metadata["code"] == "payment.amount_mismatch")
+            #expect(warnings.first?.metadata.keys.contains { $0.contains("name") || $0.contains("candidate") } == false)
+        }
+    }
+
     @Test func duplicateBankConfirmationIsOKAndRecordedOnce() async throws {
         let world = try await World()
         try await world.test { client in

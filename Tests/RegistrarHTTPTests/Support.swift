@@ -8,6 +8,7 @@ import Logging
 import Projections
 import RegistrarApp
 import RegistrationDomain
+import Synchronization
 import TestScratch
 import Testing
 
@@ -101,10 +102,11 @@ struct World: Sendable {
     /// Runs a test against the application in process.
     func test<Value: Sendable>(
         configure: (inout ServerConfiguration) -> Void = { _ in },
+        logs: CapturedLogs? = nil,
         _ body: @escaping @Sendable (Client) async throws -> Value
     ) async throws -> Value {
         // Request lines at .info would drown the test output; unexpected errors are still logged.
-        var logger = Logger(label: "registrar.http.test")
+        var logger = logs.map { logs in Logger(label: "registrar.http.test") { _ in logs } } ?? Logger(label: "registrar.http.test")
         logger.logLevel = .warning
         var configuration = self.configuration
         configure(&configuration)
@@ -408,4 +410,30 @@ private func blockingExchange(
         answer += chunk[0..<count]
     }
     return String(decoding: answer, as: UTF8.self)
+}
+
+/// A log handler that keeps every line: its level, message and metadata.
+final class CapturedLogs: LogHandler, @unchecked Sendable {
+    struct Line: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let kept = Mutex<[Line]>([])
+    var lines: [Line] { kept.withLock { $0 } }
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let more = event.metadata { merged.merge(more) { $1 } }
+        let line = Line(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" })
+        kept.withLock { $0.append(line) }
+    }
 }
