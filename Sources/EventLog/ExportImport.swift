@@ -42,7 +42,11 @@ public struct ExportEnd: Codable, Sendable, Equatable {
 
 extension SQLiteEventStore {
     /// Writes the whole log as zstd-compressed JSON Lines, oldest first, then the closing line (``ExportEnd``), to the
-    /// file at `url`. Returns the number of events.
+    /// file at `url`. Returns the number of events written.
+    ///
+    /// The hash chain is verified as the events are written (positions 1, 2, 3…, each hash against its event's
+    /// contents and the hash before it, as an import checks them): a log that does not verify is refused
+    /// (``ExportRefusal/brokenChain(position:why:)``) rather than written as if it were a good backup.
     ///
     /// The lines go to a temporary file beside `url`, renamed to `url` once complete and on disk: a failed export
     /// leaves no partial file behind, and an existing file is replaced only whole. Refuses (``ExportRefusal``) a `url`
@@ -89,11 +93,33 @@ extension SQLiteEventStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var headHash = ChainHash.genesis
+        var count: Int64 = 0
         while true {
             let batch = try await readAll(after: position, limit: 5_000)
             if batch.isEmpty { break }
             var chunk = Data()
             for event in batch {
+                // What an import will check, checked before the line is written.
+                if event.position != position + 1 {
+                    throw ExportRefusal.brokenChain(
+                        position: position + 1,
+                        why: "missing (the next stored position is \(event.position))"
+                    )
+                }
+                if ChainHash.hash(of: event) != event.hash {
+                    throw ExportRefusal.brokenChain(position: event.position, why: "hash does not match the event's contents")
+                }
+                if event.previousHash != headHash {
+                    throw ExportRefusal.brokenChain(
+                        position: event.position,
+                        why: event.position == 1
+                            ? "previous hash is not the chain's start"
+                            : "previous hash does not match the hash of position \(event.position - 1)"
+                    )
+                }
+                position = event.position
+                headHash = event.hash
+                count += 1
                 let line = ExportedEvent(
                     position: event.position,
                     streamId: event.streamId,
@@ -109,24 +135,23 @@ extension SQLiteEventStore {
                 chunk.append(0x0A)
             }
             try writer.write(chunk)
-            position = batch.last!.position
-            headHash = batch.last!.hash
             progress?(position, total)
         }
-        let end = ExportEnd(endOfExport: .init(events: position, headHash: headHash.hexString))
+        let end = ExportEnd(endOfExport: .init(events: count, headHash: headHash.hexString))
         try writer.write(try encoder.encode(end) + Data([0x0A]))
         try writer.finish()
-        return position
+        return count
     }
 
     /// Loads an export into this (empty) log, verifying the chain line by line and the closing line's totals; all or
     /// nothing.
     ///
-    /// Claims and request ids are restored from the events' metadata. Throws naming the first line that does not
-    /// verify, or saying the export was cut short (no closing line, or totals that differ); nothing is kept then.
+    /// Claims and request ids are restored from the events' metadata. Throws an ``ImportRefusal`` naming the first line
+    /// that does not verify, or saying the export was cut short (no closing line, or totals that differ); nothing is
+    /// kept then.
     @discardableResult
     public func importLog(from url: URL, progress: ProgressReporter? = nil) async throws -> Int64 {
-        guard try await headPosition() == 0 else { throw EventLogError.invalidRequest("import needs an empty log; this one has events") }
+        guard try await headPosition() == 0 else { throw ImportRefusal("import needs an empty log; this one has events") }
         let reader = try ZstdLineReader(url: url)
         let decoder = JSONDecoder()
         return try await pool.write { db in
@@ -144,19 +169,19 @@ extension SQLiteEventStore {
             while let line = try reader.nextLine() {
                 lineNumber += 1
                 if line.isEmpty { continue }
-                if end != nil { throw EventLogError.invalidRequest("line \(lineNumber) follows the export's closing line") }
+                if end != nil { throw ImportRefusal("line \(lineNumber) follows the export's closing line") }
                 guard let event = try? decoder.decode(ExportedEvent.self, from: line) else {
                     guard let closing = try? decoder.decode(ExportEnd.self, from: line) else {
-                        throw EventLogError.invalidRequest("line \(lineNumber) is not an exported event")
+                        throw ImportRefusal("line \(lineNumber) is not an exported event")
                     }
                     end = closing.endOfExport
                     continue
                 }
                 guard event.position == lineNumber else {
-                    throw EventLogError.invalidRequest("line \(lineNumber) holds position \(event.position); positions must be 1, 2, 3...")
+                    throw ImportRefusal("line \(lineNumber) holds position \(event.position); positions must be 1, 2, 3...")
                 }
                 guard let storedPrevious = Data(hexString: event.previousHash), storedPrevious == previous else {
-                    throw EventLogError.invalidRequest("position \(event.position): previous hash does not chain")
+                    throw ImportRefusal("position \(event.position): previous hash does not chain")
                 }
                 let data = Data(event.data.utf8)
                 let metadataBytes = Data(event.metadata.utf8)
@@ -171,7 +196,7 @@ extension SQLiteEventStore {
                     metadata: metadataBytes
                 )
                 guard hash.hexString == event.hash.lowercased() else {
-                    throw EventLogError.invalidRequest("position \(event.position): hash does not match the event's contents")
+                    throw ImportRefusal("position \(event.position): hash does not match the event's contents")
                 }
                 try insert.execute(arguments: [
                     event.position, event.streamId, event.streamVersion, event.type, event.schemaVersion,
@@ -201,12 +226,12 @@ extension SQLiteEventStore {
                 if lineNumber % 10_000 == 0 { progress?(lineNumber, 0) }
             }
             guard let end else {
-                throw EventLogError.invalidRequest(
+                throw ImportRefusal(
                     "the export ends after \(events) events without its closing line: it was cut short (or written before exports had one)"
                 )
             }
             guard end.events == events, end.headHash.lowercased() == previous.hexString else {
-                throw EventLogError.invalidRequest(
+                throw ImportRefusal(
                     "the export's closing line promises \(end.events) events ending in hash \(end.headHash), but it holds \(events) ending in \(previous.hexString)"
                 )
             }
@@ -222,13 +247,29 @@ public enum ExportRefusal: Error, Equatable, CustomStringConvertible {
     case logFile(String, logFile: String)
     /// A file exists at the target and replacing it was not asked for.
     case exists(String)
+    /// The log's hash chain does not verify at `position`: the log was changed outside the store, and a backup of it
+    /// would not import.
+    case brokenChain(position: Int64, why: String)
 
     public var description: String {
         switch self {
         case .logFile(let path, let logFile): "\(path) is the event log's own file (\(logFile)); nothing was written"
         case .exists(let path): "\(path) already exists; nothing was written"
+        case .brokenChain(let position, let why):
+            "the log's hash chain is broken at position \(position): \(why); nothing was written (`registrar verify` lists every problem)"
         }
     }
+}
+
+/// Why an import was refused (nothing was kept): the export does not verify, was cut short, or the log is not empty.
+public struct ImportRefusal: Error, Equatable, CustomStringConvertible {
+    /// What is wrong, naming the line or position.
+    public var reason: String
+
+    /// A refusal for `reason`.
+    public init(_ reason: String) { self.reason = reason }
+
+    public var description: String { reason }
 }
 
 /// Where an export may go.

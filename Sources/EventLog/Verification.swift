@@ -6,100 +6,189 @@ public typealias ProgressReporter = @Sendable (_ done: Int64, _ total: Int64) ->
 
 /// What `verify` found. `isIntact` only when every check passed.
 public struct VerificationReport: Sendable, Equatable {
+    /// How many problems a report lists; those after are only counted (``problemsNotListed``), so that a log edited
+    /// throughout reads as a page of findings rather than a line per event.
+    public static let problemsListed = 100
+
     /// Events whose hash was recomputed.
     public var eventsChecked: Int64 = 0
     /// Hash of the last event: publish it somewhere else to detect truncation of the log's tail.
     public var headHash: Data = ChainHash.genesis
     /// The first position that does not match, if any.
     public var firstBadPosition: Int64?
-    /// Every problem found, the first chain problem first.
+    /// The problems found, in the order found: the chain's (by position) first, then the triggers and the claims.
+    /// At most ``problemsListed`` come from the scan of the chain; ``problemsNotListed`` counts the rest.
     public var problems: [String] = []
+    /// Problems found and counted but not listed in ``problems``.
+    public var problemsNotListed = 0
     /// Snapshots checked (decompressed and sized).
     public var snapshotsChecked: Int = 0
 
     /// True when the chain, triggers, claims and snapshots are all intact.
-    public var isIntact: Bool { problems.isEmpty }
+    public var isIntact: Bool { problems.isEmpty && problemsNotListed == 0 }
+
+    /// Every problem found, listed or not.
+    public var problemCount: Int { problems.count + problemsNotListed }
+
+    /// Creates an empty report.
+    public init() {}
+
+    /// Lists a problem, or only counts it once ``problemsListed`` are listed.
+    public mutating func note(_ problem: String) {
+        if problems.count < Self.problemsListed {
+            problems.append(problem)
+        } else {
+            problemsNotListed += 1
+        }
+    }
+
+    /// Lists (or counts) each problem in turn.
+    public mutating func note(contentsOf problems: [String]) {
+        for problem in problems { note(problem) }
+    }
 }
 
 extension SQLiteEventStore {
     /// Recomputes the hash chain from position 1, checks the append-only triggers, the claims recorded in the log
-    /// against the claims table, and that every snapshot decompresses to its recorded size.
+    /// against the claims table, and that every snapshot decompresses to its recorded size. Every problem is
+    /// reported (the first ``VerificationReport/problemsListed`` listed, the rest counted), not only the first.
     public func verify(progress: ProgressReporter? = nil) async throws -> VerificationReport {
         var report = try await pool.read { db in try Self.verifyChain(db, progress: progress) }
         try await verifySnapshots(into: &report)
         return report
     }
 
-    static func verifyChain(_ db: Database, progress: ProgressReporter?) throws -> VerificationReport {
-        var report = VerificationReport()
-        let triggers = try String.fetchAll(
-            db,
-            sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' AND sql LIKE '%RAISE(ABORT%'"
-        )
-        for trigger in EventLogSchema.appendOnlyTriggers where !triggers.contains(trigger) {
-            report.problems.append("append-only trigger \(trigger) is missing")
+    /// Checks the hash chain of the last `count` events only (and their link to the event before them): what a
+    /// server checks as it starts, in milliseconds whatever the log's size. Positions must follow one another; stream
+    /// versions, triggers and claims are left to ``verify(progress:)``, which reads the whole log.
+    public func verifyRecent(events count: Int) async throws -> VerificationReport {
+        try await pool.read { db in
+            let head = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
+            return try Self.verifyChain(db, after: max(0, head - Int64(count)), whole: false, progress: nil)
         }
-        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
-        let scan = RawStatement(try db.makeStatement(sql: "SELECT \(EventRow.columns) FROM events ORDER BY position"), in: db)
+    }
+
+    /// Scans the chain from position `after + 1`; with stream versions, triggers and claims when `whole` (which needs
+    /// `after` to be 0).
+    ///
+    /// Each event is checked on its own against what is stored: its hash against its contents and its own
+    /// `previous_hash`, and its `previous_hash` against the stored hash of the event before it. Together these hold
+    /// exactly when the chain recomputed from position 1 matches every stored hash; checked apart, a problem does not
+    /// make every later event fail too, so that each changed, missing or relinked event is named where it is.
+    static func verifyChain(
+        _ db: Database,
+        after start: Int64 = 0,
+        whole: Bool = true,
+        progress: ProgressReporter?
+    ) throws -> VerificationReport {
+        var report = VerificationReport()
+        let whole = whole && start == 0
+        var otherProblems = [String]()
+        if whole {
+            let triggers = try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' AND sql LIKE '%RAISE(ABORT%'"
+            )
+            for trigger in EventLogSchema.appendOnlyTriggers where !triggers.contains(trigger) {
+                otherProblems.append("append-only trigger \(trigger) is missing")
+            }
+        }
+        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE position > ?", arguments: [start]) ?? 0
+        // The stored hash of the event before the first one scanned: the chain's start, or the event at `start`.
+        var previous = [UInt8](ChainHash.genesis)
+        var previousPosition: Int64 = start
+        if start > 0 {
+            guard let stored = try Data.fetchOne(db, sql: "SELECT hash FROM events WHERE position = ?", arguments: [start]) else {
+                report.firstBadPosition = start
+                report.note("position \(start): missing")
+                return report
+            }
+            previous = [UInt8](stored)
+        }
+        let scan = RawStatement(
+            try db.makeStatement(sql: "SELECT \(EventRow.columns) FROM events WHERE position > ? ORDER BY position"),
+            in: db
+        )
         defer { scan.finish() }
+        scan.bind(1, start)
         // The hot loop of `verify`: the previous hash lives in a fixed buffer, hashes are compared in place and
         // nothing is allocated per event but the stream id, so that verify runs close to a raw scan-and-hash.
-        var previous = [UInt8](ChainHash.genesis)
-        var expectedPosition: Int64 = 1
         var checked: Int64 = 0
         var streamVersions = [String: Int]()
         var claimsInLog = [String: String]()
         let claimsKey = Array("\"claims\"".utf8)
         let decoder = JSONDecoder()
         func fail(_ position: Int64, _ why: String) {
-            if report.firstBadPosition == nil {
-                report.firstBadPosition = position
-                report.problems.insert("position \(position): \(why)", at: 0)
-            }
+            if report.firstBadPosition == nil { report.firstBadPosition = position }
+            report.note("position \(position): \(why)")
         }
         while try scan.step() {
             let position = scan.int64(0)
-            if position != expectedPosition {
-                fail(expectedPosition, "missing (next stored position is \(position))")
-            }
-            expectedPosition = position + 1
-            let streamVersion = Int(scan.int64(2))
-            let metadataBytes = scan.bytes(6)
-            let computed = previous.withUnsafeBytes { previousBytes in
-                ChainHash.digest(
-                    previous: previousBytes,
-                    position: position,
-                    streamId: scan.bytes(1),
-                    streamVersion: streamVersion,
-                    type: scan.bytes(3),
-                    schemaVersion: Int(scan.int64(4)),
-                    data: scan.bytes(5),
-                    metadata: metadataBytes
+            let expected = previousPosition + 1
+            if position != expected {
+                fail(
+                    expected,
+                    position == expected + 1
+                        ? "missing (the next stored position is \(position))"
+                        : "missing, and every position up to \(position - 1) (the next stored position is \(position))"
                 )
             }
-            if !previous.withUnsafeBytes({ Bytes.equal($0, scan.bytes(7)) }) {
-                fail(position, "previous_hash does not match the hash of position \(position - 1)")
-            } else if !computed.withUnsafeBytes({ Bytes.equal($0, scan.bytes(8)) }) {
-                fail(position, "hash does not match the event's contents")
+            let streamVersion = Int(scan.int64(2))
+            let metadataBytes = scan.bytes(6)
+            let storedPrevious = scan.bytes(7)
+            let stored = scan.bytes(8)
+            let computed = ChainHash.digest(
+                previous: storedPrevious,
+                position: position,
+                streamId: scan.bytes(1),
+                streamVersion: streamVersion,
+                type: scan.bytes(3),
+                schemaVersion: Int(scan.int64(4)),
+                data: scan.bytes(5),
+                metadata: metadataBytes
+            )
+            if !computed.withUnsafeBytes({ Bytes.equal($0, stored) }) {
+                fail(position, "hash does not match the event's contents (its data, metadata or place was changed after it was written)")
             }
-            let streamId = String(decoding: scan.bytes(1), as: UTF8.self)
-            let lastVersion = streamVersions.updateValue(streamVersion, forKey: streamId) ?? 0
-            if streamVersion != lastVersion + 1 {
-                fail(position, "stream \(streamId) jumps from version \(lastVersion) to \(streamVersion)")
+            // After a gap the link cannot hold; the gap is the finding.
+            if position == expected, !previous.withUnsafeBytes({ Bytes.equal($0, storedPrevious) }) {
+                fail(
+                    position,
+                    position == 1
+                        ? "previous_hash is not the chain's start"
+                        : "previous_hash does not match the hash of position \(position - 1) (an event was replaced or relinked)"
+                )
             }
-            // Claims are recorded only on an append's first event; decode only metadata that mentions them.
-            if metadataBytes.count > 10, claimsKey.withUnsafeBytes({ Bytes.contains(metadataBytes, $0) }),
-                let claims = try? decoder.decode(EventMetadata.self, from: Data(metadataBytes)).claims
-            {
-                for claim in claims { claimsInLog[claim] = claimsInLog[claim] ?? streamId }
+            if whole {
+                let streamId = String(decoding: scan.bytes(1), as: UTF8.self)
+                let lastVersion = streamVersions.updateValue(streamVersion, forKey: streamId) ?? 0
+                if streamVersion != lastVersion + 1 {
+                    fail(
+                        position,
+                        streamVersion > lastVersion + 1
+                            ? "stream \(streamId) jumps from version \(lastVersion) to \(streamVersion) (an event of the stream is missing)"
+                            : "stream \(streamId) goes from version \(lastVersion) to \(streamVersion)"
+                    )
+                }
+                // Claims are recorded only on an append's first event; decode only metadata that mentions them.
+                if metadataBytes.count > 10, claimsKey.withUnsafeBytes({ Bytes.contains(metadataBytes, $0) }),
+                    let claims = try? decoder.decode(EventMetadata.self, from: Data(metadataBytes)).claims
+                {
+                    for claim in claims { claimsInLog[claim] = claimsInLog[claim] ?? streamId }
+                }
             }
-            previous.withUnsafeMutableBytes { target in computed.withUnsafeBytes { target.copyMemory(from: $0) } }
+            previous.withUnsafeMutableBytes { target in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: stored.prefix(target.count)))
+            }
+            previousPosition = position
             checked += 1
             if checked % 50_000 == 0 { progress?(checked, total) }
         }
         report.eventsChecked = checked
         progress?(checked, total)
         report.headHash = Data(previous)
+        report.problems += otherProblems
+        guard whole else { return report }
         var claimsInTable = [String: String]()
         for row in try Row.fetchAll(db, sql: "SELECT claim, stream_id FROM claims") {
             claimsInTable[row["claim"]] = row["stream_id"]

@@ -13,6 +13,11 @@ struct RebuildCommand: AsyncParsableCommand {
             A running server keeps serving (and appending) meanwhile; interrupting the rebuild (Ctrl-C, SIGTERM) drops \
             the shadow tables, leaves the old tables in place and exits 130. Prints the content hash of each rebuilt \
             read model.
+
+            A log that has lost events the read models had folded (cut off its end, or replaced) is rebuilt from as it \
+            is now, with a warning on standard error before and after: the read models were the only record in the file \
+            that those events existed. Then every read model that folded them must be rebuilt (--projection naming \
+            only some of them is refused).
             """
     )
 
@@ -32,8 +37,30 @@ struct RebuildCommand: AsyncParsableCommand {
         let bar = ProgressBar("rebuild")
         let engine = ProjectionEngine(store: store)
         let projection = self.projection
+        let selected = Set(projection.map { [$0] } ?? Projections.all.map(\.name))
+        let logProblems: [ProjectionError]
+        do {
+            logProblems = try engine.logProblems()
+        } catch {
+            throw failure("rebuild failed: \(error)")
+        }
+        for problem in logProblems { printError("registrar: WARNING: \(problem.logFinding ?? "\(problem)")") }
+        if !logProblems.isEmpty {
+            let others = logProblems.compactMap(\.readModel).filter { !selected.contains($0) }
+            if !others.isEmpty {
+                throw failure(
+                    "\(others.joined(separator: ", ")) folded the removed events too: rebuild every read model that did "
+                        + "(`registrar rebuild --db \(database.db)` without --projection), after `registrar verify --db \(database.db)`"
+                )
+            }
+            printError(
+                "registrar: WARNING: the log is shorter than the read models had seen: rebuilding them from the log as it is "
+                    + "now drops every row of the removed events, the only record of them in this file; keep a copy of the file "
+                    + "and run `registrar verify --db \(database.db)` to find out what else changed"
+            )
+        }
         let work = Task {
-            try engine.install()
+            try engine.install(rebuilding: selected)
             return try await engine.rebuild(projection: projection) { progress in
                 bar.update(done: progress.processed, total: progress.total)
             }
@@ -55,6 +82,12 @@ struct RebuildCommand: AsyncParsableCommand {
             )
             for name in report.projections {
                 print("  \(name) content hash \(try engine.contentHash(name))")
+            }
+            if !logProblems.isEmpty {
+                printError(
+                    "registrar: WARNING: rebuilt from a log that had lost events the read models had folded (see above); "
+                        + "the read models now show the log as it is"
+                )
             }
         } catch {
             bar.finish()

@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the JSON API over an event log until SIGINT or SIGTERM.",
         discussion: """
-            Opens (or creates) the log, brings the read models up to date, prints the URL and serves. On SIGINT or \
+            Opens (or creates) the log, checks the hash chain of its last \(ServerStartRefusal.checkedEvents) events \
+            and that no read model has folded events the log no longer has (it refuses to start otherwise: run \
+            `registrar verify`), brings the read models up to date, prints the URL and serves. On SIGINT or \
             SIGTERM it stops accepting connections, answers the requests in flight and exits. Logs are JSON lines on \
             standard error.
             """
@@ -141,6 +143,8 @@ struct ServeCommand: AsyncParsableCommand {
                 ]
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
+        } catch let refusal as ServerStartRefusal {
+            throw failure("serve refused to start: \(refusal)")
         } catch {
             throw failure("serve failed: \(error)")
         }

@@ -12,7 +12,8 @@ struct TraceCommand: AsyncParsableCommand {
         discussion: """
             Reads the audit_trail read model and never writes to the file (it may be read-only). When the read model \
             is not installed or not caught up with the log, trace says so: `registrar rebuild --db PATH --projection \
-            audit_trail` builds it, and a running `registrar serve` keeps it current.
+            audit_trail` builds it, and a running `registrar serve` keeps it current. When the log has lost events the \
+            read model had folded (cut off its end, or replaced), trace refuses and says to run `registrar verify`.
             """
     )
 
@@ -154,6 +155,13 @@ struct TraceCommand: AsyncParsableCommand {
                 "the audit trail read model of \(database.db) stops at position \(checkpoint), the log at \(head): bring it up to date "
                     + "with \(rebuild) (a running `registrar serve` keeps it current)"
             )
+        case .pastHead(let checkpoint, let head):
+            // Its rows after the head are of events the log no longer has: shown, they would pass for the log's.
+            let problem = ProjectionError.logEndsBeforeReadModel(projection.name, checkpoint: checkpoint, head: head)
+            throw failure("\(problem.description(database: database.db)) (the trail is not shown)")
+        case .foldedEventReplaced(let position, let missing):
+            let problem = ProjectionError.foldedEventReplaced(projection.name, position: position, missing: missing)
+            throw failure("\(problem.description(database: database.db)) (the trail is not shown)")
         }
     }
 }

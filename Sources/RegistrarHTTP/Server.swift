@@ -141,8 +141,39 @@ public func registeredPages(_ configuration: ServerConfiguration) -> [RouteEntry
     makeRouterAndPages(configuration, logger: Logger(label: "registrar.routes")).2
 }
 
+/// Why a server did not start on a log: its last events' hash chain is broken, or it lost events its read models had
+/// folded. Serving it would chain new events onto the changed ones, or append where the read models never look.
+public struct ServerStartRefusal: Error, Equatable, CustomStringConvertible {
+    public var description: String
+
+    /// A refusal saying why.
+    public init(_ description: String) { self.description = description }
+
+    /// The events whose chain a server checks as it starts (the last ones; `registrar verify` checks them all).
+    public static let checkedEvents = 1_000
+
+    /// Checks the hash chain of the log's last ``checkedEvents`` events and that no read model folded events the log
+    /// no longer has; throws a refusal naming the first problem, the file and what to run.
+    public static func check(_ store: SQLiteEventStore, readModels: ProjectionEngine, databasePath: String) async throws {
+        let recent = try await store.verifyRecent(events: checkedEvents)
+        if let first = recent.problems.first {
+            let more = recent.problemCount > 1 ? " (and \(recent.problemCount - 1) more problems)" : ""
+            throw ServerStartRefusal(
+                "the hash chain of the log's last \(checkedEvents) events is broken: \(first)\(more): the log was changed "
+                    + "outside registrar; run `registrar verify --db \(databasePath)`"
+            )
+        }
+        if let problem = try readModels.logProblems().first {
+            throw ServerStartRefusal(problem.description(database: databasePath))
+        }
+    }
+}
+
 /// Opens the event log at `databasePath`, installs the read models, and serves until SIGINT or SIGTERM, then shuts
 /// down gracefully (requests in flight are answered).
+///
+/// Refuses to start (``ServerStartRefusal``) on a log whose last events' hash chain is broken or that lost events its
+/// read models had folded.
 ///
 /// - Parameter ready: called with the URL once the server listens.
 public func runServer(
@@ -163,6 +194,7 @@ public func runServer(
         configuration: .init(seasonId: seasonID)
     )
     let engine = ProjectionEngine(store: store)
+    try await ServerStartRefusal.check(store, readModels: engine, databasePath: databasePath)
     try engine.install()
     var configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks, replyCacheBytes: replyCacheBytes)
     configuration.readModels = engine

@@ -185,6 +185,84 @@ struct SQLiteStoreTests {
         #expect(report.firstBadPosition == 4)
     }
 
+    @Test("verify lists every problem, not only the first: an edited event, a deleted one and the stream version it leaves out")
+    func verifyListsEveryProblem() async throws {
+        // Position p is candidate-((p - 1) % 4) at version (p - 1) / 4 + 1.
+        let store = try await filled(events: 20)
+        try await store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "DROP TRIGGER events_refuse_delete")
+            try db.execute(sql: "UPDATE events SET data = json_set(data, '$.name', '李四') WHERE position = 5")
+            try db.execute(sql: "DELETE FROM events WHERE position = 12")
+        }
+        let report = try await store.verify()
+        #expect(report.firstBadPosition == 5)
+        // Each problem where it is: the events after them verify (their links are to what is stored).
+        #expect(
+            report.problems.filter { $0.hasPrefix("position") } == [
+                "position 5: hash does not match the event's contents (its data, metadata or place was changed after it was written)",
+                "position 12: missing (the next stored position is 13)",
+                "position 16: stream candidate-3 jumps from version 2 to 4 (an event of the stream is missing)",
+            ]
+        )
+        #expect(report.problems.contains { $0.contains("events_refuse_delete is missing") })
+        #expect(report.problemsNotListed == 0 && report.eventsChecked == 19)
+    }
+
+    @Test("verify lists the first 100 problems and counts the others")
+    func verifyCapsTheList() async throws {
+        let store = try await filled(events: 130)
+        try await store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "UPDATE events SET data = json_set(data, '$.name', '李四')")
+        }
+        let report = try await store.verify()
+        #expect(report.problems.count == VerificationReport.problemsListed + 1)  // and the missing trigger
+        #expect(report.problemsNotListed == 30 && report.problemCount == 131 && !report.isIntact)
+        #expect(report.problems[99].hasPrefix("position 100: hash does not match"))
+    }
+
+    @Test("a relinked event (its hash recomputed after an edit) is named by the next event's link")
+    func verifyRelinkedEvent() async throws {
+        let store = try await filled(events: 10)
+        let original = try await store.readAll(after: 5, limit: 1)[0]
+        var edited = original
+        edited.data = Data(#"{"i":"5","name":"李四"}"#.utf8)
+        let (text, rehashed) = (String(decoding: edited.data, as: UTF8.self), ChainHash.hash(of: edited))
+        try await store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "UPDATE events SET data = ?, hash = ? WHERE position = 6", arguments: [text, rehashed])
+        }
+        let report = try await store.verify()
+        #expect(
+            report.problems.filter { $0.hasPrefix("position") } == [
+                "position 7: previous_hash does not match the hash of position 6 (an event was replaced or relinked)"
+            ]
+        )
+    }
+
+    @Test("the chain of the last events alone: a change among them is found, one before them is left to verify")
+    func verifyRecentEvents() async throws {
+        let store = try await filled(events: 30)
+        let original = try await store.readAll(after: 27, limit: 1)[0]
+        #expect(try await store.verifyRecent(events: 5).isIntact)
+        #expect(try await store.verifyRecent(events: 5).eventsChecked == 5)
+        try await store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "UPDATE events SET data = json_set(data, '$.name', '李四') WHERE position IN (3, 28)")
+        }
+        let recent = try await store.verifyRecent(events: 5)
+        #expect(recent.firstBadPosition == 28 && recent.problemCount == 1)
+        // The link into the window is checked too: the event just before it was relinked.
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE events SET data = ? WHERE position = 28", arguments: [String(decoding: original.data, as: UTF8.self)])
+            try db.execute(sql: "UPDATE events SET hash = zeroblob(32) WHERE position = 25")
+        }
+        #expect(try await store.verifyRecent(events: 5).firstBadPosition == 26)
+        #expect(try await store.verifyRecent(events: 100).firstBadPosition == 3)
+        #expect(try await SQLiteEventStore(path: directory.appendingPathComponent("empty.sqlite").path).verifyRecent(events: 5).isIntact)
+    }
+
     @Test("verify catches a claim removed from the claims table")
     func claimTableTampering() async throws {
         let store = try SQLiteEventStore(path: path)
@@ -424,7 +502,7 @@ struct SQLiteStoreTests {
         #expect(retry.wasDuplicate && retry.firstPosition == 1)
         #expect(try await copy.verify().isIntact)
         // A second import into a non-empty log is refused.
-        await #expect(throws: EventLogError.self) { try await copy.importLog(from: exportURL) }
+        await #expect(throws: ImportRefusal("import needs an empty log; this one has events")) { try await copy.importLog(from: exportURL) }
     }
 
     @Test("import refuses an export whose event was altered, and keeps nothing")
@@ -441,10 +519,42 @@ struct SQLiteStoreTests {
         try writer.finish()
 
         let copy = try SQLiteEventStore(path: directory.appendingPathComponent("copy.sqlite").path)
-        await #expect(throws: EventLogError.invalidRequest("position 6: hash does not match the event's contents")) {
+        await #expect(throws: ImportRefusal("position 6: hash does not match the event's contents")) {
             try await copy.importLog(from: alteredURL)
         }
+        // Worded as an import's refusal, not as a refused append.
+        #expect("\(ImportRefusal("position 6: hash does not match the event's contents"))" == "position 6: hash does not match the event's contents")
         #expect(try await copy.headPosition() == 0)
+    }
+
+    @Test("export verifies the chain as it writes: a log with an edited or a deleted event is refused and nothing is written")
+    func exportRefusesBrokenChain() async throws {
+        let store = try await filled(events: 12)
+        let original = try await store.readAll(after: 6, limit: 1)[0]
+        let exportURL = directory.appendingPathComponent("log.jsonl.zst")
+        func leftovers() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("jsonl") }
+        }
+        try await store.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "DROP TRIGGER events_refuse_delete")
+            try db.execute(sql: "UPDATE events SET data = json_set(data, '$.name', '李四') WHERE position = 7")
+        }
+        await #expect(throws: ExportRefusal.brokenChain(position: 7, why: "hash does not match the event's contents")) {
+            try await store.export(to: exportURL)
+        }
+        #expect(try leftovers().isEmpty)
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE events SET data = ? WHERE position = 7", arguments: [String(decoding: original.data, as: UTF8.self)])
+            try db.execute(sql: "DELETE FROM events WHERE position = 4")
+        }
+        await #expect(throws: ExportRefusal.brokenChain(position: 4, why: "missing (the next stored position is 5)")) {
+            try await store.export(to: exportURL)
+        }
+        #expect(try leftovers().isEmpty)
+        // Intact again (the gap and what follows it gone): the count is of the events written.
+        try await store.pool.write { db in try db.execute(sql: "DELETE FROM events WHERE position > 3") }
+        #expect(try await store.export(to: exportURL) == 3)
     }
 
     @Test("import refuses an export cut short at a line boundary, or with lines after its closing line, and keeps nothing")
@@ -465,14 +575,14 @@ struct SQLiteStoreTests {
         let copy = try SQLiteEventStore(path: directory.appendingPathComponent("copy.sqlite").path)
         let cut = try rewritten("cut.jsonl.zst", Array(lines.prefix(6)))
         await #expect(
-            throws: EventLogError.invalidRequest(
+            throws: ImportRefusal(
                 "the export ends after 6 events without its closing line: it was cut short (or written before exports had one)"
             )
         ) { try await copy.importLog(from: cut) }
         let promisesMore = try rewritten("short.jsonl.zst", Array(lines.prefix(6)) + [lines.last!])
-        await #expect(throws: EventLogError.self) { try await copy.importLog(from: promisesMore) }
+        await #expect(throws: ImportRefusal.self) { try await copy.importLog(from: promisesMore) }
         let trailing = try rewritten("trailing.jsonl.zst", lines + [lines[0]])
-        await #expect(throws: EventLogError.invalidRequest("line 12 follows the export's closing line")) {
+        await #expect(throws: ImportRefusal("line 12 follows the export's closing line")) {
             try await copy.importLog(from: trailing)
         }
         #expect(try await copy.headPosition() == 0)

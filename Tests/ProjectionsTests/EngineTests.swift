@@ -72,6 +72,45 @@ struct EngineTests {
         #expect(window.allSatisfy { $0.hash.count == 64 })
     }
 
+    @Test("CHSI answers out of order: the trail's current chsi values are the newer scan's, as the reviewer sees them; rebuild = incremental")
+    func lateChsiAnswer() async throws {
+        // Rows kept in memory between appends, and (1) folded again from the log for almost every append.
+        for warmRows in [2_048, 1] {
+            let season = try await SeasonFixture(warmRowsPerProjection: warmRows)
+            try await season.register(1)
+            let id = SeasonFixture.candidateID(1)
+            for scan in ["s1", "s2"] {
+                try await season.run(.startChsiScan(StartChsiScan(candidateID: id, entryID: "e1", scanID: scan)), id)
+            }
+            // s2 answers (北京大学), then s1's answer (中国地质大学(北京)) arrives late.
+            for (scan, mismatch) in [("s2", false), ("s1", true)] {
+                try await season.run(
+                    .recordChsiResult(
+                        RecordChsiResult(candidateID: id, entryID: "e1", scanID: scan, record: SeasonFixture.chsiRecord(1, seedMismatch: mismatch))
+                    ),
+                    id,
+                    as: SeasonFixture.chsi,
+                    channel: "chsi"
+                )
+            }
+            let current = try #require(try await season.service.candidateState(id).education["e1"]?.currentChsiResult)
+            #expect(current.scanID == "s2" && current.school == "北京大学")
+            let audit = AuditQueries(season.store.pool)
+            let chsi = try await audit.trail(candidate: id, field: "education[e1].chsi")
+            var last = [String: String?]()
+            for row in chsi { last[row.field] = row.after }
+            #expect(last["education[e1].chsi.scanID"] == .some(current.scanID))
+            #expect(last["education[e1].chsi.school"] == .some(current.school))
+            #expect(last["education[e1].chsi.major"] == .some(current.major))
+            // The late answer is in the trail, under its scan.
+            let late = try await audit.trail(candidate: id, field: "education[e1].chsiScans[s1]")
+            #expect(late.contains { $0.field == "education[e1].chsiScans[s1].school" && $0.after == "中国地质大学(北京)" })
+            let incremental = try season.hashes()
+            try await season.engine!.rebuild()
+            #expect(try season.hashes() == incremental)
+        }
+    }
+
     @Test("queries by subject and by actor select exactly what filtering every record would, through indexes")
     func subjectAndActorQueries() async throws {
         let season = try await SeasonFixture()

@@ -338,6 +338,42 @@ struct FoldSpecs {
         #expect(!emptied.keys.contains { $0.hasPrefix("education[e1].") })
     }
 
+    @Test("audit_trail: a late answer to an older scan joins the history; the current chsi values stay the newer scan's, as in the file")
+    func auditLateAnswerToAnOlderScan() throws {
+        func started(_ scan: String) -> CandidateEvent {
+            .chsiScanStarted(ChsiScanStarted(candidateID: Given.candidate, entryID: "e1", scanID: scan, startedAt: "2025-12-20T02:00:00.000Z"))
+        }
+        // Scans s1 and s2 started; s2 answers (北京大学), then s1's answer (中国地质大学(北京)) arrives late.
+        let events: [CandidateEvent] = [
+            Given.registered, Given.seedEntry(), started("s1"), started("s2"),
+            Given.seedChsi(scan: "s2", school: "北京大学"), Given.seedChsi(scan: "s1"),
+        ]
+        var values = AuditFold.Values()
+        var changes = [[FieldChange]]()
+        for event in events { changes.append(AuditFold.apply(.candidate(event), to: &values)) }
+        #expect(values["education[e1].chsi.scanID"] == "s2")
+        #expect(values["education[e1].chsi.school"] == "北京大学")
+        // The late answer changes no current value: it is recorded under its own scan.
+        let late = try #require(changes.last)
+        #expect(!late.contains { $0.field.hasPrefix("education[e1].chsi.") })
+        #expect(late.contains(FieldChange(field: "education[e1].chsiScans[s1]", before: "started", after: "answered")))
+        #expect(late.contains(FieldChange(field: "education[e1].chsiScans[s1].school", before: nil, after: "中国地质大学(北京)")))
+        // The trail's current values are the file's current result, whatever the order the answers came in.
+        let state = events.reduce(CandidateDecider.initial) { CandidateDecider.evolve($0, $1) }
+        let current = try #require(state.education["e1"]?.currentChsiResult)
+        #expect(values["education[e1].chsi.scanID"] == current.scanID && values["education[e1].chsi.school"] == current.school)
+        // In order, each answer becomes current; the bookkeeping never shows as a field, and goes with the entry.
+        var inOrder = AuditFold.Values()
+        for event in [Given.seedEntry(), started("s1"), Given.seedChsi(scan: "s1"), started("s2"), Given.seedChsi(scan: "s2", school: "北京大学")] {
+            _ = AuditFold.apply(.candidate(event), to: &inOrder)
+        }
+        #expect(inOrder["education[e1].chsi.scanID"] == "s2" && inOrder["education[e1].chsi.school"] == "北京大学")
+        let removed = CandidateEvent.educationRemoved(EducationEntryRemoved(candidateID: Given.candidate, entryID: "e1", removedAt: "x"))
+        let removals = AuditFold.apply(.candidate(removed), to: &values)
+        #expect(removals.allSatisfy { $0.field.hasPrefix("education[e1].") })
+        #expect(!values.keys.contains { $0.contains("e1") })
+    }
+
     @Test("audit_trail: a reviewer's correction shows the old value and the reason")
     func auditCorrection() {
         let (values, _) = AuditFold.fold(nil, .candidate(Given.registered))

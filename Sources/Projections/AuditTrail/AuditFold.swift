@@ -16,6 +16,9 @@ public struct FieldChange: Codable, Sendable, Equatable {
 ///
 /// The row is a flat map of field paths to values; it is what lets the trail show "before" for events that carry only
 /// the new values (amendments, replaced contact details). Reviewer corrections carry their old value themselves.
+///
+/// Besides the fields, the map keeps the order of each education entry's CHSI scans (``ChsiScans``), under keys that
+/// start with U+0001: no field path does, so they are never a row and no query or removal prefix matches them.
 public enum AuditFold {
     /// Field values of one subject.
     public typealias Values = [String: String]
@@ -37,14 +40,69 @@ public enum AuditFold {
             guard before != after else { continue }
             changes.append(FieldChange(field: field, before: before, after: after))
         }
-        if case .candidate(.basicInfoCorrected(let e)) = payload {
+        switch payload {
+        case .candidate(.basicInfoCorrected(let e)):
             // The correction's own record of the old value is the fact the reviewer saw.
             let field = "basic.\(e.field)"
             changes = [FieldChange(field: field, before: e.oldValue, after: e.newValue)]
             values[field] = e.newValue
+        case .candidate(.chsiScanStarted(let e)):
+            var scans = ChsiScans(values, entry: e.entryID)
+            if !scans.started.contains(e.scanID) {
+                scans.started.append(e.scanID)
+                scans.store(in: &values)
+            }
+        case .candidate(.chsiResultReceived(let e)):
+            var scans = ChsiScans(values, entry: e.entryID)
+            scans.answered.insert(e.scanID, at: scans.place(ofAnswerTo: e.scanID))
+            scans.store(in: &values)
+        case .candidate(.educationRemoved(let e)):
+            ChsiScans(entry: e.entryID).store(in: &values)
+        default:
+            break
         }
         if changes.isEmpty { changes = [FieldChange(field: "", before: nil, after: nil)] }
         return changes
+    }
+
+    /// The CHSI scans of one education entry, in the order the file keeps them (`EducationEntry.receive` in
+    /// RegistrationDomain): the scans started, in the order they started, and the scans answered, in the order of
+    /// the file's results (by the start of their scans, a scan the entry has no start of after every known one).
+    /// The last answered is the current result: the answer to the newest scan, whenever it arrived.
+    struct ChsiScans {
+        var entry: String
+        var started: [String] = []
+        var answered: [String] = []
+
+        private static let separator: Character = "\u{1F}"
+        private var startedKey: String { "\u{1}chsiStarted:\(entry)" }
+        private var answeredKey: String { "\u{1}chsiAnswered:\(entry)" }
+
+        /// None yet.
+        init(entry: String) { self.entry = entry }
+
+        /// As kept in `values`.
+        init(_ values: Values, entry: String) {
+            self.entry = entry
+            started = values[startedKey].map { $0.split(separator: Self.separator).map(String.init) } ?? []
+            answered = values[answeredKey].map { $0.split(separator: Self.separator).map(String.init) } ?? []
+        }
+
+        /// Keeps them in `values` (removes them when there are none).
+        func store(in values: inout Values) {
+            values[startedKey] = started.isEmpty ? nil : started.joined(separator: String(Self.separator))
+            values[answeredKey] = answered.isEmpty ? nil : answered.joined(separator: String(Self.separator))
+        }
+
+        /// Where the answer to `scanID` goes among the answers: before the first answer to a scan started after it.
+        func place(ofAnswerTo scanID: String) -> Int {
+            func rank(_ scan: String) -> Int { started.firstIndex(of: scan) ?? started.count }
+            let rankOfThis = rank(scanID)
+            return answered.firstIndex { rank($0) > rankOfThis } ?? answered.endIndex
+        }
+
+        /// Whether the answer to `scanID` becomes the entry's current result.
+        func answerBecomesCurrent(_ scanID: String) -> Bool { place(ofAnswerTo: scanID) == answered.endIndex }
     }
 
     /// A field path without the ids in its brackets: `education[e1].chsi.school` → `education[].chsi.school`. The
@@ -212,11 +270,15 @@ public enum AuditFold {
         case .chsiScanStarted(let e):
             return [("education[\(e.entryID)].chsiScans[\(e.scanID)]", "started")]
         case .chsiResultReceived(let e):
-            let p = "education[\(e.entryID)].chsi."
-            return [
-                ("education[\(e.entryID)].chsiScans[\(e.scanID)]", "answered"), (p + "scanID", e.scanID), (p + "name", e.name),
-                (p + "idNumber", e.idNumber), (p + "school", e.school), (p + "major", e.major), (p + "level", e.level),
-                (p + "studyForm", e.studyForm), (p + "educationCategory", e.educationCategory),
+            // The answer to the newest scan is the current result (DOMAIN.md §3), as in the file and the reviewer's
+            // comparison: an older scan's answer that arrives after a newer one's joins the history, under its scan's
+            // own path, and `chsi.*` keeps the current values.
+            let scan = "education[\(e.entryID)].chsiScans[\(e.scanID)]"
+            let current = ChsiScans(values, entry: e.entryID).answerBecomesCurrent(e.scanID)
+            let p = current ? "education[\(e.entryID)].chsi." : scan + "."
+            return [(scan, "answered")] + (current ? [(p + "scanID", e.scanID)] : []) + [
+                (p + "name", e.name), (p + "idNumber", e.idNumber), (p + "school", e.school), (p + "major", e.major),
+                (p + "level", e.level), (p + "studyForm", e.studyForm), (p + "educationCategory", e.educationCategory),
                 (p + "enrolmentDate", e.enrolmentDate), (p + "graduationDate", e.graduationDate),
                 (p + "conclusion", e.conclusion), (p + "nameMatches", flag(e.nameMatches)),
                 (p + "idNumberMatches", flag(e.idNumberMatches)),

@@ -21,8 +21,9 @@ import GRDB
 public struct AuditTrailProjection: Projection {
     public let name = "audit_trail"
     /// 5: no index by subject (the log's own index of streams finds a subject's events) and the actor index only
-    /// for events whose actor is not their subject.
-    public let version = 5
+    /// for events whose actor is not their subject. 6: a CHSI answer to an older scan arriving after a newer scan's
+    /// no longer becomes the entry's current `chsi.*` values (it is recorded under its scan's path), as in the file.
+    public let version = 6
     public let tables = ["audit_events", "audit_trail"]
     /// Version 2 stored every subject's field values.
     public let retiredTables = ["audit_trail_values"]

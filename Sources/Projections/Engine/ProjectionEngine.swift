@@ -65,11 +65,52 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible {
     case unknownProjection(String)
     /// Another install took over the filling of this read model (this one had not renewed its lease in time).
     case fillTakenOver(String)
+    /// The read model (first) has folded events up to `checkpoint`, but the log ends at `head`: events were cut off
+    /// the end of the log after they were folded. Its rows show events the log no longer has, and the next appends
+    /// would take the freed positions without ever being folded.
+    case logEndsBeforeReadModel(String, checkpoint: Int64, head: Int64)
+    /// The event the read model (first) last folded, at `position`, is not the one the log holds there (`missing`:
+    /// the log holds none there any more): events were removed from the log, and others written in their place.
+    case foldedEventReplaced(String, position: Int64, missing: Bool)
 
-    public var description: String {
-        switch self {
+    public var description: String { description(database: nil) }
+
+    /// The description, its advice naming the log's file (`run `registrar verify --db PATH``) when given.
+    public func description(database: String?) -> String {
+        let verify = "run `registrar verify" + (database.map { " --db \($0)" } ?? "") + "`"
+        return switch self {
         case .unknownProjection(let name): "no read model named \(name)"
         case .fillTakenOver(let name): "another process took over filling the read model \(name)"
+        case .logEndsBeforeReadModel(let name, let checkpoint, let head):
+            "read model \(name) is at position \(checkpoint) but the log ends at \(head): events were removed from the log; \(verify)"
+        case .foldedEventReplaced(let name, let position, let missing):
+            "read model \(name) folded an event at position \(position) that the log no longer holds "
+                + (missing ? "(there is no event there now)" : "(another event is there now)")
+                + ": events were removed from the log and others written in their place; \(verify)"
+        }
+    }
+
+    /// What ``logEndsBeforeReadModel(_:checkpoint:head:)`` and ``foldedEventReplaced(_:position:missing:)`` say about
+    /// the log, as `registrar verify` reports it (nil for the other cases).
+    public var logFinding: String? {
+        switch self {
+        case .logEndsBeforeReadModel(let name, let checkpoint, let head):
+            "events were removed from the end of the log: read model \(name) folded events up to position \(checkpoint), "
+                + "the log now ends at \(head) ("
+                + (checkpoint == head + 1 ? "position \(checkpoint) is gone)" : "positions \(head + 1)–\(checkpoint) are gone)")
+        case .foldedEventReplaced(let name, let position, let missing):
+            "the event at position \(position) that read model \(name) folded is no longer in the log "
+                + (missing ? "(there is no event there now)" : "(another event is there now, with another hash)")
+                + ": events were removed from the log and others written in their place"
+        case .unknownProjection, .fillTakenOver: nil
+        }
+    }
+
+    /// The read model a log finding is about.
+    public var readModel: String? {
+        switch self {
+        case .logEndsBeforeReadModel(let name, _, _), .foldedEventReplaced(let name, _, _): name
+        case .unknownProjection, .fillTakenOver: nil
         }
     }
 }
@@ -108,13 +149,40 @@ public final class ProjectionEngine: Sendable {
         warmRows = Dictionary(uniqueKeysWithValues: projections.map { ($0.name, WarmRows(capacity: warmRowsPerProjection)) })
     }
 
+    /// `hash_position` and `hash`: the position and chain hash of the last event folded, so that a log whose events
+    /// were removed and others written at the same positions is told from the log that was folded. Files written
+    /// before they existed get them at the next install (``addFoldedHashColumns(_:)``).
     static let checkpointDDL = """
         CREATE TABLE IF NOT EXISTS projection_checkpoints (
             name TEXT PRIMARY KEY,
             version INTEGER NOT NULL,
-            position INTEGER NOT NULL
+            position INTEGER NOT NULL,
+            hash_position INTEGER,
+            hash BLOB
         ) WITHOUT ROWID
         """
+
+    /// Whether the checkpoints table has the folded event's hash (files of earlier builds have not, until an install).
+    static func hasFoldedHashColumns(_ db: Database) throws -> Bool {
+        try db.columns(in: "projection_checkpoints").contains { $0.name == "hash" }
+    }
+
+    /// Adds the folded event's position and hash to a checkpoints table of an earlier build, and records, for a read
+    /// model that has none yet, the hash the log holds at its checkpoint (from then on a replaced event is noticed).
+    static func addFoldedHashColumns(_ db: Database) throws {
+        if try !hasFoldedHashColumns(db) {
+            try db.execute(sql: "ALTER TABLE projection_checkpoints ADD COLUMN hash_position INTEGER")
+            try db.execute(sql: "ALTER TABLE projection_checkpoints ADD COLUMN hash BLOB")
+        }
+        try db.execute(
+            sql: """
+                UPDATE projection_checkpoints
+                SET hash_position = position, hash = (SELECT hash FROM events WHERE events.position = projection_checkpoints.position)
+                WHERE hash_position IS NULL AND version >= 0
+                    AND EXISTS (SELECT 1 FROM events WHERE events.position = projection_checkpoints.position)
+                """
+        )
+    }
 
     // MARK: Install and catch-up
 
@@ -130,13 +198,20 @@ public final class ProjectionEngine: Sendable {
     /// Only one install fills a read model at a time: the filler holds a lease (`projection_fills`: its process id and
     /// a heartbeat renewed by every batch). Another install waits while the lease is live, and takes the fill over when
     /// the heartbeat is older than `fillLeaseTimeout` seconds or the owner's process no longer exists (a crash).
-    public func install(batchSize: Int = 20_000, fillLeaseTimeout: Double = 30) throws {
+    ///
+    /// Refuses (``ProjectionError/logEndsBeforeReadModel(_:checkpoint:head:)``,
+    /// ``ProjectionError/foldedEventReplaced(_:position:missing:)``) a log that lost events a read model had folded:
+    /// catching up would fold the events written in their place onto rows of the removed ones, or none at all.
+    /// - Parameter rebuilding: read models a rebuild is about to replace: a log that lost events they had folded is
+    ///   not refused for them, and they are left as they are (not caught up).
+    public func install(batchSize: Int = 20_000, fillLeaseTimeout: Double = 30, rebuilding: Set<String> = []) throws {
         for warm in warmRows.values { warm.removeAll() }
         let owner = UUID().uuidString
         while true {
             let (fresh, awaited, head) = try store.pool.write { db -> ([any Projection], [String], Int64) in
                 try db.execute(sql: Self.checkpointDDL)
                 try db.execute(sql: Self.fillsDDL)
+                try Self.addFoldedHashColumns(db)
                 var fresh = [any Projection]()
                 var awaited = [String]()
                 for projection in projections {
@@ -164,7 +239,9 @@ public final class ProjectionEngine: Sendable {
             // Another process is filling: wait for it to finish (or to stop renewing its lease, then take over).
             Thread.sleep(forTimeInterval: 0.05)
         }
-        try catchUp()
+        let problems = try logProblems()
+        if let refused = problems.first(where: { !rebuilding.contains($0.readModel ?? "") }) { throw refused }
+        try catchUp(skipping: Set(problems.compactMap(\.readModel)))
         store.setAfterAppendHook { [self] db, written in try self.afterAppend(db, written) }
     }
 
@@ -201,7 +278,7 @@ public final class ProjectionEngine: Sendable {
             try renewLeases(db)
             for (projection, _) in filling {
                 for statement in projection.createIndexes(.live) { try db.execute(sql: statement) }
-                try Self.setCheckpoint(projection, head, db)
+                try Self.setCheckpoint(projection, head, hash: try Self.hash(at: head, db), db)
                 try db.execute(sql: "DELETE FROM projection_fills WHERE name = ?", arguments: [projection.name])
             }
         }
@@ -209,6 +286,8 @@ public final class ProjectionEngine: Sendable {
 
     /// The version a checkpoint row has while its read model is being filled.
     static let fillingVersion = -1
+    /// The position a checkpoint row has while its read model is being filled (past every event).
+    static let fillingPosition = Int64.max
 
     static let fillsDDL = """
         CREATE TABLE IF NOT EXISTS projection_fills (
@@ -264,10 +343,11 @@ public final class ProjectionEngine: Sendable {
     static func markFilling(_ projection: any Projection, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO projection_checkpoints (name, version, position) VALUES (?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
+                INSERT INTO projection_checkpoints (name, version, position, hash_position, hash) VALUES (?, ?, ?, NULL, NULL)
+                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position,
+                    hash_position = NULL, hash = NULL
                 """,
-            arguments: [projection.name, fillingVersion, Int64.max]
+            arguments: [projection.name, fillingVersion, fillingPosition]
         )
     }
 
@@ -286,15 +366,16 @@ public final class ProjectionEngine: Sendable {
 
     /// Folds every event after each checkpoint into the live tables, in batches (one transaction each). Returns the
     /// number of events read.
+    /// - Parameter skipping: read models left as they are (a rebuild replaces them).
     @discardableResult
-    public func catchUp(batchSize: Int = 5_000) throws -> Int {
+    public func catchUp(batchSize: Int = 5_000, skipping: Set<String> = []) throws -> Int {
         var total = 0
         while true {
             let count = try store.pool.write { db -> Int in
                 let checkpoints = try Self.checkpoints(db)
-                let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
+                let from = projections.filter { !skipping.contains($0.name) }.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
                 let events = try SQLiteEventStore.readAll(db, after: from, limit: batchSize)
-                Self.register(afterTransaction(try apply(events, checkpoints: checkpoints, db: db)), db)
+                Self.register(afterTransaction(try apply(events, checkpoints: checkpoints, db: db, skipping: skipping)), db)
                 return events.count
             }
             total += count
@@ -308,6 +389,14 @@ public final class ProjectionEngine: Sendable {
     private func afterAppend(_ db: Database, _ written: [RecordedEvent]) throws -> AfterTransaction? {
         guard let first = written.first else { return nil }
         let checkpoints = try Self.checkpoints(db)
+        // A read model already past the new events folded others at these positions, which the log no longer has:
+        // folding nothing would leave the new events out of it for good, so the append fails instead.
+        for projection in projections {
+            guard let checkpoint = checkpoints[projection.name], checkpoint >= first.position, checkpoint != Self.fillingPosition else {
+                continue
+            }
+            throw ProjectionError.logEndsBeforeReadModel(projection.name, checkpoint: checkpoint, head: first.position - 1)
+        }
         let from = projections.map { checkpoints[$0.name] ?? 0 }.min() ?? 0
         if from >= first.position - 1 { return afterTransaction(try apply(written, checkpoints: checkpoints, db: db)) }
         // Another process appended without the hook: fold its events first, inside this transaction.
@@ -326,19 +415,24 @@ public final class ProjectionEngine: Sendable {
     /// flushes noted as changed. The rows flushed are remembered (``WarmRows``) only if the transaction commits: the
     /// caller runs ``afterTransaction(_:)``'s callbacks once it has ended. A fold that fails forgets what it staged
     /// before it throws.
-    private func apply(_ events: [RecordedEvent], checkpoints: [String: Int64], db: Database) throws -> Set<String> {
+    private func apply(
+        _ events: [RecordedEvent],
+        checkpoints: [String: Int64],
+        db: Database,
+        skipping: Set<String> = []
+    ) throws -> Set<String> {
         guard let last = events.last else { return [] }
         do {
             let decoded = try decoder.decode(events)
             var changes = Set<String>()
             for projection in projections {
                 let checkpoint = checkpoints[projection.name] ?? 0
-                guard checkpoint < last.position else { continue }
+                guard checkpoint < last.position, !skipping.contains(projection.name) else { continue }
                 let slice = checkpoint < events[0].position ? decoded : decoded.filter { $0.position > checkpoint }
                 let state = FoldState(warm: warmRows[projection.name], streams: streamStates)
                 try projection.apply(slice, db: db, tables: .live, state: state)
                 try projection.flush(db: db, tables: .live, state: state)
-                try Self.setCheckpoint(projection, last.position, db)
+                try Self.setCheckpoint(projection, last.position, hash: last.hash, db)
                 changes.formUnion(state.changes)
             }
             return changes
@@ -409,6 +503,7 @@ public final class ProjectionEngine: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.execute(sql: Self.checkpointDDL)
             try db.execute(sql: Self.fillsDDL)
+            try Self.addFoldedHashColumns(db)
             for projection in selected {
                 try Self.drop(projection, .shadow, db)
                 for statement in projection.createTables(.shadow) { try db.execute(sql: statement) }
@@ -458,7 +553,7 @@ public final class ProjectionEngine: Sendable {
                         try db.execute(sql: "ALTER TABLE \(TableNames.shadow(table)) RENAME TO \(TableNames.live(table))")
                     }
                     for statement in projection.createIndexes(.live) { try db.execute(sql: statement) }
-                    try Self.setCheckpoint(projection, position, db)
+                    try Self.setCheckpoint(projection, position, hash: try Self.hash(at: position, db), db)
                     // An install filling the same read model meanwhile finds it done and stops.
                     try db.execute(sql: "DELETE FROM projection_fills WHERE name = ?", arguments: [projection.name])
                 }
@@ -538,9 +633,12 @@ public final class ProjectionEngine: Sendable {
     /// Folds read models from position 0 into a scratch database and compares their rows with the live tables by
     /// content hash, each at its live checkpoint: rebuilt rows must equal the rows the appends maintained. Only reads
     /// the log's file (`registrar verify` opens it read-only); the scratch file is deleted afterwards.
+    /// - Parameter skipping: read models not compared (those ``logProblems()`` names: their rows are known not to
+    ///   be the log's).
     public func verifyAgainstRebuild(
         scratchDirectory: URL = FileManager.default.temporaryDirectory,
-        batchSize: Int = 20_000
+        batchSize: Int = 20_000,
+        skipping: Set<String> = []
     )
         async throws -> [ReadModelCheck]
     {
@@ -553,7 +651,7 @@ public final class ProjectionEngine: Sendable {
                 uniquingKeysWith: { _, last in last }
             )
             var outdated = [ReadModelCheck]()
-            let live = try projections.map { projection -> (any Projection, Int64, String)? in
+            let live = try projections.filter { !skipping.contains($0.name) }.map { projection -> (any Projection, Int64, String)? in
                 // A read model being filled (version -1) has no rows to compare yet: like a missing one, it is skipped.
                 guard let (checkpoint, version) = stored[projection.name], version >= 0,
                     try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
@@ -606,6 +704,12 @@ public final class ProjectionEngine: Sendable {
         case outdated(storedVersion: Int)
         /// Installed, but events after its checkpoint are not folded in yet.
         case behind(checkpoint: Int64, head: Int64)
+        /// Its checkpoint is past the log's last event: events it folded were cut off the end of the log. Never
+        /// current: its rows show events the log no longer has.
+        case pastHead(checkpoint: Int64, head: Int64)
+        /// The event it folded at `position` is not the one the log holds there (`missing`: the log holds none there):
+        /// events were removed from the log and others written in their place. Never current.
+        case foldedEventReplaced(position: Int64, missing: Bool)
         /// Installed and caught up with the log: its rows can be read as they are.
         case current
     }
@@ -613,21 +717,51 @@ public final class ProjectionEngine: Sendable {
     /// Where a read model stands, read in one transaction without writing anything (the store may be read-only).
     public func status(_ name: String) throws -> ReadModelStatus {
         guard let projection = projections.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
-        return try store.pool.read { db in
-            guard try db.tableExists("projection_checkpoints"),
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT version, position FROM projection_checkpoints WHERE name = ?",
-                    arguments: [name]
-                ),
-                try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
-            else { return .notInstalled }
-            let version: Int = row[0]
-            let checkpoint: Int64 = row[1]
-            if version == Self.fillingVersion { return .filling }
-            if version != projection.version { return .outdated(storedVersion: version) }
-            let head = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
-            return checkpoint < head ? .behind(checkpoint: checkpoint, head: head) : .current
+        return try store.pool.read { db in try Self.status(projection, db) }
+    }
+
+    static func status(_ projection: any Projection, _ db: Database) throws -> ReadModelStatus {
+        guard try db.tableExists("projection_checkpoints") else { return .notInstalled }
+        let hashed = try hasFoldedHashColumns(db)
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: hashed
+                    ? "SELECT version, position, hash_position, hash FROM projection_checkpoints WHERE name = ?"
+                    : "SELECT version, position, NULL, NULL FROM projection_checkpoints WHERE name = ?",
+                arguments: [projection.name]
+            ),
+            try projection.tables.allSatisfy({ try db.tableExists(TableNames.live($0)) })
+        else { return .notInstalled }
+        let version: Int = row[0]
+        let checkpoint: Int64 = row[1]
+        if version == fillingVersion { return .filling }
+        if version != projection.version { return .outdated(storedVersion: version) }
+        let head = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
+        if checkpoint > head { return .pastHead(checkpoint: checkpoint, head: head) }
+        if let hashPosition = row[2] as Int64?, let folded = row[3] as Data? {
+            let inLog = try hash(at: hashPosition, db)
+            if inLog != folded { return .foldedEventReplaced(position: hashPosition, missing: inLog == nil) }
+        }
+        return checkpoint < head ? .behind(checkpoint: checkpoint, head: head) : .current
+    }
+
+    /// The read models whose checkpoint shows that the log lost events they had folded: cut off its end
+    /// (``ProjectionError/logEndsBeforeReadModel(_:checkpoint:head:)``), or removed with others written in their
+    /// place (``ProjectionError/foldedEventReplaced(_:position:missing:)``). Read in one transaction without writing
+    /// (the store may be read-only); a few indexed reads, so every command that reads or maintains the read models
+    /// asks first.
+    public func logProblems() throws -> [ProjectionError] {
+        try store.pool.read { db in
+            try projections.compactMap { projection -> ProjectionError? in
+                switch try Self.status(projection, db) {
+                case .pastHead(let checkpoint, let head):
+                    .logEndsBeforeReadModel(projection.name, checkpoint: checkpoint, head: head)
+                case .foldedEventReplaced(let position, let missing):
+                    .foldedEventReplaced(projection.name, position: position, missing: missing)
+                case .notInstalled, .filling, .outdated, .behind, .current: nil
+                }
+            }
         }
     }
 
@@ -681,14 +815,21 @@ public final class ProjectionEngine: Sendable {
         return result
     }
 
-    static func setCheckpoint(_ projection: any Projection, _ position: Int64, _ db: Database) throws {
+    /// Moves a read model's checkpoint to `position`, recording the chain hash of the event there (nil: none, at 0).
+    static func setCheckpoint(_ projection: any Projection, _ position: Int64, hash: Data?, _ db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO projection_checkpoints (name, version, position) VALUES (?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
+                INSERT INTO projection_checkpoints (name, version, position, hash_position, hash) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position,
+                    hash_position = excluded.hash_position, hash = excluded.hash
                 """
         )
-        try statement.execute(arguments: [projection.name, projection.version, position])
+        try statement.execute(arguments: [projection.name, projection.version, position, hash == nil ? nil : position, hash])
+    }
+
+    /// The chain hash of the event at `position` (nil: none there).
+    static func hash(at position: Int64, _ db: Database) throws -> Data? {
+        try Data.fetchOne(db, sql: "SELECT hash FROM events WHERE position = ?", arguments: [position])
     }
 
     /// Runs `body` with `PRAGMA secure_delete = FAST`, then restores the setting.
