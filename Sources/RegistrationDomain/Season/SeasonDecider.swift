@@ -334,7 +334,8 @@ public enum SeasonDecider: Decider {
                 field: "refundPolicy",
                 label: "退费说明",
                 maxLength: 2000,
-                halfWidth: false
+                halfWidth: false,
+                lineBreaks: true
             ) ?? ""
         if area.onlinePayment && policy.isEmpty {
             throw Reject.required("refundPolicy", "开通网上缴费考区的退费说明")
