@@ -27,7 +27,7 @@ public struct SetSeasonCalendar: Sendable, Equatable {
 
 /// Sets the photo size limit.
 public struct SetPhotoSizeLimit: Sendable, Equatable {
-    /// The largest photo accepted, in bytes (40 KB = 40960).
+    /// The photo size limit, in bytes (40 KB = 40960): a photo must be smaller.
     public var maximumBytes: Int
 
     /// Creates the command.
