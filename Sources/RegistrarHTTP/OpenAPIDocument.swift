@@ -4748,7 +4748,7 @@ enum OpenAPIDocument {
           "certificateNumber": {
             "type": "string",
             "default": "",
-            "description": "毕业证书编号: 18 digits, or empty where allowed"
+            "description": "毕业证书编号: the number printed on the certificate, digits only, at most 18; exactly the 18-digit 电子注册号 for a 大陆 专科-or-higher entry graduating in 2001 or later. May be empty for 无学历, 师承/确有专长, 硕博连读, 港澳台 and 国外 entries, and for a graduate entry graduating in the season's year or later when 在岗情况 is 当年毕业研究生 (checked again when applying)."
           }
         },
         "additionalProperties": false
@@ -4812,10 +4812,11 @@ enum OpenAPIDocument {
           "registered": {
             "type": "string",
             "pattern": "^[0-9]{4}-[0-9]{2}$",
-            "description": "YYYY-MM"
+            "description": "注册年月 of the 《医师执业证书》, YYYY-MM: optional here, required when the certificate is ticked for a 执业医师 exam"
           },
           "registrationNumber": {
-            "type": "string"
+            "type": "string",
+            "description": "注册编号 (注册登记号) of the 《医师执业证书》: optional here, required when the certificate is ticked for a 执业医师 exam"
           }
         },
         "additionalProperties": false
@@ -4846,7 +4847,8 @@ enum OpenAPIDocument {
             }
           },
           "certificateEntryID": {
-            "type": "string"
+            "type": "string",
+            "description": "The certificate (证书情况) the application rests on: a 执业助理医师 certificate with its 注册年月 and 注册编号 for a 执业医师 exam with a 中专 or 初中起点五年制大专 education (registered two years before applying for the latter)."
           },
           "areaCode": {
             "type": "string"
@@ -4861,7 +4863,7 @@ enum OpenAPIDocument {
           },
           "additionalSubject": {
             "type": "string",
-            "description": "加试科目: 军事医学, 院前急救, 儿科"
+            "description": "加试科目: 军事医学 (required for active servicemen, 本人身份 1, 2, 4, 5, and only for them), 院前急救, 儿科"
           },
           "photo": {
             "type": "object",
@@ -4872,7 +4874,7 @@ enum OpenAPIDocument {
               "jpegBase64": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The JPEG file; its size is checked against the season's photo limit."
+                "description": "The JPEG file; it must be smaller than the season's photo limit (the 2025 guide: 小于30K)."
               }
             },
             "additionalProperties": false
@@ -4953,7 +4955,8 @@ enum OpenAPIDocument {
           "maximumBytes": {
             "type": "integer",
             "minimum": 1,
-            "maximum": 1048576
+            "maximum": 1048576,
+            "description": "The photo size limit in bytes (30 KB = 30720): a photo must be smaller."
           }
         },
         "additionalProperties": false

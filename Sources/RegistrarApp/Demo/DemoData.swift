@@ -86,6 +86,8 @@ enum DemoData {
         ("320", "口腔执业助理医师", .assistantPhysician, .dental),
         ("410", "公共卫生执业医师", .physician, .publicHealth),
         ("420", "公共卫生执业助理医师", .assistantPhysician, .publicHealth),
+        // 传统医学师承和确有专长人员 (出师 or 确有专长 certificate, no formal education) apply for this one only.
+        ("520", "传统医学师承和确有专长人员中医执业助理医师", .assistantPhysician, .traditionalApprenticeship),
     ]
 
     /// The fee of an exam level, in fen (the demo's tariff).

@@ -46,6 +46,10 @@ struct DemoPlan {
     var townshipAttempt = false
     /// An active serviceman who first tries to register with his 军官证 (refused).
     var militaryCardAttempt = false
+    /// A 师承/确有专长 candidate who first tries the ordinary 中医执业助理医师 exam (refused).
+    var ordinaryExamAttempt = false
+    /// An active serviceman who first applies without 军事医学 (refused).
+    var forgetsMilitaryMedicine = false
     var amendEducation = false
     var removeEducation = false
     var amendTraining = false
@@ -100,7 +104,8 @@ enum DemoTrack: CaseIterable {
         case .clinicalAssistant: "120"
         case .rural, .township: "130"
         case .traditional: "210"
-        case .traditionalAssistant, .apprenticeship: "220"
+        case .traditionalAssistant: "220"
+        case .apprenticeship: "520"
         case .integrated: "230"
         case .dental: "310"
         case .dentalAssistant: "320"
@@ -267,7 +272,10 @@ struct DemoCast {
             return persona(index, track: .township, kind: .mainland, area: "41", site: "4103") { person in
                 person.plan.removeCertificate = true
             }
-        case 9: return persona(index, track: .clinical, kind: .activeServiceman, area: "11", site: "1101") { _ in }
+        case 9:
+            return persona(index, track: .clinical, kind: .activeServiceman, area: "11", site: "1101") { person in
+                person.plan.forgetsMilitaryMedicine = true
+            }
         case 10:
             return persona(index, track: .clinical, kind: .nonMainland(.foreignPassport), area: "11", site: "1108") { person in
                 person.plan.corrections = [
@@ -357,14 +365,16 @@ struct DemoCast {
     }
 
     /// Another exam the candidate first picked by mistake: never a 执业医师 exam, so that the 中专 rule cannot refuse
-    /// the first application.
+    /// the first application, and 乡村全科 only from a clinical or traditional education (口腔 and 公共卫生 educations
+    /// do not qualify for it). A 师承/确有专长 candidate has one exam: the first application is the same one.
     static func alternativeExam(_ code: String) -> String {
         switch code {
         case "110": "120"
         case "210", "230": "220"
         case "310": "320"
         case "410": "420"
-        case "130": "120"
+        case "130", "320", "420": "120"
+        case "520": "520"
         default: "130"
         }
     }
@@ -388,6 +398,8 @@ struct DemoCast {
         person.education[index].input.school = school
         person.education[index].input.major = major
         person.education[index].input.length = nil
+        // No mainland certificate number: the 学历认证书 is shown on site.
+        person.education[index].input.certificateNumber = ""
         person.education[index].chsi = nil
         person.education[index].scanEarly = false
         person.education[index].scanInReview = false
@@ -707,6 +719,7 @@ struct DemoCast {
         var plan = DemoPlan()
         plan.militaryCardAttempt = militaryCardAttempt
         plan.townshipAttempt = track == .township
+        plan.ordinaryExamAttempt = track == .apprenticeship
         if formMismatch {
             plan.review = .reject("学信网验证学历的学习形式为成人教育，与填报的普通全日制不符，请核实后下一年度重新报名")
         }
@@ -959,6 +972,9 @@ struct DemoCast {
         case .juniorCollege: levelDigit = "6"
         default: levelDigit = "7"
         }
+        // The 18-digit electronic registration number on higher-education certificates since 2001 (school code, year,
+        // level, serial); 中专 and older certificates carry a shorter number of their own, typed as printed.
+        let electronic = Rules.requiresElectronicRegistrationNumber(mainland: true, higherEducation: level.isHigherEducation, graduationYear: end.0)
         return EducationInput(
             region: EducationRegion.mainland.rawValue,
             school: school.name,
@@ -970,7 +986,8 @@ struct DemoCast {
             degree: degree?.rawValue,
             length: length?.rawValue,
             major: major,
-            certificateNumber: school.code + Self.pad(end.0, 4) + levelDigit + random.digits(8)
+            certificateNumber: electronic
+                ? school.code + Self.pad(end.0, 4) + levelDigit + random.digits(8) : String(random.int(1...9)) + random.digits(random.int(5...11))
         )
     }
 

@@ -439,7 +439,7 @@ final class DemoScript {
     /// refund policy filled in late, a seconded reviewer whose scope grows and who leaves before review opens.
     func correctTheSetUp() async throws {
         try await season(.addExam(AddExam(code: "510", name: "传统医学师承和确有专长（本年度不开考）", level: .physician, category: .traditionalChinese)))
-        try await season(.withdrawExam(WithdrawExam(code: "510")), reason: "本年度本考区不组织该类别考试")
+        try await season(.withdrawExam(WithdrawExam(code: "510")), reason: "录入有误，本年度不开考；师承和确有专长人员报考科目520")
         guard let henan = DemoData.areas.first(where: { !$0.onlinePayment }) else { return }
         try await season(
             .updateArea(
@@ -651,7 +651,8 @@ final class DemoScript {
                 photo: PhotoUpload(
                     photoID: ids.next("photo"),
                     format: random.pick(["jpg", "jpg", "JPG", "jpeg"]),
-                    sizeBytes: random.int((12 * 1024)...(30 * 1024))
+                    // The 2025 guide: smaller than 30 KB (the season's limit).
+                    sizeBytes: random.int((12 * 1024)...(30 * 1024 - 1))
                 ),
                 passNumber: person.passNumber,
                 workPost: workPost
@@ -693,6 +694,20 @@ final class DemoScript {
                 .applicationTownshipCertificateNotAccepted,
                 person,
                 submission(person, examCode: "110", applicationID: ids.next("application"), tickCertificate: true)
+            )
+        }
+        if person.plan.ordinaryExamAttempt {
+            // Shows the rule: a 师承/确有专长 entry is not the education of the ordinary 中医执业助理医师 exam.
+            try await refuse(.applicationEducationNotEligible, person, submission(person, examCode: "220", applicationID: ids.next("application")))
+        }
+        if person.plan.forgetsMilitaryMedicine {
+            // Shows the rule: an active serviceman takes 军事医学.
+            var forgot = person
+            forgot.additionalSubject = nil
+            try await refuse(
+                .applicationMilitaryMedicineRequired,
+                person,
+                submission(forgot, examCode: person.examCode, applicationID: ids.next("application"))
             )
         }
         let first = person.plan.apply == .submit ? person.examCode : (person.plan.firstExamCode ?? person.examCode)

@@ -187,7 +187,8 @@ public struct EducationInput: Codable, Sendable, Equatable {
     public var fiveYearJuniorCollegeClinical: Bool
     /// 硕博连读 (graduate levels only): the certificate number may be empty.
     public var combinedMasterDoctor: Bool
-    /// 毕业证书编号: the 18-digit electronic registration number, or empty where allowed.
+    /// 毕业证书编号: the number printed on the certificate, digits only, at most 18 (the 18-digit 电子注册号 for a
+    /// mainland 专科-or-higher certificate of 2001 or later), or empty where allowed.
     public var certificateNumber: String
 
     /// Creates the value.

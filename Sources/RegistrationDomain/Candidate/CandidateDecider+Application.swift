@@ -218,7 +218,8 @@ extension CandidateDecider {
         if let birthDate = CalendarDate(iso: basic.birthDate) {
             try Rules.validateAge(birthDate: birthDate, today: Instant.beijingDate(context.now), field: "basic.birthDate")
         }
-        try checkCertificateNumbers(ticked, work: state.work)
+        try checkCertificateNumbers(ticked, work: state.work, seasonYear: seasonYear(context))
+        try checkEducationFitsTheExam(ticked, exam: exam)
         try checkUndergraduateEntry(ticked, in: state)
         let trainingIDs = unique(c.trainingEntryIDs)
         for (index, id) in trainingIDs.enumerated() {
@@ -241,6 +242,8 @@ extension CandidateDecider {
             certificate = entry
         }
         try checkSecondaryEducationRule(exam: exam, ticked: ticked, certificate: certificate)
+        try checkAssistantCertificateRegistration(exam: exam, certificate: certificate)
+        try checkFiveYearCollegeRule(exam: exam, ticked: ticked, certificate: certificate, today: Instant.beijingDate(context.now))
         let subject = try checkAdditionalSubject(c.additionalSubject, exam: exam, basic: basic)
         let workPost = try checkWorkPost(c.workPost, subject: subject)
         try checkPhoto(c.photo, limit: season.photoLimitBytes)
@@ -294,23 +297,73 @@ extension CandidateDecider {
         }
     }
 
-    /// An education entry may leave its certificate number empty only for 当年毕业研究生 (in the work information,
-    /// at the time of applying: the status may have changed since the entry was added), combined master-doctor
-    /// programmes, 师承/确有专长 and 无学历.
-    private static func checkCertificateNumbers(_ ticked: [EducationEntry], work: WorkInfo?) throws(Rejection) {
-        let graduating = work?.onDutyStatus == OnDutyStatus.graduatingGraduateStudent.rawValue
+    /// A ticked education entry may leave its certificate number empty only where ``emptyCertificateNumberReason``
+    /// allows it, judged now: with the work information and the season of the application (the status may have
+    /// changed since the entry was saved, and a 当年毕业研究生 graduates in the season's year).
+    private static func checkCertificateNumbers(_ ticked: [EducationEntry], work: WorkInfo?, seasonYear: Int) throws(Rejection) {
         for (index, entry) in ticked.enumerated() where entry.record.certificateNumber.isEmpty {
-            let level = entry.record.levelValue
-            let exempt =
-                level?.isWithoutFormalEducation == true || entry.record.combinedMasterDoctor || (level?.isGraduate == true && graduating)
-            guard exempt else {
+            let reason = emptyCertificateNumberReason(
+                level: entry.record.levelValue,
+                region: EducationRegion(rawValue: entry.record.region),
+                graduation: entry.record.graduation.flatMap(YearMonth.init(iso:)),
+                combinedMasterDoctor: entry.record.combinedMasterDoctor,
+                onDutyStatus: work?.onDutyStatus,
+                seasonYear: seasonYear
+            )
+            if let reason {
                 throw Reject.make(
                     .educationCertificateNumberRequired,
                     field: "educationEntryIDs[\(index)]",
-                    message: "所选教育经历未填写毕业证书编号：只有在岗情况为“当年毕业研究生”的研究生、硕博连读、师承/确有专长和无学历"
-                        + "可以不填，请补填证书编号或更正工作情况"
+                    message: "所选教育经历（\(describe(entry))）未填写毕业证书编号。\(reason)"
                 )
             }
+        }
+    }
+
+    /// How a message names an education entry: school and level (`北京大学 硕士研究生`), or the level alone.
+    private static func describe(_ entry: EducationEntry) -> String {
+        [entry.record.school, entry.record.level].compactMap { $0 }.joined(separator: " ")
+    }
+
+    /// The ticked education must be one the exam accepts, in the cases the guides state plainly (DOMAIN-NOTES.md):
+    ///
+    /// - 无学历 and 师承/确有专长 entries are the education of the 传统医学师承/确有专长 exams only (报考传统医学师承或
+    ///   确有专长类别医师资格考试的，还须提交《传统医学师承出师证书》或《传统医学医术确有专长证书》), never of a 执业医师,
+    ///   执业助理医师 or 乡村全科执业助理医师 exam of the four categories;
+    /// - 乡村全科执业助理医师 needs a 临床, 中医 or 中西医结合 education (具备……报考临床类别、中医类别或中西医结合类别医师资格
+    ///   的学历要求): at least one ticked formal entry must be a medical education (not 高等非医学教育) whose major does
+    ///   not name another category (口腔; 公共卫生 or 预防医学).
+    private static func checkEducationFitsTheExam(_ ticked: [EducationEntry], exam: Exam) throws(Rejection) {
+        guard let category = exam.examCategory, category != .traditionalApprenticeship else { return }
+        for (index, entry) in ticked.enumerated() {
+            guard let level = entry.record.levelValue, level.isWithoutFormalEducation else { continue }
+            throw Reject.make(
+                .applicationEducationNotEligible,
+                field: "educationEntryIDs[\(index)]",
+                message: "“\(level.rawValue)”不能作为报考\(exam.name)的学历；\(level == .apprenticeship ? "师承或确有专长人员请报考传统医学师承/确有专长类别的考试" : "请勾选您的毕业学历")"
+            )
+        }
+        guard exam.examLevel == .ruralGeneralAssistant else { return }
+        let qualifies = ticked.contains { entry in
+            entry.record.levelValue?.rank != nil
+                && entry.record.category != EducationCategory.higherNonMedical.rawValue
+                && EducationMajor.otherExamCategory(entry.record.major) == nil
+        }
+        guard qualifies else {
+            let first = ticked.first
+            let what: String
+            if first?.record.category == EducationCategory.higherNonMedical.rawValue {
+                what = "所选教育经历为高等非医学教育"
+            } else if let major = first?.record.major, let other = EducationMajor.otherExamCategory(major) {
+                what = "所选教育经历的专业“\(major)”属于\(other.rawValue)类别"
+            } else {
+                what = "所选教育经历不符合要求"
+            }
+            throw Reject.make(
+                .applicationEducationNotEligible,
+                field: "educationEntryIDs",
+                message: "报考乡村全科执业助理医师，须具备报考临床类别、中医类别或中西医结合类别医师资格的学历，\(what)"
+            )
         }
     }
 
@@ -361,7 +414,68 @@ extension CandidateDecider {
         }
     }
 
-    /// 军事医学 only for active servicemen; 院前急救 and 儿科 only for clinical 执业医师 exams.
+    /// Applying for a 执业医师 exam with a 执业助理医师 certificate needs the 注册年月 and the 注册编号 (注册登记号) of the
+    /// 《医师执业证书》 as well (the guide: 只有已获得“执业助理医师”并报考“执业医师”的考生，需填写……“执业助理医师注册登记号”
+    /// （即《医师执业证书》中的注册登记号码）). The profile keeps them optional: other candidates need not give them.
+    private static func checkAssistantCertificateRegistration(exam: Exam, certificate: CertificateEntry?) throws(Rejection) {
+        guard exam.examLevel == .physician, let certificate, certificate.type == CertificateType.assistantPhysician.rawValue else {
+            return
+        }
+        var missing: [String] = []
+        if certificate.registered.map(Check.isBlank) ?? true { missing.append("注册年月") }
+        if certificate.registrationNumber.map(Check.isBlank) ?? true { missing.append("注册编号（注册登记号）") }
+        guard missing.isEmpty else {
+            throw Reject.make(
+                .applicationCertificateRegistrationRequired,
+                field: "certificateEntryID",
+                message: "以执业助理医师资格报考执业医师，须在证书情况中填写《医师执业证书》上的\(missing.joined(separator: "和"))"
+            )
+        }
+    }
+
+    /// How long a 初中起点五年制大专 graduate practises as a 执业助理医师 before applying for 执业医师: two years (执业满两年).
+    static let fiveYearCollegePracticeMonths = 24
+
+    /// A 初中起点五年制大专临床专业 graduate applies for a 执业医师 exam only after obtaining the 执业助理医师 qualification
+    /// and practising two years (the 2025 guide's 知情同意书: 五年一贯制大专毕业生取得执业助理医师资格并执业满两年后，
+    /// 可以报考执业医师资格). Applies when a ticked 专科 entry has the flag and no ticked entry is higher (the rule
+    /// looks at the highest ticked education, as the 中专 rule does). The certificate's 注册年月 must lie at least 24
+    /// months before the month of applying (compared by month, as the certificate keeps only the month; the
+    /// 执业期考核证明 is checked on site).
+    private static func checkFiveYearCollegeRule(
+        exam: Exam,
+        ticked: [EducationEntry],
+        certificate: CertificateEntry?,
+        today: CalendarDate
+    ) throws(Rejection) {
+        guard exam.examLevel == .physician else { return }
+        let highest = ticked.compactMap { $0.record.levelValue?.rank }.max()
+        guard highest == EducationLevel.juniorCollege.rank,
+            ticked.contains(where: { $0.record.fiveYearJuniorCollegeClinical && $0.record.levelValue == .juniorCollege })
+        else { return }
+        guard let certificate, certificate.type == CertificateType.assistantPhysician.rawValue else {
+            throw Reject.make(
+                .applicationFiveYearCollegePracticeRequired,
+                field: "certificateEntryID",
+                message: "以初中起点五年制大专学历报考执业医师，须取得执业助理医师资格并执业满两年，请选择“执业助理医师”证书"
+                    + "（“执业助理医师（乡镇）”类型不具备报考资格）"
+            )
+        }
+        // checkAssistantCertificateRegistration ran first: the registration month is there.
+        guard let text = certificate.registered, let registered = YearMonth(iso: text) else { return }
+        let months = (today.year * 12 + today.month) - (registered.year * 12 + registered.month)
+        guard months >= fiveYearCollegePracticeMonths else {
+            throw Reject.make(
+                .applicationFiveYearCollegePracticeRequired,
+                field: "certificateEntryID",
+                message: "初中起点五年制大专毕业生须取得执业助理医师资格并执业满两年后才能报考执业医师："
+                    + "执业证书注册年月为\(registered)，至报名时（\(YearMonth(uncheckedYear: today.year, month: today.month))）执业未满两年"
+            )
+        }
+    }
+
+    /// 军事医学 only for active servicemen, and active servicemen must take it; 院前急救 and 儿科 only for clinical
+    /// 执业医师 exams.
     private static func checkAdditionalSubject(
         _ value: String?,
         exam: Exam,
@@ -369,8 +483,18 @@ extension CandidateDecider {
     ) throws(Rejection)
         -> AdditionalSubject?
     {
-        guard let value, !Check.isBlank(value) else { return nil }
+        // The guides: 现役军人（需要加考军事医学）; 现役军人在下拉列表中选择“军事医学”.
+        let militaryMedicineRequired = Reject.make(
+            .applicationMilitaryMedicineRequired,
+            field: "additionalSubject",
+            message: "现役军人（本人身份为1、2、4、5项）须加试军事医学，请在加试科目中选择“军事医学”"
+        )
+        guard let value, !Check.isBlank(value) else {
+            if basic.isActiveServiceman { throw militaryMedicineRequired }
+            return nil
+        }
         let subject = try Check.choice(value, as: AdditionalSubject.self, field: "additionalSubject", label: "加试科目")
+        if basic.isActiveServiceman && subject != .militaryMedicine { throw militaryMedicineRequired }
         switch subject {
         case .militaryMedicine:
             guard basic.isActiveServiceman else {
@@ -419,19 +543,27 @@ extension CandidateDecider {
         }
     }
 
-    /// jpg, not empty, at most the season's limit.
+    /// jpg, not empty, smaller than the season's limit (the 2025 guide: 小于30K; 文件小于30kb).
     private static func checkPhoto(_ photo: PhotoUpload, limit: Int) throws(Rejection) {
         guard !Check.isBlank(photo.photoID), photo.sizeBytes > 0 else { throw Reject.required("photo", "照片") }
         guard ["jpg", "jpeg"].contains(photo.format.lowercased()) else {
             throw Reject.make(.applicationPhotoFormat, field: "photo.format", message: "照片须为jpg格式")
         }
-        guard photo.sizeBytes <= limit else {
+        guard photo.sizeBytes < limit else {
+            let limitText = limit % 1024 == 0 ? "\(limit / 1024)KB" : "\(limit)字节"
             throw Reject.make(
                 .applicationPhotoTooLarge,
                 field: "photo.sizeBytes",
-                message: "照片文件不能大于\(limit / 1024)KB，当前为\((photo.sizeBytes + 1023) / 1024)KB"
+                message: "照片文件须小于\(limitText)，当前为\(photo.sizeBytes)字节（\(kilobytes(photo.sizeBytes))KB），请压缩后重新上传"
             )
         }
+    }
+
+    /// A size in KB with one decimal, rounded up so that a photo over a limit never reads as equal to it (30721 bytes
+    /// is 30.1KB).
+    private static func kilobytes(_ bytes: Int) -> String {
+        let tenths = (bytes * 10 + 1023) / 1024
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Hong Kong, Macau and Taiwan candidates give their 往来大陆通行证 number (defaulting to their ID number when

@@ -258,7 +258,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireNewEntry(state.education[c.entryID] != nil, c.entryID)
-        let r = try validate(c.education, state: state)
+        let r = try validate(c.education, state: state, seasonYear: seasonYear(context))
         return [
             .educationAdded(
                 EducationEntryAdded(
@@ -293,7 +293,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireUnlockedEntry(state.education[c.entryID]?.flags, c.entryID)
-        let r = try validate(c.education, state: state)
+        let r = try validate(c.education, state: state, seasonYear: seasonYear(context))
         return [
             .educationAmended(
                 EducationEntryAmended(
@@ -331,8 +331,9 @@ extension CandidateDecider {
         return [.educationRemoved(EducationEntryRemoved(candidateID: c.candidateID, entryID: c.entryID, removedAt: now(context)))]
     }
 
-    /// DOMAIN §2 education rules. Returns the normalised record (blank optional texts become nil).
-    static func validate(_ input: EducationInput, state: CandidateState) throws(Rejection) -> EducationRecord {
+    /// DOMAIN §2 education rules. Returns the normalised record (blank optional texts become nil). `seasonYear` is
+    /// the season's year (see ``seasonYear(_:)``): a 当年毕业研究生 graduates in it or later.
+    static func validate(_ input: EducationInput, state: CandidateState, seasonYear: Int) throws(Rejection) -> EducationRecord {
         let f = "education."
         let region = try Check.choice(input.region, as: EducationRegion.self, field: f + "region", label: "教育类型")
         let category = try Check.choice(input.category, as: EducationCategory.self, field: f + "category", label: "类别")
@@ -384,19 +385,35 @@ extension CandidateDecider {
             )
         }
         if input.certificateNumber.isEmpty {
-            let graduating = state.work?.onDutyStatus == OnDutyStatus.graduatingGraduateStudent.rawValue
-            let allowed = informal || input.combinedMasterDoctor || (level.isGraduate && graduating)
-            guard allowed else {
-                throw Reject.make(
-                    .educationCertificateNumberRequired,
-                    field: f + "certificateNumber",
-                    message: "请填写毕业证书编号（18位电子注册号）；只有当年毕业研究生（在岗情况选“当年毕业研究生”）、"
-                        + "硕博连读、师承/确有专长和无学历的考生可以不填"
-                )
+            let reason = emptyCertificateNumberReason(
+                level: level,
+                region: region,
+                graduation: graduation,
+                combinedMasterDoctor: input.combinedMasterDoctor,
+                onDutyStatus: state.work?.onDutyStatus,
+                seasonYear: seasonYear
+            )
+            if let reason {
+                throw Reject.make(.educationCertificateNumberRequired, field: f + "certificateNumber", message: reason)
             }
         } else {
             try Rules.validateHalfWidth(input.certificateNumber, field: f + "certificateNumber")
-            try Rules.validateEducationCertificateNumber(input.certificateNumber, field: f + "certificateNumber")
+            if region != .mainland && !Rules.isAllASCIIDigits(input.certificateNumber) {
+                throw Rejection(
+                    code: "certificate_number.invalid_character",
+                    field: f + "certificateNumber",
+                    message: "毕业证书编号只能填写数字；港澳台及国外学历的毕业证书上没有数字编号的，可以不填，现场审核时提交学历认证材料"
+                )
+            }
+            try Rules.validateEducationCertificateNumber(
+                input.certificateNumber,
+                field: f + "certificateNumber",
+                electronicRegistration: Rules.requiresElectronicRegistrationNumber(
+                    mainland: region == .mainland,
+                    higherEducation: level.isHigherEducation,
+                    graduationYear: graduation?.year
+                )
+            )
         }
         return EducationRecord(
             region: region.rawValue,
@@ -423,6 +440,51 @@ extension CandidateDecider {
     ) throws(Rejection) -> Choice? where Choice.RawValue == String {
         guard let value, !Check.isBlank(value) else { return nil }
         return try Check.choice(value, as: type, field: field, label: label)
+    }
+
+    /// The season's year (the exam year): the open season's (``SeasonState/year``), or, before a season is opened,
+    /// the Beijing year of the command's time (the injected clock; a profile may be filled in before the season
+    /// exists, and the application, which needs a season, checks again).
+    static func seasonYear(_ context: CommandContext) -> Int {
+        context.season.year ?? Instant.beijingDate(context.now).year
+    }
+
+    /// Why an education entry must give its certificate number (毕业证书编号), as the message a candidate reads, or nil
+    /// when it may leave it empty. The guides let these leave it empty: 无学历 and 师承/确有专长 (在校研究生、无学历或
+    /// 师承人员, 可不填写), 硕博连读, and a 当年毕业研究生: a graduate entry (硕士, 博士) graduating in the season's year or
+    /// later, of a candidate whose work information says 当年毕业研究生 (若本人为当年毕业研究生，尚未获取毕业证书，此处需要
+    /// 选择为“当年毕业研究生”). Our reading (DOMAIN-NOTES.md): an entry from Hong Kong, Macau, Taiwan or abroad may also
+    /// leave it empty: such certificates carry no mainland 统一编号, and their proof is the 学历认证书 checked on site.
+    static func emptyCertificateNumberReason(
+        level: EducationLevel?,
+        region: EducationRegion?,
+        graduation: YearMonth?,
+        combinedMasterDoctor: Bool,
+        onDutyStatus: String?,
+        seasonYear: Int
+    ) -> String? {
+        if level?.isWithoutFormalEducation == true || combinedMasterDoctor { return nil }
+        if let region, region != .mainland { return nil }
+        let graduating = onDutyStatus == OnDutyStatus.graduatingGraduateStudent.rawValue
+        if level?.isGraduate == true, let graduation {
+            let thisYearsGraduate = graduation.year >= seasonYear
+            if thisYearsGraduate && graduating { return nil }
+            if graduating {
+                return "毕业年月为\(graduation)，不是\(seasonYear)年毕业的当年毕业研究生，请填写毕业证书编号"
+            }
+            if thisYearsGraduate {
+                return "毕业年月为\(graduation)：尚未取得毕业证书的\(seasonYear)年毕业研究生，请先在工作情况中将在岗情况选为“当年毕业研究生”；"
+                    + "已取得毕业证书的，请填写毕业证书编号"
+            }
+        }
+        let electronic = Rules.requiresElectronicRegistrationNumber(
+            mainland: true,
+            higherEducation: level?.isHigherEducation == true,
+            graduationYear: graduation?.year
+        )
+        return electronic
+            ? "请填写毕业证书编号：2001年及以后毕业的大陆专科及以上学历，填写毕业证书上的18位电子注册号"
+            : "请填写毕业证书编号：按毕业证书上的编号填写数字"
     }
 
     // MARK: - Training

@@ -181,7 +181,8 @@ public struct EducationEntryAdded: DomainEvent {
     public var fiveYearJuniorCollegeClinical: Bool
     /// 硕博连读: the certificate number may be empty.
     public var combinedMasterDoctor: Bool
-    /// 毕业证书编号: 18 digits, or empty where allowed.
+    /// 毕业证书编号: the number printed on the certificate, digits only, at most 18 (the 18-digit 电子注册号 for a
+    /// mainland 专科-or-higher certificate of 2001 or later), or empty where allowed.
     public var certificateNumber: String
     /// When (ISO-8601 UTC with milliseconds).
     public var addedAt: String
@@ -258,7 +259,8 @@ public struct EducationEntryAmended: DomainEvent {
     public var fiveYearJuniorCollegeClinical: Bool
     /// 硕博连读: the certificate number may be empty.
     public var combinedMasterDoctor: Bool
-    /// 毕业证书编号: 18 digits, or empty where allowed.
+    /// 毕业证书编号: the number printed on the certificate, digits only, at most 18 (the 18-digit 电子注册号 for a
+    /// mainland 专科-or-higher certificate of 2001 or later), or empty where allowed.
     public var certificateNumber: String
     /// When (ISO-8601 UTC with milliseconds).
     public var amendedAt: String

@@ -126,6 +126,19 @@ public enum EducationLevel: String, Codable, CaseIterable, Sendable {
     }
 }
 
+/// What an education entry's major (专业, typed as free text) says about the exam category it leads to.
+public enum EducationMajor {
+    /// The exam category other than 临床, 中医 and 中西医结合 that a major plainly names, or nil: 口腔 for a major naming
+    /// 口腔 (口腔医学, 口腔临床医学, …), 公共卫生 for one naming 公共卫生 or 预防医学 (the category's major). Nil says
+    /// nothing either way: majors are free text, and only these plain cases are decided (DOMAIN-NOTES.md).
+    public static func otherExamCategory(_ major: String?) -> ExamCategory? {
+        guard let major else { return nil }
+        if major.contains("口腔") { return .dental }
+        if major.contains("公共卫生") || major.contains("预防医学") { return .publicHealth }
+        return nil
+    }
+}
+
 /// 学位.
 public enum Degree: String, Codable, CaseIterable, Sendable {
     /// 无学位.

@@ -27,7 +27,7 @@ public struct SetSeasonCalendar: Sendable, Equatable {
 
 /// Sets the photo size limit.
 public struct SetPhotoSizeLimit: Sendable, Equatable {
-    /// The largest photo accepted, in bytes (40 KB = 40960).
+    /// The photo size limit, in bytes (40 KB = 40960): a photo must be smaller.
     public var maximumBytes: Int
 
     /// Creates the command.
@@ -334,7 +334,8 @@ public enum SeasonDecider: Decider {
                 field: "refundPolicy",
                 label: "退费说明",
                 maxLength: 2000,
-                halfWidth: false
+                halfWidth: false,
+                lineBreaks: true
             ) ?? ""
         if area.onlinePayment && policy.isEmpty {
             throw Reject.required("refundPolicy", "开通网上缴费考区的退费说明")

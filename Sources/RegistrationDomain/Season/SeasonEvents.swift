@@ -62,7 +62,9 @@ public struct PhotoSizeLimitSet: DomainEvent {
     public static let eventType = "PhotoSizeLimitSet"
     /// 1.
     public static let schemaVersion = 1
-    /// The largest photo accepted, in bytes.
+    /// The season's photo size limit, in bytes, as the guide states it (30 KB = 30720): a photo must be smaller
+    /// (小于30K). Until the rule was corrected the deciders accepted a photo of exactly this size; the recorded number
+    /// is the same fact either way (see events/README.md, "Meaning notes").
     public var maximumBytes: Int
 
     /// Creates the event.

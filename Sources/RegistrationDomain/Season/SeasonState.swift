@@ -189,7 +189,8 @@ public struct ExamSite: Codable, Equatable, Sendable {
 public struct SeasonState: Codable, Equatable, Sendable {
     /// Bumped whenever the encoded shape changes; snapshots of another version are ignored.
     public static let stateSchemaVersion = 1
-    /// The photo limit of the national guide: 40 KB (1 KB = 1024 bytes).
+    /// The photo limit of the national guide when a season sets none: 40 KB (1 KB = 1024 bytes); a photo must be
+    /// smaller.
     public static let nationalPhotoLimitBytes = 40 * 1024
 
     /// The season id, e.g. `2025`; nil until the season is opened.
@@ -198,7 +199,7 @@ public struct SeasonState: Codable, Equatable, Sendable {
     public var title: String
     /// The calendar; nil until set.
     public var calendar: SeasonCalendar?
-    /// The largest photo accepted, in bytes.
+    /// The photo size limit, in bytes: a photo must be smaller (the 2025 guide: 小于30K).
     public var photoLimitBytes: Int
     /// Exams by code.
     public var exams: [String: Exam]
@@ -274,6 +275,18 @@ public struct SeasonState: Codable, Equatable, Sendable {
             calendar.paymentOpens, calendar.paymentCloses,
         ]
         return (instants.filter { $0 <= now }.max(), instants.filter { $0 > now }.min())
+    }
+
+    /// The season's year (the exam year, 考试年度): the four digits the season id starts with (`2026`, as every
+    /// season is opened), or nil when no season is open or its id does not start with a year.
+    ///
+    /// Rules that depend on "this year" (a 当年毕业研究生 graduates in the season's year) read it, never the clock.
+    public var year: Int? {
+        guard let seasonID else { return nil }
+        let scalars = Array(seasonID.unicodeScalars.prefix(5))
+        guard scalars.count >= 4, scalars.prefix(4).allSatisfy({ (0x30...0x39).contains($0.value) }) else { return nil }
+        if scalars.count == 5, (0x30...0x39).contains(scalars[4].value) { return nil }
+        return scalars.prefix(4).reduce(0) { $0 * 10 + Int($1.value - 0x30) }
     }
 
     /// The site with this code.

@@ -142,6 +142,15 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case applicationAssistantCertificateRequired = "application.assistant_certificate_required"
     /// The 执业助理医师（乡镇） certificate does not qualify.
     case applicationTownshipCertificateNotAccepted = "application.township_certificate_not_accepted"
+    /// 执业医师 with a 执业助理医师 certificate needs the certificate's 注册年月 and 注册编号 (注册登记号).
+    case applicationCertificateRegistrationRequired = "application.certificate_registration_required"
+    /// 执业医师 with a 初中起点五年制大专 education needs a 执业助理医师 certificate registered two years before.
+    case applicationFiveYearCollegePracticeRequired = "application.five_year_college_practice_required"
+    /// The ticked education cannot be the education of this exam: 无学历 or 师承/确有专长 for an exam of the four
+    /// categories; not a 临床, 中医 or 中西医结合 education for 乡村全科执业助理医师.
+    case applicationEducationNotEligible = "application.education_not_eligible"
+    /// Active servicemen (本人身份 1, 2, 4, 5) take 军事医学.
+    case applicationMilitaryMedicineRequired = "application.military_medicine_required"
     /// The additional subject is not open to this candidate or exam.
     case applicationAdditionalSubjectNotAllowed = "application.additional_subject_not_allowed"
     /// 院前急救 and 儿科 name the post the candidate works in.
@@ -150,7 +159,7 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case applicationWorkPostNotApplicable = "application.work_post_not_applicable"
     /// The photo is not a jpg.
     case applicationPhotoFormat = "application.photo_format"
-    /// The photo is larger than the season's limit (or empty).
+    /// The photo is not smaller than the season's limit.
     case applicationPhotoTooLarge = "application.photo_too_large"
     /// A pass number was given by a candidate who is not from Hong Kong, Macau or Taiwan.
     case applicationPassNumberNotApplicable = "application.pass_number_not_applicable"

@@ -1,15 +1,19 @@
 /// Input checks shared by the deciders, on top of the validation rules in `Rules`.
 enum Check {
-    /// A required free-text value: present, half-width (unless `halfWidth` is false: staff prose such as reasons
-    /// and refund policies may use Chinese punctuation) and at most `maxLength` characters. Returns it unchanged.
+    /// A required free-text value: present, free of control characters (line breaks, tabs, other C0/C1 controls,
+    /// U+2028/U+2029; `lineBreaks` lets line breaks through for multi-line staff prose), half-width (unless
+    /// `halfWidth` is false: staff prose such as reasons and refund policies may use Chinese punctuation) and at most
+    /// `maxLength` characters. Returns it unchanged.
     static func text(
         _ value: String?,
         field: String,
         label: String,
         maxLength: Int,
-        halfWidth: Bool = true
+        halfWidth: Bool = true,
+        lineBreaks: Bool = false
     ) throws(Rejection) -> String {
         guard let value, !isBlank(value) else { throw Reject.required(field, label) }
+        try Rules.validateNoControlCharacters(value, field: field, label: label, allowingLineBreaks: lineBreaks)
         if halfWidth { try Rules.validateHalfWidth(value, field: field) }
         try Rules.validateNonEmpty(value, maxLength: maxLength, field: field)
         return value
@@ -21,10 +25,11 @@ enum Check {
         field: String,
         label: String,
         maxLength: Int,
-        halfWidth: Bool = true
+        halfWidth: Bool = true,
+        lineBreaks: Bool = false
     ) throws(Rejection) -> String? {
         guard let value, !isBlank(value) else { return nil }
-        return try text(value, field: field, label: label, maxLength: maxLength, halfWidth: halfWidth)
+        return try text(value, field: field, label: label, maxLength: maxLength, halfWidth: halfWidth, lineBreaks: lineBreaks)
     }
 
     /// A required `YYYY-MM` value.

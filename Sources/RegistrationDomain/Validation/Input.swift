@@ -35,6 +35,49 @@ extension Rules {
         }
     }
 
+    /// Refuses control characters in typed free text (工作单位, 职称, 学校, 专业, reasons, …): every C0 and C1 control
+    /// character (line feed, carriage return, tab, escape, …, `U+0000`–`U+001F`, `U+007F`–`U+009F`) and the Unicode
+    /// line and paragraph separators `U+2028`, `U+2029`. Such characters cannot be typed into a one-line field; they
+    /// come from pasted text or crafted requests, and would break the printed forms, the audit trail and its CSV.
+    ///
+    /// `allowingLineBreaks` lets `\n` and `\r` through (multi-line staff prose such as an area's refund policy); the
+    /// other control characters are still refused.
+    ///
+    /// - Throws: `input.control_character`, naming the field (by its Chinese label) and the character.
+    public static func validateNoControlCharacters(
+        _ value: String,
+        field: String,
+        label: String,
+        allowingLineBreaks: Bool = false
+    ) throws(Rejection) {
+        for scalar in value.unicodeScalars where isControlCharacter(scalar) {
+            if allowingLineBreaks && (scalar == "\n" || scalar == "\r") { continue }
+            throw Rejection(
+                code: "input.control_character",
+                field: field,
+                message: "\(label)不能包含\(controlCharacterName(scalar))，请删除后重新填写"
+            )
+        }
+    }
+
+    /// A C0 or C1 control character (general category Cc: `U+0000`–`U+001F`, `U+007F`–`U+009F`) or the line or
+    /// paragraph separator (`U+2028`, `U+2029`).
+    static func isControlCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// How a message names a control character: 换行符, 回车符, 制表符, or its code point.
+    static func controlCharacterName(_ scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0x0A, 0x0B, 0x0C, 0x85, 0x2028, 0x2029: return "换行符"
+        case 0x0D: return "回车符"
+        case 0x09: return "制表符"
+        default:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "控制字符（U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)）"
+        }
+    }
+
     /// Whether a scalar is a full-width ASCII variant (U+FF01–U+FF5E) or the ideographic space (U+3000).
     static func isFullWidth(_ scalar: Unicode.Scalar) -> Bool {
         (0xFF01...0xFF5E).contains(scalar.value) || scalar.value == 0x3000

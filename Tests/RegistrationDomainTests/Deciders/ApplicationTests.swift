@@ -221,10 +221,11 @@ struct ApplicationTests {
         ready.when(Fixture.submit(additionalSubject: "外语"), during).thenRejects(.inputInvalidChoice, field: "additionalSubject")
     }
 
-    @Test func thePhotoIsAJpgWithinTheSeasonLimit() {
+    /// The 2025 guide: 小于30K, 文件小于30kb: strictly smaller than the season's limit.
+    @Test func thePhotoIsAJpgSmallerThanTheSeasonLimit() {
         ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "png", sizeBytes: 1000)), during)
             .thenRejects(.applicationPhotoFormat, field: "photo.format")
-        ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "JPEG", sizeBytes: 30_720)), during)
+        ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "JPEG", sizeBytes: 30_719)), during)
             .thenAccepts { events in
                 guard case .applicationSubmitted(let e) = events.first else {
                     Issue.record("not submitted")
@@ -232,18 +233,36 @@ struct ApplicationTests {
                 }
                 #expect(e.photoFormat == "jpg")
             }
-        ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 30_721)), during)
-            .thenRejects(.applicationPhotoTooLarge, field: "photo.sizeBytes")
+        let atTheLimit = ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 30_720)), during)
+        atTheLimit.thenRejects(.applicationPhotoTooLarge, field: "photo.sizeBytes")
+        #expect(atTheLimit.rejection?.message.contains("须小于30KB") == true, "\(String(describing: atTheLimit.rejection))")
+        #expect(atTheLimit.rejection?.message.contains("30720字节") == true)
+        let over = ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 30_721)), during)
+        over.thenRejects(.applicationPhotoTooLarge, field: "photo.sizeBytes")
+        #expect(over.rejection?.message.contains("30.1KB") == true, "\(String(describing: over.rejection))")
         ready.when(Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 0)), during)
             .thenRejects(.inputRequired, field: "photo")
         // The national 40 KB limit applies when the season sets none.
         var national = Fixture.season
         national.photoLimitBytes = SeasonState.nationalPhotoLimitBytes
         ready.when(
-            Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 40_000)),
+            Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 40_959)),
             Fixture.candidate(at: T.registration, season: national)
         )
         .thenAccepts()
+        ready.when(
+            Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 40_960)),
+            Fixture.candidate(at: T.registration, season: national)
+        )
+        .thenRejects(.applicationPhotoTooLarge)
+        // A limit that is not a whole number of KB is named in bytes.
+        var odd = Fixture.season
+        odd.photoLimitBytes = 30_000
+        let oddLimit = ready.when(
+            Fixture.submit(photo: PhotoUpload(photoID: "p", format: "jpg", sizeBytes: 30_000)),
+            Fixture.candidate(at: T.registration, season: odd)
+        )
+        #expect(oddLimit.rejection?.message.contains("须小于30000字节") == true, "\(String(describing: oddLimit.rejection))")
     }
 
     @Test func hongKongMacauAndTaiwanCandidatesGiveTheirPassNumber() {
@@ -368,10 +387,10 @@ struct ApplicationTests {
 
     @Test func anEmptyCertificateNumberIsCheckedAgainstTheWorkStatusWhenApplying() {
         var master = Fixture.master
+        master.enrolment = "2022-09"
+        master.graduation = "2025-06"
         master.certificateNumber = ""
-        var history = History.registered()
-        let graduating = WorkInput(onDutyStatus: "当年毕业研究生", workUnit: "北京协和医院", title: nil, titleObtained: nil)
-        history.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: graduating)), Fixture.candidate())
+        var history = History.graduatingStudent()
         history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "b1", education: Fixture.bachelor)), Fixture.candidate())
         history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "m1", education: master)), Fixture.candidate())
         given(history.events).when(Fixture.submit(education: ["m1"]), during).thenAccepts()
@@ -379,6 +398,65 @@ struct ApplicationTests {
         history.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: Fixture.work)), Fixture.candidate())
         given(history.events).when(Fixture.submit(education: ["m1"]), during)
             .thenRejects(.educationCertificateNumberRequired, field: "educationEntryIDs[0]")
+    }
+
+    /// An entry saved before the graduation year was checked (a 2020 master's with no number, under 当年毕业研究生) is
+    /// refused when applying: only this season's graduates are 当年毕业研究生. The year is the season's, not the clock's.
+    @Test func anEmptyCertificateNumberIsCheckedAgainstTheSeasonYearWhenApplying() {
+        func legacyMaster(graduating month: String) -> [CandidateEvent] {
+            History.graduatingStudent().events + [
+                .educationAdded(
+                    EducationEntryAdded(
+                        candidateID: Fixture.zhang,
+                        entryID: "b1",
+                        region: "大陆",
+                        school: "北京大学",
+                        category: "高等医学教育",
+                        enrolment: "2010-09",
+                        graduation: "2015-07",
+                        studyForm: "普通全日制",
+                        level: "本科",
+                        degree: "医学学士",
+                        length: "五年制",
+                        major: "临床医学",
+                        fiveYearJuniorCollegeClinical: false,
+                        combinedMasterDoctor: false,
+                        certificateNumber: "100011201505001234",
+                        addedAt: "2024-01-01T00:00:00.000Z"
+                    )
+                ),
+                .educationAdded(
+                    EducationEntryAdded(
+                        candidateID: Fixture.zhang,
+                        entryID: "m1",
+                        region: "大陆",
+                        school: "北京大学",
+                        category: "高等医学教育",
+                        enrolment: "2017-09",
+                        graduation: month,
+                        studyForm: "普通全日制",
+                        level: "硕士研究生",
+                        degree: "医学硕士",
+                        length: "三年制",
+                        major: "内科学",
+                        fiveYearJuniorCollegeClinical: false,
+                        combinedMasterDoctor: false,
+                        certificateNumber: "",
+                        addedAt: "2024-01-01T00:00:00.000Z"
+                    )
+                ),
+            ]
+        }
+        let old = given(legacyMaster(graduating: "2020-07")).when(Fixture.submit(education: ["m1"]), during)
+        old.thenRejects(.educationCertificateNumberRequired, field: "educationEntryIDs[0]")
+        #expect(old.rejection?.message.contains("毕业年月为2020-07") == true, "\(String(describing: old.rejection))")
+        given(legacyMaster(graduating: "2024-12")).when(Fixture.submit(education: ["m1"]), during)
+            .thenRejects(.educationCertificateNumberRequired)
+        given(legacyMaster(graduating: "2025-01")).when(Fixture.submit(education: ["m1"]), during).thenAccepts()
+        var season2026 = Fixture.season
+        season2026.seasonID = "2026"
+        given(legacyMaster(graduating: "2025-07")).when(Fixture.submit(education: ["m1"]), Fixture.candidate(at: T.registration, season: season2026))
+            .thenRejects(.educationCertificateNumberRequired)
     }
 
     @Test func aGraduateAlsoRecordsTheUndergraduateEntryWithoutTickingIt() {

@@ -290,7 +290,7 @@ struct ComparisonTests {
     )
 
     static var seedRecord: EducationRecord {
-        try! CandidateDecider.validate(Fixture.bachelor, state: CandidateState())
+        try! CandidateDecider.validate(Fixture.bachelor, state: CandidateState(), seasonYear: 2025)
     }
 
     @Test func theSeedCaseShowsEveryDifferenceAndNoneForFieldsCHSIDoesNotReturn() {

@@ -298,6 +298,14 @@ struct History {
         return history
     }
 
+    /// Registered, the work information saying 当年毕业研究生 (internship at 北京大学第一医院).
+    static func graduatingStudent() -> History {
+        var history = registered()
+        let graduating = WorkInput(onDutyStatus: "当年毕业研究生", workUnit: "北京大学第一医院")
+        history.run(.updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: graduating)), Fixture.candidate())
+        return history
+    }
+
     /// Registered, with the 本科 entry `e1`.
     static func withEducation() -> History {
         var history = registered()

@@ -224,9 +224,17 @@ struct ProfileTests {
             .thenAccepts()
     }
 
-    @Test func certificateNumberIsEighteenDigits() {
-        registered.when(education { $0.certificateNumber = "12345" }, ctx)
-            .thenRejects(ruleRejection { try Rules.validateEducationCertificateNumber("12345", field: "education.certificateNumber") })
+    @Test func certificateNumbersFollowTheValidationRule() {
+        registered.when(education { $0.certificateNumber = "1000112010050012345" }, ctx)
+            .thenRejects(
+                ruleRejection {
+                    try Rules.validateEducationCertificateNumber(
+                        "1000112010050012345",
+                        field: "education.certificateNumber",
+                        electronicRegistration: true
+                    )
+                }
+            )
         registered.when(education { $0.certificateNumber = "10001120100500123X" }, ctx)
             .thenRejects(
                 ruleRejection {
@@ -235,41 +243,220 @@ struct ProfileTests {
             )
     }
 
+    /// FAQ:828-830 and HUBEI:98: a 中专 certificate's number is typed as printed (the Hubei guide's verified record:
+    /// 中专, 1996, 毕业证编号 1952471).
+    @Test func aSecondaryCertificateNumberIsTypedAsPrinted() {
+        let hubei: (inout EducationInput) -> Void = {
+            $0.school = "黄陂卫生职工中等专业学校"
+            $0.category = "中等医学教育"
+            $0.enrolment = "1993-09"
+            $0.graduation = "1996-07"
+            $0.level = "中专"
+            $0.degree = "无学位"
+            $0.length = "三年制"
+            $0.major = "医士"
+            $0.certificateNumber = "1952471"
+        }
+        registered.when(education("z", hubei), ctx).thenAccepts { events in
+            guard case .educationAdded(let e) = events.first else {
+                Issue.record("not added")
+                return
+            }
+            #expect(e.certificateNumber == "1952471")
+        }
+        // A 中专 after 2001 has no electronic registration number either.
+        registered.when(
+            education("z") {
+                hubei(&$0)
+                $0.enrolment = "2005-09"
+                $0.graduation = "2008-07"
+            },
+            ctx
+        ).thenAccepts()
+        registered.when(
+            education("z") {
+                hubei(&$0)
+                $0.certificateNumber = "1952 471"
+            },
+            ctx
+        ).thenRejects(code: "certificate_number.invalid_character", field: "education.certificateNumber")
+    }
+
+    /// FAQ:848-852: a mainland 专科-or-higher certificate of 2001 or later carries the 18-digit 电子注册号, which is what
+    /// is typed; earlier ones are typed as printed.
+    @Test func higherEducationFrom2001OnGivesTheEighteenDigitElectronicRegistrationNumber() {
+        func graduated(_ month: String, number: String, level: String = "本科") -> CandidateCommand {
+            education {
+                $0.enrolment = "1995-09"
+                $0.graduation = month
+                $0.level = level
+                $0.certificateNumber = number
+            }
+        }
+        registered.when(graduated("2000-12", number: "199905001234"), ctx).thenAccepts()
+        registered.when(graduated("2001-01", number: "199905001234"), ctx)
+            .thenRejects(code: "certificate_number.electronic_registration_number", field: "education.certificateNumber")
+        registered.when(graduated("2001-01", number: "100011200105001234"), ctx).thenAccepts()
+        registered.when(graduated("2001-07", number: "10001120010500123", level: "专科"), ctx)
+            .thenRejects(code: "certificate_number.electronic_registration_number")
+        registered.when(graduated("1999-07", number: "1000112010050012345"), ctx).thenRejects(code: "certificate_number.length")
+        let rejection = registered.when(graduated("2010-07", number: "12345678"), ctx).rejection
+        #expect(rejection?.message.contains("18位电子注册号") == true, "\(String(describing: rejection))")
+    }
+
+    /// Our reading (DOMAIN-NOTES.md): a certificate from Hong Kong, Macau, Taiwan or abroad has no mainland number; it
+    /// may be left empty (the 认证书 is checked on site), and a number typed is digits, as printed, never required to
+    /// be 18 digits.
+    @Test(arguments: ["港澳台", "国外"])
+    func certificatesFromOutsideTheMainland(region: String) {
+        let outside: (inout EducationInput) -> Void = {
+            $0.region = region
+            $0.school = region == "国外" ? "首尔大学" : "香港大学"
+            $0.certificateNumber = ""
+        }
+        registered.when(education("x", outside), ctx).thenAccepts()
+        registered.when(
+            education("x") {
+                outside(&$0)
+                $0.certificateNumber = "20150001"
+            },
+            ctx
+        ).thenAccepts()
+        let letters = registered.when(
+            education("x") {
+                outside(&$0)
+                $0.certificateNumber = "HKU2015001"
+            },
+            ctx
+        )
+        letters.thenRejects(code: "certificate_number.invalid_character", field: "education.certificateNumber")
+        #expect(letters.rejection?.message.contains("可以不填") == true)
+    }
+
     @Test func certificateNumberMayBeEmptyOnlyInTheAllowedCases() {
-        registered.when(education { $0.certificateNumber = "" }, ctx)
-            .thenRejects(.educationCertificateNumberRequired, field: "education.certificateNumber")
+        let bachelor = registered.when(education { $0.certificateNumber = "" }, ctx)
+        bachelor.thenRejects(.educationCertificateNumberRequired, field: "education.certificateNumber")
+        #expect(bachelor.rejection?.message.contains("18位电子注册号") == true)
+        let secondary = registered.when(
+            education {
+                $0 = Fixture.secondary
+                $0.certificateNumber = ""
+            },
+            ctx
+        )
+        secondary.thenRejects(.educationCertificateNumberRequired, field: "education.certificateNumber")
+        #expect(secondary.rejection?.message.contains("按毕业证书上的编号填写") == true)
         let master: (inout EducationInput) -> Void = {
             $0.level = "硕士研究生"
             $0.degree = "医学硕士"
             $0.length = "三年制"
+            $0.enrolment = "2022-09"
+            $0.graduation = "2025-07"
             $0.certificateNumber = ""
         }
         // A graduate entry needs the on-duty status 当年毕业研究生 …
-        registered.when(education("e9", master), ctx)
-            .thenRejects(.educationCertificateNumberRequired, field: "education.certificateNumber")
-        var graduating = History.registered()
-        graduating.run(
-            .updateWork(
-                UpdateWorkDetails(
-                    candidateID: Fixture.zhang,
-                    work: WorkInput(onDutyStatus: "当年毕业研究生", workUnit: "北京大学第一医院")
-                )
-            ),
-            ctx
-        )
-        given(graduating.events).when(education("e9", master), ctx).thenAccepts()
+        let notGraduating = registered.when(education("e9", master), ctx)
+        notGraduating.thenRejects(.educationCertificateNumberRequired, field: "education.certificateNumber")
+        #expect(notGraduating.rejection?.message.contains("当年毕业研究生") == true)
+        given(History.graduatingStudent().events).when(education("e9", master), ctx).thenAccepts()
         // … or the 硕博连读 flag.
         registered.when(
             education {
                 master(&$0)
                 $0.level = "博士研究生"
+                $0.enrolment = "2010-09"
+                $0.graduation = "2015-07"
                 $0.combinedMasterDoctor = true
             },
             ctx
         ).thenAccepts()
         // A bachelor entry never may, whatever the work status.
-        given(graduating.events).when(education { $0.certificateNumber = "" }, ctx)
+        given(History.graduatingStudent().events).when(education { $0.certificateNumber = "" }, ctx)
             .thenRejects(.educationCertificateNumberRequired)
+    }
+
+    /// PAY:62 / 2025:55 / FAQ:202-204: 当年毕业研究生 are those graduating this year, without a certificate yet. The year
+    /// is the season's (2025 in the fixture), whatever the clock says.
+    @Test func onlyThisSeasonsGraduatesAreGraduatingStudents() {
+        func master(graduating month: String) -> CandidateCommand {
+            education("m") {
+                $0.level = "硕士研究生"
+                $0.degree = "医学硕士"
+                $0.length = "三年制"
+                $0.enrolment = "2017-09"
+                $0.graduation = month
+                $0.certificateNumber = ""
+            }
+        }
+        let graduating = given(History.graduatingStudent().events)
+        let old = graduating.when(master(graduating: "2020-07"), ctx)
+        old.thenRejects(.educationCertificateNumberRequired, field: "education.certificateNumber")
+        #expect(old.rejection?.message.contains("毕业年月为2020-07") == true, "\(String(describing: old.rejection))")
+        graduating.when(master(graduating: "2024-12"), ctx).thenRejects(.educationCertificateNumberRequired)
+        graduating.when(master(graduating: "2025-01"), ctx).thenAccepts()
+        graduating.when(master(graduating: "2026-06"), ctx).thenAccepts()
+        // The 2026 season: a 2025 graduate is no longer one of this year's, on the same day.
+        var season2026 = Fixture.season
+        season2026.seasonID = "2026"
+        graduating.when(master(graduating: "2025-07"), Fixture.candidate(season: season2026))
+            .thenRejects(.educationCertificateNumberRequired)
+        graduating.when(master(graduating: "2026-07"), Fixture.candidate(season: season2026)).thenAccepts()
+        // No season opened yet: the year of the command's date (2024-12-20).
+        graduating.when(master(graduating: "2024-07"), Fixture.candidate(season: SeasonState())).thenAccepts()
+        graduating.when(master(graduating: "2023-07"), Fixture.candidate(season: SeasonState()))
+            .thenRejects(.educationCertificateNumberRequired)
+    }
+
+    // MARK: Free text
+
+    /// Control characters are refused in every free-text field, with the field's label in the message.
+    @Test func freeTextRefusesControlCharacters() {
+        func expectRefused(
+            _ command: CandidateCommand,
+            _ field: String,
+            _ label: String,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
+            let then = registered.when(command, ctx)
+            then.thenRejects(code: "input.control_character", field: field, sourceLocation: sourceLocation)
+            #expect(then.rejection?.message.hasPrefix(label) == true, "\(String(describing: then.rejection))", sourceLocation: sourceLocation)
+        }
+        func work(_ change: (inout WorkInput) -> Void) -> CandidateCommand {
+            var input = Fixture.work
+            change(&input)
+            return .updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: input))
+        }
+        func training(_ change: (inout TrainingInput) -> Void) -> CandidateCommand {
+            var input = Fixture.residency
+            change(&input)
+            return .addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: "t1", training: input))
+        }
+        func certificate(_ change: (inout CertificateInput) -> Void) -> CandidateCommand {
+            var input = Fixture.assistantCertificate
+            change(&input)
+            return .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: "z1", certificate: input))
+        }
+        expectRefused(work { $0.workUnit = "北京协和医院\n内科" }, "work.workUnit", "工作单位")
+        expectRefused(work { $0.title = "住院\t医师" }, "work.title", "职称")
+        expectRefused(education { $0.school = "北京大学\u{2028}医学部" }, "education.school", "学校")
+        expectRefused(education { $0.major = "基础医学\u{85}" }, "education.major", "专业")
+        expectRefused(training { $0.institution = "北京协和医院\r" }, "training.institution", "培训基地")
+        expectRefused(training { $0.specialty = "内科\u{2029}" }, "training.specialty", "培训专业")
+        expectRefused(certificate { $0.number = "2008111101\u{1B}" }, "certificate.number", "证书编号")
+        expectRefused(certificate { $0.registrationNumber = "1101101000\t12345" }, "certificate.registrationNumber", "注册编号")
+        registered.when(
+            CandidateCommand.changeRecoveryQuestion(
+                ChangeRecoveryQuestion(candidateID: Fixture.zhang, question: "我的母校\n?", answer: "北京大学")
+            ),
+            ctx
+        ).thenRejects(code: "input.control_character", field: "recoveryQuestion")
+        // The address and the certificate number keep their own rules, which refuse them too.
+        registered.when(contact { $0.address = "北京市东城区\n东单北大街1号" }, ctx)
+            .thenRejects(code: "address.invalid_character", field: "contact.address")
+        registered.when(education { $0.certificateNumber = "100011201005001234\n" }, ctx)
+            .thenRejects(code: "certificate_number.invalid_character", field: "education.certificateNumber")
+        // A space and Chinese punctuation are ordinary text.
+        registered.when(work { $0.workUnit = "北京大学第一医院 内科、外科" }, ctx).thenAccepts()
     }
 
     @Test func levelFlagsMustFitTheLevel() {

@@ -248,6 +248,28 @@ struct RejectionCatalogueTests {
             history.run(.addCertificate(AddCertificateEntry(candidateID: z, entryID: "z2", certificate: township)), Fixture.candidate())
             return candidate(history, Fixture.submit(education: ["zz"], certificate: "z2"), during)
         },
+        .applicationCertificateRegistrationRequired: {
+            var history = History.registered()
+            history.run(.addEducation(AddEducationEntry(candidateID: z, entryID: "zz", education: Fixture.secondary)), Fixture.candidate())
+            let unregistered = CertificateInput(type: "执业助理医师", issued: "2008-03", number: "200811110110101199")
+            history.run(.addCertificate(AddCertificateEntry(candidateID: z, entryID: "z1", certificate: unregistered)), Fixture.candidate())
+            return candidate(history, Fixture.submit(education: ["zz"], certificate: "z1"), during)
+        },
+        .applicationFiveYearCollegePracticeRequired: {
+            var history = History.registered()
+            history.run(.addEducation(AddEducationEntry(candidateID: z, entryID: "f5", education: EligibilityTests.fiveYear)), Fixture.candidate())
+            return candidate(history, Fixture.submit(education: ["f5"]), during)
+        },
+        .applicationEducationNotEligible: {
+            var history = History.registered()
+            history.run(.addEducation(AddEducationEntry(candidateID: z, entryID: "n", education: EligibilityTests.none)), Fixture.candidate())
+            return candidate(history, Fixture.submit(education: ["n"]), during)
+        },
+        .applicationMilitaryMedicineRequired: {
+            var history = History.registered(Fixture.register(identity: 1))
+            history.run(.addEducation(AddEducationEntry(candidateID: z, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+            return candidate(history, Fixture.submit(), during)
+        },
         .applicationContactRequired: {
             var history = History()
             history.run(.register(Fixture.register()), Fixture.candidate())

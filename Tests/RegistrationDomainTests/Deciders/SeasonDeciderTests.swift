@@ -276,4 +276,33 @@ struct SeasonDeciderTests {
         #expect(season.calendarPeriod(containing: T.reviewOpens).until == T.paymentOpens)
         #expect(SeasonState().calendarPeriod(containing: T.registration) == (nil, nil))
     }
+
+    /// The season's year (the exam year) is the year its id starts with; rules read it, never the clock.
+    @Test func theSeasonYearIsTheYearOfItsID() {
+        func year(_ id: String?) -> Int? { SeasonState(seasonID: id).year }
+        #expect(year("2025") == 2025)
+        #expect(year("2026") == 2026)
+        #expect(year("2026-补考") == 2026)
+        #expect(year(nil) == nil)
+        #expect(year("20261") == nil)
+        #expect(year("第2026") == nil)
+        #expect(year("202") == nil)
+        #expect(Fixture.season.year == 2025)
+    }
+
+    /// Names are one line; an area's refund policy may run over several, but no other control character.
+    @Test func seasonTextsRefuseControlCharacters() {
+        let history = given(SeasonDecider.self, opened)
+        history.when(SeasonCommand.addExam(AddExam(code: "110", name: "临床\n执业医师", level: .physician, category: .clinical)), admin)
+            .thenRejects(code: "input.control_character", field: "name")
+        history.when(SeasonCommand.addArea(AddExamArea(code: "41", name: "河南\t考区", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(code: "input.control_character", field: "name")
+        let policy = "一、考试开始前申请全额退费；\n二、考试开始后不予退费。"
+        history.when(SeasonCommand.addArea(AddExamArea(code: "11", name: "北京考区", onlinePayment: true, refundPolicy: policy)), admin)
+            .then([.areaAdded(ExamAreaAdded(code: "11", name: "北京考区", onlinePayment: true, refundPolicy: policy))])
+        history.when(
+            SeasonCommand.addArea(AddExamArea(code: "11", name: "北京考区", onlinePayment: true, refundPolicy: "全额退费\u{1B}")),
+            admin
+        ).thenRejects(code: "input.control_character", field: "refundPolicy")
+    }
 }

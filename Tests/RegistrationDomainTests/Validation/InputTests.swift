@@ -78,3 +78,72 @@ struct NonEmptyValidationTests {
         }
     }
 }
+
+@Suite("Control characters in free text")
+struct ControlCharacterValidationTests {
+    @Test(arguments: ["北京协和医院", "Peking Union Medical College Hospital", "北京大学第一医院(北大医院)", "内科 主治医师", ""])
+    func ordinaryTextIsAccepted(_ value: String) {
+        expectValidationAccepted { () throws(Rejection) in
+            try Rules.validateNoControlCharacters(value, field: "work.workUnit", label: "工作单位")
+        }
+    }
+
+    /// C0 (line feed, carriage return, tab, NUL, escape), DEL, C1 (U+0080, NEL U+0085, U+009F), U+2028, U+2029.
+    @Test(arguments: [
+        "北京\n协和医院", "北京\r协和医院", "北京\t协和医院", "\u{0}", "\u{1B}[31m", "a\u{7F}", "a\u{80}", "a\u{85}b", "a\u{9F}",
+        "北京\u{2028}协和", "北京\u{2029}协和", "北京协和医院\r\n",
+    ])
+    func controlCharactersAreRefusedNamingTheField(_ value: String) {
+        expectValidationRejection("input.control_character", field: "work.workUnit") { () throws(Rejection) in
+            try Rules.validateNoControlCharacters(value, field: "work.workUnit", label: "工作单位")
+        }
+        let rejection = #expect(throws: Rejection.self) {
+            try Rules.validateNoControlCharacters(value, field: "work.workUnit", label: "工作单位")
+        }
+        #expect(rejection?.message.hasPrefix("工作单位不能包含") == true, "\(rejection?.message ?? "")")
+    }
+
+    @Test func theMessageNamesTheCharacter() {
+        func message(_ value: String) -> String? {
+            do {
+                try Rules.validateNoControlCharacters(value, field: "f", label: "专业")
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        #expect(message("a\nb")?.contains("换行符") == true)
+        #expect(message("a\u{2028}b")?.contains("换行符") == true)
+        #expect(message("a\tb")?.contains("制表符") == true)
+        #expect(message("a\rb")?.contains("回车符") == true)
+        #expect(message("a\u{1B}b")?.contains("U+001B") == true)
+    }
+
+    @Test func lineBreaksMayBeAllowedButNoOtherControlCharacter() {
+        expectValidationAccepted { () throws(Rejection) in
+            try Rules.validateNoControlCharacters("第一条\n第二条\r\n第三条", field: "refundPolicy", label: "退费说明", allowingLineBreaks: true)
+        }
+        for value in ["第一条\t第二条", "a\u{2028}b", "a\u{0}"] {
+            expectValidationRejection("input.control_character", field: "refundPolicy") { () throws(Rejection) in
+                try Rules.validateNoControlCharacters(value, field: "refundPolicy", label: "退费说明", allowingLineBreaks: true)
+            }
+        }
+    }
+
+    @Test func everyScalarOfTheControlRangesIsRefused() {
+        let controls = Array(0x00...0x1F) + Array(0x7F...0x9F) + [0x2028, 0x2029]
+        for value in controls {
+            let text = "医院" + String(Character(Unicode.Scalar(UInt32(value))!))
+            #expect(
+                validationCode { () throws(Rejection) in try Rules.validateNoControlCharacters(text, field: "f", label: "学校") }
+                    == "input.control_character",
+                "U+\(String(value, radix: 16))"
+            )
+        }
+        // Neighbours that are not control characters: space, U+00A0, U+2027, U+202A.
+        for value in [0x20, 0xA0, 0x2027, 0x202A] {
+            let text = "医院" + String(Character(Unicode.Scalar(UInt32(value))!))
+            #expect(validationCode { () throws(Rejection) in try Rules.validateNoControlCharacters(text, field: "f", label: "学校") } == nil)
+        }
+    }
+}
