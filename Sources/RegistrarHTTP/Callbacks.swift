@@ -277,7 +277,7 @@ extension Routes {
                     try await api.service.execute(
                         command,
                         candidateId: code.candidateID,
-                        actor: Actor(id: "chsi", role: .chsi),
+                        actor: .chsi,
                         request: requestContext
                     )
                 }
@@ -311,7 +311,7 @@ extension Routes {
                     try await api.service.execute(
                         command,
                         candidateId: order.candidateID,
-                        actor: Actor(id: "bank", role: .bank),
+                        actor: .bank,
                         request: requestContext
                     )
                 }
