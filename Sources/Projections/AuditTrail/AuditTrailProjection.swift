@@ -21,8 +21,9 @@ import GRDB
 public struct AuditTrailProjection: Projection {
     public let name = "audit_trail"
     /// 5: no index by subject (the log's own index of streams finds a subject's events) and the actor index only
-    /// for events whose actor is not their subject.
-    public let version = 5
+    /// for events whose actor is not their subject. 6: a staff account's creation also records `staff.username`
+    /// (from the append's username claim).
+    public let version = 6
     public let tables = ["audit_events", "audit_trail"]
     /// Version 2 stored every subject's field values.
     public let retiredTables = ["audit_trail_values"]
@@ -110,6 +111,11 @@ public struct AuditTrailProjection: Projection {
                     var values = row ?? AuditFold.Values(minimumCapacity: 128)
                     row = nil
                     changes = AuditFold.apply(event.payload, to: &values)
+                    // The account's username is no field of the event: the append that created it claimed it.
+                    if case .staff(.created) = event.payload, let username = AuditFold.username(claimedBy: event.metadata.claims) {
+                        values["staff.username"] = username
+                        changes.append(FieldChange(field: "staff.username", before: nil, after: username))
+                    }
                     row = values
                 }
             )
