@@ -2135,7 +2135,8 @@ enum OpenAPIDocument {
           "403": {
             "$ref": "#/components/responses/Forbidden"
           }
-        }
+        },
+        "description": "Every field whose value differs between the two points, sorted by path. Paths use the audit trail's syntax, so that a path from a diff can be given to `GET /api/v1/audit/trail?field=` (and `registrar trace --field`) as it is: `basic.idNumber`, `contact.mobile`, `work.workUnit`, `education[<entry id>].school`, `education[<entry id>].chsi.school` (the current CHSI result), `education[<entry id>].chsiScans[<scan id>]`, `education[<entry id>].lockedBy[<application id>]`, `training[<entry id>].institution`, `certificates[<entry id>].number`, `applications[<application id>].status`, `applications[<application id>].payments[<order number>].outcome`, `applications[<application id>].refunds[<refund id>].amountFen`. Values as the trail writes them (`true`/`false`, numbers as text, id lists joined with commas). What the file keeps and the trail does not track uses the same syntax and finds no trail rows of its own: `registeredAt`, `…order`, `applications[<id>].submittedAt` and the other instants, `applications[<id>].corrections[<n>].newValue` (a correction's own record; its effect is the `basic.` field), `education[<entry id>].chsiResults[<scan id>].school` (every CHSI answer, superseded ones too), `…payments[<order>].bankTransactions[<id>]` (`recorded`). ID numbers are masked for callers who see them masked."
       }
     },
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/notice": {
@@ -2394,7 +2395,7 @@ enum OpenAPIDocument {
             "name": "candidate",
             "in": "query",
             "required": false,
-            "description": "Subject: a candidate id or username (a value that is neither matches no record).",
+            "description": "Subject: a candidate, a staff account (id or username) or another stream such as `season-2026` (a value that is none of these matches no record).",
             "schema": {
               "type": "string"
             }
@@ -2403,7 +2404,7 @@ enum OpenAPIDocument {
             "name": "actor",
             "in": "query",
             "required": false,
-            "description": "Actor: a staff or candidate id or username (`reviewer01` is the staff id of that account), or `system`, `chsi`, `bank`.",
+            "description": "Actor: a staff or candidate id or username (`reviewer01` is the staff id of that account), or one of the systems' fixed ids: `system`, `chsi` (学信网, for every answer, through the callback or the demo) and `bank` (the bank, likewise).",
             "schema": {
               "type": "string"
             }
@@ -2430,7 +2431,7 @@ enum OpenAPIDocument {
             "name": "field",
             "in": "query",
             "required": false,
-            "description": "A field and everything under it, e.g. basic or education[e1].",
+            "description": "A field path and everything under it, e.g. `basic`, `contact.mobile`, `education[<entry id>]`, `applications[<application id>].payments[<order number>].outcome`: the syntax of the history diff's paths, so a path copied from a diff can be given here.",
             "schema": {
               "type": "string"
             }
@@ -2588,7 +2589,7 @@ enum OpenAPIDocument {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/Calendar"
+                "$ref": "#/components/schemas/CalendarRequest"
               }
             }
           }
@@ -2817,6 +2818,17 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        },
+        "requestBody": {
+          "required": false,
+          "description": "Empty, `{}` or `{\"reason\": \"…\"}`.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OptionalReason"
+              }
+            }
           }
         }
       }
@@ -4431,6 +4443,11 @@ enum OpenAPIDocument {
           "refundPolicy": {
             "type": "string",
             "description": "Required when online payment is enabled."
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
           }
         },
         "additionalProperties": false
@@ -4851,6 +4868,11 @@ enum OpenAPIDocument {
             "type": "integer",
             "minimum": 1,
             "maximum": 1048576
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
           }
         },
         "additionalProperties": false
@@ -4910,6 +4932,11 @@ enum OpenAPIDocument {
             "items": {
               "type": "string"
             }
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
           }
         },
         "additionalProperties": false
@@ -5113,7 +5140,8 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "path": {
-            "type": "string"
+            "type": "string",
+            "description": "The field's path in the audit trail's syntax (`education[<entry id>].school`); see the diff route."
           },
           "before": {
             "type": "string"
@@ -5619,6 +5647,79 @@ enum OpenAPIDocument {
             "type": "integer"
           }
         }
+      },
+      "CalendarRequest": {
+        "type": "object",
+        "required": [
+          "registrationOpens",
+          "registrationCloses",
+          "reviewOpens",
+          "reviewCloses",
+          "paymentOpens",
+          "paymentCloses"
+        ],
+        "properties": {
+          "registrationOpens": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "registrationCloses": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "reviewOpens": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "reviewCloses": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "paymentOpens": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "paymentCloses": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
+          }
+        },
+        "additionalProperties": false,
+        "description": "Three half-open windows [opens, closes). With an optional reason."
+      },
+      "OptionalReason": {
+        "type": "object",
+        "properties": {
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
+          }
+        },
+        "additionalProperties": false
       }
     }
   }
