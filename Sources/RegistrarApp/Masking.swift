@@ -14,7 +14,7 @@ public enum Masking {
         return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 7) + String(characters.suffix(4))
     }
 
-    /// Whether a field path names an ID number: `basic.idNumber`, `education.e1.chsiResults[0].idNumber`,
+    /// Whether a field path names an ID number: `basic.idNumber`, `education[e1].chsi.idNumber`,
     /// `idNumber`, `applications[a1].passNumber` (通行证号码: for a holder of a 香港往来大陆通行证 it is the ID
     /// number itself), … A correction's `oldValue`/`newValue` are not told by their path: mask the state instead
     /// (``idNumbers(in:)``) and diff masked states (``maskedDiff(_:_:)``).
@@ -58,11 +58,11 @@ public enum Masking {
 
     /// The differences between two states as someone who sees masked numbers sees them: both states masked first
     /// (a path alone does not tell that `corrections[0].oldValue` is an ID number).
-    public static func maskedDiff(_ before: CandidateState, _ after: CandidateState) throws -> [CandidateHistory.Change] {
+    public static func maskedDiff(_ before: CandidateState, _ after: CandidateState) -> [CandidateHistory.Change] {
         var before = before
         var after = after
         idNumbers(in: &before)
         idNumbers(in: &after)
-        return try CandidateHistory.diff(before, after).map(idNumbers(in:))
+        return CandidateHistory.diff(before, after).map(idNumbers(in:))
     }
 }

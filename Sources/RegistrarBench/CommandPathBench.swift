@@ -539,8 +539,8 @@ struct CommandPathWorkload: Sendable {
     static let payment = at("2026-03-01T02:00:00.000Z")
     static let admin = RegistrationDomain.Actor.admin("staff-admin")
     static let reviewer = RegistrationDomain.Actor.reviewer("staff-reviewer-1101", area: "11", sites: ["1101"])
-    static let chsi = RegistrationDomain.Actor(id: "chsi-gateway", role: .chsi)
-    static let bank = RegistrationDomain.Actor(id: "bank-unionpay", role: .bank)
+    static let chsi = RegistrationDomain.Actor.chsi
+    static let bank = RegistrationDomain.Actor.bank
 
     static let surnames = [
         ("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"), ("杨", "yang"), ("黄", "huang"), ("赵", "zhao"),

@@ -91,7 +91,9 @@ struct ReplayCommand: AsyncParsableCommand {
                 let latest = try await store.streamVersion(candidateId)
                 let shown = { (version: Int) in version > latest ? "\(latest) (the latest; \(version) asked)" : "\(version)" }
                 print("\(candidateId): \(changes.count) fields changed between version \(shown(from)) and \(shown(to))")
-                for change in changes { print("  \(change.path): \(change.before ?? "—") → \(change.after ?? "—")") }
+                // Control characters in a value are escaped (`\n`), so that no value can forge a line.
+                let e = DisplayText.escaped as (String) -> String
+                for change in changes { print("  \(e(change.path)): \(change.before.map(e) ?? "—") → \(change.after.map(e) ?? "—")") }
             }
             return
         }
@@ -127,17 +129,19 @@ struct ReplayCommand: AsyncParsableCommand {
             // As --diff does: a version past the file's last one is the file as it is now, and is said to be.
             let past = version.map { $0 > reached ? " (the latest; \($0) asked)" : "" } ?? ""
             print("\(candidateId) at version \(reached)\(past)")
-            if let basic = state.basic { print("  \(basic.name) (\(basic.username)), \(basic.idType) \(basic.idNumber)") }
+            // Control characters in a value are escaped (`\n`), so that no value can forge a line.
+            let e = DisplayText.escaped as (String) -> String
+            if let basic = state.basic { print("  \(e(basic.name)) (\(e(basic.username))), \(e(basic.idType)) \(e(basic.idNumber))") }
             for application in state.applicationsInOrder {
                 print(
-                    "  application \(application.applicationID): \(application.examCode) at \(application.siteCode) — \(application.status.rawValue)"
+                    "  application \(e(application.applicationID)): \(e(application.examCode)) at \(e(application.siteCode)) — \(application.status.rawValue)"
                 )
             }
             print("timeline:")
             for step in timeline {
-                let reason = step.reason.map { " — \($0)" } ?? ""
+                let reason = step.reason.map { " — \(e($0))" } ?? ""
                 print(
-                    "  v\(step.version) #\(step.position) \(step.recordedAt) \(step.role) \(step.actorId) via \(step.channel): \(step.action)\(reason)"
+                    "  v\(step.version) #\(step.position) \(e(step.recordedAt)) \(e(step.role)) \(e(step.actorId)) via \(e(step.channel)): \(e(step.action))\(reason)"
                 )
             }
         }

@@ -96,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         extended.paymentCloses = max(calendar.paymentCloses, now.addingTimeInterval(45 * day))
         try await service.execute(
             .setCalendar(SetSeasonCalendar(calendar: extended)),
-            actor: Actor(id: "system", role: .system),
+            actor: .system,
             request: RequestContext(channel: "system", reason: "演示：现场审核与缴费期延长至今日之后")
         )
         say("review window extended to \(Instant.string(from: extended.reviewCloses)), payment to \(Instant.string(from: extended.paymentCloses))")

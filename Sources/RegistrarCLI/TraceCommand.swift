@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Projections
 import RegistrarApp
+import RegistrationDomain
 
 /// `registrar trace`: the audit trail, filtered.
 struct TraceCommand: AsyncParsableCommand {
@@ -23,13 +24,20 @@ struct TraceCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "A candidate id or username.")
+    // `--candidate` is the option's first name, kept: scripts and the README use it.
+    @Option(
+        name: [.customLong("subject"), .customLong("candidate")],
+        help: ArgumentHelp(
+            "Whose changes: a candidate, a staff account (id or username) or another stream such as season-2026.",
+            valueName: "subject"
+        )
+    )
     var candidate: String?
 
     @Option(
         name: .long,
         help:
-            "Who acted: an actor id as the trail shows it (candidate-…, staff-…, chsi-gateway, bank-…, system), or a candidate's or staff member's username."
+            "Who acted: an actor id as the trail shows it (candidate-…, staff-…, or the systems: \(Actor.systemActorIDs.joined(separator: ", "))), or a candidate's or staff member's username."
     )
     var actor: String?
 
@@ -39,7 +47,11 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Until this instant (ISO 8601, exclusive).")
     var until: String?
 
-    @Option(name: .long, help: "A field path; matches the field and everything under it (e.g. basic, contact.mobile).")
+    @Option(
+        name: .long,
+        help:
+            "A field path; matches the field and everything under it (e.g. basic, contact.mobile, education[<entry id>].school, applications[<id>].payments[<order>]; the paths `replay --diff` prints)."
+    )
     var field: String?
 
     @Option(
@@ -83,7 +95,7 @@ struct TraceCommand: AsyncParsableCommand {
         let store = try database.open(readOnly: true)
         do {
             var subject: String?
-            if let candidate { subject = try await candidateID(candidate, in: store) }
+            if let candidate { subject = try await subjectID(candidate, option: "--subject", in: store) }
             var actorFilter: String?
             if let actor { actorFilter = try await actorID(actor, in: store) }
             try requireCurrentAuditTrail(store)
@@ -107,16 +119,12 @@ struct TraceCommand: AsyncParsableCommand {
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(rows), as: UTF8.self))
             case .csv:
-                print("position,recorded_at,subject,actor,role,channel,action,field,before,after,reason,request_id,correlation_id,hash")
-                for row in rows {
-                    let cells: [String] = [
-                        String(row.position), row.recordedAt, row.subjectID, row.actorID, row.role, row.channel, row.action, row.field,
-                        row.before ?? "", row.after ?? "", row.reason ?? "", row.requestID ?? "", row.correlationID ?? "", row.hash,
-                    ]
-                    print(cells.map { CSVField.escape($0) }.joined(separator: ","))
-                }
+                // The byte order mark first, as the pages' CSV: Excel on a Chinese Windows then reads UTF-8.
+                print(AuditRecord.csvByteOrderMark + AuditRecord.csvColumns.joined(separator: ","))
+                for row in rows { print(row.csvCells.map { CSVField.escape($0) }.joined(separator: ",")) }
             case .text:
-                for row in rows {
+                // One row a line: control characters in a value are escaped (`\n`), so that no value can forge a row.
+                for row in rows.map(\.escapedForDisplay) {
                     let reason = row.reason.map { " — \($0)" } ?? ""
                     let change = row.field.isEmpty ? "" : " \(row.field): \(row.before ?? "—") → \(row.after ?? "—")"
                     print(

@@ -1,4 +1,5 @@
 import Foundation
+import RegistrarApp
 import RegistrationDomain
 
 // Request bodies. Ids the server makes (candidate, entry, scan, application, order, staff) and the ids in the path
@@ -158,6 +159,34 @@ struct OpenSeasonBody: Codable, Sendable {
 /// `PUT /api/v1/admin/season/photo-limit`.
 struct PhotoLimitBody: Codable, Sendable {
     var maximumBytes: Int
+    /// Why (optional): recorded in the event's metadata, shown by the audit trail.
+    var reason: String?
+}
+
+/// `PUT /api/v1/admin/season/calendar`: the calendar's six instants and, optionally, why.
+struct CalendarBody: Codable, Sendable {
+    var calendar: SeasonCalendar
+    /// Why (optional): recorded in the event's metadata, shown by the audit trail.
+    var reason: String?
+
+    private enum CodingKeys: String, CodingKey { case reason }
+
+    init(from decoder: any Decoder) throws {
+        // The calendar's members and `reason` side by side in one object, as the calendar alone was.
+        calendar = try SeasonCalendar(from: decoder)
+        reason = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .reason)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try calendar.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(reason, forKey: .reason)
+    }
+}
+
+/// An optional reason (`DELETE /api/v1/admin/season/exams/{examCode}`: the body may be empty).
+struct OptionalReasonBody: Codable, Sendable {
+    var reason: String?
 }
 
 /// `POST /api/v1/admin/season/exams`.
@@ -174,6 +203,8 @@ struct AreaBody: Codable, Sendable {
     var name: String
     var onlinePayment: Bool
     var refundPolicy: String?
+    /// Why (optional): recorded in the event's metadata, shown by the audit trail.
+    var reason: String?
 }
 
 /// `POST /api/v1/admin/season/sites`.
@@ -197,4 +228,26 @@ struct StaffBody: Codable, Sendable {
 struct ScopeBody: Codable, Sendable {
     var areaCode: String
     var siteCodes: [String]
+    /// Why (optional): recorded in the event's metadata, shown by the audit trail.
+    var reason: String?
+}
+
+/// The optional reason of an administrator's change to the season or a staff account: checked as the reasons the
+/// rules require are (not blank, at most 200 characters) and free of control characters (a line break, say), then
+/// recorded in the event's metadata.
+enum AdminReason {
+    static let maximumLength = 200
+
+    static func checked(_ reason: String?) throws -> String? {
+        guard let reason else { return nil }
+        if let scalar = reason.unicodeScalars.first(where: DisplayText.isControl) {
+            throw Rejection(
+                code: "value.control_character",
+                field: "reason",
+                message: "原因不能包含换行符等控制字符（U+\(String(scalar.value, radix: 16, uppercase: true))）"
+            )
+        }
+        try Rules.validateNonEmpty(reason, maxLength: maximumLength, field: "reason")
+        return reason
+    }
 }

@@ -280,7 +280,7 @@ extension Routes {
                     try await api.service.execute(
                         command,
                         candidateId: code.candidateID,
-                        actor: Actor(id: "chsi", role: .chsi),
+                        actor: .chsi,
                         request: requestContext
                     )
                 }
@@ -315,7 +315,7 @@ extension Routes {
                         try await api.service.execute(
                             command,
                             candidateId: order.candidateID,
-                            actor: Actor(id: "bank", role: .bank),
+                            actor: .bank,
                             request: requestContext
                         )
                     }

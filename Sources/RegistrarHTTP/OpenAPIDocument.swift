@@ -2189,7 +2189,8 @@ enum OpenAPIDocument {
           "403": {
             "$ref": "#/components/responses/Forbidden"
           }
-        }
+        },
+        "description": "Every field whose value differs between the two points, sorted by path. Paths use the audit trail's syntax, so that a path from a diff can be given to `GET /api/v1/audit/trail?field=` (and `registrar trace --field`) as it is: `basic.idNumber`, `contact.mobile`, `work.workUnit`, `education[<entry id>].school`, `education[<entry id>].chsi.school` (the current CHSI result), `education[<entry id>].chsiScans[<scan id>]`, `education[<entry id>].lockedBy[<application id>]`, `training[<entry id>].institution`, `certificates[<entry id>].number`, `applications[<application id>].status`, `applications[<application id>].payments[<order number>].outcome`, `applications[<application id>].refunds[<refund id>].amountFen`. Values as the trail writes them (`true`/`false`, numbers as text, id lists joined with commas). What the file keeps and the trail does not track uses the same syntax and finds no trail rows of its own: `registeredAt`, `…order`, `applications[<id>].submittedAt` and the other instants, `applications[<id>].corrections[<n>].newValue` (a correction's own record; its effect is the `basic.` field), `education[<entry id>].chsiResults[<scan id>].school` (every CHSI answer, superseded ones too), `…payments[<order>].bankTransactions[<id>]` (`recorded`). ID numbers are masked for callers who see them masked."
       }
     },
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/notice": {
@@ -2448,7 +2449,7 @@ enum OpenAPIDocument {
             "name": "candidate",
             "in": "query",
             "required": false,
-            "description": "Subject: a candidate id or username (a value that is neither matches no record).",
+            "description": "Subject: a candidate, a staff account (id or username) or another stream such as `season-2026` (a value that is none of these matches no record).",
             "schema": {
               "type": "string"
             }
@@ -2457,7 +2458,7 @@ enum OpenAPIDocument {
             "name": "actor",
             "in": "query",
             "required": false,
-            "description": "Actor: a staff or candidate id or username (`reviewer01` is the staff id of that account), or `system`, `chsi`, `bank`.",
+            "description": "Actor: a staff or candidate id or username (`reviewer01` is the staff id of that account), or one of the systems' fixed ids: `system`, `chsi` (学信网, for every answer, through the callback or the demo) and `bank` (the bank, likewise).",
             "schema": {
               "type": "string"
             }
@@ -2484,7 +2485,7 @@ enum OpenAPIDocument {
             "name": "field",
             "in": "query",
             "required": false,
-            "description": "A field and everything under it, e.g. basic or education[e1].",
+            "description": "A field path and everything under it, e.g. `basic`, `contact.mobile`, `education[<entry id>]`, `applications[<application id>].payments[<order number>].outcome`: the syntax of the history diff's paths, so a path copied from a diff can be given here.",
             "schema": {
               "type": "string"
             }
@@ -2645,7 +2646,7 @@ enum OpenAPIDocument {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/Calendar"
+                "$ref": "#/components/schemas/CalendarRequest"
               }
             }
           }
@@ -2872,17 +2873,31 @@ enum OpenAPIDocument {
           "403": {
             "$ref": "#/components/responses/Forbidden"
           },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
           "413": {
             "$ref": "#/components/responses/TooLarge"
           },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
+          }
+        },
+        "requestBody": {
+          "required": false,
+          "description": "Empty, `{}` or `{\"reason\": \"…\"}`.",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OptionalReason"
+              }
+            }
           }
         }
       }
@@ -4534,6 +4549,11 @@ enum OpenAPIDocument {
           "refundPolicy": {
             "type": "string",
             "description": "Required when online payment is enabled."
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
           }
         },
         "additionalProperties": false
@@ -4957,6 +4977,11 @@ enum OpenAPIDocument {
             "minimum": 1,
             "maximum": 1048576,
             "description": "The photo size limit in bytes (30 KB = 30720): a photo must be smaller."
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
           }
         },
         "additionalProperties": false
@@ -5016,6 +5041,11 @@ enum OpenAPIDocument {
             "items": {
               "type": "string"
             }
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
           }
         },
         "additionalProperties": false
@@ -5219,7 +5249,8 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "path": {
-            "type": "string"
+            "type": "string",
+            "description": "The field's path in the audit trail's syntax (`education[<entry id>].school`); see the diff route."
           },
           "before": {
             "type": "string"
@@ -5730,6 +5761,79 @@ enum OpenAPIDocument {
             "description": "Paid beyond the fee and not yet refunded: the bank confirmed a second order (an older one it answered after the candidate paid again, allowed once an order has waited 30 minutes). 0 normally; an administrator refunds it."
           }
         }
+      },
+      "CalendarRequest": {
+        "type": "object",
+        "required": [
+          "registrationOpens",
+          "registrationCloses",
+          "reviewOpens",
+          "reviewCloses",
+          "paymentOpens",
+          "paymentCloses"
+        ],
+        "properties": {
+          "registrationOpens": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "registrationCloses": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "reviewOpens": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "reviewCloses": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "paymentOpens": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "paymentCloses": {
+            "type": "string",
+            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "examples": [
+              "2026-01-12T03:00:00.000Z"
+            ]
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
+          }
+        },
+        "additionalProperties": false,
+        "description": "Three half-open windows [opens, closes). With an optional reason."
+      },
+      "OptionalReason": {
+        "type": "object",
+        "properties": {
+          "reason": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
+          }
+        },
+        "additionalProperties": false
       }
     }
   }

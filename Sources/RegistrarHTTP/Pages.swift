@@ -238,9 +238,10 @@ extension Routes {
             let names = try await api.accountNames(Set(latest.timeline.map(\.actorId)))
             let steps: [[String: Any]] = latest.timeline.map { step in
                 [
-                    "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt), "action": step.action,
+                    "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt),
+                    "action": PageRender.chinesePart(step.action),
                     "actor": step.actorId, "actorName": names[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
-                    "reason": step.reason ?? "",
+                    "reason": DisplayText.escaped(step.reason ?? ""),
                     "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]
@@ -304,7 +305,8 @@ extension Routes {
             let limit = try request.query("limit", in: 1...2_000)
             let page = try await api.auditPage(filters, limit: limit ?? 2_000, principal: principal)
             let names = try await api.accountNames(Set(page.records.flatMap { [$0.actorID, $0.subjectID] }))
-            let rows: [[String: Any]] = page.records.map { record in
+            // Control characters in a value are escaped (`\n`), as in `registrar trace`: no value can forge a row.
+            let rows: [[String: Any]] = page.records.map(\.escapedForDisplay).map { record in
                 [
                     "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
                     "subjectName": names[record.subjectID] ?? "", "actor": record.actorID, "actorName": names[record.actorID] ?? "",
@@ -331,15 +333,11 @@ extension Routes {
             let first = try await api.auditPage(filters, limit: step, principal: principal)
             let body = ResponseBody { writer in
                 var page = first
-                var text = "position,recorded_at,subject,actor,role,channel,event,action,field,before,after,reason,request_id\r\n"
+                // The columns of `registrar trace --format csv`, after a byte order mark (Excel then reads UTF-8).
+                var text = AuditRecord.csvByteOrderMark + AuditRecord.csvColumns.joined(separator: ",") + "\r\n"
                 while true {
                     for record in page.records {
-                        let cells: [String] = [
-                            String(record.position), record.recordedAt, record.subjectID, record.actorID, record.role, record.channel,
-                            record.eventType, record.action, record.field, record.before ?? "", record.after ?? "", record.reason ?? "",
-                            record.requestID ?? "",
-                        ]
-                        text += cells.map(PageRender.csvCell).joined(separator: ",") + "\r\n"
+                        text += record.csvCells.map(PageRender.csvCell).joined(separator: ",") + "\r\n"
                     }
                     try await writer.write(ByteBuffer(string: text))
                     text = ""
@@ -488,8 +486,13 @@ struct AuditFilters {
     /// The filters for the queries.
     var filter: AuditFilter { AuditFilter(candidate: candidate, actor: actor, since: since, until: until, field: field) }
 
+    /// The filters as the page's form shows them: the time bounds in Beijing time, as the rows are (and in a form
+    /// the filter takes back: `2026-01-12T11:00:00+08:00`).
     var values: [String: Any] {
-        ["candidate": candidate ?? "", "actor": actor ?? "", "since": since ?? "", "until": until ?? "", "field": field ?? ""]
+        [
+            "candidate": candidate ?? "", "actor": actor ?? "", "since": since.map(PageRender.beijingInstant) ?? "",
+            "until": until.map(PageRender.beijingInstant) ?? "", "field": field ?? "",
+        ]
     }
 
     /// `?candidate=…&…` with the filters set (empty when none); not the cursor.
@@ -830,6 +833,15 @@ enum PageRender {
         // Beijing time has no daylight saving: a fixed eight hours, written with the UTC formatter.
         let shifted = Instant.string(from: date.addingTimeInterval(8 * 3600))
         return shifted.prefix(19).replacingOccurrences(of: "T", with: " ") + "（北京时间）"
+    }
+
+    /// An instant in Beijing time as the trail's filters take it: `2026-01-12T03:00:00.000Z` as
+    /// `2026-01-12T11:00:00+08:00` (milliseconds only when there are some; text that is not an instant as it is).
+    static func beijingInstant(_ instant: String) -> String {
+        guard let date = Instant.date(fromISO8601: instant) else { return instant }
+        let shifted = Instant.string(from: date.addingTimeInterval(8 * 3600))
+        let milliseconds = String(shifted.dropFirst(20).prefix(3))
+        return String(shifted.prefix(19)) + (milliseconds == "000" ? "" : "." + milliseconds) + "+08:00"
     }
 
     /// The Chinese half of the trail's bilingual action words (`提交报名 / application submitted`); the CSV keeps both.

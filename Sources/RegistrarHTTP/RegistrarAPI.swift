@@ -218,14 +218,21 @@ final class RegistrarAPI: Sendable {
         }
     }
 
-    /// Runs a season command.
+    /// Runs a season command; `reason`, the administrator's optional why (``AdminReason``), goes to the metadata.
     func run(
         _ command: SeasonCommand,
         as actor: Actor,
         _ request: Request,
-        _ context: RegistrarRequestContext
+        _ context: RegistrarRequestContext,
+        reason: String? = nil
     ) async throws -> CommandOutcome<SeasonEvent> {
-        let requestContext = try self.requestContext(request, context, scope: actor.id, channel: channel(for: actor))
+        let requestContext = try self.requestContext(
+            request,
+            context,
+            scope: actor.id,
+            channel: channel(for: actor),
+            reason: try AdminReason.checked(reason)
+        )
         return try await counted { try await service.execute(command, actor: actor, request: requestContext) }
     }
 

@@ -700,15 +700,21 @@ extension Routes {
         }
 
         authenticated(.put, "/api/v1/admin/season/calendar") { request, context, principal in
-            let calendar = try await request.strictBody(SeasonCalendar.self, limit: limit)
+            let body = try await request.strictBody(CalendarBody.self, limit: limit)
             return try await api.commandReply(
-                try await api.run(.setCalendar(SetSeasonCalendar(calendar: calendar)), as: principal.actor, request, context)
+                try await api.run(
+                    .setCalendar(SetSeasonCalendar(calendar: body.calendar)),
+                    as: principal.actor,
+                    request,
+                    context,
+                    reason: body.reason
+                )
             )
         }
         authenticated(.put, "/api/v1/admin/season/photo-limit") { request, context, principal in
             let body = try await request.strictBody(PhotoLimitBody.self, limit: limit)
             let command = SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: body.maximumBytes))
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
         }
         authenticated(.post, "/api/v1/admin/season/exams") { request, context, principal in
             let body = try await request.strictBody(ExamBody.self, limit: limit)
@@ -717,18 +723,23 @@ extension Routes {
         }
         authenticated(.delete, "/api/v1/admin/season/exams/{examCode}") { request, context, principal in
             let command = SeasonCommand.withdrawExam(WithdrawExam(code: try context.id("examCode")))
-            try await request.emptyBody(limit: limit)
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            // No body, `{}` or `{"reason": "…"}`.
+            let buffer = try await StrictJSON.collect(request, limit: limit)
+            let body = try StrictJSON.decodeOptional(OptionalReasonBody.self, from: buffer, empty: OptionalReasonBody())
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
         }
         authenticated(.post, "/api/v1/admin/season/areas") { request, context, principal in
             let body = try await request.strictBody(AreaBody.self, limit: limit)
             guard let code = body.code else {
-                throw APIError.badRequest("missing_field", field: "code", message: "缺少字段：code")
+                throw APIError.badRequest("missing_field", field: "code", message: "缺少\(FieldLabels.words("code", in: AreaBody.self))")
             }
             let command = SeasonCommand.addArea(
                 AddExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
             )
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
+            return try await api.commandReply(
+                try await api.run(command, as: principal.actor, request, context, reason: body.reason),
+                created: true
+            )
         }
         authenticated(.put, "/api/v1/admin/season/areas/{areaCode}") { request, context, principal in
             let code = try context.id("areaCode")
@@ -739,7 +750,7 @@ extension Routes {
             let command = SeasonCommand.updateArea(
                 UpdateExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
             )
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
         }
         authenticated(.post, "/api/v1/admin/season/sites") { request, context, principal in
             let body = try await request.strictBody(SiteBody.self, limit: limit)
@@ -789,7 +800,13 @@ extension Routes {
             let staffID = try context.id("staffID")
             let body = try await request.strictBody(ScopeBody.self, limit: limit)
             let command = StaffCommand.changeScope(ChangeStaffScope(staffID: staffID, areaCode: body.areaCode, siteCodes: body.siteCodes))
-            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web")
+            let requestContext = try api.requestContext(
+                request,
+                context,
+                scope: principal.actor.id,
+                channel: "web",
+                reason: try AdminReason.checked(body.reason)
+            )
             let outcome = try await api.counted {
                 try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
             }

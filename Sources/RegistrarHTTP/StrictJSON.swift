@@ -44,7 +44,7 @@ enum StrictJSON {
         // client meant is not ours to guess.
         if let repeatedKey = read.repeatedKey {
             let field = path(repeatedKey)
-            throw APIError.badRequest("repeated_field", field: field, message: "字段\(field)重复出现，每个字段只能出现一次")
+            throw APIError.badRequest("repeated_field", field: field, message: "\(FieldLabels.words(field, in: T.self))重复出现，每个字段只能出现一次")
         }
         let value: T
         do {
@@ -53,9 +53,9 @@ enum StrictJSON {
             // Foundation reports a number that does not fit its field (1.5 or 1e30 for an integer) at the root;
             // every number of the API's bodies is an integer, so the first number that is not one is the culprit.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let field = firstNonInteger(in: tree, path: "") {
-                throw APIError.badRequest("wrong_type", field: field, message: "字段\(field)须为整数")
+                throw APIError.badRequest("wrong_type", field: field, message: "\(FieldLabels.words(field, in: T.self))须为整数")
             }
-            throw describe(error)
+            throw describe(error, in: T.self)
         }
         // Without `\/`: a string with no escape is read back without building it (a 20 KB photo in base64 was
         // unescaped again here for every application).
@@ -71,20 +71,26 @@ enum StrictJSON {
         buffer.readableBytes == 0 ? empty : try decode(type, from: buffer)
     }
 
-    static func describe(_ error: DecodingError) -> APIError {
+    /// The 400 for a decoding error: `field` the JSON path, the message in words (``FieldLabels``) for a body of
+    /// type `body`.
+    static func describe(_ error: DecodingError, in body: Any.Type = NoFields.self) -> APIError {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key])
-            return .badRequest("missing_field", field: field, message: "缺少字段：\(field)")
+            return .badRequest("missing_field", field: field, message: "缺少\(FieldLabels.words(field, in: body))")
         case .valueNotFound(_, let context):
             let field = path(context.codingPath)
-            return .badRequest("missing_value", field: field, message: "字段\(field)不能为null")
+            return .badRequest("missing_value", field: field, message: "\(FieldLabels.words(field, in: body))不能为null")
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
-            return .badRequest("wrong_type", field: field, message: "字段\(field)的类型不正确，应为\(typeName(type))")
+            return .badRequest(
+                "wrong_type",
+                field: field,
+                message: "\(FieldLabels.words(field, in: body))的类型不正确，应为\(typeName(type))"
+            )
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
-            return .badRequest("invalid_value", field: field, message: "字段\(field)的值无效")
+            return .badRequest("invalid_value", field: field, message: "\(FieldLabels.words(field, in: body))的值无效")
         @unknown default:
             return .badRequest("invalid_json", field: "body", message: "请求内容无效")
         }
@@ -172,3 +178,67 @@ enum StrictJSON {
 
 /// Any JSON value; strings and booleans are kept only as "a scalar" (the strictness check compares shapes).
 typealias JSONTree = FastJSONDecoder.Shape
+
+/// The words of the request bodies' members, for the messages of request-level errors: people read the message,
+/// programs the `field` member (the JSON path, unchanged). A member is named by its label, as the forms show it
+/// (`缺少字段“照片”`); one without a label by its path (`缺少字段“foo”`).
+enum FieldLabels {
+    /// `字段“<label>”`, or `字段“<path>”` when the member has no label.
+    static func words(_ path: String, in body: Any.Type) -> String {
+        "字段“\(label(path, in: body) ?? path)”"
+    }
+
+    /// The label of the member a path ends in (`education[0].school` → 毕业学校), for a body of type `body`.
+    static func label(_ path: String, in body: Any.Type) -> String? {
+        guard path != "body" else { return nil }
+        // The last key of the path, without its array indexes.
+        let last = path.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? path
+        let type = String(describing: body)
+        return overrides[type]?[last] ?? labels[last]
+    }
+
+    /// Labels of a member that means something else in one body than in the others.
+    static let overrides: [String: [String: String]] = [
+        "OpenSeasonBody": ["title": "考试年度名称"],
+        "ExamBody": ["code": "考试类别代码", "name": "考试类别名称", "level": "考试级别", "category": "医师类别"],
+        "AreaBody": ["code": "考区代码", "name": "考区名称"],
+        "SiteBody": ["code": "考点代码", "name": "考点名称"],
+        "StaffBody": ["displayName": "姓名", "areaCode": "考区", "siteCodes": "考点"],
+        "ChsiCallbackBody": ["name": "学信网姓名", "idNumber": "学信网证件号码", "level": "层次"],
+        "RefundBody": ["reason": "退费原因"],
+        "BankCallbackBody": ["failureReason": "失败原因"],
+    ]
+
+    /// Labels of the members of the request bodies, as the forms and the guides name them.
+    static let labels: [String: String] = [
+        // 注册, 登录, 密码
+        "username": "用户名", "name": "姓名", "surnamePinyin": "姓（拼音）", "givenNamePinyin": "名（拼音）", "idType": "证件类型",
+        "idNumber": "证件号码", "sex": "性别", "birthDate": "出生日期", "nationality": "国籍", "ethnicity": "民族",
+        "identity": "军人身份", "password": "密码", "currentPassword": "当前密码", "newPassword": "新密码",
+        "recoveryQuestion": "密码找回问题", "recoveryAnswer": "密码找回答案",
+        // 联系方式, 工作情况
+        "homePhone": "家庭电话", "workPhone": "办公电话", "mobile": "手机号码", "email": "电子邮箱", "address": "通讯地址",
+        "postcode": "邮政编码", "onDutyStatus": "在岗情况", "workUnit": "工作单位", "title": "职称", "titleObtained": "职称取得时间",
+        // 教育, 培训, 证书
+        "region": "院校所在地区", "school": "毕业学校", "category": "学历类别", "enrolment": "入学时间", "graduation": "毕业时间",
+        "studyForm": "学习形式", "level": "学历", "degree": "学位", "length": "学制", "major": "专业",
+        "fiveYearJuniorCollegeClinical": "五年制高职临床医学", "combinedMasterDoctor": "硕博连读", "certificateNumber": "证书编号",
+        "kind": "培训类型", "institution": "培训机构", "specialty": "培训专业", "start": "开始时间", "end": "结束时间",
+        "type": "证书类型", "issued": "发证日期", "number": "证书编号", "registered": "注册日期", "registrationNumber": "注册证书编号",
+        // 报名
+        "examCode": "报考类别", "educationEntryIDs": "报考学历", "trainingEntryIDs": "试用期考核或培训经历",
+        "certificateEntryID": "证书", "areaCode": "考区", "siteCode": "考点", "attemptCount": "报考次数",
+        "additionalSubject": "加试科目", "photo": "照片", "jpegBase64": "照片", "passNumber": "通行证号码", "workPost": "工作岗位",
+        // 审核
+        "field": "修改项目", "newValue": "修改后的内容", "reason": "原因",
+        // 年度设置, 工作人员
+        "registrationOpens": "网上报名开始时间", "registrationCloses": "网上报名截止时间", "reviewOpens": "现场审核开始时间",
+        "reviewCloses": "现场审核截止时间", "paymentOpens": "网上缴费开始时间", "paymentCloses": "网上缴费截止时间",
+        "maximumBytes": "照片大小上限", "code": "代码", "onlinePayment": "是否开通网上缴费", "refundPolicy": "退费政策",
+        "role": "角色", "displayName": "显示名", "siteCodes": "考点",
+        // 学信网, 银行
+        "qr": "二维码", "scanID": "扫码编号", "record": "学信网学历信息", "educationCategory": "学历类别", "enrolmentDate": "入学日期",
+        "graduationDate": "毕业日期", "conclusion": "结论", "orderNumber": "订单号", "bankTransactionID": "银行交易流水号",
+        "succeeded": "缴费结果", "amountFen": "金额（分）", "failureReason": "失败原因",
+    ]
+}

@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
-import RegistrarApp
-import RegistrationDomain
 import Testing
+
+@testable import RegistrarApp
+@testable import RegistrationDomain
 
 @Suite("Candidate history: replay to a point, timeline, diff")
 struct CandidateHistoryTests {
@@ -44,7 +45,8 @@ struct CandidateHistoryTests {
         let afterFirstChange = try await history.replay("candidate-1", at: .version(registrationEvents + 1))
         #expect(afterFirstChange.state.contact?.mobile == "13900000001")
         #expect(afterFirstChange.timeline.count == registrationEvents + 1)
-        #expect(afterFirstChange.timeline.last?.action == "修改联系方式")
+        // The trail's words (EventDescriptions, one dictionary for both).
+        #expect(afterFirstChange.timeline.last?.action == "修改联系方式 / contact details updated")
         #expect(afterFirstChange.timeline.last?.requestId == "r-1")
         // 2025-12-20T02:00 registration, +1h first change, +2h second change.
         let beforeSecond = try await history.replay("candidate-1", at: .instant("2025-12-20T03:30:00.000Z"))
@@ -59,7 +61,7 @@ struct CandidateHistoryTests {
         let (_, history) = try await history()
         let version = try await history.replay("candidate-1", at: .latest).version
         let changes = try await history.diff("candidate-1", from: .version(version - 1), to: .version(version))
-        let mobile = try #require(changes.first { $0.path.hasSuffix("contact.mobile") })
+        let mobile = try #require(changes.first { $0.path == "contact.mobile" })
         #expect(mobile.before == "13900000001" && mobile.after == "13900000002")
         #expect(changes.allSatisfy { !$0.path.hasPrefix("basic.") })
         #expect(try await history.diff("candidate-1", from: .version(version), to: .version(version)).isEmpty)
@@ -68,5 +70,47 @@ struct CandidateHistoryTests {
     @Test("every event type has plain words for timelines")
     func everyTypeDescribed() {
         #expect(EventDescriptions.undescribed.isEmpty)
+    }
+
+    @Test("a diff's paths are the audit trail's: ids in brackets, the values as the trail writes them")
+    func diffPathsInTheTrailsSyntax() {
+        var before = CandidateState()
+        before.candidateID = "candidate-1"
+        var after = before
+        var entry = EducationEntry(
+            entryID: "e1",
+            order: 0,
+            record: EducationRecord(
+                region: "大陆",
+                school: "北京大学",
+                category: "高等医学教育",
+                enrolment: "2006-07",
+                graduation: "2011-07",
+                studyForm: "普通全日制",
+                level: "本科",
+                degree: nil,
+                length: "五年制",
+                major: "临床医学",
+                fiveYearJuniorCollegeClinical: false,
+                combinedMasterDoctor: false,
+                certificateNumber: ""
+            ),
+            flags: EntryFlags(lockedBy: ["a1"], verified: true),
+            pendingScanIDs: [],
+            startedScanIDs: [],
+            chsiResults: []
+        )
+        after.education["e1"] = entry
+        let changes = Dictionary(uniqueKeysWithValues: CandidateHistory.diff(before, after).map { ($0.path, $0.after) })
+        #expect(changes["education[e1].school"] == "北京大学")
+        #expect(changes["education[e1].fiveYearJuniorCollegeClinical"] == "false")
+        #expect(changes["education[e1].lockedBy[a1]"] == "locked")
+        #expect(changes["education[e1].verified"] == "true")
+        #expect(changes["education[e1].degree"] == nil, "absent values are absent, as in the trail")
+        #expect(!changes.keys.contains { $0.contains(".record.") || $0.hasPrefix("education.") })
+        entry.record.school = "清华大学"
+        before = after
+        after.education["e1"] = entry
+        #expect(CandidateHistory.diff(before, after) == [.init(path: "education[e1].school", before: "北京大学", after: "清华大学")])
     }
 }

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import RegistrarApp
 import RegistrationDomain
 
 /// One changed field of one event.
@@ -105,6 +106,13 @@ public enum AuditFold {
         func answerBecomesCurrent(_ scanID: String) -> Bool { place(ofAnswerTo: scanID) == answered.endIndex }
     }
 
+    /// The username an append claimed (`username:<name>`, lower-cased as claims are), from the claims in its first
+    /// event's metadata; nil when it claimed none.
+    public static func username(claimedBy claims: [String]?) -> String? {
+        let prefix = "username:"
+        return claims?.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     /// A field path without the ids in its brackets: `education[e1].chsi.school` → `education[].chsi.school`. The
     /// trail is indexed by it; a path with an unclosed bracket is its own kind.
     public static func kind(of path: String) -> String {
@@ -136,53 +144,12 @@ public enum AuditFold {
         }
     }
 
-    /// The action in plain words, Chinese then English.
+    /// The action in plain words, Chinese then English: ``EventDescriptions``, the one dictionary that `replay`, the
+    /// history and the live feed use too. Stored in `audit_events.action`: changing a phrase changes stored rows
+    /// (bump the projection's version).
     public static func action(_ type: String) -> String {
-        actions[type] ?? type
+        EventDescriptions.describe(type)
     }
-
-    static let actions: [String: String] = [
-        "CandidateRegistered": "注册 / registered",
-        "ContactDetailsUpdated": "修改联系方式 / contact details updated",
-        "WorkDetailsUpdated": "修改工作情况 / work details updated",
-        "EducationEntryAdded": "添加教育经历 / education entry added",
-        "EducationEntryAmended": "修改教育经历 / education entry amended",
-        "EducationEntryRemoved": "删除教育经历 / education entry removed",
-        "TrainingEntryAdded": "添加培训经历 / training entry added",
-        "TrainingEntryAmended": "修改培训经历 / training entry amended",
-        "TrainingEntryRemoved": "删除培训经历 / training entry removed",
-        "CertificateEntryAdded": "添加证书 / certificate added",
-        "CertificateEntryAmended": "修改证书 / certificate amended",
-        "CertificateEntryRemoved": "删除证书 / certificate removed",
-        "ChsiScanStarted": "学信网扫码验证开始 / CHSI scan started",
-        "ChsiResultReceived": "学信网验证结果 / CHSI result received",
-        "ApplicationSubmitted": "提交报名 / application submitted",
-        "EntryLocked": "锁定 / entry locked",
-        "EntryUnlocked": "解锁 / entry unlocked",
-        "EntryVerified": "审核通过的条目 / entry verified",
-        "ApplicationAbandoned": "放弃报考 / application abandoned",
-        "BasicInfoCorrected": "审核人员修改基本信息 / basic information corrected by reviewer",
-        "ApplicationApproved": "现场审核通过 / application approved",
-        "ApplicationRejected": "现场审核未通过 / application rejected",
-        "ApplicationSigned": "签字确认 / form signed",
-        "PaymentStarted": "发起缴费 / payment started",
-        "PaymentConfirmed": "银行确认缴费 / payment confirmed by the bank",
-        "PaymentFailed": "缴费失败 / payment failed",
-        "RefundRecorded": "退费 / refund recorded",
-        "PasswordChanged": "修改密码 / password changed",
-        "RecoveryQuestionChanged": "修改密码找回问题 / recovery question changed",
-        "SeasonOpened": "开放考试年度 / season opened",
-        "SeasonCalendarSet": "设置考试日程 / season calendar set",
-        "PhotoSizeLimitSet": "设置照片大小上限 / photo size limit set",
-        "ExamAdded": "添加考试类别 / exam added",
-        "ExamWithdrawn": "撤销考试类别 / exam withdrawn",
-        "ExamAreaAdded": "添加考区 / exam area added",
-        "ExamAreaUpdated": "修改考区 / exam area updated",
-        "ExamSiteAdded": "添加考点 / exam site added",
-        "StaffAccountCreated": "创建工作人员账号 / staff account created",
-        "StaffScopeChanged": "修改审核范围 / staff scope changed",
-        "StaffAccountDeactivated": "停用工作人员账号 / staff account deactivated",
-    ]
 
     /// The fields an event sets (nil: removes), given the subject's values before it.
     static func assignments(_ values: Values, _ payload: DecodedEvent.Payload) -> [(String, String?)] {

@@ -39,6 +39,44 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var hash: String
 }
 
+extension AuditRecord {
+    /// The columns of every CSV export of the trail (`registrar trace --format csv` and the pages' `/audit.csv`),
+    /// in order: one spelling, so that either file can be checked against the other.
+    public static let csvColumns = [
+        "position", "recorded_at", "subject", "actor", "role", "channel", "event", "action", "field", "before", "after", "reason",
+        "request_id", "correlation_id", "hash",
+    ]
+
+    /// The UTF-8 byte order mark every CSV export starts with: Excel on a Chinese Windows reads a file without it in
+    /// the system's code page (GBK) and garbles the Chinese.
+    public static let csvByteOrderMark = "\u{FEFF}"
+
+    /// The cells of the record, as ``csvColumns`` names them (not yet escaped: ``CSVField/escape(_:alwaysQuoted:)``).
+    public var csvCells: [String] {
+        [
+            String(position), recordedAt, subjectID, actorID, role, channel, eventType, action, field, before ?? "", after ?? "",
+            reason ?? "", requestID ?? "", correlationID ?? "", hash,
+        ]
+    }
+
+    /// The record with every text value escaped for output read line by line (``DisplayText``).
+    public var escapedForDisplay: AuditRecord {
+        var record = self
+        record.subjectID = DisplayText.escaped(subjectID)
+        record.actorID = DisplayText.escaped(actorID)
+        record.role = DisplayText.escaped(role)
+        record.channel = DisplayText.escaped(channel)
+        record.action = DisplayText.escaped(action)
+        record.field = DisplayText.escaped(field)
+        record.before = DisplayText.escaped(before)
+        record.after = DisplayText.escaped(after)
+        record.reason = DisplayText.escaped(reason)
+        record.requestID = DisplayText.escaped(requestID)
+        record.correlationID = DisplayText.escaped(correlationID)
+        return record
+    }
+}
+
 /// Where a page of the audit trail ended: the next page starts after this record (trail order: position, then the
 /// change's index within the event).
 public struct AuditCursor: Sendable, Equatable {

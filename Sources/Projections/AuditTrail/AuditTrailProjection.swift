@@ -23,7 +23,8 @@ public struct AuditTrailProjection: Projection {
     /// 5: no index by subject (the log's own index of streams finds a subject's events) and the actor index only
     /// for events whose actor is not their subject. 6: a CHSI answer to an older scan arriving after a newer scan's
     /// no longer becomes the entry's current `chsi.*` values (it is recorded under its scan's path), as in the file.
-    public let version = 6
+    /// 7: a staff account's creation also records `staff.username` (from the append's username claim).
+    public let version = 7
     public let tables = ["audit_events", "audit_trail"]
     /// Version 2 stored every subject's field values.
     public let retiredTables = ["audit_trail_values"]
@@ -111,6 +112,11 @@ public struct AuditTrailProjection: Projection {
                     var values = row ?? AuditFold.Values(minimumCapacity: 128)
                     row = nil
                     changes = AuditFold.apply(event.payload, to: &values)
+                    // The account's username is no field of the event: the append that created it claimed it.
+                    if case .staff(.created) = event.payload, let username = AuditFold.username(claimedBy: event.metadata.claims) {
+                        values["staff.username"] = username
+                        changes.append(FieldChange(field: "staff.username", before: nil, after: username))
+                    }
                     row = values
                 }
             )

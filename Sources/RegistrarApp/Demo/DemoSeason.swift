@@ -194,9 +194,10 @@ final class DemoScript {
     /// The length of the current candidate's time slot, in seconds.
     var slot: TimeInterval = 60
 
-    static let system = Actor(id: "system", role: .system)
-    static let chsi = Actor(id: "chsi-gateway", role: .chsi)
-    static let bank = Actor(id: "bank-unionpay", role: .bank)
+    // The ids the live callbacks record: one actor id per outside system, whatever the path.
+    static let system = Actor.system
+    static let chsi = Actor.chsi
+    static let bank = Actor.bank
 
     init(demo: DemoSeason, progress: ProgressReporter?) {
         self.demo = demo

@@ -51,6 +51,25 @@ public struct Actor: Codable, Sendable, Equatable {
     public static func admin(_ id: String) -> Actor {
         Actor(id: id, role: .admin)
     }
+
+    /// The system itself (scheduled jobs, the server's own corrections): actor id `system`.
+    public static let system = Actor(id: systemID, role: .system)
+    /// 学信网, whether its answer comes through the callback or the demo: actor id `chsi`.
+    public static let chsi = Actor(id: chsiID, role: .chsi)
+    /// The bank, whether its answer comes through the callback or the demo: actor id `bank`.
+    public static let bank = Actor(id: bankID, role: .bank)
+
+    /// The system's actor id.
+    public static let systemID = "system"
+    /// CHSI's actor id: one id for the outside system, whatever path its answer takes, so that the trail's actor
+    /// filter finds all of its answers.
+    public static let chsiID = "chsi"
+    /// The bank's actor id, as ``chsiID``.
+    public static let bankID = "bank"
+    /// The fixed actor ids of systems (not accounts): what `trace --actor` and `?actor=` take without a lookup.
+    public static let systemActorIDs = [systemID, chsiID, bankID]
+    /// Ids that logs written before the ids were unified hold for CHSI and the bank (the demo's, until then).
+    public static let formerSystemActorIDs = ["chsi-gateway", "bank-unionpay"]
 }
 
 /// Everything a decision needs besides the command and the stream's own state: who, when and the season.
