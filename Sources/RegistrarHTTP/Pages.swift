@@ -712,7 +712,7 @@ extension RegistrarAPI {
     /// payments (`payments`). `state` is already masked for the caller.
     static func reviewDetails(
         _ state: CandidateState?,
-        _ application: Application?,
+        _ application: RegistrationDomain.Application?,
         season: SeasonState,
         names: (Set<String>) async throws -> [String: String]
     ) async throws -> [String: Any] {

@@ -149,7 +149,10 @@ public struct ReviewFile: Codable, Sendable, Equatable {
         state.applications[applicationID] = applications[index].application
         state.applicationOrder = [applicationID]
         let wasSubmitted = applications[index].application.status == .submitted
-        guard let application = CandidateDecider.evolve(consume state, event).applications[applicationID] else { return }
+        // Not `consume state` as in `foldEducation`: Swift 6.3.1 refuses it here ("'consume' applied to value that the
+        // compiler does not support"); the state holds this one application only.
+        let evolved = CandidateDecider.evolve(state, event)
+        guard let application = evolved.applications[applicationID] else { return }
         applications[index].application = application
         change(&applications[index])
         if wasSubmitted, applications[index].reviewed == nil, application.status != .submitted {
