@@ -228,6 +228,7 @@ enum PageTemplates {
         <button type="submit">审核不通过</button>
         </form>
         {{/canDecide}}
+        {{#reviewClosed}}<p class="noprint">当前不在现场资格审核期间：审核、修改基本信息和记录签字确认均不能办理。</p>{{/reviewClosed}}
         {{#canSign}}
         <h2 class="noprint">签字确认</h2>
         <form class="box noprint" method="post" action="/review/applications/{{applicationID}}/signature">

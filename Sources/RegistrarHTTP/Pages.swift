@@ -630,8 +630,9 @@ extension RegistrarAPI {
         let typed = { (action: String, name: String) -> String in failedForm == action ? form[name] ?? "" : "" }
         try require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
         // The API's rule: the site, then the candidate file's (an abandoned application's reviewers no longer read it).
-        let (comparison, _) = try await authorizedComparison(applicationID, actor: principal.actor)
-        var state = try await registeredState(comparison.summary.candidateID)
+        let authorized = try await authorizedComparison(applicationID, actor: principal.actor)
+        let comparison = authorized.comparison
+        var state = authorized.state
         if !seesFullIDNumbers(principal.actor), state != nil { Disclosure.mask(&state!) }
         let application = state?.applications[applicationID]
         let summary = comparison.summary
@@ -678,9 +679,13 @@ extension RegistrarAPI {
             ]
         }
         let isReviewer = principal.actor.role == .reviewer
-        // Only the forms the status allows: corrections and decisions while submitted, the signature once approved.
-        let canDecide = isReviewer && summary.status == ApplicationStatus.submitted.rawValue
-        let canSign = isReviewer && application.map { $0.isApproved && !$0.isSigned } == true
+        // Only the forms the rules allow: corrections and decisions while submitted, the signature once approved and
+        // not signed, all of them only while the review window is open (the decider refuses them outside it).
+        let reviewOpen = season.isReviewOpen(at: service.clock.now())
+        let awaitsReview = summary.status == ApplicationStatus.submitted.rawValue
+        let awaitsSignature = application.map { $0.isApproved && !$0.isSigned } == true
+        let canDecide = isReviewer && reviewOpen && awaitsReview
+        let canSign = isReviewer && reviewOpen && awaitsSignature
         let details = try await Self.reviewDetails(state, application, season: season, names: { try await self.accountNames($0) })
         var values: [String: Any] = [
             "title": "现场资格审核：\(summary.name)",
@@ -690,6 +695,7 @@ extension RegistrarAPI {
             "siteLink": "/review/sites/\(summary.siteCode)",
             "status": PageRender.statusLabel(summary.status), "submittedAt": PageRender.shortTime(summary.submittedAt),
             "payment": PageRender.paymentStatusLabel(summary.paymentStatus), "canSign": canSign,
+            "reviewClosed": isReviewer && !reviewOpen && (awaitsReview || awaitsSignature),
             "isFrozen": summary.status != ApplicationStatus.submitted.rawValue,
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
             "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "hints": PageRender.correctionHints, "canDecide": canDecide,

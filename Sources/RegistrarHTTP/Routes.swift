@@ -991,14 +991,14 @@ extension Routes {
                 return api.jsonReply(cached.body)
             }
             let ticket = api.replies.ticket()
-            let (comparison, reviewedSites) = try await api.authorizedComparison(applicationID, actor: principal.actor)
-            let body = try api.jsonBody(comparison)
+            let authorized = try await api.authorizedComparison(applicationID, actor: principal.actor)
+            let body = try api.jsonBody(authorized.comparison)
             api.replies.remember(
                 ReplyCache.Reply(
                     body: body,
-                    streamId: comparison.summary.candidateID,
-                    siteCode: comparison.summary.siteCode,
-                    reviewedSites: reviewedSites
+                    streamId: authorized.comparison.summary.candidateID,
+                    siteCode: authorized.comparison.summary.siteCode,
+                    reviewedSites: authorized.reviewedSites
                 ),
                 for: key,
                 ticket: ticket
@@ -1072,9 +1072,13 @@ extension RegistrarAPI {
         return status
     }
 
-    /// The comparison of an application for a caller allowed to read it, masked for the caller, with the sites the
-    /// candidate is reviewed at (``RegistrationDomain/CandidateState/isReviewed(atAnyOf:)``) for the reply cache.
-    func authorizedComparison(_ applicationID: String, actor: Actor) async throws -> (ApplicationComparison, [String]) {
+    /// The comparison of an application for a caller allowed to read it, masked for the caller, with the candidate's
+    /// file (not masked; the page shows more of it) and the sites the candidate is reviewed at
+    /// (``RegistrationDomain/CandidateState/isReviewed(atAnyOf:)``) for the reply cache.
+    func authorizedComparison(
+        _ applicationID: String,
+        actor: Actor
+    ) async throws -> (comparison: ApplicationComparison, state: CandidateState?, reviewedSites: [String]) {
         guard var comparison = try await readModels().comparison(application: applicationID) else {
             throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
         }
@@ -1084,7 +1088,7 @@ extension RegistrarAPI {
         let reviewedSites = Self.reviewedSites(state)
         try authorizeComparison(actor, siteCode: comparison.summary.siteCode, reviewedAt: reviewedSites)
         if !seesFullIDNumbers(actor) { Disclosure.mask(&comparison) }
-        return (comparison, reviewedSites)
+        return (comparison, state, reviewedSites)
     }
 
     /// The sites whose reviewers review a candidate: those of the applications not abandoned (the sites `s` for which

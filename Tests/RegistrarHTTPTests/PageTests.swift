@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RegistrationDomain
 import Testing
 
 @testable import RegistrarHTTP
@@ -257,6 +258,12 @@ import Testing
             #expect(!approved.text.contains("/corrections\"") && !approved.text.contains("/approve\"") && !approved.text.contains("/reject\""))
             #expect(approved.text.contains("action=\"/review/applications/\(cast.applicationA)/signature\""))
             #expect(approved.text.contains("<h2>已做的基本信息修改</h2>") && approved.text.contains("张小三") && approved.text.contains("reviewer01"))
+
+            // Once the review window has closed the signature cannot be recorded (the decider refuses it): no form, a note.
+            world.clock.set(Instant.date(from: "2026-03-12T02:00:00.000Z")!)
+            let closed = try await Self.form(client, .get, path, nil, cookie: reviewer)
+            #expect(closed.status == .ok && !closed.text.contains("/signature\"") && closed.text.contains("当前不在现场资格审核期间"))
+            world.clock.set(World.review)
 
             // The signature, through the page's form: same-origin checks, then the notice.
             let foreign = try await Self.form(
