@@ -22,9 +22,12 @@ enum Disclosure {
         for index in view.applications.indices { Masking.idNumbers(in: &view.applications[index].application) }
     }
 
-    /// The 证件号码 row of every entry of a review comparison.
+    /// The 证件号码 row of every entry of a review comparison, and the number CHSI returned in each attempt.
     static func mask(_ comparison: inout ApplicationComparison) {
         for entry in comparison.entries.indices {
+            for attempt in comparison.entries[entry].attempts.indices {
+                comparison.entries[entry].attempts[attempt].idNumber = Masking.idNumber(comparison.entries[entry].attempts[attempt].idNumber)
+            }
             for row in comparison.entries[entry].rows.indices where comparison.entries[entry].rows[row].label == "证件号码" {
                 var value = comparison.entries[entry].rows[row]
                 value.declared = Masking.idNumber(value.declared)

@@ -2392,7 +2392,7 @@ enum OpenAPIDocument {
     "/api/v1/review/applications/{applicationID}/comparison": {
       "get": {
         "summary": "The 填报 / 学信网 comparison of an application",
-        "description": "Reviewers of the application's site and auditors.",
+        "description": "Reviewers of the application's site who still review the candidate (the candidate file's rule: an application the candidate abandoned leaves its site's reviewers no access, 403 `auth.not_reviewer_of_site`, unless the candidate applied there again), and auditors (ID numbers masked).",
         "operationId": "get_review_applications_applicationID_comparison",
         "tags": [
           "review"
@@ -3900,7 +3900,7 @@ enum OpenAPIDocument {
         "name": "status",
         "in": "query",
         "required": false,
-        "description": "Only this status of the review. The queue does not follow payments: a paid or refunded application is listed as `signed`, and `paid` or `refunded` is refused (400, field `status`); the site's candidate list filters by them.",
+        "description": "Only this status, as the candidate's file shows it (`paid` and `refunded` included, signed or not).",
         "schema": {
           "type": "string",
           "enum": [
@@ -3908,7 +3908,9 @@ enum OpenAPIDocument {
             "abandoned",
             "approved",
             "rejected",
-            "signed"
+            "signed",
+            "paid",
+            "refunded"
           ]
         }
       },
@@ -5294,7 +5296,8 @@ enum OpenAPIDocument {
           "verifiedEntries",
           "mismatches",
           "identityMismatch",
-          "corrections"
+          "corrections",
+          "paymentStatus"
         ],
         "properties": {
           "candidateID": {
@@ -5313,10 +5316,21 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "name": {
-            "type": "string"
+            "type": "string",
+            "description": "姓名; once the application left the submitted state, the name it was reviewed with."
           },
           "status": {
-            "type": "string"
+            "type": "string",
+            "enum": [
+              "submitted",
+              "abandoned",
+              "approved",
+              "rejected",
+              "signed",
+              "paid",
+              "refunded"
+            ],
+            "description": "The application's status as the candidate's file shows it (the queue folds payments and refunds)."
           },
           "submittedAt": {
             "type": "string",
@@ -5348,6 +5362,17 @@ enum OpenAPIDocument {
           },
           "corrections": {
             "type": "integer"
+          },
+          "paymentStatus": {
+            "type": "string",
+            "enum": [
+              "unpaid",
+              "pending",
+              "failed",
+              "paid",
+              "refunded"
+            ],
+            "description": "The application's payment status as the candidate's file shows it: `pending` awaits the bank, `failed` is the latest attempt's outcome."
           }
         }
       },
@@ -5365,7 +5390,7 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "object",
-              "description": "entryID, rows (label, declared, chsi, status), attempts"
+              "description": "entryID, rows (label, declared, chsi, status), attempts (sequence, scanID, receivedAt, the name and idNumber CHSI returned (masked for auditors), school, major, level, studyForm, enrolmentDate, graduationDate, conclusion, nameMatches, idNumberMatches, superseded). Once the application left the submitted state (approved, rejected, signed, paid, refunded, abandoned), the rows and attempts are those of the name, ID number and entries it was reviewed on: later edits and CHSI answers do not change them."
             }
           }
         }

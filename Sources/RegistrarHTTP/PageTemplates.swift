@@ -90,12 +90,12 @@ enum PageTemplates {
         {{#empty}}<p>没有符合条件的报名记录。</p>{{/empty}}
         {{^empty}}
         <table>
-        <thead><tr><th>姓名</th><th>报名号</th><th>报考类别</th><th>提交时间</th><th>状态</th><th>学历条目</th><th>已验证</th><th>不一致项</th><th>身份</th><th>修改</th></tr></thead>
+        <thead><tr><th>姓名</th><th>报名号</th><th>报考类别</th><th>提交时间</th><th>状态</th><th>缴费</th><th>学历条目</th><th>已验证</th><th>不一致项</th><th>身份</th><th>修改</th></tr></thead>
         <tbody>
         {{#items}}
         <tr{{#hasMismatch}} class="mismatch"{{/hasMismatch}}>
         <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td class="id">{{applicationID}}</td><td>{{exam}}</td>
-        <td>{{submittedAt}}</td><td>{{status}}</td><td>{{entries}}</td><td>{{verified}}</td><td>{{mismatches}}</td>
+        <td>{{submittedAt}}</td><td>{{status}}</td><td>{{payment}}</td><td>{{entries}}</td><td>{{verified}}</td><td>{{mismatches}}</td>
         <td>{{#identity}}<span class="flag">身份不符</span>{{/identity}}{{^identity}}—{{/identity}}</td><td>{{corrections}}</td>
         </tr>
         {{/items}}
@@ -116,9 +116,65 @@ enum PageTemplates {
         <tr><td>考点</td><td><a href="{{siteLink}}">{{site}}</a></td></tr>
         <tr><td>提交时间</td><td>{{submittedAt}}</td></tr>
         <tr><td>审核状态</td><td>{{status}}{{#reason}}（原因：{{reason}}）{{/reason}}</td></tr>
+        <tr><td>缴费状态</td><td>{{payment}}</td></tr>
         <tr><td>不一致项</td><td>{{#hasMismatches}}<span class="flag">{{mismatches}}</span>{{/hasMismatches}}{{^hasMismatches}}0{{/hasMismatches}}{{#identityMismatch}} <span class="flag">学信网记录的姓名或证件号码与考生不符</span>{{/identityMismatch}}</td></tr>
         </table>
         <p class="noprint"><a href="{{historyLink}}">档案历史</a></p>
+        {{#hasBasic}}
+        <h2>基本信息</h2>
+        <table class="fields basic">
+        <tbody>
+        {{#basic}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/basic}}
+        </tbody>
+        </table>
+        {{/hasBasic}}
+        {{#hasApplicationRows}}
+        <h2>报考信息与工作情况（提交时）</h2>
+        <table class="fields application">
+        <tbody>
+        {{#applicationRows}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/applicationRows}}
+        </tbody>
+        </table>
+        {{/hasApplicationRows}}
+        {{#hasTicked}}
+        <h2>勾选的培训经历与证书</h2>
+        {{#ticked}}
+        <h3>{{title}}</h3>
+        <table class="fields ticked">
+        <tbody>
+        {{#rows}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/rows}}
+        </tbody>
+        </table>
+        {{/ticked}}
+        {{/hasTicked}}
+        {{#hasCorrections}}
+        <h2>已做的基本信息修改</h2>
+        <table class="corrections">
+        <thead><tr><th>字段</th><th>原值</th><th>新值</th><th>原因</th><th>修改人</th><th>时间</th></tr></thead>
+        <tbody>
+        {{#corrections}}<tr><td>{{field}}</td><td>{{oldValue}}</td><td>{{newValue}}</td><td>{{reason}}</td><td>{{#reviewerName}}{{reviewerName}}<br>{{/reviewerName}}<span class="id">{{reviewer}}</span></td><td>{{correctedAt}}</td></tr>{{/corrections}}
+        </tbody>
+        </table>
+        {{/hasCorrections}}
+        {{#hasPayments}}
+        <h2>缴费记录</h2>
+        <table class="payments">
+        <thead><tr><th>订单号</th><th>金额</th><th>发起时间</th><th>银行结果</th><th>确认时间</th><th>失败原因</th></tr></thead>
+        <tbody>
+        {{#payments}}<tr><td class="id">{{orderNumber}}</td><td>{{amount}}</td><td>{{startedAt}}</td><td>{{outcome}}</td><td>{{confirmedAt}}</td><td>{{failureReason}}</td></tr>{{/payments}}
+        </tbody>
+        </table>
+        {{/hasPayments}}
+        {{#hasRefunds}}
+        <h2>退费记录</h2>
+        <table class="refunds">
+        <thead><tr><th>金额</th><th>原因</th><th>时间</th></tr></thead>
+        <tbody>
+        {{#refunds}}<tr><td>{{amount}}</td><td>{{reason}}</td><td>{{recordedAt}}</td></tr>{{/refunds}}
+        </tbody>
+        </table>
+        {{/hasRefunds}}
+        {{#isFrozen}}<p class="frozen">本报名已离开待审核状态：以下比对按审核（或放弃）时的姓名、证件号码、学历及学信网结果显示，之后的修改和学信网结果不再改变它。</p>{{/isFrozen}}
         {{#noEntries}}<p>本次报名未勾选学历条目。</p>{{/noEntries}}
         {{#entries}}
         <h2>学历 {{number}}：填报 / 学信网比对</h2>
@@ -134,10 +190,10 @@ enum PageTemplates {
         {{^hasAttempts}}<p>未验证：没有学信网验证结果。</p>{{/hasAttempts}}
         {{#hasAttempts}}
         <table class="attempts">
-        <thead><tr><th>次序</th><th>收到时间</th><th>院校</th><th>形式</th><th>学历</th><th>专业</th><th>入学</th><th>毕业</th><th>结论</th><th>身份</th><th>状态</th></tr></thead>
+        <thead><tr><th>次序</th><th>收到时间</th><th>学信网姓名</th><th>学信网证件号码</th><th>院校</th><th>形式</th><th>学历</th><th>专业</th><th>入学</th><th>毕业</th><th>结论</th><th>身份</th><th>状态</th></tr></thead>
         <tbody>
         {{#attempts}}
-        <tr{{#superseded}} class="superseded"{{/superseded}}><td>{{sequence}}</td><td>{{receivedAt}}</td><td>{{school}}</td><td>{{studyForm}}</td><td>{{level}}</td><td>{{major}}</td><td>{{enrolment}}</td><td>{{graduation}}</td><td>{{conclusion}}</td>
+        <tr{{#superseded}} class="superseded"{{/superseded}}><td>{{sequence}}</td><td>{{receivedAt}}</td><td>{{chsiName}}</td><td class="id">{{chsiIDNumber}}</td><td>{{school}}</td><td>{{studyForm}}</td><td>{{level}}</td><td>{{major}}</td><td>{{enrolment}}</td><td>{{graduation}}</td><td>{{conclusion}}</td>
         <td>{{#identityMismatch}}<span class="flag">{{identity}}</span>{{/identityMismatch}}{{^identityMismatch}}{{identity}}{{/identityMismatch}}</td>
         <td>{{#superseded}}已被新结果取代{{/superseded}}{{^superseded}}当前结果{{/superseded}}</td></tr>
         {{/attempts}}
@@ -172,6 +228,14 @@ enum PageTemplates {
         <button type="submit">审核不通过</button>
         </form>
         {{/canDecide}}
+        {{#reviewClosed}}<p class="noprint">当前不在现场资格审核期间：审核、修改基本信息和记录签字确认均不能办理。</p>{{/reviewClosed}}
+        {{#canSign}}
+        <h2 class="noprint">签字确认</h2>
+        <form class="box noprint" method="post" action="/review/applications/{{applicationID}}/signature">
+        <p>考生在打印的报名信息表上签字确认后记录；签字确认后报名信息不得更改。</p>
+        <button type="submit">记录签字确认</button>
+        </form>
+        {{/canSign}}
         """
 
     static let history = """

@@ -134,7 +134,7 @@ extension Routes {
                     "exam": season.exam(item.examCode)?.name ?? item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
                     "status": PageRender.statusLabel(item.status), "entries": item.entries, "verified": item.verifiedEntries,
                     "mismatches": item.mismatches, "hasMismatch": item.mismatches > 0, "identity": item.identityMismatch,
-                    "corrections": item.corrections,
+                    "corrections": item.corrections, "payment": PageRender.paymentStatusLabel(item.paymentStatus),
                 ]
             }
             let base = "/review/sites/\(siteCode)"
@@ -162,7 +162,7 @@ extension Routes {
         }
 
         // The reviewer's forms: the same commands as the API; a rejection is shown on the page with its message.
-        for action in ["corrections", "approve", "reject", "password-reset"] {
+        for action in ["corrections", "approve", "reject", "signature", "password-reset"] {
             staffPage(.post, "/review/applications/{applicationID}/\(action)") { request, context, principal in
                 let applicationID = try context.id("applicationID")
                 let form = try await PageForm.read(request, limit: limit)
@@ -191,6 +191,8 @@ extension Routes {
                         )
                     case "approve":
                         command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
+                    case "signature":
+                        command = .recordSignature(RecordSignature(candidateID: candidateID, applicationID: applicationID))
                     case "password-reset":
                         command = .changePassword(
                             ChangePassword(candidateID: candidateID, newPassword: form["newPassword"] ?? "", method: .staff, reason: reason)
@@ -630,11 +632,12 @@ extension RegistrarAPI {
         // The forms share the name `reason`: only the form that was sent gets its values back.
         let typed = { (action: String, name: String) -> String in failedForm == action ? form[name] ?? "" : "" }
         try require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
-        guard var comparison = try await readModels().comparison(application: applicationID) else {
-            throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
-        }
-        try authorizeSite(principal.actor, comparison.summary.siteCode)
-        if !seesFullIDNumbers(principal.actor) { Disclosure.mask(&comparison) }
+        // The API's rule: the site, then the candidate file's (an abandoned application's reviewers no longer read it).
+        let authorized = try await authorizedComparison(applicationID, actor: principal.actor)
+        let comparison = authorized.comparison
+        var state = authorized.state
+        if !seesFullIDNumbers(principal.actor), state != nil { Disclosure.mask(&state!) }
+        let application = state?.applications[applicationID]
         let summary = comparison.summary
         let season = try await service.seasonState()
         let entries: [[String: Any]] = comparison.entries.enumerated().map { index, entry in
@@ -662,6 +665,7 @@ extension RegistrarAPI {
                     "sequence": attempt.sequence + 1, "receivedAt": PageRender.shortTime(attempt.receivedAt), "school": attempt.school,
                     "major": attempt.major, "level": attempt.level, "studyForm": attempt.studyForm,
                     "enrolment": attempt.enrolmentDate, "graduation": attempt.graduationDate, "conclusion": attempt.conclusion,
+                    "chsiName": attempt.name, "chsiIDNumber": attempt.idNumber,
                     "identity": attempt.nameMatches && attempt.idNumberMatches ? "一致" : "不一致",
                     "identityMismatch": !(attempt.nameMatches && attempt.idNumberMatches),
                     "superseded": attempt.superseded,
@@ -677,7 +681,15 @@ extension RegistrarAPI {
                 "selected": typed("corrections", "field") == field.rawValue,
             ]
         }
-        let canDecide = principal.actor.role == .reviewer && summary.status == ApplicationStatus.submitted.rawValue
+        let isReviewer = principal.actor.role == .reviewer
+        // Only the forms the rules allow: corrections and decisions while submitted, the signature once approved and
+        // not signed, all of them only while the review window is open (the decider refuses them outside it).
+        let reviewOpen = season.isReviewOpen(at: service.clock.now())
+        let awaitsReview = summary.status == ApplicationStatus.submitted.rawValue
+        let awaitsSignature = application.map { $0.isApproved && !$0.isSigned } == true
+        let canDecide = isReviewer && reviewOpen && awaitsReview
+        let canSign = isReviewer && reviewOpen && awaitsSignature
+        let details = try await Self.reviewDetails(state, application, season: season, names: { try await self.accountNames($0) })
         var values: [String: Any] = [
             "title": "现场资格审核：\(summary.name)",
             "name": summary.name, "candidateID": summary.candidateID, "applicationID": summary.applicationID,
@@ -685,18 +697,103 @@ extension RegistrarAPI {
             "site": "\(season.site(summary.siteCode)?.name ?? summary.siteCode)（\(summary.siteCode)）",
             "siteLink": "/review/sites/\(summary.siteCode)",
             "status": PageRender.statusLabel(summary.status), "submittedAt": PageRender.shortTime(summary.submittedAt),
+            "payment": PageRender.paymentStatusLabel(summary.paymentStatus), "canSign": canSign,
+            "reviewClosed": isReviewer && !reviewOpen && (awaitsReview || awaitsSignature),
+            "isFrozen": summary.status != ApplicationStatus.submitted.rawValue,
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
             "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "hints": PageRender.correctionHints, "canDecide": canDecide,
-            "canCorrect": principal.actor.role == .reviewer, "canResetPassword": principal.actor.role == .reviewer,
+            "canCorrect": canDecide, "canResetPassword": isReviewer,
             "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
             "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.
         if let reason = summary.reason, !reason.isEmpty { values["reason"] = reason }
+        values.merge(details) { current, _ in current }
         if let notice { values["notice"] = notice }
         if let error { values["error"] = error }
         return PageRender.html(PageRender.render("comparison", values, principal: principal))
+    }
+
+    /// What the reviewer checks beside the comparison (DOMAIN.md §5), as the comparison page's values: the basic
+    /// information (`basic`), the application as submitted (`applicationRows`: attempts, additional subject, work),
+    /// the ticked training and certificate entries (`ticked`), the corrections already made (`corrections`) and the
+    /// payments (`payments`). `state` is already masked for the caller.
+    static func reviewDetails(
+        _ state: CandidateState?,
+        _ application: RegistrationDomain.Application?,
+        season: SeasonState,
+        names: (Set<String>) async throws -> [String: String]
+    ) async throws -> [String: Any] {
+        guard let state, let application else { return [:] }
+        var values = [String: Any]()
+        let pairs = { (list: [(String, String?)]) -> [[String: Any]] in
+            PageFile.rows(list).map { ["label": $0.label, "value": $0.value] }
+        }
+        if let basic = state.basic {
+            values["basic"] = pairs([
+                ("姓名", basic.name), ("姓（拼音）", basic.surnamePinyin), ("名（拼音）", basic.givenNamePinyin), ("性别", basic.sex),
+                ("出生日期", basic.birthDate), ("证件类型", basic.idType), ("证件号码", basic.idNumber), ("国籍", basic.nationality),
+                ("民族", basic.ethnicity), ("本人身份", PageFile.identity(basic.identity) ?? "无"),
+            ])
+            values["hasBasic"] = true
+        }
+        // 工作情况 as submitted; an application recorded before it was kept shows the file's current one.
+        let work = state.work
+        values["applicationRows"] = pairs([
+            ("累计报考次数", String(application.attemptCount)), ("加试科目", application.additionalSubject ?? "无"),
+            ("报名时本人身份", PageFile.identity(application.identity) ?? "无"), ("往来大陆通行证编号", application.passNumber),
+            ("在岗情况", application.onDutyStatus ?? work?.onDutyStatus), ("工作单位", application.workUnit ?? work?.workUnit),
+            ("职称", application.onDutyStatus == nil ? work?.title : application.title), ("工作岗位", application.workPost),
+        ])
+        values["hasApplicationRows"] = true
+        var ticked = [[String: Any]]()
+        for entryID in application.trainingEntryIDs {
+            guard let entry = state.training[entryID] else { continue }
+            ticked.append([
+                "title": "培训经历",
+                "rows": pairs([
+                    ("培训类型", entry.kind), ("培训基地", entry.institution), ("培训专业", entry.specialty), ("开始年月", entry.start),
+                    ("结束年月", entry.end), ("证书编号", entry.certificateNumber), ("已审核", PageFile.yesNo(entry.flags.verified)),
+                ]),
+            ])
+        }
+        if let entryID = application.certificateEntryID, let entry = state.certificates[entryID] {
+            ticked.append([
+                "title": "证书",
+                "rows": pairs([
+                    ("证书类型", entry.type), ("发证年月", entry.issued), ("证书编号", entry.number), ("注册年月", entry.registered),
+                    ("注册编号", entry.registrationNumber), ("已审核", PageFile.yesNo(entry.flags.verified)),
+                ]),
+            ])
+        }
+        values["ticked"] = ticked
+        values["hasTicked"] = !ticked.isEmpty
+        let reviewers = try await names(Set(application.corrections.map(\.reviewerID)))
+        values["corrections"] = application.corrections.map { correction -> [String: Any] in
+            [
+                "field": BasicInfoField(rawValue: correction.field).map(PageRender.label(of:)) ?? correction.field,
+                "oldValue": correction.oldValue.isEmpty ? "（空）" : correction.oldValue,
+                "newValue": correction.newValue.isEmpty ? "（空）" : correction.newValue, "reason": correction.reason,
+                "reviewer": correction.reviewerID, "reviewerName": reviewers[correction.reviewerID] ?? "",
+                "correctedAt": PageRender.shortTime(correction.correctedAt),
+            ]
+        }
+        values["hasCorrections"] = !application.corrections.isEmpty
+        values["payments"] = application.payments.map { payment -> [String: Any] in
+            [
+                "orderNumber": payment.orderNumber, "amount": PageRender.yuan(payment.amountFen),
+                "startedAt": PageRender.shortTime(payment.startedAt),
+                "outcome": PageRender.paymentOutcomeLabel(payment.outcome),
+                "confirmedAt": payment.confirmedAt.map(PageRender.shortTime) ?? "—", "failureReason": payment.failureReason ?? "—",
+            ]
+        }
+        values["hasPayments"] = !application.payments.isEmpty
+        values["refunds"] = application.refunds.map { refund -> [String: Any] in
+            ["amount": PageRender.yuan(refund.amountFen), "reason": refund.reason, "recordedAt": PageRender.shortTime(refund.recordedAt)]
+        }
+        values["hasRefunds"] = !application.refunds.isEmpty
+        return values
     }
 
     /// A refusal or rejection as an HTML page.
@@ -864,6 +961,31 @@ enum PageRender {
 
     static func statusLabel(_ status: String) -> String { ApplicationStatus(rawValue: status)?.label ?? status }
 
+    /// A payment status as the reviewer reads it (`pending`: 待银行确认, not the candidate's "refresh later").
+    static func paymentStatusLabel(_ status: String) -> String {
+        switch PaymentStatus(rawValue: status) {
+        case .pending?: "待银行确认"
+        case let known?: known.label
+        case nil: status
+        }
+    }
+
+    static func paymentOutcomeLabel(_ outcome: PaymentOutcome) -> String {
+        switch outcome {
+        case .pending: "待银行确认"
+        case .failed: "失败"
+        case .succeeded: "成功"
+        }
+    }
+
+    /// An amount in fen as yuan (`60000` → `600.00元`).
+    static func yuan(_ fen: Int) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let magnitude = abs(fen)
+        let cents = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)元"
+    }
+
     static func rowClass(_ verdict: EducationComparison.Verdict) -> String {
         switch verdict {
         case .match: "match"
@@ -875,6 +997,7 @@ enum PageRender {
 
     static let doneMessages: [String: String] = [
         "corrections": "已修改基本信息（原值保留在档案历史中）", "approve": "已审核通过", "reject": "已审核不通过",
+        "signature": "已记录考生签字确认",
         "password-reset": "已重置考生密码，考生的其他登录已失效",
     ]
 

@@ -51,6 +51,9 @@ final class ReplyCache: Sendable {
         var streamId: String?
         /// The exam site the reply belongs to, for the authorisation of the next caller.
         var siteCode: String?
+        /// For a comparison: the sites the candidate is reviewed at (applications not abandoned), for the same
+        /// authorisation as the candidate's file (a commit on the candidate drops the reply).
+        var reviewedSites: [String]? = nil
         /// The calendar period the reply holds in (nil bounds: open).
         var validFrom: Date?
         var validUntil: Date?

@@ -1012,18 +1012,20 @@ extension Routes {
             try api.require(principal.actor, [.reviewer, .auditor], action: "查看审核比对")
             let key = ReplyCache.Key(kind: .comparison, subject: applicationID, fullIDNumbers: api.seesFullIDNumbers(principal.actor))
             if let cached = api.replies.reply(key, now: api.service.clock.now()) {
-                try api.authorizeSite(principal.actor, cached.siteCode ?? "")
+                // The candidate's sites under review came with the reply (a commit on the candidate drops it).
+                try api.authorizeComparison(principal.actor, siteCode: cached.siteCode ?? "", reviewedAt: cached.reviewedSites ?? [])
                 return api.jsonReply(cached.body)
             }
             let ticket = api.replies.ticket()
-            guard var comparison = try await api.readModels().comparison(application: applicationID) else {
-                throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
-            }
-            try api.authorizeSite(principal.actor, comparison.summary.siteCode)
-            if !key.fullIDNumbers { Disclosure.mask(&comparison) }
-            let body = try api.jsonBody(comparison)
+            let authorized = try await api.authorizedComparison(applicationID, actor: principal.actor)
+            let body = try api.jsonBody(authorized.comparison)
             api.replies.remember(
-                ReplyCache.Reply(body: body, streamId: comparison.summary.candidateID, siteCode: comparison.summary.siteCode),
+                ReplyCache.Reply(
+                    body: body,
+                    streamId: authorized.comparison.summary.candidateID,
+                    siteCode: authorized.comparison.summary.siteCode,
+                    reviewedSites: authorized.reviewedSites
+                ),
                 for: key,
                 ticket: ticket
             )
@@ -1082,24 +1084,56 @@ extension RegistrarAPI {
         return status
     }
 
-    /// The statuses a site's review queue tells apart: the review's own. The queue does not follow payments, so a
-    /// paid or refunded application is listed as signed (the site's candidate list, from the candidate view, has
-    /// paid and refunded).
-    static let reviewQueueStatuses = ApplicationStatus.allCases.filter { $0 != .paid && $0 != .refunded }
+    /// The statuses a site's review queue tells apart: every status of the candidate's file (the queue folds the
+    /// payments and refunds, so a paid or refunded application is listed as such, signed or not).
+    static let reviewQueueStatuses = ApplicationStatus.allCases
 
-    /// The `status` of a page of the review queue: one of ``reviewQueueStatuses``, or absent. `paid` and `refunded`
-    /// are refused (400) rather than answered with an empty queue.
+    /// The `status` of a page of the review queue: one of ``reviewQueueStatuses``, or absent.
     func queueStatus(_ request: Request) throws -> String? {
         let status = try request.query("status", maxLength: 20)
         if let status, !Self.reviewQueueStatuses.contains(where: { $0.rawValue == status }) {
             let allowed = Self.reviewQueueStatuses.map(\.rawValue).joined(separator: "、")
-            throw APIError.badRequest(
-                "invalid_parameter",
-                field: "status",
-                message: "审核队列的查询参数status须为以下之一：\(allowed)。审核队列不区分缴费状态（已缴费、已退费的报名列为已签字确认），按缴费状态查看请用考点考生列表"
-            )
+            throw APIError.badRequest("invalid_parameter", field: "status", message: "审核队列的查询参数status须为以下之一：\(allowed)")
         }
         return status
+    }
+
+    /// The comparison of an application for a caller allowed to read it, masked for the caller, with the candidate's
+    /// file (not masked; the page shows more of it) and the sites the candidate is reviewed at
+    /// (``RegistrationDomain/CandidateState/isReviewed(atAnyOf:)``) for the reply cache.
+    func authorizedComparison(
+        _ applicationID: String,
+        actor: Actor
+    ) async throws -> (comparison: ApplicationComparison, state: CandidateState?, reviewedSites: [String]) {
+        guard var comparison = try await readModels().comparison(application: applicationID) else {
+            throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+        }
+        // The site first: a reviewer of another site learns nothing more of the candidate.
+        try authorizeSite(actor, comparison.summary.siteCode)
+        let state = try await registeredState(comparison.summary.candidateID)
+        let reviewedSites = Self.reviewedSites(state)
+        try authorizeComparison(actor, siteCode: comparison.summary.siteCode, reviewedAt: reviewedSites)
+        if !seesFullIDNumbers(actor) { Disclosure.mask(&comparison) }
+        return (comparison, state, reviewedSites)
+    }
+
+    /// The sites whose reviewers review a candidate: those of the applications not abandoned (the sites `s` for which
+    /// `state.isReviewed(atAnyOf: [s])`).
+    static func reviewedSites(_ state: CandidateState?) -> [String] {
+        guard let state else { return [] }
+        return Set(state.applications.values.map(\.siteCode)).filter { state.isReviewed(atAnyOf: [$0]) }.sorted()
+    }
+
+    /// The comparison follows the candidate file's rule as well as the site's: a reviewer reads it only for an
+    /// application of one of their sites and a candidate they still review (``authorizeRead(_:candidateID:state:)``,
+    /// with its message): an application the candidate abandoned leaves its site's reviewers no access, unless the
+    /// candidate applied there again. Auditors read every comparison.
+    func authorizeComparison(_ actor: Actor, siteCode: String, reviewedAt reviewedSites: [String]) throws {
+        try authorizeSite(actor, siteCode)
+        guard actor.role == .reviewer else { return }
+        guard reviewedSites.contains(where: { actor.siteCodes.contains($0) }) else {
+            throw APIError.forbidden("该考生未在您负责的考点报名", code: DecisionCode.authNotReviewerOfSite.rawValue, field: "candidateID")
+        }
     }
 
     /// Reviewers read their own sites only; auditors every site; nobody else.

@@ -398,13 +398,16 @@ struct EngineTests {
         // Only a2's line was written; a1's line at 4202 did not change.
         #expect(noted.withLock { $0 }.map(Self.queueLines) == [["review_queue:4201 a2"]])
 
-        // A CHSI result for the entry both applications ticked changes both: each site is written.
+        // A CHSI result for the entry both applications ticked changes the submitted one only: the abandoned a1 is
+        // compared as it was when it left the submitted state, and its line stays as it is.
         season.clock.set(SeasonFixture.review)
         try await season.scan(3, scan: "s2", seedMismatch: false)
-        #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4201 a2", "review_queue:4202 a1"])
+        #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4201 a2"])
         let rescanned = try #require(try await review.comparison(application: "a1"))
-        #expect(rescanned.entries != abandoned.entries && rescanned.entries.first?.attempts.map(\.superseded) == [true, false])
-        #expect(try await review.queue(site: "4202").first?.mismatches == 0)
+        #expect(rescanned.entries == abandoned.entries && rescanned.entries.first?.attempts.map(\.superseded) == [false])
+        #expect(try await review.queue(site: "4202").first?.mismatches == 5)
+        let current = try #require(try await review.comparison(application: "a2"))
+        #expect(current.entries.first?.attempts.map(\.superseded) == [true, false] && current.summary.mismatches == 0)
 
         try await season.run(.approveApplication(ApproveApplication(candidateID: id, applicationID: "a2")), id, as: SeasonFixture.reviewer)
         #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4201 a2"])
@@ -692,12 +695,12 @@ struct EngineTests {
     func reviewFilesFromTheirRows() async throws {
         // Nearly every relevant append reads its candidate's file from the tables.
         let season = try await playedWithoutMemoryThenRebuilt("review_comparison")
-        // A file's document holds its identity and entries; its applications are its queue lines, with the ticked
-        // entries' ids.
+        // A file's document holds its identity and entries; its applications are its queue lines, each with the
+        // application as the candidate's file holds it.
         let (documents, lines) = try await season.store.pool.read { db in
             (
                 try Data.fetchAll(db, sql: "SELECT document FROM review_files"),
-                try Row.fetchAll(db, sql: "SELECT entries, education_entry_ids FROM review_queue")
+                try Row.fetchAll(db, sql: "SELECT entries, application, status FROM review_queue")
             )
         }
         #expect(documents.count == 12 && lines.count >= 12)
@@ -706,8 +709,9 @@ struct EngineTests {
             #expect(file.applications.isEmpty && !file.education.isEmpty)
         }
         for line in lines {
-            let ids = try ReviewComparisonProjection.entryIDs(fromColumn: line[1])
-            #expect(ids.count == line[0] as Int && ids == ["e1"])
+            let application = try Application(compactBinary: line[1])
+            #expect(application.educationEntryIDs.count == line[0] as Int && application.educationEntryIDs == ["e1"])
+            #expect(application.status.rawValue == line[2] as String)
         }
     }
 

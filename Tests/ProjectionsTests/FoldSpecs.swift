@@ -294,6 +294,95 @@ struct FoldSpecs {
         #expect(!ReviewFile.isRelevant(Given.locked))
     }
 
+    @Test("review_comparison: payments and refunds give each application the status and payment status of the candidate's file")
+    func reviewPayments() throws {
+        let approved = CandidateEvent.applicationApproved(
+            ApplicationApproved(candidateID: Given.candidate, applicationID: "a1", reviewerID: "staff-r1", approvedAt: "2026-02-15T03:00:00.000Z")
+        )
+        let started = CandidateEvent.paymentStarted(
+            PaymentStarted(
+                candidateID: Given.candidate,
+                applicationID: "a1",
+                orderNumber: "o1",
+                amountFen: 60_000,
+                startedAt: "2026-02-21T02:00:00.000Z"
+            )
+        )
+        let confirmed = CandidateEvent.paymentConfirmed(
+            PaymentConfirmed(
+                candidateID: Given.candidate,
+                applicationID: "a1",
+                orderNumber: "o1",
+                bankTransactionID: "t1",
+                amountFen: 60_000,
+                confirmedAt: "2026-02-21T02:01:00.000Z"
+            )
+        )
+        let refunded = CandidateEvent.refundRecorded(
+            RefundRecorded(
+                candidateID: Given.candidate,
+                applicationID: "a1",
+                refundID: "r1",
+                amountFen: 60_000,
+                reason: "考生因病无法参加考试",
+                refundPolicy: "考试前全额退费",
+                recordedAt: "2026-03-01T02:00:00.000Z"
+            )
+        )
+        var events: [CandidateEvent] = [Given.registered, Given.seedEntry(), Given.submitted, approved]
+        var state = CandidateState()
+        // After every step the queue's status and payment status are the domain's (the candidate's file's).
+        for next in [started, confirmed, refunded] {
+            #expect(ReviewFile.isRelevant(next))
+            events.append(next)
+            state = events.reduce(CandidateState()) { CandidateDecider.evolve($0, $1) }
+            let file = try #require(events.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+            let line = try #require(file.applications.first)
+            let domain = try #require(state.applications["a1"])
+            #expect(line.status == domain.status.rawValue && line.paymentStatus == domain.paymentStatus.rawValue)
+            #expect(line.application == domain)
+        }
+        let file = try #require(events.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        #expect(file.applications.first?.status == "refunded" && file.applications.first?.paymentStatus == "refunded")
+        #expect(file.applications.first?.decidedBy == "staff-r1")
+    }
+
+    @Test("review_comparison: a decided application is compared as it was reviewed, not after the candidate's edits or a later CHSI answer")
+    func reviewFrozenAtTheDecision() throws {
+        let rejected = CandidateEvent.applicationRejected(
+            ApplicationRejected(
+                candidateID: Given.candidate,
+                applicationID: "a1",
+                reviewerID: "staff-r1",
+                reason: "毕业证书与填报信息不符",
+                rejectedAt: "2026-02-15T03:00:00.000Z"
+            )
+        )
+        let reviewedOn: [CandidateEvent] = [Given.registered, Given.seedEntry(), Given.seedChsi(scan: "s1"), Given.submitted, Given.corrected]
+        let before = try #require(reviewedOn.reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        #expect(before.applications.first?.reviewed == nil)
+        let atDecision = try #require(ReviewFile.fold(before, rejected))
+        let reviewed = try #require(atDecision.applications.first?.reviewed)
+        #expect(reviewed.name == "张叁" && reviewed.education["e1"]?.record.school == "北京大学")
+        let comparedThen = ReviewQueries.entries(["e1"], in: ReviewComparisonProjection.source(of: atDecision.applications[0], in: atDecision))
+
+        // The entry unlocked: the candidate edits it, and a late answer to another scan arrives.
+        let later = [Given.amended(school: "武汉大学"), Given.seedChsi(scan: "s2", school: "北京大学")]
+        let file = try #require(later.reduce(atDecision) { ReviewFile.fold($0, $1) })
+        #expect(file.education["e1"]?.record.school == "武汉大学" && file.education["e1"]?.chsiResults.count == 2)
+        let line = file.applications[0]
+        #expect(line.reviewed == reviewed)
+        let comparedNow = ReviewQueries.entries(["e1"], in: ReviewComparisonProjection.source(of: line, in: file))
+        #expect(comparedNow == comparedThen)
+        #expect(comparedNow.first?.rows.first { $0.label == "院校" }?.declared == "北京大学")
+        #expect(
+            ReviewComparisonProjection.counts(line, of: file).mismatches
+                == ReviewComparisonProjection.counts(atDecision.applications[0], of: atDecision).mismatches
+        )
+        // The stored line reads back with its copy.
+        #expect(try ReviewFile.ReviewedApplication(compactBinary: line.compactBinary()) == line)
+    }
+
     @Test("review_comparison: the stored file (compact binary) reads back equal and covers every stored property")
     func reviewFileStoredForm() throws {
         let approved = CandidateEvent.applicationApproved(

@@ -250,6 +250,8 @@ import Testing
             let reviewer = try #require(cast.tokens["reviewer"])
             let reset = #"{"newPassword": "reset2026", "reason": "考生持身份证现场申请"}"#
             #expect(try await client.call(.get, file, token: reviewer).status == .ok)
+            let comparison = "/api/v1/review/applications/\(cast.applicationA)/comparison"
+            #expect(try await client.call(.get, comparison, token: reviewer).status == .ok)
 
             // A abandons the application at 4201 and applies at 4202 instead.
             let owner = try #require(cast.tokens["owner"])
@@ -281,10 +283,72 @@ import Testing
             )
             #expect(page.status == .forbidden)
 
+            // The abandoned application's comparison follows the file's rule, on the page as in the API, whether the
+            // reply is built or kept (the auditor's read keeps it; the reviewer's masked and full replies differ).
+            for _ in 0..<2 {
+                let refused = try await client.call(.get, comparison, token: reviewer)
+                #expect(refused.status == .forbidden && refused.code == "auth.not_reviewer_of_site", "\(refused.text)")
+                #expect(refused.text.contains("该考生未在您负责的考点报名"), "\(refused.text)")
+                #expect(try await client.call(.get, comparison, token: cast.tokens["auditor"]).status == .ok)
+                #expect(try await client.call(.get, comparison, token: cast.tokens["otherReviewer"]).status == .forbidden)
+            }
+            let comparisonPage = try await PageTests.form(
+                client,
+                .get,
+                "/review/applications/\(cast.applicationA)",
+                nil,
+                cookie: try await PageTests.cookie(client, "reviewer01")
+            )
+            #expect(comparisonPage.status == .forbidden && comparisonPage.text.contains("该考生未在您负责的考点报名"))
+            let auditorPage = try await PageTests.form(
+                client,
+                .get,
+                "/review/applications/\(cast.applicationA)",
+                nil,
+                cookie: try await PageTests.cookie(client, "auditor01")
+            )
+            #expect(auditorPage.status == .ok)
+
             // The reviewer of the new site has the file, and may reset the password.
             let newSite = try #require(cast.tokens["otherReviewer"])
             #expect(try await client.call(.get, file, token: newSite).status == .ok)
             #expect(try await client.call(.post, "\(file)/password-reset", token: newSite, json: reset).status == .ok)
+        }
+    }
+
+    @Test func aKeptComparisonIsAuthorisedByTheCandidatesSitesUnderReview() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let owner = try #require(cast.tokens["owner"])
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            // A abandons the application at 4201 and applies at 4202.
+            let abandoned = try await client.call(.post, "\(file)/applications/\(cast.applicationA)/abandon", token: owner)
+            try #require(abandoned.status == .ok, "\(abandoned.text)")
+            let again = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: owner,
+                json: World.application(education: [cast.educationA], site: "4202")
+            )
+            try #require(again.status == .created, "\(again.text)")
+            // A reviewer of both sites still reviews A (at 4202) and reads the old application's comparison: the
+            // reply is kept for reviewers (full numbers).
+            let scope = try await client.call(
+                .put,
+                "/api/v1/admin/staff/staff-spare/scope",
+                token: cast.tokens["admin"],
+                json: #"{"areaCode": "42", "siteCodes": ["4201", "4202"]}"#
+            )
+            try #require(scope.status == .ok, "\(scope.text)")
+            let both = try await client.login("spare01")
+            let comparison = "/api/v1/review/applications/\(cast.applicationA)/comparison"
+            #expect(try await client.call(.get, comparison, token: both).status == .ok)
+            // The reviewer of 4201 alone is refused from the kept reply too, with the file's message.
+            let refused = try await client.call(.get, comparison, token: cast.tokens["reviewer"])
+            #expect(refused.status == .forbidden && refused.code == "auth.not_reviewer_of_site", "\(refused.text)")
+            #expect(refused.text.contains("该考生未在您负责的考点报名"))
+            #expect(try await client.call(.get, comparison, token: both).status == .ok)
         }
     }
 }

@@ -233,6 +233,98 @@ import Testing
         }
     }
 
+    @Test func theQueueAndTheComparisonShowThePaymentAsTheCandidatesFileDoes() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (cast, base) = try await Self.payable(world, client)
+            let owner = try #require(cast.tokens["owner"])
+            let reviewer = try #require(cast.tokens["reviewer"])
+            let queue = "/api/v1/review/sites/4201/queue"
+            let comparison = "/api/v1/review/applications/\(cast.applicationA)/comparison"
+            func line() async throws -> [String: Any] {
+                let lines = try await client.call(.get, queue, token: reviewer).array.compactMap { $0 as? [String: Any] }
+                return try #require(lines.first { $0["applicationID"] as? String == cast.applicationA })
+            }
+            func fileStatus() async throws -> String? {
+                let file = try await client.call(.get, "/api/v1/candidates/\(cast.candidateA)", token: owner)
+                return (file.object["applications"] as? [[String: Any]])?.first?["status"] as? String
+            }
+            let signed = try await line()
+            #expect(signed["status"] as? String == "signed" && signed["paymentStatus"] as? String == "unpaid")
+            let order = try #require(try await client.call(.post, "\(base)/payments", token: owner).id("orderNumber"))
+            #expect(try await line()["paymentStatus"] as? String == "pending")
+            _ = try await Self.bankAnswer(client, world, order: order, transaction: "txn-q1")
+            let paidLine = try await line()
+            #expect(paidLine["status"] as? String == "paid" && paidLine["paymentStatus"] as? String == "paid")
+            #expect(try await fileStatus() == "paid")
+            let paid = try await client.call(.get, "\(queue)?status=paid", token: reviewer)
+            #expect(
+                paid.status == .ok && paid.array.map { ($0 as? [String: Any])?["applicationID"] as? String } == [cast.applicationA],
+                "\(paid.text)"
+            )
+            let summary = try await client.call(.get, comparison, token: reviewer).object["summary"] as? [String: Any]
+            #expect(summary?["status"] as? String == "paid" && summary?["paymentStatus"] as? String == "paid")
+
+            let refund = #"{"amountFen": 60000, "reason": "考生因病无法参加考试"}"#
+            try #require(try await client.call(.post, "\(base)/refunds", token: cast.tokens["admin"], json: refund).status == .created)
+            #expect(try await line()["status"] as? String == "refunded")
+            #expect(try await fileStatus() == "refunded")
+            let refunded = try await client.call(.get, "\(queue)?status=refunded", token: reviewer)
+            #expect(refunded.array.map { ($0 as? [String: Any])?["applicationID"] as? String } == [cast.applicationA], "\(refunded.text)")
+            #expect(try await client.call(.get, "\(queue)?status=paid", token: reviewer).array.isEmpty)
+            let page = try await PageTests.form(
+                client,
+                .get,
+                "/review/applications/\(cast.applicationA)",
+                nil,
+                cookie: try await PageTests.cookie(client, "reviewer01")
+            )
+            #expect(page.text.contains("<tr><td>审核状态</td><td>已退费</td></tr>"), "\(page.text)")
+            #expect(page.text.contains("<tr><td>缴费状态</td><td>已退费</td></tr>") && page.text.contains("600.00元"))
+            #expect(page.text.contains("考生因病无法参加考试"))
+            let queuePage = try await PageTests.form(
+                client,
+                .get,
+                "/review/sites/4201?status=refunded",
+                nil,
+                cookie: try await PageTests.cookie(client, "reviewer01")
+            )
+            #expect(queuePage.status == .ok && queuePage.text.contains("/review/applications/\(cast.applicationA)"))
+        }
+    }
+
+    @Test func theAttemptsShowTheNameAndNumberCHSIReturnedMaskedPerRole() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (candidate, token, entry, scan) = try await Self.scanned(world, client)
+            let reply = try await Self.signed(
+                client,
+                "/api/v1/callbacks/chsi",
+                Self.chsiBody(qr: try #require(scan.id("qr"))),
+                Self.chsi,
+                at: world.clock.now()
+            )
+            try #require(reply.status == .ok, "\(reply.text)")
+            world.clock.set(World.registration)
+            let applied = try await client.call(
+                .post,
+                "/api/v1/candidates/\(candidate)/applications",
+                token: token,
+                json: World.application(education: [entry])
+            )
+            let application = try #require(applied.id("applicationID"), "\(applied.text)")
+            let path = "/api/v1/review/applications/\(application)/comparison"
+            let attempt = { (reply: Reply) throws -> [String: Any] in
+                try #require(((reply.object["entries"] as? [[String: Any]])?.first?["attempts"] as? [[String: Any]])?.first)
+            }
+            let full = try attempt(try await client.call(.get, path, token: try await client.login("reviewer01")))
+            let masked = try attempt(try await client.call(.get, path, token: try await client.login("auditor01")))
+            let number = try #require(full["idNumber"] as? String)
+            #expect(number.count == 18 && !number.contains("*") && (full["name"] as? String)?.isEmpty == false)
+            #expect(masked["idNumber"] as? String == Masking.idNumber(number) && masked["name"] as? String == full["name"] as? String)
+        }
+    }
+
     /// Cast A's application approved and signed, in the payment window; returns its base path.
     static func payable(_ world: World, _ client: Client) async throws -> (cast: Cast, base: String) {
         let cast = try await Cast.make(client)

@@ -307,25 +307,26 @@ import Testing
         }
     }
 
-    @Test func reviewQueueRefusesThePaymentStatusesItDoesNotFollow() async throws {
+    @Test func reviewQueueFiltersEveryStatusOfTheFileAndRefusesOthers() async throws {
         let world = try await World()
         try await world.test { client in
             let cast = try await Cast.make(client)
             let reviewer = try #require(cast.tokens["reviewer"])
             for status in ["paid", "refunded"] {
-                let refused = try await client.call(.get, "/api/v1/review/sites/4201/queue?status=\(status)", token: reviewer)
-                #expect(refused.status == .badRequest)
-                #expect(refused.field == "status")
-                #expect(refused.code == "request.invalid_parameter")
-                // The site's candidate list does tell them apart.
+                // The queue follows payments: nothing paid yet, an empty page (not a refusal).
+                let none = try await client.call(.get, "/api/v1/review/sites/4201/queue?status=\(status)", token: reviewer)
+                #expect(none.status == .ok && none.array.isEmpty, "\(none.text)")
                 #expect(try await client.call(.get, "/api/v1/review/sites/4201/candidates?status=\(status)", token: reviewer).status == .ok)
             }
+            let refused = try await client.call(.get, "/api/v1/review/sites/4201/queue?status=waiting", token: reviewer)
+            #expect(refused.status == .badRequest && refused.field == "status" && refused.code == "request.invalid_parameter")
+            #expect(!refused.text.contains("考点考生列表") && refused.text.contains("paid") && refused.text.contains("refunded"))
             #expect(try await client.call(.get, "/api/v1/review/sites/4201/queue?status=submitted", token: reviewer).array.count == 1)
-            // The queue page offers only the tabs it can answer.
+            // The queue page has a tab for every status, and a payment column.
             let page = try await PageTests.form(client, .get, "/review/sites/4201", nil, cookie: try await PageTests.cookie(client, "reviewer01"))
             #expect(page.status == .ok)
-            #expect(page.text.contains("status=signed"))
-            #expect(!page.text.contains("status=paid") && !page.text.contains("status=refunded"))
+            #expect(page.text.contains("status=signed") && page.text.contains("status=paid") && page.text.contains("status=refunded"))
+            #expect(page.text.contains("<th>缴费</th>") && page.text.contains("<td>未缴费</td>"))
         }
     }
 

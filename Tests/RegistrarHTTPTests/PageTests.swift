@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RegistrationDomain
 import Testing
 
 @testable import RegistrarHTTP
@@ -45,6 +46,7 @@ import Testing
         ),
         Row(method: .post, pattern: "/review/applications/{applicationID}/reject", form: "reason=", expect: only([.reviewer])),
         Row(method: .post, pattern: "/review/applications/{applicationID}/approve", form: "", expect: only([.reviewer])),
+        Row(method: .post, pattern: "/review/applications/{applicationID}/signature", form: "", expect: only([.reviewer])),
         Row(method: .get, pattern: "/candidates/{candidateID}/history", expect: only([.owner, .reviewer, .auditor])),
         Row(method: .get, pattern: "/candidates/{candidateID}/applications/{applicationID}/notice", expect: only([.owner, .reviewer, .auditor])),
         Row(method: .get, pattern: "/audit", expect: only([.auditor])),
@@ -230,6 +232,61 @@ import Testing
             let refused = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: other)
             #expect(refused.status == .forbidden)
             #expect(refused.text.contains("不在您的审核范围内"))
+        }
+    }
+
+    @Test func theReviewPageOffersWhatTheStatusAllowsAndShowsWhatTheReviewerChecks() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let path = "/review/applications/\(cast.applicationA)"
+            let submitted = try await Self.form(client, .get, path, nil, cookie: reviewer)
+            // The basic information and the application as submitted; the forms a submitted application allows.
+            for text in ["<h2>基本信息</h2>", "<td>姓（拼音）</td>", "<td>出生日期</td>", "<td>民族</td>", "<td>本人身份</td>", "累计报考次数", "加试科目"] {
+                #expect(submitted.text.contains(text), "\(text)")
+            }
+            #expect(submitted.text.contains("/corrections\"") && submitted.text.contains("/approve\"") && !submitted.text.contains("/signature\""))
+            #expect(submitted.text.contains("<tr><td>缴费状态</td><td>未缴费</td></tr>"))
+
+            let corrected = try await Self.correctName(client, application: cast.applicationA, cookie: reviewer)
+            try #require(corrected.status == .seeOther)
+            try #require(try await Self.form(client, .post, "\(path)/approve", "", cookie: reviewer).status == .seeOther)
+            let approved = try await Self.form(client, .get, path, nil, cookie: reviewer)
+            // Approved: no correction or decision forms; the signature form; the correction made, with who and why.
+            #expect(!approved.text.contains("/corrections\"") && !approved.text.contains("/approve\"") && !approved.text.contains("/reject\""))
+            #expect(approved.text.contains("action=\"/review/applications/\(cast.applicationA)/signature\""))
+            #expect(approved.text.contains("<h2>已做的基本信息修改</h2>") && approved.text.contains("张小三") && approved.text.contains("reviewer01"))
+
+            // Once the review window has closed the signature cannot be recorded (the decider refuses it): no form, a note.
+            world.clock.set(Instant.date(from: "2026-03-12T02:00:00.000Z")!)
+            let closed = try await Self.form(client, .get, path, nil, cookie: reviewer)
+            #expect(closed.status == .ok && !closed.text.contains("/signature\"") && closed.text.contains("当前不在现场资格审核期间"))
+            world.clock.set(World.review)
+
+            // The signature, through the page's form: same-origin checks, then the notice.
+            let foreign = try await Self.form(
+                client,
+                .post,
+                "\(path)/signature",
+                "",
+                cookie: reviewer,
+                headers: [.origin: "http://evil.example"]
+            )
+            #expect(foreign.status == .forbidden)
+            let signed = try await Self.form(client, .post, "\(path)/signature", "", cookie: reviewer)
+            #expect(signed.status == .seeOther && signed.headers[.location] == "\(path)?done=signature", "\(signed.text.prefix(300))")
+            let after = try await Self.form(client, .get, "\(path)?done=signature", nil, cookie: reviewer)
+            #expect(after.text.contains("已记录考生签字确认") && after.text.contains("<tr><td>审核状态</td><td>已签字确认</td></tr>"))
+            #expect(!after.text.contains("/signature\""))
+            // Twice: refused on the page with the rule's message.
+            let twice = try await Self.form(client, .post, "\(path)/signature", "", cookie: reviewer)
+            #expect(twice.status.code >= 400 && twice.text.contains("class=\"error\""), "\(twice.text.prefix(300))")
+            // The auditor reads the page without any form, the ID number masked.
+            let auditor = try await Self.form(client, .get, path, nil, cookie: try await Self.cookie(client, "auditor01"))
+            #expect(auditor.status == .ok && !auditor.text.contains("<form class=\"box"))
+            #expect(auditor.text.contains("***********"))
         }
     }
 

@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v8.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v9003.
 
 CREATE TABLE review_files (
     candidate_id TEXT PRIMARY KEY,
@@ -22,7 +22,9 @@ CREATE TABLE review_queue (
     mismatches INTEGER NOT NULL,
     identity_mismatch INTEGER NOT NULL,
     corrections INTEGER NOT NULL,
-    education_entry_ids BLOB NOT NULL,
+    payment_status TEXT NOT NULL,
+    application BLOB NOT NULL,
+    reviewed BLOB,
     PRIMARY KEY (candidate_id, application_id)
 ) WITHOUT ROWID;
 

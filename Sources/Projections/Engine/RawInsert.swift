@@ -7,9 +7,11 @@ enum RawValue {
     case text(String?)
     case integer(Int64)
     case blob(Data)
+    case null
 
     static func int(_ value: Int) -> RawValue { .integer(Int64(value)) }
     static func bool(_ value: Bool) -> RawValue { .integer(value ? 1 : 0) }
+    static func optionalBlob(_ value: Data?) -> RawValue { value.map { .blob($0) } ?? .null }
 }
 
 /// Binds and runs a prepared statement through the SQLite C API: GRDB's argument boxing costs more than the insert
@@ -37,6 +39,7 @@ struct RawBinder {
             case .integer(let integer): bind(index, integer)
             case .blob(let data):
                 _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+            case .null: sqlite3_bind_null(handle, index)
             }
         }
         try step()

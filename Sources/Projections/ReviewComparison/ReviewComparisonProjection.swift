@@ -31,8 +31,13 @@ public struct ReviewComparisonProjection: Projection {
     /// function of it: ``rows(file:entry:)``); 7: a file's applications live in their queue lines alone (which gained
     /// the ticked entries' ids), so that an application's own events rewrite its line and not the whole file (a
     /// candidate who abandons and applies again keeps every application); 8: a file folds the CHSI scans started as
-    /// well, so that a late answer to an older scan joins the history without superseding the newer scan's.
-    public let version = 8
+    /// well, so that a late answer to an older scan joins the history without superseding the newer scan's; 9: a line
+    /// holds its application as the candidate's file does (`application`, the domain's compact binary form, folded by
+    /// the domain's `evolve`, payments and refunds included), so that its `status` is the file's (paid and refunded
+    /// too) and `payment_status` is new; and what a decided or abandoned application was reviewed on (`reviewed`),
+    /// from which its comparison is computed from then on. The version is 9,000 plus the state's schema version,
+    /// since the line stores the domain's `Application` in the state's form: 9003.
+    public var version: Int { 9_000 + CandidateState.stateSchemaVersion }
     public let tables = ["review_files", "review_queue"]
     /// Versions 1–5 stored each application's comparison rows and each entry's verification attempts.
     public let retiredTables = ["review_comparison", "review_attempts"]
@@ -69,7 +74,9 @@ public struct ReviewComparisonProjection: Projection {
                 mismatches INTEGER NOT NULL,
                 identity_mismatch INTEGER NOT NULL,
                 corrections INTEGER NOT NULL,
-                education_entry_ids BLOB NOT NULL,
+                payment_status TEXT NOT NULL,
+                application BLOB NOT NULL,
+                reviewed BLOB,
                 PRIMARY KEY (candidate_id, application_id)
             ) WITHOUT ROWID
             """,
@@ -152,14 +159,13 @@ public struct ReviewComparisonProjection: Projection {
         let loadDocument = try db.cachedStatement(sql: "SELECT document FROM \(t("review_files")) WHERE candidate_id = ?")
         let loadApplications = try db.cachedStatement(
             sql: """
-                SELECT application_id, exam_code, area_code, site_code, education_entry_ids, submitted_at, status, decided_at,
-                    decided_by, reason, corrections
+                SELECT application, decided_by, reviewed
                 FROM \(t("review_queue")) WHERE candidate_id = ? ORDER BY submitted_at, application_id
                 """
         )
         let load = { (key: String) throws -> ReviewFile? in
             guard var file = try Data.fetchOne(loadDocument, arguments: [key]).map({ try ReviewFile(compactBinary: $0) }) else { return nil }
-            file.applications = try Row.fetchAll(loadApplications, arguments: [key]).map(Self.application(fromLine:))
+            file.applications = try Row.fetchAll(loadApplications, arguments: [key]).map { try Self.application(fromLine: $0) }
             return file
         }
         for event in events {
@@ -217,13 +223,13 @@ public struct ReviewComparisonProjection: Projection {
             sql: """
                 INSERT INTO \(t("review_queue")) (candidate_id, application_id, site_code, area_code, exam_code, name, status,
                     submitted_at, decided_at, decided_by, reason, entries, verified_entries, mismatches, identity_mismatch,
-                    corrections, education_entry_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    corrections, payment_status, application, reviewed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (candidate_id, application_id) DO UPDATE SET site_code = excluded.site_code,
                     area_code = excluded.area_code, exam_code = excluded.exam_code, name = excluded.name, status = excluded.status,
                     submitted_at = excluded.submitted_at, decided_at = excluded.decided_at, decided_by = excluded.decided_by,
                     reason = excluded.reason, entries = excluded.entries, verified_entries = excluded.verified_entries,
                     mismatches = excluded.mismatches, identity_mismatch = excluded.identity_mismatch, corrections = excluded.corrections,
-                    education_entry_ids = excluded.education_entry_ids
+                    payment_status = excluded.payment_status, application = excluded.application, reviewed = excluded.reviewed
                 """
         )
         // Through the C API: GRDB's argument arrays cost more than these small statements.
@@ -263,15 +269,19 @@ public struct ReviewComparisonProjection: Projection {
             if !wasStored || identityChanged || !changedEntries.isEmpty {
                 try upsert.execute(arguments: [candidateID, Self.document(of: file)])
             }
-            // A queue line is written again only when it may differ: its application, the identity or one of its
-            // ticked entries changed (a candidate's abandoned applications keep their lines as they are).
+            // A queue line is written again only when it may differ: its application, or, while it is submitted, the
+            // identity or one of its ticked entries changed (a decided or abandoned application keeps what it was
+            // reviewed on, so its line stays as it is).
             for index in applications.indices {
                 let previousIndex =
                     sameOrder
                     ? (index < storedApplications.count ? index : nil)
                     : storedApplications.lastIndex { $0.applicationID == applications[index].applicationID }
-                if let previousIndex, !identityChanged, storedApplications[previousIndex] == applications[index],
-                    changedEntries.isEmpty || applications[index].educationEntryIDs.allSatisfy({ !changedEntries.contains($0) })
+                if let previousIndex, storedApplications[previousIndex] == applications[index],
+                    applications[index].reviewed != nil
+                        || (!identityChanged
+                            && (changedEntries.isEmpty
+                                || applications[index].educationEntryIDs.allSatisfy({ !changedEntries.contains($0) })))
                 {
                     continue
                 }
@@ -295,43 +305,27 @@ public struct ReviewComparisonProjection: Projection {
         ReviewFile(name: file.name, idNumber: file.idNumber, education: file.education, applications: []).compactBinary()
     }
 
-    /// An application as its queue line stores it (the columns of ``apply(_:db:tables:state:)``'s load, in order).
-    static func application(fromLine row: Row) throws -> ReviewFile.ReviewedApplication {
+    /// An application as its queue line stores it (the columns of ``apply(_:db:tables:state:)``'s load, in order:
+    /// `application`, `decided_by`, `reviewed`, from column `offset` on).
+    static func application(fromLine row: Row, at offset: Int = 0) throws -> ReviewFile.ReviewedApplication {
         ReviewFile.ReviewedApplication(
-            applicationID: row[0],
-            examCode: row[1],
-            areaCode: row[2],
-            siteCode: row[3],
-            educationEntryIDs: try entryIDs(fromColumn: row[4]),
-            submittedAt: row[5],
-            status: row[6],
-            decidedAt: row[7],
-            decidedBy: row[8],
-            reason: row[9],
-            corrections: row[10]
+            application: try Application(compactBinary: row[offset]),
+            decidedBy: row[offset + 1],
+            reviewed: try (row[offset + 2] as Data?).map { try ReviewFile.ReviewedEntries(compactBinary: $0) }
         )
     }
 
-    /// A queue line's `education_entry_ids`: the ticked entries' ids as compact binary strings.
-    static func entryIDsColumn(_ ids: [String]) -> Data {
-        var writer = CompactBinaryWriter()
-        writer.write(ids)
-        return writer.finish()
-    }
-
-    /// The ids a queue line's `education_entry_ids` holds.
-    static func entryIDs(fromColumn data: Data) throws -> [String] {
-        try data.withUnsafeBytes { buffer in
-            var reader = CompactBinaryReader(buffer)
-            let ids = try reader.strings()
-            guard reader.isAtEnd else { throw CompactBinaryError(description: "bytes after the entry ids") }
-            return ids
-        }
+    /// What a comparison is computed from: the copy an application was reviewed on once it left the submitted
+    /// state, the candidate's current file before.
+    static func source(of application: ReviewFile.ReviewedApplication, in file: ReviewFile) -> ReviewFile {
+        guard let reviewed = application.reviewed else { return file }
+        return ReviewFile(name: reviewed.name, idNumber: reviewed.idNumber, education: reviewed.education, applications: [])
     }
 
     /// What an application's queue line counts of its comparison rows: ticked entries with a CHSI result, rows
     /// compared as mismatch, and whether an identity row is one.
     static func counts(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile) -> (verified: Int, mismatches: Int, identity: Bool) {
+        let file = source(of: application, in: file)
         var verified = 0
         var mismatches = 0
         var identity = false
@@ -362,7 +356,7 @@ private struct QueueLines {
             .text(application.siteCode),
             .text(application.areaCode),
             .text(application.examCode),
-            .text(file.name),
+            .text(application.reviewed?.name ?? file.name),
             .text(application.status),
             .text(application.submittedAt),
             .text(application.decidedAt),
@@ -373,7 +367,9 @@ private struct QueueLines {
             .int(counts.mismatches),
             .bool(counts.identity),
             .int(application.corrections),
-            .blob(ReviewComparisonProjection.entryIDsColumn(application.educationEntryIDs))
+            .text(application.paymentStatus),
+            .blob(application.application.compactBinary()),
+            .optionalBlob(application.reviewed?.compactBinary())
         )
     }
 }

@@ -14,9 +14,9 @@ public struct ReviewQueueItem: Codable, Sendable, Equatable {
     public var areaCode: String
     /// The exam.
     public var examCode: String
-    /// 姓名.
+    /// 姓名 (as reviewed, once the application left the submitted state).
     public var name: String
-    /// submitted, abandoned, approved, rejected or signed.
+    /// The status the candidate's file shows: submitted, abandoned, approved, rejected, signed, paid or refunded.
     public var status: String
     /// When it was submitted.
     public var submittedAt: String
@@ -36,6 +36,8 @@ public struct ReviewQueueItem: Codable, Sendable, Equatable {
     public var identityMismatch: Bool
     /// Corrections of basic information made during review.
     public var corrections: Int
+    /// unpaid, pending (awaiting the bank), failed (the latest attempt), paid or refunded: the candidate file's.
+    public var paymentStatus: String
 }
 
 /// Where a page of a site's review queue ended: the next page starts after this line.
@@ -122,6 +124,10 @@ public struct VerificationAttempt: Codable, Sendable, Equatable {
     public var scanID: String
     /// When it arrived.
     public var receivedAt: String
+    /// The name CHSI returned.
+    public var name: String
+    /// The ID number CHSI returned.
+    public var idNumber: String
     /// 院校名称.
     public var school: String
     /// 专业名称.
@@ -172,7 +178,7 @@ public struct ReviewQueries: Sendable {
 
     static let queueColumns = """
         candidate_id, application_id, site_code, area_code, exam_code, name, status, submitted_at, decided_at, decided_by, reason,
-        entries, verified_entries, mismatches, identity_mismatch, corrections
+        entries, verified_entries, mismatches, identity_mismatch, corrections, payment_status
         """
 
     /// The whole review queue of a site, oldest submission first; optionally only one status (e.g. `submitted`).
@@ -223,14 +229,17 @@ public struct ReviewQueries: Sendable {
     }
 
     /// The comparison of an application, or nil when unknown: its queue line, and the rows and verification
-    /// attempts of its ticked entries computed from the candidate's stored review file (the rows are a pure function
-    /// of the file, ``ReviewComparisonProjection/rows(file:entry:)``; storing them cost every relevant append a
+    /// attempts of its ticked entries computed from the candidate's stored review file, or, once the application left
+    /// the submitted state, from the copy it was reviewed on (``ReviewFile/ReviewedEntries``) (the rows are a pure
+    /// function of the file, ``ReviewComparisonProjection/rows(file:entry:)``; storing them cost every relevant append a
     /// dozen rows).
     public func comparison(application: String) async throws -> ApplicationComparison? {
         try reader.readNow { db in
             guard
                 let line = try Row.fetchOne(
-                    try db.cachedStatement(sql: "SELECT \(Self.queueColumns), education_entry_ids FROM review_queue WHERE application_id = ?"),
+                    try db.cachedStatement(
+                        sql: "SELECT \(Self.queueColumns), application, decided_by, reviewed FROM review_queue WHERE application_id = ?"
+                    ),
                     arguments: [application]
                 ),
                 case let summary = Self.item(line),
@@ -239,9 +248,10 @@ public struct ReviewQueries: Sendable {
                     arguments: [summary.candidateID]
                 )
             else { return nil }
-            let file = try ReviewFile(compactBinary: document)
-            let ticked = try ReviewComparisonProjection.entryIDs(fromColumn: line[16])
-            return ApplicationComparison(summary: summary, entries: Self.entries(ticked, in: file))
+            let application = try ReviewComparisonProjection.application(fromLine: line, at: 17)
+            // A decided or abandoned application is compared as it was reviewed, not as the file is now.
+            let file = ReviewComparisonProjection.source(of: application, in: try ReviewFile(compactBinary: document))
+            return ApplicationComparison(summary: summary, entries: Self.entries(application.educationEntryIDs, in: file))
         }
     }
 
@@ -259,6 +269,8 @@ public struct ReviewQueries: Sendable {
                         sequence: sequence,
                         scanID: result.scanID,
                         receivedAt: result.receivedAt,
+                        name: result.name,
+                        idNumber: result.idNumber,
                         school: result.school,
                         major: result.major,
                         level: result.level,
@@ -293,7 +305,8 @@ public struct ReviewQueries: Sendable {
             verifiedEntries: row[12],
             mismatches: row[13],
             identityMismatch: row[14],
-            corrections: row[15]
+            corrections: row[15],
+            paymentStatus: row[16]
         )
     }
 }
