@@ -5370,9 +5370,10 @@ enum OpenAPIDocument {
               "pending",
               "failed",
               "paid",
+              "overpaid",
               "refunded"
             ],
-            "description": "The application's payment status as the candidate's file shows it: `pending` awaits the bank, `failed` is the latest attempt's outcome."
+            "description": "The application's payment status as the candidate's file shows it: `pending` awaits the bank, `failed` is the latest attempt's outcome, `overpaid` means the bank confirmed a second order and the excess awaits a refund."
           }
         }
       },
