@@ -432,7 +432,10 @@ def main() -> int:
             path: str | None = f"/api/v1/review/sites/{code}/queue?limit=500"
             while path:
                 for item in expect(*c.call("GET", path, token=reply["token"]), f"queue {code}"):
-                    comparisons.append((item["applicationID"], reply["token"]))
+                    # An abandoned application is no longer the site's to review: its comparison is refused (403)
+                    # once its candidate has no other application there. Reviewers read the ones they review.
+                    if item.get("status") != "abandoned":
+                        comparisons.append((item["applicationID"], reply["token"]))
                 link = (c.last_headers.get("Link") if c.last_headers else None) or ""
                 path = link[1:link.index(">")] if link.startswith("<") and 'rel="next"' in link else None
         if not reviewers:
