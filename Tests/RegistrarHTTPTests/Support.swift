@@ -115,9 +115,11 @@ struct World: Sendable {
     }
 
     /// Runs a test against the application listening on a loopback port (for bytes only a socket can send), with
-    /// an idle timeout of `idleTimeout`.
+    /// an idle timeout of `idleTimeout`: by default the server's own 30 s, since a loaded machine (the suite runs
+    /// in parallel, often beside builds) can stall a test's socket for seconds, and a 2 s timeout then closed the
+    /// connection before the answer a test waited for.
     func testLive<Value: Sendable>(
-        idleTimeout: Duration = .seconds(2),
+        idleTimeout: Duration = .seconds(30),
         _ body: @escaping @Sendable (_ port: Int) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "registrar.http.test")
