@@ -902,14 +902,17 @@ enum PageRender {
         return next
     }
 
-    /// Whether a page form was sent from another origin: its `Origin` is present and is not this request's own
-    /// (scheme://Host), or its `Sec-Fetch-Site` is present and is neither `same-origin` nor `none` (typed or
+    /// Whether a page form was sent from another origin: its `Origin` is present and names another host than this
+    /// request's (`Host`), or its `Sec-Fetch-Site` is present and is neither `same-origin` nor `none` (typed or
     /// bookmarked). A request with neither header (curl, scripts, tests) is not refused.
+    ///
+    /// The Origin's scheme may be `http` or `https`: behind a proxy that ends TLS (as a deployment would be), the
+    /// browser's Origin says `https://host` while this server sees plain HTTP, and every form was refused.
     static func crossOrigin(_ request: Request) -> Bool {
         if let site = request.headers[secFetchSite], site != "same-origin" && site != "none" { return true }
-        guard let origin = request.headers[.origin] else { return false }
-        guard let scheme = request.head.scheme, let authority = request.head.authority else { return true }
-        return origin.lowercased() != "\(scheme)://\(authority)".lowercased()
+        guard let origin = request.headers[.origin]?.lowercased() else { return false }
+        guard let authority = request.head.authority?.lowercased() else { return true }
+        return origin != "http://\(authority)" && origin != "https://\(authority)"
     }
 
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!

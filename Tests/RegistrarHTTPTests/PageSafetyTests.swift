@@ -57,7 +57,8 @@ extension PageTests {
             let reject = "/review/applications/\(cast.applicationA)/reject"
             let reason = "reason=%E6%9D%90%E6%96%99%E4%B8%8D%E5%85%A8"
             let foreign: [HTTPFields] = [
-                [origin: "http://localhost:18499"], [origin: "http://evil.example"], [origin: "null"],
+                [origin: "http://localhost:18499"], [origin: "http://evil.example"], [origin: "https://evil.example"], [origin: "null"],
+                [origin: "ftp://localhost"], [origin: "https://localhost.evil.example"],
                 [fetchSite: "same-site"], [fetchSite: "cross-site"], [origin: "http://localhost", fetchSite: "same-site"],
             ]
             for headers in foreign {
@@ -71,7 +72,11 @@ extension PageTests {
             #expect(page.text.contains("已报名，待现场审核") && page.text.contains("审核通过"))
 
             // The pages' own forms: the same origin, or a navigation typed by hand; and clients that send neither header.
-            for headers: HTTPFields in [[origin: "http://localhost", fetchSite: "same-origin"], [fetchSite: "none"], [:]] {
+            // The browser's Origin is https:// behind a proxy that ends TLS, while this server sees plain HTTP.
+            for headers: HTTPFields in [
+                [origin: "http://localhost", fetchSite: "same-origin"], [origin: "https://localhost", fetchSite: "same-origin"],
+                [origin: "HTTPS://LOCALHOST"], [fetchSite: "none"], [:],
+            ] {
                 let login = try await Self.form(client, .post, "/login", "username=reviewer01&password=\(World.password)", headers: headers)
                 #expect(login.status == .seeOther && login.headers[.setCookie] != nil, "\(headers): \(login.status)")
             }
