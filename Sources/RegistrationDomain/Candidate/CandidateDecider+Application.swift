@@ -308,7 +308,8 @@ extension CandidateDecider {
                 graduation: entry.record.graduation.flatMap(YearMonth.init(iso:)),
                 combinedMasterDoctor: entry.record.combinedMasterDoctor,
                 onDutyStatus: work?.onDutyStatus,
-                seasonYear: seasonYear
+                seasonYear: seasonYear,
+                applying: true
             )
             if let reason {
                 throw Reject.make(
@@ -396,8 +397,7 @@ extension CandidateDecider {
         certificate: CertificateEntry?
     ) throws(Rejection) {
         guard exam.examLevel == .physician else { return }
-        let highest = ticked.compactMap { $0.record.levelValue?.rank }.max()
-        guard highest == EducationLevel.secondary.rank else { return }
+        guard highestMedicalLevel(ticked) == EducationLevel.secondary.rank else { return }
         if certificate?.type == CertificateType.townshipAssistantPhysician.rawValue {
             throw Reject.make(
                 .applicationTownshipCertificateNotAccepted,
@@ -433,6 +433,13 @@ extension CandidateDecider {
         }
     }
 
+    /// The highest level among the ticked entries of a medical education: a 高等非医学教育 degree (accounting by
+    /// 自学考试, say) ticked beside a 中专 or a 五年制大专 makes no one eligible for a 执业医师 exam, so it does not
+    /// lift the 中专 and 五年制 rules.
+    static func highestMedicalLevel(_ ticked: [EducationEntry]) -> Int? {
+        ticked.filter { $0.record.category != EducationCategory.higherNonMedical.rawValue }.compactMap { $0.record.levelValue?.rank }.max()
+    }
+
     /// How long a 初中起点五年制大专 graduate practises as a 执业助理医师 before applying for 执业医师: two years (执业满两年).
     static let fiveYearCollegePracticeMonths = 24
 
@@ -449,8 +456,7 @@ extension CandidateDecider {
         today: CalendarDate
     ) throws(Rejection) {
         guard exam.examLevel == .physician else { return }
-        let highest = ticked.compactMap { $0.record.levelValue?.rank }.max()
-        guard highest == EducationLevel.juniorCollege.rank,
+        guard highestMedicalLevel(ticked) == EducationLevel.juniorCollege.rank,
             ticked.contains(where: { $0.record.fiveYearJuniorCollegeClinical && $0.record.levelValue == .juniorCollege })
         else { return }
         guard let certificate, certificate.type == CertificateType.assistantPhysician.rawValue else {
@@ -489,15 +495,16 @@ extension CandidateDecider {
             field: "additionalSubject",
             message: "现役军人（本人身份为1、2、4、5项）须加试军事医学，请在加试科目中选择“军事医学”"
         )
+        let activeService = basic.isActiveServiceman
         guard let value, !Check.isBlank(value) else {
-            if basic.isActiveServiceman { throw militaryMedicineRequired }
+            if activeService { throw militaryMedicineRequired }
             return nil
         }
         let subject = try Check.choice(value, as: AdditionalSubject.self, field: "additionalSubject", label: "加试科目")
-        if basic.isActiveServiceman && subject != .militaryMedicine { throw militaryMedicineRequired }
+        if activeService && subject != .militaryMedicine { throw militaryMedicineRequired }
         switch subject {
         case .militaryMedicine:
-            guard basic.isActiveServiceman else {
+            guard activeService else {
                 throw Reject.make(
                     .applicationAdditionalSubjectNotAllowed,
                     field: "additionalSubject",

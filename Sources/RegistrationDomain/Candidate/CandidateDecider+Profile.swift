@@ -384,6 +384,15 @@ extension CandidateDecider {
                 message: "“硕博连读”只适用于研究生学历"
             )
         }
+        // A certificate is issued on graduation: an entry that gives its number has graduated, by the exam year at
+        // the latest (9999-12 with a number is a typing slip).
+        if !input.certificateNumber.isEmpty, let graduation, graduation.year > seasonYear {
+            throw Rejection(
+                code: "year_month.in_future",
+                field: f + "graduation",
+                message: "毕业年月\(graduation)晚于\(seasonYear)年：填写了毕业证书编号的学历应已毕业，请核对毕业年月"
+            )
+        }
         if input.certificateNumber.isEmpty {
             let reason = emptyCertificateNumberReason(
                 level: level,
@@ -391,7 +400,8 @@ extension CandidateDecider {
                 graduation: graduation,
                 combinedMasterDoctor: input.combinedMasterDoctor,
                 onDutyStatus: state.work?.onDutyStatus,
-                seasonYear: seasonYear
+                seasonYear: seasonYear,
+                applying: false
             )
             if let reason {
                 throw Reject.make(.educationCertificateNumberRequired, field: f + "certificateNumber", message: reason)
@@ -451,23 +461,33 @@ extension CandidateDecider {
 
     /// Why an education entry must give its certificate number (毕业证书编号), as the message a candidate reads, or nil
     /// when it may leave it empty. The guides let these leave it empty: 无学历 and 师承/确有专长 (在校研究生、无学历或
-    /// 师承人员, 可不填写), 硕博连读, and a 当年毕业研究生: a graduate entry (硕士, 博士) graduating in the season's year or
-    /// later, of a candidate whose work information says 当年毕业研究生 (若本人为当年毕业研究生，尚未获取毕业证书，此处需要
+    /// 师承人员, 可不填写), 硕博连读, a 当年毕业研究生: a graduate entry (硕士, 博士) graduating in the season's year, of a
+    /// candidate whose work information says 当年毕业研究生 (若本人为当年毕业研究生，尚未获取毕业证书，此处需要
     /// 选择为“当年毕业研究生”). Our reading (DOMAIN-NOTES.md): an entry from Hong Kong, Macau, Taiwan or abroad may also
     /// leave it empty: such certificates carry no mainland 统一编号, and their proof is the 学历认证书 checked on site.
+    /// A graduate entry graduating after the season's year (an 在校研究生) may be saved without it (`applying` false)
+    /// but not ticked for an application (`applying` true).
     static func emptyCertificateNumberReason(
         level: EducationLevel?,
         region: EducationRegion?,
         graduation: YearMonth?,
         combinedMasterDoctor: Bool,
         onDutyStatus: String?,
-        seasonYear: Int
+        seasonYear: Int,
+        applying: Bool
     ) -> String? {
         if level?.isWithoutFormalEducation == true || combinedMasterDoctor { return nil }
         if let region, region != .mainland { return nil }
         let graduating = onDutyStatus == OnDutyStatus.graduatingGraduateStudent.rawValue
         if level?.isGraduate == true, let graduation {
-            let thisYearsGraduate = graduation.year >= seasonYear
+            // Graduating after the exam year: an 在校研究生, who may record the entry without a number (在校研究生…可不
+            // 填写) but applies on an education already obtained (报考类别最高学历可以选择…当年将毕业…的研究生学历或本科学历).
+            if graduation.year > seasonYear {
+                return applying
+                    ? "毕业年月为\(graduation)，在校研究生不能以尚未毕业的研究生学历报考，请勾选已取得的学历（如本科）；"
+                        + "\(seasonYear)年毕业的研究生请核对毕业年月" : nil
+            }
+            let thisYearsGraduate = graduation.year == seasonYear
             if thisYearsGraduate && graduating { return nil }
             if graduating {
                 return "毕业年月为\(graduation)，不是\(seasonYear)年毕业的当年毕业研究生，请填写毕业证书编号"

@@ -457,6 +457,11 @@ struct ApplicationTests {
         season2026.seasonID = "2026"
         given(legacyMaster(graduating: "2025-07")).when(Fixture.submit(education: ["m1"]), Fixture.candidate(at: T.registration, season: season2026))
             .thenRejects(.educationCertificateNumberRequired)
+        // Graduating after the exam year: an 在校研究生, who applies on the 本科 (FAQ:749), not on this entry.
+        let inSchool = given(legacyMaster(graduating: "2030-07")).when(Fixture.submit(education: ["m1"]), during)
+        inSchool.thenRejects(.educationCertificateNumberRequired, field: "educationEntryIDs[0]")
+        #expect(inSchool.rejection?.message.contains("在校研究生") == true, "\(String(describing: inSchool.rejection))")
+        given(legacyMaster(graduating: "2030-07")).when(Fixture.submit(education: ["b1"]), during).thenAccepts()
     }
 
     @Test func aGraduateAlsoRecordsTheUndergraduateEntryWithoutTickingIt() {

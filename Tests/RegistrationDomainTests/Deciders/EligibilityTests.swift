@@ -130,6 +130,25 @@ struct EligibilityTests {
         given(history.events).when(Fixture.submit(education: ["f5", "b"]), during).thenAccepts()
     }
 
+    /// A 高等非医学教育 degree ticked beside a 中专 or a 五年制大专 does not lift their rules: an accounting 本科 makes no
+    /// one eligible for a 执业医师 exam (only medical entries count as the highest education).
+    @Test func aNonMedicalDegreeDoesNotLiftTheSecondaryOrFiveYearRules() {
+        var accounting = Fixture.bachelor
+        accounting.category = "高等非医学教育"
+        accounting.major = "会计学"
+        accounting.studyForm = "自学考试"
+        accounting.enrolment = "2016-03"
+        accounting.graduation = "2019-07"
+        accounting.certificateNumber = "100011201905001234"
+        var history = History.registered()
+        add("zz", Fixture.secondary, to: &history)
+        add("f5", Self.fiveYear, to: &history)
+        add("acc", accounting, to: &history)
+        let file = given(history.events)
+        file.when(Fixture.submit(education: ["zz", "acc"]), during).thenRejects(.applicationAssistantCertificateRequired)
+        file.when(Fixture.submit(education: ["f5", "acc"]), during).thenRejects(.applicationFiveYearCollegePracticeRequired)
+    }
+
     /// The two-year count runs to the month of applying, from the injected clock: the same certificate that is short
     /// in 2025-01 is enough a month later.
     @Test func twoYearsAreCountedToTheMonthOfApplying() {

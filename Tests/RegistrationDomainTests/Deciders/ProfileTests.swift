@@ -395,6 +395,16 @@ struct ProfileTests {
         graduating.when(master(graduating: "2024-12"), ctx).thenRejects(.educationCertificateNumberRequired)
         graduating.when(master(graduating: "2025-01"), ctx).thenAccepts()
         graduating.when(master(graduating: "2026-06"), ctx).thenAccepts()
+        // An 在校研究生 (graduating after the exam year) records the entry without a number (在校研究生…可不填写).
+        given(History.registered().events).when(master(graduating: "2030-07"), ctx).thenAccepts()
+        // A number means the certificate was issued: graduated by the exam year.
+        let slip = given(History.registered().events).when(
+            education("b9") {
+                $0.graduation = "9999-12"
+            },
+            ctx
+        )
+        slip.thenRejects(code: "year_month.in_future", field: "education.graduation")
         // The 2026 season: a 2025 graduate is no longer one of this year's, on the same day.
         var season2026 = Fixture.season
         season2026.seasonID = "2026"
