@@ -3,7 +3,8 @@
 ///
 /// Escaped: the C0 controls (`\n`, `\r`, `\t` by name, the others as `\u001B`), DEL and the C1 controls
 /// (`\u0085`), the line and paragraph separators U+2028 and U+2029, and the bidirectional embeddings, overrides and
-/// isolates (U+202A–U+202E, U+2066–U+2069), which can make a row read otherwise than it is written. A backslash
+/// isolates (U+202A–U+202E, U+2066–U+2069), which can make a row read otherwise than it is written, and the other
+/// invisible format characters (U+200B, U+FEFF…), which make a value read like another. A backslash
 /// is doubled, so that an escape is never ambiguous with text typed as such. Everything else passes unchanged.
 /// Values are validated on the way in too; this holds for events already in logs.
 public enum DisplayText {
@@ -37,7 +38,8 @@ public enum DisplayText {
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
+        // The other invisible format characters (zero-width space, byte order mark…): shown, not hidden.
+        default: scalar.properties.generalCategory == .format
         }
     }
 }

@@ -123,10 +123,14 @@ struct TraceCommand: AsyncParsableCommand {
                 print(AuditRecord.csvByteOrderMark + AuditRecord.csvColumns.joined(separator: ","))
                 for row in rows { print(row.csvCells.map { CSVField.escape($0) }.joined(separator: ",")) }
             case .text:
-                // One row a line: control characters in a value are escaped (`\n`), so that no value can forge a row.
+                // One row a line: control characters in a value are escaped (`\n`), so that no value can forge a row;
+                // a value holding the row's own separators (→, —) or a quote is quoted, so that it cannot pose as
+                // another change or a reason.
                 for row in rows.map(\.escapedForDisplay) {
-                    let reason = row.reason.map { " — \($0)" } ?? ""
-                    let change = row.field.isEmpty ? "" : " \(row.field): \(row.before ?? "—") → \(row.after ?? "—")"
+                    let reason = row.reason.map { " — \(Self.quotedIfAmbiguous($0))" } ?? ""
+                    let before = row.before.map(Self.quotedIfAmbiguous) ?? "—"
+                    let after = row.after.map(Self.quotedIfAmbiguous) ?? "—"
+                    let change = row.field.isEmpty ? "" : " \(row.field): \(before) → \(after)"
                     print(
                         "#\(row.position) \(row.recordedAt) [\(row.subjectID)] \(row.role) \(row.actorID) via \(row.channel): "
                             + "\(row.action)\(change)\(reason)"
@@ -171,5 +175,18 @@ struct TraceCommand: AsyncParsableCommand {
             let problem = ProjectionError.foldedEventReplaced(projection.name, position: position, missing: missing)
             throw failure("\(problem.description(database: database.db)) (the trail is not shown)")
         }
+    }
+}
+
+extension TraceCommand {
+    /// A value as the text format shows it: as it is, or in double quotes (a quote inside as `\"`; backslashes are
+    /// doubled already, by ``DisplayText``) when it is empty, has leading or trailing spaces, starts with a quote, or
+    /// holds the row's separators ` → ` and ` — ` (or the em dash that stands for "none").
+    static func quotedIfAmbiguous(_ value: String) -> String {
+        let ambiguous =
+            value.isEmpty || value.hasPrefix("\"") || value.contains("→") || value.contains("—")
+            || value.first?.isWhitespace == true || value.last?.isWhitespace == true
+        guard ambiguous else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

@@ -188,6 +188,45 @@ struct TraceCommandTests {
         #expect(diff.output.contains(#"医院\n#3999"#) && !diff.output.contains("医院\n#3999"), "\(diff.output)")
     }
 
+    @Test("a value holding the text trail's separators is quoted, and an invisible character is shown")
+    func separatorsAndInvisibleCharactersCannotMislead() async throws {
+        let path = try demoCopy()
+        let candidate = try #require(try sqliteQuery(path, "SELECT stream_id FROM claims WHERE claim = 'username:demo_candidate'").first)
+        // As a re-audit found them: a work unit that poses as a second change with a reason, then one that reads
+        // like 北京协和医院 with a zero-width space inside.
+        let store = try SQLiteEventStore(path: path)
+        for (index, unit) in ["医院 → 北京大学第三医院 — 考生申请", "北京协和\u{200B}医院"].enumerated() {
+            let data = try CanonicalJSON.encode([
+                "candidateID": candidate, "onDutyStatus": "在职", "title": "住院医师", "titleObtained": "2011-12",
+                "updatedAt": "2026-04-0\(index + 1)T00:00:00.000Z", "workUnit": unit,
+            ])
+            _ = try await store.append(
+                AppendRequest(
+                    streamId: candidate,
+                    expectedVersion: .any,
+                    events: [ProposedEvent(type: "WorkDetailsUpdated", schemaVersion: 1, data: data)],
+                    metadata: EventMetadata(actorId: candidate, role: "candidate", channel: "web", recordedAt: "2026-04-0\(index + 1)T00:00:00.000Z")
+                )
+            )
+        }
+        #expect(try registrar("rebuild", "--db", path, "--projection", "audit_trail").status == 0)
+        let trace = try registrar(
+            "trace",
+            "--db",
+            path,
+            "--candidate",
+            "demo_candidate",
+            "--field",
+            "work.workUnit",
+            "--since",
+            "2026-04-01T00:00:00Z"
+        )
+        #expect(trace.status == 0, "\(trace.error)")
+        #expect(trace.output.contains(#"→ "医院 → 北京大学第三医院 — 考生申请""#), "\(trace.output)")
+        #expect(trace.output.contains(#""医院 → 北京大学第三医院 — 考生申请" → 北京协和\u200B医院"#), "\(trace.output)")
+        #expect(!trace.output.unicodeScalars.contains { $0.value == 0x200B })
+    }
+
     /// What a diff shows and the trail does not track (projections/audit_trail/README.md), by kind of path.
     static let untrackedKinds: Set<String> = [
         "registeredAt", "education[].order", "training[].order", "certificates[].order", "education[].chsi.receivedAt",

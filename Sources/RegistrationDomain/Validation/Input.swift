@@ -60,10 +60,13 @@ extension Rules {
         }
     }
 
-    /// A C0 or C1 control character (general category Cc: `U+0000`–`U+001F`, `U+007F`–`U+009F`) or the line or
-    /// paragraph separator (`U+2028`, `U+2029`).
+    /// A C0 or C1 control character (general category Cc: `U+0000`–`U+001F`, `U+007F`–`U+009F`), the line or
+    /// paragraph separator (`U+2028`, `U+2029`), or an invisible format character (general category Cf: the
+    /// zero-width space `U+200B`, the byte order mark `U+FEFF`, the bidirectional controls…), which makes a value
+    /// that reads like another (北京协和\u{200B}医院) or reorders what follows it.
     static func isControlCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
+        let category = scalar.properties.generalCategory
+        return category == .control || category == .format || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     /// How a message names a control character: 换行符, 回车符, 制表符, or its code point.
@@ -72,6 +75,9 @@ extension Rules {
         case 0x0A, 0x0B, 0x0C, 0x85, 0x2028, 0x2029: return "换行符"
         case 0x0D: return "回车符"
         case 0x09: return "制表符"
+        case _ where scalar.properties.generalCategory == .format:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "不可见的格式字符（U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)）"
         default:
             let hex = String(scalar.value, radix: 16, uppercase: true)
             return "控制字符（U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)）"

@@ -448,6 +448,12 @@ struct ProfileTests {
         }
         expectRefused(work { $0.workUnit = "北京协和医院\n内科" }, "work.workUnit", "工作单位")
         expectRefused(work { $0.title = "住院\t医师" }, "work.title", "职称")
+        // Invisible format characters: a value that reads like another (北京协和医院), or reorders what follows it.
+        expectRefused(work { $0.workUnit = "北京协和\u{200B}医院" }, "work.workUnit", "工作单位")
+        expectRefused(work { $0.workUnit = "\u{FEFF}北京协和医院" }, "work.workUnit", "工作单位")
+        expectRefused(education { $0.school = "北京\u{202E}大学" }, "education.school", "学校")
+        let invisible = registered.when(work { $0.workUnit = "北京协和\u{200B}医院" }, ctx)
+        #expect(invisible.rejection?.message.contains("不可见的格式字符（U+200B）") == true, "\(String(describing: invisible.rejection))")
         expectRefused(education { $0.school = "北京大学\u{2028}医学部" }, "education.school", "学校")
         expectRefused(education { $0.major = "基础医学\u{85}" }, "education.major", "专业")
         expectRefused(training { $0.institution = "北京协和医院\r" }, "training.institution", "培训基地")

@@ -131,7 +131,8 @@ struct ControlCharacterValidationTests {
     }
 
     @Test func everyScalarOfTheControlRangesIsRefused() {
-        let controls = Array(0x00...0x1F) + Array(0x7F...0x9F) + [0x2028, 0x2029]
+        // Cc, the line and paragraph separators, and the invisible format characters (Cf) a value could hide.
+        let controls = Array(0x00...0x1F) + Array(0x7F...0x9F) + [0x2028, 0x2029, 0x200B, 0x200E, 0x202A, 0x202E, 0x2066, 0xFEFF, 0xAD]
         for value in controls {
             let text = "医院" + String(Character(Unicode.Scalar(UInt32(value))!))
             #expect(
@@ -140,8 +141,8 @@ struct ControlCharacterValidationTests {
                 "U+\(String(value, radix: 16))"
             )
         }
-        // Neighbours that are not control characters: space, U+00A0, U+2027, U+202A.
-        for value in [0x20, 0xA0, 0x2027, 0x202A] {
+        // Neighbours that are not: space, U+00A0 (a no-break space, visible as a space), U+2027, U+3000.
+        for value in [0x20, 0xA0, 0x2027, 0x3000] {
             let text = "医院" + String(Character(Unicode.Scalar(UInt32(value))!))
             #expect(validationCode { () throws(Rejection) in try Rules.validateNoControlCharacters(text, field: "f", label: "学校") } == nil)
         }
