@@ -238,16 +238,17 @@ struct ScopeBody: Codable, Sendable {
 enum AdminReason {
     static let maximumLength = 200
 
+    /// The same codes and messages as the deciders' reasons: `input.control_character`, `input.required`,
+    /// `value.too_long`, each naming 原因.
     static func checked(_ reason: String?) throws -> String? {
         guard let reason else { return nil }
-        if let scalar = reason.unicodeScalars.first(where: DisplayText.isControl) {
-            throw Rejection(
-                code: "value.control_character",
-                field: "reason",
-                message: "原因不能包含换行符等控制字符（U+\(String(scalar.value, radix: 16, uppercase: true))）"
-            )
+        try Rules.validateNoControlCharacters(reason, field: "reason", label: "原因")
+        if reason.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            throw Rejection(code: "input.required", field: "reason", message: "请填写原因")
         }
-        try Rules.validateNonEmpty(reason, maxLength: maximumLength, field: "reason")
+        if reason.count > maximumLength {
+            throw Rejection(code: "value.too_long", field: "reason", message: "原因不能超过\(maximumLength)个字符，当前为\(reason.count)个字符")
+        }
         return reason
     }
 }

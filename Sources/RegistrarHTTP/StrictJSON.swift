@@ -188,7 +188,7 @@ enum FieldLabels {
         "字段“\(label(path, in: body) ?? path)”"
     }
 
-    /// The label of the member a path ends in (`education[0].school` → 毕业学校), for a body of type `body`.
+    /// The label of the member a path ends in (`education[0].school` → 学校), for a body of type `body`.
     static func label(_ path: String, in body: Any.Type) -> String? {
         guard path != "body" else { return nil }
         // The last key of the path, without its array indexes.
@@ -214,20 +214,20 @@ enum FieldLabels {
         // 注册, 登录, 密码
         "username": "用户名", "name": "姓名", "surnamePinyin": "姓（拼音）", "givenNamePinyin": "名（拼音）", "idType": "证件类型",
         "idNumber": "证件号码", "sex": "性别", "birthDate": "出生日期", "nationality": "国籍", "ethnicity": "民族",
-        "identity": "军人身份", "password": "密码", "currentPassword": "当前密码", "newPassword": "新密码",
+        "identity": "本人身份", "password": "密码", "currentPassword": "当前密码", "newPassword": "新密码",
         "recoveryQuestion": "密码找回问题", "recoveryAnswer": "密码找回答案",
         // 联系方式, 工作情况
-        "homePhone": "家庭电话", "workPhone": "办公电话", "mobile": "手机号码", "email": "电子邮箱", "address": "通讯地址",
-        "postcode": "邮政编码", "onDutyStatus": "在岗情况", "workUnit": "工作单位", "title": "职称", "titleObtained": "职称取得时间",
+        "homePhone": "家庭电话", "workPhone": "办公电话", "mobile": "手机号码", "email": "电子邮箱", "address": "联系地址",
+        "postcode": "邮政编码", "onDutyStatus": "在岗情况", "workUnit": "工作单位", "title": "职称", "titleObtained": "获得职称年月",
         // 教育, 培训, 证书
-        "region": "院校所在地区", "school": "毕业学校", "category": "学历类别", "enrolment": "入学时间", "graduation": "毕业时间",
+        "region": "院校所在地区", "school": "学校", "category": "学历类别", "enrolment": "入学时间", "graduation": "毕业年月",
         "studyForm": "学习形式", "level": "学历", "degree": "学位", "length": "学制", "major": "专业",
-        "fiveYearJuniorCollegeClinical": "五年制高职临床医学", "combinedMasterDoctor": "硕博连读", "certificateNumber": "证书编号",
-        "kind": "培训类型", "institution": "培训机构", "specialty": "培训专业", "start": "开始时间", "end": "结束时间",
-        "type": "证书类型", "issued": "发证日期", "number": "证书编号", "registered": "注册日期", "registrationNumber": "注册证书编号",
+        "fiveYearJuniorCollegeClinical": "初中起点五年制大专临床专业", "combinedMasterDoctor": "硕博连读", "certificateNumber": "毕业证书编号",
+        "kind": "培训类型", "institution": "培训基地", "specialty": "培训专业", "start": "培训开始年月", "end": "培训结束年月",
+        "type": "证书类型", "issued": "发证年月", "number": "证书编号", "registered": "注册年月", "registrationNumber": "注册编号",
         // 报名
         "examCode": "报考类别", "educationEntryIDs": "报考学历", "trainingEntryIDs": "试用期考核或培训经历",
-        "certificateEntryID": "证书", "areaCode": "考区", "siteCode": "考点", "attemptCount": "报考次数",
+        "certificateEntryID": "证书", "areaCode": "考区", "siteCode": "考点", "attemptCount": "累计报考次数",
         "additionalSubject": "加试科目", "photo": "照片", "jpegBase64": "照片", "passNumber": "通行证号码", "workPost": "工作岗位",
         // 审核
         "field": "修改项目", "newValue": "修改后的内容", "reason": "原因",

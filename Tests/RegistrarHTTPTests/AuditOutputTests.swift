@@ -93,6 +93,9 @@ import Testing
             // A reason with a line break, or longer than 200 characters, is refused and changes nothing.
             let broken = try await client.call(.delete, "/api/v1/admin/season/exams/510", token: admin, json: #"{"reason": "误建\n第二行"}"#)
             #expect(broken.status == .unprocessableContent && broken.field == "reason", "\(broken.text)")
+            #expect(broken.code == "input.control_character" && broken.text.contains("原因不能包含换行符"), "the deciders' code and words: \(broken.text)")
+            let blank = try await client.call(.delete, "/api/v1/admin/season/exams/510", token: admin, json: #"{"reason": "   "}"#)
+            #expect(blank.status == .unprocessableContent && blank.code == "input.required" && blank.text.contains("请填写原因"), "\(blank.text)")
             let long = String(repeating: "长", count: 201)
             let tooLong = try await client.call(.delete, "/api/v1/admin/season/exams/510", token: admin, json: #"{"reason": "\#(long)"}"#)
             #expect(tooLong.status == .unprocessableContent && tooLong.field == "reason", "\(tooLong.text)")
@@ -187,6 +190,19 @@ import Testing
             )
             #expect(null.field == "areaCode", "\(null.text)")
             #expect((null.object["message"] as? String)?.contains("考区") == true, "\(null.text)")
+            // The words are the guides' and the deciders' own: 联系地址, 本人身份, 注册年月.
+            let candidate = try await client.register("labels01", index: 41)
+            let token = try await client.login("labels01")
+            let noAddress = try await client.call(
+                .put,
+                "/api/v1/candidates/\(candidate)/contact",
+                token: token,
+                json: #"{"mobile": "13800138000", "postcode": "100005"}"#
+            )
+            #expect(noAddress.field == "address" && noAddress.object["message"] as? String == "缺少字段“联系地址”", "\(noAddress.text)")
+            #expect(FieldLabels.label("identity", in: Int.self) == "本人身份")
+            #expect(FieldLabels.label("certificate.registered", in: Int.self) == "注册年月")
+            #expect(FieldLabels.label("certificate.registrationNumber", in: Int.self) == "注册编号")
             // A member no body knows has no words: its key it is.
             let unknown = try await client.call(
                 .post,
@@ -201,7 +217,7 @@ import Testing
     @Test func labelsAreTheBodysOwnWhereAKeyMeansSomethingElse() {
         #expect(FieldLabels.label("photo", in: ApplicationBody.self) == "照片")
         #expect(FieldLabels.label("photo.jpegBase64", in: ApplicationBody.self) == "照片")
-        #expect(FieldLabels.label("attemptCount", in: ApplicationBody.self) == "报考次数")
+        #expect(FieldLabels.label("attemptCount", in: ApplicationBody.self) == "累计报考次数")
         #expect(FieldLabels.label("title", in: OpenSeasonBody.self) == "考试年度名称")
         #expect(FieldLabels.label("title", in: WorkInput.self) == "职称")
         #expect(FieldLabels.label("code", in: AreaBody.self) == "考区代码")
