@@ -2458,7 +2458,7 @@ enum OpenAPIDocument {
             "name": "actor",
             "in": "query",
             "required": false,
-            "description": "Actor: a staff or candidate id or username (`reviewer01` is the staff id of that account), or one of the systems' fixed ids: `system`, `chsi` (学信网, for every answer, through the callback or the demo) and `bank` (the bank, likewise).",
+            "description": "Actor: a staff or candidate id or username (`reviewer01` is the staff id of that account), or one of the systems' fixed ids: `system`, `chsi` (学信网, for every answer, through the callback or the demo) and `bank` (the bank, likewise). A name that is none of these is refused (400, field `actor`), not answered with an empty page.",
             "schema": {
               "type": "string"
             }

@@ -550,7 +550,17 @@ extension RegistrarAPI {
         // A candidate by id or by username, as `registrar trace` takes it; one that is neither matches nothing.
         if let candidate = filter.candidate, let id = try await history.resolve(candidate) { filter.candidate = id }
         // An actor the same way: staff share the usernames' namespace (`reviewer_1101` is `staff-…`).
-        if let actor = filter.actor, let id = try await history.resolve(actor) { filter.actor = id }
+        // Anything else is refused: a mistyped name must not read as "this person did nothing" (as `registrar trace`).
+        if let actor = filter.actor, !Actor.systemActorIDs.contains(actor), !Actor.formerSystemActorIDs.contains(actor) {
+            guard let id = try await history.resolve(actor) else {
+                throw APIError.badRequest(
+                    "invalid_parameter",
+                    field: "actor",
+                    message: "没有编号或用户名为\(actor)的账号；请填写考生或工作人员的编号、用户名，或系统编号（\(Actor.systemActorIDs.joined(separator: "、"))）"
+                )
+            }
+            filter.actor = id
+        }
         var page = try await AuditQueries(reader).page(filter, after: filters.after, limit: limit)
         page.records = page.records.map(Disclosure.mask)
         return page

@@ -176,7 +176,14 @@ extension PageTests {
             // The candidate's username as actor: the candidate's own changes.
             let candidate = try await Self.form(client, .get, "/audit?actor=zhangsan01", nil, cookie: auditor)
             #expect(count(candidate) > 0 && !candidate.text.contains("审核员甲"))
-            #expect(try await Self.form(client, .get, "/audit?actor=nobody99", nil, cookie: auditor).text.contains("本页 0 条"))
+            // A name that is no one's is refused, not shown as "nobody did anything"; the systems' ids are taken.
+            let nobody = try await Self.form(client, .get, "/audit?actor=nobody99", nil, cookie: auditor)
+            #expect(nobody.status == .badRequest && nobody.text.contains("没有编号或用户名为nobody99的账号"), "\(nobody.status)")
+            #expect(try await Self.form(client, .get, "/audit?actor=chsi", nil, cookie: auditor).status == .ok)
+            let auditorToken = try await client.login("auditor01")
+            let api = try await client.call(.get, "/api/v1/audit/trail?actor=nobody99", token: auditorToken)
+            #expect(api.status == .badRequest && api.field == "actor", "\(api.text)")
+            #expect(try await client.call(.get, "/api/v1/audit/trail?actor=bank", token: auditorToken).status == .ok)
             // Who the ids are: the staff member's name and username, the candidate's username.
             #expect(byID.text.contains("审核员甲（reviewer01）") && byID.text.contains("zhangsan01"))
             let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: auditor)
