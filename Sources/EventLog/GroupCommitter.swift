@@ -34,6 +34,10 @@ final class GroupCommitter: Sendable {
     private let writer = DispatchQueue(label: "registrar.eventlog.group-commit", qos: .userInitiated)
     let afterAppend = Mutex<(@Sendable (Database, [RecordedEvent]) throws -> AfterTransaction?)?>(nil)
     let commitObservers = Mutex<[@Sendable (CommittedAppends) -> Void]>([])
+    /// The first integrity failure a commit found (``EventLogError/integrity(_:)``), kept for good.
+    let integrityFailure = Mutex<String?>(nil)
+    /// Called once, with the first integrity failure, on the writer's thread.
+    let integrityObservers = Mutex<[@Sendable (String) -> Void]>([])
     /// Called on the writer's thread before each write transaction begins.
     private let beforeWriteTransaction: @Sendable () -> Void
     // The head after this committer's previous commit (nil before the first): a batch that finds another head
@@ -160,7 +164,13 @@ final class GroupCommitter: Sendable {
             afterTransaction?.committed()
         } catch {
             afterTransaction?.rolledBack()
-            let failure = EventLogError.storage("commit failed: \(SQLiteEventStore.describe(error))")
+            let failure: EventLogError
+            if let violation = error as? any LogIntegrityViolation, violation.isLogIntegrityViolation {
+                failure = .integrity(violation.description)
+                noteIntegrityFailure(violation.description)
+            } else {
+                failure = .storage("commit failed: \(SQLiteEventStore.describe(error))")
+            }
             outcomes = outcomes.map { _ in .failure(failure) }
             wroteSomething = false
             committed = nil
@@ -173,6 +183,16 @@ final class GroupCommitter: Sendable {
         }
         for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: outcome) }
         if wroteSomething { notifier.notify() }
+    }
+
+    /// Keeps the first integrity failure and tells the observers of it; later ones change nothing.
+    private func noteIntegrityFailure(_ finding: String) {
+        let first = integrityFailure.withLock { kept in
+            if kept != nil { return false }
+            kept = finding
+            return true
+        }
+        if first { for observer in integrityObservers.withLock({ $0 }) { observer(finding) } }
     }
 
     /// `Database.inTransaction(.immediate)` with its `BEGIN` and `COMMIT` prepared once: GRDB prepares both anew for

@@ -305,6 +305,10 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidRequest(String)
     /// The database could not be opened or written.
     case storage(String)
+    /// The append found, at commit time, that the log was changed behind the store's back (events removed that a
+    /// read model had folded, say): nothing was appended, and no append will be until the log is examined
+    /// (`registrar verify`). Raised from a ``LogIntegrityViolation`` thrown by the after-append hook.
+    case integrity(String)
 
     public var description: String {
         switch self {
@@ -316,6 +320,7 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
             "the append was decided on stream \(stream) at version \(expected), which is now at \(actual)"
         case .invalidRequest(let why): "invalid append: \(why)"
         case .storage(let why): "storage error: \(why)"
+        case .integrity(let why): "log integrity: \(why)"
         }
     }
 }
@@ -336,4 +341,12 @@ public struct CommittedAppends: Sendable, Equatable {
         self.headPosition = headPosition
         self.followsForeignAppends = followsForeignAppends
     }
+}
+
+/// An error that says the log was changed behind the store's back, when ``isLogIntegrityViolation`` is true. An
+/// after-append hook that throws one fails the appends of its transaction with ``EventLogError/integrity(_:)``
+/// rather than a storage error, and the store remembers the first (``SQLiteEventStore/integrityFailure``).
+public protocol LogIntegrityViolation: Error, CustomStringConvertible {
+    /// True when this error is a finding about the log's integrity (not, say, a failure to write).
+    var isLogIntegrityViolation: Bool { get }
 }

@@ -130,6 +130,17 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         committer.commitObservers.withLock { $0.append(observer) }
     }
 
+    /// The first integrity failure an append of this store found at commit time (the log changed behind the
+    /// store's back: a read model past the log's end, say), nil while none was found. Kept for the life of the
+    /// store: a server reports it on `/health` until it is restarted on a log that `registrar verify` passed.
+    public var integrityFailure: String? { committer.integrityFailure.withLock { $0 } }
+
+    /// Registers a function called once, with the first integrity failure an append finds (``integrityFailure``), on
+    /// the writer's thread, before the appends' callers resume. It must be quick and must not use the store.
+    public func addIntegrityFailureObserver(_ observer: @escaping @Sendable (String) -> Void) {
+        committer.integrityObservers.withLock { $0.append(observer) }
+    }
+
     // MARK: Appends
 
     public func append(_ request: AppendRequest) async throws -> AppendResult {

@@ -52,9 +52,11 @@ extension SQLiteEventStore {
     /// Recomputes the hash chain from position 1, checks the append-only triggers, the claims recorded in the log
     /// against the claims table, and that every snapshot decompresses to its recorded size. Every problem is
     /// reported (the first ``VerificationReport/problemsListed`` listed, the rest counted), not only the first.
-    public func verify(progress: ProgressReporter? = nil) async throws -> VerificationReport {
+    ///
+    /// - Parameter snapshots: false to leave the snapshots out (a rebuild, which reads none, checks the rest).
+    public func verify(snapshots: Bool = true, progress: ProgressReporter? = nil) async throws -> VerificationReport {
         var report = try await pool.read { db in try Self.verifyChain(db, progress: progress) }
-        try await verifySnapshots(into: &report)
+        if snapshots { try await verifySnapshots(into: &report) }
         return report
     }
 
@@ -66,6 +68,21 @@ extension SQLiteEventStore {
             let head = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
             return try Self.verifyChain(db, after: max(0, head - Int64(count)), whole: false, progress: nil)
         }
+    }
+
+    /// The append-only triggers (which refuse `UPDATE` and `DELETE` on the events) that the log lacks, by name:
+    /// empty on an intact log. A log without them can be changed with the sqlite3 shell and leave no trace but the
+    /// chain's hashes.
+    public func missingAppendOnlyTriggers() async throws -> [String] {
+        try await pool.read { db in try Self.missingAppendOnlyTriggers(db) }
+    }
+
+    static func missingAppendOnlyTriggers(_ db: Database) throws -> [String] {
+        let triggers = try String.fetchAll(
+            db,
+            sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' AND sql LIKE '%RAISE(ABORT%'"
+        )
+        return EventLogSchema.appendOnlyTriggers.filter { !triggers.contains($0) }
     }
 
     /// Scans the chain from position `after + 1`; with stream versions, triggers and claims when `whole` (which needs
@@ -85,11 +102,7 @@ extension SQLiteEventStore {
         let whole = whole && start == 0
         var otherProblems = [String]()
         if whole {
-            let triggers = try String.fetchAll(
-                db,
-                sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events' AND sql LIKE '%RAISE(ABORT%'"
-            )
-            for trigger in EventLogSchema.appendOnlyTriggers where !triggers.contains(trigger) {
+            for trigger in try missingAppendOnlyTriggers(db) {
                 otherProblems.append("append-only trigger \(trigger) is missing")
             }
         }

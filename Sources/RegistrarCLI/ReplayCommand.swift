@@ -9,7 +9,13 @@ struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Show a candidate's file as it was at a version or an instant, and the events (who, when, what) that led there.",
-        discussion: "--diff A..B shows the field-level difference between two versions instead."
+        discussion: """
+            --diff A..B shows the field-level difference between two versions instead.
+
+            A log whose last 1,000 events' hash chain is broken, or that lost events its read models had folded (the \
+            checks `registrar serve` runs as it starts), is refused (exit 2), naming the position, with the advice to run \
+            `registrar verify`.
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -68,6 +74,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open(readOnly: true)
+        // As `serve` checks the log as it starts: a changed event would be replayed as if it had been written so.
+        try await database.refuseChangedLog(store, command: "replay", readModels: true, nothingShown: "nothing is shown")
         do {
             try await show(try await candidateID(candidate, in: store), store: store)
         } catch let exit as ExitCode {

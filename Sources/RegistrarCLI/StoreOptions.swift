@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Projections
 
 /// The `--db PATH` option shared by the commands.
 struct DatabaseOptions: ParsableArguments {
@@ -62,4 +63,22 @@ struct DatabaseOptions: ParsableArguments {
 func failure(_ message: String) -> ExitCode {
     printError("registrar: \(message)")
     return ExitCode(2)
+}
+
+extension DatabaseOptions {
+    /// Refuses (exit 2) a log that `registrar serve` would refuse to start on, triggers aside (the command changes
+    /// nothing): the hash chain of its last events is broken, or, with `readModels`, a read model folded events the
+    /// log no longer has. What the command would show of such a log is not the log as it was written.
+    ///
+    /// - Parameter nothingShown: what the refusal adds in parentheses, e.g. "the trail is not shown".
+    func refuseChangedLog(_ store: SQLiteEventStore, command: String, readModels: Bool, nothingShown: String) async throws {
+        let engine = readModels ? ProjectionEngine(store: store) : nil
+        let problem: String?
+        do {
+            problem = try await LogGuard.problem(store, readModels: engine, databasePath: db, requireTriggers: false)
+        } catch {
+            throw failure("\(command) failed: \(error)")
+        }
+        if let problem { throw failure("\(command) refused: \(problem) (\(nothingShown))") }
+    }
 }

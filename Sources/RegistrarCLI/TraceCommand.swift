@@ -14,7 +14,7 @@ struct TraceCommand: AsyncParsableCommand {
             Reads the audit_trail read model and never writes to the file (it may be read-only). When the read model \
             is not installed or not caught up with the log, trace says so: `registrar rebuild --db PATH --projection \
             audit_trail` builds it, and a running `registrar serve` keeps it current. When the log has lost events the \
-            read model had folded (cut off its end, or replaced), trace refuses and says to run `registrar verify`.
+            read model had folded (cut off its end, or replaced), or whose last 1,000 events' hash chain is broken (the             check `registrar serve` runs as it starts), trace refuses (exit 2), naming the position, and says to run             `registrar verify`.
             """
     )
 
@@ -93,6 +93,8 @@ struct TraceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open(readOnly: true)
+        // As `serve` checks the log as it starts: a trail of a changed log would show what the log no longer says.
+        try await database.refuseChangedLog(store, command: "trace", readModels: false, nothingShown: "the trail is not shown")
         do {
             var subject: String?
             if let candidate { subject = try await subjectID(candidate, option: "--subject", in: store) }

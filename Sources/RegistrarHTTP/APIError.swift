@@ -103,6 +103,8 @@ public struct APIError: Error, Sendable, Equatable {
             return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
         case CommandError.conflict, EventLogError.conditionNotMet:
             return APIError(.conflict, code: "request.concurrent_update", field: "request", message: "数据正在被同时修改，请稍后重试")
+        case EventLogError.integrity:
+            return logIntegrity
         case EventLogError.requestIdReused:
             return APIError(
                 .conflict,
@@ -136,6 +138,15 @@ public struct APIError: Error, Sendable, Equatable {
         default: return APIError(.internalServerError, code: "http.internal", message: "服务器内部错误")
         }
     }
+
+    /// An append refused because the log was found changed behind the store's back (events removed that the read
+    /// models had folded): retrying does not help until an operator has examined the log, so the candidate is told
+    /// to come back later rather than to retry now.
+    static let logIntegrity = APIError(
+        .serviceUnavailable,
+        code: "log.integrity",
+        message: "系统检测到报名数据记录异常，已暂停受理提交和修改，本次操作未保存；请稍后再试，如持续出现请联系考点或报名管理机构"
+    )
 
     /// A method the path has no route for; `allowed` are the methods it has (the `Allow` header).
     static func methodNotAllowed(_ allowed: [String]) -> APIError {

@@ -50,7 +50,7 @@ enum OpenAPIDocument {
   "paths": {
     "/health": {
       "get": {
-        "summary": "Liveness and the log's head position",
+        "summary": "Liveness, the log's head position, and whether an append found the log changed",
         "operationId": "get__health",
         "tags": [
           "operations"
@@ -64,6 +64,16 @@ enum OpenAPIDocument {
         "responses": {
           "200": {
             "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Health"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "An append found the log changed behind the store's back (`status` `log_integrity_failure`); every write is refused (503 `log.integrity`) until the server is restarted on a log that `registrar verify` passed. `problem` names the finding and the command to run.",
             "content": {
               "application/json": {
                 "schema": {
@@ -211,6 +221,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -406,6 +419,9 @@ enum OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -484,6 +500,9 @@ enum OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -602,6 +621,9 @@ enum OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -677,6 +699,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -798,6 +823,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -872,6 +900,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -946,6 +977,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1023,6 +1057,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       },
@@ -1085,6 +1122,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1159,6 +1199,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1236,6 +1279,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       },
@@ -1298,6 +1344,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1372,6 +1421,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1449,6 +1501,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       },
@@ -1511,6 +1566,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1576,6 +1634,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1651,6 +1712,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1715,6 +1779,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1780,6 +1847,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1857,6 +1927,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1921,6 +1994,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -1998,6 +2074,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -2062,6 +2141,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -2619,6 +2701,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -2687,6 +2772,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -2755,6 +2843,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -2823,6 +2914,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -2887,6 +2981,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         },
         "requestBody": {
@@ -2966,6 +3063,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3040,6 +3140,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3108,6 +3211,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3177,6 +3283,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3298,6 +3407,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3372,6 +3484,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3470,6 +3585,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3558,6 +3676,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -3692,6 +3813,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
           }
         }
       }
@@ -4009,6 +4133,16 @@ enum OpenAPIDocument {
       },
       "UnsupportedMediaType": {
         "description": "The body is not declared JSON in UTF-8 (`request.unsupported_media_type`, field `Content-Type`): send `Content-Type: application/json` (with no charset or `charset=utf-8`). Nothing was read or appended.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "LogIntegrity": {
+        "description": "The append found the log changed behind the store's back (events cut off its end that the read models had folded): nothing was saved (`log.integrity`, with a message for the candidate). Every write answers so until an operator has run `registrar verify` and restarted the server; `/health` answers 503 meanwhile. Retrying does not help.",
         "content": {
           "application/json": {
             "schema": {
@@ -5597,11 +5731,19 @@ enum OpenAPIDocument {
         "properties": {
           "status": {
             "type": "string",
-            "const": "ok"
+            "enum": [
+              "ok",
+              "log_integrity_failure"
+            ],
+            "description": "`ok` (200), or `log_integrity_failure` (503) once an append found the log changed behind the store's back."
           },
           "headPosition": {
             "type": "integer",
             "description": "Global position of the newest event."
+          },
+          "problem": {
+            "type": "string",
+            "description": "With `log_integrity_failure` only: what was found, and `registrar verify --db PATH` to run."
           }
         },
         "additionalProperties": false

@@ -104,6 +104,16 @@ final class RegistrarAPI: Sendable {
         )
         self.replies = replies
         store?.addCommitObserver { [weak replies] commit in replies?.committed(commit) }
+        // Once, as an error: every append since is refused (503 `log.integrity`) and `/health` says so.
+        if let store {
+            let path = store.path
+            store.addIntegrityFailureObserver { [logger] finding in
+                logger.error(
+                    "log integrity failure: appends are refused until the log is examined",
+                    metadata: ["problem": "\(finding)", "advice": "stop the server and run `registrar verify --db \(path)`"]
+                )
+            }
+        }
         configuration.readModels?.addChangeObserver { [weak replies] changes in replies?.readModelsChanged(changes) }
     }
 

@@ -46,7 +46,14 @@ extension Routes {
     mutating func addOperations() {
         let api = self.api
         open(.get, "/health") { _, _ in
-            try api.json(Health(status: "ok", headPosition: try await api.service.store.headPosition()))
+            let head = try await api.service.store.headPosition()
+            // Kept from the first append that found the log changed until the server is restarted: every append
+            // since has been refused, whatever the log looks like now.
+            if let store = api.service.store as? SQLiteEventStore, let failure = store.integrityFailure {
+                let problem = "\(failure); appends are refused: stop the server and run `registrar verify --db \(store.path)`"
+                return try api.json(Health(status: "log_integrity_failure", headPosition: head, problem: problem), status: .serviceUnavailable)
+            }
+            return try api.json(Health(status: "ok", headPosition: head))
         }
         open(.get, "/metrics") { _, _ in
             let head = try await api.service.store.headPosition()
@@ -72,8 +79,11 @@ extension Routes {
 }
 
 struct Health: Codable, Sendable {
+    /// `ok`, or `log_integrity_failure` (with HTTP 503) once an append found the log changed behind the store's back.
     var status: String
     var headPosition: Int64
+    /// What was found and what to run, when the status is not `ok`.
+    var problem: String?
 }
 
 extension RegistrarAPI {

@@ -141,8 +141,9 @@ public func registeredPages(_ configuration: ServerConfiguration) -> [RouteEntry
     makeRouterAndPages(configuration, logger: Logger(label: "registrar.routes")).2
 }
 
-/// Why a server did not start on a log: its last events' hash chain is broken, or it lost events its read models had
-/// folded. Serving it would chain new events onto the changed ones, or append where the read models never look.
+/// Why a server did not start on a log: its last events' hash chain is broken, its append-only triggers are
+/// missing, or it lost events its read models had folded. Serving it would chain new events onto the changed ones,
+/// append where nothing stops the log being changed, or append where the read models never look.
 public struct ServerStartRefusal: Error, Equatable, CustomStringConvertible {
     public var description: String
 
@@ -150,21 +151,13 @@ public struct ServerStartRefusal: Error, Equatable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 
     /// The events whose chain a server checks as it starts (the last ones; `registrar verify` checks them all).
-    public static let checkedEvents = 1_000
+    public static let checkedEvents = LogGuard.checkedEvents
 
-    /// Checks the hash chain of the log's last ``checkedEvents`` events and that no read model folded events the log
-    /// no longer has; throws a refusal naming the first problem, the file and what to run.
+    /// Checks the hash chain of the log's last ``checkedEvents`` events, the append-only triggers, and that no read
+    /// model folded events the log no longer has; throws a refusal naming the first problem, the file and what to run.
     public static func check(_ store: SQLiteEventStore, readModels: ProjectionEngine, databasePath: String) async throws {
-        let recent = try await store.verifyRecent(events: checkedEvents)
-        if let first = recent.problems.first {
-            let more = recent.problemCount > 1 ? " (and \(recent.problemCount - 1) more problems)" : ""
-            throw ServerStartRefusal(
-                "the hash chain of the log's last \(checkedEvents) events is broken: \(first)\(more): the log was changed "
-                    + "outside registrar; run `registrar verify --db \(databasePath)`"
-            )
-        }
-        if let problem = try readModels.logProblems().first {
-            throw ServerStartRefusal(problem.description(database: databasePath))
+        if let problem = try await LogGuard.problem(store, readModels: readModels, databasePath: databasePath, requireTriggers: true) {
+            throw ServerStartRefusal(problem)
         }
     }
 }
@@ -172,8 +165,8 @@ public struct ServerStartRefusal: Error, Equatable, CustomStringConvertible {
 /// Opens the event log at `databasePath`, installs the read models, and serves until SIGINT or SIGTERM, then shuts
 /// down gracefully (requests in flight are answered).
 ///
-/// Refuses to start (``ServerStartRefusal``) on a log whose last events' hash chain is broken or that lost events its
-/// read models had folded.
+/// Refuses to start (``ServerStartRefusal``) on a log whose last events' hash chain is broken, whose append-only
+/// triggers are missing, or that lost events its read models had folded.
 ///
 /// - Parameter ready: called with the URL once the server listens.
 public func runServer(

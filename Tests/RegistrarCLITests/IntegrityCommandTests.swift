@@ -33,7 +33,7 @@ struct IntegrityCommandTests {
         return path
     }
 
-    @Test("events cut off the end: verify says so, trace, serve and export refuse, rebuild warns and starts again from the log")
+    @Test("events cut off the end: verify says so, trace, serve, export and rebuild refuse, rebuild --force warns and starts again from the log")
     func tailCut() throws {
         let path = try demoCopy()
         #expect(try registrar("rebuild", "--db", path).status == 0)
@@ -92,11 +92,25 @@ struct IntegrityCommandTests {
         let partial = try registrar("rebuild", "--db", path, "--projection", "audit_trail")
         #expect(partial.status == 2)
         #expect(partial.error.contains("candidate_view, review_comparison folded the removed events too"), "\(partial.error)")
-        let rebuild = try registrar("rebuild", "--db", path)
+        // A rebuild would erase the only record of the removed event: refused without --force, nothing changed.
+        let checkpoints = try sqliteQuery(path, "SELECT name, position FROM projection_checkpoints ORDER BY name")
+        let refused = try registrar("rebuild", "--db", path)
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("registrar: events were removed from the end of the log"), "\(refused.error)")
+        #expect(
+            refused.error.contains("rebuild refused: the log is shorter than the read models had seen"),
+            "\(refused.error)"
+        )
+        #expect(refused.error.contains("run `registrar verify --db \(path)`; `registrar rebuild --force` rebuilds anyway"), "\(refused.error)")
+        #expect(!refused.error.contains("another event"), "not worded as a replaced event: \(refused.error)")
+        #expect(refused.output.isEmpty)
+        #expect(try sqliteQuery(path, "SELECT name, position FROM projection_checkpoints ORDER BY name") == checkpoints)
+        #expect(try registrar("verify", "--db", path, "--skip-read-models").status == 1, "the evidence is still there")
+        let rebuild = try registrar("rebuild", "--db", path, "--force")
         #expect(rebuild.status == 0, "\(rebuild.error)")
         #expect(rebuild.error.contains("WARNING: events were removed from the end of the log"), "\(rebuild.error)")
         #expect(rebuild.error.contains("WARNING: the log is shorter than the read models had seen"), "\(rebuild.error)")
-        #expect(rebuild.error.contains("WARNING: rebuilt from a log that had lost events"), "\(rebuild.error)")
+        #expect(rebuild.error.contains("WARNING: rebuilt from a log that had lost or changed events"), "\(rebuild.error)")
         #expect(try registrar("verify", "--db", path, "--skip-read-models").status == 0)
         #expect(try registrar("trace", "--db", path, "--candidate", "demo_candidate").status == 0)
     }
@@ -191,5 +205,161 @@ struct IntegrityCommandTests {
         let nonEmpty = try registrar("import", "--db", path, "--in", exported)
         #expect(nonEmpty.error.contains("import refused: import needs an empty log"), "\(nonEmpty.error)")
         for error in [altered.error, nonEmpty.error] { #expect(!error.contains("invalid append"), "\(error)") }
+    }
+
+    /// Edits the data of the event at `position` (the update trigger dropped and put back), without rehashing it.
+    private func editEvent(_ path: String, at position: Int) throws {
+        try sqliteShell(
+            path,
+            """
+            DROP TRIGGER events_refuse_update;
+            UPDATE events SET metadata = json_set(metadata, '$.reason', '改') WHERE position = \(position);
+            CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
+            """
+        )
+    }
+
+    @Test("trace and replay refuse a log whose last events' hash chain is broken, naming the position and verify")
+    func traceAndReplayCheckTheChain() throws {
+        let path = try demoCopy()
+        #expect(try registrar("rebuild", "--db", path).status == 0)
+        #expect(try registrar("trace", "--db", path, "--candidate", "demo_candidate").status == 0)
+        #expect(try registrar("replay", "--db", path, "--candidate", "demo_candidate").status == 0)
+        let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
+        try editEvent(path, at: head - 2)
+        let verifyAdvice = "run `registrar verify --db \(path)`"
+
+        let trace = try registrar("trace", "--db", path, "--candidate", "demo_candidate")
+        #expect(trace.status == 2)
+        #expect(
+            trace.error.contains(
+                "trace refused: the hash chain of the log's last 1000 events is broken: position \(head - 2): hash does not match "
+                    + "the event's contents"
+            ),
+            "\(trace.error)"
+        )
+        #expect(trace.error.contains("\(verifyAdvice) (the trail is not shown)"), "\(trace.error)")
+        #expect(trace.output.isEmpty)
+        for arguments in [["--candidate", "demo_candidate"], ["--candidate", "demo_candidate", "--diff", "0..3"]] {
+            let replay = try run(try registrarBinary(), ["replay", "--db", path] + arguments)
+            #expect(replay.status == 2)
+            #expect(
+                replay.error.contains("replay refused: the hash chain of the log's last 1000 events is broken: position \(head - 2)"),
+                "\(replay.error)"
+            )
+            #expect(replay.error.contains(verifyAdvice), "\(replay.error)")
+            #expect(replay.output.isEmpty)
+        }
+    }
+
+    @Test("replay refuses a log cut behind its read models, as serve does")
+    func replayChecksTheReadModels() throws {
+        let path = try demoCopy()
+        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
+        try sqliteShell(
+            path,
+            """
+            DELETE FROM snapshots WHERE stream_id = (SELECT stream_id FROM events WHERE position = \(head));
+            DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE position = \(head);
+            """
+        )
+        let replay = try registrar("replay", "--db", path, "--candidate", "demo_candidate")
+        #expect(replay.status == 2)
+        #expect(
+            replay.error.contains(
+                "replay refused: read model candidate_view is at position \(head) but the log ends at \(head - 1): "
+                    + "events were removed from the log; run `registrar verify --db \(path)`"
+            ),
+            "\(replay.error)"
+        )
+    }
+
+    @Test("rebuild verifies the whole chain: an edited event refuses it (exit 2, nothing changed) unless --force")
+    func rebuildChecksTheChain() throws {
+        let path = try demoCopy()
+        #expect(try registrar("rebuild", "--db", path).status == 0)
+        // Rebuild checks the whole chain, not only the last 1000 events (this log has about 200).
+        try editEvent(path, at: 3)
+        let checkpoints = try sqliteQuery(path, "SELECT name, position, hash FROM projection_checkpoints ORDER BY name")
+        let trail = try sqliteQuery(path, "SELECT COUNT(*) FROM audit_trail")
+        let refused = try registrar("rebuild", "--db", path)
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("registrar: position 3: hash does not match the event's contents"), "\(refused.error)")
+        #expect(
+            refused.error.contains("rebuild refused: the log's hash chain is broken (first at position 3): the log was changed outside registrar"),
+            "\(refused.error)"
+        )
+        #expect(refused.error.contains("`registrar rebuild --force` rebuilds anyway. Nothing was changed"), "\(refused.error)")
+        #expect(!refused.error.contains("shorter"), "\(refused.error)")
+        #expect(refused.output.isEmpty)
+        #expect(try sqliteQuery(path, "SELECT name, position, hash FROM projection_checkpoints ORDER BY name") == checkpoints)
+        #expect(try sqliteQuery(path, "SELECT COUNT(*) FROM audit_trail") == trail)
+        let partial = try registrar("rebuild", "--db", path, "--projection", "audit_trail")
+        #expect(partial.status == 2 && partial.error.contains("rebuild refused"), "\(partial.error)")
+
+        let forced = try registrar("rebuild", "--db", path, "--force")
+        #expect(forced.status == 0, "\(forced.error)")
+        #expect(forced.error.contains("registrar: WARNING: position 3: hash does not match"), "\(forced.error)")
+        #expect(forced.error.contains("WARNING: the log's hash chain is broken (first at position 3)"), "\(forced.error)")
+        #expect(forced.error.contains("WARNING: rebuilt from a log that had lost or changed events"), "\(forced.error)")
+        #expect(forced.output.contains("rebuilt "), "\(forced.output)")
+    }
+
+    @Test("rebuild of a log whose last folded event was replaced: refused, worded as a replacement (not a shorter log)")
+    func rebuildOfAReplacedEvent() throws {
+        let path = try demoCopy()
+        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
+        try sqliteShell(
+            path,
+            """
+            DELETE FROM snapshots WHERE stream_id = (SELECT stream_id FROM events WHERE position = \(head));
+            DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE position = \(head);
+            CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
+            """
+        )
+        // Another process without the read models appends: its event takes the freed position, the chain is whole.
+        #expect(try registrar("stress-append", "--db", path, "--count", "1", "--concurrency", "1").status == 0)
+        #expect(try sqliteQuery(path, "SELECT MAX(position) FROM events") == ["\(head)"])
+        #expect(!(try registrar("verify", "--db", path, "--skip-read-models").output.contains("NOT INTACT: position")), "the chain itself is whole")
+
+        let refused = try registrar("rebuild", "--db", path)
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("(another event is there now, with another hash)"), "\(refused.error)")
+        #expect(
+            refused.error.contains(
+                "rebuild refused: an event the read models had folded is no longer in the log (removed, another written in its place)"
+            ),
+            "\(refused.error)"
+        )
+        #expect(!refused.error.contains("shorter"), "\(refused.error)")
+        let forced = try registrar("rebuild", "--db", path, "--force")
+        #expect(forced.status == 0, "\(forced.error)")
+        #expect(forced.error.contains("WARNING: an event the read models had folded is no longer in the log"), "\(forced.error)")
+        #expect(!forced.error.contains("shorter"), "\(forced.error)")
+        #expect(try registrar("rebuild", "--db", path).status == 0, "the read models show the log as it is now")
+    }
+
+    @Test("serve refuses to start on a log without its append-only triggers, naming them and verify")
+    func serveChecksTheTriggers() throws {
+        let path = try stressLog(10)
+        try sqliteShell(path, "DROP TRIGGER events_refuse_update;")
+        let serve = try serveRefusal(path)
+        #expect(serve.status == 2)
+        #expect(
+            serve.error.contains(
+                "serve refused to start: append-only trigger events_refuse_update is missing: the log can be changed outside registrar"
+            ),
+            "\(serve.error)"
+        )
+        #expect(serve.error.contains("run `registrar verify --db \(path)`"), "\(serve.error)")
+        try sqliteShell(path, "DROP TRIGGER events_refuse_delete;")
+        let both = try serveRefusal(path)
+        #expect(both.status == 2)
+        #expect(both.error.contains("append-only triggers events_refuse_update and events_refuse_delete are missing"), "\(both.error)")
+        #expect(try sqliteQuery(path, "SELECT COUNT(*) FROM events") == ["10"], "nothing appended")
     }
 }

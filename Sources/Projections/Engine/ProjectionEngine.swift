@@ -60,7 +60,7 @@ public struct RebuildReport: Sendable, Equatable {
 }
 
 /// Why the engine refused something.
-public enum ProjectionError: Error, Equatable, CustomStringConvertible {
+public enum ProjectionError: Error, Equatable, CustomStringConvertible, LogIntegrityViolation {
     /// No read model of that name.
     case unknownProjection(String)
     /// Another install took over the filling of this read model (this one had not renewed its lease in time).
@@ -74,6 +74,15 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible {
     case foldedEventReplaced(String, position: Int64, missing: Bool)
 
     public var description: String { description(database: nil) }
+
+    /// True for the findings that the log lost events a read model had folded: an append that finds one fails with
+    /// ``EventLogError/integrity(_:)``.
+    public var isLogIntegrityViolation: Bool {
+        switch self {
+        case .logEndsBeforeReadModel, .foldedEventReplaced: true
+        case .unknownProjection, .fillTakenOver: false
+        }
+    }
 
     /// The description, its advice naming the log's file (`run `registrar verify --db PATH``) when given.
     public func description(database: String?) -> String {
