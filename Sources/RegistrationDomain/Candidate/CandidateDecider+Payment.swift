@@ -30,11 +30,11 @@ extension CandidateDecider {
         }
         // The guide's order: 现场审核, 签字确认, then 交费 (签字确认后的报名信息一律不得更改).
         guard application.isSigned else {
-            throw Reject.make(
-                .paymentNotSigned,
-                field: "applicationID",
-                message: "请先在考点核对报名信息并签字确认，签字确认后才能缴费"
-            )
+            let message =
+                context.season.isReviewOpen(at: context.now)
+                ? "请先在考点核对报名信息并签字确认，签字确认后才能缴费"
+                : "现场资格审核已结束，未在考点签字确认的报名不能缴费；如有疑问请联系报考考点"
+            throw Reject.make(.paymentNotSigned, field: "applicationID", message: message)
         }
         guard context.season.isPaymentOpen(at: context.now) else {
             throw Reject.make(.paymentWindowClosed, field: "applicationID", message: "当前不在网上缴费时间内")
@@ -153,6 +153,18 @@ extension CandidateDecider {
         }
         guard c.amountFen > 0 else {
             throw Reject.make(.paymentAmountInvalid, field: "amountFen", message: "退费金额必须大于0")
+        }
+        // With an excess awaiting its refund, a refund is of the excess, or of everything (a withdrawal): an amount
+        // between cuts into the fee while the application still shows 已缴费.
+        let excess = application.excessFen
+        let net = application.paidFen - application.refundedFen
+        if excess > 0 && c.amountFen > excess && c.amountFen < net {
+            throw Reject.make(
+                .paymentRefundExceedsExcess,
+                field: "amountFen",
+                message: "该报名有重复缴费\(excess)分待退还：请先单独登记多缴部分（\(excess)分）的退费，"
+                    + "或按考区规定全额退还（\(net)分）"
+            )
         }
         guard application.refundedFen + c.amountFen <= application.paidFen else {
             throw Reject.make(

@@ -441,7 +441,7 @@ public struct Application: Codable, Equatable, Sendable {
 
     /// The status, derived from the recorded facts.
     public var status: ApplicationStatus {
-        if paidFen > 0 && refundedFen >= paidFen { return .refunded }
+        if paidFen > 0 && isWithdrawn { return .refunded }
         if paidFen > 0 { return .paid }
         if signedAt != nil { return .signed }
         if approvedAt != nil { return .approved }
@@ -461,7 +461,7 @@ public struct Application: Codable, Equatable, Sendable {
 
     /// The payment status.
     public var paymentStatus: PaymentStatus {
-        if paidFen > 0 { return refundedFen >= paidFen ? .refunded : excessFen > 0 ? .overpaid : .paid }
+        if paidFen > 0 { return excessFen > 0 ? .overpaid : isWithdrawn ? .refunded : .paid }
         switch payments.last?.outcome {
         case nil: return .unpaid
         case .pending: return .pending
@@ -478,10 +478,27 @@ public struct Application: Codable, Equatable, Sendable {
     public var refundedFen: Int { refunds.reduce(0) { $0 + $1.amountFen } }
 
     /// What was paid beyond the fee and not yet refunded, in fen: the bank confirmed a second order (an earlier one
-    /// it answered late, after the candidate had paid again). The fee is the first confirmed order's amount.
+    /// it answered late, after the candidate had paid again). The fee is the first confirmed order's amount; once
+    /// the fee was refunded in full (``isWithdrawn``), everything the bank confirms after is excess.
     public var excessFen: Int {
         guard let fee = payments.first(where: { $0.outcome == .succeeded })?.amountFen else { return 0 }
-        return max(0, paidFen - refundedFen - fee)
+        let net = paidFen - refundedFen
+        return max(0, isWithdrawn ? net : net - fee)
+    }
+
+    /// Refunded in full at some point: a refund brought what was refunded up to what had been confirmed by then (the
+    /// candidate withdrew and got the fee back). It stays 已退费 if the bank later confirms an older order: that money
+    /// is an excess to return, not a fee paid again. "By then" compares the recorded times (ISO-8601, one server
+    /// clock): a refund is recorded only after a confirmation, which the refund command requires.
+    public var isWithdrawn: Bool {
+        var refunded = 0
+        for refund in refunds {
+            refunded += refund.amountFen
+            let confirmedBy = payments.filter { $0.outcome == .succeeded && ($0.confirmedAt ?? "") <= refund.recordedAt }
+                .reduce(0) { $0 + $1.amountFen }
+            if confirmedBy > 0 && refunded >= confirmedBy { return true }
+        }
+        return false
     }
 
     /// The newest payment attempt if it still awaits the bank and is younger than

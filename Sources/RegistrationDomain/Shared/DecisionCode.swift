@@ -213,6 +213,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case paymentNotPaid = "payment.not_paid"
     /// Refunds would exceed what was paid.
     case paymentRefundExceedsPaid = "payment.refund_exceeds_paid"
+    /// A refund of more than an excess awaiting its refund and less than everything.
+    case paymentRefundExceedsExcess = "payment.refund_exceeds_excess"
     /// The refund id was used already.
     case paymentDuplicateRefund = "payment.duplicate_refund"
 }

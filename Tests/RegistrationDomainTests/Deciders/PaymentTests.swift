@@ -195,6 +195,50 @@ struct PaymentTests {
         #expect(history.state.applications["a1"]?.paymentStatus == .refunded)
     }
 
+    /// A candidate who withdrew and got the fee back stays 已退费 when the bank then confirms an older order: that
+    /// money is an excess to return, not a fee paid again.
+    @Test func aConfirmationAfterAFullRefundIsAnExcessNotAPayment() {
+        var history = History.paymentStarted()
+        let later = Fixture.candidate(at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 60))
+        let admin = Fixture.actor(.admin, at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 120))
+        let bankLater = Fixture.actor(.bank, at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 180))
+        history.run(start("o2"), later)
+        history.run(bankResult("o2", txn: "t2"), bank)
+        history.run(refund("rf1", amount: 15000), admin)
+        #expect(history.state.applications["a1"]?.status == .refunded)
+        history.run(bankResult("o1", txn: "t1"), bankLater)
+        let application = history.state.applications["a1"]
+        #expect(application?.status == .refunded, "withdrawn, whatever the bank confirms after")
+        #expect(application?.paymentStatus == .overpaid)
+        #expect(application?.excessFen == 15000)
+        history.run(refund("rf2", amount: 15000), admin)
+        #expect(history.state.applications["a1"]?.paymentStatus == .refunded)
+        #expect(history.state.applications["a1"]?.excessFen == 0)
+    }
+
+    /// With an excess to return, a refund is of the excess or of everything: an amount between would leave the
+    /// application 已缴费 with less than the fee.
+    @Test func aRefundWhileOverpaidIsOfTheExcessOrOfEverything() {
+        var history = History.paymentStarted()
+        let later = Fixture.candidate(at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 60))
+        history.run(start("o2"), later)
+        history.run(bankResult("o2", txn: "t2"), bank)
+        history.run(bankResult("o1", txn: "t1"), bank)
+        let admin = Fixture.actor(.admin, at: T.reviewAndPayment)
+        let overpaid = given(history.events)
+        overpaid.when(refund(amount: 15001), admin).thenRejects(.paymentRefundExceedsExcess, field: "amountFen")
+        overpaid.when(refund(amount: 15000), admin).thenAccepts()
+        overpaid.when(refund(amount: 30000), admin).thenAccepts()
+        overpaid.when(refund(amount: 14999), admin).thenAccepts()
+    }
+
+    @Test func anUnsignedApplicationIsToldWhenSigningIsNoLongerPossible() {
+        let paymentOnly = Fixture.candidate(at: T.paymentOnly)
+        let refused = given(History.approved().events).when(start(), paymentOnly)
+        refused.thenRejects(.paymentNotSigned)
+        #expect(refused.rejection?.message.contains("现场资格审核已结束") == true, "\(String(describing: refused.rejection))")
+    }
+
     @Test func aRefundedApplicationIsNotPaidAgainAndIsToldWhy() {
         var history = History.paid()
         history.run(refund(), Fixture.actor(.admin, at: T.reviewAndPayment))
@@ -250,7 +294,8 @@ struct PaymentTests {
     }
 
     @Test func partialRefundsAddUpToAtMostWhatWasPaid() {
-        let admin = Fixture.actor(.admin)
+        // After the payment was confirmed (2025-03-01), as refunds are.
+        let admin = Fixture.actor(.admin, at: T.closed)
         var history = History.paid()
         history.run(refund("rf1", amount: 5000), admin)
         #expect(history.state.applications["a1"]?.status == .paid)

@@ -326,6 +326,26 @@ struct RejectionCatalogueTests {
         .paymentAlreadyPaid: {
             candidate(.paid(), .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o2", amountFen: 1)), pay)
         },
+        .paymentRefundExceedsExcess: {
+            var history = History.paymentStarted()
+            let later = Fixture.candidate(at: T.reviewAndPayment.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 60))
+            history.run(.startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o2", amountFen: 15000)), later)
+            history.run(bankResult(txn: "t1"), bank)
+            history.run(
+                .recordBankResult(
+                    RecordBankResult(
+                        candidateID: z,
+                        applicationID: "a1",
+                        orderNumber: "o2",
+                        bankTransactionID: "t2",
+                        succeeded: true,
+                        amountFen: 15000
+                    )
+                ),
+                bank
+            )
+            return candidate(history, refund(amount: 15001), Fixture.actor(.admin))
+        },
         .paymentNotSigned: {
             candidate(.approved(), .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o1", amountFen: 1)), pay)
         },
