@@ -158,7 +158,7 @@ extension Routes {
         staffPage(.get, "/review/applications/{applicationID}") { request, context, principal in
             let applicationID = try context.id("applicationID")
             let done = try request.query("done", maxLength: 20)
-            return try await api.comparisonPage(applicationID, principal: principal, notice: done.flatMap(PageRender.doneMessages.get))
+            return try await api.comparisonPage(applicationID, principal: principal, done: done)
         }
 
         // The reviewer's forms: the same commands as the API; a rejection is shown on the page with its message.
@@ -634,7 +634,7 @@ extension RegistrarAPI {
     func comparisonPage(
         _ applicationID: String,
         principal: Principal,
-        notice: String? = nil,
+        done: String? = nil,
         error: String? = nil,
         failedForm: String? = nil,
         form: [String: String] = [:]
@@ -720,7 +720,13 @@ extension RegistrarAPI {
         // Mustache sections treat any string as true: optional texts are left out when absent.
         if let reason = summary.reason, !reason.isEmpty { values["reason"] = reason }
         values.merge(details) { current, _ in current }
-        if let notice { values["notice"] = notice }
+        // The banner after a form's redirect (`?done=`) is shown only when the file agrees: a link or an old
+        // redirect must not say 已审核通过 above a rejected application.
+        if let done, let notice = PageRender.doneMessages[done],
+            PageRender.doneStatuses[done].map({ $0.contains(summary.status) }) ?? true
+        {
+            values["notice"] = notice
+        }
         if let error { values["error"] = error }
         return PageRender.html(PageRender.render("comparison", values, principal: principal))
     }
@@ -1007,6 +1013,12 @@ enum PageRender {
         case .notVerified: "not-verified"
         }
     }
+
+    /// The statuses an application may have right after each form (a banner is not shown otherwise); corrections and
+    /// password resets leave the status as it was.
+    static let doneStatuses: [String: Set<String>] = [
+        "approve": ["approved", "signed", "paid", "refunded"], "reject": ["rejected"], "signature": ["signed", "paid", "refunded"],
+    ]
 
     static let doneMessages: [String: String] = [
         "corrections": "已修改基本信息（原值保留在档案历史中）", "approve": "已审核通过", "reject": "已审核不通过",

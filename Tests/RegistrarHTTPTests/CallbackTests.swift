@@ -353,6 +353,28 @@ import Testing
         )
     }
 
+    /// The candidate's file, kept in the reply cache, says "wait for the bank" only as long as the order blocks a new
+    /// one: 30 minutes after it started, the file offers paying again, though no event was appended meanwhile.
+    @Test func thePendingOrdersTimeoutEndsTheCachedFilesWait() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (cast, base) = try await Self.payable(world, client)
+            let owner = try #require(cast.tokens["owner"])
+            #expect(try await client.call(.post, "\(base)/payments", token: owner).status == .created)
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            let waiting = try await client.call(.get, file, token: owner)
+            #expect((waiting.object["nextActions"] as? [String])?.contains("awaitBankConfirmation") == true, "\(waiting.text)")
+            // Read again at once: the same (cached) answer.
+            #expect(
+                (try await client.call(.get, file, token: owner).object["nextActions"] as? [String]) == waiting.object["nextActions"] as? [String]
+            )
+            world.clock.set(world.clock.now().addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 1))
+            let after = try await client.call(.get, file, token: owner)
+            #expect((after.object["nextActions"] as? [String])?.contains("pay") == true, "\(after.text)")
+            #expect(try await client.call(.post, "\(base)/payments", token: owner).status == .created)
+        }
+    }
+
     /// A confirmation that cannot be recorded may still mean money moved: refused, nothing appended, and one warning
     /// line with the order, the transaction and the amounts (no personal data) for reconciliation.
     @Test func aRefusedBankConfirmationIsLoggedForReconciliation() async throws {

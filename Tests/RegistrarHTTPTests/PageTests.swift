@@ -209,6 +209,9 @@ import Testing
             let after = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=approve", nil, cookie: reviewer)
             #expect(after.text.contains("已审核通过"))
             #expect(after.text.contains("张小三"))
+            // The banner follows the file, not the link: 已审核不通过 is never shown above an approved application.
+            let contradicting = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=reject", nil, cookie: reviewer)
+            #expect(contradicting.status == .ok && !contradicting.text.contains("已审核不通过"))
 
             // The candidate forgot the password and the recovery answer: reset on the page, with a reason.
             #expect(after.text.contains("重置考生密码"))
