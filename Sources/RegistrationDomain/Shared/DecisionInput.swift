@@ -15,7 +15,7 @@ enum Check {
         guard let value, !isBlank(value) else { throw Reject.required(field, label) }
         try Rules.validateNoControlCharacters(value, field: field, label: label, allowingLineBreaks: lineBreaks)
         if halfWidth { try Rules.validateHalfWidth(value, field: field) }
-        try Rules.validateNonEmpty(value, maxLength: maxLength, field: field)
+        try Rules.validateNonEmpty(value, maxLength: maxLength, field: field, label: label)
         return value
     }
 

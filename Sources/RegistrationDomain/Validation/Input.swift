@@ -22,15 +22,15 @@ extension Rules {
     /// (counted as Swift `Character`s, so `张` and `é` each count once).
     ///
     /// - Throws: `value.required` when empty or blank, `value.too_long` when longer than `maxLength`.
-    public static func validateNonEmpty(_ value: String, maxLength: Int, field: String) throws(Rejection) {
+    public static func validateNonEmpty(_ value: String, maxLength: Int, field: String, label: String? = nil) throws(Rejection) {
         if isBlank(value) {
-            throw Rejection(code: "value.required", field: field, message: "此项为必填项，不能为空")
+            throw Rejection(code: "value.required", field: field, message: label.map { "请填写\($0)" } ?? "此项为必填项，不能为空")
         }
         if value.count > maxLength {
             throw Rejection(
                 code: "value.too_long",
                 field: field,
-                message: "长度不能超过\(maxLength)个字符，当前为\(value.count)个字符"
+                message: "\(label ?? "")长度不能超过\(maxLength)个字符，当前为\(value.count)个字符"
             )
         }
     }

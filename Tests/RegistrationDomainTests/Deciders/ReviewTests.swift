@@ -164,6 +164,10 @@ struct ReviewTests {
 
     @Test func rejectionNeedsAReasonAndReleasesTheLocks() {
         submitted.when(reject(""), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+        // Too long: the message names the field, as every other.
+        let long = submitted.when(reject(String(repeating: "材", count: 201)), reviewer)
+        long.thenRejects(code: "value.too_long", field: "reason")
+        #expect(long.rejection?.message.contains("原因长度不能超过200个字符") == true, "\(String(describing: long.rejection))")
         let events = submitted.when(reject("学历不符合报考条件"), reviewer)
             .then([
                 .applicationRejected(
