@@ -339,34 +339,7 @@ extension SeasonCacheTests {
     func decidesAgainWhenTheSeasonMoved() async throws {
         let app = try await AppFixture(.sqlite)
         let id = "candidate-1"
-        let run = { (command: CandidateCommand) in
-            try await app.service.execute(command, candidateId: id, actor: .candidate(id), request: .init(channel: "web"))
-        }
-        try await run(.register(AppFixture.registration(id: id, username: "zhangsan")))
-        try await run(.updateContact(UpdateContactDetails(candidateID: id, contact: AppFixture.contact(mobile: "13800000001"))))
-        try await run(
-            .updateWork(UpdateWorkDetails(candidateID: id, work: WorkInput(onDutyStatus: "在职", workUnit: "武汉协和医院", title: nil, titleObtained: nil)))
-        )
-        try await run(.addEducation(AddEducationEntry(candidateID: id, entryID: "e1", education: AppFixture.bachelor)))
-        app.clock.set(AppFixture.registration)
-        try await run(
-            .submitApplication(
-                SubmitApplication(
-                    candidateID: id,
-                    applicationID: "app-1",
-                    examCode: "110",
-                    educationEntryIDs: ["e1"],
-                    trainingEntryIDs: [],
-                    certificateEntryID: nil,
-                    areaCode: "42",
-                    siteCode: "4201",
-                    attemptCount: nil,
-                    additionalSubject: nil,
-                    photo: PhotoUpload(photoID: "photo-1", format: "jpg", sizeBytes: 20 * 1024),
-                    passNumber: nil
-                )
-            )
-        )
+        let run = try await Self.submitted(app, id: id)
         // Another process (the CLI next to the server) closes registration two days early.
         let other = try app.otherProcess()
         try await other.execute(

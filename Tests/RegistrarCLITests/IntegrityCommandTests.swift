@@ -5,6 +5,20 @@ import Testing
 /// events cut off its end, edited or deleted in the middle.
 @Suite("A changed log")
 struct IntegrityCommandTests {
+    /// Cuts the log's last event as the audit did: the trigger dropped, the event deleted, the trigger put back. (A
+    /// snapshot taken with the removed event goes too: it is a cache, and these tests are about the read models.)
+    static func cutLastEvent(_ path: String, head: Int) throws {
+        try sqliteShell(
+            path,
+            """
+            DELETE FROM snapshots WHERE stream_id = (SELECT stream_id FROM events WHERE position = \(head));
+            DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE position = \(head);
+            CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
+            """
+        )
+    }
+
     /// `registrar serve` that must refuse to start: its exit, or a failure (and the server stopped) if it still runs
     /// after `seconds`.
     private func serveRefusal(_ path: String, seconds: Double = 60) throws -> (status: Int32, error: String) {
@@ -38,17 +52,7 @@ struct IntegrityCommandTests {
         let path = try demoCopy()
         #expect(try registrar("rebuild", "--db", path).status == 0)
         let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
-        // As the audit did: the trigger dropped, the last event deleted, the trigger put back. (A snapshot taken with the
-        // removed event goes too: it is a cache, and this test is about the read models.)
-        try sqliteShell(
-            path,
-            """
-            DELETE FROM snapshots WHERE stream_id = (SELECT stream_id FROM events WHERE position = \(head));
-            DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE position = \(head);
-            CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
-                BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
-            """
-        )
+        try Self.cutLastEvent(path, head: head)
         let verifyAdvice = "run `registrar verify --db \(path)`"
 
         // The chain that is left verifies; the read models remember how far they had folded.
@@ -312,15 +316,7 @@ struct IntegrityCommandTests {
         let path = try demoCopy()
         #expect(try registrar("rebuild", "--db", path).status == 0)
         let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
-        try sqliteShell(
-            path,
-            """
-            DELETE FROM snapshots WHERE stream_id = (SELECT stream_id FROM events WHERE position = \(head));
-            DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE position = \(head);
-            CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
-                BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
-            """
-        )
+        try Self.cutLastEvent(path, head: head)
         // Another process without the read models appends: its event takes the freed position, the chain is whole.
         #expect(try registrar("stress-append", "--db", path, "--count", "1", "--concurrency", "1").status == 0)
         #expect(try sqliteQuery(path, "SELECT MAX(position) FROM events") == ["\(head)"])
