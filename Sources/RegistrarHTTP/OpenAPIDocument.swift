@@ -3218,6 +3218,50 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/admin/payments/excess": {
+      "get": {
+        "summary": "Applications awaiting the refund of an excess payment",
+        "description": "Administrators and auditors. Every application whose payment status is `overpaid`: the bank confirmed a second order (an older one it answered after the candidate paid again, or after the fee was refunded), and the excess (`excessFen`) awaits a refund (`POST …/applications/{applicationID}/refunds` of that amount). Oldest submission first.",
+        "operationId": "get_admin_payments_excess",
+        "tags": [
+          "admin"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/RequestID"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ExcessRefundLine"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
     "/api/v1/admin/staff": {
       "post": {
         "summary": "Create a staff account with its log-in",
@@ -5999,6 +6043,59 @@ enum OpenAPIDocument {
             "type": "string",
             "maxLength": 200,
             "description": "Why (optional): recorded in the event's metadata and shown by the audit trail (`reason`). Not blank, at most 200 characters, no line breaks or other control characters (422 otherwise)."
+          }
+        },
+        "additionalProperties": false
+      },
+      "ExcessRefundLine": {
+        "type": "object",
+        "required": [
+          "candidateID",
+          "applicationID",
+          "name",
+          "areaCode",
+          "siteCode",
+          "status",
+          "paidFen",
+          "refundedFen",
+          "excessFen",
+          "confirmedOrders"
+        ],
+        "properties": {
+          "candidateID": {
+            "type": "string"
+          },
+          "applicationID": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "areaCode": {
+            "type": "string"
+          },
+          "siteCode": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "description": "`paid`, or `refunded` when the fee had been refunded before the second confirmation."
+          },
+          "paidFen": {
+            "type": "integer"
+          },
+          "refundedFen": {
+            "type": "integer"
+          },
+          "excessFen": {
+            "type": "integer",
+            "description": "What to refund."
+          },
+          "confirmedOrders": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           }
         },
         "additionalProperties": false

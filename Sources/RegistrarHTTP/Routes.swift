@@ -806,6 +806,29 @@ extension Routes {
             }
             return try await api.commandReply(outcome, created: true, ids: ["staffID": staffID])
         }
+        // The applications an administrator owes a refund of an excess (the bank confirmed a second order).
+        authenticated(.get, "/api/v1/admin/payments/excess") { _, _, principal in
+            try api.require(principal.actor, [.admin, .auditor], action: "查看待退还的重复缴费")
+            var lines: [ExcessRefundLine] = []
+            for item in try await api.readModels().awaitingExcessRefund() {
+                guard let application = try await api.service.candidateState(item.candidateID).applications[item.applicationID] else { continue }
+                lines.append(
+                    ExcessRefundLine(
+                        candidateID: item.candidateID,
+                        applicationID: item.applicationID,
+                        name: item.name,
+                        areaCode: item.areaCode,
+                        siteCode: item.siteCode,
+                        status: application.status.rawValue,
+                        paidFen: application.paidFen,
+                        refundedFen: application.refundedFen,
+                        excessFen: application.excessFen,
+                        confirmedOrders: application.payments.filter { $0.outcome == .succeeded }.map(\.orderNumber)
+                    )
+                )
+            }
+            return try api.json(lines)
+        }
         authenticated(.get, "/api/v1/admin/staff/{staffID}") { _, context, principal in
             try api.require(principal.actor, [.admin, .auditor], action: "查看工作人员账号")
             let staffID = try context.id("staffID")
@@ -1225,4 +1248,21 @@ extension RegistrarAPI {
         }
         return .instant(Instant.string(from: date))
     }
+}
+
+/// An application awaiting the refund of an excess payment, for administrators.
+struct ExcessRefundLine: Codable, Sendable {
+    var candidateID: String
+    var applicationID: String
+    var name: String
+    var areaCode: String
+    var siteCode: String
+    /// The application's status (`paid`, or `refunded` when the fee was refunded before the second confirmation).
+    var status: String
+    var paidFen: Int
+    var refundedFen: Int
+    /// What to refund.
+    var excessFen: Int
+    /// The orders the bank confirmed.
+    var confirmedOrders: [String]
 }

@@ -191,6 +191,7 @@ import Testing
             body: { _ in #"{"role": "auditor", "displayName": "审计员乙", "username": "auditor02", "password": "secret123"}"# }
         ),
         row(.get, "/api/v1/admin/staff/{staffID}", only([.admin, .auditor])),
+        row(.get, "/api/v1/admin/payments/excess", only([.admin, .auditor])),
         row(.put, "/api/v1/admin/staff/{staffID}/scope", only([.admin]), body: { _ in #"{"areaCode": "42", "siteCodes": ["4201"]}"# }),
         row(.post, "/api/v1/admin/staff/{staffID}/deactivate", only([.admin]), body: { _ in #"{"reason": "调离岗位"}"# }),
         // The file's reviewer (the candidate applied at their site) and administrators; it ends the candidate's sessions.

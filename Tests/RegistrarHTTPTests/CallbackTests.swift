@@ -375,6 +375,34 @@ import Testing
         }
     }
 
+    /// A second confirmation (an order the bank answered after the candidate paid again) makes an excess that an
+    /// administrator finds in one list, refunds, and sees gone; nobody else reads the list.
+    @Test func administratorsFindTheExcessPaymentsToRefund() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (cast, base) = try await Self.payable(world, client)
+            let owner = try #require(cast.tokens["owner"])
+            let admin = try #require(cast.tokens["admin"])
+            let first = try #require(try await client.call(.post, "\(base)/payments", token: owner).id("orderNumber"))
+            world.clock.set(world.clock.now().addingTimeInterval(CandidateDecider.paymentConfirmationTimeout + 1))
+            let second = try #require(try await client.call(.post, "\(base)/payments", token: owner).id("orderNumber"))
+            #expect(try await Self.bankAnswer(client, world, order: second, transaction: "txn-2").status == .ok)
+            #expect(try await client.call(.get, "/api/v1/admin/payments/excess", token: admin).array.isEmpty)
+            #expect(try await Self.bankAnswer(client, world, order: first, transaction: "txn-1").status == .ok)
+            let list = try await client.call(.get, "/api/v1/admin/payments/excess", token: admin)
+            #expect(list.status == .ok, "\(list.text)")
+            let line = try #require(list.array.first as? [String: Any])
+            #expect(list.array.count == 1 && line["candidateID"] as? String == cast.candidateA && line["excessFen"] as? Int == 60_000)
+            #expect(Set(line["confirmedOrders"] as? [String] ?? []) == [first, second])
+            for token in [owner, try #require(cast.tokens["reviewer"])] {
+                #expect(try await client.call(.get, "/api/v1/admin/payments/excess", token: token).status == .forbidden)
+            }
+            let refund = try await client.call(.post, "\(base)/refunds", token: admin, json: #"{"amountFen": 60000, "reason": "重复缴费，退还多缴部分"}"#)
+            #expect(refund.status == .created, "\(refund.text)")
+            #expect(try await client.call(.get, "/api/v1/admin/payments/excess", token: admin).array.isEmpty)
+        }
+    }
+
     /// A confirmation that cannot be recorded may still mean money moved: refused, nothing appended, and one warning
     /// line with the order, the transaction and the amounts (no personal data) for reconciliation.
     @Test func aRefusedBankConfirmationIsLoggedForReconciliation() async throws {

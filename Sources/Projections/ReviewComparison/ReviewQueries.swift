@@ -197,6 +197,18 @@ public struct ReviewQueries: Sendable {
         }
     }
 
+    /// Every application whose payment status is `overpaid` (the bank confirmed more than the fee: an excess awaits its
+    /// refund), oldest submission first. A scan of the queue: administrators ask it now and then, no append pays for an
+    /// index.
+    public func awaitingExcessRefund() async throws -> [ReviewQueueItem] {
+        try reader.readNow { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.queueColumns) FROM review_queue WHERE payment_status = 'overpaid' ORDER BY submitted_at, application_id"
+            ).map(Self.item)
+        }
+    }
+
     // In the order of `review_queue_by_site`, so a page reads a range of the index and stops at its limit.
     static func queueStatement(status: Bool, after: Bool, limit: Bool) -> String {
         var sql = "SELECT \(queueColumns) FROM review_queue WHERE site_code = ?"
