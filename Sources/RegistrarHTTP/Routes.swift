@@ -436,13 +436,7 @@ extension Routes {
                 // The next actions hold until the calendar's next instant, or until an order awaiting the bank stops
                 // blocking a new one (``CandidateDecider/paymentConfirmationTimeout``), whichever comes first.
                 let period = try await api.service.seasonState().calendarPeriod(containing: now)
-                let unblocked = view.applications.compactMap { item -> Date? in
-                    guard let last = item.application.payments.last, last.outcome == .pending,
-                        let started = Instant.date(from: last.startedAt)
-                    else { return nil }
-                    let instant = started.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout)
-                    return instant > now ? instant : nil
-                }.min()
+                let unblocked = view.applications.compactMap(\.application.pendingPaymentBlockEnds).filter { $0 > now }.min()
                 let until = [period.until, unblocked].compactMap { $0 }.min()
                 api.replies.remember(
                     ReplyCache.Reply(body: body, streamId: candidateID, validFrom: period.from, validUntil: until),

@@ -506,8 +506,15 @@ public struct Application: Codable, Equatable, Sendable {
     /// does (the bank may still confirm it; a second confirmation is then an excess to refund).
     public func blockingPendingPayment(at now: Date) -> PaymentAttempt? {
         guard let last = payments.last, last.outcome == .pending else { return nil }
-        guard let started = Instant.date(from: last.startedAt) else { return last }
-        return now.timeIntervalSince(started) < CandidateDecider.paymentConfirmationTimeout ? last : nil
+        guard let ends = pendingPaymentBlockEnds else { return last }
+        return now < ends ? last : nil
+    }
+
+    /// When the newest payment attempt, if it awaits the bank, stops blocking a new one: its start plus
+    /// ``CandidateDecider/paymentConfirmationTimeout`` (nil when nothing is pending, or its start does not parse).
+    public var pendingPaymentBlockEnds: Date? {
+        guard let last = payments.last, last.outcome == .pending, let started = Instant.date(from: last.startedAt) else { return nil }
+        return started.addingTimeInterval(CandidateDecider.paymentConfirmationTimeout)
     }
 
     /// Every ticked entry, with its kind.
