@@ -246,9 +246,7 @@ enum AdminReason {
         if reason.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             throw Rejection(code: "input.required", field: "reason", message: "请填写原因")
         }
-        if reason.count > maximumLength {
-            throw Rejection(code: "value.too_long", field: "reason", message: "原因不能超过\(maximumLength)个字符，当前为\(reason.count)个字符")
-        }
+        try Rules.validateNonEmpty(reason, maxLength: maximumLength, field: "reason", label: "原因")
         return reason
     }
 }
