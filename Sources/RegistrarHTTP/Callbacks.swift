@@ -67,6 +67,7 @@ final class CallbackLedger: Sendable {
 
     private struct Memory {
         var nonces: [String: Double] = [:]
+        var refusedConfirmations: [RefusedBankConfirmation] = []
     }
 
     init(writer: (any DatabaseWriter)?) {
@@ -81,6 +82,12 @@ final class CallbackLedger: Sendable {
                     source TEXT NOT NULL, nonce TEXT NOT NULL, expires_at REAL NOT NULL, PRIMARY KEY (source, nonce)
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS callback_nonces_expiry ON callback_nonces (expires_at);
+                CREATE TABLE IF NOT EXISTS bank_refused_confirmations (
+                    bank_transaction_id TEXT NOT NULL, order_number TEXT NOT NULL, code TEXT NOT NULL,
+                    candidate_id TEXT NOT NULL, application_id TEXT NOT NULL, amount_fen INTEGER NOT NULL,
+                    message TEXT NOT NULL, first_received_at TEXT NOT NULL, last_received_at TEXT NOT NULL,
+                    deliveries INTEGER NOT NULL, PRIMARY KEY (bank_transaction_id, order_number, code)
+                ) WITHOUT ROWID;
                 DROP TABLE IF EXISTS callback_scans;
                 DROP TABLE IF EXISTS callback_orders;
                 """
@@ -109,6 +116,90 @@ final class CallbackLedger: Sendable {
         }
     }
 
+    /// Keeps a bank confirmation of money that the log refused (another amount than the order's, a second
+    /// transaction on a settled order), so that an administrator reconciles it with the bank's statement: the log
+    /// appends nothing for a refusal, and the money may still have moved. A delivery of the same transaction again
+    /// counts, it does not add a line.
+    func recordRefused(_ confirmation: RefusedBankConfirmation) async throws {
+        guard let writer else {
+            memory.withLock { memory in
+                if let index = memory.refusedConfirmations.firstIndex(where: { $0.sameRefusal(as: confirmation) }) {
+                    memory.refusedConfirmations[index].lastReceivedAt = confirmation.lastReceivedAt
+                    memory.refusedConfirmations[index].deliveries += 1
+                } else {
+                    memory.refusedConfirmations.append(confirmation)
+                }
+            }
+            return
+        }
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO bank_refused_confirmations (bank_transaction_id, order_number, code, candidate_id, application_id,
+                        amount_fen, message, first_received_at, last_received_at, deliveries)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    ON CONFLICT (bank_transaction_id, order_number, code)
+                    DO UPDATE SET last_received_at = excluded.last_received_at, deliveries = deliveries + 1
+                    """,
+                arguments: [
+                    confirmation.bankTransactionID, confirmation.orderNumber, confirmation.code, confirmation.candidateID,
+                    confirmation.applicationID, confirmation.amountFen, confirmation.message, confirmation.firstReceivedAt,
+                    confirmation.lastReceivedAt,
+                ]
+            )
+        }
+    }
+
+    /// Every refused confirmation of money, oldest first.
+    func refusedConfirmations() async throws -> [RefusedBankConfirmation] {
+        guard let writer else { return memory.withLock { $0.refusedConfirmations } }
+        return try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT bank_transaction_id, order_number, code, candidate_id, application_id, amount_fen, message,
+                        first_received_at, last_received_at, deliveries
+                    FROM bank_refused_confirmations ORDER BY first_received_at, bank_transaction_id
+                    """
+            ).map { row in
+                RefusedBankConfirmation(
+                    bankTransactionID: row[0],
+                    orderNumber: row[1],
+                    code: row[2],
+                    candidateID: row[3],
+                    applicationID: row[4],
+                    amountFen: row[5],
+                    message: row[6],
+                    firstReceivedAt: row[7],
+                    lastReceivedAt: row[8],
+                    deliveries: row[9]
+                )
+            }
+        }
+    }
+
+}
+
+/// A bank confirmation of money that the log refused, kept for reconciliation (`GET /api/v1/admin/payments/refused-confirmations`).
+struct RefusedBankConfirmation: Codable, Sendable, Equatable {
+    var bankTransactionID: String
+    var orderNumber: String
+    /// The rejection's code: `payment.amount_mismatch`, `payment.order_already_settled`, …
+    var code: String
+    var candidateID: String
+    var applicationID: String
+    /// What the bank says it took.
+    var amountFen: Int
+    /// The rejection's message.
+    var message: String
+    var firstReceivedAt: String
+    var lastReceivedAt: String
+    /// How many times the bank delivered it.
+    var deliveries: Int
+
+    func sameRefusal(as other: RefusedBankConfirmation) -> Bool {
+        (bankTransactionID, orderNumber, code) == (other.bankTransactionID, other.orderNumber, other.code)
+    }
 }
 
 // MARK: - Bodies
@@ -331,6 +422,23 @@ extension Routes {
                         "succeeded": "\(body.succeeded)", "amount_fen": "\(body.amountFen)",
                     ]
                 )
+                if body.succeeded && !body.bankTransactionID.allSatisfy(\.isWhitespace) {
+                    let receivedAt = Instant.string(from: api.configuration.service.clock.now())
+                    try await api.callbackLedger.recordRefused(
+                        RefusedBankConfirmation(
+                            bankTransactionID: body.bankTransactionID,
+                            orderNumber: body.orderNumber,
+                            code: rejection.code,
+                            candidateID: order.candidateID,
+                            applicationID: order.applicationID,
+                            amountFen: body.amountFen,
+                            message: rejection.message,
+                            firstReceivedAt: receivedAt,
+                            lastReceivedAt: receivedAt,
+                            deliveries: 1
+                        )
+                    )
+                }
                 throw CommandError.rejected(rejection)
             }
         }

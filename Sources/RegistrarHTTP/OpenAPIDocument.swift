@@ -3262,6 +3262,50 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/admin/payments/refused-confirmations": {
+      "get": {
+        "summary": "Bank confirmations of money the log refused, to reconcile",
+        "description": "Administrators and auditors. Every signed, fresh bank callback that reported money taken (`succeeded: true`) and that the log refused: another amount than the order's (`payment.amount_mismatch`), or a second transaction on an order already confirmed (`payment.order_already_settled`). The log appends nothing for a refusal, yet the money may have moved: these lines, kept in a table beside the log (not events), are what an administrator reconciles with the bank's statement. A second delivery of the same transaction counts in `deliveries`. Oldest first.",
+        "operationId": "get_admin_payments_refused_confirmations",
+        "tags": [
+          "admin"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/RequestID"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/RefusedBankConfirmation"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
     "/api/v1/admin/staff": {
       "post": {
         "summary": "Create a staff account with its log-in",
@@ -6099,6 +6143,61 @@ enum OpenAPIDocument {
           }
         },
         "additionalProperties": false
+      },
+      "RefusedBankConfirmation": {
+        "type": "object",
+        "required": [
+          "bankTransactionID",
+          "orderNumber",
+          "code",
+          "candidateID",
+          "applicationID",
+          "amountFen",
+          "message",
+          "firstReceivedAt",
+          "lastReceivedAt",
+          "deliveries"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "bankTransactionID": {
+            "type": "string"
+          },
+          "orderNumber": {
+            "type": "string"
+          },
+          "code": {
+            "type": "string",
+            "description": "The rejection's code: `payment.amount_mismatch`, `payment.order_already_settled`."
+          },
+          "candidateID": {
+            "type": "string"
+          },
+          "applicationID": {
+            "type": "string"
+          },
+          "amountFen": {
+            "type": "integer",
+            "description": "What the bank says it took, in fen."
+          },
+          "message": {
+            "type": "string",
+            "description": "The rejection's message (Chinese)."
+          },
+          "firstReceivedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastReceivedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "deliveries": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "How many times the bank delivered this transaction."
+          }
+        }
       }
     }
   }

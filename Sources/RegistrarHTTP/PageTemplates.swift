@@ -336,6 +336,22 @@ enum PageTemplates {
         <thead><tr><th>代码</th><th>名称</th><th>考区</th></tr></thead>
         <tbody>{{#sites}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{area}}</td></tr>{{/sites}}</tbody>
         </table>
+        <h2>待退还的重复缴费</h2>
+        {{#noExcess}}<p>无。</p>{{/noExcess}}
+        {{^noExcess}}
+        <table>
+        <thead><tr><th>考生</th><th>考点</th><th>已缴</th><th>已退</th><th>待退还</th><th>报名编号</th></tr></thead>
+        <tbody>{{#excess}}<tr><td><a href="/review/applications/{{application}}">{{name}}</a></td><td>{{site}}</td><td>{{paid}}</td><td>{{refunded}}</td><td>{{excess}}</td><td class="id">{{application}}</td></tr>{{/excess}}</tbody>
+        </table>
+        {{/noExcess}}
+        <h2>未能登记的银行缴费确认（待与银行对账）</h2>
+        {{#noRefused}}<p>无。</p>{{/noRefused}}
+        {{^noRefused}}
+        <table>
+        <thead><tr><th>首次收到</th><th>银行交易流水号</th><th>订单号</th><th>银行确认金额</th><th>未登记原因</th><th>收到次数</th><th>报名编号</th></tr></thead>
+        <tbody>{{#refused}}<tr><td>{{received}}</td><td>{{transaction}}</td><td>{{order}}</td><td>{{amount}}</td><td>{{message}}</td><td>{{deliveries}}</td><td class="id">{{application}}</td></tr>{{/refused}}</tbody>
+        </table>
+        {{/noRefused}}
         <h2>工作人员账号</h2>
         <div class="scroll">
         <table>

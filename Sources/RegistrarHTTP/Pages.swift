@@ -393,7 +393,26 @@ extension Routes {
                     "sites": siteNames.isEmpty ? "—" : siteNames.joined(separator: "、"), "state": state.active ? "在用" : "已停用",
                 ])
             }
+            // What an administrator owes or must reconcile with the bank, as the two admin payment lists.
+            var excess = [[String: Any]]()
+            for item in try await api.readModels().awaitingExcessRefund() {
+                guard let application = try await api.service.candidateState(item.candidateID).applications[item.applicationID] else { continue }
+                excess.append([
+                    "name": item.name, "candidate": item.candidateID, "application": item.applicationID,
+                    "site": PageFile.named(season.site(item.siteCode)?.name, item.siteCode),
+                    "paid": PageRender.yuan(application.paidFen), "refunded": PageRender.yuan(application.refundedFen),
+                    "excess": PageRender.yuan(application.excessFen),
+                ])
+            }
+            let refused: [[String: Any]] = try await api.callbackLedger.refusedConfirmations().map { line in
+                [
+                    "transaction": line.bankTransactionID, "order": line.orderNumber, "amount": PageRender.yuan(line.amountFen),
+                    "message": line.message, "candidate": line.candidateID, "application": line.applicationID,
+                    "received": PageRender.shortTime(line.firstReceivedAt), "deliveries": line.deliveries,
+                ]
+            }
             let values: [String: Any] = [
+                "excess": excess, "noExcess": excess.isEmpty, "refused": refused, "noRefused": refused.isEmpty,
                 "title": season.title.isEmpty ? "报名年度与工作人员" : "\(season.title)：报名年度与工作人员",
                 "season": season.seasonID ?? "未开启", "phase": PageRender.phaseLabel(season.phase(at: now)),
                 "calendar": calendar, "noCalendar": calendar.isEmpty, "exams": exams, "areas": areas, "sites": sites, "staff": staff,

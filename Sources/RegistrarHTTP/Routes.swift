@@ -823,6 +823,11 @@ extension Routes {
             }
             return try api.json(lines)
         }
+        // The bank's confirmations of money the log refused (wrong amount, a settled order): to reconcile by hand.
+        authenticated(.get, "/api/v1/admin/payments/refused-confirmations") { _, _, principal in
+            try api.require(principal.actor, [.admin, .auditor], action: "查看未能登记的银行缴费确认")
+            return try api.json(try await api.callbackLedger.refusedConfirmations())
+        }
         authenticated(.get, "/api/v1/admin/staff/{staffID}") { _, context, principal in
             try api.require(principal.actor, [.admin, .auditor], action: "查看工作人员账号")
             let staffID = try context.id("staffID")

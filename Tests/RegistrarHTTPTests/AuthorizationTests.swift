@@ -192,6 +192,7 @@ import Testing
         ),
         row(.get, "/api/v1/admin/staff/{staffID}", only([.admin, .auditor])),
         row(.get, "/api/v1/admin/payments/excess", only([.admin, .auditor])),
+        row(.get, "/api/v1/admin/payments/refused-confirmations", only([.admin, .auditor])),
         row(.put, "/api/v1/admin/staff/{staffID}/scope", only([.admin]), body: { _ in #"{"areaCode": "42", "siteCodes": ["4201"]}"# }),
         row(.post, "/api/v1/admin/staff/{staffID}/deactivate", only([.admin]), body: { _ in #"{"reason": "调离岗位"}"# }),
         // The file's reviewer (the candidate applied at their site) and administrators; it ends the candidate's sessions.

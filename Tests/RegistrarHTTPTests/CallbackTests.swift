@@ -431,6 +431,40 @@ import Testing
             #expect(warnings.first?.metadata["amount_fen"] == "1")
             #expect(warnings.first?.metadata["code"] == "payment.amount_mismatch")
             #expect(warnings.first?.metadata.keys.contains { $0.contains("name") || $0.contains("candidate") } == false)
+
+            // And a line an administrator reconciles from, outside the log: the bank's second delivery of the same
+            // transaction counts on it; a second transaction on an order already confirmed is a line of its own.
+            let admin = try #require(cast.tokens["admin"])
+            let path = "/api/v1/admin/payments/refused-confirmations"
+            #expect(try await client.call(.get, path, token: admin).array.count == 1)
+            let again = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: order, transaction: "txn-0042", amount: 1),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(again.status == .unprocessableContent)
+            #expect(try await Self.bankAnswer(client, world, order: order, transaction: "txn-0043").status == .ok)
+            #expect(try await Self.bankAnswer(client, world, order: order, transaction: "txn-0044").status == .conflict)
+            #expect(try await world.store.headPosition() == head + 1)
+            let lines = try await client.call(.get, path, token: admin)
+            #expect(lines.status == .ok, "\(lines.text)")
+            let byTransaction = Dictionary(
+                uniqueKeysWithValues: lines.array.compactMap { $0 as? [String: Any] }.map { ($0["bankTransactionID"] as? String ?? "", $0) }
+            )
+            #expect(Set(byTransaction.keys) == ["txn-0042", "txn-0044"])
+            let mismatch = try #require(byTransaction["txn-0042"])
+            #expect(mismatch["code"] as? String == "payment.amount_mismatch" && mismatch["amountFen"] as? Int == 1)
+            #expect(mismatch["deliveries"] as? Int == 2 && mismatch["orderNumber"] as? String == order)
+            #expect(mismatch["candidateID"] as? String == cast.candidateA)
+            #expect(byTransaction["txn-0044"]?["code"] as? String == "payment.order_already_settled")
+            #expect(byTransaction["txn-0044"]?["deliveries"] as? Int == 1)
+            for token in [try #require(cast.tokens["owner"]), try #require(cast.tokens["reviewer"])] {
+                #expect(try await client.call(.get, path, token: token).status == .forbidden)
+            }
+            let page = try await PageTests.form(client, .get, "/admin", nil, cookie: try await PageTests.cookie(client, "admin01"))
+            #expect(page.text.contains("txn-0042") && page.text.contains("txn-0044") && page.text.contains("0.01元"), "\(page.text)")
         }
     }
 
