@@ -94,7 +94,7 @@ enum PageTemplates {
         <tbody>
         {{#items}}
         <tr{{#hasMismatch}} class="mismatch"{{/hasMismatch}}>
-        <td><a href="/review/applications/{{applicationID}}">{{name}}</a></td><td class="id">{{applicationID}}</td><td>{{exam}}</td>
+        <td>{{#open}}<a href="/review/applications/{{applicationID}}">{{name}}</a>{{/open}}{{^open}}{{name}}<br><small>已放弃，考生不再在本考点报名</small>{{/open}}</td><td class="id">{{applicationID}}</td><td>{{exam}}</td>
         <td>{{submittedAt}}</td><td>{{status}}</td><td>{{payment}}</td><td>{{entries}}</td><td>{{verified}}</td><td>{{mismatches}}</td>
         <td>{{#identity}}<span class="flag">身份不符</span>{{/identity}}{{^identity}}—{{/identity}}</td><td>{{corrections}}</td>
         </tr>

@@ -128,8 +128,18 @@ extension Routes {
             let asked = try api.queuePageRequest(request)
             let page = try await api.readModels().queue(site: siteCode, status: asked.status, after: asked.after, limit: asked.limit)
             let season = try await api.service.seasonState()
+            // A reviewer keeps a candidate who abandoned here only if they applied here again (the file's rule): such
+            // a line stays in the site's record, without a link to a page the reviewer would be refused.
+            var closed = Set<String>()
+            if principal.actor.role == .reviewer {
+                for item in page.items where item.status == ApplicationStatus.abandoned.rawValue {
+                    let state = try await api.registeredState(item.candidateID)
+                    if state?.isReviewed(atAnyOf: principal.actor.siteCodes) != true { closed.insert(item.applicationID) }
+                }
+            }
             let items: [[String: Any]] = page.items.map { item in
                 [
+                    "open": !closed.contains(item.applicationID),
                     "applicationID": item.applicationID, "candidateID": item.candidateID, "name": item.name,
                     "exam": season.exam(item.examCode)?.name ?? item.examCode, "submittedAt": PageRender.shortTime(item.submittedAt),
                     "status": PageRender.statusLabel(item.status), "entries": item.entries, "verified": item.verifiedEntries,

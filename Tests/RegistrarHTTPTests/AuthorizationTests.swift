@@ -310,6 +310,26 @@ import Testing
                 cookie: try await PageTests.cookie(client, "auditor01")
             )
             #expect(auditorPage.status == .ok)
+            // The site's queue keeps the abandoned line, without a link to the page the reviewer is refused; the
+            // auditor's queue links it.
+            let link = "href=\"/review/applications/\(cast.applicationA)\""
+            let queue = try await PageTests.form(
+                client,
+                .get,
+                "/review/sites/4201?status=abandoned",
+                nil,
+                cookie: try await PageTests.cookie(client, "reviewer01")
+            )
+            #expect(queue.status == .ok && queue.text.contains(cast.applicationA), "\(queue.text)")
+            #expect(!queue.text.contains(link) && queue.text.contains("考生不再在本考点报名"), "\(queue.text)")
+            let auditorQueue = try await PageTests.form(
+                client,
+                .get,
+                "/review/sites/4201?status=abandoned",
+                nil,
+                cookie: try await PageTests.cookie(client, "auditor01")
+            )
+            #expect(auditorQueue.status == .ok && auditorQueue.text.contains(link), "\(auditorQueue.text)")
 
             // The reviewer of the new site has the file, and may reset the password.
             let newSite = try #require(cast.tokens["otherReviewer"])
