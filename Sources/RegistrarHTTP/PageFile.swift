@@ -82,8 +82,10 @@ enum PageFile {
                             + (entry.chsiResults.count > 1 ? "，共\(entry.chsiResults.count)次验证" : "") + "）\(identity)"
                     )
                 )
-            } else if !entry.pendingScanIDs.isEmpty {
+            } else if !entry.awaitedScanIDs.isEmpty {
                 list.append(("学信网验证结果", "已发起扫码验证，尚未收到结果"))
+            } else if !entry.pendingScanIDs.isEmpty {
+                list.append(("学信网验证结果", "审核通过前发起的扫码验证未收到结果；该学历已审核通过，不再记录学信网验证结果"))
             }
             sections.append(Section(title: "教育经历 \(index + 1)", rows: rows(list)))
         }

@@ -198,7 +198,8 @@ public struct EducationEntry: Codable, Equatable, Sendable {
     public var record: EducationRecord
     /// Locked and verified flags.
     public var flags: EntryFlags
-    /// Scans started and not answered yet.
+    /// Scans started and not answered yet. On a verified entry their answers are refused (`chsi.entry_verified`):
+    /// see ``awaitedScanIDs``.
     public var pendingScanIDs: [String]
     /// Every scan started on the entry, oldest first (answered: started and no longer pending; a repeated answer is
     /// ignored).
@@ -209,6 +210,10 @@ public struct EducationEntry: Codable, Equatable, Sendable {
     /// The current CHSI result: the answer to the newest scan supersedes the older ones, even when an older scan's
     /// answer arrives after it.
     public var currentChsiResult: ChsiResult? { chsiResults.last }
+
+    /// The scans whose answer would still be recorded: the pending ones, unless approval verified the entry (what the
+    /// reviewer approved stays, so a later answer is refused).
+    public var awaitedScanIDs: [String] { flags.verified ? [] : pendingScanIDs }
 
     /// Whether CHSI has answered the scan.
     public func hasAnswered(_ scanID: String) -> Bool {

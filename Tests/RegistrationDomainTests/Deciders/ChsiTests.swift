@@ -223,12 +223,16 @@ struct ChsiTests {
             .thenRejects(.chsiInvalidResult, field: "record.name")
     }
 
-    @Test func anAnswerToAScanStartedBeforeApprovalDoesNotChangeTheApprovedEntry() {
+    @Test func anAnswerToAScanStartedBeforeApprovalDoesNotChangeTheApprovedEntry() throws {
         var history = scanned()
         history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
         given(history.events).when(result(), chsi).thenAccepts()
         history.run(.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")), Fixture.reviewer())
         given(history.events).when(result { $0.school = "别的学校" }, chsi).thenRejects(.chsiEntryVerified, field: "scanID")
+        // The file no longer awaits that scan's answer, though the scan stays on record as started and unanswered.
+        let entry = try #require(history.state.education["e1"])
+        #expect(entry.pendingScanIDs == ["s1"] && entry.awaitedScanIDs.isEmpty)
+        #expect(try #require(scanned().state.education["e1"]).awaitedScanIDs == ["s1"])
     }
 
     @Test func anAnswerArrivingAfterTheWindowClosedStillCounts() {
