@@ -70,7 +70,7 @@ func run(_ program: String, _ arguments: [String], input: Data? = nil) throws ->
     process.standardError = error
     let inputPipe = Pipe()
     if input != nil { process.standardInput = inputPipe }
-    try process.run()
+    try launch(process)
     if let input {
         inputPipe.fileHandleForWriting.write(input)
         try inputPipe.fileHandleForWriting.close()

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestScratch
 import Testing
 
 @Suite("Crash safety")
@@ -14,7 +15,7 @@ struct CrashTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
 
         // Read acknowledgements until enough have arrived, then kill without warning.
         var acknowledged = [Int64]()

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 
 /// The commands on a log changed behind the store's back (the append-only triggers dropped with the sqlite3 shell):
@@ -28,7 +29,7 @@ struct IntegrityCommandTests {
         let error = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = error
-        try process.run()
+        try launch(process)
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning {

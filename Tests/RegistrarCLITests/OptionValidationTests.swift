@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 
 /// Options refused up front, naming the option and the rule, with exit 2 and nothing changed on disk.
@@ -92,7 +93,7 @@ struct SimulatorHelpTests {
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
-            try process.run()
+            try launch(process)
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 
 @Suite("rebuild: interrupted")
@@ -15,7 +16,7 @@ struct RebuildInterruptTests {
         let error = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = error
-        try process.run()
+        try launch(process)
         // The shadow tables appear once the rebuild has started folding: interrupt it then.
         var started = false
         let deadline = Date().addingTimeInterval(120)

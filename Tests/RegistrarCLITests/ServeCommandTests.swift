@@ -3,6 +3,7 @@ import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import TestScratch
 #endif
 
 /// `registrar serve` through the real binary: prints its URL, answers, and shuts down gracefully on a signal.
@@ -98,7 +99,7 @@ import FoundationNetworking
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         var printed = Data()
         while !String(decoding: printed, as: UTF8.self).contains("registrar serving") || printed.last != 0x0A {
             let chunk = output.fileHandleForReading.availableData

@@ -48,7 +48,7 @@ func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, out
     let error = Pipe()
     process.standardOutput = output
     process.standardError = error
-    try process.run()
+    try launch(process)
     // Drain stderr on another thread while reading stdout, so a chatty child cannot block on a full pipe.
     let errorData = ErrorBox()
     let group = DispatchGroup()

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import TestScratch
 import Testing
 
 @testable import RegistrarHTTP
@@ -93,7 +94,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do {
-            try process.run()
+            try launch(process)
             process.waitUntilExit()
             return process.terminationStatus
         } catch {

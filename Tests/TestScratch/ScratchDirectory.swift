@@ -29,3 +29,12 @@ public enum ScratchDirectory {
         for url in made.withLock({ $0 }) { try? FileManager.default.removeItem(at: url) }
     }
 }
+
+/// Starts a child process, one launch at a time across the whole test process: Foundation's `Process.run()` on
+/// Linux is not safe to call from several threads at once (swift-corelibs-foundation issues 4772, 4795, 4810), and
+/// the suites run in parallel. Waiting for the children stays concurrent.
+public func launch(_ process: Process) throws {
+    try processLaunches.withLock { _ in try process.run() }
+}
+
+private let processLaunches = Mutex<Void>(())
