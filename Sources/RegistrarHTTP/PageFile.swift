@@ -19,13 +19,22 @@ enum PageFile {
 
     /// The groups of a file, as the template takes them (`title`, `rows` of `label`/`value`); empty groups are left
     /// out, and so are values never set.
-    static func sections(_ state: CandidateState, season: SeasonState) -> [[String: Any]] {
-        build(state, season: season).filter { !$0.rows.isEmpty }.map { section in
+    ///
+    /// `identityMismatches`: the education entries whose current CHSI result is another person's record, told from
+    /// the unmasked file (``CandidateState/chsiIdentityMatches(_:)``) before a caller who sees numbers masked masks
+    /// it (``identityMismatches(_:)``).
+    static func sections(_ state: CandidateState, season: SeasonState, identityMismatches: Set<String>) -> [[String: Any]] {
+        build(state, season: season, identityMismatches: identityMismatches).filter { !$0.rows.isEmpty }.map { section in
             ["title": section.title, "rows": section.rows.map { ["label": $0.label, "value": $0.value] }]
         }
     }
 
-    static func build(_ state: CandidateState, season: SeasonState) -> [Section] {
+    /// The education entries whose current CHSI result is not in the candidate's name and ID number.
+    static func identityMismatches(_ state: CandidateState) -> Set<String> {
+        Set(state.education.values.filter { entry in entry.currentChsiResult.map { !state.chsiIdentityMatches($0) } ?? false }.map(\.entryID))
+    }
+
+    static func build(_ state: CandidateState, season: SeasonState, identityMismatches: Set<String>) -> [Section] {
         var sections = [Section]()
         if let basic = state.basic {
             sections.append(
@@ -73,7 +82,7 @@ enum PageFile {
             ]
             list += flags(entry.flags)
             if let result = entry.currentChsiResult {
-                let identity = result.isIdentityMismatch ? "；姓名或证件号码与考生不符" : ""
+                let identity = identityMismatches.contains(entry.entryID) ? "；姓名或证件号码与考生不符" : ""
                 list.append(
                     (
                         "学信网验证结果",

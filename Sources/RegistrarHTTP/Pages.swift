@@ -245,8 +245,9 @@ extension Routes {
             var replay = latest
             if let wanted, wanted < latest.version { replay = try await api.history.replay(candidateID, at: .version(wanted)) }
             var state = replay.state
+            let identityMismatches = PageFile.identityMismatches(state)
             if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
-            let sections = PageFile.sections(state, season: try await api.service.seasonState())
+            let sections = PageFile.sections(state, season: try await api.service.seasonState(), identityMismatches: identityMismatches)
             let names = try await api.accountNames(Set(latest.timeline.map(\.actorId)))
             let steps: [[String: Any]] = latest.timeline.map { step in
                 [

@@ -190,6 +190,14 @@ struct FoldSpecs {
         #expect(view.education.first?.locked == true && view.education.first?.chsiVerified == true)
         #expect(view.education.first?.chsiVerifiedAt == "2025-12-20T03:00:00.000Z")
         #expect(view.applications.map(\.status) == [.submitted])
+        #expect(view.education.first?.chsiIdentityMismatch == false)
+        // Another person's record is an answer, not a verification of the candidate's entry.
+        let other = [Given.registered, Given.seedEntry(), Given.seedChsi(name: "李四")].reduce(nil as CandidateState?) {
+            CandidateViewProjection.fold($0, $1)
+        }
+        let otherView = CandidateView(candidateID: Given.candidate, state: other!, now: Date(), season: nil)
+        #expect(otherView.education.first?.chsiVerified == false && otherView.education.first?.chsiIdentityMismatch == true)
+        #expect(otherView.education.first?.chsiVerifiedAt == "2025-12-20T03:00:00.000Z")
     }
 
     // MARK: review_comparison

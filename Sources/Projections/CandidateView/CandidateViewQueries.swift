@@ -12,10 +12,12 @@ public struct EducationEntryView: Codable, Sendable, Equatable {
     public var locked: Bool
     /// 已审核.
     public var verified: Bool
-    /// Has a CHSI result.
+    /// CHSI's current result is a record in the candidate's name and ID number (as the file has them now).
     public var chsiVerified: Bool
-    /// When the current CHSI result arrived.
+    /// When the current CHSI result arrived (whether or not it is the candidate's).
     public var chsiVerifiedAt: String?
+    /// CHSI's current result is another person's record (name or ID number differ): a wrong pick, to scan again.
+    public var chsiIdentityMismatch: Bool
 }
 
 /// A training or certificate entry with its flags.
@@ -89,8 +91,9 @@ public struct CandidateView: Codable, Sendable, Equatable {
                 entry: $0,
                 locked: $0.flags.isLocked,
                 verified: $0.flags.verified,
-                chsiVerified: $0.currentChsiResult != nil,
-                chsiVerifiedAt: $0.currentChsiResult?.receivedAt
+                chsiVerified: $0.currentChsiResult.map(state.chsiIdentityMatches) ?? false,
+                chsiVerifiedAt: $0.currentChsiResult?.receivedAt,
+                chsiIdentityMismatch: $0.currentChsiResult.map { !state.chsiIdentityMatches($0) } ?? false
             )
         }
         training = state.trainingInOrder

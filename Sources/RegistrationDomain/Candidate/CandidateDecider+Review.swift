@@ -182,6 +182,14 @@ extension CandidateDecider {
     )
         throws(Rejection) -> [CandidateEvent]
     {
+        // The candidate signs the printed form at the site; the site's reviewer records it. Told so, not just refused.
+        if context.actor.role == .candidate {
+            throw Reject.make(
+                .authForbidden,
+                field: "actor",
+                message: "签字确认须在现场资格审核时办理：请到考点在打印的报名表上签字，由考点审核人员记录"
+            )
+        }
         let (_, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "记录签字确认")
         guard application.isApproved else {
             throw Reject.make(

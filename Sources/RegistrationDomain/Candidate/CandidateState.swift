@@ -537,7 +537,8 @@ public enum CandidateAction: String, Codable, CaseIterable, Sendable {
     case completeWork
     /// Add at least one education entry.
     case addEducation
-    /// 学信网验证 of a higher-education entry without a CHSI result (window open).
+    /// 学信网验证 of a higher-education entry without a CHSI result, or whose result is another person's record (a
+    /// wrong pick, corrected by scanning again); window open.
     case verifyEducationWithChsi
     /// 开始新的报名 (online registration open, no live application this season).
     case submitApplication
@@ -545,12 +546,15 @@ public enum CandidateAction: String, Codable, CaseIterable, Sendable {
     case printSuccessNotice
     /// 放弃报考 (online registration open, application submitted).
     case abandonApplication
-    /// Attend on-site review at the chosen site.
+    /// Attend on-site review at the chosen site (submitted, before the review window closes).
     case attendReview
     /// Sign the application form at the site (approved, not signed, on-site review open).
     case signForm
     /// 缴费 (signed, area with online payment, window open, nothing paid, no attempt awaiting the bank).
     case pay
+    /// 缴费 as the exam area's notice says: signed, nothing paid, in an area without online payment, until the
+    /// payment window closes.
+    case payAsAreaInstructs
     /// Wait for the bank's confirmation (an attempt is pending).
     case awaitBankConfirmation
     /// Wait for the refund of a second payment the bank confirmed (``PaymentStatus/overpaid``).
@@ -648,6 +652,14 @@ public struct CandidateState: Codable, Equatable, Sendable {
         return Set(season.seasonID.flatMap { liveApplication(season: $0) }?.educationEntryIDs ?? [])
     }
 
+    /// Whether a CHSI record is in the candidate's name and ID number as the file has them now: a reviewer's
+    /// correction of either is compared against, as the reviewer's comparison does, rather than the registration's
+    /// values that the result's own flags (``ChsiResult/nameMatches``) were computed with when it arrived.
+    public func chsiIdentityMatches(_ result: ChsiResult) -> Bool {
+        guard let basic else { return false }
+        return result.name == basic.name && result.idNumber.uppercased() == basic.idNumber.uppercased()
+    }
+
     /// What the candidate can or should do next, in a stable order.
     public func nextActions(at now: Date, season: SeasonState) -> [CandidateAction] {
         guard isRegistered else { return [] }
@@ -658,7 +670,7 @@ public struct CandidateState: Codable, Equatable, Sendable {
         let scannable = chsiScannableEntryIDs(at: now, season: season)
         if season.isChsiVerificationOpen(at: now),
             education.values.contains(where: { entry in
-                entry.chsiResults.isEmpty && !entry.flags.verified
+                (entry.currentChsiResult.map { !chsiIdentityMatches($0) } ?? true) && !entry.flags.verified
                     && CandidateDecider.chsiScope(entry.record) == nil
                     && scannable.map { $0.contains(entry.entryID) } != false
             })
@@ -674,7 +686,8 @@ public struct CandidateState: Codable, Equatable, Sendable {
             actions.append(.printSuccessNotice)
             if season.isRegistrationOpen(at: now) {
                 actions.append(.abandonApplication)
-            } else {
+            } else if let calendar = season.calendar, now < calendar.reviewCloses {
+                // Once the review window has closed nobody reviews the application: nothing is left to attend.
                 actions.append(.attendReview)
             }
         case .approved, .signed, .paid, .refunded, .abandoned, .rejected:
@@ -690,6 +703,11 @@ public struct CandidateState: Codable, Equatable, Sendable {
                 }
             case .unpaid, .failed:
                 if mayPay { actions.append(.pay) }
+                if live.isApproved && live.isSigned && season.area(live.areaCode)?.onlinePayment == false,
+                    let calendar = season.calendar, now < calendar.paymentCloses, live.refunds.isEmpty
+                {
+                    actions.append(.payAsAreaInstructs)
+                }
             case .overpaid:
                 actions.append(.awaitExcessRefund)
             case .paid, .refunded:
