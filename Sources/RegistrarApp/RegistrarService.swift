@@ -322,9 +322,16 @@ public final class RegistrarService: Sendable {
         try await recoveryCredential(idType: idType, idNumber: idNumber, name: name).map { ($0.subjectId, $0.recoveryQuestion ?? "") }
     }
 
+    /// An ID number as 找回密码 looks it up: without surrounding blanks (tabs and the full-width space too), upper-case.
+    /// Whatever counts a recovery's failures must key them by this, or each spelling of one number would be a lock-out
+    /// of its own.
+    public static func recoveryIDNumber(_ idNumber: String) -> String {
+        idNumber.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+    }
+
     /// The credentials of the candidate with that document and name, when they have a recovery question.
     private func recoveryCredential(idType: String, idNumber: String, name: String) async throws -> Credential? {
-        let idNumber = idNumber.trimmingCharacters(in: .whitespaces).uppercased()
+        let idNumber = Self.recoveryIDNumber(idNumber)
         guard let candidateId = try await store.claimHolder(CandidateClaims.personKey(idType: idType, idNumber: idNumber)) else { return nil }
         let state = try await candidates.current(candidateId).state
         guard let basic = state.basic, basic.idType == idType, basic.idNumber.uppercased() == idNumber,

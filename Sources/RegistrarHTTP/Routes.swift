@@ -240,7 +240,7 @@ extension Routes {
         // 找回密码, step 1: the recovery question of the account with this ID type, ID number and name. Public.
         open(.post, "/api/v1/password-recovery/question") { request, _ in
             let body = try await request.strictBody(RecoveryLookupBody.self, limit: limit)
-            let throttleKey = "recovery:" + body.idNumber.uppercased()
+            let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
             if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
                 let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
@@ -257,7 +257,7 @@ extension Routes {
         // answers, or names that do not match, for the same ID number. Returns the username, which may have been forgotten too.
         open(.post, "/api/v1/password-recovery") { request, context in
             let body = try await request.strictBody(RecoveryBody.self, limit: limit)
-            let throttleKey = "recovery:" + body.idNumber.uppercased()
+            let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
             if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
                 if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }

@@ -209,6 +209,16 @@ import Testing
             #expect(fifth.status == .tooManyRequests && fifth.field == "recoveryAnswer")
             let locked = try await client.call(.post, "/api/v1/password-recovery", json: World.recovery(of: 53, answer: "武汉大学医学部"))
             #expect(locked.status == .tooManyRequests)
+            // The same number spelt with blanks around it (which the lookup trims) or in lower case is the same
+            // lock-out, not a fresh count: the right answer is still refused.
+            let number = World.residentID(53)
+            for spelling in [" \(number)", "\(number)\\t", "\u{3000}\(number)", number.lowercased()] {
+                let body = World.recovery(of: 53, answer: "武汉大学医学部").replacingOccurrences(of: number, with: spelling)
+                let reply = try await client.call(.post, "/api/v1/password-recovery", json: body)
+                #expect(reply.status == .tooManyRequests, "\(spelling.debugDescription): \(reply.text)")
+                let lookup = World.recoveryLookup(of: 53).replacingOccurrences(of: number, with: spelling)
+                #expect(try await client.call(.post, "/api/v1/password-recovery/question", json: lookup).status == .tooManyRequests)
+            }
         }
     }
 
