@@ -166,7 +166,8 @@ extension CandidateDecider {
                     + "或按考区规定全额退还（\(net)分）"
             )
         }
-        guard application.refundedFen + c.amountFen <= application.paidFen else {
+        // Subtracted, not added: an amount near Int.max must be refused, not overflow.
+        guard c.amountFen <= application.paidFen - application.refundedFen else {
             throw Reject.make(
                 .paymentRefundExceedsPaid,
                 field: "amountFen",

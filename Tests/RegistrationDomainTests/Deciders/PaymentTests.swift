@@ -301,6 +301,8 @@ struct PaymentTests {
         #expect(history.state.applications["a1"]?.status == .paid)
         given(history.events).when(refund("rf1", amount: 100), admin).thenRejects(.paymentDuplicateRefund, field: "refundID")
         given(history.events).when(refund("rf2", amount: 10001), admin).thenRejects(.paymentRefundExceedsPaid, field: "amountFen")
+        // An amount a client can send that would overflow a sum is refused like any other too large.
+        given(history.events).when(refund("rf2", amount: .max), admin).thenRejects(.paymentRefundExceedsPaid, field: "amountFen")
         history.run(refund("rf2", amount: 10000), admin)
         #expect(history.state.applications["a1"]?.status == .refunded)
     }
