@@ -452,7 +452,13 @@ extension Routes {
                 var sent = 0
                 try await writer.write(ByteBuffer(string: ": registrar events after \(start)\n\n"))
                 for try await event in events.cancelOnGracefulShutdown() {
-                    guard try await api.feedShows(event, to: actor) else { continue }
+                    // The session is checked at every event, as a request would be: a log-out, an expired token, a
+                    // deactivated account or a changed password ends the feed, and a changed scope applies at once.
+                    guard let session = api.sessions.session(for: principal.token),
+                        let current = try await api.actor(of: session.subjectId, isStaff: session.isStaff),
+                        [.auditor, .reviewer, .admin].contains(current.role)
+                    else { break }
+                    guard try await api.feedShows(event, to: current) else { continue }
                     let recordedAt = (try? event.decodedMetadata().recordedAt) ?? ""
                     let data: [String: String] = [
                         "position": String(event.position), "stream": event.streamId, "version": String(event.streamVersion),

@@ -411,6 +411,31 @@ import Testing
         }
     }
 
+    /// An open feed is checked at every event, as a request would be: after the reviewer logs out, the next event of
+    /// their site ends the feed instead of reaching them.
+    @Test func theEventStreamEndsWithItsSession() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let cookie = try await Self.cookie(client, "reviewer02")
+            let headers: HTTPFields = [HTTPField.Name("Last-Event-ID")!: String(try await world.store.headPosition())]
+            let feed = Task { try await Self.form(client, .get, "/events/stream?max=1", nil, cookie: cookie, headers: headers) }
+            // Time for the feed to open (had it opened after the log-out it would be refused, which leaks nothing
+            // either).
+            try await Task.sleep(for: .seconds(1))
+            _ = try await Self.form(client, .post, "/logout", "", cookie: cookie)
+            let contact = try await client.call(
+                .put,
+                "/api/v1/candidates/\(cast.candidateB)/contact",
+                token: cast.tokens["otherCandidate"],
+                json: World.contact.replacingOccurrences(of: "13800138000", with: "13900139000")
+            )
+            try #require(contact.status == .ok, "\(contact.text)")
+            let stream = try await feed.value
+            #expect(!stream.text.contains("id: "), "\(stream.status) \(stream.text)")
+        }
+    }
+
     @Test func loginFormShowsFailuresAndLogoutEndsTheSession() async throws {
         let world = try await World()
         try await world.test { client in
