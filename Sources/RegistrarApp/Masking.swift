@@ -6,12 +6,21 @@ import RegistrationDomain
 /// them unless asked not to (`replay` and `trace` with `--show-id-numbers`). Both mask the same things the same way,
 /// here.
 public enum Masking {
-    /// An ID number with all but the first 3 and last 4 characters replaced by `*` (`420***********123X`):
-    /// enough to tell two candidates apart at a glance, not enough to reconstruct the birth date.
+    /// An ID number with its middle replaced by `*`: of a resident ID (15 characters or more) all but the first 3
+    /// and last 4 (`420***********123X`), enough to tell two candidates apart at a glance, not enough to reconstruct
+    /// the birth date; of a shorter document (a 香港身份证 `A123456(7)`, a 军官证, a passport: 6–14 characters) all but
+    /// the first and the last 2, so that at least half stays hidden and a check digit cannot restore the rest; a
+    /// number of fewer than 6 characters entirely.
     public static func idNumber(_ number: String) -> String {
         let characters = Array(number)
-        guard characters.count > 7 else { return String(repeating: "*", count: characters.count) }
-        return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 7) + String(characters.suffix(4))
+        let (head, tail) =
+            switch characters.count {
+            case 15...: (3, 4)
+            case 6...: (1, 2)
+            default: (0, 0)
+            }
+        return String(characters.prefix(head)) + String(repeating: "*", count: characters.count - head - tail)
+            + String(characters.suffix(tail))
     }
 
     /// Whether a field path names an ID number: `basic.idNumber`, `education[e1].chsi.idNumber`,

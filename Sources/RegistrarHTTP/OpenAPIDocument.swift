@@ -10,7 +10,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Registrar API",
     "version": "1.0.0",
-    "description": "Registration for China's national medical licensing exam (医师资格考试网上报名): candidates, on-site reviewers, auditors and administrators. Every command is an event appended to the log. Request bodies are JSON objects decoded strictly: unknown fields are refused (400). Every 4xx carries `{code, field, message}`. Authorisation: a candidate only their own file; a reviewer only applications at their sites; an auditor reads everything and writes nothing; administrators run the season and staff accounts. ID numbers are shown in full to the candidate and the site's reviewer, masked (`420***********1234`) to auditors."
+    "description": "Registration for China's national medical licensing exam (医师资格考试网上报名): candidates, on-site reviewers, auditors and administrators. Every command is an event appended to the log. Request bodies are JSON objects decoded strictly: unknown fields are refused (400). Every 4xx carries `{code, field, message}`. Authorisation: a candidate only their own file; a reviewer only applications at their sites; an auditor reads everything and writes nothing; administrators run the season and staff accounts. ID numbers are shown in full to the candidate and the site's reviewer, masked (`420***********1234`; a shorter document to its first and last two characters, `A*****67`) to auditors."
   },
   "servers": [
     {
