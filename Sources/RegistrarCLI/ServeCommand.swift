@@ -25,6 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on.")
     var host = "127.0.0.1"
 
+    @Flag(
+        name: .long,
+        help: "Serve on an address other than loopback with the published development callback secrets (never in production)."
+    )
+    var allowDevelopmentSecrets = false
+
     @Option(name: .long, help: "The port to listen on (0: any free port).")
     var port = 8080
 
@@ -68,6 +74,29 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if let demo, demo < 1 { throw ValidationError("--demo must be at least 1") }
+        // The development secrets are in the README: on an address others reach, anyone could sign a bank
+        // confirmation with them.
+        let unset = callbacks.developmentValuesInUse
+        if !unset.isEmpty && !Self.isLoopback(host) && !allowDevelopmentSecrets {
+            throw ValidationError(
+                "--host \(host) is reachable from other machines, and \(unset.joined(separator: ", ")) still hold the published "
+                    + "development values: set them (or --chsi-secret, --bank-secret, --qr-key), or serve on 127.0.0.1"
+            )
+        }
+    }
+
+    /// The callback settings: the environment's, overridden by the options.
+    private var callbacks: CallbackSettings {
+        var callbacks = CallbackSettings.fromEnvironment()
+        if let chsiSecret { callbacks.chsiSecret = chsiSecret }
+        if let bankSecret { callbacks.bankSecret = bankSecret }
+        if let qrKey { callbacks.qrKey = qrKey }
+        return callbacks
+    }
+
+    /// Whether only this machine reaches the address.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// Plays the demo into an empty log, then opens the review and payment windows around today.
@@ -120,10 +149,14 @@ struct ServeCommand: AsyncParsableCommand {
                 throw failure("demo failed: \(error)")
             }
         }
-        var callbacks = CallbackSettings.fromEnvironment()
-        if let chsiSecret { callbacks.chsiSecret = chsiSecret }
-        if let bankSecret { callbacks.bankSecret = bankSecret }
-        if let qrKey { callbacks.qrKey = qrKey }
+        let callbacks = self.callbacks
+        let development = callbacks.developmentValuesInUse
+        if !development.isEmpty {
+            printError(
+                "registrar: warning: \(development.joined(separator: ", ")) hold the published development values; "
+                    + "set them before serving anything but a demo"
+            )
+        }
         do {
             try await runServer(
                 databasePath: path,

@@ -55,6 +55,16 @@ public struct CallbackSettings: Sendable {
         if let key = value("REGISTRAR_QR_KEY") { settings.qrKey = key }
         return settings
     }
+
+    /// The settings still at their published development values (the environment variable of each): anyone who
+    /// read the README can sign a bank confirmation with them.
+    public var developmentValuesInUse: [String] {
+        [
+            ("REGISTRAR_CHSI_SECRET", chsiSecret == Self.developmentCHSISecret),
+            ("REGISTRAR_BANK_SECRET", bankSecret == Self.developmentBankSecret), ("REGISTRAR_QR_KEY", qrKey == Self.developmentQRKey),
+        ]
+        .filter(\.1).map(\.0)
+    }
 }
 
 /// What the callbacks remember outside the event log: the nonces seen, until they expire. Whose an order or a scan

@@ -32,6 +32,13 @@ struct OptionValidationTests {
         try expectRefused(["demo", "--db", directory.appendingPathComponent("new.sqlite").path, "--seed", "-1"], saying: "--seed")
         try expectRefused(["trace", "--db", path, "--since", "last tuesday"], saying: "--since must be an ISO-8601 instant")
         try expectRefused(["rebuild", "--db", path, "--projection", "nonsense"], saying: "unknown --projection nonsense")
+        // The published development secrets are refused on an address other machines reach (a bank confirmation
+        // signed with them would pass).
+        try expectRefused(["serve", "--db", path, "--host", "0.0.0.0"], saying: "REGISTRAR_CHSI_SECRET, REGISTRAR_BANK_SECRET, REGISTRAR_QR_KEY")
+        try expectRefused(
+            ["serve", "--db", path, "--host", "0.0.0.0", "--chsi-secret", "c", "--bank-secret", "b"],
+            saying: "REGISTRAR_QR_KEY still hold"
+        )
         // Help is no error.
         #expect(try registrar("trace", "--help").status == 0)
     }
