@@ -248,7 +248,10 @@ extension Routes {
             let identityMismatches = PageFile.identityMismatches(state)
             if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
             let sections = PageFile.sections(state, season: try await api.service.seasonState(), identityMismatches: identityMismatches)
-            let names = try await api.accountNames(Set(latest.timeline.map(\.actorId)))
+            // A candidate reads who acted by role (审核人员, 管理员), not staff members' names and log-ins, as on the
+            // real system's pages; staff read the names.
+            let named = Set(latest.timeline.map(\.actorId)).filter { principal.actor.role != .candidate || $0 == principal.actor.id }
+            let names = try await api.accountNames(named)
             let steps: [[String: Any]] = latest.timeline.map { step in
                 [
                     "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt),

@@ -308,6 +308,20 @@ import Testing
             #expect(replayed.text.contains("回到最新"))
             #expect(!replayed.text.contains("zhangsan@example.com"))
             #expect(history.text.contains("zhangsan@example.com"))
+            // Who corrected the file: the candidate reads the role, staff read the reviewer's account.
+            let base = "/api/v1/candidates/\(cast.candidateA)/applications/\(cast.applicationA)"
+            world.clock.set(World.review)
+            try #require(try await client.correctName(application: base, token: cast.tokens["reviewer"]).status == .ok)
+            let corrected = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
+            #expect(corrected.text.contains("审核人员") && !corrected.text.contains("reviewer01"), "\(corrected.text)")
+            let staffView = try await Self.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/history",
+                nil,
+                cookie: try await Self.cookie(client, "auditor01")
+            )
+            #expect(staffView.text.contains("reviewer01"), "\(staffView.text)")
 
             let notice = try await Self.form(
                 client,
