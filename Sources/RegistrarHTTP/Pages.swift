@@ -86,7 +86,11 @@ extension Routes {
                 let (token, session, actor) = try await api.openSession(username: username, password: password)
                 var response = PageRender.redirect(next.isEmpty ? PageRender.home(of: actor) : next)
                 let maxAge = max(1, Int(session.expiresAt.timeIntervalSince(api.service.clock.now())))
-                response.headers[.setCookie] = "\(sessionCookieName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
+                // Secure when the browser reached us over HTTPS (a proxy ending TLS says so), so that the cookie never
+                // travels in clear; plain HTTP on a laptop keeps working.
+                let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https" ? "; Secure" : ""
+                response.headers[.setCookie] =
+                    "\(sessionCookieName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secure)"
                 return response
             } catch {
                 guard let known = APIError.from(error) else { throw error }
@@ -936,7 +940,8 @@ enum PageRender {
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .contentLength: String(buffer.readableBytes), .cacheControl: "no-store",
-                HTTPField.Name("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+                HTTPField.Name("Content-Security-Policy")!:
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
             ],
             body: .init(byteBuffer: buffer)
         )

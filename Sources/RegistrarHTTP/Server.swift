@@ -237,6 +237,11 @@ struct FrontMiddleware: RouterMiddleware {
             response = api.errorResponse(error, context: context)
         }
         response.headers[Header.requestID] = context.requestID
+        // Replies hold personal data: no shared or browser cache keeps them (a route that may be cached says so),
+        // no page is framed by another site's page (clicks on a reviewer's buttons), no type is guessed.
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.endpointPath ?? "unmatched"

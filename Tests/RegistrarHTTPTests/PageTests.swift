@@ -450,6 +450,37 @@ import Testing
         }
     }
 
+    /// Replies with personal data are kept by no cache and shown in no other site's frame; behind a proxy that ends
+    /// TLS the session cookie is Secure.
+    @Test func repliesAreNeitherCachedNorFramed() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let file = try await client.call(.get, "/api/v1/candidates/\(cast.candidateA)", token: cast.tokens["owner"])
+            #expect(file.status == .ok && file.headers[.cacheControl] == "no-store")
+            #expect(file.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+            let page = try await Self.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/history",
+                nil,
+                cookie: try await Self.cookie(client, "zhangsan01")
+            )
+            #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers[.cacheControl] == "no-store")
+            let plain = try await Self.form(client, .post, "/login", "username=reviewer01&password=\(World.password)")
+            #expect(plain.headers[.setCookie]?.contains("Secure") == false)
+            let proxied = try await Self.form(
+                client,
+                .post,
+                "/login",
+                "username=reviewer01&password=\(World.password)",
+                headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"]
+            )
+            #expect(proxied.headers[.setCookie]?.hasSuffix("; Secure") == true, "\(proxied.headers)")
+        }
+    }
+
     @Test func loginFormShowsFailuresAndLogoutEndsTheSession() async throws {
         let world = try await World()
         try await world.test { client in
