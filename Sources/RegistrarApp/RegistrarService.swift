@@ -258,10 +258,17 @@ public final class RegistrarService: Sendable {
             if case .register(let registration) = command, claim == CandidateClaims.usernameKey(registration.username) {
                 throw CommandError.rejected(CandidateClaims.usernameTaken(registration.username))
             }
-            let holderUsername = try await candidates.load(holder).state.basic?.username ?? "?"
+            let holderBasic = try await candidates.load(holder).state.basic
+            let holderUsername = holderBasic?.username ?? "?"
             if case .correctBasicInfo = command {
                 // A reviewer's correction to a number another account holds: said to the reviewer, about that account.
                 throw CommandError.rejected(CandidateClaims.correctionToTakenNumber(username: holderUsername))
+            }
+            // The guide's answer names the account when the name and the document were registered (FAQ 15: "您的姓名和
+            // 身份证件已在国家医学考试中心注册过"); to someone who gives only the number, the account's username is not
+            // told, or any number would look up whose it is.
+            if case .register(let registration) = command, holderBasic?.name != registration.name.trimmingCharacters(in: .whitespaces) {
+                throw CommandError.rejected(CandidateClaims.documentAlreadyRegistered)
             }
             throw CommandError.rejected(CandidateClaims.alreadyRegistered(username: holderUsername))
         }

@@ -186,6 +186,13 @@ import Testing
             #expect(again.status == .conflict)
             #expect(again.code == "registration.person_already_registered")
             #expect((again.object["message"] as? String)?.contains("first001") == true)
+            // The same number under another name is refused the same way, without the account's username: a number
+            // alone does not look up whose it is.
+            let otherName = World.registration("third001", index: 4).replacingOccurrences(of: "张三", with: "王五")
+            let guessed = try await client.call(.post, "/api/v1/candidates", json: otherName)
+            #expect(guessed.status == .conflict && guessed.code == "registration.person_already_registered", "\(guessed.text)")
+            #expect((guessed.object["message"] as? String)?.contains("first001") == false, "\(guessed.text)")
+            #expect((guessed.object["message"] as? String)?.contains("资格审核现场处理") == true)
 
             // An entry that does not exist: 404 with the domain's code.
             let token = try await client.login("first001")

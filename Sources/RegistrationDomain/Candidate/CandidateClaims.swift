@@ -71,6 +71,15 @@ public enum CandidateClaims {
         )
     }
 
+    /// The message when the document is registered under another name: the same rule and the same way to resolve
+    /// it, without the account's username.
+    public static let documentAlreadyRegistered = Reject.make(
+        .registrationPersonAlreadyRegistered,
+        field: "idNumber",
+        message: "该证件号码已在网站上完成了注册，请勿重复注册用户信息。（若非您本人注册，"
+            + "请您在资格审核期间，携本人身份证明和相关报名材料到资格审核现场处理。）"
+    )
+
     /// The rejection of a reviewer's correction of the ID number (or its type) to a number another account holds.
     public static func correctionToTakenNumber(username: String) -> Rejection {
         Reject.make(
