@@ -74,6 +74,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if let demo, demo < 1 { throw ValidationError("--demo must be at least 1") }
+        for (option, value) in [("--chsi-secret", chsiSecret), ("--bank-secret", bankSecret), ("--qr-key", qrKey)] {
+            // An empty HMAC key signs for anyone (the environment's empty variables count as unset instead).
+            if let value, value.isEmpty { throw ValidationError("\(option) must not be empty") }
+        }
         // The development secrets are in the README: on an address others reach, anyone could sign a bank
         // confirmation with them.
         let unset = callbacks.developmentValuesInUse

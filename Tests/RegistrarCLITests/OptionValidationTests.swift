@@ -39,6 +39,7 @@ struct OptionValidationTests {
             ["serve", "--db", path, "--host", "0.0.0.0", "--chsi-secret", "c", "--bank-secret", "b"],
             saying: "REGISTRAR_QR_KEY still hold"
         )
+        try expectRefused(["serve", "--db", path, "--bank-secret", ""], saying: "--bank-secret must not be empty")
         // Help is no error.
         #expect(try registrar("trace", "--help").status == 0)
     }
