@@ -4699,7 +4699,9 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "code": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[A-Za-z0-9]+$",
+            "description": "ASCII letters and digits (`season.code_invalid` otherwise)."
           },
           "name": {
             "type": "string"
@@ -4762,7 +4764,8 @@ enum OpenAPIDocument {
         "properties": {
           "code": {
             "type": "string",
-            "description": "Required when adding; must be absent or equal to the path's when changing."
+            "description": "Required when adding; must be absent or equal to the path's when changing. ASCII letters and digits (`season.code_invalid` otherwise).",
+            "pattern": "^[A-Za-z0-9]+$"
           },
           "name": {
             "type": "string"
@@ -4815,7 +4818,9 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "code": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[A-Za-z0-9]+$",
+            "description": "ASCII letters and digits (`season.code_invalid` otherwise)."
           },
           "name": {
             "type": "string"

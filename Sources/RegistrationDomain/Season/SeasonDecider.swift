@@ -196,7 +196,7 @@ public enum SeasonDecider: Decider {
             }
             return [.photoSizeLimitSet(PhotoSizeLimitSet(maximumBytes: set.maximumBytes))]
         case .addExam(let add):
-            let code = try Check.text(add.code, field: "code", label: "考试科目代码", maxLength: 10)
+            let code = try validCode(Check.text(add.code, field: "code", label: "考试科目代码", maxLength: 10), label: "考试科目代码")
             let name = try Check.text(add.name, field: "name", label: "考试科目名称", maxLength: 40, halfWidth: false)
             guard state.exams[code] == nil else {
                 throw Reject.make(.seasonDuplicateExam, field: "code", message: "考试科目代码\(code)已存在")
@@ -229,7 +229,7 @@ public enum SeasonDecider: Decider {
                 )
             ]
         case .addSite(let add):
-            let code = try Check.text(add.code, field: "code", label: "考点代码", maxLength: 20)
+            let code = try validCode(Check.text(add.code, field: "code", label: "考点代码", maxLength: 20), label: "考点代码")
             let name = try Check.text(add.name, field: "name", label: "考点名称", maxLength: 60, halfWidth: false)
             guard state.sites[code] == nil else {
                 throw Reject.make(.seasonDuplicateSite, field: "code", message: "考点代码\(code)已存在")
@@ -325,8 +325,18 @@ public enum SeasonDecider: Decider {
         guard c.reviewCloses <= c.paymentCloses else { throw refuse("paymentCloses", "缴费不能早于资格审核结束") }
     }
 
+    /// A code as exams, areas and sites are named in paths, lists and candidates' applications: ASCII letters and
+    /// digits only (the national codes are digits), so that no code is refused by the routes that name it, and no
+    /// blank makes ` 1101` a site beside `1101`.
+    private static func validCode(_ code: String, label: String) throws(Rejection) -> String {
+        guard code.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
+            throw Reject.make(.seasonCodeInvalid, field: "code", message: "\(label)只能由英文字母和数字组成，不能含空格或其他符号")
+        }
+        return code
+    }
+
     private static func validate(_ area: AddExamArea) throws(Rejection) -> ExamAreaAdded {
-        let code = try Check.text(area.code, field: "code", label: "考区代码", maxLength: 20)
+        let code = try validCode(Check.text(area.code, field: "code", label: "考区代码", maxLength: 20), label: "考区代码")
         let name = try Check.text(area.name, field: "name", label: "考区名称", maxLength: 60, halfWidth: false)
         let policy =
             try Check.optionalText(

@@ -38,6 +38,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case seasonUnknownArea = "season.unknown_area"
     /// An exam site with this code exists.
     case seasonDuplicateSite = "season.duplicate_site"
+    /// An exam, area or site code is not 1 to 20 ASCII letters and digits (it names the thing in paths and lists).
+    case seasonCodeInvalid = "season.code_invalid"
     /// A command needs a season with a calendar, and there is none.
     case seasonNotConfigured = "season.not_configured"
 

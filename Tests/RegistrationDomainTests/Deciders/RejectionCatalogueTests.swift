@@ -85,6 +85,7 @@ struct RejectionCatalogueTests {
         },
         .seasonUnknownArea: { season(Fixture.seasonEvents, .addSite(AddExamSite(code: "9", name: "x", areaCode: "404"))) },
         .seasonDuplicateSite: { season(Fixture.seasonEvents, .addSite(AddExamSite(code: "1101", name: "x", areaCode: "11"))) },
+        .seasonCodeInvalid: { season(Fixture.seasonEvents, .addSite(AddExamSite(code: " 1101", name: "x", areaCode: "11"))) },
         .seasonNotConfigured: { candidate(.withEducation(), Fixture.submit(), Fixture.candidate(at: T.registration, season: SeasonState())) },
         .staffAlreadyExists: { staff([reviewerCreated], .create(CreateStaffAccount(staffID: "r", role: .auditor, displayName: "x"))) },
         .staffNotFound: { staff([], .deactivate(DeactivateStaffAccount(staffID: "r", reason: "x"))) },

@@ -132,6 +132,19 @@ struct SeasonDeciderTests {
             .thenRejects(.seasonDuplicateExam, field: "code")
     }
 
+    /// Codes name exams, areas and sites in paths and lists: letters and digits only, so that every route can name
+    /// what was created and no blank makes a second `1101`.
+    @Test(arguments: [" 1101", "1101 ", "-1", "a/b", "..", "😀", "11.01", "一一"])
+    func codesAreLettersAndDigits(_ code: String) {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        history.when(SeasonCommand.addSite(AddExamSite(code: code, name: "x", areaCode: "11")), admin)
+            .thenRejects(.seasonCodeInvalid, field: "code")
+        history.when(SeasonCommand.addArea(AddExamArea(code: code, name: "x", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(.seasonCodeInvalid, field: "code")
+        history.when(SeasonCommand.addExam(AddExam(code: code, name: "x", level: .physician, category: .dental)), admin)
+            .thenRejects(.seasonCodeInvalid, field: "code")
+    }
+
     @Test func withdrawingNeedsAKnownActiveExam() {
         let history = given(SeasonDecider.self, Fixture.seasonEvents)
         history.when(SeasonCommand.withdrawExam(WithdrawExam(code: "120")), admin)
