@@ -90,6 +90,7 @@ public struct APIError: Error, Sendable, Equatable {
         DecisionCode.paymentAlreadyPaid.rawValue,
         DecisionCode.paymentPending.rawValue,
         DecisionCode.paymentOrderAlreadySettled.rawValue,
+        DecisionCode.paymentTransactionConflict.rawValue,
     ]
 
     /// The answer for any error a handler throws. Anything unexpected is a 500 with no detail (logged by the caller).

@@ -3683,7 +3683,7 @@ enum OpenAPIDocument {
     "/api/v1/callbacks/bank": {
       "post": {
         "summary": "银行缴费结果: the bank's callback",
-        "description": "Signed by the bank (HMAC-SHA256 with the shared bank secret). May come late, twice (200, nothing appended for a transaction already recorded) or never (the payment stays pending). Recorded as actor `bank` on channel `bank`.",
+        "description": "Signed by the bank (HMAC-SHA256 with the shared bank secret). May come late, twice (200, nothing appended for a transaction already recorded as it is now told; 409 `payment.transaction_conflict` when the delivery says something else about a recorded transaction: another order or amount, success where it failed, failure where it succeeded) or never (the payment stays pending). Recorded as actor `bank` on channel `bank`. A confirmation of money that is refused (422 `payment.amount_mismatch`, 409 `payment.order_already_settled` or `payment.transaction_conflict`) is kept for reconciliation: `GET /api/v1/admin/payments/refused-confirmations`.",
         "operationId": "post_callbacks_bank",
         "tags": [
           "callbacks"

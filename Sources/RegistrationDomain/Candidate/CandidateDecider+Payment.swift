@@ -89,7 +89,28 @@ extension CandidateDecider {
             throw Reject.make(.paymentUnknownOrder, field: "orderNumber", message: "订单号\(c.orderNumber)不存在")
         }
         guard !Check.isBlank(c.bankTransactionID) else { throw Reject.required("bankTransactionID", "银行交易流水号") }
-        if application.payments.contains(where: { $0.bankTransactionIDs.contains(c.bankTransactionID) }) { return [] }
+        if let recorded = application.payments.first(where: { $0.bankTransactionIDs.contains(c.bankTransactionID) }) {
+            // The bank's duplicate delivery emits nothing; one that says something else about the transaction than
+            // what was recorded is refused, as CHSI's second answer to a scan is, so that it is not taken for a
+            // duplicate. What was recorded is told from the order: a transaction alone on an order that succeeded
+            // is its confirmation, every transaction of an order that did not succeed a failure.
+            let contradiction: String? =
+                if recorded.orderNumber != c.orderNumber {
+                    "银行交易流水号\(c.bankTransactionID)已登记于订单\(recorded.orderNumber)，与本次通知的订单\(c.orderNumber)不符"
+                } else if c.succeeded && c.amountFen != recorded.amountFen {
+                    "银行交易流水号\(c.bankTransactionID)已登记，本次通知的金额\(c.amountFen)分与订单金额\(recorded.amountFen)分不符"
+                } else if c.succeeded && recorded.outcome != .succeeded {
+                    "银行交易流水号\(c.bankTransactionID)已登记为缴费失败，本次通知为缴费成功"
+                } else if !c.succeeded && recorded.outcome == .succeeded && recorded.bankTransactionIDs == [c.bankTransactionID] {
+                    "银行交易流水号\(c.bankTransactionID)已登记为缴费成功，本次通知为缴费失败"
+                } else {
+                    nil
+                }
+            if let contradiction {
+                throw Reject.make(.paymentTransactionConflict, field: "bankTransactionID", message: contradiction + "，未予记录，请与银行核对")
+            }
+            return []
+        }
         guard attempt.outcome != .succeeded else {
             throw Reject.make(
                 .paymentOrderAlreadySettled,

@@ -211,6 +211,9 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case paymentAmountMismatch = "payment.amount_mismatch"
     /// The order was settled by another bank transaction.
     case paymentOrderAlreadySettled = "payment.order_already_settled"
+    /// The bank delivered a transaction already recorded, saying something else about it (another order, another
+    /// amount, success where it failed or failure where it succeeded).
+    case paymentTransactionConflict = "payment.transaction_conflict"
     /// Refund of an application that is not paid.
     case paymentNotPaid = "payment.not_paid"
     /// Refunds would exceed what was paid.

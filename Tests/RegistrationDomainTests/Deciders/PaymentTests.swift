@@ -115,6 +115,24 @@ struct PaymentTests {
         given(History.paid().events).when(bankResult(), bank).then([])
     }
 
+    /// A delivery of a recorded transaction that says something else about it is refused, not taken for a duplicate:
+    /// another amount, a failure of the confirmed payment, a success of a failed one, another order.
+    @Test func aDeliveryContradictingTheRecordedTransactionIsRefused() {
+        let paid = given(History.paid().events)
+        paid.when(bankResult(amount: 1), bank).thenRejects(.paymentTransactionConflict, field: "bankTransactionID")
+        paid.when(bankResult(amount: -7), bank).thenRejects(.paymentTransactionConflict, field: "bankTransactionID")
+        paid.when(bankResult(ok: false, amount: 0, reason: "余额不足"), bank).thenRejects(.paymentTransactionConflict)
+        var failed = History.paymentStarted()
+        failed.run(bankResult(txn: "t-fail", ok: false, reason: "余额不足"), bank)
+        given(failed.events).when(bankResult(txn: "t-fail"), bank).thenRejects(.paymentTransactionConflict)
+        given(failed.events).when(bankResult(txn: "t-fail", ok: false, reason: "余额不足"), bank).then([])
+        failed.run(
+            .startPayment(StartPayment(candidateID: Fixture.zhang, applicationID: "a1", orderNumber: "o2", amountFen: 15000)),
+            Fixture.candidate(at: T.reviewAndPayment)
+        )
+        given(failed.events).when(bankResult("o2", txn: "t-fail", ok: false), bank).thenRejects(.paymentTransactionConflict)
+    }
+
     @Test func aLateConfirmationStillCounts() {
         let late = Fixture.actor(.bank, at: T.closed)
         given(History.paymentStarted().events).when(bankResult(), late).thenAccepts { events in

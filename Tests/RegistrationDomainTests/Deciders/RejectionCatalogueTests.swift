@@ -378,6 +378,7 @@ struct RejectionCatalogueTests {
         .paymentUnknownOrder: { candidate(.signed(), bankResult(), bank) },
         .paymentAmountMismatch: { candidate(.paymentStarted(), bankResult(amount: 1), bank) },
         .paymentOrderAlreadySettled: { candidate(.paid(), bankResult(txn: "t2"), bank) },
+        .paymentTransactionConflict: { candidate(.paid(), bankResult(amount: 1), bank) },
         .paymentNotPaid: { candidate(.signed(), refund(), Fixture.actor(.admin)) },
         .paymentRefundExceedsPaid: { candidate(.paid(), refund(amount: 15001), Fixture.actor(.admin)) },
         .paymentDuplicateRefund: {
