@@ -122,6 +122,22 @@ extension CandidateDecider {
         try requirePresent(r.school, "school", "院校名称")
         try requirePresent(r.level, "level", "层次")
         try requirePresent(r.conclusion, "conclusion", "毕业结论")
+        // What CHSI sends goes to the log verbatim and to the reviewer's page: no control or invisible format
+        // characters, and no more than a record's field holds.
+        for (value, field, label, maxLength) in [
+            (r.name, "name", "姓名", 50), (r.idNumber, "idNumber", "证件号码", 32), (r.school, "school", "院校名称", 100),
+            (r.major, "major", "专业", 100), (r.level, "level", "层次", 20), (r.studyForm, "studyForm", "学习形式", 20),
+            (r.educationCategory, "educationCategory", "学历类别", 40), (r.conclusion, "conclusion", "毕业结论", 20),
+        ] {
+            do throws(Rejection) {
+                try Rules.validateNoControlCharacters(value, field: "record.\(field)", label: label)
+                if value.count > maxLength {
+                    throw Reject.make(.chsiInvalidResult, field: "record.\(field)", message: "学信网返回的\(label)超过\(maxLength)个字符")
+                }
+            } catch {
+                throw Reject.make(.chsiInvalidResult, field: error.field, message: "学信网返回的结果有误：\(error.message)")
+            }
+        }
         for (value, field, label) in [(r.enrolmentDate, "enrolmentDate", "入学日期"), (r.graduationDate, "graduationDate", "毕业日期")] {
             guard ChsiDate.parse(value) != nil else {
                 throw Reject.make(

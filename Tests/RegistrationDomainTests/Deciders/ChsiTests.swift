@@ -221,6 +221,13 @@ struct ChsiTests {
             .thenRejects(.chsiInvalidResult, field: "record.school")
         given(scanned().events).when(result { $0.name = " " }, chsi)
             .thenRejects(.chsiInvalidResult, field: "record.name")
+        // Control and invisible characters, and more than a field holds, never reach the log or a reviewer's page.
+        given(scanned().events).when(result { $0.school = "北京大学\u{0}" }, chsi)
+            .thenRejects(.chsiInvalidResult, field: "record.school")
+        given(scanned().events).when(result { $0.major = "临床\u{202E}医学" }, chsi)
+            .thenRejects(.chsiInvalidResult, field: "record.major")
+        given(scanned().events).when(result { $0.school = String(repeating: "大", count: 101) }, chsi)
+            .thenRejects(.chsiInvalidResult, field: "record.school")
     }
 
     @Test func anAnswerToAScanStartedBeforeApprovalDoesNotChangeTheApprovedEntry() throws {
