@@ -2270,6 +2270,9 @@ enum OpenAPIDocument {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
           }
         },
         "description": "Every field whose value differs between the two points, sorted by path. Paths use the audit trail's syntax, so that a path from a diff can be given to `GET /api/v1/audit/trail?field=` (and `registrar trace --field`) as it is: `basic.idNumber`, `contact.mobile`, `work.workUnit`, `education[<entry id>].school`, `education[<entry id>].chsi.school` (the current CHSI result), `education[<entry id>].chsiScans[<scan id>]`, `education[<entry id>].lockedBy[<application id>]`, `training[<entry id>].institution`, `certificates[<entry id>].number`, `applications[<application id>].status`, `applications[<application id>].payments[<order number>].outcome`, `applications[<application id>].refunds[<refund id>].amountFen`. Values as the trail writes them (`true`/`false`, numbers as text, id lists joined with commas). What the file keeps and the trail does not track uses the same syntax and finds no trail rows of its own: `registeredAt`, `…order`, `applications[<id>].submittedAt` and the other instants, `applications[<id>].corrections[<n>].newValue` (a correction's own record; its effect is the `basic.` field), `education[<entry id>].chsiResults[<scan id>].school` (every CHSI answer, superseded ones too), `…payments[<order>].bankTransactions[<id>]` (`recorded`). ID numbers are masked for callers who see them masked."

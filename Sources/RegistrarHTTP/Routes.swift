@@ -763,7 +763,12 @@ extension Routes {
             let command = SeasonCommand.updateArea(
                 UpdateExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
             )
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            do {
+                return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.seasonUnknownArea.rawValue {
+                // The area in the path does not exist: a missing resource, named by its path parameter.
+                throw APIError.notFound(rejection.code, field: "areaCode", message: rejection.message)
+            }
         }
         authenticated(.post, "/api/v1/admin/season/sites") { request, context, principal in
             let body = try await request.strictBody(SiteBody.self, limit: limit)
@@ -962,6 +967,10 @@ extension Routes {
             let candidateID = try context.id("candidateID")
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
             let (from, to) = try api.diffRange(request)
+            // An unknown file is not an unchanged one.
+            guard try await api.registeredState(candidateID) != nil else {
+                throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
+            }
             let changes = try await api.history.diff(
                 candidateID,
                 from: from,

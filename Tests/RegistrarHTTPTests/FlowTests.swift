@@ -203,6 +203,23 @@ import Testing
         }
     }
 
+    /// What the path names and does not exist is a 404 naming the path parameter, whichever route reads it.
+    @Test func unknownThingsInThePathAreNotFound() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let area = try await client.call(
+                .put,
+                "/api/v1/admin/season/areas/99",
+                token: cast.tokens["admin"],
+                json: #"{"name": "未知考区", "onlinePayment": false}"#
+            )
+            #expect(area.status == .notFound && area.code == "season.unknown_area" && area.field == "areaCode", "\(area.text)")
+            let diff = try await client.call(.get, "/api/v1/candidates/candidate-unknown/history/diff?from=0&to=1", token: cast.tokens["auditor"])
+            #expect(diff.status == .notFound && diff.code == "candidate.not_registered", "\(diff.text)")
+        }
+    }
+
     @Test func idempotencyKeyReplaysInsteadOfAppending() async throws {
         let world = try await World()
         try await world.test { client in
