@@ -395,7 +395,7 @@ extension Routes {
             let (buffer, nonce, timestamp) = try await api.verifiedCallback(request, signature)
             let body = try StrictJSON.decode(BankCallbackBody.self, from: buffer)
             guard RegistrarRequestContext.isValidID(body.orderNumber), let order = try await api.service.paymentOrder(body.orderNumber) else {
-                throw APIError.notFound("payment.unknown_order", field: "orderNumber", message: "订单号\(body.orderNumber)不存在")
+                throw APIError.notFound("payment.unknown_order", field: "orderNumber", message: "订单号\(Reject.excerpt(body.orderNumber))不存在")
             }
             try await api.consume(nonce: nonce, source: "bank", header: signature.nonceHeader, timestamp: timestamp)
             let command = CandidateCommand.recordBankResult(

@@ -599,7 +599,7 @@ extension RegistrarAPI {
                 throw APIError.badRequest(
                     "invalid_parameter",
                     field: "actor",
-                    message: "没有编号或用户名为\(actor)的账号；请填写考生或工作人员的编号、用户名，或系统编号（\(Actor.systemActorIDs.joined(separator: "、"))）"
+                    message: "没有编号或用户名为\(Reject.excerpt(actor))的账号；请填写考生或工作人员的编号、用户名，或系统编号（\(Actor.systemActorIDs.joined(separator: "、"))）"
                 )
             }
             filter.actor = id

@@ -225,7 +225,7 @@ public enum DecisionCode: String, CaseIterable, Sendable {
 }
 
 /// Builds the deciders' rejections.
-enum Reject {
+public enum Reject {
     /// A rejection with one of the deciders' codes.
     static func make(_ code: DecisionCode, field: String, message: String) -> Rejection {
         Rejection(code: code.rawValue, field: field, message: message)
@@ -238,6 +238,13 @@ enum Reject {
 
     /// `input.invalid_choice`.
     static func invalidChoice(_ field: String, _ label: String, _ value: String) -> Rejection {
-        make(.inputInvalidChoice, field: field, message: "“\(value)”不是有效的\(label)，请从列表中选择")
+        make(.inputInvalidChoice, field: field, message: "“\(excerpt(value))”不是有效的\(label)，请从列表中选择")
+    }
+
+    /// A value as a message quotes it: at most 40 characters (then `…`), control characters as `?`, so that a
+    /// client's 100 KB or a NUL does not come back in the message meant for people.
+    public static func excerpt(_ value: String) -> String {
+        let shown = value.unicodeScalars.prefix(40).map { $0.properties.generalCategory == .control ? "?" : Character($0) }
+        return String(shown) + (value.unicodeScalars.count > 40 ? "…" : "")
     }
 }

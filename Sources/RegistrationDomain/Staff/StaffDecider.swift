@@ -257,7 +257,7 @@ public enum StaffDecider: Decider {
     {
         guard let areaCode, !Check.isBlank(areaCode) else { throw Reject.required("areaCode", "审核人员所属考区") }
         guard season.area(areaCode) != nil else {
-            throw Reject.make(.staffScopeInvalid, field: "areaCode", message: "考区\(areaCode)不存在")
+            throw Reject.make(.staffScopeInvalid, field: "areaCode", message: "考区\(Reject.excerpt(areaCode))不存在")
         }
         var sites: [String] = []
         for (index, code) in siteCodes.enumerated() where !sites.contains(code) {
@@ -265,7 +265,7 @@ public enum StaffDecider: Decider {
                 throw Reject.make(
                     .staffScopeInvalid,
                     field: "siteCodes[\(index)]",
-                    message: "考点\(code)不存在或不属于考区\(areaCode)"
+                    message: "考点\(Reject.excerpt(code))不存在或不属于考区\(Reject.excerpt(areaCode))"
                 )
             }
             sites.append(code)

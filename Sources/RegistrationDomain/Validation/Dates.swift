@@ -207,7 +207,8 @@ extension Rules {
             throw Rejection(
                 code: "year_month.invalid_month",
                 field: field,
-                message: "“\(value)”不是有效的年月，月份应在01到12之间"
+                message: (1...12).contains(month)
+                    ? "“\(value)”不是有效的年月，年份应在0001到9999之间" : "“\(value)”不是有效的年月，月份应在01到12之间"
             )
         }
         return yearMonth

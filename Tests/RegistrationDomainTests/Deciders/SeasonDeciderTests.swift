@@ -145,6 +145,19 @@ struct SeasonDeciderTests {
             .thenRejects(.seasonCodeInvalid, field: "code")
     }
 
+    /// A value quoted in a message is cut short and shows no control character.
+    @Test func messagesQuoteValuesShortly() {
+        #expect(Reject.excerpt("北京") == "北京")
+        #expect(Reject.excerpt(String(repeating: "x", count: 5_000)) == String(repeating: "x", count: 40) + "…")
+        #expect(Reject.excerpt("a\u{0}b") == "a?b")
+        #expect(throws: Rejection.self) { try Rules.parseYearMonth("0000-01", field: "issued") }
+        do {
+            _ = try Rules.parseYearMonth("0000-01", field: "issued")
+        } catch {
+            #expect(error.message.contains("年份应在0001到9999之间"), "\(error.message)")
+        }
+    }
+
     @Test func withdrawingNeedsAKnownActiveExam() {
         let history = given(SeasonDecider.self, Fixture.seasonEvents)
         history.when(SeasonCommand.withdrawExam(WithdrawExam(code: "120")), admin)
