@@ -471,6 +471,35 @@ struct FoldSpecs {
         #expect(!values.keys.contains { $0.contains("e1") })
     }
 
+    @Test("audit_trail: a corrected ID number carries the pass number taken from it, as the file does")
+    func auditCorrectedPassNumber() {
+        guard case .applicationSubmitted(var submitted) = Given.submitted else {
+            Issue.record("fixture")
+            return
+        }
+        submitted.passNumber = "T123456789"
+        let correction = CandidateEvent.basicInfoCorrected(
+            BasicInfoCorrected(
+                candidateID: Given.candidate,
+                applicationID: "a1",
+                idType: "台湾往来大陆通行证",
+                field: "idNumber",
+                oldValue: "T123456789",
+                newValue: "T987654321",
+                reason: "证件核对",
+                reviewerID: "staff-r1",
+                correctedAt: "2026-02-15T02:00:00.000Z"
+            )
+        )
+        var values = AuditFold.Values()
+        _ = AuditFold.apply(.candidate(.applicationSubmitted(submitted)), to: &values)
+        let changes = AuditFold.apply(.candidate(correction), to: &values)
+        #expect(changes.contains(FieldChange(field: "applications[a1].passNumber", before: "T123456789", after: "T987654321")))
+        #expect(changes.contains(FieldChange(field: "basic.idNumber", before: "T123456789", after: "T987654321")))
+        let state = [CandidateEvent.applicationSubmitted(submitted), correction].reduce(CandidateDecider.initial) { CandidateDecider.evolve($0, $1) }
+        #expect(state.applications["a1"]?.passNumber == values["applications[a1].passNumber"])
+    }
+
     @Test("audit_trail: a reviewer's correction shows the old value and the reason")
     func auditCorrection() {
         let (values, _) = AuditFold.fold(nil, .candidate(Given.registered))

@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v7.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v8.
 
 CREATE TABLE audit_events (
     position INTEGER PRIMARY KEY,

@@ -47,6 +47,12 @@ public enum AuditFold {
             let field = "basic.\(e.field)"
             changes = [FieldChange(field: field, before: e.oldValue, after: e.newValue)]
             values[field] = e.newValue
+            // As the file: the application's pass number follows when it was the corrected ID number.
+            let pass = "applications[\(e.applicationID)].passNumber"
+            if e.field == BasicInfoField.idNumber.rawValue, values[pass] == e.oldValue {
+                values[pass] = e.newValue
+                changes.append(FieldChange(field: pass, before: e.oldValue, after: e.newValue))
+            }
         case .candidate(.chsiScanStarted(let e)):
             var scans = ChsiScans(values, entry: e.entryID)
             if !scans.started.contains(e.scanID) {

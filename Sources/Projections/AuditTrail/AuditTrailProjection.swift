@@ -23,8 +23,9 @@ public struct AuditTrailProjection: Projection {
     /// 5: no index by subject (the log's own index of streams finds a subject's events) and the actor index only
     /// for events whose actor is not their subject. 6: a CHSI answer to an older scan arriving after a newer scan's
     /// no longer becomes the entry's current `chsi.*` values (it is recorded under its scan's path), as in the file.
-    /// 7: a staff account's creation also records `staff.username` (from the append's username claim).
-    public let version = 7
+    /// 7: a staff account's creation also records `staff.username` (from the append's username claim). 8: a
+    /// correction of the ID number also records the application's pass number when it was that number.
+    public let version = 8
     public let tables = ["audit_events", "audit_trail"]
     /// Version 2 stored every subject's field values.
     public let retiredTables = ["audit_trail_values"]

@@ -17,7 +17,7 @@ public struct CandidateViewProjection: Projection {
     public let name = "candidate_view"
     /// 4 (lists masked as the API masks), 5 (a site's candidates indexed in the order they are listed), 6 (the
     /// columns only, not the file), 6100 (documents shorter than a resident ID masked to their first and last two
-    /// characters), and the state's schema version: 6103.
+    /// characters), and the state's schema version: 6104.
     public var version: Int { 6_100 + CandidateState.stateSchemaVersion }
     public let tables = ["candidate_view", "candidate_view_seasons"]
 

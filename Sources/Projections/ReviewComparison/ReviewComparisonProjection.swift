@@ -36,7 +36,7 @@ public struct ReviewComparisonProjection: Projection {
     /// the domain's `evolve`, payments and refunds included), so that its `status` is the file's (paid and refunded
     /// too) and `payment_status` is new; and what a decided or abandoned application was reviewed on (`reviewed`),
     /// from which its comparison is computed from then on. The version is 9,000 plus the state's schema version,
-    /// since the line stores the domain's `Application` in the state's form: 9003.
+    /// since the line stores the domain's `Application` in the state's form: 9004.
     public var version: Int { 9_000 + CandidateState.stateSchemaVersion }
     public let tables = ["review_files", "review_queue"]
     /// Versions 1–5 stored each application's comparison rows and each entry's verification attempts.

@@ -268,6 +268,11 @@ public enum CandidateDecider: Decider {
                 state.basic?.set(field, to: e.newValue)
             }
             state.applications.changeValue(forKey: e.applicationID) { application in
+                // A pass number taken from the ID number (a 往来大陆通行证 holder's) is the number the reviewer
+                // corrected: the application must not keep the wrong one.
+                if e.field == BasicInfoField.idNumber.rawValue, application.passNumber == e.oldValue {
+                    application.passNumber = e.newValue
+                }
                 application.corrections.append(
                     Correction(
                         field: e.field,

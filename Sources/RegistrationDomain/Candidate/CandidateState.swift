@@ -566,8 +566,9 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// Bumped whenever the encoded shape changes; snapshots of another version are ignored. Version 2: the compact
     /// binary form (`CandidateState+CompactBinary.swift`) instead of JSON. Version 3: an education entry keeps every
     /// scan it started, in order (`startedScanIDs`, which replaced the answered ones), and its CHSI results in the
-    /// order of their scans; an application keeps the work information it was submitted with.
-    public static let stateSchemaVersion = 3
+    /// order of their scans; an application keeps the work information it was submitted with. Version 4: a reviewer's
+    /// correction of the ID number also corrects the application's pass number when it was that number.
+    public static let stateSchemaVersion = 4
 
     /// The candidate id; nil before registration.
     public var candidateID: String?

@@ -297,6 +297,35 @@ struct ApplicationTests {
         }
     }
 
+    /// A reviewer's correction of the ID number corrects a pass number that was that number; a pass number given
+    /// apart from the ID number (a 香港身份证 holder's) stays.
+    @Test func aCorrectedIDNumberCorrectsThePassNumberTakenFromIt() {
+        var history = History.registered(
+            Fixture.register(name: "Lin Mei", idType: "台湾往来大陆通行证", idNumber: "T123456789", sex: "女", birthDate: "1990-01-01")
+        )
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        history.run(Fixture.submit(), during)
+        let correction = CandidateCommand.correctBasicInfo(
+            CorrectBasicInfo(candidateID: Fixture.zhang, applicationID: "a1", field: .idNumber, newValue: "T987654321", reason: "证件核对")
+        )
+        history.run(correction, Fixture.reviewer())
+        #expect(history.state.basic?.idNumber == "T987654321")
+        #expect(history.state.applications["a1"]?.passNumber == "T987654321")
+
+        var apart = History.registered(
+            Fixture.register(name: "Chan Tai Man", idType: "香港身份证", idNumber: "A1234567", sex: "男", birthDate: "1990-01-01")
+        )
+        apart.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        apart.run(Fixture.submit(passNumber: "H1234567801"), during)
+        apart.run(
+            .correctBasicInfo(
+                CorrectBasicInfo(candidateID: Fixture.zhang, applicationID: "a1", field: .idNumber, newValue: "A7654321", reason: "证件核对")
+            ),
+            Fixture.reviewer()
+        )
+        #expect(apart.state.applications["a1"]?.passNumber == "H1234567801")
+    }
+
     @Test func mainlandCandidatesGiveNoPassNumber() {
         ready.when(Fixture.submit(passNumber: "H1234567801"), during)
             .thenRejects(.applicationPassNumberNotApplicable, field: "passNumber")
