@@ -370,6 +370,15 @@ extension CandidateDecider {
         }
         let degree = try optionalChoice(input.degree, as: Degree.self, field: f + "degree", label: "学位")
         let length = try optionalChoice(input.length, as: StudyLength.self, field: f + "length", label: "学制")
+        // Degrees are awarded from 本科 on (a 本科 graduate may also hold a 硕士 degree by 同等学力); 中专, 专科 and no
+        // formal education award none.
+        if let degree, degree != .none, ![.bachelor, .master, .doctor].contains(level) {
+            throw Reject.make(
+                .educationFlagNotApplicable,
+                field: f + "degree",
+                message: "\(level.rawValue)学历没有学位，学位请选择“无学位”"
+            )
+        }
         if input.fiveYearJuniorCollegeClinical && level != .juniorCollege {
             throw Reject.make(
                 .educationFlagNotApplicable,

@@ -290,6 +290,7 @@ struct ProfileTests {
                 $0.enrolment = "1995-09"
                 $0.graduation = month
                 $0.level = level
+                if level == "专科" { $0.degree = nil }
                 $0.certificateNumber = number
             }
         }
@@ -483,12 +484,25 @@ struct ProfileTests {
         registered.when(
             education {
                 $0.level = "专科"
+                $0.degree = "无学位"
                 $0.length = "五年制"
                 $0.fiveYearJuniorCollegeClinical = true
             },
             ctx
         )
         .thenAccepts()
+        // Degrees are awarded from 本科 on; a 本科 graduate may hold a 硕士 degree (同等学力).
+        for level in ["专科", "中专"] {
+            registered.when(
+                education {
+                    $0.level = level
+                    $0.degree = "学士"
+                },
+                ctx
+            )
+            .thenRejects(.educationFlagNotApplicable, field: "education.degree")
+        }
+        registered.when(education { $0.degree = "硕士" }, ctx).thenAccepts()
     }
 
     @Test func entryIDsAreUniqueAndAmendmentsNeedAnExistingEntry() {
