@@ -138,6 +138,13 @@ extension Rules {
 
     /// The 居民身份证 part of ``validateIDNumber(_:type:field:)``; the number is already known to be ASCII
     /// letters and digits.
+    /// The province-level codes of GB/T 2260 that begin a 居民身份证 number, with 71 (台湾), 81 (香港), 82 (澳门) and 83
+    /// (港澳台居民居住证).
+    static let residentIDProvinces: Set<Int> = Set(
+        [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65]
+            + [71, 81, 82, 83]
+    )
+
     static func validateResidentIDNumber(_ number: String, field: String) throws(Rejection) {
         let scalars = Array(number.unicodeScalars)
         if scalars.count == 15 && scalars.allSatisfy(isASCIIDigit) {
@@ -174,6 +181,15 @@ extension Rules {
                 code: "id_number.format",
                 field: field,
                 message: "居民身份证号码前17位必须为数字，最后一位为数字或大写字母X"
+            )
+        }
+        // GB/T 2260: the first two digits are a province-level division (and 71 台湾, 81 香港, 82 澳门, 83 the
+        // residence permits of 港澳台 residents); 00 and the gaps between are no one's.
+        if let province = CalendarDate.number(scalars[0..<2]), !Self.residentIDProvinces.contains(Int(province)) {
+            throw Rejection(
+                code: "id_number.region",
+                field: field,
+                message: "居民身份证号码前两位\(String(String.UnicodeScalarView(scalars[0..<2])))不是有效的省级行政区划代码，请核对号码"
             )
         }
         if residentIDBirthDate(scalars) == nil {

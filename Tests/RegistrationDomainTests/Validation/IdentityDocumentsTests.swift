@@ -12,8 +12,18 @@ private func compact(_ date: CalendarDate) -> String {
 private let birthDates = zip(Gen.int(in: 1900...2030), Gen.int(in: 1...12), Gen.int(in: 1...31))
     .compactMap { CalendarDate(year: $0.0, month: $0.1, day: $0.2) }
 
+/// 6 region digits: a province-level code of GB/T 2260 (or 71, 81, 82, 83), then any 4 digits.
+private let regions = zip(
+    Gen<String?>.element(of: [
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51",
+        "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
+    ]).compactMap { $0 },
+    Gen.number.string(of: 4)
+)
+.map { $0.0 + $0.1 }
+
 /// The first 17 characters of a valid 居民身份证: 6 region digits, a real birth date, 3 sequence digits.
-private let validFirst17 = zip(Gen.number.string(of: 6), birthDates, Gen.number.string(of: 3))
+private let validFirst17 = zip(regions, birthDates, Gen.number.string(of: 3))
     .map { $0.0 + compact($0.1) + $0.2 }
 
 @Suite("ID types and sex")
@@ -240,7 +250,7 @@ struct ResidentIDNumberValidationTests {
     // MARK: Properties
 
     @Test func everyGeneratedNumberWithItsCheckCharacterValidates() async {
-        await propertyCheck(count: 300, input: zip(Gen.number.string(of: 6), birthDates, Gen.number.string(of: 3))) {
+        await propertyCheck(count: 300, input: zip(regions, birthDates, Gen.number.string(of: 3))) {
             region,
             birthDate,
             sequence in
@@ -277,8 +287,15 @@ struct ResidentIDNumberValidationTests {
             let code = validationCode { () throws(Rejection) in
                 try Rules.validateIDNumber(String(characters), type: .residentID)
             }
-            #expect(code == "id_number.check_character" || code == "id_number.birth_date")
+            #expect(code == "id_number.check_character" || code == "id_number.birth_date" || code == "id_number.region")
         }
+    }
+
+    /// The first two digits name a province-level division: 00 and the codes between the provinces are no one's.
+    @Test(arguments: ["00", "10", "16", "20", "40", "47", "60", "70", "80", "90", "99"])
+    func theRegionMustBeAProvince(_ province: String) {
+        let number = validationResidentID(region: province + "0105", birth: "19900307", sequence: "123")
+        #expect(validationCode { () throws(Rejection) in try Rules.validateIDNumber(number, type: .residentID) } == "id_number.region")
     }
 
     @Test func everyAdjacentTranspositionOfDifferentDigitsIsDetected() async {
@@ -289,7 +306,7 @@ struct ResidentIDNumberValidationTests {
             let code = validationCode { () throws(Rejection) in
                 try Rules.validateIDNumber(String(characters), type: .residentID)
             }
-            #expect(code == "id_number.check_character" || code == "id_number.birth_date")
+            #expect(code == "id_number.check_character" || code == "id_number.birth_date" || code == "id_number.region")
         }
     }
 }
