@@ -59,9 +59,15 @@ public struct FastJSONDecoder: Sendable {
     }
 
     /// Parses `base[start..<end]` into a token tape; malformed JSON is `JSONDecoder`'s `dataCorrupted` error.
-    fileprivate static func tape(base: UnsafePointer<UInt8>, start: Int, end: Int) throws(DecodingError) -> TapeStorage {
+    fileprivate static func tape(
+        base: UnsafePointer<UInt8>,
+        start: Int,
+        end: Int,
+        trailingCommas: Bool = true
+    ) throws(DecodingError) -> TapeStorage {
         let storage = TapeStorage(capacity: max(16, (end - start) / 6))
         var parser = Parser(base: base, start: start, end: end, storage: storage)
+        parser.trailingCommas = trailingCommas
         do {
             try parser.parseDocument()
         } catch {
@@ -197,6 +203,8 @@ extension FastJSONDecoder {
         var tokens: UnsafeMutablePointer<Token>
         var count = 0
         var capacity: Int
+        /// Whether `[1,]` and `{"a":1,}` are read, as `JSONDecoder` reads them (RFC 8259 does not allow them).
+        var trailingCommas = true
 
         static let maxDepth = 512
 
@@ -358,6 +366,7 @@ extension FastJSONDecoder {
                     skipWhitespace()
                     // JSONDecoder accepts a trailing comma.
                     if pos < end && base[pos] == UInt8(ascii: "]") {
+                        guard trailingCommas else { throw ParseError(message: "A trailing comma before ]", offset: pos) }
                         pos += 1
                         break
                     }
@@ -401,6 +410,7 @@ extension FastJSONDecoder {
                     skipWhitespace()
                     // JSONDecoder accepts a trailing comma.
                     if pos < end && base[pos] == UInt8(ascii: "}") {
+                        guard trailingCommas else { throw ParseError(message: "A trailing comma before }", offset: pos) }
                         pos += 1
                         break
                     }
@@ -1676,7 +1686,13 @@ extension FastJSONDecoder {
     /// shape is read, at the cost of a comparison per member.
     ///
     /// Input the tape does not read (UTF-16/32, huge) goes through `Decodable`, which does not tell repeats: nil.
-    public func shapeAndRepeatedKey(from data: Data) throws -> (shape: Shape, repeatedKey: [ShapeStep]?) {
+    ///
+    /// `rejectingTrailingCommas`: refuse `[1,]` and `{"a":1,}` (RFC 8259), which `JSONDecoder` and ``decode(_:from:)``
+    /// read.
+    public func shapeAndRepeatedKey(
+        from data: Data,
+        rejectingTrailingCommas: Bool = false
+    ) throws -> (shape: Shape, repeatedKey: [ShapeStep]?) {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> (shape: Shape, repeatedKey: [ShapeStep]?) in
             guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), !bytes.isEmpty,
                 let start = Self.utf8Start(base, count: bytes.count)
@@ -1684,7 +1700,7 @@ extension FastJSONDecoder {
                 // Empty, UTF-16/32 or huge: the Decodable path, which refuses or hands to JSONDecoder as `decode` does.
                 return (try decode(CodableShape.self, from: bytes).shape, nil)
             }
-            let storage = try Self.tape(base: base, start: start, end: bytes.count)
+            let storage = try Self.tape(base: base, start: start, end: bytes.count, trailingCommas: !rejectingTrailingCommas)
             let impl = Impl(storage: storage, base: base, top: 0, path: [])
             var repeated: [ShapeStep]?
             do {

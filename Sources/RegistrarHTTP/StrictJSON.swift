@@ -32,7 +32,8 @@ enum StrictJSON {
         }
         let read: (shape: JSONTree, repeatedKey: [FastJSONDecoder.ShapeStep]?)
         do {
-            read = try FastJSONDecoder().shapeAndRepeatedKey(from: data)
+            // RFC 8259: no trailing comma, though JSONDecoder would read one.
+            read = try FastJSONDecoder().shapeAndRepeatedKey(from: data, rejectingTrailingCommas: true)
         } catch {
             throw APIError.badRequest("invalid_json", field: "body", message: "请求内容不是有效的JSON（须为UTF-8编码）")
         }

@@ -19,6 +19,12 @@ import Testing
             let cases: [(String, ByteBuffer, String, String)] = [
                 ("not JSON", ByteBuffer(string: "{mobile: 1"), "request.invalid_json", "body"),
                 ("empty", ByteBuffer(), "request.empty_body", "body"),
+                // RFC 8259 has no trailing comma; JSONDecoder would read it, a strict reader does not.
+                (
+                    "trailing comma", ByteBuffer(string: World.contact.replacingOccurrences(of: #""430074""#, with: #""430074","#)),
+                    "request.invalid_json", "body"
+                ),
+                ("trailing comma in an array", ByteBuffer(string: #"{"mobile": [1,]}"#), "request.invalid_json", "body"),
                 ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]), "request.invalid_json", "body"),
                 ("an array", ByteBuffer(string: "[1, 2]"), "request.wrong_type", "body"),
                 (
