@@ -5717,7 +5717,9 @@ enum OpenAPIDocument {
           "attemptCount",
           "submittedAt",
           "status",
-          "statusLabel"
+          "statusLabel",
+          "training",
+          "instruction"
         ],
         "properties": {
           "title": {
@@ -5784,6 +5786,67 @@ enum OpenAPIDocument {
           },
           "statusLabel": {
             "type": "string"
+          },
+          "passNumber": {
+            "type": "string",
+            "description": "往来大陆通行证编号 of a Hong Kong, Macau or Taiwan candidate; masked for auditors."
+          },
+          "training": {
+            "type": "array",
+            "description": "The ticked 培训经历.",
+            "items": {
+              "type": "object",
+              "required": [
+                "kind",
+                "institution",
+                "specialty",
+                "start",
+                "end"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "kind": {
+                  "type": "string"
+                },
+                "institution": {
+                  "type": "string"
+                },
+                "specialty": {
+                  "type": "string"
+                },
+                "start": {
+                  "type": "string"
+                },
+                "end": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "certificate": {
+            "type": "object",
+            "description": "The ticked 证书.",
+            "required": [
+              "type",
+              "number",
+              "issued"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "type": {
+                "type": "string"
+              },
+              "number": {
+                "type": "string"
+              },
+              "issued": {
+                "type": "string"
+              }
+            }
+          },
+          "instruction": {
+            "type": "string",
+            "description": "What the candidate does with the notice now, by the status and the calendar (bring it to on-site review; sign at the site; pay; nothing once the fee was refunded). Empty for none."
           }
         },
         "description": "网上报名成功通知单"

@@ -305,7 +305,25 @@ enum PageTemplates {
         </tbody>
         </table>
         {{/hasEducation}}
-        <p>请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。</p>
+        {{#hasTraining}}
+        <h2>培训经历</h2>
+        <table class="print-list">
+        <thead><tr><th>培训类型</th><th>培训基地</th><th>培训专业</th><th>起止年月</th></tr></thead>
+        <tbody>
+        {{#training}}<tr><td>{{kind}}</td><td>{{institution}}</td><td>{{specialty}}</td><td>{{period}}</td></tr>{{/training}}
+        </tbody>
+        </table>
+        {{/hasTraining}}
+        {{#hasCertificate}}
+        <h2>证书</h2>
+        <table class="print-list">
+        <thead><tr><th>证书类型</th><th>证书编号</th><th>发证年月</th></tr></thead>
+        <tbody>
+        {{#certificate}}<tr><td>{{type}}</td><td>{{number}}</td><td>{{issued}}</td></tr>{{/certificate}}
+        </tbody>
+        </table>
+        {{/hasCertificate}}
+        {{#instruction}}<p>{{instruction}}</p>{{/instruction}}
         <p style="margin-top:48px">考生签字：____________　　　日期：____________</p>
         </div>
         """

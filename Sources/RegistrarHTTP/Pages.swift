@@ -290,13 +290,19 @@ extension Routes {
                     message: "报名状态为“\(application.status.label)”，没有报名成功通知单"
                 )
             }
-            var notice = SuccessNotice(state: state, application: application, season: try await api.service.seasonState())
-            if !api.seesFullIDNumbers(principal.actor) { notice.idNumber = Masking.idNumber(notice.idNumber) }
+            var notice = SuccessNotice(
+                state: state,
+                application: application,
+                season: try await api.service.seasonState(),
+                now: api.service.clock.now()
+            )
+            if !api.seesFullIDNumbers(principal.actor) { notice.mask() }
             // 工作情况 as submitted; an application recorded before it was kept shows the file's current one.
             let work = state.work
             let rows: [[String: Any]] = PageFile.rows([
                 ("报名号", notice.applicationID), ("用户名", notice.username), ("姓名", notice.name), ("性别", notice.sex),
                 ("出生日期", notice.birthDate), ("民族", state.basic?.ethnicity), ("证件类型", notice.idType), ("证件号码", notice.idNumber),
+                ("往来大陆通行证编号", notice.passNumber),
                 ("本人身份", PageFile.identity(application.identity)), ("手机", state.contact?.mobile),
                 ("在岗情况", application.onDutyStatus ?? work?.onDutyStatus), ("工作单位", application.workUnit ?? work?.workUnit),
                 ("职称", application.onDutyStatus == nil ? work?.title : application.title),
@@ -312,7 +318,15 @@ extension Routes {
                     "studyForm": record.studyForm ?? "—", "graduation": record.graduation ?? "—",
                 ]
             }
-            let values: [String: Any] = ["title": notice.title, "rows": rows, "education": education, "hasEducation": !education.isEmpty]
+            let training: [[String: Any]] = notice.training.map {
+                ["kind": $0.kind, "institution": $0.institution, "specialty": $0.specialty, "period": "\($0.start)至\($0.end)"]
+            }
+            let certificate: [[String: Any]] = notice.certificate.map { [["type": $0.type, "number": $0.number, "issued": $0.issued]] } ?? []
+            let values: [String: Any] = [
+                "title": notice.title, "rows": rows, "education": education, "hasEducation": !education.isEmpty,
+                "training": training, "hasTraining": !training.isEmpty, "certificate": certificate, "hasCertificate": !certificate.isEmpty,
+                "instruction": notice.instruction,
+            ]
             return PageRender.html(PageRender.render("notice", values, principal: principal))
         }
     }

@@ -913,8 +913,36 @@ struct SuccessNotice: Codable, Sendable {
     var submittedAt: String
     var status: String
     var statusLabel: String
+    /// 往来大陆通行证编号 (HK, Macau and Taiwan candidates); masked for auditors.
+    var passNumber: String?
+    /// The ticked 培训经历.
+    var training: [NoticeTraining]
+    /// The ticked 证书.
+    var certificate: NoticeCertificate?
+    /// What the candidate does with the notice now, by the application's status and the calendar.
+    var instruction: String
 
-    init(state: CandidateState, application: RegistrationDomain.Application, season: SeasonState) {
+    struct NoticeTraining: Codable, Sendable {
+        var kind: String
+        var institution: String
+        var specialty: String
+        var start: String
+        var end: String
+    }
+
+    struct NoticeCertificate: Codable, Sendable {
+        var type: String
+        var number: String
+        var issued: String
+    }
+
+    /// The ID number and pass number masked, for callers who see numbers masked.
+    mutating func mask() {
+        idNumber = Masking.idNumber(idNumber)
+        passNumber = passNumber.map(Masking.idNumber)
+    }
+
+    init(state: CandidateState, application: RegistrationDomain.Application, season: SeasonState, now: Date) {
         let basic = state.basic
         title = "\(season.title)网上报名成功通知单"
         candidateID = state.candidateID ?? ""
@@ -936,6 +964,31 @@ struct SuccessNotice: Codable, Sendable {
         submittedAt = application.submittedAt
         status = application.status.rawValue
         statusLabel = application.status.label
+        passNumber = application.passNumber
+        training = application.trainingEntryIDs.compactMap { state.training[$0] }.map {
+            NoticeTraining(kind: $0.kind, institution: $0.institution, specialty: $0.specialty, start: $0.start, end: $0.end)
+        }
+        certificate = application.certificateEntryID.flatMap { state.certificates[$0] }.map {
+            NoticeCertificate(type: $0.type, number: $0.number, issued: $0.issued)
+        }
+        let reviewOver = season.calendar.map { now >= $0.reviewCloses } ?? false
+        switch application.status {
+        case .submitted where reviewOver:
+            statusLabel = "已报名，现场资格审核已结束，未经审核"
+            instruction = "现场资格审核期已结束，本报名未经审核；如有疑问请联系报考考点"
+        case .submitted:
+            instruction = "请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。"
+        case .approved:
+            instruction = reviewOver ? "本报名已通过现场资格审核，但未在审核期内签字确认" : "本报名已通过现场资格审核，请在考点签字确认。"
+        case .signed:
+            instruction = "本报名已通过现场资格审核并签字确认，请按考区规定缴费。"
+        case .paid:
+            instruction = "本报名已通过现场资格审核并缴费，请关注准考证打印通知。"
+        case .refunded:
+            instruction = "本报名的考试费已全额退还，视为放弃本次考试。"
+        case .abandoned, .rejected:
+            instruction = ""
+        }
     }
 }
 
@@ -999,8 +1052,13 @@ extension Routes {
                     message: "报名状态为“\(application.status.label)”，没有报名成功通知单"
                 )
             }
-            var notice = SuccessNotice(state: state, application: application, season: try await api.service.seasonState())
-            if !api.seesFullIDNumbers(principal.actor) { notice.idNumber = Masking.idNumber(notice.idNumber) }
+            var notice = SuccessNotice(
+                state: state,
+                application: application,
+                season: try await api.service.seasonState(),
+                now: api.service.clock.now()
+            )
+            if !api.seesFullIDNumbers(principal.actor) { notice.mask() }
             return try api.json(notice)
         }
 

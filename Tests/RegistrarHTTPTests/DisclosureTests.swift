@@ -90,15 +90,25 @@ import Testing
             )
             try #require(correction.status == .ok, "\(correction.text)")
             #expect(try await client.call(.get, file, token: reviewer).text.contains(pass))
+            // The notice carries the pass number, corrected with the ID number it was taken from.
+            let notice = try await client.call(.get, "\(file)/applications/\(application)/notice", token: token)
+            #expect(notice.object["passNumber"] as? String == corrected, "\(notice.text)")
+            #expect((notice.object["instruction"] as? String)?.contains("现场审核") == true, "\(notice.text)")
 
             let auditor = try await client.login("auditor01")
             let cookie = try await PageTests.cookie(client, "auditor01")
             let version = try #require(correction.object["version"] as? Int)
             var replies = [String: Reply]()
-            for path in [file, "\(file)/history", "\(file)/history/diff?from=0&to=\(version)", "/api/v1/audit/trail?candidate=\(candidate)"] {
+            for path in [
+                file, "\(file)/history", "\(file)/history/diff?from=0&to=\(version)", "/api/v1/audit/trail?candidate=\(candidate)",
+                "\(file)/applications/\(application)/notice",
+            ] {
                 replies[path] = try await client.call(.get, path, token: auditor)
             }
-            for path in ["/audit?candidate=\(candidate)", "/audit.csv?candidate=\(candidate)", "/candidates/\(candidate)/history"] {
+            for path in [
+                "/audit?candidate=\(candidate)", "/audit.csv?candidate=\(candidate)", "/candidates/\(candidate)/history",
+                "/candidates/\(candidate)/applications/\(application)/notice",
+            ] {
                 replies[path] = try await PageTests.form(client, .get, path, nil, cookie: cookie)
             }
             for (path, reply) in replies {

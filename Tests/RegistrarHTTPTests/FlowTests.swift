@@ -31,6 +31,12 @@ import Testing
             #expect(notice.object["siteName"] as? String == "武汉考点")
             #expect(notice.object["examName"] as? String == "临床执业医师")
             #expect(notice.object["title"] as? String == "2026年医师资格考试网上报名成功通知单")
+            #expect((notice.object["instruction"] as? String)?.contains("携带本通知单") == true)
+            // Once the review window has closed unreviewed, the notice no longer sends the candidate to review.
+            world.clock.set(Instant.date(from: "2026-03-20T00:00:00.000Z")!)
+            let missed = try await client.call(.get, "/api/v1/candidates/\(a)/applications/\(cast.applicationA)/notice", token: owner)
+            #expect((missed.object["instruction"] as? String)?.contains("携带本通知单") == false, "\(missed.text)")
+            #expect((missed.object["statusLabel"] as? String)?.contains("未经审核") == true, "\(missed.text)")
 
             // The reviewer's queue and comparison, during review.
             world.clock.set(World.review)
