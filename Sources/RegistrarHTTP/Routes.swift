@@ -1024,12 +1024,19 @@ extension Routes {
             guard try await api.registeredState(candidateID) != nil else {
                 throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
             }
-            let changes = try await api.history.diff(
-                candidateID,
-                from: from,
-                to: to,
-                maskingIDNumbers: !api.seesFullIDNumbers(principal.actor)
-            )
+            let before = try await api.history.replay(candidateID, at: from)
+            let after = try await api.history.replay(candidateID, at: to)
+            // A version against an instant is ordered once both are versions of the file.
+            guard before.version <= after.version else {
+                throw APIError.badRequest(
+                    "invalid_parameter",
+                    field: "from",
+                    message: "from须不晚于to：from为版本\(before.version)，to为版本\(after.version)"
+                )
+            }
+            let changes =
+                api.seesFullIDNumbers(principal.actor)
+                ? CandidateHistory.diff(before.state, after.state) : Masking.maskedDiff(before.state, after.state)
             return try api.json(DiffReply(candidateID: candidateID, changes: changes))
         }
 

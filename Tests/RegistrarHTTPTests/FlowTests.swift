@@ -223,6 +223,11 @@ import Testing
             #expect(area.status == .notFound && area.code == "season.unknown_area" && area.field == "areaCode", "\(area.text)")
             let diff = try await client.call(.get, "/api/v1/candidates/candidate-unknown/history/diff?from=0&to=1", token: cast.tokens["auditor"])
             #expect(diff.status == .notFound && diff.code == "candidate.not_registered", "\(diff.text)")
+            // A version and an instant are ordered as versions of the file: later first is refused.
+            let file = "/api/v1/candidates/\(cast.candidateA)/history/diff"
+            let reversed = try await client.call(.get, "\(file)?from=3&to=2026-01-01T00:00:00.000Z", token: cast.tokens["auditor"])
+            #expect(reversed.status == .badRequest && reversed.field == "from", "\(reversed.text)")
+            #expect(try await client.call(.get, "\(file)?from=2026-01-01T00:00:00.000Z&to=3", token: cast.tokens["auditor"]).status == .ok)
         }
     }
 
