@@ -462,12 +462,21 @@ extension Routes {
             let actor = principal.actor
             guard [.auditor, .reviewer, .admin].contains(actor.role) else { throw APIError.forbidden("当前账号无权查看事件动态") }
             let maximum = try request.query("max", in: 1...100_000)
-            let start: Int64
-            if let last = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap({ Int64($0) }), last >= 0 {
-                start = last
-            } else {
-                start = try await api.service.store.headPosition()
+            let head = try await api.service.store.headPosition()
+            var resumeAt = head
+            if let header = request.headers[HTTPField.Name("Last-Event-ID")!] {
+                // Resuming names a position of the log: a garbled one, or one past its end, is the client's mistake to
+                // hear about, not a feed from "now" or one that waits for positions that may never come.
+                guard let last = Int64(header), (0...head).contains(last) else {
+                    throw APIError.badRequest(
+                        "invalid_header",
+                        field: "Last-Event-ID",
+                        message: "Last-Event-ID须为事件位置（0至\(head)的整数），当前为“\(Reject.excerpt(header))”"
+                    )
+                }
+                resumeAt = last
             }
+            let start = resumeAt
             let events = api.service.store.subscribe(after: start)
             let body = ResponseBody { writer in
                 var sent = 0

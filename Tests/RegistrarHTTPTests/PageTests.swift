@@ -422,6 +422,17 @@ import Testing
             #expect(stream.text.contains("\"stream\":\"\(cast.candidateB)\""))
             #expect(!stream.text.contains(cast.candidateA))
             #expect(stream.text.components(separatedBy: "\nid: ").count - 1 == 3, "\(stream.text)")
+            for garbled in ["abc", "-1", "99999999"] {
+                let refused = try await Self.form(
+                    client,
+                    .get,
+                    "/events/stream?max=1",
+                    nil,
+                    cookie: other,
+                    headers: [HTTPField.Name("Last-Event-ID")!: garbled]
+                )
+                #expect(refused.status == .badRequest && refused.text.contains("Last-Event-ID"), "\(garbled): \(refused.status)")
+            }
         }
     }
 
