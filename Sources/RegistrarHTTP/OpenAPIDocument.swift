@@ -4223,7 +4223,7 @@ enum OpenAPIDocument {
         }
       },
       "UnsupportedMediaType": {
-        "description": "The body is not declared JSON in UTF-8 (`request.unsupported_media_type`, field `Content-Type`): send `Content-Type: application/json` (with no charset or `charset=utf-8`). Nothing was read or appended.",
+        "description": "The body is not declared JSON in UTF-8 (`request.unsupported_media_type`, field `Content-Type`): send `Content-Type: application/json` (with no charset or `charset=utf-8`); or it is compressed (field `Content-Encoding`): send it uncompressed. Nothing was read or appended.",
         "content": {
           "application/json": {
             "schema": {

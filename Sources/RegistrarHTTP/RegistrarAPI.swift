@@ -414,6 +414,15 @@ extension Request {
     /// (415 otherwise, naming the header). An empty body needs no type.
     func requireJSONContentType(bodyBytes: Int) throws {
         guard bodyBytes > 0 else { return }
+        // A compressed body would be read as if it were not: refused, naming the header, rather than 400 "not JSON".
+        if let encoding = headers[.contentEncoding], encoding.lowercased() != "identity" {
+            throw APIError(
+                .unsupportedMediaType,
+                code: "request.unsupported_media_type",
+                field: "Content-Encoding",
+                message: "请求内容不能压缩（不支持Content-Encoding: \(Reject.excerpt(encoding))），请发送未压缩的JSON"
+            )
+        }
         let declared = headers[.contentType] ?? ""
         // Trimmed in Swift: Foundation's trimming goes through NSString on Linux, on every write.
         let parts = declared.split(separator: ";").map { part in

@@ -69,6 +69,15 @@ import Testing
                 #expect(reply.status == .unsupportedMediaType, "\(declared): \(reply.text)")
                 #expect(reply.code == "request.unsupported_media_type" && reply.field == "Content-Type", "\(declared)")
             }
+            // A compressed body is refused naming Content-Encoding, not read as if it were plain.
+            let gzip = try await client.call(
+                .put,
+                contact,
+                token: token,
+                body: ByteBuffer(string: World.contact),
+                headers: [.contentType: "application/json", .contentEncoding: "gzip"]
+            )
+            #expect(gzip.status == .unsupportedMediaType && gzip.field == "Content-Encoding", "\(gzip.text)")
             #expect(try await world.store.streamVersion(candidate) == version, "nothing appended")
             for declared in ["application/json; charset=utf-8", "Application/JSON;charset=UTF-8"] {
                 let reply = try await client.call(
