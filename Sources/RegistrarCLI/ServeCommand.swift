@@ -72,7 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...4_096).contains(replyCacheMb) else { throw ValidationError("--reply-cache-mb must be between 0 and 4096") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "unknown --log-level \(logLevel): one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
         if let demo, demo < 1 { throw ValidationError("--demo must be at least 1") }
         for (option, value) in [("--chsi-secret", chsiSecret), ("--bank-secret", bankSecret), ("--qr-key", qrKey)] {
             // An empty HMAC key signs for anyone (the environment's empty variables count as unset instead).
@@ -183,6 +187,14 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let refusal as ServerStartRefusal {
             throw failure("serve refused to start: \(refusal)")
         } catch {
+            // The socket's own words, as the operator needs them.
+            let text = "\(error)"
+            if text.contains("Address already in use") || text.contains("EADDRINUSE") {
+                throw failure("serve failed: \(host):\(port) is already in use (another server?): choose another --port")
+            }
+            if text.contains("Cannot assign requested address") || text.contains("getaddrinfo") || text.contains("NIOConnectionError") {
+                throw failure("serve failed: cannot listen on --host \(host): not an address of this machine")
+            }
             throw failure("serve failed: \(error)")
         }
     }
