@@ -278,25 +278,7 @@ extension Routes {
         staffPage(.get, "/candidates/{candidateID}/applications/{applicationID}/notice") { _, context, principal in
             let candidateID = try context.id("candidateID")
             let applicationID = try context.id("applicationID")
-            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
-            guard let state = try await api.registeredState(candidateID), let application = state.applications[applicationID] else {
-                throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
-            }
-            guard application.isLive else {
-                throw APIError(
-                    .unprocessableContent,
-                    code: DecisionCode.applicationInvalidStatus.rawValue,
-                    field: "applicationID",
-                    message: "报名状态为“\(application.status.label)”，没有报名成功通知单"
-                )
-            }
-            var notice = SuccessNotice(
-                state: state,
-                application: application,
-                season: try await api.service.seasonState(),
-                now: api.service.clock.now()
-            )
-            if !api.seesFullIDNumbers(principal.actor) { notice.mask() }
+            let (state, application, notice) = try await api.notice(candidateID, applicationID, for: principal)
             // 工作情况 as submitted; an application recorded before it was kept shows the file's current one.
             let work = state.work
             let rows: [[String: Any]] = PageFile.rows([

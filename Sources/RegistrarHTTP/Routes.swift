@@ -1044,28 +1044,7 @@ extension Routes {
         authenticated(.get, "/api/v1/candidates/{candidateID}/applications/{applicationID}/notice") { _, context, principal in
             let candidateID = try context.id("candidateID")
             let applicationID = try context.id("applicationID")
-            try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
-            guard let state = try await api.registeredState(candidateID) else {
-                throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
-            }
-            guard let application = state.applications[applicationID] else {
-                throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
-            }
-            guard application.isLive else {
-                throw APIError(
-                    .unprocessableContent,
-                    code: DecisionCode.applicationInvalidStatus.rawValue,
-                    field: "applicationID",
-                    message: "报名状态为“\(application.status.label)”，没有报名成功通知单"
-                )
-            }
-            var notice = SuccessNotice(
-                state: state,
-                application: application,
-                season: try await api.service.seasonState(),
-                now: api.service.clock.now()
-            )
-            if !api.seesFullIDNumbers(principal.actor) { notice.mask() }
+            let (_, _, notice) = try await api.notice(candidateID, applicationID, for: principal)
             return try api.json(notice)
         }
 
@@ -1338,4 +1317,34 @@ struct ExcessRefundLine: Codable, Sendable {
     var excessFen: Int
     /// The orders the bank confirmed.
     var confirmedOrders: [String]
+}
+
+extension RegistrarAPI {
+    /// The 网上报名成功通知单 of a live application as the caller may read it (numbers masked for those who see them
+    /// masked), with the file and the application it was read from; 404 for an unknown file or application, 422 for an abandoned or
+    /// rejected one. The API and the printable page both read it here.
+    func notice(
+        _ candidateID: String,
+        _ applicationID: String,
+        for principal: Principal
+    ) async throws -> (state: CandidateState, application: RegistrationDomain.Application, notice: SuccessNotice) {
+        try await authorizeRead(principal.actor, candidateID: candidateID) { try await registeredState(candidateID) }
+        guard let state = try await registeredState(candidateID) else {
+            throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
+        }
+        guard let application = state.applications[applicationID] else {
+            throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+        }
+        guard application.isLive else {
+            throw APIError(
+                .unprocessableContent,
+                code: DecisionCode.applicationInvalidStatus.rawValue,
+                field: "applicationID",
+                message: "报名状态为“\(application.status.label)”，没有报名成功通知单"
+            )
+        }
+        var notice = SuccessNotice(state: state, application: application, season: try await service.seasonState(), now: service.clock.now())
+        if !seesFullIDNumbers(principal.actor) { notice.mask() }
+        return (state, application, notice)
+    }
 }
