@@ -93,15 +93,29 @@ public struct APIError: Error, Sendable, Equatable {
         DecisionCode.paymentTransactionConflict.rawValue,
     ]
 
+    /// Rules shared by many fields word their message without the field (`请使用半角字符输入…`, `年月格式应为YYYY-MM…`):
+    /// such a message is prefixed with the field's label from its path (`contact.mobile` → 手机号码：…), so that the
+    /// candidate knows which box to fix. Messages of other rules name their field themselves.
+    static func labelled(_ rejection: Rejection) -> String {
+        guard generalRules.contains(where: { rejection.code.hasPrefix($0) }) else { return rejection.message }
+        // The path's last member, without an index: `education[e1].enrolment` → enrolment.
+        let member = rejection.field.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? ""
+        guard let label = FieldLabels.labels[member], !rejection.message.contains(label) else { return rejection.message }
+        return "\(label)：\(rejection.message)"
+    }
+
+    /// The codes of rules whose message does not name the field.
+    private static let generalRules = ["input.full_width_character", "year_month.", "date.", "landline.", "pinyin."]
+
     /// The answer for any error a handler throws. Anything unexpected is a 500 with no detail (logged by the caller).
     static func from(_ error: any Error) -> APIError? {
         switch error {
         case let api as APIError:
             return api
         case CommandError.rejected(let rejection):
-            return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
+            return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: labelled(rejection))
         case let rejection as Rejection:
-            return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: rejection.message)
+            return APIError(status(of: rejection), code: rejection.code, field: rejection.field, message: labelled(rejection))
         case CommandError.conflict, EventLogError.conditionNotMet:
             return APIError(.conflict, code: "request.concurrent_update", field: "request", message: "数据正在被同时修改，请稍后重试")
         case EventLogError.integrity:

@@ -56,6 +56,25 @@ import Testing
                 #expect(reply.object["message"] is String, "\(label)")
             }
 
+            // A rule shared by many fields names the field it refused: full-width digits in 手机号码, a landline in
+            // 办公电话.
+            let fullWidth = try await client.call(
+                .put,
+                contact,
+                token: token,
+                json: World.contact.replacingOccurrences(of: #""13800138000""#, with: #""１3800138000""#)
+            )
+            #expect(fullWidth.code == "input.full_width_character", "\(fullWidth.text)")
+            #expect((fullWidth.object["message"] as? String)?.hasPrefix("手机号码：") == true, "\(fullWidth.text)")
+            let office = try await client.call(
+                .put,
+                contact,
+                token: token,
+                json: World.contact.replacingOccurrences(of: #""homePhone": "027-87654321""#, with: #""workPhone": "27-1""#)
+            )
+            #expect(office.code?.hasPrefix("landline.") == true, "\(office.text)")
+            #expect((office.object["message"] as? String)?.hasPrefix("办公电话：") == true, "\(office.text)")
+
             // A body that is not declared JSON in UTF-8 is refused before it is read: 415, naming the header.
             let version = try await world.store.streamVersion(candidate)
             for declared in ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=gbk", "application/jsonx"] {
