@@ -4143,7 +4143,7 @@ enum OpenAPIDocument {
     },
     "responses": {
       "BadRequest": {
-        "description": "Malformed request: not JSON, wrong type, missing or unknown field, bad id or query parameter. `field` names the culprit.",
+        "description": "Malformed request: not JSON, wrong type, missing or unknown field, bad id or query parameter. `field` names the culprit: a member of a profile group's body under the path its rules use (`contact.mobile`, `education.graduation`), as a 422 of the same member does.",
         "content": {
           "application/json": {
             "schema": {

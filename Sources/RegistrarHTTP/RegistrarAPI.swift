@@ -397,10 +397,18 @@ struct CommandReply: Codable, Sendable {
 
 extension Request {
     /// The body, collected up to the limit and decoded strictly (see ``StrictJSON``).
-    func strictBody<T: Codable>(_ type: T.Type, limit: Int) async throws -> T {
+    ///
+    /// `fieldPrefix`: the path the domain's rules name this body's members under (`contact.` for 联系方式), so that a
+    /// member refused here (400) and the same member refused by a rule (422) carry one field name.
+    func strictBody<T: Codable>(_ type: T.Type, limit: Int, fieldPrefix: String = "") async throws -> T {
         let buffer = try await StrictJSON.collect(self, limit: limit)
         try requireJSONContentType(bodyBytes: buffer.readableBytes)
-        return try StrictJSON.decode(type, from: buffer)
+        do {
+            return try StrictJSON.decode(type, from: buffer)
+        } catch var error as APIError where !fieldPrefix.isEmpty && !["", "body"].contains(error.body.field) {
+            error.body.field = fieldPrefix + error.body.field
+            throw error
+        }
     }
 
     /// A body that may be empty or `{}` (commands without parameters); anything else in it is refused.

@@ -449,14 +449,14 @@ extension Routes {
 
         authenticated(.put, "\(file)/contact") { request, context, principal in
             let candidateID = try context.id("candidateID")
-            let contact = try await request.strictBody(ContactInput.self, limit: limit)
+            let contact = try await request.strictBody(ContactInput.self, limit: limit, fieldPrefix: "contact.")
             let command = CandidateCommand.updateContact(UpdateContactDetails(candidateID: candidateID, contact: contact))
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
 
         authenticated(.put, "\(file)/work") { request, context, principal in
             let candidateID = try context.id("candidateID")
-            let work = try await request.strictBody(WorkInput.self, limit: limit)
+            let work = try await request.strictBody(WorkInput.self, limit: limit, fieldPrefix: "work.")
             let command = CandidateCommand.updateWork(UpdateWorkDetails(candidateID: candidateID, work: work))
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
@@ -464,7 +464,7 @@ extension Routes {
         // Education entries.
         authenticated(.post, "\(file)/education") { request, context, principal in
             let candidateID = try context.id("candidateID")
-            let body = try await request.strictBody(EducationBody.self, limit: limit)
+            let body = try await request.strictBody(EducationBody.self, limit: limit, fieldPrefix: "education.")
             let entryID = try api.newID("education", request, scope: principal.actor.id)
             let command = CandidateCommand.addEducation(AddEducationEntry(candidateID: candidateID, entryID: entryID, education: body.input))
             return try await api.commandReply(
@@ -476,7 +476,7 @@ extension Routes {
         authenticated(.put, "\(file)/education/{entryID}") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let entryID = try context.id("entryID")
-            let body = try await request.strictBody(EducationBody.self, limit: limit)
+            let body = try await request.strictBody(EducationBody.self, limit: limit, fieldPrefix: "education.")
             let command = CandidateCommand.amendEducation(AmendEducationEntry(candidateID: candidateID, entryID: entryID, education: body.input))
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
@@ -508,7 +508,7 @@ extension Routes {
         // Training entries.
         authenticated(.post, "\(file)/training") { request, context, principal in
             let candidateID = try context.id("candidateID")
-            let training = try await request.strictBody(TrainingInput.self, limit: limit)
+            let training = try await request.strictBody(TrainingInput.self, limit: limit, fieldPrefix: "training.")
             let entryID = try api.newID("training", request, scope: principal.actor.id)
             let command = CandidateCommand.addTraining(AddTrainingEntry(candidateID: candidateID, entryID: entryID, training: training))
             return try await api.commandReply(
@@ -520,7 +520,7 @@ extension Routes {
         authenticated(.put, "\(file)/training/{entryID}") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let entryID = try context.id("entryID")
-            let training = try await request.strictBody(TrainingInput.self, limit: limit)
+            let training = try await request.strictBody(TrainingInput.self, limit: limit, fieldPrefix: "training.")
             let command = CandidateCommand.amendTraining(AmendTrainingEntry(candidateID: candidateID, entryID: entryID, training: training))
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
         }
@@ -535,7 +535,7 @@ extension Routes {
         // Certificate entries.
         authenticated(.post, "\(file)/certificates") { request, context, principal in
             let candidateID = try context.id("candidateID")
-            let certificate = try await request.strictBody(CertificateInput.self, limit: limit)
+            let certificate = try await request.strictBody(CertificateInput.self, limit: limit, fieldPrefix: "certificate.")
             let entryID = try api.newID("certificate", request, scope: principal.actor.id)
             let command = CandidateCommand.addCertificate(AddCertificateEntry(candidateID: candidateID, entryID: entryID, certificate: certificate))
             return try await api.commandReply(
@@ -547,7 +547,7 @@ extension Routes {
         authenticated(.put, "\(file)/certificates/{entryID}") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let entryID = try context.id("entryID")
-            let certificate = try await request.strictBody(CertificateInput.self, limit: limit)
+            let certificate = try await request.strictBody(CertificateInput.self, limit: limit, fieldPrefix: "certificate.")
             let command = CandidateCommand.amendCertificate(
                 AmendCertificateEntry(candidateID: candidateID, entryID: entryID, certificate: certificate)
             )

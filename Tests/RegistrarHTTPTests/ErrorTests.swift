@@ -29,23 +29,26 @@ import Testing
                 ("an array", ByteBuffer(string: "[1, 2]"), "request.wrong_type", "body"),
                 (
                     "unknown field", ByteBuffer(string: World.contact.replacingOccurrences(of: "{", with: #"{"fax": "1", "#)),
-                    "request.unknown_field", "fax"
+                    "request.unknown_field", "contact.fax"
                 ),
-                ("missing field", ByteBuffer(string: #"{"mobile": "13800138000", "address": "湖北省武汉市"}"#), "request.missing_field", "postcode"),
+                (
+                    "missing field", ByteBuffer(string: #"{"mobile": "13800138000", "address": "湖北省武汉市"}"#), "request.missing_field",
+                    "contact.postcode"
+                ),
                 (
                     "wrong type", ByteBuffer(string: World.contact.replacingOccurrences(of: #""13800138000""#, with: "13800138000")),
-                    "request.wrong_type", "mobile"
+                    "request.wrong_type", "contact.mobile"
                 ),
                 (
                     "null for a required field", ByteBuffer(string: World.contact.replacingOccurrences(of: #""13800138000""#, with: "null")),
-                    "request.missing_value", "mobile"
+                    "request.missing_value", "contact.mobile"
                 ),
                 (
                     "a repeated field",
                     ByteBuffer(
                         string: World.contact.replacingOccurrences(of: #""mobile": "13800138000""#, with: #""mobile": "1", "mobile": "13800138000""#)
                     ),
-                    "request.repeated_field", "mobile"
+                    "request.repeated_field", "contact.mobile"
                 ),
             ]
             for (label, body, code, field) in cases {
