@@ -4005,7 +4005,7 @@ enum OpenAPIDocument {
         "name": "X-Request-Id",
         "in": "header",
         "required": false,
-        "description": "Echoed in the response and the logs, and recorded as the events' correlation id (unless X-Correlation-Id is given); generated when absent.",
+        "description": "Echoed in the response and the logs, and recorded as the events' correlation id (unless X-Correlation-Id is given); generated when absent, and replaced by a generated one when it is not 1 to 128 visible ASCII characters without spaces (the response's X-Request-Id is the one used).",
         "schema": {
           "type": "string",
           "maxLength": 128

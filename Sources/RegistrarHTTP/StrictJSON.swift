@@ -35,6 +35,9 @@ enum StrictJSON {
             // RFC 8259: no trailing comma, though JSONDecoder would read one.
             read = try FastJSONDecoder().shapeAndRepeatedKey(from: data, rejectingTrailingCommas: true)
         } catch {
+            if "\(error)".contains("Too many nested") {
+                throw APIError.badRequest("invalid_json", field: "body", message: "请求内容的JSON嵌套层数过多（不超过512层）")
+            }
             throw APIError.badRequest("invalid_json", field: "body", message: "请求内容不是有效的JSON（须为UTF-8编码）")
         }
         let tree = read.shape

@@ -91,6 +91,14 @@ import Testing
                 #expect(reply.status == .unsupportedMediaType, "\(declared): \(reply.text)")
                 #expect(reply.code == "request.unsupported_media_type" && reply.field == "Content-Type", "\(declared)")
             }
+            // JSON nested past the reader's depth is told as such, not as "not JSON".
+            let deep = try await client.call(
+                .put,
+                contact,
+                token: token,
+                json: String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+            )
+            #expect(deep.code == "request.invalid_json" && (deep.object["message"] as? String)?.contains("嵌套") == true, "\(deep.text)")
             // A compressed body is refused naming Content-Encoding, not read as if it were plain.
             let gzip = try await client.call(
                 .put,
