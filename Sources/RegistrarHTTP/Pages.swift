@@ -849,7 +849,8 @@ extension RegistrarAPI {
                 "orderNumber": payment.orderNumber, "amount": PageRender.yuan(payment.amountFen),
                 "startedAt": PageRender.shortTime(payment.startedAt),
                 "outcome": PageRender.paymentOutcomeLabel(payment.outcome),
-                "confirmedAt": payment.confirmedAt.map(PageRender.shortTime) ?? "—", "failureReason": payment.failureReason ?? "—",
+                "confirmedAt": payment.confirmedAt.map(PageRender.shortTime) ?? "—",
+                "failureReason": payment.failureReason.map { payment.outcome == .succeeded ? "（确认前银行曾报告失败：\($0)）" : $0 } ?? "—",
             ]
         }
         values["hasPayments"] = !application.payments.isEmpty

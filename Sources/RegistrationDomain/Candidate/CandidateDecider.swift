@@ -315,7 +315,7 @@ public enum CandidateDecider: Decider {
                 attempt.bankTransactionIDs.append(e.bankTransactionID)
                 attempt.outcome = .succeeded
                 attempt.confirmedAt = e.confirmedAt
-                attempt.failureReason = nil
+                // A failure the bank reported before it confirmed the order stays on record (reconciliation reads it).
             }
         case .paymentFailed(let e):
             state.updatePayment(e.applicationID, e.orderNumber) { attempt in

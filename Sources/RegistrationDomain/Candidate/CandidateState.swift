@@ -347,7 +347,8 @@ public struct PaymentAttempt: Codable, Equatable, Sendable {
     public var bankTransactionIDs: [String]
     /// When the bank confirmed it (ISO-8601 UTC).
     public var confirmedAt: String?
-    /// The bank's failure reason.
+    /// The bank's failure reason: of the order's failure, or, on an order the bank confirmed after reporting a
+    /// failure, of that earlier report.
     public var failureReason: String?
 }
 
@@ -567,7 +568,8 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// binary form (`CandidateState+CompactBinary.swift`) instead of JSON. Version 3: an education entry keeps every
     /// scan it started, in order (`startedScanIDs`, which replaced the answered ones), and its CHSI results in the
     /// order of their scans; an application keeps the work information it was submitted with. Version 4: a reviewer's
-    /// correction of the ID number also corrects the application's pass number when it was that number.
+    /// correction of the ID number also corrects the application's pass number when it was that number, and a
+    /// payment confirmed after a failure report keeps that report's reason.
     public static let stateSchemaVersion = 4
 
     /// The candidate id; nil before registration.

@@ -133,6 +133,17 @@ struct PaymentTests {
         given(failed.events).when(bankResult("o2", txn: "t-fail", ok: false), bank).thenRejects(.paymentTransactionConflict)
     }
 
+    /// The bank may confirm an order after reporting it failed: the payment counts, and the failure's reason stays
+    /// on record for reconciliation.
+    @Test func aConfirmationAfterAFailureKeepsTheFailuresReason() {
+        var history = History.paymentStarted()
+        history.run(bankResult(txn: "t-fail", ok: false, reason: "余额不足"), bank)
+        history.run(bankResult(txn: "t-ok"), bank)
+        let payment = history.state.applications["a1"]?.payments.last
+        #expect(payment?.outcome == .succeeded && payment?.failureReason == "余额不足")
+        #expect(history.state.applications["a1"]?.paymentStatus == .paid)
+    }
+
     @Test func aLateConfirmationStillCounts() {
         let late = Fixture.actor(.bank, at: T.closed)
         given(History.paymentStarted().events).when(bankResult(), late).thenAccepts { events in
