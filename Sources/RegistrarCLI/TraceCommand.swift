@@ -113,6 +113,16 @@ struct TraceCommand: AsyncParsableCommand {
                 limit: limit
             )
             let rows = showIDNumbers ? page.records : page.records.map { $0.maskingIDNumbers() }
+            if rows.isEmpty, let field {
+                // Some paths of the file are not changes the trail records (instants such as registeredAt and
+                // …submittedAt, an entry's order, every CHSI answer under chsiResults[…], a correction's own record):
+                // say so rather than let an empty answer pass for "never changed".
+                printError(
+                    "trace: no trail rows for --field \(field) with these filters; the trail records what events change, "
+                        + "not the instants and bookkeeping the file also keeps (projections/audit_trail/README.md lists them): "
+                        + "`registrar replay --diff` shows those"
+                )
+            }
             // On standard error, so that the rows on standard output stay a whole document of their format.
             if let next = page.next { printError("trace: \(limit) rows shown, more follow: add --after \(next.token)") }
             switch format {

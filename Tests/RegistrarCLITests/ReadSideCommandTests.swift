@@ -40,6 +40,12 @@ struct ReadSideCommandTests {
         let basicOnly = try registrar("trace", "--db", path, "--candidate", "demo_candidate", "--field", "basic.name")
         #expect(basicOnly.output.contains("basic.name"))
         #expect(!basicOnly.output.contains("contact."))
+        #expect(!basicOnly.error.contains("no trail rows"))
+        // A path the trail does not record (an instant the file keeps) is told as such on standard error, the output
+        // staying a whole (empty) document.
+        let untracked = try registrar("trace", "--db", path, "--candidate", "demo_candidate", "--field", "registeredAt")
+        #expect(untracked.status == 0 && untracked.output == "0 rows\n", "\(untracked.output)")
+        #expect(untracked.error.contains("no trail rows for --field registeredAt") && untracked.error.contains("replay --diff"))
 
         // Time bounds: typed the way people type them, the same rows; what is not an instant, a clear error.
         let utc = try registrar("trace", "--db", path, "--since", "2025-12-01T00:00:00Z", "--until", "2026-01-15T00:00:00.000Z", "--format", "csv")
