@@ -182,7 +182,9 @@ final class RegistrarAPI: Sendable {
         // One buffer, one MAC: method, path and body, each line-separated.
         var message = Array(request.method.rawValue.utf8)
         message.append(0x0A)
-        message.append(contentsOf: request.uri.path.utf8)
+        // The path as the router reads it (empty segments and a trailing slash do not count), so that a retry spelt
+        // `//api//v1/…/` is the same request; a path without either reads as before, so stored fingerprints still match.
+        message.append(contentsOf: ("/" + request.uri.path.split(separator: "/").joined(separator: "/")).utf8)
         message.append(0x0A)
         message.append(contentsOf: CanonicalBody.of(Array(body.readableBytesView)))
         let code = HMAC<SHA256>.authenticationCode(for: message, using: fingerprintKey)

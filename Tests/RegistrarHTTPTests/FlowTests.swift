@@ -250,6 +250,15 @@ import Testing
             #expect(first.object["events"] as? [String] == ["EducationEntryAdded"])
             #expect(second.object["events"] as? [String] == first.object["events"] as? [String])
             #expect(second.object["version"] as? Int == first.object["version"] as? Int)
+            // The same path spelt with a trailing slash is the same request: replayed, not refused as another.
+            let slashed = try await client.call(
+                .post,
+                "/api/v1/candidates/\(candidate)/education/",
+                token: token,
+                json: World.education,
+                headers: key
+            )
+            #expect(slashed.status == .created && slashed.object["replayed"] as? Bool == true, "\(slashed.text)")
 
             // The same key from another caller is another request.
             let other = try await client.register("idem0002", index: 6)
