@@ -218,6 +218,16 @@ extension CandidateDecider {
         guard attemptCount >= 1 else {
             throw Reject.make(.applicationAttemptCountInvalid, field: "attemptCount", message: "累计报考次数至少为1")
         }
+        // The national exam has been held since 1999, at most twice a year (一年两试): more attempts than that at the
+        // same level and category is a typing slip, and it would be printed on the notice.
+        let mostAttempts = 2 * (seasonYear(context) - 1998)
+        guard attemptCount <= mostAttempts else {
+            throw Reject.make(
+                .applicationAttemptCountInvalid,
+                field: "attemptCount",
+                message: "累计报考次数\(attemptCount)超出可能的次数（医师资格考试自1999年起举行，至多\(mostAttempts)次），请核对"
+            )
+        }
         let educationIDs = unique(c.educationEntryIDs)
         guard !educationIDs.isEmpty else {
             throw Reject.make(.applicationEducationRequired, field: "educationEntryIDs", message: "请勾选用于报考的教育经历")

@@ -86,6 +86,9 @@ struct ApplicationTests {
             #expect(e.attemptCount == 3)
         }
         ready.when(Fixture.submit(attemptCount: 0), during).thenRejects(.applicationAttemptCountInvalid, field: "attemptCount")
+        // Since 1999, at most twice a year: 2 × (2025 − 1998) = 54 attempts by the 2025 season.
+        ready.when(Fixture.submit(attemptCount: 55), during).thenRejects(.applicationAttemptCountInvalid, field: "attemptCount")
+        ready.when(Fixture.submit(attemptCount: 54), during).thenAccepts()
     }
 
     @Test(arguments: [T.beforeRegistration, T.betweenRegistrationAndReview, T.review, T.closed])
