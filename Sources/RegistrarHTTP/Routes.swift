@@ -133,13 +133,27 @@ extension Routes {
             let scope = "register:\(body.username.lowercased())"
             let candidateID = try api.newID("candidate", request, scope: scope)
             let requestContext = try api.requestContext(request, context, scope: scope, channel: "web")
-            let outcome = try await api.counted {
-                try await api.service.execute(
-                    .register(body.command(candidateID: candidateID)),
-                    candidateId: candidateID,
-                    actor: .candidate(candidateID),
-                    request: requestContext
-                )
+            let outcome: CommandOutcome<CandidateEvent>
+            do {
+                outcome = try await api.counted {
+                    try await api.service.execute(
+                        .register(body.command(candidateID: candidateID)),
+                        candidateId: candidateID,
+                        actor: .candidate(candidateID),
+                        request: requestContext
+                    )
+                }
+            } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationPersonAlreadyRegistered.rawValue {
+                // Whether a name goes with a registered number is what password recovery locks after five wrong
+                // names: the same count, under the same key, applies here, or registration would be the way around
+                // the lock. A wrong name counts as a failure; while the number is locked the account is not named.
+                let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
+                if rejection == CandidateClaims.documentAlreadyRegistered {
+                    _ = await api.throttle.fail(throttleKey)
+                } else if await api.throttle.retryAfter(throttleKey) != nil {
+                    throw CommandError.rejected(CandidateClaims.documentAlreadyRegistered)
+                }
+                throw CommandError.rejected(rejection)
             }
             let replayed = outcome.events.isEmpty && outcome.append != nil
             let storedID = outcome.append?.streamId ?? candidateID

@@ -199,6 +199,17 @@ import Testing
             #expect(guessed.status == .conflict && guessed.code == "registration.person_already_registered", "\(guessed.text)")
             #expect((guessed.object["message"] as? String)?.contains("first001") == false, "\(guessed.text)")
             #expect((guessed.object["message"] as? String)?.contains("资格审核现场处理") == true)
+            // Wrong names count as password recovery counts them: after five, the number is locked there, and
+            // registration no longer names the account even for the right name.
+            for (attempt, name) in ["李四", "赵六", "钱七", "孙八"].enumerated() {
+                let body = World.registration("guess\(attempt)01", index: 4).replacingOccurrences(of: "张三", with: name)
+                let refused = try await client.call(.post, "/api/v1/candidates", json: body)
+                #expect(refused.code == "registration.person_already_registered", "\(refused.text)")
+            }
+            let recovery = try await client.call(.post, "/api/v1/password-recovery/question", json: World.recoveryLookup(of: 4))
+            #expect(recovery.status == .tooManyRequests, "\(recovery.text)")
+            let rightName = try await client.call(.post, "/api/v1/candidates", json: World.registration("right001", index: 4))
+            #expect(rightName.status == .conflict && (rightName.object["message"] as? String)?.contains("first001") == false, "\(rightName.text)")
 
             // An entry that does not exist: 404 with the domain's code.
             let token = try await client.login("first001")
