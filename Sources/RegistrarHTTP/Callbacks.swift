@@ -96,7 +96,7 @@ final class CallbackLedger: Sendable {
                     bank_transaction_id TEXT NOT NULL, order_number TEXT NOT NULL, code TEXT NOT NULL,
                     candidate_id TEXT NOT NULL, application_id TEXT NOT NULL, amount_fen INTEGER NOT NULL,
                     message TEXT NOT NULL, first_received_at TEXT NOT NULL, last_received_at TEXT NOT NULL,
-                    deliveries INTEGER NOT NULL, PRIMARY KEY (bank_transaction_id, order_number, code)
+                    deliveries INTEGER NOT NULL, PRIMARY KEY (bank_transaction_id, order_number, code, amount_fen)
                 ) WITHOUT ROWID;
                 DROP TABLE IF EXISTS callback_scans;
                 DROP TABLE IF EXISTS callback_orders;
@@ -148,7 +148,7 @@ final class CallbackLedger: Sendable {
                     INSERT INTO bank_refused_confirmations (bank_transaction_id, order_number, code, candidate_id, application_id,
                         amount_fen, message, first_received_at, last_received_at, deliveries)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                    ON CONFLICT (bank_transaction_id, order_number, code)
+                    ON CONFLICT (bank_transaction_id, order_number, code, amount_fen)
                     DO UPDATE SET last_received_at = excluded.last_received_at, deliveries = deliveries + 1
                     """,
                 arguments: [
@@ -207,8 +207,9 @@ struct RefusedBankConfirmation: Codable, Sendable, Equatable {
     /// How many times the bank delivered it.
     var deliveries: Int
 
+    /// The same delivery again: the same transaction, order, refusal and amount (another amount is another line).
     func sameRefusal(as other: RefusedBankConfirmation) -> Bool {
-        (bankTransactionID, orderNumber, code) == (other.bankTransactionID, other.orderNumber, other.code)
+        (bankTransactionID, orderNumber, code, amountFen) == (other.bankTransactionID, other.orderNumber, other.code, other.amountFen)
     }
 }
 
@@ -432,7 +433,8 @@ extension Routes {
                         "succeeded": "\(body.succeeded)", "amount_fen": "\(body.amountFen)",
                     ]
                 )
-                if body.succeeded && !body.bankTransactionID.allSatisfy(\.isWhitespace) {
+                // Money reported taken: a positive amount (zero or less is no payment, and is refused as such).
+                if body.succeeded && body.amountFen > 0 && !body.bankTransactionID.allSatisfy(\.isWhitespace) {
                     let receivedAt = Instant.string(from: api.configuration.service.clock.now())
                     try await api.callbackLedger.recordRefused(
                         RefusedBankConfirmation(

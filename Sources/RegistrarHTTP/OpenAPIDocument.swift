@@ -3268,7 +3268,7 @@ enum OpenAPIDocument {
     "/api/v1/admin/payments/refused-confirmations": {
       "get": {
         "summary": "Bank confirmations of money the log refused, to reconcile",
-        "description": "Administrators and auditors. Every signed, fresh bank callback that reported money taken (`succeeded: true`) and that the log refused: another amount than the order's (`payment.amount_mismatch`), or a second transaction on an order already confirmed (`payment.order_already_settled`). The log appends nothing for a refusal, yet the money may have moved: these lines, kept in a table beside the log (not events), are what an administrator reconciles with the bank's statement. A second delivery of the same transaction counts in `deliveries`. Oldest first.",
+        "description": "Administrators and auditors. Every signed, fresh bank callback that reported money taken (`succeeded: true`) and that the log refused: another amount than the order's (`payment.amount_mismatch`), a second transaction on an order already confirmed (`payment.order_already_settled`), or a delivery of a recorded transaction that says something else about it (`payment.transaction_conflict`). A confirmation of zero or less reports no money and is not kept (`payment.amount_invalid`). The log appends nothing for a refusal, yet the money may have moved: these lines, kept in a table beside the log (not events), are what an administrator reconciles with the bank's statement. A second delivery of the same transaction with the same amount counts in `deliveries`; another amount is a line of its own. The table is not part of `registrar export` (the log's events only). Oldest first.",
         "operationId": "get_admin_payments_refused_confirmations",
         "tags": [
           "admin"
@@ -5361,7 +5361,8 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "object"
-            }
+            },
+            "description": "Each entry with `locked`, `verified`, `chsiVerified` (CHSI's current result is in the candidate's name and ID number as the file has them now), `chsiVerifiedAt` (when the current result arrived), `chsiIdentityMismatch` (the current result is another person's record: scan again). A result's own `nameMatches`/`idNumberMatches` are as of its arrival; a reviewer's later correction is told by `chsiIdentityMismatch`."
           },
           "training": {
             "type": "array",
@@ -5392,7 +5393,8 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "string"
-            }
+            },
+            "description": "What the candidate may or should do next, in a stable order: completeContact, completeWork, addEducation, verifyEducationWithChsi (an entry without a CHSI result, or whose result is another person's record, while CHSI verification is open), submitApplication, printSuccessNotice, abandonApplication (online registration open), attendReview (submitted, until the review window closes), signForm (approved, at the site, while review is open), pay (signed, online payment, window open), payAsAreaInstructs (signed, an area without online payment, until the payment window closes), awaitBankConfirmation, awaitExcessRefund."
           }
         },
         "description": "The candidate_view read model."

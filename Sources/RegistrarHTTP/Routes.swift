@@ -753,7 +753,12 @@ extension Routes {
             // No body, `{}` or `{"reason": "…"}`.
             let buffer = try await StrictJSON.collect(request, limit: limit)
             let body = try StrictJSON.decodeOptional(OptionalReasonBody.self, from: buffer, empty: OptionalReasonBody())
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            do {
+                return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.seasonUnknownExam.rawValue {
+                // The exam in the path: named by its path parameter, as an unknown area is.
+                throw APIError.notFound(rejection.code, field: "examCode", message: rejection.message)
+            }
         }
         authenticated(.post, "/api/v1/admin/season/areas") { request, context, principal in
             let body = try await request.strictBody(AreaBody.self, limit: limit)
@@ -994,6 +999,8 @@ struct SuccessNotice: Codable, Sendable {
             instruction = "请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。"
         case .approved:
             instruction = reviewOver ? "本报名已通过现场资格审核，但未在审核期内签字确认" : "本报名已通过现场资格审核，请在考点签字确认。"
+        case .signed where season.calendar.map { now >= $0.paymentCloses } ?? false:
+            instruction = "本报名已通过现场资格审核并签字确认；缴费期已结束，未完成缴费。"
         case .signed:
             instruction = "本报名已通过现场资格审核并签字确认，请按考区规定缴费。"
         case .paid:

@@ -445,16 +445,39 @@ import Testing
                 at: world.clock.now()
             )
             #expect(again.status == .unprocessableContent)
+            // The same transaction with another amount is a line of its own; an amount of zero reports no money.
+            let otherAmount = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: order, transaction: "txn-0042", amount: 2),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(otherAmount.status == .unprocessableContent)
+            let zero = try await Self.signed(
+                client,
+                "/api/v1/callbacks/bank",
+                Self.bankBody(order: order, transaction: "txn-0045", amount: 0),
+                Self.bank,
+                at: world.clock.now()
+            )
+            #expect(zero.status == .unprocessableContent && zero.code == "payment.amount_invalid", "\(zero.text)")
             #expect(try await Self.bankAnswer(client, world, order: order, transaction: "txn-0043").status == .ok)
             #expect(try await Self.bankAnswer(client, world, order: order, transaction: "txn-0044").status == .conflict)
             #expect(try await world.store.headPosition() == head + 1)
             let lines = try await client.call(.get, path, token: admin)
             #expect(lines.status == .ok, "\(lines.text)")
+            // The last line of each transaction (oldest first).
             let byTransaction = Dictionary(
-                uniqueKeysWithValues: lines.array.compactMap { $0 as? [String: Any] }.map { ($0["bankTransactionID"] as? String ?? "", $0) }
+                lines.array.compactMap { $0 as? [String: Any] }.map { ($0["bankTransactionID"] as? String ?? "", $0) },
+                uniquingKeysWith: { _, last in last }
             )
-            #expect(Set(byTransaction.keys) == ["txn-0042", "txn-0044"])
-            let mismatch = try #require(byTransaction["txn-0042"])
+            #expect(Set(byTransaction.keys) == ["txn-0042", "txn-0044"] && lines.array.count == 3, "\(lines.text)")
+            let mismatch = try #require(
+                lines.array.compactMap { $0 as? [String: Any] }.first {
+                    $0["bankTransactionID"] as? String == "txn-0042" && $0["amountFen"] as? Int == 1
+                }
+            )
             #expect(mismatch["code"] as? String == "payment.amount_mismatch" && mismatch["amountFen"] as? Int == 1)
             #expect(mismatch["deliveries"] as? Int == 2 && mismatch["orderNumber"] as? String == order)
             #expect(mismatch["candidateID"] as? String == cast.candidateA)

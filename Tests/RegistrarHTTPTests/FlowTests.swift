@@ -232,6 +232,8 @@ import Testing
                 json: #"{"name": "未知考区", "onlinePayment": false}"#
             )
             #expect(area.status == .notFound && area.code == "season.unknown_area" && area.field == "areaCode", "\(area.text)")
+            let exam = try await client.call(.delete, "/api/v1/admin/season/exams/999", token: cast.tokens["admin"])
+            #expect(exam.status == .notFound && exam.field == "examCode", "\(exam.text)")
             let diff = try await client.call(.get, "/api/v1/candidates/candidate-unknown/history/diff?from=0&to=1", token: cast.tokens["auditor"])
             #expect(diff.status == .notFound && diff.code == "candidate.not_registered", "\(diff.text)")
             // A version and an instant are ordered as versions of the file: later first is refused.

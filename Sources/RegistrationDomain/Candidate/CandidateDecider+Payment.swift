@@ -89,6 +89,9 @@ extension CandidateDecider {
             throw Reject.make(.paymentUnknownOrder, field: "orderNumber", message: "订单号\(c.orderNumber)不存在")
         }
         guard !Check.isBlank(c.bankTransactionID) else { throw Reject.required("bankTransactionID", "银行交易流水号") }
+        guard !c.succeeded || c.amountFen > 0 else {
+            throw Reject.make(.paymentAmountInvalid, field: "amountFen", message: "银行确认的缴费金额必须大于0，收到\(c.amountFen)分")
+        }
         if let recorded = application.payments.first(where: { $0.bankTransactionIDs.contains(c.bankTransactionID) }) {
             // The bank's duplicate delivery emits nothing; one that says something else about the transaction than
             // what was recorded is refused, as CHSI's second answer to a scan is, so that it is not taken for a

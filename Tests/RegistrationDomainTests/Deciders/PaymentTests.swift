@@ -120,7 +120,9 @@ struct PaymentTests {
     @Test func aDeliveryContradictingTheRecordedTransactionIsRefused() {
         let paid = given(History.paid().events)
         paid.when(bankResult(amount: 1), bank).thenRejects(.paymentTransactionConflict, field: "bankTransactionID")
-        paid.when(bankResult(amount: -7), bank).thenRejects(.paymentTransactionConflict, field: "bankTransactionID")
+        // No payment is of zero or less: refused as an amount, whatever the transaction.
+        paid.when(bankResult(amount: -7), bank).thenRejects(.paymentAmountInvalid, field: "amountFen")
+        given(History.paymentStarted().events).when(bankResult(amount: 0), bank).thenRejects(.paymentAmountInvalid, field: "amountFen")
         paid.when(bankResult(ok: false, amount: 0, reason: "余额不足"), bank).thenRejects(.paymentTransactionConflict)
         var failed = History.paymentStarted()
         failed.run(bankResult(txn: "t-fail", ok: false, reason: "余额不足"), bank)
