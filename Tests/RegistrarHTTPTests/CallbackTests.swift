@@ -353,6 +353,17 @@ import Testing
         )
     }
 
+    /// The bank's signed delivery of a transaction for an order, of any amount, sent now.
+    static func bankDelivery(_ client: Client, _ world: World, order: String, transaction: String, amount: Int) async throws -> Reply {
+        try await signed(
+            client,
+            "/api/v1/callbacks/bank",
+            bankBody(order: order, transaction: transaction, amount: amount),
+            bank,
+            at: world.clock.now()
+        )
+    }
+
     /// The candidate's file, kept in the reply cache, says "wait for the bank" only as long as the order blocks a new
     /// one: 30 minutes after it started, the file offers paying again, though no event was appended meanwhile.
     @Test func thePendingOrdersTimeoutEndsTheCachedFilesWait() async throws {
@@ -413,13 +424,7 @@ import Testing
             let started = try await client.call(.post, "\(base)/payments", token: try #require(cast.tokens["owner"]))
             let order = try #require(started.id("orderNumber"))
             let head = try await world.store.headPosition()
-            let wrongAmount = try await Self.signed(
-                client,
-                "/api/v1/callbacks/bank",
-                Self.bankBody(order: order, transaction: "txn-0042", amount: 1),
-                Self.bank,
-                at: world.clock.now()
-            )
+            let wrongAmount = try await Self.bankDelivery(client, world, order: order, transaction: "txn-0042", amount: 1)
             #expect(wrongAmount.status == .unprocessableContent)
             #expect(wrongAmount.code == "payment.amount_mismatch" && wrongAmount.field == "amountFen")
             #expect(try await world.store.headPosition() == head)
@@ -437,30 +442,12 @@ import Testing
             let admin = try #require(cast.tokens["admin"])
             let path = "/api/v1/admin/payments/refused-confirmations"
             #expect(try await client.call(.get, path, token: admin).array.count == 1)
-            let again = try await Self.signed(
-                client,
-                "/api/v1/callbacks/bank",
-                Self.bankBody(order: order, transaction: "txn-0042", amount: 1),
-                Self.bank,
-                at: world.clock.now()
-            )
+            let again = try await Self.bankDelivery(client, world, order: order, transaction: "txn-0042", amount: 1)
             #expect(again.status == .unprocessableContent)
             // The same transaction with another amount is a line of its own; an amount of zero reports no money.
-            let otherAmount = try await Self.signed(
-                client,
-                "/api/v1/callbacks/bank",
-                Self.bankBody(order: order, transaction: "txn-0042", amount: 2),
-                Self.bank,
-                at: world.clock.now()
-            )
+            let otherAmount = try await Self.bankDelivery(client, world, order: order, transaction: "txn-0042", amount: 2)
             #expect(otherAmount.status == .unprocessableContent)
-            let zero = try await Self.signed(
-                client,
-                "/api/v1/callbacks/bank",
-                Self.bankBody(order: order, transaction: "txn-0045", amount: 0),
-                Self.bank,
-                at: world.clock.now()
-            )
+            let zero = try await Self.bankDelivery(client, world, order: order, transaction: "txn-0045", amount: 0)
             #expect(zero.status == .unprocessableContent && zero.code == "payment.amount_invalid", "\(zero.text)")
             #expect(try await Self.bankAnswer(client, world, order: order, transaction: "txn-0043").status == .ok)
             #expect(try await Self.bankAnswer(client, world, order: order, transaction: "txn-0044").status == .conflict)
