@@ -408,15 +408,13 @@ extension Routes {
                 ])
             }
             // What an administrator owes or must reconcile with the bank, as the two admin payment lists.
-            var excess = [[String: Any]]()
-            for item in try await api.readModels().awaitingExcessRefund() {
-                guard let application = try await api.service.candidateState(item.candidateID).applications[item.applicationID] else { continue }
-                excess.append([
-                    "name": item.name, "candidate": item.candidateID, "application": item.applicationID,
-                    "site": PageFile.named(season.site(item.siteCode)?.name, item.siteCode),
-                    "paid": PageRender.yuan(application.paidFen), "refunded": PageRender.yuan(application.refundedFen),
-                    "excess": PageRender.yuan(application.excessFen),
-                ])
+            let excess: [[String: Any]] = try await api.excessRefundLines().map { line in
+                [
+                    "name": line.name, "candidate": line.candidateID, "application": line.applicationID,
+                    "site": PageFile.named(season.site(line.siteCode)?.name, line.siteCode),
+                    "paid": PageRender.yuan(line.paidFen), "refunded": PageRender.yuan(line.refundedFen),
+                    "excess": PageRender.yuan(line.excessFen),
+                ]
             }
             let refused: [[String: Any]] = try await api.callbackLedger.refusedConfirmations().map { line in
                 [

@@ -827,25 +827,7 @@ extension Routes {
         // The applications an administrator owes a refund of an excess (the bank confirmed a second order).
         authenticated(.get, "/api/v1/admin/payments/excess") { _, _, principal in
             try api.require(principal.actor, [.admin, .auditor], action: "查看待退还的重复缴费")
-            var lines: [ExcessRefundLine] = []
-            for item in try await api.readModels().awaitingExcessRefund() {
-                guard let application = try await api.service.candidateState(item.candidateID).applications[item.applicationID] else { continue }
-                lines.append(
-                    ExcessRefundLine(
-                        candidateID: item.candidateID,
-                        applicationID: item.applicationID,
-                        name: item.name,
-                        areaCode: item.areaCode,
-                        siteCode: item.siteCode,
-                        status: application.status.rawValue,
-                        paidFen: application.paidFen,
-                        refundedFen: application.refundedFen,
-                        excessFen: application.excessFen,
-                        confirmedOrders: application.payments.filter { $0.outcome == .succeeded }.map(\.orderNumber)
-                    )
-                )
-            }
-            return try api.json(lines)
+            return try api.json(try await api.excessRefundLines())
         }
         // The bank's confirmations of money the log refused (wrong amount, a settled order): to reconcile by hand.
         authenticated(.get, "/api/v1/admin/payments/refused-confirmations") { _, _, principal in
@@ -1367,5 +1349,31 @@ extension RegistrarAPI {
         var notice = SuccessNotice(state: state, application: application, season: try await service.seasonState(), now: service.clock.now())
         if !seesFullIDNumbers(principal.actor) { notice.mask() }
         return (state, application, notice)
+    }
+}
+
+extension RegistrarAPI {
+    /// Every application awaiting the refund of an excess payment, oldest submission first, with the amounts from the
+    /// candidate's file: the admin API's list and the `/admin` page's.
+    func excessRefundLines() async throws -> [ExcessRefundLine] {
+        var lines: [ExcessRefundLine] = []
+        for item in try await readModels().awaitingExcessRefund() {
+            guard let application = try await service.candidateState(item.candidateID).applications[item.applicationID] else { continue }
+            lines.append(
+                ExcessRefundLine(
+                    candidateID: item.candidateID,
+                    applicationID: item.applicationID,
+                    name: item.name,
+                    areaCode: item.areaCode,
+                    siteCode: item.siteCode,
+                    status: application.status.rawValue,
+                    paidFen: application.paidFen,
+                    refundedFen: application.refundedFen,
+                    excessFen: application.excessFen,
+                    confirmedOrders: application.payments.filter { $0.outcome == .succeeded }.map(\.orderNumber)
+                )
+            )
+        }
+        return lines
     }
 }
