@@ -69,6 +69,19 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var replyCacheMb = 64
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The IP address of a proxy in front of the server (repeatable).",
+            discussion: """
+                A request from it counts, for the lock-out of a client after repeated failed log-ins, recoveries and \
+                registrations, against the last address of its X-Forwarded-For header that is not a trusted proxy. \
+                Without it the header is ignored, since anyone can send it.
+                """
+        )
+    )
+    var trustedProxy: [String] = []
+
     func validate() throws {
         guard (0...4_096).contains(replyCacheMb) else { throw ValidationError("--reply-cache-mb must be between 0 and 4096") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -78,6 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         if let demo, demo < 1 { throw ValidationError("--demo must be at least 1") }
+        for proxy in trustedProxy where !Self.isIPAddress(proxy) {
+            throw ValidationError("--trusted-proxy \(proxy) is not an IP address")
+        }
         for (option, value) in [("--chsi-secret", chsiSecret), ("--bank-secret", bankSecret), ("--qr-key", qrKey)] {
             // An empty HMAC key signs for anyone (the environment's empty variables count as unset instead).
             if let value, value.isEmpty { throw ValidationError("\(option) must not be empty") }
@@ -100,6 +116,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let bankSecret { callbacks.bankSecret = bankSecret }
         if let qrKey { callbacks.qrKey = qrKey }
         return callbacks
+    }
+
+    /// Whether the text is an IPv4 or IPv6 address, as the connection's peer is spelled.
+    static func isIPAddress(_ text: String) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
     }
 
     /// Whether only this machine reaches the address.
@@ -172,7 +194,8 @@ struct ServeCommand: AsyncParsableCommand {
                 port: port,
                 seasonID: season,
                 callbacks: callbacks,
-                replyCacheBytes: replyCacheMb << 20
+                replyCacheBytes: replyCacheMb << 20,
+                trustedProxies: Set(trustedProxy)
             ) { url in
                 // Unbuffered and in one write, so that a script reading the pipe sees the URL at once.
                 let base = url.hasSuffix("/") ? url : url + "/"

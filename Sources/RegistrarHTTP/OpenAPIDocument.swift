@@ -222,6 +222,9 @@ enum OpenAPIDocument {
           "422": {
             "$ref": "#/components/responses/Unprocessable"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/LogIntegrity"
           }
@@ -4213,7 +4216,7 @@ enum OpenAPIDocument {
         }
       },
       "TooManyRequests": {
-        "description": "Too many failed log-ins: the username is locked for a while (`Retry-After`).",
+        "description": "Locked for a while (`Retry-After`): `auth.locked_out` after too many failed log-ins of the username, wrong current passwords, or recovery failures for the ID number; `auth.client_locked_out` after too many failed log-ins, recoveries and registrations of an already registered person from the client's address (the connection's peer, or the `X-Forwarded-For` address a proxy named with `serve --trusted-proxy` reports). Nothing was checked or appended.",
         "content": {
           "application/json": {
             "schema": {

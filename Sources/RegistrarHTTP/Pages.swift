@@ -77,13 +77,13 @@ extension Routes {
             return PageRender.html(PageRender.render("login", ["next": next, "title": "工作人员与考生登录"], principal: nil))
         }
 
-        page(.post, "/login") { request, _ in
+        page(.post, "/login") { request, context in
             let form = try await PageForm.read(request, limit: limit)
             let username = form["username"] ?? ""
             let password = form["password"] ?? ""
             let next = PageRender.safeNext(form["next"])
             do {
-                let (token, session, actor) = try await api.openSession(username: username, password: password)
+                let (token, session, actor) = try await api.openSession(username: username, password: password, request: request, context: context)
                 var response = PageRender.redirect(next.isEmpty ? PageRender.home(of: actor) : next)
                 let maxAge = max(1, Int(session.expiresAt.timeIntervalSince(api.service.clock.now())))
                 // Secure when the browser reached us over HTTPS (a proxy ending TLS says so), so that the cookie never
@@ -571,11 +571,18 @@ extension RegistrarAPI {
     }
 
     /// Checks a username and password as `POST /api/v1/sessions` does (lock-out included) and issues a token.
-    func openSession(username: String, password: String) async throws -> (String, Session, Actor) {
+    func openSession(
+        username: String,
+        password: String,
+        request: Request,
+        context: RegistrarRequestContext
+    ) async throws -> (String, Session, Actor) {
         let invalid = APIError(.unauthorized, code: "auth.invalid_credentials", field: "password", message: "用户名或密码错误")
+        try await requireClientNotLockedOut(request, context, field: "username")
         guard !username.isEmpty, username.count <= 64, password.count <= 128 else { throw invalid }
         if let wait = await throttle.retryAfter(username) { throw APIError.lockedOut(seconds: wait) }
         guard let subject = try await service.authenticate(username: username, password: password) else {
+            await clientFailed(request, context)
             if let wait = await throttle.fail(username) { throw APIError.lockedOut(seconds: wait) }
             throw invalid
         }

@@ -42,6 +42,8 @@ final class RegistrarAPI: Sendable {
     let configuration: ServerConfiguration
     let sessions: SessionStore
     let throttle: LoginThrottle
+    /// The failed credential checks of each client address (``ServerConfiguration/maximumFailuresPerClient``).
+    let clientThrottle: LoginThrottle
     let metrics: HTTPMetrics
     let logger: Logger
     /// The read models, when the store is SQLite (always, outside unit tests of the shell itself).
@@ -67,6 +69,13 @@ final class RegistrarAPI: Sendable {
         self.throttle = LoginThrottle(
             clock: configuration.service.clock,
             maximumFailures: configuration.maximumFailedLogins,
+            window: configuration.failedLoginWindow,
+            lockout: configuration.lockoutDuration,
+            writer: (configuration.service.store as? SQLiteEventStore)?.pool
+        )
+        self.clientThrottle = LoginThrottle(
+            clock: configuration.service.clock,
+            maximumFailures: configuration.maximumFailuresPerClient,
             window: configuration.failedLoginWindow,
             lockout: configuration.lockoutDuration,
             writer: (configuration.service.store as? SQLiteEventStore)?.pool

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The per-request context of the API: Hummingbird's core storage plus the request id.
 public struct RegistrarRequestContext: Hummingbird.RequestContext {
@@ -14,13 +15,19 @@ public struct RegistrarRequestContext: Hummingbird.RequestContext {
     /// (``RegistrarAPI/fingerprint(of:)``), stored with the events it appends, so that the key cannot answer another
     /// request with the first one's result.
     public var requestFingerprint: String?
+    /// The connection the request came on; its peer is the client, or the proxy in front of it.
+    private let channel: any Channel
 
     /// Creates the context for a request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""
         requestFingerprint = nil
+        channel = source.channel
     }
+
+    /// The IP address of the connection's other end (nil when the transport has none, as in the router tests).
+    var peerAddress: String? { channel.remoteAddress?.ipAddress }
 }
 
 /// Header names the API reads or writes.
@@ -30,6 +37,7 @@ enum Header {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
     static let retryAfter = HTTPField.Name("Retry-After")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let wwwAuthenticate = HTTPField.Name("WWW-Authenticate")!
     /// RFC 8288: the next page of a list.
     static let link = HTTPField.Name("Link")!

@@ -130,6 +130,7 @@ extension Routes {
         // 注册. Public; a retried request with the same Idempotency-Key and username returns the same file.
         open(.post, "/api/v1/candidates") { request, context in
             let body = try await request.strictBody(RegistrationBody.self, limit: limit)
+            try await api.requireClientNotLockedOut(request, context, field: "idNumber")
             let scope = "register:\(body.username.lowercased())"
             let candidateID = try api.newID("candidate", request, scope: scope)
             let requestContext = try api.requestContext(request, context, scope: scope, channel: "web")
@@ -147,6 +148,7 @@ extension Routes {
                 // Whether a name goes with a registered number is what password recovery locks after five wrong
                 // names: the same count, under the same key, applies here, or registration would be the way around
                 // the lock. A wrong name counts as a failure; while the number is locked the account is not named.
+                await api.clientFailed(request, context)
                 let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
                 if rejection == CandidateClaims.documentAlreadyRegistered {
                     _ = await api.throttle.fail(throttleKey)
@@ -167,14 +169,16 @@ extension Routes {
         }
 
         // 登录: username and password for an expiring bearer token. Locked for a while after repeated failures.
-        open(.post, "/api/v1/sessions") { request, _ in
+        open(.post, "/api/v1/sessions") { request, context in
             let body = try await request.strictBody(LoginBody.self, limit: limit)
             let invalid = APIError(.unauthorized, code: "auth.invalid_credentials", field: "password", message: "用户名或密码错误")
+            try await api.requireClientNotLockedOut(request, context, field: "username")
             guard body.username.count <= 64, body.password.count <= 128 else { throw invalid }
             if let wait = await api.throttle.retryAfter(body.username) {
                 throw APIError.lockedOut(seconds: wait)
             }
             guard let subject = try await api.service.authenticate(username: body.username, password: body.password) else {
+                await api.clientFailed(request, context)
                 if let wait = await api.throttle.fail(body.username) { throw APIError.lockedOut(seconds: wait) }
                 throw invalid
             }
@@ -252,13 +256,15 @@ extension Routes {
         }
 
         // 找回密码, step 1: the recovery question of the account with this ID type, ID number and name. Public.
-        open(.post, "/api/v1/password-recovery/question") { request, _ in
+        open(.post, "/api/v1/password-recovery/question") { request, context in
             let body = try await request.strictBody(RecoveryLookupBody.self, limit: limit)
+            try await api.requireClientNotLockedOut(request, context, field: "idNumber")
             let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
             if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
                 let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
             else {
+                await api.clientFailed(request, context)
                 // Names tried against one ID number count as failures: the answer must not become a way to find out
                 // whose number it is.
                 if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
@@ -271,9 +277,11 @@ extension Routes {
         // answers, or names that do not match, for the same ID number. Returns the username, which may have been forgotten too.
         open(.post, "/api/v1/password-recovery") { request, context in
             let body = try await request.strictBody(RecoveryBody.self, limit: limit)
+            try await api.requireClientNotLockedOut(request, context, field: "idNumber")
             let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
             if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
             guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
+                await api.clientFailed(request, context)
                 if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
                 throw APIError.recoveryAccountNotFound
             }
@@ -293,6 +301,7 @@ extension Routes {
                     RecoveryReply(username: recovered.username, version: recovered.outcome.streamVersion, replayed: recovered.outcome.events.isEmpty)
                 )
             } catch CommandError.rejected(let rejection) where ["account.wrong_recovery_answer", "account.not_found"].contains(rejection.code) {
+                await api.clientFailed(request, context)
                 if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
                 throw CommandError.rejected(rejection)
             }

@@ -27,6 +27,16 @@ public struct ServerConfiguration: Sendable {
     public var failedLoginWindow: TimeInterval
     /// How long a username stays locked.
     public var lockoutDuration: TimeInterval
+    /// Failed log-ins, password recoveries and registrations of an already registered person from one client
+    /// address, within `failedLoginWindow`, that refuse that address all three for `lockoutDuration`. It bounds what
+    /// one client can do against many accounts (guessing one password across usernames, locking others out, finding
+    /// out which ID numbers are registered), which the per-account lock-out does not. Generous, because a school's
+    /// computer room registers many candidates from one address.
+    public var maximumFailuresPerClient: Int = 100
+    /// Proxies whose `X-Forwarded-For` names the client: a request from one of these addresses counts against the
+    /// last address of that header that is not one of them. Empty by default: the connection's peer is the client,
+    /// and the header, which anyone can send, is ignored.
+    public var trustedProxies: Set<String> = []
     /// The examination fee of an application, in fen, by exam level (the season has no fee table yet).
     public var feeFen: @Sendable (_ examLevel: String) -> Int
     /// The shared secrets and limits of the CHSI and bank callbacks.
@@ -177,6 +187,7 @@ public func runServer(
     logger: Logger = Logger(label: "registrar.http"),
     callbacks: CallbackSettings = .fromEnvironment(),
     replyCacheBytes: Int = 64 << 20,
+    trustedProxies: Set<String> = [],
     ready: @escaping @Sendable (String) -> Void = { print($0) }
 ) async throws {
     let store = try SQLiteEventStore(path: databasePath)
@@ -191,6 +202,7 @@ public func runServer(
     try engine.install()
     var configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks, replyCacheBytes: replyCacheBytes)
     configuration.readModels = engine
+    configuration.trustedProxies = trustedProxies
     let (router, _) = makeRouter(configuration, logger: logger)
     let app = Application(
         router: router,

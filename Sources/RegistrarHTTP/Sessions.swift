@@ -2,6 +2,7 @@ import Crypto
 import EventLog
 import Foundation
 import GRDB
+import Hummingbird
 import RegistrarApp
 import Synchronization
 
@@ -222,5 +223,54 @@ actor LoginThrottle {
 
     private func forgetStoredLock(_ key: String) {
         try? writer?.write { db in try db.execute(sql: "DELETE FROM login_lockouts WHERE key = ?", arguments: [key]) }
+    }
+}
+
+/// The client of a request as the per-client lock-out counts it, and the checks that lock-out makes.
+extension RegistrarAPI {
+    /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the last address of
+    /// `X-Forwarded-For` that is not a trusted proxy (the first hop a trusted proxy saw). Anyone can send the header,
+    /// so only a trusted proxy's is read.
+    func clientAddress(_ request: Request, _ context: RegistrarRequestContext) -> String {
+        let peer = context.peerAddress ?? "unknown"
+        let proxies = configuration.trustedProxies
+        guard proxies.contains(peer) else { return peer }
+        let hops = request.headers[values: Header.forwardedFor]
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() where !proxies.contains(hop) {
+            return hop.isEmpty || hop.utf8.count > 64 ? peer : hop
+        }
+        return peer
+    }
+
+    /// The throttle key of the request's client.
+    private func clientKey(_ request: Request, _ context: RegistrarRequestContext) -> String {
+        "client:" + clientAddress(request, context)
+    }
+
+    /// Refuses (429) a client whose failures locked it out.
+    func requireClientNotLockedOut(_ request: Request, _ context: RegistrarRequestContext, field: String) async throws {
+        if let wait = await clientThrottle.retryAfter(clientKey(request, context)) {
+            throw APIError.clientLockedOut(seconds: wait, field: field)
+        }
+    }
+
+    /// Counts a failed credential check against the request's client.
+    func clientFailed(_ request: Request, _ context: RegistrarRequestContext) async {
+        _ = await clientThrottle.fail(clientKey(request, context))
+    }
+}
+
+extension APIError {
+    /// 429 for a client address locked after too many failed log-ins, recoveries or registrations.
+    static func clientLockedOut(seconds: Int, field: String) -> APIError {
+        APIError(
+            .tooManyRequests,
+            code: "auth.client_locked_out",
+            field: field,
+            message: "此网络地址的登录、找回密码或注册失败次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            headers: ["Retry-After": String(seconds)]
+        )
     }
 }

@@ -120,12 +120,14 @@ struct World: Sendable {
     /// connection before the answer a test waited for.
     func testLive<Value: Sendable>(
         idleTimeout: Duration = .seconds(30),
+        configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (_ port: Int) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "registrar.http.test")
         logger.logLevel = .critical
         var configuration = self.configuration
         configuration.idleTimeout = idleTimeout
+        configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger)
         return try await app.test(.live) { client in try await body(try #require(client.port)) }
     }

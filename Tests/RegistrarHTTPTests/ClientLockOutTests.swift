@@ -1,0 +1,107 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import RegistrarHTTP
+
+/// The lock-out of a client address after repeated failed log-ins, password recoveries and registrations of an
+/// already registered person, across accounts: what the per-account lock-out cannot stop.
+@Suite struct ClientLockOutTests {
+    @Test func failuresAcrossUsernamesLockTheClientOutOfLogInRecoveryAndRegistration() async throws {
+        let world = try await World()
+        try await world.test(configure: { $0.maximumFailuresPerClient = 6 }) { client in
+            _ = try await client.register("spray01", index: 31)
+            // One password tried against six usernames: no username fails five times, the client fails six.
+            for attempt in 1...6 {
+                let reply = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "victim\#(attempt)", "password": "Summer2026"}"#)
+                #expect(reply.status == .unauthorized, "attempt \(attempt): \(reply.text)")
+            }
+            let head = try await world.store.headPosition()
+            let right = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "spray01", "password": "secret123"}"#)
+            #expect(right.status == .tooManyRequests, "\(right.text)")
+            #expect(right.code == "auth.client_locked_out" && right.field == "username", "\(right.text)")
+            #expect(right.headers[HTTPField.Name("Retry-After")!] == "900")
+            #expect((right.object["message"] as? String ?? "").contains("此网络地址"), "\(right.text)")
+
+            let registration = try await client.call(.post, "/api/v1/candidates", json: World.registration("fresh01", index: 32))
+            #expect(registration.status == .tooManyRequests && registration.code == "auth.client_locked_out", "\(registration.text)")
+            #expect(registration.field == "idNumber")
+            let question = try await client.call(.post, "/api/v1/password-recovery/question", json: World.recoveryLookup(of: 31))
+            #expect(question.status == .tooManyRequests && question.code == "auth.client_locked_out", "\(question.text)")
+            let recovery = try await client.call(.post, "/api/v1/password-recovery", json: World.recovery(of: 31, answer: "武汉大学医学部"))
+            #expect(recovery.status == .tooManyRequests && recovery.code == "auth.client_locked_out", "\(recovery.text)")
+            #expect(try await world.store.headPosition() == head, "a locked-out client appends nothing")
+
+            // The page log-in is the same check.
+            let page = try await client.call(
+                .post,
+                "/login",
+                body: .init(string: "username=spray01&password=secret123"),
+                headers: [.contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(page.status == .tooManyRequests && page.text.contains("此网络地址"), "\(page.status) \(page.text.prefix(300))")
+
+            world.clock.advance(by: 15 * 60 + 1)
+            _ = try await client.login("spray01")
+        }
+    }
+
+    @Test func registeringAnAlreadyRegisteredPersonCountsAsAFailure() async throws {
+        let world = try await World()
+        try await world.test(configure: { $0.maximumFailuresPerClient = 2 }) { client in
+            _ = try await client.register("first01", index: 33)
+            for copy in 1...2 {
+                let again = try await client.call(.post, "/api/v1/candidates", json: World.registration("second0\(copy)", index: 33))
+                #expect(again.status == .conflict || again.status == .unprocessableContent, "\(again.status) \(again.text)")
+            }
+            let next = try await client.call(.post, "/api/v1/candidates", json: World.registration("third01", index: 34))
+            #expect(next.status == .tooManyRequests && next.code == "auth.client_locked_out", "\(next.text)")
+        }
+    }
+
+    @Test func successesDoNotCount() async throws {
+        let world = try await World()
+        try await world.test(configure: { $0.maximumFailuresPerClient = 2 }) { client in
+            for index in 41...44 {
+                _ = try await client.register("many0\(index)", index: index)
+                _ = try await client.login("many0\(index)")
+            }
+        }
+    }
+
+    @Test func aTrustedProxyNamesTheClientAndAnyoneElsesHeaderIsIgnored() async throws {
+        let world = try await World()
+        _ = try await world.test { client in try await client.register("proxied01", index: 35) }
+        @Sendable func logIn(_ port: Int, password: String, forwardedFor: String) async throws -> String {
+            let body = #"{"username": "proxied01", "password": "\#(password)"}"#
+            let request =
+                "POST /api/v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "X-Forwarded-For: \(forwardedFor)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            return try await rawExchange(port: port, Array(request.utf8), timeout: 20)
+        }
+        // Behind a trusted proxy: each client address is counted on its own, from the last hop the proxy added.
+        try await world.testLive(configure: {
+            $0.maximumFailuresPerClient = 3
+            $0.trustedProxies = ["127.0.0.1"]
+        }) { port in
+            for attempt in 1...3 {
+                let wrong = try await logIn(port, password: "wrong\(attempt)", forwardedFor: "10.9.9.9, 198.51.100.7")
+                #expect(wrong.hasPrefix("HTTP/1.1 401 "), "\(wrong.prefix(200))")
+            }
+            let locked = try await logIn(port, password: "secret123", forwardedFor: "198.51.100.7")
+            #expect(locked.hasPrefix("HTTP/1.1 429 ") && locked.contains("auth.client_locked_out"), "\(locked.prefix(300))")
+            let other = try await logIn(port, password: "secret123", forwardedFor: "198.51.100.7, 198.51.100.8")
+            #expect(other.hasPrefix("HTTP/1.1 201 "), "another client behind the proxy: \(other.prefix(300))")
+        }
+        // Without a trusted proxy the header, which anyone can send, changes nothing: the connection is the client.
+        let fresh = try await World()
+        _ = try await fresh.test { client in try await client.register("proxied01", index: 35) }
+        try await fresh.testLive(configure: { $0.maximumFailuresPerClient = 3 }) { port in
+            for attempt in 1...3 {
+                _ = try await logIn(port, password: "wrong\(attempt)", forwardedFor: "203.0.113.\(attempt)")
+            }
+            let spoofed = try await logIn(port, password: "secret123", forwardedFor: "203.0.113.200")
+            #expect(spoofed.hasPrefix("HTTP/1.1 429 ") && spoofed.contains("auth.client_locked_out"), "\(spoofed.prefix(300))")
+        }
+    }
+}
