@@ -80,10 +80,11 @@ import Testing
             return try await rawExchange(port: port, Array(request.utf8), timeout: 20)
         }
         // Behind a trusted proxy: each client address is counted on its own, from the last hop the proxy added.
-        try await world.testLive(configure: {
+        let behindProxy: (inout ServerConfiguration) -> Void = {
             $0.maximumFailuresPerClient = 3
             $0.trustedProxies = ["127.0.0.1"]
-        }) { port in
+        }
+        try await world.testLive(configure: behindProxy) { port in
             for attempt in 1...3 {
                 let wrong = try await logIn(port, password: "wrong\(attempt)", forwardedFor: "10.9.9.9, 198.51.100.7")
                 #expect(wrong.hasPrefix("HTTP/1.1 401 "), "\(wrong.prefix(200))")
@@ -96,7 +97,8 @@ import Testing
         // Without a trusted proxy the header, which anyone can send, changes nothing: the connection is the client.
         let fresh = try await World()
         _ = try await fresh.test { client in try await client.register("proxied01", index: 35) }
-        try await fresh.testLive(configure: { $0.maximumFailuresPerClient = 3 }) { port in
+        let direct: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 3 }
+        try await fresh.testLive(configure: direct) { port in
             for attempt in 1...3 {
                 _ = try await logIn(port, password: "wrong\(attempt)", forwardedFor: "203.0.113.\(attempt)")
             }
