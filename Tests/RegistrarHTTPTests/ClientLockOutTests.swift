@@ -9,7 +9,8 @@ import Testing
 @Suite struct ClientLockOutTests {
     @Test func failuresAcrossUsernamesLockTheClientOutOfLogInRecoveryAndRegistration() async throws {
         let world = try await World()
-        try await world.test(configure: { $0.maximumFailuresPerClient = 6 }) { client in
+        let sixFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 6 }
+        try await world.test(configure: sixFailures) { client in
             _ = try await client.register("spray01", index: 31)
             // One password tried against six usernames: no username fails five times, the client fails six.
             for attempt in 1...6 {
@@ -48,7 +49,8 @@ import Testing
 
     @Test func registeringAnAlreadyRegisteredPersonCountsAsAFailure() async throws {
         let world = try await World()
-        try await world.test(configure: { $0.maximumFailuresPerClient = 2 }) { client in
+        let twoFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 2 }
+        try await world.test(configure: twoFailures) { client in
             _ = try await client.register("first01", index: 33)
             for copy in 1...2 {
                 let again = try await client.call(.post, "/api/v1/candidates", json: World.registration("second0\(copy)", index: 33))
@@ -61,7 +63,8 @@ import Testing
 
     @Test func successesDoNotCount() async throws {
         let world = try await World()
-        try await world.test(configure: { $0.maximumFailuresPerClient = 2 }) { client in
+        let twoFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 2 }
+        try await world.test(configure: twoFailures) { client in
             for index in 41...44 {
                 _ = try await client.register("many0\(index)", index: index)
                 _ = try await client.login("many0\(index)")
