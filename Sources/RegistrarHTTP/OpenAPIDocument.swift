@@ -2782,7 +2782,8 @@ enum OpenAPIDocument {
           "503": {
             "$ref": "#/components/responses/LogIntegrity"
           }
-        }
+        },
+        "description": "Sets the six instants (UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`). They must run in order (`season.calendar_invalid`, naming the member) and lie within a year of the season's exam year. The calendar the season already has appends nothing (`events` empty); so does the photo limit it has, and a reviewer's scope as it is."
       }
     },
     "/api/v1/admin/season/photo-limit": {
@@ -3150,7 +3151,8 @@ enum OpenAPIDocument {
           "503": {
             "$ref": "#/components/responses/LogIntegrity"
           }
-        }
+        },
+        "description": "Replaces the area's name and payment settings. A name another area has is refused (`season.duplicate_area`, field `name`). An update that changes nothing appends nothing (`events` empty)."
       }
     },
     "/api/v1/admin/season/sites": {
@@ -4781,7 +4783,7 @@ enum OpenAPIDocument {
           },
           "refundPolicy": {
             "type": "string",
-            "description": "Required when online payment is enabled."
+            "description": "Required when online payment is enabled. On an update, omitted keeps the published policy; a published policy cannot be emptied (`season.refund_policy_required`)."
           },
           "reason": {
             "type": "string",
@@ -5209,7 +5211,7 @@ enum OpenAPIDocument {
         "properties": {
           "maximumBytes": {
             "type": "integer",
-            "minimum": 1,
+            "minimum": 10240,
             "maximum": 1048576,
             "description": "The photo size limit in bytes (30 KB = 30720): a photo must be smaller."
           },

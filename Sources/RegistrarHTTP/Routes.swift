@@ -737,15 +737,21 @@ extension Routes {
 
         authenticated(.put, "/api/v1/admin/season/calendar") { request, context, principal in
             let body = try await request.strictBody(CalendarBody.self, limit: limit)
-            return try await api.commandReply(
-                try await api.run(
-                    .setCalendar(SetSeasonCalendar(calendar: body.calendar)),
-                    as: principal.actor,
-                    request,
-                    context,
-                    reason: body.reason
+            do {
+                return try await api.commandReply(
+                    try await api.run(
+                        .setCalendar(SetSeasonCalendar(calendar: body.calendar)),
+                        as: principal.actor,
+                        request,
+                        context,
+                        reason: body.reason
+                    )
                 )
-            )
+            } catch CommandError.rejected(let rejection) where rejection.field.hasPrefix("calendar.") {
+                // The body holds the six instants at its top level: name the member as the client sent it.
+                let member = String(rejection.field.dropFirst("calendar.".count))
+                throw CommandError.rejected(Rejection(code: rejection.code, field: member, message: rejection.message))
+            }
         }
         authenticated(.put, "/api/v1/admin/season/photo-limit") { request, context, principal in
             let body = try await request.strictBody(PhotoLimitBody.self, limit: limit)
@@ -788,8 +794,10 @@ extension Routes {
             guard body.code == nil || body.code == code else {
                 throw APIError.badRequest("unknown_field", field: "code", message: "考区代码在路径中，不能在请求内容中修改")
             }
+            // A body without `refundPolicy` keeps the published one (the decider refuses emptying it).
+            let keptPolicy = body.refundPolicy == nil ? try await api.service.seasonState().areas[code]?.refundPolicy : nil
             let command = SeasonCommand.updateArea(
-                UpdateExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? "")
+                UpdateExamArea(code: code, name: body.name, onlinePayment: body.onlinePayment, refundPolicy: body.refundPolicy ?? keptPolicy ?? "")
             )
             do {
                 return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Hummingbird
+import RegistrationDomain
 
 /// Request bodies: collected up to a limit and decoded strictly.
 ///
@@ -94,10 +95,33 @@ enum StrictJSON {
             )
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
-            return .badRequest("invalid_value", field: field, message: "\(FieldLabels.words(field, in: body))的值无效")
+            return .badRequest(
+                "invalid_value",
+                field: field,
+                message: "\(FieldLabels.words(field, in: body))的值无效" + rule(of: context.debugDescription)
+            )
         @unknown default:
             return .badRequest("invalid_json", field: "body", message: "请求内容无效")
         }
+    }
+
+    /// The values a body's closed choices take, by the type's name as Swift's decoding error spells it.
+    private static let choices: [(type: String, values: [String])] = [
+        ("ExamLevel", ExamLevel.allCases.map(\.rawValue)),
+        ("ExamCategory", ExamCategory.allCases.map(\.rawValue)),
+        ("Role", [Role.reviewer, .auditor, .admin].map(\.rawValue)),
+    ]
+
+    /// The rule a value broke, from the decoding error's description: the instant format or the closed choices
+    /// (`：须为执业医师、执业助理医师、乡村全科执业助理医师之一`); empty when the error does not say.
+    static func rule(of debugDescription: String) -> String {
+        if debugDescription.hasPrefix("Expected YYYY-MM-DDTHH:MM:SS.sssZ") {
+            return "：须为UTC时刻，格式YYYY-MM-DDTHH:MM:SS.sssZ，如2026-01-08T01:00:00.000Z"
+        }
+        for choice in choices where debugDescription.hasPrefix("Cannot initialize \(choice.type) from") {
+            return "：须为" + choice.values.joined(separator: "、") + "之一"
+        }
+        return ""
     }
 
     /// The path of a value in the body (`education[0].school`).

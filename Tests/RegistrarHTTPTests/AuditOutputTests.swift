@@ -159,6 +159,81 @@ import Testing
         }
     }
 
+    /// An administrator's request that changes nothing appends nothing; an area's update without `refundPolicy` keeps
+    /// the published one; a refused value is told with its rule; the calendar's refusals name the body's member.
+    @Test func adminRequestsThatChangeNothingAppendNothingAndRefusalsTellTheRule() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let admin = try await client.login("admin01")
+            let calendar = """
+                {"registrationOpens": "2026-01-08T01:00:00.000Z", "registrationCloses": "2026-01-22T09:00:00.000Z",
+                 "reviewOpens": "2026-02-10T00:00:00.000Z", "reviewCloses": "2026-03-10T00:00:00.000Z",
+                 "paymentOpens": "2026-02-20T00:00:00.000Z", "paymentCloses": "2026-03-31T00:00:00.000Z"}
+                """
+            let head = try await world.store.headPosition()
+            for (path, body) in [
+                ("/api/v1/admin/season/calendar", calendar),
+                ("/api/v1/admin/season/photo-limit", #"{"maximumBytes": 30720}"#),
+                ("/api/v1/admin/staff/staff-spare/scope", #"{"areaCode": "42", "siteCodes": ["4202"]}"#),
+            ] {
+                let same = try await client.call(.put, path, token: admin, json: body)
+                #expect(same.status == .ok, "\(path): \(same.text)")
+                #expect((same.object["events"] as? [Any])?.isEmpty == true, "\(path): \(same.text)")
+            }
+            #expect(try await world.store.headPosition() == head, "nothing changed, nothing appended")
+
+            // Without `refundPolicy` the area keeps its policy, and an emptied one is refused.
+            let renamed = try await client.call(
+                .put,
+                "/api/v1/admin/season/areas/42",
+                token: admin,
+                json: #"{"name": "湖北省考区", "onlinePayment": false}"#
+            )
+            #expect(renamed.status == .ok, "\(renamed.text)")
+            let season = try await world.service.seasonState()
+            #expect(season.areas["42"]?.refundPolicy == "考试开始前申请全额退费" && season.areas["42"]?.name == "湖北省考区")
+            let emptied = try await client.call(
+                .put,
+                "/api/v1/admin/season/areas/42",
+                token: admin,
+                json: #"{"name": "湖北省考区", "onlinePayment": false, "refundPolicy": ""}"#
+            )
+            #expect(emptied.status == .unprocessableContent && emptied.code == "season.refund_policy_required", "\(emptied.text)")
+            #expect(emptied.field == "refundPolicy")
+
+            let level = try await client.call(
+                .post,
+                "/api/v1/admin/season/exams",
+                token: admin,
+                json: #"{"code": "K12", "name": "x", "level": "主任医师", "category": "临床"}"#
+            )
+            #expect(level.status == .badRequest && level.field == "level", "\(level.text)")
+            #expect(level.text.contains("须为执业医师、执业助理医师、乡村全科执业助理医师之一"), "\(level.text)")
+            let role = try await client.call(
+                .post,
+                "/api/v1/admin/staff",
+                token: admin,
+                json: #"{"role": "root", "displayName": "x", "username": "root01", "password": "abc12345"}"#
+            )
+            #expect(role.field == "role" && role.text.contains("须为reviewer、auditor、admin之一"), "\(role.text)")
+            let offset = try await client.call(
+                .put,
+                "/api/v1/admin/season/calendar",
+                token: admin,
+                json: calendar.replacingOccurrences(of: "2026-03-31T00:00:00.000Z", with: "2026-03-31T08:00:00+08:00")
+            )
+            #expect(offset.field == "paymentCloses" && offset.text.contains("格式YYYY-MM-DDTHH:MM:SS.sssZ"), "\(offset.text)")
+            let backwards = try await client.call(
+                .put,
+                "/api/v1/admin/season/calendar",
+                token: admin,
+                json: calendar.replacingOccurrences(of: "2026-01-22T09:00:00.000Z", with: "2026-01-01T00:00:00.000Z")
+            )
+            #expect(backwards.status == .unprocessableContent && backwards.field == "registrationCloses", "\(backwards.text)")
+            #expect(try await world.store.headPosition() == head + 1, "only the rename appended")
+        }
+    }
+
     @Test func theTrailNamesTheUsernameOfAStaffAccountItsCreationClaimed() async throws {
         let world = try await World()
         try await world.test { client in

@@ -40,6 +40,10 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case seasonDuplicateSite = "season.duplicate_site"
     /// An exam, area or site code is not 1 to 20 ASCII letters and digits (it names the thing in paths and lists).
     case seasonCodeInvalid = "season.code_invalid"
+    /// An exam level that has no such category (乡村全科执业助理医师 is clinical only).
+    case seasonExamCategoryInvalid = "season.exam_category_invalid"
+    /// An area's published refund policy emptied.
+    case seasonRefundPolicyRequired = "season.refund_policy_required"
     /// A command needs a season with a calendar, and there is none.
     case seasonNotConfigured = "season.not_configured"
 

@@ -187,6 +187,8 @@ public enum StaffDecider: Decider {
                 throw Reject.make(.staffScopeInvalid, field: "staffID", message: "只有审核人员账号有考区和考点范围")
             }
             let (area, sites) = try validateScope(change.areaCode, change.siteCodes, season: context.season)
+            // The same scope again changes nothing: no event, and no empty row in the trail.
+            if area == state.areaCode && Set(sites) == Set(state.siteCodes) { return [] }
             return [
                 .scopeChanged(
                     StaffScopeChanged(

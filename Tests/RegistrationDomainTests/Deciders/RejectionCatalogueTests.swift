@@ -86,6 +86,12 @@ struct RejectionCatalogueTests {
         .seasonUnknownArea: { season(Fixture.seasonEvents, .addSite(AddExamSite(code: "9", name: "x", areaCode: "404"))) },
         .seasonDuplicateSite: { season(Fixture.seasonEvents, .addSite(AddExamSite(code: "1101", name: "x", areaCode: "11"))) },
         .seasonCodeInvalid: { season(Fixture.seasonEvents, .addSite(AddExamSite(code: " 1101", name: "x", areaCode: "11"))) },
+        .seasonExamCategoryInvalid: {
+            season(Fixture.seasonEvents, .addExam(AddExam(code: "131", name: "乡村全科口腔", level: .ruralGeneralAssistant, category: .dental)))
+        },
+        .seasonRefundPolicyRequired: {
+            season(Fixture.seasonEvents, .updateArea(UpdateExamArea(code: "11", name: "北京考区", onlinePayment: false, refundPolicy: "")))
+        },
         .seasonNotConfigured: { candidate(.withEducation(), Fixture.submit(), Fixture.candidate(at: T.registration, season: SeasonState())) },
         .staffAlreadyExists: { staff([reviewerCreated], .create(CreateStaffAccount(staffID: "r", role: .auditor, displayName: "x"))) },
         .staffNotFound: { staff([], .deactivate(DeactivateStaffAccount(staffID: "r", reason: "x"))) },

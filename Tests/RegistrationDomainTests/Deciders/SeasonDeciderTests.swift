@@ -108,11 +108,81 @@ struct SeasonDeciderTests {
             .then([.photoSizeLimitSet(PhotoSizeLimitSet(maximumBytes: 30_720))])
     }
 
-    @Test(arguments: [0, -1, SeasonDecider.maximumPhotoLimitBytes + 1])
+    @Test(arguments: [0, -1, 1, SeasonDecider.minimumPhotoLimitBytes - 1, SeasonDecider.maximumPhotoLimitBytes + 1])
     func photoLimitMustBePositiveAndSane(bytes: Int) {
         given(SeasonDecider.self, opened)
             .when(SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: bytes)), admin)
             .thenRejects(.seasonPhotoLimitInvalid, field: "maximumBytes")
+    }
+
+    /// What the season has already changes nothing: no event, and no row in the trail without a field.
+    @Test func settingWhatTheSeasonHasAppendsNothing() {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        history.when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: Fixture.calendar)), admin).then([])
+        history.when(SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: 30 * 1024)), admin).then([])
+        history.when(
+            SeasonCommand.updateArea(UpdateExamArea(code: "11", name: "北京考区", onlinePayment: true, refundPolicy: Fixture.refundPolicy)),
+            admin
+        )
+        .then([])
+        history.when(SeasonCommand.setPhotoSizeLimit(SetPhotoSizeLimit(maximumBytes: 40 * 1024)), admin)
+            .then([.photoSizeLimitSet(PhotoSizeLimitSet(maximumBytes: 40_960))])
+    }
+
+    /// A season's windows lie within a year of its exam year: year 1 or 9999 is a slip of the keyboard.
+    @Test(arguments: ["0001-01-08T01:00:00.000Z", "2023-12-31T23:59:59.999Z", "2027-01-01T00:00:00.000Z", "9999-12-31T00:00:00.000Z"])
+    func calendarInstantsLieWithinAYearOfTheSeason(instant: String) {
+        var early = Fixture.calendar
+        early.registrationOpens = Instant.date(from: instant)!
+        var late = Fixture.calendar
+        late.paymentCloses = Instant.date(from: instant)!
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        let tooEarly = early.registrationOpens < early.registrationCloses
+        history.when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: tooEarly ? early : late)), admin)
+            .thenRejects(.seasonCalendarInvalid, field: tooEarly ? "calendar.registrationOpens" : "calendar.paymentCloses")
+        // The year before and the year after the exam year (2025) are the season's.
+        var extended = Fixture.calendar
+        extended.registrationOpens = Instant.date(from: "2024-01-01T00:00:00.000Z")!
+        extended.paymentCloses = Instant.date(from: "2026-12-31T23:59:59.999Z")!
+        history.when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: extended)), admin).thenAccepts()
+    }
+
+    /// Candidates choose an exam, an area and a site by name: a second one of a name is refused.
+    @Test func namesAreUniqueWhereCandidatesChooseByThem() {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        history.when(SeasonCommand.addExam(AddExam(code: "111", name: "临床执业医师", level: .physician, category: .clinical)), admin)
+            .thenRejects(.seasonDuplicateExam, field: "name")
+        // A withdrawn exam's name may be used again.
+        history.when(SeasonCommand.addExam(AddExam(code: "998", name: "已撤销科目", level: .physician, category: .dental)), admin)
+            .thenAccepts()
+        history.when(SeasonCommand.addArea(AddExamArea(code: "78", name: "北京考区", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(.seasonDuplicateArea, field: "name")
+        history.when(SeasonCommand.updateArea(UpdateExamArea(code: "41", name: "北京考区", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(.seasonDuplicateArea, field: "name")
+        history.when(SeasonCommand.addSite(AddExamSite(code: "1199", name: "东城区考点", areaCode: "11")), admin)
+            .thenRejects(.seasonDuplicateSite, field: "name")
+        // Another area may have a site of the same name.
+        history.when(SeasonCommand.addSite(AddExamSite(code: "4199", name: "东城区考点", areaCode: "41")), admin).thenAccepts()
+    }
+
+    /// 乡村全科执业助理医师 is an exam of the clinical category only (DOMAIN §4).
+    @Test(arguments: [ExamCategory.traditionalChinese, .dental, .publicHealth, .traditionalApprenticeship])
+    func ruralGeneralPracticeIsClinicalOnly(category: ExamCategory) {
+        given(SeasonDecider.self, Fixture.seasonEvents)
+            .when(
+                SeasonCommand.addExam(AddExam(code: "131", name: "乡村全科\(category.rawValue)", level: .ruralGeneralAssistant, category: category)),
+                admin
+            )
+            .thenRejects(.seasonExamCategoryInvalid, field: "category")
+    }
+
+    /// Refunds record the area's policy: once published it may change, not be emptied.
+    @Test func aPublishedRefundPolicyCannotBeEmptied() {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        history.when(SeasonCommand.updateArea(UpdateExamArea(code: "11", name: "北京考区", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(.seasonRefundPolicyRequired, field: "refundPolicy")
+        history.when(SeasonCommand.updateArea(UpdateExamArea(code: "11", name: "北京考区", onlinePayment: false, refundPolicy: "不予退费")), admin)
+            .then([.areaUpdated(ExamAreaUpdated(code: "11", name: "北京考区", onlinePayment: false, refundPolicy: "不予退费"))])
     }
 
     @Test func photoLimitDefaultsToTheNationalFortyKilobytes() {

@@ -102,6 +102,13 @@ struct StaffDeciderTests {
         #expect(StaffDecider.replay(events).siteCodes == ["4101"])
     }
 
+    /// The scope the account has, in any order, changes nothing: no event, and no empty row in the trail.
+    @Test func theSameScopeAgainAppendsNothing() {
+        given(StaffDecider.self, [reviewerCreated])
+            .when(StaffCommand.changeScope(ChangeStaffScope(staffID: "r-li", areaCode: "11", siteCodes: ["1102", "1101"])), admin)
+            .then([])
+    }
+
     @Test func onlyReviewersHaveAScope() {
         let auditor = StaffEvent.created(
             StaffAccountCreated(staffID: "a1", role: "auditor", displayName: "审计", areaCode: nil, siteCodes: [], createdAt: now)
