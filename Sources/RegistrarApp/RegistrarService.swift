@@ -188,6 +188,47 @@ public final class RegistrarService: Sendable {
         }
     }
 
+    /// A staff account's password replaced: by its holder after giving the current one (`currentPassword`), or by an
+    /// administrator with a reason (`currentPassword` nil, the command's method `.reset`). Decided before the slow
+    /// hash; the new hash is written in the same transaction as the `StaffPasswordChanged` event.
+    @discardableResult
+    public func changeStaffPassword(
+        _ change: ChangeStaffPassword,
+        currentPassword: String?,
+        actor: Actor,
+        request: RequestContext
+    ) async throws -> CommandOutcome<StaffEvent> {
+        guard store is SQLiteEventStore else {
+            throw CommandError.rejected(Rejection(code: "account.unavailable", field: "staffID", message: "账号服务不可用"))
+        }
+        if let requestId = request.requestId, let earlier = try await store.result(ofRequest: requestId, fingerprint: request.fingerprint) {
+            return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
+        }
+        let season = try await seasonState()
+        let state = try await staff.current(change.staffID).state
+        do {
+            _ = try StaffDecider.decide(.changePassword(change), in: CommandContext(actor: actor, now: clock.now(), season: season), state: state)
+        } catch {
+            throw CommandError.rejected(error)
+        }
+        if change.method == .byHolder { try await verifyPassword(currentPassword ?? "", of: change.staffID) }
+        let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
+        let subject = change.staffID
+        var request = request
+        if change.method == .reset { request.reason = change.reason }
+        let metadata = metadata(actor: actor, request: request)
+        let clock = self.clock
+        return try await onSeason { season, conditions in
+            try await staff.handle(
+                streamId: subject,
+                metadata: metadata,
+                alongside: { db in try CredentialTable.setPasswordHash(hash, ofSubject: subject, in: db) },
+                conditions: conditions,
+                makeCommand: { ContextualCommand(.changePassword(change), CommandContext(actor: actor, now: clock.now(), season: season)) }
+            )
+        }
+    }
+
     /// Runs a command on a candidate's file.
     ///
     /// Registration is decided once on its own before the password is hashed (hashing is slow by design; a refused

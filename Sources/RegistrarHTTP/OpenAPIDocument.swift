@@ -3587,6 +3587,165 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/admin/staff/{staffID}/password": {
+      "put": {
+        "summary": "修改密码 of a staff account: its holder, giving the current password",
+        "description": "The account's holder only (any staff role, an auditor too); anyone else 403 `auth.forbidden`, an administrator included (who resets instead). A staff password has 8 to 64 visible ASCII characters with at least one letter and one digit (422 `password.length`, `password.invalid_character`, `password.too_simple`); the same rule applies when an account is created. The hash goes into the credentials table in the same transaction as a `StaffPasswordChanged` event (method `self`), which holds no password. Every other session of the account ends. 422 `account.wrong_password` (field `currentPassword`); five wrong current passwords within 15 minutes lock the change for 15 minutes (429).",
+        "operationId": "put_admin_staff_staffID_password",
+        "tags": [
+          "admin"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/staffID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PasswordChange"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Changed (or replayed: `Idempotent-Replayed: true`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
+          }
+        }
+      }
+    },
+    "/api/v1/admin/staff/{staffID}/password-reset": {
+      "post": {
+        "summary": "An administrator resets another staff account's password, with a reason",
+        "description": "Administrators only, not on their own account (they change it as its holder). The reason is required (422 `account.reason_required`) and recorded in the event's metadata; the `StaffPasswordChanged` event (method `reset`) names the administrator. The new password follows the staff rule (see `PUT /api/v1/admin/staff/{staffID}/password`). Every session of the account ends.",
+        "operationId": "post_admin_staff_staffID_password_reset",
+        "tags": [
+          "admin"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/staffID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PasswordReset"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Reset (or replayed: `Idempotent-Replayed: true`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
+          }
+        }
+      }
+    },
     "/api/v1/callbacks/chsi": {
       "post": {
         "summary": "学信网验证结果: CHSI's callback",
@@ -5258,7 +5417,10 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "password": {
-            "type": "string"
+            "type": "string",
+            "description": "8 to 64 visible ASCII characters with at least one letter and one digit (staff rule, stronger than a candidate's); hashed into the credentials table, never in an event. The holder replaces it with `PUT /api/v1/admin/staff/{staffID}/password`.",
+            "minLength": 8,
+            "maxLength": 64
           }
         },
         "additionalProperties": false

@@ -372,11 +372,11 @@ struct SeasonView: Codable, Sendable {
 extension RegistrarAPI {
     /// Runs an account change that checks the candidate's current password. A stolen token must not make the
     /// password guessable: five wrong ones lock the candidate's changes for a while (counted per candidate).
-    func checkingCurrentPassword(
+    func checkingCurrentPassword<Event: Sendable>(
         _ currentPassword: String,
         of candidateID: String,
-        _ change: () async throws -> CommandOutcome<CandidateEvent>
-    ) async throws -> CommandOutcome<CandidateEvent> {
+        _ change: () async throws -> CommandOutcome<Event>
+    ) async throws -> CommandOutcome<Event> {
         guard currentPassword.count <= 128 else {
             throw APIError(.unprocessableContent, code: "account.wrong_password", field: "currentPassword", message: "原密码错误")
         }
@@ -818,7 +818,7 @@ extension Routes {
             // Refuse non-administrators before validating or hashing anything.
             try api.requireWriter(principal.actor, [.admin], action: "管理工作人员账号")
             try Rules.validateUsername(body.username)
-            try Rules.validatePassword(body.password)
+            try Rules.validateStaffPassword(body.password)
             let staffID = try api.newID("staff", request, scope: principal.actor.id)
             let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web")
             let outcome = try await api.counted {
@@ -874,6 +874,40 @@ extension Routes {
             let outcome = try await api.counted {
                 try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
             }
+            return try await api.commandReply(outcome)
+        }
+        // 修改密码 of a staff account, by its holder with the current password (any staff role). Every other session
+        // of the account ends.
+        authenticated(.put, "/api/v1/admin/staff/{staffID}/password") { request, context, principal in
+            let staffID = try context.id("staffID")
+            let body = try await request.strictBody(PasswordChangeBody.self, limit: limit)
+            let change = ChangeStaffPassword(staffID: staffID, newPassword: body.newPassword, method: .byHolder)
+            let outcome = try await api.checkingCurrentPassword(body.currentPassword, of: staffID) {
+                try await api.service.changeStaffPassword(
+                    change,
+                    currentPassword: body.currentPassword,
+                    actor: principal.actor,
+                    request: try api.requestContext(request, context, scope: principal.actor.id, channel: "web")
+                )
+            }
+            api.sessions.revokeAll(of: staffID, keeping: principal.token)
+            return try await api.commandReply(outcome)
+        }
+        // An administrator resets another staff account's password, with a reason; every session of it ends.
+        authenticated(.post, "/api/v1/admin/staff/{staffID}/password-reset") { request, context, principal in
+            let staffID = try context.id("staffID")
+            let body = try await request.strictBody(PasswordResetBody.self, limit: limit)
+            try api.requireWriter(principal.actor, [.admin], action: "重置工作人员密码")
+            let change = ChangeStaffPassword(staffID: staffID, newPassword: body.newPassword, method: .reset, reason: body.reason)
+            let outcome = try await api.counted {
+                try await api.service.changeStaffPassword(
+                    change,
+                    currentPassword: nil,
+                    actor: principal.actor,
+                    request: try api.requestContext(request, context, scope: principal.actor.id, channel: "web")
+                )
+            }
+            api.sessions.revokeAll(of: staffID)
             return try await api.commandReply(outcome)
         }
         authenticated(.post, "/api/v1/admin/staff/{staffID}/deactivate") { request, context, principal in

@@ -194,6 +194,20 @@ import Testing
         row(.get, "/api/v1/admin/payments/excess", only([.admin, .auditor])),
         row(.get, "/api/v1/admin/payments/refused-confirmations", only([.admin, .auditor])),
         row(.put, "/api/v1/admin/staff/{staffID}/scope", only([.admin]), body: { _ in #"{"areaCode": "42", "siteCodes": ["4201"]}"# }),
+        // Only the holder (staff-spare, none of the callers here) changes a staff account's own password; a wrong
+        // holder is refused before the current password is checked.
+        row(
+            .put,
+            "/api/v1/admin/staff/{staffID}/password",
+            only([]),
+            body: { _ in #"{"currentPassword": "secret123", "newPassword": "Spare2026x"}"# }
+        ),
+        row(
+            .post,
+            "/api/v1/admin/staff/{staffID}/password-reset",
+            only([.admin]),
+            body: { _ in #"{"newPassword": "Spare2026y", "reason": "本人忘记密码，经科室负责人确认后重置"}"# }
+        ),
         row(.post, "/api/v1/admin/staff/{staffID}/deactivate", only([.admin]), body: { _ in #"{"reason": "调离岗位"}"# }),
         // The file's reviewer (the candidate applied at their site) and administrators; it ends the candidate's sessions.
         // By now the owner has abandoned the application at the reviewer's site (the abandon row above), and an

@@ -194,6 +194,85 @@ import Testing
             )
             #expect(weak.status == .unprocessableContent)
             #expect(weak.field == "password")
+            // A staff account opens many files: five characters would do for a candidate, not here.
+            let short = try await client.call(
+                .post,
+                "/api/v1/admin/staff",
+                token: admin,
+                json: #"{"role": "admin", "displayName": "管理员丙", "username": "admin09", "password": "a1b2c"}"#
+            )
+            #expect(short.status == .unprocessableContent && short.code == "password.length", "\(short.text)")
+        }
+    }
+
+    /// The holder replaces the password the administrator typed; an administrator resets a forgotten one with a
+    /// reason. Either way the other sessions end, and the trail says who, how and why, never the password.
+    @Test func staffChangeTheirOwnPasswordAndAdministratorsResetIt() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let first = try await client.login("reviewer01")
+            let second = try await client.login("reviewer01")
+            let path = "/api/v1/admin/staff/staff-r1/password"
+            let wrong = try await client.call(.put, path, token: first, json: #"{"currentPassword": "nope12345", "newPassword": "Mine2026x"}"#)
+            #expect(wrong.status == .unprocessableContent && wrong.code == "account.wrong_password", "\(wrong.text)")
+            let other = try await client.call(
+                .put,
+                "/api/v1/admin/staff/staff-r2/password",
+                token: first,
+                json: #"{"currentPassword": "secret123", "newPassword": "Mine2026x"}"#
+            )
+            #expect(other.status == .forbidden && other.code == "auth.forbidden", "\(other.text)")
+            let changed = try await client.call(.put, path, token: first, json: #"{"currentPassword": "secret123", "newPassword": "Mine2026x"}"#)
+            #expect(changed.status == .ok, "\(changed.text)")
+            #expect(try await client.call(.get, "/api/v1/me", token: first).status == .ok, "the session that changed it goes on")
+            #expect(try await client.call(.get, "/api/v1/me", token: second).status == .unauthorized, "the others end")
+            let old = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "reviewer01", "password": "secret123"}"#)
+            #expect(old.status == .unauthorized)
+            _ = try await client.login("reviewer01", password: "Mine2026x")
+
+            let admin = try await client.login("admin01")
+            let unreasoned = try await client.call(
+                .post,
+                "/api/v1/admin/staff/staff-r1/password-reset",
+                token: admin,
+                json: #"{"newPassword": "Reset2026x", "reason": " "}"#
+            )
+            #expect(unreasoned.status == .unprocessableContent && unreasoned.code == "account.reason_required", "\(unreasoned.text)")
+            let reset = try await client.call(
+                .post,
+                "/api/v1/admin/staff/staff-r1/password-reset",
+                token: admin,
+                json: #"{"newPassword": "Reset2026x", "reason": "本人忘记密码，经科室负责人确认"}"#
+            )
+            #expect(reset.status == .ok, "\(reset.text)")
+            #expect(try await client.call(.get, "/api/v1/me", token: first).status == .unauthorized, "a reset ends every session")
+            _ = try await client.login("reviewer01", password: "Reset2026x")
+            let own = try await client.call(
+                .post,
+                "/api/v1/admin/staff/staff-admin/password-reset",
+                token: admin,
+                json: #"{"newPassword": "Reset2026x", "reason": "x"}"#
+            )
+            #expect(own.status == .forbidden, "an administrator's own password is changed as its holder: \(own.text)")
+
+            let auditor = try await client.login("auditor01")
+            let trail = try await client.call(
+                .get,
+                "/api/v1/audit/trail?candidate=staff-r1&field=staff.passwordChangeMethod",
+                token: auditor
+            )
+            let rows = trail.array.compactMap { $0 as? [String: Any] }
+            #expect(rows.map { $0["after"] as? String } == ["self", "reset"], "\(trail.text)")
+            #expect(rows.last?["reason"] as? String == "本人忘记密码，经科室负责人确认", "\(trail.text)")
+            #expect(!trail.text.contains("Reset2026x") && !trail.text.contains("Mine2026x"))
+            // The auditor, who writes nothing else, replaces their own password too.
+            let audited = try await client.call(
+                .put,
+                "/api/v1/admin/staff/staff-auditor/password",
+                token: auditor,
+                json: #"{"currentPassword": "secret123", "newPassword": "Audit2026x"}"#
+            )
+            #expect(audited.status == .ok, "\(audited.text)")
         }
     }
 }

@@ -30,6 +30,8 @@ public struct DemoSeason: Sendable {
     public static let auditorAccount = (username: "demo_auditor", password: "Audit2026")
     /// Every reviewer's password; reviewers are `reviewer_<site code>`.
     public static let reviewerPassword = "Review2026"
+    /// The password the seconded reviewer chose in place of ``reviewerPassword``.
+    public static let secondedReviewerPassword = "Seconded2026"
     /// Where the clock starts: the administrator sets the season up on 2025-12-01, 09:00 Beijing time.
     public static let start = Instant.date(from: "2025-12-01T01:00:00.000Z")!
     /// The PBKDF2 rounds used by default for the generated candidates' passwords (see ``init(service:clock:seed:candidates:candidatePasswordHasher:)``).
@@ -458,10 +460,23 @@ final class DemoScript {
             account: DemoReport.Account(
                 role: "审核人员",
                 username: "reviewer_seconded",
-                password: DemoSeason.reviewerPassword,
+                password: DemoSeason.secondedReviewerPassword,
                 note: "借调人员，已停用（演示账号停用）"
             )
         )
+        // The reviewer replaces the password the administrator typed, as staff should at their first log-in.
+        tick()
+        let seconded = Actor(id: secondedID, role: .reviewer, areaCode: henan.code, siteCodes: [sites[0]])
+        do {
+            try await service.changeStaffPassword(
+                ChangeStaffPassword(staffID: secondedID, newPassword: DemoSeason.secondedReviewerPassword, method: .byHolder),
+                currentPassword: DemoSeason.reviewerPassword,
+                actor: seconded,
+                request: request("web")
+            )
+        } catch {
+            throw DemoError.unexpected(step: "the seconded reviewer's own password", error: error)
+        }
         try await staffChange(.changeScope(ChangeStaffScope(staffID: secondedID, areaCode: henan.code, siteCodes: sites)), staffId: secondedID)
         try await staffChange(.deactivate(DeactivateStaffAccount(staffID: secondedID, reason: "借调结束，返回原单位")), staffId: secondedID)
     }

@@ -54,7 +54,35 @@ public struct DeactivateStaffAccount: Sendable, Equatable {
     }
 }
 
-/// Every command of a staff account stream (administrators and the system only).
+/// Who replaces a staff account's password.
+public enum StaffPasswordChangeMethod: String, Codable, CaseIterable, Sendable {
+    /// The account's holder, after giving the current password.
+    case byHolder = "self"
+    /// An administrator, with a reason (the holder forgot it, or it must be withdrawn).
+    case reset
+}
+
+/// Replaces a staff account's password.
+public struct ChangeStaffPassword: Sendable, Equatable {
+    /// The account id.
+    public var staffID: String
+    /// The new password (validated here, hashed by the application layer; never in an event).
+    public var newPassword: String
+    /// Who replaces it.
+    public var method: StaffPasswordChangeMethod
+    /// Why: required for a reset.
+    public var reason: String?
+
+    /// Creates the command.
+    public init(staffID: String, newPassword: String, method: StaffPasswordChangeMethod, reason: String? = nil) {
+        self.staffID = staffID
+        self.newPassword = newPassword
+        self.method = method
+        self.reason = reason
+    }
+}
+
+/// Every command of a staff account stream (administrators and the system only, but a holder's own password).
 public enum StaffCommand: Sendable, Equatable {
     /// ``CreateStaffAccount``.
     case create(CreateStaffAccount)
@@ -62,6 +90,8 @@ public enum StaffCommand: Sendable, Equatable {
     case changeScope(ChangeStaffScope)
     /// ``DeactivateStaffAccount``.
     case deactivate(DeactivateStaffAccount)
+    /// ``ChangeStaffPassword``.
+    case changePassword(ChangeStaffPassword)
 }
 
 /// One staff account.
@@ -132,8 +162,9 @@ public enum StaffDecider: Decider {
     /// Decides a staff command.
     public static func decide(_ command: Command, _ state: StaffState) throws(Rejection) -> [StaffEvent] {
         let context = command.context
-        try context.actor.require([.admin, .system], action: "管理工作人员账号")
         let now = Instant.string(from: context.now)
+        if case .changePassword(let change) = command.body { return try changePassword(change, context, state, now: now) }
+        try context.actor.require([.admin, .system], action: "管理工作人员账号")
         switch command.body {
         case .create(let create):
             guard state.staffID == nil else {
@@ -214,7 +245,49 @@ public enum StaffDecider: Decider {
                 halfWidth: false
             )
             return [.deactivated(StaffAccountDeactivated(staffID: deactivate.staffID, reason: reason, deactivatedAt: now))]
+        case .changePassword:
+            return []  // decided above
         }
+    }
+
+    /// A holder replaces their own password (any staff role: an auditor too, since it changes no one's file); an
+    /// administrator resets another account's with a reason.
+    private static func changePassword(
+        _ change: ChangeStaffPassword,
+        _ context: CommandContext,
+        _ state: StaffState,
+        now: String
+    ) throws(Rejection) -> [StaffEvent] {
+        var reason: String?
+        switch change.method {
+        case .byHolder:
+            guard context.actor.id == change.staffID else {
+                throw Reject.make(.authForbidden, field: "staffID", message: "只能修改自己的密码；其他工作人员的密码由管理员重置")
+            }
+            try requireActive(state, change.staffID)
+        case .reset:
+            try context.actor.require([.admin, .system], action: "重置工作人员密码")
+            try requireActive(state, change.staffID)
+            guard context.actor.id != change.staffID else {
+                throw Reject.make(.authForbidden, field: "staffID", message: "自己的密码请用修改密码（须输入原密码），不能重置")
+            }
+            guard let typed = change.reason, !Check.isBlank(typed) else {
+                throw Reject.make(.accountReasonRequired, field: "reason", message: "重置工作人员密码须填写原因")
+            }
+            reason = try Check.text(typed, field: "reason", label: "原因", maxLength: 200, halfWidth: false)
+        }
+        try Rules.validateStaffPassword(change.newPassword, field: "newPassword")
+        return [
+            .passwordChanged(
+                StaffPasswordChanged(
+                    staffID: change.staffID,
+                    method: change.method.rawValue,
+                    changedBy: context.actor.id,
+                    reason: reason,
+                    changedAt: now
+                )
+            )
+        ]
     }
 
     /// Applies one event.
@@ -235,6 +308,8 @@ public enum StaffDecider: Decider {
             state.siteCodes = event.siteCodes
         case .deactivated:
             state.active = false
+        case .passwordChanged:
+            break  // the password is the credentials table's
         }
         return state
     }

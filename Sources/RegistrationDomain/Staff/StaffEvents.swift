@@ -93,6 +93,34 @@ public struct StaffAccountDeactivated: DomainEvent {
     }
 }
 
+/// A staff account's password was replaced: by its holder (method `self`, after giving the current one) or by an
+/// administrator (method `reset`, with a reason). The password itself is only in the credentials table, as a hash.
+public struct StaffPasswordChanged: DomainEvent {
+    /// `StaffPasswordChanged`.
+    public static let eventType = "StaffPasswordChanged"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The account id.
+    public var staffID: String
+    /// `self` or `reset` (raw value of ``StaffPasswordChangeMethod``).
+    public var method: String
+    /// The staff account that made the change.
+    public var changedBy: String
+    /// Why, for a reset.
+    public var reason: String?
+    /// When (ISO-8601 UTC).
+    public var changedAt: String
+
+    /// Creates the event.
+    public init(staffID: String, method: String, changedBy: String, reason: String?, changedAt: String) {
+        self.staffID = staffID
+        self.method = method
+        self.changedBy = changedBy
+        self.reason = reason
+        self.changedAt = changedAt
+    }
+}
+
 /// Every event of a staff account stream.
 public enum StaffEvent: Equatable, Sendable {
     /// ``StaffAccountCreated``.
@@ -101,6 +129,8 @@ public enum StaffEvent: Equatable, Sendable {
     case scopeChanged(StaffScopeChanged)
     /// ``StaffAccountDeactivated``.
     case deactivated(StaffAccountDeactivated)
+    /// ``StaffPasswordChanged``.
+    case passwordChanged(StaffPasswordChanged)
 
     /// The payload, for encoding.
     public var payload: any DomainEvent {
@@ -108,12 +138,13 @@ public enum StaffEvent: Equatable, Sendable {
         case .created(let event): event
         case .scopeChanged(let event): event
         case .deactivated(let event): event
+        case .passwordChanged(let event): event
         }
     }
 
     /// Every payload type of the stream, one per case.
     public static let payloadTypes: [any DomainEvent.Type] = [
-        StaffAccountCreated.self, StaffScopeChanged.self, StaffAccountDeactivated.self,
+        StaffAccountCreated.self, StaffScopeChanged.self, StaffAccountDeactivated.self, StaffPasswordChanged.self,
     ]
 
     /// Wraps a decoded payload, or nil if it is not a staff event.
@@ -128,6 +159,7 @@ public enum StaffEvent: Equatable, Sendable {
         if let event = cast(payload, to: StaffAccountCreated.self) { return .created(event) }
         if let event = cast(payload, to: StaffScopeChanged.self) { return .scopeChanged(event) }
         if let event = cast(payload, to: StaffAccountDeactivated.self) { return .deactivated(event) }
+        if let event = cast(payload, to: StaffPasswordChanged.self) { return .passwordChanged(event) }
         return nil
     }
 }

@@ -5,6 +5,9 @@ extension Rules {
     public static let passwordLengths = 5...12
     /// Allowed recovery-answer lengths, in characters (4到30个字符).
     public static let recoveryAnswerLengths = 4...30
+    /// Allowed lengths of a staff account's password. Our own choice: a staff account opens many candidates' files
+    /// (an administrator's, the whole season), so it needs more than the candidates' 5 to 12.
+    public static let staffPasswordLengths = 8...64
     /// Allowed username lengths. Our own choice: the guide sets none.
     public static let usernameLengths = 4...20
 
@@ -31,6 +34,33 @@ extension Rules {
                 field: field,
                 message: "密码长度应为\(passwordLengths.lowerBound)到\(passwordLengths.upperBound)位"
             )
+        }
+    }
+
+    /// Validates a staff account's password: 8 to 64 visible ASCII characters (letters, digits and symbols, no space),
+    /// with at least one letter and one digit. Messages never repeat the password.
+    ///
+    /// - Throws: `password.invalid_character`, `password.length`, `password.too_simple`.
+    public static func validateStaffPassword(_ password: String, field: String = "password") throws(Rejection) {
+        let scalars = password.unicodeScalars
+        if !scalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+            throw Rejection(
+                code: "password.invalid_character",
+                field: field,
+                message: "工作人员密码只能由半角英文字母、数字和符号组成，不能包含空格、汉字或全角字符"
+            )
+        }
+        if !staffPasswordLengths.contains(scalars.count) {
+            throw Rejection(
+                code: "password.length",
+                field: field,
+                message: "工作人员密码长度应为\(staffPasswordLengths.lowerBound)到\(staffPasswordLengths.upperBound)位"
+            )
+        }
+        let letters = scalars.contains { (0x41...0x5A).contains($0.value) || (0x61...0x7A).contains($0.value) }
+        let digits = scalars.contains { (0x30...0x39).contains($0.value) }
+        if !letters || !digits {
+            throw Rejection(code: "password.too_simple", field: field, message: "工作人员密码须同时包含英文字母和数字")
         }
     }
 

@@ -109,6 +109,66 @@ struct StaffDeciderTests {
             .then([])
     }
 
+    /// The holder replaces their own password; nobody else's, and a deactivated account none.
+    @Test func holdersChangeTheirOwnPasswordOnly() {
+        let holder = Fixture.actor(.reviewer, id: "r-li", at: T.beforeRegistration)
+        let history = given(StaffDecider.self, [reviewerCreated])
+        history.when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .byHolder)), holder)
+            .then([.passwordChanged(StaffPasswordChanged(staffID: "r-li", method: "self", changedBy: "r-li", reason: nil, changedAt: now))])
+        let other = Fixture.actor(.reviewer, id: "r-wang", at: T.beforeRegistration)
+        history.when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .byHolder)), other)
+            .thenRejects(.authForbidden, field: "staffID")
+        // An administrator too goes through a reset, with a reason, for another account.
+        history.when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .byHolder)), admin)
+            .thenRejects(.authForbidden, field: "staffID")
+        let gone = StaffEvent.deactivated(StaffAccountDeactivated(staffID: "r-li", reason: "离职", deactivatedAt: now))
+        given(StaffDecider.self, [reviewerCreated, gone])
+            .when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .byHolder)), holder)
+            .thenRejects(.staffDeactivated)
+    }
+
+    /// An administrator resets another account's password with a reason; their own they change as holders.
+    @Test func administratorsResetOtherAccountsWithAReason() {
+        let history = given(StaffDecider.self, [reviewerCreated])
+        history.when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .reset)), admin)
+            .thenRejects(.accountReasonRequired, field: "reason")
+        history.when(
+            StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .reset, reason: "本人忘记密码")),
+            admin
+        )
+        .then([
+            .passwordChanged(StaffPasswordChanged(staffID: "r-li", method: "reset", changedBy: "admin-1", reason: "本人忘记密码", changedAt: now))
+        ])
+        let holder = Fixture.actor(.reviewer, id: "r-li", at: T.beforeRegistration)
+        history.when(
+            StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .reset, reason: "x")),
+            holder
+        )
+        .thenRejects(.authForbidden, field: "actor")
+        let me = StaffEvent.created(
+            StaffAccountCreated(staffID: "admin-1", role: "admin", displayName: "管理员", areaCode: nil, siteCodes: [], createdAt: now)
+        )
+        given(StaffDecider.self, [me])
+            .when(
+                StaffCommand.changePassword(ChangeStaffPassword(staffID: "admin-1", newPassword: "Kx7pQ2wz", method: .reset, reason: "x")),
+                admin
+            )
+            .thenRejects(.authForbidden, field: "staffID")
+    }
+
+    /// A staff password: 8 to 64 visible ASCII characters with a letter and a digit (more than a candidate's 5 to 12).
+    @Test(arguments: [
+        ("a1b2c", "password.length"), ("abcdefgh", "password.too_simple"), ("12345678", "password.too_simple"),
+        ("abcd 1234", "password.invalid_character"), ("密码abcd1234", "password.invalid_character"),
+        (String(repeating: "a1", count: 33), "password.length"),
+    ])
+    func staffPasswordsAreStrongerThanCandidates(password: String, code: String) {
+        let holder = Fixture.actor(.reviewer, id: "r-li", at: T.beforeRegistration)
+        given(StaffDecider.self, [reviewerCreated])
+            .when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: password, method: .byHolder)), holder)
+            .thenRejects(code: code, field: "newPassword")
+    }
+
     @Test func onlyReviewersHaveAScope() {
         let auditor = StaffEvent.created(
             StaffAccountCreated(staffID: "a1", role: "auditor", displayName: "审计", areaCode: nil, siteCodes: [], createdAt: now)
