@@ -149,8 +149,17 @@ extension SQLiteEventStore {
     /// Claims and request ids are restored from the events' metadata. Throws an ``ImportRefusal`` naming the first line
     /// that does not verify, or saying the export was cut short (no closing line, or totals that differ); nothing is
     /// kept then.
+    ///
+    /// - Parameter decodes: the domain's check that an event decodes (a known type, a schema version this code reads,
+    ///   a payload of that shape); an event it throws for refuses the import, so that no import yields a log that
+    ///   `verify` rejects and the server cannot fold. The hashes alone cannot tell: the chain has no key, so an edited
+    ///   export can be hashed again.
     @discardableResult
-    public func importLog(from url: URL, progress: ProgressReporter? = nil) async throws -> Int64 {
+    public func importLog(
+        from url: URL,
+        progress: ProgressReporter? = nil,
+        decodes: (@Sendable (_ streamId: String, _ type: String, _ schemaVersion: Int, _ data: Data) throws -> Void)? = nil
+    ) async throws -> Int64 {
         guard try await headPosition() == 0 else { throw ImportRefusal("import needs an empty log; this one has events") }
         let reader = try ZstdLineReader(url: url)
         let decoder = JSONDecoder()
@@ -197,6 +206,13 @@ extension SQLiteEventStore {
                 )
                 guard hash.hexString == event.hash.lowercased() else {
                     throw ImportRefusal("position \(event.position): hash does not match the event's contents")
+                }
+                if let decodes {
+                    do {
+                        try decodes(event.streamId, event.type, event.schemaVersion, data)
+                    } catch {
+                        throw ImportRefusal("position \(event.position): \(event.type) v\(event.schemaVersion) does not decode: \(error)")
+                    }
                 }
                 try insert.execute(arguments: [
                     event.position, event.streamId, event.streamVersion, event.type, event.schemaVersion,

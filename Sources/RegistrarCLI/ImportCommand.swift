@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import RegistrarApp
 
 /// `registrar import`: loads an export into an empty log, verifying the chain as it goes.
 struct ImportCommand: AsyncParsableCommand {
@@ -31,11 +32,28 @@ struct ImportCommand: AsyncParsableCommand {
         guard head == Self.zstdMagic else {
             throw failure("--in \(input) is not a zstd file (an export is zstd-compressed JSON Lines, as `registrar export` writes)")
         }
+        // Two imports into one new file would both find it missing, and the refused one would remove the file the other
+        // filled: the second is refused before it looks.
+        let lock: MaintenanceLock?
+        do {
+            lock = try MaintenanceLock(databasePath: database.db)
+        } catch {
+            throw failure("\(error)")
+        }
+        guard let lock else {
+            throw failure(
+                "another import or rebuild is running on \(database.db) (it holds \(MaintenanceLock.lockPath(forDatabase: database.db))); nothing was changed"
+            )
+        }
+        defer { lock.release() }
         let (store, created) = try database.openOrCreate(for: "import")
         let bar = ProgressBar("import")
         let count: Int64
         do {
-            count = try await store.importLog(from: URL(fileURLWithPath: input), progress: bar.reporter)
+            // What `verify` decodes, by the stream's kind (a log may hold streams of other kinds, which it leaves).
+            count = try await store.importLog(from: URL(fileURLWithPath: input), progress: bar.reporter) { stream, type, version, data in
+                try Maintenance.checkDecodes(streamId: stream, type: type, schemaVersion: version, data: data)
+            }
         } catch {
             bar.finish()
             if created { database.removeCreatedFile() }

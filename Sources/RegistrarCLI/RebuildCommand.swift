@@ -15,7 +15,7 @@ struct RebuildCommand: AsyncParsableCommand {
             read model.
 
             The whole log's hash chain is checked first, as `registrar verify` does (on the 2,000-candidate demo log, \
-            0.4-0.5 s against 5-10 s for the rebuild itself). A log whose chain is broken (an event edited, deleted or relinked), or that lost events the read \
+            ~0.2-0.5 s against ~1 s for the rebuild itself). A log whose chain is broken (an event edited, deleted or relinked), or that lost events the read \
             models had folded (cut off its end, or replaced), is refused (exit 2): the read models are then the only \
             record in the file of what the log held, and a rebuild would replace it with the log as it is now. Keep a \
             copy of the file and run `registrar verify`; --force rebuilds anyway, with warnings on standard error \

@@ -11,6 +11,32 @@ import Testing
 
 @Suite("Projection engine")
 struct EngineTests {
+    /// A rebuild killed with `kill -9` leaves its shadow tables; the next install (a server's start) drops them, unless
+    /// a rebuild holds the maintenance lock (they are then that rebuild's). A rebuild is refused while it is held.
+    @Test("install drops an interrupted rebuild's shadow tables, never a running one's; a second rebuild is refused")
+    func leftoverShadowTables() async throws {
+        let season = try await SeasonFixture()
+        try await season.register(1)
+        let engine = try #require(season.engine)
+        let store = season.store
+        func shadows() async throws -> [String] {
+            try await store.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%\\_\\_rebuild' ESCAPE '\\'")
+            }
+        }
+        try await store.pool.write { db in try db.execute(sql: "CREATE TABLE audit_trail__rebuild (x)") }
+        let lock = try #require(try MaintenanceLock(databasePath: store.path))
+        try engine.install()
+        #expect(try await shadows() == ["audit_trail__rebuild"], "a running rebuild's tables are left alone")
+        await #expect(throws: ProjectionError.maintenanceInProgress(lockFile: MaintenanceLock.lockPath(forDatabase: store.path))) {
+            try await engine.rebuild()
+        }
+        #expect(try await shadows() == ["audit_trail__rebuild"], "the refused rebuild dropped nothing")
+        lock.release()
+        try engine.install()
+        #expect(try await shadows().isEmpty)
+    }
+
     @Test("read-your-writes: once a command returns, the read models show it")
     func readYourWrites() async throws {
         let season = try await SeasonFixture()

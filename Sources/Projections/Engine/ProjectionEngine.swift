@@ -65,6 +65,8 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible, LogInteg
     case unknownProjection(String)
     /// Another install took over the filling of this read model (this one had not renewed its lease in time).
     case fillTakenOver(String)
+    /// Another rebuild or import holds the database's maintenance lock (its lock file named).
+    case maintenanceInProgress(lockFile: String)
     /// The read model (first) has folded events up to `checkpoint`, but the log ends at `head`: events were cut off
     /// the end of the log after they were folded. Its rows show events the log no longer has, and the next appends
     /// would take the freed positions without ever being folded.
@@ -80,7 +82,7 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible, LogInteg
     public var isLogIntegrityViolation: Bool {
         switch self {
         case .logEndsBeforeReadModel, .foldedEventReplaced: true
-        case .unknownProjection, .fillTakenOver: false
+        case .unknownProjection, .fillTakenOver, .maintenanceInProgress: false
         }
     }
 
@@ -90,6 +92,8 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible, LogInteg
         return switch self {
         case .unknownProjection(let name): "no read model named \(name)"
         case .fillTakenOver(let name): "another process took over filling the read model \(name)"
+        case .maintenanceInProgress(let lockFile):
+            "another rebuild or import is running on this log (it holds \(lockFile)): wait for it to end, then run this again"
         case .logEndsBeforeReadModel(let name, let checkpoint, let head):
             "read model \(name) is at position \(checkpoint) but the log ends at \(head): events were removed from the log; \(verify)"
         case .foldedEventReplaced(let name, let position, let missing):
@@ -111,7 +115,7 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible, LogInteg
             "the event at position \(position) that read model \(name) folded is no longer in the log "
                 + (missing ? "(there is no event there now)" : "(another event is there now, with another hash)")
                 + ": events were removed from the log and others written in their place"
-        case .unknownProjection, .fillTakenOver: nil
+        case .unknownProjection, .fillTakenOver, .maintenanceInProgress: nil
         }
     }
 
@@ -119,7 +123,7 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible, LogInteg
     public var readModel: String? {
         switch self {
         case .logEndsBeforeReadModel(let name, _, _), .foldedEventReplaced(let name, _, _): name
-        case .unknownProjection, .fillTakenOver: nil
+        case .unknownProjection, .fillTakenOver, .maintenanceInProgress: nil
         }
     }
 }
@@ -215,6 +219,14 @@ public final class ProjectionEngine: Sendable {
     ///   not refused for them, and they are left as they are (not caught up).
     public func install(batchSize: Int = 20_000, fillLeaseTimeout: Double = 30, rebuilding: Set<String> = []) throws {
         for warm in warmRows.values { warm.removeAll() }
+        // Shadow tables while no rebuild holds the maintenance lock are an interrupted rebuild's (`kill -9`): dropped,
+        // or they would sit in the file, tens of megabytes of a season, until the next rebuild.
+        if let lock = try? MaintenanceLock(databasePath: store.path) {
+            defer { lock.release() }
+            try store.pool.write { db in
+                for projection in projections { try Self.drop(projection, .shadow, db) }
+            }
+        }
         let owner = UUID().uuidString
         while true {
             let (fresh, awaited, head) = try store.pool.write { db -> ([any Projection], [String], Int64) in
@@ -505,6 +517,12 @@ public final class ProjectionEngine: Sendable {
             let elapsed = ContinuousClock.now - started
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
+        // One rebuild at a time: a second would drop and refill the shadow tables this one fills, and one of the two
+        // would then swap in tables it did not fill (empty ones, with a checkpoint at the head).
+        guard let lock = try MaintenanceLock(databasePath: store.path) else {
+            throw ProjectionError.maintenanceInProgress(lockFile: MaintenanceLock.lockPath(forDatabase: store.path))
+        }
+        defer { lock.release() }
         let states = selected.map { _ in FoldState() }
         let previousCacheSize = try await store.pool.write { db -> Int in
             // A larger page cache for the writer while shadow tables fill: fewer pages re-read and re-written.
