@@ -62,13 +62,22 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     private let currentDictionary = Mutex<(id: Int64?, checkedAt: ContinuousClock.Instant)?>(nil)
     private let undecompressedSnapshots = Atomic<Int>(0)
 
+    /// How a connection waits for another process's write lock (a rebuild's, an import's): it tries again every 2 ms,
+    /// for up to 10 s. SQLite's own timeout sleeps ever longer, up to 100 ms between tries, and so missed the short
+    /// gaps a rebuild leaves between its write transactions: a server's append waited out several of them (1–2 s).
+    static let busyMode = Database.BusyMode.callback { tries in
+        guard tries < 5_000 else { return false }
+        usleep(2_000)
+        return true
+    }
+
     /// Opens (creating if needed) the log at `path` and brings its schema up to date.
     public init(path: String, options: Options = Options()) throws {
         self.path = path
         self.options = options
         var configuration = Configuration()
         configuration.readonly = options.readOnly
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = Self.busyMode
         configuration.label = "registrar.eventlog"
         // As the plain read connections: map the file rather than copy each page through a 2 MB cache.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(ReadConnection.mapBytes)") }

@@ -241,6 +241,10 @@ enum PageTemplates {
     static let history = """
         <h1>{{title}}</h1>
         <p>考生编号 {{candidateID}}；显示版本 {{version}} / 最新版本 {{latestVersion}}{{#isPast}}（历史回放，<a href="/candidates/{{candidateID}}/history">回到最新</a>）{{/isPast}}</p>
+        {{#hasNotices}}
+        <h2>网上报名成功通知单</h2>
+        <ul class="noprint">{{#notices}}<li><a href="{{link}}">{{label}}</a></li>{{/notices}}</ul>
+        {{/hasNotices}}
         <h2>时间线</h2>
         <table class="timeline">
         <thead><tr><th>版本</th><th>时间</th><th>操作</th><th>操作人</th><th>角色</th><th>原因</th><th class="noprint">回放</th></tr></thead>
@@ -357,9 +361,10 @@ enum PageTemplates {
         <h2>待退还的重复缴费</h2>
         {{#noExcess}}<p>无。</p>{{/noExcess}}
         {{^noExcess}}
+        <p class="hints">退费：<code>POST /api/v1/candidates/{考生编号}/applications/{报名编号}/refunds</code>，写明原因。</p>
         <table>
-        <thead><tr><th>考生</th><th>考点</th><th>已缴</th><th>已退</th><th>待退还</th><th>报名编号</th></tr></thead>
-        <tbody>{{#excess}}<tr><td><a href="/review/applications/{{application}}">{{name}}</a></td><td>{{site}}</td><td>{{paid}}</td><td>{{refunded}}</td><td>{{excess}}</td><td class="id">{{application}}</td></tr>{{/excess}}</tbody>
+        <thead><tr><th>考生</th><th>考点</th><th>已缴</th><th>已退</th><th>待退还</th><th>考生编号</th><th>报名编号</th></tr></thead>
+        <tbody>{{#excess}}<tr><td>{{name}}</td><td>{{site}}</td><td>{{paid}}</td><td>{{refunded}}</td><td>{{excess}}</td><td class="id">{{candidate}}</td><td class="id">{{application}}</td></tr>{{/excess}}</tbody>
         </table>
         {{/noExcess}}
         <h2>未能登记的银行缴费确认（待与银行对账）</h2>

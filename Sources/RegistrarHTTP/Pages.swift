@@ -266,10 +266,22 @@ extension Routes {
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]
             }
+            // The printable notice of each live application, as the file has it now (the page's only way to it).
+            let season = try await api.service.seasonState()
+            let notices: [[String: Any]] = latest.state.applications.values.filter(\.isLive)
+                .sorted { $0.submittedAt < $1.submittedAt }
+                .map { application in
+                    let exam = season.exam(application.examCode)?.name ?? application.examCode
+                    return [
+                        "label": "\(exam)，报名号 \(application.applicationID)（\(application.status.label)）",
+                        "link": "/candidates/\(candidateID)/applications/\(application.applicationID)/notice",
+                    ]
+                }
             let values: [String: Any] = [
                 "title": "考生档案历史：\(state.basic?.name ?? candidateID)",
                 "candidateID": candidateID, "version": replay.version, "latestVersion": latest.version,
                 "isPast": replay.version < latest.version, "steps": steps, "sections": sections, "noSections": sections.isEmpty,
+                "notices": notices, "hasNotices": !notices.isEmpty,
             ]
             return PageRender.html(PageRender.render("history", values, principal: principal))
         }
@@ -775,7 +787,10 @@ extension RegistrarAPI {
         values.merge(details) { current, _ in current }
         // The banner after a form's redirect (`?done=`) is shown only when the file agrees: a link or an old
         // redirect must not say 已审核通过 above a rejected application.
-        if let done, let notice = PageRender.doneMessages[done],
+        // Nor to someone who could not have done it (an auditor given the link), nor for corrections the file lacks.
+        let mayAct = principal.actor.role == .reviewer || principal.actor.role == .admin
+        let corrected = (values["corrections"] as? [Any])?.isEmpty == false
+        if let done, let notice = PageRender.doneMessages[done], mayAct, done != "corrections" || corrected,
             PageRender.doneStatuses[done].map({ $0.contains(summary.status) }) ?? true
         {
             values["notice"] = notice

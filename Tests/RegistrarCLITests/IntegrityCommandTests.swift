@@ -51,7 +51,8 @@ struct IntegrityCommandTests {
     @Test("events cut off the end: verify says so, trace, serve, export and rebuild refuse, rebuild --force warns and starts again from the log")
     func tailCut() throws {
         let path = try demoCopy()
-        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let rebuilt = try registrar("rebuild", "--db", path)
+        #expect(rebuilt.status == 0, "\(rebuilt.error)")
         let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
         try Self.cutLastEvent(path, head: head)
         let verifyAdvice = "run `registrar verify --db \(path)`"
@@ -228,7 +229,8 @@ struct IntegrityCommandTests {
     @Test("trace and replay refuse a log whose last events' hash chain is broken, naming the position and verify")
     func traceAndReplayCheckTheChain() throws {
         let path = try demoCopy()
-        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let rebuilt = try registrar("rebuild", "--db", path)
+        #expect(rebuilt.status == 0, "\(rebuilt.error)")
         #expect(try registrar("trace", "--db", path, "--candidate", "demo_candidate").status == 0)
         #expect(try registrar("replay", "--db", path, "--candidate", "demo_candidate").status == 0)
         let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
@@ -261,7 +263,8 @@ struct IntegrityCommandTests {
     @Test("replay refuses a log cut behind its read models, as serve does")
     func replayChecksTheReadModels() throws {
         let path = try demoCopy()
-        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let rebuilt = try registrar("rebuild", "--db", path)
+        #expect(rebuilt.status == 0, "\(rebuilt.error)")
         let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
         try sqliteShell(
             path,
@@ -284,7 +287,8 @@ struct IntegrityCommandTests {
     @Test("rebuild verifies the whole chain: an edited event refuses it (exit 2, nothing changed) unless --force")
     func rebuildChecksTheChain() throws {
         let path = try demoCopy()
-        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let rebuilt = try registrar("rebuild", "--db", path)
+        #expect(rebuilt.status == 0, "\(rebuilt.error)")
         // Rebuild checks the whole chain, not only the last 1000 events (this log has about 200).
         try editEvent(path, at: 3)
         let checkpoints = try sqliteQuery(path, "SELECT name, position, hash FROM projection_checkpoints ORDER BY name")
@@ -315,7 +319,8 @@ struct IntegrityCommandTests {
     @Test("rebuild of a log whose last folded event was replaced: refused, worded as a replacement (not a shorter log)")
     func rebuildOfAReplacedEvent() throws {
         let path = try demoCopy()
-        #expect(try registrar("rebuild", "--db", path).status == 0)
+        let rebuilt = try registrar("rebuild", "--db", path)
+        #expect(rebuilt.status == 0, "\(rebuilt.error)")
         let head = try #require(Int(try sqliteQuery(path, "SELECT MAX(position) FROM events").first ?? ""))
         try Self.cutLastEvent(path, head: head)
         // Another process without the read models appends: its event takes the freed position, the chain is whole.

@@ -405,6 +405,10 @@ import Testing
             let line = try #require(list.array.first as? [String: Any])
             #expect(list.array.count == 1 && line["candidateID"] as? String == cast.candidateA && line["excessFen"] as? Int == 60_000)
             #expect(Set(line["confirmedOrders"] as? [String] ?? []) == [first, second])
+            // The administrator's page lists it with the ids a refund names, and no link to a page only reviewers open.
+            let page = try await PageTests.form(client, .get, "/admin", nil, cookie: try await PageTests.cookie(client, "admin01"))
+            #expect(page.text.contains(cast.candidateA) && page.text.contains(cast.applicationA), "\(page.text)")
+            #expect(!page.text.contains("/review/applications/"), "\(page.text)")
             for token in [owner, try #require(cast.tokens["reviewer"])] {
                 #expect(try await client.call(.get, "/api/v1/admin/payments/excess", token: token).status == .forbidden)
             }

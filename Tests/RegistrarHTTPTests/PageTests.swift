@@ -185,6 +185,13 @@ import Testing
             let bogus = try await Self.form(client, .get, "/review/sites/4201?status=waiting", nil, cookie: reviewer)
             #expect(bogus.status == .badRequest && bogus.text.contains("status"), "\(bogus.text.prefix(300))")
 
+            // A banner for what was not done is never shown: no correction yet, and an auditor does nothing.
+            let unCorrected = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=corrections", nil, cookie: reviewer)
+            #expect(unCorrected.status == .ok && !unCorrected.text.contains("已修改基本信息"))
+            let auditor = try await Self.cookie(client, "auditor01")
+            let auditorLink = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=password-reset", nil, cookie: auditor)
+            #expect(auditorLink.status == .ok && !auditorLink.text.contains("已重置考生密码"), "\(auditorLink.text.prefix(300))")
+
             let page = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: reviewer)
             #expect(page.status == .ok)
             // No CHSI result: every row says 未验证; 学制 is not provided by CHSI either way.
@@ -203,6 +210,8 @@ import Testing
             let corrected = try await Self.correctName(client, application: cast.applicationA, cookie: reviewer)
             #expect(corrected.status == .seeOther, "\(corrected.text.prefix(300))")
             #expect(corrected.headers[.location] == "/review/applications/\(cast.applicationA)?done=corrections")
+            let correctedPage = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=corrections", nil, cookie: reviewer)
+            #expect(correctedPage.text.contains("已修改基本信息"))
 
             let approved = try await Self.form(client, .post, "/review/applications/\(cast.applicationA)/approve", "", cookie: reviewer)
             #expect(approved.status == .seeOther, "\(approved.text.prefix(300))")
@@ -303,6 +312,8 @@ import Testing
             // The trail's words for the event (one dictionary), their Chinese half.
             #expect(history.text.contains("<td>注册</td>") && history.text.contains("<td>提交报名</td>"))
             #expect(history.text.contains("/candidates/\(cast.candidateA)/history?version=1"))
+            // The page is the candidate's way to the printable notice of each live application.
+            #expect(history.text.contains(#"href="/candidates/\#(cast.candidateA)/applications/\#(cast.applicationA)/notice""#), "\(history.text)")
             let replayed = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history?version=1", nil, cookie: owner)
             #expect(replayed.text.contains("显示版本 1"))
             #expect(replayed.text.contains("回到最新"))
