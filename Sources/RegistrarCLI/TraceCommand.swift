@@ -61,8 +61,12 @@ struct TraceCommand: AsyncParsableCommand {
     )
     var limit = 10_000
 
-    /// The page sizes accepted: every row of a page is held in memory before it is printed.
+    /// The row counts accepted. The rows are read and printed a step at a time (`--step-rows`), so memory does not grow
+    /// with the count.
     static let limits = 1...10_000_000
+
+    @Option(name: .long, help: ArgumentHelp("Rows read from the trail per step (memory holds one step).", visibility: .hidden))
+    var stepRows = 5_000
 
     @Option(name: .long, help: "Only the rows after this one: POSITION.SEQUENCE, as standard error names it after a cut.")
     var after: String?
@@ -101,19 +105,41 @@ struct TraceCommand: AsyncParsableCommand {
             var actorFilter: String?
             if let actor { actorFilter = try await actorID(actor, in: store) }
             try requireCurrentAuditTrail(store)
-            let page = try await AuditQueries(store.pool).page(
-                AuditFilter(
-                    candidate: subject,
-                    actor: actorFilter,
-                    since: since.flatMap(AuditFilter.bound),
-                    until: until.flatMap(AuditFilter.bound),
-                    field: field
-                ),
-                after: after.flatMap(AuditCursor.init(token:)),
-                limit: limit
+            let filter = AuditFilter(
+                candidate: subject,
+                actor: actorFilter,
+                since: since.flatMap(AuditFilter.bound),
+                until: until.flatMap(AuditFilter.bound),
+                field: field
             )
-            let rows = showIDNumbers ? page.records : page.records.map { $0.maskingIDNumbers() }
-            if rows.isEmpty, let field {
+            let queries = AuditQueries(store.pool)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            // A step at a time from the cursor, each step printed before the next is read: an auditor exporting a
+            // season's trail (millions of rows) needs no more memory than for one step. The JSON is one array,
+            // written as the encoder would write it whole.
+            var cursor = after.flatMap(AuditCursor.init(token:))
+            var shown = 0
+            switch format {
+            case .json: break
+            case .csv:
+                // The byte order mark first, as the pages' CSV: Excel on a Chinese Windows then reads UTF-8.
+                print(AuditRecord.csvByteOrderMark + AuditRecord.csvColumns.joined(separator: ","))
+            case .text: break
+            }
+            repeat {
+                let page = try await queries.page(filter, after: cursor, limit: min(max(1, stepRows), limit - shown))
+                let rows = showIDNumbers ? page.records : page.records.map { $0.maskingIDNumbers() }
+                try emit(rows, first: shown == 0, encoder: encoder)
+                shown += rows.count
+                cursor = page.next
+            } while cursor != nil && shown < limit
+            switch format {
+            case .json: print(shown == 0 ? String(decoding: try encoder.encode([AuditRecord]()), as: UTF8.self) : "\n]")
+            case .csv: break
+            case .text: print("\(shown) rows")
+            }
+            if shown == 0, let field {
                 // Some paths of the file are not changes the trail records (instants such as registeredAt and
                 // …submittedAt, an entry's order, every CHSI answer under chsiResults[…], a correction's own record):
                 // say so rather than let an empty answer pass for "never changed".
@@ -124,36 +150,42 @@ struct TraceCommand: AsyncParsableCommand {
                 )
             }
             // On standard error, so that the rows on standard output stay a whole document of their format.
-            if let next = page.next { printError("trace: \(limit) rows shown, more follow: add --after \(next.token)") }
-            switch format {
-            case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-            case .csv:
-                // The byte order mark first, as the pages' CSV: Excel on a Chinese Windows then reads UTF-8.
-                print(AuditRecord.csvByteOrderMark + AuditRecord.csvColumns.joined(separator: ","))
-                for row in rows { print(row.csvCells.map { CSVField.escape($0) }.joined(separator: ",")) }
-            case .text:
-                // One row a line: control characters in a value are escaped (`\n`), so that no value can forge a row;
-                // a value holding the row's own separators (→, —) or a quote is quoted, so that it cannot pose as
-                // another change or a reason.
-                for row in rows.map(\.escapedForDisplay) {
-                    let reason = row.reason.map { " — \(Self.quotedIfAmbiguous($0))" } ?? ""
-                    let before = row.before.map(Self.quotedIfAmbiguous) ?? "—"
-                    let after = row.after.map(Self.quotedIfAmbiguous) ?? "—"
-                    let change = row.field.isEmpty ? "" : " \(row.field): \(before) → \(after)"
-                    print(
-                        "#\(row.position) \(row.recordedAt) [\(row.subjectID)] \(row.role) \(row.actorID) via \(row.channel): "
-                            + "\(row.action)\(change)\(reason)"
-                    )
-                }
-                print("\(rows.count) rows")
-            }
+            if let next = cursor { printError("trace: \(limit) rows shown, more follow: add --after \(next.token)") }
         } catch let exit as ExitCode {
             throw exit
         } catch {
             throw failure("trace failed: \(error)")
+        }
+    }
+
+    /// Prints one step's rows in the format (`first`: the first rows of the output).
+    private func emit(_ rows: [AuditRecord], first: Bool, encoder: JSONEncoder) throws {
+        switch format {
+        case .json:
+            for (index, row) in rows.enumerated() {
+                // The array's members indented by two spaces, as the encoder indents them in a whole array.
+                let member = String(decoding: try encoder.encode(row), as: UTF8.self)
+                    .split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "  " + $0 }
+                    .joined(separator: "\n")
+                print((first && index == 0 ? "[\n" : ",\n") + member, terminator: "")
+            }
+        case .csv:
+            for row in rows { print(row.csvCells.map { CSVField.escape($0) }.joined(separator: ",")) }
+        case .text:
+            // One row a line: control characters in a value are escaped (`\n`), so that no value can forge a row;
+            // a value holding the row's own separators (→, —) or a quote is quoted, so that it cannot pose as
+            // another change or a reason.
+            for row in rows.map(\.escapedForDisplay) {
+                let reason = row.reason.map { " — \(Self.quotedIfAmbiguous($0))" } ?? ""
+                let before = row.before.map(Self.quotedIfAmbiguous) ?? "—"
+                let after = row.after.map(Self.quotedIfAmbiguous) ?? "—"
+                let change = row.field.isEmpty ? "" : " \(row.field): \(before) → \(after)"
+                print(
+                    "#\(row.position) \(row.recordedAt) [\(row.subjectID)] \(row.role) \(row.actorID) via \(row.channel): "
+                        + "\(row.action)\(change)\(reason)"
+                )
+            }
         }
     }
 

@@ -124,6 +124,26 @@ struct TraceCommandTests {
         #expect(try registrar("trace", "--help").output.contains("--subject"))
     }
 
+    /// The rows are read and printed a step at a time, so that memory does not grow with --limit: the output is the
+    /// same document however small the steps, in every format, cut where --limit says.
+    @Test("trace streams its rows: small steps print the same text, CSV and JSON, and the same cut")
+    func streamedInSteps() throws {
+        let path = try demoCopy()
+        #expect(try registrar("rebuild", "--db", path, "--projection", "audit_trail").status == 0)
+        for format in ["text", "csv", "json"] {
+            let whole = try registrar("trace", "--db", path, "--limit", "500", "--format", format)
+            let stepped = try registrar("trace", "--db", path, "--limit", "500", "--format", format, "--step-rows", "7")
+            #expect(whole.status == 0 && stepped.status == 0, "\(stepped.error)")
+            #expect(whole.output == stepped.output, "\(format)")
+            #expect(whole.error == stepped.error && stepped.error.contains("500 rows shown, more follow: add --after"), "\(stepped.error)")
+        }
+        let json = try registrar("trace", "--db", path, "--limit", "500", "--format", "json", "--step-rows", "7")
+        let rows = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
+        #expect(rows?.count == 500)
+        let none = try registrar("trace", "--db", path, "--field", "nothing.here", "--format", "json", "--step-rows", "7")
+        #expect((try JSONSerialization.jsonObject(with: Data(none.output.utf8)) as? [Any])?.isEmpty == true, "\(none.output)")
+    }
+
     @Test("the CSV starts with a byte order mark and has the columns of the pages' CSV, hash and correlation id included")
     func csvColumns() throws {
         let path = try demoCopy()
