@@ -47,13 +47,57 @@ public enum Masking {
         }
     }
 
-    /// Masks an application's pass number and its corrections of the ID number.
+    /// Masks an application's pass number, its corrections of the ID number, and the resident ID numbers staff wrote
+    /// into its reasons (a correction's, the rejection's, a refund's).
     public static func idNumbers(in application: inout Application) {
         if let number = application.passNumber { application.passNumber = idNumber(number) }
-        for index in application.corrections.indices where application.corrections[index].field == BasicInfoField.idNumber.rawValue {
+        for index in application.corrections.indices {
+            application.corrections[index].reason = idNumbers(inText: application.corrections[index].reason)
+            guard application.corrections[index].field == BasicInfoField.idNumber.rawValue else { continue }
             application.corrections[index].oldValue = idNumber(application.corrections[index].oldValue)
             application.corrections[index].newValue = idNumber(application.corrections[index].newValue)
         }
+        application.rejectionReason = application.rejectionReason.map(idNumbers(inText:))
+        for index in application.refunds.indices { application.refunds[index].reason = idNumbers(inText: application.refunds[index].reason) }
+    }
+
+    /// Free text (a reason) with every resident ID number in it masked: a run of 18 characters, 17 digits and a digit
+    /// or X, or of 15 digits (the first-generation card), that no other digit touches. A reviewer naturally writes
+    /// the number into the reason of its correction ("原号码110108198803174919，按身份证原件更正"), where the field's
+    /// masking does not reach. Other documents' numbers cannot be told from other text and are left as written.
+    public static func idNumbers(inText text: String) -> String {
+        let characters = Array(text)
+        guard characters.count >= 15 else { return text }
+        func isDigit(_ character: Character) -> Bool { character.isASCII && character.isNumber }
+        var out = ""
+        var index = 0
+        while index < characters.count {
+            guard isDigit(characters[index]), index == 0 || !isDigit(characters[index - 1]) else {
+                out.append(characters[index])
+                index += 1
+                continue
+            }
+            var end = index
+            while end < characters.count && isDigit(characters[end]) { end += 1 }
+            var length = end - index
+            // 17 digits and a check character X (a digit is counted already).
+            if length == 17, end < characters.count, characters[end] == "X" || characters[end] == "x",
+                end + 1 == characters.count || !isDigit(characters[end + 1])
+            {
+                length = 18
+            }
+            let run = String(characters[index..<index + length])
+            out += length == 15 || length == 18 ? idNumber(run) : run
+            index += length
+        }
+        return out
+    }
+
+    /// A timeline step with the resident ID numbers of its reason masked.
+    public static func idNumbers(in step: CandidateHistory.Step) -> CandidateHistory.Step {
+        var step = step
+        step.reason = step.reason.map(idNumbers(inText:))
+        return step
     }
 
     /// A change about an ID number, masked (others as they are).

@@ -108,7 +108,10 @@ struct ReplayCommand: AsyncParsableCommand {
         let instant = at.flatMap(Instant.date(fromISO8601:)).map(Instant.string(from:))
         let point: CandidateHistory.Point = version.map { .version($0) } ?? instant.map { .instant($0) } ?? .latest
         var (state, reached, timeline) = try await history.replay(candidateId, at: point)
-        if !showIDNumbers { Masking.idNumbers(in: &state) }
+        if !showIDNumbers {
+            Masking.idNumbers(in: &state)
+            timeline = timeline.map(Masking.idNumbers(in:))
+        }
         switch format {
         case .json:
             struct Output: Encodable {

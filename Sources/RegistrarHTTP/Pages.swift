@@ -250,7 +250,8 @@ extension Routes {
             if let wanted, wanted < latest.version { replay = try await api.history.replay(candidateID, at: .version(wanted)) }
             var state = replay.state
             let identityMismatches = PageFile.identityMismatches(state)
-            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
+            let fullIDNumbers = api.seesFullIDNumbers(principal.actor)
+            if !fullIDNumbers { Disclosure.mask(&state) }
             let sections = PageFile.sections(state, season: try await api.service.seasonState(), identityMismatches: identityMismatches)
             // A candidate reads who acted by role (审核人员, 管理员), not staff members' names and log-ins, as on the
             // real system's pages; staff read the names.
@@ -261,7 +262,7 @@ extension Routes {
                     "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt),
                     "action": PageRender.chinesePart(step.action),
                     "actor": step.actorId, "actorName": names[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
-                    "reason": DisplayText.escaped(step.reason ?? ""),
+                    "reason": DisplayText.escaped((fullIDNumbers ? step : Masking.idNumbers(in: step)).reason ?? ""),
                     "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]

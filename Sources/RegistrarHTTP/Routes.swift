@@ -1065,8 +1065,12 @@ extension Routes {
                 throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
             }
             var state = replay.state
-            if !api.seesFullIDNumbers(principal.actor) { Disclosure.mask(&state) }
-            return try api.json(HistoryReply(candidateID: candidateID, version: replay.version, state: state, timeline: replay.timeline))
+            var timeline = replay.timeline
+            if !api.seesFullIDNumbers(principal.actor) {
+                Disclosure.mask(&state)
+                timeline = timeline.map(Masking.idNumbers(in:))
+            }
+            return try api.json(HistoryReply(candidateID: candidateID, version: replay.version, state: state, timeline: timeline))
         }
 
         // Field-level differences of a file between two points (`from`/`to`: a version number or an instant).

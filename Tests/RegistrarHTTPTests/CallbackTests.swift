@@ -585,6 +585,11 @@ import Testing
             let status = try await client.call(.get, "\(base)/payments/\(first)", token: owner)
             #expect(status.object["status"] as? String == "failed")
             #expect(status.object["failureReason"] as? String == "余额不足")
+            // The trail gives the bank's reason in its reason column, as for the other events that record one.
+            let auditor = try await client.login("auditor01")
+            let trail = try await client.call(.get, "/api/v1/audit/trail?candidate=\(cast.candidateA)&field=applications", token: auditor)
+            let failure = trail.array.compactMap { $0 as? [String: Any] }.first { $0["eventType"] as? String == "PaymentFailed" }
+            #expect(failure?["reason"] as? String == "余额不足", "\(trail.text)")
 
             let retry = try await client.call(.post, "\(base)/payments", token: owner)
             #expect(retry.status == .created, "\(retry.text)")

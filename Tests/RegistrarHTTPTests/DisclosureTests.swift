@@ -57,6 +57,57 @@ import Testing
         }
     }
 
+    /// Resident ID numbers written into free text (a reason) are masked too: 18 characters (17 digits and a digit or
+    /// X) or 15 digits, touching no other digit.
+    @Test func residentIDNumbersInTextAreMasked() {
+        #expect(Masking.idNumbers(inText: "原号码110108198803174919，更正为11010819880317492X。") == "原号码110***********4919，更正为110***********492X。")
+        #expect(Masking.idNumbers(inText: "旧证130503670401001") == "旧证130********1001")
+        #expect(Masking.idNumbers(inText: "订单1101081988031749190") == "订单1101081988031749190", "19 digits are not an ID number")
+        #expect(Masking.idNumbers(inText: "电话13800138000，邮编100871") == "电话13800138000，邮编100871")
+        #expect(Masking.idNumbers(inText: "") == "")
+    }
+
+    @Test func auditorsSeeIDNumbersQuotedInAReasonMasked() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("quoted01", index: 61)
+            let token = try await client.login("quoted01")
+            let file = "/api/v1/candidates/\(candidate)"
+            try #require(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
+            try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
+            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+            let applied = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+            let application = try #require(applied.id("applicationID"))
+            let old = World.residentID(61)
+            let new = World.residentID(62)
+            world.clock.set(World.review)
+            let reviewer = try await client.login("reviewer01")
+            let correction = try await client.call(
+                .post,
+                "\(file)/applications/\(application)/corrections",
+                token: reviewer,
+                json: #"{"field": "idNumber", "newValue": "\#(new)", "reason": "原号码\#(old)录入有误，按身份证原件更正为\#(new)"}"#
+            )
+            try #require(correction.status == .ok, "\(correction.text)")
+            let version = try #require(correction.object["version"] as? Int)
+            let auditor = try await client.login("auditor01")
+            let cookie = try await PageTests.cookie(client, "auditor01")
+            for path in [
+                file, "\(file)/history", "\(file)/history/diff?from=\(version - 1)&to=\(version)", "/api/v1/audit/trail?candidate=\(candidate)",
+            ] {
+                let reply = try await client.call(.get, path, token: auditor)
+                #expect(reply.status == .ok && !reply.text.contains(old) && !reply.text.contains(new), "\(path): \(reply.text)")
+            }
+            for path in ["/audit?candidate=\(candidate)", "/audit.csv?candidate=\(candidate)", "/candidates/\(candidate)/history"] {
+                let reply = try await PageTests.form(client, .get, path, nil, cookie: cookie)
+                #expect(reply.status == .ok && !reply.text.contains(old) && !reply.text.contains(new), "\(path): \(reply.text)")
+                #expect(reply.text.contains(Masking.idNumber(old)), "\(path)")
+            }
+            // The reviewer, who sees numbers in full, reads the reason as written.
+            #expect(try await client.call(.get, "\(file)/history", token: reviewer).text.contains(old))
+        }
+    }
+
     @Test func auditorsSeePassNumbersAndCorrectedIDNumbersMasked() async throws {
         let world = try await World()
         try await world.test { client in

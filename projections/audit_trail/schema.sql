@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v8.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of audit_trail v9.
 
 CREATE TABLE audit_events (
     position INTEGER PRIMARY KEY,

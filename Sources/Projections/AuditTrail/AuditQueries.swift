@@ -302,10 +302,16 @@ public struct AuditQueries: Sendable {
 extension AuditRecord {
     /// The record with its before and after masked when its field is an ID number (``Masking/isIDNumberPath(_:)``).
     public func maskingIDNumbers() -> AuditRecord {
-        guard Masking.isIDNumberPath(field) else { return self }
         var record = self
-        record.before = before.map(Masking.idNumber)
-        record.after = after.map(Masking.idNumber)
+        // Staff write numbers into reasons too: the row's reason, and the reasons the file keeps as fields.
+        record.reason = reason.map(Masking.idNumbers(inText:))
+        if Masking.isIDNumberPath(field) {
+            record.before = before.map(Masking.idNumber)
+            record.after = after.map(Masking.idNumber)
+        } else if field.hasSuffix("reason") || field.hasSuffix("Reason") {
+            record.before = before.map(Masking.idNumbers(inText:))
+            record.after = after.map(Masking.idNumbers(inText:))
+        }
         return record
     }
 }

@@ -24,8 +24,9 @@ public struct AuditTrailProjection: Projection {
     /// for events whose actor is not their subject. 6: a CHSI answer to an older scan arriving after a newer scan's
     /// no longer becomes the entry's current `chsi.*` values (it is recorded under its scan's path), as in the file.
     /// 7: a staff account's creation also records `staff.username` (from the append's username claim). 8: a
-    /// correction of the ID number also records the application's pass number when it was that number.
-    public let version = 8
+    /// correction of the ID number also records the application's pass number when it was that number. 9: a bank's
+    /// failure report gives its reason to the `reason` column, as the other events that record one.
+    public let version = 9
     public let tables = ["audit_events", "audit_trail"]
     /// Version 2 stored every subject's field values.
     public let retiredTables = ["audit_trail_values"]
@@ -86,6 +87,7 @@ public struct AuditTrailProjection: Projection {
         case .candidate(.basicInfoCorrected(let e)): return e.reason
         case .candidate(.applicationRejected(let e)): return e.reason
         case .candidate(.refundRecorded(let e)): return e.reason
+        case .candidate(.paymentFailed(let e)): return e.reason
         case .staff(.deactivated(let e)): return e.reason
         default: return nil
         }
