@@ -376,7 +376,7 @@ final class RegistrarAPI: Sendable {
 
     /// The response for an error thrown by a handler: the `{code, field, message}` body; 500 (logged, no detail)
     /// for anything unexpected.
-    func errorResponse(_ error: any Error, context: RegistrarRequestContext) -> Response {
+    func errorResponse(_ error: any Error, context: RegistrarRequestContext, request: Request? = nil) -> Response {
         let api: APIError
         if let known = APIError.from(error) {
             api = known
@@ -388,7 +388,27 @@ final class RegistrarAPI: Sendable {
         for (name, value) in api.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
+        if let request, Self.wantsPage(request) {
+            var page = PageRender.html(
+                PageRender.render(
+                    "error",
+                    ["title": "无法完成请求", "message": api.body.message, "code": api.body.code, "status": Int(api.status.code)],
+                    principal: nil
+                ),
+                status: api.status
+            )
+            page.headers.append(contentsOf: headers)
+            return page
+        }
         return (try? json(api.body, status: api.status, headers: headers)) ?? Response(status: api.status)
+    }
+
+    /// Whether an error is answered with an HTML page: a browser's request (it accepts `text/html`) outside the JSON
+    /// API, such as a form posted too large or a page path mistyped; everything else gets the JSON error body.
+    static func wantsPage(_ request: Request) -> Bool {
+        let path = request.uri.path
+        guard !path.hasPrefix("/api/"), !["/health", "/metrics", "/openapi.json"].contains(path) else { return false }
+        return request.headers[.accept]?.contains("text/html") == true
     }
 }
 

@@ -244,9 +244,9 @@ struct FrontMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
             // No route of this method: 405 naming the methods the path has, when it has any.
             let allowed = api.knownRoutes.methods(forPath: request.uri.path)
-            response = api.errorResponse(allowed.isEmpty ? error : APIError.methodNotAllowed(allowed), context: context)
+            response = api.errorResponse(allowed.isEmpty ? error : APIError.methodNotAllowed(allowed), context: context, request: request)
         } catch {
-            response = api.errorResponse(error, context: context)
+            response = api.errorResponse(error, context: context, request: request)
         }
         response.headers[Header.requestID] = context.requestID
         // Replies hold personal data: no shared or browser cache keeps them (a route that may be cached says so),

@@ -46,6 +46,28 @@ extension PageTests {
         }
     }
 
+    /// A browser (it accepts `text/html`) gets its errors as a page outside the JSON API: a form posted too large, a
+    /// page path mistyped, a form action opened; the API, and a client that does not ask for HTML, get the JSON body.
+    @Test func browsersGetErrorPagesOutsideTheAPI() async throws {
+        let world = try await World(maximumBodyBytes: 1_024)
+        try await world.test { client in
+            let browser: HTTPFields = [.accept: "text/html,application/xhtml+xml,*/*;q=0.8"]
+            let large = try await PageTests.form(client, .post, "/login", "username=" + String(repeating: "a", count: 4_000), headers: browser)
+            #expect(large.status == .contentTooLarge && large.headers[.contentType]?.hasPrefix("text/html") == true, "\(large.text)")
+            #expect(large.text.contains("无法完成请求") && large.text.contains("request.too_large"), "\(large.text)")
+            let missing = try await client.call(.get, "/review/nowhere/at/all", headers: browser)
+            #expect(missing.status == .notFound && missing.headers[.contentType]?.hasPrefix("text/html") == true, "\(missing.text)")
+            let action = try await client.call(.get, "/logout", headers: browser)
+            #expect(action.status == .methodNotAllowed && action.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(action.headers[.allow]?.contains("POST") == true)
+            // The API answers JSON whatever the client accepts; and so does a page path for a client that asks none.
+            let api = try await client.call(.get, "/api/v1/nowhere", headers: browser)
+            #expect(api.status == .notFound && api.code != nil, "\(api.text)")
+            let plain = try await client.call(.get, "/review/nowhere/at/all")
+            #expect(plain.status == .notFound && plain.code != nil, "\(plain.text)")
+        }
+    }
+
     @Test func pageFormsFromAnotherOriginAreRefused() async throws {
         let world = try await World()
         try await world.test { client in
