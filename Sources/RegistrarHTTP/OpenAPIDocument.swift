@@ -2925,7 +2925,8 @@ enum OpenAPIDocument {
           "503": {
             "$ref": "#/components/responses/LogIntegrity"
           }
-        }
+        },
+        "description": "A code in use is refused (`season.duplicate_exam`, field `code`), and so is a name another exam on offer has (field `name`); 乡村全科执业助理医师 is of the 临床 category only (`season.exam_category_invalid`). A withdrawn exam is offered again by adding it again under its code with the same level and category (applications already made name it by its code)."
       }
     },
     "/api/v1/admin/season/exams/{examCode}": {

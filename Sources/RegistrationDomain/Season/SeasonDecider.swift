@@ -204,8 +204,19 @@ public enum SeasonDecider: Decider {
         case .addExam(let add):
             let code = try validCode(Check.text(add.code, field: "code", label: "考试科目代码", maxLength: 10), label: "考试科目代码")
             let name = try Check.text(add.name, field: "name", label: "考试科目名称", maxLength: 40, halfWidth: false)
-            guard state.exams[code] == nil else {
-                throw Reject.make(.seasonDuplicateExam, field: "code", message: "考试科目代码\(code)已存在")
+            // A withdrawn exam is offered again by adding it again, as the same exam: applications already made name
+            // it by its code, so its level and category stay (a withdrawal made by mistake is not for good).
+            if let existing = state.exams[code] {
+                guard existing.withdrawn else {
+                    throw Reject.make(.seasonDuplicateExam, field: "code", message: "考试科目代码\(code)已存在")
+                }
+                guard existing.level == add.level.rawValue, existing.category == add.category.rawValue else {
+                    throw Reject.make(
+                        .seasonDuplicateExam,
+                        field: "code",
+                        message: "考试科目代码\(code)已撤销，重新开设须与原科目同一级别和类别（\(existing.level)、\(existing.category)）"
+                    )
+                }
             }
             // Candidates choose an exam by its name: two of one name split them between codes.
             if let same = state.exams.values.first(where: { !$0.withdrawn && $0.name == name }) {

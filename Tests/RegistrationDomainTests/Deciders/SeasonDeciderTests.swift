@@ -236,6 +236,19 @@ struct SeasonDeciderTests {
         history.when(SeasonCommand.withdrawExam(WithdrawExam(code: "999")), admin).thenRejects(.seasonUnknownExam)
     }
 
+    /// A withdrawal made by mistake is not for good: the same exam (its level and category) is added again under its
+    /// code, and the catalogue offers it again.
+    @Test func aWithdrawnExamIsOfferedAgainByAddingItAgain() {
+        let history = given(SeasonDecider.self, Fixture.seasonEvents)
+        let events = history.when(SeasonCommand.addExam(AddExam(code: "999", name: "口腔执业医师", level: .physician, category: .dental)), admin)
+            .then([.examAdded(ExamAdded(code: "999", name: "口腔执业医师", level: "执业医师", category: "口腔"))])
+        #expect(SeasonDecider.replay(events).exam("999")?.withdrawn == false)
+        history.when(SeasonCommand.addExam(AddExam(code: "999", name: "口腔执业医师", level: .assistantPhysician, category: .dental)), admin)
+            .thenRejects(.seasonDuplicateExam, field: "code")
+        history.when(SeasonCommand.addExam(AddExam(code: "999", name: "x", level: .physician, category: .clinical)), admin)
+            .thenRejects(.seasonDuplicateExam, field: "code")
+    }
+
     @Test func areasNeedARefundPolicyWhenTheyTakePayments() {
         let history = given(SeasonDecider.self, opened)
         history.when(SeasonCommand.addArea(AddExamArea(code: "11", name: "北京考区", onlinePayment: true, refundPolicy: "")), admin)
