@@ -34,7 +34,10 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Replay up to this instant (ISO 8601, e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00).")
     var at: String?
 
-    @Option(name: .long, help: "Two versions A..B: show what changed between them.")
+    @Option(
+        name: .long,
+        help: "Two versions A..B: show what changed between them (JSON: the versions compared and the changes)."
+    )
     var diff: String?
 
     @Option(name: .long, help: "Output format: text or json.")
@@ -91,12 +94,29 @@ struct ReplayCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         if let diff, let (from, to) = Self.parseRange(diff) {
             let changes = try await history.diff(candidateId, from: .version(from), to: .version(to), maskingIDNumbers: !showIDNumbers)
+            let latest = try await store.streamVersion(candidateId)
             switch format {
-            case .json: print(String(decoding: try encoder.encode(changes), as: UTF8.self))
+            case .json:
+                // The versions compared, as asked and as reached (a version past the file's last one is the latest),
+                // so that a script can tell what the changes are between.
+                struct DiffOutput: Encodable {
+                    let candidateId: String
+                    let fromVersion: Int
+                    let toVersion: Int
+                    let latestVersion: Int
+                    let changes: [CandidateHistory.Change]
+                }
+                let output = DiffOutput(
+                    candidateId: candidateId,
+                    fromVersion: min(from, latest),
+                    toVersion: min(to, latest),
+                    latestVersion: latest,
+                    changes: changes
+                )
+                print(String(decoding: try encoder.encode(output), as: UTF8.self))
             case .text:
                 // Versions past the file's last one are the file as it is now: say so rather than name a version
                 // that does not exist.
-                let latest = try await store.streamVersion(candidateId)
                 let shown = { (version: Int) in version > latest ? "\(latest) (the latest; \(version) asked)" : "\(version)" }
                 print("\(candidateId): \(changes.count) fields changed between version \(shown(from)) and \(shown(to))")
                 // Control characters in a value are escaped (`\n`), so that no value can forge a line.

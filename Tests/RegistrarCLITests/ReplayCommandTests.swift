@@ -35,4 +35,19 @@ struct ReplayCommandTests {
         let versionZero = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--version", "0")
         #expect(versionZero.output.contains("did not exist yet at version 0"), "\(versionZero.output)")
     }
+
+    /// A script reading a JSON diff learns which versions it compares: a version past the file's last one is the latest.
+    @Test("replay --diff as JSON names the versions compared and the changes; a version past the end is the latest")
+    func jsonDiffNamesItsVersions() throws {
+        let path = try demoCopy()
+        let diff = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--diff", "0..1", "--format", "json")
+        #expect(diff.status == 0, "\(diff.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(diff.output.utf8)) as? [String: Any])
+        #expect(object["fromVersion"] as? Int == 0 && object["toVersion"] as? Int == 1)
+        #expect((object["changes"] as? [[String: Any]])?.contains { $0["path"] as? String == "basic.name" } == true, "\(diff.output)")
+        let latest = try #require(object["latestVersion"] as? Int)
+        let past = try registrar("replay", "--db", path, "--candidate", "demo_candidate", "--diff", "1..100000", "--format", "json")
+        let clamped = try #require(try JSONSerialization.jsonObject(with: Data(past.output.utf8)) as? [String: Any])
+        #expect(clamped["toVersion"] as? Int == latest && clamped["latestVersion"] as? Int == latest, "\(past.output)")
+    }
 }
