@@ -71,13 +71,8 @@ import Testing
         let world = try await World()
         try await world.test { client in
             let candidate = try await client.register("quoted01", index: 61)
-            let token = try await client.login("quoted01")
             let file = "/api/v1/candidates/\(candidate)"
-            try #require(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
-            try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
-            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
-            let applied = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
-            let application = try #require(applied.id("applicationID"))
+            let application = try await client.fillInAndApply(candidate: candidate, token: try await client.login("quoted01"))
             let old = World.residentID(61)
             let new = World.residentID(62)
             world.clock.set(World.review)
@@ -125,12 +120,7 @@ import Testing
             let candidate = try #require(registered.object["candidateID"] as? String)
             let token = try await client.login("chantm01")
             let file = "/api/v1/candidates/\(candidate)"
-            try #require(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
-            try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
-            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
-            let applied = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
-            try #require(applied.status == .created, "\(applied.text)")
-            let application = try #require(applied.id("applicationID"))
+            let application = try await client.fillInAndApply(candidate: candidate, token: token)
             world.clock.set(World.review)
             let reviewer = try await client.login("reviewer01")
             let correction = try await client.call(

@@ -226,14 +226,20 @@ struct Client: Sendable {
     /// Registers a candidate who fills in their file and applies at site 4201; returns the candidate's id.
     func applicant(_ username: String, index: Int) async throws -> String {
         let candidate = try await register(username, index: index)
-        let token = try await login(username)
+        _ = try await fillInAndApply(candidate: candidate, token: try await login(username))
+        return candidate
+    }
+
+    /// A registered candidate fills in contact, work and one education entry, and applies at site 4201; returns the
+    /// application's id.
+    func fillInAndApply(candidate: String, token: String) async throws -> String {
         let file = "/api/v1/candidates/\(candidate)"
         try #require(try await call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
         try #require(try await call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
         let entry = try #require(try await call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
         let applied = try await call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
-        try #require(applied.status == .created, "application of \(username): \(applied.text)")
-        return candidate
+        try #require(applied.status == .created, "application of \(candidate): \(applied.text)")
+        return try #require(applied.id("applicationID"))
     }
 
     /// Registers a candidate and returns its id.
