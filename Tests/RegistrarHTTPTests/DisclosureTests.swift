@@ -75,13 +75,12 @@ import Testing
             let application = try await client.fillInAndApply(candidate: candidate, token: try await client.login("quoted01"))
             let old = World.residentID(61)
             let new = World.residentID(62)
-            world.clock.set(World.review)
-            let reviewer = try await client.login("reviewer01")
-            let correction = try await client.call(
-                .post,
-                "\(file)/applications/\(application)/corrections",
-                token: reviewer,
-                json: #"{"field": "idNumber", "newValue": "\#(new)", "reason": "原号码\#(old)录入有误，按身份证原件更正为\#(new)"}"#
+            let (correction, reviewer) = try await Self.correctIDNumber(
+                client,
+                world,
+                application: "\(file)/applications/\(application)",
+                to: new,
+                reason: "原号码\(old)录入有误，按身份证原件更正为\(new)"
             )
             try #require(correction.status == .ok, "\(correction.text)")
             let version = try #require(correction.object["version"] as? Int)
@@ -121,13 +120,12 @@ import Testing
             let token = try await client.login("chantm01")
             let file = "/api/v1/candidates/\(candidate)"
             let application = try await client.fillInAndApply(candidate: candidate, token: token)
-            world.clock.set(World.review)
-            let reviewer = try await client.login("reviewer01")
-            let correction = try await client.call(
-                .post,
-                "\(file)/applications/\(application)/corrections",
-                token: reviewer,
-                json: #"{"field": "idNumber", "newValue": "\#(corrected)", "reason": "证件号码录入有误"}"#
+            let (correction, reviewer) = try await Self.correctIDNumber(
+                client,
+                world,
+                application: "\(file)/applications/\(application)",
+                to: corrected,
+                reason: "证件号码录入有误"
             )
             try #require(correction.status == .ok, "\(correction.text)")
             #expect(try await client.call(.get, file, token: reviewer).text.contains(pass))
@@ -161,5 +159,20 @@ import Testing
             let diff = try #require(replies["\(file)/history/diff?from=0&to=\(version)"])
             #expect(diff.text.contains("H********98"))
         }
+    }
+
+    /// In the review window, the reviewer of site 4201 corrects the ID number of an application's candidate; the reply
+    /// and the reviewer's token.
+    static func correctIDNumber(
+        _ client: Client,
+        _ world: World,
+        application: String,
+        to number: String,
+        reason: String
+    ) async throws -> (Reply, String) {
+        world.clock.set(World.review)
+        let reviewer = try await client.login("reviewer01")
+        let body = #"{"field": "idNumber", "newValue": "\#(number)", "reason": "\#(reason)"}"#
+        return (try await client.call(.post, "\(application)/corrections", token: reviewer, json: body), reviewer)
     }
 }
