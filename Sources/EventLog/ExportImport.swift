@@ -158,7 +158,7 @@ extension SQLiteEventStore {
     public func importLog(
         from url: URL,
         progress: ProgressReporter? = nil,
-        decodes: (@Sendable (_ streamId: String, _ type: String, _ schemaVersion: Int, _ data: Data) throws -> Void)? = nil
+        decodes: (@Sendable (_ position: Int64, _ streamId: String, _ type: String, _ schemaVersion: Int, _ data: Data) throws -> Void)? = nil
     ) async throws -> Int64 {
         guard try await headPosition() == 0 else { throw ImportRefusal("import needs an empty log; this one has events") }
         let reader = try ZstdLineReader(url: url)
@@ -209,9 +209,10 @@ extension SQLiteEventStore {
                 }
                 if let decodes {
                     do {
-                        try decodes(event.streamId, event.type, event.schemaVersion, data)
+                        try decodes(event.position, event.streamId, event.type, event.schemaVersion, data)
                     } catch {
-                        throw ImportRefusal("position \(event.position): \(event.type) v\(event.schemaVersion) does not decode: \(error)")
+                        // The decoder's own words name the position and what does not decode, as `verify` says them.
+                        throw ImportRefusal("\(error)")
                     }
                 }
                 try insert.execute(arguments: [

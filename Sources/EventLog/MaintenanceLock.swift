@@ -17,8 +17,11 @@ public final class MaintenanceLock: @unchecked Sendable {
     /// The lock file.
     public let path: String
 
-    /// The lock file of a database.
-    public static func lockPath(forDatabase databasePath: String) -> String { databasePath + "-maintenance.lock" }
+    /// The lock file of a database: beside the file the path leads to, whatever the path (relative, or through a
+    /// symbolic link), so that every path to one database shares one lock.
+    public static func lockPath(forDatabase databasePath: String) -> String {
+        URL(fileURLWithPath: databasePath).resolvingSymlinksInPath().path + "-maintenance.lock"
+    }
 
     /// Takes the lock of the database at `databasePath`, or returns nil when another process (or another holder in
     /// this one) has it. Throws when the lock file cannot be opened.

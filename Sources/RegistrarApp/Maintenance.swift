@@ -37,11 +37,11 @@ public struct Maintenance: Sendable {
 
     /// Decodes one event of a stream as `verify` does: with its family's codec by the stream's kind (candidate,
     /// season, staff); events of other streams are not the domain's and pass. Throws when it does not decode.
-    public static func checkDecodes(streamId: String, type: String, schemaVersion: Int, data: Data) throws {
+    public static func checkDecodes(position: Int64, streamId: String, type: String, schemaVersion: Int, data: Data) throws {
         switch StreamKind(streamId) {
-        case .candidate: _ = try EventCatalog.candidateCodec.decode(type: type, schemaVersion: schemaVersion, data: data)
-        case .season: _ = try EventCatalog.seasonCodec.decode(type: type, schemaVersion: schemaVersion, data: data)
-        case .staff: _ = try EventCatalog.staffCodec.decode(type: type, schemaVersion: schemaVersion, data: data)
+        case .candidate: _ = try EventCatalog.candidateCodec.decode(type: type, schemaVersion: schemaVersion, data: data, position: position)
+        case .season: _ = try EventCatalog.seasonCodec.decode(type: type, schemaVersion: schemaVersion, data: data, position: position)
+        case .staff: _ = try EventCatalog.staffCodec.decode(type: type, schemaVersion: schemaVersion, data: data, position: position)
         case .other: break
         }
     }

@@ -61,34 +61,62 @@ public enum Masking {
         for index in application.refunds.indices { application.refunds[index].reason = idNumbers(inText: application.refunds[index].reason) }
     }
 
-    /// Free text (a reason) with every resident ID number in it masked: a run of 18 characters, 17 digits and a digit
-    /// or X, or of 15 digits (the first-generation card), that no other digit touches. A reviewer naturally writes
-    /// the number into the reason of its correction ("原号码110108198803174919，按身份证原件更正"), where the field's
-    /// masking does not reach. Other documents' numbers cannot be told from other text and are left as written.
+    /// Free text (a reason) with every resident ID number in it masked: 18 characters (17 digits and a digit or X)
+    /// or 15 digits, touching no other digit. Digits may be full-width (a Chinese input method types them so) and
+    /// written in groups with single spaces or hyphens between them (`110108 19880317 4919`). A reviewer naturally
+    /// writes the number into the reason of its correction ("原号码110108198803174919，按身份证原件更正"), where the
+    /// field's masking does not reach. Other documents' numbers cannot be told from other text and are left as written.
     public static func idNumbers(inText text: String) -> String {
         let characters = Array(text)
         guard characters.count >= 15 else { return text }
-        func isDigit(_ character: Character) -> Bool { character.isASCII && character.isNumber }
+        func digit(_ character: Character) -> Character? {
+            guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { return nil }
+            switch scalar.value {
+            case 0x30...0x39: return character
+            case 0xFF10...0xFF19: return Character(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+            default: return nil
+            }
+        }
+        let checkX: Set<Character> = ["X", "x", "Ｘ", "ｘ"]
+        let separators: Set<Character> = [" ", "-", "\u{3000}", "－"]
         var out = ""
         var index = 0
         while index < characters.count {
-            guard isDigit(characters[index]), index == 0 || !isDigit(characters[index - 1]) else {
+            guard digit(characters[index]) != nil, index == 0 || digit(characters[index - 1]) == nil else {
                 out.append(characters[index])
                 index += 1
                 continue
             }
+            // The run: digits, single separators between digits, and an X after the 17th digit.
+            var number = ""
             var end = index
-            while end < characters.count && isDigit(characters[end]) { end += 1 }
-            var length = end - index
-            // 17 digits and a check character X (a digit is counted already).
-            if length == 17, end < characters.count, characters[end] == "X" || characters[end] == "x",
-                end + 1 == characters.count || !isDigit(characters[end + 1])
-            {
-                length = 18
+            while end < characters.count {
+                if let value = digit(characters[end]) {
+                    number.append(value)
+                    end += 1
+                } else if separators.contains(characters[end]), end + 1 < characters.count, digit(characters[end + 1]) != nil {
+                    end += 1
+                } else if number.count == 17, checkX.contains(characters[end]) {
+                    number.append("X")
+                    end += 1
+                    break
+                } else {
+                    break
+                }
             }
-            let run = String(characters[index..<index + length])
-            out += length == 15 || length == 18 ? idNumber(run) : run
-            index += length
+            let touchesDigit = end < characters.count && digit(characters[end]) != nil
+            if (number.count == 15 || number.count == 18) && !touchesDigit {
+                out += idNumber(number)
+                index = end
+            } else {
+                // Not a number of an ID card: the first digit as written, and on from the next character.
+                out.append(characters[index])
+                index += 1
+                while index < characters.count, digit(characters[index]) != nil {
+                    out.append(characters[index])
+                    index += 1
+                }
+            }
         }
         return out
     }

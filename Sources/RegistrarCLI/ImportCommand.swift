@@ -51,8 +51,8 @@ struct ImportCommand: AsyncParsableCommand {
         let count: Int64
         do {
             // What `verify` decodes, by the stream's kind (a log may hold streams of other kinds, which it leaves).
-            count = try await store.importLog(from: URL(fileURLWithPath: input), progress: bar.reporter) { stream, type, version, data in
-                try Maintenance.checkDecodes(streamId: stream, type: type, schemaVersion: version, data: data)
+            count = try await store.importLog(from: URL(fileURLWithPath: input), progress: bar.reporter) { position, stream, type, version, data in
+                try Maintenance.checkDecodes(position: position, streamId: stream, type: type, schemaVersion: version, data: data)
             }
         } catch {
             bar.finish()

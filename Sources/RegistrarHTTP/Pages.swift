@@ -591,21 +591,26 @@ extension RegistrarAPI {
         context: RegistrarRequestContext
     ) async throws -> (String, Session, Actor) {
         let invalid = APIError(.unauthorized, code: "auth.invalid_credentials", field: "password", message: "用户名或密码错误")
-        try await requireClientNotLockedOut(request, context, field: "username")
-        guard !username.isEmpty, username.count <= 64, password.count <= 128 else { throw invalid }
-        if let wait = await throttle.retryAfter(username) { throw APIError.lockedOut(seconds: wait) }
-        guard let subject = try await service.authenticate(username: username, password: password) else {
-            await clientFailed(request, context)
-            if let wait = await throttle.fail(username) { throw APIError.lockedOut(seconds: wait) }
-            throw invalid
+        return try await checkingClient(request, context, field: "username") { attempt in
+            guard !username.isEmpty, username.count <= 64, password.count <= 128 else {
+                attempt.fail()
+                throw invalid
+            }
+            let usernameKey = LoginThrottle.usernameKey(username)
+            if let wait = await throttle.retryAfter(usernameKey) { throw APIError.lockedOut(seconds: wait) }
+            guard let subject = try await service.authenticate(username: username, password: password) else {
+                attempt.fail()
+                if let wait = await throttle.fail(usernameKey) { throw APIError.lockedOut(seconds: wait) }
+                throw invalid
+            }
+            let staff = try await isStaff(subject)
+            guard let actor = try await actor(of: subject, isStaff: staff) else {
+                throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
+            }
+            await throttle.succeed(usernameKey)
+            let (token, session) = try sessions.issue(for: subject, isStaff: staff)
+            return (token, session, actor)
         }
-        let staff = try await isStaff(subject)
-        guard let actor = try await actor(of: subject, isStaff: staff) else {
-            throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
-        }
-        await throttle.succeed(username)
-        let (token, session) = try sessions.issue(for: subject, isStaff: staff)
-        return (token, session, actor)
     }
 
     /// A page of the audit records of the filters (from their cursor): auditors only, ID numbers masked.

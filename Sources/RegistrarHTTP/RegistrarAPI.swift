@@ -71,14 +71,30 @@ final class RegistrarAPI: Sendable {
             maximumFailures: configuration.maximumFailedLogins,
             window: configuration.failedLoginWindow,
             lockout: configuration.lockoutDuration,
-            writer: (configuration.service.store as? SQLiteEventStore)?.pool
+            writer: (configuration.service.store as? SQLiteEventStore)?.pool,
+            locked: { key, until in
+                // Which kind of lock only: the username or ID number it keys is personal data.
+                let kind = key.split(separator: ":").first.map(String.init) ?? "user"
+                logger.notice(
+                    "account locked out after repeated failures",
+                    metadata: ["lock_kind": .string(kind), "locked_until": .string(Instant.string(from: until))]
+                )
+            }
         )
         self.clientThrottle = LoginThrottle(
             clock: configuration.service.clock,
             maximumFailures: configuration.maximumFailuresPerClient,
             window: configuration.failedLoginWindow,
             lockout: configuration.lockoutDuration,
-            writer: (configuration.service.store as? SQLiteEventStore)?.pool
+            writer: (configuration.service.store as? SQLiteEventStore)?.pool,
+            locked: { key, until in
+                // The one place an address is logged: an operator told that a school cannot log in must find which
+                // address was locked, and until when (the row of `login_lockouts` under this key lifts it).
+                logger.warning(
+                    "client locked out after repeated failures",
+                    metadata: ["lock_key": .string(key), "locked_until": .string(Instant.string(from: until))]
+                )
+            }
         )
         self.metrics = HTTPMetrics()
         self.logger = logger

@@ -130,32 +130,37 @@ extension Routes {
         // 注册. Public; a retried request with the same Idempotency-Key and username returns the same file.
         open(.post, "/api/v1/candidates") { request, context in
             let body = try await request.strictBody(RegistrationBody.self, limit: limit)
-            try await api.requireClientNotLockedOut(request, context, field: "idNumber")
             let scope = "register:\(body.username.lowercased())"
             let candidateID = try api.newID("candidate", request, scope: scope)
             let requestContext = try api.requestContext(request, context, scope: scope, channel: "web")
-            let outcome: CommandOutcome<CandidateEvent>
-            do {
-                outcome = try await api.counted {
-                    try await api.service.execute(
-                        .register(body.command(candidateID: candidateID)),
-                        candidateId: candidateID,
-                        actor: .candidate(candidateID),
-                        request: requestContext
-                    )
+            // A registration refused because the person or the username is registered tells whether they are: it
+            // counts against the client as a failed log-in does, so that neither can be listed without limit.
+            let outcome: CommandOutcome<CandidateEvent> = try await api.checkingClient(request, context, field: "idNumber") { attempt in
+                do {
+                    return try await api.counted {
+                        try await api.service.execute(
+                            .register(body.command(candidateID: candidateID)),
+                            candidateId: candidateID,
+                            actor: .candidate(candidateID),
+                            request: requestContext
+                        )
+                    }
+                } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationPersonAlreadyRegistered.rawValue {
+                    // Whether a name goes with a registered number is what password recovery locks after five wrong
+                    // names: the same count, under the same key, applies here, or registration would be the way
+                    // around the lock. A wrong name counts as a failure; while the number is locked no account is named.
+                    attempt.fail()
+                    let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
+                    if rejection == CandidateClaims.documentAlreadyRegistered {
+                        _ = await api.throttle.fail(throttleKey)
+                    } else if await api.throttle.retryAfter(throttleKey) != nil {
+                        throw CommandError.rejected(CandidateClaims.documentAlreadyRegistered)
+                    }
+                    throw CommandError.rejected(rejection)
+                } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationUsernameTaken.rawValue {
+                    attempt.fail()
+                    throw CommandError.rejected(rejection)
                 }
-            } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationPersonAlreadyRegistered.rawValue {
-                // Whether a name goes with a registered number is what password recovery locks after five wrong
-                // names: the same count, under the same key, applies here, or registration would be the way around
-                // the lock. A wrong name counts as a failure; while the number is locked the account is not named.
-                await api.clientFailed(request, context)
-                let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
-                if rejection == CandidateClaims.documentAlreadyRegistered {
-                    _ = await api.throttle.fail(throttleKey)
-                } else if await api.throttle.retryAfter(throttleKey) != nil {
-                    throw CommandError.rejected(CandidateClaims.documentAlreadyRegistered)
-                }
-                throw CommandError.rejected(rejection)
             }
             let replayed = outcome.events.isEmpty && outcome.append != nil
             let storedID = outcome.append?.streamId ?? candidateID
@@ -171,23 +176,13 @@ extension Routes {
         // 登录: username and password for an expiring bearer token. Locked for a while after repeated failures.
         open(.post, "/api/v1/sessions") { request, context in
             let body = try await request.strictBody(LoginBody.self, limit: limit)
-            let invalid = APIError(.unauthorized, code: "auth.invalid_credentials", field: "password", message: "用户名或密码错误")
-            try await api.requireClientNotLockedOut(request, context, field: "username")
-            guard body.username.count <= 64, body.password.count <= 128 else { throw invalid }
-            if let wait = await api.throttle.retryAfter(body.username) {
-                throw APIError.lockedOut(seconds: wait)
-            }
-            guard let subject = try await api.service.authenticate(username: body.username, password: body.password) else {
-                await api.clientFailed(request, context)
-                if let wait = await api.throttle.fail(body.username) { throw APIError.lockedOut(seconds: wait) }
-                throw invalid
-            }
-            let isStaff = try await api.isStaff(subject)
-            guard let actor = try await api.actor(of: subject, isStaff: isStaff) else {
-                throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
-            }
-            await api.throttle.succeed(body.username)
-            let (token, session) = try api.sessions.issue(for: subject, isStaff: isStaff)
+            let (token, session, actor) = try await api.openSession(
+                username: body.username,
+                password: body.password,
+                request: request,
+                context: context
+            )
+            let subject = session.subjectId
             return try api.json(
                 SessionReply(
                     token: token,
@@ -258,52 +253,58 @@ extension Routes {
         // 找回密码, step 1: the recovery question of the account with this ID type, ID number and name. Public.
         open(.post, "/api/v1/password-recovery/question") { request, context in
             let body = try await request.strictBody(RecoveryLookupBody.self, limit: limit)
-            try await api.requireClientNotLockedOut(request, context, field: "idNumber")
-            let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
-            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
-            guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
-                let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
-            else {
-                await api.clientFailed(request, context)
-                // Names tried against one ID number count as failures: the answer must not become a way to find out
-                // whose number it is.
-                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
-                throw APIError.recoveryAccountNotFound
+            return try await api.checkingClient(request, context, field: "idNumber") { attempt in
+                let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
+                if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
+                guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
+                    let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
+                else {
+                    attempt.fail()
+                    // Names tried against one ID number count as failures: the answer must not become a way to find
+                    // out whose number it is.
+                    if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
+                    throw APIError.recoveryAccountNotFound
+                }
+                return try api.json(RecoveryQuestionReply(recoveryQuestion: account.question))
             }
-            return try api.json(RecoveryQuestionReply(recoveryQuestion: account.question))
         }
 
         // 找回密码, step 2: the recovery answer and a new password. Public; locked for a while after repeated wrong
         // answers, or names that do not match, for the same ID number. Returns the username, which may have been forgotten too.
         open(.post, "/api/v1/password-recovery") { request, context in
             let body = try await request.strictBody(RecoveryBody.self, limit: limit)
-            try await api.requireClientNotLockedOut(request, context, field: "idNumber")
-            let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
-            if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
-            guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
-                await api.clientFailed(request, context)
-                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
-                throw APIError.recoveryAccountNotFound
-            }
-            let requestContext = try api.requestContext(request, context, scope: throttleKey, channel: "web")
-            do {
-                let recovered = try await api.service.recoverPassword(
-                    idType: body.idType,
-                    idNumber: body.idNumber,
-                    name: body.name,
-                    recoveryAnswer: body.recoveryAnswer,
-                    newPassword: body.newPassword,
-                    request: requestContext
-                )
-                await api.throttle.succeed(throttleKey)
-                api.sessions.revokeAll(of: recovered.candidateId)
-                return try api.json(
-                    RecoveryReply(username: recovered.username, version: recovered.outcome.streamVersion, replayed: recovered.outcome.events.isEmpty)
-                )
-            } catch CommandError.rejected(let rejection) where ["account.wrong_recovery_answer", "account.not_found"].contains(rejection.code) {
-                await api.clientFailed(request, context)
-                if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
-                throw CommandError.rejected(rejection)
+            return try await api.checkingClient(request, context, field: "idNumber") { attempt in
+                let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
+                if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
+                    attempt.fail()
+                    if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                    throw APIError.recoveryAccountNotFound
+                }
+                let requestContext = try api.requestContext(request, context, scope: throttleKey, channel: "web")
+                do {
+                    let recovered = try await api.service.recoverPassword(
+                        idType: body.idType,
+                        idNumber: body.idNumber,
+                        name: body.name,
+                        recoveryAnswer: body.recoveryAnswer,
+                        newPassword: body.newPassword,
+                        request: requestContext
+                    )
+                    await api.throttle.succeed(throttleKey)
+                    api.sessions.revokeAll(of: recovered.candidateId)
+                    return try api.json(
+                        RecoveryReply(
+                            username: recovered.username,
+                            version: recovered.outcome.streamVersion,
+                            replayed: recovered.outcome.events.isEmpty
+                        )
+                    )
+                } catch CommandError.rejected(let rejection) where ["account.wrong_recovery_answer", "account.not_found"].contains(rejection.code) {
+                    attempt.fail()
+                    if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                    throw CommandError.rejected(rejection)
+                }
             }
         }
 

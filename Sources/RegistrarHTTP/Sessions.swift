@@ -145,7 +145,14 @@ actor LoginThrottle {
     private struct Record {
         var failures: [Date] = []
         var lockedUntil: Date?
+        /// Attempts begun (``begin(_:)``) and not yet ended: they count against the limit until they end, so that a
+        /// burst of concurrent attempts cannot pass the check before any of them has failed.
+        var inFlight = 0
     }
+
+    /// The key of a username's failed log-ins: prefixed, so that no username (which a client types freely) can name
+    /// the key of another lock (`client:…`, `recovery:…`, `password:…`) and lock it.
+    static func usernameKey(_ username: String) -> String { "user:" + username }
 
     private var records: [String: Record] = [:]
     private let clock: any RegistrarApp.Clock
@@ -153,23 +160,30 @@ actor LoginThrottle {
     private let window: TimeInterval
     private let lockout: TimeInterval
     private let writer: (any DatabaseWriter)?
+    /// Told of every lock as it is set (its key and until when), for the server's log.
+    private let locked: @Sendable (_ key: String, _ until: Date) -> Void
 
     init(
         clock: any RegistrarApp.Clock,
         maximumFailures: Int,
         window: TimeInterval,
         lockout: TimeInterval,
-        writer: (any DatabaseWriter)? = nil
+        writer: (any DatabaseWriter)? = nil,
+        locked: @escaping @Sendable (_ key: String, _ until: Date) -> Void = { _, _ in }
     ) {
+        self.locked = locked
         self.clock = clock
         self.maximumFailures = maximumFailures
         self.window = window
         self.lockout = lockout
         self.writer = writer
+        let now = clock.now().timeIntervalSince1970
         try? writer?.write { db in
             try db.execute(
                 sql: "CREATE TABLE IF NOT EXISTS login_lockouts (key TEXT PRIMARY KEY, locked_until REAL NOT NULL) WITHOUT ROWID"
             )
+            // Expired locks are read only to be forgotten: gone at start, they do not pile up.
+            try db.execute(sql: "DELETE FROM login_lockouts WHERE locked_until <= ?", arguments: [now])
         }
     }
 
@@ -198,6 +212,7 @@ actor LoginThrottle {
             let until = now.addingTimeInterval(lockout)
             record.lockedUntil = until
             record.failures = []
+            locked(key, until)
             try? writer?.write { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO login_lockouts (key, locked_until) VALUES (?, ?)",
@@ -215,6 +230,30 @@ actor LoginThrottle {
         records[username.lowercased()] = nil
     }
 
+    /// Begins an attempt of a key: the seconds to wait when it is locked, or when its failures and the attempts in
+    /// flight together reach the limit; nil when it may go on, counted in flight until ``end(_:failed:)``.
+    func begin(_ key: String) -> Int? {
+        if let wait = retryAfter(key) { return wait }
+        let lowered = key.lowercased()
+        let now = clock.now()
+        var record = records[lowered] ?? Record()
+        record.failures = record.failures.filter { now.timeIntervalSince($0) < window }
+        guard record.failures.count + record.inFlight < maximumFailures else { return APIError.busyRetrySeconds }
+        record.inFlight += 1
+        records[lowered] = record
+        return nil
+    }
+
+    /// Ends an attempt ``begin(_:)`` let through, counting it as a failure when it failed.
+    func end(_ key: String, failed: Bool) {
+        let lowered = key.lowercased()
+        if var record = records[lowered] {
+            record.inFlight = max(0, record.inFlight - 1)
+            records[lowered] = record
+        }
+        if failed { _ = fail(key) }
+    }
+
     private func storedLock(_ key: String) -> Date? {
         (try? writer?.read { db in
             try Double.fetchOne(db, sql: "SELECT locked_until FROM login_lockouts WHERE key = ?", arguments: [key])
@@ -226,20 +265,50 @@ actor LoginThrottle {
     }
 }
 
+/// IP addresses as text, in one spelling: `::ffff:127.0.0.1` (an IPv4 peer of a dual-stack listener) is
+/// `127.0.0.1`, and an IPv6 address is written as `inet_ntop` writes it (`0:0:0:0:0:0:0:1` is `::1`), so that the
+/// peer, the `--trusted-proxy` addresses and the `X-Forwarded-For` hops compare equal when they are one address.
+public enum IPAddressText {
+    /// The canonical text of an IPv4 or IPv6 address, or nil when the text is not one.
+    public static func canonical(_ text: String) -> String? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return format(AF_INET, &v4, length: INET_ADDRSTRLEN) }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        // ::ffff:a.b.c.d, an IPv4 address on an IPv6 socket.
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+            return bytes[12...].map(String.init).joined(separator: ".")
+        }
+        return format(AF_INET6, &v6, length: INET6_ADDRSTRLEN)
+    }
+
+    private static func format<Address>(_ family: Int32, _ address: inout Address, length: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(length))
+        guard inet_ntop(family, &address, &buffer, socklen_t(length)) != nil else { return nil }
+        return String(cString: buffer)
+    }
+}
+
 /// The client of a request as the per-client lock-out counts it, and the checks that lock-out makes.
 extension RegistrarAPI {
+    /// The trusted proxies' addresses in their canonical spelling.
+    var trustedProxies: Set<String> { Set(configuration.trustedProxies.map { IPAddressText.canonical($0) ?? $0 }) }
+
     /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the last address of
     /// `X-Forwarded-For` that is not a trusted proxy (the first hop a trusted proxy saw). Anyone can send the header,
     /// so only a trusted proxy's is read.
     func clientAddress(_ request: Request, _ context: RegistrarRequestContext) -> String {
-        let peer = context.peerAddress ?? "unknown"
-        let proxies = configuration.trustedProxies
+        let peer = context.peerAddress.map { IPAddressText.canonical($0) ?? $0 } ?? "unknown"
+        let proxies = trustedProxies
         guard proxies.contains(peer) else { return peer }
         let hops = request.headers[values: Header.forwardedFor]
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
-        for hop in hops.reversed() where !proxies.contains(hop) {
-            return hop.isEmpty || hop.utf8.count > 64 ? peer : hop
+        for hop in hops.reversed() {
+            // A hop that is no address is not a client anyone can be told apart by: the proxy stands for it.
+            guard let address = IPAddressText.canonical(hop) else { return peer }
+            if !proxies.contains(address) { return address }
         }
         return peer
     }
@@ -249,27 +318,51 @@ extension RegistrarAPI {
         "client:" + clientAddress(request, context)
     }
 
-    /// Refuses (429) a client whose failures locked it out.
-    func requireClientNotLockedOut(_ request: Request, _ context: RegistrarRequestContext, field: String) async throws {
-        if let wait = await clientThrottle.retryAfter(clientKey(request, context)) {
-            throw APIError.clientLockedOut(seconds: wait, field: field)
+    /// Runs a credential check of the request's client: refused (429) while the client is locked out, or while its
+    /// failures and its checks in flight reach the limit; counted as a failure when `body` marks its attempt failed.
+    /// The attempt counts from its start, so a burst of concurrent requests cannot all pass before the first fails.
+    func checkingClient<T: Sendable>(
+        _ request: Request,
+        _ context: RegistrarRequestContext,
+        field: String,
+        _ body: (ClientAttempt) async throws -> T
+    ) async throws -> T {
+        let key = clientKey(request, context)
+        if let wait = await clientThrottle.begin(key) { throw APIError.clientLockedOut(seconds: wait, field: field) }
+        let attempt = ClientAttempt()
+        do {
+            let value = try await body(attempt)
+            await clientThrottle.end(key, failed: attempt.failed)
+            return value
+        } catch {
+            await clientThrottle.end(key, failed: attempt.failed)
+            throw error
         }
-    }
-
-    /// Counts a failed credential check against the request's client.
-    func clientFailed(_ request: Request, _ context: RegistrarRequestContext) async {
-        _ = await clientThrottle.fail(clientKey(request, context))
     }
 }
 
+/// One credential check of a client (``RegistrarAPI/checkingClient(_:_:field:_:)``): marked failed when it fails.
+final class ClientAttempt: Sendable {
+    private let flag = Atomic<Bool>(false)
+    /// Whether the check failed.
+    var failed: Bool { flag.load(ordering: .relaxed) }
+    /// Marks the check failed.
+    func fail() { flag.store(true, ordering: .relaxed) }
+}
+
 extension APIError {
+    /// The wait answered to a client whose failures and checks in flight reach the limit (not locked yet).
+    static let busyRetrySeconds = 1
+
     /// 429 for a client address locked after too many failed log-ins, recoveries or registrations.
     static func clientLockedOut(seconds: Int, field: String) -> APIError {
         APIError(
             .tooManyRequests,
             code: "auth.client_locked_out",
             field: field,
-            message: "此网络地址的登录、找回密码或注册失败次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            message: seconds <= busyRetrySeconds
+                ? "此网络地址同时进行的登录、找回密码或注册请求过多，请稍后再试"
+                : "此网络地址的登录、找回密码或注册失败次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
             headers: ["Retry-After": String(seconds)]
         )
     }

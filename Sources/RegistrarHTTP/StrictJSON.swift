@@ -110,6 +110,7 @@ enum StrictJSON {
         ("ExamLevel", ExamLevel.allCases.map(\.rawValue)),
         ("ExamCategory", ExamCategory.allCases.map(\.rawValue)),
         ("Role", [Role.reviewer, .auditor, .admin].map(\.rawValue)),
+        ("BasicInfoField", BasicInfoField.allCases.map(\.rawValue)),
     ]
 
     /// The rule a value broke, from the decoding error's description: the instant format or the closed choices

@@ -18,6 +18,13 @@ struct MaintenanceLockTests {
         #expect(try sqliteQuery(path, "SELECT COUNT(*) FROM audit_trail") == before)
         #expect(try tableNames(path).filter { $0.hasSuffix("__rebuild") }.isEmpty)
         lock.release()
+        // Every path to the file shares its lock: a symbolic link, or the path spelled another way.
+        let link = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("link.sqlite").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        let throughLink = try #require(try MaintenanceLock(databasePath: link))
+        let refusedToo = try registrar("rebuild", "--db", path)
+        #expect(refusedToo.status != 0 && refusedToo.error.contains("another rebuild or import is running"), "\(refusedToo.error)")
+        throughLink.release()
         #expect(try registrar("rebuild", "--db", path).status == 0)
         #expect(try registrar("verify", "--db", path).status == 0)
     }
@@ -61,7 +68,7 @@ struct MaintenanceLockTests {
         let target = directory.appendingPathComponent("target.sqlite").path
         let refused = try registrar("import", "--db", target, "--in", exported)
         #expect(refused.status == 2)
-        #expect(refused.error.contains("position 1: Bogus v1 does not decode"), "\(refused.error)")
+        #expect(refused.error.contains("import refused: position 1: unknown event type Bogus"), "\(refused.error)")
         #expect(!FileManager.default.fileExists(atPath: target), "the file the refused import created is removed")
     }
 }

@@ -298,7 +298,8 @@ struct TraceCommandTests {
                 "--show-id-numbers"
             )
             #expect(diff.status == 0, "\(diff.error)")
-            let changes = try #require(try JSONSerialization.jsonObject(with: Data(diff.output.utf8)) as? [[String: Any]])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(diff.output.utf8)) as? [String: Any])
+            let changes = try #require(object["changes"] as? [[String: Any]])
             let trace = try registrar(
                 "trace",
                 "--db",

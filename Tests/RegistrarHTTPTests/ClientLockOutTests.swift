@@ -109,4 +109,53 @@ import Testing
             #expect(spoofed.hasPrefix("HTTP/1.1 429 ") && spoofed.contains("auth.client_locked_out"), "\(spoofed.prefix(300))")
         }
     }
+
+    /// A username is a text a client types freely: its lock-out key cannot be another lock's (`client:…`,
+    /// `recovery:…`, `password:…`), or five log-ins as `client:<address>` would lock that address out.
+    @Test func aUsernameCannotNameAnotherLock() async throws {
+        let world = try await World()
+        try await world.test { client in
+            _ = try await client.register("victim01", index: 51)
+            for name in ["client:unknown", "recovery:\(World.residentID(51))", "client:127.0.0.1"] {
+                for attempt in 1...5 {
+                    _ = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "\#(name)", "password": "x\#(attempt)"}"#)
+                }
+            }
+            // The router test's client has no address ("unknown"): still let in, and the number's recovery still asks.
+            _ = try await client.login("victim01")
+            let question = try await client.call(.post, "/api/v1/password-recovery/question", json: World.recoveryLookup(of: 51))
+            #expect(question.status == .ok, "\(question.text)")
+        }
+    }
+
+    /// The addresses compare in one spelling: an IPv4 peer of a dual-stack listener (`::ffff:127.0.0.1`) is the
+    /// `127.0.0.1` an operator names, and IPv6 addresses are written one way.
+    @Test func addressesCompareInOneSpelling() {
+        #expect(IPAddressText.canonical("::ffff:127.0.0.1") == "127.0.0.1")
+        #expect(IPAddressText.canonical("::FFFF:10.0.0.5") == "10.0.0.5")
+        #expect(IPAddressText.canonical("0:0:0:0:0:0:0:1") == "::1")
+        #expect(IPAddressText.canonical("2001:DB8:0:0:0:0:0:1") == "2001:db8::1")
+        #expect(IPAddressText.canonical("198.51.100.7") == "198.51.100.7")
+        #expect(IPAddressText.canonical("198.51.100.7:80") == nil && IPAddressText.canonical("unknown") == nil)
+    }
+
+    /// A burst of concurrent failures cannot all pass the check before the first is counted: the checks in flight
+    /// count against the limit until they end.
+    @Test func concurrentFailuresCannotOutrunTheLimit() async throws {
+        let world = try await World()
+        let threeFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 3 }
+        try await world.test(configure: threeFailures) { client in
+            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for attempt in 1...20 {
+                    group.addTask {
+                        try await client.call(.post, "/api/v1/sessions", json: #"{"username": "burst\#(attempt)", "password": "Summer2026"}"#)
+                    }
+                }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            let checked = replies.filter { $0.status == .unauthorized }.count
+            #expect(checked <= 3, "\(checked) of 20 were checked; the limit is 3")
+            #expect(replies.allSatisfy { $0.status == .unauthorized || $0.code == "auth.client_locked_out" })
+        }
+    }
 }

@@ -65,6 +65,12 @@ import Testing
         #expect(Masking.idNumbers(inText: "订单1101081988031749190") == "订单1101081988031749190", "19 digits are not an ID number")
         #expect(Masking.idNumbers(inText: "电话13800138000，邮编100871") == "电话13800138000，邮编100871")
         #expect(Masking.idNumbers(inText: "") == "")
+        // Full-width digits, and the number written in groups.
+        #expect(Masking.idNumbers(inText: "原号码１１０１０８１９８８０３１７４９１９（全角）") == "原号码110***********4919（全角）")
+        #expect(Masking.idNumbers(inText: "原号码110108 19880317 4919。") == "原号码110***********4919。")
+        #expect(Masking.idNumbers(inText: "原号码110108-19880317-491X") == "原号码110***********491X")
+        #expect(Masking.idNumbers(inText: "订单 123456 110108198803174919") == "订单 123456 110***********4919")
+        #expect(Masking.idNumbers(inText: "日期 2026-01-12 与 2026-02-10，电话 138 0013 8000") == "日期 2026-01-12 与 2026-02-10，电话 138 0013 8000")
     }
 
     @Test func auditorsSeeIDNumbersQuotedInAReasonMasked() async throws {

@@ -203,7 +203,7 @@ public enum SeasonDecider: Decider {
             return [.photoSizeLimitSet(PhotoSizeLimitSet(maximumBytes: set.maximumBytes))]
         case .addExam(let add):
             let code = try validCode(Check.text(add.code, field: "code", label: "考试科目代码", maxLength: 10), label: "考试科目代码")
-            let name = try Check.text(add.name, field: "name", label: "考试科目名称", maxLength: 40, halfWidth: false)
+            let name = try Check.name(add.name, field: "name", label: "考试科目名称", maxLength: 40)
             // A withdrawn exam is offered again by adding it again, as the same exam: applications already made name
             // it by its code, so its level and category stay (a withdrawal made by mistake is not for good).
             if let existing = state.exams[code] {
@@ -272,7 +272,7 @@ public enum SeasonDecider: Decider {
             ]
         case .addSite(let add):
             let code = try validCode(Check.text(add.code, field: "code", label: "考点代码", maxLength: 20), label: "考点代码")
-            let name = try Check.text(add.name, field: "name", label: "考点名称", maxLength: 60, halfWidth: false)
+            let name = try Check.name(add.name, field: "name", label: "考点名称", maxLength: 60)
             guard state.sites[code] == nil else {
                 throw Reject.make(.seasonDuplicateSite, field: "code", message: "考点代码\(code)已存在")
             }
@@ -371,9 +371,10 @@ public enum SeasonDecider: Decider {
                 ("paymentOpens", calendar.paymentOpens), ("paymentCloses", calendar.paymentCloses),
             ]
             for (member, instant) in members {
-                let year = Int(Instant.string(from: instant).prefix(4)) ?? 0
+                // The year in Beijing time, as the pages and the guides show the calendar.
+                let year = Int(Instant.string(from: instant.addingTimeInterval(8 * 3600)).prefix(4)) ?? 0
                 guard (seasonYear - 1...seasonYear + 1).contains(year) else {
-                    throw refuse(member, "日程时间须在\(seasonYear - 1)年至\(seasonYear + 1)年之间（考试季\(seasonYear)年），不能是\(year)年")
+                    throw refuse(member, "日程时间须在\(seasonYear - 1)年至\(seasonYear + 1)年之间（北京时间；考试季\(seasonYear)年），不能是\(year)年")
                 }
             }
         }
@@ -413,7 +414,7 @@ public enum SeasonDecider: Decider {
 
     private static func validate(_ area: AddExamArea) throws(Rejection) -> ExamAreaAdded {
         let code = try validCode(Check.text(area.code, field: "code", label: "考区代码", maxLength: 20), label: "考区代码")
-        let name = try Check.text(area.name, field: "name", label: "考区名称", maxLength: 60, halfWidth: false)
+        let name = try Check.name(area.name, field: "name", label: "考区名称", maxLength: 60)
         let policy =
             try Check.optionalText(
                 area.refundPolicy,

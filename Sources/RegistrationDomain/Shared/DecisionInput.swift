@@ -19,6 +19,13 @@ enum Check {
         return value
     }
 
+    /// A name people choose by (an exam's, an area's, a site's): ``text(_:field:label:maxLength:halfWidth:lineBreaks:)``
+    /// without the blanks around it (spaces, U+3000, no-break spaces), which would make `北京考区 ` a second 北京考区.
+    static func name(_ value: String?, field: String, label: String, maxLength: Int) throws(Rejection) -> String {
+        let trimmed = value.map { String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
+        return try text(trimmed, field: field, label: label, maxLength: maxLength, halfWidth: false)
+    }
+
     /// An optional free-text value: nil or blank gives nil, anything else is checked like ``text(_:field:label:maxLength:)``.
     static func optionalText(
         _ value: String?,

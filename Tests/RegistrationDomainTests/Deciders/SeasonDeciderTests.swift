@@ -129,8 +129,8 @@ struct SeasonDeciderTests {
             .then([.photoSizeLimitSet(PhotoSizeLimitSet(maximumBytes: 40_960))])
     }
 
-    /// A season's windows lie within a year of its exam year: year 1 or 9999 is a slip of the keyboard.
-    @Test(arguments: ["0001-01-08T01:00:00.000Z", "2023-12-31T23:59:59.999Z", "2027-01-01T00:00:00.000Z", "9999-12-31T00:00:00.000Z"])
+    /// A season's windows lie within a year of its exam year, in Beijing time: year 1 or 9999 is a slip of the keyboard.
+    @Test(arguments: ["0001-01-08T01:00:00.000Z", "2023-12-31T15:59:59.999Z", "2026-12-31T16:00:00.000Z", "9999-12-31T00:00:00.000Z"])
     func calendarInstantsLieWithinAYearOfTheSeason(instant: String) {
         var early = Fixture.calendar
         early.registrationOpens = Instant.date(from: instant)!
@@ -140,10 +140,18 @@ struct SeasonDeciderTests {
         let tooEarly = early.registrationOpens < early.registrationCloses
         history.when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: tooEarly ? early : late)), admin)
             .thenRejects(.seasonCalendarInvalid, field: tooEarly ? "calendar.registrationOpens" : "calendar.paymentCloses")
+        // The year in Beijing time: 2024-01-01 00:00 北京时间 is 2023-12-31 16:00 UTC, and is the season's.
+        var beijing = Fixture.calendar
+        beijing.registrationOpens = Instant.date(from: "2023-12-31T16:00:00.000Z")!
+        history.when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: beijing)), admin).thenAccepts()
+        var pastBeijing = Fixture.calendar
+        pastBeijing.paymentCloses = Instant.date(from: "2026-12-31T16:00:00.000Z")!
+        history.when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: pastBeijing)), admin)
+            .thenRejects(.seasonCalendarInvalid, field: "calendar.paymentCloses")
         // The year before and the year after the exam year (2025) are the season's.
         var extended = Fixture.calendar
-        extended.registrationOpens = Instant.date(from: "2024-01-01T00:00:00.000Z")!
-        extended.paymentCloses = Instant.date(from: "2026-12-31T23:59:59.999Z")!
+        extended.registrationOpens = Instant.date(from: "2023-12-31T16:00:00.000Z")!
+        extended.paymentCloses = Instant.date(from: "2026-12-31T15:59:59.999Z")!
         history.when(SeasonCommand.setCalendar(SetSeasonCalendar(calendar: extended)), admin).thenAccepts()
     }
 
@@ -161,6 +169,13 @@ struct SeasonDeciderTests {
             .thenRejects(.seasonDuplicateArea, field: "name")
         history.when(SeasonCommand.addSite(AddExamSite(code: "1199", name: "东城区考点", areaCode: "11")), admin)
             .thenRejects(.seasonDuplicateSite, field: "name")
+        // Blanks around a name (a space, U+3000, a no-break space) do not make it another one: they are dropped.
+        history.when(SeasonCommand.addSite(AddExamSite(code: "1198", name: " 东城区考点\u{3000}", areaCode: "11")), admin)
+            .thenRejects(.seasonDuplicateSite, field: "name")
+        history.when(SeasonCommand.addArea(AddExamArea(code: "79", name: "北京考区\u{00A0}", onlinePayment: false, refundPolicy: "")), admin)
+            .thenRejects(.seasonDuplicateArea, field: "name")
+        history.when(SeasonCommand.addSite(AddExamSite(code: "1197", name: " 朝阳区考点 ", areaCode: "11")), admin)
+            .then([.siteAdded(ExamSiteAdded(code: "1197", name: "朝阳区考点", areaCode: "11"))])
         // Another area may have a site of the same name.
         history.when(SeasonCommand.addSite(AddExamSite(code: "4199", name: "东城区考点", areaCode: "41")), admin).thenAccepts()
     }
