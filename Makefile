@@ -3,7 +3,7 @@ SWIFT        ?= swift
 DB           ?= var/registrar.sqlite
 CANDIDATES   ?= 200
 PORT         ?= 8080
-SYSTEM_PACKAGES := libsqlite3-dev libzstd-dev sqlite3 zstd
+SYSTEM_PACKAGES := libsqlite3-dev libzstd-dev sqlite3 zstd python3 python3-venv
 BIN          := .build/debug/registrar
 
 PEER_VENV    ?= .build-peer-venv
