@@ -31,8 +31,11 @@ struct BankSimCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Our order number (orderNumber of the payment's reply).")
     var order: String
 
-    @Option(name: .long, help: "The amount paid, in fen (the order's amount; 60000 for 执业医师).")
-    var amount = 60_000
+    @Option(
+        name: .long,
+        help: "The amount paid, in fen: the order's amount (amountFen of the payment's reply: 60000 for 执业医师, 50000 for the assistant levels)."
+    )
+    var amount: Int
 
     @Option(name: .long, help: "The bank's transaction id (default: a new one).")
     var transaction: String?

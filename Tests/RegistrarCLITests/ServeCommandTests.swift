@@ -78,10 +78,16 @@ import TestScratch
 
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
-        let unreachable = try registrar("bank-sim", "--url", url, "--order", order)
+        let unreachable = try registrar("bank-sim", "--url", url, "--order", order, "--amount", amount)
         #expect(unreachable.status != 0 && unreachable.error.contains("cannot reach"), "\(unreachable.error)")
         let notAURL = try registrar("chsi-sim", "--url", "localhost", "--scan", "x")
         #expect(notAURL.status != 0 && notAURL.error.contains("invalid --url"), "\(notAURL.error)")
+        // The bank is told the order's amount: no default that would be wrong for half the orders.
+        let noAmount = try registrar("bank-sim", "--url", url, "--order", order)
+        #expect(noAmount.status != 0 && noAmount.error.contains("--amount"), "\(noAmount.error)")
+        // CHSI's dates as CHSI writes them.
+        let badDate = try registrar("chsi-sim", "--url", url, "--scan", "x", "--graduation", "2010-07")
+        #expect(badDate.status != 0 && badDate.error.contains("--graduation must be a date as CHSI writes it, YYYYMMDD"), "\(badDate.error)")
     }
 
     /// Starts `registrar serve` with `arguments` and returns it with the URL it prints once it listens (after the
