@@ -14,7 +14,9 @@ struct TraceCommand: AsyncParsableCommand {
             Reads the audit_trail read model and never writes to the file (it may be read-only). When the read model \
             is not installed or not caught up with the log, trace says so: `registrar rebuild --db PATH --projection \
             audit_trail` builds it, and a running `registrar serve` keeps it current. When the log has lost events the \
-            read model had folded (cut off its end, or replaced), or whose last 1,000 events' hash chain is broken (the             check `registrar serve` runs as it starts), trace refuses (exit 2), naming the position, and says to run             `registrar verify`.
+            read model had folded (cut off its end, or replaced), or whose last 1,000 events' hash chain is broken (the \
+            check `registrar serve` runs as it starts), trace refuses (exit 2), naming the position, and says to run \
+            `registrar verify`.
             """
     )
 
@@ -139,7 +141,8 @@ struct TraceCommand: AsyncParsableCommand {
             case .csv: break
             case .text: print("\(shown) rows")
             }
-            if shown == 0, let field {
+            // Only for a trail read from its start: past a cursor, no rows may just mean the end of the trail.
+            if shown == 0, after == nil, let field {
                 // Some paths of the file are not changes the trail records (instants such as registeredAt and
                 // …submittedAt, an entry's order, every CHSI answer under chsiResults[…], a correction's own record):
                 // say so rather than let an empty answer pass for "never changed".

@@ -128,7 +128,7 @@ extension Routes {
         // The queue of a site, a page at a time, optionally of one status.
         staffPage(.get, "/review/sites/{siteCode}") { request, context, principal in
             let siteCode = try context.id("siteCode")
-            try api.authorizeSite(principal.actor, siteCode)
+            try await api.authorizeExistingSite(principal.actor, siteCode)
             let asked = try api.queuePageRequest(request)
             let page = try await api.readModels().queue(site: siteCode, status: asked.status, after: asked.after, limit: asked.limit)
             let season = try await api.service.seasonState()

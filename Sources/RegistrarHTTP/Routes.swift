@@ -1129,7 +1129,7 @@ extension Routes {
         // The review queue of a site, a page at a time: its reviewers and auditors.
         authenticated(.get, "/api/v1/review/sites/{siteCode}/queue") { request, context, principal in
             let siteCode = try context.id("siteCode")
-            try api.authorizeSite(principal.actor, siteCode)
+            try await api.authorizeExistingSite(principal.actor, siteCode)
             let page = try api.queuePageRequest(request)
             // The same reply for every caller allowed to see it (names, no ID numbers).
             let key = ReplyCache.Key(
@@ -1286,6 +1286,15 @@ extension RegistrarAPI {
         guard actor.role == .reviewer else { return }
         guard reviewedSites.contains(where: { actor.siteCodes.contains($0) }) else {
             throw APIError.forbidden("该考生未在您负责的考点报名", code: DecisionCode.authNotReviewerOfSite.rawValue, field: "candidateID")
+        }
+    }
+
+    /// ``authorizeSite(_:_:)``, and then 404 for a site the season does not have (an auditor may ask for any code: an
+    /// empty queue would read as a site nobody applied at).
+    func authorizeExistingSite(_ actor: Actor, _ siteCode: String) async throws {
+        try authorizeSite(actor, siteCode)
+        guard try await service.seasonState().site(siteCode) != nil else {
+            throw APIError.notFound("season.unknown_site", field: "siteCode", message: "考点\(Reject.excerpt(siteCode))不存在")
         }
     }
 

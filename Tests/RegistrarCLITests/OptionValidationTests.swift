@@ -59,7 +59,7 @@ struct OptionValidationTests {
         try expectRefused(["chsi-sim", "--url", "http://127.0.0.1:9", "--scan", ""], saying: "--scan must not be empty")
         try expectRefused(["chsi-sim", "--url", "http://127.0.0.1:9", "--scan", "scan-1", "--school", " "], saying: "--school must not be empty")
         try expectRefused(["chsi-sim", "--url", "http://127.0.0.1:9", "--scan", "scan-1", "--secret", ""], saying: "--secret must not be empty")
-        try expectRefused(["bank-sim", "--url", "http://127.0.0.1:9", "--order", ""], saying: "--order must not be empty")
+        try expectRefused(["bank-sim", "--url", "http://127.0.0.1:9", "--order", "", "--amount", "50000"], saying: "--order must not be empty")
     }
 
     private func snapshotCount() throws -> String {

@@ -182,6 +182,12 @@ import Testing
             let second = try await Self.form(client, .get, next, nil, cookie: reviewer)
             #expect(second.status == .ok && second.text.contains("第一页") && !second.text.contains("下一页"))
             #expect(second.text.components(separatedBy: #"<a href="/review/applications/"#).count == 2)
+            // An auditor may ask for any site: one the season does not have is not an empty queue but a 404.
+            let auditorCookie = try await Self.cookie(client, "auditor01")
+            let nowhere = try await Self.form(client, .get, "/review/sites/9999", nil, cookie: auditorCookie)
+            #expect(nowhere.status == .notFound && nowhere.text.contains("考点9999不存在"), "\(nowhere.text.prefix(300))")
+            let nowhereAPI = try await client.call(.get, "/api/v1/review/sites/9999/queue", token: try await client.login("auditor01"))
+            #expect(nowhereAPI.status == .notFound && nowhereAPI.code == "season.unknown_site" && nowhereAPI.field == "siteCode")
             let bogus = try await Self.form(client, .get, "/review/sites/4201?status=waiting", nil, cookie: reviewer)
             #expect(bogus.status == .badRequest && bogus.text.contains("status"), "\(bogus.text.prefix(300))")
 
