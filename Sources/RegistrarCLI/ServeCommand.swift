@@ -134,6 +134,25 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try database.openOrCreate(for: "serve --demo").store
         guard try await store.headPosition() == 0 else {
             say("\(database.db) already holds events: serving it as it is (no demo played)")
+            // A log a demo played: its accounts, as the demo made them, so that a second `make run` names them too.
+            if try await store.claimHolder(CandidateClaims.usernameKey(DemoSeason.adminAccount.username)) != nil {
+                let sites = try await RegistrarService(
+                    store: store,
+                    clock: SystemClock(),
+                    ids: RandomIDGenerator(),
+                    configuration: .init(seasonId: season)
+                )
+                .seasonState().sites.keys.sorted()
+                say(
+                    """
+                    demo accounts (as the demo made them; a password changed since is not shown):
+                      考生      \(DemoSeason.candidateUsername) / \(DemoSeason.candidatePassword)
+                      审核人员  reviewer_<site> / \(DemoSeason.reviewerPassword), for the sites \(sites.joined(separator: ", "))
+                      审计人员  \(DemoSeason.auditorAccount.username) / \(DemoSeason.auditorAccount.password)
+                      管理员    \(DemoSeason.adminAccount.username) / \(DemoSeason.adminAccount.password)
+                    """
+                )
+            }
             return
         }
         let started = ContinuousClock.now

@@ -118,6 +118,18 @@ import TestScratch
         return (process, String(try #require(line.split(separator: " ").last)), text)
     }
 
+    /// `make run` a second time serves the log as it is and names the demo accounts again.
+    @Test func aDemoLogServedAgainNamesItsAccounts() throws {
+        let path = try makeTemporaryDirectory().appendingPathComponent("log.sqlite").path
+        let first = try launchServePrinting(["--db", path, "--port", "0", "--demo", "12"])
+        first.process.terminate()
+        first.process.waitUntilExit()
+        let again = try launchServePrinting(["--db", path, "--port", "0", "--demo", "12"])
+        defer { again.process.terminate() }
+        #expect(again.printed.contains("already holds events"), "\(again.printed)")
+        #expect(again.printed.contains("demo_admin / Admin2026") && again.printed.contains("demo_candidate / Demo2026"), "\(again.printed)")
+    }
+
     @Test func refusesABadPort() throws {
         let result = try registrar("serve", "--db", "/tmp/unused.sqlite", "--port", "70000")
         #expect(result.status != 0)
