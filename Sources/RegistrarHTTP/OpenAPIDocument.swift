@@ -6239,7 +6239,8 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "failureReason": {
-            "type": "string"
+            "type": "string",
+            "description": "The reason of the bank's last failure report for this order, if it made one: kept when the bank later confirms a payment of the order (status `succeeded`), as the order's history; each failure report of a new bank transaction is recorded on its own."
           },
           "bankTransactionIDs": {
             "type": "array",
