@@ -78,7 +78,7 @@ public enum Masking {
             }
         }
         let checkX: Set<Character> = ["X", "x", "Ｘ", "ｘ"]
-        let separators: Set<Character> = [" ", "-", "\u{3000}", "－"]
+        let separators: Set<Character> = [" ", "-", "\u{3000}", "－", ".", "/", "．", "／"]
         var out = ""
         var index = 0
         while index < characters.count {

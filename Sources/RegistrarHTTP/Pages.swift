@@ -99,7 +99,12 @@ extension Routes {
                     ["next": next, "username": username, "error": known.body.message, "title": "工作人员与考生登录"],
                     principal: nil
                 )
-                return PageRender.html(body, status: known.status)
+                // As the API answers it: a lock-out says when to try again (`Retry-After`).
+                var page = PageRender.html(body, status: known.status)
+                for (name, value) in known.headers {
+                    if let field = HTTPField.Name(name) { page.headers[field] = value }
+                }
+                return page
             }
         }
 

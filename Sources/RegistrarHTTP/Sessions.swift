@@ -198,6 +198,12 @@ actor LoginThrottle {
             forgetStoredLock(key)
             return nil
         }
+        // An operator lifts a lock by deleting its row (README): a lock the table no longer holds is lifted now,
+        // not at the next restart. Read only while locked, so a check costs no read otherwise.
+        if writer != nil, storedLock(key) == nil {
+            records[key] = nil
+            return nil
+        }
         return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
     }
 
@@ -230,18 +236,27 @@ actor LoginThrottle {
         records[username.lowercased()] = nil
     }
 
-    /// Begins an attempt of a key: the seconds to wait when it is locked, or when its failures and the attempts in
-    /// flight together reach the limit; nil when it may go on, counted in flight until ``end(_:failed:)``.
-    func begin(_ key: String) -> Int? {
-        if let wait = retryAfter(key) { return wait }
+    /// What ``begin(_:)`` decides.
+    enum Start: Equatable {
+        /// Go on: the attempt counts in flight until ``LoginThrottle/end(_:failed:)``.
+        case go
+        /// The key is locked for this many seconds.
+        case locked(Int)
+        /// Its failures and the attempts in flight together reach the limit: try again when one ends.
+        case busy
+    }
+
+    /// Begins an attempt of a key.
+    func begin(_ key: String) -> Start {
+        if let wait = retryAfter(key) { return .locked(wait) }
         let lowered = key.lowercased()
         let now = clock.now()
         var record = records[lowered] ?? Record()
         record.failures = record.failures.filter { now.timeIntervalSince($0) < window }
-        guard record.failures.count + record.inFlight < maximumFailures else { return APIError.busyRetrySeconds }
+        guard record.failures.count + record.inFlight < maximumFailures else { return .busy }
         record.inFlight += 1
         records[lowered] = record
-        return nil
+        return .go
     }
 
     /// Ends an attempt ``begin(_:)`` let through, counting it as a failure when it failed.
@@ -276,11 +291,24 @@ public enum IPAddressText {
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        // ::ffff:a.b.c.d, an IPv4 address on an IPv6 socket.
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+        // ::ffff:a.b.c.d, an IPv4 address on an IPv6 socket; ::a.b.c.d, the deprecated IPv4-compatible form (but ::
+        // and ::1, which are IPv6's own).
+        let mapped = bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF
+        let compatible = bytes[0..<12].allSatisfy({ $0 == 0 }) && bytes[12..<15].contains { $0 != 0 }
+        if mapped || compatible {
             return bytes[12...].map(String.init).joined(separator: ".")
         }
         return format(AF_INET6, &v6, length: INET6_ADDRSTRLEN)
+    }
+
+    /// The /64 network of an IPv6 address (`2001:db8:1:2::/64`), nil for an IPv4 address or no address.
+    public static func network64(_ text: String) -> String? {
+        var v6 = in6_addr()
+        guard text.contains(":"), inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        withUnsafeMutableBytes(of: &v6) { bytes in
+            for index in 8..<16 { bytes[index] = 0 }
+        }
+        return format(AF_INET6, &v6, length: INET6_ADDRSTRLEN).map { $0 + "/64" }
     }
 
     private static func format<Address>(_ family: Int32, _ address: inout Address, length: Int32) -> String? {
@@ -314,8 +342,11 @@ extension RegistrarAPI {
     }
 
     /// The throttle key of the request's client.
+    /// An IPv6 client is counted by its /64 network: one host commonly holds a whole /64, and one bucket per address
+    /// would be no limit at all.
     private func clientKey(_ request: Request, _ context: RegistrarRequestContext) -> String {
-        "client:" + clientAddress(request, context)
+        let address = clientAddress(request, context)
+        return "client:" + (IPAddressText.network64(address) ?? address)
     }
 
     /// Runs a credential check of the request's client: refused (429) while the client is locked out, or while its
@@ -328,7 +359,22 @@ extension RegistrarAPI {
         _ body: (ClientAttempt) async throws -> T
     ) async throws -> T {
         let key = clientKey(request, context)
-        if let wait = await clientThrottle.begin(key) { throw APIError.clientLockedOut(seconds: wait, field: field) }
+        // At the limit with checks in flight, wait for one to end (up to 5 s) rather than refuse: the checks of a
+        // busy shared address (a school's) that succeed free their places, and a burst of failures is counted
+        // before more of it is let through.
+        var waited = Duration.zero
+        while true {
+            switch await clientThrottle.begin(key) {
+            case .go: break
+            case .locked(let wait): throw APIError.clientLockedOut(seconds: wait, field: field)
+            case .busy:
+                guard waited < .seconds(5) else { throw APIError.clientBusy(field: field) }
+                try await Task.sleep(for: .milliseconds(20))
+                waited += .milliseconds(20)
+                continue
+            }
+            break
+        }
         let attempt = ClientAttempt()
         do {
             let value = try await body(attempt)
@@ -351,8 +397,16 @@ final class ClientAttempt: Sendable {
 }
 
 extension APIError {
-    /// The wait answered to a client whose failures and checks in flight reach the limit (not locked yet).
-    static let busyRetrySeconds = 1
+    /// 429 for a client whose failures and checks in flight stayed at the limit for 5 s (not locked yet).
+    static func clientBusy(field: String) -> APIError {
+        APIError(
+            .tooManyRequests,
+            code: "auth.client_busy",
+            field: field,
+            message: "此网络地址同时进行的登录、找回密码或注册请求过多，请稍后再试",
+            headers: ["Retry-After": "1"]
+        )
+    }
 
     /// 429 for a client address locked after too many failed log-ins, recoveries or registrations.
     static func clientLockedOut(seconds: Int, field: String) -> APIError {
@@ -360,9 +414,7 @@ extension APIError {
             .tooManyRequests,
             code: "auth.client_locked_out",
             field: field,
-            message: seconds <= busyRetrySeconds
-                ? "此网络地址同时进行的登录、找回密码或注册请求过多，请稍后再试"
-                : "此网络地址的登录、找回密码或注册失败次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
+            message: "此网络地址的登录、找回密码或注册失败次数过多，请\(max(1, (seconds + 59) / 60))分钟后再试",
             headers: ["Retry-After": String(seconds)]
         )
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Testing
 
@@ -137,6 +138,49 @@ import Testing
         #expect(IPAddressText.canonical("2001:DB8:0:0:0:0:0:1") == "2001:db8::1")
         #expect(IPAddressText.canonical("198.51.100.7") == "198.51.100.7")
         #expect(IPAddressText.canonical("198.51.100.7:80") == nil && IPAddressText.canonical("unknown") == nil)
+        #expect(IPAddressText.canonical("::127.0.0.1") == "127.0.0.1", "the deprecated IPv4-compatible form")
+        #expect(IPAddressText.canonical("::1") == "::1" && IPAddressText.canonical("::") == "::")
+        // An IPv6 client is counted by its /64: one host commonly holds all of it.
+        #expect(IPAddressText.network64("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64")
+        #expect(IPAddressText.network64("198.51.100.7") == nil)
+    }
+
+    /// Correct log-ins from one busy address wait for a place instead of being refused: only failures lock.
+    @Test func concurrentSuccessesWaitTheirTurnAndAreNotRefused() async throws {
+        let world = try await World()
+        let threeFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 3 }
+        try await world.test(configure: threeFailures) { client in
+            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 1...12 {
+                    group.addTask { try await client.call(.post, "/api/v1/sessions", json: #"{"username": "auditor01", "password": "secret123"}"#) }
+                }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(replies.allSatisfy { $0.status == .created }, "\(replies.map(\.status))")
+        }
+    }
+
+    /// An operator lifts a lock by deleting its row, and the running server lets the client in at once.
+    @Test func aLockDeletedFromTheTableIsLiftedAtOnce() async throws {
+        let world = try await World()
+        let twoFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 2 }
+        try await world.test(configure: twoFailures) { client in
+            for attempt in 1...2 {
+                _ = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "nobody\#(attempt)", "password": "x"}"#)
+            }
+            let locked = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "auditor01", "password": "secret123"}"#)
+            #expect(locked.status == .tooManyRequests && locked.code == "auth.client_locked_out", "\(locked.text)")
+            // The page's answer says when to try again, as the API's does.
+            let page = try await client.call(
+                .post,
+                "/login",
+                body: .init(string: "username=auditor01&password=secret123"),
+                headers: [.contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(page.status == .tooManyRequests && page.headers[HTTPField.Name("Retry-After")!] != nil)
+            try await world.store.pool.write { db in try db.execute(sql: "DELETE FROM login_lockouts WHERE key = 'client:unknown'") }
+            _ = try await client.login("auditor01")
+        }
     }
 
     /// A burst of concurrent failures cannot all pass the check before the first is counted: the checks in flight
