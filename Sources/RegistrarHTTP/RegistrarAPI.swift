@@ -66,36 +66,33 @@ final class RegistrarAPI: Sendable {
             lifetime: configuration.tokenLifetime,
             writer: (configuration.service.store as? SQLiteEventStore)?.pool
         )
-        self.throttle = LoginThrottle(
-            clock: configuration.service.clock,
-            maximumFailures: configuration.maximumFailedLogins,
-            window: configuration.failedLoginWindow,
-            lockout: configuration.lockoutDuration,
-            writer: (configuration.service.store as? SQLiteEventStore)?.pool,
-            locked: { key, until in
-                // Which kind of lock only: the username or ID number it keys is personal data.
-                let kind = key.split(separator: ":").first.map(String.init) ?? "user"
-                logger.notice(
-                    "account locked out after repeated failures",
-                    metadata: ["lock_kind": .string(kind), "locked_until": .string(Instant.string(from: until))]
-                )
-            }
-        )
-        self.clientThrottle = LoginThrottle(
-            clock: configuration.service.clock,
-            maximumFailures: configuration.maximumFailuresPerClient,
-            window: configuration.failedLoginWindow,
-            lockout: configuration.lockoutDuration,
-            writer: (configuration.service.store as? SQLiteEventStore)?.pool,
-            locked: { key, until in
-                // The one place an address is logged: an operator told that a school cannot log in must find which
-                // address was locked, and until when (the row of `login_lockouts` under this key lifts it).
-                logger.warning(
-                    "client locked out after repeated failures",
-                    metadata: ["lock_key": .string(key), "locked_until": .string(Instant.string(from: until))]
-                )
-            }
-        )
+        // One throttle per kind of key, both with the configured window and lock-out, their locks in one table.
+        let throttle = { (maximumFailures: Int, locked: @escaping @Sendable (String, Date) -> Void) in
+            LoginThrottle(
+                clock: configuration.service.clock,
+                maximumFailures: maximumFailures,
+                window: configuration.failedLoginWindow,
+                lockout: configuration.lockoutDuration,
+                writer: (configuration.service.store as? SQLiteEventStore)?.pool,
+                locked: locked
+            )
+        }
+        self.throttle = throttle(configuration.maximumFailedLogins) { key, until in
+            // Which kind of lock only: the username or ID number it keys is personal data.
+            let kind = key.split(separator: ":").first.map(String.init) ?? "user"
+            logger.notice(
+                "account locked out after repeated failures",
+                metadata: ["lock_kind": .string(kind), "locked_until": .string(Instant.string(from: until))]
+            )
+        }
+        self.clientThrottle = throttle(configuration.maximumFailuresPerClient) { key, until in
+            // The one place an address is logged: an operator told that a school cannot log in must find which
+            // address was locked, and until when (the row of `login_lockouts` under this key lifts it).
+            logger.warning(
+                "client locked out after repeated failures",
+                metadata: ["lock_key": .string(key), "locked_until": .string(Instant.string(from: until))]
+            )
+        }
         self.metrics = HTTPMetrics()
         self.logger = logger
         self.fingerprintKey = SymmetricKey(
