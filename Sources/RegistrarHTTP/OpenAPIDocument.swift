@@ -4378,7 +4378,7 @@ enum OpenAPIDocument {
         }
       },
       "TooManyRequests": {
-        "description": "Locked for a while (`Retry-After`): `auth.locked_out` after too many failed log-ins of the username, wrong current passwords, or recovery failures for the ID number; `auth.client_locked_out` after too many failed log-ins, recoveries and registrations of an already registered person from the client's address (the connection's peer, or the `X-Forwarded-For` address a proxy named with `serve --trusted-proxy` reports). `auth.client_busy` when the client's failures and its checks in flight stayed at that limit for 5 s (`Retry-After: 1`). Nothing was checked or appended.",
+        "description": "Locked for a while (`Retry-After`): `auth.locked_out` after too many failed log-ins of the username, wrong current passwords, or recovery failures for the ID number; `auth.client_locked_out` after too many failed log-ins, recoveries and registrations of an already registered person from the client's address (the connection's peer, or the `X-Forwarded-For` address a proxy named with `serve --trusted-proxy` reports). `auth.client_busy` (`auth.account_busy` for a username) when the failures and the checks in flight stayed at the limit for 5 s (`Retry-After: 1`). Nothing was checked or appended.",
         "headers": {
           "Retry-After": {
             "description": "Seconds until the lock ends (1 for `auth.client_busy`).",

@@ -601,18 +601,31 @@ extension RegistrarAPI {
                 attempt.fail()
                 throw invalid
             }
+            // The account's attempts count from their start too: a burst of wrong passwords for one username is
+            // checked five at a time at most, and the rest find it locked.
             let usernameKey = LoginThrottle.usernameKey(username)
-            if let wait = await throttle.retryAfter(usernameKey) { throw APIError.lockedOut(seconds: wait) }
-            guard let subject = try await service.authenticate(username: username, password: password) else {
+            switch await throttle.enter(usernameKey) {
+            case .go: break
+            case .locked(let wait): throw APIError.lockedOut(seconds: wait)
+            case .busy: throw APIError.accountBusy
+            }
+            let subject: String?
+            do {
+                subject = try await service.authenticate(username: username, password: password)
+            } catch {
+                await throttle.end(usernameKey, failed: false)
+                throw error
+            }
+            guard let subject else {
                 attempt.fail()
-                if let wait = await throttle.fail(usernameKey) { throw APIError.lockedOut(seconds: wait) }
+                if let wait = await throttle.end(usernameKey, failed: true) { throw APIError.lockedOut(seconds: wait) }
                 throw invalid
             }
+            await throttle.end(usernameKey, failed: false, successForgets: true)
             let staff = try await isStaff(subject)
             guard let actor = try await actor(of: subject, isStaff: staff) else {
                 throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
             }
-            await throttle.succeed(usernameKey)
             let (token, session) = try sessions.issue(for: subject, isStaff: staff)
             return (token, session, actor)
         }

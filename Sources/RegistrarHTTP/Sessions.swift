@@ -259,14 +259,30 @@ actor LoginThrottle {
         return .go
     }
 
-    /// Ends an attempt ``begin(_:)`` let through, counting it as a failure when it failed.
-    func end(_ key: String, failed: Bool) {
+    /// ``begin(_:)``, waiting while the key is busy (its attempts in flight end), for up to `patience`.
+    func enter(_ key: String, patience: Duration = .seconds(5)) async -> Start {
+        var waited = Duration.zero
+        while true {
+            let start = begin(key)
+            guard start == .busy, waited < patience else { return start }
+            try? await Task.sleep(for: .milliseconds(20))
+            waited += .milliseconds(20)
+        }
+    }
+
+    /// Ends an attempt ``begin(_:)`` let through, counting it as a failure when it failed; a success forgets the key's
+    /// failures when `successForgets` (an account's log-in: the right password ends the run of wrong ones; not a
+    /// client's, whose one good log-in must not wipe the count of its failures).
+    /// - Returns: the lock-out in seconds when this failure set one.
+    @discardableResult
+    func end(_ key: String, failed: Bool, successForgets: Bool = false) -> Int? {
         let lowered = key.lowercased()
         if var record = records[lowered] {
             record.inFlight = max(0, record.inFlight - 1)
+            if !failed && successForgets { record.failures = [] }
             records[lowered] = record
         }
-        if failed { _ = fail(key) }
+        return failed ? fail(key) : nil
     }
 
     private func storedLock(_ key: String) -> Date? {
@@ -362,18 +378,10 @@ extension RegistrarAPI {
         // At the limit with checks in flight, wait for one to end (up to 5 s) rather than refuse: the checks of a
         // busy shared address (a school's) that succeed free their places, and a burst of failures is counted
         // before more of it is let through.
-        var waited = Duration.zero
-        while true {
-            switch await clientThrottle.begin(key) {
-            case .go: break
-            case .locked(let wait): throw APIError.clientLockedOut(seconds: wait, field: field)
-            case .busy:
-                guard waited < .seconds(5) else { throw APIError.clientBusy(field: field) }
-                try await Task.sleep(for: .milliseconds(20))
-                waited += .milliseconds(20)
-                continue
-            }
-            break
+        switch await clientThrottle.enter(key) {
+        case .go: break
+        case .locked(let wait): throw APIError.clientLockedOut(seconds: wait, field: field)
+        case .busy: throw APIError.clientBusy(field: field)
         }
         let attempt = ClientAttempt()
         do {
@@ -397,6 +405,15 @@ final class ClientAttempt: Sendable {
 }
 
 extension APIError {
+    /// 429 for a username whose failures and log-ins in flight stayed at the limit for 5 s (not locked yet).
+    static let accountBusy = APIError(
+        .tooManyRequests,
+        code: "auth.account_busy",
+        field: "username",
+        message: "该用户名同时进行的登录请求过多，请稍后再试",
+        headers: ["Retry-After": "1"]
+    )
+
     /// 429 for a client whose failures and checks in flight stayed at the limit for 5 s (not locked yet).
     static func clientBusy(field: String) -> APIError {
         APIError(

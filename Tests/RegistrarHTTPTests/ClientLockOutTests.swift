@@ -202,4 +202,25 @@ import Testing
             #expect(replies.allSatisfy { $0.status == .unauthorized || $0.code == "auth.client_locked_out" })
         }
     }
+
+    /// A burst of wrong passwords for one username is checked five at a time at most (the account's own lock-out): the
+    /// rest find the username locked and do not count against the client, which one account's lock must not lock.
+    @Test func aBurstAgainstOneUsernameLocksTheUsernameNotTheClient() async throws {
+        let world = try await World()
+        let tenFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 10 }
+        try await world.test(configure: tenFailures) { client in
+            _ = try await client.register("burst01", index: 52)
+            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for attempt in 1...30 {
+                    group.addTask {
+                        try await client.call(.post, "/api/v1/sessions", json: #"{"username": "burst01", "password": "wrong\#(attempt)"}"#)
+                    }
+                }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(replies.filter { $0.status == .unauthorized }.count <= 5, "\(replies.map(\.status))")
+            #expect(replies.allSatisfy { $0.status == .unauthorized || $0.code == "auth.locked_out" }, "\(replies.map { $0.code ?? "" })")
+            _ = try await client.login("auditor01")
+        }
+    }
 }
