@@ -563,7 +563,6 @@ public final class ProjectionEngine: Sendable {
                         }
                     }
                     start += writeChunk
-                    try await Self.copyWALIntoFile(pool)
                     // A moment without the write lock, for the appends waiting on it (they try again every 2 ms).
                     try await Task.sleep(for: .milliseconds(5))
                 }
@@ -575,7 +574,6 @@ public final class ProjectionEngine: Sendable {
                         }
                     }
                 }
-                try await Self.copyWALIntoFile(pool)
                 processed += Int64(batch.count)
                 progress?(RebuildProgress(processed: processed, total: total, elapsed: seconds()))
             }
@@ -610,7 +608,6 @@ public final class ProjectionEngine: Sendable {
                 try Self.withFastDelete(db) { try swap(db) }
             }
             processed += tailCount
-            try await Self.copyWALIntoFile(pool)
             // The live rows are now the rebuilt ones (equal by construction, but nothing is assumed).
             for projection in selected { warmRows[projection.name]?.removeAll() }
             progress?(RebuildProgress(processed: processed, total: max(total, finalPosition), elapsed: seconds()))
@@ -624,15 +621,6 @@ public final class ProjectionEngine: Sendable {
             }.value
             throw error
         }
-    }
-
-    /// Copies the WAL's pages into the database file (a passive checkpoint: it waits for no writer and no writer
-    /// waits for it). A rebuild's chunk leaves megabytes in the WAL; left there, the next commit to find the WAL past
-    /// its automatic checkpoint's size (the server's append, most likely) would copy them all, and its caller wait.
-    /// Best effort: SQLite answers `SQLITE_BUSY` at once while another connection checkpoints (a server's checkpoint
-    /// thread), and the copy is then theirs to make.
-    static func copyWALIntoFile(_ pool: DatabasePool) async throws {
-        try await pool.writeWithoutTransaction { db in _ = try? db.checkpoint(.passive) }
     }
 
     /// Reads every event up to position `head` in batches of whole streams, each batch in position order, decoded,
