@@ -37,16 +37,6 @@ public final class MaintenanceLock: @unchecked Sendable {
         }
     }
 
-    /// Whether another holder has the lock of the database now (false when the lock file cannot be opened).
-    public static func isHeld(databasePath: String) -> Bool {
-        let descriptor = open(lockPath(forDatabase: databasePath), O_RDWR | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
-        flock(descriptor, LOCK_UN)
-        return false
-    }
-
     /// Releases the lock (also done when the lock is deallocated).
     public func release() {
         guard descriptor >= 0 else { return }

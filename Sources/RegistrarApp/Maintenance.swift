@@ -56,12 +56,13 @@ public struct Maintenance: Sendable {
             guard let last = batch.last else { break }
             for recorded in batch {
                 do {
-                    switch StreamKind(recorded.streamId) {
-                    case .candidate: _ = try EventCatalog.candidateCodec.decode(recorded)
-                    case .season: _ = try EventCatalog.seasonCodec.decode(recorded)
-                    case .staff: _ = try EventCatalog.staffCodec.decode(recorded)
-                    case .other: break
-                    }
+                    try Self.checkDecodes(
+                        position: recorded.position,
+                        streamId: recorded.streamId,
+                        type: recorded.type,
+                        schemaVersion: recorded.schemaVersion,
+                        data: recorded.data
+                    )
                 } catch {
                     problems.append("\(error)")
                 }

@@ -201,9 +201,7 @@ public final class RegistrarService: Sendable {
         guard store is SQLiteEventStore else {
             throw CommandError.rejected(Rejection(code: "account.unavailable", field: "staffID", message: "账号服务不可用"))
         }
-        if let requestId = request.requestId, let earlier = try await store.result(ofRequest: requestId, fingerprint: request.fingerprint) {
-            return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
-        }
+        if let earlier = try await earlierOutcome(of: request, as: StaffEvent.self) { return earlier }
         let season = try await seasonState()
         let state = try await staff.current(change.staffID).state
         do {
@@ -464,6 +462,11 @@ public final class RegistrarService: Sendable {
 
     /// What a request with this id appended before (a retry appends nothing and answers the same).
     private func earlierOutcome(of request: RequestContext) async throws -> CommandOutcome<CandidateEvent>? {
+        try await earlierOutcome(of: request, as: CandidateEvent.self)
+    }
+
+    /// The same for a command of another stream family (a staff account's).
+    private func earlierOutcome<Event>(of request: RequestContext, as _: Event.Type) async throws -> CommandOutcome<Event>? {
         guard let requestId = request.requestId,
             let earlier = try await store.result(ofRequest: requestId, fingerprint: request.fingerprint)
         else { return nil }

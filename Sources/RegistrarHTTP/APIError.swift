@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import HTTPTypes
 import Hummingbird
 import RegistrarApp
 import RegistrationDomain
@@ -15,6 +16,15 @@ public struct APIError: Error, Sendable, Equatable {
     public var body: ErrorBody
     /// Extra headers (e.g. `Retry-After`, `WWW-Authenticate`).
     public var headers: [String: String]
+
+    /// ``headers`` as the response's fields (a name that is no header name is dropped).
+    var httpFields: HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        return fields
+    }
 
     /// Creates an error.
     public init(_ status: HTTPResponse.Status, code: String, field: String = "", message: String, headers: [String: String] = [:]) {

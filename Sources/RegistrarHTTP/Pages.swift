@@ -101,9 +101,7 @@ extension Routes {
                 )
                 // As the API answers it: a lock-out says when to try again (`Retry-After`).
                 var page = PageRender.html(body, status: known.status)
-                for (name, value) in known.headers {
-                    if let field = HTTPField.Name(name) { page.headers[field] = value }
-                }
+                page.headers.append(contentsOf: known.httpFields)
                 return page
             }
         }
@@ -906,7 +904,7 @@ extension RegistrarAPI {
     }
 
     /// A refusal or rejection as an HTML page.
-    func errorPage(_ error: APIError, principal: Principal) -> Response {
+    func errorPage(_ error: APIError, principal: Principal?) -> Response {
         let body = PageRender.render(
             "error",
             ["title": "无法完成请求", "message": error.body.message, "code": error.body.code, "status": Int(error.status.code)],

@@ -44,6 +44,8 @@ final class RegistrarAPI: Sendable {
     let throttle: LoginThrottle
     /// The failed credential checks of each client address (``ServerConfiguration/maximumFailuresPerClient``).
     let clientThrottle: LoginThrottle
+    /// The trusted proxies' addresses in their canonical spelling (``IPAddressText``), as the peers are compared.
+    let trustedProxies: Set<String>
     let metrics: HTTPMetrics
     let logger: Logger
     /// The read models, when the store is SQLite (always, outside unit tests of the shell itself).
@@ -93,6 +95,7 @@ final class RegistrarAPI: Sendable {
                 metadata: ["lock_key": .string(key), "locked_until": .string(Instant.string(from: until))]
             )
         }
+        self.trustedProxies = Set(configuration.trustedProxies.map { IPAddressText.canonical($0) ?? $0 })
         self.metrics = HTTPMetrics()
         self.logger = logger
         self.fingerprintKey = SymmetricKey(
@@ -397,19 +400,9 @@ final class RegistrarAPI: Sendable {
             context.logger.error("unexpected error", metadata: ["error.type": "\(String(reflecting: type(of: error)))", "error": "\(error)"])
             api = APIError(.internalServerError, code: "http.internal", message: "服务器内部错误，请稍后重试")
         }
-        var headers = HTTPFields()
-        for (name, value) in api.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
-        }
+        let headers = api.httpFields
         if let request, Self.wantsPage(request) {
-            var page = PageRender.html(
-                PageRender.render(
-                    "error",
-                    ["title": "无法完成请求", "message": api.body.message, "code": api.body.code, "status": Int(api.status.code)],
-                    principal: nil
-                ),
-                status: api.status
-            )
+            var page = errorPage(api, principal: nil)
             page.headers.append(contentsOf: headers)
             return page
         }

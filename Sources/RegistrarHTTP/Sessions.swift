@@ -336,9 +336,6 @@ public enum IPAddressText {
 
 /// The client of a request as the per-client lock-out counts it, and the checks that lock-out makes.
 extension RegistrarAPI {
-    /// The trusted proxies' addresses in their canonical spelling.
-    var trustedProxies: Set<String> { Set(configuration.trustedProxies.map { IPAddressText.canonical($0) ?? $0 }) }
-
     /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the last address of
     /// `X-Forwarded-For` that is not a trusted proxy (the first hop a trusted proxy saw). Anyone can send the header,
     /// so only a trusted proxy's is read.
