@@ -111,6 +111,26 @@ public struct Credential: Sendable, Equatable {
     public var recoveryQuestion: String?
     /// Encoded recovery-answer hash.
     public var recoveryAnswerHash: String?
+    /// Whether the holder must replace the password before anything else: someone else typed it (an administrator
+    /// creating or resetting a staff account, staff resetting a candidate's on site).
+    public var mustChangePassword: Bool
+
+    /// Creates a credential.
+    public init(
+        subjectId: String,
+        username: String,
+        passwordHash: String,
+        recoveryQuestion: String?,
+        recoveryAnswerHash: String?,
+        mustChangePassword: Bool = false
+    ) {
+        self.subjectId = subjectId
+        self.username = username
+        self.passwordHash = passwordHash
+        self.recoveryQuestion = recoveryQuestion
+        self.recoveryAnswerHash = recoveryAnswerHash
+        self.mustChangePassword = mustChangePassword
+    }
 }
 
 /// The credentials table, in the event log's SQLite file but outside the log.
@@ -126,29 +146,40 @@ public enum CredentialTable {
                     recovery_question TEXT,
                     recovery_answer_hash TEXT,
                     failed_attempts INTEGER NOT NULL DEFAULT 0,
-                    locked_until TEXT
+                    locked_until TEXT,
+                    must_change_password INTEGER NOT NULL DEFAULT 0
                 ) WITHOUT ROWID
                 """
         )
+        // A file from before the column: its passwords were all typed by their holders or are checked at log-in.
+        let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('credentials')")
+        if !columns.contains("must_change_password") {
+            try db.execute(sql: "ALTER TABLE credentials ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0")
+        }
     }
 
     /// Inserts a credential (inside an append transaction, so that the account and its events commit together).
     public static func insert(_ credential: Credential, into db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO credentials (subject_id, username, password_hash, recovery_question, recovery_answer_hash)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO credentials (subject_id, username, password_hash, recovery_question, recovery_answer_hash,
+                    must_change_password)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 credential.subjectId, credential.username.lowercased(), credential.passwordHash, credential.recoveryQuestion,
-                credential.recoveryAnswerHash,
+                credential.recoveryAnswerHash, credential.mustChangePassword,
             ]
         )
     }
 
-    /// Replaces a password hash (inside an append transaction, with the event that records the change).
-    public static func setPasswordHash(_ hash: String, ofSubject subjectId: String, in db: Database) throws {
-        try db.execute(sql: "UPDATE credentials SET password_hash = ? WHERE subject_id = ?", arguments: [hash, subjectId])
+    /// Replaces a password hash (inside an append transaction, with the event that records the change);
+    /// `mustChange` when someone other than the holder typed it.
+    public static func setPasswordHash(_ hash: String, mustChange: Bool, ofSubject subjectId: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE credentials SET password_hash = ?, must_change_password = ? WHERE subject_id = ?",
+            arguments: [hash, mustChange, subjectId]
+        )
         guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "no credentials for \(subjectId)") }
     }
 
@@ -174,7 +205,10 @@ public enum CredentialTable {
     private static func credential(where condition: String, _ value: String, in db: Database) throws -> Credential? {
         try Row.fetchOne(
             db,
-            sql: "SELECT subject_id, username, password_hash, recovery_question, recovery_answer_hash FROM credentials WHERE \(condition)",
+            sql: """
+                SELECT subject_id, username, password_hash, recovery_question, recovery_answer_hash, must_change_password
+                FROM credentials WHERE \(condition)
+                """,
             arguments: [value]
         ).map {
             Credential(
@@ -182,7 +216,8 @@ public enum CredentialTable {
                 username: $0["username"],
                 passwordHash: $0["password_hash"],
                 recoveryQuestion: $0["recovery_question"],
-                recoveryAnswerHash: $0["recovery_answer_hash"]
+                recoveryAnswerHash: $0["recovery_answer_hash"],
+                mustChangePassword: $0["must_change_password"]
             )
         }
     }

@@ -148,12 +148,14 @@ public final class RegistrarService: Sendable {
     }
 
     /// Runs a staff-account command; a new account's password is hashed into the credentials table with it.
+    /// `passwordMustChange`: the holder must replace that password at the first log-in (an administrator typed it).
     @discardableResult
     public func execute(
         _ command: StaffCommand,
         staffId: String,
         username: String? = nil,
         password: String? = nil,
+        passwordMustChange: Bool = true,
         actor: Actor,
         request: RequestContext
     ) async throws -> CommandOutcome<StaffEvent> {
@@ -165,7 +167,8 @@ public final class RegistrarService: Sendable {
                 username: username,
                 passwordHash: try await configuration.passwordHasher.hashOffPool(password),
                 recoveryQuestion: nil,
-                recoveryAnswerHash: nil
+                recoveryAnswerHash: nil,
+                mustChangePassword: passwordMustChange
             )
             alongside = { db in try CredentialTable.insert(credential, into: db) }
         }
@@ -212,6 +215,7 @@ public final class RegistrarService: Sendable {
         if change.method == .byHolder { try await verifyPassword(currentPassword ?? "", of: change.staffID) }
         let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
         let subject = change.staffID
+        let mustChange = change.method == .reset
         var request = request
         if change.method == .reset { request.reason = change.reason }
         let metadata = metadata(actor: actor, request: request)
@@ -220,7 +224,7 @@ public final class RegistrarService: Sendable {
             try await staff.handle(
                 streamId: subject,
                 metadata: metadata,
-                alongside: { db in try CredentialTable.setPasswordHash(hash, ofSubject: subject, in: db) },
+                alongside: { db in try CredentialTable.setPasswordHash(hash, mustChange: mustChange, ofSubject: subject, in: db) },
                 conditions: conditions,
                 makeCommand: { ContextualCommand(.changePassword(change), CommandContext(actor: actor, now: clock.now(), season: season)) }
             )
@@ -430,8 +434,10 @@ public final class RegistrarService: Sendable {
         let subject = change.candidateID
         var request = request
         if change.method == .staff { request.reason = change.reason }
+        // A password staff typed on site is the candidate's to replace at the next log-in.
+        let mustChange = change.method == .staff
         return try await appendAccountChange(.changePassword(change), actor: actor, request: request) { db in
-            try CredentialTable.setPasswordHash(hash, ofSubject: subject, in: db)
+            try CredentialTable.setPasswordHash(hash, mustChange: mustChange, ofSubject: subject, in: db)
         }
     }
 
@@ -544,13 +550,14 @@ public final class RegistrarService: Sendable {
         return (candidate, try await season(logVersion: versions[1]).state)
     }
 
-    /// Checks a username and password; returns the subject id when they match.
-    public func authenticate(username: String, password: String) async throws -> String? {
+    /// Checks a username and password; returns the subject id when they match, and whether someone else typed the
+    /// password (the holder must replace it before anything else).
+    public func authenticate(username: String, password: String) async throws -> (subjectId: String, mustChangePassword: Bool)? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
         let credential = try await sqlite.pool.read { db -> Credential? in try CredentialTable.find(username: username, in: db) }
         let hasher = configuration.passwordHasher
         // An unknown username pays for one KDF run too, so the reply's timing does not reveal which usernames exist.
         guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), let credential else { return nil }
-        return credential.subjectId
+        return (credential.subjectId, credential.mustChangePassword)
     }
 }

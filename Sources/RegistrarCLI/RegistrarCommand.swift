@@ -18,6 +18,7 @@ public struct RegistrarCommand: AsyncParsableCommand {
             TraceCommand.self,
             BenchCommand.self,
             ServeCommand.self,
+            CreateAdminCommand.self,
             ChsiSimCommand.self,
             BankSimCommand.self,
         ]

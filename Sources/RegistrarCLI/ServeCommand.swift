@@ -198,6 +198,12 @@ struct ServeCommand: AsyncParsableCommand {
                 throw failure("demo failed: \(error)")
             }
         }
+        // An empty log has no account yet: the API creates staff only for an administrator.
+        var logIsEmpty = demo == nil
+        if logIsEmpty, case .eventLog = try? SQLiteEventStore.inspect(path: path), let store = try? database.open(readOnly: true) {
+            logIsEmpty = (try? await store.headPosition()) == 0
+        }
+        let empty = logIsEmpty
         let callbacks = self.callbacks
         let development = callbacks.developmentValuesInUse
         if !development.isEmpty {
@@ -218,12 +224,18 @@ struct ServeCommand: AsyncParsableCommand {
             ) { url in
                 // Unbuffered and in one write, so that a script reading the pipe sees the URL at once.
                 let base = url.hasSuffix("/") ? url : url + "/"
-                let lines = [
-                    "registrar serving \(path) at \(url)",
-                    "  pages        \(base)login (a reviewer lands on the queue of a site, the auditor on the trail, a candidate on their history)",
-                    "  API          \(base)api/v1/ (OpenAPI 3.1: \(base)openapi.json)",
-                    "  operations   \(base)health, \(base)metrics",
-                ]
+                let lines =
+                    [
+                        "registrar serving \(path) at \(url)",
+                        "  pages        \(base)login (a reviewer lands on the queue of a site, the auditor on the trail, a candidate on their history)",
+                        "  API          \(base)api/v1/ (OpenAPI 3.1: \(base)openapi.json)",
+                        "  operations   \(base)health, \(base)metrics",
+                    ]
+                    + (empty
+                        ? [
+                            "  the log is empty: create its first administrator with "
+                                + "`registrar create-admin --db \(path) --username NAME --display-name NAME` (password on standard input)"
+                        ] : [])
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
         } catch let refusal as ServerStartRefusal {

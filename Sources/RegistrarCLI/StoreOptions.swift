@@ -36,7 +36,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Removes the database file and its companions, after a command that created it failed.
     func removeCreatedFile() {
-        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        for suffix in ["", "-wal", "-shm", "-journal", "-maintenance.lock"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     }
 
     private func inspect() throws -> LogFileKind {

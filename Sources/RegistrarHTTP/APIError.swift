@@ -52,6 +52,14 @@ public struct APIError: Error, Sendable, Equatable {
     /// An `after` that no page of the list gave.
     static let invalidPageCursor = badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，请使用上一页返回的链接")
 
+    /// A session opened with a password someone else typed, or one the current rule refuses: it must replace it first.
+    static let passwordChangeRequired = APIError(
+        .forbidden,
+        code: "auth.password_change_required",
+        field: "password",
+        message: "请先修改密码：初始密码或被重置的密码须由本人修改后才能使用其他功能（PUT …/password，须输入当前密码）"
+    )
+
     static let unauthenticated = APIError(
         .unauthorized,
         code: "auth.unauthenticated",

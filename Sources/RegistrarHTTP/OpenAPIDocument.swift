@@ -234,7 +234,7 @@ enum OpenAPIDocument {
     "/api/v1/sessions": {
       "post": {
         "summary": "登录: log in for a bearer token",
-        "description": "Tokens expire after 8 hours. Five failed log-ins of a username within 15 minutes lock it for 15 minutes (429 with Retry-After). 403 `auth.account_deactivated` for a deactivated staff account.",
+        "description": "Tokens expire after 8 hours. Five failed log-ins of a username within 15 minutes lock it for 15 minutes (429 with Retry-After). 403 `auth.account_deactivated` for a deactivated staff account. `passwordChangeRequired` is true when the password was typed by someone else (an administrator's new staff account or reset, a reviewer's reset of a candidate's) or a staff password fails the current rule: the token then serves only to replace it, to log out and GET /api/v1/me.",
         "operationId": "post_sessions",
         "tags": [
           "accounts"
@@ -4328,7 +4328,7 @@ enum OpenAPIDocument {
         }
       },
       "Forbidden": {
-        "description": "The caller may not do this (`auth.forbidden`, `auth.read_only`, `auth.not_own_file`, `auth.not_reviewer_of_site`).",
+        "description": "The caller may not do this (`auth.forbidden`, `auth.read_only`, `auth.not_own_file`, `auth.not_reviewer_of_site`), or the session must first replace a password someone else typed (`auth.password_change_required`, field `password`: see `passwordChangeRequired` of the session).",
         "content": {
           "application/json": {
             "schema": {
@@ -4601,7 +4601,8 @@ enum OpenAPIDocument {
           "expiresAt",
           "subjectID",
           "role",
-          "siteCodes"
+          "siteCodes",
+          "passwordChangeRequired"
         ],
         "properties": {
           "token": {
@@ -4639,6 +4640,10 @@ enum OpenAPIDocument {
             "items": {
               "type": "string"
             }
+          },
+          "passwordChangeRequired": {
+            "type": "boolean",
+            "description": "True when the password was typed by someone else (an administrator creating or resetting a staff account, staff resetting a candidate's on site) or a staff password fails the current rule (8–64 characters with a letter and a digit): until the holder replaces it (PUT /api/v1/admin/staff/{staffID}/password or PUT /api/v1/candidates/{candidateID}/password), every other route but DELETE /api/v1/sessions/current and GET /api/v1/me answers 403 auth.password_change_required."
           }
         },
         "additionalProperties": false
@@ -4649,7 +4654,8 @@ enum OpenAPIDocument {
           "subjectID",
           "role",
           "siteCodes",
-          "expiresAt"
+          "expiresAt",
+          "passwordChangeRequired"
         ],
         "properties": {
           "subjectID": {
@@ -4673,6 +4679,10 @@ enum OpenAPIDocument {
             "examples": [
               "2026-01-12T03:00:00.000Z"
             ]
+          },
+          "passwordChangeRequired": {
+            "type": "boolean",
+            "description": "True when the password was typed by someone else (an administrator creating or resetting a staff account, staff resetting a candidate's on site) or a staff password fails the current rule (8–64 characters with a letter and a digit): until the holder replaces it (PUT /api/v1/admin/staff/{staffID}/password or PUT /api/v1/candidates/{candidateID}/password), every other route but DELETE /api/v1/sessions/current and GET /api/v1/me answers 403 auth.password_change_required."
           }
         },
         "additionalProperties": false

@@ -4,7 +4,7 @@
 enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "comparison": comparison, "history": history, "audit": audit,
-        "notice": notice, "admin": admin, "error": error,
+        "notice": notice, "admin": admin, "error": error, "password": password,
     ]
 
     static let layout = """
@@ -64,6 +64,7 @@ enum PageTemplates {
         <strong>医师资格考试网上报名</strong>
         {{#links}}<a href="{{href}}">{{label}}</a>{{/links}}
         {{#user}}<span class="who">{{role}}：{{user}}</span>
+        <a href="/account/password">修改密码</a>
         <form method="post" action="/logout"><button type="submit">退出登录</button></form>{{/user}}
         </header>
         <main>
@@ -81,6 +82,20 @@ enum PageTemplates {
         <p><label>用户名 <input type="text" name="username" value="{{username}}" required maxlength="64" autocomplete="username"></label></p>
         <p><label>密码 <input type="password" name="password" required maxlength="128" autocomplete="current-password"></label></p>
         <p><button type="submit">登录</button></p>
+        </form>
+        """
+
+    static let password = """
+        <h1>{{title}}</h1>
+        {{#required}}<p class="error">您的密码由他人设置（新建账号或重置密码），或不符合现行密码规则：请先修改密码，然后才能使用其他功能。</p>{{/required}}
+        {{#done}}<p class="notice">密码已修改，其他设备上的登录已退出。<a href="{{home}}">返回首页</a></p>{{/done}}
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
+        <form class="box" method="post" action="/account/password">
+        <p><label>当前密码 <input type="password" name="currentPassword" required maxlength="128" autocomplete="current-password"></label></p>
+        <p><label>新密码 <input type="password" name="newPassword" required maxlength="128" autocomplete="new-password"></label></p>
+        <p><label>再次输入新密码 <input type="password" name="confirmPassword" required maxlength="128" autocomplete="new-password"></label></p>
+        <p class="hints">{{rule}}</p>
+        <p><button type="submit">修改密码</button></p>
         </form>
         """
 

@@ -59,6 +59,10 @@ extension Routes {
                 let next = method == .get ? request.uri.description : "/"
                 return PageRender.redirect("/login?next=" + PageRender.queryEscape(next))
             }
+            // A password someone else typed is replaced before anything else, as the API refuses everything else.
+            if principal.passwordChangeRequired && path != PageRender.passwordPage {
+                return PageRender.redirect(PageRender.passwordPage)
+            }
             do {
                 return try await handler(request, context, principal)
             } catch {
@@ -118,6 +122,7 @@ extension Routes {
         }
 
         addReviewPages()
+        addPasswordPage()
         addHistoryAndNoticePages()
         addAuditPages()
         addAdministrationPage()
@@ -234,6 +239,62 @@ extension Routes {
                 try await api.waitForReadModels()
                 return PageRender.redirect("/review/applications/\(applicationID)?done=\(action)")
             }
+        }
+    }
+
+    /// 修改密码 for whoever is logged in (staff and candidates), as `PUT …/password` does; the only page a session that
+    /// must replace its password may open.
+    mutating func addPasswordPage() {
+        let api = self.api
+        let limit = self.limit
+
+        staffPage(.get, PageRender.passwordPage) { request, _, principal in
+            let done = try request.query("done", maxLength: 10) == "1" && !principal.passwordChangeRequired
+            return PageRender.html(PageRender.render("password", api.passwordPageValues(principal, done: done), principal: principal))
+        }
+
+        staffPage(.post, PageRender.passwordPage) { request, context, principal in
+            let form = try await PageForm.read(request, limit: limit)
+            let subject = principal.actor.id
+            let currentPassword = form["currentPassword"] ?? ""
+            let newPassword = form["newPassword"] ?? ""
+            do {
+                guard newPassword == form["confirmPassword"] ?? "" else {
+                    throw APIError.badRequest("invalid_value", field: "confirmPassword", message: "两次输入的新密码不一致")
+                }
+                let requestContext = try api.requestContext(request, context, scope: subject, channel: "web")
+                switch principal.actor.role {
+                case .candidate:
+                    _ = try await api.checkingCurrentPassword(currentPassword, of: subject) {
+                        try await api.service.changePassword(
+                            candidateId: subject,
+                            currentPassword: currentPassword,
+                            newPassword: newPassword,
+                            actor: principal.actor,
+                            request: requestContext
+                        )
+                    }
+                default:
+                    _ = try await api.checkingCurrentPassword(currentPassword, of: subject) {
+                        try await api.service.changeStaffPassword(
+                            ChangeStaffPassword(staffID: subject, newPassword: newPassword, method: .byHolder),
+                            currentPassword: currentPassword,
+                            actor: principal.actor,
+                            request: requestContext
+                        )
+                    }
+                }
+            } catch {
+                guard let known = APIError.from(error) else { throw error }
+                var values = api.passwordPageValues(principal, done: false)
+                values["error"] = known.body.message
+                var page = PageRender.html(PageRender.render("password", values, principal: principal), status: known.status)
+                page.headers.append(contentsOf: known.httpFields)
+                return page
+            }
+            api.sessions.revokeAll(of: subject, keeping: principal.token)
+            api.sessions.passwordChanged(principal.token)
+            return PageRender.redirect(PageRender.passwordPage + "?done=1")
         }
     }
 
@@ -583,7 +644,13 @@ extension RegistrarAPI {
             session.isStaff
             ? try await service.staff.current(session.subjectId).state.displayName
             : try await service.candidateState(session.subjectId).basic?.name
-        return Principal(actor: actor, token: token, expiresAt: session.expiresAt, displayName: displayName)
+        return Principal(
+            actor: actor,
+            token: token,
+            expiresAt: session.expiresAt,
+            displayName: displayName,
+            passwordChangeRequired: session.passwordChangeRequired
+        )
     }
 
     /// Checks a username and password as `POST /api/v1/sessions` does (lock-out included) and issues a token.
@@ -607,14 +674,14 @@ extension RegistrarAPI {
             case .locked(let wait): throw APIError.lockedOut(seconds: wait)
             case .busy: throw APIError.accountBusy
             }
-            let subject: String?
+            let authenticated: (subjectId: String, mustChangePassword: Bool)?
             do {
-                subject = try await service.authenticate(username: username, password: password)
+                authenticated = try await service.authenticate(username: username, password: password)
             } catch {
                 await throttle.end(usernameKey, failed: false)
                 throw error
             }
-            guard let subject else {
+            guard let (subject, mustChange) = authenticated else {
                 attempt.fail()
                 if let wait = await throttle.end(usernameKey, failed: true) { throw APIError.lockedOut(seconds: wait) }
                 throw invalid
@@ -624,7 +691,15 @@ extension RegistrarAPI {
             guard let actor = try await actor(of: subject, isStaff: staff) else {
                 throw APIError.forbidden("该工作人员账号已停用", code: "auth.account_deactivated", field: "username")
             }
-            let (token, session) = try sessions.issue(for: subject, isStaff: staff)
+            // A staff password set before the rule (8 to 64 characters with a letter and a digit) is replaced too.
+            let refusedByRule: Bool
+            do {
+                if staff { try Rules.validateStaffPassword(password, field: "password") }
+                refusedByRule = false
+            } catch {
+                refusedByRule = true
+            }
+            let (token, session) = try sessions.issue(for: subject, isStaff: staff, passwordChangeRequired: mustChange || refusedByRule)
             return (token, session, actor)
         }
     }
@@ -904,6 +979,18 @@ extension RegistrarAPI {
     }
 
     /// A refusal or rejection as an HTML page.
+    /// What the password page shows: why a change is required, the rule, and where to go once done.
+    func passwordPageValues(_ principal: Principal, done: Bool) -> [String: Any] {
+        let staff = principal.actor.role != .candidate
+        return [
+            "title": "修改密码",
+            "required": principal.passwordChangeRequired,
+            "done": done,
+            "home": PageRender.home(of: principal.actor),
+            "rule": staff ? "新密码8至64位，须同时包含字母和数字，区分大小写。" : "新密码5至12位，由字母和数字组成，区分大小写。",
+        ]
+    }
+
     func errorPage(_ error: APIError, principal: Principal?) -> Response {
         let body = PageRender.render(
             "error",
@@ -971,6 +1058,9 @@ enum PageRender {
             return []
         }
     }
+
+    /// 修改密码, for every logged-in role.
+    static let passwordPage = "/account/password"
 
     static func home(of actor: Actor) -> String {
         switch actor.role {

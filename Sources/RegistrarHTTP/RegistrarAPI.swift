@@ -31,6 +31,8 @@ struct Principal: Sendable {
     var expiresAt: Date
     /// The staff member's display name, shown by the pages (nil for candidates and API calls).
     var displayName: String? = nil
+    /// The session must replace its password before anything else (``Session/passwordChangeRequired``).
+    var passwordChangeRequired = false
 }
 
 /// Everything the handlers share: the application layer, the read models, sessions, metrics and settings.
@@ -147,14 +149,17 @@ final class RegistrarAPI: Sendable {
     /// The caller, from the bearer token; 401 when there is none, or it is unknown, expired or its account is
     /// deactivated. Staff scope is read from the staff stream on every request, so a changed scope or a
     /// deactivation takes effect at once.
-    func principal(_ request: Request) async throws -> Principal {
+    /// - Parameter passwordChangeAllowed: the route serves a session that must replace its password first (the
+    ///   password change itself, logging out, who the token stands for); any other refuses it.
+    func principal(_ request: Request, passwordChangeAllowed: Bool = false) async throws -> Principal {
         guard let header = request.headers[.authorization], let token = Header.bearerToken(header) else {
             throw APIError.unauthenticated
         }
         guard Header.token(token, maxLength: 256) != nil, let session = sessions.session(for: token),
             let actor = try await actor(of: session.subjectId, isStaff: session.isStaff)
         else { throw APIError.unauthenticated }
-        return Principal(actor: actor, token: token, expiresAt: session.expiresAt)
+        if session.passwordChangeRequired && !passwordChangeAllowed { throw APIError.passwordChangeRequired }
+        return Principal(actor: actor, token: token, expiresAt: session.expiresAt, passwordChangeRequired: session.passwordChangeRequired)
     }
 
     /// The actor a credential's subject acts as: the staff account's role and scope, or a candidate; nil for a

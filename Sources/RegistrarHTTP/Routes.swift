@@ -32,10 +32,17 @@ struct Routes {
     /// A route that needs a bearer token; the handler gets the caller.
     mutating func authenticated(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping AuthenticatedHandler) {
         let api = self.api
+        let passwordChangeAllowed = Self.routesOfAPendingPasswordChange.contains("\(method.rawValue) \(path)")
         open(method, path) { request, context in
-            try await handler(request, context, try await api.principal(request))
+            try await handler(request, context, try await api.principal(request, passwordChangeAllowed: passwordChangeAllowed))
         }
     }
+
+    /// What a session that must replace its password may do: replace it, log out, ask who it is.
+    static let routesOfAPendingPasswordChange: Set<String> = [
+        "PUT /api/v1/admin/staff/{staffID}/password", "PUT /api/v1/candidates/{candidateID}/password",
+        "DELETE /api/v1/sessions/current", "GET /api/v1/me",
+    ]
 
     var limit: Int { api.configuration.maximumBodyBytes }
 }
@@ -113,6 +120,8 @@ struct SessionReply: Codable, Sendable {
     var role: String
     var areaCode: String?
     var siteCodes: [String]
+    /// The password must be replaced before anything else (`auth.password_change_required` until then).
+    var passwordChangeRequired: Bool
 }
 
 struct RegistrationReply: Codable, Sendable {
@@ -191,7 +200,8 @@ extension Routes {
                     subjectID: subject,
                     role: actor.role.rawValue,
                     areaCode: actor.areaCode,
-                    siteCodes: actor.siteCodes
+                    siteCodes: actor.siteCodes,
+                    passwordChangeRequired: session.passwordChangeRequired
                 ),
                 status: .created
             )
@@ -211,7 +221,8 @@ extension Routes {
                     role: principal.actor.role.rawValue,
                     areaCode: principal.actor.areaCode,
                     siteCodes: principal.actor.siteCodes,
-                    expiresAt: Instant.string(from: principal.expiresAt)
+                    expiresAt: Instant.string(from: principal.expiresAt),
+                    passwordChangeRequired: principal.passwordChangeRequired
                 )
             )
         }
@@ -230,6 +241,7 @@ extension Routes {
                 )
             }
             api.sessions.revokeAll(of: candidateID, keeping: principal.token)
+            api.sessions.passwordChanged(principal.token)
             return try await api.commandReply(outcome)
         }
 
@@ -346,6 +358,7 @@ struct Me: Codable, Sendable {
     var areaCode: String?
     var siteCodes: [String]
     var expiresAt: String
+    var passwordChangeRequired: Bool
 }
 
 struct SeasonView: Codable, Sendable {
@@ -892,6 +905,7 @@ extension Routes {
                 )
             }
             api.sessions.revokeAll(of: staffID, keeping: principal.token)
+            api.sessions.passwordChanged(principal.token)
             return try await api.commandReply(outcome)
         }
         // An administrator resets another staff account's password, with a reason; every session of it ends.

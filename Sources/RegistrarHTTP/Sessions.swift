@@ -14,6 +14,9 @@ struct Session: Sendable, Equatable {
     var isStaff: Bool
     /// When the token stops working.
     var expiresAt: Date
+    /// Opened with a password someone else typed (an administrator's, staff's on site) or one the current rule
+    /// refuses: the token serves only to replace it, and to log out.
+    var passwordChangeRequired = false
 }
 
 /// Bearer tokens: a token is 32 random bytes (base64url), kept server-side only as its SHA-256, and expires after a
@@ -50,16 +53,21 @@ final class SessionStore: Sendable {
                     token_sha256 BLOB PRIMARY KEY,
                     subject_id TEXT NOT NULL,
                     is_staff INTEGER NOT NULL,
-                    expires_at REAL NOT NULL
+                    expires_at REAL NOT NULL,
+                    password_change_required INTEGER NOT NULL DEFAULT 0
                 ) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS sessions_subject ON sessions (subject_id);
                 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
                 """
         )
+        let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('sessions')")
+        if !columns.contains("password_change_required") {
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0")
+        }
     }
 
     /// Issues a new token for a subject (stored before it is handed out).
-    func issue(for subjectId: String, isStaff: Bool) throws -> (token: String, session: Session) {
+    func issue(for subjectId: String, isStaff: Bool, passwordChangeRequired: Bool = false) throws -> (token: String, session: Session) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let token = Data(bytes).base64EncodedString()
@@ -67,7 +75,12 @@ final class SessionStore: Sendable {
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
         let now = clock.now()
-        let session = Session(subjectId: subjectId, isStaff: isStaff, expiresAt: now.addingTimeInterval(lifetime))
+        let session = Session(
+            subjectId: subjectId,
+            isStaff: isStaff,
+            expiresAt: now.addingTimeInterval(lifetime),
+            passwordChangeRequired: passwordChangeRequired
+        )
         let key = Self.key(token)
         let sweep = state.withLock { state -> Bool in
             state.issuedSinceSweep += 1
@@ -79,8 +92,11 @@ final class SessionStore: Sendable {
         try writer?.write { db in
             if sweep { try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970]) }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO sessions (token_sha256, subject_id, is_staff, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [Data(key), subjectId, isStaff, session.expiresAt.timeIntervalSince1970]
+                sql: """
+                    INSERT OR REPLACE INTO sessions (token_sha256, subject_id, is_staff, expires_at, password_change_required)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [Data(key), subjectId, isStaff, session.expiresAt.timeIntervalSince1970, passwordChangeRequired]
             )
         }
         state.withLock { $0.sessions[key] = session }
@@ -95,8 +111,19 @@ final class SessionStore: Sendable {
         if found == nil, let writer {
             // Issued before this process started (or by another process on the same file).
             found = try? writer.read { db in
-                try Row.fetchOne(db, sql: "SELECT subject_id, is_staff, expires_at FROM sessions WHERE token_sha256 = ?", arguments: [Data(key)])
-                    .map { Session(subjectId: $0["subject_id"], isStaff: $0["is_staff"], expiresAt: Date(timeIntervalSince1970: $0["expires_at"])) }
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT subject_id, is_staff, expires_at, password_change_required FROM sessions WHERE token_sha256 = ?",
+                    arguments: [Data(key)]
+                )
+                .map {
+                    Session(
+                        subjectId: $0["subject_id"],
+                        isStaff: $0["is_staff"],
+                        expiresAt: Date(timeIntervalSince1970: $0["expires_at"]),
+                        passwordChangeRequired: $0["password_change_required"]
+                    )
+                }
             }
             if let found, found.expiresAt > now { state.withLock { $0.sessions[key] = found } }
         }
@@ -106,6 +133,15 @@ final class SessionStore: Sendable {
             return nil
         }
         return session
+    }
+
+    /// The session of a token no longer needs a password change (its holder just replaced the password).
+    func passwordChanged(_ token: String) {
+        let key = Self.key(token)
+        state.withLock { $0.sessions[key]?.passwordChangeRequired = false }
+        try? writer?.write { db in
+            try db.execute(sql: "UPDATE sessions SET password_change_required = 0 WHERE token_sha256 = ?", arguments: [Data(key)])
+        }
     }
 
     /// Ends a session.

@@ -32,7 +32,7 @@ struct CommandPathTests {
             #expect(!text.contains("武汉大学医学部"))
         }
         if kind == .sqlite {
-            #expect(try await app.service.authenticate(username: "ZhangSan", password: "secret123") == "candidate-1")
+            #expect(try await app.service.authenticate(username: "ZhangSan", password: "secret123")?.subjectId == "candidate-1")
             #expect(try await app.service.authenticate(username: "zhangsan", password: "wrong12") == nil)
         }
     }

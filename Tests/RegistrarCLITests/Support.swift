@@ -40,15 +40,19 @@ func which(_ program: String) -> String? {
 
 /// Runs a program to completion.
 @discardableResult
-func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+func run(_ program: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
+    let standardInput = Pipe()
+    process.standardInput = standardInput
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output
     process.standardError = error
     try launch(process)
+    if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
+    try standardInput.fileHandleForWriting.close()
     // Drain stderr on another thread while reading stdout, so a chatty child cannot block on a full pipe.
     let errorData = ErrorBox()
     let group = DispatchGroup()

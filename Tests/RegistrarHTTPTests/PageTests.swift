@@ -53,6 +53,9 @@ import Testing
         Row(method: .get, pattern: "/audit.csv", expect: only([.auditor])),
         Row(method: .get, pattern: "/admin", expect: only([.admin, .auditor])),
         Row(method: .get, pattern: "/events/stream", expect: only([.reviewer, .otherReviewer, .auditor, .admin])),
+        Row(method: .get, pattern: "/account/password", expect: signedIn),
+        // New passwords that differ: refused (400) for everyone signed in, and nothing changes.
+        Row(method: .post, pattern: "/account/password", form: "currentPassword=x&newPassword=a1&confirmPassword=b2", expect: signedIn),
         // Resets the owner's password to the one the log-in row below uses (and ends the owner's page session).
         Row(
             method: .post,

@@ -94,6 +94,7 @@ struct World: Sendable {
             staffId: id,
             username: username,
             password: Self.password,
+            passwordMustChange: false,
             actor: Self.system,
             request: RequestContext(channel: "system")
         )

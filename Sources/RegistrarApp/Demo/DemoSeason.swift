@@ -498,6 +498,8 @@ final class DemoScript {
                 staffId: create.staffID,
                 username: username,
                 password: password,
+                // The demo's accounts are printed for whoever runs it to log in with at once.
+                passwordMustChange: false,
                 actor: actor,
                 request: request("web")
             )
