@@ -386,6 +386,7 @@ final class GroupCommitter: Sendable {
 
     private static func map(_ error: any Error) -> Error {
         if let error = error as? EventLogError { return error }
+        if error is any AppendRefusal { return error }
         if let error = error as? DatabaseError, error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
             return EventLogError.invalidRequest("event data or metadata is not valid JSON")
         }

@@ -350,3 +350,7 @@ public protocol LogIntegrityViolation: Error, CustomStringConvertible {
     /// True when this error is a finding about the log's integrity (not, say, a failure to write).
     var isLogIntegrityViolation: Bool { get }
 }
+
+/// An error an append's `alongside` work throws to refuse the append (a condition of its own rows no longer holds):
+/// the append's events are rolled back with it, and the caller gets the error as thrown, not as a storage failure.
+public protocol AppendRefusal: Error {}

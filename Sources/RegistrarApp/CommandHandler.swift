@@ -233,6 +233,18 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     ) async throws -> CommandOutcome<D.Event> {
         // Under the stream's lock, so a retry racing its original decides on the original's result: its events are
         // found duplicate by the append, its refusal ("already submitted") gives way to the original's outcome.
+        // A request answered before without an append answers the same, whatever the stream has become since.
+        let sqlite = store as? SQLiteEventStore
+        if let requestId = metadata.requestId, let sqlite,
+            let earlier: CommandOutcome<D.Event> = try await UnchangedRequestTable.outcome(
+                of: requestId,
+                fingerprint: metadata.requestFingerprint,
+                streamId: streamId,
+                in: sqlite
+            )
+        {
+            return earlier
+        }
         var replayFully = false
         for attempt in 0..<maximumAttempts {
             let state: D.State
@@ -252,7 +264,12 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 throw CommandError.rejected(error)
             }
             guard !events.isEmpty else {
-                return try await earlierOutcome(of: metadata, on: streamId) ?? CommandOutcome(events: [], append: nil, streamVersion: version)
+                if let earlier = try await earlierOutcome(of: metadata, on: streamId) { return earlier }
+                if let requestId = metadata.requestId, let sqlite {
+                    let unchanged = UnchangedRequest(streamId: streamId, streamVersion: version, fingerprint: metadata.requestFingerprint)
+                    try await sqlite.pool.write { db in try UnchangedRequestTable.remember(requestId, unchanged, at: Date(), in: db) }
+                }
+                return CommandOutcome(events: [], append: nil, streamVersion: version)
             }
             var newState = state
             for event in events { newState = D.evolve(consume newState, event) }
@@ -333,3 +350,6 @@ final class SharedCount: Sendable {
     var value: Int { count.load(ordering: .relaxed) }
     func increment() { count.add(1, ordering: .relaxed) }
 }
+
+/// A refusal decided inside an append's transaction (a password changed meanwhile) comes back as thrown.
+extension CommandError: AppendRefusal {}

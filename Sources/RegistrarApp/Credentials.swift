@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RegistrationDomain
 import Synchronization
 import _CryptoExtras
 
@@ -174,12 +175,24 @@ public enum CredentialTable {
     }
 
     /// Replaces a password hash (inside an append transaction, with the event that records the change);
-    /// `mustChange` when someone other than the holder typed it.
-    public static func setPasswordHash(_ hash: String, mustChange: Bool, ofSubject subjectId: String, in db: Database) throws {
+    /// `mustChange` when someone other than the holder typed it. With `replacing`, only if the stored hash is still
+    /// that one (the password the holder gave was checked against it): otherwise another change got there first, and
+    /// the append is refused (`account.wrong_password`), so that of concurrent changes from one current password
+    /// exactly one is recorded.
+    public static func setPasswordHash(
+        _ hash: String,
+        mustChange: Bool,
+        ofSubject subjectId: String,
+        replacing checked: String? = nil,
+        in db: Database
+    ) throws {
         try db.execute(
-            sql: "UPDATE credentials SET password_hash = ?, must_change_password = ? WHERE subject_id = ?",
-            arguments: [hash, mustChange, subjectId]
+            sql: "UPDATE credentials SET password_hash = ?, must_change_password = ? WHERE subject_id = ? AND (?4 IS NULL OR password_hash = ?4)",
+            arguments: [hash, mustChange, subjectId, checked]
         )
+        if checked != nil, db.changesCount == 0 {
+            throw CommandError.rejected(Rejection(code: "account.wrong_password", field: "currentPassword", message: "原密码错误"))
+        }
         guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "no credentials for \(subjectId)") }
     }
 

@@ -64,7 +64,10 @@ public final class RegistrarService: Sendable {
             stateCacheCapacity: configuration.stateCacheCapacity > 0 ? 1024 : 0
         )
         if let sqlite = store as? SQLiteEventStore {
-            try sqlite.pool.writeWithoutTransaction { db in try CredentialTable.migrate(db) }
+            try sqlite.pool.writeWithoutTransaction { db in
+                try CredentialTable.migrate(db)
+                try UnchangedRequestTable.migrate(db)
+            }
         }
     }
 
@@ -212,7 +215,7 @@ public final class RegistrarService: Sendable {
         } catch {
             throw CommandError.rejected(error)
         }
-        if change.method == .byHolder { try await verifyPassword(currentPassword ?? "", of: change.staffID) }
+        let checked = change.method == .byHolder ? try await verifyPassword(currentPassword ?? "", of: change.staffID) : nil
         let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
         let subject = change.staffID
         let mustChange = change.method == .reset
@@ -224,7 +227,9 @@ public final class RegistrarService: Sendable {
             try await staff.handle(
                 streamId: subject,
                 metadata: metadata,
-                alongside: { db in try CredentialTable.setPasswordHash(hash, mustChange: mustChange, ofSubject: subject, in: db) },
+                alongside: { db in
+                    try CredentialTable.setPasswordHash(hash, mustChange: mustChange, ofSubject: subject, replacing: checked, in: db)
+                },
                 conditions: conditions,
                 makeCommand: { ContextualCommand(.changePassword(change), CommandContext(actor: actor, now: clock.now(), season: season)) }
             )
@@ -332,8 +337,8 @@ public final class RegistrarService: Sendable {
         if let earlier = try await earlierOutcome(of: request) { return earlier }
         let change = ChangePassword(candidateID: candidateId, newPassword: newPassword, method: .byCandidate)
         try await decideAccountChange(.changePassword(change), actor: actor)
-        try await verifyPassword(currentPassword, of: candidateId)
-        return try await appendPasswordChange(change, actor: actor, request: request)
+        let checked = try await verifyPassword(currentPassword, of: candidateId)
+        return try await appendPasswordChange(change, actor: actor, request: request, replacing: checked)
     }
 
     /// 密码找回设置: the candidate, logged in (`actor`), replaces the recovery question and answer after giving the
@@ -357,13 +362,16 @@ public final class RegistrarService: Sendable {
         }
     }
 
-    /// Checks a subject's current password (a KDF run whether or not the subject has credentials).
-    private func verifyPassword(_ password: String, of subjectId: String) async throws {
+    /// Checks a subject's current password (a KDF run whether or not the subject has credentials); returns the stored
+    /// hash it matched, for the change to replace only that one.
+    @discardableResult
+    private func verifyPassword(_ password: String, of subjectId: String) async throws -> String {
         let credential = try await credential(ofSubject: subjectId)
         let hasher = configuration.passwordHasher
-        guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), credential != nil else {
+        guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), let credential else {
             throw CommandError.rejected(Rejection(code: "account.wrong_password", field: "currentPassword", message: "原密码错误"))
         }
+        return credential.passwordHash
     }
 
     /// The account a recovery names, as 找回密码 asks for it (ID type, ID number and name), and its recovery question.
@@ -427,9 +435,14 @@ public final class RegistrarService: Sendable {
     }
 
     /// Appends a password change its caller has decided already (a refused one pays for no KDF run), with the new
-    /// password's hash written to the credentials table in the same transaction.
-    private func appendPasswordChange(_ change: ChangePassword, actor: Actor, request: RequestContext) async throws -> CommandOutcome<CandidateEvent>
-    {
+    /// password's hash written to the credentials table in the same transaction; with `checked`, only over that stored
+    /// hash (the current password the candidate gave).
+    private func appendPasswordChange(
+        _ change: ChangePassword,
+        actor: Actor,
+        request: RequestContext,
+        replacing checked: String? = nil
+    ) async throws -> CommandOutcome<CandidateEvent> {
         let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
         let subject = change.candidateID
         var request = request
@@ -437,7 +450,7 @@ public final class RegistrarService: Sendable {
         // A password staff typed on site is the candidate's to replace at the next log-in.
         let mustChange = change.method == .staff
         return try await appendAccountChange(.changePassword(change), actor: actor, request: request) { db in
-            try CredentialTable.setPasswordHash(hash, mustChange: mustChange, ofSubject: subject, in: db)
+            try CredentialTable.setPasswordHash(hash, mustChange: mustChange, ofSubject: subject, replacing: checked, in: db)
         }
     }
 
@@ -473,10 +486,14 @@ public final class RegistrarService: Sendable {
 
     /// The same for a command of another stream family (a staff account's).
     private func earlierOutcome<Event>(of request: RequestContext, as _: Event.Type) async throws -> CommandOutcome<Event>? {
-        guard let requestId = request.requestId,
-            let earlier = try await store.result(ofRequest: requestId, fingerprint: request.fingerprint)
+        guard let requestId = request.requestId else { return nil }
+        if let earlier = try await store.result(ofRequest: requestId, fingerprint: request.fingerprint) {
+            return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
+        }
+        guard let sqlite = store as? SQLiteEventStore,
+            let unchanged = try await sqlite.pool.read({ db in try UnchangedRequestTable.find(requestId, in: db) })
         else { return nil }
-        return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
+        return try await UnchangedRequestTable.outcome(of: requestId, fingerprint: request.fingerprint, streamId: unchanged.streamId, in: sqlite)
     }
 
     /// Decides a password change on the file as it is now, appending nothing: refusals come before any KDF run.

@@ -291,6 +291,73 @@ import Testing
         }
     }
 
+    /// A request whose decision changed nothing keeps its key too: its retry answers the same after the stream moved
+    /// (and undoes nobody's change), and the key cannot be reused for another request.
+    @Test func aKeyWhoseRequestChangedNothingIsRemembered() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let admin = try await client.login("admin01")
+            let calendar = { (closes: String) in
+                """
+                {"registrationOpens": "2026-01-08T01:00:00.000Z", "registrationCloses": "2026-01-22T09:00:00.000Z",
+                 "reviewOpens": "2026-02-10T00:00:00.000Z", "reviewCloses": "2026-03-10T00:00:00.000Z",
+                 "paymentOpens": "2026-02-20T00:00:00.000Z", "paymentCloses": "\(closes)"}
+                """
+            }
+            let path = "/api/v1/admin/season/calendar"
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "calendar-k"]
+            let published = calendar("2026-03-31T00:00:00.000Z")
+            let unchanged = try await client.call(.put, path, token: admin, json: published, headers: key)
+            #expect(unchanged.status == .ok && (unchanged.object["events"] as? [Any])?.isEmpty == true, "\(unchanged.text)")
+            let version = unchanged.object["version"] as? Int
+            // Another administrator's change in between.
+            let other = try await client.call(.put, path, token: admin, json: calendar("2026-04-02T00:00:00.000Z"))
+            #expect(other.status == .ok && (other.object["events"] as? [String]) == ["SeasonCalendarSet"], "\(other.text)")
+            let head = try await world.store.headPosition()
+
+            let retry = try await client.call(.put, path, token: admin, json: published, headers: key)
+            #expect(retry.status == .ok && (retry.object["events"] as? [Any])?.isEmpty == true, "\(retry.text)")
+            #expect(retry.object["version"] as? Int == version)
+            #expect(try await world.store.headPosition() == head, "the retry undoes nothing")
+            let season = try await client.call(.get, "/api/v1/season")
+            #expect(season.text.contains("2026-04-02T00:00:00.000Z"))
+
+            let reused = try await client.call(.put, path, token: admin, json: calendar("2026-04-05T00:00:00.000Z"), headers: key)
+            #expect(reused.status == .conflict && reused.code == "request.idempotency_key_reused", "\(reused.text)")
+            #expect(try await world.store.headPosition() == head)
+        }
+    }
+
+    /// Of concurrent password changes that give the same current password, one is recorded; the others find it no
+    /// longer current and append nothing.
+    @Test func concurrentPasswordChangesFromOneCurrentPasswordRecordOne() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("pwrace01", index: 31)
+            let token = try await client.login("pwrace01")
+            let head = try await world.store.headPosition()
+            let statuses = try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
+                for index in 0..<4 {
+                    group.addTask {
+                        let reply = try await client.call(
+                            .put,
+                            "/api/v1/candidates/\(candidate)/password",
+                            token: token,
+                            json: #"{"currentPassword": "secret123", "newPassword": "race\#(index)x2026"}"#
+                        )
+                        return ("race\(index)x2026", Int(reply.status.code), reply.code)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let winners = statuses.filter { $0.1 == 200 }
+            #expect(winners.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0.1 != 200 }.allSatisfy { $0.1 == 422 && $0.2 == "account.wrong_password" }, "\(statuses)")
+            #expect(try await world.store.headPosition() == head + 1)
+            if let winner = winners.first { _ = try await client.login("pwrace01", password: winner.0) }
+        }
+    }
+
     @Test func idempotencyKeyOfAnotherRequestIsRefused() async throws {
         let world = try await World()
         try await world.test { client in

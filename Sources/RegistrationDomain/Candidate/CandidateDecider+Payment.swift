@@ -95,16 +95,17 @@ extension CandidateDecider {
         if let recorded = application.payments.first(where: { $0.bankTransactionIDs.contains(c.bankTransactionID) }) {
             // The bank's duplicate delivery emits nothing; one that says something else about the transaction than
             // what was recorded is refused, as CHSI's second answer to a scan is, so that it is not taken for a
-            // duplicate. What was recorded is told from the order: a transaction alone on an order that succeeded
-            // is its confirmation, every transaction of an order that did not succeed a failure.
+            // duplicate. What was recorded is told from the order: once an order succeeded no transaction is added to
+            // it, so the last of a succeeded order's transactions is its confirmation and every other one a failure.
+            let recordedAsConfirmation = recorded.outcome == .succeeded && recorded.bankTransactionIDs.last == c.bankTransactionID
             let contradiction: String? =
                 if recorded.orderNumber != c.orderNumber {
                     "银行交易流水号\(c.bankTransactionID)已登记于订单\(recorded.orderNumber)，与本次通知的订单\(c.orderNumber)不符"
                 } else if c.succeeded && c.amountFen != recorded.amountFen {
                     "银行交易流水号\(c.bankTransactionID)已登记，本次通知的金额\(c.amountFen)分与订单金额\(recorded.amountFen)分不符"
-                } else if c.succeeded && recorded.outcome != .succeeded {
+                } else if c.succeeded && !recordedAsConfirmation {
                     "银行交易流水号\(c.bankTransactionID)已登记为缴费失败，本次通知为缴费成功"
-                } else if !c.succeeded && recorded.outcome == .succeeded && recorded.bankTransactionIDs == [c.bankTransactionID] {
+                } else if !c.succeeded && recordedAsConfirmation {
                     "银行交易流水号\(c.bankTransactionID)已登记为缴费成功，本次通知为缴费失败"
                 } else {
                     nil

@@ -142,7 +142,7 @@ extension Rules {
 
     /// Validates a postal address: 1 to 30 characters (Swift `Character`s: each Chinese character, letter or digit
     /// counts once), not blank, half-width (no full-width digits, letters or punctuation such as `，` or `（`), no
-    /// control characters or line breaks. The guide asks for province, city, district, street and house number;
+    /// control or format characters or line breaks. The guide asks for province, city, district, street and house number;
     /// that completeness is not machine-checkable and is not checked.
     ///
     /// - Throws: `address.required`, `input.full_width_character`, `address.invalid_character`, `address.too_long`.
@@ -151,11 +151,13 @@ extension Rules {
             throw Rejection(code: "address.required", field: field, message: "请填写联系地址")
         }
         try validateHalfWidth(value, field: field)
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || isLineBreak($0) }) {
+        // Format characters too (U+202E reverses what follows on the printed notice, U+200B makes two equal-looking
+        // addresses differ), as every other typed text refuses them.
+        if let scalar = value.unicodeScalars.first(where: { isControlCharacter($0) || isLineBreak($0) }) {
             throw Rejection(
                 code: "address.invalid_character",
                 field: field,
-                message: "联系地址不能包含换行或控制字符"
+                message: "联系地址不能包含\(controlCharacterName(scalar))"
             )
         }
         if value.count > maximumAddressLength {

@@ -146,6 +146,19 @@ struct PaymentTests {
         #expect(history.state.applications["a1"]?.paymentStatus == .paid)
     }
 
+    /// An order that failed under one transaction and was confirmed under another: each transaction keeps what was
+    /// recorded of it, so a delivery saying the opposite of either is refused, and the same again is a duplicate.
+    @Test func anOrderWithAFailureAndAConfirmationKeepsEachTransactionsOutcome() {
+        var history = History.paymentStarted()
+        history.run(bankResult(txn: "t-fail", ok: false, reason: "余额不足"), bank)
+        history.run(bankResult(txn: "t-ok"), bank)
+        let both = given(history.events)
+        both.when(bankResult(txn: "t-fail"), bank).thenRejects(.paymentTransactionConflict, field: "bankTransactionID")
+        both.when(bankResult(txn: "t-ok", ok: false, reason: "撤销"), bank).thenRejects(.paymentTransactionConflict, field: "bankTransactionID")
+        both.when(bankResult(txn: "t-fail", ok: false, reason: "余额不足"), bank).then([])
+        both.when(bankResult(txn: "t-ok"), bank).then([])
+    }
+
     @Test func aLateConfirmationStillCounts() {
         let late = Fixture.actor(.bank, at: T.closed)
         given(History.paymentStarted().events).when(bankResult(), late).thenAccepts { events in

@@ -200,6 +200,16 @@ struct AddressValidationTests {
         expectValidationRejection("address.required") { () throws(Rejection) in try Rules.validateAddress("") }
         expectValidationRejection("address.required") { () throws(Rejection) in try Rules.validateAddress("   ") }
         expectValidationRejection("address.invalid_character") { () throws(Rejection) in try Rules.validateAddress("北京市\n海淀区") }
+        // Invisible format characters, as every other typed text refuses them: right-to-left override, zero-width
+        // space, byte order mark.
+        for invisible in ["\u{202E}", "\u{200B}", "\u{FEFF}"] {
+            expectValidationRejection("address.invalid_character") { () throws(Rejection) in try Rules.validateAddress("北京市" + invisible + "海淀区") }
+        }
+        do {
+            try Rules.validateAddress("北京市\u{202E}海淀区")
+        } catch {
+            #expect(error.message.contains("U+202E"), "\(error.message)")
+        }
         expectValidationRejection("input.full_width_character") { () throws(Rejection) in try Rules.validateAddress("北京市海淀区１号") }
         expectValidationRejection("input.full_width_character") { () throws(Rejection) in
             try Rules.validateAddress("北京市（海淀区）")
