@@ -26,14 +26,17 @@ final class HTTPMetrics: Sendable {
         var latency: [String: Histogram] = [:]
         var appendedEvents = 0
         var commands: [String: Int] = [:]
+        var refusals: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// Records one answered request. `route` is the route pattern (never the raw path: no ids in labels).
-    func record(method: String, route: String, status: Int, seconds: Double) {
+    /// Records one answered request. `route` is the route pattern (never the raw path: no ids in labels); `refusal`
+    /// the code of a 4xx (a closed set: a lock-out is told from a wrong password).
+    func record(method: String, route: String, status: Int, seconds: Double, refusal: String? = nil) {
         state.withLock { state in
             state.requests[RouteKey(method: method, route: route, status: status), default: 0] += 1
+            if let refusal { state.refusals[refusal, default: 0] += 1 }
             var histogram = state.latency["\(method) \(route)", default: Histogram()]
             for (index, bound) in Self.buckets.enumerated() where seconds <= bound { histogram.counts[index] += 1 }
             histogram.sum += seconds
@@ -77,6 +80,14 @@ final class HTTPMetrics: Sendable {
             out += "registrar_http_request_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(histogram.count)\n"
             out += "registrar_http_request_duration_seconds_sum{\(labels)} \(format(histogram.sum))\n"
             out += "registrar_http_request_duration_seconds_count{\(labels)} \(histogram.count)\n"
+        }
+        if !snapshot.refusals.isEmpty {
+            out += "# HELP registrar_http_refusals_total Requests refused with a 4xx, by the error's code (auth.locked_out, "
+            out += "auth.client_locked_out, auth.client_busy, request.invalid_json, …).\n"
+            out += "# TYPE registrar_http_refusals_total counter\n"
+            for (code, count) in snapshot.refusals.sorted(by: { $0.key < $1.key }) {
+                out += "registrar_http_refusals_total{code=\"\(escape(code))\"} \(count)\n"
+            }
         }
         out += "# HELP registrar_commands_total Commands run through the API, by outcome (appended, unchanged, replayed, rejected).\n"
         out += "# TYPE registrar_commands_total counter\n"

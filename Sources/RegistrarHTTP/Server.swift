@@ -237,6 +237,8 @@ struct FrontMiddleware: RouterMiddleware {
         context.requestID = Header.token(request.headers[Header.requestID]) ?? UUID().uuidString.lowercased()
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         var response: Response
+        // The code of a refusal, for the metrics and the log line (never personal data: a closed set).
+        var refusal: String?
         do {
             var request = request
             context.requestFingerprint = try await api.fingerprint(of: &request)
@@ -244,10 +246,14 @@ struct FrontMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
             // No route of this method: 405 naming the methods the path has, when it has any.
             let allowed = api.knownRoutes.methods(forPath: request.uri.path)
-            response = api.errorResponse(allowed.isEmpty ? error : APIError.methodNotAllowed(allowed), context: context, request: request)
+            let answered: any Error = allowed.isEmpty ? error : APIError.methodNotAllowed(allowed)
+            refusal = APIError.from(answered)?.body.code
+            response = api.errorResponse(answered, context: context, request: request)
         } catch {
+            refusal = APIError.from(error)?.body.code
             response = api.errorResponse(error, context: context, request: request)
         }
+        if response.status.code < 400 || response.status.code >= 500 { refusal = nil }
         response.headers[Header.requestID] = context.requestID
         // Replies hold personal data: no shared or browser cache keeps them (a route that may be cached says so),
         // no page is framed by another site's page (clicks on a reviewer's buttons), no type is guessed.
@@ -257,16 +263,15 @@ struct FrontMiddleware: RouterMiddleware {
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.endpointPath ?? "unmatched"
-        api.metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
-        context.logger.info(
-            "request",
-            metadata: [
-                "method": .string(request.method.rawValue),
-                "route": .string(route),
-                "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(Self.milliseconds(seconds)),
-            ]
-        )
+        api.metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds, refusal: refusal)
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "route": .string(route),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(Self.milliseconds(seconds)),
+        ]
+        if let refusal { metadata["code"] = .string(refusal) }
+        context.logger.info("request", metadata: metadata)
         return response
     }
 }

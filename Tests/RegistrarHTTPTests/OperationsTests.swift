@@ -19,6 +19,9 @@ import Testing
 
             _ = try await client.register("metrics1", index: 31)
             _ = try await client.call(.get, "/api/v1/nothing")
+            for attempt in 1...5 {
+                _ = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "metrics1", "password": "wrong\#(attempt)"}"#)
+            }
             let metrics = try await client.call(.get, "/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -27,6 +30,9 @@ import Testing
             #expect(text.contains(#"registrar_http_requests_total{method="GET",route="NotFound",status="404"} 1"#))
             #expect(text.contains(#"registrar_http_request_duration_seconds_bucket{method="POST",route="/api/v1/candidates",le="+Inf"} 1"#))
             #expect(text.contains("registrar_events_appended_total 1"))
+            // Refusals by their code: the four wrong passwords and the lock-out the fifth set apart.
+            #expect(text.contains(#"registrar_http_refusals_total{code="auth.invalid_credentials"} 4"#), "\(text)")
+            #expect(text.contains(#"registrar_http_refusals_total{code="auth.locked_out"} 1"#))
             #expect(text.contains(#"registrar_commands_total{outcome="appended"} 1"#))
             #expect(text.contains("registrar_log_head_position \(try await world.store.headPosition())"))
             #expect(text.contains(#"registrar_projection_lag_events{projection="audit_trail"} 0"#))
