@@ -64,6 +64,11 @@ public struct CommandOutcome<Event: Sendable>: Sendable {
     public var append: AppendResult?
     /// The stream's version after the command.
     public var streamVersion: Int
+    /// A retry of a request that was answered before without an append (``UnchangedRequest``).
+    public var repeatsUnchangedRequest = false
+
+    /// Whether the request was answered before under its id: nothing was done now, and the answer is the first one.
+    public var isReplay: Bool { events.isEmpty && (append != nil || repeatsUnchangedRequest) }
 }
 
 /// Why a command failed.

@@ -66,6 +66,6 @@ public enum UnchangedRequestTable {
         if let fingerprint, let stored = earlier.fingerprint, stored != fingerprint {
             throw EventLogError.requestIdReused(requestId: requestId, streamId: streamId)
         }
-        return CommandOutcome(events: [], append: nil, streamVersion: earlier.streamVersion)
+        return CommandOutcome(events: [], append: nil, streamVersion: earlier.streamVersion, repeatsUnchangedRequest: true)
     }
 }

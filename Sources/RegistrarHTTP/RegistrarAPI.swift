@@ -377,7 +377,7 @@ final class RegistrarAPI: Sendable {
         created: Bool = false,
         ids: [String: String] = [:]
     ) async throws -> Response {
-        let replayed = outcome.events.isEmpty && outcome.append != nil
+        let replayed = outcome.isReplay
         var events = outcome.events.map { type(of: $0.payload).eventType }
         if replayed, let first = outcome.append, first.lastVersion >= first.firstVersion {
             // A replay answers like the first reply: the events the request appended then (read back by their

@@ -111,3 +111,17 @@ struct SimulatorHelpTests {
         }
     }
 }
+
+@Suite("A server that cannot start")
+struct ServeStartFailureTests {
+    @Test("serve that cannot listen exits 2 naming the host, and leaves no new file behind")
+    func noFileLeftBehind() throws {
+        let directory = try makeTemporaryDirectory()
+        let path = directory.appendingPathComponent("never.sqlite").path
+        // 192.0.2.1 is TEST-NET-1: never an address of this machine.
+        let result = try registrar("serve", "--db", path, "--host", "192.0.2.1", "--port", "0", "--allow-development-secrets")
+        #expect(result.status == 2, "\(result.error)")
+        #expect(result.error.contains("cannot listen on --host 192.0.2.1"), "\(result.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+}

@@ -318,6 +318,7 @@ import Testing
             let retry = try await client.call(.put, path, token: admin, json: published, headers: key)
             #expect(retry.status == .ok && (retry.object["events"] as? [Any])?.isEmpty == true, "\(retry.text)")
             #expect(retry.object["version"] as? Int == version)
+            #expect(unchanged.object["replayed"] as? Bool == false && retry.object["replayed"] as? Bool == true)
             #expect(try await world.store.headPosition() == head, "the retry undoes nothing")
             let season = try await client.call(.get, "/api/v1/season")
             #expect(season.text.contains("2026-04-02T00:00:00.000Z"))
