@@ -1515,6 +1515,15 @@ extension FastJSONDecoder {
             return false
         }
 
+        /// A boolean member that may be absent or null.
+        public mutating func optionalBool(_ key: StaticString) throws(ReaderMismatch) -> Bool? {
+            try optionalMember(key) { [self] start in
+                if literal("true", at: start) { return (true, after: start + 4) }
+                if literal("false", at: start) { return (false, after: start + 5) }
+                return nil
+            }
+        }
+
         /// An array-of-strings member.
         public mutating func strings(_ key: StaticString) throws(ReaderMismatch) -> [String] {
             try member(key) { [base, end] start in Self.strings(base, at: start, end: end) }

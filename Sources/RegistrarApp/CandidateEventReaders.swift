@@ -413,9 +413,16 @@ extension CandidateEvent {
             let applicationID = try json.string("applicationID")
             let approvedAt = try json.string("approvedAt")
             let candidateID = try json.string("candidateID")
+            let paysOnline = try json.optionalBool("paysOnline")
             let reviewerID = try json.string("reviewerID")
             return .applicationApproved(
-                ApplicationApproved(candidateID: candidateID, applicationID: applicationID, reviewerID: reviewerID, approvedAt: approvedAt)
+                ApplicationApproved(
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    reviewerID: reviewerID,
+                    approvedAt: approvedAt,
+                    paysOnline: paysOnline
+                )
             )
         },
         ApplicationRejected.eventType: { json in

@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v6104.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v6105.
 
 CREATE TABLE candidate_view (
     candidate_id TEXT PRIMARY KEY,

@@ -21,12 +21,12 @@ extension CandidateDecider {
         guard application.isApproved else {
             throw Reject.make(.paymentNotApproved, field: "applicationID", message: "现场资格审核通过后才能缴费")
         }
-        guard context.season.area(application.areaCode)?.onlinePayment == true else {
-            throw Reject.make(
-                .paymentOnlineUnavailable,
-                field: "applicationID",
-                message: "您报考的考区未开通网上缴费，请按考区通知办理缴费"
-            )
+        guard application.paysOnline(in: context.season) else {
+            let message =
+                context.season.area(application.areaCode)?.onlinePayment == true
+                ? "您的报名审核通过时考区尚未开通网上缴费，请按审核时考区的通知办理缴费"
+                : "您报考的考区未开通网上缴费，请按考区通知办理缴费"
+            throw Reject.make(.paymentOnlineUnavailable, field: "applicationID", message: message)
         }
         // The guide's order: 现场审核, 签字确认, then 交费 (签字确认后的报名信息一律不得更改).
         guard application.isSigned else {

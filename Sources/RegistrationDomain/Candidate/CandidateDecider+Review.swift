@@ -144,7 +144,8 @@ extension CandidateDecider {
                     candidateID: c.candidateID,
                     applicationID: c.applicationID,
                     reviewerID: context.actor.id,
-                    approvedAt: now(context)
+                    approvedAt: now(context),
+                    paysOnline: context.season.area(application.areaCode)?.onlinePayment == true
                 )
             )
         ] + verifications

@@ -288,6 +288,7 @@ public enum CandidateDecider: Decider {
             state.applications.changeValue(forKey: e.applicationID) { application in
                 application.approvedAt = e.approvedAt
                 application.approvedBy = e.reviewerID
+                application.paysOnline = e.paysOnline
             }
         case .applicationRejected(let e):
             state.applications.changeValue(forKey: e.applicationID) { application in

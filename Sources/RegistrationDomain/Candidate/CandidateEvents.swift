@@ -944,18 +944,24 @@ public struct ApplicationApproved: DomainEvent {
     public var reviewerID: String
     /// When (ISO-8601 UTC with milliseconds).
     public var approvedAt: String
+    /// Whether the exam area took payments online when the application was approved: the candidate is told then how
+    /// to pay, and an area that turns online payment on later does not offer it to those told to pay on site (who may
+    /// have paid there). Nil in events recorded before it was kept: the area's setting alone decides.
+    public var paysOnline: Bool?
 
     /// Creates the event.
     public init(
         candidateID: String,
         applicationID: String,
         reviewerID: String,
-        approvedAt: String
+        approvedAt: String,
+        paysOnline: Bool? = nil
     ) {
         self.candidateID = candidateID
         self.applicationID = applicationID
         self.reviewerID = reviewerID
         self.approvedAt = approvedAt
+        self.paysOnline = paysOnline
     }
 }
 

@@ -322,7 +322,7 @@ extension Correction: CompactBinaryCodable {
 }
 
 extension Application: CompactBinaryCodable {
-    public static let compactFieldCount = 31
+    public static let compactFieldCount = 32
 
     public func write(to writer: inout CompactBinaryWriter) {
         writer.write(applicationID)
@@ -350,6 +350,7 @@ extension Application: CompactBinaryCodable {
         writer.write(abandonedAt)
         writer.write(approvedAt)
         writer.write(approvedBy)
+        writer.write(paysOnline.map { $0 ? 1 : 0 })
         writer.write(rejectedAt)
         writer.write(rejectionReason)
         writer.write(signedAt)
@@ -385,6 +386,7 @@ extension Application: CompactBinaryCodable {
             abandonedAt: try reader.optionalString(),
             approvedAt: try reader.optionalString(),
             approvedBy: try reader.optionalString(),
+            paysOnline: try reader.optionalInt().map { $0 != 0 },
             rejectedAt: try reader.optionalString(),
             rejectionReason: try reader.optionalString(),
             signedAt: try reader.optionalString(),

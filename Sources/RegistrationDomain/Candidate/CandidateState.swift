@@ -432,6 +432,8 @@ public struct Application: Codable, Equatable, Sendable {
     public var approvedAt: String?
     /// The approving reviewer.
     public var approvedBy: String?
+    /// Whether its area took payments online when it was approved (``ApplicationApproved/paysOnline``).
+    public var paysOnline: Bool?
     /// When it was rejected.
     public var rejectedAt: String?
     /// Why it was rejected.
@@ -454,6 +456,12 @@ public struct Application: Codable, Equatable, Sendable {
         if rejectedAt != nil { return .rejected }
         if abandonedAt != nil { return .abandoned }
         return .submitted
+    }
+
+    /// Whether it is paid online: its area takes payments online now and did when it was approved (an area that turns
+    /// online payment on later keeps to the site those it told to pay there; one that turns it off stops it for all).
+    public func paysOnline(in season: SeasonState) -> Bool {
+        season.area(areaCode)?.onlinePayment == true && paysOnline != false
     }
 
     /// Live applications count against "one per season": everything but abandoned and rejected ones.
@@ -570,7 +578,7 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// order of their scans; an application keeps the work information it was submitted with. Version 4: a reviewer's
     /// correction of the ID number also corrects the application's pass number when it was that number, and a
     /// payment confirmed after a failure report keeps that report's reason.
-    public static let stateSchemaVersion = 4
+    public static let stateSchemaVersion = 5
 
     /// The candidate id; nil before registration.
     public var candidateID: String?
@@ -695,8 +703,8 @@ public struct CandidateState: Codable, Equatable, Sendable {
             }
         case .approved, .signed, .paid, .refunded, .abandoned, .rejected:
             if live.isApproved && !live.isSigned && season.isReviewOpen(at: now) { actions.append(.signForm) }
-            let mayPay =
-                live.isApproved && live.isSigned && season.isPaymentOpen(at: now) && season.area(live.areaCode)?.onlinePayment == true
+            let paysOnline = live.paysOnline(in: season)
+            let mayPay = live.isApproved && live.isSigned && season.isPaymentOpen(at: now) && paysOnline
             switch live.paymentStatus {
             case .pending:
                 if live.blockingPendingPayment(at: now) != nil || !mayPay {
@@ -706,7 +714,7 @@ public struct CandidateState: Codable, Equatable, Sendable {
                 }
             case .unpaid, .failed:
                 if mayPay { actions.append(.pay) }
-                if live.isApproved && live.isSigned && season.area(live.areaCode)?.onlinePayment == false,
+                if live.isApproved && live.isSigned && !paysOnline,
                     let calendar = season.calendar, now < calendar.paymentCloses, live.refunds.isEmpty
                 {
                     actions.append(.payAsAreaInstructs)

@@ -194,7 +194,7 @@ struct CatalogueTests {
                     correctedAt: at
                 )
             ),
-            .applicationApproved(ApplicationApproved(candidateID: c, applicationID: "a1", reviewerID: "rv", approvedAt: at)),
+            .applicationApproved(ApplicationApproved(candidateID: c, applicationID: "a1", reviewerID: "rv", approvedAt: at, paysOnline: true)),
             .applicationRejected(ApplicationRejected(candidateID: c, applicationID: "a1", reviewerID: "rv", reason: "r", rejectedAt: at)),
             .applicationSigned(ApplicationSigned(candidateID: c, applicationID: "a1", reviewerID: "rv", signedAt: at)),
             .passwordChanged(PasswordChanged(candidateID: c, method: "staff", changedBy: "rv", reason: "现场申请", changedAt: at)),

@@ -78,6 +78,38 @@ struct PaymentTests {
         given(henan.events).when(start(), payTime).thenRejects(.paymentOnlineUnavailable)
     }
 
+    /// The candidate is told how to pay when the application is approved: an area that turns online payment on later
+    /// keeps to the site those it told to pay there (they may have paid there); one that turns it off stops it.
+    @Test func howToPayIsSetAtApproval() {
+        var henan = History.withEducation()
+        henan.run(Fixture.submit(area: "41", site: "4101"), Fixture.candidate(at: T.registration))
+        henan.run(
+            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")),
+            Fixture.reviewer(sites: ["4101"])
+        )
+        henan.run(.recordSignature(RecordSignature(candidateID: Fixture.zhang, applicationID: "a1")), Fixture.reviewer(sites: ["4101"]))
+        var online = Fixture.season
+        online.areas["41"]?.onlinePayment = true
+        let refused = given(henan.events).when(start(), Fixture.candidate(at: T.reviewAndPayment, season: online))
+        refused.thenRejects(.paymentOnlineUnavailable, field: "applicationID")
+        #expect(refused.rejection?.message.contains("审核通过时考区尚未开通网上缴费") == true, "\(String(describing: refused.rejection))")
+        let actions = henan.state.nextActions(at: T.reviewAndPayment, season: online)
+        #expect(actions.contains(.payAsAreaInstructs) && !actions.contains(.pay), "\(actions)")
+
+        // Approved where payment is online, then the area turns it off: no online payment for anyone.
+        var offline = Fixture.season
+        offline.areas["11"]?.onlinePayment = false
+        given(History.signed().events).when(start(), Fixture.candidate(at: T.reviewAndPayment, season: offline))
+            .thenRejects(.paymentOnlineUnavailable)
+        // An approval recorded before the area's setting was kept with it: the area's setting alone decides.
+        let legacy = History.signed().events.map { event -> CandidateEvent in
+            guard case .applicationApproved(var approved) = event else { return event }
+            approved.paysOnline = nil
+            return .applicationApproved(approved)
+        }
+        given(legacy).when(start(), payTime).thenAccepts { #expect($0.count == 1) }
+    }
+
     @Test(arguments: [T.review, T.closed])
     func paymentOnlyInThePaymentWindow(now: Date) {
         given(History.signed().events).when(start(), Fixture.candidate(at: now)).thenRejects(.paymentWindowClosed)

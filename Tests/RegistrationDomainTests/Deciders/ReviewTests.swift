@@ -141,7 +141,9 @@ struct ReviewTests {
     @Test func approvalVerifiesEveryTickedEntryNotYetVerified() {
         let events = submitted.when(approve, reviewer)
             .then([
-                .applicationApproved(ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at)),
+                .applicationApproved(
+                    ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at, paysOnline: true)
+                ),
                 .entryVerified(EntryVerified(entryKind: "education", entryID: "e1", applicationID: "a1")),
             ])
         let state = CandidateDecider.replay(events)
@@ -158,7 +160,9 @@ struct ReviewTests {
             ]
         given(history).when(approve, reviewer)
             .then([
-                .applicationApproved(ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at))
+                .applicationApproved(
+                    ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at, paysOnline: true)
+                )
             ])
     }
 
