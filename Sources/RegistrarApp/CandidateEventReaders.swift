@@ -410,9 +410,11 @@ extension CandidateEvent {
             )
         },
         ApplicationApproved.eventType: { json in
+            let acceptedChsiDifferences = try json.optionalStrings("acceptedChsiDifferences")
             let applicationID = try json.string("applicationID")
             let approvedAt = try json.string("approvedAt")
             let candidateID = try json.string("candidateID")
+            let note = try json.optionalString("note")
             let paysOnline = try json.optionalBool("paysOnline")
             let reviewerID = try json.string("reviewerID")
             return .applicationApproved(
@@ -421,7 +423,9 @@ extension CandidateEvent {
                     applicationID: applicationID,
                     reviewerID: reviewerID,
                     approvedAt: approvedAt,
-                    paysOnline: paysOnline
+                    paysOnline: paysOnline,
+                    note: note,
+                    acceptedChsiDifferences: acceptedChsiDifferences
                 )
             )
         },

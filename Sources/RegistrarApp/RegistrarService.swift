@@ -215,6 +215,7 @@ public final class RegistrarService: Sendable {
         } catch {
             throw CommandError.rejected(error)
         }
+        if change.method == .byHolder { try Self.refuseUnchanged(currentPassword ?? "", change.newPassword) }
         let checked = change.method == .byHolder ? try await verifyPassword(currentPassword ?? "", of: change.staffID) : nil
         let hash = try await configuration.passwordHasher.hashOffPool(change.newPassword)
         let subject = change.staffID
@@ -337,6 +338,7 @@ public final class RegistrarService: Sendable {
         if let earlier = try await earlierOutcome(of: request) { return earlier }
         let change = ChangePassword(candidateID: candidateId, newPassword: newPassword, method: .byCandidate)
         try await decideAccountChange(.changePassword(change), actor: actor)
+        try Self.refuseUnchanged(currentPassword, newPassword)
         let checked = try await verifyPassword(currentPassword, of: candidateId)
         return try await appendPasswordChange(change, actor: actor, request: request, replacing: checked)
     }
@@ -359,6 +361,16 @@ public final class RegistrarService: Sendable {
         let answerHash = try await configuration.passwordHasher.hashOffPool(answer)
         return try await appendAccountChange(command, actor: actor, request: request) { db in
             try CredentialTable.setRecovery(question: question, answerHash: answerHash, ofSubject: candidateId, in: db)
+        }
+    }
+
+    /// A change to the password given as the current one changes nothing: a password someone else typed, which must
+    /// be replaced, would stay in use.
+    private static func refuseUnchanged(_ currentPassword: String, _ newPassword: String) throws {
+        guard currentPassword != newPassword else {
+            throw CommandError.rejected(
+                Rejection(code: "account.password_unchanged", field: "newPassword", message: "新密码不能与当前密码相同")
+            )
         }
     }
 

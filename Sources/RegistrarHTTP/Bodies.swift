@@ -250,3 +250,9 @@ enum AdminReason {
         return reason
     }
 }
+
+/// 审核通过: the reviewer's note (审核意见), required when CHSI's record of a ticked education entry differs from the
+/// declaration or names another person.
+struct ApproveBody: Codable, Sendable {
+    var note: String?
+}

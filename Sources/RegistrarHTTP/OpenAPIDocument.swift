@@ -1966,6 +1966,16 @@ enum OpenAPIDocument {
             "bearer": []
           }
         ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApproveBody"
+              }
+            }
+          }
+        },
         "responses": {
           "200": {
             "description": "Done (or replayed: `Idempotent-Replayed: true`).",
@@ -2001,7 +2011,8 @@ enum OpenAPIDocument {
           "503": {
             "$ref": "#/components/responses/LogIntegrity"
           }
-        }
+        },
+        "description": "The ticked entries become verified (trusted for every later exam). When CHSI's current record of a ticked education entry differs from the declaration (a row 不一致) or names another person, the approval needs the reviewer's note (审核意见) saying which originals were checked and why the application passes: 422 `review.approval_note_required` (field `note`, the message lists the differences) without it. The note and the differences accepted are kept in the `ApplicationApproved` event; the note is the approval's reason in the audit trail. The body may be empty."
       }
     },
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/reject": {
@@ -6459,6 +6470,17 @@ enum OpenAPIDocument {
             "description": "How many times the bank delivered this transaction."
           }
         }
+      },
+      "ApproveBody": {
+        "type": "object",
+        "properties": {
+          "note": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "审核意见: required when CHSI's record of a ticked education entry differs or names another person."
+          }
+        },
+        "additionalProperties": false
       }
     }
   }

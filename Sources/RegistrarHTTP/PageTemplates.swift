@@ -162,6 +162,14 @@ enum PageTemplates {
         </table>
         {{/ticked}}
         {{/hasTicked}}
+        {{#hasDecision}}
+        <h2>审核记录</h2>
+        <table class="fields decision">
+        <tbody>
+        {{#decision}}<tr><td>{{label}}</td><td>{{value}}</td></tr>{{/decision}}
+        </tbody>
+        </table>
+        {{/hasDecision}}
         {{#hasCorrections}}
         <h2>已做的基本信息修改</h2>
         <table class="corrections">
@@ -237,7 +245,11 @@ enum PageTemplates {
         {{/canResetPassword}}
         {{#canDecide}}
         <h2 class="noprint">审核结论</h2>
-        <form class="box" method="post" action="/review/applications/{{applicationID}}/approve"><button type="submit">审核通过</button></form>
+        <form class="box" method="post" action="/review/applications/{{applicationID}}/approve">
+        <label>审核意见 <input type="text" name="note" value="{{approveNote}}" maxlength="200"{{#noteRequired}} required{{/noteRequired}}></label>
+        <button type="submit">审核通过</button>
+        {{#noteRequired}}<p class="hints">学信网核验结果与填报不符（见上方红色行）：审核通过须填写审核意见，说明核对了哪些原件、为何予以通过；审核通过后所勾选的学历将标记为已审核，作为今后报考的可信数据。</p>{{/noteRequired}}
+        </form>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/reject">
         <label>不通过原因 <input type="text" name="reason" value="{{rejectReason}}" required maxlength="200"></label>
         <button type="submit">审核不通过</button>

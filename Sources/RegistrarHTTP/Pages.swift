@@ -212,7 +212,8 @@ extension Routes {
                             )
                         )
                     case "approve":
-                        command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID))
+                        let note = form["note"].flatMap { $0.isEmpty ? nil : $0 }
+                        command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID, note: note))
                     case "signature":
                         command = .recordSignature(RecordSignature(candidateID: candidateID, applicationID: applicationID))
                     case "password-reset":
@@ -222,7 +223,9 @@ extension Routes {
                     default:
                         command = .rejectApplication(RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
                     }
-                    _ = try await api.run(command, as: principal.actor, request, context, reason: reason)
+                    // An approval's reason in the trail is its note (审核意见).
+                    let recorded = action == "approve" ? form["note"].flatMap { $0.isEmpty ? nil : $0 } : reason
+                    _ = try await api.run(command, as: principal.actor, request, context, reason: recorded)
                     if action == "password-reset" { api.sessions.revokeAll(of: candidateID) }
                 } catch {
                     guard let known = APIError.from(error) else { throw error }
@@ -877,6 +880,7 @@ extension RegistrarAPI {
             "canCorrect": canDecide, "canResetPassword": isReviewer,
             "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
             "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
+            "approveNote": typed("approve", "note"), "noteRequired": summary.mismatches > 0 || summary.identityMismatch,
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.
@@ -950,7 +954,25 @@ extension RegistrarAPI {
         }
         values["ticked"] = ticked
         values["hasTicked"] = !ticked.isEmpty
-        let reviewers = try await names(Set(application.corrections.map(\.reviewerID)))
+        let reviewers = try await names(Set(application.corrections.map(\.reviewerID) + [application.approvedBy].compactMap { $0 }))
+        // 审核记录: who decided, when, and why; the signature's time.
+        var decision: [(String, String?)] = []
+        if let approvedAt = application.approvedAt {
+            decision.append(("审核结论", "审核通过"))
+            decision.append(("审核时间", PageRender.shortTime(approvedAt)))
+            if let reviewer = application.approvedBy {
+                decision.append(("审核人", reviewers[reviewer].map { "\($0)（\(reviewer)）" } ?? reviewer))
+            }
+            decision.append(("审核意见", application.approvalNote))
+        }
+        if let rejectedAt = application.rejectedAt {
+            decision.append(("审核结论", "审核不通过"))
+            decision.append(("审核时间", PageRender.shortTime(rejectedAt)))
+            decision.append(("不通过原因", application.rejectionReason))
+        }
+        if let signedAt = application.signedAt { decision.append(("签字确认时间", PageRender.shortTime(signedAt))) }
+        values["decision"] = pairs(decision)
+        values["hasDecision"] = !decision.isEmpty
         values["corrections"] = application.corrections.map { correction -> [String: Any] in
             [
                 "field": BasicInfoField(rawValue: correction.field).map(PageRender.label(of:)) ?? correction.field,

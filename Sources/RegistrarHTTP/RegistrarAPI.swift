@@ -453,6 +453,13 @@ extension Request {
         }
     }
 
+    /// A body that may be empty (then `empty`), or the type's JSON object, decoded strictly.
+    func optionalBody<T: Codable>(_ type: T.Type, limit: Int, empty: T) async throws -> T {
+        let buffer = try await StrictJSON.collect(self, limit: limit)
+        try requireJSONContentType(bodyBytes: buffer.readableBytes)
+        return try StrictJSON.decodeOptional(type, from: buffer, empty: empty)
+    }
+
     /// A body that may be empty or `{}` (commands without parameters); anything else in it is refused.
     func emptyBody(limit: Int) async throws {
         let buffer = try await StrictJSON.collect(self, limit: limit)

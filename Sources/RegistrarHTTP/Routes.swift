@@ -706,12 +706,13 @@ extension Routes {
         }
 
         // 现场资格审核通过.
+        // A note (审核意见) is required when CHSI's record of a ticked entry differs or names another person.
         authenticated(.post, "\(application)/approve") { request, context, principal in
+            let body = try await request.optionalBody(ApproveBody.self, limit: limit, empty: ApproveBody())
             let command = CandidateCommand.approveApplication(
-                ApproveApplication(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"))
+                ApproveApplication(candidateID: try context.id("candidateID"), applicationID: try context.id("applicationID"), note: body.note)
             )
-            try await request.emptyBody(limit: limit)
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context))
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.note))
         }
 
         // 现场资格审核不通过, with a reason.

@@ -76,7 +76,11 @@ struct EngineTests {
             channel: "review-site",
             reason: "证件原件为“叁”"
         )
-        try await season.run(.approveApplication(ApproveApplication(candidateID: id, applicationID: "a1")), id, as: SeasonFixture.reviewer)
+        try await season.run(
+            .approveApplication(ApproveApplication(candidateID: id, applicationID: "a1", note: SeasonFixture.approvalNote)),
+            id,
+            as: SeasonFixture.reviewer
+        )
         let decided = try #require(try await review.comparison(application: "a1"))
         #expect(decided.summary.status == "approved" && decided.summary.corrections == 1)
         #expect(decided.entries.first?.attempts.map(\.superseded) == [true, false])
@@ -435,7 +439,11 @@ struct EngineTests {
         let current = try #require(try await review.comparison(application: "a2"))
         #expect(current.entries.first?.attempts.map(\.superseded) == [true, false] && current.summary.mismatches == 0)
 
-        try await season.run(.approveApplication(ApproveApplication(candidateID: id, applicationID: "a2")), id, as: SeasonFixture.reviewer)
+        try await season.run(
+            .approveApplication(ApproveApplication(candidateID: id, applicationID: "a2", note: SeasonFixture.approvalNote)),
+            id,
+            as: SeasonFixture.reviewer
+        )
         #expect(noted.withLock { $0.last }.map(Self.queueLines) == ["review_queue:4201 a2"])
         #expect(try await review.queue(site: "4201").map(\.status) == ["approved"])
         #expect(try await review.queue(site: "4202").map(\.status) == ["abandoned"])

@@ -11,6 +11,8 @@ import TestScratch
 /// small season played through the service (register, profile, CHSI, apply, abandon, review, correct, sign, pay).
 struct SeasonFixture {
     static let admin = Actor.admin("staff-admin")
+    /// The reviewer's note of an approval (required over CHSI's differences).
+    static let approvalNote = "已核对毕业证书原件，以原件为准"
     static let reviewer = Actor.reviewer("staff-r1", area: "42", sites: ["4201", "4202"])
     static let chsi = Actor(id: "chsi", role: .chsi)
     static let bank = Actor(id: "bank", role: .bank)
@@ -278,11 +280,13 @@ struct SeasonFixture {
                 continue
             }
             if index % 8 == 5 { continue }  // still waiting for review
+            // With the note an approval over CHSI's differences needs (the seeded mismatches).
             try await run(
-                .approveApplication(ApproveApplication(candidateID: id, applicationID: application)),
+                .approveApplication(ApproveApplication(candidateID: id, applicationID: application, note: Self.approvalNote)),
                 id,
                 as: Self.reviewer,
-                channel: "review-site"
+                channel: "review-site",
+                reason: Self.approvalNote
             )
             try await run(
                 .recordSignature(RecordSignature(candidateID: id, applicationID: application)),

@@ -615,3 +615,53 @@ import Testing
         #expect(settings.qrKey == "q")
     }
 }
+
+/// The reviewer's approval over what CHSI's record contradicts: refused without a note (审核意见), recorded with it,
+/// and the note is the approval's reason in the audit trail and on the review page.
+@Suite struct ApprovalNoteTests {
+    @Test func approvalOverAChsiMismatchNeedsANoteThatTheTrailAndThePageKeep() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let (candidate, token, entry, scan) = try await CallbackTests.scanned(world, client)
+            let answered = try await CallbackTests.signed(
+                client,
+                "/api/v1/callbacks/chsi",
+                CallbackTests.chsiBody(qr: try #require(scan.id("qr")), school: "中国地质大学(北京)"),
+                CallbackTests.chsi,
+                at: world.clock.now()
+            )
+            try #require(answered.status == .ok, "\(answered.text)")
+            world.clock.set(World.registration)
+            let file = "/api/v1/candidates/\(candidate)"
+            let applied = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]))
+            let application = try #require(applied.id("applicationID"), "\(applied.text)")
+            world.clock.set(World.review)
+            let reviewer = try await client.login("reviewer01")
+            let approve = "\(file)/applications/\(application)/approve"
+            let head = try await world.store.headPosition()
+
+            let bare = try await client.call(.post, approve, token: reviewer)
+            #expect(bare.status == .unprocessableContent && bare.code == "review.approval_note_required" && bare.field == "note", "\(bare.text)")
+            #expect(bare.text.contains("报考学历1：院校、入学不一致"))
+            let unknown = try await client.call(.post, approve, token: reviewer, json: #"{"notes": "x"}"#)
+            #expect(unknown.status == .badRequest && unknown.code == "request.unknown_field", "\(unknown.text)")
+            #expect(try await world.store.headPosition() == head)
+
+            let note = "已核对毕业证书原件，学信网扫码时选错学历，以原件为准"
+            let approved = try await client.call(.post, approve, token: reviewer, json: #"{"note": "\#(note)"}"#)
+            #expect(approved.status == .ok, "\(approved.text)")
+            let auditor = try await client.login("auditor01")
+            let trail = try await client.call(.get, "/api/v1/audit/trail?candidate=\(candidate)&field=applications", token: auditor)
+            let reasons = trail.array.compactMap { ($0 as? [String: Any])?["reason"] as? String }
+            #expect(reasons.contains(note), "\(trail.text)")
+            let page = try await PageTests.form(
+                client,
+                .get,
+                "/review/applications/\(application)",
+                nil,
+                cookie: try await PageTests.cookie(client, "reviewer01")
+            )
+            #expect(page.text.contains("审核记录") && page.text.contains(note) && page.text.contains("审核员甲"), "\(page.text)")
+        }
+    }
+}

@@ -47,6 +47,10 @@ import Testing
             #expect(try await world.store.headPosition() == head)
             #expect(try await client.call(.get, Self.queue, token: token).code == "auth.password_change_required")
 
+            // Nor may it be the one typed for them: it would stay in use.
+            let same = try await client.call(.put, path, token: token, json: #"{"currentPassword": "Typed2026", "newPassword": "Typed2026"}"#)
+            #expect(same.status == .unprocessableContent && same.code == "account.password_unchanged" && same.field == "newPassword", "\(same.text)")
+            #expect(try await world.store.headPosition() == head)
             let changed = try await client.call(.put, path, token: token, json: #"{"currentPassword": "Typed2026", "newPassword": "Mine2026x"}"#)
             #expect(changed.status == .ok, "\(changed.text)")
             #expect(try await client.call(.get, Self.queue, token: token).status == .ok, "the session that replaced it goes on")

@@ -17,7 +17,7 @@ import subprocess
 
 root = pathlib.Path(__file__).resolve().parents[2]
 source = (root / "Sources/RegistrationDomain/Candidate/CandidateEvents.swift").read_text()
-readers = {"String": "string", "String?": "optionalString", "Int": "int", "Int?": "optionalInt", "Bool": "bool", "Bool?": "optionalBool", "[String]": "strings"}
+readers = {"String": "string", "String?": "optionalString", "Int": "int", "Int?": "optionalInt", "Bool": "bool", "Bool?": "optionalBool", "[String]": "strings", "[String]?": "optionalStrings"}
 
 structs = {}
 for match in re.finditer(r"^public struct (\w+): DomainEvent[^{]*\{(.*?)^\}", source, re.S | re.M):

@@ -841,11 +841,16 @@ final class DemoScript {
                     reason: reason
                 )
             }
+            // Over CHSI's differences only with the reviewer's note, as a reviewer who checked the originals writes it.
+            let state = try await service.candidateState(id)
+            let differs = state.applications[applicationID].map { !CandidateDecider.chsiDifferences(of: $0, in: state).isEmpty } ?? false
+            let note = differs ? "已核对毕业证书原件及教育部学历证书电子注册备案表，与填报一致，学信网结果的差异已当场核实" : nil
             try await run(
                 person,
-                .approveApplication(ApproveApplication(candidateID: id, applicationID: applicationID)),
+                .approveApplication(ApproveApplication(candidateID: id, applicationID: applicationID, note: note)),
                 as: reviewer,
-                channel: "review-site"
+                channel: "review-site",
+                reason: note
             )
             if person.plan.signs {
                 try await run(

@@ -691,14 +691,19 @@ public struct ApproveApplication: Codable, Sendable, Equatable {
     public var candidateID: String
     /// The application id.
     public var applicationID: String
+    /// The reviewer's note (审核意见): why the application passes although CHSI's record of a ticked education entry
+    /// differs from the declaration or names another person. Required then, optional otherwise.
+    public var note: String?
 
     /// Creates the value.
     public init(
         candidateID: String,
-        applicationID: String
+        applicationID: String,
+        note: String? = nil
     ) {
         self.candidateID = candidateID
         self.applicationID = applicationID
+        self.note = note
     }
 }
 

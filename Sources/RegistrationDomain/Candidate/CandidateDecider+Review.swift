@@ -134,6 +134,20 @@ extension CandidateDecider {
     {
         let (_, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "审核")
         try requireSubmitted(application, action: "审核通过")
+        // Approval makes the ticked entries trusted data for every later exam: over what CHSI contradicts, only with
+        // the reviewer's written reason, kept with the approval.
+        let differences = chsiDifferences(of: application, in: state)
+        var note: String?
+        if let typed = c.note, !Check.isBlank(typed) {
+            note = try Check.text(typed, field: "note", label: "审核意见", maxLength: 200, halfWidth: false)
+        }
+        if !differences.isEmpty && note == nil {
+            throw Reject.make(
+                .reviewApprovalNoteRequired,
+                field: "note",
+                message: "学信网核验结果与填报不符（\(differences.joined(separator: "；"))），审核通过须填写审核意见，说明核对了哪些原件、为何予以通过"
+            )
+        }
         let verifications = application.tickedEntries.compactMap { kind, entryID -> CandidateEvent? in
             guard let flags = state.flags(kind, entryID), !flags.verified else { return nil }
             return .entryVerified(EntryVerified(entryKind: kind.rawValue, entryID: entryID, applicationID: c.applicationID))
@@ -145,10 +159,29 @@ extension CandidateDecider {
                     applicationID: c.applicationID,
                     reviewerID: context.actor.id,
                     approvedAt: now(context),
-                    paysOnline: context.season.area(application.areaCode)?.onlinePayment == true
+                    paysOnline: context.season.area(application.areaCode)?.onlinePayment == true,
+                    note: note,
+                    acceptedChsiDifferences: differences.isEmpty ? nil : differences
                 )
             )
         ] + verifications
+    }
+
+    /// What CHSI's current records of the application's ticked education entries contradict, one line per entry:
+    /// the rows that differ from the declaration, and a record of another person (a name or ID number not the
+    /// candidate's, compared with the basic information as it is now). Entries without a CHSI result add nothing.
+    public static func chsiDifferences(of application: Application, in state: CandidateState) -> [String] {
+        var lines: [String] = []
+        for (index, entryID) in application.educationEntryIDs.enumerated() {
+            guard let entry = state.education[entryID], let result = entry.currentChsiResult else { continue }
+            let comparison = EducationComparison.compare(entry.record, with: result, against: state.basic)
+            var parts: [String] = []
+            let rows = comparison.rows.filter { $0.verdict == .mismatch }.map(\.label)
+            if !rows.isEmpty { parts.append(rows.joined(separator: "、") + "不一致") }
+            if comparison.identityMismatch { parts.append("学信网记录的姓名或证件号码与考生不符") }
+            if !parts.isEmpty { lines.append("报考学历\(index + 1)：" + parts.joined(separator: "，")) }
+        }
+        return lines
     }
 
     /// A rejected application releases its locks: its entries were not accepted and the candidate must be able to

@@ -289,6 +289,7 @@ public enum CandidateDecider: Decider {
                 application.approvedAt = e.approvedAt
                 application.approvedBy = e.reviewerID
                 application.paysOnline = e.paysOnline
+                application.approvalNote = e.note
             }
         case .applicationRejected(let e):
             state.applications.changeValue(forKey: e.applicationID) { application in

@@ -948,6 +948,12 @@ public struct ApplicationApproved: DomainEvent {
     /// to pay, and an area that turns online payment on later does not offer it to those told to pay on site (who may
     /// have paid there). Nil in events recorded before it was kept: the area's setting alone decides.
     public var paysOnline: Bool?
+    /// The reviewer's note (审核意见), required when the approval accepts CHSI mismatches or a CHSI record of another
+    /// person (``acceptedChsiDifferences``).
+    public var note: String?
+    /// What of CHSI's records the approval accepted as it stood, e.g. `教育经历1：院校、专业不一致` or `…学信网记录的姓名或证件号码与考生不符`;
+    /// nil when there was nothing (or in events recorded before it was kept).
+    public var acceptedChsiDifferences: [String]?
 
     /// Creates the event.
     public init(
@@ -955,13 +961,17 @@ public struct ApplicationApproved: DomainEvent {
         applicationID: String,
         reviewerID: String,
         approvedAt: String,
-        paysOnline: Bool? = nil
+        paysOnline: Bool? = nil,
+        note: String? = nil,
+        acceptedChsiDifferences: [String]? = nil
     ) {
         self.candidateID = candidateID
         self.applicationID = applicationID
         self.reviewerID = reviewerID
         self.approvedAt = approvedAt
         self.paysOnline = paysOnline
+        self.note = note
+        self.acceptedChsiDifferences = acceptedChsiDifferences
     }
 }
 

@@ -322,7 +322,7 @@ extension Correction: CompactBinaryCodable {
 }
 
 extension Application: CompactBinaryCodable {
-    public static let compactFieldCount = 32
+    public static let compactFieldCount = 33
 
     public func write(to writer: inout CompactBinaryWriter) {
         writer.write(applicationID)
@@ -351,6 +351,7 @@ extension Application: CompactBinaryCodable {
         writer.write(approvedAt)
         writer.write(approvedBy)
         writer.write(paysOnline.map { $0 ? 1 : 0 })
+        writer.write(approvalNote)
         writer.write(rejectedAt)
         writer.write(rejectionReason)
         writer.write(signedAt)
@@ -387,6 +388,7 @@ extension Application: CompactBinaryCodable {
             approvedAt: try reader.optionalString(),
             approvedBy: try reader.optionalString(),
             paysOnline: try reader.optionalInt().map { $0 != 0 },
+            approvalNote: try reader.optionalString(),
             rejectedAt: try reader.optionalString(),
             rejectionReason: try reader.optionalString(),
             signedAt: try reader.optionalString(),

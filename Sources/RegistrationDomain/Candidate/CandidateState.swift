@@ -434,6 +434,8 @@ public struct Application: Codable, Equatable, Sendable {
     public var approvedBy: String?
     /// Whether its area took payments online when it was approved (``ApplicationApproved/paysOnline``).
     public var paysOnline: Bool?
+    /// The reviewer's note of the approval (审核意见), if any.
+    public var approvalNote: String?
     /// When it was rejected.
     public var rejectedAt: String?
     /// Why it was rejected.

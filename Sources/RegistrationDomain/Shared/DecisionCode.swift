@@ -179,6 +179,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case reviewWindowClosed = "review.window_closed"
     /// A reviewer action without a reason.
     case reviewReasonRequired = "review.reason_required"
+    /// An approval over CHSI mismatches or a CHSI record of another person, without the reviewer's note of why.
+    case reviewApprovalNoteRequired = "review.approval_note_required"
     /// A correction that changes nothing.
     case reviewNoChange = "review.no_change"
     /// Sex and birth date of a 居民身份证 holder are corrected through the ID number.

@@ -323,6 +323,21 @@ struct History {
         return history
     }
 
+    /// `a1` submitted with `e1` verified by CHSI before registration: its enrolment differs (2006-07 declared,
+    /// 20060901 from CHSI), and with `otherPerson` CHSI's record names someone else.
+    static func submittedOverChsiDifferences(otherPerson: Bool = false) -> History {
+        var history = withEducation()
+        history.run(.startChsiScan(StartChsiScan(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1")), Fixture.candidate())
+        var record = Fixture.chsiRecord
+        if otherPerson { record.name = "李四" }
+        history.run(
+            .recordChsiResult(RecordChsiResult(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1", record: record)),
+            Fixture.actor(.chsi, at: T.beforeRegistration)
+        )
+        history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
+        return history
+    }
+
     /// `a1` approved by the reviewer of 1101.
     static func approved() -> History {
         var history = submitted()

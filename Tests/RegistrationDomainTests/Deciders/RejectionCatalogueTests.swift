@@ -310,6 +310,9 @@ struct RejectionCatalogueTests {
         .reviewWindowClosed: { candidate(.submitted(), correct(.name, "张叁"), Fixture.reviewer(at: T.paymentOnly)) },
         .reviewReasonRequired: { candidate(.submitted(), correct(.name, "张叁", reason: ""), reviewer) },
         .reviewNoChange: { candidate(.submitted(), correct(.name, "张三"), reviewer) },
+        .reviewApprovalNoteRequired: {
+            candidate(.submittedOverChsiDifferences(), .approveApplication(ApproveApplication(candidateID: z, applicationID: "a1")), reviewer)
+        },
         .reviewDerivedField: { candidate(.submitted(), correct(.sex, "女"), reviewer) },
         .paymentNotApproved: {
             candidate(.submitted(), .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o", amountFen: 1)), pay)

@@ -153,6 +153,37 @@ struct ReviewTests {
         #expect(state.applications["a1"]?.approvedBy == "r-li")
     }
 
+    /// Approval makes the ticked entries trusted for every later exam: over what CHSI contradicts (rows that differ,
+    /// a record of another person) only with the reviewer's note, kept in the event with what was accepted.
+    @Test func approvalOverChsiDifferencesNeedsTheReviewersNote() {
+        let differs = given(History.submittedOverChsiDifferences().events)
+        let approve = { (note: String?) in ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: note) }
+        differs.when(.approveApplication(approve(nil)), Fixture.reviewer()).thenRejects(.reviewApprovalNoteRequired, field: "note")
+        let refused = differs.when(.approveApplication(approve(" \u{3000}")), Fixture.reviewer())
+        refused.thenRejects(.reviewApprovalNoteRequired, field: "note")
+        #expect(refused.rejection?.message.contains("报考学历1：入学不一致") == true, "\(String(describing: refused.rejection))")
+        differs.when(.approveApplication(approve("核对原件，入学时间以毕业证书为准")), Fixture.reviewer()).thenAccepts { events in
+            guard case .applicationApproved(let approved) = events.first else {
+                Issue.record("\(events)")
+                return
+            }
+            #expect(approved.note == "核对原件，入学时间以毕业证书为准")
+            #expect(approved.acceptedChsiDifferences == ["报考学历1：入学不一致"])
+        }
+        let otherPerson = given(History.submittedOverChsiDifferences(otherPerson: true).events)
+        let flagged = otherPerson.when(.approveApplication(approve(nil)), Fixture.reviewer())
+        flagged.thenRejects(.reviewApprovalNoteRequired)
+        #expect(flagged.rejection?.message.contains("学信网记录的姓名或证件号码与考生不符") == true)
+        // Nothing to accept: no note needed, and none recorded.
+        given(History.submitted().events).when(.approveApplication(approve(nil)), Fixture.reviewer()).thenAccepts { events in
+            guard case .applicationApproved(let approved) = events.first else {
+                Issue.record("\(events)")
+                return
+            }
+            #expect(approved.note == nil && approved.acceptedChsiDifferences == nil)
+        }
+    }
+
     @Test func anAlreadyVerifiedEntryIsNotVerifiedAgain() {
         let history =
             History.submitted().events + [

@@ -59,7 +59,11 @@ struct SeasonWalkTests {
             with: file.state.education["e1"]!.currentChsiResult
         )
         #expect(comparison.rows.filter { $0.verdict == .mismatch }.map(\.label) == ["入学"], "2006-07 declared vs 20060901")
-        file.run(.approveApplication(ApproveApplication(candidateID: z, applicationID: "a2")), reviewer)
+        // Over that difference only with the reviewer's note of why.
+        file.run(
+            .approveApplication(ApproveApplication(candidateID: z, applicationID: "a2", note: "核对毕业证书原件，入学时间以原件为准")),
+            reviewer
+        )
         #expect(file.state.nextActions(at: T.review, season: season) == [.signForm])
         file.run(.recordSignature(RecordSignature(candidateID: z, applicationID: "a2")), reviewer)
         #expect(file.state.nextActions(at: T.review, season: season) == [], "payment is not open yet")
