@@ -104,6 +104,25 @@ extension CandidateDecider {
                 guard let number = Int(value) else { throw Reject.invalidChoice("newValue", "本人身份", value) }
                 try checkIdentity(number, idType: idType, field: "newValue")
             }
+            // The submitted application cannot change: an identity that contradicts its additional subject is for the
+            // reviewer to refuse the application over, not to correct into a file that breaks the rule.
+            var corrected = basic
+            corrected.identity = value.isEmpty ? nil : Int(value)
+            let takesMilitaryMedicine = application.additionalSubject == AdditionalSubject.militaryMedicine.rawValue
+            if corrected.isActiveServiceman && !takesMilitaryMedicine {
+                throw Reject.make(
+                    .applicationMilitaryMedicineRequired,
+                    field: "newValue",
+                    message: "现役军人（本人身份为1、2、4、5项）须加试军事医学，而本报名未选加试军事医学：本人身份如确为现役军人，请审核不通过并说明原因"
+                )
+            }
+            if !corrected.isActiveServiceman && takesMilitaryMedicine {
+                throw Reject.make(
+                    .applicationAdditionalSubjectNotAllowed,
+                    field: "newValue",
+                    message: "本报名加试军事医学，只有现役军人（本人身份为1、2、4、5项）才能加试：本人身份如确非现役军人，请审核不通过并说明原因"
+                )
+            }
         }
         let at = now(context)
         return changes.map { field, newValue in

@@ -23,7 +23,8 @@ extension Rules {
     /// word is lower-case, so `Chan Tai Man` and `Ma Ying-jeou` pass while `CHAN TAI MAN`, `chan tai man`,
     /// `McDonald` and `Jean-Pierre` do not (write `Mcdonald`, `Jean-pierre`).
     ///
-    /// Every type: at most ``maximumNameLength`` (28) characters, counted as Swift `Character`s, separators included.
+    /// At most ``maximumNameLength`` (28): Chinese characters (and `?`) of a mainland name, the `.` separators not
+    /// counted; characters of every other type's name, counted as Swift `Character`s, separators included.
     ///
     /// - Throws: `name.required`, `input.full_width_character`, `name.invalid_character`, `name.dot_position`
     ///   (mainland), `name.separator_position` and `name.letter_case` (other types), `name.too_long`.
@@ -37,11 +38,16 @@ extension Rules {
         } else {
             try validateNonMainlandName(name, field: field)
         }
-        if name.count > maximumNameLength {
+        // The guide counts 28 汉字 for mainland names and lets a minority name's `.` through besides (FAQ: 长度不超过28个
+        // 汉字（少数民族考生姓名可包含“.”）); other types count 28 characters, separators included.
+        let counted = idType.isMainland ? name.filter { $0 != "." }.count : name.count
+        if counted > maximumNameLength {
             throw Rejection(
                 code: "name.too_long",
                 field: field,
-                message: "姓名长度不能超过\(maximumNameLength)个字，当前为\(name.count)个"
+                message: idType.isMainland
+                    ? "姓名长度不能超过\(maximumNameLength)个汉字（少数民族姓名中的“.”不计），当前为\(counted)个"
+                    : "姓名长度不能超过\(maximumNameLength)个字符，当前为\(counted)个"
             )
         }
     }

@@ -96,7 +96,7 @@ struct ReviewTests {
         submitted.when(correct(.nationality, "日本"), reviewer).thenRejects(.registrationNationalityMismatch)
         submitted.when(correct(.identity, "9"), reviewer).thenRejects(.inputInvalidChoice)
         submitted.when(correct(.identity, "x"), reviewer).thenRejects(.inputInvalidChoice)
-        submitted.when(correct(.identity, "1"), reviewer).thenAccepts()
+        submitted.when(correct(.identity, "3"), reviewer).thenAccepts()
         let tooYoung = Fixture.residentID("11010520100101123")
         submitted.when(correct(.idNumber, tooYoung), reviewer).thenRejects(code: "age.too_young", field: "newValue")
     }
@@ -151,6 +151,21 @@ struct ReviewTests {
         #expect(state.education["e1"]?.flags.isLocked == true, "approval keeps the lock")
         #expect(state.applications["a1"]?.status == .approved)
         #expect(state.applications["a1"]?.approvedBy == "r-li")
+    }
+
+    /// The submitted application cannot change: a corrected 本人身份 that contradicts its additional subject is
+    /// refused (the reviewer refuses the application instead), in both directions.
+    @Test func anIdentityCorrectionMustKeepTheAdditionalSubjectRule() {
+        let reviewer = Fixture.reviewer()
+        given(History.submitted().events).when(correct(.identity, "1"), reviewer)
+            .thenRejects(.applicationMilitaryMedicineRequired, field: "newValue")
+        given(History.submitted().events).when(correct(.identity, "3"), reviewer).thenAccepts()
+        var soldier = History.registered(Fixture.register(identity: 2))
+        soldier.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        soldier.run(Fixture.submit(additionalSubject: "军事医学"), Fixture.candidate(at: T.registration))
+        given(soldier.events).when(correct(.identity, "3"), reviewer).thenRejects(.applicationAdditionalSubjectNotAllowed, field: "newValue")
+        given(soldier.events).when(correct(.identity, ""), reviewer).thenRejects(.applicationAdditionalSubjectNotAllowed, field: "newValue")
+        given(soldier.events).when(correct(.identity, "1"), reviewer).thenAccepts()
     }
 
     /// Approval makes the ticked entries trusted for every later exam: over what CHSI contradicts (rows that differ,

@@ -60,7 +60,8 @@ struct MainlandNameValidationTests {
         }
     }
 
-    @Test func atMostTwentyEightCharactersIncludingDots() {
+    /// The guide: 长度不超过28个汉字（少数民族考生姓名可包含“.”）: the dots of a mainland name are not counted.
+    @Test func atMostTwentyEightChineseCharactersBesideTheDots() {
         let twentyEight = String(repeating: "张", count: 28)
         expectValidationAccepted { () throws(Rejection) in try Rules.validateName(twentyEight, idType: .residentID) }
         expectValidationRejection("name.too_long") { () throws(Rejection) in
@@ -68,8 +69,9 @@ struct MainlandNameValidationTests {
         }
         let dotted = String(repeating: "张", count: 14) + "." + String(repeating: "李", count: 14)
         #expect(dotted.count == 29)
+        expectValidationAccepted { () throws(Rejection) in try Rules.validateName(dotted, idType: .soldierID) }
         expectValidationRejection("name.too_long") { () throws(Rejection) in
-            try Rules.validateName(dotted, idType: .soldierID)
+            try Rules.validateName(dotted + "王", idType: .soldierID)
         }
         expectValidationAccepted { () throws(Rejection) in
             try Rules.validateName(String(repeating: "?", count: 28), idType: .residentID)
