@@ -23,6 +23,19 @@ public enum Masking {
             + String(characters.suffix(tail))
     }
 
+    /// A birth date (`1988-03-17`) with its month and day hidden (`1988-**-**`): beside a masked resident ID number
+    /// and an address (which gives the county), the full date would rebuild the number, whose middle is the date. The
+    /// year stays, for the age.
+    public static func birthDate(_ date: String) -> String {
+        guard date.count >= 4 else { return String(repeating: "*", count: date.count) }
+        return String(date.prefix(4)) + String(date.dropFirst(4).map { $0 == "-" ? "-" : "*" })
+    }
+
+    /// Whether a field path names a birth date: `basic.birthDate`, `birthDate`.
+    public static func isBirthDatePath(_ path: String) -> Bool {
+        path == "birthDate" || path.hasSuffix(".birthDate")
+    }
+
     /// Whether a field path names an ID number: `basic.idNumber`, `education[e1].chsi.idNumber`,
     /// `idNumber`, `applications[a1].passNumber` (通行证号码: for a holder of a 香港往来大陆通行证 it is the ID
     /// number itself), … A correction's `oldValue`/`newValue` are not told by their path: mask the state instead
@@ -33,9 +46,11 @@ public enum Masking {
     }
 
     /// Masks every ID number a candidate's file holds: the basic information's, those of CHSI's results, the pass
-    /// numbers of applications and the corrections of the number.
+    /// numbers of applications and the corrections of the number; and the birth date (``birthDate(_:)``), which
+    /// would give the number's middle back.
     public static func idNumbers(in state: inout CandidateState) {
         if let number = state.basic?.idNumber { state.basic?.idNumber = idNumber(number) }
+        if let date = state.basic?.birthDate { state.basic?.birthDate = birthDate(date) }
         for key in state.education.keys { idNumbers(in: &state.education[key]!) }
         for key in state.applications.keys { idNumbers(in: &state.applications[key]!) }
     }
@@ -53,6 +68,10 @@ public enum Masking {
         if let number = application.passNumber { application.passNumber = idNumber(number) }
         for index in application.corrections.indices {
             application.corrections[index].reason = idNumbers(inText: application.corrections[index].reason)
+            if application.corrections[index].field == BasicInfoField.birthDate.rawValue {
+                application.corrections[index].oldValue = birthDate(application.corrections[index].oldValue)
+                application.corrections[index].newValue = birthDate(application.corrections[index].newValue)
+            }
             guard application.corrections[index].field == BasicInfoField.idNumber.rawValue else { continue }
             application.corrections[index].oldValue = idNumber(application.corrections[index].oldValue)
             application.corrections[index].newValue = idNumber(application.corrections[index].newValue)
@@ -130,10 +149,14 @@ public enum Masking {
 
     /// A change about an ID number, masked (others as they are).
     public static func idNumbers(in change: CandidateHistory.Change) -> CandidateHistory.Change {
-        guard isIDNumberPath(change.path) else { return change }
         var change = change
-        change.before = change.before.map(idNumber)
-        change.after = change.after.map(idNumber)
+        if isIDNumberPath(change.path) {
+            change.before = change.before.map(idNumber)
+            change.after = change.after.map(idNumber)
+        } else if isBirthDatePath(change.path) {
+            change.before = change.before.map(birthDate)
+            change.after = change.after.map(birthDate)
+        }
         return change
     }
 

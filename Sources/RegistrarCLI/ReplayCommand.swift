@@ -43,7 +43,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: Format = .text
 
-    @Flag(name: .long, help: "Show ID numbers in full (masked by default, as auditors see them: 420***********123X).")
+    @Flag(name: .long, help: "Show ID numbers and birth dates in full (masked by default, as auditors see them: 420***********123X, 1990-**-**).")
     var showIDNumbers = false
 
     func validate() throws {

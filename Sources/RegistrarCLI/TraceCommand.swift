@@ -76,7 +76,7 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text, json or csv.")
     var format: Format = .text
 
-    @Flag(name: .long, help: "Show ID numbers in full (masked by default, as auditors see them: 420***********123X).")
+    @Flag(name: .long, help: "Show ID numbers and birth dates in full (masked by default, as auditors see them: 420***********123X, 1990-**-**).")
     var showIDNumbers = false
 
     func validate() throws {

@@ -12,12 +12,14 @@ import RegistrationDomain
 /// the 证件号码 row of review comparisons, the success notice, and audit or diff lines about a field named `idNumber`
 /// or `passNumber`. A diff is taken between masked states (``Masking/maskedDiff(_:_:)``, through
 /// ``CandidateHistory/diff(_:from:to:maskingIDNumbers:)``), so that a correction's
-/// `oldValue`/`newValue` is masked there as in the state.
+/// `oldValue`/`newValue` is masked there as in the state. The birth date goes with the number (its month and day
+/// hidden): shown in full beside the county an address gives, it would rebuild the number.
 enum Disclosure {
     static func mask(_ state: inout CandidateState) { Masking.idNumbers(in: &state) }
 
     static func mask(_ view: inout CandidateView) {
         if let number = view.basic?.idNumber { view.basic?.idNumber = Masking.idNumber(number) }
+        if let date = view.basic?.birthDate { view.basic?.birthDate = Masking.birthDate(date) }
         for index in view.education.indices { Masking.idNumbers(in: &view.education[index].entry) }
         for index in view.applications.indices { Masking.idNumbers(in: &view.applications[index].application) }
     }

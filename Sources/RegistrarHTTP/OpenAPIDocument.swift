@@ -10,7 +10,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Registrar API",
     "version": "1.0.0",
-    "description": "Registration for China's national medical licensing exam (医师资格考试网上报名): candidates, on-site reviewers, auditors and administrators. Every command is an event appended to the log. Request bodies are JSON objects decoded strictly: unknown fields are refused (400). Every 4xx carries `{code, field, message}`. Authorisation: a candidate only their own file; a reviewer only applications at their sites; an auditor reads everything and writes nothing; administrators run the season and staff accounts. ID numbers are shown in full to the candidate and the site's reviewer, masked (`420***********1234`; a shorter document to its first and last two characters, `A*****67`) to auditors."
+    "description": "Registration for China's national medical licensing exam (医师资格考试网上报名): candidates, on-site reviewers, auditors and administrators. Every command is an event appended to the log. Request bodies are JSON objects decoded strictly: unknown fields are refused (400). Every 4xx carries `{code, field, message}`. Authorisation: a candidate only their own file; a reviewer only applications at their sites; an auditor reads everything and writes nothing; administrators run the season and staff accounts. ID numbers are shown in full to the candidate and the site's reviewer, masked (`420***********1234`; a shorter document to its first and last two characters, `A*****67`) to auditors, with the birth date's month and day (`1990-**-**`): beside the county an address gives, the full date would rebuild the number."
   },
   "servers": [
     {
@@ -2548,7 +2548,7 @@ enum OpenAPIDocument {
             "name": "candidate",
             "in": "query",
             "required": false,
-            "description": "Subject: a candidate, a staff account (id or username) or another stream such as `season-2026` (a value that is none of these matches no record).",
+            "description": "Subject: a candidate, a staff account (id or username) or another stream such as `season-2026`. A value that is none of these (a name or an ID number typed for a username, a typo) is refused (400, field `candidate`), not answered with an empty page.",
             "schema": {
               "type": "string"
             }

@@ -296,6 +296,7 @@ enum PageTemplates {
 
     static let audit = """
         <h1>{{title}}</h1>
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
         <form class="box" method="get" action="/audit">
         <label>考生 <input type="text" name="candidate" value="{{candidate}}" placeholder="用户名或考生编号"></label>
         <label>操作人 <input type="text" name="actor" value="{{actor}}" placeholder="用户名或编号"></label>
@@ -304,7 +305,7 @@ enum PageTemplates {
         <label>字段 <input type="text" name="field" value="{{field}}" placeholder="basic.name"></label>
         <button type="submit">筛选</button>
         </form>
-        <p>本页 {{count}} 条{{#nextPage}}，后面还有{{/nextPage}} <a class="noprint" href="{{csv}}">导出全部记录（CSV）</a></p>
+        {{^error}}<p>本页 {{count}} 条{{#nextPage}}，后面还有{{/nextPage}} <a class="noprint" href="{{csv}}">导出全部记录（CSV）</a></p>{{/error}}
         <div class="scroll">
         <table class="audit">
         <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>操作人</th><th>角色</th><th>操作</th><th>字段</th><th>修改前</th><th>修改后</th><th>原因</th></tr></thead>

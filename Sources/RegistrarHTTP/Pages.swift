@@ -397,9 +397,21 @@ extension Routes {
         let api = self.api
 
         staffPage(.get, "/audit") { request, _, principal in
-            let filters = try AuditFilters(request)
-            let limit = try request.query("limit", in: 1...2_000)
-            let page = try await api.auditPage(filters, limit: limit ?? 2_000, principal: principal)
+            let filters: AuditFilters
+            let limit: Int?
+            let page: AuditPage
+            do {
+                filters = try AuditFilters(request)
+                limit = try request.query("limit", in: 1...2_000)
+                page = try await api.auditPage(filters, limit: limit ?? 2_000, principal: principal)
+            } catch let refused as APIError where principal.actor.role == .auditor {
+                // Refused filters come back on the page with what was typed, to correct in place.
+                var values: [String: Any] = ["title": "审计记录", "error": refused.body.message, "count": 0, "rows": [[String: Any]]()]
+                for name in ["candidate", "actor", "since", "until", "field"] {
+                    if let typed = try? request.query(name, maxLength: 200) { values[name] = typed }
+                }
+                return PageRender.html(PageRender.render("audit", values, principal: principal), status: refused.status)
+            }
             let names = try await api.accountNames(Set(page.records.flatMap { [$0.actorID, $0.subjectID] }))
             // Control characters in a value are escaped (`\n`), as in `registrar trace`: no value can forge a row.
             let rows: [[String: Any]] = page.records.map(\.escapedForDisplay).map { record in
@@ -713,7 +725,17 @@ extension RegistrarAPI {
         guard let reader else { throw APIError.notFound() }
         var filter = filters.filter
         // A candidate by id or by username, as `registrar trace` takes it; one that is neither matches nothing.
-        if let candidate = filter.candidate, let id = try await history.resolve(candidate) { filter.candidate = id }
+        // A name or ID number typed where the candidate goes, or a typo, must not read as "nothing was changed".
+        if let candidate = filter.candidate {
+            guard let id = try await history.resolve(candidate) else {
+                throw APIError.badRequest(
+                    "invalid_parameter",
+                    field: "candidate",
+                    message: "没有用户名或编号为\(Reject.excerpt(candidate))的考生（或工作人员账号）；请填写用户名或编号（candidate-…），不是姓名或证件号码"
+                )
+            }
+            filter.candidate = id
+        }
         // An actor the same way: staff share the usernames' namespace (`reviewer_1101` is `staff-…`).
         // Anything else is refused: a mistyped name must not read as "this person did nothing" (as `registrar trace`).
         if let actor = filter.actor, !Actor.systemActorIDs.contains(actor), !Actor.formerSystemActorIDs.contains(actor) {

@@ -1004,10 +1004,11 @@ struct SuccessNotice: Codable, Sendable {
         var issued: String
     }
 
-    /// The ID number and pass number masked, for callers who see numbers masked.
+    /// The ID number, pass number and birth date masked, for callers who see numbers masked.
     mutating func mask() {
         idNumber = Masking.idNumber(idNumber)
         passNumber = passNumber.map(Masking.idNumber)
+        birthDate = Masking.birthDate(birthDate)
     }
 
     init(state: CandidateState, application: RegistrationDomain.Application, season: SeasonState, now: Date) {

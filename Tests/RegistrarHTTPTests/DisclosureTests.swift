@@ -40,6 +40,28 @@ import Testing
             #expect(trail.status == .ok)
             #expect(trail.text.contains(masked))
             #expect(!trail.text.contains(full))
+
+            // The birth date goes with the number: its month and day are the number's middle, and an address gives
+            // the county, so the auditor sees the year only; the candidate and the reviewer see it in full.
+            let born = "1990-03-07"
+            #expect(
+                (try await client.call(.get, path, token: cast.tokens["reviewer"]).object["basic"] as? [String: Any])?["birthDate"] as? String == born
+            )
+            #expect((audited.object["basic"] as? [String: Any])?["birthDate"] as? String == "1990-**-**")
+            for (what, text) in [
+                ("file", audited.text), ("history", history.text), ("diff", diff.text), ("notice", notice.text), ("trail", trail.text),
+            ] {
+                #expect(!text.contains(born), "\(what) shows the birth date in full")
+            }
+            #expect(trail.text.contains("1990-**-**"))
+            let page = try await PageTests.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/history",
+                nil,
+                cookie: try await PageTests.cookie(client, "auditor01")
+            )
+            #expect(!page.text.contains(born) && page.text.contains("1990-**-**"), "\(page.text)")
         }
     }
 

@@ -184,6 +184,22 @@ extension PageTests {
             let api = try await client.call(.get, "/api/v1/audit/trail?actor=nobody99", token: auditorToken)
             #expect(api.status == .badRequest && api.field == "actor", "\(api.text)")
             #expect(try await client.call(.get, "/api/v1/audit/trail?actor=bank", token: auditorToken).status == .ok)
+            // A candidate the same way: a name or an ID number typed for a username is refused, with the form kept to
+            // correct it in place.
+            for typed in ["张三", World.residentID(1), "zhangsan99"] {
+                let page = try await Self.form(
+                    client,
+                    .get,
+                    "/audit?candidate=\(typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                    nil,
+                    cookie: auditor
+                )
+                #expect(page.status == .badRequest && page.text.contains("没有用户名或编号为") && page.text.contains("value=\"\(typed)\""), "\(page.text)")
+                #expect(page.text.contains("<form class=\"box\" method=\"get\" action=\"/audit\">") && !page.text.contains("本页 0 条"))
+            }
+            let unknownCandidate = try await client.call(.get, "/api/v1/audit/trail?candidate=zhangsan99", token: auditorToken)
+            #expect(unknownCandidate.status == .badRequest && unknownCandidate.field == "candidate", "\(unknownCandidate.text)")
+            #expect(try await client.call(.get, "/api/v1/audit/trail?candidate=zhangsan01", token: auditorToken).status == .ok)
             // Who the ids are: the staff member's name and username, the candidate's username.
             #expect(byID.text.contains("审核员甲（reviewer01）") && byID.text.contains("zhangsan01"))
             let history = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: auditor)

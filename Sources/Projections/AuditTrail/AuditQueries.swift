@@ -308,6 +308,9 @@ extension AuditRecord {
         if Masking.isIDNumberPath(field) {
             record.before = before.map(Masking.idNumber)
             record.after = after.map(Masking.idNumber)
+        } else if Masking.isBirthDatePath(field) {
+            record.before = before.map(Masking.birthDate)
+            record.after = after.map(Masking.birthDate)
         } else if field.hasSuffix("reason") || field.hasSuffix("Reason") {
             record.before = before.map(Masking.idNumbers(inText:))
             record.after = after.map(Masking.idNumbers(inText:))
