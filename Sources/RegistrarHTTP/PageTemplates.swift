@@ -268,6 +268,19 @@ enum PageTemplates {
     static let history = """
         <h1>{{title}}</h1>
         <p>考生编号 {{candidateID}}；显示版本 {{version}} / 最新版本 {{latestVersion}}{{#isPast}}（历史回放，<a href="/candidates/{{candidateID}}/history">回到最新</a>）{{/isPast}}</p>
+        {{#hasCurrent}}
+        <h2>当前报名状态</h2>
+        <table class="fields current-status">
+        <thead><tr><th>报考类别</th><th>考点</th><th>报名状态</th><th>缴费状态</th></tr></thead>
+        <tbody>
+        {{#current}}<tr><td>{{exam}}</td><td>{{site}}</td><td>{{status}}</td><td>{{payment}}</td></tr>{{/current}}
+        </tbody>
+        </table>
+        {{/hasCurrent}}
+        {{#hasNext}}
+        <h2>下一步</h2>
+        <ul class="next-actions">{{#next}}<li>{{.}}</li>{{/next}}</ul>
+        {{/hasNext}}
         {{#hasNotices}}
         <h2>网上报名成功通知单</h2>
         <ul class="noprint">{{#notices}}<li><a href="{{link}}">{{label}}</a></li>{{/notices}}</ul>

@@ -345,11 +345,25 @@ extension Routes {
                         "link": "/candidates/\(candidateID)/applications/\(application.applicationID)/notice",
                     ]
                 }
+            // 当前状态: each live application's status and payment, and what the candidate should do next (the API's
+            // nextActions in words), as the file is now.
+            let now = api.service.clock.now()
+            let current: [[String: Any]] = latest.state.applications.values.filter(\.isLive)
+                .sorted { $0.submittedAt < $1.submittedAt }
+                .map { application in
+                    [
+                        "exam": season.exam(application.examCode)?.name ?? application.examCode,
+                        "site": season.site(application.siteCode).map { "\($0.name)（\($0.code)）" } ?? application.siteCode,
+                        "status": application.status.label, "payment": application.paymentStatus.label,
+                    ]
+                }
+            let next = latest.state.nextActions(at: now, season: season).map(PageRender.actionLabel)
             let values: [String: Any] = [
                 "title": "考生档案历史：\(state.basic?.name ?? candidateID)",
                 "candidateID": candidateID, "version": replay.version, "latestVersion": latest.version,
                 "isPast": replay.version < latest.version, "steps": steps, "sections": sections, "noSections": sections.isEmpty,
                 "notices": notices, "hasNotices": !notices.isEmpty,
+                "current": current, "hasCurrent": !current.isEmpty, "next": next, "hasNext": !next.isEmpty,
             ]
             return PageRender.html(PageRender.render("history", values, principal: principal))
         }
@@ -1100,6 +1114,25 @@ enum PageRender {
             return [["href": "/candidates/\(actor.id)/history", "label": "我的档案历史"]]
         default:
             return []
+        }
+    }
+
+    /// What a candidate may or should do next (``CandidateAction``), in the guide's words.
+    static func actionLabel(_ action: CandidateAction) -> String {
+        switch action {
+        case .completeContact: "填写联系方式"
+        case .completeWork: "填写工作情况"
+        case .addEducation: "添加教育经历"
+        case .verifyEducationWithChsi: "进行学信网学历验证（扫码）"
+        case .submitApplication: "网上报名"
+        case .printSuccessNotice: "打印网上报名成功通知单"
+        case .abandonApplication: "如需修改报名信息，可在网上报名期间放弃报考后重新报考"
+        case .attendReview: "携带报名成功通知单、有效身份证件及学历证书原件到所选考点参加现场资格审核"
+        case .signForm: "到考点在报名信息表上签字确认"
+        case .pay: "网上缴费"
+        case .payAsAreaInstructs: "按考区通知办理缴费"
+        case .awaitBankConfirmation: "等待银行确认缴费结果（几分钟后刷新查看）"
+        case .awaitExcessRefund: "等待考区退还重复缴纳的费用"
         }
     }
 

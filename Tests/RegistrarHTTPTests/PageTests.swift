@@ -323,6 +323,9 @@ import Testing
             #expect(history.text.contains("/candidates/\(cast.candidateA)/history?version=1"))
             // The page is the candidate's way to the printable notice of each live application.
             #expect(history.text.contains(#"href="/candidates/\#(cast.candidateA)/applications/\#(cast.applicationA)/notice""#), "\(history.text)")
+            // And it says where the application stands and what to do next, as the API's nextActions do.
+            #expect(history.text.contains("当前报名状态") && history.text.contains("已报名，待现场审核") && history.text.contains("武汉考点（4201）"))
+            #expect(history.text.contains("下一步") && history.text.contains("打印网上报名成功通知单"), "\(history.text)")
             let replayed = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history?version=1", nil, cookie: owner)
             #expect(replayed.text.contains("显示版本 1"))
             #expect(replayed.text.contains("回到最新"))

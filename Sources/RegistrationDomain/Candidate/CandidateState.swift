@@ -579,7 +579,8 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// scan it started, in order (`startedScanIDs`, which replaced the answered ones), and its CHSI results in the
     /// order of their scans; an application keeps the work information it was submitted with. Version 4: a reviewer's
     /// correction of the ID number also corrects the application's pass number when it was that number, and a
-    /// payment confirmed after a failure report keeps that report's reason.
+    /// payment confirmed after a failure report keeps that report's reason. Version 5: an application keeps whether it
+    /// is paid online (set at approval) and the approval's note.
     public static let stateSchemaVersion = 5
 
     /// The candidate id; nil before registration.
