@@ -6303,44 +6303,50 @@ enum OpenAPIDocument {
         "properties": {
           "registrationOpens": {
             "type": "string",
-            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "description": "ISO-8601 instant: UTC with milliseconds as the season stores it (2026-01-12T03:00:00.000Z), without them (2026-01-12T03:00:00Z), or with an offset, as in Beijing time (2026-01-12T11:00:00+08:00)",
             "examples": [
-              "2026-01-12T03:00:00.000Z"
+              "2026-01-12T03:00:00.000Z",
+              "2026-01-12T11:00:00+08:00"
             ]
           },
           "registrationCloses": {
             "type": "string",
-            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "description": "ISO-8601 instant: UTC with milliseconds as the season stores it (2026-01-12T03:00:00.000Z), without them (2026-01-12T03:00:00Z), or with an offset, as in Beijing time (2026-01-12T11:00:00+08:00)",
             "examples": [
-              "2026-01-12T03:00:00.000Z"
+              "2026-01-12T03:00:00.000Z",
+              "2026-01-12T11:00:00+08:00"
             ]
           },
           "reviewOpens": {
             "type": "string",
-            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "description": "ISO-8601 instant: UTC with milliseconds as the season stores it (2026-01-12T03:00:00.000Z), without them (2026-01-12T03:00:00Z), or with an offset, as in Beijing time (2026-01-12T11:00:00+08:00)",
             "examples": [
-              "2026-01-12T03:00:00.000Z"
+              "2026-01-12T03:00:00.000Z",
+              "2026-01-12T11:00:00+08:00"
             ]
           },
           "reviewCloses": {
             "type": "string",
-            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "description": "ISO-8601 instant: UTC with milliseconds as the season stores it (2026-01-12T03:00:00.000Z), without them (2026-01-12T03:00:00Z), or with an offset, as in Beijing time (2026-01-12T11:00:00+08:00)",
             "examples": [
-              "2026-01-12T03:00:00.000Z"
+              "2026-01-12T03:00:00.000Z",
+              "2026-01-12T11:00:00+08:00"
             ]
           },
           "paymentOpens": {
             "type": "string",
-            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "description": "ISO-8601 instant: UTC with milliseconds as the season stores it (2026-01-12T03:00:00.000Z), without them (2026-01-12T03:00:00Z), or with an offset, as in Beijing time (2026-01-12T11:00:00+08:00)",
             "examples": [
-              "2026-01-12T03:00:00.000Z"
+              "2026-01-12T03:00:00.000Z",
+              "2026-01-12T11:00:00+08:00"
             ]
           },
           "paymentCloses": {
             "type": "string",
-            "description": "ISO-8601 UTC instant with milliseconds, e.g. 2026-01-12T03:00:00.000Z",
+            "description": "ISO-8601 instant: UTC with milliseconds as the season stores it (2026-01-12T03:00:00.000Z), without them (2026-01-12T03:00:00Z), or with an offset, as in Beijing time (2026-01-12T11:00:00+08:00)",
             "examples": [
-              "2026-01-12T03:00:00.000Z"
+              "2026-01-12T03:00:00.000Z",
+              "2026-01-12T11:00:00+08:00"
             ]
           },
           "reason": {

@@ -117,7 +117,7 @@ enum StrictJSON {
     /// (`：须为执业医师、执业助理医师、乡村全科执业助理医师之一`); empty when the error does not say.
     static func rule(of debugDescription: String) -> String {
         if debugDescription.hasPrefix("Expected YYYY-MM-DDTHH:MM:SS.sssZ") {
-            return "：须为UTC时刻，格式YYYY-MM-DDTHH:MM:SS.sssZ，如2026-01-08T01:00:00.000Z"
+            return "：须为ISO-8601时刻，如2026-01-08T01:00:00.000Z（UTC）或2026-01-08T09:00:00+08:00（北京时间）"
         }
         for choice in choices where debugDescription.hasPrefix("Cannot initialize \(choice.type) from") {
             return "：须为" + choice.values.joined(separator: "、") + "之一"

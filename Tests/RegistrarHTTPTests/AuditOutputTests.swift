@@ -216,13 +216,26 @@ import Testing
                 json: #"{"role": "root", "displayName": "x", "username": "root01", "password": "abc12345"}"#
             )
             #expect(role.field == "role" && role.text.contains("须为reviewer、auditor、admin之一"), "\(role.text)")
+            // Beijing time, or UTC without milliseconds, is read as the instant it names: the published one here,
+            // so nothing changes; a time without its zone is refused with the forms it may take.
+            let headBefore = try await world.store.headPosition()
+            for typed in ["2026-03-31T08:00:00+08:00", "2026-03-31T00:00:00Z"] {
+                let same = try await client.call(
+                    .put,
+                    "/api/v1/admin/season/calendar",
+                    token: admin,
+                    json: calendar.replacingOccurrences(of: "2026-03-31T00:00:00.000Z", with: typed)
+                )
+                #expect(same.status == .ok && (same.object["events"] as? [Any])?.isEmpty == true, "\(typed): \(same.text)")
+            }
+            #expect(try await world.store.headPosition() == headBefore)
             let offset = try await client.call(
                 .put,
                 "/api/v1/admin/season/calendar",
                 token: admin,
-                json: calendar.replacingOccurrences(of: "2026-03-31T00:00:00.000Z", with: "2026-03-31T08:00:00+08:00")
+                json: calendar.replacingOccurrences(of: "2026-03-31T00:00:00.000Z", with: "2026-03-31 08:00")
             )
-            #expect(offset.field == "paymentCloses" && offset.text.contains("格式YYYY-MM-DDTHH:MM:SS.sssZ"), "\(offset.text)")
+            #expect(offset.field == "paymentCloses" && offset.text.contains("+08:00（北京时间）"), "\(offset.text)")
             let backwards = try await client.call(
                 .put,
                 "/api/v1/admin/season/calendar",

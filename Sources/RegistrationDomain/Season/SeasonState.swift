@@ -85,13 +85,14 @@ public struct SeasonCalendar: Codable, Equatable, Sendable {
         case registrationOpens, registrationCloses, reviewOpens, reviewCloses, paymentOpens, paymentCloses
     }
 
-    /// Decodes instants written as ISO-8601 UTC text (see ``Instant``), so that snapshots read the same whatever
-    /// the encoder's date strategy.
+    /// Decodes instants written as ISO-8601 text (see ``Instant``), so that snapshots read the same whatever the
+    /// encoder's date strategy. An administrator may type them without milliseconds or in Beijing time
+    /// (`2026-01-08T09:00:00+08:00`, ``Instant/date(fromISO8601:)``); the events keep the one UTC form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func instant(_ key: CodingKeys) throws -> Date {
             let text = try container.decode(String.self, forKey: key)
-            guard let date = Instant.date(from: text) else {
+            guard let date = Instant.date(fromISO8601: text) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: key,
                     in: container,
