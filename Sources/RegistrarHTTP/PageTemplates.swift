@@ -324,7 +324,7 @@ enum PageTemplates {
         <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>操作人</th><th>角色</th><th>操作</th><th>字段</th><th>修改前</th><th>修改后</th><th>原因</th></tr></thead>
         <tbody>
         {{#rows}}
-        <tr><td>{{position}}</td><td>{{recordedAt}}</td><td>{{#subjectName}}{{subjectName}}<br>{{/subjectName}}<span class="id">{{subject}}</span></td><td>{{#actorName}}{{actorName}}<br>{{/actorName}}<span class="id">{{actor}}</span></td><td>{{role}}</td><td>{{action}}</td><td>{{field}}</td><td>{{before}}</td><td>{{after}}</td><td>{{reason}}</td></tr>
+        <tr><td>{{position}}</td><td>{{recordedAt}}</td><td>{{#subjectName}}{{subjectName}}<br>{{/subjectName}}<span class="id">{{#subjectLink}}<a href="{{subjectLink}}">{{subject}}</a>{{/subjectLink}}{{^subjectLink}}{{subject}}{{/subjectLink}}</span>{{#subjectTrail}} <a class="noprint" href="{{subjectTrail}}">只看此对象</a>{{/subjectTrail}}</td><td>{{#actorName}}{{actorName}}<br>{{/actorName}}<span class="id"><a href="{{actorTrail}}">{{actor}}</a></span></td><td>{{role}}</td><td>{{action}}</td><td>{{field}}</td><td>{{before}}</td><td>{{after}}</td><td>{{reason}}</td></tr>
         {{/rows}}
         </tbody>
         </table>

@@ -432,6 +432,11 @@ extension Routes {
                 [
                     "position": record.position, "recordedAt": PageRender.shortTime(record.recordedAt), "subject": record.subjectID,
                     "subjectName": names[record.subjectID] ?? "", "actor": record.actorID, "actorName": names[record.actorID] ?? "",
+                    // Links to where the auditor goes next: the candidate's history (replay), this subject's or this
+                    // actor's whole trail.
+                    "subjectLink": record.subjectID.hasPrefix("candidate-") ? "/candidates/\(record.subjectID)/history" as Any : false,
+                    "subjectTrail": "/audit?candidate=" + PageRender.queryEscape(record.subjectID),
+                    "actorTrail": "/audit?actor=" + PageRender.queryEscape(record.actorID),
                     "role": PageRender.roleLabel(record.role),
                     "action": PageRender.chinesePart(record.action), "field": record.field,
                     "before": record.before ?? "", "after": record.after ?? "", "reason": record.reason ?? "",

@@ -216,7 +216,15 @@ extension PageTests {
             // The table scrolls inside its box rather than pushing 原因 off the page, and ids break anywhere.
             #expect(audit.text.contains("<div class=\"scroll\">\n<table class=\"audit\">"))
             #expect(audit.text.contains(".scroll { overflow-x: auto") && audit.text.contains("overflow-wrap: anywhere"))
-            #expect(audit.text.contains("<span class=\"id\">\(cast.candidateA)</span>"))
+            // Each row leads on: the candidate's history, this subject's and this actor's whole trail.
+            #expect(
+                audit.text.contains("<span class=\"id\"><a href=\"/candidates/\(cast.candidateA)/history\">\(cast.candidateA)</a></span>"),
+                "\(audit.text)"
+            )
+            #expect(
+                audit.text.contains("href=\"/audit?candidate=\(cast.candidateA)\"") && audit.text.contains("href=\"/audit?actor=\(cast.candidateA)\"")
+            )
+            #expect(audit.text.contains("<span class=\"id\">season-2026</span>"), "a stream that is not a candidate's has no history page")
         }
     }
 
