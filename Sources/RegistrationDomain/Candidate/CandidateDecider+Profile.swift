@@ -355,6 +355,9 @@ extension CandidateDecider {
             graduation = try Check.yearMonth(input.graduation, field: f + "graduation", label: "毕业年月")
             major = try Check.text(input.major, field: f + "major", label: "专业", maxLength: 60)
         }
+        let born = state.basic?.birthDate
+        if let enrolment { try Rules.validateNotBeforeBirth(enrolment, birthDate: born, field: f + "enrolment") }
+        if let graduation { try Rules.validateNotBeforeBirth(graduation, birthDate: born, field: f + "graduation") }
         if let enrolment, let graduation, graduation < enrolment {
             throw Reject.make(
                 .educationGraduationBeforeEnrolment,
@@ -528,7 +531,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireNewEntry(state.training[c.entryID] != nil, c.entryID)
-        let t = try validate(c.training)
+        let t = try validate(c.training, birthDate: state.basic?.birthDate)
         return [
             .trainingAdded(
                 TrainingEntryAdded(
@@ -556,7 +559,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireUnlockedEntry(state.training[c.entryID]?.flags, c.entryID)
-        let t = try validate(c.training)
+        let t = try validate(c.training, birthDate: state.basic?.birthDate)
         return [
             .trainingAmended(
                 TrainingEntryAmended(
@@ -587,13 +590,14 @@ extension CandidateDecider {
         return [.trainingRemoved(TrainingEntryRemoved(candidateID: c.candidateID, entryID: c.entryID, removedAt: now(context)))]
     }
 
-    private static func validate(_ input: TrainingInput) throws(Rejection) -> TrainingInput {
+    private static func validate(_ input: TrainingInput, birthDate: String?) throws(Rejection) -> TrainingInput {
         let f = "training."
         let kind = try Check.choice(input.kind, as: TrainingKind.self, field: f + "kind", label: "培训类型")
         let institution = try Check.text(input.institution, field: f + "institution", label: "培训基地", maxLength: 60)
         let specialty = try Check.text(input.specialty, field: f + "specialty", label: "培训专业", maxLength: 60)
         let start = try Check.yearMonth(input.start, field: f + "start", label: "培训开始年月")
         let end = try Check.yearMonth(input.end, field: f + "end", label: "培训结束年月")
+        try Rules.validateNotBeforeBirth(start, birthDate: birthDate, field: f + "start")
         guard start <= end else {
             throw Reject.make(
                 .trainingEndBeforeStart,
@@ -625,7 +629,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireNewEntry(state.certificates[c.entryID] != nil, c.entryID)
-        let v = try validate(c.certificate, today: Instant.beijingDate(context.now))
+        let v = try validate(c.certificate, today: Instant.beijingDate(context.now), birthDate: state.basic?.birthDate)
         return [
             .certificateAdded(
                 CertificateEntryAdded(
@@ -652,7 +656,7 @@ extension CandidateDecider {
         try requireOwnFile(context, c.candidateID, action: "修改")
         try requireRegistered(state, c.candidateID)
         try requireUnlockedEntry(state.certificates[c.entryID]?.flags, c.entryID)
-        let v = try validate(c.certificate, today: Instant.beijingDate(context.now))
+        let v = try validate(c.certificate, today: Instant.beijingDate(context.now), birthDate: state.basic?.birthDate)
         return [
             .certificateAmended(
                 CertificateEntryAmended(
@@ -684,11 +688,12 @@ extension CandidateDecider {
         ]
     }
 
-    private static func validate(_ input: CertificateInput, today: CalendarDate) throws(Rejection) -> CertificateInput {
+    private static func validate(_ input: CertificateInput, today: CalendarDate, birthDate: String?) throws(Rejection) -> CertificateInput {
         let f = "certificate."
         let type = try Check.choice(input.type, as: CertificateType.self, field: f + "type", label: "证书类型")
         let issued = try Check.yearMonth(input.issued, field: f + "issued", label: "发证年月")
         try Rules.validateNotInFuture(issued, today: today, field: f + "issued")
+        try Rules.validateNotBeforeBirth(issued, birthDate: birthDate, field: f + "issued")
         let number = try Check.text(input.number, field: f + "number", label: "证书编号", maxLength: 30)
         try Rules.validateNoSpacesOrPunctuation(number, field: f + "number", label: "证书编号")
         let registered = try Check.optionalYearMonth(input.registered, field: f + "registered", label: "注册年月")

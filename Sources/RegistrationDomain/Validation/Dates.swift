@@ -274,6 +274,19 @@ extension Rules {
         }
     }
 
+    /// Requires a year-month not before the month of birth (`birthDate` as the basic information keeps it,
+    /// `YYYY-MM-DD`; no check without it): an education, a training or a certificate cannot precede the person.
+    ///
+    /// - Throws: `year_month.before_birth`.
+    public static func validateNotBeforeBirth(_ value: YearMonth, birthDate: String?, field: String) throws(Rejection) {
+        guard let birthDate, let born = YearMonth(iso: String(birthDate.prefix(7))), value < born else { return }
+        throw Rejection(
+            code: "year_month.before_birth",
+            field: field,
+            message: "\(value)早于出生年月\(born)，请核对"
+        )
+    }
+
     /// Requires a year-month not later than the month of `today` (e.g. 获得职称年月, 发证年月, 注册年月 lie in the past).
     ///
     /// - Throws: `year_month.in_future`.

@@ -166,6 +166,40 @@ struct ProfileTests {
         #expect(entry?.record.school == "北京大学")
     }
 
+    /// Nothing in the profile precedes the person: 张三 was born in 1990-03 (his ID number says so).
+    @Test func datesAreNotBeforeTheBirthMonth() {
+        func training(_ change: (inout TrainingInput) -> Void) -> CandidateCommand {
+            var input = Fixture.residency
+            change(&input)
+            return .addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: "t1", training: input))
+        }
+        func certificate(_ change: (inout CertificateInput) -> Void) -> CandidateCommand {
+            var input = Fixture.assistantCertificate
+            change(&input)
+            return .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: "z1", certificate: input))
+        }
+        #expect(registered.state.basic?.birthDate.hasPrefix("1990-03") == true)
+        registered.when(education { $0.enrolment = "1899-09" }, ctx).thenRejects(code: "year_month.before_birth", field: "education.enrolment")
+        registered.when(
+            education {
+                $0.enrolment = "1989-09"
+                $0.graduation = "1990-02"
+            },
+            ctx
+        )
+        .thenRejects(code: "year_month.before_birth", field: "education.enrolment")
+        registered.when(training { $0.start = "1990-02" }, ctx).thenRejects(code: "year_month.before_birth", field: "training.start")
+        registered.when(
+            certificate {
+                $0.issued = "1905-01"
+                $0.registered = "1905-02"
+            },
+            ctx
+        )
+        .thenRejects(code: "year_month.before_birth", field: "certificate.issued")
+        registered.when(training { $0.start = "1990-03" }, ctx).thenAccepts()
+    }
+
     @Test func graduationIsNotBeforeEnrolment() {
         registered.when(education { $0.graduation = "2006-06" }, ctx)
             .thenRejects(.educationGraduationBeforeEnrolment, field: "education.graduation")
