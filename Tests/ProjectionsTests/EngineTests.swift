@@ -56,7 +56,7 @@ struct EngineTests {
         try await season.submit(1, application: "a1")
         let queued = try await review.queue(site: "4201")
         #expect(queued.map(\.applicationID) == ["a1"])
-        #expect(queued.first?.status == "submitted" && queued.first?.mismatches == 5)
+        #expect(queued.first?.status == "submitted" && queued.first?.mismatches == 5 && queued.first?.verifiedEntries == 1)
         let comparison = try #require(try await review.comparison(application: "a1"))
         let rows = try #require(comparison.entries.first?.rows)
         #expect(rows.filter { $0.status == .mismatch }.map(\.label) == ["院校", "形式", "专业", "入学", "毕业"])
@@ -88,6 +88,9 @@ struct EngineTests {
         #expect(decided.entries.first?.rows.first?.status == .mismatch)
         #expect(decided.entries.first?.rows.first?.declared == "张叁")
         #expect(decided.summary.identityMismatch)
+        // A record that no longer names the candidate is not a verification: the queue counts as the file says.
+        #expect(decided.summary.verifiedEntries == 0)
+        #expect(try await candidates.candidate(id: id, now: SeasonFixture.review)?.education.first?.chsiVerified == false)
 
         let corrections = try await audit.trail(candidate: id, field: "basic.name")
         #expect(corrections.map(\.after) == ["张三", "张叁"])

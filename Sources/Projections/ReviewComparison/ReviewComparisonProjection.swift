@@ -322,8 +322,9 @@ public struct ReviewComparisonProjection: Projection {
         return ReviewFile(name: reviewed.name, idNumber: reviewed.idNumber, education: reviewed.education, applications: [])
     }
 
-    /// What an application's queue line counts of its comparison rows: ticked entries with a CHSI result, rows
-    /// compared as mismatch, and whether an identity row is one.
+    /// What an application's queue line counts of its comparison rows: ticked entries CHSI verified (a result that
+    /// names the candidate: one of another person is not a verification, as the candidate's file says), rows compared
+    /// as mismatch, and whether an identity row is one.
     static func counts(_ application: ReviewFile.ReviewedApplication, of file: ReviewFile) -> (verified: Int, mismatches: Int, identity: Bool) {
         let file = source(of: application, in: file)
         var verified = 0
@@ -331,11 +332,13 @@ public struct ReviewComparisonProjection: Projection {
         var identity = false
         for entryID in application.educationEntryIDs {
             guard let entry = file.education[entryID] else { continue }
-            if entry.currentChsiResult != nil { verified += 1 }
+            var otherPerson = false
             for (order, row) in rows(file: file, entry: entry).enumerated() where row.status == .mismatch {
                 mismatches += 1
-                if order < 2 { identity = true }
+                if order < 2 { otherPerson = true }
             }
+            if otherPerson { identity = true }
+            if entry.currentChsiResult != nil && !otherPerson { verified += 1 }
         }
         return (verified, mismatches, identity)
     }
