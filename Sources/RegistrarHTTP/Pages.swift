@@ -138,7 +138,18 @@ extension Routes {
             let siteCode = try context.id("siteCode")
             try await api.authorizeExistingSite(principal.actor, siteCode)
             let asked = try api.queuePageRequest(request)
-            let page = try await api.readModels().queue(site: siteCode, status: asked.status, after: asked.after, limit: asked.limit)
+            // 查找: a candidate in front of the reviewer, by name, ID number, username or application number.
+            let query = (try request.query("q", maxLength: 64)).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            var page: ReviewQueuePage
+            if let query {
+                var candidates = Set<String>()
+                if let id = try await api.history.resolve(query), id.hasPrefix("candidate-") { candidates.insert(id) }
+                if let holder = try await api.service.store.claimHolder(CandidateClaims.idNumberKey(query)) { candidates.insert(holder) }
+                let found = try await api.readModels().search(site: siteCode, candidateIDs: candidates, name: query, applicationID: query)
+                page = ReviewQueuePage(items: found, next: nil)
+            } else {
+                page = try await api.readModels().queue(site: siteCode, status: asked.status, after: asked.after, limit: asked.limit)
+            }
             let season = try await api.service.seasonState()
             // A reviewer keeps a candidate who abandoned here only if they applied here again (the file's rule): such
             // a line stays in the site's record, without a link to a page the reviewer would be refused.
@@ -167,7 +178,14 @@ extension Routes {
                     ["label": status.label, "link": "\(base)?status=\(status.rawValue)", "current": asked.status == status.rawValue]
                 }
             let siteName = season.site(siteCode)?.name ?? siteCode
-            var values: [String: Any] = ["title": "\(siteName)（\(siteCode)）现场审核", "items": items, "empty": items.isEmpty, "tabs": tabs]
+            var values: [String: Any] = [
+                "title": "\(siteName)（\(siteCode)）现场审核", "items": items, "empty": items.isEmpty, "tabs": tabs, "base": base,
+            ]
+            if let query {
+                values["q"] = query
+                values["searching"] = true
+                return PageRender.html(PageRender.render("queue", values, principal: principal))
+            }
             if asked.after != nil { values["firstPage"] = base + (statusQuery.map { "?" + $0 } ?? "") }
             if let next = page.next {
                 let limitQuery = request.uri.queryParameters["limit"] == nil ? nil : "limit=\(asked.limit)"

@@ -207,6 +207,27 @@ extension PageTests {
         }
     }
 
+    /// 查找 on a site's page: the candidate in front of the reviewer by name, ID number, username or application
+    /// number, among the site's own applications only.
+    @Test func aReviewerFindsACandidateOfTheSite() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let reviewer = try await Self.cookie(client, "reviewer01")
+            let link = "href=\"/review/applications/\(cast.applicationA)\""
+            for typed in ["张三", " 张三 ", World.residentID(1), World.residentID(1).lowercased(), "zhangsan01", cast.candidateA, cast.applicationA] {
+                let query = typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let found = try await Self.form(client, .get, "/review/sites/4201?q=\(query)", nil, cookie: reviewer)
+                #expect(found.status == .ok && found.text.contains(link) && found.text.contains("返回审核队列"), "\(typed): \(found.text)")
+            }
+            // B is 张三 too, but applied at 4202: not this site's.
+            let other = try await Self.form(client, .get, "/review/sites/4201?q=lisi0002", nil, cookie: reviewer)
+            #expect(other.status == .ok && !other.text.contains("/review/applications/") && other.text.contains("本考点没有"), "\(other.text)")
+            let named = try await Self.form(client, .get, "/review/sites/4201?q=%E5%BC%A0%E4%B8%89", nil, cookie: reviewer)
+            #expect(named.text.components(separatedBy: "/review/applications/").count - 1 == 1)
+        }
+    }
+
     @Test func theAuditTableWrapsLongIDs() async throws {
         let world = try await World()
         try await world.test { client in

@@ -92,6 +92,12 @@ public struct ReviewQueuePage: Sendable, Equatable {
     public var items: [ReviewQueueItem]
     /// Where the next page starts; nil on the last page.
     public var next: ReviewQueueCursor?
+
+    /// Creates a page.
+    public init(items: [ReviewQueueItem], next: ReviewQueueCursor?) {
+        self.items = items
+        self.next = next
+    }
 }
 
 /// The lines a page of a queue could hold: those after the cursor it was asked with, through its last line when
@@ -194,6 +200,27 @@ public struct ReviewQueries: Sendable {
             let items = try Self.queueLines(db, site: site, status: status, after: after, limit: limit + 1)
             let page = firstPage(of: items, limit: limit) { ReviewQueueCursor(submittedAt: $0.submittedAt, applicationID: $0.applicationID) }
             return ReviewQueuePage(items: page.items, next: page.next)
+        }
+    }
+
+    /// A site's queue lines that a reviewer looks up (查找): of the candidates `candidateIDs`, of the name `name`, or the
+    /// application `applicationID`; oldest submission first, at most 100. A scan of the site's lines (the index by
+    /// site), no index on names that every append would pay for.
+    public func search(site: String, candidateIDs: Set<String>, name: String, applicationID: String) async throws -> [ReviewQueueItem] {
+        try reader.readNow { db in
+            let candidates = Array(candidateIDs.prefix(20))
+            let placeholders = Array(repeating: "?", count: candidates.count).joined(separator: ", ")
+            var arguments: StatementArguments = [site, name, applicationID]
+            arguments += StatementArguments(candidates)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.queueColumns) FROM review_queue WHERE site_code = ?
+                    AND (name = ? OR application_id = ?\(candidates.isEmpty ? "" : " OR candidate_id IN (\(placeholders))"))
+                    ORDER BY submitted_at, application_id LIMIT 100
+                    """,
+                arguments: arguments
+            ).map(Self.item)
         }
     }
 
