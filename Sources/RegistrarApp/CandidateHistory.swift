@@ -347,6 +347,7 @@ public enum EventDescriptions {
         "StaffAccountCreated": "创建工作人员账号 / staff account created",
         "StaffScopeChanged": "修改审核范围 / staff scope changed",
         "StaffAccountDeactivated": "停用工作人员账号 / staff account deactivated",
+        "StaffAccountReactivated": "重新启用工作人员账号 / staff account reactivated",
         "StaffPasswordChanged": "修改工作人员密码 / staff password changed",
     ]
 

@@ -936,6 +936,17 @@ extension Routes {
             }
             return try await api.commandReply(outcome)
         }
+        // A deactivated account enabled again, with a reason: its scope and password as they were.
+        authenticated(.post, "/api/v1/admin/staff/{staffID}/reactivate") { request, context, principal in
+            let staffID = try context.id("staffID")
+            let body = try await request.strictBody(ReasonBody.self, limit: limit)
+            let command = StaffCommand.reactivate(ReactivateStaffAccount(staffID: staffID, reason: body.reason))
+            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web", reason: body.reason)
+            let outcome = try await api.counted {
+                try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
+            }
+            return try await api.commandReply(outcome)
+        }
     }
 }
 

@@ -209,6 +209,7 @@ import Testing
             body: { _ in #"{"newPassword": "Spare2026y", "reason": "本人忘记密码，经科室负责人确认后重置"}"# }
         ),
         row(.post, "/api/v1/admin/staff/{staffID}/deactivate", only([.admin]), body: { _ in #"{"reason": "调离岗位"}"# }),
+        row(.post, "/api/v1/admin/staff/{staffID}/reactivate", only([.admin]), body: { _ in #"{"reason": "恢复使用"}"# }),
         // The file's reviewer (the candidate applied at their site) and administrators; it ends the candidate's sessions.
         // By now the owner has abandoned the application at the reviewer's site (the abandon row above), and an
         // abandoned application gives its site's reviewers no access: administrators only (a reviewer of a live

@@ -431,6 +431,7 @@ public enum AuditFold {
             ]
         case .scopeChanged(let e): [("staff.areaCode", e.areaCode), ("staff.siteCodes", e.siteCodes.joined(separator: ","))]
         case .deactivated: [("staff.active", "false")]
+        case .reactivated: [("staff.active", "true")]
         case .passwordChanged(let e): [("staff.passwordChangedAt", e.changedAt), ("staff.passwordChangeMethod", e.method)]
         }
     }

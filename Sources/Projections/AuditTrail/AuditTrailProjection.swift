@@ -89,6 +89,7 @@ public struct AuditTrailProjection: Projection {
         case .candidate(.refundRecorded(let e)): return e.reason
         case .candidate(.paymentFailed(let e)): return e.reason
         case .staff(.deactivated(let e)): return e.reason
+        case .staff(.reactivated(let e)): return e.reason
         default: return nil
         }
     }

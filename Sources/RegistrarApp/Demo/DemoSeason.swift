@@ -479,6 +479,9 @@ final class DemoScript {
         }
         try await staffChange(.changeScope(ChangeStaffScope(staffID: secondedID, areaCode: henan.code, siteCodes: sites)), staffId: secondedID)
         try await staffChange(.deactivate(DeactivateStaffAccount(staffID: secondedID, reason: "借调结束，返回原单位")), staffId: secondedID)
+        // Called back for a week, then gone for good: the account is enabled again, not made anew.
+        try await staffChange(.reactivate(ReactivateStaffAccount(staffID: secondedID, reason: "考点审核任务重，借调延长一周")), staffId: secondedID)
+        try await staffChange(.deactivate(DeactivateStaffAccount(staffID: secondedID, reason: "延长借调期满，返回原单位")), staffId: secondedID)
     }
 
     func staffChange(_ command: StaffCommand, staffId: String) async throws {

@@ -58,6 +58,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case staffRoleInvalid = "staff.role_invalid"
     /// A reviewer's scope is missing, unknown or inconsistent; other roles have no scope.
     case staffScopeInvalid = "staff.scope_invalid"
+    /// Only a deactivated account is enabled again.
+    case staffNotDeactivated = "staff.not_deactivated"
     /// An administrator may not deactivate their own account.
     case staffSelfDeactivation = "staff.self_deactivation"
 

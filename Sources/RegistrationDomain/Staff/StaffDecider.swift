@@ -54,6 +54,21 @@ public struct DeactivateStaffAccount: Sendable, Equatable {
     }
 }
 
+/// Enables a deactivated staff account again (a seconded reviewer back for another season, a mistaken
+/// deactivation), with its scope and password as they were.
+public struct ReactivateStaffAccount: Sendable, Equatable {
+    /// The account id.
+    public var staffID: String
+    /// Why (mandatory).
+    public var reason: String
+
+    /// Creates the command.
+    public init(staffID: String, reason: String) {
+        self.staffID = staffID
+        self.reason = reason
+    }
+}
+
 /// Who replaces a staff account's password.
 public enum StaffPasswordChangeMethod: String, Codable, CaseIterable, Sendable {
     /// The account's holder, after giving the current password.
@@ -92,6 +107,8 @@ public enum StaffCommand: Sendable, Equatable {
     case deactivate(DeactivateStaffAccount)
     /// ``ChangeStaffPassword``.
     case changePassword(ChangeStaffPassword)
+    /// ``ReactivateStaffAccount``.
+    case reactivate(ReactivateStaffAccount)
 }
 
 /// One staff account.
@@ -136,7 +153,7 @@ public struct StaffState: Codable, Equatable, Sendable {
     }
 }
 
-/// Staff accounts: creation, a reviewer's scope, deactivation.
+/// Staff accounts: creation, a reviewer's scope, deactivation and reactivation, passwords.
 public enum StaffDecider: Decider {
     /// A staff command with its context.
     public typealias Command = ContextualCommand<StaffCommand>
@@ -245,6 +262,15 @@ public enum StaffDecider: Decider {
                 halfWidth: false
             )
             return [.deactivated(StaffAccountDeactivated(staffID: deactivate.staffID, reason: reason, deactivatedAt: now))]
+        case .reactivate(let reactivate):
+            guard let id = state.staffID, id == reactivate.staffID else {
+                throw Reject.make(.staffNotFound, field: "staffID", message: "工作人员账号\(reactivate.staffID)不存在")
+            }
+            guard !state.active else {
+                throw Reject.make(.staffNotDeactivated, field: "staffID", message: "工作人员账号\(reactivate.staffID)未停用，无需重新启用")
+            }
+            let reason = try Check.text(reactivate.reason, field: "reason", label: "重新启用原因", maxLength: 200, halfWidth: false)
+            return [.reactivated(StaffAccountReactivated(staffID: reactivate.staffID, reason: reason, reactivatedAt: now))]
         case .changePassword:
             return []  // decided above
         }
@@ -308,6 +334,8 @@ public enum StaffDecider: Decider {
             state.siteCodes = event.siteCodes
         case .deactivated:
             state.active = false
+        case .reactivated:
+            state.active = true
         case .passwordChanged:
             break  // the password is the credentials table's
         }

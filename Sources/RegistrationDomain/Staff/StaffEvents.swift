@@ -72,7 +72,7 @@ public struct StaffScopeChanged: DomainEvent {
     }
 }
 
-/// A staff account was deactivated (for good).
+/// A staff account was deactivated (it can be enabled again: ``StaffAccountReactivated``).
 public struct StaffAccountDeactivated: DomainEvent {
     /// `StaffAccountDeactivated`.
     public static let eventType = "StaffAccountDeactivated"
@@ -90,6 +90,27 @@ public struct StaffAccountDeactivated: DomainEvent {
         self.staffID = staffID
         self.reason = reason
         self.deactivatedAt = deactivatedAt
+    }
+}
+
+/// A deactivated staff account was enabled again, with its scope and password as they were.
+public struct StaffAccountReactivated: DomainEvent {
+    /// `StaffAccountReactivated`.
+    public static let eventType = "StaffAccountReactivated"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The account id.
+    public var staffID: String
+    /// Why.
+    public var reason: String
+    /// When (ISO-8601 UTC).
+    public var reactivatedAt: String
+
+    /// Creates the event.
+    public init(staffID: String, reason: String, reactivatedAt: String) {
+        self.staffID = staffID
+        self.reason = reason
+        self.reactivatedAt = reactivatedAt
     }
 }
 
@@ -131,6 +152,8 @@ public enum StaffEvent: Equatable, Sendable {
     case deactivated(StaffAccountDeactivated)
     /// ``StaffPasswordChanged``.
     case passwordChanged(StaffPasswordChanged)
+    /// ``StaffAccountReactivated``.
+    case reactivated(StaffAccountReactivated)
 
     /// The payload, for encoding.
     public var payload: any DomainEvent {
@@ -139,12 +162,14 @@ public enum StaffEvent: Equatable, Sendable {
         case .scopeChanged(let event): event
         case .deactivated(let event): event
         case .passwordChanged(let event): event
+        case .reactivated(let event): event
         }
     }
 
     /// Every payload type of the stream, one per case.
     public static let payloadTypes: [any DomainEvent.Type] = [
         StaffAccountCreated.self, StaffScopeChanged.self, StaffAccountDeactivated.self, StaffPasswordChanged.self,
+        StaffAccountReactivated.self,
     ]
 
     /// Wraps a decoded payload, or nil if it is not a staff event.
@@ -160,6 +185,7 @@ public enum StaffEvent: Equatable, Sendable {
         if let event = cast(payload, to: StaffScopeChanged.self) { return .scopeChanged(event) }
         if let event = cast(payload, to: StaffAccountDeactivated.self) { return .deactivated(event) }
         if let event = cast(payload, to: StaffPasswordChanged.self) { return .passwordChanged(event) }
+        if let event = cast(payload, to: StaffAccountReactivated.self) { return .reactivated(event) }
         return nil
     }
 }

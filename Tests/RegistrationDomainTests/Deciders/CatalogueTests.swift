@@ -237,6 +237,7 @@ struct CatalogueTests {
             )
         ),
         .deactivated(StaffAccountDeactivated(staffID: "s", reason: "r", deactivatedAt: "2025-01-01T00:00:00.000Z")),
+        .reactivated(StaffAccountReactivated(staffID: "s", reason: "r", reactivatedAt: "2025-01-01T00:00:00.000Z")),
         .passwordChanged(StaffPasswordChanged(staffID: "s", method: "reset", changedBy: "a", reason: "r", changedAt: "2025-01-01T00:00:00.000Z")),
     ]
 

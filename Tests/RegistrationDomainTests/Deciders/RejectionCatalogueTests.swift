@@ -105,6 +105,7 @@ struct RejectionCatalogueTests {
         .staffScopeInvalid: {
             staff([reviewerCreated], .changeScope(ChangeStaffScope(staffID: "r", areaCode: "11", siteCodes: ["4101"])))
         },
+        .staffNotDeactivated: { staff([reviewerCreated], .reactivate(ReactivateStaffAccount(staffID: "r", reason: "x"))) },
         .staffSelfDeactivation: {
             staff([reviewerCreated], .deactivate(DeactivateStaffAccount(staffID: "r", reason: "x")), Fixture.actor(.admin, id: "r"))
         },

@@ -201,6 +201,22 @@ struct StaffDeciderTests {
             .thenRejects(.staffDeactivated)
     }
 
+    /// A deactivated account is enabled again by an administrator, with a reason, scope and all; an active one is not.
+    @Test func aDeactivatedAccountIsEnabledAgainWithAReason() {
+        let gone = StaffEvent.deactivated(StaffAccountDeactivated(staffID: "r-li", reason: "借调结束", deactivatedAt: now))
+        let history = given(StaffDecider.self, [reviewerCreated, gone])
+        let reactivate = { (reason: String) in StaffCommand.reactivate(ReactivateStaffAccount(staffID: "r-li", reason: reason)) }
+        history.when(reactivate(" "), admin).thenRejects(.inputRequired, field: "reason")
+        history.when(reactivate("借调延长"), Fixture.actor(.reviewer)).thenRejects(.authForbidden)
+        let events = history.when(reactivate("借调延长"), admin)
+            .then([.reactivated(StaffAccountReactivated(staffID: "r-li", reason: "借调延长", reactivatedAt: now))])
+        let state = StaffDecider.replay(events)
+        #expect(state.actor?.siteCodes == StaffDecider.replay([reviewerCreated]).actor?.siteCodes && state.active)
+        given(StaffDecider.self, events).when(reactivate("again"), admin).thenRejects(.staffNotDeactivated, field: "staffID")
+        given(StaffDecider.self, [reviewerCreated]).when(reactivate("x"), admin).thenRejects(.staffNotDeactivated)
+        given(StaffDecider.self, []).when(reactivate("x"), admin).thenRejects(.staffNotFound)
+    }
+
     @Test func adminsCannotDeactivateThemselves() {
         let me = StaffEvent.created(
             StaffAccountCreated(staffID: "admin-1", role: "admin", displayName: "管理员", areaCode: nil, siteCodes: [], createdAt: now)
