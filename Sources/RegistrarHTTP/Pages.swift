@@ -631,14 +631,14 @@ struct AuditFilters {
     var after: AuditCursor?
 
     init(_ request: Request) throws {
-        candidate = try request.query("candidate", maxLength: 128)
-        actor = try request.query("actor", maxLength: 128)
+        candidate = try request.filterQuery("candidate", maxLength: 128)
+        actor = try request.filterQuery("actor", maxLength: 128)
         since = try Self.bound(request, "since")
         until = try Self.bound(request, "until")
         if let since, let until, since >= until {
             throw APIError.badRequest("invalid_parameter", field: "until", message: "截止时间until须晚于起始时间since")
         }
-        field = try request.query("field", maxLength: 200)
+        field = try request.filterQuery("field", maxLength: 200)
         if let token = try request.query("after", maxLength: 40) {
             guard let cursor = AuditCursor(token: token) else {
                 throw APIError.badRequest("invalid_parameter", field: "after", message: "翻页位置after无效，应为“位置.序号”，如1042.3")
@@ -649,7 +649,7 @@ struct AuditFilters {
 
     /// An instant bound of the trail, in the form `recorded_at` holds (400 naming the parameter when it is not one).
     private static func bound(_ request: Request, _ name: String) throws -> String? {
-        guard let text = try request.query(name, maxLength: 40) else { return nil }
+        guard let text = try request.filterQuery(name, maxLength: 40) else { return nil }
         guard let bound = AuditFilter.bound(text) else {
             throw APIError.badRequest(
                 "invalid_parameter",

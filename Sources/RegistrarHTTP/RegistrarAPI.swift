@@ -538,6 +538,18 @@ extension Request {
         return text
     }
 
+    /// A filter's query parameter: blank is absent, as a browser sends every box of a form, the empty ones too
+    /// (`?candidate=&actor=reviewer01`); surrounding blanks are dropped. 400 when longer than `maxLength`.
+    func filterQuery(_ name: String, maxLength: Int = 200) throws -> String? {
+        guard let value = uri.queryParameters[name[...]] else { return nil }
+        let text = String(value).trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        guard text.count <= maxLength else {
+            throw APIError.badRequest("invalid_parameter", field: name, message: "查询参数\(name)过长（最多\(maxLength)个字符）")
+        }
+        return text
+    }
+
     /// An integer query parameter within a range.
     func query(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = try query(name, maxLength: 20) else { return nil }

@@ -197,6 +197,10 @@ extension PageTests {
                 #expect(page.status == .badRequest && page.text.contains("没有用户名或编号为") && page.text.contains("value=\"\(typed)\""), "\(page.text)")
                 #expect(page.text.contains("<form class=\"box\" method=\"get\" action=\"/audit\">") && !page.text.contains("本页 0 条"))
             }
+            // The form as a browser submits it, every box, the empty ones too.
+            let submitted = try await Self.form(client, .get, "/audit?candidate=&actor=reviewer01&since=&until=&field=", nil, cookie: auditor)
+            #expect(submitted.status == .ok && count(submitted) == count(byID), "\(submitted.text)")
+            #expect(try await client.call(.get, "/api/v1/audit/trail?candidate=&actor=%20reviewer01%20", token: auditorToken).status == .ok)
             let unknownCandidate = try await client.call(.get, "/api/v1/audit/trail?candidate=zhangsan99", token: auditorToken)
             #expect(unknownCandidate.status == .badRequest && unknownCandidate.field == "candidate", "\(unknownCandidate.text)")
             #expect(try await client.call(.get, "/api/v1/audit/trail?candidate=zhangsan01", token: auditorToken).status == .ok)
