@@ -44,15 +44,19 @@ func run(_ program: String, _ arguments: [String], input: String? = nil) throws 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
-    let standardInput = Pipe()
-    process.standardInput = standardInput
+    // A pipe only when there is something to send: every other child inherits the test's standard input, as before
+    // (a pipe per child doubles the descriptors Foundation's `Process.run()` juggles while other children start).
+    let standardInput = input.map { _ in Pipe() }
+    if let standardInput { process.standardInput = standardInput }
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output
     process.standardError = error
     try launch(process)
-    if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
-    try standardInput.fileHandleForWriting.close()
+    if let input, let standardInput {
+        standardInput.fileHandleForWriting.write(Data(input.utf8))
+        try standardInput.fileHandleForWriting.close()
+    }
     // Drain stderr on another thread while reading stdout, so a chatty child cannot block on a full pipe.
     let errorData = ErrorBox()
     let group = DispatchGroup()
