@@ -177,8 +177,8 @@ public enum CredentialTable {
     /// Replaces a password hash (inside an append transaction, with the event that records the change);
     /// `mustChange` when someone other than the holder typed it. With `replacing`, only if the stored hash is still
     /// that one (the password the holder gave was checked against it): otherwise another change got there first, and
-    /// the append is refused (`account.wrong_password`), so that of concurrent changes from one current password
-    /// exactly one is recorded.
+    /// the append is refused (`account.password_changed_meanwhile`), so that of concurrent changes from one current
+    /// password exactly one is recorded.
     public static func setPasswordHash(
         _ hash: String,
         mustChange: Bool,
@@ -190,8 +190,15 @@ public enum CredentialTable {
             sql: "UPDATE credentials SET password_hash = ?, must_change_password = ? WHERE subject_id = ? AND (?4 IS NULL OR password_hash = ?4)",
             arguments: [hash, mustChange, subjectId, checked]
         )
+        // Not a wrong password (it was right when checked): not counted towards the lock-out either.
         if checked != nil, db.changesCount == 0 {
-            throw CommandError.rejected(Rejection(code: "account.wrong_password", field: "currentPassword", message: "原密码错误"))
+            throw CommandError.rejected(
+                Rejection(
+                    code: "account.password_changed_meanwhile",
+                    field: "currentPassword",
+                    message: "密码刚被另一请求修改，本次修改未生效；请用新密码重新登录后再试"
+                )
+            )
         }
         guard db.changesCount == 1 else { throw DatabaseError(resultCode: .SQLITE_NOTFOUND, message: "no credentials for \(subjectId)") }
     }

@@ -441,6 +441,10 @@ public final class RegistrarService: Sendable {
         guard answered else {
             throw CommandError.rejected(Rejection(code: "account.wrong_recovery_answer", field: "recoveryAnswer", message: "密码找回答案错误"))
         }
+        // A password staff typed on site is to be replaced, not set again by recovery.
+        if credential.mustChangePassword, await hasher.verifyOffPool(newPassword, against: credential.passwordHash) {
+            try Self.refuseUnchanged(newPassword, newPassword)
+        }
         if let earlier = try await earlierOutcome(of: request) { return (candidateId, credential.username, earlier) }
         let outcome = try await appendPasswordChange(change, actor: .candidate(candidateId), request: request)
         return (candidateId, credential.username, outcome)
@@ -579,14 +583,25 @@ public final class RegistrarService: Sendable {
         return (candidate, try await season(logVersion: versions[1]).state)
     }
 
-    /// Checks a username and password; returns the subject id when they match, and whether someone else typed the
-    /// password (the holder must replace it before anything else).
-    public func authenticate(username: String, password: String) async throws -> (subjectId: String, mustChangePassword: Bool)? {
+    /// Checks a username and password; returns the subject id when they match, whether someone else typed the
+    /// password (the holder must replace it before anything else), and the stored hash it matched (to tell, once a
+    /// session is issued, that no reset replaced it meanwhile: ``passwordHash(ofSubject:)``).
+    public func authenticate(
+        username: String,
+        password: String
+    ) async throws
+        -> (subjectId: String, mustChangePassword: Bool, passwordHash: String)?
+    {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
         let credential = try await sqlite.pool.read { db -> Credential? in try CredentialTable.find(username: username, in: db) }
         let hasher = configuration.passwordHasher
         // An unknown username pays for one KDF run too, so the reply's timing does not reveal which usernames exist.
         guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), let credential else { return nil }
-        return (credential.subjectId, credential.mustChangePassword)
+        return (credential.subjectId, credential.mustChangePassword, credential.passwordHash)
+    }
+
+    /// The stored password hash of a subject now, if it has credentials.
+    public func passwordHash(ofSubject subjectId: String) async throws -> String? {
+        try await credential(ofSubject: subjectId)?.passwordHash
     }
 }

@@ -726,14 +726,14 @@ extension RegistrarAPI {
             case .locked(let wait): throw APIError.lockedOut(seconds: wait)
             case .busy: throw APIError.accountBusy
             }
-            let authenticated: (subjectId: String, mustChangePassword: Bool)?
+            let authenticated: (subjectId: String, mustChangePassword: Bool, passwordHash: String)?
             do {
                 authenticated = try await service.authenticate(username: username, password: password)
             } catch {
                 await throttle.end(usernameKey, failed: false)
                 throw error
             }
-            guard let (subject, mustChange) = authenticated else {
+            guard let (subject, mustChange, matched) = authenticated else {
                 attempt.fail()
                 if let wait = await throttle.end(usernameKey, failed: true) { throw APIError.lockedOut(seconds: wait) }
                 throw invalid
@@ -752,6 +752,12 @@ extension RegistrarAPI {
                 refusedByRule = true
             }
             let (token, session) = try sessions.issue(for: subject, isStaff: staff, passwordChangeRequired: mustChange || refusedByRule)
+            // A reset or change that committed while this log-in was checked ended every session but this one, which
+            // it could not see yet: the password it was opened with is no longer the account's.
+            if try await service.passwordHash(ofSubject: subject) != matched {
+                sessions.revoke(token)
+                throw invalid
+            }
             return (token, session, actor)
         }
     }

@@ -30,6 +30,9 @@ final class SessionStore: Sendable {
     private struct State {
         var sessions: [SHA256.Digest: Session] = [:]
         var issuedSinceSweep = 0
+        /// Bumped by every revocation after its rows are deleted: a lookup that read a row from the table before a
+        /// revocation must not put it back into memory after the revocation emptied memory.
+        var revocations = 0
     }
 
     // A lock rather than an actor: every authenticated request looks its token up, and an actor costs a hop to its
@@ -107,8 +110,8 @@ final class SessionStore: Sendable {
     func session(for token: String) -> Session? {
         let key = Self.key(token)
         let now = clock.now()
-        var found = state.withLock { $0.sessions[key] }
-        if found == nil, let writer {
+        var (found, revocations) = state.withLock { ($0.sessions[key], $0.revocations) }
+        while found == nil, let writer {
             // Issued before this process started (or by another process on the same file).
             found = try? writer.read { db in
                 try Row.fetchOne(
@@ -125,7 +128,17 @@ final class SessionStore: Sendable {
                     )
                 }
             }
-            if let found, found.expiresAt > now { state.withLock { $0.sessions[key] = found } }
+            guard let read = found, read.expiresAt > now else { break }
+            // Kept only if no revocation ran since the row was read; otherwise read again (it may be gone).
+            let kept = state.withLock { state -> Bool in
+                guard state.revocations == revocations else {
+                    revocations = state.revocations
+                    return false
+                }
+                state.sessions[key] = read
+                return true
+            }
+            if !kept { found = nil } else { break }
         }
         guard let session = found else { return nil }
         guard session.expiresAt > now else {
@@ -152,20 +165,25 @@ final class SessionStore: Sendable {
     /// Ends every session of a subject but `keeping` (after a password change: a stolen token stops working).
     func revokeAll(of subjectId: String, keeping token: String? = nil) {
         let kept = token.map(Self.key)
-        state.withLock { state in
-            state.sessions = state.sessions.filter { $0.value.subjectId != subjectId || $0.key == kept }
-        }
+        // The rows first, then memory: a lookup racing this finds the row gone, or is told to read it again.
         try? writer?.write { db in
             try db.execute(
                 sql: "DELETE FROM sessions WHERE subject_id = ? AND token_sha256 IS NOT ?",
                 arguments: [subjectId, kept.map { Data($0) }]
             )
         }
+        state.withLock { state in
+            state.revocations += 1
+            state.sessions = state.sessions.filter { $0.value.subjectId != subjectId || $0.key == kept }
+        }
     }
 
     private func forget(_ key: SHA256.Digest) {
-        state.withLock { _ = $0.sessions.removeValue(forKey: key) }
         try? writer?.write { db in try db.execute(sql: "DELETE FROM sessions WHERE token_sha256 = ?", arguments: [Data(key)]) }
+        state.withLock { state in
+            state.revocations += 1
+            _ = state.sessions.removeValue(forKey: key)
+        }
     }
 
     private static func key(_ token: String) -> SHA256.Digest {

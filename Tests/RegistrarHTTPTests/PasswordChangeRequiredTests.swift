@@ -123,6 +123,13 @@ import Testing
                 json: #"{"newPassword": "onsite2026", "reason": "考生持身份证到考点申请重置"}"#
             )
             try #require(reset.status == .ok, "\(reset.text)")
+            // Recovery may not set again the password staff typed: it would stay in use.
+            let again = try await client.call(
+                .post,
+                "/api/v1/password-recovery",
+                json: World.recovery(of: 1, answer: "武汉大学医学部", newPassword: "onsite2026")
+            )
+            #expect(again.status == .unprocessableContent && again.code == "account.password_unchanged", "\(again.text)")
             let (token, required) = try await Self.logIn(client, "zhangsan01", "onsite2026")
             #expect(required == true)
             #expect(try await client.call(.get, file, token: token).code == "auth.password_change_required")

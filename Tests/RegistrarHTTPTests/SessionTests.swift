@@ -276,3 +276,25 @@ import Testing
         }
     }
 }
+
+/// Ending a subject's sessions while they are in use: no lookup racing the revocation brings a session back.
+@Suite struct SessionRevocationTests {
+    @Test func aLookupRacingARevocationDoesNotBringTheSessionBack() async throws {
+        let world = try await World()
+        let writer = world.store.pool
+        var survived = 0
+        for round in 0..<300 {
+            let issuer = SessionStore(clock: world.clock, lifetime: 3_600, writer: writer)
+            let (token, _) = try issuer.issue(for: "candidate-\(round)", isStaff: false)
+            // Another process's view (or this one after a restart): its lookups go to the table.
+            let server = SessionStore(clock: world.clock, lifetime: 3_600, writer: writer)
+            let polling = Task.detached {
+                for _ in 0..<50 { _ = server.session(for: token) }
+            }
+            server.revokeAll(of: "candidate-\(round)")
+            await polling.value
+            if server.session(for: token) != nil { survived += 1 }
+        }
+        #expect(survived == 0, "\(survived) of 300 sessions survived the revocation of their subject")
+    }
+}
