@@ -189,7 +189,8 @@ struct ServeCommand: AsyncParsableCommand {
         JSONLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         defer { JSONLogHandler.flush() }
         let path = database.db
-        // A server that cannot start leaves no new empty file behind (a mistyped --port, a port in use).
+        // A server that cannot start leaves no file it created behind (a mistyped --port, a port in use), the demo it
+        // played into a new file included: a second run plays it again.
         let fileExisted = FileManager.default.fileExists(atPath: path)
         if let demo {
             do {
@@ -243,7 +244,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let refusal as ServerStartRefusal {
             throw failure("serve refused to start: \(refusal)")
         } catch {
-            if !fileExisted && demo == nil { database.removeCreatedFile() }
+            if !fileExisted { database.removeCreatedFile() }
             // The socket's own words, as the operator needs them.
             let text = "\(error)"
             if text.contains("Address already in use") || text.contains("EADDRINUSE") {

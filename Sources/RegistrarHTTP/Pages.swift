@@ -106,6 +106,7 @@ extension Routes {
                 // As the API answers it: a lock-out says when to try again (`Retry-After`).
                 var page = PageRender.html(body, status: known.status)
                 page.headers.append(contentsOf: known.httpFields)
+                page.headers[Header.pageRefusal] = known.body.code
                 return page
             }
         }
@@ -1084,7 +1085,9 @@ extension RegistrarAPI {
             ["title": "无法完成请求", "message": error.body.message, "code": error.body.code, "status": Int(error.status.code)],
             principal: principal
         )
-        return PageRender.html(body, status: error.status)
+        var page = PageRender.html(body, status: error.status)
+        page.headers[Header.pageRefusal] = error.body.code
+        return page
     }
 }
 

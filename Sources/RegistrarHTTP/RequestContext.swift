@@ -33,6 +33,8 @@ public struct RegistrarRequestContext: Hummingbird.RequestContext {
 /// Header names the API reads or writes.
 enum Header {
     static let requestID = HTTPField.Name("X-Request-Id")!
+    /// The code of a refusal a page rendered itself (never sent: the request log and the metrics take it off).
+    static let pageRefusal = HTTPField.Name("X-Registrar-Refusal")!
     static let correlationID = HTTPField.Name("X-Correlation-Id")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!

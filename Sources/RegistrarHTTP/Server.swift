@@ -253,6 +253,11 @@ struct FrontMiddleware: RouterMiddleware {
             refusal = APIError.from(error)?.body.code
             response = api.errorResponse(error, context: context, request: request)
         }
+        // A page that shows a refusal as HTML says its code here, for the same counting.
+        if let code = response.headers[Header.pageRefusal] {
+            refusal = refusal ?? code
+            response.headers[Header.pageRefusal] = nil
+        }
         if response.status.code < 400 || response.status.code >= 500 { refusal = nil }
         response.headers[Header.requestID] = context.requestID
         // Replies hold personal data: no shared or browser cache keeps them (a route that may be cached says so),

@@ -123,5 +123,9 @@ struct ServeStartFailureTests {
         #expect(result.status == 2, "\(result.error)")
         #expect(result.error.contains("cannot listen on --host 192.0.2.1"), "\(result.error)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        // Nor the demo it played into a new file first (`make run` plays one).
+        let demo = try registrar("serve", "--db", path, "--host", "192.0.2.1", "--port", "0", "--allow-development-secrets", "--demo", "2")
+        #expect(demo.status == 2, "\(demo.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 }

@@ -22,6 +22,9 @@ import Testing
             for attempt in 1...5 {
                 _ = try await client.call(.post, "/api/v1/sessions", json: #"{"username": "metrics1", "password": "wrong\#(attempt)"}"#)
             }
+            // The log-in page's refusal counts the same way; its internal header is not sent.
+            let page = try await PageTests.form(client, .post, "/login", "username=nobody01&password=wrong1")
+            #expect(page.status == .unauthorized && page.headers[HTTPField.Name("X-Registrar-Refusal")!] == nil)
             let metrics = try await client.call(.get, "/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -31,7 +34,7 @@ import Testing
             #expect(text.contains(#"registrar_http_request_duration_seconds_bucket{method="POST",route="/api/v1/candidates",le="+Inf"} 1"#))
             #expect(text.contains("registrar_events_appended_total 1"))
             // Refusals by their code: the four wrong passwords and the lock-out the fifth set apart.
-            #expect(text.contains(#"registrar_http_refusals_total{code="auth.invalid_credentials"} 4"#), "\(text)")
+            #expect(text.contains(#"registrar_http_refusals_total{code="auth.invalid_credentials"} 5"#), "\(text)")
             #expect(text.contains(#"registrar_http_refusals_total{code="auth.locked_out"} 1"#))
             #expect(text.contains(#"registrar_commands_total{outcome="appended"} 1"#))
             #expect(text.contains("registrar_log_head_position \(try await world.store.headPosition())"))
