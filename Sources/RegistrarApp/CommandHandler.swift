@@ -272,7 +272,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 if let earlier = try await earlierOutcome(of: metadata, on: streamId) { return earlier }
                 if let requestId = metadata.requestId, let sqlite {
                     let unchanged = UnchangedRequest(streamId: streamId, streamVersion: version, fingerprint: metadata.requestFingerprint)
-                    try await sqlite.pool.write { db in try UnchangedRequestTable.remember(requestId, unchanged, at: Date(), in: db) }
+                    try sqlite.pool.writeBlocking { db in try UnchangedRequestTable.remember(requestId, unchanged, at: Date(), in: db) }
                 }
                 return CommandOutcome(events: [], append: nil, streamVersion: version)
             }

@@ -507,7 +507,7 @@ public final class RegistrarService: Sendable {
             return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
         }
         guard let sqlite = store as? SQLiteEventStore,
-            let unchanged = try await sqlite.pool.read({ db in try UnchangedRequestTable.find(requestId, in: db) })
+            let unchanged = try sqlite.pool.readBlocking({ db in try UnchangedRequestTable.find(requestId, in: db) })
         else { return nil }
         return try await UnchangedRequestTable.outcome(of: requestId, fingerprint: request.fingerprint, streamId: unchanged.streamId, in: sqlite)
     }
@@ -524,7 +524,7 @@ public final class RegistrarService: Sendable {
 
     private func credential(ofSubject subjectId: String) async throws -> Credential? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
-        return try await sqlite.pool.read { db in try CredentialTable.find(subjectId: subjectId, in: db) }
+        return try sqlite.pool.readBlocking { db in try CredentialTable.find(subjectId: subjectId, in: db) }
     }
 
     // MARK: Queries
@@ -593,7 +593,7 @@ public final class RegistrarService: Sendable {
         -> (subjectId: String, mustChangePassword: Bool, passwordHash: String)?
     {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
-        let credential = try await sqlite.pool.read { db -> Credential? in try CredentialTable.find(username: username, in: db) }
+        let credential = try sqlite.pool.readBlocking { db -> Credential? in try CredentialTable.find(username: username, in: db) }
         let hasher = configuration.passwordHasher
         // An unknown username pays for one KDF run too, so the reply's timing does not reveal which usernames exist.
         guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), let credential else { return nil }

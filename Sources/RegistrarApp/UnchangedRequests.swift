@@ -61,11 +61,28 @@ public enum UnchangedRequestTable {
     ) async throws
         -> CommandOutcome<Event>?
     {
-        guard let earlier = try await store.pool.read({ db in try find(requestId, in: db) }) else { return nil }
+        guard let earlier = try store.pool.readBlocking({ db in try find(requestId, in: db) }) else { return nil }
         if earlier.streamId != streamId { throw EventLogError.requestIdReused(requestId: requestId, streamId: earlier.streamId) }
         if let fingerprint, let stored = earlier.fingerprint, stored != fingerprint {
             throw EventLogError.requestIdReused(requestId: requestId, streamId: streamId)
         }
         return CommandOutcome(events: [], append: nil, streamVersion: earlier.streamVersion, repeatsUnchangedRequest: true)
+    }
+}
+
+extension DatabaseReader {
+    /// A short read on the caller's thread. GRDB's `async` read hands the connection to the task and resumes it on the
+    /// cooperative pool: under a burst of writers every reader can end up held by a task waiting for a thread while the
+    /// pool's threads wait, in blocking reads (the read models'), for a reader. A blocking read never holds a connection
+    /// across a suspension. (Found under the HTTP surge: every write hung.)
+    func readBlocking<T>(_ body: (Database) throws -> T) throws -> T {
+        try read(body)
+    }
+}
+
+extension DatabaseWriter {
+    /// A short write on the caller's thread, for the same reason as ``DatabaseReader/readBlocking(_:)``.
+    func writeBlocking<T>(_ body: (Database) throws -> T) throws -> T {
+        try write(body)
     }
 }
