@@ -926,26 +926,22 @@ extension Routes {
             api.sessions.revokeAll(of: staffID)
             return try await api.commandReply(outcome)
         }
-        authenticated(.post, "/api/v1/admin/staff/{staffID}/deactivate") { request, context, principal in
-            let staffID = try context.id("staffID")
-            let body = try await request.strictBody(ReasonBody.self, limit: limit)
-            let command = StaffCommand.deactivate(DeactivateStaffAccount(staffID: staffID, reason: body.reason))
-            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web", reason: body.reason)
-            let outcome = try await api.counted {
-                try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
+        // Deactivation, and a deactivated account enabled again (its scope and password as they were): each with a reason.
+        let withReason: [(String, @Sendable (String, String) -> StaffCommand)] = [
+            ("deactivate", { .deactivate(DeactivateStaffAccount(staffID: $0, reason: $1)) }),
+            ("reactivate", { .reactivate(ReactivateStaffAccount(staffID: $0, reason: $1)) }),
+        ]
+        for (action, makeCommand) in withReason {
+            authenticated(.post, "/api/v1/admin/staff/{staffID}/\(action)") { request, context, principal in
+                let staffID = try context.id("staffID")
+                let body = try await request.strictBody(ReasonBody.self, limit: limit)
+                let command = makeCommand(staffID, body.reason)
+                let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web", reason: body.reason)
+                let outcome = try await api.counted {
+                    try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
+                }
+                return try await api.commandReply(outcome)
             }
-            return try await api.commandReply(outcome)
-        }
-        // A deactivated account enabled again, with a reason: its scope and password as they were.
-        authenticated(.post, "/api/v1/admin/staff/{staffID}/reactivate") { request, context, principal in
-            let staffID = try context.id("staffID")
-            let body = try await request.strictBody(ReasonBody.self, limit: limit)
-            let command = StaffCommand.reactivate(ReactivateStaffAccount(staffID: staffID, reason: body.reason))
-            let requestContext = try api.requestContext(request, context, scope: principal.actor.id, channel: "web", reason: body.reason)
-            let outcome = try await api.counted {
-                try await api.service.execute(command, staffId: staffID, actor: principal.actor, request: requestContext)
-            }
-            return try await api.commandReply(outcome)
         }
     }
 }

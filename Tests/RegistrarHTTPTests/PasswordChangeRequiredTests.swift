@@ -17,6 +17,17 @@ import Testing
         return (try #require(reply.object["token"] as? String), reply.object["passwordChangeRequired"] as? Bool)
     }
 
+    /// reviewer02's password set to `a1b2c`, as an account made before staff passwords needed 8 characters with a
+    /// letter and a digit.
+    static func worldWithAPasswordFromBeforeTheRule() async throws -> World {
+        let world = try await World()
+        let hash = try world.service.configuration.passwordHasher.hash("a1b2c")
+        try await world.store.pool.write { db in
+            try db.execute(sql: "UPDATE credentials SET password_hash = ? WHERE subject_id = 'staff-r2'", arguments: [hash])
+        }
+        return world
+    }
+
     @Test func aStaffAccountAnAdministratorCreatedMustReplaceItsPasswordFirst() async throws {
         let world = try await World()
         try await world.test { client in
@@ -93,12 +104,7 @@ import Testing
     }
 
     @Test func aStaffPasswordFromBeforeTheRuleIsReplacedToo() async throws {
-        let world = try await World()
-        // As an account made before staff passwords needed 8 characters with a letter and a digit.
-        let hash = try world.service.configuration.passwordHasher.hash("a1b2c")
-        try await world.store.pool.write { db in
-            try db.execute(sql: "UPDATE credentials SET password_hash = ? WHERE subject_id = 'staff-r2'", arguments: [hash])
-        }
+        let world = try await Self.worldWithAPasswordFromBeforeTheRule()
         try await world.test { client in
             let (token, required) = try await Self.logIn(client, "reviewer02", "a1b2c")
             #expect(required == true)
@@ -146,11 +152,7 @@ import Testing
     }
 
     @Test func thePagesSendSuchASessionToThePasswordFormAndNowhereElse() async throws {
-        let world = try await World()
-        let hash = try world.service.configuration.passwordHasher.hash("a1b2c")
-        try await world.store.pool.write { db in
-            try db.execute(sql: "UPDATE credentials SET password_hash = ? WHERE subject_id = 'staff-r2'", arguments: [hash])
-        }
+        let world = try await Self.worldWithAPasswordFromBeforeTheRule()
         try await world.test { client in
             let login = try await PageTests.form(client, .post, "/login", "username=reviewer02&password=a1b2c&next=/review/sites/4202")
             try #require(login.status == .seeOther, "\(login.text)")
