@@ -241,7 +241,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
         // A request answered before without an append answers the same, whatever the stream has become since.
         let sqlite = store as? SQLiteEventStore
         if let requestId = metadata.requestId, let sqlite,
-            let earlier: CommandOutcome<D.Event> = try await UnchangedRequestTable.outcome(
+            let earlier: CommandOutcome<D.Event> = try UnchangedRequestTable.outcome(
                 of: requestId,
                 fingerprint: metadata.requestFingerprint,
                 streamId: streamId,
@@ -272,7 +272,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 if let earlier = try await earlierOutcome(of: metadata, on: streamId) { return earlier }
                 if let requestId = metadata.requestId, let sqlite {
                     let unchanged = UnchangedRequest(streamId: streamId, streamVersion: version, fingerprint: metadata.requestFingerprint)
-                    try sqlite.pool.writeBlocking { db in try UnchangedRequestTable.remember(requestId, unchanged, at: Date(), in: db) }
+                    try sqlite.pool.writeNow { db in try UnchangedRequestTable.remember(requestId, unchanged, at: Date(), in: db) }
                 }
                 return CommandOutcome(events: [], append: nil, streamVersion: version)
             }

@@ -506,10 +506,8 @@ public final class RegistrarService: Sendable {
         if let earlier = try await store.result(ofRequest: requestId, fingerprint: request.fingerprint) {
             return CommandOutcome(events: [], append: earlier, streamVersion: earlier.lastVersion)
         }
-        guard let sqlite = store as? SQLiteEventStore,
-            let unchanged = try sqlite.pool.readBlocking({ db in try UnchangedRequestTable.find(requestId, in: db) })
-        else { return nil }
-        return try await UnchangedRequestTable.outcome(of: requestId, fingerprint: request.fingerprint, streamId: unchanged.streamId, in: sqlite)
+        guard let sqlite = store as? SQLiteEventStore else { return nil }
+        return try UnchangedRequestTable.outcome(of: requestId, fingerprint: request.fingerprint, streamId: nil, in: sqlite)
     }
 
     /// Decides a password change on the file as it is now, appending nothing: refusals come before any KDF run.
@@ -524,7 +522,7 @@ public final class RegistrarService: Sendable {
 
     private func credential(ofSubject subjectId: String) async throws -> Credential? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
-        return try sqlite.pool.readBlocking { db in try CredentialTable.find(subjectId: subjectId, in: db) }
+        return try sqlite.pool.readNow { db in try CredentialTable.find(subjectId: subjectId, in: db) }
     }
 
     // MARK: Queries
@@ -593,7 +591,7 @@ public final class RegistrarService: Sendable {
         -> (subjectId: String, mustChangePassword: Bool, passwordHash: String)?
     {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
-        let credential = try sqlite.pool.readBlocking { db -> Credential? in try CredentialTable.find(username: username, in: db) }
+        let credential = try sqlite.pool.readNow { db -> Credential? in try CredentialTable.find(username: username, in: db) }
         let hasher = configuration.passwordHasher
         // An unknown username pays for one KDF run too, so the reply's timing does not reveal which usernames exist.
         guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), let credential else { return nil }

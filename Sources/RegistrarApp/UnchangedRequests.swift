@@ -52,37 +52,23 @@ public enum UnchangedRequestTable {
     }
 
     /// The outcome a retry of an unchanged request answers: the same, appending nothing. Refuses (as the log refuses a
-    /// reused id of an append) an id first used on another stream or with another fingerprint.
+    /// reused id of an append) an id first used on another stream or with another fingerprint. `streamId` nil: any
+    /// stream (a caller that does not know yet which stream the request names).
     static func outcome<Event>(
         of requestId: String,
         fingerprint: String?,
-        streamId: String,
+        streamId: String?,
         in store: SQLiteEventStore
-    ) async throws
+    ) throws
         -> CommandOutcome<Event>?
     {
-        guard let earlier = try store.pool.readBlocking({ db in try find(requestId, in: db) }) else { return nil }
-        if earlier.streamId != streamId { throw EventLogError.requestIdReused(requestId: requestId, streamId: earlier.streamId) }
+        guard let earlier = try store.pool.readNow({ db in try find(requestId, in: db) }) else { return nil }
+        if let streamId, earlier.streamId != streamId {
+            throw EventLogError.requestIdReused(requestId: requestId, streamId: earlier.streamId)
+        }
         if let fingerprint, let stored = earlier.fingerprint, stored != fingerprint {
-            throw EventLogError.requestIdReused(requestId: requestId, streamId: streamId)
+            throw EventLogError.requestIdReused(requestId: requestId, streamId: earlier.streamId)
         }
         return CommandOutcome(events: [], append: nil, streamVersion: earlier.streamVersion, repeatsUnchangedRequest: true)
-    }
-}
-
-extension DatabaseReader {
-    /// A short read on the caller's thread. GRDB's `async` read hands the connection to the task and resumes it on the
-    /// cooperative pool: under a burst of writers every reader can end up held by a task waiting for a thread while the
-    /// pool's threads wait, in blocking reads (the read models'), for a reader. A blocking read never holds a connection
-    /// across a suspension. (Found under the HTTP surge: every write hung.)
-    func readBlocking<T>(_ body: (Database) throws -> T) throws -> T {
-        try read(body)
-    }
-}
-
-extension DatabaseWriter {
-    /// A short write on the caller's thread, for the same reason as ``DatabaseReader/readBlocking(_:)``.
-    func writeBlocking<T>(_ body: (Database) throws -> T) throws -> T {
-        try write(body)
     }
 }

@@ -15,6 +15,18 @@ struct ProfileTests {
         return .updateContact(UpdateContactDetails(candidateID: Fixture.zhang, contact: input))
     }
 
+    func training(_ id: String = "t1", _ change: (inout TrainingInput) -> Void = { _ in }) -> CandidateCommand {
+        var input = Fixture.residency
+        change(&input)
+        return .addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: id, training: input))
+    }
+
+    func certificate(_ id: String = "z1", _ change: (inout CertificateInput) -> Void = { _ in }) -> CandidateCommand {
+        var input = Fixture.assistantCertificate
+        change(&input)
+        return .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: id, certificate: input))
+    }
+
     func education(_ id: String = "e9", _ change: (inout EducationInput) -> Void = { _ in }) -> CandidateCommand {
         var input = Fixture.bachelor
         change(&input)
@@ -168,16 +180,6 @@ struct ProfileTests {
 
     /// Nothing in the profile precedes the person: 张三 was born in 1990-03 (his ID number says so).
     @Test func datesAreNotBeforeTheBirthMonth() {
-        func training(_ change: (inout TrainingInput) -> Void) -> CandidateCommand {
-            var input = Fixture.residency
-            change(&input)
-            return .addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: "t1", training: input))
-        }
-        func certificate(_ change: (inout CertificateInput) -> Void) -> CandidateCommand {
-            var input = Fixture.assistantCertificate
-            change(&input)
-            return .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: "z1", certificate: input))
-        }
         #expect(registered.state.basic?.birthDate.hasPrefix("1990-03") == true)
         registered.when(education { $0.enrolment = "1899-09" }, ctx).thenRejects(code: "year_month.before_birth", field: "education.enrolment")
         registered.when(
@@ -471,16 +473,6 @@ struct ProfileTests {
             change(&input)
             return .updateWork(UpdateWorkDetails(candidateID: Fixture.zhang, work: input))
         }
-        func training(_ change: (inout TrainingInput) -> Void) -> CandidateCommand {
-            var input = Fixture.residency
-            change(&input)
-            return .addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: "t1", training: input))
-        }
-        func certificate(_ change: (inout CertificateInput) -> Void) -> CandidateCommand {
-            var input = Fixture.assistantCertificate
-            change(&input)
-            return .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: "z1", certificate: input))
-        }
         expectRefused(work { $0.workUnit = "北京协和医院\n内科" }, "work.workUnit", "工作单位")
         expectRefused(work { $0.title = "住院\t医师" }, "work.title", "职称")
         // Invisible format characters: a value that reads like another (北京协和医院), or reorders what follows it.
@@ -588,11 +580,6 @@ struct ProfileTests {
     // MARK: Training
 
     @Test func trainingEntriesHaveOrderedDatesAndAKind() {
-        func training(_ id: String = "t1", _ change: (inout TrainingInput) -> Void = { _ in }) -> CandidateCommand {
-            var input = Fixture.residency
-            change(&input)
-            return .addTraining(AddTrainingEntry(candidateID: Fixture.zhang, entryID: id, training: input))
-        }
         let events = registered.when(training(), ctx)
             .then([
                 .trainingAdded(
@@ -633,11 +620,6 @@ struct ProfileTests {
     // MARK: Certificates
 
     @Test func certificatesAreRegisteredAfterIssue() {
-        func certificate(_ id: String = "z1", _ change: (inout CertificateInput) -> Void = { _ in }) -> CandidateCommand {
-            var input = Fixture.assistantCertificate
-            change(&input)
-            return .addCertificate(AddCertificateEntry(candidateID: Fixture.zhang, entryID: id, certificate: input))
-        }
         let events = registered.when(certificate(), ctx)
             .then([
                 .certificateAdded(
