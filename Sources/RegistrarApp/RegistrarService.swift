@@ -67,6 +67,7 @@ public final class RegistrarService: Sendable {
             try sqlite.pool.writeWithoutTransaction { db in
                 try CredentialTable.migrate(db)
                 try UnchangedRequestTable.migrate(db)
+                try PhotoTable.migrate(db)
             }
         }
     }
@@ -242,15 +243,23 @@ public final class RegistrarService: Sendable {
     /// Registration is decided once on its own before the password is hashed (hashing is slow by design; a refused
     /// registration should not pay for it), then the credentials commit in the same transaction as the events.
     /// A taken claim becomes the national system's message naming the username already registered.
+    /// `photo`: the uploaded image an application names (``PhotoUpload/photoID``), kept in the same transaction as
+    /// its events (a refused application keeps nothing).
     @discardableResult
     public func execute(
         _ command: CandidateCommand,
         candidateId: String,
         actor: Actor,
-        request: RequestContext
+        request: RequestContext,
+        photo: StoredPhoto? = nil
     ) async throws -> CommandOutcome<CandidateEvent> {
         let clock = self.clock
         var alongside: (@Sendable (Database) throws -> Void)?
+        if let photo {
+            guard case .submitApplication(let submission) = command else { preconditionFailure("a photo comes with an application") }
+            precondition(submission.photo.photoID == photo.photoID, "the application names the photo it comes with")
+            alongside = { db in try PhotoTable.insert(photo, at: clock.now(), into: db) }
+        }
         if case .changeRecoveryQuestion = command {
             throw CommandError.rejected(
                 Rejection(code: "account.proof_required", field: "currentPassword", message: "修改密码找回问题须验证原密码")
@@ -526,6 +535,12 @@ public final class RegistrarService: Sendable {
     }
 
     // MARK: Queries
+
+    /// The photo of this id, if kept (an application submitted before photos were kept names one that is not).
+    public func photo(_ photoID: String) throws -> StoredPhoto? {
+        guard let sqlite = store as? SQLiteEventStore else { return nil }
+        return try sqlite.pool.readNow { db in try PhotoTable.find(photoID, in: db) }
+    }
 
     /// A candidate's current state.
     public func candidateState(_ candidateId: String) async throws -> CandidateState {

@@ -9,7 +9,7 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract:
-            "Check the hash chain, the append-only triggers, the claims, that every event decodes, that every snapshot plus its tail equals a full replay, and that every read model equals its rebuild.",
+            "Check the hash chain, the append-only triggers, the claims, that every event decodes, that every snapshot plus its tail equals a full replay, that every kept photo hashes to its id, and that every read model equals its rebuild.",
         discussion: """
             Exit status 0 when everything is intact; 1 when something is not, naming the first bad position and every \
             problem found (the first \(VerificationReport.problemsListed) of the chain's, then how many more); 2 on \
@@ -28,11 +28,15 @@ struct VerifyCommand: AsyncParsableCommand {
         let bar = ProgressBar("verify")
         var report: VerificationReport
         var readModels = [ReadModelCheck]()
+        var photos: (checked: Int, damaged: [String]) = (0, [])
         do {
             report = try await store.verify(progress: bar.reporter)
             let maintenance = Maintenance(store: store)
             report.note(contentsOf: try await maintenance.undecodableEvents())
             report.note(contentsOf: try await maintenance.snapshotMismatches())
+            // Applications name their photos by hash: a kept photo whose bytes hash otherwise was changed.
+            photos = try store.pool.readNow { db in try PhotoTable.damaged(in: db) }
+            report.problems += photos.damaged.map { "photo \($0): its bytes no longer hash to its id (the photos table was changed)" }
             // A chain that verifies can still have lost its last events: the read models remember how far they folded.
             let engine = ProjectionEngine(store: store)
             let logProblems = try engine.logProblems()
@@ -54,6 +58,7 @@ struct VerifyCommand: AsyncParsableCommand {
         bar.finish()
         if report.isIntact {
             print("intact: \(report.eventsChecked) events, \(report.snapshotsChecked) snapshots; head hash \(report.headHash.hexString)")
+            print("photos: \(photos.checked) kept, each hashes to its id")
             if skipReadModels {
                 print("read models: not compared (--skip-read-models)")
             } else if readModels.isEmpty {

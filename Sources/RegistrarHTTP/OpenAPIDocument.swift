@@ -1647,7 +1647,7 @@ enum OpenAPIDocument {
     "/api/v1/candidates/{candidateID}/applications": {
       "post": {
         "summary": "考试报名: submit an application",
-        "description": "During online registration; locks every ticked entry. Returns `ids.applicationID`.",
+        "description": "During online registration; locks every ticked entry. Returns `ids.applicationID` and `ids.photoID` (`photo-` and the SHA-256 of the photo, which is kept with the application's events; `GET …/applications/{applicationID}/photo` serves it).",
         "operationId": "post_candidates_candidateID_applications",
         "tags": [
           "candidate"
@@ -2341,6 +2341,65 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Unprocessable"
+          }
+        }
+      }
+    },
+    "/api/v1/candidates/{candidateID}/applications/{applicationID}/photo": {
+      "get": {
+        "summary": "报名照片: the photo an application was submitted with",
+        "description": "The bytes as uploaded (`image/jpeg`), kept with the application's events and named by their SHA-256 (`ETag`: the photo's id). For the candidate and the reviewers of the application's site, who compare it with the person at the desk; an auditor gets 403 (the photo's id is in the trail). 404 `application.photo_not_kept` for an application submitted before photos were kept.",
+        "operationId": "get_candidates_candidateID_applications_applicationID_photo",
+        "tags": [
+          "candidate"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/candidateID"
+          },
+          {
+            "$ref": "#/components/parameters/applicationID"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The photo",
+            "headers": {
+              "ETag": {
+                "description": "`\"photo-<sha256>\"`",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "image/jpeg": {
+                "schema": {
+                  "type": "string",
+                  "contentMediaType": "image/jpeg"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
           }
         }
       }
@@ -5996,7 +6055,8 @@ enum OpenAPIDocument {
           "status",
           "statusLabel",
           "training",
-          "instruction"
+          "instruction",
+          "photoID"
         ],
         "properties": {
           "title": {
@@ -6124,6 +6184,15 @@ enum OpenAPIDocument {
           "instruction": {
             "type": "string",
             "description": "What the candidate does with the notice now, by the status and the calendar (bring it to on-site review; sign at the site; pay; nothing once the fee was refunded). Empty for none."
+          },
+          "reviewPeriod": {
+            "type": "string",
+            "description": "现场资格审核 in Beijing time, e.g. `2026-02-10 08:00 至 2026-03-10 08:00（北京时间）`; absent before the calendar is set."
+          },
+          "photoID": {
+            "type": "string",
+            "description": "The photo the application was submitted with: `photo-` and the lowercase hex SHA-256 of its bytes.",
+            "pattern": "^photo-[0-9a-f]{64}$"
           }
         },
         "description": "网上报名成功通知单"

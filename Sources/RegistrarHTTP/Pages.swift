@@ -387,6 +387,11 @@ extension Routes {
             return PageRender.html(PageRender.render("history", values, principal: principal))
         }
 
+        // The application's photo, for the review page and the notice (the API's answer, with the page session).
+        staffPage(.get, "/candidates/{candidateID}/applications/{applicationID}/photo") { _, context, principal in
+            try await api.photoResponse(try context.id("candidateID"), try context.id("applicationID"), for: principal)
+        }
+
         // 网上报名成功通知单, printable.
         staffPage(.get, "/candidates/{candidateID}/applications/{applicationID}/notice") { _, context, principal in
             let candidateID = try context.id("candidateID")
@@ -417,10 +422,12 @@ extension Routes {
                 ["kind": $0.kind, "institution": $0.institution, "specialty": $0.specialty, "period": "\($0.start)至\($0.end)"]
             }
             let certificate: [[String: Any]] = notice.certificate.map { [["type": $0.type, "number": $0.number, "issued": $0.issued]] } ?? []
+            let showsPhoto = try api.seesFullIDNumbers(principal.actor) && api.service.photo(notice.photoID) != nil
             let values: [String: Any] = [
                 "title": notice.title, "rows": rows, "education": education, "hasEducation": !education.isEmpty,
                 "training": training, "hasTraining": !training.isEmpty, "certificate": certificate, "hasCertificate": !certificate.isEmpty,
                 "instruction": notice.instruction,
+                "photo": showsPhoto ? "/candidates/\(candidateID)/applications/\(applicationID)/photo" : "",
             ]
             return PageRender.html(PageRender.render("notice", values, principal: principal))
         }
@@ -951,6 +958,19 @@ extension RegistrarAPI {
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.
         if let reason = summary.reason, !reason.isEmpty { values["reason"] = reason }
+        // "不一致项 0" alone would read as all clear for an entry CHSI never answered for.
+        let unverified = comparison.entries.filter(\.attempts.isEmpty).count
+        if unverified > 0 { values["unverifiedNote"] = "\(unverified)项报考学历未经学信网核验，请核对学历证书原件" }
+        // The photo, for whom it is shown (the reviewer compares it with the person at the desk).
+        if let application {
+            if !seesFullIDNumbers(principal.actor) {
+                values["photoNote"] = "照片仅考生本人和考点审核人员可见"
+            } else if try service.photo(application.photoID) != nil {
+                values["photo"] = "/candidates/\(summary.candidateID)/applications/\(applicationID)/photo"
+            } else {
+                values["photoNote"] = "照片未存档（本系统保存照片之前提交的报名）"
+            }
+        }
         values.merge(details) { current, _ in current }
         // The banner after a form's redirect (`?done=`) is shown only when the file agrees: a link or an old
         // redirect must not say 已审核通过 above a rejected application.
@@ -1188,7 +1208,7 @@ enum PageRender {
             headers: [
                 .contentType: "text/html; charset=utf-8", .contentLength: String(buffer.readableBytes), .cacheControl: "no-store",
                 HTTPField.Name("Content-Security-Policy")!:
-                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
             ],
             body: .init(byteBuffer: buffer)
         )

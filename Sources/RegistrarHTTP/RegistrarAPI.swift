@@ -252,11 +252,12 @@ final class RegistrarAPI: Sendable {
         as actor: Actor,
         _ request: Request,
         _ context: RegistrarRequestContext,
-        reason: String? = nil
+        reason: String? = nil,
+        photo: StoredPhoto? = nil
     ) async throws -> CommandOutcome<CandidateEvent> {
         let requestContext = try self.requestContext(request, context, scope: actor.id, channel: channel(for: actor), reason: reason)
         return try await counted {
-            try await service.execute(command, candidateId: command.candidateID, actor: actor, request: requestContext)
+            try await service.execute(command, candidateId: command.candidateID, actor: actor, request: requestContext, photo: photo)
         }
     }
 

@@ -606,8 +606,8 @@ extension Routes {
                 throw APIError.badRequest("invalid_value", field: "photo.jpegBase64", message: "照片须为base64编码的JPEG文件")
             }
             let applicationID = try api.newID("application", request, scope: principal.actor.id)
-            let photoID = try api.newID("photo", request, scope: principal.actor.id)
-            let isJPEG = photo.starts(with: [0xFF, 0xD8, 0xFF])
+            // Named by its hash, kept with the application's events (a refused application keeps nothing).
+            let stored = StoredPhoto(bytes: photo)
             let command = CandidateCommand.submitApplication(
                 SubmitApplication(
                     candidateID: candidateID,
@@ -620,15 +620,15 @@ extension Routes {
                     siteCode: body.siteCode,
                     attemptCount: body.attemptCount,
                     additionalSubject: body.additionalSubject,
-                    photo: PhotoUpload(photoID: photoID, format: isJPEG ? "jpg" : "unknown", sizeBytes: photo.count),
+                    photo: PhotoUpload(photoID: stored.photoID, format: stored.isJPEG ? "jpg" : "unknown", sizeBytes: photo.count),
                     passNumber: body.passNumber,
                     workPost: body.workPost
                 )
             )
             return try await api.commandReply(
-                try await api.run(command, as: principal.actor, request, context),
+                try await api.run(command, as: principal.actor, request, context, photo: stored),
                 created: true,
-                ids: ["applicationID": applicationID]
+                ids: ["applicationID": applicationID, "photoID": stored.photoID]
             )
         }
 
@@ -996,6 +996,10 @@ struct SuccessNotice: Codable, Sendable {
     var certificate: NoticeCertificate?
     /// What the candidate does with the notice now, by the application's status and the calendar.
     var instruction: String
+    /// 现场资格审核 in Beijing time (`2026-02-10 08:00 至 2026-03-10 08:00（北京时间）`), when the calendar is set.
+    var reviewPeriod: String?
+    /// The photo the application was submitted with: `photo-` and its SHA-256.
+    var photoID: String
 
     struct NoticeTraining: Codable, Sendable {
         var kind: String
@@ -1047,13 +1051,16 @@ struct SuccessNotice: Codable, Sendable {
         certificate = application.certificateEntryID.flatMap { state.certificates[$0] }.map {
             NoticeCertificate(type: $0.type, number: $0.number, issued: $0.issued)
         }
+        photoID = application.photoID
+        reviewPeriod = season.calendar.map { Self.beijingMinute($0.reviewOpens) + " 至 " + Self.beijingMinute($0.reviewCloses) + "（北京时间）" }
         let reviewOver = season.calendar.map { now >= $0.reviewCloses } ?? false
         switch application.status {
         case .submitted where reviewOver:
             statusLabel = "已报名，现场资格审核已结束，未经审核"
             instruction = "现场资格审核期已结束，本报名未经审核；如有疑问请联系报考考点"
         case .submitted:
-            instruction = "请考生于现场审核时携带本通知单、有效身份证件及学历证书原件到所选考点进行现场资格审核。"
+            let when = reviewPeriod.map { "于现场资格审核期间（\($0)）" } ?? "于现场审核时"
+            instruction = "请考生\(when)携带本通知单、有效身份证件及学历证书原件到所选考点（\(siteName)）进行现场资格审核。"
         case .approved:
             instruction = reviewOver ? "本报名已通过现场资格审核，但未在审核期内签字确认" : "本报名已通过现场资格审核，请在考点签字确认。"
         case .signed where season.calendar.map { now >= $0.paymentCloses } ?? false:
@@ -1067,6 +1074,11 @@ struct SuccessNotice: Codable, Sendable {
         case .abandoned, .rejected:
             instruction = ""
         }
+    }
+
+    /// `2026-02-10 08:00` for `2026-02-10T00:00:00.000Z`: Beijing time has no daylight saving.
+    static func beijingMinute(_ date: Date) -> String {
+        String(Instant.string(from: date.addingTimeInterval(8 * 3600)).prefix(16)).replacingOccurrences(of: "T", with: " ")
     }
 }
 
@@ -1128,6 +1140,11 @@ extension Routes {
             let applicationID = try context.id("applicationID")
             let (_, _, notice) = try await api.notice(candidateID, applicationID, for: principal)
             return try api.json(notice)
+        }
+
+        // 报名照片: the photo an application was submitted with, as uploaded.
+        authenticated(.get, "/api/v1/candidates/{candidateID}/applications/{applicationID}/photo") { _, context, principal in
+            try await api.photoResponse(try context.id("candidateID"), try context.id("applicationID"), for: principal)
         }
 
         // The candidates whose newest application is at a site (optionally with a status), by id, a page at a time:
@@ -1414,6 +1431,39 @@ extension RegistrarAPI {
     /// The 网上报名成功通知单 of a live application as the caller may read it (numbers masked for those who see them
     /// masked), with the file and the application it was read from; 404 for an unknown file or application, 422 for an abandoned or
     /// rejected one. The API and the printable page both read it here.
+    /// The photo of an application, for the candidate and the reviewers of the site: they compare it with the person
+    /// at the desk. An auditor, who traces changes, is not shown faces (as ID numbers are masked); the photo's id, its
+    /// hash, is in the trail. ETag: the photo's id, which names its bytes.
+    func photoResponse(_ candidateID: String, _ applicationID: String, for principal: Principal) async throws -> Response {
+        try await authorizeRead(principal.actor, candidateID: candidateID) { try await registeredState(candidateID) }
+        guard seesFullIDNumbers(principal.actor) else {
+            throw APIError.forbidden("照片仅供考生本人和考点审核人员查看", field: "applicationID")
+        }
+        guard let state = try await registeredState(candidateID) else {
+            throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
+        }
+        guard let application = state.applications[applicationID] else {
+            throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
+        }
+        guard let photo = try service.photo(application.photoID) else {
+            throw APIError.notFound(
+                "application.photo_not_kept",
+                field: "applicationID",
+                message: "报名记录\(applicationID)的照片未存档（本系统保存照片之前提交的报名）"
+            )
+        }
+        let buffer = ByteBuffer(bytes: photo.bytes)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: photo.isJPEG ? "image/jpeg" : "application/octet-stream", .contentLength: String(buffer.readableBytes),
+                .cacheControl: "private, no-store", .eTag: "\"\(photo.photoID)\"",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: buffer)
+        )
+    }
+
     func notice(
         _ candidateID: String,
         _ applicationID: String,

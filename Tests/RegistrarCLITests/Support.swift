@@ -79,10 +79,12 @@ func registrar(_ arguments: String...) throws -> (status: Int32, output: String,
 }
 
 /// Runs SQL through the sqlite3 shell, as an attacker with file access would.
-func sqliteShell(_ path: String, _ sql: String) throws {
+@discardableResult
+func sqliteShell(_ path: String, _ sql: String) throws -> String {
     let shell = try #require(which("sqlite3"), "the sqlite3 shell is installed by the Makefile")
     let result = try run(shell, [path, sql])
     #expect(result.status == 0, "sqlite3 failed: \(result.error)")
+    return result.output
 }
 
 /// Demo seasons played once per test process (by candidates and seed), each call getting a copy of its own.

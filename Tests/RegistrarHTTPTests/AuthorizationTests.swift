@@ -114,6 +114,8 @@ import Testing
             body: { cast in World.application(education: [cast.educationA]) }
         ),
         row(.get, "/api/v1/candidates/{candidateID}/applications/{applicationID}/notice", only(fileReaders)),
+        // The face is for the candidate and the site's reviewers; an auditor traces changes without it.
+        row(.get, "/api/v1/candidates/{candidateID}/applications/{applicationID}/photo", only([.owner, .reviewer])),
         row(.get, "/api/v1/review/sites/{siteCode}/queue", only([.reviewer, .auditor])),
         row(.get, "/api/v1/review/sites/{siteCode}/candidates", only([.reviewer, .auditor])),
         row(.get, "/api/v1/review/applications/{applicationID}/comparison", only([.reviewer, .auditor])),

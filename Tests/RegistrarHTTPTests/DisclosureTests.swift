@@ -161,7 +161,7 @@ import Testing
             // The notice carries the pass number, corrected with the ID number it was taken from.
             let notice = try await client.call(.get, "\(file)/applications/\(application)/notice", token: token)
             #expect(notice.object["passNumber"] as? String == corrected, "\(notice.text)")
-            #expect((notice.object["instruction"] as? String)?.contains("现场审核") == true, "\(notice.text)")
+            #expect((notice.object["instruction"] as? String)?.contains("现场资格审核") == true, "\(notice.text)")
 
             let auditor = try await client.login("auditor01")
             let cookie = try await PageTests.cookie(client, "auditor01")

@@ -273,9 +273,10 @@ extension PageTests {
             ] {
                 #expect(notice.text.contains(row), "\(row)")
             }
-            // Only the ticked entry (the spare one is not on the notice), a box for the photo, printable without script.
+            // Only the ticked entry (the spare one is not on the notice), the uploaded photo, printable without script.
             #expect(notice.text.components(separatedBy: "<td>北京大学</td>").count == 2)
-            #expect(notice.text.contains("贴照片处") && notice.text.contains("size: A4") && !notice.text.contains("<script"))
+            #expect(notice.text.contains(#"<img class="photo" src="/candidates/"#) && !notice.text.contains("贴照片处"))
+            #expect(notice.text.contains("size: A4") && !notice.text.contains("<script"))
         }
     }
 

@@ -49,6 +49,7 @@ import Testing
         Row(method: .post, pattern: "/review/applications/{applicationID}/signature", form: "", expect: only([.reviewer])),
         Row(method: .get, pattern: "/candidates/{candidateID}/history", expect: only([.owner, .reviewer, .auditor])),
         Row(method: .get, pattern: "/candidates/{candidateID}/applications/{applicationID}/notice", expect: only([.owner, .reviewer, .auditor])),
+        Row(method: .get, pattern: "/candidates/{candidateID}/applications/{applicationID}/photo", expect: only([.owner, .reviewer])),
         Row(method: .get, pattern: "/audit", expect: only([.auditor])),
         Row(method: .get, pattern: "/audit.csv", expect: only([.auditor])),
         Row(method: .get, pattern: "/admin", expect: only([.admin, .auditor])),

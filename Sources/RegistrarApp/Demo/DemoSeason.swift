@@ -195,6 +195,8 @@ final class DemoScript {
     var done: Int64 = 0
     /// The length of the current candidate's time slot, in seconds.
     var slot: TimeInterval = 60
+    /// The photos of applications drawn and not yet submitted, by id.
+    var photos: [String: StoredPhoto] = [:]
 
     // The ids the live callbacks record: one actor id per outside system, whatever the path.
     static let system = Actor.system
@@ -327,11 +329,16 @@ final class DemoScript {
         let request = prepared ?? request(channel, reason: reason)
         let runner = person.index == 0 ? service : demo.bulk
         do {
+            var photo: StoredPhoto?
+            if case .submitApplication(let submission) = command {
+                photo = photos.removeValue(forKey: submission.photo.photoID)
+            }
             return try await runner.execute(
                 command,
                 candidateId: person.candidateID,
                 actor: actor ?? .candidate(person.candidateID),
-                request: request
+                request: request,
+                photo: photo
             )
         } catch {
             throw DemoError.unexpected(step: "candidate \(person.index) (\(person.registration.username)): \(Self.name(of: command))", error: error)
@@ -348,6 +355,7 @@ final class DemoScript {
     ) async throws {
         tick()
         let target = candidateID ?? person.candidateID
+        if case .submitApplication(let submission) = command { photos[submission.photo.photoID] = nil }
         do {
             try await demo.bulk.execute(command, candidateId: target, actor: actor ?? .candidate(target), request: request("web"))
         } catch CommandError.rejected(let rejection) where rejection.code == code.rawValue {
@@ -669,16 +677,23 @@ final class DemoScript {
                 siteCode: person.siteCode,
                 attemptCount: person.attemptCount == 1 ? nil : person.attemptCount,
                 additionalSubject: additional,
-                photo: PhotoUpload(
-                    photoID: ids.next("photo"),
-                    format: random.pick(["jpg", "jpg", "JPG", "jpeg"]),
-                    // The 2025 guide: smaller than 30 KB (the season's limit).
-                    sizeBytes: random.int((12 * 1024)...(30 * 1024 - 1))
-                ),
+                photo: photoUpload(of: person),
                 passNumber: person.passNumber,
                 workPost: workPost
             )
         )
+    }
+
+    /// A photo of the candidate, kept by ``run(_:_:as:channel:reason:using:)`` with the application that names it.
+    func photoUpload(of person: DemoPerson) -> PhotoUpload {
+        // The id generator's draw stays, so that the demo's later ids are those earlier versions printed.
+        _ = ids.next("photo")
+        let format = random.pick(["jpg", "jpg", "JPG", "jpeg"])
+        // The 2025 guide: smaller than 30 KB (the season's limit).
+        let size = random.int((12 * 1024)...(30 * 1024 - 1))
+        let photo = StoredPhoto(bytes: DemoPhoto.bytes(candidate: person.index, size: size))
+        photos[photo.photoID] = photo
+        return PhotoUpload(photoID: photo.photoID, format: format, sizeBytes: photo.bytes.count)
     }
 
     func apply(_ index: Int) async throws {

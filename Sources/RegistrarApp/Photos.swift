@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A candidate's photo (报名照片) as uploaded: the bytes and the SHA-256 they are named by.
+public struct StoredPhoto: Sendable, Equatable {
+    /// `photo-` and the lowercase hex SHA-256 of ``bytes``: the id the application's event records, so the log's hash
+    /// chain vouches for the image as well.
+    public var photoID: String
+    /// The file as uploaded.
+    public var bytes: Data
+
+    /// The photo of these bytes, named by their hash.
+    public init(bytes: Data) {
+        self.bytes = bytes
+        self.photoID = Self.photoID(of: bytes)
+    }
+
+    /// `photo-` and the lowercase hex SHA-256 of `bytes`.
+    public static func photoID(of bytes: Data) -> String {
+        "photo-" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether the bytes start as a JPEG file does (SOI and the next marker).
+    public var isJPEG: Bool { bytes.starts(with: [0xFF, 0xD8, 0xFF]) }
+}
+
+/// The `photos` table, in the event log's file beside it (as the credentials), outside the log: an application's
+/// event names its photo by hash, the bytes are kept here once per distinct image, written in the same transaction as
+/// the application.
+public enum PhotoTable {
+    /// Creates the table when missing.
+    public static func migrate(_ db: Database) throws {
+        // A rowid table: rows of up to the season's photo limit (tens of KB) overflow pages either way, and a WITHOUT
+        // ROWID table would copy them into its b-tree's interior.
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS photos (
+                    photo_id TEXT NOT NULL UNIQUE,
+                    bytes BLOB NOT NULL,
+                    stored_at REAL NOT NULL
+                )
+                """
+        )
+    }
+
+    /// Keeps a photo; one already kept (the same bytes, from a retry or another application) stays as it is.
+    public static func insert(_ photo: StoredPhoto, at date: Date, into db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO photos (photo_id, bytes, stored_at) VALUES (?, ?, ?) ON CONFLICT (photo_id) DO NOTHING",
+            arguments: [photo.photoID, photo.bytes, date.timeIntervalSince1970]
+        )
+    }
+
+    /// The photo of this id, if kept.
+    public static func find(_ photoID: String, in db: Database) throws -> StoredPhoto? {
+        guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM photos WHERE photo_id = ?", arguments: [photoID]) else {
+            return nil
+        }
+        return StoredPhoto(bytes: bytes)
+    }
+
+    /// The ids of kept photos whose bytes no longer hash to their id (a changed file): `registrar verify` reports them.
+    public static func damaged(in db: Database) throws -> (checked: Int, damaged: [String]) {
+        var checked = 0
+        var damaged: [String] = []
+        guard try db.tableExists("photos") else { return (0, []) }
+        let rows = try Row.fetchCursor(db, sql: "SELECT photo_id, bytes FROM photos ORDER BY rowid")
+        while let row = try rows.next() {
+            checked += 1
+            let id: String = row["photo_id"]
+            let bytes: Data = row["bytes"] ?? Data()
+            if StoredPhoto.photoID(of: bytes) != id { damaged.append(id) }
+        }
+        return (checked, damaged)
+    }
+}

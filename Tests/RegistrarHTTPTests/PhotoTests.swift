@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import RegistrarApp
+import RegistrationDomain
+import Testing
+
+@testable import RegistrarHTTP
+
+/// 报名照片: kept with the application, named by its SHA-256, shown to the candidate and the site's reviewers.
+@Suite struct PhotoTests {
+    static let bytes = Data(base64Encoded: World.photo)!
+
+    static func keptPhotos(_ world: World) async throws -> [String] {
+        try await world.store.pool.read { db in try String.fetchAll(db, sql: "SELECT photo_id FROM photos ORDER BY photo_id") }
+    }
+
+    @Test func theUploadedPhotoIsKeptByItsHashAndServedToTheCandidateAndTheSitesReviewer() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let photoID = StoredPhoto.photoID(of: Self.bytes)
+            #expect(photoID.count == 6 + 64 && photoID.hasPrefix("photo-"))
+            // A and B uploaded the same file: one row, named by its hash, for both applications.
+            #expect(try await Self.keptPhotos(world) == [photoID])
+            let notice = try await client.call(
+                .get,
+                "/api/v1/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                token: cast.tokens["auditor"]
+            )
+            #expect(notice.object["photoID"] as? String == photoID, "\(notice.text)")
+
+            let path = "/api/v1/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/photo"
+            for who in ["owner", "reviewer"] {
+                let photo = try await client.call(.get, path, token: cast.tokens[who])
+                #expect(photo.status == .ok, "\(who): \(photo.text)")
+                #expect(photo.body == Self.bytes, "\(who)")
+                #expect(photo.headers[.contentType] == "image/jpeg")
+                #expect(photo.headers[.eTag] == "\"\(photoID)\"")
+                #expect(photo.headers[.cacheControl] == "private, no-store")
+            }
+            for who in ["otherCandidate", "otherReviewer", "auditor", "admin"] {
+                let refused = try await client.call(.get, path, token: cast.tokens[who])
+                #expect(refused.status == .forbidden, "\(who): \(refused.status) \(refused.text)")
+                #expect(refused.body != Self.bytes)
+            }
+            let unknown = try await client.call(
+                .get,
+                "/api/v1/candidates/\(cast.candidateA)/applications/application-0000/photo",
+                token: cast.tokens["owner"]
+            )
+            #expect(unknown.status == .notFound && unknown.code == DecisionCode.applicationNotFound.rawValue, "\(unknown.text)")
+        }
+    }
+
+    @Test func aRefusedApplicationKeepsNoPhotoAndARetryKeepsItOnce() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("wangwu003", index: 3)
+            let token = try await client.login("wangwu003")
+            let file = "/api/v1/candidates/\(candidate)"
+            try #require(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
+            try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
+            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+            let events = { try await world.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 } }
+
+            // A PNG, and a site outside the area: refused, and no bytes kept.
+            let png = Data([0x89, 0x50, 0x4E, 0x47] + [UInt8](repeating: 1, count: 500)).base64EncodedString()
+            let asPNG = World.application(education: [entry]).replacingOccurrences(of: World.photo, with: png)
+            let before = try await events()
+            let refusedPNG = try await client.call(.post, "\(file)/applications", token: token, json: asPNG)
+            #expect(refusedPNG.status == .unprocessableContent && refusedPNG.code == "application.photo_format", "\(refusedPNG.text)")
+            let wrongSite = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: token,
+                json: World.application(education: [entry], site: "9999")
+            )
+            #expect(wrongSite.status.code >= 400 && wrongSite.status.code < 500, "\(wrongSite.text)")
+            #expect(try await Self.keptPhotos(world).isEmpty)
+            #expect(try await events() == before)
+
+            // Sent twice under one key: one application, one photo.
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "apply-with-photo-1"]
+            let first = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]), headers: key)
+            #expect(first.status == .created, "\(first.text)")
+            let afterFirst = try await events()
+            let retry = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]), headers: key)
+            #expect(retry.status == .created && retry.id("applicationID") == first.id("applicationID"), "\(retry.text)")
+            #expect(first.id("photoID") == StoredPhoto.photoID(of: Self.bytes))
+            #expect(try await events() == afterFirst)
+            #expect(try await Self.keptPhotos(world) == [StoredPhoto.photoID(of: Self.bytes)])
+        }
+    }
+
+    @Test func theReviewPageAndTheNoticeShowThePhotoToTheSitesReviewerOnly() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let photoPage = "/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/photo"
+            let reviewer = try await PageTests.cookie(client, "reviewer01")
+            let review = try await PageTests.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: reviewer)
+            #expect(review.text.contains(#"<img class="portrait" src="\#(photoPage)""#), "\(review.text)")
+            // Nobody has scanned the entry: "0" mismatches says so.
+            #expect(review.text.contains("1项报考学历未经学信网核验"), "\(review.text)")
+            #expect(review.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("img-src 'self'") == true)
+            let image = try await PageTests.form(client, .get, photoPage, nil, cookie: reviewer)
+            #expect(image.status == .ok && image.body == Self.bytes)
+            let notice = try await PageTests.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                nil,
+                cookie: reviewer
+            )
+            #expect(notice.text.contains(#"<img class="photo" src="\#(photoPage)""#), "\(notice.text)")
+            // The notice says when and where to go.
+            #expect(notice.text.contains("2026-02-10 08:00 至 2026-03-10 08:00（北京时间）"), "\(notice.text)")
+            #expect(notice.text.contains("到所选考点（武汉考点）"), "\(notice.text)")
+
+            let auditor = try await PageTests.cookie(client, "auditor01")
+            let audited = try await PageTests.form(client, .get, "/review/applications/\(cast.applicationA)", nil, cookie: auditor)
+            #expect(!audited.text.contains("<img") && audited.text.contains("照片仅考生本人和考点审核人员可见"), "\(audited.text)")
+            let auditorImage = try await PageTests.form(client, .get, photoPage, nil, cookie: auditor)
+            #expect(auditorImage.status == .forbidden && auditorImage.body != Self.bytes)
+        }
+    }
+}
