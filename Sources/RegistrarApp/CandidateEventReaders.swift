@@ -445,6 +445,28 @@ extension CandidateEvent {
                 )
             )
         },
+        ApplicationApprovalWithdrawn.eventType: { json in
+            let applicationID = try json.string("applicationID")
+            let candidateID = try json.string("candidateID")
+            let reason = try json.string("reason")
+            let reviewerID = try json.string("reviewerID")
+            let withdrawnAt = try json.string("withdrawnAt")
+            return .applicationApprovalWithdrawn(
+                ApplicationApprovalWithdrawn(
+                    candidateID: candidateID,
+                    applicationID: applicationID,
+                    reviewerID: reviewerID,
+                    reason: reason,
+                    withdrawnAt: withdrawnAt
+                )
+            )
+        },
+        EntryVerificationWithdrawn.eventType: { json in
+            let applicationID = try json.string("applicationID")
+            let entryID = try json.string("entryID")
+            let entryKind = try json.string("entryKind")
+            return .entryVerificationWithdrawn(EntryVerificationWithdrawn(entryKind: entryKind, entryID: entryID, applicationID: applicationID))
+        },
         ApplicationSigned.eventType: { json in
             let applicationID = try json.string("applicationID")
             let candidateID = try json.string("candidateID")

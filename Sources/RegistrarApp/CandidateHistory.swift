@@ -329,6 +329,8 @@ public enum EventDescriptions {
         "BasicInfoCorrected": "审核人员修改基本信息 / basic information corrected by reviewer",
         "ApplicationApproved": "现场审核通过 / application approved",
         "ApplicationRejected": "现场审核未通过 / application rejected",
+        "ApplicationApprovalWithdrawn": "撤销审核通过 / approval withdrawn",
+        "EntryVerificationWithdrawn": "撤销条目的审核通过 / entry verification withdrawn",
         "ApplicationSigned": "签字确认 / form signed",
         "PaymentStarted": "发起缴费 / payment started",
         "PaymentConfirmed": "银行确认缴费 / payment confirmed by the bank",

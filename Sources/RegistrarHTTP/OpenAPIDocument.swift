@@ -2095,6 +2095,87 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/candidates/{candidateID}/applications/{applicationID}/approval-withdrawal": {
+      "post": {
+        "summary": "撤销审核通过: withdraw an approval before the signature, with a reason",
+        "operationId": "post_candidates_candidateID_applications_applicationID_approval_withdrawal",
+        "tags": [
+          "review"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/candidateID"
+          },
+          {
+            "$ref": "#/components/parameters/applicationID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Reason"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Done (or replayed: `Idempotent-Replayed: true`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
+          }
+        },
+        "description": "The site's reviewer, while the review window is open, on an approved application the candidate has not signed (a mis-click, a document found wrong after all). Records `ApplicationApprovalWithdrawn` and one `EntryVerificationWithdrawn` per entry the approval verified that no other approved application of the file ticks; the application is submitted (待审核) again. 422 `application.invalid_status` for any other status (a signed application stays approved), `review.reason_required` without a reason."
+      }
+    },
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/signature": {
       "post": {
         "summary": "签字确认: record the candidate's signature",

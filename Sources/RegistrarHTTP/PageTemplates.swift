@@ -270,6 +270,12 @@ enum PageTemplates {
         <p>考生在打印的报名信息表上签字确认后记录；签字确认后报名信息不得更改。</p>
         <button type="submit">记录签字确认</button>
         </form>
+        <h2 class="noprint">撤销审核通过</h2>
+        <form class="box noprint" method="post" action="/review/applications/{{applicationID}}/approval-withdrawal">
+        <p>考生签字确认前，如审核通过有误（误操作、原件核对有误），可撤销审核通过并说明原因；报名恢复为待审核，本次审核标记为已审核的条目随之撤销。</p>
+        <label>撤销原因 <input type="text" name="reason" value="{{withdrawReason}}" required maxlength="200"></label>
+        <button type="submit">撤销审核通过</button>
+        </form>
         {{/canSign}}
         """
 

@@ -203,7 +203,7 @@ extension Routes {
         }
 
         // The reviewer's forms: the same commands as the API; a rejection is shown on the page with its message.
-        for action in ["corrections", "approve", "reject", "signature", "password-reset"] {
+        for action in ["corrections", "approve", "reject", "signature", "approval-withdrawal", "password-reset"] {
             staffPage(.post, "/review/applications/{applicationID}/\(action)") { request, context, principal in
                 let applicationID = try context.id("applicationID")
                 let form = try await PageForm.read(request, limit: limit)
@@ -235,6 +235,8 @@ extension Routes {
                         command = .approveApplication(ApproveApplication(candidateID: candidateID, applicationID: applicationID, note: note))
                     case "signature":
                         command = .recordSignature(RecordSignature(candidateID: candidateID, applicationID: applicationID))
+                    case "approval-withdrawal":
+                        command = .withdrawApproval(WithdrawApproval(candidateID: candidateID, applicationID: applicationID, reason: reason ?? ""))
                     case "password-reset":
                         command = .changePassword(
                             ChangePassword(candidateID: candidateID, newPassword: form["newPassword"] ?? "", method: .staff, reason: reason)
@@ -953,6 +955,7 @@ extension RegistrarAPI {
             "canCorrect": canDecide, "canResetPassword": isReviewer,
             "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
             "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
+            "withdrawReason": typed("approval-withdrawal", "reason"),
             "approveNote": typed("approve", "note"), "noteRequired": summary.mismatches > 0 || summary.identityMismatch,
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
@@ -1040,15 +1043,29 @@ extension RegistrarAPI {
         }
         values["ticked"] = ticked
         values["hasTicked"] = !ticked.isEmpty
-        let reviewers = try await names(Set(application.corrections.map(\.reviewerID) + [application.approvedBy].compactMap { $0 }))
-        // 审核记录: who decided, when, and why; the signature's time.
+        let withdrawn = application.withdrawnApprovals ?? []
+        let reviewers = try await names(
+            Set(
+                application.corrections.map(\.reviewerID) + [application.approvedBy].compactMap { $0 } + withdrawn.map(\.approvedBy)
+                    + withdrawn.map(\.withdrawnBy)
+            )
+        )
+        // The display name with the username (`审核员甲（reviewer01）`); the id when the account is unknown.
+        let named = { (reviewer: String) in reviewers[reviewer] ?? reviewer }
+        // 审核记录: who decided, when, and why; the approvals withdrawn before the signature; the signature's time.
         var decision: [(String, String?)] = []
+        for (index, earlier) in withdrawn.enumerated() {
+            let number = withdrawn.count > 1 ? "\(index + 1)" : ""
+            decision.append(("撤销的审核通过\(number)", "\(PageRender.shortTime(earlier.approvedAt))由\(named(earlier.approvedBy))审核通过"))
+            if let note = earlier.note { decision.append(("原审核意见", note)) }
+            decision.append(("撤销时间", PageRender.shortTime(earlier.withdrawnAt)))
+            decision.append(("撤销人", named(earlier.withdrawnBy)))
+            decision.append(("撤销原因", earlier.reason))
+        }
         if let approvedAt = application.approvedAt {
             decision.append(("审核结论", "审核通过"))
             decision.append(("审核时间", PageRender.shortTime(approvedAt)))
-            if let reviewer = application.approvedBy {
-                decision.append(("审核人", reviewers[reviewer].map { "\($0)（\(reviewer)）" } ?? reviewer))
-            }
+            if let reviewer = application.approvedBy { decision.append(("审核人", named(reviewer))) }
             decision.append(("审核意见", application.approvalNote))
         }
         if let rejectedAt = application.rejectedAt {
@@ -1329,11 +1346,13 @@ enum PageRender {
     /// password resets leave the status as it was.
     static let doneStatuses: [String: Set<String>] = [
         "approve": ["approved", "signed", "paid", "refunded"], "reject": ["rejected"], "signature": ["signed", "paid", "refunded"],
+        "approval-withdrawal": ["submitted"],
     ]
 
     static let doneMessages: [String: String] = [
         "corrections": "已修改基本信息（原值保留在档案历史中）", "approve": "已审核通过", "reject": "已审核不通过",
         "signature": "已记录考生签字确认",
+        "approval-withdrawal": "已撤销审核通过，本报名恢复为待审核",
         "password-reset": "已重置考生密码，考生的其他登录已失效",
     ]
 

@@ -726,6 +726,17 @@ extension Routes {
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
         }
 
+        // 撤销审核通过 before the signature, with a reason.
+        authenticated(.post, "\(application)/approval-withdrawal") { request, context, principal in
+            let candidateID = try context.id("candidateID")
+            let applicationID = try context.id("applicationID")
+            let body = try await request.strictBody(ReasonBody.self, limit: limit)
+            let command = CandidateCommand.withdrawApproval(
+                WithdrawApproval(candidateID: candidateID, applicationID: applicationID, reason: body.reason)
+            )
+            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+        }
+
         // 签字确认, recorded by the reviewer at the site.
         authenticated(.post, "\(application)/signature") { request, context, principal in
             let command = CandidateCommand.recordSignature(

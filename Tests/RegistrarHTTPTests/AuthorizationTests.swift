@@ -130,6 +130,12 @@ import Testing
         ),
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/signature", only([.reviewer])),
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/approve", only([.reviewer])),
+        row(
+            .post,
+            "/api/v1/candidates/{candidateID}/applications/{applicationID}/approval-withdrawal",
+            only([.reviewer]),
+            body: { _ in #"{"reason": "误点审核通过"}"# }
+        ),
         row(.post, "/api/v1/candidates/{candidateID}/applications/{applicationID}/payments", only([.owner])),
         row(
             .get,

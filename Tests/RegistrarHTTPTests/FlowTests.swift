@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import RegistrarApp
 import RegistrationDomain
@@ -114,6 +115,72 @@ import Testing
             #expect(garbage.status == .badRequest && garbage.field == "since", "\(garbage.text)")
             let reversed = try await client.call(.get, "/api/v1/audit/trail?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", token: auditor)
             #expect(reversed.status == .badRequest && reversed.field == "until", "\(reversed.text)")
+        }
+    }
+
+    /// 撤销审核通过: an approval clicked by mistake is withdrawn before the signature, with a reason in the trail, and the
+    /// application is reviewed again; once signed it stays.
+    @Test func anApprovalIsWithdrawnBeforeTheSignatureAndReviewedAgain() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let a = cast.candidateA
+            let reviewer = try #require(cast.tokens["reviewer"])
+            let owner = try #require(cast.tokens["owner"])
+            let base = "/api/v1/candidates/\(a)/applications/\(cast.applicationA)"
+            world.clock.set(World.review)
+            let events = { try await world.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 } }
+            let status = { () async throws -> (String?, Bool?) in
+                let file = try await client.call(.get, "/api/v1/candidates/\(a)", token: owner)
+                let application = (file.object["applications"] as? [[String: Any]])?.first
+                let entry = (file.object["education"] as? [[String: Any]])?.first
+                return (application?["status"] as? String, entry?["verified"] as? Bool)
+            }
+
+            #expect(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+            #expect(try await status() == ("approved", true))
+            let before = try await events()
+            let noReason = try await client.call(.post, "\(base)/approval-withdrawal", token: reviewer, json: #"{"reason": " "}"#)
+            #expect(noReason.status == .unprocessableContent && noReason.code == "review.reason_required" && noReason.field == "reason")
+            let otherSite = try await client.call(
+                .post,
+                "\(base)/approval-withdrawal",
+                token: cast.tokens["otherReviewer"],
+                json: #"{"reason": "x"}"#
+            )
+            #expect(otherSite.status == .forbidden)
+            #expect(try await events() == before)
+
+            let withdrawn = try await client.call(
+                .post,
+                "\(base)/approval-withdrawal",
+                token: reviewer,
+                json: #"{"reason": "误点审核通过，学历证书原件未核对"}"#
+            )
+            #expect(withdrawn.status == .ok, "\(withdrawn.text)")
+            #expect(withdrawn.object["events"] as? [String] == ["ApplicationApprovalWithdrawn", "EntryVerificationWithdrawn"])
+            #expect(try await status() == ("submitted", false))
+            let queue = try await client.call(.get, "/api/v1/review/sites/4201/queue?status=submitted", token: reviewer)
+            #expect(queue.text.contains(cast.applicationA), "\(queue.text)")
+            let trail = try await client.call(.get, "/api/v1/audit/trail?candidate=\(a)", token: cast.tokens["auditor"])
+            let rows = trail.array.compactMap { $0 as? [String: Any] }
+            #expect(
+                rows.contains {
+                    ($0["field"] as? String)?.hasSuffix(".status") == true && $0["before"] as? String == "approved"
+                        && $0["after"] as? String == "submitted" && $0["reason"] as? String == "误点审核通过，学历证书原件未核对"
+                },
+                "\(trail.text)"
+            )
+            let again = try await client.call(.post, "\(base)/approval-withdrawal", token: reviewer, json: #"{"reason": "再次"}"#)
+            #expect(again.status == .unprocessableContent && again.code == "application.invalid_status", "\(again.text)")
+
+            // Reviewed again: approved and signed; then final.
+            #expect(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+            #expect(try await status() == ("approved", true))
+            #expect(try await client.call(.post, "\(base)/signature", token: reviewer, json: "{}").status == .ok)
+            let afterSignature = try await client.call(.post, "\(base)/approval-withdrawal", token: reviewer, json: #"{"reason": "签字后"}"#)
+            #expect(afterSignature.status == .unprocessableContent && afterSignature.code == "application.signed", "\(afterSignature.text)")
+            #expect(try await status() == ("signed", true))
         }
     }
 

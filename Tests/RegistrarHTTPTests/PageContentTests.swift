@@ -253,6 +253,41 @@ extension PageTests {
         }
     }
 
+    /// The approved, unsigned application's page offers 撤销审核通过 with a reason; afterwards its 审核记录 says who
+    /// approved, who withdrew it, when and why, and the decision forms are back.
+    @Test func theReviewPageWithdrawsAnApprovalAndKeepsItInTheRecord() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            world.clock.set(World.review)
+            let reviewer = try await PageTests.cookie(client, "reviewer01")
+            let page = "/review/applications/\(cast.applicationA)"
+            let approved = try await PageTests.form(client, .post, "\(page)/approve", "note=", cookie: reviewer)
+            #expect(approved.status == .seeOther, "\(approved.text)")
+            let before = try await PageTests.form(client, .get, page, nil, cookie: reviewer)
+            #expect(before.text.contains(#"action="\#(page)/approval-withdrawal""#), "\(before.text)")
+            // Without a reason: the page again, with the rule, and nothing recorded.
+            let bare = try await PageTests.form(client, .post, "\(page)/approval-withdrawal", "reason=", cookie: reviewer)
+            #expect(bare.status == .unprocessableContent && bare.text.contains("请填写原因"), "\(bare.text)")
+            let reason = "误点审核通过"
+            let withdrawn = try await PageTests.form(
+                client,
+                .post,
+                "\(page)/approval-withdrawal",
+                "reason=\(reason.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                cookie: reviewer
+            )
+            #expect(withdrawn.status == .seeOther, "\(withdrawn.text)")
+            let location = try #require(withdrawn.headers[.location])
+            let after = try await PageTests.form(client, .get, location, nil, cookie: reviewer)
+            #expect(after.text.contains("已撤销审核通过，本报名恢复为待审核"), "\(after.text)")
+            for text in ["撤销的审核通过", "审核员甲（reviewer01）审核通过", "撤销人", "撤销原因", reason, #"action="\#(page)/approve""#] {
+                #expect(after.text.contains(text), "\(text)")
+            }
+            #expect(!after.text.contains(#"action="\#(page)/approval-withdrawal""#))
+        }
+    }
+
     @Test func theNoticeCarriesWhatTheRealOneDoes() async throws {
         let world = try await World()
         try await world.test { client in

@@ -47,6 +47,7 @@ import Testing
         Row(method: .post, pattern: "/review/applications/{applicationID}/reject", form: "reason=", expect: only([.reviewer])),
         Row(method: .post, pattern: "/review/applications/{applicationID}/approve", form: "", expect: only([.reviewer])),
         Row(method: .post, pattern: "/review/applications/{applicationID}/signature", form: "", expect: only([.reviewer])),
+        Row(method: .post, pattern: "/review/applications/{applicationID}/approval-withdrawal", form: "reason=", expect: only([.reviewer])),
         Row(method: .get, pattern: "/candidates/{candidateID}/history", expect: only([.owner, .reviewer, .auditor])),
         Row(method: .get, pattern: "/candidates/{candidateID}/applications/{applicationID}/notice", expect: only([.owner, .reviewer, .auditor])),
         Row(method: .get, pattern: "/candidates/{candidateID}/applications/{applicationID}/photo", expect: only([.owner, .reviewer])),

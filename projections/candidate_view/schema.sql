@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v6105.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of candidate_view v6106.
 
 CREATE TABLE candidate_view (
     candidate_id TEXT PRIMARY KEY,

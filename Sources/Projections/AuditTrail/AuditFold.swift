@@ -283,6 +283,13 @@ public enum AuditFold {
                 ("applications[\(e.applicationID)].status", ApplicationStatus.approved.rawValue),
                 ("applications[\(e.applicationID)].approvedBy", e.reviewerID),
             ]
+        case .applicationApprovalWithdrawn(let e):
+            return [
+                ("applications[\(e.applicationID)].status", ApplicationStatus.submitted.rawValue),
+                ("applications[\(e.applicationID)].approvedBy", nil),
+            ]
+        case .entryVerificationWithdrawn(let e):
+            return [("\(entryPath(e.entryKind))[\(e.entryID)].verified", nil)]
         case .applicationRejected(let e):
             return [
                 ("applications[\(e.applicationID)].status", ApplicationStatus.rejected.rawValue),

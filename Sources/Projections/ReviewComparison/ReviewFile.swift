@@ -105,6 +105,12 @@ public struct ReviewFile: Codable, Sendable, Equatable {
             file.foldApplication(e.applicationID, event) { $0.decidedBy = e.reviewerID }
         case .applicationRejected(let e):
             file.foldApplication(e.applicationID, event) { $0.decidedBy = e.reviewerID }
+        case .applicationApprovalWithdrawn(let e):
+            // Submitted again: the comparison is live again, as the reviewer reviews it anew.
+            file.foldApplication(e.applicationID, event) { reviewed in
+                reviewed.decidedBy = nil
+                reviewed.reviewed = nil
+            }
         case .applicationAbandoned(let e):
             file.foldApplication(e.applicationID, event)
         case .applicationSigned(let e):
@@ -129,7 +135,7 @@ public struct ReviewFile: Codable, Sendable, Equatable {
         case .registered, .educationAdded, .educationAmended, .educationRemoved, .chsiScanStarted, .chsiResultReceived,
             .applicationSubmitted,
             .applicationAbandoned, .basicInfoCorrected, .applicationApproved, .applicationRejected, .applicationSigned,
-            .paymentStarted, .paymentConfirmed, .paymentFailed, .refundRecorded:
+            .applicationApprovalWithdrawn, .paymentStarted, .paymentConfirmed, .paymentFailed, .refundRecorded:
             true
         default:
             false

@@ -190,6 +190,7 @@ final class DemoScript {
     var refusals: [String: Int] = [:]
     var duplicateRegistrations = 0
     var passwordResets = 0
+    var approvalWithdrawals = 0
     var passwordChanges: [String: Int] = [:]
     var payments = DemoReport.Payments()
     var done: Int64 = 0
@@ -863,13 +864,24 @@ final class DemoScript {
             let state = try await service.candidateState(id)
             let differs = state.applications[applicationID].map { !CandidateDecider.chsiDifferences(of: $0, in: state).isEmpty } ?? false
             let note = differs ? "已核对毕业证书原件及教育部学历证书电子注册备案表，与填报一致，学信网结果的差异已当场核实" : nil
-            try await run(
-                person,
-                .approveApplication(ApproveApplication(candidateID: id, applicationID: applicationID, note: note)),
-                as: reviewer,
-                channel: "review-site",
-                reason: note
-            )
+            let approval = CandidateCommand.approveApplication(ApproveApplication(candidateID: id, applicationID: applicationID, note: note))
+            try await run(person, approval, as: reviewer, channel: "review-site", reason: note)
+            if index > 0 && (approvalWithdrawals == 0 || index % 41 == 17) {
+                // 审核通过 clicked before the original was seen: withdrawn before the signature, approved again once the
+                // candidate came back with it.
+                let reason = "误点审核通过：考生未携带学历证书原件，待补交原件后重新审核"
+                wait(minutes: 1...5)
+                try await run(
+                    person,
+                    .withdrawApproval(WithdrawApproval(candidateID: id, applicationID: applicationID, reason: reason)),
+                    as: reviewer,
+                    channel: "review-site",
+                    reason: reason
+                )
+                approvalWithdrawals += 1
+                wait(minutes: 30...90)
+                try await run(person, approval, as: reviewer, channel: "review-site", reason: note)
+            }
             if person.plan.signs {
                 try await run(
                     person,

@@ -745,6 +745,24 @@ public struct RecordSignature: Codable, Sendable, Equatable {
     }
 }
 
+/// 撤销审核通过: the site's reviewer reopens an approved application the candidate has not signed (a mis-click, a
+/// document found wrong after all), with a reason.
+public struct WithdrawApproval: Codable, Sendable, Equatable {
+    /// The candidate's file (stream) id.
+    public var candidateID: String
+    /// The application id.
+    public var applicationID: String
+    /// Why (mandatory, kept in the event and the audit trail).
+    public var reason: String
+
+    /// Creates the value.
+    public init(candidateID: String, applicationID: String, reason: String) {
+        self.candidateID = candidateID
+        self.applicationID = applicationID
+        self.reason = reason
+    }
+}
+
 /// Starts a payment attempt with the bank.
 public struct StartPayment: Codable, Sendable, Equatable {
     /// The candidate's file (stream) id.
@@ -927,6 +945,8 @@ public enum CandidateCommand: Sendable, Equatable {
     case rejectApplication(RejectApplication)
     /// ``RecordSignature``.
     case recordSignature(RecordSignature)
+    /// ``WithdrawApproval``.
+    case withdrawApproval(WithdrawApproval)
     /// ``StartPayment``.
     case startPayment(StartPayment)
     /// ``RecordBankResult``.
@@ -961,6 +981,7 @@ public enum CandidateCommand: Sendable, Equatable {
         case .approveApplication(let command): command.candidateID
         case .rejectApplication(let command): command.candidateID
         case .recordSignature(let command): command.candidateID
+        case .withdrawApproval(let command): command.candidateID
         case .startPayment(let command): command.candidateID
         case .recordBankResult(let command): command.candidateID
         case .recordRefund(let command): command.candidateID

@@ -228,6 +228,48 @@ extension CandidateDecider {
         ] + unlocks(application)
     }
 
+    /// 撤销审核通过 before the signature: the application is submitted again, and the entries its approval verified lose
+    /// the flag unless another approved application of the file ticks them (an approval of an earlier application
+    /// stands).
+    static func withdrawApproval(
+        _ c: WithdrawApproval,
+        _ context: CommandContext,
+        _ state: CandidateState
+    )
+        throws(Rejection) -> [CandidateEvent]
+    {
+        let (_, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "撤销审核通过")
+        guard application.status == .approved else {
+            throw Reject.make(
+                .applicationInvalidStatus,
+                field: "applicationID",
+                message: "报名状态为“\(application.status.label)”，只有审核通过、考生尚未签字确认的报名才能撤销审核通过"
+            )
+        }
+        let why = try reason(c.reason)
+        let heldElsewhere = Set(
+            state.applications.values.filter { $0.applicationID != c.applicationID && $0.isApproved }
+                .flatMap { $0.tickedEntries.map { "\($0.0.rawValue)/\($0.1)" } }
+        )
+        let withdrawals = application.tickedEntries.compactMap { kind, entryID -> CandidateEvent? in
+            guard state.flags(kind, entryID)?.verified == true, !heldElsewhere.contains("\(kind.rawValue)/\(entryID)") else { return nil }
+            return .entryVerificationWithdrawn(
+                EntryVerificationWithdrawn(entryKind: kind.rawValue, entryID: entryID, applicationID: c.applicationID)
+            )
+        }
+        return [
+            .applicationApprovalWithdrawn(
+                ApplicationApprovalWithdrawn(
+                    candidateID: c.candidateID,
+                    applicationID: c.applicationID,
+                    reviewerID: context.actor.id,
+                    reason: why,
+                    withdrawnAt: now(context)
+                )
+            )
+        ] + withdrawals
+    }
+
     static func recordSignature(
         _ c: RecordSignature,
         _ context: CommandContext,

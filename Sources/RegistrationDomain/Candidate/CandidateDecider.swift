@@ -66,6 +66,7 @@ public enum CandidateDecider: Decider {
         case .approveApplication(let approve): return try approveApplication(approve, context, state)
         case .rejectApplication(let reject): return try rejectApplication(reject, context, state)
         case .recordSignature(let sign): return try recordSignature(sign, context, state)
+        case .withdrawApproval(let withdraw): return try withdrawApproval(withdraw, context, state)
         case .startPayment(let start): return try startPayment(start, context, state)
         case .recordBankResult(let result): return try recordBankResult(result, context, state)
         case .recordRefund(let refund): return try recordRefund(refund, context, state)
@@ -291,6 +292,27 @@ public enum CandidateDecider: Decider {
                 application.paysOnline = e.paysOnline
                 application.approvalNote = e.note
             }
+        case .applicationApprovalWithdrawn(let e):
+            state.applications.changeValue(forKey: e.applicationID) { application in
+                guard let approvedAt = application.approvedAt else { return }
+                application.withdrawnApprovals =
+                    (application.withdrawnApprovals ?? []) + [
+                        WithdrawnApproval(
+                            approvedAt: approvedAt,
+                            approvedBy: application.approvedBy ?? "",
+                            note: application.approvalNote,
+                            withdrawnAt: e.withdrawnAt,
+                            withdrawnBy: e.reviewerID,
+                            reason: e.reason
+                        )
+                    ]
+                application.approvedAt = nil
+                application.approvedBy = nil
+                application.paysOnline = nil
+                application.approvalNote = nil
+            }
+        case .entryVerificationWithdrawn(let e):
+            state.updateFlags(e.entryKind, e.entryID) { $0.verified = false }
         case .applicationRejected(let e):
             state.applications.changeValue(forKey: e.applicationID) { application in
                 application.rejectedAt = e.rejectedAt

@@ -975,6 +975,56 @@ public struct ApplicationApproved: DomainEvent {
     }
 }
 
+/// 撤销审核通过: the site's reviewer withdrew an approval before the candidate signed, with a reason. The application is
+/// submitted (待审核) again. Followed by one ``EntryVerificationWithdrawn`` per entry the approval verified that no other
+/// approved application of the file ticks.
+public struct ApplicationApprovalWithdrawn: DomainEvent {
+    /// `ApplicationApprovalWithdrawn`.
+    public static let eventType = "ApplicationApprovalWithdrawn"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The candidate (stream) id.
+    public var candidateID: String
+    /// The application id.
+    public var applicationID: String
+    /// The reviewer who withdrew it.
+    public var reviewerID: String
+    /// Why (mandatory).
+    public var reason: String
+    /// When (ISO-8601 UTC with milliseconds).
+    public var withdrawnAt: String
+
+    /// Creates the event.
+    public init(candidateID: String, applicationID: String, reviewerID: String, reason: String, withdrawnAt: String) {
+        self.candidateID = candidateID
+        self.applicationID = applicationID
+        self.reviewerID = reviewerID
+        self.reason = reason
+        self.withdrawnAt = withdrawnAt
+    }
+}
+
+/// An entry is no longer 已审核: the approval that verified it was withdrawn (``ApplicationApprovalWithdrawn``).
+public struct EntryVerificationWithdrawn: DomainEvent {
+    /// `EntryVerificationWithdrawn`.
+    public static let eventType = "EntryVerificationWithdrawn"
+    /// 1.
+    public static let schemaVersion = 1
+    /// Raw value of ``ProfileEntryKind``.
+    public var entryKind: String
+    /// The entry id.
+    public var entryID: String
+    /// The application whose approval was withdrawn.
+    public var applicationID: String
+
+    /// Creates the event.
+    public init(entryKind: String, entryID: String, applicationID: String) {
+        self.entryKind = entryKind
+        self.entryID = entryID
+        self.applicationID = applicationID
+    }
+}
+
 /// 现场资格审核 failed, with a reason. Followed by one ``EntryUnlocked`` per ticked entry.
 public struct ApplicationRejected: DomainEvent {
     /// `ApplicationRejected`.
@@ -1281,6 +1331,10 @@ public enum CandidateEvent: Equatable, Sendable {
     case applicationApproved(ApplicationApproved)
     /// ``ApplicationRejected``.
     case applicationRejected(ApplicationRejected)
+    /// ``ApplicationApprovalWithdrawn``.
+    case applicationApprovalWithdrawn(ApplicationApprovalWithdrawn)
+    /// ``EntryVerificationWithdrawn``.
+    case entryVerificationWithdrawn(EntryVerificationWithdrawn)
     /// ``ApplicationSigned``.
     case applicationSigned(ApplicationSigned)
     /// ``PaymentStarted``.
@@ -1321,6 +1375,8 @@ public enum CandidateEvent: Equatable, Sendable {
         case .basicInfoCorrected(let event): event
         case .applicationApproved(let event): event
         case .applicationRejected(let event): event
+        case .applicationApprovalWithdrawn(let event): event
+        case .entryVerificationWithdrawn(let event): event
         case .applicationSigned(let event): event
         case .paymentStarted(let event): event
         case .paymentConfirmed(let event): event
@@ -1355,6 +1411,8 @@ public enum CandidateEvent: Equatable, Sendable {
         BasicInfoCorrected.self,
         ApplicationApproved.self,
         ApplicationRejected.self,
+        ApplicationApprovalWithdrawn.self,
+        EntryVerificationWithdrawn.self,
         ApplicationSigned.self,
         PaymentStarted.self,
         PaymentConfirmed.self,
@@ -1395,6 +1453,8 @@ public enum CandidateEvent: Equatable, Sendable {
         if let event = cast(payload, to: BasicInfoCorrected.self) { return .basicInfoCorrected(event) }
         if let event = cast(payload, to: ApplicationApproved.self) { return .applicationApproved(event) }
         if let event = cast(payload, to: ApplicationRejected.self) { return .applicationRejected(event) }
+        if let event = cast(payload, to: ApplicationApprovalWithdrawn.self) { return .applicationApprovalWithdrawn(event) }
+        if let event = cast(payload, to: EntryVerificationWithdrawn.self) { return .entryVerificationWithdrawn(event) }
         if let event = cast(payload, to: ApplicationSigned.self) { return .applicationSigned(event) }
         if let event = cast(payload, to: PaymentStarted.self) { return .paymentStarted(event) }
         if let event = cast(payload, to: PaymentConfirmed.self) { return .paymentConfirmed(event) }

@@ -321,8 +321,32 @@ extension Correction: CompactBinaryCodable {
     }
 }
 
+extension WithdrawnApproval: CompactBinaryCodable {
+    public static let compactFieldCount = 6
+
+    public func write(to writer: inout CompactBinaryWriter) {
+        writer.write(approvedAt)
+        writer.write(approvedBy)
+        writer.write(note)
+        writer.write(withdrawnAt)
+        writer.write(withdrawnBy)
+        writer.write(reason)
+    }
+
+    public init(from reader: inout CompactBinaryReader) throws {
+        self.init(
+            approvedAt: try reader.string(),
+            approvedBy: try reader.string(),
+            note: try reader.optionalString(),
+            withdrawnAt: try reader.string(),
+            withdrawnBy: try reader.string(),
+            reason: try reader.string()
+        )
+    }
+}
+
 extension Application: CompactBinaryCodable {
-    public static let compactFieldCount = 33
+    public static let compactFieldCount = 34
 
     public func write(to writer: inout CompactBinaryWriter) {
         writer.write(applicationID)
@@ -352,6 +376,7 @@ extension Application: CompactBinaryCodable {
         writer.write(approvedBy)
         writer.write(paysOnline.map { $0 ? 1 : 0 })
         writer.write(approvalNote)
+        writer.write(withdrawnApprovals) { writer, approvals in writer.write(approvals) { $0.write($1) } }
         writer.write(rejectedAt)
         writer.write(rejectionReason)
         writer.write(signedAt)
@@ -389,6 +414,7 @@ extension Application: CompactBinaryCodable {
             approvedBy: try reader.optionalString(),
             paysOnline: try reader.optionalInt().map { $0 != 0 },
             approvalNote: try reader.optionalString(),
+            withdrawnApprovals: try reader.optional { try $0.array { try $0.read(WithdrawnApproval.self) } },
             rejectedAt: try reader.optionalString(),
             rejectionReason: try reader.optionalString(),
             signedAt: try reader.optionalString(),

@@ -380,6 +380,23 @@ public struct Correction: Codable, Equatable, Sendable {
     public var correctedAt: String
 }
 
+/// An approval the site's reviewer withdrew before the signature (撤销审核通过): what it was, and who withdrew it, when and
+/// why.
+public struct WithdrawnApproval: Codable, Equatable, Sendable {
+    /// When it was approved (ISO-8601 UTC).
+    public var approvedAt: String
+    /// The approving reviewer.
+    public var approvedBy: String
+    /// The approval's note (审核意见), if any.
+    public var note: String?
+    /// When it was withdrawn (ISO-8601 UTC).
+    public var withdrawnAt: String
+    /// The reviewer who withdrew it.
+    public var withdrawnBy: String
+    /// Why.
+    public var reason: String
+}
+
 /// One application (考试报名) and everything that happened to it.
 public struct Application: Codable, Equatable, Sendable {
     /// The application id.
@@ -436,6 +453,9 @@ public struct Application: Codable, Equatable, Sendable {
     public var paysOnline: Bool?
     /// The reviewer's note of the approval (审核意见), if any.
     public var approvalNote: String?
+    /// Approvals withdrawn before the signature, oldest first; nil when none (the application is submitted again after
+    /// each).
+    public var withdrawnApprovals: [WithdrawnApproval]?
     /// When it was rejected.
     public var rejectedAt: String?
     /// Why it was rejected.
@@ -580,8 +600,9 @@ public struct CandidateState: Codable, Equatable, Sendable {
     /// order of their scans; an application keeps the work information it was submitted with. Version 4: a reviewer's
     /// correction of the ID number also corrects the application's pass number when it was that number, and a
     /// payment confirmed after a failure report keeps that report's reason. Version 5: an application keeps whether it
-    /// is paid online (set at approval) and the approval's note.
-    public static let stateSchemaVersion = 5
+    /// is paid online (set at approval) and the approval's note. Version 6: the approvals withdrawn before the
+    /// signature.
+    public static let stateSchemaVersion = 6
 
     /// The candidate id; nil before registration.
     public var candidateID: String?

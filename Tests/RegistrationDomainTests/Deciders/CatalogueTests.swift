@@ -196,6 +196,10 @@ struct CatalogueTests {
             ),
             .applicationApproved(ApplicationApproved(candidateID: c, applicationID: "a1", reviewerID: "rv", approvedAt: at, paysOnline: true)),
             .applicationRejected(ApplicationRejected(candidateID: c, applicationID: "a1", reviewerID: "rv", reason: "r", rejectedAt: at)),
+            .applicationApprovalWithdrawn(
+                ApplicationApprovalWithdrawn(candidateID: c, applicationID: "a1", reviewerID: "rv", reason: "r", withdrawnAt: at)
+            ),
+            .entryVerificationWithdrawn(EntryVerificationWithdrawn(entryKind: "education", entryID: "e1", applicationID: "a1")),
             .applicationSigned(ApplicationSigned(candidateID: c, applicationID: "a1", reviewerID: "rv", signedAt: at)),
             .passwordChanged(PasswordChanged(candidateID: c, method: "staff", changedBy: "rv", reason: "现场申请", changedAt: at)),
             .recoveryQuestionChanged(RecoveryQuestionChanged(candidateID: c, changedAt: at)),

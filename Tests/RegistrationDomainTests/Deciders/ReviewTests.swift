@@ -257,6 +257,77 @@ struct ReviewTests {
         given(History.approved().events).when(sign, Fixture.reviewer(at: T.paymentOnly)).thenRejects(.reviewWindowClosed)
     }
 
+    func withdraw(_ reason: String, application: String = "a1") -> CandidateCommand {
+        .withdrawApproval(WithdrawApproval(candidateID: Fixture.zhang, applicationID: application, reason: reason))
+    }
+
+    /// 撤销审核通过 (a mis-click, a document found wrong): before the signature, with a reason; the application is to be
+    /// reviewed again and its entries are no longer 已审核.
+    @Test func anApprovalIsWithdrawnBeforeTheSignatureWithAReason() {
+        let approved = given(History.approved().events)
+        let events = approved.when(withdraw("误点审核通过，学历证书原件未核对"), reviewer)
+            .then([
+                .applicationApprovalWithdrawn(
+                    ApplicationApprovalWithdrawn(
+                        candidateID: Fixture.zhang,
+                        applicationID: "a1",
+                        reviewerID: "r-li",
+                        reason: "误点审核通过，学历证书原件未核对",
+                        withdrawnAt: at
+                    )
+                ),
+                .entryVerificationWithdrawn(EntryVerificationWithdrawn(entryKind: "education", entryID: "e1", applicationID: "a1")),
+            ])
+        let state = CandidateDecider.replay(events)
+        let application = state.applications["a1"]
+        #expect(application?.status == .submitted)
+        #expect(application?.approvedAt == nil && application?.approvedBy == nil && application?.paysOnline == nil)
+        #expect(application?.withdrawnApprovals?.map(\.reason) == ["误点审核通过，学历证书原件未核对"])
+        #expect(application?.withdrawnApprovals?.first?.approvedBy == "r-li")
+        #expect(state.education["e1"]?.flags.verified == false)
+        #expect(state.education["e1"]?.flags.isLocked == true, "still submitted: the entry stays locked")
+
+        // Reviewed anew: corrected, then approved again (or rejected).
+        given(events).when(correct(.name, "张叁"), reviewer).thenAccepts()
+        given(events).when(approve, reviewer).thenAccepts { again in
+            #expect(again.count == 2, "the entry is verified again: \(again)")
+        }
+        given(events).when(reject("学历不符合报考条件"), reviewer).thenAccepts()
+        // Twice in a row: the application is no longer approved.
+        given(events).when(withdraw("再次撤销"), reviewer).thenRejects(.applicationInvalidStatus, field: "applicationID")
+    }
+
+    @Test func anApprovalIsWithdrawnOnlyByTheSitesReviewerDuringReviewBeforeTheSignature() {
+        let approved = given(History.approved().events)
+        approved.when(withdraw(""), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+        approved.when(withdraw(" \u{3000}"), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+        approved.when(withdraw("误点"), Fixture.reviewer(sites: ["1102"])).thenRejects(.authNotReviewerOfSite)
+        approved.when(withdraw("误点"), Fixture.actor(.auditor)).thenRejects(.authReadOnly)
+        approved.when(withdraw("误点"), Fixture.actor(.admin)).thenRejects(.authForbidden)
+        approved.when(withdraw("误点"), Fixture.candidate(at: T.review)).thenRejects(.authForbidden)
+        approved.when(withdraw("误点"), Fixture.reviewer(at: T.paymentOnly)).thenRejects(.reviewWindowClosed)
+        approved.when(withdraw("误点", application: "a9"), reviewer).thenRejects(.applicationNotFound)
+        // Signed: final (DOMAIN §5). Submitted or rejected: nothing to withdraw.
+        given(History.signed().events).when(withdraw("误点"), reviewer).thenRejects(.applicationSigned)
+        submitted.when(withdraw("误点"), reviewer).thenRejects(.applicationInvalidStatus)
+        var rejected = History.submitted()
+        rejected.run(reject("x"), reviewer)
+        given(rejected.events).when(withdraw("误点"), reviewer).thenRejects(.applicationInvalidStatus)
+    }
+
+    /// An entry another approved application of the file ticks stays 已审核: that approval stands.
+    @Test func aWithdrawalKeepsTheVerificationsOfOtherApprovals() throws {
+        var state = CandidateDecider.replay(History.approved().events)
+        var other = try #require(state.applications["a1"])
+        other.applicationID = "a0"
+        state.applications["a0"] = other
+        let decided = try CandidateDecider.decide(withdraw("误点"), in: reviewer, state: state)
+        #expect(decided.count == 1, "only the withdrawal: \(decided)")
+        // Without it, the entry is released.
+        let alone = try CandidateDecider.decide(withdraw("误点"), in: reviewer, state: CandidateDecider.replay(History.approved().events))
+        #expect(alone.count == 2, "\(alone)")
+    }
+
     @Test func afterSignatureNothingInTheApplicationChanges() {
         let signed = given(History.signed().events)
         signed.when(sign, reviewer).thenRejects(.applicationSigned)
