@@ -4,7 +4,7 @@
 enum PageTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "queue": queue, "comparison": comparison, "history": history, "audit": audit,
-        "notice": notice, "admin": admin, "error": error, "password": password,
+        "notice": notice, "admin": admin, "error": error, "password": password, "recovery": recovery,
     ]
 
     static let layout = """
@@ -84,6 +84,35 @@ enum PageTemplates {
         <p><label>密码 <input type="password" name="password" required maxlength="128" autocomplete="current-password"></label></p>
         <p><button type="submit">登录</button></p>
         </form>
+        <p class="noprint">考生忘记密码：<a href="/password-recovery">找回密码</a>（凭证件号码、姓名和密码找回问题）；忘记找回答案的，请持有效身份证件到报考考点由审核人员重置。工作人员忘记密码请联系管理员。</p>
+        """
+
+    static let recovery = """
+        <h1>{{title}}</h1>
+        {{#error}}<p class="error">{{error}}</p>{{/error}}
+        {{#done}}<p class="notice">密码已重设，其他设备上的登录已退出。您的用户名是 <strong>{{username}}</strong>，请<a href="/login">用新密码登录</a>。</p>{{/done}}
+        {{#askIdentity}}
+        <form class="box" method="post" action="/password-recovery/question">
+        <p>请填写注册时的证件类型、证件号码和姓名，然后回答注册时设置的密码找回问题并设置新密码。</p>
+        <p><label>证件类型 <select name="idType">{{#idTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/idTypes}}</select></label></p>
+        <p><label>证件号码 <input type="text" name="idNumber" value="{{idNumber}}" required maxlength="64" autocomplete="off"></label></p>
+        <p><label>姓名 <input type="text" name="name" value="{{name}}" required maxlength="64"></label></p>
+        <p><button type="submit">下一步</button></p>
+        </form>
+        {{/askIdentity}}
+        {{#question}}
+        <form class="box" method="post" action="/password-recovery">
+        <input type="hidden" name="idType" value="{{idType}}"><input type="hidden" name="idNumber" value="{{idNumber}}">
+        <input type="hidden" name="name" value="{{name}}"><input type="hidden" name="question" value="{{question}}">
+        <p>密码找回问题：<strong>{{question}}</strong></p>
+        <p><label>答案 <input type="text" name="recoveryAnswer" required maxlength="128" autocomplete="off"></label></p>
+        <p><label>新密码 <input type="password" name="newPassword" required minlength="5" maxlength="12" autocomplete="new-password"></label></p>
+        <p><label>再次输入新密码 <input type="password" name="confirmPassword" required minlength="5" maxlength="12" autocomplete="new-password"></label></p>
+        <p class="hints">新密码5至12位，由字母和数字组成。</p>
+        <p><button type="submit">重设密码</button></p>
+        </form>
+        {{/question}}
+        {{^done}}<p class="noprint"><a href="/login">返回登录</a></p>{{/done}}
         """
 
     static let password = """

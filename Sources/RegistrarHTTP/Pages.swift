@@ -272,6 +272,52 @@ extension Routes {
         let api = self.api
         let limit = self.limit
 
+        // 找回密码 for a candidate who is not logged in: the ID type, number and name; then the recovery question's
+        // answer and a new password (the API's two steps, throttled the same way); then the username.
+        page(.get, "/password-recovery") { _, _ in
+            PageRender.html(PageRender.render("recovery", PageRender.recoveryValues([:]), principal: nil))
+        }
+
+        page(.post, "/password-recovery/question") { request, context in
+            let form = try await PageForm.read(request, limit: limit)
+            var values = PageRender.recoveryValues(form)
+            do {
+                let body = RecoveryLookupBody(idType: form["idType"] ?? "", idNumber: form["idNumber"] ?? "", name: form["name"] ?? "")
+                values["question"] = try await api.recoveryQuestion(body, request, context)
+                values["askIdentity"] = false
+            } catch {
+                guard let known = APIError.from(error) else { throw error }
+                return PageRender.recoveryRefusal(known, values)
+            }
+            return PageRender.html(PageRender.render("recovery", values, principal: nil))
+        }
+
+        page(.post, "/password-recovery") { request, context in
+            let form = try await PageForm.read(request, limit: limit)
+            var values = PageRender.recoveryValues(form)
+            values["askIdentity"] = false
+            values["question"] = form["question"] ?? ""
+            do {
+                guard (form["newPassword"] ?? "") == (form["confirmPassword"] ?? "") else {
+                    throw APIError.badRequest("invalid_value", field: "confirmPassword", message: "两次输入的新密码不一致")
+                }
+                let body = RecoveryBody(
+                    idType: form["idType"] ?? "",
+                    idNumber: form["idNumber"] ?? "",
+                    name: form["name"] ?? "",
+                    recoveryAnswer: form["recoveryAnswer"] ?? "",
+                    newPassword: form["newPassword"] ?? ""
+                )
+                let recovered = try await api.recoverPassword(body, request, context)
+                return PageRender.html(
+                    PageRender.render("recovery", ["title": "找回密码", "done": true, "username": recovered.username], principal: nil)
+                )
+            } catch {
+                guard let known = APIError.from(error) else { throw error }
+                return PageRender.recoveryRefusal(known, values)
+            }
+        }
+
         staffPage(.get, PageRender.passwordPage) { request, _, principal in
             let done = try request.query("done", maxLength: 10) == "1" && !principal.passwordChangeRequired
             return PageRender.html(PageRender.render("password", api.passwordPageValues(principal, done: done), principal: principal))
@@ -1229,6 +1275,27 @@ enum PageRender {
             ],
             body: .init(byteBuffer: buffer)
         )
+    }
+
+    /// The recovery page's values for what the form sent: the identity typed so far (the answer and passwords never
+    /// come back) and the ID types to choose from.
+    static func recoveryValues(_ form: [String: String]) -> [String: Any] {
+        let chosen = form["idType"] ?? IDType.residentID.rawValue
+        return [
+            "title": "找回密码", "askIdentity": true, "idNumber": form["idNumber"] ?? "", "name": form["name"] ?? "", "idType": chosen,
+            "idTypes": IDType.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == chosen] },
+        ]
+    }
+
+    /// A refused recovery step: the same form again with the message, the status and the API's headers (a lock-out's
+    /// `Retry-After`), counted by its code as the API's refusals are.
+    static func recoveryRefusal(_ known: APIError, _ values: [String: Any]) -> Response {
+        var values = values
+        values["error"] = known.body.message
+        var page = html(render("recovery", values, principal: nil), status: known.status)
+        page.headers.append(contentsOf: known.httpFields)
+        page.headers[Header.pageRefusal] = known.body.code
+        return page
     }
 
     static func redirect(_ location: String) -> Response {

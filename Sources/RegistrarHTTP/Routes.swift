@@ -265,59 +265,14 @@ extension Routes {
         // 找回密码, step 1: the recovery question of the account with this ID type, ID number and name. Public.
         open(.post, "/api/v1/password-recovery/question") { request, context in
             let body = try await request.strictBody(RecoveryLookupBody.self, limit: limit)
-            return try await api.checkingClient(request, context, field: "idNumber") { attempt in
-                let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
-                if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
-                guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
-                    let account = try await api.service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
-                else {
-                    attempt.fail()
-                    // Names tried against one ID number count as failures: the answer must not become a way to find
-                    // out whose number it is.
-                    if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
-                    throw APIError.recoveryAccountNotFound
-                }
-                return try api.json(RecoveryQuestionReply(recoveryQuestion: account.question))
-            }
+            return try api.json(RecoveryQuestionReply(recoveryQuestion: try await api.recoveryQuestion(body, request, context)))
         }
 
         // 找回密码, step 2: the recovery answer and a new password. Public; locked for a while after repeated wrong
         // answers, or names that do not match, for the same ID number. Returns the username, which may have been forgotten too.
         open(.post, "/api/v1/password-recovery") { request, context in
             let body = try await request.strictBody(RecoveryBody.self, limit: limit)
-            return try await api.checkingClient(request, context, field: "idNumber") { attempt in
-                let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
-                if let wait = await api.throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
-                guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
-                    attempt.fail()
-                    if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
-                    throw APIError.recoveryAccountNotFound
-                }
-                let requestContext = try api.requestContext(request, context, scope: throttleKey, channel: "web")
-                do {
-                    let recovered = try await api.service.recoverPassword(
-                        idType: body.idType,
-                        idNumber: body.idNumber,
-                        name: body.name,
-                        recoveryAnswer: body.recoveryAnswer,
-                        newPassword: body.newPassword,
-                        request: requestContext
-                    )
-                    await api.throttle.succeed(throttleKey)
-                    api.sessions.revokeAll(of: recovered.candidateId)
-                    return try api.json(
-                        RecoveryReply(
-                            username: recovered.username,
-                            version: recovered.outcome.streamVersion,
-                            replayed: recovered.outcome.events.isEmpty
-                        )
-                    )
-                } catch CommandError.rejected(let rejection) where ["account.wrong_recovery_answer", "account.not_found"].contains(rejection.code) {
-                    attempt.fail()
-                    if let wait = await api.throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
-                    throw CommandError.rejected(rejection)
-                }
-            }
+            return try api.json(try await api.recoverPassword(body, request, context))
         }
 
         // 密码重置 by staff when the candidate forgot both the password and the recovery answer: a reviewer of one of
@@ -344,6 +299,62 @@ extension Routes {
 
 struct RecoveryQuestionReply: Codable, Sendable {
     var recoveryQuestion: String
+}
+
+extension RegistrarAPI {
+    /// 找回密码, step 1, for the API and the page: the recovery question of the account with this ID type, ID number and
+    /// name. Throttled by client and by ID number: names tried against one number count as failures, so that the answer
+    /// does not become a way to find out whose number it is.
+    func recoveryQuestion(_ body: RecoveryLookupBody, _ request: Request, _ context: RegistrarRequestContext) async throws -> String {
+        try await checkingClient(request, context, field: "idNumber") { attempt in
+            let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
+            if let wait = await throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
+            guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32,
+                let account = try await service.recoveryAccount(idType: body.idType, idNumber: body.idNumber, name: body.name)
+            else {
+                attempt.fail()
+                if let wait = await throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait, field: "idNumber") }
+                throw APIError.recoveryAccountNotFound
+            }
+            return account.question
+        }
+    }
+
+    /// 找回密码, step 2, for the API and the page: the recovery answer and a new password; ends every session of the
+    /// account and returns its username.
+    func recoverPassword(_ body: RecoveryBody, _ request: Request, _ context: RegistrarRequestContext) async throws -> RecoveryReply {
+        try await checkingClient(request, context, field: "idNumber") { attempt in
+            let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
+            if let wait = await throttle.retryAfter(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+            guard body.idNumber.count <= 64, body.name.count <= 64, body.idType.count <= 32, body.recoveryAnswer.count <= 128 else {
+                attempt.fail()
+                if let wait = await throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                throw APIError.recoveryAccountNotFound
+            }
+            let requestContext = try self.requestContext(request, context, scope: throttleKey, channel: "web")
+            do {
+                let recovered = try await service.recoverPassword(
+                    idType: body.idType,
+                    idNumber: body.idNumber,
+                    name: body.name,
+                    recoveryAnswer: body.recoveryAnswer,
+                    newPassword: body.newPassword,
+                    request: requestContext
+                )
+                await throttle.succeed(throttleKey)
+                sessions.revokeAll(of: recovered.candidateId)
+                return RecoveryReply(
+                    username: recovered.username,
+                    version: recovered.outcome.streamVersion,
+                    replayed: recovered.outcome.events.isEmpty
+                )
+            } catch CommandError.rejected(let rejection) where ["account.wrong_recovery_answer", "account.not_found"].contains(rejection.code) {
+                attempt.fail()
+                if let wait = await throttle.fail(throttleKey) { throw APIError.recoveryLockedOut(seconds: wait) }
+                throw CommandError.rejected(rejection)
+            }
+        }
+    }
 }
 
 struct RecoveryReply: Codable, Sendable {

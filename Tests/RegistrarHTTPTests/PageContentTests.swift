@@ -288,6 +288,59 @@ extension PageTests {
         }
     }
 
+    /// 找回密码 from the log-in page: identity, then the recovery question's answer and a new password, then the
+    /// username; wrong answers are refused on the page as the API refuses them.
+    @Test func aCandidateRecoversThePasswordThroughThePages() async throws {
+        let world = try await World()
+        try await world.test { client in
+            _ = try await client.register("recover61", index: 61)
+            let login = try await PageTests.form(client, .get, "/login", nil)
+            #expect(login.text.contains(#"href="/password-recovery""#), "\(login.text)")
+            let start = try await PageTests.form(client, .get, "/password-recovery", nil)
+            #expect(start.status == .ok && start.text.contains(#"<option value="居民身份证" selected>"#), "\(start.text)")
+            let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            let identity = "idType=\(encode("居民身份证"))&idNumber=\(World.residentID(61))&name=\(encode("张三"))"
+
+            let unknown = try await PageTests.form(
+                client,
+                .post,
+                "/password-recovery/question",
+                "idType=\(encode("居民身份证"))&idNumber=\(World.residentID(62))&name=\(encode("张三"))"
+            )
+            #expect(unknown.status == .notFound && unknown.text.contains(World.residentID(62)), "the form keeps what was typed: \(unknown.text)")
+            let question = try await PageTests.form(client, .post, "/password-recovery/question", identity)
+            #expect(
+                question.status == .ok && question.text.contains("我的母校?") && question.text.contains(#"name="recoveryAnswer""#),
+                "\(question.text)"
+            )
+
+            let step2 = identity + "&question=\(encode("我的母校?"))"
+            let wrong = try await PageTests.form(
+                client,
+                .post,
+                "/password-recovery",
+                step2 + "&recoveryAnswer=x&newPassword=new2026&confirmPassword=new2026"
+            )
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains("密码找回答案错误") && wrong.text.contains("我的母校?"), "\(wrong.text)")
+            let differ = try await PageTests.form(
+                client,
+                .post,
+                "/password-recovery",
+                step2 + "&recoveryAnswer=\(encode("武汉大学医学部"))&newPassword=new2026&confirmPassword=new2027"
+            )
+            #expect(differ.status == .badRequest && differ.text.contains("两次输入的新密码不一致"))
+            let done = try await PageTests.form(
+                client,
+                .post,
+                "/password-recovery",
+                step2 + "&recoveryAnswer=\(encode("武汉大学医学部"))&newPassword=new2026&confirmPassword=new2026"
+            )
+            #expect(done.status == .ok && done.text.contains("recover61") && !done.text.contains("武汉大学医学部"), "\(done.text)")
+            let loggedIn = try await PageTests.form(client, .post, "/login", "username=recover61&password=new2026")
+            #expect(loggedIn.status == .seeOther && loggedIn.headers[.setCookie] != nil, "\(loggedIn.text)")
+        }
+    }
+
     @Test func theNoticeCarriesWhatTheRealOneDoes() async throws {
         let world = try await World()
         try await world.test { client in

@@ -35,6 +35,15 @@ import Testing
 
     static let rows: [Row] = [
         Row(method: .get, pattern: "/login", expect: everyone),
+        Row(method: .get, pattern: "/password-recovery", expect: everyone),
+        Row(
+            method: .post,
+            pattern: "/password-recovery/question",
+            form: "idType=%E5%B1%85%E6%B0%91%E8%BA%AB%E4%BB%BD%E8%AF%81&idNumber=\(World.residentID(998))&name=x",
+            expect: everyone
+        ),
+        // New passwords that differ: refused (400) before anything is checked.
+        Row(method: .post, pattern: "/password-recovery", form: "idNumber=x&newPassword=a1&confirmPassword=b2", expect: everyone),
         Row(method: .get, pattern: "/", expect: signedIn),
         Row(method: .get, pattern: "/review/sites/{siteCode}", expect: only([.reviewer, .auditor])),
         Row(method: .get, pattern: "/review/applications/{applicationID}", expect: only([.reviewer, .auditor])),
