@@ -389,13 +389,18 @@ extension Routes {
             let sections = PageFile.sections(state, season: try await api.service.seasonState(), identityMismatches: identityMismatches)
             // A candidate reads who acted by role (审核人员, 管理员), not staff members' names and log-ins, as on the
             // real system's pages; staff read the names.
-            let named = Set(latest.timeline.map(\.actorId)).filter { principal.actor.role != .candidate || $0 == principal.actor.id }
+            let forCandidate = principal.actor.role == .candidate
+            let named = Set(latest.timeline.map(\.actorId)).filter { !forCandidate || $0 == principal.actor.id }
             let names = try await api.accountNames(named)
+            // Staff are named to a candidate by the site they work for (the desk the candidate can go back to), never by
+            // an internal id.
+            let staffOffices = forCandidate ? try await api.staffOffices(Set(latest.timeline.map(\.actorId).filter { $0.hasPrefix("staff-") })) : [:]
             let steps: [[String: Any]] = latest.timeline.map { step in
                 [
                     "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt),
                     "action": PageRender.chinesePart(step.action),
-                    "actor": step.actorId, "actorName": names[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
+                    "actor": staffOffices[step.actorId] == nil ? step.actorId : "",
+                    "actorName": names[step.actorId] ?? staffOffices[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
                     "reason": DisplayText.escaped((fullIDNumbers ? step : Masking.idNumbers(in: step)).reason ?? ""),
                     "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
@@ -880,6 +885,24 @@ extension RegistrarAPI {
             names[id] = displayName.isEmpty ? username : "\(displayName)（\(username)）"
         }
         return names
+    }
+
+    /// Where staff accounts work, as a candidate may be told: `武汉考点（4201）` for a site's reviewer, `考区42` for one
+    /// scoped to an area, `考务管理` for an administrator.
+    func staffOffices(_ ids: Set<String>) async throws -> [String: String] {
+        let season = try await service.seasonState()
+        var offices = [String: String]()
+        for id in ids {
+            let staff = try await service.staff.current(id).state
+            if !staff.siteCodes.isEmpty {
+                offices[id] = staff.siteCodes.map { "\(season.site($0)?.name ?? $0)（\($0)）" }.joined(separator: "、")
+            } else if let area = staff.areaCode {
+                offices[id] = "\(season.area(area)?.name ?? "考区")（\(area)）"
+            } else {
+                offices[id] = staff.role == Role.admin.rawValue ? "考务管理" : ""
+            }
+        }
+        return offices.filter { !$0.value.isEmpty }
     }
 
     /// Every staff account's id and username, by username (from the credentials table; staff ids start `staff-`).

@@ -348,6 +348,8 @@ import Testing
             try #require(try await client.correctName(application: base, token: cast.tokens["reviewer"]).status == .ok)
             let corrected = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
             #expect(corrected.text.contains("审核人员") && !corrected.text.contains("reviewer01"), "\(corrected.text)")
+            // Named by the site the reviewer works for, never by an internal id.
+            #expect(corrected.text.contains("武汉考点（4201）") && !corrected.text.contains("staff-r1"), "\(corrected.text)")
             let staffView = try await Self.form(
                 client,
                 .get,
