@@ -536,6 +536,44 @@ public final class RegistrarService: Sendable {
 
     // MARK: Queries
 
+    /// Who ids are, as people read them: a staff member's display name and username (`审核员甲（reviewer01）`), a
+    /// candidate's username; ids without an account are left out.
+    public func accountNames(_ ids: Set<String>) async throws -> [String: String] {
+        guard let sqlite = store as? SQLiteEventStore else { return [:] }
+        return try await Self.accountNames(ids, store: sqlite, staff: staff)
+    }
+
+    /// The same, for a log read without a service (`registrar trace`): the credentials table gives the usernames,
+    /// the staff streams the display names.
+    public static func accountNames(
+        _ ids: Set<String>,
+        store: SQLiteEventStore,
+        staff: CommandHandler<StaffDecider>
+    ) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        let sorted = ids.sorted()
+        var usernames = [String: String]()
+        // A few hundred ids at a time, within SQLite's limit on the arguments of a statement.
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
+            let rows = try store.pool.readNow { db -> [Row] in
+                guard try db.tableExists("credentials") else { return [] }
+                return try Row.fetchAll(
+                    db,
+                    sql: "SELECT subject_id, username FROM credentials WHERE subject_id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(chunk)
+                )
+            }
+            for row in rows { usernames[row["subject_id"]] = row["username"] as String }
+        }
+        var names = [String: String]()
+        for (id, username) in usernames {
+            let displayName = id.hasPrefix("staff-") ? try await staff.current(id).state.displayName : ""
+            names[id] = displayName.isEmpty ? username : "\(displayName)（\(username)）"
+        }
+        return names
+    }
+
     /// The photo of this id, if kept (an application submitted before photos were kept names one that is not).
     public func photo(_ photoID: String) throws -> StoredPhoto? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }

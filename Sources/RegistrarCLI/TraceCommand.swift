@@ -115,6 +115,8 @@ struct TraceCommand: AsyncParsableCommand {
                 field: field
             )
             let queries = AuditQueries(store.pool)
+            // Who the actors are, for the CSV's actor_name and the text's rows (the JSON keeps the trail's own fields).
+            let staff = CommandHandler<StaffDecider>(store: store, codec: EventCatalog.staffCodec)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             // A step at a time from the cursor, each step printed before the next is read: an auditor exporting a
@@ -132,7 +134,8 @@ struct TraceCommand: AsyncParsableCommand {
             repeat {
                 let page = try await queries.page(filter, after: cursor, limit: min(max(1, stepRows), limit - shown))
                 let rows = showIDNumbers ? page.records : page.records.map { $0.maskingIDNumbers() }
-                try emit(rows, first: shown == 0, encoder: encoder)
+                let names = format == .json ? [:] : try await RegistrarService.accountNames(Set(rows.map(\.actorID)), store: store, staff: staff)
+                try emit(rows, names: names, first: shown == 0, encoder: encoder)
                 shown += rows.count
                 cursor = page.next
             } while cursor != nil && shown < limit
@@ -162,7 +165,7 @@ struct TraceCommand: AsyncParsableCommand {
     }
 
     /// Prints one step's rows in the format (`first`: the first rows of the output).
-    private func emit(_ rows: [AuditRecord], first: Bool, encoder: JSONEncoder) throws {
+    private func emit(_ rows: [AuditRecord], names: [String: String], first: Bool, encoder: JSONEncoder) throws {
         switch format {
         case .json:
             for (index, row) in rows.enumerated() {
@@ -174,18 +177,19 @@ struct TraceCommand: AsyncParsableCommand {
                 print((first && index == 0 ? "[\n" : ",\n") + member, terminator: "")
             }
         case .csv:
-            for row in rows { print(row.csvCells.map { CSVField.escape($0) }.joined(separator: ",")) }
+            for row in rows { print(row.csvCells(actorName: names[row.actorID] ?? "").map { CSVField.escape($0) }.joined(separator: ",")) }
         case .text:
             // One row a line: control characters in a value are escaped (`\n`), so that no value can forge a row;
             // a value holding the row's own separators (→, —) or a quote is quoted, so that it cannot pose as
             // another change or a reason.
-            for row in rows.map(\.escapedForDisplay) {
+            for (original, row) in zip(rows, rows.map(\.escapedForDisplay)) {
+                let actor = names[original.actorID].map { "\(row.actorID) (\(DisplayText.escaped($0)))" } ?? row.actorID
                 let reason = row.reason.map { " — \(Self.quotedIfAmbiguous($0))" } ?? ""
                 let before = row.before.map(Self.quotedIfAmbiguous) ?? "—"
                 let after = row.after.map(Self.quotedIfAmbiguous) ?? "—"
                 let change = row.field.isEmpty ? "" : " \(row.field): \(before) → \(after)"
                 print(
-                    "#\(row.position) \(row.recordedAt) [\(row.subjectID)] \(row.role) \(row.actorID) via \(row.channel): "
+                    "#\(row.position) \(row.recordedAt) [\(row.subjectID)] \(row.role) \(actor) via \(row.channel): "
                         + "\(row.action)\(change)\(reason)"
                 )
             }

@@ -542,8 +542,9 @@ extension Routes {
                 // The columns of `registrar trace --format csv`, after a byte order mark (Excel then reads UTF-8).
                 var text = AuditRecord.csvByteOrderMark + AuditRecord.csvColumns.joined(separator: ",") + "\r\n"
                 while true {
+                    let names = try await api.accountNames(Set(page.records.map(\.actorID)))
                     for record in page.records {
-                        text += record.csvCells.map(PageRender.csvCell).joined(separator: ",") + "\r\n"
+                        text += record.csvCells(actorName: names[record.actorID] ?? "").map(PageRender.csvCell).joined(separator: ",") + "\r\n"
                     }
                     try await writer.write(ByteBuffer(string: text))
                     text = ""
@@ -860,31 +861,7 @@ extension RegistrarAPI {
     /// Who the ids on a page are, for the people reading it: `显示名（用户名）` for a staff account, the username for a
     /// candidate. Ids without credentials (`system`, the outside systems, the season) are left out.
     func accountNames(_ ids: Set<String>) async throws -> [String: String] {
-        guard let reader, !ids.isEmpty else { return [:] }
-        var usernames = [String: String]()
-        // A few hundred ids at a time, within SQLite's limit on the arguments of a statement.
-        let sorted = ids.sorted()
-        for start in stride(from: 0, to: sorted.count, by: 500) {
-            let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
-            let rows = try await reader.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT subject_id, username FROM credentials WHERE subject_id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments(chunk)
-                )
-            }
-            for row in rows {
-                let id: String = row["subject_id"]
-                let username: String = row["username"]
-                usernames[id] = username
-            }
-        }
-        var names = [String: String]()
-        for (id, username) in usernames {
-            let displayName = id.hasPrefix("staff-") ? try await service.staff.current(id).state.displayName : ""
-            names[id] = displayName.isEmpty ? username : "\(displayName)（\(username)）"
-        }
-        return names
+        try await service.accountNames(ids)
     }
 
     /// Where staff accounts work, as a candidate may be told: `武汉考点（4201）` for a site's reviewer, `考区42` for one

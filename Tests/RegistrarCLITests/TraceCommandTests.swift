@@ -154,10 +154,17 @@ struct TraceCommandTests {
         let header = String(csv.output.dropFirst().prefix { $0 != "\n" })
         #expect(
             header
-                == "position,recorded_at,subject,actor,role,channel,event,action,field,before,after,reason,request_id,correlation_id,hash"
+                == "position,recorded_at,subject,actor,actor_name,role,channel,event,action,field,before,after,reason,request_id,correlation_id,hash"
         )
         let first = try #require(csv.output.split(separator: "\n").dropFirst().first)
         #expect(first.contains("CandidateRegistered") && first.contains("注册 / registered"), "\(first)")
+        // The actor's name beside the id: the candidate's username, and the reviewer's name and username.
+        #expect(first.contains(",demo_candidate,candidate,web,"), "\(first)")
+        let reviewer = try registrar("trace", "--db", path, "--actor", "reviewer_1101", "--format", "csv", "--limit", "3")
+        let reviewed = try #require(reviewer.output.split(separator: "\n").dropFirst().first, "\(reviewer.output)\(reviewer.error)")
+        #expect(reviewed.contains("（reviewer_1101）,reviewer,review-site,"), "\(reviewed)")
+        let text = try registrar("trace", "--db", path, "--actor", "reviewer_1101", "--format", "text", "--limit", "3")
+        #expect(text.output.contains("（reviewer_1101）) via review-site"), "\(text.output.prefix(2000))")
     }
 
     @Test("a value with a line break cannot forge a row of the text trail, nor a line of replay")

@@ -46,8 +46,10 @@ import Testing
             #expect(header == AuditRecord.csvColumns.joined(separator: ","))
             #expect(
                 header
-                    == "position,recorded_at,subject,actor,role,channel,event,action,field,before,after,reason,request_id,correlation_id,hash"
+                    == "position,recorded_at,subject,actor,actor_name,role,channel,event,action,field,before,after,reason,request_id,correlation_id,hash"
             )
+            // The actor's name beside the id (the candidate's username here).
+            #expect(csv.text.contains("\"\(cast.candidateA)\",\"zhangsan01\""), "\(csv.text.prefix(600))")
             // The CSV quotes the value instead (RFC 4180): the whole reason, line break and all, in one cell.
             #expect(csv.text.contains("\"" + Self.forged + "\""))
             // Every row has the event's hash, as the trail API gives it.

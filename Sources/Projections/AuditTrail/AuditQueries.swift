@@ -44,19 +44,20 @@ extension AuditRecord {
     /// The columns of every CSV export of the trail (`registrar trace --format csv` and the pages' `/audit.csv`),
     /// in order: one spelling, so that either file can be checked against the other.
     public static let csvColumns = [
-        "position", "recorded_at", "subject", "actor", "role", "channel", "event", "action", "field", "before", "after", "reason",
-        "request_id", "correlation_id", "hash",
+        "position", "recorded_at", "subject", "actor", "actor_name", "role", "channel", "event", "action", "field", "before", "after",
+        "reason", "request_id", "correlation_id", "hash",
     ]
 
     /// The UTF-8 byte order mark every CSV export starts with: Excel on a Chinese Windows reads a file without it in
     /// the system's code page (GBK) and garbles the Chinese.
     public static let csvByteOrderMark = "\u{FEFF}"
 
-    /// The cells of the record, as ``csvColumns`` names them (not yet escaped: ``CSVField/escape(_:alwaysQuoted:)``).
-    public var csvCells: [String] {
+    /// The cells of the record, as ``csvColumns`` names them (not yet escaped: ``CSVField/escape(_:alwaysQuoted:)``);
+    /// `actorName`: who the actor is (`审核员甲（reviewer01）`), empty for ids without an account.
+    public func csvCells(actorName: String) -> [String] {
         [
-            String(position), recordedAt, subjectID, actorID, role, channel, eventType, action, field, before ?? "", after ?? "",
-            reason ?? "", requestID ?? "", correlationID ?? "", hash,
+            String(position), recordedAt, subjectID, actorID, actorName, role, channel, eventType, action, field, before ?? "",
+            after ?? "", reason ?? "", requestID ?? "", correlationID ?? "", hash,
         ]
     }
 
