@@ -265,7 +265,8 @@ enum PageTemplates {
         <h2 class="noprint">修改基本信息</h2>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/corrections">
         <label>字段 <select name="field">{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></label>
-        <label>新值 <input type="text" name="newValue" value="{{newValue}}" maxlength="200"></label>
+        <label>新值 <input type="text" name="newValue" value="{{newValue}}" maxlength="200" list="correction-choices"></label>
+        <datalist id="correction-choices">{{#choices}}<option value="{{.}}">{{/choices}}</datalist>
         <label>修改原因 <input type="text" name="reason" value="{{correctionReason}}" required maxlength="200"></label>
         <button type="submit">保存修改</button>
         <ul class="hints">{{#hints}}<li>{{.}}</li>{{/hints}}</ul>

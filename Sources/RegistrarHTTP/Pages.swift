@@ -997,7 +997,8 @@ extension RegistrarAPI {
             "reviewClosed": isReviewer && !reviewOpen && (awaitsReview || awaitsSignature),
             "isFrozen": summary.status != ApplicationStatus.submitted.rawValue,
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
-            "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "hints": PageRender.correctionHints, "canDecide": canDecide,
+            "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "hints": PageRender.correctionHints,
+            "choices": PageRender.correctionChoices, "canDecide": canDecide,
             "canCorrect": canDecide, "canResetPassword": isReviewer,
             "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
             "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
@@ -1455,7 +1456,15 @@ enum PageRender {
     }
 
     /// What to type as the new value of the fields whose text is a code or a format.
+    /// What the correction form's value box suggests as it is typed in (a datalist): the spellings the rules take
+    /// for 性别, 民族 and 国籍.
+    static let correctionChoices: [String] = {
+        var seen = Set<String>()
+        return (Sex.allCases.map(\.rawValue) + Ethnicities.all + Nationality.all).filter { seen.insert($0).inserted }
+    }()
+
     static let correctionHints: [String] = [
+        "民族、国籍、性别：在新值框中输入后从下拉列表选择，须与列表一致（如“汉族”，不是“汉”）",
         "性别：男 或 女（居民身份证考生由证件号码确定）", "出生日期：YYYY-MM-DD，如 1990-05-01",
         "本人身份（仅军队、武警及公安部所属边防、消防、警卫部队人员）填代码："
             + MilitaryIdentity.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: "；") + "；无本人身份的考生留空",

@@ -67,6 +67,11 @@ extension PageTests {
             }
             // What to type for 本人身份: the six codes and their meaning.
             #expect(page.text.contains("1 军队及武警干部") && page.text.contains("6 公安部所属边防、消防、警卫部队聘用地方人员"))
+            // 民族 and 国籍 spelled as the rules take them, suggested as the value is typed.
+            #expect(page.text.contains(#"list="correction-choices""#) && page.text.contains(#"<datalist id="correction-choices">"#))
+            for choice in ["汉族", "维吾尔族", "中国", "刚果(金)", "女"] {
+                #expect(page.text.contains(#"<option value="\#(choice)">"#), "\(choice)")
+            }
         }
     }
 
