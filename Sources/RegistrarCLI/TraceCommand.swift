@@ -43,10 +43,14 @@ struct TraceCommand: AsyncParsableCommand {
     )
     var actor: String?
 
-    @Option(name: .long, help: "From this instant (ISO 8601, inclusive; e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00).")
+    @Option(
+        name: .long,
+        help:
+            "From this instant (ISO 8601, inclusive; e.g. 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00), or a date: the start of that day in Beijing time."
+    )
     var since: String?
 
-    @Option(name: .long, help: "Until this instant (ISO 8601, exclusive).")
+    @Option(name: .long, help: "Until this instant (ISO 8601, exclusive), or a date: to the end of that day in Beijing time.")
     var until: String?
 
     @Option(
@@ -85,10 +89,15 @@ struct TraceCommand: AsyncParsableCommand {
         }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, AuditFilter.bound(value) == nil {
-                throw ValidationError("\(name) must be an ISO-8601 instant like 2026-01-12T03:00:00.000Z or 2026-01-12T11:00:00+08:00")
+                throw ValidationError(
+                    "\(name) must be a date (a day in Beijing time) or an ISO-8601 instant like 2026-01-12, 2026-01-12T03:00:00.000Z or "
+                        + "2026-01-12T11:00:00+08:00"
+                )
             }
         }
-        if let since = since.flatMap(AuditFilter.bound), let until = until.flatMap(AuditFilter.bound), since >= until {
+        if let since = since.flatMap({ AuditFilter.bound($0) }), let until = until.flatMap({ AuditFilter.bound($0, endOfDay: true) }),
+            since >= until
+        {
             throw ValidationError("--until must be later than --since")
         }
         if field?.isEmpty == true { throw ValidationError("--field must name a field path, e.g. contact.mobile") }
@@ -110,8 +119,8 @@ struct TraceCommand: AsyncParsableCommand {
             let filter = AuditFilter(
                 candidate: subject,
                 actor: actorFilter,
-                since: since.flatMap(AuditFilter.bound),
-                until: until.flatMap(AuditFilter.bound),
+                since: since.flatMap { AuditFilter.bound($0) },
+                until: until.flatMap { AuditFilter.bound($0, endOfDay: true) },
                 field: field
             )
             let queries = AuditQueries(store.pool)

@@ -2706,7 +2706,7 @@ enum OpenAPIDocument {
             "name": "since",
             "in": "query",
             "required": false,
-            "description": "recordedAt >= since: an ISO-8601 instant, e.g. 2026-01-12T03:00:00.000Z, 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00 (400 `request.invalid_parameter` otherwise).",
+            "description": "recordedAt >= since: an ISO-8601 instant, e.g. 2026-01-12T03:00:00.000Z, 2026-01-12T03:00:00Z or 2026-01-12T11:00:00+08:00, or a date alone (2026-01-12: from the start of that day in Beijing time); 400 `request.invalid_parameter` otherwise.",
             "schema": {
               "type": "string"
             }
@@ -2715,7 +2715,7 @@ enum OpenAPIDocument {
             "name": "until",
             "in": "query",
             "required": false,
-            "description": "recordedAt < until: an ISO-8601 instant, as since; later than since (400 otherwise).",
+            "description": "recordedAt < until: an ISO-8601 instant, as since, or a date alone (2026-01-12: up to the end of that day in Beijing time); later than since (400 otherwise).",
             "schema": {
               "type": "string"
             }

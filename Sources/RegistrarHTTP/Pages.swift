@@ -518,7 +518,9 @@ extension Routes {
                     "actorTrail": "/audit?actor=" + PageRender.queryEscape(record.actorID),
                     "role": PageRender.roleLabel(record.role),
                     "action": PageRender.chinesePart(record.action), "field": record.field,
-                    "before": record.before ?? "", "after": record.after ?? "", "reason": record.reason ?? "",
+                    // Instants among the values (calendar dates, password times) in Beijing time, as the time column.
+                    "before": PageRender.beijingIfInstant(record.before ?? ""), "after": PageRender.beijingIfInstant(record.after ?? ""),
+                    "reason": record.reason ?? "",
                 ]
             }
             var values: [String: Any] = filters.values
@@ -696,7 +698,7 @@ struct AuditFilters {
         candidate = try request.filterQuery("candidate", maxLength: 128)
         actor = try request.filterQuery("actor", maxLength: 128)
         since = try Self.bound(request, "since")
-        until = try Self.bound(request, "until")
+        until = try Self.bound(request, "until", endOfDay: true)
         if let since, let until, since >= until {
             throw APIError.badRequest("invalid_parameter", field: "until", message: "截止时间until须晚于起始时间since")
         }
@@ -710,13 +712,13 @@ struct AuditFilters {
     }
 
     /// An instant bound of the trail, in the form `recorded_at` holds (400 naming the parameter when it is not one).
-    private static func bound(_ request: Request, _ name: String) throws -> String? {
+    private static func bound(_ request: Request, _ name: String, endOfDay: Bool = false) throws -> String? {
         guard let text = try request.filterQuery(name, maxLength: 40) else { return nil }
-        guard let bound = AuditFilter.bound(text) else {
+        guard let bound = AuditFilter.bound(text, endOfDay: endOfDay) else {
             throw APIError.badRequest(
                 "invalid_parameter",
                 field: name,
-                message: "\(name)须为时间，如2026-01-12T03:00:00.000Z或北京时间2026-01-12T11:00:00+08:00"
+                message: "\(name)须为日期或时间，如2026-01-12（北京时间当日）、2026-01-12T03:00:00.000Z或北京时间2026-01-12T11:00:00+08:00"
             )
         }
         return bound
@@ -1345,6 +1347,13 @@ enum PageRender {
         // Beijing time has no daylight saving: a fixed eight hours, written with the UTC formatter.
         let shifted = Instant.string(from: date.addingTimeInterval(8 * 3600))
         return shifted.prefix(19).replacingOccurrences(of: "T", with: " ") + "（北京时间）"
+    }
+
+    /// A value as the trail page shows it: an instant (`2026-01-08T01:00:00.000Z`) in Beijing time, as the page's time
+    /// column (`2026-01-08 09:00:00（北京时间）`); any other value as it is.
+    static func beijingIfInstant(_ value: String) -> String {
+        guard value.count >= 20, value.contains("T"), Instant.date(fromISO8601: value) != nil else { return value }
+        return shortTime(value)
     }
 
     /// An instant in Beijing time as the trail's filters take it: `2026-01-12T03:00:00.000Z` as

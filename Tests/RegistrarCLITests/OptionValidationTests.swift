@@ -30,7 +30,10 @@ struct OptionValidationTests {
         try expectRefused(["replay", "--db", path, "--candidate", "x", "--version", "-1"], saying: "--version must be 0 or more")
         try expectRefused(["trace", "--db", path, "--limit", "-5"], saying: "--limit must be between 1 and")
         try expectRefused(["demo", "--db", directory.appendingPathComponent("new.sqlite").path, "--seed", "-1"], saying: "--seed")
-        try expectRefused(["trace", "--db", path, "--since", "last tuesday"], saying: "--since must be an ISO-8601 instant")
+        try expectRefused(
+            ["trace", "--db", path, "--since", "last tuesday"],
+            saying: "--since must be a date (a day in Beijing time) or an ISO-8601 instant"
+        )
         try expectRefused(["rebuild", "--db", path, "--projection", "nonsense"], saying: "unknown --projection nonsense")
         // The published development secrets are refused on an address other machines reach (a bank confirmation
         // signed with them would pass).

@@ -63,8 +63,22 @@ struct ReadSideCommandTests {
         #expect(utc.status == 0 && beijing.status == 0, "\(utc.error) \(beijing.error)")
         #expect(utc.output.split(separator: "\n").count > 5)
         #expect(utc.output == beijing.output)
+        // Dates alone: days in Beijing time, `--until` to the end of its day (2025-12-01 00:00 to 2026-01-15 00:00 北京).
+        let days = try registrar("trace", "--db", path, "--since", "2025-12-01", "--until", "2026-01-14", "--format", "csv")
+        let daysAsInstants = try registrar(
+            "trace",
+            "--db",
+            path,
+            "--since",
+            "2025-12-01T00:00:00+08:00",
+            "--until",
+            "2026-01-15T00:00:00+08:00",
+            "--format",
+            "csv"
+        )
+        #expect(days.status == 0 && days.output == daysAsInstants.output && days.output.split(separator: "\n").count > 5, "\(days.error)")
         let garbage = try registrar("trace", "--db", path, "--since", "last tuesday")
-        #expect(garbage.status != 0 && garbage.error.contains("--since must be an ISO-8601 instant"), "\(garbage.error)")
+        #expect(garbage.status != 0 && garbage.error.contains("--since must be a date"), "\(garbage.error)")
         let reversed = try registrar("trace", "--db", path, "--since", "2026-02-01T00:00:00Z", "--until", "2026-01-01T00:00:00Z")
         #expect(reversed.status != 0 && reversed.error.contains("--until must be later than --since"), "\(reversed.error)")
         let emptyField = try registrar("trace", "--db", path, "--field", "")

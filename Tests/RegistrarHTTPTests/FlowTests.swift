@@ -111,6 +111,14 @@ import Testing
             let byUsername = try await client.call(.get, "/api/v1/audit/trail?candidate=zhangsan01", token: auditor)
             let byID = try await client.call(.get, "/api/v1/audit/trail?candidate=\(a)", token: auditor)
             #expect(byUsername.status == .ok && byUsername.array.count > 3 && byUsername.text == byID.text)
+            // A date alone is that day in Beijing time: the registration at 11:00 on the 12th is in `until=2026-01-12`,
+            // not in `until=2026-01-11` nor `since=2026-01-13`.
+            let day = { (query: String) in try await client.call(.get, "/api/v1/audit/trail?candidate=\(a)&field=basic.name&\(query)", token: auditor)
+            }
+            let registeredThatDay = try await day("since=2026-01-12&until=2026-01-12")
+            #expect(registeredThatDay.status == .ok && registeredThatDay.array.count == 1, "\(registeredThatDay.text)")
+            #expect(try await day("until=2026-01-11").array.isEmpty)
+            #expect(try await day("since=2026-01-13&until=2026-01-13").array.count == 0)
             let garbage = try await client.call(.get, "/api/v1/audit/trail?since=yesterday", token: auditor)
             #expect(garbage.status == .badRequest && garbage.field == "since", "\(garbage.text)")
             let reversed = try await client.call(.get, "/api/v1/audit/trail?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", token: auditor)

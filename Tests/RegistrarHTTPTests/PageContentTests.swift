@@ -115,6 +115,9 @@ extension PageTests {
                 let page = try await Self.form(client, .get, path, nil, cookie: cookie)
                 #expect(page.status == .ok && page.text.contains(submitted) && !page.text.contains(" UTC"), "\(path)")
             }
+            // Instants among the trail's values too: the season's calendar as set (review opens 2026-02-10T00:00Z).
+            let calendar = try await Self.form(client, .get, "/audit?field=calendar.reviewOpens", nil, cookie: auditor)
+            #expect(calendar.text.contains("<td>2026-02-10 08:00:00（北京时间）</td>") && !calendar.text.contains("2026-02-10T00:00"), "\(calendar.text)")
             // Machine formats keep UTC.
             let csv = try await Self.form(client, .get, "/audit.csv?candidate=\(cast.candidateA)", nil, cookie: auditor)
             #expect(csv.text.contains("2026-01-12T03:00:00.000Z") && !csv.text.contains("北京时间"))

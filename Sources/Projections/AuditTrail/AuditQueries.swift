@@ -125,9 +125,14 @@ public struct AuditFilter: Sendable, Equatable {
 
     /// The form `recorded_at` holds (`2026-01-12T03:00:00.000Z`) of a bound typed as ISO 8601 (`…:00Z`, with a
     /// fraction, or with an offset such as `+08:00`), or nil when the text is not an instant: `since` and `until` are
-    /// compared as text, so they must be in that one form.
-    public static func bound(_ text: String) -> String? {
-        Instant.date(fromISO8601: text).map(Instant.string(from:))
+    /// compared as text, so they must be in that one form. A date alone (`2026-01-12`) is that day in Beijing time, as
+    /// people name days: its start, or with `endOfDay` (for `until`, which is exclusive) the start of the next day, so
+    /// that `until=2026-01-12` takes in the whole of the 12th.
+    public static func bound(_ text: String, endOfDay: Bool = false) -> String? {
+        if let day = CalendarDate(iso: text), let start = Instant.date(fromISO8601: "\(day)T00:00:00+08:00") {
+            return Instant.string(from: endOfDay ? start.addingTimeInterval(24 * 3600) : start)
+        }
+        return Instant.date(fromISO8601: text).map(Instant.string(from:))
     }
 
     /// Creates a filter.
