@@ -173,10 +173,17 @@ extension Routes {
             }
             let base = "/review/sites/\(siteCode)"
             let statusQuery = asked.status.map { "status=\($0)" }
+            // Each tab says how many lines it holds (待审核 12), and keeps the page size asked for.
+            let counts = try await api.readModels().statusCounts(site: siteCode)
+            let limitQuery = request.uri.queryParameters["limit"] == nil ? nil : "limit=\(asked.limit)"
+            let link = { (status: String?) -> String in
+                let query = [status.map { "status=\($0)" }, limitQuery].compactMap { $0 }.joined(separator: "&")
+                return query.isEmpty ? base : base + "?" + query
+            }
             let tabs: [[String: Any]] =
-                [["label": "全部", "link": base, "current": asked.status == nil]]
+                [["label": "全部 \(counts.values.reduce(0, +))", "link": link(nil), "current": asked.status == nil]]
                 + RegistrarAPI.reviewQueueStatuses.map { status in
-                    ["label": status.label, "link": "\(base)?status=\(status.rawValue)", "current": asked.status == status.rawValue]
+                    ["label": "\(status.label) \(counts[status.rawValue] ?? 0)", "link": link(status.rawValue), "current": asked.status == status.rawValue]
                 }
             let siteName = season.site(siteCode)?.name ?? siteCode
             var values: [String: Any] = [
@@ -187,9 +194,8 @@ extension Routes {
                 values["searching"] = true
                 return PageRender.html(PageRender.render("queue", values, principal: principal))
             }
-            if asked.after != nil { values["firstPage"] = base + (statusQuery.map { "?" + $0 } ?? "") }
+            if asked.after != nil { values["firstPage"] = link(asked.status) }
             if let next = page.next {
-                let limitQuery = request.uri.queryParameters["limit"] == nil ? nil : "limit=\(asked.limit)"
                 values["nextPage"] = base + "?" + [statusQuery, limitQuery, "after=\(next.token)"].compactMap { $0 }.joined(separator: "&")
             }
             return PageRender.html(PageRender.render("queue", values, principal: principal))

@@ -180,7 +180,9 @@ import Testing
             #expect(queue.text.contains("/review/applications/\(cast.applicationA)"))
             #expect(queue.text.contains("武汉考点"))
             // Status tabs; one page of the default size, so no link to another.
-            #expect(queue.text.contains("<strong>全部</strong>") && queue.text.contains(#"href="/review/sites/4201?status=submitted""#))
+            // Each tab with how many lines it holds: three submitted at the site.
+            #expect(queue.text.contains("<strong>全部 3</strong>") && queue.text.contains(#"href="/review/sites/4201?status=submitted">已报名，待现场审核 3<"#), "\(queue.text)")
+            #expect(queue.text.contains(">审核通过 0<"), "\(queue.text)")
             #expect(!queue.text.contains("下一页") && !queue.text.contains("第一页"))
             let noneApproved = try await Self.form(client, .get, "/review/sites/4201?status=approved", nil, cookie: reviewer)
             #expect(noneApproved.status == .ok && !noneApproved.text.contains(#"<a href="/review/applications/"#))
@@ -195,6 +197,8 @@ import Testing
             #expect(first.text.contains("下一页") && !first.text.contains("第一页"))
             let second = try await Self.form(client, .get, next, nil, cookie: reviewer)
             #expect(second.status == .ok && second.text.contains("第一页") && !second.text.contains("下一页"))
+            // The way back keeps the page size, as the tabs do.
+            #expect(second.text.contains(#"href="/review/sites/4201?limit=2">第一页"#), "\(second.text)")
             #expect(second.text.components(separatedBy: #"<a href="/review/applications/"#).count == 2)
             // An auditor may ask for any site: one the season does not have is not an empty queue but a 404.
             let auditorCookie = try await Self.cookie(client, "auditor01")

@@ -204,6 +204,21 @@ public struct ReviewQueries: Sendable {
         }
     }
 
+    /// How many of a site's queue lines have each status (the queue's tabs): one scan of the site's index, which holds
+    /// the status.
+    public func statusCounts(site: String) async throws -> [String: Int] {
+        try reader.readNow { db in
+            var counts = [String: Int]()
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT status, COUNT(*) AS lines FROM review_queue WHERE site_code = ? GROUP BY status",
+                arguments: [site]
+            )
+            while let row = try rows.next() { counts[row["status"]] = row["lines"] as Int }
+            return counts
+        }
+    }
+
     /// A site's queue lines that a reviewer looks up (查找): of the candidates `candidateIDs`, of the name `name`, or the
     /// application `applicationID`; oldest submission first, at most 100. A scan of the site's lines (the index by
     /// site), no index on names that every append would pay for.
