@@ -57,7 +57,7 @@ struct PaymentTests {
         given(History.approved().events).when(start(), payTime).thenRejects(.paymentNotSigned, field: "applicationID")
         given(History.signed().events).when(start(), payTime).thenAccepts()
         var rejected = History.submitted()
-        rejected.run(.rejectApplication(RejectApplication(candidateID: Fixture.zhang, applicationID: "a1", reason: "x")), Fixture.reviewer())
+        rejected.run(.rejectApplication(RejectApplication(candidateID: Fixture.zhang, applicationID: "a1", reason: "学历不符")), Fixture.reviewer())
         given(rejected.events).when(start(), payTime).thenRejects(.paymentNotApproved)
     }
 

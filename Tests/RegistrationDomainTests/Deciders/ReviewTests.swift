@@ -199,6 +199,20 @@ struct ReviewTests {
         }
     }
 
+    /// A reason or a note of punctuation alone ("。", "--") says nothing, yet would stand in the trail as the why.
+    @Test func reasonsAndNotesMustSaySomething() {
+        let approveWith = { (note: String) in CandidateCommand.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: note)) }
+        for empty in ["。", "--", "？！", "1"] {
+            submitted.when(reject(empty), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+            submitted.when(approveWith(empty), reviewer).thenRejects(.reviewApprovalNoteRequired, field: "note")
+            given(History.approved().events).when(withdraw(empty), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+            submitted.when(correct(.name, "张叁", reason: empty), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
+        }
+        submitted.when(reject("不符"), reviewer).thenAccepts()
+        submitted.when(approveWith("原件已核"), reviewer).thenAccepts()
+        submitted.when(reject("No diploma"), reviewer).thenAccepts()
+    }
+
     @Test func anAlreadyVerifiedEntryIsNotVerifiedAgain() {
         let history =
             History.submitted().events + [
@@ -244,7 +258,7 @@ struct ReviewTests {
         approved.when(reject("x"), reviewer).thenRejects(.applicationInvalidStatus)
         approved.when(correct(.name, "张叁"), reviewer).thenRejects(.applicationInvalidStatus)
         var rejected = History.submitted()
-        rejected.run(reject("x"), reviewer)
+        rejected.run(reject("材料不全"), reviewer)
         given(rejected.events).when(approve, reviewer).thenRejects(.applicationInvalidStatus)
     }
 
@@ -311,7 +325,7 @@ struct ReviewTests {
         given(History.signed().events).when(withdraw("误点"), reviewer).thenRejects(.applicationSigned)
         submitted.when(withdraw("误点"), reviewer).thenRejects(.applicationInvalidStatus)
         var rejected = History.submitted()
-        rejected.run(reject("x"), reviewer)
+        rejected.run(reject("材料不全"), reviewer)
         given(rejected.events).when(withdraw("误点"), reviewer).thenRejects(.applicationInvalidStatus)
     }
 
