@@ -32,7 +32,11 @@ struct CreateAdminCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The name shown in the audit trail.")
     var displayName: String
 
-    @Option(name: .long, help: "The current season's id (its stream is season-<id>).")
+    @Option(
+        name: .long,
+        help:
+            "Accounts belong to no season: this only sets up the service that records the account. `serve --season` names the season the administrator then opens."
+    )
     var season = "2026"
 
     func run() async throws {
@@ -66,6 +70,12 @@ struct CreateAdminCommand: AsyncParsableCommand {
                 request: RequestContext(channel: "cli", reason: "命令行创建管理员账号")
             )
             print("administrator \(username) created (\(staffID)); the password must be replaced at the first log-in")
+            if try await service.seasonState().seasonID == nil {
+                print(
+                    "no season is open in \(database.db) yet: start `registrar serve --db \(database.db) --season YEAR` for the exam year, "
+                        + "then open it as this administrator (POST /api/v1/admin/season)"
+                )
+            }
         } catch let exit as ExitCode {
             if created { database.removeCreatedFile() }
             throw exit

@@ -34,8 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on (0: any free port).")
     var port = 8080
 
-    @Option(name: .long, help: "The current season's id (its stream is season-<id>).")
-    var season = "2026"
+    @Option(name: .long, help: "The current season's id (its stream is season-<id>); default: the one season the log holds, else 2026.")
+    var season: String?
 
     @Option(
         name: .long,
@@ -130,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Plays the demo into an empty log, then opens the review and payment windows around today.
-    private func prepareDemo(candidates: Int) async throws {
+    private func prepareDemo(candidates: Int, season: String) async throws {
         let store = try database.openOrCreate(for: "serve --demo").store
         guard try await store.headPosition() == 0 else {
             say("\(database.db) already holds events: serving it as it is (no demo played)")
@@ -180,6 +180,26 @@ struct ServeCommand: AsyncParsableCommand {
         say("review window extended to \(Instant.string(from: extended.reviewCloses)), payment to \(Instant.string(from: extended.paymentCloses))")
     }
 
+    /// The season to serve: `--season`; else the one season the log holds (a log's season is its `season-<id>`
+    /// stream, which a server started with another id would not see: an empty season beside the real one); else 2026,
+    /// the demo's. A log with several seasons needs `--season`.
+    private func resolvedSeason(_ path: String) async throws -> String {
+        if let season { return season }
+        guard case .eventLog = try? SQLiteEventStore.inspect(path: path), let store = try? database.open(readOnly: true) else {
+            return "2026"
+        }
+        let seasons = try store.pool.readNow { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT stream_id FROM events WHERE stream_id >= 'season-' AND stream_id < 'season.' ORDER BY stream_id"
+            )
+        }.map { String($0.dropFirst("season-".count)) }
+        guard seasons.count <= 1 else {
+            throw failure("serve: \(path) holds the seasons \(seasons.joined(separator: ", ")): name the one to serve with --season")
+        }
+        return seasons.first ?? "2026"
+    }
+
     /// Writes a line to standard output unbuffered, so that it comes before the server's own lines.
     private func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -192,9 +212,10 @@ struct ServeCommand: AsyncParsableCommand {
         // A server that cannot start leaves no file it created behind (a mistyped --port, a port in use), the demo it
         // played into a new file included: a second run plays it again.
         let fileExisted = FileManager.default.fileExists(atPath: path)
+        let season = try await resolvedSeason(path)
         if let demo {
             do {
-                try await prepareDemo(candidates: demo)
+                try await prepareDemo(candidates: demo, season: season)
             } catch let exit as ExitCode {
                 throw exit
             } catch {
@@ -233,6 +254,7 @@ struct ServeCommand: AsyncParsableCommand {
                         "  pages        \(base)login (a reviewer lands on the queue of a site, the auditor on the trail, a candidate on their history)",
                         "  API          \(base)api/v1/ (OpenAPI 3.1: \(base)openapi.json)",
                         "  operations   \(base)health, \(base)metrics",
+                        "  season       \(season) (stream season-\(season)\(self.season == nil ? "; --season names another" : ""))",
                     ]
                     + (empty
                         ? [

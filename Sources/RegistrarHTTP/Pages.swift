@@ -183,7 +183,10 @@ extension Routes {
             let tabs: [[String: Any]] =
                 [["label": "全部 \(counts.values.reduce(0, +))", "link": link(nil), "current": asked.status == nil]]
                 + RegistrarAPI.reviewQueueStatuses.map { status in
-                    ["label": "\(status.label) \(counts[status.rawValue] ?? 0)", "link": link(status.rawValue), "current": asked.status == status.rawValue]
+                    [
+                        "label": "\(status.label) \(counts[status.rawValue] ?? 0)", "link": link(status.rawValue),
+                        "current": asked.status == status.rawValue,
+                    ]
                 }
             let siteName = season.site(siteCode)?.name ?? siteCode
             var values: [String: Any] = [

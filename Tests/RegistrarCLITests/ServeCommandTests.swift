@@ -128,6 +128,8 @@ import TestScratch
         defer { again.process.terminate() }
         #expect(again.printed.contains("already holds events"), "\(again.printed)")
         #expect(again.printed.contains("demo_admin / Admin2026") && again.printed.contains("demo_candidate / Demo2026"), "\(again.printed)")
+        // Without --season, the season the log holds (T13: a server of another id would serve an empty season beside it).
+        #expect(again.printed.contains("season       2026 (stream season-2026; --season names another)"), "\(again.printed)")
     }
 
     @Test func refusesABadPort() throws {

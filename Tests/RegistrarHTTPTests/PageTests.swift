@@ -181,7 +181,10 @@ import Testing
             #expect(queue.text.contains("武汉考点"))
             // Status tabs; one page of the default size, so no link to another.
             // Each tab with how many lines it holds: three submitted at the site.
-            #expect(queue.text.contains("<strong>全部 3</strong>") && queue.text.contains(#"href="/review/sites/4201?status=submitted">已报名，待现场审核 3<"#), "\(queue.text)")
+            #expect(
+                queue.text.contains("<strong>全部 3</strong>") && queue.text.contains(#"href="/review/sites/4201?status=submitted">已报名，待现场审核 3<"#),
+                "\(queue.text)"
+            )
             #expect(queue.text.contains(">审核通过 0<"), "\(queue.text)")
             #expect(!queue.text.contains("下一页") && !queue.text.contains("第一页"))
             let noneApproved = try await Self.form(client, .get, "/review/sites/4201?status=approved", nil, cookie: reviewer)

@@ -31,6 +31,7 @@ import base64
 import hashlib
 import hmac
 import http.client
+import itertools
 import json
 import random
 import re
@@ -91,8 +92,12 @@ class Server:
         self.db = workdir / "fuzz.sqlite"
         self.out = workdir / "serve.out"
         self.err = workdir / "serve.log"
+        # Behind a "proxy" on loopback: each request names a client address of its own (X-Forwarded-For, see send),
+        # so that the fuzzer's thousands of failed log-ins do not lock its one real address out part of the way in and
+        # leave the rest of the run testing nothing but 401s.
         command = [binary, "serve", "--db", str(self.db), "--port", "0", "--demo", str(demo),
-                   "--chsi-secret", CALLBACK_SECRETS["X-Chsi"], "--bank-secret", CALLBACK_SECRETS["X-Bank"]]
+                   "--chsi-secret", CALLBACK_SECRETS["X-Chsi"], "--bank-secret", CALLBACK_SECRETS["X-Bank"],
+                   "--trusted-proxy", "127.0.0.1"]
         log(f"starting: {' '.join(command)}")
         self.process = subprocess.Popen(command, stdout=open(self.out, "w"), stderr=open(self.err, "w"))
         deadline = time.monotonic() + 120
@@ -140,11 +145,23 @@ class Server:
             return -9
 
 
+CLIENT_ADDRESSES = itertools.count(1)
+
+
+def client_address() -> str:
+    """A new client address in 10.0.0.0/8 for each request (the server trusts loopback as a proxy)."""
+    n = next(CLIENT_ADDRESSES) % (1 << 24)
+    return f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
+
+
 def send(server: Server, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):
     connection = http.client.HTTPConnection(server.host, server.port, timeout=60)
+    headers = dict(headers or {})
+    if not any(name.lower() == "x-forwarded-for" for name in headers):
+        headers["X-Forwarded-For"] = client_address()
     try:
         connection.putrequest(method, path, skip_accept_encoding=True)
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             connection.putheader(name, value.encode("utf-8"))
         if body is not None:
             connection.putheader("Content-Length", str(len(body)))

@@ -166,6 +166,18 @@ public enum SeasonDecider: Decider {
             }
             let seasonID = try Check.text(open.seasonID, field: "seasonID", label: "考试季编号", maxLength: 20)
             let title = try Check.text(open.title, field: "title", label: "考试季名称", maxLength: 60, halfWidth: false)
+            // The notice's heading is the title and the log's stream the id: a title of another year would print one
+            // year on paper and keep another in the trail.
+            if seasonID.count == 4, seasonID.allSatisfy(\.isASCII), seasonID.allSatisfy(\.isNumber) {
+                let years = Self.years(in: title)
+                if let other = years.first(where: { $0 != seasonID }) {
+                    throw Reject.make(
+                        .seasonTitleYearMismatch,
+                        field: "title",
+                        message: "考试季名称中的年份\(other)与考试季编号\(seasonID)不一致：服务器以考试季\(seasonID)运行，如需开启\(other)年考试季，请以--season \(other)启动"
+                    )
+                }
+            }
             return [.seasonOpened(SeasonOpened(seasonID: seasonID, title: title, openedAt: Instant.string(from: context.now)))]
         }
         guard state.seasonID != nil else {
@@ -428,5 +440,22 @@ public enum SeasonDecider: Decider {
             throw Reject.required("refundPolicy", "开通网上缴费考区的退费说明")
         }
         return ExamAreaAdded(code: code, name: name, onlinePayment: area.onlinePayment, refundPolicy: policy)
+    }
+}
+
+extension SeasonDecider {
+    /// The four-digit years (19xx, 20xx) a text names, in order: `2027年医师资格考试` → `["2027"]`.
+    static func years(in text: String) -> [String] {
+        var years: [String] = []
+        var digits = ""
+        for character in text + " " {
+            if character.isASCII && character.isNumber {
+                digits.append(character)
+                continue
+            }
+            if digits.count == 4, digits.hasPrefix("19") || digits.hasPrefix("20") { years.append(digits) }
+            digits = ""
+        }
+        return years
     }
 }

@@ -70,6 +70,7 @@ struct RejectionCatalogueTests {
         .inputInvalidChoice: { candidate(History(), .register(Fixture.register(idType: "学生证")), Fixture.candidate()) },
         .seasonNotOpened: { season([], .withdrawExam(WithdrawExam(code: "110"))) },
         .seasonAlreadyOpened: { season(Fixture.seasonEvents, .open(OpenSeason(seasonID: "1", title: "t"))) },
+        .seasonTitleYearMismatch: { season([], .open(OpenSeason(seasonID: "2026", title: "2027年医师资格考试"))) },
         .seasonCalendarInvalid: {
             var calendar = Fixture.calendar
             calendar.reviewOpens = T.registration

@@ -201,7 +201,9 @@ struct ReviewTests {
 
     /// A reason or a note of punctuation alone ("。", "--") says nothing, yet would stand in the trail as the why.
     @Test func reasonsAndNotesMustSaySomething() {
-        let approveWith = { (note: String) in CandidateCommand.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: note)) }
+        let approveWith = { (note: String) in
+            CandidateCommand.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: note))
+        }
         for empty in ["。", "--", "？！", "1"] {
             submitted.when(reject(empty), reviewer).thenRejects(.reviewReasonRequired, field: "reason")
             submitted.when(approveWith(empty), reviewer).thenRejects(.reviewApprovalNoteRequired, field: "note")

@@ -20,6 +20,21 @@ struct SeasonDeciderTests {
             ])
     }
 
+    /// The title is the notice's heading and the id the log's stream: they name one year (audit T13).
+    @Test func theTitleNamesTheSeasonsYear() {
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "2027年医师资格考试")), admin)
+            .thenRejects(.seasonTitleYearMismatch, field: "title")
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "2026年医师资格考试（2025年报名）")), admin)
+            .thenRejects(.seasonTitleYearMismatch, field: "title")
+        given(SeasonDecider.self).when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "2026年医师资格考试")), admin).thenAccepts()
+        given(SeasonDecider.self).when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "医师资格考试")), admin).thenAccepts()
+        // An id that is not a year says nothing about the title's.
+        given(SeasonDecider.self).when(SeasonCommand.open(OpenSeason(seasonID: "2026a", title: "2027年医师资格考试")), admin).thenAccepts()
+        #expect(SeasonDecider.years(in: "2027年医师资格考试第12345号") == ["2027"])
+    }
+
     @Test func openingTwiceIsRefused() {
         given(SeasonDecider.self, opened)
             .when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "2026")), admin)
