@@ -60,6 +60,24 @@ public enum PhotoTable {
         return StoredPhoto(bytes: bytes)
     }
 
+    /// The photos applications name by hash (`photo-` and 64 hex digits) that the table does not hold: a row deleted,
+    /// or replaced by another image under that image's own hash. Applications from before photos were kept name ids of
+    /// another form, and are not counted. `registrar verify` reports them.
+    public static func missing(in db: Database) throws -> [String] {
+        let photos = try db.tableExists("photos") ? "SELECT photo_id FROM photos" : "SELECT NULL WHERE 0"
+        return try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT named FROM (
+                    SELECT json_extract(data, '$.photoID') AS named FROM events WHERE event_type = 'ApplicationSubmitted'
+                )
+                WHERE length(named) = 70 AND named GLOB 'photo-[0-9a-f]*' AND substr(named, 7) NOT GLOB '*[^0-9a-f]*'
+                AND named NOT IN (\(photos))
+                ORDER BY named
+                """
+        )
+    }
+
     /// The ids of kept photos whose bytes no longer hash to their id (a changed file): `registrar verify` reports them.
     public static func damaged(in db: Database) throws -> (checked: Int, damaged: [String]) {
         var checked = 0

@@ -37,6 +37,8 @@ struct VerifyCommand: AsyncParsableCommand {
             // Applications name their photos by hash: a kept photo whose bytes hash otherwise was changed.
             photos = try store.pool.readNow { db in try PhotoTable.damaged(in: db) }
             report.problems += photos.damaged.map { "photo \($0): its bytes no longer hash to its id (the photos table was changed)" }
+            let missing = try store.pool.readNow { db in try PhotoTable.missing(in: db) }
+            report.problems += missing.map { "photo \($0): an application names it, and the photos table does not hold it" }
             // A chain that verifies can still have lost its last events: the read models remember how far they folded.
             let engine = ProjectionEngine(store: store)
             let logProblems = try engine.logProblems()
@@ -58,7 +60,7 @@ struct VerifyCommand: AsyncParsableCommand {
         bar.finish()
         if report.isIntact {
             print("intact: \(report.eventsChecked) events, \(report.snapshotsChecked) snapshots; head hash \(report.headHash.hexString)")
-            print("photos: \(photos.checked) kept, each hashes to its id")
+            print("photos: \(photos.checked) kept, each hashes to its id, and every application's photo is kept")
             if skipReadModels {
                 print("read models: not compared (--skip-read-models)")
             } else if readModels.isEmpty {

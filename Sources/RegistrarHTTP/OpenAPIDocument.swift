@@ -2429,7 +2429,7 @@ enum OpenAPIDocument {
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/photo": {
       "get": {
         "summary": "报名照片: the photo an application was submitted with",
-        "description": "The bytes as uploaded (`image/jpeg`), kept with the application's events and named by their SHA-256 (`ETag`: the photo's id). For the candidate and the reviewers of the application's site, who compare it with the person at the desk; an auditor gets 403 (the photo's id is in the trail). 404 `application.photo_not_kept` for an application submitted before photos were kept.",
+        "description": "The bytes as uploaded (`image/jpeg`), kept with the application's events and named by their SHA-256 (`ETag`: the photo's id). For the candidate and the reviewers of the application's site (a reviewer of another site the candidate applied at gets 403), who compare it with the person at the desk; an auditor gets 403 (the photo's id is in the trail). 404 `application.photo_not_kept` for an application submitted before photos were kept, or in a log restored by `registrar import` (an export carries the events, not the photos).",
         "operationId": "get_candidates_candidateID_applications_applicationID_photo",
         "tags": [
           "candidate"

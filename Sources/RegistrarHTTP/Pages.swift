@@ -489,7 +489,7 @@ extension Routes {
                 "title": notice.title, "rows": rows, "education": education, "hasEducation": !education.isEmpty,
                 "training": training, "hasTraining": !training.isEmpty, "certificate": certificate, "hasCertificate": !certificate.isEmpty,
                 "instruction": notice.instruction,
-                "photo": showsPhoto ? "/candidates/\(candidateID)/applications/\(applicationID)/photo" : "",
+                "photo": showsPhoto ? "/candidates/\(candidateID)/applications/\(applicationID)/photo" as Any : false,
             ]
             return PageRender.html(PageRender.render("notice", values, principal: principal))
         }
@@ -1029,7 +1029,7 @@ extension RegistrarAPI {
             } else if try service.photo(application.photoID) != nil {
                 values["photo"] = "/candidates/\(summary.candidateID)/applications/\(applicationID)/photo"
             } else {
-                values["photoNote"] = "照片未存档（本系统保存照片之前提交的报名）"
+                values["photoNote"] = "照片不在本库中（本系统保存照片之前提交的报名，或由不含照片的导出文件恢复的库）"
             }
         }
         values.merge(details) { current, _ in current }

@@ -1467,11 +1467,15 @@ extension RegistrarAPI {
         guard let application = state.applications[applicationID] else {
             throw APIError.notFound(DecisionCode.applicationNotFound.rawValue, field: "applicationID", message: "报名记录\(applicationID)不存在")
         }
+        // A reviewer sees the photos of the applications at their sites, not those the same candidate sent elsewhere.
+        if principal.actor.role == .reviewer && !principal.actor.siteCodes.contains(application.siteCode) {
+            throw APIError.forbidden("该报名不在您负责的考点", code: DecisionCode.authNotReviewerOfSite.rawValue, field: "applicationID")
+        }
         guard let photo = try service.photo(application.photoID) else {
             throw APIError.notFound(
                 "application.photo_not_kept",
                 field: "applicationID",
-                message: "报名记录\(applicationID)的照片未存档（本系统保存照片之前提交的报名）"
+                message: "报名记录\(applicationID)的照片不在本库中（本系统保存照片之前提交的报名，或由不含照片的导出文件恢复的库）"
             )
         }
         let buffer = ByteBuffer(bytes: photo.bytes)

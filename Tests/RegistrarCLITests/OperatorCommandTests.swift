@@ -134,5 +134,11 @@ struct PhotoVerificationTests {
             result.output.contains("photo \(changed.trimmingCharacters(in: .whitespacesAndNewlines)): its bytes no longer hash to its id"),
             "\(result.output)"
         )
+        // A row deleted (or swapped for another image under that image's own hash): the application's photo is gone.
+        let removed = try sqliteShell(path, "SELECT photo_id FROM photos WHERE rowid = 2; DELETE FROM photos WHERE rowid = 2;")
+        let missing = try registrar("verify", "--db", path, "--skip-read-models")
+        #expect(missing.status == 1)
+        let id = removed.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(missing.output.contains("photo \(id): an application names it, and the photos table does not hold it"), "\(missing.output)")
     }
 }

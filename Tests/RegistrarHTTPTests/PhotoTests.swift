@@ -123,6 +123,40 @@ import Testing
             #expect(!audited.text.contains("<img") && audited.text.contains("照片仅考生本人和考点审核人员可见"), "\(audited.text)")
             let auditorImage = try await PageTests.form(client, .get, photoPage, nil, cookie: auditor)
             #expect(auditorImage.status == .forbidden && auditorImage.body != Self.bytes)
+            // The auditor's notice has the box to paste a photo into, not a broken image.
+            let auditorNotice = try await PageTests.form(
+                client,
+                .get,
+                "/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                nil,
+                cookie: auditor
+            )
+            #expect(auditorNotice.status == .ok && !auditorNotice.text.contains("<img") && auditorNotice.text.contains("贴照片处"))
+        }
+    }
+
+    /// A reviewer reads the file of a candidate who applies at their site, but not the photo of the application the same
+    /// candidate sent to another site (and abandoned).
+    @Test func aReviewerSeesThePhotosOfTheirSitesApplicationsOnly() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let token = try #require(cast.tokens["owner"])
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            #expect(try await client.call(.post, "\(file)/applications/\(cast.applicationA)/abandon", token: token).status == .ok)
+            let moved = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: token,
+                json: World.application(education: [cast.educationA], site: "4202")
+            )
+            #expect(moved.status == .created, "\(moved.text)")
+            let newApplication = try #require(moved.id("applicationID"))
+            let otherSite = try #require(cast.tokens["otherReviewer"])
+            #expect(try await client.call(.get, file, token: otherSite).status == .ok)
+            #expect(try await client.call(.get, "\(file)/applications/\(newApplication)/photo", token: otherSite).status == .ok)
+            let elsewhere = try await client.call(.get, "\(file)/applications/\(cast.applicationA)/photo", token: otherSite)
+            #expect(elsewhere.status == .forbidden && elsewhere.code == DecisionCode.authNotReviewerOfSite.rawValue, "\(elsewhere.text)")
         }
     }
 }
