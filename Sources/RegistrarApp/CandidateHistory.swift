@@ -27,6 +27,8 @@ public struct CandidateHistory: Sendable {
         public var reason: String?
         /// The request id, if any.
         public var requestId: String?
+        /// The exam site (考点) of the application the step concerns, if it concerns one: where a reviewer acted.
+        public var siteCode: String? = nil
     }
 
     /// The point of history wanted.
@@ -109,7 +111,8 @@ public struct CandidateHistory: Sendable {
                     event: event.type,
                     action: EventDescriptions.describe(event.type),
                     reason: metadata.reason,
-                    requestId: metadata.requestId
+                    requestId: metadata.requestId,
+                    siteCode: decoded.applicationID.flatMap { state.applications[$0]?.siteCode }
                 )
             )
         }

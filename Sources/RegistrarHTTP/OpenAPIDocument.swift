@@ -5860,6 +5860,10 @@ enum OpenAPIDocument {
           },
           "requestId": {
             "type": "string"
+          },
+          "siteCode": {
+            "type": "string",
+            "description": "The exam site (考点) of the application the step concerns, if it concerns one: where a reviewer acted."
           }
         }
       },

@@ -401,22 +401,26 @@ extension Routes {
             let forCandidate = principal.actor.role == .candidate
             let named = Set(latest.timeline.map(\.actorId)).filter { !forCandidate || $0 == principal.actor.id }
             let names = try await api.accountNames(named)
-            // Staff are named to a candidate by the site they work for (the desk the candidate can go back to), never by
-            // an internal id.
-            let staffOffices = forCandidate ? try await api.staffOffices(Set(latest.timeline.map(\.actorId).filter { $0.hasPrefix("staff-") })) : [:]
+            // Staff are named to a candidate by the site of the application they acted on (the desk the candidate can go
+            // back to, whatever their scope is now), never by name or internal id.
+            let season = try await api.service.seasonState()
+            let office = { (step: CandidateHistory.Step) -> String in
+                guard let site = step.siteCode else { return step.role == Role.admin.rawValue ? "考务管理" : "" }
+                return "\(season.site(site)?.name ?? site)（\(site)）"
+            }
             let steps: [[String: Any]] = latest.timeline.map { step in
-                [
+                let hidden = forCandidate && step.actorId.hasPrefix("staff-")
+                return [
                     "version": step.version, "recordedAt": PageRender.shortTime(step.recordedAt),
                     "action": PageRender.chinesePart(step.action),
-                    "actor": staffOffices[step.actorId] == nil ? step.actorId : "",
-                    "actorName": names[step.actorId] ?? staffOffices[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
+                    "actor": hidden ? "" : step.actorId,
+                    "actorName": hidden ? office(step) : names[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
                     "reason": DisplayText.escaped((fullIDNumbers ? step : Masking.idNumbers(in: step)).reason ?? ""),
                     "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]
             }
             // The printable notice of each live application, as the file has it now (the page's only way to it).
-            let season = try await api.service.seasonState()
             let notices: [[String: Any]] = latest.state.applications.values.filter(\.isLive)
                 .sorted { $0.submittedAt < $1.submittedAt }
                 .map { application in
@@ -873,24 +877,6 @@ extension RegistrarAPI {
     /// candidate. Ids without credentials (`system`, the outside systems, the season) are left out.
     func accountNames(_ ids: Set<String>) async throws -> [String: String] {
         try await service.accountNames(ids)
-    }
-
-    /// Where staff accounts work, as a candidate may be told: `武汉考点（4201）` for a site's reviewer, `考区42` for one
-    /// scoped to an area, `考务管理` for an administrator.
-    func staffOffices(_ ids: Set<String>) async throws -> [String: String] {
-        let season = try await service.seasonState()
-        var offices = [String: String]()
-        for id in ids {
-            let staff = try await service.staff.current(id).state
-            if !staff.siteCodes.isEmpty {
-                offices[id] = staff.siteCodes.map { "\(season.site($0)?.name ?? $0)（\($0)）" }.joined(separator: "、")
-            } else if let area = staff.areaCode {
-                offices[id] = "\(season.area(area)?.name ?? "考区")（\(area)）"
-            } else {
-                offices[id] = staff.role == Role.admin.rawValue ? "考务管理" : ""
-            }
-        }
-        return offices.filter { !$0.value.isEmpty }
     }
 
     /// Every staff account's id and username, by username (from the credentials table; staff ids start `staff-`).

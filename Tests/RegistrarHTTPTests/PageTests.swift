@@ -355,8 +355,19 @@ import Testing
             try #require(try await client.correctName(application: base, token: cast.tokens["reviewer"]).status == .ok)
             let corrected = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
             #expect(corrected.text.contains("审核人员") && !corrected.text.contains("reviewer01"), "\(corrected.text)")
-            // Named by the site the reviewer works for, never by an internal id.
-            #expect(corrected.text.contains("武汉考点（4201）") && !corrected.text.contains("staff-r1"), "\(corrected.text)")
+            // Named by the site of the application the reviewer acted on, never by an internal id, and still so once
+            // the reviewer works at another site.
+            let row = "<td>审核人员修改基本信息</td><td>武汉考点（4201）<br><span class=\"id\"></span></td><td>审核人员</td>"
+            #expect(corrected.text.contains(row) && !corrected.text.contains("staff-r1"), "\(corrected.text)")
+            let moved = try await client.call(
+                .put,
+                "/api/v1/admin/staff/staff-r1/scope",
+                token: cast.tokens["admin"],
+                json: #"{"areaCode": "42", "siteCodes": ["4202"]}"#
+            )
+            #expect(moved.status == .ok, "\(moved.text)")
+            let afterMove = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history", nil, cookie: owner)
+            #expect(afterMove.text.contains(row), "\(afterMove.text)")
             let staffView = try await Self.form(
                 client,
                 .get,

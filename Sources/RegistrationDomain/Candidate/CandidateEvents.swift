@@ -1387,6 +1387,31 @@ public enum CandidateEvent: Equatable, Sendable {
         }
     }
 
+    /// The application the event concerns, if it concerns one (a submission, a lock, a review decision, a payment).
+    public var applicationID: String? {
+        switch self {
+        case .applicationSubmitted(let e): e.applicationID
+        case .entryLocked(let e): e.applicationID
+        case .entryUnlocked(let e): e.applicationID
+        case .entryVerified(let e): e.applicationID
+        case .applicationAbandoned(let e): e.applicationID
+        case .basicInfoCorrected(let e): e.applicationID
+        case .applicationApproved(let e): e.applicationID
+        case .applicationApprovalWithdrawn(let e): e.applicationID
+        case .entryVerificationWithdrawn(let e): e.applicationID
+        case .applicationRejected(let e): e.applicationID
+        case .applicationSigned(let e): e.applicationID
+        case .paymentStarted(let e): e.applicationID
+        case .paymentConfirmed(let e): e.applicationID
+        case .paymentFailed(let e): e.applicationID
+        case .refundRecorded(let e): e.applicationID
+        case .registered, .contactUpdated, .workUpdated, .educationAdded, .educationAmended, .educationRemoved, .trainingAdded,
+            .trainingAmended, .trainingRemoved, .certificateAdded, .certificateAmended, .certificateRemoved, .chsiScanStarted,
+            .chsiResultReceived, .passwordChanged, .recoveryQuestionChanged:
+            nil
+        }
+    }
+
     /// Every payload type of the stream, one per case.
     public static let payloadTypes: [any DomainEvent.Type] = [
         CandidateRegistered.self,
