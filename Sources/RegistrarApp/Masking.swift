@@ -63,7 +63,8 @@ public enum Masking {
     }
 
     /// Masks an application's pass number, its corrections of the ID number, and the resident ID numbers staff wrote
-    /// into its reasons (a correction's, the rejection's, a refund's).
+    /// into its reasons and notes (a correction's, the approval's note, a withdrawn approval's, the rejection's, a
+    /// refund's).
     public static func idNumbers(in application: inout Application) {
         if let number = application.passNumber { application.passNumber = idNumber(number) }
         for index in application.corrections.indices {
@@ -77,7 +78,15 @@ public enum Masking {
             application.corrections[index].newValue = idNumber(application.corrections[index].newValue)
         }
         application.rejectionReason = application.rejectionReason.map(idNumbers(inText:))
+        application.approvalNote = application.approvalNote.map(idNumbers(inText:))
         for index in application.refunds.indices { application.refunds[index].reason = idNumbers(inText: application.refunds[index].reason) }
+        if var withdrawn = application.withdrawnApprovals {
+            for index in withdrawn.indices {
+                withdrawn[index].reason = idNumbers(inText: withdrawn[index].reason)
+                withdrawn[index].note = withdrawn[index].note.map(idNumbers(inText:))
+            }
+            application.withdrawnApprovals = withdrawn
+        }
     }
 
     /// Free text (a reason) with every resident ID number in it masked: 18 characters (17 digits and a digit or X)
