@@ -256,6 +256,16 @@ public struct CandidateHistory: Sendable {
             set(p + "abandonedAt", a.abandonedAt)
             set(p + "approvedAt", a.approvedAt)
             set(p + "approvedBy", a.approvedBy)
+            set(p + "approvalNote", a.approvalNote)
+            for (index, withdrawn) in (a.withdrawnApprovals ?? []).enumerated() {
+                let w = p + "withdrawnApprovals[\(index)]."
+                set(w + "approvedAt", withdrawn.approvedAt)
+                set(w + "approvedBy", withdrawn.approvedBy)
+                set(w + "note", withdrawn.note)
+                set(w + "withdrawnAt", withdrawn.withdrawnAt)
+                set(w + "withdrawnBy", withdrawn.withdrawnBy)
+                set(w + "reason", withdrawn.reason)
+            }
             set(p + "rejectedAt", a.rejectedAt)
             set(p + "rejectionReason", a.rejectionReason)
             set(p + "signedAt", a.signedAt)

@@ -179,6 +179,22 @@ import Testing
                 },
                 "\(trail.text)"
             )
+            // The file's diff around the withdrawal keeps the withdrawn approval: who withdrew it and why.
+            let history = try await client.call(.get, "/api/v1/candidates/\(a)/history", token: reviewer)
+            let steps = try #require(history.object["timeline"] as? [[String: Any]])
+            let step = try #require(steps.first { $0["event"] as? String == "ApplicationApprovalWithdrawn" })
+            #expect(step["siteCode"] as? String == "4201")
+            let version = try #require(step["version"] as? Int)
+            let diff = try await client.call(.get, "/api/v1/candidates/\(a)/history/diff?from=\(version - 1)&to=\(version)", token: reviewer)
+            let changes = try #require(diff.object["changes"] as? [[String: Any]])
+            #expect(
+                changes.contains {
+                    ($0["path"] as? String)?.hasSuffix("withdrawnApprovals[0].reason") == true
+                        && $0["after"] as? String == "误点审核通过，学历证书原件未核对"
+                },
+                "\(diff.text)"
+            )
+            #expect(changes.contains { ($0["path"] as? String)?.hasSuffix("withdrawnApprovals[0].withdrawnBy") == true && $0["after"] as? String == "staff-r1" })
             let again = try await client.call(.post, "\(base)/approval-withdrawal", token: reviewer, json: #"{"reason": "再次"}"#)
             #expect(again.status == .unprocessableContent && again.code == "application.invalid_status", "\(again.text)")
 
