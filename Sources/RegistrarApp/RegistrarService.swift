@@ -450,11 +450,15 @@ public final class RegistrarService: Sendable {
         guard answered else {
             throw CommandError.rejected(Rejection(code: "account.wrong_recovery_answer", field: "recoveryAnswer", message: "密码找回答案错误"))
         }
-        // A password staff typed on site is to be replaced, not set again by recovery.
-        if credential.mustChangePassword, await hasher.verifyOffPool(newPassword, against: credential.passwordHash) {
-            try Self.refuseUnchanged(newPassword, newPassword)
-        }
         if let earlier = try await earlierOutcome(of: request) { return (candidateId, credential.username, earlier) }
+        if await hasher.verifyOffPool(newPassword, against: credential.passwordHash) {
+            // A password staff typed on site is to be replaced, not set again by recovery.
+            if credential.mustChangePassword { try Self.refuseUnchanged(newPassword, newPassword) }
+            // The password it has already (a recovery sent again, the success page refreshed): nothing to record, and
+            // no session to end.
+            let version = try await candidates.current(candidateId).version
+            return (candidateId, credential.username, CommandOutcome(events: [], append: nil, streamVersion: version))
+        }
         let outcome = try await appendPasswordChange(change, actor: .candidate(candidateId), request: request)
         return (candidateId, credential.username, outcome)
     }

@@ -342,7 +342,7 @@ extension RegistrarAPI {
                     request: requestContext
                 )
                 await throttle.succeed(throttleKey)
-                sessions.revokeAll(of: recovered.candidateId)
+                if !recovered.outcome.events.isEmpty { sessions.revokeAll(of: recovered.candidateId) }
                 return RecoveryReply(
                     username: recovered.username,
                     version: recovered.outcome.streamVersion,

@@ -360,6 +360,19 @@ extension PageTests {
             #expect(done.status == .ok && done.text.contains("recover61") && !done.text.contains("武汉大学医学部"), "\(done.text)")
             let loggedIn = try await PageTests.form(client, .post, "/login", "username=recover61&password=new2026")
             #expect(loggedIn.status == .seeOther && loggedIn.headers[.setCookie] != nil, "\(loggedIn.text)")
+            // The success page sent again (a refresh): the same answer, nothing recorded, the new session kept.
+            let events = { try await world.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 } }
+            let before = try await events()
+            let again = try await PageTests.form(
+                client,
+                .post,
+                "/password-recovery",
+                step2 + "&recoveryAnswer=\(encode("武汉大学医学部"))&newPassword=new2026&confirmPassword=new2026"
+            )
+            #expect(again.status == .ok && again.text.contains("recover61"), "\(again.text)")
+            #expect(try await events() == before)
+            let session = String(try #require(loggedIn.headers[.setCookie]?.split(separator: ";").first))
+            #expect(try await PageTests.form(client, .get, PageRender.passwordPage, nil, cookie: session).status == .ok)
         }
     }
 
