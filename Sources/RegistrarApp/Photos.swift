@@ -21,8 +21,28 @@ public struct StoredPhoto: Sendable, Equatable {
         "photo-" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Whether the bytes start as a JPEG file does (SOI and the next marker).
-    public var isJPEG: Bool { bytes.starts(with: [0xFF, 0xD8, 0xFF]) }
+    /// Whether the bytes are framed as a JPEG file is: the start-of-image marker and another marker first, the
+    /// end-of-image marker (`FF D9`) at the end (within its last 64 bytes: some writers pad after it), and room for
+    /// the headers between (the smallest real JPEG is over 100 bytes). The decoding itself is left to the viewer.
+    public var isJPEG: Bool {
+        guard bytes.count >= 107, bytes.starts(with: [0xFF, 0xD8, 0xFF]) else { return false }
+        let tail = Array(bytes.suffix(64))
+        return zip(tail, tail.dropFirst()).contains { $0 == 0xFF && $1 == 0xD9 }
+    }
+
+    /// The bytes of a photo sent as base64 the ways clients send it: standard or URL-safe alphabet, with or without
+    /// padding, wrapped in lines (MIME), or as a `data:image/jpeg;base64,` URL. Nil for anything else.
+    public static func decodeBase64(_ text: String) -> Data? {
+        var body = Substring(text)
+        if body.hasPrefix("data:"), let comma = body.firstIndex(of: ",") {
+            guard body[..<comma].hasSuffix(";base64") else { return nil }
+            body = body[body.index(after: comma)...]
+        }
+        var cleaned = String(body.filter { !" \t\r\n".contains($0) })
+        cleaned = cleaned.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        cleaned += String(repeating: "=", count: (4 - cleaned.utf8.count % 4) % 4)
+        return Data(base64Encoded: cleaned)
+    }
 }
 
 /// The `photos` table, in the event log's file beside it (as the credentials), outside the log: an application's

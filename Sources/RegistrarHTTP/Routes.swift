@@ -613,8 +613,12 @@ extension Routes {
         authenticated(.post, "\(file)/applications") { request, context, principal in
             let candidateID = try context.id("candidateID")
             let body = try await request.strictBody(ApplicationBody.self, limit: limit)
-            guard let photo = Data(base64Encoded: body.photo.jpegBase64) else {
-                throw APIError.badRequest("invalid_value", field: "photo.jpegBase64", message: "照片须为base64编码的JPEG文件")
+            guard let photo = StoredPhoto.decodeBase64(body.photo.jpegBase64) else {
+                throw APIError.badRequest(
+                    "invalid_value",
+                    field: "photo.jpegBase64",
+                    message: "照片须为base64编码的JPEG文件（标准或URL安全字母表，可分行，或data:image/jpeg;base64,开头），当前内容不是base64"
+                )
             }
             let applicationID = try api.newID("application", request, scope: principal.actor.id)
             // Named by its hash, kept with the application's events (a refused application keeps nothing).

@@ -260,7 +260,7 @@ struct TraceCommandTests {
         "applications[].examLevel", "applications[].examCategory", "applications[].photoFormat", "applications[].photoSizeBytes",
         "applications[].submittedAt", "applications[].abandonedAt", "applications[].approvedAt", "applications[].rejectedAt",
         "applications[].signedAt", "applications[].payments[].startedAt", "applications[].payments[].confirmedAt",
-        "applications[].refunds[].recordedAt",
+        "applications[].refunds[].recordedAt", "applications[].approvalNote",
     ]
 
     /// A path without the ids in its brackets, as the trail's `field_kind`.
@@ -341,7 +341,7 @@ struct TraceCommandTests {
                 } else {
                     #expect(
                         Self.untrackedKinds.contains(kind) || kind.hasPrefix("education[].chsiResults[].")
-                            || kind.hasPrefix("applications[].corrections[]."),
+                            || kind.hasPrefix("applications[].corrections[].") || kind.hasPrefix("applications[].withdrawnApprovals[]."),
                         "\(field): neither tracked by the trail nor documented as untracked"
                     )
                     #expect(matching.isEmpty)

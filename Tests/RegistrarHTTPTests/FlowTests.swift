@@ -194,7 +194,11 @@ import Testing
                 },
                 "\(diff.text)"
             )
-            #expect(changes.contains { ($0["path"] as? String)?.hasSuffix("withdrawnApprovals[0].withdrawnBy") == true && $0["after"] as? String == "staff-r1" })
+            #expect(
+                changes.contains {
+                    ($0["path"] as? String)?.hasSuffix("withdrawnApprovals[0].withdrawnBy") == true && $0["after"] as? String == "staff-r1"
+                }
+            )
             let again = try await client.call(.post, "\(base)/approval-withdrawal", token: reviewer, json: #"{"reason": "再次"}"#)
             #expect(again.status == .unprocessableContent && again.code == "application.invalid_status", "\(again.text)")
 

@@ -296,9 +296,21 @@ extension PageTests {
 
             // An ID number a reviewer writes into a note or a reason is masked for the auditor, as the fields are.
             let number = World.residentID(1)
-            let noted = try await PageTests.form(client, .post, "\(page)/approve", "note=\(number)%E5%8E%9F%E4%BB%B6%E5%B7%B2%E6%A0%B8", cookie: reviewer)
+            let noted = try await PageTests.form(
+                client,
+                .post,
+                "\(page)/approve",
+                "note=\(number)%E5%8E%9F%E4%BB%B6%E5%B7%B2%E6%A0%B8",
+                cookie: reviewer
+            )
             #expect(noted.status == .seeOther, "\(noted.text)")
-            let withdrawnAgain = try await PageTests.form(client, .post, "\(page)/approval-withdrawal", "reason=\(number)%E8%AF%AF%E7%82%B9", cookie: reviewer)
+            let withdrawnAgain = try await PageTests.form(
+                client,
+                .post,
+                "\(page)/approval-withdrawal",
+                "reason=\(number)%E8%AF%AF%E7%82%B9",
+                cookie: reviewer
+            )
             #expect(withdrawnAgain.status == .seeOther, "\(withdrawnAgain.text)")
             let auditor = try await PageTests.cookie(client, "auditor01")
             let audited = try await PageTests.form(client, .get, page, nil, cookie: auditor)

@@ -80,6 +80,18 @@ import Testing
             #expect(try await Self.keptPhotos(world).isEmpty)
             #expect(try await events() == before)
 
+            // Only framed as a JPEG: the signature, and the end-of-image marker at the end.
+            let unframed = Data([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x22, count: 2_000)).base64EncodedString()
+            let notJPEG = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: token,
+                json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: unframed)
+            )
+            #expect(notJPEG.status == .unprocessableContent && notJPEG.code == "application.photo_format", "\(notJPEG.text)")
+            #expect(StoredPhoto.decodeBase64("not base64 at all!") == nil)
+            #expect(try await Self.keptPhotos(world).isEmpty)
+
             // Sent twice under one key: one application, one photo.
             let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "apply-with-photo-1"]
             let first = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [entry]), headers: key)
@@ -158,5 +170,22 @@ import Testing
             let elsewhere = try await client.call(.get, "\(file)/applications/\(cast.applicationA)/photo", token: otherSite)
             #expect(elsewhere.status == .forbidden && elsewhere.code == DecisionCode.authNotReviewerOfSite.rawValue, "\(elsewhere.text)")
         }
+    }
+
+    /// The ways clients write base64: wrapped in lines, URL-safe, unpadded, or as a data URL; all the same bytes.
+    @Test func thePhotoIsTakenInTheBase64FormsClientsSend() throws {
+        let bytes = Self.bytes
+        let standard = bytes.base64EncodedString()
+        let wrapped = bytes.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let urlSafe = standard.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "=",
+            with: ""
+        )
+        for form in [standard, wrapped, urlSafe, "data:image/jpeg;base64," + standard] {
+            #expect(StoredPhoto.decodeBase64(form) == bytes, "\(form.prefix(40))")
+        }
+        #expect(StoredPhoto.decodeBase64("data:image/jpeg," + standard) == nil, "a data URL that is not base64")
+        #expect(StoredPhoto(bytes: bytes).isJPEG)
+        #expect(!StoredPhoto(bytes: Data(bytes.dropLast(2))).isJPEG)
     }
 }

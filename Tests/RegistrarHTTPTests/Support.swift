@@ -177,7 +177,7 @@ struct World: Sendable {
         {"type": "执业助理医师", "issued": "2008-03", "number": "200811110110101199", "registered": "2008-06",
          "registrationNumber": "110420100001234"}
         """
-    static let photo = Data([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x11, count: 2_000)).base64EncodedString()
+    static let photo = Data([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x11, count: 2_000) + [0xFF, 0xD9]).base64EncodedString()
 
     static func application(education: [String], site: String = "4201") -> String {
         let ids = education.map { "\"\($0)\"" }.joined(separator: ", ")
