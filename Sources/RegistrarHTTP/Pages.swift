@@ -1007,7 +1007,9 @@ extension RegistrarAPI {
         if let reason = summary.reason, !reason.isEmpty { values["reason"] = reason }
         // "不一致项 0" alone would read as all clear for an entry CHSI never answered for.
         let unverified = comparison.entries.filter(\.attempts.isEmpty).count
-        if unverified > 0 { values["unverifiedNote"] = "\(unverified)项报考学历未经学信网核验，请核对学历证书原件" }
+        if unverified > 0 {
+            values["unverifiedNote"] = "\(unverified)项报考学历未经学信网核验" + (awaitsReview ? "，请核对学历证书原件" : "")
+        }
         // The photo, for whom it is shown (the reviewer compares it with the person at the desk).
         if let application {
             if !seesFullIDNumbers(principal.actor) {
