@@ -5726,6 +5726,14 @@ enum OpenAPIDocument {
           },
           "active": {
             "type": "boolean"
+          },
+          "username": {
+            "type": "string",
+            "description": "The log-in name."
+          },
+          "passwordChangeRequired": {
+            "type": "boolean",
+            "description": "The holder has not yet replaced a password an administrator typed (at creation or a reset), or one from before the staff password rule."
           }
         }
       },

@@ -604,13 +604,15 @@ extension Routes {
                 ["code": site.code, "name": site.name, "area": PageFile.named(season.area(site.areaCode)?.name, site.areaCode)]
             }
             var staff = [[String: Any]]()
-            for (id, username) in try await api.staffUsernames() {
+            for (id, username, mustChangePassword) in try await api.staffUsernames() {
                 let state = try await api.service.staff.current(id).state
+                // Whether the holder has replaced the password the administrator typed (at creation or a reset).
+                let status = !state.active ? "已停用" : mustChangePassword ? "在用（待本人修改初始密码）" : "在用"
                 let siteNames = state.siteCodes.map { PageFile.named(season.site($0)?.name, $0) }
                 staff.append([
                     "username": username, "name": state.displayName, "id": id, "role": PageRender.roleLabel(state.role),
                     "area": state.areaCode.map { PageFile.named(season.area($0)?.name, $0) } ?? "—",
-                    "sites": siteNames.isEmpty ? "—" : siteNames.joined(separator: "、"), "state": state.active ? "在用" : "已停用",
+                    "sites": siteNames.isEmpty ? "—" : siteNames.joined(separator: "、"), "state": status,
                 ])
             }
             // What an administrator owes or must reconcile with the bank, as the two admin payment lists.
@@ -880,11 +882,16 @@ extension RegistrarAPI {
     }
 
     /// Every staff account's id and username, by username (from the credentials table; staff ids start `staff-`).
-    func staffUsernames() async throws -> [(id: String, username: String)] {
+    func staffUsernames() async throws -> [(id: String, username: String, mustChangePassword: Bool)] {
         guard let reader else { return [] }
         return try await reader.read { db in
-            try Row.fetchAll(db, sql: "SELECT subject_id, username FROM credentials WHERE subject_id LIKE 'staff-%' ORDER BY username")
-                .map { row -> (id: String, username: String) in (id: row["subject_id"], username: row["username"]) }
+            try Row.fetchAll(
+                db,
+                sql: "SELECT subject_id, username, must_change_password FROM credentials WHERE subject_id LIKE 'staff-%' ORDER BY username"
+            )
+            .map { row -> (id: String, username: String, mustChangePassword: Bool) in
+                (id: row["subject_id"], username: row["username"], mustChangePassword: row["must_change_password"])
+            }
         }
     }
 

@@ -357,6 +357,19 @@ extension RegistrarAPI {
     }
 }
 
+/// A staff account as the administrator reads it: the account, its log-in name, and whether its holder still has to
+/// replace a password someone else typed.
+struct StaffAccountReply: Codable, Sendable {
+    var staffID: String?
+    var role: String
+    var displayName: String
+    var areaCode: String?
+    var siteCodes: [String]
+    var active: Bool
+    var username: String?
+    var passwordChangeRequired: Bool?
+}
+
 struct RecoveryReply: Codable, Sendable {
     var username: String
     var version: Int
@@ -899,7 +912,19 @@ extension Routes {
             guard state.staffID != nil else {
                 throw APIError.notFound(DecisionCode.staffNotFound.rawValue, field: "staffID", message: "工作人员账号\(staffID)不存在")
             }
-            return try api.json(state)
+            let credential = try await api.staffUsernames().first { $0.id == staffID }
+            return try api.json(
+                StaffAccountReply(
+                    staffID: state.staffID,
+                    role: state.role,
+                    displayName: state.displayName,
+                    areaCode: state.areaCode,
+                    siteCodes: state.siteCodes,
+                    active: state.active,
+                    username: credential?.username,
+                    passwordChangeRequired: credential?.mustChangePassword
+                )
+            )
         }
         authenticated(.put, "/api/v1/admin/staff/{staffID}/scope") { request, context, principal in
             let staffID = try context.id("staffID")
