@@ -677,11 +677,26 @@ extension Routes {
                         [.auditor, .reviewer, .admin].contains(current.role)
                     else { break }
                     guard try await api.feedShows(event, to: current) else { continue }
-                    let recordedAt = (try? event.decodedMetadata().recordedAt) ?? ""
-                    let data: [String: String] = [
+                    let metadata = try? event.decodedMetadata()
+                    var data: [String: String] = [
                         "position": String(event.position), "stream": event.streamId, "version": String(event.streamVersion),
-                        "type": event.type, "action": EventDescriptions.describe(event.type), "recordedAt": recordedAt,
+                        "type": event.type, "action": EventDescriptions.describe(event.type), "recordedAt": metadata?.recordedAt ?? "",
                     ]
+                    // What staff act on: who did it, whose file, which application at which site, and its page.
+                    if let metadata {
+                        data["actor"] = metadata.actorId
+                        data["role"] = metadata.role
+                        data["actorName"] = try await api.accountNames([metadata.actorId])[metadata.actorId]
+                    }
+                    if event.streamId.hasPrefix("candidate-") {
+                        let state = try await api.service.candidateState(event.streamId)
+                        data["candidateName"] = state.basic?.name
+                        if let applicationID = (try? EventCatalog.candidateCodec.decode(event))?.applicationID {
+                            data["applicationID"] = applicationID
+                            data["siteCode"] = state.applications[applicationID]?.siteCode
+                            data["link"] = "/review/applications/\(applicationID)"
+                        }
+                    }
                     let json = String(decoding: try RegistrarAPI.encoder.encode(data), as: UTF8.self)
                     try await writer.write(ByteBuffer(string: "id: \(event.position)\nevent: \(event.type)\ndata: \(json)\n\n"))
                     sent += 1

@@ -475,6 +475,23 @@ import Testing
             #expect(stream.headers[.contentType]?.hasPrefix("text/event-stream") == true)
             #expect(stream.text.contains("\"stream\":\"\(cast.candidateB)\""))
             #expect(!stream.text.contains(cast.candidateA))
+            // Something to act on: whose file, who acted, and the application with its site and page.
+            #expect(stream.text.contains("\"candidateName\":\"张三\"") && stream.text.contains("\"actorName\":\"lisi0002\""), "\(stream.text)")
+            let application = try await client.call(.get, "/api/v1/candidates/\(cast.candidateB)", token: cast.tokens["otherReviewer"])
+            let applicationB = try #require(
+                ((application.object["applications"] as? [[String: Any]])?.first?["application"] as? [String: Any])?["applicationID"] as? String,
+                "\(application.text)"
+            )
+            // Every event of B's file so far (the feed waits for more after them).
+            let count = try await world.store.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE stream_id = ?", arguments: [cast.candidateB]) ?? 0
+            }
+            let withApplication = try await Self.form(client, .get, "/events/stream?max=\(count)", nil, cookie: other, headers: headers)
+            #expect(
+                withApplication.text.contains("\"applicationID\":\"\(applicationB)\"") && withApplication.text.contains("\"siteCode\":\"4202\"")
+                    && withApplication.text.contains("\"link\":\"/review/applications/\(applicationB)\""),
+                "\(withApplication.text)"
+            )
             #expect(stream.text.components(separatedBy: "\nid: ").count - 1 == 3, "\(stream.text)")
             for garbled in ["abc", "-1", "99999999"] {
                 let refused = try await Self.form(
