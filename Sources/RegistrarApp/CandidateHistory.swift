@@ -358,6 +358,7 @@ public enum EventDescriptions {
         "ExamWithdrawn": "撤销考试类别 / exam withdrawn",
         "ExamAreaAdded": "添加考区 / exam area added",
         "ExamAreaUpdated": "修改考区 / exam area updated",
+        "ExamSiteRenamed": "修改考点名称 / exam site renamed",
         "ExamSiteAdded": "添加考点 / exam site added",
         "StaffAccountCreated": "创建工作人员账号 / staff account created",
         "StaffScopeChanged": "修改审核范围 / staff scope changed",

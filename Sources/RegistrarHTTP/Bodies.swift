@@ -214,6 +214,13 @@ struct SiteBody: Codable, Sendable {
     var areaCode: String
 }
 
+/// `PUT /api/v1/admin/season/sites/{siteCode}`: a site's new name.
+struct SiteRenameBody: Codable, Sendable {
+    var name: String
+    /// Why (optional): recorded in the event's metadata, shown by the audit trail.
+    var reason: String?
+}
+
 /// `POST /api/v1/admin/staff`: a staff account and its log-in.
 struct StaffBody: Codable, Sendable {
     var role: Role

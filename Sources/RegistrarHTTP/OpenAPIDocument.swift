@@ -3378,6 +3378,98 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/admin/season/sites/{siteCode}": {
+      "put": {
+        "summary": "修改考点名称: rename an exam site",
+        "operationId": "put_admin_season_sites_siteCode",
+        "tags": [
+          "admin"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/siteCode"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/RequestID"
+          },
+          {
+            "$ref": "#/components/parameters/CorrelationID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "name"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "description": "The new name (考点名称), unique within the site's area."
+                  },
+                  "reason": {
+                    "type": "string",
+                    "description": "Why (optional): recorded in the event's metadata, shown by the audit trail."
+                  }
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Done (or replayed: `Idempotent-Replayed: true`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandReply"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "503": {
+            "$ref": "#/components/responses/LogIntegrity"
+          }
+        },
+        "description": "An administrator renames a site (its code, area and applications stay): `ExamSiteRenamed` with the name before. The same name again changes nothing. 404 `season.unknown_site` for a code the season does not have; 409 `season.duplicate_site` when another site of its area has the name."
+      }
+    },
     "/api/v1/admin/payments/excess": {
       "get": {
         "summary": "Applications awaiting the refund of an excess payment",

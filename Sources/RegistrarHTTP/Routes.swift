@@ -866,6 +866,18 @@ extension Routes {
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context), created: true)
         }
 
+        // A site renamed (its code, area and applications stay).
+        authenticated(.put, "/api/v1/admin/season/sites/{siteCode}") { request, context, principal in
+            let code = try context.id("siteCode")
+            let body = try await request.strictBody(SiteRenameBody.self, limit: limit)
+            let command = SeasonCommand.renameSite(RenameExamSite(code: code, name: body.name))
+            do {
+                return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.seasonUnknownSite.rawValue {
+                throw APIError.notFound(rejection.code, field: "siteCode", message: rejection.message)
+            }
+        }
+
         // Staff accounts. The username and password go to the credentials table, never into the log.
         authenticated(.post, "/api/v1/admin/staff") { request, context, principal in
             let body = try await request.strictBody(StaffBody.self, limit: limit)

@@ -192,6 +192,7 @@ import Testing
             body: { _ in #"{"name": "湖北考区", "onlinePayment": true, "refundPolicy": "考试开始前申请全额退费"}"# }
         ),
         row(.post, "/api/v1/admin/season/sites", only([.admin]), body: { _ in #"{"code": "4203", "name": "襄阳考点", "areaCode": "42"}"# }),
+        row(.put, "/api/v1/admin/season/sites/{siteCode}", only([.admin]), body: { _ in #"{"name": "武汉考点", "reason": "核对名称"}"# }),
         row(
             .post,
             "/api/v1/admin/staff",

@@ -212,6 +212,38 @@ import Testing
         }
     }
 
+    /// 修改考点名称: the site keeps its code and applications; the pages and the notice use the new name; the trail
+    /// has the change with its reason.
+    @Test func anAdministratorRenamesASite() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let admin = try #require(cast.tokens["admin"])
+            let path = "/api/v1/admin/season/sites/4201"
+            let renamed = try await client.call(.put, path, token: admin, json: #"{"name": "武汉市考点", "reason": "按考区通知更正名称"}"#)
+            #expect(renamed.status == .ok && renamed.object["events"] as? [String] == ["ExamSiteRenamed"], "\(renamed.text)")
+            let same = try await client.call(.put, path, token: admin, json: #"{"name": "武汉市考点"}"#)
+            #expect(same.status == .ok && (same.object["events"] as? [String])?.isEmpty == true, "\(same.text)")
+            let unknown = try await client.call(.put, "/api/v1/admin/season/sites/4299", token: admin, json: #"{"name": "不存在"}"#)
+            #expect(unknown.status == .notFound && unknown.code == "season.unknown_site" && unknown.field == "siteCode", "\(unknown.text)")
+            let taken = try await client.call(.put, path, token: admin, json: #"{"name": "宜昌考点"}"#)
+            #expect(taken.status == .conflict && taken.code == "season.duplicate_site" && taken.field == "name", "\(taken.text)")
+            let notice = try await client.call(
+                .get,
+                "/api/v1/candidates/\(cast.candidateA)/applications/\(cast.applicationA)/notice",
+                token: cast.tokens["owner"]
+            )
+            #expect(notice.object["siteName"] as? String == "武汉市考点" && notice.object["siteCode"] as? String == "4201", "\(notice.text)")
+            let trail = try await client.call(.get, "/api/v1/audit/trail?field=sites", token: cast.tokens["auditor"])
+            #expect(
+                trail.array.contains {
+                    ($0 as? [String: Any])?["after"] as? String == "武汉市考点" && ($0 as? [String: Any])?["reason"] as? String == "按考区通知更正名称"
+                },
+                "\(trail.text)"
+            )
+        }
+    }
+
     @Test func chsiScanAbandonAndReapply() async throws {
         let world = try await World()
         world.clock.set(Instant.date(from: "2025-12-20T02:00:00.000Z")!)

@@ -84,7 +84,10 @@ import Testing
             try #require(reset.status == .ok, "\(reset.text)")
             // The administrator sees that the holder has yet to replace it (T12), in the API and on /admin.
             let account = try await client.call(.get, "/api/v1/admin/staff/staff-r2", token: admin)
-            #expect(account.object["username"] as? String == "reviewer02" && account.object["passwordChangeRequired"] as? Bool == true, "\(account.text)")
+            #expect(
+                account.object["username"] as? String == "reviewer02" && account.object["passwordChangeRequired"] as? Bool == true,
+                "\(account.text)"
+            )
             let page = try await PageTests.form(client, .get, "/admin", nil, cookie: try await PageTests.cookie(client, "admin01"))
             #expect(page.text.contains("<td>reviewer02</td>") && page.text.contains("在用（待本人修改初始密码）"), "\(page.text)")
             let (token, required) = try await Self.logIn(client, "reviewer02", "Reset2026x")

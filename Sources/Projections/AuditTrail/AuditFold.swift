@@ -426,6 +426,7 @@ public enum AuditFold {
                 ("areas[\(e.code)].refundPolicy", e.refundPolicy),
             ]
         case .siteAdded(let e): [("sites[\(e.code)].name", e.name), ("sites[\(e.code)].areaCode", e.areaCode)]
+        case .siteRenamed(let e): [("sites[\(e.code)].name", e.name)]
         }
     }
 

@@ -307,6 +307,9 @@ final class DemoScript {
         )
     }
 
+    /// The site the demo names wrongly first and then renames.
+    static let renamedSite = "4205"
+
     func season(_ command: SeasonCommand, reason: String? = nil) async throws {
         tick()
         do {
@@ -400,7 +403,12 @@ final class DemoScript {
                 .addArea(AddExamArea(code: area.code, name: area.name, onlinePayment: area.onlinePayment, refundPolicy: area.refundPolicy))
             )
             for site in area.sites {
-                try await season(.addSite(AddExamSite(code: site.code, name: site.name, areaCode: area.code)))
+                // One site first typed as the area's notice did not name it, then renamed (修改考点名称).
+                let typed = site.code == Self.renamedSite ? "宜昌市考点" : site.name
+                try await season(.addSite(AddExamSite(code: site.code, name: typed, areaCode: area.code)))
+                if typed != site.name {
+                    try await season(.renameSite(RenameExamSite(code: site.code, name: site.name)), reason: "考点名称录入有误，按考区通知更正")
+                }
             }
         }
         let auditorID = ids.next("staff")

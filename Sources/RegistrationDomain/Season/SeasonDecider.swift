@@ -107,6 +107,20 @@ public struct AddExamSite: Sendable, Equatable {
     }
 }
 
+/// Renames an exam site (its code, area and applications stay): a site's official name changes, or was mistyped.
+public struct RenameExamSite: Sendable, Equatable {
+    /// The site code.
+    public var code: String
+    /// The new display name.
+    public var name: String
+
+    /// Creates the command.
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
 /// Every command of the season stream (administrators and the system only).
 public enum SeasonCommand: Sendable, Equatable {
     /// ``OpenSeason``.
@@ -125,6 +139,8 @@ public enum SeasonCommand: Sendable, Equatable {
     case updateArea(UpdateExamArea)
     /// ``AddExamSite``.
     case addSite(AddExamSite)
+    /// ``RenameExamSite``.
+    case renameSite(RenameExamSite)
 }
 
 /// The season stream: calendar, photo limit, exam catalogue, areas and sites.
@@ -296,6 +312,16 @@ public enum SeasonDecider: Decider {
                 throw Reject.make(.seasonDuplicateSite, field: "name", message: "考区\(add.areaCode)已有名为“\(name)”的考点\(same.code)")
             }
             return [.siteAdded(ExamSiteAdded(code: code, name: name, areaCode: add.areaCode))]
+        case .renameSite(let rename):
+            guard let site = state.sites[rename.code] else {
+                throw Reject.make(.seasonUnknownSite, field: "code", message: "考点\(Reject.excerpt(rename.code))不存在")
+            }
+            let name = try Check.name(rename.name, field: "name", label: "考点名称", maxLength: 60)
+            guard name != site.name else { return [] }
+            if let same = state.sites.values.first(where: { $0.areaCode == site.areaCode && $0.name == name }) {
+                throw Reject.make(.seasonDuplicateSite, field: "name", message: "考区\(site.areaCode)已有名为“\(name)”的考点\(same.code)")
+            }
+            return [.siteRenamed(ExamSiteRenamed(code: site.code, name: name, previousName: site.name))]
         }
     }
 
@@ -351,6 +377,8 @@ public enum SeasonDecider: Decider {
             )
         case .siteAdded(let event):
             state.sites[event.code] = ExamSite(code: event.code, name: event.name, areaCode: event.areaCode)
+        case .siteRenamed(let event):
+            state.sites[event.code]?.name = event.name
         }
         return state
     }

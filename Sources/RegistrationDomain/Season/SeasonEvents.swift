@@ -181,6 +181,27 @@ public struct ExamSiteAdded: DomainEvent {
     }
 }
 
+/// An exam site (考点) was renamed; its code, area and applications stay.
+public struct ExamSiteRenamed: DomainEvent {
+    /// `ExamSiteRenamed`.
+    public static let eventType = "ExamSiteRenamed"
+    /// 1.
+    public static let schemaVersion = 1
+    /// The site code.
+    public var code: String
+    /// The new display name.
+    public var name: String
+    /// The name before.
+    public var previousName: String
+
+    /// Creates the event.
+    public init(code: String, name: String, previousName: String) {
+        self.code = code
+        self.name = name
+        self.previousName = previousName
+    }
+}
+
 /// Every event of the season stream.
 public enum SeasonEvent: Equatable, Sendable {
     /// ``SeasonOpened``.
@@ -199,6 +220,8 @@ public enum SeasonEvent: Equatable, Sendable {
     case areaUpdated(ExamAreaUpdated)
     /// ``ExamSiteAdded``.
     case siteAdded(ExamSiteAdded)
+    /// ``ExamSiteRenamed``.
+    case siteRenamed(ExamSiteRenamed)
 
     /// The payload, for encoding.
     public var payload: any DomainEvent {
@@ -211,13 +234,14 @@ public enum SeasonEvent: Equatable, Sendable {
         case .areaAdded(let event): event
         case .areaUpdated(let event): event
         case .siteAdded(let event): event
+        case .siteRenamed(let event): event
         }
     }
 
     /// Every payload type of the stream, one per case.
     public static let payloadTypes: [any DomainEvent.Type] = [
         SeasonOpened.self, SeasonCalendarSet.self, PhotoSizeLimitSet.self, ExamAdded.self, ExamWithdrawn.self,
-        ExamAreaAdded.self, ExamAreaUpdated.self, ExamSiteAdded.self,
+        ExamAreaAdded.self, ExamAreaUpdated.self, ExamSiteAdded.self, ExamSiteRenamed.self,
     ]
 
     /// Wraps a decoded payload, or nil if it is not a season event.
@@ -237,6 +261,7 @@ public enum SeasonEvent: Equatable, Sendable {
         if let event = cast(payload, to: ExamAreaAdded.self) { return .areaAdded(event) }
         if let event = cast(payload, to: ExamAreaUpdated.self) { return .areaUpdated(event) }
         if let event = cast(payload, to: ExamSiteAdded.self) { return .siteAdded(event) }
+        if let event = cast(payload, to: ExamSiteRenamed.self) { return .siteRenamed(event) }
         return nil
     }
 }

@@ -24,6 +24,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case seasonNotOpened = "season.not_opened"
     /// The season was opened already.
     case seasonAlreadyOpened = "season.already_opened"
+    /// No exam site of this code.
+    case seasonUnknownSite = "season.unknown_site"
     /// The season's title names another year than its id (2027年… for season 2026).
     case seasonTitleYearMismatch = "season.title_year_mismatch"
     /// The calendar windows are empty or out of order.

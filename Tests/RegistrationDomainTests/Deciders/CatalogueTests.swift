@@ -216,7 +216,8 @@ struct CatalogueTests {
 
     static let seasonSamples: [SeasonEvent] =
         Fixture.seasonEvents + [
-            .areaUpdated(ExamAreaUpdated(code: "41", name: "河南考区", onlinePayment: true, refundPolicy: "p"))
+            .areaUpdated(ExamAreaUpdated(code: "41", name: "河南考区", onlinePayment: true, refundPolicy: "p")),
+            .siteRenamed(ExamSiteRenamed(code: "4101", name: "郑州市考点", previousName: "郑州考点")),
         ]
 
     static let staffSamples: [StaffEvent] = [

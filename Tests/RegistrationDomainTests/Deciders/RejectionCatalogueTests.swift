@@ -71,6 +71,7 @@ struct RejectionCatalogueTests {
         .seasonNotOpened: { season([], .withdrawExam(WithdrawExam(code: "110"))) },
         .seasonAlreadyOpened: { season(Fixture.seasonEvents, .open(OpenSeason(seasonID: "1", title: "t"))) },
         .seasonTitleYearMismatch: { season([], .open(OpenSeason(seasonID: "2026", title: "2027年医师资格考试"))) },
+        .seasonUnknownSite: { season(Fixture.seasonEvents, .renameSite(RenameExamSite(code: "9999", name: "不存在的考点"))) },
         .seasonCalendarInvalid: {
             var calendar = Fixture.calendar
             calendar.reviewOpens = T.registration

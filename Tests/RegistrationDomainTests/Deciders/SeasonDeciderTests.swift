@@ -35,6 +35,26 @@ struct SeasonDeciderTests {
         #expect(SeasonDecider.years(in: "2027年医师资格考试第12345号") == ["2027"])
     }
 
+    /// 修改考点名称: the code, area and applications stay; the name stays unique within the area.
+    @Test func aSiteIsRenamedWithinItsArea() {
+        let withSites =
+            opened + [
+                .areaAdded(ExamAreaAdded(code: "11", name: "北京考区", onlinePayment: false, refundPolicy: "")),
+                .siteAdded(ExamSiteAdded(code: "1101", name: "东城考点", areaCode: "11")),
+                .siteAdded(ExamSiteAdded(code: "1108", name: "海淀区考点", areaCode: "11")),
+            ]
+        let rename = { (code: String, name: String) in SeasonCommand.renameSite(RenameExamSite(code: code, name: name)) }
+        let events = given(SeasonDecider.self, withSites).when(rename("1101", "东城区考点"), admin)
+            .then([.siteRenamed(ExamSiteRenamed(code: "1101", name: "东城区考点", previousName: "东城考点"))])
+        let state = SeasonDecider.replay(withSites + events)
+        #expect(state.sites["1101"]?.name == "东城区考点" && state.sites["1101"]?.areaCode == "11")
+        given(SeasonDecider.self, withSites).when(rename("1101", "东城考点"), admin).then([])
+        given(SeasonDecider.self, withSites).when(rename("1101", "海淀区考点"), admin).thenRejects(.seasonDuplicateSite, field: "name")
+        given(SeasonDecider.self, withSites).when(rename("1199", "朝阳区考点"), admin).thenRejects(.seasonUnknownSite, field: "code")
+        given(SeasonDecider.self, withSites).when(rename("1101", " "), admin).thenRejects(.inputRequired, field: "name")
+        given(SeasonDecider.self, withSites).when(rename("1101", "东城区考点"), Fixture.actor(.reviewer)).thenRejects(.authForbidden)
+    }
+
     @Test func openingTwiceIsRefused() {
         given(SeasonDecider.self, opened)
             .when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "2026")), admin)
