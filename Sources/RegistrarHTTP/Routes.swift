@@ -743,26 +743,17 @@ extension Routes {
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.note))
         }
 
-        // 现场资格审核不通过, with a reason.
-        authenticated(.post, "\(application)/reject") { request, context, principal in
-            let candidateID = try context.id("candidateID")
-            let applicationID = try context.id("applicationID")
-            let body = try await request.strictBody(ReasonBody.self, limit: limit)
-            let command = CandidateCommand.rejectApplication(
-                RejectApplication(candidateID: candidateID, applicationID: applicationID, reason: body.reason)
-            )
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
-        }
-
-        // 撤销审核通过 before the signature, with a reason.
-        authenticated(.post, "\(application)/approval-withdrawal") { request, context, principal in
-            let candidateID = try context.id("candidateID")
-            let applicationID = try context.id("applicationID")
-            let body = try await request.strictBody(ReasonBody.self, limit: limit)
-            let command = CandidateCommand.withdrawApproval(
-                WithdrawApproval(candidateID: candidateID, applicationID: applicationID, reason: body.reason)
-            )
-            return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+        // 现场资格审核不通过, and 撤销审核通过 before the signature: each with a reason, which the trail keeps.
+        let reasoned: [(String, @Sendable (String, String, String) -> CandidateCommand)] = [
+            ("reject", { .rejectApplication(RejectApplication(candidateID: $0, applicationID: $1, reason: $2)) }),
+            ("approval-withdrawal", { .withdrawApproval(WithdrawApproval(candidateID: $0, applicationID: $1, reason: $2)) }),
+        ]
+        for (action, makeCommand) in reasoned {
+            authenticated(.post, "\(application)/\(action)") { request, context, principal in
+                let body = try await request.strictBody(ReasonBody.self, limit: limit)
+                let command = makeCommand(try context.id("candidateID"), try context.id("applicationID"), body.reason)
+                return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))
+            }
         }
 
         // 签字确认, recorded by the reviewer at the site.
