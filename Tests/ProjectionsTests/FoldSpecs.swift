@@ -300,6 +300,33 @@ struct FoldSpecs {
         #expect(file.applications.first?.status == "approved" && file.applications.first?.decidedBy == "staff-r1")
         #expect(file.applications.first?.corrections == 1)
         #expect(!ReviewFile.isRelevant(Given.locked))
+        // An ID number corrected with the 性别 and 出生日期 it decides: three events of one correction, counted once.
+        func corrected(_ field: String, _ old: String, _ new: String, at instant: String) -> CandidateEvent {
+            .basicInfoCorrected(
+                BasicInfoCorrected(
+                    candidateID: Given.candidate,
+                    applicationID: "a1",
+                    idType: "居民身份证",
+                    field: field,
+                    oldValue: old,
+                    newValue: new,
+                    reason: "按身份证原件更正",
+                    reviewerID: "staff-r1",
+                    correctedAt: instant
+                )
+            )
+        }
+        let numberFix = [
+            corrected("idNumber", Given.idNumber, "110105199104071236", at: "2026-02-15T02:05:00.000Z"),
+            corrected("sex", "男", "女", at: "2026-02-15T02:05:00.000Z"),
+            corrected("birthDate", "1990-03-07", "1991-04-07", at: "2026-02-15T02:05:00.000Z"),
+        ]
+        let twice = try #require(
+            ([Given.registered, Given.seedEntry(), Given.submitted, Given.corrected] + numberFix).reduce(nil as ReviewFile?) {
+                ReviewFile.fold($0, $1)
+            }
+        )
+        #expect(twice.applications.first?.corrections == 2)
     }
 
     @Test("review_comparison: payments and refunds give each application the status and payment status of the candidate's file")

@@ -1,4 +1,4 @@
--- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v9006.
+-- Recorded by Tests/ProjectionsTests/SchemaTests.swift: the DDL of review_comparison v9106.
 
 CREATE TABLE review_files (
     candidate_id TEXT PRIMARY KEY,

@@ -35,9 +35,10 @@ public struct ReviewComparisonProjection: Projection {
     /// holds its application as the candidate's file does (`application`, the domain's compact binary form, folded by
     /// the domain's `evolve`, payments and refunds included), so that its `status` is the file's (paid and refunded
     /// too) and `payment_status` is new; and what a decided or abandoned application was reviewed on (`reviewed`),
-    /// from which its comparison is computed from then on. The version is 9,000 plus the state's schema version,
-    /// since the line stores the domain's `Application` in the state's form: 9004.
-    public var version: Int { 9_000 + CandidateState.stateSchemaVersion }
+    /// from which its comparison is computed from then on. The version is 9,100 plus the state's schema version,
+    /// since the line stores the domain's `Application` in the state's form: 9106. (9,000 before `corrections` counted
+    /// a correction of the ID number once, with the 性别 and 出生日期 it corrects.)
+    public var version: Int { 9_100 + CandidateState.stateSchemaVersion }
     public let tables = ["review_files", "review_queue"]
     /// Versions 1–5 stored each application's comparison rows and each entry's verification attempts.
     public let retiredTables = ["review_comparison", "review_attempts"]

@@ -61,8 +61,9 @@ public struct ReviewFile: Codable, Sendable, Equatable {
         public var decidedAt: String? { application.rejectedAt ?? application.approvedAt ?? application.abandonedAt }
         /// Why it was rejected.
         public var reason: String? { application.rejectionReason }
-        /// Basic-information corrections made during review.
-        public var corrections: Int { application.corrections.count }
+        /// Basic-information corrections made during review: one per correction the reviewer made, whose events share
+        /// their instant (an ID number corrected with the 性别 and 出生日期 it decides is one).
+        public var corrections: Int { Set(application.corrections.map(\.correctedAt)).count }
     }
 
     /// 姓名 (after corrections).
