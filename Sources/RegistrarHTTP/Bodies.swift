@@ -254,6 +254,9 @@ enum AdminReason {
             throw Rejection(code: "input.required", field: "reason", message: "请填写原因")
         }
         try Rules.validateNonEmpty(reason, maxLength: maximumLength, field: "reason", label: "原因")
+        guard Rules.saysSomething(reason) else {
+            throw Rejection(code: "input.required", field: "reason", message: "请用文字说明原因（至少两个字），不能只填标点或符号")
+        }
         return reason
     }
 }

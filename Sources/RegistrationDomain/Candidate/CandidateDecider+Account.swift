@@ -30,7 +30,7 @@ extension CandidateDecider {
             guard let typed = c.reason, !Check.isBlank(typed) else {
                 throw Reject.make(.accountReasonRequired, field: "reason", message: "重置密码须填写原因（如：考生持身份证明材料现场申请）")
             }
-            reason = try Check.text(typed, field: "reason", label: "原因", maxLength: 200, halfWidth: false)
+            reason = try Check.reason(typed, label: "重置密码的原因", code: .accountReasonRequired)
         }
         try Rules.validatePassword(c.newPassword, field: "newPassword")
         return [

@@ -199,7 +199,7 @@ extension CandidateDecider {
                 message: "退费总额不能超过已缴金额\(application.paidFen)分（已退\(application.refundedFen)分）"
             )
         }
-        let reason = try Check.text(c.reason, field: "reason", label: "退费原因", maxLength: 200, halfWidth: false)
+        let reason = try Check.reason(c.reason, label: "退费原因", code: .inputRequired)
         return [
             .refundRecorded(
                 RefundRecorded(

@@ -33,20 +33,7 @@ extension CandidateDecider {
     }
 
     private static func reason(_ value: String) throws(Rejection) -> String {
-        guard !Check.isBlank(value) else {
-            throw Reject.make(.reviewReasonRequired, field: "reason", message: "请填写原因")
-        }
-        let checked = try Check.text(value, field: "reason", label: "原因", maxLength: 200, halfWidth: false)
-        guard says(checked) else {
-            throw Reject.make(.reviewReasonRequired, field: "reason", message: "请用文字说明原因（至少两个字），不能只填标点或符号")
-        }
-        return checked
-    }
-
-    /// Whether a reviewer's text says something: at least two letters, 汉字 or digits, not punctuation alone (a reason
-    /// or note of "。" or "--" is kept in the trail as if it explained the decision).
-    static func says(_ text: String) -> Bool {
-        text.unicodeScalars.lazy.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.prefix(2).count == 2
+        try Check.reason(value, label: "原因", code: .reviewReasonRequired)
     }
 
     // MARK: - Correct basic information
@@ -169,7 +156,7 @@ extension CandidateDecider {
         var note: String?
         if let typed = c.note, !Check.isBlank(typed) {
             note = try Check.text(typed, field: "note", label: "审核意见", maxLength: 200, halfWidth: false)
-            guard says(typed) else {
+            guard Rules.saysSomething(typed) else {
                 throw Reject.make(
                     .reviewApprovalNoteRequired,
                     field: "note",

@@ -19,6 +19,19 @@ enum Check {
         return value
     }
 
+    /// The reason staff give for what they did (a reset, a rejection, a deactivation, a refund): checked as
+    /// ``text(_:field:label:maxLength:halfWidth:lineBreaks:)`` (Chinese punctuation allowed, 200 characters), and
+    /// saying something: at least two letters, 汉字 or digits, not punctuation alone ("。", "--"), which would stand in
+    /// the trail as the why. A blank one is refused with `code`.
+    static func reason(_ value: String?, label: String, code: DecisionCode, field: String = "reason") throws(Rejection) -> String {
+        guard let value, !isBlank(value) else { throw Reject.make(code, field: field, message: "请填写\(label)") }
+        let checked = try text(value, field: field, label: label, maxLength: 200, halfWidth: false)
+        guard Rules.saysSomething(checked) else {
+            throw Reject.make(code, field: field, message: "请用文字说明\(label)（至少两个字），不能只填标点或符号")
+        }
+        return checked
+    }
+
     /// A name people choose by (an exam's, an area's, a site's): ``text(_:field:label:maxLength:halfWidth:lineBreaks:)``
     /// without the blanks around it (spaces, U+3000, no-break spaces), which would make `北京考区 ` a second 北京考区.
     static func name(_ value: String?, field: String, label: String, maxLength: Int) throws(Rejection) -> String {

@@ -254,13 +254,7 @@ public enum StaffDecider: Decider {
             guard deactivate.staffID != context.actor.id else {
                 throw Reject.make(.staffSelfDeactivation, field: "staffID", message: "不能停用自己的账号")
             }
-            let reason = try Check.text(
-                deactivate.reason,
-                field: "reason",
-                label: "停用原因",
-                maxLength: 200,
-                halfWidth: false
-            )
+            let reason = try Check.reason(deactivate.reason, label: "停用原因", code: .inputRequired)
             return [.deactivated(StaffAccountDeactivated(staffID: deactivate.staffID, reason: reason, deactivatedAt: now))]
         case .reactivate(let reactivate):
             guard let id = state.staffID, id == reactivate.staffID else {
@@ -269,7 +263,7 @@ public enum StaffDecider: Decider {
             guard !state.active else {
                 throw Reject.make(.staffNotDeactivated, field: "staffID", message: "工作人员账号\(reactivate.staffID)未停用，无需重新启用")
             }
-            let reason = try Check.text(reactivate.reason, field: "reason", label: "重新启用原因", maxLength: 200, halfWidth: false)
+            let reason = try Check.reason(reactivate.reason, label: "重新启用原因", code: .inputRequired)
             return [.reactivated(StaffAccountReactivated(staffID: reactivate.staffID, reason: reason, reactivatedAt: now))]
         case .changePassword:
             return []  // decided above
@@ -300,7 +294,7 @@ public enum StaffDecider: Decider {
             guard let typed = change.reason, !Check.isBlank(typed) else {
                 throw Reject.make(.accountReasonRequired, field: "reason", message: "重置工作人员密码须填写原因")
             }
-            reason = try Check.text(typed, field: "reason", label: "原因", maxLength: 200, halfWidth: false)
+            reason = try Check.reason(typed, label: "重置密码的原因", code: .accountReasonRequired)
         }
         try Rules.validateStaffPassword(change.newPassword, field: "newPassword")
         return [

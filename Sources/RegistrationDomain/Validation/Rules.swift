@@ -12,3 +12,11 @@
 ///   where all input must be half-width (半角).
 /// - `value.required`, `value.too_long`: ``validateNonEmpty(_:maxLength:field:)``.
 public enum Rules {}
+
+extension Rules {
+    /// Whether a text staff wrote says something: at least two letters, 汉字 or digits, not punctuation alone ("。",
+    /// "--"), which would stand in the trail as the why of what they did.
+    public static func saysSomething(_ text: String) -> Bool {
+        text.unicodeScalars.lazy.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.prefix(2).count == 2
+    }
+}

@@ -48,6 +48,8 @@ struct AccountTests {
         let reviewer = Fixture.reviewer(sites: ["1101"])
         submitted.when(change(.staff), reviewer).thenRejects(.accountReasonRequired, field: "reason")
         submitted.when(change(.staff, reason: " \t"), reviewer).thenRejects(.accountReasonRequired, field: "reason")
+        // Punctuation alone says nothing: the reset that hands over an account above all (audit W-1).
+        submitted.when(change(.staff, reason: "。。"), reviewer).thenRejects(.accountReasonRequired, field: "reason")
         submitted.when(change(.staff, reason: "现场申请"), Fixture.reviewer(sites: ["1108"])).thenRejects(.authNotReviewerOfSite, field: "candidateID")
         // No application yet: no site, so no reviewer; an administrator can.
         registered.when(change(.staff, reason: "现场申请"), reviewer).thenRejects(.authNotReviewerOfSite)

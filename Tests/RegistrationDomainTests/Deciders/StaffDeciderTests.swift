@@ -132,6 +132,9 @@ struct StaffDeciderTests {
         let history = given(StaffDecider.self, [reviewerCreated])
         history.when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .reset)), admin)
             .thenRejects(.accountReasonRequired, field: "reason")
+        // Punctuation alone says nothing (audit W-1).
+        history.when(StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .reset, reason: "。。")), admin)
+            .thenRejects(.accountReasonRequired, field: "reason")
         history.when(
             StaffCommand.changePassword(ChangeStaffPassword(staffID: "r-li", newPassword: "Kx7pQ2wz", method: .reset, reason: "本人忘记密码")),
             admin
@@ -190,6 +193,8 @@ struct StaffDeciderTests {
     @Test func deactivationNeedsAReasonHappensOnceAndEndsTheAccount() {
         let history = given(StaffDecider.self, [reviewerCreated])
         history.when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "r-li", reason: "")), admin)
+            .thenRejects(.inputRequired, field: "reason")
+        history.when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "r-li", reason: "--")), admin)
             .thenRejects(.inputRequired, field: "reason")
         let events = history.when(StaffCommand.deactivate(DeactivateStaffAccount(staffID: "r-li", reason: "离职")), admin)
             .then([.deactivated(StaffAccountDeactivated(staffID: "r-li", reason: "离职", deactivatedAt: now))])
