@@ -692,8 +692,12 @@ extension Routes {
                         let state = try await api.service.candidateState(event.streamId)
                         data["candidateName"] = state.basic?.name
                         if let applicationID = (try? EventCatalog.candidateCodec.decode(event))?.applicationID {
+                            let site = state.applications[applicationID]?.siteCode
+                            // An application's events go to the reviewers of its site, not to those of another site
+                            // the candidate applies at now (as its photo and its page).
+                            if current.role == .reviewer, !current.siteCodes.contains(site ?? "") { continue }
                             data["applicationID"] = applicationID
-                            data["siteCode"] = state.applications[applicationID]?.siteCode
+                            data["siteCode"] = site
                             data["link"] = "/review/applications/\(applicationID)"
                         }
                     }

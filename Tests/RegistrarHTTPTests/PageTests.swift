@@ -507,6 +507,36 @@ import Testing
         }
     }
 
+    /// A candidate who moved from 4201 to 4202: the 4202 reviewer's feed has the file's events and the new
+    /// application's, not those of the application at 4201 (audit W-3).
+    @Test func theFeedGivesAnApplicationsEventsToItsSitesReviewersOnly() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let token = try #require(cast.tokens["owner"])
+            let file = "/api/v1/candidates/\(cast.candidateA)"
+            #expect(try await client.call(.post, "\(file)/applications/\(cast.applicationA)/abandon", token: token).status == .ok)
+            let moved = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [cast.educationA], site: "4202"))
+            let newApplication = try #require(moved.id("applicationID"))
+            let count = try await world.store.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE stream_id IN (?, ?)", arguments: [cast.candidateA, cast.candidateB]) ?? 0
+            }
+            let applicationEvents = try await world.store.pool.read { db in
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM events WHERE stream_id = ? AND json_extract(data, '$.applicationID') = ?",
+                    arguments: [cast.candidateA, cast.applicationA]
+                ) ?? 0
+            }
+            let other = try await Self.cookie(client, "reviewer02")
+            let headers: HTTPFields = [HTTPField.Name("Last-Event-ID")!: "0"]
+            let feed = try await Self.form(client, .get, "/events/stream?max=\(count - applicationEvents)", nil, cookie: other, headers: headers)
+            #expect(feed.text.contains("\"applicationID\":\"\(newApplication)\""), "\(feed.text)")
+            #expect(!feed.text.contains(cast.applicationA), "\(feed.text)")
+            #expect(feed.text.contains("\"stream\":\"\(cast.candidateA)\""), "the file's own events still come")
+        }
+    }
+
     /// An open feed is checked at every event, as a request would be: after the reviewer logs out, the next event of
     /// their site ends the feed instead of reaching them.
     @Test func theEventStreamEndsWithItsSession() async throws {
