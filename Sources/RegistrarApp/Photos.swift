@@ -21,13 +21,41 @@ public struct StoredPhoto: Sendable, Equatable {
         "photo-" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Whether the bytes are framed as a JPEG file is: the start-of-image marker and another marker first, the
-    /// end-of-image marker (`FF D9`) at the end (within its last 64 bytes: some writers pad after it), and room for
-    /// the headers between (the smallest real JPEG is over 100 bytes). The decoding itself is left to the viewer.
+    /// Whether the bytes are a JPEG file as far as its structure goes: the start-of-image marker, then marker segments
+    /// whose lengths hold, among them a frame header (SOF) with a width and a height, up to the start of scan; and the
+    /// end-of-image marker last (zero bytes of padding after it allowed). The image data itself is the viewer's to
+    /// decode; this keeps out what merely starts like a JPEG (an HTML page behind `FF D8 FF`, a file with more after it).
     public var isJPEG: Bool {
-        guard bytes.count >= 107, bytes.starts(with: [0xFF, 0xD8, 0xFF]) else { return false }
-        let tail = Array(bytes.suffix(64))
-        return zip(tail, tail.dropFirst()).contains { $0 == 0xFF && $1 == 0xD9 }
+        let bytes = [UInt8](self.bytes)
+        guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return false }
+        guard let end = bytes.lastIndex(where: { $0 != 0 }), end >= 1, bytes[end - 1] == 0xFF, bytes[end] == 0xD9 else { return false }
+        var index = 2
+        var framed = false
+        while index + 4 <= end {
+            guard bytes[index] == 0xFF else { return false }
+            let marker = bytes[index + 1]
+            if marker == 0xFF {
+                index += 1  // fill bytes before a marker
+                continue
+            }
+            if (0xD0...0xD7).contains(marker) || marker == 0x01 {
+                index += 2  // markers without a length
+                continue
+            }
+            let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            guard length >= 2, index + 2 + length <= end + 1 else { return false }
+            // SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC): precision, height, width.
+            if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
+                guard length >= 8 else { return false }
+                let height = Int(bytes[index + 5]) << 8 | Int(bytes[index + 6])
+                let width = Int(bytes[index + 7]) << 8 | Int(bytes[index + 8])
+                guard height > 0, width > 0 else { return false }
+                framed = true
+            }
+            if marker == 0xDA { return framed }  // start of scan: the entropy-coded data runs to the end-of-image
+            index += 2 + length
+        }
+        return false
     }
 
     /// The bytes of a photo sent as base64 the ways clients send it: standard or URL-safe alphabet, with or without

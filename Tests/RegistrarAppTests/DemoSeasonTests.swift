@@ -95,6 +95,15 @@ struct DemoSeasonTests {
         #expect(report.chsiMismatches >= 1)
     }
 
+    @Test("the demo's photos are JPEG files of the size drawn, each its own bytes")
+    func demoPhotos() {
+        let sizes = [12 * 1024, 20_000, 30 * 1024 - 1]
+        let photos = sizes.enumerated().map { index, size in StoredPhoto(bytes: DemoPhoto.bytes(candidate: index, size: size)) }
+        #expect(photos.map(\.bytes.count) == sizes)
+        #expect(photos.allSatisfy { $0.isJPEG })
+        #expect(Set(photos.map(\.photoID)).count == photos.count)
+    }
+
     @Test("the same seed gives the same log and head hash; another seed does not")
     func deterministic() async throws {
         let first = try await Self.play(seed: 42, candidates: 14)

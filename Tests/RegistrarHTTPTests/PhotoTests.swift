@@ -187,5 +187,14 @@ import Testing
         #expect(StoredPhoto.decodeBase64("data:image/jpeg," + standard) == nil, "a data URL that is not base64")
         #expect(StoredPhoto(bytes: bytes).isJPEG)
         #expect(!StoredPhoto(bytes: Data(bytes.dropLast(2))).isJPEG)
+        // The structure, not only the first and last bytes (audit W-2): an HTML page framed as a JPEG, a JPEG with more
+        // after its end, a frame without a size; padding zeros after the end are what some writers leave.
+        let page = Data([0xFF, 0xD8, 0xFF] + Array("<html><script>alert(1)</script>".utf8) + [UInt8](repeating: 0x41, count: 80) + [0xFF, 0xD9])
+        #expect(!StoredPhoto(bytes: page).isJPEG)
+        #expect(!StoredPhoto(bytes: bytes + Data("<script>x</script>".utf8)).isJPEG)
+        var sizeless = [UInt8](bytes)
+        sizeless[27...30] = [0, 0, 0, 0]
+        #expect(!StoredPhoto(bytes: Data(sizeless)).isJPEG)
+        #expect(StoredPhoto(bytes: bytes + Data(count: 16)).isJPEG)
     }
 }

@@ -27,13 +27,19 @@ local kinds = { "contact", "education", "work", "submit", "abandon", "remove" }
 
 setup = common.setup
 
--- A 20 KB "JPEG" (the server checks the JPEG signature and the size against the season's 30 KB limit).
+-- A 20 KB "JPEG": its structure (SOI, APP0, SOF0 200 x 150, SOS), 20 KB of scan data, EOI; the server checks the
+-- structure and the size against the season's 30 KB limit.
 local function photo_base64()
-  local bytes = { string.char(0xFF, 0xD8, 0xFF, 0xE0) }
+  local bytes = {
+    string.char(0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10), "JFIF", string.char(0, 1, 1, 0, 0, 1, 0, 1, 0, 0),
+    string.char(0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0xC8, 0x00, 0x96, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01),
+    string.char(0xFF, 0xDA, 0x00, 0x0C, 0x03, 0x01, 0x00, 0x02, 0x11, 0x03, 0x11, 0x00, 0x3F, 0x00),
+  }
   local state = 12345
-  for i = 1, 20 * 1024 - 6 do
+  for i = 1, 20 * 1024 - 55 do
     state = (state * 1103515245 + 12345) % 2147483648
-    bytes[#bytes + 1] = string.char(math.floor(state / 65536) % 256)
+    -- Scan data never holds a bare 0xFF (it would be a marker): 0..254.
+    bytes[#bytes + 1] = string.char(math.floor(state / 65536) % 255)
   end
   bytes[#bytes + 1] = string.char(0xFF, 0xD9)
   local raw = table.concat(bytes)
