@@ -5630,7 +5630,7 @@ enum OpenAPIDocument {
               "jpegBase64": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The JPEG file, base64 (standard or URL-safe alphabet, padded or not, wrapped in lines or not, or a `data:image/jpeg;base64,` URL); framed as a JPEG from its start-of-image to its end-of-image marker (else 422 `application.photo_format`) and smaller than the season's photo limit (the 2025 guide: 小于30K)."
+                "description": "The JPEG file, base64 (standard or URL-safe alphabet, padded or not, wrapped in lines or not, or a `data:image/jpeg;base64,` URL); a JPEG by its structure (marker segments whose lengths hold, a frame header with a size, the start of scan, the end-of-image marker last) (else 422 `application.photo_format`) and smaller than the season's photo limit (the 2025 guide: 小于30K)."
               }
             },
             "additionalProperties": false
