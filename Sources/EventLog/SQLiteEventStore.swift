@@ -241,7 +241,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func readStream(_ streamId: String, recordedAtOrBefore instant: String) async throws -> [RecordedEvent] {
-        try await pool.read { db in
+        try pool.readNow { db in
             try EventRow.fetch(
                 db,
                 sql: """
@@ -256,7 +256,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func readAll(after afterPosition: Int64, limit: Int) async throws -> [RecordedEvent] {
-        try await pool.read { db in try Self.readAll(db, after: afterPosition, limit: limit) }
+        try pool.readNow { db in try Self.readAll(db, after: afterPosition, limit: limit) }
     }
 
     /// Reads a batch inside an existing database access (rebuilds and scans use it).
@@ -400,7 +400,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
 
     /// The ids of every stream whose id starts with `prefix`, sorted.
     public func streamIds(prefix: String) async throws -> [String] {
-        try await pool.read { db in
+        try pool.readNow { db in
             try String.fetchAll(
                 db,
                 sql: "SELECT DISTINCT stream_id FROM events WHERE stream_id >= ? AND stream_id < ? ORDER BY stream_id",
@@ -410,8 +410,11 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     }
 
     public func subscribe(after afterPosition: Int64) -> AsyncThrowingStream<RecordedEvent, Error> {
+        // A blocking read, as every read the server makes while serving: GRDB's async read hands a connection to a task
+        // that then waits for a cooperative thread, and a handful of live feeds woken by one append held every reader
+        // while the threads waited, in blocking reads, for one (audit W-5: the whole server hung).
         LiveSubscription.make(after: afterPosition, notifier: notifier, pollInterval: options.pollInterval) { [pool] position in
-            try await pool.read { db in try Self.readAll(db, after: position, limit: 500) }
+            try pool.readNow { db in try Self.readAll(db, after: position, limit: 500) }
         }
     }
 

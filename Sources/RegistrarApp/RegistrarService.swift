@@ -621,7 +621,9 @@ public final class RegistrarService: Sendable {
     /// store only): for references made before they were claimed.
     private func legacyHolder(of type: String, _ path: String, _ value: String) async throws -> String? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
-        return try await sqlite.pool.read { db in
+        // Blocking, as every read while serving (``EventLog/DatabaseReader/readNow(_:)``): rare, and a connection
+        // held across a suspension can deadlock the server.
+        return try sqlite.pool.readNow { db in
             try String.fetchOne(
                 db,
                 sql: "SELECT stream_id FROM events WHERE event_type = ? AND json_extract(data, ?) = ? LIMIT 1",

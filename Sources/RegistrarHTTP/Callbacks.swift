@@ -163,7 +163,7 @@ final class CallbackLedger: Sendable {
     /// Every refused confirmation of money, oldest first.
     func refusedConfirmations() async throws -> [RefusedBankConfirmation] {
         guard let writer else { return memory.withLock { $0.refusedConfirmations } }
-        return try await writer.read { db in
+        return try writer.readNow { db in
             try Row.fetchAll(
                 db,
                 sql: """

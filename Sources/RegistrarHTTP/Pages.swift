@@ -903,7 +903,7 @@ extension RegistrarAPI {
     /// Every staff account's id and username, by username (from the credentials table; staff ids start `staff-`).
     func staffUsernames() async throws -> [(id: String, username: String, mustChangePassword: Bool)] {
         guard let reader else { return [] }
-        return try await reader.read { db in
+        return try reader.readNow { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT subject_id, username, must_change_password FROM credentials WHERE subject_id LIKE 'staff-%' ORDER BY username"

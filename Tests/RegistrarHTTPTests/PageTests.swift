@@ -542,6 +542,49 @@ import Testing
         }
     }
 
+    /// Many open feeds woken by one append: each reads the new events and names who acted. With GRDB's async read in
+    /// the feed, eight feeds held every reader while the server's threads waited for one, and nothing answered again
+    /// (audit W-5). Every feed gets the event, and the server answers after.
+    @Test func manyOpenFeedsAndAWriteDoNotHangTheServer() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let cast = try await Cast.make(client)
+            let auditor = try await Self.cookie(client, "auditor01")
+            let headers: HTTPFields = [HTTPField.Name("Last-Event-ID")!: String(try await world.store.headPosition())]
+            let feeds = (0..<12).map { _ in
+                Task { try await Self.form(client, .get, "/events/stream?max=1", nil, cookie: auditor, headers: headers) }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let written = try await client.call(
+                .put,
+                "/api/v1/candidates/\(cast.candidateA)/contact",
+                token: cast.tokens["owner"],
+                json: World.contact.replacingOccurrences(of: "13800138000", with: "13900139000")
+            )
+            #expect(written.status == .ok, "\(written.text)")
+            // A hang of the server's reads ends here, rather than blocking the suite (a deadlock of every thread would not).
+            let outcome = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for feed in feeds { _ = try await feed.value }
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(60))
+                    return false
+                }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            #expect(outcome, "the feeds did not end after the write")
+            for feed in feeds {
+                let reply = try await feed.value
+                #expect(reply.text.contains("\"type\":\"ContactDetailsUpdated\""), "\(reply.text.prefix(300))")
+            }
+            #expect(try await client.call(.get, "/health").status == .ok)
+        }
+    }
+
     /// An open feed is checked at every event, as a request would be: after the reviewer logs out, the next event of
     /// their site ends the feed instead of reaching them.
     @Test func theEventStreamEndsWithItsSession() async throws {
