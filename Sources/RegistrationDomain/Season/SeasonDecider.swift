@@ -307,10 +307,7 @@ public enum SeasonDecider: Decider {
             guard state.areas[add.areaCode] != nil else {
                 throw Reject.make(.seasonUnknownArea, field: "areaCode", message: "考区\(add.areaCode)不存在")
             }
-            // Candidates choose a site by its name within their area.
-            if let same = state.sites.values.first(where: { $0.areaCode == add.areaCode && $0.name == name }) {
-                throw Reject.make(.seasonDuplicateSite, field: "name", message: "考区\(add.areaCode)已有名为“\(name)”的考点\(same.code)")
-            }
+            try requireSiteName(name, in: add.areaCode, apartFrom: code, among: state)
             return [.siteAdded(ExamSiteAdded(code: code, name: name, areaCode: add.areaCode))]
         case .renameSite(let rename):
             guard let site = state.sites[rename.code] else {
@@ -318,9 +315,7 @@ public enum SeasonDecider: Decider {
             }
             let name = try Check.name(rename.name, field: "name", label: "考点名称", maxLength: 60)
             guard name != site.name else { return [] }
-            if let same = state.sites.values.first(where: { $0.areaCode == site.areaCode && $0.name == name }) {
-                throw Reject.make(.seasonDuplicateSite, field: "name", message: "考区\(site.areaCode)已有名为“\(name)”的考点\(same.code)")
-            }
+            try requireSiteName(name, in: site.areaCode, apartFrom: site.code, among: state)
             return [.siteRenamed(ExamSiteRenamed(code: site.code, name: name, previousName: site.name))]
         }
     }
@@ -392,6 +387,18 @@ public enum SeasonDecider: Decider {
     }
 
     /// Another area may not have the name: candidates choose their area by it.
+    /// Candidates choose a site by its name within their area: a name that says something (not punctuation alone),
+    /// and no other site of the area's, compared without the spaces inside (`海淀区　考点` is 海淀区考点).
+    private static func requireSiteName(_ name: String, in areaCode: String, apartFrom code: String, among state: SeasonState) throws(Rejection) {
+        guard Rules.saysSomething(name) else {
+            throw Reject.make(.inputRequired, field: "name", message: "考点名称须为文字（至少两个字），不能只填标点或符号")
+        }
+        let key = { (text: String) in String(text.filter { !$0.isWhitespace }) }
+        if let same = state.sites.values.first(where: { $0.areaCode == areaCode && $0.code != code && key($0.name) == key(name) }) {
+            throw Reject.make(.seasonDuplicateSite, field: "name", message: "考区\(areaCode)已有名为“\(same.name)”的考点\(same.code)")
+        }
+    }
+
     private static func requireUniqueName(_ name: String, of code: String, among state: SeasonState) throws(Rejection) {
         if let same = state.areas.values.first(where: { $0.code != code && $0.name == name }) {
             throw Reject.make(.seasonDuplicateArea, field: "name", message: "考区名称“\(name)”已由考区\(same.code)使用")
@@ -472,13 +479,24 @@ public enum SeasonDecider: Decider {
 }
 
 extension SeasonDecider {
-    /// The four-digit years (19xx, 20xx) a text names, in order: `2027年医师资格考试` → `["2027"]`.
+    /// The four-digit years (19xx, 20xx) a text names, in order, however the digits are typed (ASCII, full-width as an
+    /// input method types them, or 〇一二…九): `2027年医师资格考试`, `２０２７年…` and `二〇二七年…` → `["2027"]`.
     static func years(in text: String) -> [String] {
+        let numerals: [Character: Character] = [
+            "〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+        ]
+        func digit(_ character: Character) -> Character? {
+            if character.isASCII && character.isNumber { return character }
+            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, (0xFF10...0xFF19).contains(scalar.value) {
+                return Character(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+            }
+            return numerals[character]
+        }
         var years: [String] = []
         var digits = ""
         for character in text + " " {
-            if character.isASCII && character.isNumber {
-                digits.append(character)
+            if let value = digit(character) {
+                digits.append(value)
                 continue
             }
             if digits.count == 4, digits.hasPrefix("19") || digits.hasPrefix("20") { years.append(digits) }

@@ -33,6 +33,11 @@ struct SeasonDeciderTests {
         // An id that is not a year says nothing about the title's.
         given(SeasonDecider.self).when(SeasonCommand.open(OpenSeason(seasonID: "2026a", title: "2027年医师资格考试")), admin).thenAccepts()
         #expect(SeasonDecider.years(in: "2027年医师资格考试第12345号") == ["2027"])
+        // However the year is typed (audit W-4).
+        given(SeasonDecider.self)
+            .when(SeasonCommand.open(OpenSeason(seasonID: "2026", title: "２０２７年医师资格考试")), admin)
+            .thenRejects(.seasonTitleYearMismatch, field: "title")
+        #expect(SeasonDecider.years(in: "二〇二七年医师资格考试") == ["2027"])
     }
 
     /// 修改考点名称: the code, area and applications stay; the name stays unique within the area.
@@ -50,6 +55,9 @@ struct SeasonDeciderTests {
         #expect(state.sites["1101"]?.name == "东城区考点" && state.sites["1101"]?.areaCode == "11")
         given(SeasonDecider.self, withSites).when(rename("1101", "东城考点"), admin).then([])
         given(SeasonDecider.self, withSites).when(rename("1101", "海淀区考点"), admin).thenRejects(.seasonDuplicateSite, field: "name")
+        // The same name with a space inside, and a name of punctuation alone (audit W-6).
+        given(SeasonDecider.self, withSites).when(rename("1101", "海淀区\u{3000}考点"), admin).thenRejects(.seasonDuplicateSite, field: "name")
+        given(SeasonDecider.self, withSites).when(rename("1101", "。。。"), admin).thenRejects(.inputRequired, field: "name")
         given(SeasonDecider.self, withSites).when(rename("1199", "朝阳区考点"), admin).thenRejects(.seasonUnknownSite, field: "code")
         given(SeasonDecider.self, withSites).when(rename("1101", " "), admin).thenRejects(.inputRequired, field: "name")
         given(SeasonDecider.self, withSites).when(rename("1101", "东城区考点"), Fixture.actor(.reviewer)).thenRejects(.authForbidden)
