@@ -513,16 +513,7 @@ import Testing
         let world = try await World()
         try await world.test { client in
             let cast = try await Cast.make(client)
-            let token = try #require(cast.tokens["owner"])
-            let file = "/api/v1/candidates/\(cast.candidateA)"
-            #expect(try await client.call(.post, "\(file)/applications/\(cast.applicationA)/abandon", token: token).status == .ok)
-            let moved = try await client.call(
-                .post,
-                "\(file)/applications",
-                token: token,
-                json: World.application(education: [cast.educationA], site: "4202")
-            )
-            let newApplication = try #require(moved.id("applicationID"))
+            let newApplication = try await cast.moveCandidateA(to: "4202", client)
             let count = try await world.store.pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE stream_id IN (?, ?)", arguments: [cast.candidateA, cast.candidateB]) ?? 0
             }

@@ -153,17 +153,8 @@ import Testing
         let world = try await World()
         try await world.test { client in
             let cast = try await Cast.make(client)
-            let token = try #require(cast.tokens["owner"])
             let file = "/api/v1/candidates/\(cast.candidateA)"
-            #expect(try await client.call(.post, "\(file)/applications/\(cast.applicationA)/abandon", token: token).status == .ok)
-            let moved = try await client.call(
-                .post,
-                "\(file)/applications",
-                token: token,
-                json: World.application(education: [cast.educationA], site: "4202")
-            )
-            #expect(moved.status == .created, "\(moved.text)")
-            let newApplication = try #require(moved.id("applicationID"))
+            let newApplication = try await cast.moveCandidateA(to: "4202", client)
             let otherSite = try #require(cast.tokens["otherReviewer"])
             #expect(try await client.call(.get, file, token: otherSite).status == .ok)
             #expect(try await client.call(.get, "\(file)/applications/\(newApplication)/photo", token: otherSite).status == .ok)

@@ -346,6 +346,20 @@ struct Cast: Sendable {
     }
 }
 
+extension Cast {
+    /// Candidate A abandons the application at 4201 and applies at `site` instead (during online registration); returns
+    /// the new application's id.
+    func moveCandidateA(to site: String, _ client: Client) async throws -> String {
+        let token = try #require(tokens["owner"])
+        let file = "/api/v1/candidates/\(candidateA)"
+        let abandoned = try await client.call(.post, "\(file)/applications/\(applicationA)/abandon", token: token)
+        try #require(abandoned.status == .ok, "\(abandoned.text)")
+        let moved = try await client.call(.post, "\(file)/applications", token: token, json: World.application(education: [educationA], site: site))
+        try #require(moved.status == .created, "\(moved.text)")
+        return try #require(moved.id("applicationID"))
+    }
+}
+
 /// Sends raw bytes to a loopback port and returns the first response (its head and `Content-Length` bytes of body),
 /// or what came before the server closed (blocking; for the requests no HTTP client library would send). The
 /// connection stays open for writing: a half-close could reach the server before it has answered.
