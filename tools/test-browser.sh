@@ -4,7 +4,7 @@
 # Installs chromium and a CJK font when missing, builds, plays a 20-candidate demo into a temporary database, serves
 # it on a free port, logs in as the demo reviewer through the HTML log-in form (curl keeps the HttpOnly session
 # cookie), opens the seed's case (北京大学 declared, 中国地质大学(北京) from CHSI), checks that the 院校/形式/专业/入学/毕业
-# rows carry the `mismatch` class, and screenshots the page with chromium.
+# rows carry the `mismatch` class and that the application's photo is shown, and screenshots the page with chromium.
 #
 # How the browser sees the page: headless chromium cannot fill a form without a driver, and the session cookie is
 # HttpOnly on purpose, so the script saves the authenticated HTML and chromium renders that file. This is faithful
@@ -83,6 +83,16 @@ if grep -q '<tr class="not-provided" data-label="学制">' "$work/review.html" &
     echo "ok: 学制 shown as 学信网未提供"
 else
     echo "FAIL: 学制 is not shown as 学信网未提供"; failed=1
+fi
+
+# The candidate's photo, as the page links it: fetched with the session (the saved page is opened as a file, where
+# the link would not resolve) and shown from beside the page.
+photo=$(grep -o 'class="portrait" src="[^"]*"' "$work/review.html" | sed 's/.*src="//; s/"$//')
+if [ -n "$photo" ] && [ "$(curl -s -b "$jar" -o "$work/photo.jpg" -w '%{http_code} %{content_type}' "$url$photo")" = "200 image/jpeg" ]; then
+    sed -i "s|src=\"$photo\"|src=\"photo.jpg\"|" "$work/review.html"
+    echo "ok: the application's photo is shown ($(wc -c <"$work/photo.jpg") bytes of JPEG)"
+else
+    echo "FAIL: the review page shows no photo of the application"; failed=1
 fi
 
 mkdir -p "$(dirname "$SCREENSHOT")"

@@ -46,7 +46,9 @@ enum PageTemplates {
         table.audit td:last-child { min-width: 8em; }
         .notice-head { display: flex; gap: 16px; align-items: flex-start; }
         .notice-head table { flex: 1; }
-        .portrait { float: right; width: 120px; height: 160px; object-fit: cover; border: 1px solid #cbd2d9; margin: 0 0 8px 16px; }
+        .summary-head { display: flex; gap: 16px; align-items: flex-start; }
+        .summary-head table { flex: 1; }
+        .portrait { flex: none; width: 120px; height: 160px; object-fit: cover; border: 1px solid #cbd2d9; }
         .photo { flex: none; width: 33mm; height: 44mm; object-fit: cover; border: 1px dashed #1f2933; display: flex; align-items: center; justify-content: center; text-align: center; font-size: 13px; color: #4b5563; background: #fff; }
         .hints { font-size: 13px; color: #4b5563; margin: 8px 0 0; padding-left: 20px; }
         input[type=text], input[type=password], select { padding: 4px 6px; }
@@ -159,7 +161,7 @@ enum PageTemplates {
         <h1>{{title}}</h1>
         {{#notice}}<p class="notice">{{notice}}</p>{{/notice}}
         {{#error}}<p class="error">操作未完成：{{error}}</p>{{/error}}
-        {{#photo}}<img class="portrait" src="{{photo}}" alt="报名照片">{{/photo}}
+        <div class="summary-head">
         <table class="summary">
         <tr><td>姓名</td><td>{{name}}</td></tr>
         <tr><td>报名号</td><td>{{applicationID}}</td></tr>
@@ -171,6 +173,8 @@ enum PageTemplates {
         {{#photoNote}}<tr><td>照片</td><td>{{photoNote}}</td></tr>{{/photoNote}}
         <tr><td>不一致项</td><td>{{#hasMismatches}}<span class="flag">{{mismatches}}</span>{{/hasMismatches}}{{^hasMismatches}}0{{/hasMismatches}}{{#unverifiedNote}}（{{unverifiedNote}}）{{/unverifiedNote}}{{#identityMismatch}} <span class="flag">学信网记录的姓名或证件号码与考生不符</span>{{/identityMismatch}}</td></tr>
         </table>
+        {{#photo}}<img class="portrait" src="{{photo}}" alt="报名照片">{{/photo}}
+        </div>
         <p class="noprint"><a href="{{historyLink}}">档案历史</a></p>
         {{#hasBasic}}
         <h2>基本信息</h2>
