@@ -12,8 +12,13 @@ public struct StoredPhoto: Sendable, Equatable {
 
     /// The photo of these bytes, named by their hash.
     public init(bytes: Data) {
+        self.init(photoID: Self.photoID(of: bytes), bytes: bytes)
+    }
+
+    /// A photo kept under its id (``PhotoTable``): `registrar verify` checks that the bytes still hash to it.
+    init(photoID: String, bytes: Data) {
+        self.photoID = photoID
         self.bytes = bytes
-        self.photoID = Self.photoID(of: bytes)
     }
 
     /// `photo-` and the lowercase hex SHA-256 of `bytes`.
@@ -118,7 +123,12 @@ public enum PhotoTable {
         guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM photos WHERE photo_id = ?", arguments: [photoID]) else {
             return nil
         }
-        return StoredPhoto(bytes: bytes)
+        return StoredPhoto(photoID: photoID, bytes: bytes)
+    }
+
+    /// Whether the photo of this id is kept (the unique index answers; the bytes are not read).
+    public static func contains(_ photoID: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM photos WHERE photo_id = ?)", arguments: [photoID]) ?? false
     }
 
     /// The photos applications name by hash (`photo-` and 64 hex digits) that the table does not hold: a row deleted,

@@ -387,7 +387,7 @@ public final class RegistrarService: Sendable {
     /// hash it matched, for the change to replace only that one.
     @discardableResult
     private func verifyPassword(_ password: String, of subjectId: String) async throws -> String {
-        let credential = try await credential(ofSubject: subjectId)
+        let credential = try credential(ofSubject: subjectId)
         let hasher = configuration.passwordHasher
         guard await hasher.verifyOffPool(password, against: credential?.passwordHash ?? hasher.decoy), let credential else {
             throw CommandError.rejected(Rejection(code: "account.wrong_password", field: "currentPassword", message: "原密码错误"))
@@ -415,7 +415,7 @@ public final class RegistrarService: Sendable {
         let state = try await candidates.current(candidateId).state
         guard let basic = state.basic, basic.idType == idType, basic.idNumber.uppercased() == idNumber,
             basic.name == name.trimmingCharacters(in: .whitespaces),
-            let credential = try await credential(ofSubject: candidateId), credential.recoveryQuestion != nil
+            let credential = try credential(ofSubject: candidateId), credential.recoveryQuestion != nil
         else { return nil }
         return credential
     }
@@ -533,7 +533,8 @@ public final class RegistrarService: Sendable {
         }
     }
 
-    private func credential(ofSubject subjectId: String) async throws -> Credential? {
+    /// The credentials row of an account (its username, whether its password must be replaced), if any.
+    public func credential(ofSubject subjectId: String) throws -> Credential? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
         return try sqlite.pool.readNow { db in try CredentialTable.find(subjectId: subjectId, in: db) }
     }
@@ -582,6 +583,12 @@ public final class RegistrarService: Sendable {
     public func photo(_ photoID: String) throws -> StoredPhoto? {
         guard let sqlite = store as? SQLiteEventStore else { return nil }
         return try sqlite.pool.readNow { db in try PhotoTable.find(photoID, in: db) }
+    }
+
+    /// Whether the photo of this id is kept, without reading it (the pages that link it).
+    public func hasPhoto(_ photoID: String) throws -> Bool {
+        guard let sqlite = store as? SQLiteEventStore else { return false }
+        return try sqlite.pool.readNow { db in try PhotoTable.contains(photoID, in: db) }
     }
 
     /// A candidate's current state.
@@ -659,6 +666,6 @@ public final class RegistrarService: Sendable {
 
     /// The stored password hash of a subject now, if it has credentials.
     public func passwordHash(ofSubject subjectId: String) async throws -> String? {
-        try await credential(ofSubject: subjectId)?.passwordHash
+        try credential(ofSubject: subjectId)?.passwordHash
     }
 }

@@ -488,7 +488,7 @@ extension Routes {
                 ["kind": $0.kind, "institution": $0.institution, "specialty": $0.specialty, "period": "\($0.start)至\($0.end)"]
             }
             let certificate: [[String: Any]] = notice.certificate.map { [["type": $0.type, "number": $0.number, "issued": $0.issued]] } ?? []
-            let showsPhoto = try api.seesFullIDNumbers(principal.actor) && api.service.photo(notice.photoID) != nil
+            let showsPhoto = try api.seesFullIDNumbers(principal.actor) && api.service.hasPhoto(notice.photoID)
             let values: [String: Any] = [
                 "title": notice.title, "rows": rows, "education": education, "hasEducation": !education.isEmpty,
                 "training": training, "hasTraining": !training.isEmpty, "certificate": certificate, "hasCertificate": !certificate.isEmpty,
@@ -1040,7 +1040,7 @@ extension RegistrarAPI {
         if let application {
             if !seesFullIDNumbers(principal.actor) {
                 values["photoNote"] = "照片仅考生本人和考点审核人员可见"
-            } else if try service.photo(application.photoID) != nil {
+            } else if try service.hasPhoto(application.photoID) {
                 values["photo"] = "/candidates/\(summary.candidateID)/applications/\(applicationID)/photo"
             } else {
                 values["photoNote"] = "照片不在本库中（本系统保存照片之前提交的报名，或由不含照片的导出文件恢复的库）"

@@ -915,7 +915,7 @@ extension Routes {
             guard state.staffID != nil else {
                 throw APIError.notFound(DecisionCode.staffNotFound.rawValue, field: "staffID", message: "工作人员账号\(staffID)不存在")
             }
-            let credential = try await api.staffUsernames().first { $0.id == staffID }
+            let credential = try api.service.credential(ofSubject: staffID)
             return try api.json(
                 StaffAccountReply(
                     staffID: state.staffID,
@@ -1388,7 +1388,7 @@ extension RegistrarAPI {
     func authorizeExistingSite(_ actor: Actor, _ siteCode: String) async throws {
         try authorizeSite(actor, siteCode)
         guard try await service.seasonState().site(siteCode) != nil else {
-            throw APIError.notFound("season.unknown_site", field: "siteCode", message: "考点\(Reject.excerpt(siteCode))不存在")
+            throw APIError.notFound(DecisionCode.seasonUnknownSite.rawValue, field: "siteCode", message: "考点\(Reject.excerpt(siteCode))不存在")
         }
     }
 
@@ -1482,9 +1482,6 @@ struct ExcessRefundLine: Codable, Sendable {
 }
 
 extension RegistrarAPI {
-    /// The 网上报名成功通知单 of a live application as the caller may read it (numbers masked for those who see them
-    /// masked), with the file and the application it was read from; 404 for an unknown file or application, 422 for an abandoned or
-    /// rejected one. The API and the printable page both read it here.
     /// The photo of an application, for the candidate and the reviewers of the site: they compare it with the person
     /// at the desk. An auditor, who traces changes, is not shown faces (as ID numbers are masked); the photo's id, its
     /// hash, is in the trail. ETag: the photo's id, which names its bytes.
@@ -1522,6 +1519,9 @@ extension RegistrarAPI {
         )
     }
 
+    /// The 网上报名成功通知单 of a live application as the caller may read it (numbers masked for those who see them
+    /// masked), with the file and the application it was read from; 404 for an unknown file or application, 422 for an abandoned or
+    /// rejected one. The API and the printable page both read it here.
     func notice(
         _ candidateID: String,
         _ applicationID: String,
