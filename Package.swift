@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistrarCLITests",
-            dependencies: ["RegistrarCLI", "EventLog", "TestScratch"]
+            dependencies: ["RegistrarCLI", "RegistrarApp", "EventLog", "TestScratch"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -89,6 +89,35 @@ public enum Masking {
         }
     }
 
+    /// Staff accounts as a candidate reads them: by their role (`reviewer`, `admin`, …), never by account id. The
+    /// candidate deals with the exam site (the application names it), not with a staff member's login, which would
+    /// also hand out half of a staff credential.
+    public static func staffIDs(in state: inout CandidateState) {
+        for key in state.applications.keys { staffIDs(in: &state.applications[key]!) }
+    }
+
+    /// An application's approving and withdrawing reviewers and the reviewers of its corrections, by role.
+    public static func staffIDs(in application: inout Application) {
+        let role = Role.reviewer.rawValue
+        if application.approvedBy != nil { application.approvedBy = role }
+        for index in application.corrections.indices { application.corrections[index].reviewerID = role }
+        if var withdrawn = application.withdrawnApprovals {
+            for index in withdrawn.indices {
+                withdrawn[index].approvedBy = role
+                withdrawn[index].withdrawnBy = role
+            }
+            application.withdrawnApprovals = withdrawn
+        }
+    }
+
+    /// A timeline step as a candidate reads it: a staff member by role (the step names the application's site).
+    public static func staffIDs(in step: CandidateHistory.Step) -> CandidateHistory.Step {
+        guard let role = Role(rawValue: step.role), [.reviewer, .admin, .auditor, .system].contains(role) else { return step }
+        var step = step
+        step.actorId = role.rawValue
+        return step
+    }
+
     /// Free text (a reason) with every resident ID number in it masked: 18 characters (17 digits and a digit or X)
     /// or 15 digits, touching no other digit. Digits may be full-width (a Chinese input method types them so) and
     /// written in groups with single spaces or hyphens between them (`110108 19880317 4919`). A reviewer naturally

@@ -149,6 +149,22 @@ public enum PhotoTable {
         )
     }
 
+    /// The kept photos no application names: every row is written in the transaction of the application that names
+    /// it, so a row without one was added outside the log. `registrar verify` reports them.
+    public static func unnamed(in db: Database) throws -> [String] {
+        guard try db.tableExists("photos") else { return [] }
+        return try String.fetchAll(
+            db,
+            sql: """
+                SELECT photo_id FROM photos WHERE photo_id NOT IN (
+                    SELECT json_extract(data, '$.photoID') FROM events
+                    WHERE event_type = 'ApplicationSubmitted' AND json_extract(data, '$.photoID') IS NOT NULL
+                )
+                ORDER BY photo_id
+                """
+        )
+    }
+
     /// The ids of kept photos whose bytes no longer hash to their id (a changed file): `registrar verify` reports them.
     public static func damaged(in db: Database) throws -> (checked: Int, damaged: [String]) {
         var checked = 0

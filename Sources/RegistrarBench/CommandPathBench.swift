@@ -775,7 +775,7 @@ struct CommandPathWorkload: Sendable {
         step(
             "approveApplication",
             Self.review,
-            .approveApplication(ApproveApplication(candidateID: id, applicationID: second)),
+            .approveApplication(ApproveApplication(candidateID: id, applicationID: second, note: "已核对毕业证书原件，与填报一致")),
             as: Self.reviewer,
             channel: "review-site"
         )

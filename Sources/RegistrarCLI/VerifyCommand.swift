@@ -9,7 +9,7 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract:
-            "Check the hash chain, the append-only triggers, the claims, that every event decodes, that every snapshot plus its tail equals a full replay, that every kept photo hashes to its id, and that every read model equals its rebuild.",
+            "Check the hash chain, the append-only triggers, the claims, that every event decodes, that every snapshot plus its tail equals a full replay, that every kept photo hashes to its id and is named by an application, and that every read model equals its rebuild.",
         discussion: """
             Exit status 0 when everything is intact; 1 when something is not, naming the first bad position and every \
             problem found (the first \(VerificationReport.problemsListed) of the chain's, then how many more); 2 on \
@@ -39,6 +39,8 @@ struct VerifyCommand: AsyncParsableCommand {
             report.problems += photos.damaged.map { "photo \($0): its bytes no longer hash to its id (the photos table was changed)" }
             let missing = try store.pool.readNow { db in try PhotoTable.missing(in: db) }
             report.problems += missing.map { "photo \($0): an application names it, and the photos table does not hold it" }
+            let unnamed = try store.pool.readNow { db in try PhotoTable.unnamed(in: db) }
+            report.problems += unnamed.map { "photo \($0): kept, and no application names it (a row added outside the log)" }
             // A chain that verifies can still have lost its last events: the read models remember how far they folded.
             let engine = ProjectionEngine(store: store)
             let logProblems = try engine.logProblems()
@@ -60,7 +62,7 @@ struct VerifyCommand: AsyncParsableCommand {
         bar.finish()
         if report.isIntact {
             print("intact: \(report.eventsChecked) events, \(report.snapshotsChecked) snapshots; head hash \(report.headHash.hexString)")
-            print("photos: \(photos.checked) kept, each hashes to its id, and every application's photo is kept")
+            print("photos: \(photos.checked) kept, each hashes to its id and is named by an application, and every application's photo is kept")
             if skipReadModels {
                 print("read models: not compared (--skip-read-models)")
             } else if readModels.isEmpty {

@@ -42,4 +42,12 @@ enum Disclosure {
     }
 
     static func mask(_ record: AuditRecord) -> AuditRecord { record.maskingIDNumbers() }
+
+    /// Staff by role, not by account id, for the candidate (``Masking/staffIDs(in:)-(CandidateState)``).
+    static func hideStaff(_ state: inout CandidateState) { Masking.staffIDs(in: &state) }
+
+    /// The candidate file's applications with staff by role.
+    static func hideStaff(_ view: inout CandidateView) {
+        for index in view.applications.indices { Masking.staffIDs(in: &view.applications[index].application) }
+    }
 }

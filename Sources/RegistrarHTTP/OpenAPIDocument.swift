@@ -712,7 +712,7 @@ enum OpenAPIDocument {
     "/api/v1/candidates/{candidateID}": {
       "get": {
         "summary": "The candidate's file",
-        "description": "The candidate (own file), the reviewer of a site where the candidate applied, and auditors (ID numbers masked). Administrators: 403.",
+        "description": "The candidate (own file), the reviewer of a site where the candidate applied, and auditors (ID numbers masked). Administrators: 403. The candidate reads staff by role, not by account id: `approvedBy`, a correction's `reviewerID` and a withdrawn approval's `approvedBy`/`withdrawnBy` say `reviewer` (the application names its site).",
         "operationId": "get_candidates_candidateID",
         "tags": [
           "candidate"
@@ -2012,7 +2012,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/LogIntegrity"
           }
         },
-        "description": "The ticked entries become verified (trusted for every later exam). When CHSI's current record of a ticked education entry differs from the declaration (a row 不一致) or names another person, the approval needs the reviewer's note (审核意见) saying which originals were checked and why the application passes: 422 `review.approval_note_required` (field `note`, the message lists the differences) without it. The note and the differences accepted are kept in the `ApplicationApproved` event; the note is the approval's reason in the audit trail. The body may be empty."
+        "description": "The ticked entries become verified (trusted for every later exam). When CHSI's current record of a ticked education entry differs from the declaration (a row 不一致) or names another person, the approval needs the reviewer's note (审核意见) saying which originals were checked and why the application passes: 422 `review.approval_note_required` (field `note`, the message lists the differences) without it. So does a ticked education entry CHSI never answered for and no earlier approval verified (the message names the entries): it rests on the originals alone. The note and the differences accepted are kept in the `ApplicationApproved` event; the note is the approval's reason in the audit trail. The body may be empty."
       }
     },
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/reject": {
@@ -2246,6 +2246,7 @@ enum OpenAPIDocument {
     "/api/v1/candidates/{candidateID}/history": {
       "get": {
         "summary": "The file at a version or instant, with its timeline",
+        "description": "The candidate reads staff by role, not by account id: in the state as in the file, and in the timeline, whose steps by staff carry the role as `actorId` and the application's `siteCode`.",
         "operationId": "get_candidates_candidateID_history",
         "tags": [
           "history"
@@ -2370,7 +2371,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/NotFound"
           }
         },
-        "description": "Every field whose value differs between the two points, sorted by path. Paths use the audit trail's syntax, so that a path from a diff can be given to `GET /api/v1/audit/trail?field=` (and `registrar trace --field`) as it is: `basic.idNumber`, `contact.mobile`, `work.workUnit`, `education[<entry id>].school`, `education[<entry id>].chsi.school` (the current CHSI result), `education[<entry id>].chsiScans[<scan id>]`, `education[<entry id>].lockedBy[<application id>]`, `training[<entry id>].institution`, `certificates[<entry id>].number`, `applications[<application id>].status`, `applications[<application id>].payments[<order number>].outcome`, `applications[<application id>].refunds[<refund id>].amountFen`. Values as the trail writes them (`true`/`false`, numbers as text, id lists joined with commas). What the file keeps and the trail does not track uses the same syntax and finds no trail rows of its own: `registeredAt`, `…order`, `applications[<id>].submittedAt` and the other instants, `applications[<id>].corrections[<n>].newValue` (a correction's own record; its effect is the `basic.` field), `education[<entry id>].chsiResults[<scan id>].school` (every CHSI answer, superseded ones too), `…payments[<order>].bankTransactions[<id>]` (`recorded`). ID numbers are masked for callers who see them masked."
+        "description": "Every field whose value differs between the two points, sorted by path. Paths use the audit trail's syntax, so that a path from a diff can be given to `GET /api/v1/audit/trail?field=` (and `registrar trace --field`) as it is: `basic.idNumber`, `contact.mobile`, `work.workUnit`, `education[<entry id>].school`, `education[<entry id>].chsi.school` (the current CHSI result), `education[<entry id>].chsiScans[<scan id>]`, `education[<entry id>].lockedBy[<application id>]`, `training[<entry id>].institution`, `certificates[<entry id>].number`, `applications[<application id>].status`, `applications[<application id>].payments[<order number>].outcome`, `applications[<application id>].refunds[<refund id>].amountFen`. Values as the trail writes them (`true`/`false`, numbers as text, id lists joined with commas). What the file keeps and the trail does not track uses the same syntax and finds no trail rows of its own: `registeredAt`, `…order`, `applications[<id>].submittedAt` and the other instants, `applications[<id>].corrections[<n>].newValue` (a correction's own record; its effect is the `basic.` field), `education[<entry id>].chsiResults[<scan id>].school` (every CHSI answer, superseded ones too), `…payments[<order>].bankTransactions[<id>]` (`recorded`). ID numbers are masked for callers who see them masked. For the candidate, staff appear by role (`reviewer`), as in the file."
       }
     },
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/notice": {

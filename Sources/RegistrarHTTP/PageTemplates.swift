@@ -290,7 +290,8 @@ enum PageTemplates {
         <form class="box" method="post" action="/review/applications/{{applicationID}}/approve">
         <label>审核意见 <input type="text" name="note" value="{{approveNote}}" maxlength="200"{{#noteRequired}} required{{/noteRequired}}></label>
         <button type="submit">审核通过</button>
-        {{#noteRequired}}<p class="hints">学信网核验结果与填报不符（见上方红色行）：审核通过须填写审核意见，说明核对了哪些原件、为何予以通过；审核通过后所勾选的学历将标记为已审核，作为今后报考的可信数据。</p>{{/noteRequired}}
+        {{#chsiContradicts}}<p class="hints">学信网核验结果与填报不符（见上方红色行）：审核通过须填写审核意见，说明核对了哪些原件、为何予以通过；审核通过后所勾选的学历将标记为已审核，作为今后报考的可信数据。</p>{{/chsiContradicts}}
+        {{^chsiContradicts}}{{#noteRequired}}<p class="hints">{{unconfirmedEntries}}未经学信网核验：审核通过须填写审核意见，说明核对了哪些学历证书原件或认证材料；审核通过后所勾选的学历将标记为已审核，作为今后报考的可信数据。</p>{{/noteRequired}}{{/chsiContradicts}}
         </form>
         <form class="box" method="post" action="/review/applications/{{applicationID}}/reject">
         <label>不通过原因 <input type="text" name="reason" value="{{rejectReason}}" required maxlength="200"></label>

@@ -1009,6 +1009,8 @@ extension RegistrarAPI {
         let canDecide = isReviewer && reviewOpen && awaitsReview
         let canSign = isReviewer && reviewOpen && awaitsSignature
         let details = try await Self.reviewDetails(state, application, season: season, names: { try await self.accountNames($0) })
+        var unconfirmed: [String] = []
+        if let state, let application { unconfirmed = CandidateDecider.entriesWithoutChsiResult(of: application, in: state) }
         var values: [String: Any] = [
             "title": "现场资格审核：\(summary.name)",
             "name": summary.name, "candidateID": summary.candidateID, "applicationID": summary.applicationID,
@@ -1026,7 +1028,9 @@ extension RegistrarAPI {
             "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
             "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
             "withdrawReason": typed("approval-withdrawal", "reason"),
-            "approveNote": typed("approve", "note"), "noteRequired": summary.mismatches > 0 || summary.identityMismatch,
+            "approveNote": typed("approve", "note"), "noteRequired": summary.mismatches > 0 || summary.identityMismatch || !unconfirmed.isEmpty,
+            "chsiContradicts": summary.mismatches > 0 || summary.identityMismatch,
+            "unconfirmedEntries": unconfirmed.joined(separator: "、"),
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.

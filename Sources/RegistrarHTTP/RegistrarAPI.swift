@@ -326,6 +326,10 @@ final class RegistrarAPI: Sendable {
         actor.role == .candidate || actor.role == .reviewer
     }
 
+    /// Whether the caller reads staff by account id: staff do (an auditor traces who did what); a candidate reads them
+    /// by role (``Disclosure/hideStaff(_:)-(CandidateState)``).
+    func seesStaffIDs(_ actor: Actor) -> Bool { actor.role != .candidate }
+
     /// The caller must be one of these roles (for reads; commands are authorised by the deciders).
     func require(_ actor: Actor, _ roles: Set<Role>, action: String) throws {
         guard roles.contains(actor.role) else {

@@ -40,6 +40,8 @@ final class ReplyCache: Sendable {
         var kind: Kind
         var subject: String
         var fullIDNumbers: Bool
+        /// Whether staff are named by account id (``RegistrarAPI/seesStaffIDs(_:)``).
+        var staffIDs: Bool = true
     }
 
     /// An encoded reply and what it depends on.

@@ -475,6 +475,13 @@ extension APIError {
 // MARK: - The candidate's own file
 
 extension Routes {
+    /// The largest application body taken with a photo of `photoLimitBytes`: its base64 (4 characters per 3 bytes),
+    /// wrapped in lines, and the application's other fields.
+    static func applicationBodyLimit(photoLimitBytes: Int) -> Int {
+        let base64 = (photoLimitBytes + 2) / 3 * 4
+        return base64 + base64 / 32 + 16 * 1024
+    }
+
     mutating func addCandidateFile() {
         let api = self.api
         let limit = self.limit
@@ -485,13 +492,19 @@ extension Routes {
             let candidateID = try context.id("candidateID")
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
             let now = api.service.clock.now()
-            let key = ReplyCache.Key(kind: .candidateFile, subject: candidateID, fullIDNumbers: api.seesFullIDNumbers(principal.actor))
+            let key = ReplyCache.Key(
+                kind: .candidateFile,
+                subject: candidateID,
+                fullIDNumbers: api.seesFullIDNumbers(principal.actor),
+                staffIDs: api.seesStaffIDs(principal.actor)
+            )
             if let cached = api.replies.reply(key, now: now) { return api.jsonReply(cached.body) }
             let ticket = api.replies.ticket()
             guard var view = try await api.candidateView(candidateID, now: now) else {
                 throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
             }
             if !key.fullIDNumbers { Disclosure.mask(&view) }
+            if !key.staffIDs { Disclosure.hideStaff(&view) }
             let body = try api.jsonBody(view)
             if api.replies.isEnabled {
                 // The next actions hold until the calendar's next instant, or until an order awaiting the bank stops
@@ -625,7 +638,10 @@ extension Routes {
         // 考试报名: submits an application. The photo comes in the body; the server measures it.
         authenticated(.post, "\(file)/applications") { request, context, principal in
             let candidateID = try context.id("candidateID")
-            let body = try await request.strictBody(ApplicationBody.self, limit: limit)
+            // The body carries the photo in base64: room for one at the season's limit, whatever the administrator set
+            // it to (the decider then names the photo's size, not the body's, when it is too large).
+            let photoLimit = try await api.service.seasonState().photoLimitBytes
+            let body = try await request.strictBody(ApplicationBody.self, limit: max(limit, Self.applicationBodyLimit(photoLimitBytes: photoLimit)))
             guard let photo = StoredPhoto.decodeBase64(body.photo.jpegBase64) else {
                 throw APIError.badRequest(
                     "invalid_value",
@@ -1160,6 +1176,10 @@ extension Routes {
                 Disclosure.mask(&state)
                 timeline = timeline.map(Masking.idNumbers(in:))
             }
+            if !api.seesStaffIDs(principal.actor) {
+                Disclosure.hideStaff(&state)
+                timeline = timeline.map(Masking.staffIDs(in:))
+            }
             return try api.json(HistoryReply(candidateID: candidateID, version: replay.version, state: state, timeline: timeline))
         }
 
@@ -1182,9 +1202,14 @@ extension Routes {
                     message: "from须不晚于to：from为版本\(before.version)，to为版本\(after.version)"
                 )
             }
+            var (stateBefore, stateAfter) = (before.state, after.state)
+            if !api.seesStaffIDs(principal.actor) {
+                Disclosure.hideStaff(&stateBefore)
+                Disclosure.hideStaff(&stateAfter)
+            }
             let changes =
                 api.seesFullIDNumbers(principal.actor)
-                ? CandidateHistory.diff(before.state, after.state) : Masking.maskedDiff(before.state, after.state)
+                ? CandidateHistory.diff(stateBefore, stateAfter) : Masking.maskedDiff(stateBefore, stateAfter)
             return try api.json(DiffReply(candidateID: candidateID, changes: changes))
         }
 

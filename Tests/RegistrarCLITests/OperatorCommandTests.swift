@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import RegistrarApp
 import Testing
 
 @Suite("Operator commands")
@@ -140,5 +141,16 @@ struct PhotoVerificationTests {
         #expect(missing.status == 1)
         let id = removed.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(missing.output.contains("photo \(id): an application names it, and the photos table does not hold it"), "\(missing.output)")
+        // A row no application names, its id the hash of its bytes: added outside the log.
+        let bytes = Data([0xFF, 0xD8, 0xFF, 0xFE, 0x00, 0x04, 0x6F, 0x6B, 0xFF, 0xD9])
+        let unnamedID = StoredPhoto.photoID(of: bytes)
+        _ = try sqliteShell(
+            path,
+            "INSERT INTO photos (photo_id, bytes, stored_at) VALUES ('\(unnamedID)', X'\(bytes.map { String(format: "%02X", $0) }.joined())', 0);"
+        )
+        let unnamed = try registrar("verify", "--db", path, "--skip-read-models")
+        #expect(unnamed.status == 1)
+        #expect(unnamed.output.contains("photo \(unnamedID): kept, and no application names it"), "\(unnamed.output)")
+        #expect(!unnamed.output.contains("photo \(unnamedID): its bytes no longer hash"), "\(unnamed.output)")
     }
 }

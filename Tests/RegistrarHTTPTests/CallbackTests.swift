@@ -331,7 +331,7 @@ import Testing
         world.clock.set(World.review)
         let base = "/api/v1/candidates/\(cast.candidateA)/applications/\(cast.applicationA)"
         let reviewer = try #require(cast.tokens["reviewer"])
-        try #require(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+        try #require(try await client.call(.post, "\(base)/approve", token: reviewer, json: World.approvalNote).status == .ok)
         try #require(try await client.call(.post, "\(base)/signature", token: reviewer, json: "{}").status == .ok)
         world.clock.set(World.payment)
         return (cast, base)

@@ -55,7 +55,11 @@ import Testing
             let corrected = try await client.correctName(application: base, token: reviewer)
             #expect(corrected.status == .ok, "\(corrected.text)")
             #expect(corrected.object["events"] as? [String] == ["BasicInfoCorrected"])
-            let approved = try await client.call(.post, "\(base)/approve", token: reviewer)
+            // Nobody scanned the entry at CHSI: the approval rests on the originals, and says so.
+            let unnoted = try await client.call(.post, "\(base)/approve", token: reviewer)
+            #expect(unnoted.status == .unprocessableContent && unnoted.code == "review.approval_note_required" && unnoted.field == "note")
+            #expect(unnoted.text.contains("报考学历1未经学信网核验"), "\(unnoted.text)")
+            let approved = try await client.call(.post, "\(base)/approve", token: reviewer, json: World.approvalNote)
             #expect(approved.status == .ok, "\(approved.text)")
             let signed = try await client.call(.post, "\(base)/signature", token: reviewer, json: "{}")
             #expect(signed.status == .ok, "\(signed.text)")
@@ -72,6 +76,26 @@ import Testing
             #expect(application["status"] as? String == "signed")
             #expect(application["paymentStatus"] as? String == "pending")
             #expect((after.object["basic"] as? [String: Any])?["name"] as? String == "张珊")
+            // The candidate reads staff by role, never by account id; the auditor reads the account.
+            let approvedApplication = try #require(application["application"] as? [String: Any])
+            #expect(approvedApplication["approvedBy"] as? String == "reviewer", "\(approvedApplication)")
+            let ownCorrection = (approvedApplication["corrections"] as? [[String: Any]])?.first
+            #expect(ownCorrection?["reviewerID"] as? String == "reviewer", "\(String(describing: ownCorrection))")
+            #expect(!after.text.contains("staff-"), "\(after.text)")
+            let audited = try await client.call(.get, "/api/v1/candidates/\(a)", token: cast.tokens["auditor"])
+            let auditedApplication = (audited.object["applications"] as? [[String: Any]])?.first?["application"] as? [String: Any]
+            #expect((auditedApplication?["approvedBy"] as? String)?.hasPrefix("staff-") == true, "\(audited.text)")
+            let history = try await client.call(.get, "/api/v1/candidates/\(a)/history", token: owner)
+            let steps = try #require(history.object["timeline"] as? [[String: Any]])
+            let byReviewer = steps.filter { $0["role"] as? String == "reviewer" }
+            #expect(!byReviewer.isEmpty && byReviewer.allSatisfy { $0["actorId"] as? String == "reviewer" && $0["siteCode"] as? String == "4201" })
+            #expect(!history.text.contains("staff-"), "\(history.text)")
+            let ownDiff = try await client.call(
+                .get,
+                "/api/v1/candidates/\(a)/history/diff?from=0&to=\((history.object["version"] as? Int) ?? 0)",
+                token: owner
+            )
+            #expect(ownDiff.status == .ok && ownDiff.text.contains("approvedBy") && !ownDiff.text.contains("staff-"), "\(ownDiff.text)")
 
             // History: version 1 is the registration as typed; the timeline names the reviewer and the reason.
             let atRegistration = try await client.call(.get, "/api/v1/candidates/\(a)/history?version=1", token: reviewer)
@@ -145,7 +169,7 @@ import Testing
                 return (application?["status"] as? String, entry?["verified"] as? Bool)
             }
 
-            #expect(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+            #expect(try await client.call(.post, "\(base)/approve", token: reviewer, json: World.approvalNote).status == .ok)
             #expect(try await status() == ("approved", true))
             let before = try await events()
             let noReason = try await client.call(.post, "\(base)/approval-withdrawal", token: reviewer, json: #"{"reason": " "}"#)
@@ -203,7 +227,7 @@ import Testing
             #expect(again.status == .unprocessableContent && again.code == "application.invalid_status", "\(again.text)")
 
             // Reviewed again: approved and signed; then final.
-            #expect(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+            #expect(try await client.call(.post, "\(base)/approve", token: reviewer, json: World.approvalNote).status == .ok)
             #expect(try await status() == ("approved", true))
             #expect(try await client.call(.post, "\(base)/signature", token: reviewer, json: "{}").status == .ok)
             let afterSignature = try await client.call(.post, "\(base)/approval-withdrawal", token: reviewer, json: #"{"reason": "签字后"}"#)

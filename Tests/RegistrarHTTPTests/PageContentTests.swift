@@ -270,7 +270,13 @@ extension PageTests {
             world.clock.set(World.review)
             let reviewer = try await PageTests.cookie(client, "reviewer01")
             let page = "/review/applications/\(cast.applicationA)"
-            let approved = try await PageTests.form(client, .post, "\(page)/approve", "note=", cookie: reviewer)
+            let approved = try await PageTests.form(
+                client,
+                .post,
+                "\(page)/approve",
+                "note=%E5%B7%B2%E6%A0%B8%E5%AF%B9%E6%AF%95%E4%B8%9A%E8%AF%81%E4%B9%A6%E5%8E%9F%E4%BB%B6%EF%BC%8C%E4%B8%8E%E5%A1%AB%E6%8A%A5%E4%B8%80%E8%87%B4",
+                cookie: reviewer
+            )
             #expect(approved.status == .seeOther, "\(approved.text)")
             let before = try await PageTests.form(client, .get, page, nil, cookie: reviewer)
             #expect(before.text.contains(#"action="\#(page)/approval-withdrawal""#), "\(before.text)")

@@ -240,7 +240,20 @@ import Testing
             let correctedPage = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=corrections", nil, cookie: reviewer)
             #expect(correctedPage.text.contains("已修改基本信息"))
 
-            let approved = try await Self.form(client, .post, "/review/applications/\(cast.applicationA)/approve", "", cookie: reviewer)
+            // Nobody scanned the entry at CHSI: the approval rests on the originals, its note is required, and the form
+            // says why; sent without one, the page comes back with the rule.
+            #expect(correctedPage.text.contains(#"name="note" value="" maxlength="200" required"#), "\(correctedPage.text)")
+            #expect(correctedPage.text.contains("报考学历1未经学信网核验：审核通过须填写审核意见"), "\(correctedPage.text)")
+            let unnoted = try await Self.form(client, .post, "/review/applications/\(cast.applicationA)/approve", "note=", cookie: reviewer)
+            #expect(unnoted.status == .unprocessableContent && unnoted.text.contains("报考学历1未经学信网核验，审核通过须填写审核意见"), "\(unnoted.text.prefix(300))")
+
+            let approved = try await Self.form(
+                client,
+                .post,
+                "/review/applications/\(cast.applicationA)/approve",
+                "note=%E5%B7%B2%E6%A0%B8%E5%AF%B9%E6%AF%95%E4%B8%9A%E8%AF%81%E4%B9%A6%E5%8E%9F%E4%BB%B6%EF%BC%8C%E4%B8%8E%E5%A1%AB%E6%8A%A5%E4%B8%80%E8%87%B4",
+                cookie: reviewer
+            )
             #expect(approved.status == .seeOther, "\(approved.text.prefix(300))")
             let after = try await Self.form(client, .get, "/review/applications/\(cast.applicationA)?done=approve", nil, cookie: reviewer)
             #expect(after.text.contains("已审核通过"))
@@ -291,7 +304,15 @@ import Testing
 
             let corrected = try await Self.correctName(client, application: cast.applicationA, cookie: reviewer)
             try #require(corrected.status == .seeOther)
-            try #require(try await Self.form(client, .post, "\(path)/approve", "", cookie: reviewer).status == .seeOther)
+            try #require(
+                try await Self.form(
+                    client,
+                    .post,
+                    "\(path)/approve",
+                    "note=%E5%B7%B2%E6%A0%B8%E5%AF%B9%E6%AF%95%E4%B8%9A%E8%AF%81%E4%B9%A6%E5%8E%9F%E4%BB%B6%EF%BC%8C%E4%B8%8E%E5%A1%AB%E6%8A%A5%E4%B8%80%E8%87%B4",
+                    cookie: reviewer
+                ).status == .seeOther
+            )
             let approved = try await Self.form(client, .get, path, nil, cookie: reviewer)
             // Approved: no correction or decision forms; the signature form; the correction made, with who and why.
             #expect(!approved.text.contains("/corrections\"") && !approved.text.contains("/approve\"") && !approved.text.contains("/reject\""))

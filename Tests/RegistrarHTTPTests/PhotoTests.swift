@@ -105,6 +105,48 @@ import Testing
         }
     }
 
+    /// A JPEG of `size` bytes: ``World/photoBytes`` with its scan data stretched.
+    static func jpeg(ofSize size: Int) -> Data {
+        var bytes = World.photoBytes
+        bytes.insert(contentsOf: [UInt8](repeating: 0x11, count: size - bytes.count), at: bytes.count - 2)
+        return bytes
+    }
+
+    /// The administrator may allow photos of up to 1 MB: the application's body takes a photo at the season's limit,
+    /// wrapped in lines, whatever the request limit; a larger photo is refused by its size, not by the body's.
+    @Test func theApplicationBodyTakesAPhotoAtTheSeasonsLimit() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let admin = try await client.login("admin01")
+            let limit = try await client.call(.put, "/api/v1/admin/season/photo-limit", token: admin, json: #"{"maximumBytes": 1048576}"#)
+            try #require(limit.status == .ok, "\(limit.text)")
+            let candidate = try await client.register("wangwu003", index: 3)
+            let token = try await client.login("wangwu003")
+            let file = "/api/v1/candidates/\(candidate)"
+            try #require(try await client.call(.put, "\(file)/contact", token: token, json: World.contact).status == .ok)
+            try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
+            let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
+            let large = Self.jpeg(ofSize: 1_048_000)
+            let wrapped = large.base64EncodedString(options: .lineLength76Characters).replacingOccurrences(of: "\r\n", with: "\\n")
+            let tooLarge = Self.jpeg(ofSize: 1_048_576 + 3_000).base64EncodedString()
+            let refused = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: token,
+                json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: tooLarge)
+            )
+            #expect(refused.status == .unprocessableContent && refused.code == DecisionCode.applicationPhotoTooLarge.rawValue, "\(refused.text)")
+            let accepted = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: token,
+                json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: wrapped)
+            )
+            #expect(accepted.status == .created, "\(accepted.status) \(accepted.text.prefix(300))")
+            #expect(accepted.id("photoID") == StoredPhoto.photoID(of: large))
+        }
+    }
+
     @Test func theReviewPageAndTheNoticeShowThePhotoToTheSitesReviewerOnly() async throws {
         let world = try await World()
         try await world.test { client in

@@ -308,7 +308,7 @@ import Testing
             let base = "\(file)/applications/\(cast.applicationA)"
             let corrected = try await client.correctName(application: base, token: reviewer)
             #expect(corrected.status == .ok, "\(corrected.text)")
-            #expect(try await client.call(.post, "\(base)/approve", token: reviewer).status == .ok)
+            #expect(try await client.call(.post, "\(base)/approve", token: reviewer, json: World.approvalNote).status == .ok)
             let afterComparison = try await client.call(.get, comparison, token: reviewer)
             #expect(afterComparison.body != before.body)
             #expect((afterComparison.object["summary"] as? [String: Any])?["status"] as? String == "approved")

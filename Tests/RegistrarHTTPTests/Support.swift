@@ -162,6 +162,8 @@ struct World: Sendable {
         {"homePhone": "027-87654321", "mobile": "13800138000", "email": "zhangsan@example.com",
          "address": "湖北省武汉市洪山区珞喻路1号", "postcode": "430074"}
         """
+    /// The reviewer's note (审核意见) approving an entry CHSI never answered for, as a JSON body.
+    static let approvalNote = #"{"note": "已核对毕业证书原件，与填报一致"}"#
     static let nameCorrection = #"{"field": "name", "newValue": "张珊", "reason": "身份证上的姓名为张珊"}"#
     static let work = #"{"onDutyStatus": "在职", "workUnit": "武汉协和医院"}"#
     static let education = """

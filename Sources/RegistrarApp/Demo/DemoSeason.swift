@@ -868,10 +868,16 @@ final class DemoScript {
                     reason: reason
                 )
             }
-            // Over CHSI's differences only with the reviewer's note, as a reviewer who checked the originals writes it.
+            // Over CHSI's differences, or entries CHSI never answered for, only with the reviewer's note, as a reviewer
+            // who checked the originals writes it.
             let state = try await service.candidateState(id)
-            let differs = state.applications[applicationID].map { !CandidateDecider.chsiDifferences(of: $0, in: state).isEmpty } ?? false
-            let note = differs ? "已核对毕业证书原件及教育部学历证书电子注册备案表，与填报一致，学信网结果的差异已当场核实" : nil
+            let application = state.applications[applicationID]
+            let differs = application.map { !CandidateDecider.chsiDifferences(of: $0, in: state).isEmpty } ?? false
+            let unconfirmed = application.map { !CandidateDecider.entriesWithoutChsiResult(of: $0, in: state).isEmpty } ?? false
+            let note =
+                differs
+                ? "已核对毕业证书原件及教育部学历证书电子注册备案表，与填报一致，学信网结果的差异已当场核实"
+                : unconfirmed ? "已核对毕业证书原件，与填报一致" : nil
             let approval = CandidateCommand.approveApplication(ApproveApplication(candidateID: id, applicationID: applicationID, note: note))
             try await run(person, approval, as: reviewer, channel: "review-site", reason: note)
             if index > 0 && (approvalWithdrawals == 0 || index % 41 == 17) {

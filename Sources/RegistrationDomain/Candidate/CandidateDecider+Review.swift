@@ -171,6 +171,15 @@ extension CandidateDecider {
                 message: "学信网核验结果与填报不符（\(differences.joined(separator: "；"))），审核通过须填写审核意见，说明核对了哪些原件、为何予以通过"
             )
         }
+        // What CHSI never confirmed rests on the originals alone: the note says which were checked.
+        let unconfirmed = entriesWithoutChsiResult(of: application, in: state)
+        if !unconfirmed.isEmpty && note == nil {
+            throw Reject.make(
+                .reviewApprovalNoteRequired,
+                field: "note",
+                message: "\(unconfirmed.joined(separator: "、"))未经学信网核验，审核通过须填写审核意见，说明核对了哪些学历证书原件或认证材料"
+            )
+        }
         let verifications = application.tickedEntries.compactMap { kind, entryID -> CandidateEvent? in
             guard let flags = state.flags(kind, entryID), !flags.verified else { return nil }
             return .entryVerified(EntryVerified(entryKind: kind.rawValue, entryID: entryID, applicationID: c.applicationID))
@@ -205,6 +214,15 @@ extension CandidateDecider {
             if !parts.isEmpty { lines.append("报考学历\(index + 1)：" + parts.joined(separator: "，")) }
         }
         return lines
+    }
+
+    /// The application's ticked education entries that CHSI never answered for and no earlier approval verified, named
+    /// as the review page numbers them (报考学历1, 报考学历2, ...).
+    public static func entriesWithoutChsiResult(of application: Application, in state: CandidateState) -> [String] {
+        application.educationEntryIDs.enumerated().compactMap { index, entryID in
+            guard let entry = state.education[entryID], entry.currentChsiResult == nil, !entry.flags.verified else { return nil }
+            return "报考学历\(index + 1)"
+        }
     }
 
     /// A rejected application releases its locks: its entries were not accepted and the candidate must be able to

@@ -234,7 +234,10 @@ struct ChsiTests {
         var history = scanned()
         history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
         given(history.events).when(result(), chsi).thenAccepts()
-        history.run(.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")), Fixture.reviewer())
+        history.run(
+            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: Fixture.originalsChecked)),
+            Fixture.reviewer()
+        )
         given(history.events).when(result { $0.school = "别的学校" }, chsi).thenRejects(.chsiEntryVerified, field: "scanID")
         // The file no longer awaits that scan's answer, though the scan stays on record as started and unanswered.
         let entry = try #require(history.state.education["e1"])

@@ -76,6 +76,8 @@ enum Fixture {
     }
 
     static let zhang = "c-zhang"
+    /// The reviewer's note (审核意见) over an entry CHSI never answered for: approval rests on the originals.
+    static let originalsChecked = "已核对毕业证书原件，与填报一致"
     /// Born 1990-03-07, 17th digit 3: male.
     static let zhangID = residentID("11010519900307123")
 
@@ -264,6 +266,13 @@ enum Fixture {
         graduationDate: "20100701",
         conclusion: "毕业"
     )
+
+    /// CHSI's record of ``bachelor`` as declared (dates agree by year and month).
+    static let chsiRecordAgreeing: ChsiRecord = {
+        var record = chsiRecord
+        record.enrolmentDate = "20060715"
+        return record
+    }()
 }
 
 /// Builds a candidate's history by deciding real commands (each must be accepted).
@@ -326,10 +335,15 @@ struct History {
     /// `a1` submitted with `e1` verified by CHSI before registration: its enrolment differs (2006-07 declared,
     /// 20060901 from CHSI), and with `otherPerson` CHSI's record names someone else.
     static func submittedOverChsiDifferences(otherPerson: Bool = false) -> History {
-        var history = withEducation()
-        history.run(.startChsiScan(StartChsiScan(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1")), Fixture.candidate())
         var record = Fixture.chsiRecord
         if otherPerson { record.name = "李四" }
+        return submittedOverChsi(record: record)
+    }
+
+    /// `a1` submitted with `e1` verified by CHSI before registration with `record`.
+    static func submittedOverChsi(record: ChsiRecord) -> History {
+        var history = withEducation()
+        history.run(.startChsiScan(StartChsiScan(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1")), Fixture.candidate())
         history.run(
             .recordChsiResult(RecordChsiResult(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1", record: record)),
             Fixture.actor(.chsi, at: T.beforeRegistration)
@@ -341,7 +355,10 @@ struct History {
     /// `a1` approved by the reviewer of 1101.
     static func approved() -> History {
         var history = submitted()
-        history.run(.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")), Fixture.reviewer())
+        history.run(
+            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: Fixture.originalsChecked)),
+            Fixture.reviewer()
+        )
         return history
     }
 

@@ -22,7 +22,10 @@ struct NextActionsTests {
         #expect(actions(submitted, at: T.review).suffix(2) == [.printSuccessNotice, .attendReview])
         #expect(actions(submitted, at: T.paymentOnly) == [.printSuccessNotice])
         given(submitted.events)
-            .when(.approveApplication(ApproveApplication(candidateID: z, applicationID: "a1")), Fixture.reviewer(at: T.paymentOnly))
+            .when(
+                .approveApplication(ApproveApplication(candidateID: z, applicationID: "a1", note: Fixture.originalsChecked)),
+                Fixture.reviewer(at: T.paymentOnly)
+            )
             .thenRejects(.reviewWindowClosed)
     }
 
@@ -32,7 +35,7 @@ struct NextActionsTests {
         var history = History.withEducation()
         history.run(Fixture.submit(area: "41", site: "4101"), Fixture.candidate(at: T.registration))
         let reviewer = Fixture.reviewer(sites: ["4101"])
-        history.run(.approveApplication(ApproveApplication(candidateID: z, applicationID: "a1")), reviewer)
+        history.run(.approveApplication(ApproveApplication(candidateID: z, applicationID: "a1", note: Fixture.originalsChecked)), reviewer)
         #expect(!actions(history, at: T.review).contains(.payAsAreaInstructs), "not signed yet")
         history.run(.recordSignature(RecordSignature(candidateID: z, applicationID: "a1")), reviewer)
         #expect(actions(history, at: T.reviewAndPayment) == [.payAsAreaInstructs])

@@ -72,7 +72,7 @@ struct PaymentTests {
         var henan = History.withEducation()
         henan.run(Fixture.submit(area: "41", site: "4101"), Fixture.candidate(at: T.registration))
         henan.run(
-            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")),
+            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: Fixture.originalsChecked)),
             Fixture.reviewer(sites: ["4101"])
         )
         given(henan.events).when(start(), payTime).thenRejects(.paymentOnlineUnavailable)
@@ -84,7 +84,7 @@ struct PaymentTests {
         var henan = History.withEducation()
         henan.run(Fixture.submit(area: "41", site: "4101"), Fixture.candidate(at: T.registration))
         henan.run(
-            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")),
+            .approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: Fixture.originalsChecked)),
             Fixture.reviewer(sites: ["4101"])
         )
         henan.run(.recordSignature(RecordSignature(candidateID: Fixture.zhang, applicationID: "a1")), Fixture.reviewer(sites: ["4101"]))

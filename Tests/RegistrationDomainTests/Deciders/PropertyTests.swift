@@ -248,7 +248,9 @@ struct PropertyTests {
                 Fixture.reviewer(at: now)
             )
         case 14:
-            return (.approveApplication(ApproveApplication(candidateID: z, applicationID: app)), Fixture.reviewer(at: now))
+            return (
+                .approveApplication(ApproveApplication(candidateID: z, applicationID: app, note: Fixture.originalsChecked)), Fixture.reviewer(at: now)
+            )
         case 15:
             return (.rejectApplication(RejectApplication(candidateID: z, applicationID: app, reason: "不符合")), Fixture.reviewer(at: now))
         case 16:

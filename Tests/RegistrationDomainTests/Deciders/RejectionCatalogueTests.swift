@@ -64,7 +64,11 @@ struct RejectionCatalogueTests {
         .authForbidden: { season([], .open(OpenSeason(seasonID: "1", title: "t")), Fixture.actor(.bank)) },
         .authNotOwnFile: { candidate(History(), .register(Fixture.register()), Fixture.candidate("c-x")) },
         .authNotReviewerOfSite: {
-            candidate(.submitted(), .approveApplication(ApproveApplication(candidateID: z, applicationID: "a1")), Fixture.reviewer(sites: ["1102"]))
+            candidate(
+                .submitted(),
+                .approveApplication(ApproveApplication(candidateID: z, applicationID: "a1", note: Fixture.originalsChecked)),
+                Fixture.reviewer(sites: ["1102"])
+            )
         },
         .inputRequired: { season([Fixture.seasonEvents[0]], .addExam(AddExam(code: "", name: "x", level: .physician, category: .clinical))) },
         .inputInvalidChoice: { candidate(History(), .register(Fixture.register(idType: "学生证")), Fixture.candidate()) },
@@ -323,7 +327,10 @@ struct RejectionCatalogueTests {
         .paymentOnlineUnavailable: {
             var history = History.withEducation()
             history.run(Fixture.submit(area: "41", site: "4101"), during)
-            history.run(.approveApplication(ApproveApplication(candidateID: z, applicationID: "a1")), Fixture.reviewer(sites: ["4101"]))
+            history.run(
+                .approveApplication(ApproveApplication(candidateID: z, applicationID: "a1", note: Fixture.originalsChecked)),
+                Fixture.reviewer(sites: ["4101"])
+            )
             return candidate(history, .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o", amountFen: 1)), pay)
         },
         .paymentWindowClosed: {

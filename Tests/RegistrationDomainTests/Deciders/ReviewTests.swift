@@ -13,7 +13,9 @@ struct ReviewTests {
         .correctBasicInfo(CorrectBasicInfo(candidateID: Fixture.zhang, applicationID: "a1", field: field, newValue: value, reason: reason))
     }
 
-    let approve = CandidateCommand.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1"))
+    let approve = CandidateCommand.approveApplication(
+        ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: Fixture.originalsChecked)
+    )
     let sign = CandidateCommand.recordSignature(RecordSignature(candidateID: Fixture.zhang, applicationID: "a1"))
 
     func reject(_ reason: String) -> CandidateCommand {
@@ -142,7 +144,14 @@ struct ReviewTests {
         let events = submitted.when(approve, reviewer)
             .then([
                 .applicationApproved(
-                    ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at, paysOnline: true)
+                    ApplicationApproved(
+                        candidateID: Fixture.zhang,
+                        applicationID: "a1",
+                        reviewerID: "r-li",
+                        approvedAt: at,
+                        paysOnline: true,
+                        note: Fixture.originalsChecked
+                    )
                 ),
                 .entryVerified(EntryVerified(entryKind: "education", entryID: "e1", applicationID: "a1")),
             ])
@@ -189,14 +198,41 @@ struct ReviewTests {
         let flagged = otherPerson.when(.approveApplication(approve(nil)), Fixture.reviewer())
         flagged.thenRejects(.reviewApprovalNoteRequired)
         #expect(flagged.rejection?.message.contains("学信网记录的姓名或证件号码与考生不符") == true)
-        // Nothing to accept: no note needed, and none recorded.
-        given(History.submitted().events).when(.approveApplication(approve(nil)), Fixture.reviewer()).thenAccepts { events in
+        // CHSI agrees with the declaration: nothing to accept, no note needed, and none recorded.
+        given(History.submittedOverChsi(record: Fixture.chsiRecordAgreeing).events).when(.approveApplication(approve(nil)), Fixture.reviewer())
+            .thenAccepts { events in
+                guard case .applicationApproved(let approved) = events.first else {
+                    Issue.record("\(events)")
+                    return
+                }
+                #expect(approved.note == nil && approved.acceptedChsiDifferences == nil)
+            }
+    }
+
+    /// An entry CHSI never answered for rests on the originals alone: approving it needs the note saying which were
+    /// checked (the message names the entry); an entry an earlier approval verified is trusted and needs none.
+    @Test func approvalOfAnEntryCHSINeverAnsweredForNeedsTheReviewersNote() {
+        let approve = { (note: String?) in
+            CandidateCommand.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1", note: note))
+        }
+        let refused = submitted.when(approve(nil), reviewer)
+        refused.thenRejects(.reviewApprovalNoteRequired, field: "note")
+        #expect(refused.rejection?.message.contains("报考学历1未经学信网核验") == true, "\(String(describing: refused.rejection))")
+        submitted.when(approve("  "), reviewer).thenRejects(.reviewApprovalNoteRequired, field: "note")
+        submitted.when(approve(Fixture.originalsChecked), reviewer).thenAccepts { events in
             guard case .applicationApproved(let approved) = events.first else {
                 Issue.record("\(events)")
                 return
             }
-            #expect(approved.note == nil && approved.acceptedChsiDifferences == nil)
+            #expect(approved.note == Fixture.originalsChecked && approved.acceptedChsiDifferences == nil)
         }
+        let verifiedBefore = History.submitted().events + [.entryVerified(EntryVerified(entryKind: "education", entryID: "e1", applicationID: "a0"))]
+        given(verifiedBefore).when(approve(nil), reviewer).thenAccepts()
+        // A scan still awaiting CHSI's answer is no answer.
+        var scanning = History.withEducation()
+        scanning.run(.startChsiScan(StartChsiScan(candidateID: Fixture.zhang, entryID: "e1", scanID: "s1")), Fixture.candidate())
+        scanning.run(Fixture.submit(), Fixture.candidate(at: T.registration))
+        given(scanning.events).when(approve(nil), reviewer).thenRejects(.reviewApprovalNoteRequired, field: "note")
     }
 
     /// A reason or a note of punctuation alone ("。", "--") says nothing, yet would stand in the trail as the why.
@@ -220,7 +256,7 @@ struct ReviewTests {
             History.submitted().events + [
                 .entryVerified(EntryVerified(entryKind: "education", entryID: "e1", applicationID: "a0"))
             ]
-        given(history).when(approve, reviewer)
+        given(history).when(.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")), reviewer)
             .then([
                 .applicationApproved(
                     ApplicationApproved(candidateID: Fixture.zhang, applicationID: "a1", reviewerID: "r-li", approvedAt: at, paysOnline: true)
