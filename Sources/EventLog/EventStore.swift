@@ -39,8 +39,9 @@ public protocol EventStore: Sendable {
     /// Which stream holds a claim, if any.
     func claimHolder(_ claim: String) async throws -> String?
 
-    /// A live subscription: every event after `afterPosition`, catching up first, then following new appends.
-    func subscribe(after afterPosition: Int64) -> AsyncThrowingStream<RecordedEvent, Error>
+    /// A live subscription: every event after `afterPosition`, catching up first, then following new appends, read
+    /// as the consumer asks for them.
+    func subscribe(after afterPosition: Int64) -> LiveEvents
 }
 
 /// A stored snapshot: the encoded state of a stream at a version.

@@ -150,8 +150,8 @@ public final class InMemoryEventStore: EventStore, SnapshotStore {
         contents.withLock { $0.claims[claim] }
     }
 
-    public func subscribe(after afterPosition: Int64) -> AsyncThrowingStream<RecordedEvent, Error> {
-        LiveSubscription.make(after: afterPosition, notifier: notifier, pollInterval: .seconds(1)) { [self] position in
+    public func subscribe(after afterPosition: Int64) -> LiveEvents {
+        LiveEvents(after: afterPosition, notifier: notifier) { [self] position in
             try await readAll(after: position, limit: 500)
         }
     }

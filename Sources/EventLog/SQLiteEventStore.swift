@@ -24,6 +24,8 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         public var maximumBatch: Int = 512
         /// How often live subscriptions look for appends made by other processes.
         public var pollInterval: Duration = .milliseconds(250)
+        /// How long a live subscription waits on a quiet log before it reports ``LiveItem/idle``.
+        public var idleInterval: Duration = .seconds(15)
         /// Open read-only (verify, export, queries); appends then fail.
         public var readOnly = false
         /// How often a thread of the store's own copies the WAL into the database file (a `PASSIVE` checkpoint,
@@ -50,7 +52,7 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
     public let pool: DatabasePool
     /// The file's path.
     public let path: String
-    let notifier = HeadNotifier()
+    let notifier: HeadNotifier
     private let options: Options
     private let committer: GroupCommitter
     private let codecs = Mutex<[Int64: ZstdCodec]>([:])
@@ -102,6 +104,14 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
         let reads = ReadConnections(path: path, readOnly: options.readOnly, hold: options.readTransactionHold)
         self.reads = reads
+        // Another process's appends are found by reading the head (this process's own notify at once).
+        notifier = HeadNotifier(pollInterval: options.pollInterval, idleInterval: options.idleInterval) {
+            try reads.read { connection in
+                let statement = try connection.statement(Self.headPositionSQL)
+                defer { statement.finish() }
+                return try statement.step() ? statement.int64(0) : 0
+            }
+        }
         committer = GroupCommitter(pool: pool, maximumBatch: options.maximumBatch, notifier: notifier) { reads.willWrite() }
         if let interval = options.checkpointInterval, !options.readOnly {
             checkpointer = try BackgroundCheckpointer(path: path, interval: interval, synchronous: options.durability.rawValue)
@@ -409,11 +419,11 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         }
     }
 
-    public func subscribe(after afterPosition: Int64) -> AsyncThrowingStream<RecordedEvent, Error> {
+    public func subscribe(after afterPosition: Int64) -> LiveEvents {
         // A blocking read, as every read the server makes while serving: GRDB's async read hands a connection to a task
         // that then waits for a cooperative thread, and a handful of live feeds woken by one append held every reader
         // while the threads waited, in blocking reads, for one (audit W-5: the whole server hung).
-        LiveSubscription.make(after: afterPosition, notifier: notifier, pollInterval: options.pollInterval) { [pool] position in
+        LiveEvents(after: afterPosition, notifier: notifier) { [pool] position in
             try pool.readNow { db in try Self.readAll(db, after: position, limit: 500) }
         }
     }

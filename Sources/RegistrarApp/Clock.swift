@@ -17,11 +17,21 @@ public struct SystemClock: Clock {
 /// A clock that stands still until moved: tests and the demo season use it so that runs are reproducible.
 public final class ManualClock: Clock {
     private let current: Mutex<Date>
+    private let step: TimeInterval
 
-    /// Starts at an instant.
-    public init(_ start: Date) { current = Mutex(start) }
+    /// Starts at an instant; `step`: how far each reading moves it on (0: it stands still), for checking that a
+    /// command reads the time once.
+    public init(_ start: Date, step: TimeInterval = 0) {
+        current = Mutex(start)
+        self.step = step
+    }
 
-    public func now() -> Date { current.withLock { $0 } }
+    public func now() -> Date {
+        current.withLock { date in
+            defer { date = date.addingTimeInterval(step) }
+            return date
+        }
+    }
 
     /// Moves to an instant.
     public func set(_ date: Date) { current.withLock { $0 = date } }

@@ -198,13 +198,25 @@ public enum Masking {
         return change
     }
 
-    /// The differences between two states as someone who sees masked numbers sees them: both states masked first
-    /// (a path alone does not tell that `corrections[0].oldValue` is an ID number).
+    /// The differences between two states as someone who sees masked numbers sees them: what changed is found on the
+    /// states as they are (a corrected digit in the middle of a number is a change, though its masked forms are
+    /// equal), and shown with the values of both states masked (a path alone does not tell that
+    /// `corrections[0].oldValue` is an ID number).
     public static func maskedDiff(_ before: CandidateState, _ after: CandidateState) -> [CandidateHistory.Change] {
-        var before = before
-        var after = after
-        idNumbers(in: &before)
-        idNumbers(in: &after)
-        return CandidateHistory.diff(before, after).map(idNumbers(in:))
+        var maskedBefore = before
+        var maskedAfter = after
+        idNumbers(in: &maskedBefore)
+        idNumbers(in: &maskedAfter)
+        let old = CandidateHistory.flatten(maskedBefore)
+        let new = CandidateHistory.flatten(maskedAfter)
+        return CandidateHistory.diff(before, after).map { change in
+            idNumbers(
+                in: CandidateHistory.Change(
+                    path: change.path,
+                    before: change.before.flatMap { _ in old[change.path] },
+                    after: change.after.flatMap { _ in new[change.path] }
+                )
+            )
+        }
     }
 }

@@ -121,7 +121,9 @@ public final class RegistrarService: Sendable {
     }
 
     /// The metadata of events appended now on behalf of `actor`.
-    public func metadata(actor: Actor, request: RequestContext) -> EventMetadata {
+    /// `at`: the command's instant, which its decision also reads (one clock reading, so that the file's own times
+    /// equal the trail's); now when not given.
+    public func metadata(actor: Actor, request: RequestContext, at now: Date? = nil) -> EventMetadata {
         EventMetadata(
             actorId: actor.id,
             role: actor.role.rawValue,
@@ -130,7 +132,7 @@ public final class RegistrarService: Sendable {
             correlationId: request.correlationId,
             causationId: request.causationId,
             reason: request.reason,
-            recordedAt: Instant.string(from: clock.now()),
+            recordedAt: Instant.string(from: now ?? clock.now()),
             requestFingerprint: request.requestId == nil ? nil : request.fingerprint
         )
     }
@@ -142,8 +144,9 @@ public final class RegistrarService: Sendable {
     public func execute(_ command: SeasonCommand, actor: Actor, request: RequestContext) async throws -> CommandOutcome<SeasonEvent> {
         let season = try await seasonState()
         let clock = self.clock
-        let outcome = try await seasons.handle(streamId: seasonStreamId, metadata: metadata(actor: actor, request: request)) {
-            ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
+        let now = clock.now()
+        let outcome = try await seasons.handle(streamId: seasonStreamId, metadata: metadata(actor: actor, request: request, at: now)) {
+            ContextualCommand(command, CommandContext(actor: actor, now: now, season: season))
         }
         // The commands decided next in this process see the new calendar at once (the cache is keyed by the
         // season's version, which this append moved).
@@ -178,7 +181,8 @@ public final class RegistrarService: Sendable {
         }
         // Staff and candidates share one username namespace, as they share the credentials table.
         let claims = username.map { [CandidateClaims.usernameKey($0)] } ?? []
-        let metadata = metadata(actor: actor, request: request)
+        let now = clock.now()
+        let metadata = metadata(actor: actor, request: request, at: now)
         do {
             return try await onSeason { season, conditions in
                 try await staff.handle(
@@ -187,7 +191,7 @@ public final class RegistrarService: Sendable {
                     claims: { _ in claims },
                     alongside: alongside,
                     conditions: conditions,
-                    makeCommand: { ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season)) }
+                    makeCommand: { ContextualCommand(command, CommandContext(actor: actor, now: now, season: season)) }
                 )
             }
         } catch EventLogError.claimTaken {
@@ -223,8 +227,8 @@ public final class RegistrarService: Sendable {
         let mustChange = change.method == .reset
         var request = request
         if change.method == .reset { request.reason = change.reason }
-        let metadata = metadata(actor: actor, request: request)
-        let clock = self.clock
+        let now = clock.now()
+        let metadata = metadata(actor: actor, request: request, at: now)
         return try await onSeason { season, conditions in
             try await staff.handle(
                 streamId: subject,
@@ -233,7 +237,7 @@ public final class RegistrarService: Sendable {
                     try CredentialTable.setPasswordHash(hash, mustChange: mustChange, ofSubject: subject, replacing: checked, in: db)
                 },
                 conditions: conditions,
-                makeCommand: { ContextualCommand(.changePassword(change), CommandContext(actor: actor, now: clock.now(), season: season)) }
+                makeCommand: { ContextualCommand(.changePassword(change), CommandContext(actor: actor, now: now, season: season)) }
             )
         }
     }
@@ -298,7 +302,8 @@ public final class RegistrarService: Sendable {
             )
             alongside = { db in try CredentialTable.insert(credential, into: db) }
         }
-        let metadata = metadata(actor: actor, request: request)
+        let now = clock.now()
+        let metadata = metadata(actor: actor, request: request, at: now)
         let credentials = alongside
         do {
             return try await onSeason { season, conditions in
@@ -309,7 +314,7 @@ public final class RegistrarService: Sendable {
                     alongside: credentials,
                     conditions: conditions
                 ) {
-                    ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
+                    ContextualCommand(command, CommandContext(actor: actor, now: now, season: season))
                 }
             }
         } catch EventLogError.claimTaken(let claim, let holder) {
@@ -494,7 +499,8 @@ public final class RegistrarService: Sendable {
             throw CommandError.rejected(Rejection(code: "account.unavailable", field: "candidateID", message: "账号服务不可用"))
         }
         let clock = self.clock
-        let metadata = metadata(actor: actor, request: request)
+        let now = clock.now()
+        let metadata = metadata(actor: actor, request: request, at: now)
         return try await onSeason { season, conditions in
             try await candidates.handle(
                 streamId: command.candidateID,
@@ -503,7 +509,7 @@ public final class RegistrarService: Sendable {
                 alongside: credentials,
                 conditions: conditions
             ) {
-                ContextualCommand(command, CommandContext(actor: actor, now: clock.now(), season: season))
+                ContextualCommand(command, CommandContext(actor: actor, now: now, season: season))
             }
         }
     }

@@ -6018,11 +6018,23 @@ enum OpenAPIDocument {
         "type": "object",
         "required": [
           "candidateID",
+          "fromVersion",
+          "toVersion",
           "changes"
         ],
         "properties": {
           "candidateID": {
             "type": "string"
+          },
+          "fromVersion": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The version `from` resolved to (an instant: the last version recorded at or before it)."
+          },
+          "toVersion": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The version `to` resolved to."
           },
           "changes": {
             "type": "array",

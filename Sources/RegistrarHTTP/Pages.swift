@@ -665,17 +665,25 @@ extension Routes {
                 resumeAt = last
             }
             let start = resumeAt
-            let events = api.service.store.subscribe(after: start)
+            // A few feeds per account and a bounded number in all: each holds a connection and reads at every append.
+            let slot = try api.feeds.open(for: principal.actor.id)
+            let items = api.service.store.subscribe(after: start).withIdleMarks()
             let body = ResponseBody { writer in
                 var sent = 0
                 try await writer.write(ByteBuffer(string: ": registrar events after \(start)\n\n"))
-                for try await event in events.cancelOnGracefulShutdown() {
+                for try await item in items.cancelOnGracefulShutdown() {
                     // The session is checked at every event, as a request would be: a log-out, an expired token, a
                     // deactivated account or a changed password ends the feed, and a changed scope applies at once.
                     guard let session = api.sessions.session(for: principal.token),
                         let current = try await api.actor(of: session.subjectId, isStaff: session.isStaff),
                         [.auditor, .reviewer, .admin].contains(current.role)
                     else { break }
+                    guard case .event(let event) = item else {
+                        // A quiet log: a comment line keeps proxies from closing the feed, and a client that went away
+                        // fails the write, which ends the feed (audit Y-1).
+                        try await writer.write(ByteBuffer(string: ": idle\n\n"))
+                        continue
+                    }
                     guard try await api.feedShows(event, to: current) else { continue }
                     let metadata = try? event.decodedMetadata()
                     var data: [String: String] = [
@@ -706,6 +714,7 @@ extension Routes {
                     sent += 1
                     if let maximum, sent >= maximum { break }
                 }
+                slot.close()
                 try await writer.finish(nil)
             }
             return Response(
@@ -1034,7 +1043,9 @@ extension RegistrarAPI {
             "historyLink": "/candidates/\(summary.candidateID)/history",
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.
-        if let reason = summary.reason, !reason.isEmpty { values["reason"] = reason }
+        if let reason = summary.reason, !reason.isEmpty {
+            values["reason"] = seesFullIDNumbers(principal.actor) ? reason : Masking.idNumbers(inText: reason)
+        }
         // "不一致项 0" alone would read as all clear for an entry CHSI never answered for.
         let unverified = comparison.entries.filter(\.attempts.isEmpty).count
         if unverified > 0 {

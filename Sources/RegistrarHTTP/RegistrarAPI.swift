@@ -60,6 +60,8 @@ final class RegistrarAPI: Sendable {
     let fingerprintKey: SymmetricKey
     /// The routes' methods by path, for 405 answers.
     let knownRoutes = KnownRoutes()
+    /// The live feeds open.
+    let feeds = FeedSlots()
 
     init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration

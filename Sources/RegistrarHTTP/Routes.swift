@@ -1154,6 +1154,9 @@ struct SuccessNotice: Codable, Sendable {
 
 struct DiffReply: Codable, Sendable {
     var candidateID: String
+    /// The versions the two points resolved to (an instant names the last version recorded at or before it).
+    var fromVersion: Int
+    var toVersion: Int
     var changes: [CandidateHistory.Change]
 }
 
@@ -1210,7 +1213,7 @@ extension Routes {
             let changes =
                 api.seesFullIDNumbers(principal.actor)
                 ? CandidateHistory.diff(stateBefore, stateAfter) : Masking.maskedDiff(stateBefore, stateAfter)
-            return try api.json(DiffReply(candidateID: candidateID, changes: changes))
+            return try api.json(DiffReply(candidateID: candidateID, fromVersion: before.version, toVersion: after.version, changes: changes))
         }
 
         // 网上报名成功通知单: what the printable success notice shows, for a submitted (live) application.
@@ -1261,8 +1264,14 @@ extension Routes {
             let dependency = api.configuration.readModels == nil ? nil : ReviewComparisonProjection.queueChange(site: siteCode)
             let reply = try await api.replies.sharedReply(key, dependsOn: dependency, now: api.service.clock.now()) {
                 let lines = try await queries.queue(site: siteCode, status: page.status, after: page.after, limit: page.limit)
+                // One reply for the site's reviewers and the auditors: a number quoted in a rejection's reason masked.
+                let items = lines.items.map { line in
+                    var line = line
+                    line.reason = line.reason.map(Masking.idNumbers(inText:))
+                    return line
+                }
                 return ReplyCache.Reply(
-                    body: try api.jsonBody(lines.items),
+                    body: try api.jsonBody(items),
                     streamId: dependency,
                     siteCode: siteCode,
                     nextPage: lines.next.map { next in

@@ -18,7 +18,8 @@ struct AppFixture {
         case memory, sqlite
     }
 
-    init(_ kind: Kind, snapshotEvery: Int = 20) async throws {
+    /// `clockStep`: how far each reading of the clock moves it on (``ManualClock/init(_:step:)``).
+    init(_ kind: Kind, snapshotEvery: Int = 20, clockStep: TimeInterval = 0) async throws {
         let store: any EventStore & SnapshotStore
         switch kind {
         case .memory:
@@ -30,7 +31,7 @@ struct AppFixture {
             store = opened
             sqlite = opened
         }
-        clock = ManualClock(Self.beforeRegistration)
+        clock = ManualClock(Self.beforeRegistration, step: clockStep)
         service = try RegistrarService(
             store: store,
             clock: clock,

@@ -6,6 +6,21 @@ import Testing
 
 @Suite("Command path")
 struct CommandPathTests {
+    /// A command reads the clock once: the instants its events carry are the instant its metadata records, so that
+    /// `replay --at` and the trail's `since` agree with the file's own times.
+    @Test func aCommandsEventsCarryTheInstantItsMetadataRecords() async throws {
+        let app = try await AppFixture(.memory, clockStep: 0.001)
+        _ = try await app.service.execute(
+            .register(AppFixture.registration(id: "candidate-1", username: "zhangsan")),
+            candidateId: "candidate-1",
+            actor: .candidate("candidate-1"),
+            request: RequestContext(channel: "web")
+        )
+        let recorded = try #require(try await app.service.store.readStream("candidate-1").first)
+        let registered = try JSONDecoder().decode(CandidateRegistered.self, from: recorded.data)
+        #expect(registered.registeredAt == (try recorded.decodedMetadata()).recordedAt)
+    }
+
     @Test(
         "registration appends the candidate's events with claims and metadata; the password is never in the log",
         arguments: AppFixture.Kind.allCases

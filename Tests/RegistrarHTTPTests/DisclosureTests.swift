@@ -1,5 +1,6 @@
 import Foundation
 import RegistrarApp
+import RegistrationDomain
 import Testing
 
 @testable import RegistrarHTTP
@@ -187,6 +188,79 @@ import Testing
             #expect(try #require(replies[file]).text.contains("H********01"))
             let diff = try #require(replies["\(file)/history/diff?from=0&to=\(version)"])
             #expect(diff.text.contains("H********98"))
+        }
+    }
+
+    /// A corrected digit in the middle of a number is a change for the auditor too: the diff lists the path, with both
+    /// values masked (equal to the eye), as the trail does.
+    @Test func theAuditorsDiffKeepsACorrectionOfTheMiddleDigits() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("middle01", index: 63)
+            let file = "/api/v1/candidates/\(candidate)"
+            let application = try await client.fillInAndApply(candidate: candidate, token: try await client.login("middle01"))
+            let old = World.residentID(63)
+            // Another birth day whose check character is the same: the masked forms are equal.
+            let new = try #require(
+                (10...28).lazy.map { day in "420106199003\(day)063" }.map { $0 + String(Rules.residentIDCheckCharacter($0)!) }
+                    .first { $0 != old && $0.suffix(4) == old.suffix(4) }
+            )
+            #expect(Masking.idNumber(new) == Masking.idNumber(old))
+            let (correction, _) = try await Self.correctIDNumber(
+                client,
+                world,
+                application: "\(file)/applications/\(application)",
+                to: new,
+                reason: "出生日期一位录入有误"
+            )
+            try #require(correction.status == .ok, "\(correction.text)")
+            let version = try #require(correction.object["version"] as? Int)
+            let auditor = try await client.login("auditor01")
+            // The number and the birth date it gives: one event each.
+            let appended = try #require(correction.object["events"] as? [String])
+            #expect(appended == ["BasicInfoCorrected", "BasicInfoCorrected"])
+            let diff = try await client.call(.get, "\(file)/history/diff?from=\(version - appended.count)&to=\(version)", token: auditor)
+            #expect(diff.object["fromVersion"] as? Int == version - appended.count && diff.object["toVersion"] as? Int == version)
+            let changes = try #require(diff.object["changes"] as? [[String: Any]])
+            let number = changes.first { $0["path"] as? String == "basic.idNumber" }
+            #expect(number?["before"] as? String == Masking.idNumber(old) && number?["after"] as? String == Masking.idNumber(new), "\(diff.text)")
+            #expect(changes.contains { $0["path"] as? String == "basic.birthDate" }, "\(diff.text)")
+            #expect(!diff.text.contains(old) && !diff.text.contains(new))
+        }
+    }
+
+    /// A rejection's reason quoting the number is masked for the auditor wherever it shows: the comparison, the queue,
+    /// the review page.
+    @Test func theAuditorReadsARejectionsReasonMasked() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let candidate = try await client.register("reject01", index: 64)
+            let file = "/api/v1/candidates/\(candidate)"
+            let application = try await client.fillInAndApply(candidate: candidate, token: try await client.login("reject01"))
+            let number = World.residentID(64)
+            world.clock.set(World.review)
+            let reviewer = try await client.login("reviewer01")
+            let rejected = try await client.call(
+                .post,
+                "\(file)/applications/\(application)/reject",
+                token: reviewer,
+                json: #"{"reason": "证件号码\#(number)与原件不符"}"#
+            )
+            try #require(rejected.status == .ok, "\(rejected.text)")
+            let auditor = try await client.login("auditor01")
+            for path in ["/api/v1/review/applications/\(application)/comparison", "/api/v1/review/sites/4201/queue?status=rejected"] {
+                let reply = try await client.call(.get, path, token: auditor)
+                #expect(
+                    reply.status == .ok && !reply.text.contains(number) && reply.text.contains(Masking.idNumber(number)),
+                    "\(path): \(reply.text)"
+                )
+            }
+            let cookie = try await PageTests.cookie(client, "auditor01")
+            let page = try await PageTests.form(client, .get, "/review/applications/\(application)", nil, cookie: cookie)
+            #expect(page.status == .ok && !page.text.contains(number) && page.text.contains(Masking.idNumber(number)), "\(page.text)")
+            // The site's reviewer reads it as written.
+            let own = try await client.call(.get, "/api/v1/review/applications/\(application)/comparison", token: reviewer)
+            #expect(own.text.contains(number), "\(own.text)")
         }
     }
 

@@ -562,11 +562,16 @@ import Testing
         try await world.test { client in
             let cast = try await Cast.make(client)
             let auditor = try await Self.cookie(client, "auditor01")
+            let reviewer = try await Self.cookie(client, "reviewer01")
             let headers: HTTPFields = [HTTPField.Name("Last-Event-ID")!: String(try await world.store.headPosition())]
-            let feeds = (0..<12).map { _ in
-                Task { try await Self.form(client, .get, "/events/stream?max=1", nil, cookie: auditor, headers: headers) }
+            // As many as one account may hold, and more from another.
+            let feeds = (0..<12).map { index in
+                Task { try await Self.form(client, .get, "/events/stream?max=1", nil, cookie: index < 8 ? auditor : reviewer, headers: headers) }
             }
             try await Task.sleep(for: .milliseconds(300))
+            // One more for the auditor is refused, and takes no slot (audit Y-2).
+            let refused = try await Self.form(client, .get, "/events/stream?max=1", nil, cookie: auditor, headers: headers)
+            #expect(refused.status == .tooManyRequests && refused.text.contains("最多同时打开8个事件动态"), "\(refused.status) \(refused.text.prefix(300))")
             let written = try await client.call(
                 .put,
                 "/api/v1/candidates/\(cast.candidateA)/contact",
@@ -594,6 +599,10 @@ import Testing
                 #expect(reply.text.contains("\"type\":\"ContactDetailsUpdated\""), "\(reply.text.prefix(300))")
             }
             #expect(try await client.call(.get, "/health").status == .ok)
+            // The feeds ended: their slots are free again (a feed from the event before the head ends at once).
+            let before: HTTPFields = [HTTPField.Name("Last-Event-ID")!: String(try await world.store.headPosition() - 1)]
+            let again = try await Self.form(client, .get, "/events/stream?max=1", nil, cookie: auditor, headers: before)
+            #expect(again.status == .ok && again.text.contains("\"type\":\"ContactDetailsUpdated\""), "\(again.status) \(again.text.prefix(300))")
         }
     }
 
