@@ -6155,7 +6155,7 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "object",
-              "description": "entryID, rows (label, declared, chsi, status), attempts (sequence, scanID, receivedAt, the name and idNumber CHSI returned (masked for auditors), school, major, level, studyForm, enrolmentDate, graduationDate, conclusion, nameMatches, idNumberMatches, superseded). Once the application left the submitted state (approved, rejected, signed, paid, refunded, abandoned), the rows and attempts are those of the name, ID number and entries it was reviewed on: later edits and CHSI answers do not change them."
+              "description": "entryID, rows (label, declared, chsi, status), attempts (sequence, scanID, receivedAt, the name and idNumber CHSI returned (masked for auditors), school, major, level, studyForm, enrolmentDate, graduationDate, conclusion, nameMatches, idNumberMatches (against the name and ID number the 姓名 and 证件号码 rows compare with, spaces around values ignored, as every row), superseded). Once the application left the submitted state (approved, rejected, signed, paid, refunded, abandoned), the rows and attempts are those of the name, ID number and entries it was reviewed on: later edits and CHSI answers do not change them."
             }
           }
         }

@@ -271,6 +271,35 @@ struct FoldSpecs {
         #expect(rows.first { $0.label == "姓名" }?.status == .mismatch)
     }
 
+    /// Spaces around CHSI's text say nothing: a row whose normalised values are equal is a match, and the attempt's
+    /// identity agrees with the rows (audit X-4); an attempt's identity follows the name the rows compare with, not
+    /// the flags of its arrival (audit X-5).
+    @Test("review_comparison: rows and attempts compare one way: spaces around values ignored, against the file's name now")
+    func rowsAndAttemptsAgree() throws {
+        let spaced = Given.seedChsi(scan: "s1", school: "北京大学 ", name: "张三\u{3000}")
+        let file = try #require([Given.registered, Given.seedEntry(), spaced].reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) })
+        let entry = try #require(file.education["e1"])
+        let rows = ReviewComparisonProjection.rows(file: file, entry: entry)
+        #expect(rows.first { $0.label == "院校" }?.status == .match)
+        #expect(rows.first { $0.label == "姓名" }?.status == .match)
+        var attempt = try #require(ReviewQueries.entries(["e1"], in: file).first?.attempts.first)
+        #expect(attempt.nameMatches && attempt.idNumberMatches, "\(attempt)")
+        // CHSI names 张叁 (the flag of its arrival says another name); the rows and the attempt read the file's name.
+        let other = try #require(
+            [Given.registered, Given.seedEntry(), Given.seedChsi(scan: "s1", name: "张叁")].reduce(nil as ReviewFile?) { ReviewFile.fold($0, $1) }
+        )
+        attempt = try #require(ReviewQueries.entries(["e1"], in: other).first?.attempts.first)
+        #expect(!attempt.nameMatches)
+        var corrected = other
+        corrected.name = "张叁"
+        attempt = try #require(ReviewQueries.entries(["e1"], in: corrected).first?.attempts.first)
+        #expect(attempt.nameMatches, "a reviewer's correction of the name shows in the attempt as in the 姓名 row")
+        #expect(
+            ReviewComparisonProjection.rows(file: corrected, entry: try #require(corrected.education["e1"])).first { $0.label == "姓名" }?.status
+                == .match
+        )
+    }
+
     @Test("review_comparison: a late answer to an older scan joins the history without superseding the newer scan's answer")
     func lateAnswerToAnOlderScan() throws {
         func started(_ scan: String) -> CandidateEvent {

@@ -377,22 +377,3 @@ private struct QueueLines {
         )
     }
 }
-
-extension String {
-    /// `trimmingCharacters(in: .whitespaces)` (Foundation's set here: Unicode's space separators, the tab and the
-    /// zero-width space), without its character-set walk: the string itself when nothing is to be trimmed, as it
-    /// almost always is.
-    func trimmedOfWhitespace() -> String {
-        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == " " || scalar == "\t"
-                || (scalar.value >= 0x80 && (scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator))
-        }
-        let scalars = unicodeScalars
-        guard let first = scalars.first, let last = scalars.last, isWhitespace(first) || isWhitespace(last) else { return self }
-        var start = scalars.startIndex
-        var end = scalars.endIndex
-        while start < end && isWhitespace(scalars[start]) { start = scalars.index(after: start) }
-        while end > start && isWhitespace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-        return String(scalars[start..<end])
-    }
-}

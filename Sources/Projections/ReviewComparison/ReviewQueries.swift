@@ -149,9 +149,10 @@ public struct VerificationAttempt: Codable, Sendable, Equatable {
     public var graduationDate: String
     /// 毕业结论.
     public var conclusion: String
-    /// CHSI's name equals the candidate's.
+    /// CHSI's name equals the candidate's, as the comparison's 姓名 row reads it (the file's name now, or as reviewed
+    /// once the application was decided; spaces around either ignored).
     public var nameMatches: Bool
-    /// CHSI's ID number equals the candidate's.
+    /// CHSI's ID number equals the candidate's, as the 证件号码 row reads it.
     public var idNumberMatches: Bool
     /// A newer attempt replaced it.
     public var superseded: Bool
@@ -333,8 +334,10 @@ public struct ReviewQueries: Sendable {
                         enrolmentDate: result.enrolmentDate,
                         graduationDate: result.graduationDate,
                         conclusion: result.conclusion,
-                        nameMatches: result.nameMatches,
-                        idNumberMatches: result.idNumberMatches,
+                        // Against the name and number the rows compare with (a reviewer's later correction shows
+                        // here too), not the flags computed on receipt (audit X-5).
+                        nameMatches: EducationComparison.sameText(result.name, file.name),
+                        idNumberMatches: EducationComparison.sameIDNumber(result.idNumber, file.idNumber),
                         superseded: sequence < results.count - 1
                     )
                 }

@@ -163,8 +163,8 @@ extension CandidateDecider {
                     enrolmentDate: r.enrolmentDate,
                     graduationDate: r.graduationDate,
                     conclusion: r.conclusion,
-                    nameMatches: r.name == basic.name,
-                    idNumberMatches: r.idNumber.uppercased() == basic.idNumber.uppercased(),
+                    nameMatches: EducationComparison.sameText(r.name, basic.name),
+                    idNumberMatches: EducationComparison.sameIDNumber(r.idNumber, basic.idNumber),
                     receivedAt: now(context)
                 )
             )

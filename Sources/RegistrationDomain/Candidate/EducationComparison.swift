@@ -52,8 +52,11 @@ public struct EducationComparison: Equatable, Sendable {
                 identityMismatch: false
             )
         }
-        func text(_ declared: String, _ chsi: String) -> Verdict { declared == chsi ? .match : .mismatch }
+        // Spaces around a value (CHSI's text as it came) say nothing: what the rows show as normalised compares.
+        func text(_ declared: String, _ chsi: String) -> Verdict { sameText(declared, chsi) ? .match : .mismatch }
         func month(_ declared: String, _ chsi: String) -> Verdict {
+            let chsi = chsi.trimmedOfWhitespace()
+            let declared = declared.trimmedOfWhitespace()
             guard ChsiDate.parse(chsi) != nil else { return .mismatch }
             return declared == "\(chsi.prefix(4))-\(chsi.dropFirst(4).prefix(2))" ? .match : .mismatch
         }
@@ -75,10 +78,39 @@ public struct EducationComparison: Equatable, Sendable {
                 chsi: result.graduationDate,
                 verdict: month(declared[6].1, result.graduationDate)
             ),
-            Row(label: "结论", declared: "", chsi: result.conclusion, verdict: result.conclusion == "毕业" ? .match : .mismatch),
+            Row(label: "结论", declared: "", chsi: result.conclusion, verdict: sameText(result.conclusion, "毕业") ? .match : .mismatch),
         ]
         let identityMismatch =
-            basic.map { result.name != $0.name || result.idNumber.uppercased() != $0.idNumber.uppercased() } ?? result.isIdentityMismatch
+            basic.map { !sameText(result.name, $0.name) || !sameIDNumber(result.idNumber, $0.idNumber) } ?? result.isIdentityMismatch
         return EducationComparison(rows: rows, identityMismatch: identityMismatch)
+    }
+
+    /// Two texts compared as the review compares them: spaces around them ignored.
+    public static func sameText(_ one: String, _ other: String) -> Bool {
+        one == other || one.trimmedOfWhitespace() == other.trimmedOfWhitespace()
+    }
+
+    /// Two ID numbers compared as the review compares them: spaces around them and the case of an X ignored.
+    public static func sameIDNumber(_ one: String, _ other: String) -> Bool {
+        one.trimmedOfWhitespace().uppercased() == other.trimmedOfWhitespace().uppercased()
+    }
+}
+
+extension String {
+    /// `trimmingCharacters(in: .whitespaces)` (Foundation's set here: Unicode's space separators, the tab and the
+    /// zero-width space), without its character-set walk: the string itself when nothing is to be trimmed, as it
+    /// almost always is.
+    public func trimmedOfWhitespace() -> String {
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || scalar == "\t"
+                || (scalar.value >= 0x80 && (scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator))
+        }
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isWhitespace(first) || isWhitespace(last) else { return self }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end && isWhitespace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start && isWhitespace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
     }
 }

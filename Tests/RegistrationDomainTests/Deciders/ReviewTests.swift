@@ -209,6 +209,21 @@ struct ReviewTests {
             }
     }
 
+    /// CHSI's text with spaces around it agrees with the declaration: no difference to accept, and the result's
+    /// identity flags say the candidate's (audit X-4).
+    @Test func spacesAroundCHSIsTextAreNoDifference() throws {
+        var record = Fixture.chsiRecordAgreeing
+        record.school = "北京大学 "
+        record.name = " 张三"
+        record.idNumber = record.idNumber.lowercased() + "\u{3000}"
+        let history = History.submittedOverChsi(record: record)
+        let result = try #require(history.state.education["e1"]?.currentChsiResult)
+        #expect(result.nameMatches && result.idNumberMatches)
+        let application = try #require(history.state.applications["a1"])
+        #expect(CandidateDecider.chsiDifferences(of: application, in: history.state).isEmpty)
+        given(history.events).when(.approveApplication(ApproveApplication(candidateID: Fixture.zhang, applicationID: "a1")), reviewer).thenAccepts()
+    }
+
     /// An entry CHSI never answered for rests on the originals alone: approving it needs the note saying which were
     /// checked (the message names the entry); an entry an earlier approval verified is trusted and needs none.
     @Test func approvalOfAnEntryCHSINeverAnsweredForNeedsTheReviewersNote() {
