@@ -82,7 +82,14 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var trustedProxy: [String] = []
 
+    @Option(
+        name: .customLong("registrations-per-client"),
+        help: "Registrations one client address may make within an hour (a load test's generator raises it)."
+    )
+    var registrationsPerClient = 60
+
     func validate() throws {
+        guard registrationsPerClient >= 1 else { throw ValidationError("--registrations-per-client must be at least 1") }
         guard (0...4_096).contains(replyCacheMb) else { throw ValidationError("--reply-cache-mb must be between 0 and 4096") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -244,7 +251,8 @@ struct ServeCommand: AsyncParsableCommand {
                 seasonID: season,
                 callbacks: callbacks,
                 replyCacheBytes: replyCacheMb << 20,
-                trustedProxies: Set(trustedProxy)
+                trustedProxies: Set(trustedProxy),
+                registrationsPerClient: registrationsPerClient
             ) { url in
                 // Unbuffered and in one write, so that a script reading the pipe sees the URL at once.
                 let base = url.hasSuffix("/") ? url : url + "/"

@@ -169,7 +169,7 @@ enum OpenAPIDocument {
     "/api/v1/candidates": {
       "post": {
         "summary": "注册: register a candidate",
-        "description": "Public. A person (name + ID number) registers once; a second attempt is refused with 409 naming the username already registered. The password and recovery answer are hashed into the credentials table, never into the event log.",
+        "description": "Public. A person (name + ID number) registers once; a second attempt is refused with 409 naming the username already registered. The password and recovery answer are hashed into the credentials table, never into the event log. One client address registers at most 60 accounts an hour (`registrar serve --registrations-per-client`): beyond, 429 `registration.client_limit` with `Retry-After`, for the rest of the hour (a registration takes an ID number for good).",
         "operationId": "post_candidates",
         "tags": [
           "accounts"

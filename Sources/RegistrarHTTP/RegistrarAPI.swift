@@ -46,6 +46,8 @@ final class RegistrarAPI: Sendable {
     let throttle: LoginThrottle
     /// The failed credential checks of each client address (``ServerConfiguration/maximumFailuresPerClient``).
     let clientThrottle: LoginThrottle
+    /// The registrations of each client address (``ServerConfiguration/maximumRegistrationsPerClient``).
+    let registrationThrottle: LoginThrottle
     /// The trusted proxies' addresses in their canonical spelling (``IPAddressText``), as the peers are compared.
     let trustedProxies: Set<String>
     let metrics: HTTPMetrics
@@ -96,6 +98,18 @@ final class RegistrarAPI: Sendable {
             // address was locked, and until when (the row of `login_lockouts` under this key lifts it).
             logger.warning(
                 "client locked out after repeated failures",
+                metadata: ["lock_key": .string(key), "locked_until": .string(Instant.string(from: until))]
+            )
+        }
+        self.registrationThrottle = LoginThrottle(
+            clock: configuration.service.clock,
+            maximumFailures: configuration.maximumRegistrationsPerClient,
+            window: 3600,
+            lockout: 3600,
+            writer: (configuration.service.store as? SQLiteEventStore)?.pool
+        ) { key, until in
+            logger.warning(
+                "client refused registrations after many",
                 metadata: ["lock_key": .string(key), "locked_until": .string(Instant.string(from: until))]
             )
         }

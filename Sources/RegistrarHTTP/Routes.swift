@@ -143,33 +143,38 @@ extension Routes {
             let candidateID = try api.newID("candidate", request, scope: scope)
             let requestContext = try api.requestContext(request, context, scope: scope, channel: "web")
             // A registration refused because the person or the username is registered tells whether they are: it
-            // counts against the client as a failed log-in does, so that neither can be listed without limit.
-            let outcome: CommandOutcome<CandidateEvent> = try await api.checkingClient(request, context, field: "idNumber") { attempt in
-                do {
-                    return try await api.counted {
-                        try await api.service.execute(
-                            .register(body.command(candidateID: candidateID)),
-                            candidateId: candidateID,
-                            actor: .candidate(candidateID),
-                            request: requestContext
-                        )
+            // counts against the client as a failed log-in does, so that neither can be listed without limit. One
+            // that succeeds counts against the client's hourly share of registrations.
+            let outcome: CommandOutcome<CandidateEvent> = try await api.checkingRegistrations(request, context) {
+                let outcome = try await api.checkingClient(request, context, field: "idNumber") { attempt in
+                    do {
+                        return try await api.counted {
+                            try await api.service.execute(
+                                .register(body.command(candidateID: candidateID)),
+                                candidateId: candidateID,
+                                actor: .candidate(candidateID),
+                                request: requestContext
+                            )
+                        }
+                    } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationPersonAlreadyRegistered.rawValue {
+                        // Whether a name goes with a registered number is what password recovery locks after five wrong
+                        // names: the same count, under the same key, applies here, or registration would be the way
+                        // around the lock. A wrong name counts as a failure; while the number is locked no account is named.
+                        attempt.fail()
+                        let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
+                        if rejection == CandidateClaims.documentAlreadyRegistered {
+                            _ = await api.throttle.fail(throttleKey)
+                        } else if await api.throttle.retryAfter(throttleKey) != nil {
+                            throw CommandError.rejected(CandidateClaims.documentAlreadyRegistered)
+                        }
+                        throw CommandError.rejected(rejection)
+                    } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationUsernameTaken.rawValue {
+                        attempt.fail()
+                        throw CommandError.rejected(rejection)
                     }
-                } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationPersonAlreadyRegistered.rawValue {
-                    // Whether a name goes with a registered number is what password recovery locks after five wrong
-                    // names: the same count, under the same key, applies here, or registration would be the way
-                    // around the lock. A wrong name counts as a failure; while the number is locked no account is named.
-                    attempt.fail()
-                    let throttleKey = "recovery:" + RegistrarService.recoveryIDNumber(body.idNumber)
-                    if rejection == CandidateClaims.documentAlreadyRegistered {
-                        _ = await api.throttle.fail(throttleKey)
-                    } else if await api.throttle.retryAfter(throttleKey) != nil {
-                        throw CommandError.rejected(CandidateClaims.documentAlreadyRegistered)
-                    }
-                    throw CommandError.rejected(rejection)
-                } catch CommandError.rejected(let rejection) where rejection.code == DecisionCode.registrationUsernameTaken.rawValue {
-                    attempt.fail()
-                    throw CommandError.rejected(rejection)
                 }
+                // A retry answered from the log registered nothing new.
+                return (outcome, counts: !outcome.events.isEmpty)
             }
             let replayed = outcome.events.isEmpty && outcome.append != nil
             let storedID = outcome.append?.streamId ?? candidateID

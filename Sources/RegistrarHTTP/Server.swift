@@ -33,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     /// out which ID numbers are registered), which the per-account lock-out does not. Generous, because a school's
     /// computer room registers many candidates from one address.
     public var maximumFailuresPerClient: Int = 100
+    /// Registrations one client address may make within an hour (then refused for the rest of the hour): each takes an
+    /// ID number for good, so that a client generating valid numbers could keep their holders from registering online
+    /// (audit Y-5). Generous, for a school's computer room behind one address.
+    public var maximumRegistrationsPerClient: Int = 60
     /// Proxies whose `X-Forwarded-For` names the client: a request from one of these addresses counts against the
     /// last address of that header that is not one of them. Empty by default: the connection's peer is the client,
     /// and the header, which anyone can send, is ignored.
@@ -61,7 +65,12 @@ public struct ServerConfiguration: Sendable {
 
     /// The HTTP/1.1 server of the application, with the idle timeout and JSON answers to what the HTTP parser refuses.
     var httpServer: HTTPServerBuilder {
-        .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [ParserRefusalResponder()], idleTimeout: .init(idleTimeout)))
+        .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ParserRefusalResponder(), BodyDeadline()],
+                idleTimeout: .init(idleTimeout)
+            )
+        )
     }
 
     /// The default fees: 600 yuan for 执业医师, 500 yuan for the assistant levels.
@@ -188,6 +197,7 @@ public func runServer(
     callbacks: CallbackSettings = .fromEnvironment(),
     replyCacheBytes: Int = 64 << 20,
     trustedProxies: Set<String> = [],
+    registrationsPerClient: Int = 60,
     ready: @escaping @Sendable (String) -> Void = { print($0) }
 ) async throws {
     let store = try SQLiteEventStore(path: databasePath)
@@ -203,6 +213,7 @@ public func runServer(
     var configuration = ServerConfiguration(service: service, host: host, port: port, callbacks: callbacks, replyCacheBytes: replyCacheBytes)
     configuration.readModels = engine
     configuration.trustedProxies = trustedProxies
+    configuration.maximumRegistrationsPerClient = registrationsPerClient
     let (router, _) = makeRouter(configuration, logger: logger)
     let app = Application(
         router: router,

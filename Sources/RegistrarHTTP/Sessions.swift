@@ -411,6 +411,27 @@ extension RegistrarAPI {
     /// The throttle key of the request's client.
     /// An IPv6 client is counted by its /64 network: one host commonly holds a whole /64, and one bucket per address
     /// would be no limit at all.
+    /// Refuses (429) a client address that registered its hourly share of accounts; `count` after a registration.
+    func checkingRegistrations<T: Sendable>(
+        _ request: Request,
+        _ context: RegistrarRequestContext,
+        _ register: () async throws -> (T, counts: Bool)
+    ) async throws -> T {
+        let key = "registrations:" + clientKey(request, context)
+        if let wait = await registrationThrottle.retryAfter(key) {
+            throw APIError(
+                .tooManyRequests,
+                code: "registration.client_limit",
+                field: "username",
+                message: "此网络地址注册的账号已达每小时\(configuration.maximumRegistrationsPerClient)个，请\(max(1, (wait + 59) / 60))分钟后再试",
+                headers: ["Retry-After": String(wait)]
+            )
+        }
+        let (value, counts) = try await register()
+        if counts { _ = await registrationThrottle.fail(key) }
+        return value
+    }
+
     private func clientKey(_ request: Request, _ context: RegistrarRequestContext) -> String {
         let address = clientAddress(request, context)
         return "client:" + (IPAddressText.network64(address) ?? address)

@@ -9,13 +9,43 @@ import RegistrationDomain
 /// unknown. Unknown fields are found by comparing the body with the decoded value encoded again: a key the
 /// decoded value does not write back is a key the type does not know (explicit `null`s are ignored, as absent).
 enum StrictJSON {
-    /// Reads the whole body, refusing more than `limit` bytes (413) before decoding anything.
+    /// How long a body may take: this, and a second more for every `bodyMinimumRate` bytes received. The idle
+    /// timeout cuts a client that stops; this one a client that never stops trickling (a byte every 20 s would hold
+    /// the connection for weeks, audit Y-3), while a photo over a slow mobile link still arrives.
+    static let bodyGrace: Duration = .seconds(30)
+    /// Bytes per second a body must keep up beyond ``bodyGrace``.
+    static let bodyMinimumRate = 4_096
+
+    /// Whether a body of which `received` bytes came in `elapsed` is too slow (``bodyGrace``, ``bodyMinimumRate``).
+    static func isTooSlow(received: Int, after elapsed: Duration) -> Bool {
+        elapsed > bodyGrace + .seconds(Double(received) / Double(bodyMinimumRate))
+    }
+
+    /// Reads the whole body, refusing more than `limit` bytes (413) before decoding anything, and a body sent too
+    /// slowly (408, and the connection closed).
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
         if let declared = request.headers[.contentLength], let length = Int(declared), length > limit {
             throw APIError.tooLarge(limit: limit)
         }
         do {
-            return try await request.body.collect(upTo: limit)
+            let started = ContinuousClock.now
+            var buffer = ByteBuffer()
+            for try await chunk in request.body {
+                guard buffer.readableBytes + chunk.readableBytes <= limit else { throw APIError.tooLarge(limit: limit) }
+                buffer.writeImmutableBuffer(chunk)
+                if isTooSlow(received: buffer.readableBytes, after: ContinuousClock.now - started) {
+                    throw APIError(
+                        .requestTimeout,
+                        code: "http.body_too_slow",
+                        field: "body",
+                        message: "请求内容发送过慢（30秒内未发送完毕，且每秒不足\(bodyMinimumRate / 1024)KB），请检查网络后重试",
+                        headers: ["Connection": "close"]
+                    )
+                }
+            }
+            return buffer
+        } catch let error as APIError {
+            throw error
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit: limit)
         } catch {

@@ -48,6 +48,34 @@ import Testing
         }
     }
 
+    /// Each registration takes an ID number for good: one address registers its hourly share, then is refused for the
+    /// rest of the hour, appending nothing; a retry answered from the log does not count (audit Y-5).
+    @Test func aClientAddressRegistersItsHourlyShare() async throws {
+        let world = try await World()
+        let three: (inout ServerConfiguration) -> Void = { $0.maximumRegistrationsPerClient = 3 }
+        try await world.test(configure: three) { client in
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "register-share-1"]
+            let first = try await client.call(.post, "/api/v1/candidates", json: World.registration("share01", index: 41), headers: key)
+            #expect(first.status == .created, "\(first.text)")
+            let retried = try await client.call(.post, "/api/v1/candidates", json: World.registration("share01", index: 41), headers: key)
+            #expect(retried.status == .created, "\(retried.text)")
+            for index in 2...3 {
+                let reply = try await client.call(.post, "/api/v1/candidates", json: World.registration("share0\(index)", index: 40 + index))
+                #expect(reply.status == .created, "\(reply.text)")
+            }
+            let head = try await world.store.headPosition()
+            let refused = try await client.call(.post, "/api/v1/candidates", json: World.registration("share04", index: 44))
+            #expect(refused.status == .tooManyRequests && refused.code == "registration.client_limit", "\(refused.text)")
+            #expect(refused.field == "username" && refused.headers[HTTPField.Name("Retry-After")!] == "3600", "\(refused.text)")
+            #expect(try await world.store.headPosition() == head, "a refused registration appends nothing")
+            // Logging in is not registering.
+            _ = try await client.login("share01")
+            world.clock.advance(by: 3600 + 1)
+            let later = try await client.call(.post, "/api/v1/candidates", json: World.registration("share04", index: 44))
+            #expect(later.status == .created, "\(later.text)")
+        }
+    }
+
     @Test func registeringAnAlreadyRegisteredPersonCountsAsAFailure() async throws {
         let world = try await World()
         let twoFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 2 }

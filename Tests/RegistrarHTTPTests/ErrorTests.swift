@@ -9,6 +9,16 @@ import Testing
 
 /// Malformed requests get a 4xx with the `{code, field, message}` body; nothing a client sends causes a 5xx.
 @Suite struct ErrorTests {
+    /// A body must arrive within 30 s, and a second more for every 4 KB: a byte every 20 s is cut off after 30 s,
+    /// a 1.4 MB photo at 12.5 KB/s (a slow mobile link) is not (audit Y-3).
+    @Test func aBodyTricklingInIsCutOffAndASlowUploadIsNot() {
+        #expect(!StrictJSON.isTooSlow(received: 1, after: .seconds(29)))
+        #expect(StrictJSON.isTooSlow(received: 2, after: .seconds(40)))
+        let photo = 1_400_000
+        #expect(!StrictJSON.isTooSlow(received: photo, after: .seconds(Double(photo) / 12_500)))
+        #expect(StrictJSON.isTooSlow(received: photo, after: .seconds(Double(photo) / 2_000)))
+    }
+
     @Test func malformedBodiesAreRefusedWithTheFieldNamed() async throws {
         let world = try await World()
         try await world.test { client in

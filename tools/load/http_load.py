@@ -239,7 +239,7 @@ def event_types_after(db: Path, position: int) -> dict[str, int]:
 def start_server(args, db: Path, workdir: Path):
     out_path, err_path = workdir / "serve.out", workdir / "serve.log"
     command = [args.binary, "serve", "--db", str(db), "--port", "0", "--demo", str(args.demo), "--log-level", args.server_log_level,
-               "--reply-cache-mb", str(args.reply_cache_mb)]
+               "--reply-cache-mb", str(args.reply_cache_mb), "--registrations-per-client", "1000000"]
     log(f"starting: {' '.join(command)}")
     process = subprocess.Popen(command, stdout=open(out_path, "w"), stderr=open(err_path, "w"))
     deadline = time.monotonic() + args.start_timeout
