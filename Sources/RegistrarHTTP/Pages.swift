@@ -384,13 +384,18 @@ extension Routes {
         staffPage(.get, "/candidates/{candidateID}/history") { request, context, principal in
             let candidateID = try context.id("candidateID")
             try await api.authorizeRead(principal.actor, candidateID: candidateID) { try await api.registeredState(candidateID) }
-            let wanted = try request.query("version", in: 0...Int(Int32.max))
+            // The API's point of history: a version or an instant (`at`), the same refusals.
+            let point = try api.historyPoint(version: request.query("version", in: 0...Int(Int32.max)), at: request.query("at", maxLength: 40))
             let latest = try await api.history.replay(candidateID, at: .latest)
             guard latest.version > 0 else {
                 throw APIError.notFound(DecisionCode.candidateNotRegistered.rawValue, field: "candidateID", message: "考生\(candidateID)尚未注册")
             }
             var replay = latest
-            if let wanted, wanted < latest.version { replay = try await api.history.replay(candidateID, at: .version(wanted)) }
+            switch point {
+            case .version(let wanted) where wanted < latest.version: replay = try await api.history.replay(candidateID, at: point)
+            case .instant: replay = try await api.history.replay(candidateID, at: point)
+            default: break
+            }
             var state = replay.state
             let identityMismatches = PageFile.identityMismatches(state)
             let fullIDNumbers = api.seesFullIDNumbers(principal.actor)

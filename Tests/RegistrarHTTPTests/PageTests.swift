@@ -368,6 +368,13 @@ import Testing
             let replayed = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history?version=1", nil, cookie: owner)
             #expect(replayed.text.contains("显示版本 1"))
             #expect(replayed.text.contains("回到最新"))
+            // An instant, as the API takes it: the file as recorded then (before registering: nothing yet).
+            let before = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history?at=2025-01-01T00:00:00Z", nil, cookie: owner)
+            #expect(before.status == .ok && before.text.contains("显示版本 0"), "\(before.text.prefix(500))")
+            let now = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history?at=2027-01-01T00:00:00Z", nil, cookie: owner)
+            #expect(now.status == .ok && now.text.contains("显示版本") && !now.text.contains("回到最新"), "\(now.text.prefix(500))")
+            let garbled = try await Self.form(client, .get, "/candidates/\(cast.candidateA)/history?at=2026-13-01", nil, cookie: owner)
+            #expect(garbled.status == .badRequest, "\(garbled.status)")
             #expect(!replayed.text.contains("zhangsan@example.com"))
             #expect(history.text.contains("zhangsan@example.com"))
             // Who corrected the file: the candidate reads the role, staff read the reviewer's account.
