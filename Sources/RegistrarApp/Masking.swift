@@ -68,7 +68,7 @@ public enum Masking {
     public static func idNumbers(in application: inout Application) {
         if let number = application.passNumber { application.passNumber = idNumber(number) }
         for index in application.corrections.indices {
-            application.corrections[index].reason = idNumbers(inText: application.corrections[index].reason)
+            application.corrections[index].reason = personalData(inText: application.corrections[index].reason)
             if application.corrections[index].field == BasicInfoField.birthDate.rawValue {
                 application.corrections[index].oldValue = birthDate(application.corrections[index].oldValue)
                 application.corrections[index].newValue = birthDate(application.corrections[index].newValue)
@@ -77,13 +77,13 @@ public enum Masking {
             application.corrections[index].oldValue = idNumber(application.corrections[index].oldValue)
             application.corrections[index].newValue = idNumber(application.corrections[index].newValue)
         }
-        application.rejectionReason = application.rejectionReason.map(idNumbers(inText:))
-        application.approvalNote = application.approvalNote.map(idNumbers(inText:))
-        for index in application.refunds.indices { application.refunds[index].reason = idNumbers(inText: application.refunds[index].reason) }
+        application.rejectionReason = application.rejectionReason.map(personalData(inText:))
+        application.approvalNote = application.approvalNote.map(personalData(inText:))
+        for index in application.refunds.indices { application.refunds[index].reason = personalData(inText: application.refunds[index].reason) }
         if var withdrawn = application.withdrawnApprovals {
             for index in withdrawn.indices {
-                withdrawn[index].reason = idNumbers(inText: withdrawn[index].reason)
-                withdrawn[index].note = withdrawn[index].note.map(idNumbers(inText:))
+                withdrawn[index].reason = personalData(inText: withdrawn[index].reason)
+                withdrawn[index].note = withdrawn[index].note.map(personalData(inText:))
             }
             application.withdrawnApprovals = withdrawn
         }
@@ -116,6 +116,75 @@ public enum Masking {
         var step = step
         step.actorId = role.rawValue
         return step
+    }
+
+    /// Free text (a reason, a note) as someone who sees masked numbers reads it: the resident ID numbers masked
+    /// (``idNumbers(inText:)``) and the month and day of full dates (``birthDates(inText:)``): a birth date written
+    /// beside a masked number would give the number's middle back, as the field's own masking knows (audit X-8).
+    public static func personalData(inText text: String) -> String {
+        birthDates(inText: idNumbers(inText: text))
+    }
+
+    /// Free text with the month and day of every full date hidden: `1988-03-17`, `1988/3/17`, `1988.03.17`,
+    /// `1988年3月17日`, and eight digits that read as one (`19880317`), in half- or full-width digits; the year stays, as
+    /// in ``birthDate(_:)``. A reason cannot say whose date it is, so every full date of a year a candidate could be
+    /// born in (1900–2019) is treated as a birth date; a year and month alone (as education dates are written) and later
+    /// dates stay.
+    public static func birthDates(inText text: String) -> String {
+        let characters = Array(text)
+        func digit(_ index: Int) -> Int? {
+            guard index >= 0, index < characters.count, let scalar = characters[index].unicodeScalars.first,
+                characters[index].unicodeScalars.count == 1
+            else { return nil }
+            switch scalar.value {
+            case 0x30...0x39: return Int(scalar.value - 0x30)
+            case 0xFF10...0xFF19: return Int(scalar.value - 0xFF10)
+            default: return nil
+            }
+        }
+        /// The number of 1 or 2 digits at `index`: its value and its end.
+        func number(at index: Int) -> (value: Int, end: Int)? {
+            guard let first = digit(index) else { return nil }
+            if let second = digit(index + 1) {
+                return digit(index + 2) == nil ? (first * 10 + second, index + 2) : nil
+            }
+            return (first, index + 1)
+        }
+        var masked = characters
+        var index = 0
+        while index < characters.count {
+            guard digit(index) != nil, digit(index - 1) == nil else {
+                index += 1
+                continue
+            }
+            var run = index
+            while digit(run) != nil { run += 1 }
+            let year = (0..<4).reduce(0) { $0 * 10 + (digit(index + $1) ?? 0) }
+            // A candidate born since 2020 would not sit the exam: later dates (the season's, an instant) stay.
+            let plausibleYear = (1900...2019).contains(year)
+            if run - index == 8, plausibleYear {
+                let month = (digit(index + 4) ?? 0) * 10 + (digit(index + 5) ?? 0)
+                let day = (digit(index + 6) ?? 0) * 10 + (digit(index + 7) ?? 0)
+                if (1...12).contains(month) && (1...31).contains(day) {
+                    for position in index + 4..<run { masked[position] = "*" }
+                }
+            } else if run - index == 4, plausibleYear, run < characters.count {
+                let separator = characters[run]
+                let pairs: [Character: Set<Character>] = [
+                    "-": ["-"], "/": ["/"], ".": ["."], "－": ["－"], "／": ["／"], "．": ["．"], "年": ["月"],
+                ]
+                if let second = pairs[separator], let month = number(at: run + 1), (1...12).contains(month.value),
+                    month.end < characters.count, second.contains(characters[month.end]),
+                    let day = number(at: month.end + 1), (1...31).contains(day.value)
+                {
+                    for position in run + 1..<day.end where digit(position) != nil { masked[position] = "*" }
+                    index = day.end
+                    continue
+                }
+            }
+            index = run
+        }
+        return String(masked)
     }
 
     /// Free text (a reason) with every resident ID number in it masked: 18 characters (17 digits and a digit or X)
@@ -181,7 +250,7 @@ public enum Masking {
     /// A timeline step with the resident ID numbers of its reason masked.
     public static func idNumbers(in step: CandidateHistory.Step) -> CandidateHistory.Step {
         var step = step
-        step.reason = step.reason.map(idNumbers(inText:))
+        step.reason = step.reason.map(personalData(inText:))
         return step
     }
 

@@ -26,7 +26,7 @@ enum Disclosure {
 
     /// The 证件号码 row of every entry of a review comparison, and the number CHSI returned in each attempt.
     static func mask(_ comparison: inout ApplicationComparison) {
-        comparison.summary.reason = comparison.summary.reason.map(Masking.idNumbers(inText:))
+        comparison.summary.reason = comparison.summary.reason.map(Masking.personalData(inText:))
         for entry in comparison.entries.indices {
             for attempt in comparison.entries[entry].attempts.indices {
                 comparison.entries[entry].attempts[attempt].idNumber = Masking.idNumber(comparison.entries[entry].attempts[attempt].idNumber)

@@ -1049,7 +1049,7 @@ extension RegistrarAPI {
         ]
         // Mustache sections treat any string as true: optional texts are left out when absent.
         if let reason = summary.reason, !reason.isEmpty {
-            values["reason"] = seesFullIDNumbers(principal.actor) ? reason : Masking.idNumbers(inText: reason)
+            values["reason"] = seesFullIDNumbers(principal.actor) ? reason : Masking.personalData(inText: reason)
         }
         // "不一致项 0" alone would read as all clear for an entry CHSI never answered for.
         let unverified = comparison.entries.filter(\.attempts.isEmpty).count

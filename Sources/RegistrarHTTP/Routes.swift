@@ -1272,7 +1272,7 @@ extension Routes {
                 // One reply for the site's reviewers and the auditors: a number quoted in a rejection's reason masked.
                 let items = lines.items.map { line in
                     var line = line
-                    line.reason = line.reason.map(Masking.idNumbers(inText:))
+                    line.reason = line.reason.map(Masking.personalData(inText:))
                     return line
                 }
                 return ReplyCache.Reply(

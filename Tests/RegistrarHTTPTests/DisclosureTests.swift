@@ -97,6 +97,25 @@ import Testing
         #expect(Masking.idNumbers(inText: "日期 2026-01-12 与 2026-02-10，电话 138 0013 8000") == "日期 2026-01-12 与 2026-02-10，电话 138 0013 8000")
     }
 
+    /// A full date written into a reason loses its month and day for the auditor, as the birth date field does: beside a
+    /// masked number it would give the number's middle back (audit X-8). A year and month alone stay.
+    @Test func fullDatesInTextAreMasked() {
+        #expect(Masking.birthDates(inText: "按护照原件更正为1999-08-01") == "按护照原件更正为1999-**-**")
+        #expect(Masking.birthDates(inText: "出生日期1988/3/17，另见1988.03.17") == "出生日期1988/*/**，另见1988.**.**")
+        #expect(Masking.birthDates(inText: "生于1988年3月17日") == "生于1988年*月**日")
+        #expect(Masking.birthDates(inText: "学信网入学日期20060901") == "学信网入学日期2006****")
+        #expect(Masking.birthDates(inText: "生于１９８８－０３－１７") == "生于１９８８－**－**")
+        #expect(Masking.birthDates(inText: "2010-07毕业，订单123420100701999，电话13800138000") == "2010-07毕业，订单123420100701999，电话13800138000")
+        #expect(Masking.birthDates(inText: "2016-13-40 不是日期，19880317X") == "2016-13-40 不是日期，1988****X")
+        #expect(Masking.birthDates(inText: "2026-02-15到现场，20260215") == "2026-02-15到现场，20260215", "no candidate was born then")
+        #expect(Masking.birthDates(inText: "") == "")
+        // With the number: the number masked first, then the date.
+        #expect(
+            Masking.personalData(inText: "户口簿（出生日期2002-09-21，身份证420106 20020921 4869）")
+                == "户口簿（出生日期2002-**-**，身份证420***********4869）"
+        )
+    }
+
     @Test func auditorsSeeIDNumbersQuotedInAReasonMasked() async throws {
         let world = try await World()
         try await world.test { client in

@@ -311,7 +311,7 @@ extension AuditRecord {
     public func maskingIDNumbers() -> AuditRecord {
         var record = self
         // Staff write numbers into reasons too: the row's reason, and the reasons the file keeps as fields.
-        record.reason = reason.map(Masking.idNumbers(inText:))
+        record.reason = reason.map(Masking.personalData(inText:))
         if Masking.isIDNumberPath(field) {
             record.before = before.map(Masking.idNumber)
             record.after = after.map(Masking.idNumber)
@@ -319,8 +319,8 @@ extension AuditRecord {
             record.before = before.map(Masking.birthDate)
             record.after = after.map(Masking.birthDate)
         } else if field.hasSuffix("reason") || field.hasSuffix("Reason") {
-            record.before = before.map(Masking.idNumbers(inText:))
-            record.after = after.map(Masking.idNumbers(inText:))
+            record.before = before.map(Masking.personalData(inText:))
+            record.after = after.map(Masking.personalData(inText:))
         }
         return record
     }
