@@ -21,6 +21,10 @@ struct RebuildCommand: AsyncParsableCommand {
             copy of the file and run `registrar verify`; --force rebuilds anyway, with warnings on standard error \
             before and after. Every read model that folded lost events must then be rebuilt (--projection naming only \
             some of them is refused).
+
+            Rows changed behind the log's back (an audit row edited with the sqlite3 shell) are replaced by what the log \
+            says, without a word: `registrar verify` names them first (the rows only in the live tables, and those \
+            only in a rebuild), so run it before a rebuild when the read models are in question.
             """
     )
 

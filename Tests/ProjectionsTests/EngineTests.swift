@@ -531,6 +531,14 @@ struct EngineTests {
         let installed = try season.hashes()
         try await engine.rebuild()
         #expect(try season.hashes() == installed)
+        // A row changed behind the log's back: verification names it, both ways (audit X-3).
+        try await season.store.pool.write { db in
+            try db.execute(sql: "UPDATE audit_events SET actor_id = 'staff-forged' WHERE position = (SELECT MAX(position) FROM audit_events)")
+        }
+        let forged = try #require(try await engine.verifyAgainstRebuild().first { $0.name == "audit_trail" })
+        #expect(!forged.matches)
+        #expect(forged.differences.contains { $0.contains("only in the live rows") && $0.contains("position=\(head)") }, "\(forged.differences)")
+        #expect(forged.differences.contains { $0.contains("only in the rows rebuilt from the log") }, "\(forged.differences)")
     }
 
     /// A store on the fixture's file opened as another process would, with an engine that has not installed yet.

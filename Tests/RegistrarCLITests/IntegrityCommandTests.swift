@@ -48,6 +48,37 @@ struct IntegrityCommandTests {
         return path
     }
 
+    /// A rewritten log can verify against itself; the head an earlier verify printed anchors it (audit X-9).
+    @Test("verify checks the heads it printed before: --expect POSITION:HASH")
+    func expectedHeads() throws {
+        let path = try stressLog(12)
+        let first = try registrar("verify", "--db", path, "--skip-read-models")
+        let line = try #require(first.output.split(separator: "\n").first { $0.hasPrefix("head: ") }, "\(first.output)")
+        let anchor = String(line.dropFirst("head: ".count))
+        #expect(anchor.hasPrefix("12:") && anchor.count == 3 + 64, "\(anchor)")
+        let held = try registrar("verify", "--db", path, "--skip-read-models", "--expect", anchor)
+        #expect(held.status == 0 && held.output.contains("anchors: 1 expected head still held"), "\(held.output)")
+        let other = "12:" + String(repeating: "ab", count: 32)
+        let rewritten = try registrar(
+            "verify",
+            "--db",
+            path,
+            "--skip-read-models",
+            "--expect",
+            other,
+            "--expect",
+            "13:" + String(repeating: "0", count: 64)
+        )
+        #expect(rewritten.status == 1, "\(rewritten.output)")
+        #expect(
+            rewritten.output.contains("event 12: expected hash \(String(repeating: "ab", count: 32)), the log holds \(anchor.dropFirst(3))"),
+            "\(rewritten.output)"
+        )
+        #expect(rewritten.output.contains("event 13: expected hash") && rewritten.output.contains("no event there"), "\(rewritten.output)")
+        let malformed = try registrar("verify", "--db", path, "--expect", "12:xyz")
+        #expect(malformed.status != 0 && malformed.error.contains("--expect 12:xyz"), "\(malformed.error)")
+    }
+
     @Test("events cut off the end: verify says so, trace, serve, export and rebuild refuse, rebuild --force warns and starts again from the log")
     func tailCut() throws {
         let path = try demoCopy()

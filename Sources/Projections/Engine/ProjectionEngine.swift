@@ -19,6 +19,9 @@ public struct ReadModelCheck: Sendable, Equatable {
     public var outdatedVersion: Int?
     /// Whether the rows are equal (an outdated read model is not compared, and is not a mismatch).
     public var matches: Bool { outdatedVersion != nil || liveHash == rebuiltHash }
+    /// When they differ, the first rows that do, table by table: each only in the live tables (changed or added
+    /// behind the log's back) or only in the rebuilt ones (changed or removed), by its first columns.
+    public var differences: [String] = []
 
     /// Creates a check result.
     public init(name: String, checkpoint: Int64, liveHash: String, rebuiltHash: String, outdatedVersion: Int? = nil) {
@@ -731,8 +734,14 @@ public final class ProjectionEngine: Sendable {
                 }
             }
             let rebuiltHash = try await scratch.read { db in try Self.contentHash(projection, db: db) }
+            var check = ReadModelCheck(name: projection.name, checkpoint: checkpoint, liveHash: liveHash, rebuiltHash: rebuiltHash)
+            if !check.matches {
+                check.differences = try await scratch.writeWithoutTransaction { db in
+                    try Self.differingRows(projection, rebuilt: db, livePath: store.path)
+                }
+            }
             try scratch.close()
-            checks.append(ReadModelCheck(name: projection.name, checkpoint: checkpoint, liveHash: liveHash, rebuiltHash: rebuiltHash))
+            checks.append(check)
         }
         return checks
     }
@@ -819,6 +828,44 @@ public final class ProjectionEngine: Sendable {
     public func contentHash(_ name: String) throws -> String {
         guard let projection = projections.first(where: { $0.name == name }) else { throw ProjectionError.unknownProjection(name) }
         return try store.pool.read { db in try Self.contentHash(projection, db: db) }
+    }
+
+    /// The first rows (up to `limit` each way, per table) that differ between the rebuilt tables (`rebuilt`'s) and
+    /// the live ones (the file at `livePath`, attached and only read), described by their first columns.
+    static func differingRows(_ projection: any Projection, rebuilt db: Database, livePath: String, limit: Int = 3) throws -> [String] {
+        try db.execute(sql: "ATTACH DATABASE ? AS log_file", arguments: [livePath])
+        defer { try? db.execute(sql: "DETACH DATABASE log_file") }
+        var lines = [String]()
+        for table in projection.tables {
+            let physical = TableNames.live(table)
+            let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(physical))").map { $0["name"] as String }
+            let shown = columns.prefix(3)
+            func describe(_ row: Row) -> String {
+                shown.map { name in
+                    let value = row[name] as DatabaseValue
+                    let text: String
+                    switch value.storage {
+                    case .null: text = "NULL"
+                    case .int64(let number): text = String(number)
+                    case .double(let number): text = String(number)
+                    case .string(let string): text = string.count > 40 ? String(string.prefix(40)) + "…" : string
+                    case .blob(let bytes): text = "<\(bytes.count) bytes>"
+                    }
+                    return "\(name)=\(text)"
+                }.joined(separator: ", ")
+            }
+            for (from, other, what) in [
+                ("log_file", "main", "only in the live rows (changed or added behind the log's back)"),
+                ("main", "log_file", "only in the rows rebuilt from the log (changed or removed in the live rows)"),
+            ] {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT * FROM \(from).\(physical) EXCEPT SELECT * FROM \(other).\(physical) LIMIT \(limit)"
+                )
+                lines += rows.map { "\(table) row \(describe($0)): \(what)" }
+            }
+        }
+        return lines
     }
 
     /// The hash of a projection's tables as seen by `db`.
