@@ -192,7 +192,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     /// - Parameters:
     ///   - makeCommand: builds the command for an attempt (the application puts the current time and season in it).
     ///   - metadata: the metadata of the events (time from the injected clock).
-    ///   - claims: the uniqueness claims the new events take.
+    ///   - claims: the uniqueness claims the new events take (given them and the state they lead to).
     ///   - alongside: extra rows committed in the same transaction (SQLite store only).
     ///   - conditions: other streams the command was made from, at the versions it saw (the season); the append
     ///     fails with `EventLogError.conditionNotMet` if one moved, and the caller decides again on what is new.
@@ -202,7 +202,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     public func handle(
         streamId: String,
         metadata: EventMetadata,
-        claims: @Sendable ([D.Event]) -> [String] = { _ in [] },
+        claims: @Sendable ([D.Event], D.State) -> [String] = { _, _ in [] },
         alongside: (@Sendable (GRDBDatabase) throws -> Void)? = nil,
         conditions: [StreamCondition] = [],
         makeCommand: @Sendable () -> D.Command
@@ -231,7 +231,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
     private func decideAndAppend(
         streamId: String,
         metadata: EventMetadata,
-        claims: @Sendable ([D.Event]) -> [String],
+        claims: @Sendable ([D.Event], D.State) -> [String],
         alongside: (@Sendable (GRDBDatabase) throws -> Void)?,
         conditions: [StreamCondition],
         makeCommand: @Sendable () -> D.Command
@@ -283,7 +283,7 @@ where D.Event: EventFamily, D.State: SnapshotState, D.Command: Sendable {
                 expectedVersion: .exact(version),
                 events: try events.map(codec.encode),
                 metadata: metadata,
-                claims: claims(events),
+                claims: claims(events, newState),
                 snapshot: try snapshotIfDue(newState, fromVersion: version, eventCount: events.count),
                 conditions: conditions
             )

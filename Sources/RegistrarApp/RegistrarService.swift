@@ -188,7 +188,7 @@ public final class RegistrarService: Sendable {
                 try await staff.handle(
                     streamId: staffId,
                     metadata: metadata,
-                    claims: { _ in claims },
+                    claims: { _, _ in claims },
                     alongside: alongside,
                     conditions: conditions,
                     makeCommand: { ContextualCommand(command, CommandContext(actor: actor, now: now, season: season)) }
@@ -310,7 +310,7 @@ public final class RegistrarService: Sendable {
                 try await candidates.handle(
                     streamId: candidateId,
                     metadata: metadata,
-                    claims: CandidateClaims.keys(for:),
+                    claims: CandidateClaims.keys(for:after:),
                     alongside: credentials,
                     conditions: conditions
                 ) {
@@ -505,7 +505,7 @@ public final class RegistrarService: Sendable {
             try await candidates.handle(
                 streamId: command.candidateID,
                 metadata: metadata,
-                claims: CandidateClaims.keys(for:),
+                claims: CandidateClaims.keys(for:after:),
                 alongside: credentials,
                 conditions: conditions
             ) {

@@ -144,6 +144,8 @@ struct CorrectionBody: Codable, Sendable {
     var field: BasicInfoField
     var newValue: String
     var reason: String
+    /// With `field` `idNumber`: the 证件类型 of the document in hand, when another than the registered one.
+    var idType: String?
 }
 
 /// A reason (reject an application, deactivate a staff account).

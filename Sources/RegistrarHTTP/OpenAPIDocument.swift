@@ -1860,6 +1860,7 @@ enum OpenAPIDocument {
     "/api/v1/candidates/{candidateID}/applications/{applicationID}/corrections": {
       "post": {
         "summary": "审核: correct basic information, with a reason",
+        "description": "A reviewer of the application's site corrects one field of the basic information, with a reason, during review; 证件类型 is corrected with the number (`idType` beside `field` `idNumber`).",
         "operationId": "post_candidates_candidateID_applications_applicationID_corrections",
         "tags": [
           "review"
@@ -5675,6 +5676,25 @@ enum OpenAPIDocument {
           "reason": {
             "type": "string",
             "description": "Mandatory; kept in the history with the old value."
+          },
+          "idType": {
+            "type": "string",
+            "enum": [
+              "居民身份证",
+              "军官证",
+              "警官证",
+              "文职干部证",
+              "士兵证",
+              "军队学员证",
+              "台湾往来大陆通行证",
+              "台湾身份证",
+              "香港往来大陆通行证",
+              "香港身份证",
+              "澳门往来大陆通行证",
+              "澳门身份证",
+              "外籍护照"
+            ],
+            "description": "With `field` `idNumber`: the 证件类型 of the document in hand when it is not the registered one; `newValue` is its number (the same number is allowed). Only among one region's documents (the six mainland types; Taiwan's, Hong Kong's or Macau's identity card and 往来大陆通行证), else 422 `review.id_type_change_refused` (field `idType`); with another `field`, the same. Recorded as a `BasicInfoCorrected` of field `idType` before the number's (and, for a 居民身份证, the sex and birth date it gives); the application's pass number stays the pass's."
           }
         },
         "additionalProperties": false

@@ -122,7 +122,7 @@ enum PageFile {
                 + application.trainingEntryIDs.map { "培训经历 \(trainingNumbers[$0].map(String.init) ?? $0)" }
                 + (application.certificateEntryID.map { ["证书 \(certificateNumbers[$0].map(String.init) ?? $0)"] } ?? [])
             let corrections = application.corrections.map { correction in
-                let field = BasicInfoField(rawValue: correction.field).map(PageRender.label(of:)) ?? correction.field
+                let field = PageRender.correctionLabel(correction.field)
                 return "\(field)：\(correction.oldValue) → \(correction.newValue)（\(correction.reason)）"
             }
             let list: [(String, String?)] = [

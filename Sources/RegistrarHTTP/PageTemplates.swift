@@ -270,6 +270,7 @@ enum PageTemplates {
         <form class="box" method="post" action="/review/applications/{{applicationID}}/corrections">
         <label>字段 <select name="field">{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></label>
         <label>新值 <input type="text" name="newValue" value="{{newValue}}" maxlength="200" list="correction-choices"></label>
+        <label>证件类型 <select name="idType"><option value="">不变</option>{{#idTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/idTypes}}</select></label>
         <datalist id="correction-choices">{{#choices}}<option value="{{.}}">{{/choices}}</datalist>
         <label>修改原因 <input type="text" name="reason" value="{{correctionReason}}" required maxlength="200"></label>
         <button type="submit">保存修改</button>

@@ -236,7 +236,8 @@ extension Routes {
                                 applicationID: applicationID,
                                 field: field,
                                 newValue: form["newValue"] ?? "",
-                                reason: reason ?? ""
+                                reason: reason ?? "",
+                                idType: form["idType"].flatMap { $0.isEmpty ? nil : $0 }
                             )
                         )
                     case "approve":
@@ -1038,6 +1039,10 @@ extension RegistrarAPI {
             "mismatches": summary.mismatches, "hasMismatches": summary.mismatches > 0, "identityMismatch": summary.identityMismatch,
             "entries": entries, "noEntries": entries.isEmpty, "fields": fields, "hints": PageRender.correctionHints,
             "choices": PageRender.correctionChoices, "canDecide": canDecide,
+            // Another document of the candidate's region, corrected with its number (证件号码).
+            "idTypes": IDType.allCases.filter { type in
+                state?.basic?.idTypeValue.map { $0 != type && $0.correctionGroup == type.correctionGroup } ?? false
+            }.map { type in ["value": type.rawValue, "selected": typed("corrections", "idType") == type.rawValue] as [String: Any] },
             "canCorrect": canDecide, "canResetPassword": isReviewer,
             "newValue": typed("corrections", "newValue"), "correctionReason": typed("corrections", "reason"),
             "resetReason": typed("password-reset", "reason"), "rejectReason": typed("reject", "reason"),
@@ -1170,7 +1175,7 @@ extension RegistrarAPI {
         values["hasDecision"] = !decision.isEmpty
         values["corrections"] = application.corrections.map { correction -> [String: Any] in
             [
-                "field": BasicInfoField(rawValue: correction.field).map(PageRender.label(of:)) ?? correction.field,
+                "field": PageRender.correctionLabel(correction.field),
                 "oldValue": correction.oldValue.isEmpty ? "（空）" : correction.oldValue,
                 "newValue": correction.newValue.isEmpty ? "（空）" : correction.newValue, "reason": correction.reason,
                 "reviewer": correction.reviewerID, "reviewerName": reviewers[correction.reviewerID] ?? "",
@@ -1510,6 +1515,12 @@ enum PageRender {
     /// What to type as the new value of the fields whose text is a code or a format.
     /// What the correction form's value box suggests as it is typed in (a datalist): the spellings the rules take
     /// for 性别, 民族 and 国籍.
+    /// A correction's field as the pages name it (the 证件类型 is not a ``BasicInfoField`` of its own).
+    static func correctionLabel(_ field: String) -> String {
+        if field == BasicInfo.idTypeField { return "证件类型" }
+        return BasicInfoField(rawValue: field).map(label(of:)) ?? field
+    }
+
     static let correctionChoices: [String] = {
         var seen = Set<String>()
         return (Sex.allCases.map(\.rawValue) + Ethnicities.all + Nationality.all).filter { seen.insert($0).inserted }
@@ -1518,6 +1529,7 @@ enum PageRender {
     static let correctionHints: [String] = [
         "民族、国籍、性别：在新值框中输入后从下拉列表选择，须与列表一致（如“汉族”，不是“汉”）",
         "性别：男 或 女（居民身份证考生由证件号码确定）", "出生日期：YYYY-MM-DD，如 1990-05-01",
+        "证件类型：考生所持证件与注册时的类型不同（如注册为军官证、实为居民身份证）时，选择“证件号码”，填写所持证件上的号码，并在“证件类型”中选择所持证件；只能在同类证件之间更正",
         "本人身份（仅军队、武警及公安部所属边防、消防、警卫部队人员）填代码："
             + MilitaryIdentity.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: "；") + "；无本人身份的考生留空",
     ]

@@ -748,7 +748,8 @@ extension Routes {
                     applicationID: applicationID,
                     field: body.field,
                     newValue: body.newValue,
-                    reason: body.reason
+                    reason: body.reason,
+                    idType: body.idType
                 )
             )
             return try await api.commandReply(try await api.run(command, as: principal.actor, request, context, reason: body.reason))

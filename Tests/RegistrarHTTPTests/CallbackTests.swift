@@ -559,7 +559,7 @@ import Testing
             try await world.service.candidates.handle(
                 streamId: cast.candidateA,
                 metadata: world.service.metadata(actor: owner, request: .init(channel: "web")),
-                claims: { _ in [] }
+                claims: { _, _ in [] }
             ) { ContextualCommand(start("order-unclaimed"), CommandContext(actor: owner, now: world.clock.now(), season: season)) }
             #expect(try await world.store.claimHolder(CandidateClaims.orderKey("order-unclaimed")) == nil)
             let unclaimed = try await Self.bankAnswer(client, world, order: "order-unclaimed", transaction: "txn-unclaimed")

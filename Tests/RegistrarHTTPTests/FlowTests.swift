@@ -629,4 +629,58 @@ import Testing
             #expect(metadata.actorId == candidate)
         }
     }
+    /// A candidate registered with the wrong 证件类型 (a 军官证 for the 居民身份证 in hand): the reviewer corrects the type
+    /// with the number, the file follows, and password recovery finds the file by the document it now names (T22).
+    @Test func theReviewerCorrectsTheIDTypeWithTheNumber() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let registration = """
+                {"username": "officer01", "name": "张三", "surnamePinyin": "zhang", "givenNamePinyin": "san",
+                 "idType": "军官证", "idNumber": "JG20101234", "sex": "男", "birthDate": "1990-03-07",
+                 "nationality": "中国", "ethnicity": "汉族", "password": "\(World.password)",
+                 "recoveryQuestion": "我的母校?", "recoveryAnswer": "武汉大学医学部"}
+                """
+            let registered = try await client.call(.post, "/api/v1/candidates", json: registration)
+            try #require(registered.status == .created, "\(registered.text)")
+            let candidate = try #require(registered.object["candidateID"] as? String)
+            let application = try await client.fillInAndApply(candidate: candidate, token: try await client.login("officer01"))
+            world.clock.set(World.review)
+            let reviewer = try await client.login("reviewer01")
+            let number = World.residentID(71)
+            let path = "/api/v1/candidates/\(candidate)/applications/\(application)/corrections"
+            let across = try await client.call(
+                .post,
+                path,
+                token: reviewer,
+                json: #"{"field": "idNumber", "newValue": "A1234567", "idType": "香港身份证", "reason": "核对证件原件"}"#
+            )
+            #expect(
+                across.status == .unprocessableContent && across.code == "review.id_type_change_refused" && across.field == "idType",
+                "\(across.text)"
+            )
+            let corrected = try await client.call(
+                .post,
+                path,
+                token: reviewer,
+                json: #"{"field": "idNumber", "newValue": "\#(number)", "idType": "居民身份证", "reason": "所持证件为居民身份证"}"#
+            )
+            #expect(corrected.status == .ok, "\(corrected.text)")
+            #expect((corrected.object["events"] as? [String])?.prefix(2) == ["BasicInfoCorrected", "BasicInfoCorrected"], "\(corrected.text)")
+            let file = try await client.call(.get, "/api/v1/candidates/\(candidate)", token: reviewer)
+            let basic = file.object["basic"] as? [String: Any]
+            #expect(basic?["idType"] as? String == "居民身份证" && basic?["idNumber"] as? String == number, "\(file.text)")
+            let trail = try await client.call(
+                .get,
+                "/api/v1/audit/trail?candidate=\(candidate)&field=basic.idType",
+                token: try await client.login("auditor01")
+            )
+            #expect(trail.text.contains("军官证") && trail.text.contains("所持证件为居民身份证"), "\(trail.text)")
+            let question = try await client.call(
+                .post,
+                "/api/v1/password-recovery/question",
+                json: #"{"idType": "居民身份证", "idNumber": "\#(number)", "name": "张三"}"#
+            )
+            #expect(question.status == .ok && question.object["recoveryQuestion"] as? String == "我的母校?", "\(question.text)")
+        }
+    }
 }

@@ -49,7 +49,7 @@ public enum AuditFold {
             values[field] = e.newValue
             // As the file: the application's pass number follows when it was the corrected ID number.
             let pass = "applications[\(e.applicationID)].passNumber"
-            if e.field == BasicInfoField.idNumber.rawValue, values[pass] == e.oldValue {
+            if e.field == BasicInfoField.idNumber.rawValue, IDType(rawValue: e.idType)?.isMainlandPass == true, values[pass] == e.oldValue {
                 values[pass] = e.newValue
                 changes.append(FieldChange(field: pass, before: e.oldValue, after: e.newValue))
             }

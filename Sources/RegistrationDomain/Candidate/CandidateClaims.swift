@@ -39,6 +39,13 @@ public enum CandidateClaims {
     /// corrects the ID number, the order number when a payment starts, the scan id when a CHSI scan starts. Claims are never released (a corrected-away
     /// number stays claimed by this file).
     public static func keys(for events: [CandidateEvent]) -> [String] {
+        keys(for: events, after: nil)
+    }
+
+    /// The claims of a batch of events, given the file they lead to: a corrected ID type claims the person key of the
+    /// new type with the number the file has after the batch (the number may stay, and password recovery looks the
+    /// file up by type and number).
+    public static func keys(for events: [CandidateEvent], after state: CandidateState?) -> [String] {
         var keys: [String] = []
         for event in events {
             switch event {
@@ -49,6 +56,8 @@ public enum CandidateClaims {
             case .basicInfoCorrected(let e) where e.field == BasicInfoField.idNumber.rawValue:
                 keys.append(personKey(idType: e.idType, idNumber: e.newValue))
                 keys.append(idNumberKey(e.newValue))
+            case .basicInfoCorrected(let e) where e.field == BasicInfo.idTypeField:
+                if let number = state?.basic?.idNumber { keys.append(personKey(idType: e.newValue, idNumber: number)) }
             case .paymentStarted(let e):
                 keys.append(orderKey(e.orderNumber))
             case .chsiScanStarted(let e):
@@ -57,7 +66,9 @@ public enum CandidateClaims {
                 break
             }
         }
-        return keys
+        // A type and a number corrected together claim the same person key twice.
+        var seen = Set<String>()
+        return keys.filter { seen.insert($0).inserted }
     }
 
     /// The national system's message when the person claim is taken: already registered under another username,

@@ -668,6 +668,10 @@ public struct CorrectBasicInfo: Codable, Sendable, Equatable {
     public var newValue: String
     /// Why (mandatory).
     public var reason: String
+    /// With `field` ``BasicInfoField/idNumber``: the 证件类型 of the document in hand, when it is not the registered
+    /// one (the number is `newValue`, which may stay the same). Only among the documents of one region
+    /// (``IDType/correctionGroup``).
+    public var idType: String?
 
     /// Creates the value.
     public init(
@@ -675,13 +679,15 @@ public struct CorrectBasicInfo: Codable, Sendable, Equatable {
         applicationID: String,
         field: BasicInfoField,
         newValue: String,
-        reason: String
+        reason: String,
+        idType: String? = nil
     ) {
         self.candidateID = candidateID
         self.applicationID = applicationID
         self.field = field
         self.newValue = newValue
         self.reason = reason
+        self.idType = idType
     }
 }
 

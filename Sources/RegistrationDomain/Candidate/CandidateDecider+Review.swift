@@ -55,14 +55,16 @@ extension CandidateDecider {
         let (basic, application) = try reviewable(c.candidateID, c.applicationID, context, state, action: "修改基本信息")
         try requireSubmitted(application, action: "修改基本信息")
         let why = try reason(c.reason)
-        let idType = basic.idTypeValue ?? .residentID
+        let registeredType = basic.idTypeValue ?? .residentID
         let field = c.field
         let value = c.newValue
         let today = Instant.beijingDate(context.now)
-        guard value != basic.value(of: field) else {
+        // The document in hand: the registered one, or another of the same region given with its number.
+        let idType = try correctedIDType(c, registered: registeredType, basic: basic)
+        guard value != basic.value(of: field) || idType != registeredType else {
             throw Reject.make(.reviewNoChange, field: "newValue", message: "新值与原值相同，无需修改")
         }
-        var changes: [(BasicInfoField, String)] = [(field, value)]
+        var changes: [(BasicInfoField, String)] = value != basic.value(of: field) ? [(field, value)] : []
         switch field {
         case .name:
             try Rules.validateName(value, idType: idType, field: "newValue")
@@ -122,14 +124,14 @@ extension CandidateDecider {
             }
         }
         let at = now(context)
-        return changes.map { field, newValue in
+        let corrected = { (field: String, oldValue: String, newValue: String) -> CandidateEvent in
             .basicInfoCorrected(
                 BasicInfoCorrected(
                     candidateID: c.candidateID,
                     applicationID: c.applicationID,
-                    idType: basic.idType,
-                    field: field.rawValue,
-                    oldValue: basic.value(of: field),
+                    idType: idType.rawValue,
+                    field: field,
+                    oldValue: oldValue,
                     newValue: newValue,
                     reason: why,
                     reviewerID: context.actor.id,
@@ -137,6 +139,34 @@ extension CandidateDecider {
                 )
             )
         }
+        let typeChange = idType == registeredType ? [] : [corrected(BasicInfo.idTypeField, basic.idType, idType.rawValue)]
+        return typeChange + changes.map { field, newValue in corrected(field.rawValue, basic.value(of: field), newValue) }
+    }
+
+    /// The 证件类型 a correction of the number is made under: the registered one, or the type given with the number
+    /// (``CorrectBasicInfo/idType``), of the same region (``IDType/correctionGroup``: the name's rule, the nationality
+    /// and the application's pass number stay right) and allowed with the candidate's 本人身份.
+    private static func correctedIDType(_ c: CorrectBasicInfo, registered: IDType, basic: BasicInfo) throws(Rejection) -> IDType {
+        guard let typed = c.idType, !Check.isBlank(typed) else { return registered }
+        let type = try Check.choice(typed, as: IDType.self, field: "idType", label: "证件类型")
+        guard type != registered else { return registered }
+        guard c.field == .idNumber else {
+            throw Reject.make(
+                .reviewIDTypeChangeRefused,
+                field: "idType",
+                message: "证件类型须与证件号码一起更正：请选择修改“证件号码”，填写新证件上的号码"
+            )
+        }
+        guard type.correctionGroup == registered.correctionGroup else {
+            throw Reject.make(
+                .reviewIDTypeChangeRefused,
+                field: "idType",
+                message: "证件类型只能在同类证件之间更正（\(registered.correctionGroup)）：由“\(registered.rawValue)”改为“\(type.rawValue)”"
+                    + "涉及国籍、姓名或往来大陆通行证号码等报名信息，请审核不通过并说明原因"
+            )
+        }
+        if let identity = basic.identity { try checkIdentity(identity, idType: type, field: "idType") }
+        return type
     }
 
     // MARK: - Approve, reject, sign

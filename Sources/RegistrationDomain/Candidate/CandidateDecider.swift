@@ -267,11 +267,16 @@ public enum CandidateDecider: Decider {
         case .basicInfoCorrected(let e):
             if let field = BasicInfoField(rawValue: e.field) {
                 state.basic?.set(field, to: e.newValue)
+            } else if e.field == BasicInfo.idTypeField {
+                state.basic?.idType = e.newValue
             }
             state.applications.changeValue(forKey: e.applicationID) { application in
                 // A pass number taken from the ID number (a 往来大陆通行证 holder's) is the number the reviewer
-                // corrected: the application must not keep the wrong one.
-                if e.field == BasicInfoField.idNumber.rawValue, application.passNumber == e.oldValue {
+                // corrected: the application must not keep the wrong one. Once the document is another (the pass
+                // corrected to the identity card it goes with), the pass number stays the pass's.
+                if e.field == BasicInfoField.idNumber.rawValue, IDType(rawValue: e.idType)?.isMainlandPass == true,
+                    application.passNumber == e.oldValue
+                {
                     application.passNumber = e.newValue
                 }
                 application.corrections.append(

@@ -25,6 +25,10 @@ public struct BasicInfo: Codable, Equatable, Sendable {
     /// 本人身份 1…6.
     public var identity: Int?
 
+    /// The `field` of a ``BasicInfoCorrected`` that changes the 证件类型: not a ``BasicInfoField`` of its own, since
+    /// the type is corrected only with the number it goes with (``CorrectBasicInfo/idType``).
+    public static let idTypeField = "idType"
+
     /// The ID type, if known.
     public var idTypeValue: IDType? { IDType(rawValue: idType) }
     /// The identity, if any.

@@ -193,6 +193,8 @@ public enum DecisionCode: String, CaseIterable, Sendable {
     case reviewDerivedField = "review.derived_field"
     /// A correction of the ID number to one another account registered with.
     case reviewIDNumberTaken = "review.id_number_taken"
+    /// A 证件类型 corrected to a document of another region, or given with another field than the number.
+    case reviewIDTypeChangeRefused = "review.id_type_change_refused"
 
     // MARK: Account
     /// A password reset by staff without a reason.

@@ -29,6 +29,22 @@ public enum IDType: String, Codable, CaseIterable, Sendable {
     /// 外籍护照: foreign passport, 6 to 20 characters.
     case foreignPassport = "外籍护照"
 
+    /// A 往来大陆通行证 (Taiwan, Hong Kong, Macau): its number is the pass number an application asks for.
+    public var isMainlandPass: Bool { self == .taiwanPass || self == .hongKongPass || self == .macauPass }
+
+    /// The documents of one holder's region, among which a reviewer may correct the type (``isMainland`` types; the
+    /// identity card and the pass of Taiwan, of Hong Kong, of Macau; the foreign passport): within one, the name's
+    /// rule, the nationality and whether an application needs a pass number stay the same.
+    public var correctionGroup: String {
+        switch self {
+        case .residentID, .officerID, .policeOfficerID, .civilianCadreID, .soldierID, .militaryCadetID: "大陆居民证件"
+        case .taiwanPass, .taiwanID: "台湾居民证件"
+        case .hongKongPass, .hongKongID: "香港居民证件"
+        case .macauPass, .macauID: "澳门居民证件"
+        case .foreignPassport: "外籍护照"
+        }
+    }
+
     /// True for the six mainland types (resident ID, officer, police officer, civilian cadre, soldier, cadet):
     /// their holders write their name in Chinese characters.
     public var isMainland: Bool {

@@ -321,6 +321,15 @@ struct RejectionCatalogueTests {
             candidate(.submittedOverChsiDifferences(), .approveApplication(ApproveApplication(candidateID: z, applicationID: "a1")), reviewer)
         },
         .reviewDerivedField: { candidate(.submitted(), correct(.sex, "女"), reviewer) },
+        .reviewIDTypeChangeRefused: {
+            candidate(
+                .submitted(),
+                .correctBasicInfo(
+                    CorrectBasicInfo(candidateID: z, applicationID: "a1", field: .idNumber, newValue: "A1234567", reason: "核对证件", idType: "香港身份证")
+                ),
+                reviewer
+            )
+        },
         .paymentNotApproved: {
             candidate(.submitted(), .startPayment(StartPayment(candidateID: z, applicationID: "a1", orderNumber: "o", amountFen: 1)), pay)
         },

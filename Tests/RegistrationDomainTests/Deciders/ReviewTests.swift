@@ -103,6 +103,74 @@ struct ReviewTests {
         submitted.when(correct(.idNumber, tooYoung), reviewer).thenRejects(code: "age.too_young", field: "newValue")
     }
 
+    /// 证件类型 is corrected with the number of the document in hand (T22): the type first, then the number and what a
+    /// 居民身份证 gives; the new type's person key is claimed (password recovery looks the file up by it).
+    @Test func theIDTypeIsCorrectedWithItsNumberAmongOneRegionsDocuments() throws {
+        let resident = Fixture.residentID("11010519850601123")
+        let command = { (type: String?, number: String, field: BasicInfoField) in
+            CandidateCommand.correctBasicInfo(
+                CorrectBasicInfo(candidateID: Fixture.zhang, applicationID: "a1", field: field, newValue: number, reason: "核对证件原件", idType: type)
+            )
+        }
+        let base = officerHistory().events
+        let all = given(base).when(command("居民身份证", resident, .idNumber), reviewer).thenAccepts()
+        let events = Array(all.dropFirst(base.count))
+        let corrected = events.compactMap { event -> BasicInfoCorrected? in
+            if case .basicInfoCorrected(let e) = event { return e }
+            return nil
+        }
+        // The officer registered as 男 born 1985-06-01, which the number says too: nothing derived changes.
+        #expect(corrected.map(\.field) == ["idType", "idNumber"], "\(corrected.map(\.field))")
+        #expect(corrected.first.map { [$0.oldValue, $0.newValue] } == ["军官证", "居民身份证"])
+        #expect(corrected.allSatisfy { $0.idType == "居民身份证" })
+        let state = CandidateDecider.replay(all)
+        #expect(state.basic?.idType == "居民身份证" && state.basic?.idNumber == resident)
+        #expect(CandidateClaims.keys(for: events, after: state) == ["person:居民身份证:\(resident)", "id-number:\(resident)"])
+
+        // The same number on a document of another mainland type: the type alone changes, and is claimed.
+        let typeOnlyAll = given(base).when(command("警官证", "JG20101234", .idNumber), reviewer).thenAccepts()
+        let typeOnly = Array(typeOnlyAll.dropFirst(base.count))
+        #expect(typeOnly.count == 1)
+        let after = CandidateDecider.replay(typeOnlyAll)
+        #expect(after.basic?.idType == "警官证" && after.basic?.idNumber == "JG20101234")
+        #expect(CandidateClaims.keys(for: typeOnly, after: after) == ["person:警官证:JG20101234"])
+
+        // Not across regions, not with another field, and not to the type and number it has.
+        given(officerHistory().events).when(command("香港身份证", "A1234567", .idNumber), reviewer)
+            .thenRejects(.reviewIDTypeChangeRefused, field: "idType")
+        given(officerHistory().events).when(command("警官证", "张叁", .name), reviewer).thenRejects(.reviewIDTypeChangeRefused, field: "idType")
+        given(officerHistory().events).when(command("军官证", "JG20101234", .idNumber), reviewer).thenRejects(.reviewNoChange)
+        given(officerHistory().events).when(command("护照", "JG20101234", .idNumber), reviewer).thenRejects(.inputInvalidChoice, field: "idType")
+        // The number must fit the new type.
+        let unfit = given(officerHistory().events).when(command("居民身份证", "JG20101234", .idNumber), reviewer)
+        #expect(unfit.rejection?.field == "newValue", "\(String(describing: unfit.rejection))")
+    }
+
+    /// A 香港往来大陆通行证 holder whose document in hand is the 香港身份证: the application's pass number stays the pass's.
+    @Test func aPassCorrectedToTheIdentityCardKeepsThePassNumber() {
+        var history = History.registered(
+            Fixture.register(name: "Chan Tai Man", idType: "香港往来大陆通行证", idNumber: "H1234567801", sex: "男", birthDate: "1990-01-01")
+        )
+        history.run(.addEducation(AddEducationEntry(candidateID: Fixture.zhang, entryID: "e1", education: Fixture.bachelor)), Fixture.candidate())
+        history.run(Fixture.submit(), Fixture.candidate(at: T.registration))
+        #expect(history.state.applications["a1"]?.passNumber == "H1234567801")
+        history.run(
+            .correctBasicInfo(
+                CorrectBasicInfo(
+                    candidateID: Fixture.zhang,
+                    applicationID: "a1",
+                    field: .idNumber,
+                    newValue: "A1234567",
+                    reason: "所持证件为香港身份证",
+                    idType: "香港身份证"
+                )
+            ),
+            reviewer
+        )
+        #expect(history.state.basic?.idType == "香港身份证" && history.state.basic?.idNumber == "A1234567")
+        #expect(history.state.applications["a1"]?.passNumber == "H1234567801")
+    }
+
     @Test func sexAndBirthDateOfAResidentIDFollowTheNumber() {
         submitted.when(correct(.sex, "女"), reviewer).thenRejects(.reviewDerivedField, field: "field")
         submitted.when(correct(.birthDate, "1990-03-08"), reviewer).thenRejects(.reviewDerivedField)
