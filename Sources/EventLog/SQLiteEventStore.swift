@@ -24,8 +24,9 @@ public final class SQLiteEventStore: EventStore, SnapshotStore {
         public var maximumBatch: Int = 512
         /// How often live subscriptions look for appends made by other processes.
         public var pollInterval: Duration = .milliseconds(250)
-        /// How long a live subscription waits on a quiet log before it reports ``LiveItem/idle``.
-        public var idleInterval: Duration = .seconds(15)
+        /// How long a live subscription waits on a quiet log before it reports ``LiveItem/idle`` (the server then
+        /// writes to its client, and finds a client that went away: its feed's slot is free again that soon).
+        public var idleInterval: Duration = .seconds(5)
         /// Open read-only (verify, export, queries); appends then fail.
         public var readOnly = false
         /// How often a thread of the store's own copies the WAL into the database file (a `PASSIVE` checkpoint,

@@ -49,6 +49,9 @@ final class HeadNotifier: Sendable {
         for continuation in all { continuation.yield() }
     }
 
+    /// How long a quiet log waits before subscribers hear ``LiveItem/idle``.
+    var quietInterval: Duration { idleInterval }
+
     /// How many subscriptions wait (for tests: a subscription whose consumer stopped is gone).
     var waiterCount: Int { waiters.withLock { $0.continuations.count } }
 
@@ -116,6 +119,7 @@ public struct LiveEvents: AsyncSequence, Sendable {
         private let registration: (id: UInt64, wakeups: AsyncStream<Void>)
         private var wakeups: AsyncStream<Void>.AsyncIterator
         private let readBatch: @Sendable (Int64) async throws -> [RecordedEvent]
+        private var lastItem = ContinuousClock.now
 
         init(after: Int64, notifier: HeadNotifier, readBatch: @escaping @Sendable (Int64) async throws -> [RecordedEvent]) {
             position = after
@@ -134,15 +138,21 @@ public struct LiveEvents: AsyncSequence, Sendable {
                     let event = buffer[index]
                     index += 1
                     position = event.position
+                    lastItem = .now
                     return .event(event)
                 }
                 buffer = try await readBatch(position)
                 index = 0
                 if buffer.isEmpty {
                     guard await wakeups.next() != nil else { return nil }
-                    if reportingIdle {
+                    // Only a quiet log is reported, not every wake-up that found nothing new (the poller's, after this
+                    // process's own appends: audit Z-4).
+                    if reportingIdle, ContinuousClock.now - lastItem >= notifier.quietInterval {
                         buffer = try await readBatch(position)
-                        if buffer.isEmpty { return .idle }
+                        if buffer.isEmpty {
+                            lastItem = .now
+                            return .idle
+                        }
                     }
                 }
             }

@@ -204,7 +204,17 @@ public enum Masking {
             }
         }
         let checkX: Set<Character> = ["X", "x", "Ｘ", "ｘ"]
-        let separators: Set<Character> = [" ", "-", "\u{3000}", "－", ".", "/", "．", "／"]
+        let separators: Set<Character> = [
+            " ", "-", "\u{3000}", "－", ".", "/", "．", "／", "_", "\u{00A0}", "\u{2009}", "\u{202F}", "\u{2013}", "\u{2014}",
+        ]
+        /// How many separators (one or two, as typed between groups) start at `position` and are followed by a digit.
+        func separatorRun(at position: Int) -> Int? {
+            for length in 1...2 {
+                guard position + length - 1 < characters.count, separators.contains(characters[position + length - 1]) else { return nil }
+                if position + length < characters.count, digit(characters[position + length]) != nil { return length }
+            }
+            return nil
+        }
         var out = ""
         var index = 0
         while index < characters.count {
@@ -213,15 +223,19 @@ public enum Masking {
                 index += 1
                 continue
             }
-            // The run: digits, single separators between digits, and an X after the 17th digit.
+            // The run: digits, one or two separators between digits, and an X after the 17th digit. Where 15 or 18
+            // of its digits end at a separator, a number may end there with other figures after it ("…4919 2026年",
+            // "…4919-2份"): the longest such number is kept (audit Z-1).
             var number = ""
             var end = index
+            var numberEnds: [Int: (end: Int, digits: String)] = [:]
             while end < characters.count {
                 if let value = digit(characters[end]) {
                     number.append(value)
                     end += 1
-                } else if separators.contains(characters[end]), end + 1 < characters.count, digit(characters[end + 1]) != nil {
-                    end += 1
+                } else if let length = separatorRun(at: end) {
+                    if number.count == 15 || number.count == 18 { numberEnds[number.count] = (end, number) }
+                    end += length
                 } else if number.count == 17, checkX.contains(characters[end]) {
                     number.append("X")
                     end += 1
@@ -231,9 +245,12 @@ public enum Masking {
                 }
             }
             let touchesDigit = end < characters.count && digit(characters[end]) != nil
-            if (number.count == 15 || number.count == 18) && !touchesDigit {
+            if (number.count == 15 || number.count == 18) && !touchesDigit && Self.holdsBirthDate(number) {
                 out += idNumber(number)
                 index = end
+            } else if let prefix = [numberEnds[18], numberEnds[15]].compactMap({ $0 }).first(where: { Self.holdsBirthDate($0.digits) }) {
+                out += idNumber(prefix.digits)
+                index = prefix.end
             } else {
                 // Not a number of an ID card: the first digit as written, and on from the next character.
                 out.append(characters[index])
@@ -245,6 +262,23 @@ public enum Masking {
             }
         }
         return out
+    }
+
+    /// Whether 15 or 18 digits read as a resident ID's: a birth date where the number has one (`YYMMDD` from the 7th
+    /// digit of 15, `YYYYMMDD` of 18). The check character is not required: a mistyped number, the usual reason for a
+    /// correction, is as personal as a right one. Other runs of as many digits (a bank card's last groups) stay.
+    static func holdsBirthDate(_ number: String) -> Bool {
+        let digits = Array(number.utf8.prefix(17)).map { Int($0) - 48 }
+        func value(_ from: Int, _ count: Int) -> Int { digits[from..<from + count].reduce(0) { $0 * 10 + $1 } }
+        guard digits.allSatisfy({ (0...9).contains($0) }) else { return false }
+        let (month, day): (Int, Int)
+        if number.count == 18 {
+            guard (1900...2099).contains(value(6, 4)) else { return false }
+            (month, day) = (value(10, 2), value(12, 2))
+        } else {
+            (month, day) = (value(8, 2), value(10, 2))
+        }
+        return (1...12).contains(month) && (1...31).contains(day)
     }
 
     /// A timeline step with the resident ID numbers of its reason masked.

@@ -134,12 +134,12 @@ enum PageTemplates {
     static let queue = """
         <h1>{{title}}</h1>
         <form class="box noprint" method="get" action="{{base}}">
-        <label>查找考生 <input type="text" name="q" value="{{q}}" maxlength="64" placeholder="姓名、证件号码、用户名或报名号"></label>
+        <label>查找考生 <input type="text" name="q" value="{{q}}" maxlength="64" placeholder="{{searchHint}}"></label>
         <button type="submit">查找</button>{{#searching}} <a href="{{base}}">返回审核队列</a>{{/searching}}
         </form>
         {{^searching}}<p class="noprint tabs">{{#tabs}}{{#current}}<strong>{{label}}</strong>{{/current}}{{^current}}<a href="{{link}}">{{label}}</a>{{/current}} {{/tabs}}</p>{{/searching}}
         {{#searching}}<h2>查找“{{q}}”的结果</h2>{{/searching}}
-        {{#empty}}<p>{{#searching}}本考点没有姓名、证件号码、用户名或报名号为“{{q}}”的报名。{{/searching}}{{^searching}}没有符合条件的报名记录。{{/searching}}</p>{{/empty}}
+        {{#empty}}<p>{{#searching}}本考点没有{{searchHint}}为“{{q}}”的报名。{{/searching}}{{^searching}}没有符合条件的报名记录。{{/searching}}</p>{{/empty}}
         {{^empty}}
         <table>
         <thead><tr><th>姓名</th><th>报名号</th><th>报考类别</th><th>提交时间</th><th>状态</th><th>缴费</th><th>学历条目</th><th>已验证</th><th>不一致项</th><th>身份</th><th>修改</th></tr></thead>

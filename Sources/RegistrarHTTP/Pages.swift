@@ -145,7 +145,13 @@ extension Routes {
             if let query {
                 var candidates = Set<String>()
                 if let id = try await api.history.resolve(query), id.hasPrefix("candidate-") { candidates.insert(id) }
-                if let holder = try await api.service.store.claimHolder(CandidateClaims.idNumberKey(query)) { candidates.insert(holder) }
+                // By ID number only for those who see numbers in full: for an auditor, who reads them masked, a search
+                // that answers whether a guessed number is right would give the hidden digits back (audit Z-5).
+                if api.seesFullIDNumbers(principal.actor),
+                    let holder = try await api.service.store.claimHolder(CandidateClaims.idNumberKey(query))
+                {
+                    candidates.insert(holder)
+                }
                 let found = try await api.readModels().search(site: siteCode, candidateIDs: candidates, name: query, applicationID: query)
                 page = ReviewQueuePage(items: found, next: nil)
             } else {
@@ -191,6 +197,7 @@ extension Routes {
             let siteName = season.site(siteCode)?.name ?? siteCode
             var values: [String: Any] = [
                 "title": "\(siteName)（\(siteCode)）现场审核", "items": items, "empty": items.isEmpty, "tabs": tabs, "base": base,
+                "searchHint": api.seesFullIDNumbers(principal.actor) ? "姓名、证件号码、用户名或报名号" : "姓名、用户名或报名号",
             ]
             if let query {
                 values["q"] = query
@@ -1221,6 +1228,10 @@ extension RegistrarAPI {
         )
         var page = PageRender.html(body, status: error.status)
         page.headers[Header.pageRefusal] = error.body.code
+        // The refusal's own headers a client acts on (`Retry-After` of a 429, `Allow` of a 405).
+        for (name, value) in error.headers where name != "Connection" {
+            if let field = HTTPField.Name(name) { page.headers[field] = value }
+        }
         return page
     }
 }

@@ -481,10 +481,11 @@ extension APIError {
 
 extension Routes {
     /// The largest application body taken with a photo of `photoLimitBytes`: its base64 (4 characters per 3 bytes),
-    /// wrapped in lines, and the application's other fields.
+    /// wrapped in lines (MIME's 76 characters, each line break escaped in JSON as `\r\n`: 4 bytes per 76, under one
+    /// per 16), and the application's other fields.
     static func applicationBodyLimit(photoLimitBytes: Int) -> Int {
         let base64 = (photoLimitBytes + 2) / 3 * 4
-        return base64 + base64 / 32 + 16 * 1024
+        return base64 + base64 / 16 + 16 * 1024
     }
 
     mutating func addCandidateFile() {
@@ -646,7 +647,20 @@ extension Routes {
             // The body carries the photo in base64: room for one at the season's limit, whatever the administrator set
             // it to (the decider then names the photo's size, not the body's, when it is too large).
             let photoLimit = try await api.service.seasonState().photoLimitBytes
-            let body = try await request.strictBody(ApplicationBody.self, limit: max(limit, Self.applicationBodyLimit(photoLimitBytes: photoLimit)))
+            let bodyLimit = max(limit, Self.applicationBodyLimit(photoLimitBytes: photoLimit))
+            let body: ApplicationBody
+            do {
+                body = try await request.strictBody(ApplicationBody.self, limit: bodyLimit)
+            } catch let error as APIError where error.status == .contentTooLarge {
+                // What makes an application's body too large is its photo: named as the decider names it.
+                let limitText = photoLimit % 1024 == 0 ? "\(photoLimit / 1024)KB" : "\(photoLimit)字节"
+                throw APIError(
+                    .unprocessableContent,
+                    code: DecisionCode.applicationPhotoTooLarge.rawValue,
+                    field: "photo.jpegBase64",
+                    message: "照片文件须小于\(limitText)：本次报名的请求内容超过\(bodyLimit / 1024)KB，照片超出上限，请压缩后重新上传"
+                )
+            }
             guard let photo = StoredPhoto.decodeBase64(body.photo.jpegBase64) else {
                 throw APIError.badRequest(
                     "invalid_value",

@@ -58,6 +58,26 @@ struct SubscriptionTests {
         for subscription in subscriptions { #expect(try await subscription.value == 1) }
     }
 
+    @Test("a busy log is not reported idle, however often the poller wakes the subscription")
+    func noIdleWhileBusy() async throws {
+        let store = try store(poll: .milliseconds(10), idle: .milliseconds(300))
+        let items = Task {
+            var idle = 0
+            var events = 0
+            for try await item in store.subscribe(after: 0).withIdleMarks() {
+                if case .event = item { events += 1 } else { idle += 1 }
+                if events == 20 { break }
+            }
+            return (idle, events)
+        }
+        for _ in 0..<20 {
+            _ = try await store.append(request("s"))
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let (idle, events) = try await items.value
+        #expect(events == 20 && idle == 0, "\(idle) idle marks between \(events) events")
+    }
+
     @Test("a quiet log is reported idle after the idle interval, and events come after")
     func idleMarks() async throws {
         let store = try store(idle: .milliseconds(100))

@@ -95,6 +95,17 @@ import Testing
         #expect(Masking.idNumbers(inText: "原号码110108.19880317.4919、110108/19880317/4919") == "原号码110***********4919、110***********4919")
         #expect(Masking.idNumbers(inText: "订单 123456 110108198803174919") == "订单 123456 110***********4919")
         #expect(Masking.idNumbers(inText: "日期 2026-01-12 与 2026-02-10，电话 138 0013 8000") == "日期 2026-01-12 与 2026-02-10，电话 138 0013 8000")
+        // Other figures after the number (audit Z-1), and other ways of grouping it.
+        #expect(Masking.idNumbers(inText: "原号码110108198803174919 2026年12月8日核对") == "原号码110***********4919 2026年12月8日核对")
+        #expect(Masking.idNumbers(inText: "号码110108198803174919-2026-02-13录入") == "号码110***********4919-2026-02-13录入")
+        #expect(Masking.idNumbers(inText: "证件110108198803174919/2份") == "证件110***********4919/2份")
+        #expect(
+            Masking.idNumbers(inText: "原号码110108\u{00A0}19880317\u{2013}4919，另110108  19880317_4919") == "原号码110***********4919，另110***********4919"
+        )
+        #expect(
+            Masking.idNumbers(inText: "卡号6222 0212 3456 7890 123") == "卡号6222 0212 3456 7890 123",
+            "19 digits in groups of four are not an ID number"
+        )
     }
 
     /// A full date written into a reason loses its month and day for the auditor, as the birth date field does: beside a

@@ -237,6 +237,12 @@ extension PageTests {
             #expect(other.status == .ok && !other.text.contains("/review/applications/") && other.text.contains("本考点没有"), "\(other.text)")
             let named = try await Self.form(client, .get, "/review/sites/4201?q=%E5%BC%A0%E4%B8%89", nil, cookie: reviewer)
             #expect(named.text.components(separatedBy: "/review/applications/").count - 1 == 1)
+            // The auditor, who reads numbers masked, cannot test a guessed number (audit Z-5); the username still finds.
+            let auditor = try await Self.cookie(client, "auditor01")
+            let guessed = try await Self.form(client, .get, "/review/sites/4201?q=\(World.residentID(1))", nil, cookie: auditor)
+            #expect(guessed.status == .ok && !guessed.text.contains(link) && !guessed.text.contains("证件号码为"), "\(guessed.text)")
+            let byUsername = try await Self.form(client, .get, "/review/sites/4201?q=zhangsan01", nil, cookie: auditor)
+            #expect(byUsername.text.contains(link), "\(byUsername.text)")
         }
     }
 

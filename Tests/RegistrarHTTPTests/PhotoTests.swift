@@ -127,7 +127,18 @@ import Testing
             try #require(try await client.call(.put, "\(file)/work", token: token, json: World.work).status == .ok)
             let entry = try #require(try await client.call(.post, "\(file)/education", token: token, json: World.education).id("entryID"))
             let large = Self.jpeg(ofSize: 1_048_000)
-            let wrapped = large.base64EncodedString(options: .lineLength76Characters).replacingOccurrences(of: "\r\n", with: "\\n")
+            // Wrapped as MIME encoders do, at 76 characters with CRLF (4 bytes each in the JSON string).
+            let wrapped = large.base64EncodedString(options: .lineLength76Characters).replacingOccurrences(of: "\r\n", with: "\\r\\n")
+            // Far over the limit: the photo is named, not the body (a phone's 3 MB photo).
+            let phonePhoto = Self.jpeg(ofSize: 3_000_000).base64EncodedString()
+            let named = try await client.call(
+                .post,
+                "\(file)/applications",
+                token: token,
+                json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: phonePhoto)
+            )
+            #expect(named.status == .unprocessableContent && named.code == DecisionCode.applicationPhotoTooLarge.rawValue, "\(named.text)")
+            #expect(named.field == "photo.jpegBase64" && named.text.contains("照片文件须小于1024KB"), "\(named.text)")
             let tooLarge = Self.jpeg(ofSize: 1_048_576 + 3_000).base64EncodedString()
             let refused = try await client.call(
                 .post,
