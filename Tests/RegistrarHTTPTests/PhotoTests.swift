@@ -129,30 +129,21 @@ import Testing
             let large = Self.jpeg(ofSize: 1_048_000)
             // Wrapped as MIME encoders do, at 76 characters with CRLF (4 bytes each in the JSON string).
             let wrapped = large.base64EncodedString(options: .lineLength76Characters).replacingOccurrences(of: "\r\n", with: "\\r\\n")
+            let submit = { (photo: String) in
+                try await client.call(
+                    .post,
+                    "\(file)/applications",
+                    token: token,
+                    json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: photo)
+                )
+            }
             // Far over the limit: the photo is named, not the body (a phone's 3 MB photo).
-            let phonePhoto = Self.jpeg(ofSize: 3_000_000).base64EncodedString()
-            let named = try await client.call(
-                .post,
-                "\(file)/applications",
-                token: token,
-                json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: phonePhoto)
-            )
+            let named = try await submit(Self.jpeg(ofSize: 3_000_000).base64EncodedString())
             #expect(named.status == .unprocessableContent && named.code == DecisionCode.applicationPhotoTooLarge.rawValue, "\(named.text)")
             #expect(named.field == "photo.jpegBase64" && named.text.contains("照片文件须小于1024KB"), "\(named.text)")
-            let tooLarge = Self.jpeg(ofSize: 1_048_576 + 3_000).base64EncodedString()
-            let refused = try await client.call(
-                .post,
-                "\(file)/applications",
-                token: token,
-                json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: tooLarge)
-            )
+            let refused = try await submit(Self.jpeg(ofSize: 1_048_576 + 3_000).base64EncodedString())
             #expect(refused.status == .unprocessableContent && refused.code == DecisionCode.applicationPhotoTooLarge.rawValue, "\(refused.text)")
-            let accepted = try await client.call(
-                .post,
-                "\(file)/applications",
-                token: token,
-                json: World.application(education: [entry]).replacingOccurrences(of: World.photo, with: wrapped)
-            )
+            let accepted = try await submit(wrapped)
             #expect(accepted.status == .created, "\(accepted.status) \(accepted.text.prefix(300))")
             #expect(accepted.id("photoID") == StoredPhoto.photoID(of: large))
         }
