@@ -220,7 +220,14 @@ extension SQLiteEventStore {
                     event.data, event.metadata, previous, hash,
                 ])
                 let metadata = try decoder.decode(EventMetadata.self, from: metadataBytes)
+                // As the append took them: a claim the stream already holds (a number corrected back to one it had)
+                // stays where it was first taken; one another stream holds is a log that was not appended so.
                 for claim in metadata.claims ?? [] {
+                    let holder = try String.fetchOne(db, sql: "SELECT stream_id FROM claims WHERE claim = ?", arguments: [claim])
+                    if holder == event.streamId { continue }
+                    if let holder {
+                        throw ImportRefusal("position \(event.position): claim \(claim) of \(event.streamId) is held by \(holder)")
+                    }
                     try db.execute(
                         sql: "INSERT INTO claims (claim, stream_id, position) VALUES (?, ?, ?)",
                         arguments: [claim, event.streamId, event.position]

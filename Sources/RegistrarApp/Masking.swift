@@ -74,8 +74,11 @@ public enum Masking {
                 application.corrections[index].newValue = birthDate(application.corrections[index].newValue)
             }
             guard application.corrections[index].field == BasicInfoField.idNumber.rawValue else { continue }
-            application.corrections[index].oldValue = idNumber(application.corrections[index].oldValue)
-            application.corrections[index].newValue = idNumber(application.corrections[index].newValue)
+            let correction = application.corrections[index]
+            // The numbers the correction is about, of any document (a pass's, a 军官证's), wherever its reason quotes them.
+            application.corrections[index].reason = masking([correction.oldValue, correction.newValue], inText: correction.reason)
+            application.corrections[index].oldValue = idNumber(correction.oldValue)
+            application.corrections[index].newValue = idNumber(correction.newValue)
         }
         application.rejectionReason = application.rejectionReason.map(personalData(inText:))
         application.approvalNote = application.approvalNote.map(personalData(inText:))
@@ -116,6 +119,15 @@ public enum Masking {
         var step = step
         step.actorId = role.rawValue
         return step
+    }
+
+    /// Free text with each of `numbers` (known ID numbers, of any document) masked where it is quoted, in any case.
+    public static func masking(_ numbers: [String], inText text: String) -> String {
+        var text = text
+        for number in numbers where number.count >= 4 {
+            text = text.replacingOccurrences(of: number, with: idNumber(number), options: .caseInsensitive)
+        }
+        return text
     }
 
     /// Free text (a reason, a note) as someone who sees masked numbers reads it: the resident ID numbers masked
@@ -283,9 +295,29 @@ public enum Masking {
 
     /// A timeline step with the resident ID numbers of its reason masked.
     public static func idNumbers(in step: CandidateHistory.Step) -> CandidateHistory.Step {
+        idNumbers(in: step, knowing: [])
+    }
+
+    /// A timeline step with its reason masked, and `numbers` (``knownNumbers(of:)``: of any document, which the text's
+    /// shape does not tell) wherever it quotes them.
+    public static func idNumbers(in step: CandidateHistory.Step, knowing numbers: [String]) -> CandidateHistory.Step {
         var step = step
-        step.reason = step.reason.map(personalData(inText:))
+        step.reason = step.reason.map { personalData(inText: masking(numbers, inText: $0)) }
         return step
+    }
+
+    /// The document numbers a file knows: its ID number, the numbers its corrections changed, its applications' pass
+    /// numbers.
+    public static func knownNumbers(of state: CandidateState) -> [String] {
+        var numbers = [state.basic?.idNumber].compactMap { $0 }
+        for application in state.applications.values {
+            if let pass = application.passNumber { numbers.append(pass) }
+            for correction in application.corrections where correction.field == BasicInfoField.idNumber.rawValue {
+                numbers += [correction.oldValue, correction.newValue]
+            }
+        }
+        // The longest first, so that a number inside another is not masked before it.
+        return Set(numbers).sorted { $0.count > $1.count }
     }
 
     /// A change about an ID number, masked (others as they are).

@@ -129,8 +129,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let point: CandidateHistory.Point = version.map { .version($0) } ?? instant.map { .instant($0) } ?? .latest
         var (state, reached, timeline) = try await history.replay(candidateId, at: point)
         if !showIDNumbers {
+            let known = Masking.knownNumbers(of: state)
             Masking.idNumbers(in: &state)
-            timeline = timeline.map(Masking.idNumbers(in:))
+            timeline = timeline.map { Masking.idNumbers(in: $0, knowing: known) }
         }
         switch format {
         case .json:

@@ -405,6 +405,7 @@ extension Routes {
             default: break
             }
             var state = replay.state
+            let knownNumbers = Masking.knownNumbers(of: state)
             let identityMismatches = PageFile.identityMismatches(state)
             let fullIDNumbers = api.seesFullIDNumbers(principal.actor)
             if !fullIDNumbers { Disclosure.mask(&state) }
@@ -428,7 +429,7 @@ extension Routes {
                     "action": PageRender.chinesePart(step.action),
                     "actor": hidden ? "" : step.actorId,
                     "actorName": hidden ? office(step) : names[step.actorId] ?? "", "role": PageRender.roleLabel(step.role),
-                    "reason": DisplayText.escaped((fullIDNumbers ? step : Masking.idNumbers(in: step)).reason ?? ""),
+                    "reason": DisplayText.escaped((fullIDNumbers ? step : Masking.idNumbers(in: step, knowing: knownNumbers)).reason ?? ""),
                     "current": step.version == replay.version,
                     "future": step.version > replay.version, "link": "/candidates/\(candidateID)/history?version=\(step.version)",
                 ]
@@ -684,6 +685,7 @@ extension Routes {
             let body = ResponseBody { writer in
                 var sent = 0
                 try await writer.write(ByteBuffer(string: ": registrar events after \(start)\n\n"))
+                var lastWrite = ContinuousClock.now
                 for try await item in items.cancelOnGracefulShutdown() {
                     // The session is checked at every event, as a request would be: a log-out, an expired token, a
                     // deactivated account or a changed password ends the feed, and a changed scope applies at once.
@@ -691,13 +693,15 @@ extension Routes {
                         let current = try await api.actor(of: session.subjectId, isStaff: session.isStaff),
                         [.auditor, .reviewer, .admin].contains(current.role)
                     else { break }
-                    guard case .event(let event) = item else {
-                        // A quiet log: a comment line keeps proxies from closing the feed, and a client that went away
-                        // fails the write, which ends the feed (audit Y-1).
+                    // Quiet for this viewer (the log, or only events it is not shown, audit AA-7): a comment line keeps
+                    // proxies from closing the feed, and a client that went away fails the write, which ends the feed
+                    // and frees its slot (audit Y-1).
+                    let quietFor = ContinuousClock.now - lastWrite
+                    if quietFor >= .seconds(5) {
                         try await writer.write(ByteBuffer(string: ": idle\n\n"))
-                        continue
+                        lastWrite = .now
                     }
-                    guard try await api.feedShows(event, to: current) else { continue }
+                    guard case .event(let event) = item, try await api.feedShows(event, to: current) else { continue }
                     let metadata = try? event.decodedMetadata()
                     var data: [String: String] = [
                         "position": String(event.position), "stream": event.streamId, "version": String(event.streamVersion),
@@ -724,6 +728,7 @@ extension Routes {
                     }
                     let json = String(decoding: try RegistrarAPI.encoder.encode(data), as: UTF8.self)
                     try await writer.write(ByteBuffer(string: "id: \(event.position)\nevent: \(event.type)\ndata: \(json)\n\n"))
+                    lastWrite = .now
                     sent += 1
                     if let maximum, sent >= maximum { break }
                 }

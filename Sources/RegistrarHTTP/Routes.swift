@@ -1196,8 +1196,9 @@ extension Routes {
             var state = replay.state
             var timeline = replay.timeline
             if !api.seesFullIDNumbers(principal.actor) {
+                let known = Masking.knownNumbers(of: state)
                 Disclosure.mask(&state)
-                timeline = timeline.map(Masking.idNumbers(in:))
+                timeline = timeline.map { Masking.idNumbers(in: $0, knowing: known) }
             }
             if !api.seesStaffIDs(principal.actor) {
                 Disclosure.hideStaff(&state)

@@ -418,7 +418,12 @@ extension RegistrarAPI {
         _ register: () async throws -> (T, counts: Bool)
     ) async throws -> T {
         let key = "registrations:" + clientKey(request, context)
-        if let wait = await registrationThrottle.retryAfter(key) {
+        // A registration counts from its start, as a credential check does: a burst of concurrent ones cannot all pass
+        // before the first is counted (audit AA-6). At the limit with some in flight, wait for one to end.
+        switch await registrationThrottle.enter(key) {
+        case .go: break
+        case .busy: throw APIError.clientBusy(field: "username")
+        case .locked(let wait):
             throw APIError(
                 .tooManyRequests,
                 code: "registration.client_limit",
@@ -427,9 +432,14 @@ extension RegistrarAPI {
                 headers: ["Retry-After": String(wait)]
             )
         }
-        let (value, counts) = try await register()
-        if counts { _ = await registrationThrottle.fail(key) }
-        return value
+        do {
+            let (value, counts) = try await register()
+            await registrationThrottle.end(key, failed: counts)
+            return value
+        } catch {
+            await registrationThrottle.end(key, failed: false)
+            throw error
+        }
     }
 
     private func clientKey(_ request: Request, _ context: RegistrarRequestContext) -> String {

@@ -76,6 +76,24 @@ import Testing
         }
     }
 
+    /// Registrations sent at once count from their start: no more than the share gets through (audit AA-6).
+    @Test func concurrentRegistrationsGetNoMoreThanTheShare() async throws {
+        let world = try await World()
+        let three: (inout ServerConfiguration) -> Void = { $0.maximumRegistrationsPerClient = 3 }
+        try await world.test(configure: three) { client in
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await client.call(.post, "/api/v1/candidates", json: World.registration("burst0\(index)", index: 50 + index)).status.code
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 201 }.count == 3, "\(statuses)")
+            #expect(statuses.filter { $0 == 429 }.count == 5, "\(statuses)")
+        }
+    }
+
     @Test func registeringAnAlreadyRegisteredPersonCountsAsAFailure() async throws {
         let world = try await World()
         let twoFailures: (inout ServerConfiguration) -> Void = { $0.maximumFailuresPerClient = 2 }

@@ -313,6 +313,8 @@ extension AuditRecord {
         // Staff write numbers into reasons too: the row's reason, and the reasons the file keeps as fields.
         record.reason = reason.map(Masking.personalData(inText:))
         if Masking.isIDNumberPath(field) {
+            // The row's own numbers, of any document, where its reason quotes them (a pass's is not told by its shape).
+            record.reason = record.reason.map { Masking.masking([before, after].compactMap { $0 }, inText: $0) }
             record.before = before.map(Masking.idNumber)
             record.after = after.map(Masking.idNumber)
         } else if Masking.isBirthDatePath(field) {
