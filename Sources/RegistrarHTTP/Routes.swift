@@ -481,11 +481,12 @@ extension APIError {
 
 extension Routes {
     /// The largest application body taken with a photo of `photoLimitBytes`: its base64 (4 characters per 3 bytes),
-    /// wrapped in lines (MIME's 76 characters, each line break escaped in JSON as `\r\n`: 4 bytes per 76, under one
-    /// per 16), and the application's other fields.
+    /// wrapped in lines however short and their breaks escaped however long (`\u000d\u000a` after every 16 characters
+    /// is 12 bytes per 16: the base64 once more covers it), and the application's other fields. A larger body is
+    /// answered as a photo too large.
     static func applicationBodyLimit(photoLimitBytes: Int) -> Int {
         let base64 = (photoLimitBytes + 2) / 3 * 4
-        return base64 + base64 / 16 + 16 * 1024
+        return 2 * base64 + 16 * 1024
     }
 
     mutating func addCandidateFile() {
