@@ -16,7 +16,8 @@ final class HeadNotifier: Sendable {
     private let waiters = Mutex(Waiters())
     private let nextId = Atomic<UInt64>(0)
     private let pollInterval: Duration
-    private let idleInterval: Duration
+    /// How long a quiet log waits before subscribers hear ``LiveItem/idle``.
+    let idleInterval: Duration
     private let head: (@Sendable () throws -> Int64)?
 
     /// `head`: reads the log's head position (nil: only this process appends, nothing to poll for).
@@ -48,9 +49,6 @@ final class HeadNotifier: Sendable {
         let all = waiters.withLock { Array($0.continuations.values) }
         for continuation in all { continuation.yield() }
     }
-
-    /// How long a quiet log waits before subscribers hear ``LiveItem/idle``.
-    var quietInterval: Duration { idleInterval }
 
     /// How many subscriptions wait (for tests: a subscription whose consumer stopped is gone).
     var waiterCount: Int { waiters.withLock { $0.continuations.count } }
@@ -147,7 +145,7 @@ public struct LiveEvents: AsyncSequence, Sendable {
                     guard await wakeups.next() != nil else { return nil }
                     // Only a quiet log is reported, not every wake-up that found nothing new (the poller's, after this
                     // process's own appends: audit Z-4).
-                    if reportingIdle, ContinuousClock.now - lastItem >= notifier.quietInterval {
+                    if reportingIdle, ContinuousClock.now - lastItem >= notifier.idleInterval {
                         buffer = try await readBatch(position)
                         if buffer.isEmpty {
                             lastItem = .now

@@ -137,6 +137,21 @@ public enum Masking {
         birthDates(inText: idNumbers(inText: text))
     }
 
+    /// A digit's value, half- or full-width (a Chinese input method types them full-width).
+    private static func digitValue(_ character: Character) -> Int? {
+        guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { return nil }
+        switch scalar.value {
+        case 0x30...0x39: return Int(scalar.value - 0x30)
+        case 0xFF10...0xFF19: return Int(scalar.value - 0xFF10)
+        default: return nil
+        }
+    }
+
+    /// The separator between a date's year and month, and the one its month and day take then.
+    private static let dateSeparators: [Character: Set<Character>] = [
+        "-": ["-"], "/": ["/"], ".": ["."], "－": ["－"], "／": ["／"], "．": ["．"], "年": ["月"],
+    ]
+
     /// Free text with the month and day of every full date hidden: `1988-03-17`, `1988/3/17`, `1988.03.17`,
     /// `1988年3月17日`, and eight digits that read as one (`19880317`), in half- or full-width digits; the year stays, as
     /// in ``birthDate(_:)``. A reason cannot say whose date it is, so every full date of a year a candidate could be
@@ -145,14 +160,8 @@ public enum Masking {
     public static func birthDates(inText text: String) -> String {
         let characters = Array(text)
         func digit(_ index: Int) -> Int? {
-            guard index >= 0, index < characters.count, let scalar = characters[index].unicodeScalars.first,
-                characters[index].unicodeScalars.count == 1
-            else { return nil }
-            switch scalar.value {
-            case 0x30...0x39: return Int(scalar.value - 0x30)
-            case 0xFF10...0xFF19: return Int(scalar.value - 0xFF10)
-            default: return nil
-            }
+            guard index >= 0, index < characters.count else { return nil }
+            return digitValue(characters[index])
         }
         /// The number of 1 or 2 digits at `index`: its value and its end.
         func number(at index: Int) -> (value: Int, end: Int)? {
@@ -182,10 +191,7 @@ public enum Masking {
                 }
             } else if run - index == 4, plausibleYear, run < characters.count {
                 let separator = characters[run]
-                let pairs: [Character: Set<Character>] = [
-                    "-": ["-"], "/": ["/"], ".": ["."], "－": ["－"], "／": ["／"], "．": ["．"], "年": ["月"],
-                ]
-                if let second = pairs[separator], let month = number(at: run + 1), (1...12).contains(month.value),
+                if let second = dateSeparators[separator], let month = number(at: run + 1), (1...12).contains(month.value),
                     month.end < characters.count, second.contains(characters[month.end]),
                     let day = number(at: month.end + 1), (1...31).contains(day.value)
                 {
@@ -207,14 +213,7 @@ public enum Masking {
     public static func idNumbers(inText text: String) -> String {
         let characters = Array(text)
         guard characters.count >= 15 else { return text }
-        func digit(_ character: Character) -> Character? {
-            guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { return nil }
-            switch scalar.value {
-            case 0x30...0x39: return character
-            case 0xFF10...0xFF19: return Character(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
-            default: return nil
-            }
-        }
+        func digit(_ character: Character) -> Character? { digitValue(character).map { Character(String($0)) } }
         let checkX: Set<Character> = ["X", "x", "Ｘ", "ｘ"]
         let separators: Set<Character> = [
             " ", "-", "\u{3000}", "－", ".", "/", "．", "／", "_", "\u{00A0}", "\u{2009}", "\u{202F}", "\u{2013}", "\u{2014}",

@@ -30,9 +30,6 @@ final class FeedSlots: Sendable {
         return Slot(account: account, slots: self)
     }
 
-    /// How many feeds are open (all accounts).
-    var count: Int { open.withLock { $0.values.reduce(0, +) } }
-
     fileprivate func release(_ account: String) {
         open.withLock { open in
             let left = open[account, default: 1] - 1

@@ -654,12 +654,11 @@ extension Routes {
                 body = try await request.strictBody(ApplicationBody.self, limit: bodyLimit)
             } catch let error as APIError where error.status == .contentTooLarge {
                 // What makes an application's body too large is its photo: named as the decider names it.
-                let limitText = photoLimit % 1024 == 0 ? "\(photoLimit / 1024)KB" : "\(photoLimit)字节"
                 throw APIError(
                     .unprocessableContent,
                     code: DecisionCode.applicationPhotoTooLarge.rawValue,
                     field: "photo.jpegBase64",
-                    message: "照片文件须小于\(limitText)：本次报名的请求内容超过\(bodyLimit / 1024)KB，照片超出上限，请压缩后重新上传"
+                    message: "照片文件须小于\(CandidateDecider.photoLimitText(photoLimit))：本次报名的请求内容超过\(bodyLimit / 1024)KB，照片超出上限，请压缩后重新上传"
                 )
             }
             guard let photo = StoredPhoto.decodeBase64(body.photo.jpegBase64) else {

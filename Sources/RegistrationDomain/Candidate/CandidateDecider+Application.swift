@@ -583,13 +583,17 @@ extension CandidateDecider {
             throw Reject.make(.applicationPhotoFormat, field: "photo.format", message: "照片须为jpg格式")
         }
         guard photo.sizeBytes < limit else {
-            let limitText = limit % 1024 == 0 ? "\(limit / 1024)KB" : "\(limit)字节"
             throw Reject.make(
                 .applicationPhotoTooLarge,
                 field: "photo.sizeBytes",
-                message: "照片文件须小于\(limitText)，当前为\(photo.sizeBytes)字节（\(kilobytes(photo.sizeBytes))KB），请压缩后重新上传"
+                message: "照片文件须小于\(photoLimitText(limit))，当前为\(photo.sizeBytes)字节（\(kilobytes(photo.sizeBytes))KB），请压缩后重新上传"
             )
         }
+    }
+
+    /// The season's photo limit as messages give it: `30KB`, or bytes when not whole kilobytes.
+    public static func photoLimitText(_ limit: Int) -> String {
+        limit % 1024 == 0 ? "\(limit / 1024)KB" : "\(limit)字节"
     }
 
     /// A size in KB with one decimal, rounded up so that a photo over a limit never reads as equal to it (30721 bytes
